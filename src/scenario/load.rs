@@ -1,0 +1,422 @@
+//! Reading a scenario file: TOML parsing, `--set` overrides, deserialisation into the raw mirror,
+//! and errors that point at the file, line, column and key.
+//!
+//! The file is parsed twice: once into a `toml::Table` that overrides edit and serde reads, once
+//! into `toml::de::DeTable`, which keeps the byte span of every key so that any error, including
+//! a cross-field one found during validation, can be reported at its line and column.
+
+use super::raw::RawScenario;
+use super::validate::validate;
+use super::Scenario;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use toml::de::{DeTable, DeValue};
+
+/// One step of a key path: a table key or an array index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seg {
+    /// A table key.
+    Key(String),
+    /// A zero-based array index.
+    Index(usize),
+}
+
+/// A key path such as `migrations.0.window.from`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct KeyPath(pub Vec<Seg>);
+
+impl KeyPath {
+    /// Parses `a.b.0.c` (numeric parts are array indices).
+    pub fn parse(text: &str) -> Result<KeyPath, String> {
+        if text.trim().is_empty() {
+            return Err("the key path is empty".into());
+        }
+        text.split('.')
+            .map(|part| {
+                let part = part.trim();
+                if part.is_empty() {
+                    Err(format!("`{text}` has an empty part; write keys as a.b.0.c"))
+                } else if let Ok(i) = part.parse::<usize>() {
+                    Ok(Seg::Index(i))
+                } else {
+                    Ok(Seg::Key(part.to_string()))
+                }
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(KeyPath)
+    }
+
+    /// This path with `seg` appended.
+    pub fn join(&self, seg: Seg) -> KeyPath {
+        let mut v = self.0.clone();
+        v.push(seg);
+        KeyPath(v)
+    }
+
+    /// Whether `self` starts with `prefix`.
+    pub fn starts_with(&self, prefix: &KeyPath) -> bool {
+        self.0.len() >= prefix.0.len() && self.0[..prefix.0.len()] == prefix.0[..]
+    }
+}
+
+impl fmt::Display for KeyPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, seg) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(".")?;
+            }
+            match seg {
+                Seg::Key(k) => f.write_str(k)?,
+                Seg::Index(i) => write!(f, "{i}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A `--set key.path=value` override.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Override {
+    /// Where the value goes.
+    pub path: KeyPath,
+    /// The value, parsed as TOML (a bare word that is not TOML is taken as a string).
+    pub value: toml::Value,
+    /// The text as the user wrote it, for messages.
+    pub text: String,
+}
+
+impl Override {
+    /// Parses `key.path=value`.
+    pub fn parse(text: &str) -> Result<Override, String> {
+        let (key, value) = text
+            .split_once('=')
+            .ok_or_else(|| format!("`{text}` is not key.path=value"))?;
+        let path = KeyPath::parse(key)?;
+        Ok(Override {
+            path,
+            value: parse_value(value.trim()),
+            text: text.to_string(),
+        })
+    }
+
+    /// An override of `path` with an already-parsed value.
+    pub fn new(path: KeyPath, value: toml::Value) -> Override {
+        let text = format!("{path}={value}");
+        Override { path, value, text }
+    }
+}
+
+/// Parses a command-line value as TOML; text that is not a TOML value is a string.
+pub fn parse_value(text: &str) -> toml::Value {
+    toml::from_str::<toml::Table>(&format!("v = {text}"))
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .unwrap_or_else(|| toml::Value::String(text.to_string()))
+}
+
+/// A problem with a scenario, located as precisely as the file allows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioError {
+    /// The file (or `<string>`).
+    pub file: String,
+    /// 1-based line and column, when the key is in the file.
+    pub position: Option<(usize, usize)>,
+    /// The key path (empty for whole-file problems such as TOML syntax).
+    pub path: String,
+    /// What is wrong and what would be accepted.
+    pub message: String,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some((line, col)) = self.position {
+            write!(f, ":{line}:{col}")?;
+        }
+        if self.path.is_empty() {
+            write!(f, ": {}", self.message)
+        } else {
+            write!(f, ": {}: {}", self.path, self.message)
+        }
+    }
+}
+
+/// Every problem found in one scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioErrors(pub Vec<ScenarioError>);
+
+impl fmt::Display for ScenarioErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ScenarioErrors {}
+
+/// A problem found by validation, before it is located in the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// Key path of the offending value.
+    pub path: KeyPath,
+    /// What is wrong and what would be accepted.
+    pub message: String,
+}
+
+/// Loads, overrides and validates a scenario file.
+pub fn load_file(path: &Path, overrides: &[Override]) -> Result<Scenario, ScenarioErrors> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        ScenarioErrors(vec![ScenarioError {
+            file: path.display().to_string(),
+            position: None,
+            path: String::new(),
+            message: format!("cannot read the file: {e}"),
+        }])
+    })?;
+    load_str(&text, &path.display().to_string(), overrides, path.parent())
+}
+
+/// Loads, overrides and validates scenario text. `name` labels errors; `base_dir` resolves
+/// relative file paths inside the scenario (none yet besides `output.dir`, which is relative to
+/// the working directory as users expect from a command line).
+pub fn load_str(
+    text: &str,
+    name: &str,
+    overrides: &[Override],
+    base_dir: Option<&Path>,
+) -> Result<Scenario, ScenarioErrors> {
+    let _ = base_dir;
+    let locator = Locator::new(text, name, overrides);
+    let mut table: toml::Table = toml::from_str(text).map_err(|e| {
+        let position = e.span().map(|s| locator.line_col(s.start));
+        ScenarioErrors(vec![ScenarioError {
+            file: name.to_string(),
+            position,
+            path: String::new(),
+            message: format!("not valid TOML: {}", e.message().trim()),
+        }])
+    })?;
+    for o in overrides {
+        apply_override(&mut table, o).map_err(|message| {
+            ScenarioErrors(vec![ScenarioError {
+                file: name.to_string(),
+                position: None,
+                path: o.path.to_string(),
+                message: format!("{message} (in --set {})", o.text),
+            }])
+        })?;
+    }
+    let effective = table.clone();
+    let raw: RawScenario = serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
+        let path = serde_path(e.path());
+        let message = with_suggestion(e.inner().message());
+        ScenarioErrors(vec![locator.error(&path, message)])
+    })?;
+    validate(raw, effective).map_err(|problems| {
+        ScenarioErrors(problems.into_iter().map(|p| locator.error(&p.path, p.message)).collect())
+    })
+}
+
+fn serde_path(path: &serde_path_to_error::Path) -> KeyPath {
+    use serde_path_to_error::Segment;
+    KeyPath(
+        path.iter()
+            .filter_map(|s| match s {
+                Segment::Map { key } => Some(Seg::Key(key.clone())),
+                Segment::Seq { index } => Some(Seg::Index(*index)),
+                Segment::Enum { .. } | Segment::Unknown => None,
+            })
+            .collect(),
+    )
+}
+
+/// Sets `o.value` at `o.path`, creating missing tables on the way. On error `table` is unchanged.
+fn apply_override(table: &mut toml::Table, o: &Override) -> Result<(), String> {
+    if !matches!(o.path.0.first(), Some(Seg::Key(_))) {
+        return Err("a key path starts with a table name, not an index".into());
+    }
+    let mut root = toml::Value::Table(table.clone());
+    set_at(&mut root, &o.path.0, &KeyPath::default(), &o.value)?;
+    if let toml::Value::Table(t) = root {
+        *table = t;
+    }
+    Ok(())
+}
+
+fn set_at(here: &mut toml::Value, segs: &[Seg], walked: &KeyPath, value: &toml::Value) -> Result<(), String> {
+    let Some((seg, rest)) = segs.split_first() else {
+        *here = value.clone();
+        return Ok(());
+    };
+    let walked = walked.join(seg.clone());
+    let next = match (here, seg) {
+        (toml::Value::Table(t), Seg::Key(k)) => t.entry(k.clone()).or_insert_with(|| match rest.first() {
+            Some(Seg::Index(_)) => toml::Value::Array(Vec::new()),
+            _ => toml::Value::Table(toml::Table::new()),
+        }),
+        (toml::Value::Array(a), Seg::Index(i)) => {
+            let len = a.len();
+            a.get_mut(*i)
+                .ok_or_else(|| format!("`{walked}` is out of range: the list has {len} item(s), indices from 0"))?
+        }
+        (v, Seg::Key(_)) => return Err(format!("`{walked}` is inside a {}, not a table", v.type_str())),
+        (v, Seg::Index(_)) => return Err(format!("`{walked}` indexes a {}, not a list", v.type_str())),
+    };
+    set_at(next, rest, &walked, value)
+}
+
+/// Finds keys in the source text and names where they came from.
+struct Locator<'a> {
+    text: &'a str,
+    name: String,
+    doc: Option<toml::Spanned<DeTable<'a>>>,
+    overrides: Vec<(KeyPath, String)>,
+}
+
+impl<'a> Locator<'a> {
+    fn new(text: &'a str, name: &str, overrides: &[Override]) -> Self {
+        Locator {
+            text,
+            name: name.to_string(),
+            doc: DeTable::parse(text).ok(),
+            overrides: overrides.iter().map(|o| (o.path.clone(), o.text.clone())).collect(),
+        }
+    }
+
+    fn line_col(&self, offset: usize) -> (usize, usize) {
+        let before = &self.text[..offset.min(self.text.len())];
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        (line, col)
+    }
+
+    /// The span of the deepest key of `path` found in the file.
+    fn span(&self, path: &KeyPath) -> Option<usize> {
+        let doc = self.doc.as_ref()?;
+        let mut table: &DeTable = doc.get_ref();
+        let mut value: Option<&toml::Spanned<DeValue>> = None;
+        let mut best = None;
+        for seg in &path.0 {
+            match seg {
+                Seg::Key(k) => {
+                    let t = match value {
+                        None => table,
+                        Some(v) => match v.get_ref() {
+                            DeValue::Table(t) => t,
+                            _ => break,
+                        },
+                    };
+                    let Some((key, v)) = t.iter().find(|(key, _)| key.get_ref().as_ref() == k.as_str()) else {
+                        break;
+                    };
+                    best = Some(key.span().start);
+                    table = t;
+                    value = Some(v);
+                }
+                Seg::Index(i) => {
+                    let Some(DeValue::Array(a)) = value.map(|v| v.get_ref()) else {
+                        break;
+                    };
+                    let Some(item) = a.iter().nth(*i) else {
+                        break;
+                    };
+                    best = Some(item.span().start);
+                    value = Some(item);
+                }
+            }
+        }
+        best
+    }
+
+    fn error(&self, path: &KeyPath, message: String) -> ScenarioError {
+        let from_override = self.overrides.iter().rev().find(|(p, _)| path.starts_with(p) || p.starts_with(path));
+        match from_override {
+            Some((p, text)) if path.starts_with(p) => ScenarioError {
+                file: self.name.clone(),
+                position: None,
+                path: path.to_string(),
+                message: format!("{message} (set by --set {text})"),
+            },
+            _ => ScenarioError {
+                file: self.name.clone(),
+                position: self.span(path).map(|s| self.line_col(s)),
+                path: path.to_string(),
+                message,
+            },
+        }
+    }
+}
+
+/// Adds "did you mean …?" to serde's unknown-field and unknown-variant messages.
+fn with_suggestion(message: &str) -> String {
+    let message = message.trim().to_string();
+    let Some(rest) = ["unknown field `", "unknown variant `"].iter().find_map(|p| message.split_once(p).map(|(_, r)| r)) else {
+        return message;
+    };
+    let Some((given, tail)) = rest.split_once('`') else {
+        return message;
+    };
+    let accepted: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
+    match nearest(given, accepted.iter().copied()) {
+        Some(best) => format!("{message}; did you mean `{best}`?"),
+        None => message,
+    }
+}
+
+/// The accepted name closest to `given`, if it is close enough to be a likely typo.
+pub fn nearest<'s>(given: &str, accepted: impl IntoIterator<Item = &'s str>) -> Option<&'s str> {
+    accepted
+        .into_iter()
+        .map(|a| (strsim::damerau_levenshtein(&given.to_lowercase(), &a.to_lowercase()), a))
+        .filter(|(d, a)| *d <= (a.chars().count() / 3).max(2))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, a)| a)
+}
+
+/// Where a scenario file's relative paths are resolved (the file's folder).
+pub fn base_dir(path: &Path) -> PathBuf {
+    path.parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions_for_typos() {
+        assert_eq!(
+            with_suggestion("unknown field `medain`, expected one of `dist`, `median`, `sigma`"),
+            "unknown field `medain`, expected one of `dist`, `median`, `sigma`; did you mean `median`?"
+        );
+        assert_eq!(nearest("zzzzzz", ["median", "sigma"]), None);
+        assert_eq!(nearest("signin", ["scheduled", "sign_in", "bass"]), Some("sign_in"));
+    }
+
+    #[test]
+    fn override_values_parse_as_toml_or_text() {
+        let o = Override::parse("migrations.0.window.from=2013-05-23").unwrap();
+        assert_eq!(o.path.to_string(), "migrations.0.window.from");
+        assert!(matches!(o.value, toml::Value::Datetime(_)));
+        assert_eq!(Override::parse("scenario.name=hello world").unwrap().value, toml::Value::String("hello world".into()));
+        assert_eq!(Override::parse("a.b=0.5").unwrap().value, toml::Value::Float(0.5));
+        assert!(Override::parse("no-equals").is_err());
+    }
+
+    #[test]
+    fn overrides_create_tables_and_check_indices() {
+        let mut t: toml::Table = toml::from_str("[[m]]\nx = 1\n").unwrap();
+        apply_override(&mut t, &Override::parse("m.0.x=2").unwrap()).unwrap();
+        apply_override(&mut t, &Override::parse("a.b.c=true").unwrap()).unwrap();
+        assert_eq!(t["m"][0]["x"].as_integer(), Some(2));
+        assert_eq!(t["a"]["b"]["c"].as_bool(), Some(true));
+        let before = t.clone();
+        let err = apply_override(&mut t, &Override::parse("m.3.x=2").unwrap()).unwrap_err();
+        assert!(err.contains("out of range"), "{err}");
+        assert_eq!(t, before, "a failed override leaves the table unchanged");
+    }
+}
