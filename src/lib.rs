@@ -9,3 +9,13 @@
 pub mod day;
 pub mod rng;
 pub mod scenario;
+pub mod adding;
+pub mod engine;
+pub mod migration;
+pub mod population;
+pub mod world;
+pub mod replicate;
+pub mod report;
+pub mod sys;
+pub mod cli;
+pub mod commands;

@@ -352,8 +352,15 @@ pub struct PopulationSpec {
     pub network_mix: Vec<f64>,
     /// Mean number of contact lists a person is on (sets how many persons each network has).
     pub entries_per_person: f64,
+    /// Distinct persons per Lync user on a network, where given (overrides `entries_per_person`
+    /// for that network; lets a network have persons that start on no contact list).
+    pub persons_per_user: Vec<Option<f64>>,
     /// Zipf exponent of persons' popularity within a network (0 = uniform, < 1).
     pub popularity_exponent: f64,
+    /// Whether users' initial contacts are only on networks their organisation's providers serve
+    /// on the first day (the mix renormalised over them; users of organisations served for no
+    /// network start with no public contacts), rather than on every network of the mix.
+    pub initial_contacts_served_only: bool,
     /// Share of accounts on each network that are Microsoft-account linked at the start.
     pub microsoft_account_share: Vec<f64>,
     /// Extra accounts.
@@ -448,4 +455,84 @@ pub struct OutputSpec {
     pub charts: Vec<Chart>,
     /// Extra key dates given by the user.
     pub key_dates: Vec<KeyDate>,
+}
+
+impl Scenario {
+    /// Dates worth marking on charts: migration windows, `forced_by`, network and provider ends,
+    /// new `reaches` items, capability changes, licence sale and provisioning ends, and the user's
+    /// own `[output].key_dates`. Only dates inside `start..=end`; labels of one date are joined.
+    pub fn key_dates(&self) -> Vec<KeyDate> {
+        let cal = self.calendar();
+        let last = self.last_day();
+        let mut marks: Vec<(Day, String)> = Vec::new();
+        let mut mark = |day: Day, label: String| {
+            if (0..=last).contains(&day) {
+                marks.push((day, label));
+            }
+        };
+        for m in &self.migrations {
+            let name = format!("{}→{}", self.networks[m.from as usize].id, self.networks[m.to as usize].id);
+            match &m.trigger {
+                Trigger::Scheduled { window } | Trigger::SignIn { rollout: window } => {
+                    mark(window.from, format!("{name} begins"));
+                    if window.until != window.from {
+                        mark(window.until, format!("{name} rollout ends"));
+                    }
+                }
+                Trigger::Bass { from, .. } => mark(*from, format!("{name} contagion begins")),
+            }
+            if let Some(f) = m.forced_by {
+                mark(f, format!("{name} forced"));
+            }
+        }
+        for n in &self.networks {
+            if n.window.until != crate::day::FOREVER {
+                mark(n.window.until + 1, format!("{} gone", n.name));
+            }
+            for (i, (from, mods)) in n.capabilities.iter().enumerate().skip(1) {
+                let before = n.capabilities[i - 1].1;
+                let added = Modalities(mods.0 & !before.0).names();
+                let removed = Modalities(before.0 & !mods.0).names();
+                let mut parts: Vec<String> = added.iter().map(|m| format!("+{m}")).collect();
+                parts.extend(removed.iter().map(|m| format!("−{m}")));
+                mark(*from, format!("{} {}", n.name, parts.join(" ")));
+            }
+        }
+        for p in &self.providers {
+            if p.window.from != crate::day::ALWAYS {
+                mark(p.window.from, format!("{} opens", p.name));
+            }
+            if p.window.until != crate::day::FOREVER {
+                mark(p.window.until + 1, format!("{} ends", p.name));
+            }
+            for r in &p.reaches {
+                if r.window.from != p.window.from && r.window.from != crate::day::ALWAYS {
+                    mark(r.window.from, format!("{} reaches {}", p.name, self.networks[r.network as usize].name));
+                }
+            }
+            if let Licence::PicUsl { sale_until: Some(s) } = p.licence {
+                mark(cal.day(s) + 1, format!("{} licence off sale", p.name));
+            }
+            if let Some(limit) = p.provisioning_until {
+                mark(limit + 1, format!("{} provisioning stops", p.name));
+            }
+        }
+        for k in &self.output.key_dates {
+            mark(cal.day(k.date), k.label.clone());
+        }
+        marks.sort_by_key(|(d, _)| *d);
+        let mut out: Vec<KeyDate> = Vec::new();
+        for (day, label) in marks {
+            let date = cal.date(day);
+            match out.last_mut() {
+                Some(k) if k.date == date => {
+                    if !k.label.split("; ").any(|l| l == label) {
+                        k.label = format!("{}; {label}", k.label);
+                    }
+                }
+                _ => out.push(KeyDate { date, label }),
+            }
+        }
+        out
+    }
 }

@@ -336,13 +336,24 @@ pub struct RawPopulation {
     pub contacts_per_user: RawDist,
     pub network_mix: IndexMap<String, f64>,
     pub entries_per_person: Option<f64>,
+    #[serde(default)]
+    pub persons_per_user: IndexMap<String, f64>,
     pub popularity_exponent: Option<f64>,
+    pub initial_contacts: Option<RawInitialContacts>,
     #[serde(default)]
     pub microsoft_account_share: IndexMap<String, f64>,
     #[serde(default)]
     pub multi_homing: Vec<RawMultiHoming>,
     #[serde(default)]
     pub activity: Vec<RawActivity>,
+}
+
+/// Which networks users' initial contacts are on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RawInitialContacts {
+    Served,
+    All,
 }
 
 /// `[[population.multi_homing]]`.

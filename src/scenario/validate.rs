@@ -430,6 +430,7 @@ pub fn validate(raw: RawScenario, effective: toml::Table) -> Result<Scenario, Ve
                 }
             }
             RawTrigger::Bass => {
+                v.err(path.join("trigger".into()), "trigger = \"bass\" is not implemented in this version; use \"scheduled\" or \"sign_in\"");
                 if window.from.is_none() {
                     v.err(wpath.join("from".into()), "a bass migration needs window.from (the day the contagion starts)");
                 }
@@ -571,6 +572,14 @@ pub fn validate(raw: RawScenario, effective: toml::Table) -> Result<Scenario, Ve
         Some(x) => v.positive(kp!("population", "entries_per_person"), x, "entries per person"),
         None => 1.0,
     };
+    let mut persons_per_user = vec![None; networks.len()];
+    for (id, x) in &p.persons_per_user {
+        let path = kp!("population", "persons_per_user", id);
+        let x = v.non_negative(path.clone(), *x, "number of persons per user");
+        if let Some(n) = v.lookup(path, id, "network", &network_names) {
+            persons_per_user[n as usize] = Some(x);
+        }
+    }
     let popularity_exponent = p.popularity_exponent.unwrap_or(0.0);
     if !(0.0..1.0).contains(&popularity_exponent) {
         v.err(kp!("population", "popularity_exponent"), format!("{popularity_exponent} must be from 0 (uniform) up to, not including, 1"));
@@ -731,7 +740,9 @@ pub fn validate(raw: RawScenario, effective: toml::Table) -> Result<Scenario, Ve
             contacts_per_user,
             network_mix,
             entries_per_person,
+            persons_per_user,
             popularity_exponent,
+            initial_contacts_served_only: p.initial_contacts.unwrap_or(RawInitialContacts::Served) == RawInitialContacts::Served,
             microsoft_account_share,
             multi_homing,
             activity,

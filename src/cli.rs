@@ -1,0 +1,77 @@
+//! The command line: one typed struct per subcommand (clap derive). Parsing only; the commands
+//! themselves are in [`crate::commands`].
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Exit codes, documented in `--help`.
+pub const EXIT_CODES: &str = "Exit codes: 0 success; 1 invalid scenario, refused output folder or failed run; 2 bad command line.";
+
+/// picsim: what happens to Lync users' public-IM contacts when platforms migrate, federate and
+/// shut down.
+#[derive(Debug, Parser)]
+#[command(name = "picsim", version, about, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a scenario's replications and write its reports (CSV, PNG, HTML).
+    #[command(after_help = EXIT_CODES)]
+    Run(RunArgs),
+    /// Check scenario files without running them.
+    #[command(after_help = EXIT_CODES)]
+    Validate(ValidateArgs),
+}
+
+/// Settings that change a scenario; every one goes through the scenario's validation.
+#[derive(Debug, Clone, Args, Default)]
+pub struct ScenarioArgs {
+    /// Override a scenario key: `--set migrations.0.window.from=2013-05-23`. Values are TOML
+    /// (text that is not TOML is taken as a string); array items by zero-based index. Repeatable.
+    #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
+    pub set: Vec<String>,
+    /// Number of replications (overrides scenario.replications).
+    #[arg(long, value_name = "N")]
+    pub replications: Option<u32>,
+    /// Master seed (overrides scenario.seed).
+    #[arg(long, value_name = "SEED")]
+    pub seed: Option<u64>,
+}
+
+/// `picsim run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Scenario overrides.
+    #[command(flatten)]
+    pub scenario_args: ScenarioArgs,
+    /// Output folder (default: output.dir of the scenario, else output/<scenario name>).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// No progress bar and no summary table; only errors and the report path.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Replace the output folder if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `picsim validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Scenario files (TOML).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Overrides, checked as `run` would apply them.
+    #[command(flatten)]
+    pub scenario_args: ScenarioArgs,
+}

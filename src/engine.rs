@@ -1,0 +1,717 @@
+//! One replication: every entry's history turned into per-day counts.
+//!
+//! Each entry is followed through the days on which its state can change: profile segment
+//! boundaries of the account it resolves to (providers, licences, deployments, capabilities,
+//! network windows), the person's migration days, and recovery re-points. Each stretch of constant
+//! state adds +1 at its first day and −1 after its last to the counters it belongs to; a single
+//! prefix sum over days then gives every metric on every day. The cost is linear in entries and
+//! independent of the number of days simulated. Users' metrics come the same way from the
+//! stretches of each user's entries, and per-organisation figures from per-organisation counters.
+//!
+//! Work is split over chunks of whole organisations with rayon; counters are integers, so their sum
+//! does not depend on how chunks were split across threads. The engine reads the world and writes
+//! counts; it knows nothing of files, charts or terminals.
+
+use crate::adding::{addition_days, Drawer, Pools};
+use crate::day::{Day, Window};
+use crate::migration::{MigrationDays, PersonView, OUTSIDE};
+use crate::population::generate::{ContactSampler, PersonSet};
+use crate::population::{Chunk, Population};
+use crate::rng::{exponential, open01, Keys, Kind};
+use crate::scenario::{Modalities, NetworkId, Scenario};
+use crate::world::{segment_at, state, OrgWorld, Profiles};
+use rayon::prelude::*;
+
+/// The per-day metrics of `model.md`, in the order of `series.csv`'s columns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Columns {
+    /// Column names.
+    pub names: Vec<String>,
+    networks: usize,
+    migrations: usize,
+}
+
+impl Columns {
+    /// Entries that exist.
+    pub const ENTRIES: usize = 0;
+    /// Reachable for `im`; `+1` presence, `+2` audio, `+3` video.
+    pub const REACHABLE_IM: usize = 1;
+
+    /// The columns of scenario `s`.
+    pub fn new(s: &Scenario) -> Columns {
+        let mut names: Vec<String> = ["entries", "reachable_im", "reachable_presence", "reachable_audio", "reachable_video"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        names.extend(s.networks.iter().map(|n| format!("reachable_{}", n.id)));
+        names.extend(
+            ["never_reachable", "lost_account", "lost_federation", "users", "users_some_unreachable", "users_lost_some", "users_isolated"]
+                .iter()
+                .map(|s| s.to_string()),
+        );
+        for m in &s.migrations {
+            names.push(format!("migrated_{}", m.label));
+            names.push(format!("stranded_{}", m.label));
+        }
+        names.extend(s.providers.iter().map(|p| format!("orgs_{}", p.id)));
+        Columns {
+            names,
+            networks: s.networks.len(),
+            migrations: s.migrations.len(),
+        }
+    }
+
+    /// Number of columns.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Whether there are no columns (never: `entries` is always one).
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// `reachable_<network>`.
+    pub fn reachable_network(&self, n: NetworkId) -> usize {
+        5 + n as usize
+    }
+    /// `never_reachable`; `+1` `lost_account`, `+2` `lost_federation`.
+    pub fn never_reachable(&self) -> usize {
+        5 + self.networks
+    }
+    /// `users`.
+    pub fn users(&self) -> usize {
+        self.never_reachable() + 3
+    }
+    /// `users_some_unreachable`; `+1` `users_lost_some`, `+2` `users_isolated`.
+    pub fn users_some_unreachable(&self) -> usize {
+        self.users() + 1
+    }
+    /// `migrated_<label>` of migration `i` (`stranded_` is the next column).
+    pub fn migrated(&self, i: usize) -> usize {
+        self.users() + 4 + 2 * i
+    }
+    /// `orgs_<provider>`.
+    pub fn orgs(&self, p: usize) -> usize {
+        self.users() + 4 + 2 * self.migrations + p
+    }
+
+    /// Index of a column by name.
+    pub fn index(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|n| n == name)
+    }
+}
+
+/// One organisation's outcome in one replication (`orgs.csv`, apart from what comes straight from
+/// the organisation's attributes).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrgOutcome {
+    /// Users.
+    pub users: u32,
+    /// Entries existing on the last day.
+    pub entries: u64,
+    /// Reachable (`im`) entries over existing entries on the first day (`None`: no entries).
+    pub share_first: Option<f64>,
+    /// The same on the last day.
+    pub share_last: Option<f64>,
+    /// Lowest share over days with entries, and its first day.
+    pub lowest: Option<(f64, Day)>,
+    /// Per provider, the last day in `0..=last` it served the organisation for some network.
+    pub last_served: Vec<Option<Day>>,
+}
+
+/// Counts of one replication.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplicationCounts {
+    /// Per column, per day `0..=last`: `daily[col · days + day]`.
+    pub daily: Vec<i64>,
+    /// Number of days.
+    pub days: usize,
+    /// Per organisation, by id.
+    pub orgs: Vec<OrgOutcome>,
+    /// Event tallies.
+    pub stats: EngineStats,
+}
+
+impl ReplicationCounts {
+    /// The value of column `col` on `day`.
+    pub fn get(&self, col: usize, day: Day) -> i64 {
+        self.daily[col * self.days + day as usize]
+    }
+}
+
+/// Tallies of what happened in a replication (for the manifest and tests).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EngineStats {
+    /// Entries added by contact adding.
+    pub entries_added: u64,
+    /// Additions given up because no eligible person was found.
+    pub additions_failed: u64,
+    /// Permanent losses detected.
+    pub permanent_losses: u64,
+    /// Recovery re-points carried out.
+    pub recoveries: u64,
+}
+
+impl EngineStats {
+    fn add(&mut self, o: &EngineStats) {
+        self.entries_added += o.entries_added;
+        self.additions_failed += o.additions_failed;
+        self.permanent_losses += o.permanent_losses;
+        self.recoveries += o.recoveries;
+    }
+}
+
+/// Everything shared by the chunks of one replication.
+pub struct Context<'a> {
+    /// The scenario.
+    pub scenario: &'a Scenario,
+    /// The population.
+    pub population: &'a Population,
+    /// Migration days.
+    pub days: &'a MigrationDays,
+    /// Reachability profiles.
+    pub profiles: &'a Profiles,
+    /// Contact-adding pools.
+    pub pools: &'a Pools,
+    /// Stream keys of the replication.
+    pub keys: Keys,
+    columns: Columns,
+    last: Day,
+    cap: u32,
+    sampler: ContactSampler,
+}
+
+impl<'a> Context<'a> {
+    /// Prepares a replication's shared state.
+    pub fn new(
+        scenario: &'a Scenario,
+        population: &'a Population,
+        days: &'a MigrationDays,
+        profiles: &'a Profiles,
+        pools: &'a Pools,
+        replication: u32,
+    ) -> Self {
+        Context {
+            scenario,
+            population,
+            days,
+            profiles,
+            pools,
+            keys: Keys::new(scenario.seed, replication),
+            columns: Columns::new(scenario),
+            last: scenario.last_day(),
+            cap: scenario.population.contacts_per_user.max.map_or(u32::MAX, |m| m.max(0.0).min(f64::from(u32::MAX)) as u32),
+            sampler: ContactSampler::new(scenario, &population.blocks),
+        }
+    }
+}
+
+/// Counts every metric on every day of one replication.
+pub fn run(ctx: &Context, progress: &(dyn Fn() + Sync)) -> ReplicationCounts {
+    let days = ctx.last as usize + 1;
+    let stride = days + 1;
+    let cols = ctx.columns.len();
+    let acc = ctx
+        .population
+        .chunks
+        .par_iter()
+        .fold(
+            || Accumulator::new(cols, stride),
+            |mut acc, chunk| {
+                run_chunk(ctx, chunk, &mut acc);
+                progress();
+                acc
+            },
+        )
+        .reduce(|| Accumulator::new(cols, stride), Accumulator::merge);
+    let mut acc = acc;
+    let population = migration_deltas(ctx, &mut acc.deltas, stride);
+    let mut daily = vec![0i64; cols * days];
+    for c in 0..cols {
+        let mut level = 0i64;
+        for d in 0..days {
+            level += acc.deltas[c * stride + d];
+            daily[c * days + d] = level;
+        }
+    }
+    // Stranded persons: the population not yet migrated, on days after the `from` network's end.
+    for (i, m) in ctx.scenario.migrations.iter().enumerate() {
+        let migrated = ctx.columns.migrated(i);
+        let until = ctx.scenario.networks[m.from as usize].window.until;
+        let population = population[i] as i64;
+        for d in 0..days {
+            if d as Day > until {
+                daily[(migrated + 1) * days + d] = population - daily[migrated * days + d];
+            }
+        }
+    }
+    acc.orgs.sort_by_key(|(id, _)| *id);
+    ReplicationCounts {
+        daily,
+        days,
+        orgs: acc.orgs.into_iter().map(|(_, o)| o).collect(),
+        stats: acc.stats,
+    }
+}
+
+/// Per-thread partial sums.
+struct Accumulator {
+    deltas: Vec<i64>,
+    orgs: Vec<(u32, OrgOutcome)>,
+    stats: EngineStats,
+}
+
+impl Accumulator {
+    fn new(cols: usize, stride: usize) -> Self {
+        Accumulator {
+            deltas: vec![0; cols * stride],
+            orgs: Vec::new(),
+            stats: EngineStats::default(),
+        }
+    }
+
+    fn merge(mut self, other: Accumulator) -> Accumulator {
+        self.deltas.iter_mut().zip(&other.deltas).for_each(|(a, b)| *a += b);
+        self.orgs.extend(other.orgs);
+        self.stats.add(&other.stats);
+        self
+    }
+}
+
+/// Adds `migrated_*` deltas (by migration day, clamped to day 0); returns each migration's
+/// population size.
+fn migration_deltas(ctx: &Context, deltas: &mut [i64], stride: usize) -> Vec<u64> {
+    let n = ctx.days.n;
+    if n == 0 {
+        return Vec::new();
+    }
+    let last = ctx.last;
+    let (hist, population) = ctx
+        .days
+        .days
+        .par_chunks(n * 4096)
+        .fold(
+            || (vec![0i64; n * stride], vec![0u64; n]),
+            |(mut hist, mut pop), block| {
+                for row in block.chunks_exact(n) {
+                    for (i, &d) in row.iter().enumerate() {
+                        if d != OUTSIDE {
+                            pop[i] += 1;
+                            if d <= last {
+                                hist[i * stride + d.max(0) as usize] += 1;
+                            }
+                        }
+                    }
+                }
+                (hist, pop)
+            },
+        )
+        .reduce(
+            || (vec![0i64; n * stride], vec![0u64; n]),
+            |(mut h, mut p), (h2, p2)| {
+                h.iter_mut().zip(h2).for_each(|(a, b)| *a += b);
+                p.iter_mut().zip(p2).for_each(|(a, b)| *a += b);
+                (h, p)
+            },
+        );
+    for i in 0..n {
+        let col = ctx.columns.migrated(i);
+        deltas[col * stride..col * stride + stride]
+            .iter_mut()
+            .zip(&hist[i * stride..(i + 1) * stride])
+            .for_each(|(a, b)| *a += b);
+    }
+    population
+}
+
+/// Classification of an entry on a stretch of days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Reachable,
+    Never,
+    LostAccount,
+    LostFederation,
+}
+
+/// A stretch of days with one state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stretch {
+    mask: u8,
+    class: Class,
+    network: NetworkId,
+}
+
+/// What one entry's stretches are added to.
+struct Sink<'s> {
+    deltas: &'s mut [i64],
+    stride: usize,
+    columns: &'s Columns,
+    org_entries: &'s mut [i64],
+    org_reachable: &'s mut [i64],
+    user_events: &'s mut Vec<u64>,
+}
+
+/// User-level event kinds (low bits of a packed event).
+const EV_REACHABLE: u64 = 0;
+const EV_UNREACHABLE: u64 = 1;
+const EV_LOST: u64 = 2;
+
+impl Sink<'_> {
+    #[inline]
+    fn span(&mut self, col: usize, from: Day, to: Day) {
+        self.deltas[col * self.stride + from as usize] += 1;
+        self.deltas[col * self.stride + to as usize] -= 1;
+    }
+
+    #[inline]
+    fn event(&mut self, day: Day, kind: u64, up: bool) {
+        self.user_events.push((day as u64) << 3 | kind << 1 | u64::from(up));
+    }
+
+    /// Adds the stretch `[from, to)`.
+    fn stretch(&mut self, s: Stretch, from: Day, to: Day) {
+        if from >= to {
+            return;
+        }
+        for b in 0..4 {
+            if s.mask & (1 << b) != 0 {
+                self.span(Columns::REACHABLE_IM + b, from, to);
+            }
+        }
+        match s.class {
+            Class::Reachable => {
+                let col = self.columns.reachable_network(s.network);
+                self.span(col, from, to);
+                self.org_reachable[from as usize] += 1;
+                self.org_reachable[to as usize] -= 1;
+                self.event(from, EV_REACHABLE, true);
+                self.event(to, EV_REACHABLE, false);
+            }
+            other => {
+                let offset = match other {
+                    Class::Never => 0,
+                    Class::LostAccount => 1,
+                    _ => 2,
+                };
+                let col = self.columns.never_reachable() + offset;
+                self.span(col, from, to);
+                self.event(from, EV_UNREACHABLE, true);
+                self.event(to, EV_UNREACHABLE, false);
+                if other != Class::Never {
+                    self.event(from, EV_LOST, true);
+                    self.event(to, EV_LOST, false);
+                }
+            }
+        }
+    }
+}
+
+fn run_chunk(ctx: &Context, chunk: &Chunk, acc: &mut Accumulator) {
+    let s = ctx.scenario;
+    let stride = ctx.last as usize + 2;
+    let mut org_entries = vec![0i64; stride];
+    let mut org_reachable = vec![0i64; stride];
+    let mut user_events: Vec<u64> = Vec::new();
+    let mut seen = PersonSet::default();
+    let mut additions: Vec<(Day, usize)> = Vec::new();
+    let mut list: Vec<(u32, NetworkId, Day)> = Vec::new();
+    let mut serving: Vec<Vec<Window>> = vec![Vec::new(); s.behaviours.contact_adding.len()];
+    let drawer = Drawer {
+        scenario: s,
+        population: ctx.population,
+        days: ctx.days,
+        pools: ctx.pools,
+        sampler: &ctx.sampler,
+    };
+    let users_col = ctx.columns.users();
+    for o in chunk.orgs.clone() {
+        let org = &ctx.population.orgs[o as usize];
+        let world = OrgWorld::new(s, org);
+        org_entries.iter_mut().for_each(|x| *x = 0);
+        org_reachable.iter_mut().for_each(|x| *x = 0);
+        // Organisations served per provider.
+        let mut last_served = Vec::with_capacity(s.providers.len());
+        for p in 0..s.providers.len() {
+            let intervals = world.intervals(|d| world.serves_any(p, d));
+            for w in &intervals {
+                acc.deltas[ctx.columns.orgs(p) * stride + w.from as usize] += 1;
+                acc.deltas[ctx.columns.orgs(p) * stride + w.until as usize + 1] -= 1;
+            }
+            last_served.push(intervals.last().map(|w| w.until));
+        }
+        for (b, behaviour) in s.behaviours.contact_adding.iter().enumerate() {
+            let p = behaviour.provider as usize;
+            serving[b] = world.intervals(|d| behaviour.window.contains(d) && world.serves(p, behaviour.network, d));
+        }
+        let users = org.users.end - org.users.start;
+        acc.deltas[users_col * stride] += i64::from(users);
+        acc.deltas[users_col * stride + stride - 1] -= i64::from(users);
+        for u in org.users.clone() {
+            let i = (u - chunk.users.start) as usize;
+            let domain = chunk.user_domain[i];
+            seen.clear();
+            list.clear();
+            for &p in chunk.entries_of(i) {
+                seen.insert(p);
+                list.push((p, ctx.population.persons[p as usize].home, 0));
+            }
+            add_contacts(ctx, &drawer, &world, u, &serving, &mut additions, &mut seen, &mut list, &mut acc.stats);
+            user_events.clear();
+            let mut sink = Sink {
+                deltas: &mut acc.deltas,
+                stride,
+                columns: &ctx.columns,
+                org_entries: &mut org_entries,
+                org_reachable: &mut org_reachable,
+                user_events: &mut user_events,
+            };
+            for (k, &(person, network, added)) in list.iter().enumerate() {
+                let key = (u64::from(u) << 20) | k as u64;
+                walk_entry(ctx, &mut sink, domain, person, network, added, key, &mut acc.stats);
+            }
+            user_metrics(&mut user_events, &mut acc.deltas, stride, &ctx.columns);
+        }
+        acc.orgs.push((o, org_outcome(&org_entries, &org_reachable, ctx.last, users, last_served)));
+    }
+}
+
+/// Contact adding for one user: addition days from every behaviour, in day order, each drawing a
+/// person until the list reaches its cap.
+#[allow(clippy::too_many_arguments)]
+fn add_contacts(
+    ctx: &Context,
+    drawer: &Drawer,
+    world: &OrgWorld,
+    user: u32,
+    serving: &[Vec<Window>],
+    additions: &mut Vec<(Day, usize)>,
+    seen: &mut PersonSet,
+    list: &mut Vec<(u32, NetworkId, Day)>,
+    stats: &mut EngineStats,
+) {
+    let behaviours = &ctx.scenario.behaviours.contact_adding;
+    if behaviours.is_empty() {
+        return;
+    }
+    additions.clear();
+    let mut streams: Vec<_> = (0..behaviours.len())
+        .map(|b| ctx.keys.stream(Kind::Adding, u64::from(user), b as u64))
+        .collect();
+    let mut day_buf = Vec::new();
+    for (b, behaviour) in behaviours.iter().enumerate() {
+        day_buf.clear();
+        addition_days(&mut streams[b], behaviour.rate_per_user_year / 365.0, &serving[b], &mut day_buf);
+        additions.extend(day_buf.iter().map(|&d| (d, b)));
+    }
+    additions.sort_unstable();
+    for &(day, b) in additions.iter() {
+        if list.len() as u32 >= ctx.cap {
+            break;
+        }
+        let behaviour = &behaviours[b];
+        // The Microsoft-account link is needed if no serving item of the provider waives it.
+        let needs_link = !world.serves_as(behaviour.provider as usize, behaviour.network, day, false);
+        match drawer.draw(&mut streams[b], behaviour.network, day, needs_link, seen) {
+            Some(p) => {
+                seen.insert(p);
+                list.push((p, behaviour.network, day));
+                stats.entries_added += 1;
+            }
+            None => stats.additions_failed += 1,
+        }
+    }
+}
+
+/// Follows one entry from its first day to the end, adding its stretches to `sink`.
+#[allow(clippy::too_many_arguments)]
+fn walk_entry(
+    ctx: &Context,
+    sink: &mut Sink,
+    domain: u32,
+    person: u32,
+    network: NetworkId,
+    added: Day,
+    key: u64,
+    stats: &mut EngineStats,
+) {
+    let last = ctx.last;
+    let first = added.max(0);
+    if first > last {
+        return;
+    }
+    let view = PersonView {
+        person: ctx.population.persons[person as usize],
+        days: ctx.days.of(person),
+        migrations: &ctx.scenario.migrations,
+    };
+    sink.span(Columns::ENTRIES, first, last + 1);
+    sink.org_entries[first as usize] += 1;
+    sink.org_entries[last as usize + 1] -= 1;
+
+    let recovery = ctx.scenario.behaviours.recovery;
+    let mut pointer = network;
+    let mut pending: Option<(Day, NetworkId)> = None;
+    let mut losses = 0u64;
+    let mut ever = false;
+    let mut prev: Option<(bool, NetworkId)> = None; // (reachable for im, resolved network) on d − 1
+    let mut run: Option<(Stretch, Day)> = None;
+    let mut d = first;
+    while d <= last {
+        if let Some((day, target)) = pending {
+            if day == d {
+                pointer = target;
+                pending = None;
+                stats.recoveries += 1;
+            }
+        }
+        let resolved = view.resolve(pointer, d);
+        let linked = view.linked(resolved, d);
+        let (st, segment_end) = segment_at(ctx.profiles.get(domain, resolved, linked), d);
+        let active = view.held(resolved, d) && st & state::AVAILABLE != 0;
+        let mask = if active { st & state::MODALITIES } else { 0 };
+        let reachable = mask & Modalities::IM.0 != 0;
+
+        // Loss detection (never on the history's first day).
+        if let Some((was_reachable, was_network)) = prev {
+            if was_reachable && !reachable && was_network == resolved {
+                let permanent = if st & state::AVAILABLE == 0 {
+                    !view.follow_due_after(resolved, d)
+                } else {
+                    active && st & state::SERVED_IM == 0
+                };
+                if permanent {
+                    stats.permanent_losses += 1;
+                    if let Some(rec) = recovery {
+                        if let Some(target) = recovery_target(ctx, &view, domain, resolved, d) {
+                            let mut rng = ctx.keys.stream(Kind::Recovery, key, losses);
+                            let u = open01(&mut rng);
+                            let delay = exponential(&mut rng, rec.mean_days).ceil();
+                            if u < rec.probability {
+                                if delay == 0.0 {
+                                    // Re-pointed on the day of the loss itself: evaluate the day
+                                    // again through the new account (re-points come first).
+                                    pointer = target;
+                                    stats.recoveries += 1;
+                                    losses += 1;
+                                    continue;
+                                }
+                                if delay <= f64::from(last - d) {
+                                    pending = Some((d + delay as Day, target));
+                                }
+                            }
+                        }
+                    }
+                    losses += 1;
+                }
+            }
+        }
+        if reachable {
+            ever = true;
+        }
+        let class = if reachable {
+            Class::Reachable
+        } else if !ever {
+            Class::Never
+        } else if !active {
+            Class::LostAccount
+        } else {
+            Class::LostFederation
+        };
+        let stretch = Stretch {
+            mask,
+            class,
+            network: if reachable { resolved } else { 0 },
+        };
+        match run {
+            Some((current, _)) if current == stretch => {}
+            Some((current, from)) => {
+                sink.stretch(current, from, d);
+                run = Some((stretch, d));
+            }
+            None => run = Some((stretch, d)),
+        }
+        prev = Some((reachable, resolved));
+        let mut next = segment_end.min(view.next_change_after(d)).min(last + 1);
+        if let Some((day, _)) = pending {
+            next = next.min(day);
+        }
+        d = next.max(d + 1);
+    }
+    if let Some((current, from)) = run {
+        sink.stretch(current, from, last + 1);
+    }
+}
+
+/// The first other account of the person, in network order, that is active and reachable for
+/// `im` for this user on `day`.
+fn recovery_target(ctx: &Context, view: &PersonView, domain: u32, lost: NetworkId, day: Day) -> Option<NetworkId> {
+    (0..ctx.scenario.networks.len() as NetworkId).find(|&n| {
+        n != lost && view.held(n, day) && {
+            let (st, _) = segment_at(ctx.profiles.get(domain, n, view.linked(n, day)), day);
+            st & state::AVAILABLE != 0 && st & Modalities::IM.0 != 0
+        }
+    })
+}
+
+/// Turns one user's entry events into the users' metrics.
+fn user_metrics(events: &mut [u64], deltas: &mut [i64], stride: usize, columns: &Columns) {
+    if events.is_empty() {
+        return;
+    }
+    events.sort_unstable();
+    let base = columns.users_some_unreachable();
+    let mut counts = [0i64; 3];
+    let mut flags = [false; 3]; // some unreachable, lost some, isolated
+    let mut i = 0;
+    while i < events.len() {
+        let day = (events[i] >> 3) as usize;
+        while i < events.len() && (events[i] >> 3) as usize == day {
+            let kind = ((events[i] >> 1) & 3) as usize;
+            counts[kind] += if events[i] & 1 == 1 { 1 } else { -1 };
+            i += 1;
+        }
+        let now = [
+            counts[EV_UNREACHABLE as usize] > 0,
+            counts[EV_LOST as usize] > 0,
+            counts[EV_UNREACHABLE as usize] > 0 && counts[EV_REACHABLE as usize] == 0,
+        ];
+        for k in 0..3 {
+            if now[k] != flags[k] {
+                deltas[(base + k) * stride + day] += if now[k] { 1 } else { -1 };
+                flags[k] = now[k];
+            }
+        }
+    }
+}
+
+/// The organisation's shares from its per-day entry and reachable counters.
+fn org_outcome(entries: &[i64], reachable: &[i64], last: Day, users: u32, last_served: Vec<Option<Day>>) -> OrgOutcome {
+    let (mut e, mut r) = (0i64, 0i64);
+    let mut first = None;
+    let mut lowest: Option<(i64, i64, Day)> = None;
+    let mut at_last = (0, 0);
+    for d in 0..=last as usize {
+        e += entries[d];
+        r += reachable[d];
+        if d == 0 && e > 0 {
+            first = Some(r as f64 / e as f64);
+        }
+        if e > 0 {
+            // Compare r/e exactly by cross-multiplying; keep the first day of the lowest.
+            let lower = lowest.is_none_or(|(lr, le, _)| (r as i128) * (le as i128) < (lr as i128) * (e as i128));
+            if lower {
+                lowest = Some((r, e, d as Day));
+            }
+        }
+        at_last = (r, e);
+    }
+    OrgOutcome {
+        users,
+        entries: at_last.1 as u64,
+        share_first: first,
+        share_last: (at_last.1 > 0).then(|| at_last.0 as f64 / at_last.1 as f64),
+        lowest: lowest.map(|(r, e, d)| (r as f64 / e as f64, d)),
+        last_served,
+    }
+}

@@ -1,0 +1,349 @@
+//! When each person moves: one day per person and migration, from the migration's trigger.
+//!
+//! A migration's population is every person holding an account on its `from` network at the start,
+//! plus those who gain one through another migration (`model.md`, fine print). Migrations are
+//! computed in dependency order so that a chained migration (A→B, then B→C) knows when each person
+//! gained B. Each trigger is an [`Assign`] implementation: it receives every person's eligibility
+//! day and writes every person's migration day; the engine only ever sees the resulting days
+//! ([`MigrationDays`]), so a new trigger plugs in here without touching it.
+//!
+//! This module also answers questions about one person's accounts on a day ([`PersonView`]):
+//! which account an entry resolves to, whether it is active or Microsoft-account linked.
+
+use crate::day::{Day, ALWAYS, FOREVER};
+use crate::population::{Person, Population};
+use crate::rng::{exponential, uniform_int, Keys, Kind};
+use crate::scenario::{Migration, NetworkId, Scenario, Trigger};
+use rayon::prelude::*;
+
+/// Migration day of a person outside the migration's population.
+pub const OUTSIDE: Day = FOREVER + 1;
+/// Migration day of a person in the population who never migrates (dormant, no `forced_by`).
+pub const NEVER: Day = FOREVER;
+
+/// Every person's day for every migration, person-major (`days[p · n + i]`). Days may be before
+/// the scenario start (the migration had already happened on day 0).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MigrationDays {
+    /// Number of migrations.
+    pub n: usize,
+    /// The days.
+    pub days: Vec<Day>,
+}
+
+impl MigrationDays {
+    /// Person `p`'s days, one per migration.
+    #[inline]
+    pub fn of(&self, p: u32) -> &[Day] {
+        &self.days[p as usize * self.n..(p as usize + 1) * self.n]
+    }
+}
+
+/// What a trigger needs to assign migration days.
+pub struct AssignContext<'a> {
+    /// The scenario.
+    pub scenario: &'a Scenario,
+    /// The replication's population.
+    pub population: &'a Population,
+    /// The replication's stream keys.
+    pub keys: Keys,
+    /// Index of the migration being assigned.
+    pub index: usize,
+    /// Per person, the first day the person holds the `from` account ([`ALWAYS`] if at the
+    /// start) or [`OUTSIDE`] if never: the person is not in the population.
+    pub eligible: &'a [Day],
+}
+
+/// A way of choosing each person's migration day.
+pub trait Assign: Sync {
+    /// Writes every person's day into `out` (same length as `ctx.eligible`): [`OUTSIDE`] for
+    /// persons not eligible, [`NEVER`] for those who never migrate, else the day (≥ their
+    /// eligibility day). `forced_by` is applied afterwards by the caller.
+    fn assign(&self, ctx: &AssignContext, out: &mut [Day]);
+}
+
+/// `scheduled`: a day uniform over the window.
+pub struct Scheduled {
+    /// Days the migration happens on.
+    pub window: crate::day::Window,
+}
+
+impl Assign for Scheduled {
+    fn assign(&self, ctx: &AssignContext, out: &mut [Day]) {
+        out.par_iter_mut().with_min_len(4096).enumerate().for_each(|(p, day)| {
+            let e = ctx.eligible[p];
+            *day = if e == OUTSIDE {
+                OUTSIDE
+            } else {
+                let mut rng = ctx.keys.stream(Kind::Migration, p as u64, ctx.index as u64);
+                let d = uniform_int(&mut rng, i64::from(self.window.from), i64::from(self.window.until)) as Day;
+                d.max(e)
+            };
+        });
+    }
+}
+
+/// `sign_in`: the first sign-in on or after the person's rollout day.
+pub struct SignIn {
+    /// Rollout days.
+    pub rollout: crate::day::Window,
+}
+
+impl Assign for SignIn {
+    fn assign(&self, ctx: &AssignContext, out: &mut [Day]) {
+        let classes = &ctx.scenario.population.activity;
+        let persons = &ctx.population.persons;
+        out.par_iter_mut().with_min_len(4096).enumerate().for_each(|(p, day)| {
+            let e = ctx.eligible[p];
+            if e == OUTSIDE {
+                *day = OUTSIDE;
+                return;
+            }
+            let mut rng = ctx.keys.stream(Kind::Migration, p as u64, ctx.index as u64);
+            let rollout = uniform_int(&mut rng, i64::from(self.rollout.from), i64::from(self.rollout.until)) as Day;
+            let rate = classes[persons[p].class as usize].sign_in_rate;
+            let wait = exponential(&mut rng, 1.0);
+            *day = if rate > 0.0 {
+                // A waiting time T starting on day r takes effect on r + ⌈T⌉.
+                rollout.max(e) + (wait / rate).ceil().min(f64::from(FOREVER / 2)) as Day
+            } else {
+                NEVER
+            };
+        });
+    }
+}
+
+/// The trigger implementation for a migration.
+pub fn trigger_of(m: &Migration) -> Box<dyn Assign> {
+    match &m.trigger {
+        Trigger::Scheduled { window } => Box::new(Scheduled { window: *window }),
+        Trigger::SignIn { rollout } => Box::new(SignIn { rollout: *rollout }),
+        Trigger::Bass { .. } => Box::new(Unsupported),
+    }
+}
+
+/// Placeholder for triggers this build does not implement: nobody migrates. Validation refuses
+/// such scenarios, so this is never reached from the command line.
+struct Unsupported;
+
+impl Assign for Unsupported {
+    fn assign(&self, ctx: &AssignContext, out: &mut [Day]) {
+        for (d, e) in out.iter_mut().zip(ctx.eligible) {
+            *d = if *e == OUTSIDE { OUTSIDE } else { NEVER };
+        }
+    }
+}
+
+/// Computes every person's migration days for replication `replication`.
+pub fn compute(s: &Scenario, pop: &Population, replication: u32) -> MigrationDays {
+    let n = s.migrations.len();
+    let persons = pop.persons.len();
+    let keys = Keys::new(s.seed, replication);
+    let mut per_migration: Vec<Vec<Day>> = vec![Vec::new(); n];
+    for i in dependency_order(&s.migrations) {
+        let m = &s.migrations[i];
+        let eligible: Vec<Day> = (0..persons)
+            .into_par_iter()
+            .with_min_len(4096)
+            .map(|p| {
+                if pop.persons[p].has(m.from) {
+                    return ALWAYS;
+                }
+                // Gained through a migration into `from` that the person made.
+                s.migrations
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, other)| other.to == m.from)
+                    .filter_map(|(j, _)| per_migration[j].get(p).copied())
+                    .filter(|&d| d < NEVER)
+                    .min()
+                    .unwrap_or(OUTSIDE)
+            })
+            .collect();
+        let mut out = vec![OUTSIDE; persons];
+        let ctx = AssignContext {
+            scenario: s,
+            population: pop,
+            keys,
+            index: i,
+            eligible: &eligible,
+        };
+        trigger_of(m).assign(&ctx, &mut out);
+        if let Some(forced) = m.forced_by {
+            out.par_iter_mut().zip(eligible.par_iter()).for_each(|(d, &e)| {
+                if e != OUTSIDE {
+                    *d = (*d).min(forced.max(e));
+                }
+            });
+        }
+        per_migration[i] = out;
+    }
+    let mut days = vec![OUTSIDE; persons * n];
+    if n > 0 {
+        days.par_chunks_mut(n).enumerate().for_each(|(p, row)| {
+            for (i, d) in row.iter_mut().enumerate() {
+                *d = per_migration[i][p];
+            }
+        });
+    }
+    MigrationDays { n, days }
+}
+
+/// Migrations ordered so that every migration into a network comes before the one leaving it.
+fn dependency_order(migrations: &[Migration]) -> Vec<usize> {
+    let mut order = Vec::with_capacity(migrations.len());
+    let mut done = vec![false; migrations.len()];
+    while order.len() < migrations.len() {
+        let before = order.len();
+        for (i, m) in migrations.iter().enumerate() {
+            let ready = !done[i]
+                && migrations
+                    .iter()
+                    .enumerate()
+                    .all(|(j, other)| done[j] || other.to != m.from || j == i);
+            if ready {
+                done[i] = true;
+                order.push(i);
+            }
+        }
+        if order.len() == before {
+            // A cycle (validation refuses them): take the rest in file order.
+            order.extend((0..migrations.len()).filter(|&i| !done[i]));
+            break;
+        }
+    }
+    order
+}
+
+/// One person's accounts as seen on a given day.
+#[derive(Clone, Copy)]
+pub struct PersonView<'a> {
+    /// The person's attributes at the start.
+    pub person: Person,
+    /// The person's day for each migration.
+    pub days: &'a [Day],
+    /// The scenario's migrations.
+    pub migrations: &'a [Migration],
+}
+
+impl<'a> PersonView<'a> {
+    /// Whether the person's `network` account exists on `day` (held at the start, or created by a
+    /// migration onto it on or before `day`).
+    #[inline]
+    pub fn exists(&self, network: NetworkId, day: Day) -> bool {
+        self.person.has(network)
+            || self
+                .migrations
+                .iter()
+                .zip(self.days)
+                .any(|(m, &d)| m.to == network && d <= day)
+    }
+
+    /// Whether the person has migrated away from `network` by `day`.
+    #[inline]
+    pub fn left(&self, network: NetworkId, day: Day) -> bool {
+        self.migrations
+            .iter()
+            .zip(self.days)
+            .any(|(m, &d)| m.from == network && d <= day)
+    }
+
+    /// Whether the account exists and has not been left (network availability aside).
+    #[inline]
+    pub fn held(&self, network: NetworkId, day: Day) -> bool {
+        self.exists(network, day) && !self.left(network, day)
+    }
+
+    /// Whether the person's `network` account is Microsoft-account linked on `day`.
+    #[inline]
+    pub fn linked(&self, network: NetworkId, day: Day) -> bool {
+        self.person.is_linked(network)
+            || self
+                .migrations
+                .iter()
+                .zip(self.days)
+                .any(|(m, &d)| m.to == network && m.contacts_follow && d <= day)
+    }
+
+    /// The account an entry pointing at the `network` account resolves to on `day`, following
+    /// `contacts_follow` forwarding.
+    #[inline]
+    pub fn resolve(&self, mut network: NetworkId, day: Day) -> NetworkId {
+        // Each network has at most one leaving migration and there are no cycles, so this ends
+        // within `migrations.len()` steps.
+        for _ in 0..self.migrations.len() {
+            match self
+                .migrations
+                .iter()
+                .zip(self.days)
+                .find(|(m, d)| m.from == network && m.contacts_follow && **d <= day)
+            {
+                Some((m, _)) => network = m.to,
+                None => break,
+            }
+        }
+        network
+    }
+
+    /// Whether a `contacts_follow` migration of the person off `network` is due after `day`.
+    #[inline]
+    pub fn follow_due_after(&self, network: NetworkId, day: Day) -> bool {
+        self.migrations
+            .iter()
+            .zip(self.days)
+            .any(|(m, &d)| m.from == network && m.contacts_follow && d > day && d < NEVER)
+    }
+
+    /// The first of the person's migration days after `day` ([`FOREVER`] if none).
+    #[inline]
+    pub fn next_change_after(&self, day: Day) -> Day {
+        self.days.iter().copied().filter(|&d| d > day).min().unwrap_or(FOREVER).min(FOREVER)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Trigger;
+
+    fn mig(from: u8, to: u8, follow: bool) -> Migration {
+        Migration {
+            from,
+            to,
+            trigger: Trigger::Scheduled {
+                window: crate::day::Window::new(0, 0),
+            },
+            forced_by: None,
+            contacts_follow: follow,
+            label: String::new(),
+        }
+    }
+
+    #[test]
+    fn chained_forwarding_and_activity() {
+        let migrations = vec![mig(1, 2, true), mig(0, 1, true)];
+        let person = Person {
+            accounts: 1,
+            linked: 0,
+            home: 0,
+            class: 0,
+        };
+        // 0 → 1 on day 10, then 1 → 2 on day 20.
+        let days = [20, 10];
+        let v = PersonView {
+            person,
+            days: &days,
+            migrations: &migrations,
+        };
+        assert_eq!(v.resolve(0, 9), 0);
+        assert_eq!(v.resolve(0, 10), 1);
+        assert_eq!(v.resolve(0, 20), 2);
+        assert!(v.held(0, 9) && !v.held(0, 10));
+        assert!(!v.exists(1, 9) && v.held(1, 10) && !v.held(1, 20));
+        assert!(v.linked(1, 10) && !v.linked(2, 19) && v.linked(2, 20));
+        assert!(v.follow_due_after(0, 5) && !v.follow_due_after(0, 10));
+        assert_eq!(v.next_change_after(10), 20);
+        assert_eq!(v.next_change_after(20), FOREVER);
+        assert_eq!(dependency_order(&migrations), vec![1, 0]);
+    }
+}

@@ -1,0 +1,457 @@
+//! Generating a replication's world from a scenario.
+//!
+//! Every organisation, person and user draws from its own stream keyed by (seed, replication,
+//! kind, id), so any range of them can be generated alone and gives the same result whatever the
+//! thread count or chunking. Organisations come first (they fix user ids and the population size),
+//! then persons (network blocks sized from the expected number of entries), then users and their
+//! contact lists, chunk by chunk in parallel.
+
+use super::{Chunk, Org, Person, Population};
+use crate::day::{Agreement, Day, Window, ALWAYS, FOREVER};
+use crate::rng::{open01, uniform_int, Keys, Kind, Stream};
+use crate::scenario::{NetworkId, Scenario};
+use rayon::prelude::*;
+use std::ops::Range;
+
+/// Users per chunk of organisations (a chunk holds whole organisations, so it may be larger).
+pub const CHUNK_USERS: u32 = 8192;
+/// Draws tried before a contact that keeps hitting persons already on the list is given up.
+const MAX_CONTACT_ATTEMPTS: u32 = 64;
+
+/// Generates replication `replication` of `scenario`'s world.
+pub fn generate(scenario: &Scenario, replication: u32) -> Population {
+    let keys = Keys::new(scenario.seed, replication);
+    let drafts: Vec<OrgDraft> = (0..scenario.orgs.count)
+        .into_par_iter()
+        .map(|o| draft_org(scenario, &keys, o))
+        .collect();
+    let mut orgs = Vec::with_capacity(drafts.len());
+    let mut domain_added = Vec::new();
+    let mut next_user = 0u32;
+    for d in drafts {
+        let domains = domain_added.len() as u32..(domain_added.len() + d.domain_days.len()) as u32;
+        domain_added.extend_from_slice(&d.domain_days);
+        let users = next_user..next_user.saturating_add(d.users);
+        next_user = users.end;
+        orgs.push(Org {
+            deployments: d.deployments,
+            agreement: d.agreement,
+            enable: d.enable,
+            domains,
+            users,
+        });
+    }
+    let mixes = OrgMixes::new(scenario, &orgs);
+    let blocks = person_blocks(scenario, &mixes.expected_entries(scenario, &orgs));
+    let persons = generate_persons(scenario, &keys, &blocks);
+    let sampler = ContactSampler::new(scenario, &blocks);
+    let chunks = chunk_ranges(&orgs)
+        .into_par_iter()
+        .map(|range| generate_chunk(scenario, &keys, &orgs, range, &sampler, &mixes))
+        .collect();
+    Population {
+        orgs,
+        domain_added,
+        persons,
+        blocks,
+        chunks,
+    }
+}
+
+struct OrgDraft {
+    users: u32,
+    deployments: Vec<(Day, u8)>,
+    agreement: Agreement,
+    enable: Vec<Day>,
+    domain_days: Vec<Day>,
+}
+
+/// A day drawn uniformly from `window`; a window with no dates gives [`ALWAYS`].
+fn draw_day(rng: &mut Stream, window: Window) -> Day {
+    if window.from == ALWAYS {
+        ALWAYS
+    } else {
+        uniform_int(rng, i64::from(window.from), i64::from(window.until)) as Day
+    }
+}
+
+/// Index of the first cumulative share above `u` (`None` past the last: "none of them").
+fn pick(cumulative: &[f64], u: f64) -> Option<usize> {
+    cumulative.iter().position(|&c| u < c)
+}
+
+fn cumulative(shares: impl Iterator<Item = f64>) -> Vec<f64> {
+    let mut acc = 0.0;
+    shares
+        .map(|s| {
+            acc += s;
+            acc
+        })
+        .collect()
+}
+
+fn draft_org(s: &Scenario, keys: &Keys, o: u32) -> OrgDraft {
+    let spec = &s.orgs;
+    let cal = s.calendar();
+    let mut rng = keys.stream(Kind::Org, u64::from(o), 0);
+    let users = spec.users.sample_count(&mut rng, 1);
+    let mix = cumulative(spec.deployment_mix.iter().map(|(_, sh)| *sh));
+    let initial = pick(&mix, open01(&mut rng)).unwrap_or(mix.len() - 1);
+    let mut deployments = vec![(ALWAYS, spec.deployment_mix[initial].0)];
+    let start_day = draw_day(&mut rng, spec.agreement_start);
+    let term_years = spec.agreement_term_years.sample_count(&mut rng, 1);
+    let agreement = Agreement {
+        start: cal.date(start_day),
+        term_years,
+    };
+    let domain_count = spec.domains_per_org.sample_count(&mut rng, 1);
+    let domain_days = (0..domain_count)
+        .map(|i| draw_day(&mut rng, if i == 0 { spec.first_domain_added } else { spec.extra_domains_added }))
+        .collect();
+    let enable = spec
+        .enable
+        .iter()
+        .map(|cohorts| {
+            let u = open01(&mut rng);
+            let chosen = pick(&cumulative(cohorts.iter().map(|c| c.share)), u);
+            // Draw the day whether or not a cohort is chosen, so that changing a share keeps
+            // every other draw of the organisation where it was.
+            let days: Vec<Day> = cohorts.iter().map(|c| draw_day(&mut rng, c.window)).collect();
+            chosen.map_or(FOREVER, |i| days[i])
+        })
+        .collect();
+    for change in &spec.deployment_changes {
+        let u = open01(&mut rng);
+        let day = draw_day(&mut rng, change.window);
+        let (last_day, current) = *deployments.last().unwrap_or(&(ALWAYS, 0));
+        if current == change.from && u < change.share && day > last_day {
+            deployments.push((day, change.to));
+        }
+    }
+    OrgDraft {
+        users,
+        deployments,
+        agreement,
+        enable,
+        domain_days,
+    }
+}
+
+/// Each organisation's network mix for its users' initial contacts.
+pub struct OrgMixes {
+    /// Distinct cumulative mixes (an empty one: no initial contacts).
+    mixes: Vec<Vec<f64>>,
+    /// Per organisation, its mix.
+    of_org: Vec<u32>,
+}
+
+impl OrgMixes {
+    /// The scenario's mix, restricted per organisation to the networks its providers serve on the
+    /// first day when `initial_contacts = "served"` (and renormalised).
+    pub fn new(s: &Scenario, orgs: &[Org]) -> Self {
+        let base = &s.population.network_mix;
+        let mut mixes: Vec<Vec<f64>> = Vec::new();
+        let mut masks: Vec<u32> = Vec::new();
+        let of_org = orgs
+            .iter()
+            .map(|org| {
+                let served: u32 = if s.population.initial_contacts_served_only {
+                    let world = crate::world::OrgWorld::new(s, org);
+                    (0..s.networks.len())
+                        .filter(|&n| (0..s.providers.len()).any(|p| world.serves(p, n as NetworkId, 0)))
+                        .fold(0, |m, n| m | 1 << n)
+                } else {
+                    u32::MAX
+                };
+                if let Some(i) = masks.iter().position(|&m| m == served) {
+                    return i as u32;
+                }
+                let total: f64 = (0..base.len()).filter(|n| served & (1 << n) != 0).map(|n| base[n]).sum();
+                let mix = if total > 0.0 {
+                    cumulative((0..base.len()).map(|n| if served & (1 << n) != 0 { base[n] / total } else { 0.0 }))
+                } else {
+                    Vec::new()
+                };
+                masks.push(served);
+                mixes.push(mix);
+                (mixes.len() - 1) as u32
+            })
+            .collect();
+        OrgMixes { mixes, of_org }
+    }
+
+    /// Organisation `o`'s cumulative mix (empty: its users start with no public contacts).
+    pub fn of(&self, o: usize) -> &[f64] {
+        &self.mixes[self.of_org[o] as usize]
+    }
+
+    /// Expected initial entries per network over all organisations.
+    pub fn expected_entries(&self, s: &Scenario, orgs: &[Org]) -> Vec<f64> {
+        let mean_contacts = s.population.contacts_per_user.count_mean(0);
+        let mut out = vec![0.0; s.networks.len()];
+        for (o, org) in orgs.iter().enumerate() {
+            let mix = self.of(o);
+            let users = f64::from(org.users.end - org.users.start);
+            let mut prev = 0.0;
+            for (n, c) in mix.iter().enumerate() {
+                out[n] += users * mean_contacts * (c - prev);
+                prev = *c;
+            }
+        }
+        out
+    }
+}
+
+/// Person id ranges per home network: sized from the expected entries on each network, or from
+/// `persons_per_user` where the scenario gives it.
+pub fn person_blocks(s: &Scenario, expected_entries: &[f64]) -> Vec<Range<u32>> {
+    let pop = &s.population;
+    let users: f64 = expected_entries.iter().sum::<f64>() / pop.contacts_per_user.count_mean(0).max(f64::MIN_POSITIVE);
+    let mut next = 0u64;
+    s.networks
+        .iter()
+        .enumerate()
+        .map(|(n, _)| {
+            let size = match pop.persons_per_user[n] {
+                Some(per_user) => (users * per_user).round(),
+                None => {
+                    let expected = expected_entries[n] / pop.entries_per_person;
+                    if expected > 0.0 { expected.round().max(1.0) } else { 0.0 }
+                }
+            };
+            let start = next;
+            next = (next + size as u64).min(u64::from(u32::MAX));
+            start as u32..next as u32
+        })
+        .collect()
+}
+
+fn generate_persons(s: &Scenario, keys: &Keys, blocks: &[Range<u32>]) -> Vec<Person> {
+    let classes = cumulative(s.population.activity.iter().map(|a| a.share));
+    let total = blocks.last().map_or(0, |b| b.end);
+    (0..total)
+        .into_par_iter()
+        .with_min_len(4096)
+        .map(|p| {
+            let home = blocks.iter().position(|b| b.contains(&p)).unwrap_or(0) as NetworkId;
+            make_person(s, keys, p, home, &classes)
+        })
+        .collect()
+}
+
+/// The person with id `p` and home network `home`, from its own stream.
+pub fn make_person(s: &Scenario, keys: &Keys, p: u32, home: NetworkId, classes: &[f64]) -> Person {
+    let pop = &s.population;
+    let mut rng = keys.stream(Kind::Person, u64::from(p), 0);
+    let class = pick(classes, open01(&mut rng)).unwrap_or(classes.len().saturating_sub(1)) as u8;
+    let mut accounts = 1u16 << home;
+    for mh in &pop.multi_homing {
+        let u = open01(&mut rng);
+        if mh.home == home && u < mh.share {
+            accounts |= 1 << mh.extra;
+        }
+    }
+    let mut linked = 0u16;
+    for (n, share) in pop.microsoft_account_share.iter().enumerate() {
+        let u = open01(&mut rng);
+        if accounts & (1 << n) != 0 && u < *share {
+            linked |= 1 << n;
+        }
+    }
+    Person {
+        accounts,
+        linked,
+        home,
+        class,
+    }
+}
+
+/// Draws the person behind a new contact: network by a mix, then a person of that network's
+/// block by popularity rank.
+pub struct ContactSampler {
+    blocks: Vec<Range<u32>>,
+    /// `1 / (1 − s)` for popularity exponent `s`: rank = ⌊n·U^γ⌋ gives P(rank) ∝ rank^−s.
+    gamma: f64,
+}
+
+impl ContactSampler {
+    /// A sampler for `s`'s network mix over the given blocks.
+    pub fn new(s: &Scenario, blocks: &[Range<u32>]) -> Self {
+        ContactSampler {
+            blocks: blocks.to_vec(),
+            gamma: 1.0 / (1.0 - s.population.popularity_exponent),
+        }
+    }
+
+    /// A person of `block` drawn by popularity rank.
+    #[inline]
+    pub fn in_block(&self, rng: &mut Stream, block: &Range<u32>) -> Option<u32> {
+        let n = block.end - block.start;
+        if n == 0 {
+            return None;
+        }
+        let u = open01(rng);
+        let x = if self.gamma == 1.0 { u } else { u.powf(self.gamma) };
+        Some(block.start + ((f64::from(n) * x) as u32).min(n - 1))
+    }
+
+    /// A person drawn by network from the cumulative `mix`, then by popularity.
+    #[inline]
+    pub fn draw(&self, rng: &mut Stream, mix: &[f64]) -> Option<u32> {
+        let net = pick(mix, open01(rng)).unwrap_or(mix.len().checked_sub(1)?);
+        self.in_block(rng, &self.blocks[net])
+    }
+}
+
+/// Organisation ranges of about [`CHUNK_USERS`] users, cut at organisation boundaries.
+pub fn chunk_ranges(orgs: &[Org]) -> Vec<Range<u32>> {
+    let mut ranges = Vec::new();
+    let mut start = 0u32;
+    let mut users = 0u32;
+    for (i, o) in orgs.iter().enumerate() {
+        users += o.users.len() as u32;
+        if users >= CHUNK_USERS {
+            ranges.push(start..i as u32 + 1);
+            start = i as u32 + 1;
+            users = 0;
+        }
+    }
+    if (start as usize) < orgs.len() {
+        ranges.push(start..orgs.len() as u32);
+    }
+    ranges
+}
+
+fn generate_chunk(s: &Scenario, keys: &Keys, orgs: &[Org], range: Range<u32>, sampler: &ContactSampler, mixes: &OrgMixes) -> Chunk {
+    let first = &orgs[range.start as usize];
+    let last = &orgs[range.end as usize - 1];
+    let users = first.users.start..last.users.end;
+    let n_users = users.len();
+    let mut chunk = Chunk {
+        orgs: range.clone(),
+        users: users.clone(),
+        user_domain: Vec::with_capacity(n_users),
+        offsets: Vec::with_capacity(n_users + 1),
+        entries: Vec::new(),
+    };
+    chunk.offsets.push(0);
+    let mut seen = PersonSet::default();
+    for o in range.clone() {
+        let org = &orgs[o as usize];
+        let mix = mixes.of(o as usize);
+        for u in org.users.clone() {
+            let mut rng = keys.stream(Kind::User, u64::from(u), 0);
+            let domains = org.domains.end - org.domains.start;
+            chunk.user_domain.push(org.domains.start + uniform_int(&mut rng, 0, i64::from(domains) - 1) as u32);
+            let drawn = s.population.contacts_per_user.sample_count(&mut rng, 0);
+            let k = if mix.is_empty() { 0 } else { drawn };
+            seen.clear();
+            for _ in 0..k {
+                for _ in 0..MAX_CONTACT_ATTEMPTS {
+                    match sampler.draw(&mut rng, mix) {
+                        Some(p) if seen.insert(p) => {
+                            chunk.entries.push(p);
+                            break;
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            chunk.offsets.push(chunk.entries.len() as u32);
+        }
+    }
+    chunk
+}
+
+/// A small reusable set of person ids (open addressing), for "never the same person twice on
+/// one list" without a heap allocation per user.
+#[derive(Default)]
+pub struct PersonSet {
+    slots: Vec<u32>,
+    used: Vec<usize>,
+}
+
+impl PersonSet {
+    const EMPTY: u32 = u32::MAX;
+
+    /// Empties the set, keeping its memory.
+    pub fn clear(&mut self) {
+        for &i in &self.used {
+            self.slots[i] = Self::EMPTY;
+        }
+        self.used.clear();
+    }
+
+    /// Inserts `p`; `false` if it was already there.
+    pub fn insert(&mut self, p: u32) -> bool {
+        if (self.used.len() + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = (p.wrapping_mul(0x9E37_79B9) as usize) & mask;
+        loop {
+            match self.slots[i] {
+                Self::EMPTY => {
+                    self.slots[i] = p;
+                    self.used.push(i);
+                    return true;
+                }
+                q if q == p => return false,
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+
+    /// Whether `p` is in the set.
+    pub fn contains(&self, p: u32) -> bool {
+        if self.slots.is_empty() {
+            return false;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = (p.wrapping_mul(0x9E37_79B9) as usize) & mask;
+        loop {
+            match self.slots[i] {
+                Self::EMPTY => return false,
+                q if q == p => return true,
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+
+    fn grow(&mut self) {
+        let items: Vec<u32> = self.used.iter().map(|&i| self.slots[i]).collect();
+        let size = (self.slots.len() * 2).max(64);
+        self.slots = vec![Self::EMPTY; size];
+        self.used.clear();
+        for p in items {
+            self.insert(p);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn person_set_rejects_duplicates_and_clears() {
+        let mut s = PersonSet::default();
+        for p in 0..1000 {
+            assert!(s.insert(p * 7));
+        }
+        assert!(!s.insert(14));
+        assert!(s.contains(21) && !s.contains(22));
+        s.clear();
+        assert!(!s.contains(21));
+        assert!(s.insert(21));
+    }
+
+    #[test]
+    fn pick_by_cumulative_shares() {
+        let c = cumulative([0.2, 0.5, 0.3].into_iter());
+        assert_eq!(pick(&c, 0.1), Some(0));
+        assert_eq!(pick(&c, 0.2), Some(1));
+        assert_eq!(pick(&c, 0.95), Some(2));
+        assert_eq!(pick(&cumulative([0.5].into_iter()), 0.7), None);
+    }
+}

@@ -1,0 +1,357 @@
+//! Many replications of one scenario, and the summaries across them.
+//!
+//! Replications run one after another, each spread over every thread (generation, migrations,
+//! profiles and the engine are all parallel inside a replication), which keeps peak memory at one
+//! world whatever the replication count. Results are collected in replication order and summaries
+//! reduce in a fixed order, so the output does not depend on the thread count.
+
+use crate::adding::Pools;
+use crate::day::{Calendar, Day};
+use crate::engine::{self, Columns, EngineStats, OrgOutcome};
+use crate::migration;
+use crate::population::{self, Org, Population};
+use crate::scenario::{Licence, Scenario};
+use crate::world::{licence_window, Profiles};
+use chrono::NaiveDate;
+use std::time::Instant;
+
+/// Summary of one metric on one reported day across replications.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stat {
+    /// Mean.
+    pub mean: f64,
+    /// Standard error of the mean (`None` with one replication).
+    pub sem: Option<f64>,
+    /// 5th percentile.
+    pub p05: f64,
+    /// Median.
+    pub p50: f64,
+    /// 95th percentile.
+    pub p95: f64,
+}
+
+impl Stat {
+    /// Summarises `values` (any order; sorted internally).
+    pub fn of(values: &mut [f64]) -> Stat {
+        let n = values.len();
+        assert!(n > 0, "a summary needs at least one value");
+        values.sort_by(f64::total_cmp);
+        let mean = values.iter().sum::<f64>() / n as f64;
+        let sem = (n > 1).then(|| {
+            let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+            (var / n as f64).sqrt()
+        });
+        Stat {
+            mean,
+            sem,
+            p05: percentile(values, 0.05),
+            p50: percentile(values, 0.50),
+            p95: percentile(values, 0.95),
+        }
+    }
+}
+
+/// Percentile `q` of sorted `values` by linear interpolation between order statistics (numpy's
+/// default, "linear").
+pub fn percentile(sorted: &[f64], q: f64) -> f64 {
+    let h = (sorted.len() - 1) as f64 * q;
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(sorted.len() - 1);
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+/// One organisation's row of `orgs.csv` in one replication.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrgRow {
+    /// Organisation id.
+    pub id: u32,
+    /// Deployment at the start.
+    pub deployment: String,
+    /// Deployment on the last day.
+    pub deployment_last: String,
+    /// Agreement start.
+    pub agreement_start: NaiveDate,
+    /// Agreement term, years.
+    pub agreement_term_years: u32,
+    /// The engine's outcome (users, entries, shares, last served days).
+    pub outcome: OrgOutcome,
+    /// Per provider: when the organisation enabled it.
+    pub enabled: Vec<Enabled>,
+    /// Per provider: last day holding the `pic_usl` licence (`pic_usl` providers with
+    /// `sale_until` only).
+    pub usl_until: Vec<Option<NaiveDate>>,
+    /// Per provider: the pro-rata credit for licence time after the provider's `until`.
+    pub usl_credit: Vec<f64>,
+}
+
+/// When an organisation enabled a provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Enabled {
+    /// Before anything the scenario models (no date drawn).
+    Always,
+    /// On this day.
+    On(NaiveDate),
+    /// Never.
+    Never,
+}
+
+/// Population sizes of a run (replication 0, plus the mean of entries added).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Sizes {
+    /// Organisations.
+    pub orgs: u64,
+    /// Lync users.
+    pub users: u64,
+    /// Persons.
+    pub persons: u64,
+    /// Entries at the start.
+    pub entries: u64,
+    /// Contact edges among persons.
+    pub graph_edges: u64,
+    /// Bytes of the population in memory.
+    pub population_bytes: u64,
+}
+
+/// Everything a run produced; every report consumes this.
+#[derive(Debug, Clone)]
+pub struct RunResult {
+    /// The scenario run.
+    pub scenario: Scenario,
+    /// Metric columns.
+    pub columns: Vec<String>,
+    /// Reported days.
+    pub report_days: Vec<Day>,
+    /// Their dates.
+    pub dates: Vec<NaiveDate>,
+    /// Per replication: `rows × columns` values, row-major.
+    pub series: Vec<Vec<i64>>,
+    /// `rows × columns` summaries, row-major.
+    pub summary: Vec<Stat>,
+    /// Per replication, per organisation.
+    pub orgs: Vec<Vec<OrgRow>>,
+    /// Sizes of replication 0.
+    pub sizes: Sizes,
+    /// Seconds spent per phase, summed over replications, in phase order.
+    pub timings: Vec<(String, f64)>,
+    /// Engine tallies summed over replications.
+    pub stats: EngineStats,
+    /// Threads used.
+    pub threads: usize,
+}
+
+impl RunResult {
+    /// The summary of column `col` on reported row `row`.
+    pub fn stat(&self, row: usize, col: usize) -> &Stat {
+        &self.summary[row * self.columns.len() + col]
+    }
+
+    /// Index of a column by name.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c == name)
+    }
+
+    /// The reported row of `date`, if it is reported.
+    pub fn row_of(&self, date: NaiveDate) -> Option<usize> {
+        self.dates.iter().position(|d| *d == date)
+    }
+}
+
+/// Phase timer.
+#[derive(Default)]
+struct Timings(Vec<(String, f64)>);
+
+impl Timings {
+    fn add(&mut self, phase: &str, since: Instant) {
+        let secs = since.elapsed().as_secs_f64();
+        match self.0.iter_mut().find(|(p, _)| p == phase) {
+            Some((_, t)) => *t += secs,
+            None => self.0.push((phase.to_string(), secs)),
+        }
+    }
+}
+
+/// One replication's world and counts, before summaries.
+pub struct Replication {
+    /// The world.
+    pub population: Population,
+    /// Migration days.
+    pub days: migration::MigrationDays,
+    /// Counts.
+    pub counts: engine::ReplicationCounts,
+}
+
+/// Progress callback: `(replication, chunks done, chunks in the replication)`.
+pub type Progress<'a> = &'a (dyn Fn(u32, u64, u64) + Sync);
+
+/// Runs replication `replication` of `s` end to end (no summaries).
+pub fn run_replication(s: &Scenario, replication: u32, progress: Progress) -> Replication {
+    let mut t = Timings::default();
+    run_replication_timed(s, replication, progress, &mut t)
+}
+
+fn run_replication_timed(s: &Scenario, replication: u32, progress: Progress, t: &mut Timings) -> Replication {
+    let now = Instant::now();
+    let population = population::generate(s, replication);
+    t.add("generate", now);
+    let now = Instant::now();
+    let days = migration::compute(s, &population, replication);
+    t.add("migrate", now);
+    let now = Instant::now();
+    let profiles = Profiles::build(s, &population);
+    let pools = Pools::build(s, &population, &days);
+    t.add("profiles", now);
+    let now = Instant::now();
+    let ctx = engine::Context::new(s, &population, &days, &profiles, &pools, replication);
+    let total = population.chunks.len() as u64;
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let tick = || progress(replication, done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
+    let counts = engine::run(&ctx, &tick);
+    t.add("engine", now);
+    Replication { population, days, counts }
+}
+
+/// Runs every replication of `s` and summarises them. `threads` is recorded, not set: callers run
+/// this inside the thread pool they want.
+pub fn run(s: &Scenario, threads: usize, progress: Progress) -> RunResult {
+    let columns = Columns::new(s);
+    let report_days = s.report_days();
+    let cal = s.calendar();
+    let dates: Vec<NaiveDate> = report_days.iter().map(|&d| cal.date(d)).collect();
+    let mut timings = Timings::default();
+    let mut series = Vec::with_capacity(s.replications as usize);
+    let mut orgs = Vec::with_capacity(s.replications as usize);
+    let mut stats = EngineStats::default();
+    let mut sizes = Sizes::default();
+    for r in 0..s.replications {
+        let rep = run_replication_timed(s, r, progress, &mut timings);
+        let now = Instant::now();
+        let cols = columns.len();
+        let mut rows = Vec::with_capacity(report_days.len() * cols);
+        for &d in &report_days {
+            rows.extend((0..cols).map(|c| rep.counts.get(c, d)));
+        }
+        series.push(rows);
+        orgs.push(org_rows(s, &cal, &rep.population.orgs, &rep.counts.orgs));
+        let st = rep.counts.stats;
+        stats.entries_added += st.entries_added;
+        stats.additions_failed += st.additions_failed;
+        stats.permanent_losses += st.permanent_losses;
+        stats.recoveries += st.recoveries;
+        if r == 0 {
+            sizes = Sizes {
+                orgs: rep.population.orgs.len() as u64,
+                users: rep.population.user_count(),
+                persons: rep.population.persons.len() as u64,
+                entries: rep.population.entry_count(),
+                graph_edges: 0,
+                population_bytes: rep.population.heap_bytes() + rep.days.days.len() as u64 * 4,
+            };
+        }
+        timings.add("collect", now);
+    }
+    let now = Instant::now();
+    let summary = summarise(&series);
+    timings.add("summarise", now);
+    RunResult {
+        scenario: s.clone(),
+        columns: columns.names,
+        report_days,
+        dates,
+        series,
+        summary,
+        orgs,
+        sizes,
+        timings: timings.0,
+        stats,
+        threads,
+    }
+}
+
+/// Summaries per cell (row-major `rows × columns`) across replications.
+pub fn summarise(series: &[Vec<i64>]) -> Vec<Stat> {
+    use rayon::prelude::*;
+    let cells = series.first().map_or(0, Vec::len);
+    (0..cells)
+        .into_par_iter()
+        .with_min_len(256)
+        .map_init(
+            || Vec::with_capacity(series.len()),
+            |buf: &mut Vec<f64>, cell| {
+                buf.clear();
+                buf.extend(series.iter().map(|rep| rep[cell] as f64));
+                Stat::of(buf)
+            },
+        )
+        .collect()
+}
+
+/// The rows of `orgs.csv` for one replication.
+pub fn org_rows(s: &Scenario, cal: &Calendar, orgs: &[Org], outcomes: &[OrgOutcome]) -> Vec<OrgRow> {
+    orgs.iter()
+        .zip(outcomes)
+        .enumerate()
+        .map(|(id, (org, outcome))| {
+            let mut usl_until = Vec::with_capacity(s.providers.len());
+            let mut usl_credit = Vec::with_capacity(s.providers.len());
+            for (p, provider) in s.providers.iter().enumerate() {
+                let (until, credit) = match provider.licence {
+                    Licence::PicUsl { sale_until: Some(_) } => {
+                        let lic = licence_window(s, cal, org, p);
+                        let until = (!lic.is_empty()).then(|| cal.date(lic.until));
+                        let end = provider.window.until;
+                        let holds_at_end = end != crate::day::FOREVER && lic.contains(end) && org.enable[p] <= end;
+                        let credit = if holds_at_end {
+                            let (_, period_last) = org.agreement.period_covering(cal.date(end));
+                            let days_after = (period_last - cal.date(end)).num_days() as f64;
+                            provider.usl_price_per_user_year * f64::from(outcome.users) * days_after / 365.0
+                        } else {
+                            0.0
+                        };
+                        (until, credit)
+                    }
+                    _ => (None, 0.0),
+                };
+                usl_until.push(until);
+                usl_credit.push(credit);
+            }
+            OrgRow {
+                id: id as u32,
+                deployment: s.deployments[org.initial_deployment() as usize].clone(),
+                deployment_last: s.deployments[org.deployment_on(s.last_day()) as usize].clone(),
+                agreement_start: org.agreement.start,
+                agreement_term_years: org.agreement.term_years,
+                outcome: outcome.clone(),
+                enabled: org
+                    .enable
+                    .iter()
+                    .map(|&d| match d {
+                        crate::day::ALWAYS => Enabled::Always,
+                        crate::day::FOREVER => Enabled::Never,
+                        d => Enabled::On(cal.date(d)),
+                    })
+                    .collect(),
+                usl_until,
+                usl_credit,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_match_numpy_linear() {
+        // numpy.percentile([1, 2, 3, 4, 10], [5, 50, 95]) = [1.2, 3.0, 8.8]
+        let mut v = vec![10.0, 1.0, 3.0, 2.0, 4.0];
+        let s = Stat::of(&mut v);
+        assert!((s.p05 - 1.2).abs() < 1e-12);
+        assert!((s.p50 - 3.0).abs() < 1e-12);
+        assert!((s.p95 - 8.8).abs() < 1e-12);
+        assert!((s.mean - 4.0).abs() < 1e-12);
+        // sd = sqrt(((9+4+1+0+36)/4)) = sqrt(12.5); sem = sd / sqrt(5)
+        assert!((s.sem.unwrap() - (12.5f64 / 5.0).sqrt()).abs() < 1e-12);
+        assert_eq!(Stat::of(&mut [7.0]).sem, None);
+    }
+}

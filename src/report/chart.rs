@@ -1,0 +1,1 @@
+//! PNG charts (placeholder, being written).

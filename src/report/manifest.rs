@@ -1,0 +1,94 @@
+//! `manifest.json`: what was run, with what, how big it was and how long it took. It is the one
+//! output that may differ between runs of the same scenario and seed (timings, memory, threads).
+
+use crate::replicate::RunResult;
+use anyhow::{Context, Result};
+use serde_json::{json, Value};
+use std::path::Path;
+
+/// Version of the model contract (`shared/spec/model.md`) this build implements.
+pub const MODEL_VERSION: &str = "1";
+/// Version of the output files' layout; bumped when a column or file changes meaning.
+pub const OUTPUT_SCHEMA_VERSION: &str = "1";
+
+/// Facts about the invocation that the result does not hold.
+pub struct Invocation<'a> {
+    /// Scenario file, if the scenario came from one.
+    pub scenario_path: Option<&'a Path>,
+    /// SHA-256 of the scenario file's bytes, hex.
+    pub scenario_sha256: Option<String>,
+    /// The command line.
+    pub command_line: Vec<String>,
+    /// Total wall time so far, seconds.
+    pub wall_seconds: f64,
+}
+
+/// Converts TOML to JSON, dates as strings.
+pub fn toml_to_json(v: &toml::Value) -> Value {
+    match v {
+        toml::Value::String(s) => Value::String(s.clone()),
+        toml::Value::Integer(i) => json!(i),
+        toml::Value::Float(f) => json!(f),
+        toml::Value::Boolean(b) => json!(b),
+        toml::Value::Datetime(d) => Value::String(d.to_string()),
+        toml::Value::Array(a) => Value::Array(a.iter().map(toml_to_json).collect()),
+        toml::Value::Table(t) => Value::Object(t.iter().map(|(k, v)| (k.clone(), toml_to_json(v))).collect()),
+    }
+}
+
+/// SHA-256 of `bytes`, hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The manifest as JSON.
+pub fn manifest(r: &RunResult, inv: &Invocation) -> Value {
+    let s = &r.scenario;
+    json!({
+        "picsim_version": env!("CARGO_PKG_VERSION"),
+        "model_version": MODEL_VERSION,
+        "output_schema_version": OUTPUT_SCHEMA_VERSION,
+        "rng": crate::rng::ALGORITHM,
+        "scenario": {
+            "name": s.name,
+            "path": inv.scenario_path.map(|p| p.display().to_string()),
+            "sha256": inv.scenario_sha256,
+            "effective": toml_to_json(&toml::Value::Table(s.effective.clone())),
+        },
+        "command_line": inv.command_line,
+        "seed": s.seed,
+        "replications": s.replications,
+        "threads": r.threads,
+        "start": s.start.to_string(),
+        "end": s.end.to_string(),
+        "reported_days": r.dates.len(),
+        "columns": r.columns,
+        "population": {
+            "orgs": r.sizes.orgs,
+            "users": r.sizes.users,
+            "persons": r.sizes.persons,
+            "entries": r.sizes.entries,
+            "graph_edges": r.sizes.graph_edges,
+            "bytes": r.sizes.population_bytes,
+            "note": "sizes of replication 0; entries are those at the start (contact adding adds more)",
+        },
+        "events": {
+            "entries_added": r.stats.entries_added,
+            "additions_failed": r.stats.additions_failed,
+            "permanent_losses": r.stats.permanent_losses,
+            "recoveries": r.stats.recoveries,
+            "note": "summed over replications",
+        },
+        "timings_seconds": r.timings.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
+        "wall_seconds": inv.wall_seconds,
+        "peak_rss_bytes": crate::sys::peak_rss_bytes(),
+        "created": chrono::Local::now().to_rfc3339(),
+    })
+}
+
+/// Writes `manifest.json`.
+pub fn write(r: &RunResult, inv: &Invocation, path: &Path) -> Result<()> {
+    let text = serde_json::to_string_pretty(&manifest(r, inv))?;
+    std::fs::write(path, text + "\n").with_context(|| format!("could not write '{}'", path.display()))
+}
