@@ -108,7 +108,7 @@ fn draft_org(s: &Scenario, keys: &Keys, o: u32) -> OrgDraft {
     let domain_days = (0..domain_count)
         .map(|i| draw_day(&mut rng, if i == 0 { spec.first_domain_added } else { spec.extra_domains_added }))
         .collect();
-    let enable = spec
+    let chosen: Vec<Option<(usize, Day)>> = spec
         .enable
         .iter()
         .map(|cohorts| {
@@ -117,7 +117,19 @@ fn draft_org(s: &Scenario, keys: &Keys, o: u32) -> OrgDraft {
             // Draw the day whether or not a cohort is chosen, so that changing a share keeps
             // every other draw of the organisation where it was.
             let days: Vec<Day> = cohorts.iter().map(|c| draw_day(&mut rng, c.window)).collect();
-            chosen.map_or(FOREVER, |i| days[i])
+            chosen.map(|i| (i, days[i]))
+        })
+        .collect();
+    // A cohort `among` another provider's organisations only takes those that enable it.
+    let enable = chosen
+        .iter()
+        .enumerate()
+        .map(|(p, c)| match c {
+            Some((i, day)) => match spec.enable[p][*i].among {
+                Some(a) if chosen[a as usize].is_none() => FOREVER,
+                _ => *day,
+            },
+            None => FOREVER,
         })
         .collect();
     for change in &spec.deployment_changes {

@@ -1,1 +1,838 @@
-//! PNG charts (placeholder, being written).
+//! PNG charts of a run: the five pictures of `outputs.md` (`reachable_by_network.png`, …), each
+//! 1600×900, drawn with plotters from the run's summaries (mean line, p05–p95 band).
+//!
+//! Every chart has the same frame: a title and a subtitle across the top, the plot on the left
+//! with dates on the x axis and counts from 0 on the y axis, and a panel on the right holding the
+//! legend and the list of key dates. Key dates are marked in the plot by a dashed vertical line
+//! topped by a numbered badge; the number points into the panel's list (and into the key-date table
+//! of `report.html`, which numbers them the same way). Full labels beside the lines were rejected:
+//! the default scenario has several dates within days of each other and labels of 30–60
+//! characters, which no rotation or staggering keeps legible.
+//!
+//! Colours are fixed: networks take [`palette`] by their index in the scenario, every other series
+//! a colour chosen here, so a network looks the same in every chart and every run.
+//!
+//! This module does not decide which charts a run draws or where they go; it draws one chart into
+//! one file. Text uses the DejaVu Sans font compiled into the binary (no system fonts are read).
+
+use crate::replicate::RunResult;
+use crate::scenario::{Chart, Scenario};
+use anyhow::{Context, anyhow};
+use chrono::{Datelike, Months, NaiveDate, TimeDelta};
+use plotters::coord::Shift;
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
+use plotters::element::DashedPathElement;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use std::ops::Range;
+use std::path::Path;
+use std::sync::OnceLock;
+
+/// Chart width, pixels.
+pub const WIDTH: u32 = 1600;
+/// Chart height, pixels.
+pub const HEIGHT: u32 = 900;
+
+/// The font family name every text of a chart uses (registered from the `dejavu` crate).
+const FAMILY: &str = "DejaVu Sans";
+
+/// Left edge of the legend panel, pixels.
+const PANEL_X: i32 = 1185;
+/// Right edge of the legend panel's text, pixels.
+const PANEL_RIGHT: i32 = WIDTH as i32 - 24;
+/// Top of the area below the title, pixels.
+const HEADER_HEIGHT: i32 = 96;
+/// Rows of staggered key-date badges above the plot.
+const BADGE_ROWS: usize = 3;
+/// Badge radius, pixels.
+const BADGE_RADIUS: i32 = 13;
+/// Vertical distance between badge rows, pixels.
+const BADGE_ROW_HEIGHT: i32 = 29;
+
+const TEXT: RGBColor = RGBColor(17, 24, 39);
+const TEXT_MUTED: RGBColor = RGBColor(95, 99, 110);
+const GRID: RGBColor = RGBColor(228, 230, 235);
+const AXIS: RGBColor = RGBColor(120, 124, 132);
+const MARKER: RGBColor = RGBColor(110, 110, 118);
+const BADGE: RGBColor = RGBColor(55, 65, 81);
+const REFERENCE: RGBColor = RGBColor(120, 120, 120);
+
+/// Network colours, by network index (Tableau 10 without its grey, then six darker hues). Grey
+/// is kept for reference lines.
+const NETWORK_COLOURS: [RGBColor; 15] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(188, 189, 34),
+    RGBColor(23, 190, 207),
+    RGBColor(0, 0, 128),
+    RGBColor(128, 0, 0),
+    RGBColor(0, 100, 80),
+    RGBColor(204, 153, 0),
+    RGBColor(90, 50, 140),
+    RGBColor(160, 60, 100),
+];
+
+/// The colour of network `i` (its index in the scenario's network order) in every chart. Wraps
+/// around past the palette's length.
+pub fn palette(i: usize) -> RGBColor {
+    NETWORK_COLOURS[i % NETWORK_COLOURS.len()]
+}
+
+/// How a series' line is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stroke {
+    /// A main series: solid and thick.
+    Solid,
+    /// A companion series (stranded persons): dashed, same hue as its partner.
+    Dashed,
+    /// A reference (all entries): thin grey.
+    Reference,
+}
+
+/// One line of a chart.
+struct Series {
+    /// For people, in the legend.
+    label: String,
+    /// The metric column.
+    column: String,
+    colour: RGBColor,
+    stroke: Stroke,
+    /// Whether to shade p05–p95 behind the line.
+    band: bool,
+}
+
+impl Series {
+    fn main(label: impl Into<String>, column: impl Into<String>, colour: RGBColor) -> Series {
+        Series {
+            label: label.into(),
+            column: column.into(),
+            colour,
+            stroke: Stroke::Solid,
+            band: true,
+        }
+    }
+
+    fn style(&self) -> ShapeStyle {
+        let width = match self.stroke {
+            Stroke::Solid | Stroke::Dashed => 3,
+            Stroke::Reference => 2,
+        };
+        ShapeStyle {
+            color: self.colour.to_rgba(),
+            filled: false,
+            stroke_width: width,
+        }
+    }
+}
+
+/// What one chart shows.
+struct Spec {
+    title: String,
+    /// Unit of the y axis.
+    unit: &'static str,
+    /// Series in drawing (and legend) order.
+    series: Vec<Series>,
+    /// Shown across the plot when there is nothing to draw.
+    empty_note: Option<&'static str>,
+}
+
+/// The series of `chart` for `s`, in a fixed order.
+fn spec(chart: Chart, s: &Scenario) -> Spec {
+    match chart {
+        Chart::ReachableByNetwork => Spec {
+            title: "Reachable contact-list entries by network".into(),
+            unit: "entries",
+            series: s
+                .networks
+                .iter()
+                .enumerate()
+                .map(|(i, n)| Series::main(n.name.clone(), format!("reachable_{}", n.id), palette(i)))
+                .collect(),
+            empty_note: None,
+        },
+        Chart::ReachableByModality => {
+            let colours = [
+                RGBColor(0, 114, 178),
+                RGBColor(0, 158, 115),
+                RGBColor(230, 159, 0),
+                RGBColor(204, 121, 167),
+            ];
+            let mut series: Vec<Series> = ["IM", "presence", "audio", "video"]
+                .iter()
+                .zip(crate::scenario::Modalities::NAMES)
+                .zip(colours)
+                .map(|((label, id), colour)| Series::main(format!("reachable for {label}"), format!("reachable_{id}"), colour))
+                .collect();
+            series.push(Series {
+                label: "all entries (reference)".into(),
+                column: "entries".into(),
+                colour: REFERENCE,
+                stroke: Stroke::Reference,
+                band: false,
+            });
+            Spec {
+                title: "Reachable contact-list entries by modality".into(),
+                unit: "entries",
+                series,
+                empty_note: None,
+            }
+        }
+        Chart::Migration => {
+            let mut series = Vec::new();
+            let mut used = Vec::new();
+            for (i, m) in s.migrations.iter().enumerate() {
+                // The destination network's colour, unless an earlier migration already took it.
+                let colour = if used.contains(&m.to) {
+                    palette(s.networks.len() + i)
+                } else {
+                    used.push(m.to);
+                    palette(m.to as usize)
+                };
+                let from = &s.networks[m.from as usize].name;
+                let to = &s.networks[m.to as usize].name;
+                series.push(Series::main(format!("migrated {from} → {to}"), format!("migrated_{}", m.label), colour));
+                series.push(Series {
+                    label: format!("stranded on {from} (not yet migrated)"),
+                    column: format!("stranded_{}", m.label),
+                    colour,
+                    stroke: Stroke::Dashed,
+                    band: true,
+                });
+            }
+            Spec {
+                title: "Persons migrated and stranded".into(),
+                unit: "persons",
+                series,
+                empty_note: Some("no migrations in this scenario"),
+            }
+        }
+        Chart::Users => Spec {
+            title: "Lync users affected".into(),
+            unit: "users",
+            series: vec![
+                Series::main("some contact not reachable", "users_some_unreachable", RGBColor(86, 180, 233)),
+                Series::main("lost some contact", "users_lost_some", RGBColor(213, 94, 0)),
+                Series::main("isolated (no contact reachable)", "users_isolated", RGBColor(40, 40, 40)),
+            ],
+            empty_note: None,
+        },
+        Chart::Losses => Spec {
+            title: "Unreachable contact-list entries by cause".into(),
+            unit: "entries",
+            series: vec![
+                Series::main("never reachable", "never_reachable", RGBColor(204, 121, 167)),
+                Series::main("lost: account inactive", "lost_account", RGBColor(213, 94, 0)),
+                Series::main("lost: no provider serves it", "lost_federation", RGBColor(0, 114, 178)),
+            ],
+            empty_note: None,
+        },
+    }
+}
+
+/// One series' numbers, x in days since the first reported date.
+struct Data {
+    mean: Vec<(i32, f64)>,
+    p05: Vec<f64>,
+    p95: Vec<f64>,
+}
+
+fn data(result: &RunResult, column: &str, xs: &[i32]) -> anyhow::Result<Data> {
+    let col = result
+        .column(column)
+        .ok_or_else(|| anyhow!("the run has no metric column `{column}`"))?;
+    let stats = (0..xs.len()).map(|row| result.stat(row, col));
+    let mut d = Data {
+        mean: Vec::with_capacity(xs.len()),
+        p05: Vec::with_capacity(xs.len()),
+        p95: Vec::with_capacity(xs.len()),
+    };
+    for (&x, st) in xs.iter().zip(stats) {
+        d.mean.push((x, st.mean));
+        d.p05.push(st.p05);
+        d.p95.push(st.p95);
+    }
+    Ok(d)
+}
+
+/// Registers the DejaVu fonts under [`FAMILY`] once per process.
+fn register_fonts() -> anyhow::Result<()> {
+    static REGISTERED: OnceLock<Result<(), String>> = OnceLock::new();
+    REGISTERED
+        .get_or_init(|| {
+            for (style, bytes) in [(FontStyle::Normal, dejavu::sans::regular()), (FontStyle::Bold, dejavu::sans::bold())] {
+                plotters::style::register_font(FAMILY, style, bytes)
+                    .map_err(|_| format!("the embedded DejaVu Sans font ({}) could not be loaded", style.as_str()))?;
+            }
+            Ok(())
+        })
+        .clone()
+        .map_err(|e| anyhow!(e))
+}
+
+/// A plotters error as an anyhow error (plotters' errors are not always `Send + Sync`).
+fn plot_err<E: std::fmt::Display>(what: &'static str) -> impl FnOnce(E) -> anyhow::Error {
+    move |e| anyhow!("{what}: {e}")
+}
+
+fn font(size: f64) -> TextStyle<'static> {
+    TextStyle::from((FAMILY, size).into_font()).color(&TEXT)
+}
+
+fn bold(size: f64) -> TextStyle<'static> {
+    TextStyle::from((FAMILY, size, FontStyle::Bold).into_font()).color(&TEXT)
+}
+
+/// `1234567` → `1,234,567` (values are rounded to whole numbers).
+fn thousands(v: f64) -> String {
+    let digits = format!("{:.0}", v.abs());
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if v.round() < 0.0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Y axis ticks for values up to `max`: a round step (1, 2, 2.5 or 5 × 10^k, at least 1, since
+/// every metric is a count) and ticks from 0 to the first multiple at or above `max`.
+fn y_ticks(max: f64) -> Vec<f64> {
+    let max = if max.is_finite() && max > 0.0 { max } else { 1.0 };
+    let rough = max / 6.0;
+    let magnitude = 10f64.powf(rough.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * magnitude)
+        .find(|s| *s >= rough)
+        .unwrap_or(10.0 * magnitude)
+        .max(1.0);
+    let n = (max / step).ceil().max(1.0) as usize;
+    (0..=n).map(|i| i as f64 * step).collect()
+}
+
+/// The y axis: counts from 0 to the last of its ticks, labelled only at those ticks. (plotters'
+/// own `f64` axis picks fractional ticks for small counts and cannot take given ticks and still be
+/// formatted.)
+struct CountAxis {
+    ticks: Vec<f64>,
+}
+
+impl CountAxis {
+    fn top(&self) -> f64 {
+        self.ticks.last().copied().filter(|t| *t > 0.0).unwrap_or(1.0)
+    }
+}
+
+impl Ranged for CountAxis {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        let share = value / self.top();
+        limit.0 + (share * f64::from(limit.1 - limit.0)).round() as i32
+    }
+
+    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        if hint.weight().allow_light_points() { Vec::new() } else { self.ticks.clone() }
+    }
+
+    fn range(&self) -> Range<f64> {
+        0.0..self.top()
+    }
+}
+
+/// X axis ticks: the first day of every k-th month inside `origin + lo ..= origin + hi`, with k
+/// chosen for at most 14 labels, and the label format that goes with it.
+fn x_ticks(origin: NaiveDate, lo: i32, hi: i32) -> (Vec<i32>, &'static str) {
+    let first = origin + TimeDelta::days(i64::from(lo));
+    let last = origin + TimeDelta::days(i64::from(hi));
+    let months = (last.year() - first.year()) * 12 + last.month0() as i32 - first.month0() as i32 + 1;
+    let every = [1, 2, 3, 6, 12, 24, 60, 120, 240]
+        .into_iter()
+        .find(|k| months / k <= 14)
+        .unwrap_or(600);
+    let format = if every >= 12 { "%Y" } else { "%Y-%m" };
+    let mut ticks = Vec::new();
+    let mut month = first.with_day(1).unwrap_or(first);
+    while month <= last {
+        let index = month.year() * 12 + month.month0() as i32;
+        if month >= first && index.rem_euclid(every) == 0 {
+            ticks.push((month - origin).num_days() as i32);
+        }
+        match month.checked_add_months(Months::new(1)) {
+            Some(next) => month = next,
+            None => break,
+        }
+    }
+    if ticks.is_empty() {
+        // A range shorter than the tick spacing (one reported day): label the data's own day.
+        return (vec![0], "%Y-%m-%d");
+    }
+    (ticks, format)
+}
+
+/// Greedy word wrap of `text` so that each line fits `first_width` (first line) or `width`
+/// pixels.
+fn wrap<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    style: &TextStyle,
+    first_width: i32,
+    width: i32,
+) -> anyhow::Result<Vec<String>> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
+        let limit = if lines.is_empty() { first_width } else { width };
+        let (w, _) = area
+            .estimate_text_size(&candidate, style)
+            .map_err(plot_err("measuring text"))?;
+        if w as i32 > limit && !line.is_empty() {
+            lines.push(std::mem::replace(&mut line, word.to_string()));
+        } else {
+            line = candidate;
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    Ok(lines)
+}
+
+/// Draws `chart` for `result` into the PNG file `path` (1600×900; the extension must be `.png`).
+pub fn draw(result: &RunResult, chart: Chart, path: &Path) -> anyhow::Result<()> {
+    register_fonts()?;
+    let spec = spec(chart, &result.scenario);
+    let mut series = Vec::with_capacity(spec.series.len());
+    let origin = *result
+        .dates
+        .first()
+        .ok_or_else(|| anyhow!("the run has no reported days to chart"))?;
+    let xs: Vec<i32> = result.dates.iter().map(|d| (*d - origin).num_days() as i32).collect();
+    for s in &spec.series {
+        series.push(data(result, &s.column, &xs)?);
+    }
+    let backend = BitMapBackend::new(path, (WIDTH, HEIGHT));
+    let root = backend.into_drawing_area();
+    render(result, chart, &spec, &series, origin, &xs, &root)
+        .with_context(|| format!("could not draw chart '{}'", path.display()))?;
+    root.present()
+        .map_err(plot_err("writing the PNG"))
+        .with_context(|| format!("could not write chart '{}'", path.display()))?;
+    Ok(())
+}
+
+fn render<DB: DrawingBackend>(
+    result: &RunResult,
+    chart: Chart,
+    spec: &Spec,
+    series: &[Data],
+    origin: NaiveDate,
+    xs: &[i32],
+    root: &DrawingArea<DB, Shift>,
+) -> anyhow::Result<()> {
+    root.fill(&WHITE).map_err(plot_err("filling the background"))?;
+    let replications = result.series.len();
+    let banded = replications > 1;
+
+    // Header.
+    root.draw_text(&spec.title, &bold(34.0), (40, 20))
+        .map_err(plot_err("drawing the title"))?;
+    let spread = if banded {
+        format!("mean of {replications} replications, shaded band p05–p95")
+    } else {
+        "one replication".to_string()
+    };
+    let reachable_note = match chart {
+        Chart::ReachableByNetwork | Chart::Losses => " · reachable means reachable for IM",
+        _ => "",
+    };
+    let subtitle = format!("Scenario {} · {spread}{reachable_note}", result.scenario.name);
+    root.draw_text(&subtitle, &font(19.0).color(&TEXT_MUTED), (42, 64))
+        .map_err(plot_err("drawing the subtitle"))?;
+
+    // Ranges.
+    let (x_lo, x_hi) = match xs.last() {
+        Some(&last) if last > 0 => (0, last),
+        _ => (-15, 15),
+    };
+    let (x_key, x_format) = if xs.len() > 1 { x_ticks(origin, x_lo, x_hi) } else { (vec![0], "%Y-%m-%d") };
+    let y_max = series
+        .iter()
+        .zip(&spec.series)
+        .flat_map(|(d, s)| {
+            let band = if s.band && banded { d.p95.as_slice() } else { &[] };
+            d.mean.iter().map(|(_, m)| *m).chain(band.iter().copied())
+        })
+        .fold(0.0f64, f64::max);
+    let y_axis = CountAxis {
+        ticks: y_ticks(y_max * 1.03),
+    };
+
+    let plot_area = root.clone().shrink((0, HEADER_HEIGHT), (PANEL_X as u32, HEIGHT - HEADER_HEIGHT as u32));
+    let mut ctx = ChartBuilder::on(&plot_area)
+        .margin_top(BADGE_ROWS as i32 * BADGE_ROW_HEIGHT + 8)
+        .margin_left(24)
+        .margin_right(36)
+        .margin_bottom(16)
+        .x_label_area_size(64)
+        .y_label_area_size(128)
+        .build_cartesian_2d((x_lo..x_hi).with_key_points(x_key), y_axis)
+        .map_err(plot_err("laying out the axes"))?;
+    let fmt_x = |x: &i32| (origin + TimeDelta::days(i64::from(*x))).format(x_format).to_string();
+    let fmt_y = |y: &f64| thousands(*y);
+    ctx.configure_mesh()
+        .x_desc("date")
+        .y_desc(spec.unit)
+        .x_label_formatter(&fmt_x)
+        .y_label_formatter(&fmt_y)
+        .label_style(font(18.0).color(&TEXT_MUTED))
+        .axis_desc_style(font(20.0))
+        .bold_line_style(GRID)
+        .light_line_style(TRANSPARENT)
+        .axis_style(AXIS)
+        .x_label_offset(0)
+        .draw()
+        .map_err(plot_err("drawing the axes"))?;
+
+    // Key-date markers, behind the data.
+    let (px_x, px_y) = ctx.plotting_area().get_pixel_range();
+    let first = origin + TimeDelta::days(i64::from(x_lo));
+    let last = origin + TimeDelta::days(i64::from(x_hi));
+    let marks: Vec<(usize, i32)> = result
+        .scenario
+        .key_dates()
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| (first..=last).contains(&k.date))
+        .map(|(i, k)| (i + 1, ctx.backend_coord(&((k.date - origin).num_days() as i32, 0.0)).0))
+        .collect();
+    let rows = badge_rows(&marks);
+    let badge_y = |row: usize| px_y.start - 6 - BADGE_RADIUS - row as i32 * BADGE_ROW_HEIGHT;
+    for (&(_, x), &row) in marks.iter().zip(&rows) {
+        let style = ShapeStyle {
+            color: MARKER.to_rgba(),
+            filled: false,
+            stroke_width: 2,
+        };
+        root.draw(&DashedPathElement::new(vec![(x, badge_y(row)), (x, px_y.end)], 9, 7, style))
+            .map_err(plot_err("drawing a key-date marker"))?;
+    }
+
+    // Bands, then lines, each in the spec's order, so every line sits above every band.
+    if banded {
+        for (d, s) in series.iter().zip(&spec.series).filter(|(_, s)| s.band) {
+            if d.mean.len() < 2 || d.p05.iter().zip(&d.p95).all(|(lo, hi)| lo == hi) {
+                continue;
+            }
+            let upper = d.mean.iter().zip(&d.p95).map(|((x, _), hi)| (*x, *hi));
+            let lower = d.mean.iter().zip(&d.p05).rev().map(|((x, _), lo)| (*x, *lo));
+            let points: Vec<(i32, f64)> = upper.chain(lower).collect();
+            ctx.draw_series(std::iter::once(Polygon::new(points, s.colour.mix(0.18).filled())))
+                .map_err(plot_err("drawing a band"))?;
+        }
+    }
+    for (d, s) in series.iter().zip(&spec.series) {
+        if d.mean.len() == 1 {
+            ctx.draw_series(d.mean.iter().map(|p| Circle::new(*p, 6, s.colour.filled())))
+                .map_err(plot_err("drawing a point"))?;
+            continue;
+        }
+        match s.stroke {
+            Stroke::Dashed => ctx.draw_series(DashedLineSeries::new(d.mean.iter().copied(), 14, 9, s.style())),
+            Stroke::Solid | Stroke::Reference => ctx.draw_series(LineSeries::new(d.mean.iter().copied(), s.style())),
+        }
+        .map_err(plot_err("drawing a line"))?;
+    }
+    if let (true, Some(note)) = (spec.series.is_empty(), spec.empty_note) {
+        let centre = ((px_x.start + px_x.end) / 2, (px_y.start + px_y.end) / 2);
+        let style = font(28.0).color(&TEXT_MUTED).pos(Pos::new(HPos::Center, VPos::Center));
+        root.draw_text(note, &style, centre).map_err(plot_err("drawing the note"))?;
+    }
+
+    // Badges above the plot, over the markers' tops.
+    for (&(number, x), &row) in marks.iter().zip(&rows) {
+        badge(root, number, (x, badge_y(row)), BADGE_RADIUS)?;
+    }
+
+    legend(root, spec, &result.scenario, &marks)
+}
+
+/// Row (0 = nearest the plot) of each badge so that badges in one row do not touch: the lowest row
+/// whose last badge is far enough to the left, else the row whose last badge is furthest left.
+fn badge_rows(marks: &[(usize, i32)]) -> Vec<usize> {
+    let mut last_x = [i32::MIN / 2; BADGE_ROWS];
+    marks
+        .iter()
+        .map(|&(_, x)| {
+            let row = (0..BADGE_ROWS)
+                .find(|&r| last_x[r] + 2 * BADGE_RADIUS + 4 <= x)
+                .unwrap_or_else(|| (0..BADGE_ROWS).min_by_key(|&r| last_x[r]).unwrap_or(0));
+            last_x[row] = x;
+            row
+        })
+        .collect()
+}
+
+/// A numbered disc.
+fn badge<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, number: usize, centre: (i32, i32), r: i32) -> anyhow::Result<()> {
+    root.draw(&Circle::new(centre, r, BADGE.filled()))
+        .map_err(plot_err("drawing a badge"))?;
+    let size = if number < 10 { f64::from(r) * 1.25 } else { f64::from(r) * 1.05 };
+    let style = bold(size).color(&WHITE).pos(Pos::new(HPos::Center, VPos::Center));
+    root.draw_text(&number.to_string(), &style, (centre.0, centre.1 + 1))
+        .map_err(plot_err("drawing a badge number"))?;
+    Ok(())
+}
+
+/// The right-hand panel: one entry per series, then the numbered key dates. Entries that do not
+/// fit are summarised in one line.
+fn legend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, spec: &Spec, s: &Scenario, marks: &[(usize, i32)]) -> anyhow::Result<()> {
+    let x = PANEL_X + 8;
+    let text_x = x + 56;
+    let bottom = HEIGHT as i32 - 16;
+    let mut y = HEADER_HEIGHT + 14;
+    let label = font(18.0);
+    let metric = font(14.0).color(&TEXT_MUTED);
+    for se in &spec.series {
+        let mid = y + 10;
+        if se.band {
+            root.draw(&Rectangle::new([(x, mid - 9), (x + 44, mid + 9)], se.colour.mix(0.18).filled()))
+                .map_err(plot_err("drawing the legend"))?;
+        }
+        let swatch = vec![(x, mid), (x + 44, mid)];
+        match se.stroke {
+            Stroke::Dashed => root.draw(&DashedPathElement::new(swatch, 12, 8, se.style())),
+            Stroke::Solid | Stroke::Reference => root.draw(&PathElement::new(swatch, se.style())),
+        }
+        .map_err(plot_err("drawing the legend"))?;
+        let lines = wrap(root, &se.label, &label, PANEL_RIGHT - text_x, PANEL_RIGHT - text_x)?;
+        for line in &lines {
+            root.draw_text(line, &label, (text_x, y)).map_err(plot_err("drawing the legend"))?;
+            y += 22;
+        }
+        root.draw_text(&se.column, &metric, (text_x, y)).map_err(plot_err("drawing the legend"))?;
+        y += 30;
+    }
+    if marks.is_empty() {
+        return Ok(());
+    }
+    y += 10;
+    root.draw_text("Key dates", &bold(18.0), (x, y))
+        .map_err(plot_err("drawing the key dates"))?;
+    y += 30;
+    let key_dates = s.key_dates();
+    let date_style = bold(15.0);
+    let text = font(15.0);
+    let text_x = x + 30;
+    for (i, &(number, _)) in marks.iter().enumerate() {
+        let Some(k) = key_dates.get(number - 1) else { continue };
+        let date = k.date.format("%Y-%m-%d").to_string();
+        let (date_w, _) = root
+            .estimate_text_size(&date, &date_style)
+            .map_err(plot_err("measuring text"))?;
+        let date_w = date_w as i32 + 8;
+        let lines = wrap(root, &k.label, &text, PANEL_RIGHT - text_x - date_w, PANEL_RIGHT - text_x)?;
+        let height = lines.len() as i32 * 19 + 6;
+        if y + height > bottom {
+            let rest = marks.len() - i;
+            let more = format!("… {rest} more key date{} in report.html", if rest == 1 { "" } else { "s" });
+            root.draw_text(&more, &text.color(&TEXT_MUTED), (x, y))
+                .map_err(plot_err("drawing the key dates"))?;
+            break;
+        }
+        badge(root, number, (x + 11, y + 8), 11)?;
+        root.draw_text(&date, &date_style, (text_x, y))
+            .map_err(plot_err("drawing the key dates"))?;
+        for (j, line) in lines.iter().enumerate() {
+            let lx = if j == 0 { text_x + date_w } else { text_x };
+            root.draw_text(line, &text, (lx, y)).map_err(plot_err("drawing the key dates"))?;
+            y += 19;
+        }
+        y += 6;
+    }
+    Ok(())
+}
+
+/// Checks that `path` is a PNG of [`WIDTH`]×[`HEIGHT`] (used by tests here and in `html`).
+#[cfg(test)]
+pub(crate) fn assert_png_size(path: &Path) {
+    let bytes = std::fs::read(path).expect("chart file exists");
+    assert!(bytes.len() > 24, "{} is too short for a PNG", path.display());
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "PNG signature");
+    assert_eq!(&bytes[12..16], b"IHDR");
+    let width = u32::from_be_bytes([bytes[16], bytes[17], bytes[18], bytes[19]]);
+    let height = u32::from_be_bytes([bytes[20], bytes[21], bytes[22], bytes[23]]);
+    assert_eq!((width, height), (WIDTH, HEIGHT));
+}
+
+/// Runs shared by the report tests.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use crate::replicate::RunResult;
+    use crate::scenario::Override;
+    use std::path::Path;
+    use std::sync::OnceLock;
+
+    fn run(overrides: &[&str]) -> RunResult {
+        let overrides: Vec<Override> = overrides.iter().map(|o| Override::parse(o).expect("override parses")).collect();
+        let s = crate::scenario::load_file(Path::new("scenarios/pic-2013.toml"), &overrides).expect("scenario loads");
+        crate::replicate::run(&s, 1, &|_, _, _| {})
+    }
+
+    /// The default scenario with 50 organisations and 3 replications.
+    pub fn small() -> &'static RunResult {
+        static RUN: OnceLock<RunResult> = OnceLock::new();
+        RUN.get_or_init(|| run(&["orgs.count=50", "scenario.replications=3"]))
+    }
+
+    /// The default scenario with 20 organisations and one replication.
+    pub fn single() -> &'static RunResult {
+        static RUN: OnceLock<RunResult> = OnceLock::new();
+        RUN.get_or_init(|| run(&["orgs.count=20", "scenario.replications=1"]))
+    }
+
+    /// A tiny scenario without migrations, and with `description` as its description.
+    pub fn no_migrations(description: &str) -> RunResult {
+        let text = format!(
+            r#"
+[scenario]
+name = "tiny"
+description = {description:?}
+start = 2020-01-01
+end = 2020-12-31
+step_days = 7
+seed = 7
+replications = 2
+
+[networks.chat]
+name = "Chat"
+until = 2020-06-30
+capabilities = [{{ modalities = ["im", "presence"] }}]
+
+[providers.gateway]
+name = "Chat gateway"
+licence = "cal"
+reaches = [{{ network = "chat", deployments = ["server"] }}]
+
+[orgs]
+count = 5
+users = {{ dist = "fixed", value = 10 }}
+deployments = {{ server = 1.0 }}
+
+[orgs.agreement]
+term_years = {{ dist = "fixed", value = 3 }}
+start = {{ from = 2019-01-01, until = 2019-12-31 }}
+
+[orgs.providers]
+gateway = [{{ share = 1.0 }}]
+
+[population]
+contacts_per_user = {{ dist = "fixed", value = 4 }}
+network_mix = {{ chat = 1.0 }}
+
+[[population.activity]]
+class = "daily"
+share = 1.0
+mean_days_between_sign_ins = 1.0
+"#
+        );
+        let s = match crate::scenario::load_str(&text, "tiny.toml", &[], None) {
+            Ok(s) => s,
+            Err(e) => panic!("tiny scenario does not load: {e}"),
+        };
+        crate::replicate::run(&s, 1, &|_, _, _| {})
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draw_all(result: &RunResult) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for chart in Chart::ALL {
+            let path = dir.path().join(format!("{}.png", chart.stem()));
+            draw(result, chart, &path).unwrap_or_else(|e| panic!("{chart:?}: {e:#}"));
+            assert_png_size(&path);
+        }
+    }
+
+    #[test]
+    fn draws_every_chart() {
+        draw_all(fixtures::small());
+    }
+
+    #[test]
+    fn draws_one_replication() {
+        draw_all(fixtures::single());
+    }
+
+    #[test]
+    fn draws_without_migrations() {
+        let r = fixtures::no_migrations("no migrations here");
+        assert!(r.scenario.migrations.is_empty());
+        draw_all(&r);
+    }
+
+    #[test]
+    fn draws_a_single_reported_row_and_zero_series() {
+        let mut r = fixtures::small().clone();
+        let cols = r.columns.len();
+        r.dates.truncate(1);
+        r.report_days.truncate(1);
+        r.summary.truncate(cols);
+        for rep in &mut r.series {
+            rep.truncate(cols);
+        }
+        for st in &mut r.summary {
+            *st = crate::replicate::Stat::of(&mut [0.0]);
+        }
+        draw_all(&r);
+    }
+
+    #[test]
+    fn unwritable_path_is_an_error() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("missing").join("users.png");
+        let err = draw(fixtures::small(), Chart::Users, &path).expect_err("no such directory");
+        assert!(format!("{err:#}").contains("users.png"), "{err:#}");
+    }
+
+    #[test]
+    fn network_colours_follow_network_order() {
+        let s = &fixtures::small().scenario;
+        let spec = spec(Chart::ReachableByNetwork, s);
+        for (i, se) in spec.series.iter().enumerate() {
+            assert_eq!(se.colour, palette(i));
+            assert_eq!(se.column, format!("reachable_{}", s.networks[i].id));
+        }
+    }
+
+    #[test]
+    fn ticks() {
+        assert_eq!(thousands(1234567.0), "1,234,567");
+        assert_eq!(thousands(0.0), "0");
+        assert_eq!(thousands(999.0), "999");
+        assert_eq!(y_ticks(0.0), vec![0.0, 1.0]);
+        assert_eq!(y_ticks(3.0), vec![0.0, 1.0, 2.0, 3.0]);
+        assert_eq!(y_ticks(9500.0), vec![0.0, 2000.0, 4000.0, 6000.0, 8000.0, 10000.0]);
+        let origin = NaiveDate::from_ymd_opt(2012, 7, 1).unwrap();
+        let end = NaiveDate::from_ymd_opt(2014, 12, 31).unwrap();
+        let (t, f) = x_ticks(origin, 0, (end - origin).num_days() as i32);
+        assert_eq!(f, "%Y-%m");
+        let labels: Vec<String> = t.iter().map(|d| (origin + TimeDelta::days(i64::from(*d))).format(f).to_string()).collect();
+        assert_eq!(labels, ["2012-07", "2012-10", "2013-01", "2013-04", "2013-07", "2013-10", "2014-01", "2014-04", "2014-07", "2014-10"]);
+        assert_eq!(x_ticks(origin, 3, 20), (vec![0], "%Y-%m-%d"));
+    }
+}

@@ -168,39 +168,67 @@ pub struct Problem {
     pub message: String,
 }
 
-/// Loads, overrides and validates a scenario file.
-pub fn load_file(path: &Path, overrides: &[Override]) -> Result<Scenario, ScenarioErrors> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        ScenarioErrors(vec![ScenarioError {
-            file: path.display().to_string(),
-            position: None,
-            path: String::new(),
-            message: format!("cannot read the file: {e}"),
-        }])
-    })?;
-    load_str(&text, &path.display().to_string(), overrides, path.parent())
+/// One file of a scenario: the file itself, or one it `extends`.
+struct Layer {
+    name: String,
+    text: String,
 }
 
-/// Loads, overrides and validates scenario text. `name` labels errors; `base_dir` resolves
-/// relative file paths inside the scenario (none yet besides `output.dir`, which is relative to
-/// the working directory as users expect from a command line).
-pub fn load_str(
-    text: &str,
-    name: &str,
-    overrides: &[Override],
-    base_dir: Option<&Path>,
-) -> Result<Scenario, ScenarioErrors> {
-    let _ = base_dir;
-    let locator = Locator::new(text, name, overrides);
-    let mut table: toml::Table = toml::from_str(text).map_err(|e| {
-        let position = e.span().map(|s| locator.line_col(s.start));
-        ScenarioErrors(vec![ScenarioError {
-            file: name.to_string(),
-            position,
-            path: String::new(),
-            message: format!("not valid TOML: {}", e.message().trim()),
-        }])
-    })?;
+fn read_error(name: &str, message: String) -> ScenarioErrors {
+    ScenarioErrors(vec![ScenarioError {
+        file: name.to_string(),
+        position: None,
+        path: String::new(),
+        message,
+    }])
+}
+
+/// Loads, overrides and validates a scenario file (following `extends`).
+pub fn load_file(path: &Path, overrides: &[Override]) -> Result<Scenario, ScenarioErrors> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| read_error(&path.display().to_string(), format!("cannot read the file: {e}")))?;
+    load_str(&text, &path.display().to_string(), overrides, Some(&base_dir(path)))
+}
+
+/// Loads, overrides and validates scenario text. `name` labels errors; `base_dir` is where the
+/// file's relative paths (`extends`, imported files) are resolved; `None` means the working
+/// directory.
+pub fn load_str(text: &str, name: &str, overrides: &[Override], base_dir: Option<&Path>) -> Result<Scenario, ScenarioErrors> {
+    let base = base_dir.map(Path::to_path_buf).unwrap_or_default();
+    let mut layers = vec![Layer {
+        name: name.to_string(),
+        text: text.to_string(),
+    }];
+    let mut table = parse_layer(&layers[0])?;
+    // Follow `extends`: each parent is merged under its child.
+    let mut dir = base.clone();
+    while let Some(parent) = table.remove("extends") {
+        let child = layers.last().map(|l| l.name.clone()).unwrap_or_default();
+        let Some(parent) = parent.as_str() else {
+            return Err(read_error(&child, "extends must be a file path (a string)".into()));
+        };
+        let parent_path = dir.join(parent);
+        let parent_name = parent_path.display().to_string();
+        if layers.iter().any(|l| l.name == parent_name) || layers.len() > 16 {
+            return Err(read_error(&child, format!("extends `{parent}` makes a loop")));
+        }
+        let parent_text = std::fs::read_to_string(&parent_path)
+            .map_err(|e| read_error(&child, format!("extends `{parent}`: cannot read '{parent_name}': {e}")))?;
+        let layer = Layer {
+            name: parent_name,
+            text: parent_text,
+        };
+        let mut parent_table = parse_layer(&layer)?;
+        let grandparent = parent_table.remove("extends");
+        merge(&mut parent_table, table);
+        table = parent_table;
+        if let Some(g) = grandparent {
+            table.insert("extends".into(), g);
+        }
+        dir = base_dir_of(&parent_path);
+        layers.push(layer);
+    }
+    let locator = Locator::new(&layers, overrides);
     for o in overrides {
         apply_override(&mut table, o).map_err(|message| {
             ScenarioErrors(vec![ScenarioError {
@@ -217,9 +245,39 @@ pub fn load_str(
         let message = with_suggestion(e.inner().message());
         ScenarioErrors(vec![locator.error(&path, message)])
     })?;
-    validate(raw, effective).map_err(|problems| {
-        ScenarioErrors(problems.into_iter().map(|p| locator.error(&p.path, p.message)).collect())
+    validate(raw, effective, &base).map_err(|problems| ScenarioErrors(problems.into_iter().map(|p| locator.error(&p.path, p.message)).collect()))
+}
+
+fn parse_layer(layer: &Layer) -> Result<toml::Table, ScenarioErrors> {
+    toml::from_str(&layer.text).map_err(|e| {
+        let position = e.span().map(|s| line_col(&layer.text, s.start));
+        ScenarioErrors(vec![ScenarioError {
+            file: layer.name.clone(),
+            position,
+            path: String::new(),
+            message: format!("not valid TOML: {}", e.message().trim()),
+        }])
     })
+}
+
+/// Merges `child` into `parent`: tables merge key by key, anything else (arrays included) is
+/// replaced by the child's value.
+fn merge(parent: &mut toml::Table, child: toml::Table) {
+    for (key, value) in child {
+        match (parent.get_mut(&key), value) {
+            (Some(toml::Value::Table(p)), toml::Value::Table(c)) => merge(p, c),
+            (_, value) => {
+                parent.insert(key, value);
+            }
+        }
+    }
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
 }
 
 fn serde_path(path: &serde_path_to_error::Path) -> KeyPath {
@@ -270,38 +328,27 @@ fn set_at(here: &mut toml::Value, segs: &[Seg], walked: &KeyPath, value: &toml::
     set_at(next, rest, &walked, value)
 }
 
-/// Finds keys in the source text and names where they came from.
+/// Finds keys in the source texts (the file first, then the files it extends) and names where
+/// they came from.
 struct Locator<'a> {
-    text: &'a str,
-    name: String,
-    doc: Option<toml::Spanned<DeTable<'a>>>,
+    layers: Vec<(&'a str, &'a str, Option<toml::Spanned<DeTable<'a>>>)>,
     overrides: Vec<(KeyPath, String)>,
 }
 
 impl<'a> Locator<'a> {
-    fn new(text: &'a str, name: &str, overrides: &[Override]) -> Self {
+    fn new(layers: &'a [Layer], overrides: &[Override]) -> Self {
         Locator {
-            text,
-            name: name.to_string(),
-            doc: DeTable::parse(text).ok(),
+            layers: layers.iter().map(|l| (l.name.as_str(), l.text.as_str(), DeTable::parse(&l.text).ok())).collect(),
             overrides: overrides.iter().map(|o| (o.path.clone(), o.text.clone())).collect(),
         }
     }
 
-    fn line_col(&self, offset: usize) -> (usize, usize) {
-        let before = &self.text[..offset.min(self.text.len())];
-        let line = before.matches('\n').count() + 1;
-        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        (line, col)
-    }
-
-    /// The span of the deepest key of `path` found in the file.
-    fn span(&self, path: &KeyPath) -> Option<usize> {
-        let doc = self.doc.as_ref()?;
+    /// The span of the deepest key of `path` found in `doc`, and how many segments matched.
+    fn span(doc: &toml::Spanned<DeTable>, path: &KeyPath) -> Option<(usize, usize)> {
         let mut table: &DeTable = doc.get_ref();
         let mut value: Option<&toml::Spanned<DeValue>> = None;
         let mut best = None;
-        for seg in &path.0 {
+        for (depth, seg) in path.0.iter().enumerate() {
             match seg {
                 Seg::Key(k) => {
                     let t = match value {
@@ -314,7 +361,7 @@ impl<'a> Locator<'a> {
                     let Some((key, v)) = t.iter().find(|(key, _)| key.get_ref().as_ref() == k.as_str()) else {
                         break;
                     };
-                    best = Some(key.span().start);
+                    best = Some((key.span().start, depth + 1));
                     table = t;
                     value = Some(v);
                 }
@@ -325,7 +372,7 @@ impl<'a> Locator<'a> {
                     let Some(item) = a.iter().nth(*i) else {
                         break;
                     };
-                    best = Some(item.span().start);
+                    best = Some((item.span().start, depth + 1));
                     value = Some(item);
                 }
             }
@@ -334,17 +381,34 @@ impl<'a> Locator<'a> {
     }
 
     fn error(&self, path: &KeyPath, message: String) -> ScenarioError {
-        let from_override = self.overrides.iter().rev().find(|(p, _)| path.starts_with(p) || p.starts_with(path));
-        match from_override {
-            Some((p, text)) if path.starts_with(p) => ScenarioError {
-                file: self.name.clone(),
+        let first = self.layers.first().map_or("", |l| l.0).to_string();
+        if let Some((_, text)) = self.overrides.iter().rev().find(|(p, _)| path.starts_with(p)) {
+            return ScenarioError {
+                file: first,
                 position: None,
                 path: path.to_string(),
                 message: format!("{message} (set by --set {text})"),
+            };
+        }
+        // The layer where the most of the path is found; the child wins ties.
+        let mut best: Option<(usize, &str, (usize, usize))> = None;
+        for (name, text, doc) in &self.layers {
+            if let Some((offset, depth)) = doc.as_ref().and_then(|d| Self::span(d, path)) {
+                if best.is_none_or(|(d, _, _)| depth > d) {
+                    best = Some((depth, name, line_col(text, offset)));
+                }
+            }
+        }
+        match best {
+            Some((_, name, position)) => ScenarioError {
+                file: name.to_string(),
+                position: Some(position),
+                path: path.to_string(),
+                message,
             },
-            _ => ScenarioError {
-                file: self.name.clone(),
-                position: self.span(path).map(|s| self.line_col(s)),
+            None => ScenarioError {
+                file: first,
+                position: None,
                 path: path.to_string(),
                 message,
             },
@@ -380,6 +444,10 @@ pub fn nearest<'s>(given: &str, accepted: impl IntoIterator<Item = &'s str>) -> 
 
 /// Where a scenario file's relative paths are resolved (the file's folder).
 pub fn base_dir(path: &Path) -> PathBuf {
+    base_dir_of(path)
+}
+
+fn base_dir_of(path: &Path) -> PathBuf {
     path.parent().map(Path::to_path_buf).unwrap_or_default()
 }
 

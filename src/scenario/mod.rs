@@ -277,8 +277,10 @@ pub struct Migration {
 /// A share of organisations doing something on a day uniform over a window.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Cohort {
-    /// Share of organisations, 0..=1.
+    /// Share of organisations, 0..=1 (of those that enabled `among`, when given).
     pub share: f64,
+    /// Only organisations that ever enable this provider can be in the cohort.
+    pub among: Option<ProviderId>,
     /// Days the event is drawn from.
     pub window: Window,
 }

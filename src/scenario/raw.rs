@@ -315,6 +315,7 @@ pub struct RawDomains {
 #[serde(deny_unknown_fields)]
 pub struct RawCohort {
     pub share: f64,
+    pub among: Option<String>,
     pub from: Option<RawDate>,
     pub until: Option<RawDate>,
 }

@@ -224,7 +224,8 @@ impl Validator {
 }
 
 /// Validates `raw` into a [`Scenario`], or returns every problem found.
-pub fn validate(raw: RawScenario, effective: toml::Table) -> Result<Scenario, Vec<Problem>> {
+pub fn validate(raw: RawScenario, effective: toml::Table, base_dir: &std::path::Path) -> Result<Scenario, Vec<Problem>> {
+    let _ = base_dir;
     let start = raw.scenario.start.0;
     let end = raw.scenario.end.0;
     let mut v = Validator {
@@ -533,7 +534,17 @@ pub fn validate(raw: RawScenario, effective: toml::Table) -> Result<Scenario, Ve
             let share = v.share(cpath.join("share".into()), c.share);
             total += share;
             let window = v.draw_window(&cpath, c.from, c.until, "an enable cohort");
-            enable[pi as usize].push(Cohort { share, window });
+            let among = match &c.among {
+                Some(a) => {
+                    let found = v.lookup(cpath.join("among".into()), a, "provider", &provider_names);
+                    if found == Some(pi) {
+                        v.err(cpath.join("among".into()), "a cohort cannot be among the organisations of its own provider");
+                    }
+                    found
+                }
+                None => None,
+            };
+            enable[pi as usize].push(Cohort { share, among, window });
         }
         if total > 1.0 + SUM_TOLERANCE {
             v.err(ppath, format!("the enable cohorts' shares sum to {total}, more than 1"));

@@ -1,0 +1,4 @@
+//! picsim's integration tests: one binary, a module per feature.
+
+mod support;
+mod tiny_worlds;
