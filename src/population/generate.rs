@@ -42,7 +42,7 @@ pub fn generate(scenario: &Scenario, replication: u32) -> Population {
         });
     }
     let mixes = OrgMixes::new(scenario, &orgs);
-    let blocks = person_blocks(scenario, &mixes.expected_entries(scenario, &orgs));
+    let blocks = person_blocks(scenario, u64::from(next_user), &mixes.expected_entries(scenario, &orgs));
     let persons = generate_persons(scenario, &keys, &blocks);
     let sampler = ContactSampler::new(scenario, &blocks);
     let chunks = chunk_ranges(&orgs)
@@ -216,9 +216,9 @@ impl OrgMixes {
 
 /// Person id ranges per home network: sized from the expected entries on each network, or from
 /// `persons_per_user` where the scenario gives it.
-pub fn person_blocks(s: &Scenario, expected_entries: &[f64]) -> Vec<Range<u32>> {
+pub fn person_blocks(s: &Scenario, users: u64, expected_entries: &[f64]) -> Vec<Range<u32>> {
     let pop = &s.population;
-    let users: f64 = expected_entries.iter().sum::<f64>() / pop.contacts_per_user.count_mean(0).max(f64::MIN_POSITIVE);
+    let users = users as f64;
     let mut next = 0u64;
     s.networks
         .iter()

@@ -12,6 +12,9 @@
 //! Colours are fixed: networks take [`palette`] by their index in the scenario, every other series
 //! a colour chosen here, so a network looks the same in every chart and every run.
 //!
+//! plotters' bitmap backend does not anti-alias lines, and its thick polylines zig-zag on daily
+//! data; each chart is therefore drawn at [`SUPERSAMPLE`] times its size and averaged down.
+//!
 //! This module does not decide which charts a run draws or where they go; it draws one chart into
 //! one file. Text uses the DejaVu Sans font compiled into the binary (no system fonts are read).
 
@@ -22,6 +25,7 @@ use chrono::{Datelike, Months, NaiveDate, TimeDelta};
 use plotters::coord::Shift;
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
 use plotters::element::DashedPathElement;
+use plotters::backend::RGBPixel;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::ops::Range;
@@ -32,6 +36,9 @@ use std::sync::OnceLock;
 pub const WIDTH: u32 = 1600;
 /// Chart height, pixels.
 pub const HEIGHT: u32 = 900;
+
+/// Each chart is drawn at this multiple of its size, then averaged down (anti-aliasing).
+const SUPERSAMPLE: u32 = 2;
 
 /// The font family name every text of a chart uses (registered from the `dejavu` crate).
 const FAMILY: &str = "DejaVu Sans";
@@ -83,17 +90,6 @@ pub fn palette(i: usize) -> RGBColor {
     NETWORK_COLOURS[i % NETWORK_COLOURS.len()]
 }
 
-/// How a series' line is drawn.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Stroke {
-    /// A main series: solid and thick.
-    Solid,
-    /// A companion series (stranded persons): dashed, same hue as its partner.
-    Dashed,
-    /// A reference (all entries): thin grey.
-    Reference,
-}
-
 /// One line of a chart.
 struct Series {
     /// For people, in the legend.
@@ -101,31 +97,32 @@ struct Series {
     /// The metric column.
     column: String,
     colour: RGBColor,
-    stroke: Stroke,
+    /// Line width, drawing pixels.
+    width: u32,
+    /// Dashed (a companion series, e.g. stranded persons beside migrated ones) or solid.
+    dashed: bool,
     /// Whether to shade p05–p95 behind the line.
     band: bool,
 }
 
 impl Series {
+    /// A solid line, 3 pixels wide, with a band.
     fn main(label: impl Into<String>, column: impl Into<String>, colour: RGBColor) -> Series {
         Series {
             label: label.into(),
             column: column.into(),
             colour,
-            stroke: Stroke::Solid,
+            width: 3 * SUPERSAMPLE,
+            dashed: false,
             band: true,
         }
     }
 
     fn style(&self) -> ShapeStyle {
-        let width = match self.stroke {
-            Stroke::Solid | Stroke::Dashed => 3,
-            Stroke::Reference => 2,
-        };
         ShapeStyle {
             color: self.colour.to_rgba(),
             filled: false,
-            stroke_width: width,
+            stroke_width: self.width,
         }
     }
 }
@@ -162,18 +159,22 @@ fn spec(chart: Chart, s: &Scenario) -> Spec {
                 RGBColor(230, 159, 0),
                 RGBColor(204, 121, 167),
             ];
+            // Modalities often coincide (every network here carries IM and presence), so each
+            // line is narrower than the one before and the coinciding ones show as nested stripes.
+            let widths = [12, 8, 5, 2];
             let mut series: Vec<Series> = ["IM", "presence", "audio", "video"]
                 .iter()
                 .zip(crate::scenario::Modalities::NAMES)
-                .zip(colours)
-                .map(|((label, id), colour)| Series::main(format!("reachable for {label}"), format!("reachable_{id}"), colour))
+                .zip(colours.into_iter().zip(widths))
+                .map(|((label, id), (colour, width))| Series {
+                    width,
+                    ..Series::main(format!("reachable for {label}"), format!("reachable_{id}"), colour)
+                })
                 .collect();
             series.push(Series {
-                label: "all entries (reference)".into(),
-                column: "entries".into(),
-                colour: REFERENCE,
-                stroke: Stroke::Reference,
+                width: 2 * SUPERSAMPLE,
                 band: false,
+                ..Series::main("all entries (reference)", "entries", REFERENCE)
             });
             Spec {
                 title: "Reachable contact-list entries by modality".into(),
@@ -197,11 +198,8 @@ fn spec(chart: Chart, s: &Scenario) -> Spec {
                 let to = &s.networks[m.to as usize].name;
                 series.push(Series::main(format!("migrated {from} → {to}"), format!("migrated_{}", m.label), colour));
                 series.push(Series {
-                    label: format!("stranded on {from} (not yet migrated)"),
-                    column: format!("stranded_{}", m.label),
-                    colour,
-                    stroke: Stroke::Dashed,
-                    band: true,
+                    dashed: true,
+                    ..Series::main(format!("stranded on {from} (not yet migrated)"), format!("stranded_{}", m.label), colour)
                 });
             }
             Spec {
@@ -279,12 +277,28 @@ fn plot_err<E: std::fmt::Display>(what: &'static str) -> impl FnOnce(E) -> anyho
     move |e| anyhow!("{what}: {e}")
 }
 
-fn font(size: f64) -> TextStyle<'static> {
-    TextStyle::from((FAMILY, size).into_font()).color(&TEXT)
+/// Logical pixels to drawing pixels.
+fn z(v: i32) -> i32 {
+    v * SUPERSAMPLE as i32
 }
 
+/// Regular text of `size` logical pixels.
+fn font(size: f64) -> TextStyle<'static> {
+    TextStyle::from((FAMILY, size * f64::from(SUPERSAMPLE)).into_font()).color(&TEXT)
+}
+
+/// Bold text of `size` logical pixels.
 fn bold(size: f64) -> TextStyle<'static> {
-    TextStyle::from((FAMILY, size, FontStyle::Bold).into_font()).color(&TEXT)
+    TextStyle::from((FAMILY, size * f64::from(SUPERSAMPLE), FontStyle::Bold).into_font()).color(&TEXT)
+}
+
+/// A line `width` logical pixels wide.
+fn stroke(colour: RGBColor, width: u32) -> ShapeStyle {
+    ShapeStyle {
+        color: colour.to_rgba(),
+        filled: false,
+        stroke_width: width * SUPERSAMPLE,
+    }
 }
 
 /// `1234567` → `1,234,567` (values are rounded to whole numbers).
@@ -409,27 +423,62 @@ fn wrap<DB: DrawingBackend>(
     Ok(lines)
 }
 
-/// Draws `chart` for `result` into the PNG file `path` (1600×900; the extension must be `.png`).
+/// Draws `chart` for `result` into the PNG file `path` (1600×900).
 pub fn draw(result: &RunResult, chart: Chart, path: &Path) -> anyhow::Result<()> {
+    let pixels = render_rgb(result, chart).with_context(|| format!("could not draw chart '{}'", path.display()))?;
+    let mut file = BitMapBackend::new(path, (WIDTH, HEIGHT));
+    file.blit_bitmap((0, 0), (WIDTH, HEIGHT), &pixels)
+        .map_err(plot_err("copying the picture"))
+        .and_then(|()| file.present().map_err(plot_err("encoding the PNG")))
+        .with_context(|| format!("could not write chart '{}'", path.display()))
+}
+
+/// Draws `chart` for `result` and returns its `WIDTH × HEIGHT` RGB pixels, row by row.
+fn render_rgb(result: &RunResult, chart: Chart) -> anyhow::Result<Vec<u8>> {
     register_fonts()?;
     let spec = spec(chart, &result.scenario);
-    let mut series = Vec::with_capacity(spec.series.len());
     let origin = *result
         .dates
         .first()
         .ok_or_else(|| anyhow!("the run has no reported days to chart"))?;
     let xs: Vec<i32> = result.dates.iter().map(|d| (*d - origin).num_days() as i32).collect();
-    for s in &spec.series {
-        series.push(data(result, &s.column, &xs)?);
+    let series = spec
+        .series
+        .iter()
+        .map(|s| data(result, &s.column, &xs))
+        .collect::<anyhow::Result<Vec<Data>>>()?;
+    let (big_w, big_h) = (WIDTH * SUPERSAMPLE, HEIGHT * SUPERSAMPLE);
+    let mut big = vec![255u8; (big_w * big_h * 3) as usize];
+    {
+        let backend = BitMapBackend::<RGBPixel>::with_buffer_and_format(&mut big, (big_w, big_h))
+            .map_err(plot_err("allocating the picture"))?;
+        let root = backend.into_drawing_area();
+        render(result, chart, &spec, &series, origin, &xs, &root)?;
+        root.present().map_err(plot_err("finishing the picture"))?;
     }
-    let backend = BitMapBackend::new(path, (WIDTH, HEIGHT));
-    let root = backend.into_drawing_area();
-    render(result, chart, &spec, &series, origin, &xs, &root)
-        .with_context(|| format!("could not draw chart '{}'", path.display()))?;
-    root.present()
-        .map_err(plot_err("writing the PNG"))
-        .with_context(|| format!("could not write chart '{}'", path.display()))?;
-    Ok(())
+    Ok(downsample(&big, WIDTH as usize, HEIGHT as usize, SUPERSAMPLE as usize))
+}
+
+/// Averages each `f × f` block of the RGB picture `big` (`w·f × h·f`) into one pixel.
+fn downsample(big: &[u8], w: usize, h: usize, f: usize) -> Vec<u8> {
+    let big_w = w * f;
+    let mut out = Vec::with_capacity(w * h * 3);
+    for y in 0..h {
+        for x in 0..w {
+            for c in 0..3 {
+                let mut sum = 0u32;
+                for dy in 0..f {
+                    let row = (y * f + dy) * big_w;
+                    for dx in 0..f {
+                        sum += u32::from(big[(row + x * f + dx) * 3 + c]);
+                    }
+                }
+                let n = (f * f) as u32;
+                out.push(((sum + n / 2) / n) as u8);
+            }
+        }
+    }
+    out
 }
 
 fn render<DB: DrawingBackend>(
@@ -446,7 +495,7 @@ fn render<DB: DrawingBackend>(
     let banded = replications > 1;
 
     // Header.
-    root.draw_text(&spec.title, &bold(34.0), (40, 20))
+    root.draw_text(&spec.title, &bold(34.0), (z(40), z(20)))
         .map_err(plot_err("drawing the title"))?;
     let spread = if banded {
         format!("mean of {replications} replications, shaded band p05–p95")
@@ -458,7 +507,7 @@ fn render<DB: DrawingBackend>(
         _ => "",
     };
     let subtitle = format!("Scenario {} · {spread}{reachable_note}", result.scenario.name);
-    root.draw_text(&subtitle, &font(19.0).color(&TEXT_MUTED), (42, 64))
+    root.draw_text(&subtitle, &font(19.0).color(&TEXT_MUTED), (z(42), z(64)))
         .map_err(plot_err("drawing the subtitle"))?;
 
     // Ranges.
@@ -479,14 +528,16 @@ fn render<DB: DrawingBackend>(
         ticks: y_ticks(y_max * 1.03),
     };
 
-    let plot_area = root.clone().shrink((0, HEADER_HEIGHT), (PANEL_X as u32, HEIGHT - HEADER_HEIGHT as u32));
+    let plot_area = root
+        .clone()
+        .shrink((0, z(HEADER_HEIGHT)), (z(PANEL_X) as u32, (HEIGHT * SUPERSAMPLE) - z(HEADER_HEIGHT) as u32));
     let mut ctx = ChartBuilder::on(&plot_area)
-        .margin_top(BADGE_ROWS as i32 * BADGE_ROW_HEIGHT + 8)
-        .margin_left(24)
-        .margin_right(36)
-        .margin_bottom(16)
-        .x_label_area_size(64)
-        .y_label_area_size(128)
+        .margin_top(z(BADGE_ROWS as i32 * BADGE_ROW_HEIGHT + 8))
+        .margin_left(z(24))
+        .margin_right(z(36))
+        .margin_bottom(z(16))
+        .x_label_area_size(z(64))
+        .y_label_area_size(z(128))
         .build_cartesian_2d((x_lo..x_hi).with_key_points(x_key), y_axis)
         .map_err(plot_err("laying out the axes"))?;
     let fmt_x = |x: &i32| (origin + TimeDelta::days(i64::from(*x))).format(x_format).to_string();
@@ -498,10 +549,10 @@ fn render<DB: DrawingBackend>(
         .y_label_formatter(&fmt_y)
         .label_style(font(18.0).color(&TEXT_MUTED))
         .axis_desc_style(font(20.0))
-        .bold_line_style(GRID)
+        .bold_line_style(stroke(GRID, 1))
         .light_line_style(TRANSPARENT)
-        .axis_style(AXIS)
-        .x_label_offset(0)
+        .axis_style(stroke(AXIS, 1))
+        .set_all_tick_mark_size(z(6))
         .draw()
         .map_err(plot_err("drawing the axes"))?;
 
@@ -518,14 +569,24 @@ fn render<DB: DrawingBackend>(
         .map(|(i, k)| (i + 1, ctx.backend_coord(&((k.date - origin).num_days() as i32, 0.0)).0))
         .collect();
     let rows = badge_rows(&marks);
-    let badge_y = |row: usize| px_y.start - 6 - BADGE_RADIUS - row as i32 * BADGE_ROW_HEIGHT;
+    let badge_y = |row: usize| px_y.start - z(6 + BADGE_RADIUS) - z(row as i32 * BADGE_ROW_HEIGHT);
+    // Dates a few pixels apart share one line (two dashed lines side by side read as one wavy line);
+    // it starts at the highest of their badges.
+    let mut lines: Vec<(i32, i32)> = Vec::new();
     for (&(_, x), &row) in marks.iter().zip(&rows) {
+        match lines.last_mut() {
+            Some((lx, top)) if x - *lx <= z(4) => *top = (*top).min(badge_y(row)),
+            _ => lines.push((x, badge_y(row))),
+        }
+    }
+    for (x, top) in lines {
+        let line = vec![(x, top), (x, px_y.end)];
         let style = ShapeStyle {
             color: MARKER.to_rgba(),
             filled: false,
-            stroke_width: 2,
+            stroke_width: 3,
         };
-        root.draw(&DashedPathElement::new(vec![(x, badge_y(row)), (x, px_y.end)], 9, 7, style))
+        root.draw(&DashedPathElement::new(line, z(7), z(5), style))
             .map_err(plot_err("drawing a key-date marker"))?;
     }
 
@@ -544,13 +605,14 @@ fn render<DB: DrawingBackend>(
     }
     for (d, s) in series.iter().zip(&spec.series) {
         if d.mean.len() == 1 {
-            ctx.draw_series(d.mean.iter().map(|p| Circle::new(*p, 6, s.colour.filled())))
+            ctx.draw_series(d.mean.iter().map(|p| Circle::new(*p, z(6), s.colour.filled())))
                 .map_err(plot_err("drawing a point"))?;
             continue;
         }
-        match s.stroke {
-            Stroke::Dashed => ctx.draw_series(DashedLineSeries::new(d.mean.iter().copied(), 14, 9, s.style())),
-            Stroke::Solid | Stroke::Reference => ctx.draw_series(LineSeries::new(d.mean.iter().copied(), s.style())),
+        if s.dashed {
+            ctx.draw_series(DashedLineSeries::new(d.mean.iter().copied(), z(14), z(9), s.style()))
+        } else {
+            ctx.draw_series(LineSeries::new(d.mean.iter().copied(), s.style()))
         }
         .map_err(plot_err("drawing a line"))?;
     }
@@ -570,13 +632,14 @@ fn render<DB: DrawingBackend>(
 
 /// Row (0 = nearest the plot) of each badge so that badges in one row do not touch: the lowest row
 /// whose last badge is far enough to the left, else the row whose last badge is furthest left.
+/// `marks` are `(number, x)` in drawing pixels, sorted by x.
 fn badge_rows(marks: &[(usize, i32)]) -> Vec<usize> {
     let mut last_x = [i32::MIN / 2; BADGE_ROWS];
     marks
         .iter()
         .map(|&(_, x)| {
             let row = (0..BADGE_ROWS)
-                .find(|&r| last_x[r] + 2 * BADGE_RADIUS + 4 <= x)
+                .find(|&r| last_x[r] + z(2 * BADGE_RADIUS + 4) <= x)
                 .unwrap_or_else(|| (0..BADGE_ROWS).min_by_key(|&r| last_x[r]).unwrap_or(0));
             last_x[row] = x;
             row
@@ -584,18 +647,18 @@ fn badge_rows(marks: &[(usize, i32)]) -> Vec<usize> {
         .collect()
 }
 
-/// A numbered disc.
+/// A numbered disc of radius `r` logical pixels centred on `centre` (drawing pixels).
 fn badge<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, number: usize, centre: (i32, i32), r: i32) -> anyhow::Result<()> {
-    root.draw(&Circle::new(centre, r, BADGE.filled()))
+    root.draw(&Circle::new(centre, z(r), BADGE.filled()))
         .map_err(plot_err("drawing a badge"))?;
-    let size = if number < 10 { f64::from(r) * 1.25 } else { f64::from(r) * 1.05 };
+    let size = if number < 10 { f64::from(r) * 1.2 } else { f64::from(r) * 1.0 };
     let style = bold(size).color(&WHITE).pos(Pos::new(HPos::Center, VPos::Center));
-    root.draw_text(&number.to_string(), &style, (centre.0, centre.1 + 1))
+    root.draw_text(&number.to_string(), &style, (centre.0, centre.1 + z(1)))
         .map_err(plot_err("drawing a badge number"))?;
     Ok(())
 }
 
-/// The right-hand panel: one entry per series, then the numbered key dates. Entries that do not
+/// The right-hand panel: one entry per series, then the numbered key dates. Key dates that do not
 /// fit are summarised in one line.
 fn legend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, spec: &Spec, s: &Scenario, marks: &[(usize, i32)]) -> anyhow::Result<()> {
     let x = PANEL_X + 8;
@@ -604,32 +667,33 @@ fn legend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, spec: &Spec, s: &Sc
     let mut y = HEADER_HEIGHT + 14;
     let label = font(18.0);
     let metric = font(14.0).color(&TEXT_MUTED);
+    let err = || plot_err("drawing the legend");
     for se in &spec.series {
-        let mid = y + 10;
+        let mid = y + 11;
         if se.band {
-            root.draw(&Rectangle::new([(x, mid - 9), (x + 44, mid + 9)], se.colour.mix(0.18).filled()))
-                .map_err(plot_err("drawing the legend"))?;
+            let swatch = [(z(x), z(mid - 9)), (z(x + 44), z(mid + 9))];
+            root.draw(&Rectangle::new(swatch, se.colour.mix(0.18).filled())).map_err(err())?;
         }
-        let swatch = vec![(x, mid), (x + 44, mid)];
-        match se.stroke {
-            Stroke::Dashed => root.draw(&DashedPathElement::new(swatch, 12, 8, se.style())),
-            Stroke::Solid | Stroke::Reference => root.draw(&PathElement::new(swatch, se.style())),
+        let swatch = vec![(z(x), z(mid)), (z(x + 44), z(mid))];
+        if se.dashed {
+            root.draw(&DashedPathElement::new(swatch, z(10), z(6), se.style()))
+        } else {
+            root.draw(&PathElement::new(swatch, se.style()))
         }
-        .map_err(plot_err("drawing the legend"))?;
-        let lines = wrap(root, &se.label, &label, PANEL_RIGHT - text_x, PANEL_RIGHT - text_x)?;
-        for line in &lines {
-            root.draw_text(line, &label, (text_x, y)).map_err(plot_err("drawing the legend"))?;
+        .map_err(err())?;
+        let width = z(PANEL_RIGHT - text_x);
+        for line in wrap(root, &se.label, &label, width, width)? {
+            root.draw_text(&line, &label, (z(text_x), z(y))).map_err(err())?;
             y += 22;
         }
-        root.draw_text(&se.column, &metric, (text_x, y)).map_err(plot_err("drawing the legend"))?;
+        root.draw_text(&se.column, &metric, (z(text_x), z(y))).map_err(err())?;
         y += 30;
     }
     if marks.is_empty() {
         return Ok(());
     }
     y += 10;
-    root.draw_text("Key dates", &bold(18.0), (x, y))
-        .map_err(plot_err("drawing the key dates"))?;
+    root.draw_text("Key dates", &bold(18.0), (z(x), z(y))).map_err(err())?;
     y += 30;
     let key_dates = s.key_dates();
     let date_style = bold(15.0);
@@ -641,22 +705,21 @@ fn legend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, spec: &Spec, s: &Sc
         let (date_w, _) = root
             .estimate_text_size(&date, &date_style)
             .map_err(plot_err("measuring text"))?;
-        let date_w = date_w as i32 + 8;
-        let lines = wrap(root, &k.label, &text, PANEL_RIGHT - text_x - date_w, PANEL_RIGHT - text_x)?;
+        let date_w = date_w as i32 + z(8);
+        let width = z(PANEL_RIGHT - text_x);
+        let lines = wrap(root, &k.label, &text, width - date_w, width)?;
         let height = lines.len() as i32 * 19 + 6;
         if y + height > bottom {
             let rest = marks.len() - i;
             let more = format!("… {rest} more key date{} in report.html", if rest == 1 { "" } else { "s" });
-            root.draw_text(&more, &text.color(&TEXT_MUTED), (x, y))
-                .map_err(plot_err("drawing the key dates"))?;
+            root.draw_text(&more, &text.color(&TEXT_MUTED), (z(x), z(y))).map_err(err())?;
             break;
         }
-        badge(root, number, (x + 11, y + 8), 11)?;
-        root.draw_text(&date, &date_style, (text_x, y))
-            .map_err(plot_err("drawing the key dates"))?;
+        badge(root, number, (z(x + 11), z(y + 8)), 11)?;
+        root.draw_text(&date, &date_style, (z(text_x), z(y))).map_err(err())?;
         for (j, line) in lines.iter().enumerate() {
-            let lx = if j == 0 { text_x + date_w } else { text_x };
-            root.draw_text(line, &text, (lx, y)).map_err(plot_err("drawing the key dates"))?;
+            let lx = if j == 0 { z(text_x) + date_w } else { z(text_x) };
+            root.draw_text(line, &text, (lx, z(y))).map_err(err())?;
             y += 19;
         }
         y += 6;

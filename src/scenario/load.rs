@@ -418,7 +418,16 @@ impl<'a> Locator<'a> {
 
 /// Adds "did you mean …?" to serde's unknown-field and unknown-variant messages.
 fn with_suggestion(message: &str) -> String {
-    let message = message.trim().to_string();
+    let mut message = message.trim().to_string();
+    for (rust, plain) in [
+        ("expected i64", "expected an integer"),
+        ("expected u64", "expected a non-negative integer"),
+        ("expected u32", "expected a non-negative integer"),
+        ("expected f64", "expected a number"),
+        ("expected a boolean", "expected true or false"),
+    ] {
+        message = message.replace(rust, plain);
+    }
     let Some(rest) = ["unknown field `", "unknown variant `"].iter().find_map(|p| message.split_once(p).map(|(_, r)| r)) else {
         return message;
     };

@@ -2,3 +2,6 @@
 
 mod support;
 mod tiny_worlds;
+mod invariants;
+mod sign_in;
+mod validation;
