@@ -9,10 +9,10 @@
 //! linked where the serving `reaches` item requires it) and is not already on the list.
 
 use crate::day::{Day, Window};
-use crate::migration::{MigrationDays, PersonView, NEVER};
-use crate::population::generate::{ContactSampler, PersonSet};
+use crate::migration::{MigrationDays, NEVER, PersonView};
 use crate::population::Population;
-use crate::rng::{exponential, open01, Stream};
+use crate::population::generate::{ContactSampler, PersonSet};
+use crate::rng::{Stream, exponential, open01};
 use crate::scenario::{NetworkId, Scenario};
 use rayon::prelude::*;
 
@@ -31,7 +31,12 @@ impl Pools {
     pub fn build(s: &Scenario, pop: &Population, days: &MigrationDays) -> Pools {
         let nets = s.networks.len();
         let wanted: Vec<bool> = (0..nets)
-            .map(|n| s.behaviours.contact_adding.iter().any(|b| b.network as usize == n))
+            .map(|n| {
+                s.behaviours
+                    .contact_adding
+                    .iter()
+                    .any(|b| b.network as usize == n)
+            })
             .collect();
         if !wanted.iter().any(|w| *w) {
             return Pools::default();
@@ -123,14 +128,28 @@ pub struct Drawer<'a> {
 impl Drawer<'_> {
     /// A person with an active `network` account on `day` (linked if `needs_link`), not in
     /// `seen`; `None` after [`MAX_ATTEMPTS`] misses.
-    pub fn draw(&self, rng: &mut Stream, network: NetworkId, day: Day, needs_link: bool, seen: &PersonSet) -> Option<u32> {
+    pub fn draw(
+        &self,
+        rng: &mut Stream,
+        network: NetworkId,
+        day: Day,
+        needs_link: bool,
+        seen: &PersonSet,
+    ) -> Option<u32> {
         let cumulative = self.pools.cumulative.get(network as usize)?;
-        if cumulative.is_empty() || !self.scenario.networks[network as usize].window.contains(day) {
+        if cumulative.is_empty()
+            || !self.scenario.networks[network as usize]
+                .window
+                .contains(day)
+        {
             return None;
         }
         for _ in 0..MAX_ATTEMPTS {
             let u = open01(rng);
-            let block = cumulative.iter().position(|&c| u < c).unwrap_or(cumulative.len() - 1);
+            let block = cumulative
+                .iter()
+                .position(|&c| u < c)
+                .unwrap_or(cumulative.len() - 1);
             let Some(p) = self.sampler.in_block(rng, &self.population.blocks[block]) else {
                 continue;
             };
@@ -139,7 +158,10 @@ impl Drawer<'_> {
                 days: self.days.of(p),
                 migrations: &self.scenario.migrations,
             };
-            if view.held(network, day) && (!needs_link || view.linked(network, day)) && !seen.contains(p) {
+            if view.held(network, day)
+                && (!needs_link || view.linked(network, day))
+                && !seen.contains(p)
+            {
                 return Some(p);
             }
         }

@@ -1,9 +1,9 @@
 //! The subcommands: load and validate, set up threads and the output folder, run, report.
 
 use crate::cli::{Cli, Command, RunArgs, ScenarioArgs, ValidateArgs};
-use crate::report::{self, manifest::Invocation, Staging};
-use crate::scenario::{load_file, Override, Scenario};
-use anyhow::{anyhow, Context, Result};
+use crate::report::{self, Staging, manifest::Invocation};
+use crate::scenario::{Override, Scenario, load_file};
+use anyhow::{Context, Result, anyhow};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -27,7 +27,10 @@ pub fn overrides(args: &ScenarioArgs, out: Option<&Path>) -> Result<Vec<Override
         list.push(Override::parse(&format!("scenario.replications={r}")).map_err(|e| anyhow!(e))?);
     }
     if let Some(seed) = args.seed {
-        list.push(Override::new(crate::scenario::load::KeyPath::parse("scenario.seed").map_err(|e| anyhow!(e))?, toml::Value::Integer(seed as i64)));
+        list.push(Override::new(
+            crate::scenario::load::KeyPath::parse("scenario.seed").map_err(|e| anyhow!(e))?,
+            toml::Value::Integer(seed as i64),
+        ));
     }
     if let Some(dir) = out {
         list.push(Override::new(
@@ -48,14 +51,25 @@ fn validate(args: ValidateArgs) -> Result<ExitCode> {
     let mut ok = true;
     for file in &args.files {
         match load_file(file, &overrides) {
-            Ok(s) => println!("{}: valid ({} networks, {} providers, {} migrations, {} organisations)", file.display(), s.networks.len(), s.providers.len(), s.migrations.len(), s.orgs.count),
+            Ok(s) => println!(
+                "{}: valid ({} networks, {} providers, {} migrations, {} organisations)",
+                file.display(),
+                s.networks.len(),
+                s.providers.len(),
+                s.migrations.len(),
+                s.orgs.count
+            ),
             Err(e) => {
                 ok = false;
                 eprintln!("{e}");
             }
         }
     }
-    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// A rayon pool with `threads` workers (all cores by default).
@@ -64,7 +78,10 @@ pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
     if n == 0 {
         return Err(anyhow!("--threads must be 1 or more"));
     }
-    rayon::ThreadPoolBuilder::new().num_threads(n).build().context("could not start worker threads")
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .build()
+        .context("could not start worker threads")
 }
 
 /// A progress bar on the terminal (hidden when stderr is not one, or when quiet).
@@ -73,8 +90,10 @@ pub fn progress_bar(len: u64, quiet: bool, what: &str) -> indicatif::ProgressBar
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new(len);
-    let style = indicatif::ProgressStyle::with_template("{prefix} [{elapsed_precise}] {wide_bar} {percent:>3}% {msg} (eta {eta})")
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    let style = indicatif::ProgressStyle::with_template(
+        "{prefix} [{elapsed_precise}] {wide_bar} {percent:>3}% {msg} (eta {eta})",
+    )
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
     bar.set_style(style);
     bar.set_prefix(what.to_string());
     bar
@@ -86,7 +105,11 @@ fn run_scenario(args: RunArgs) -> Result<ExitCode> {
     let scenario = load(&args.scenario, &overrides)?;
     let pool = thread_pool(args.threads)?;
     let staging = Staging::new(&scenario.output.dir, args.force)?;
-    let bar = progress_bar(u64::from(scenario.replications) * 1000, args.quiet, &scenario.name);
+    let bar = progress_bar(
+        u64::from(scenario.replications) * 1000,
+        args.quiet,
+        &scenario.name,
+    );
     let progress = |rep: u32, done: u64, total: u64| {
         bar.set_position(u64::from(rep) * 1000 + done * 1000 / total.max(1));
         bar.set_message(format!("replication {}/{}", rep + 1, scenario.replications));
@@ -94,7 +117,8 @@ fn run_scenario(args: RunArgs) -> Result<ExitCode> {
     let threads = pool.current_num_threads();
     let result = pool.install(|| crate::replicate::run(&scenario, threads, &progress));
     bar.set_message("writing reports");
-    let bytes = std::fs::read(&args.scenario).with_context(|| format!("could not read '{}'", args.scenario.display()))?;
+    let bytes = std::fs::read(&args.scenario)
+        .with_context(|| format!("could not read '{}'", args.scenario.display()))?;
     let inv = Invocation {
         scenario_path: Some(&args.scenario),
         scenario_sha256: Some(report::manifest::sha256_hex(&bytes)),
@@ -108,7 +132,15 @@ fn run_scenario(args: RunArgs) -> Result<ExitCode> {
     if args.quiet {
         println!("{}", report_path.display());
     } else {
-        print!("{}", report::terminal::summary_text(&result, &headlines, &report_path, started.elapsed().as_secs_f64()));
+        print!(
+            "{}",
+            report::terminal::summary_text(
+                &result,
+                &headlines,
+                &report_path,
+                started.elapsed().as_secs_f64()
+            )
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -161,10 +161,19 @@ mod tests {
         // Period 1 starts 2013-02-28 (no 29th), period 4 on 2016-02-29 again: from start, not chained.
         assert_eq!(a.period_start(1), ymd(2013, 2, 28));
         assert_eq!(a.period_start(4), ymd(2016, 2, 29));
-        assert_eq!(a.period_covering(ymd(2013, 2, 27)), (ymd(2012, 2, 29), ymd(2013, 2, 27)));
-        assert_eq!(a.period_covering(ymd(2013, 2, 28)), (ymd(2013, 2, 28), ymd(2014, 2, 27)));
+        assert_eq!(
+            a.period_covering(ymd(2013, 2, 27)),
+            (ymd(2012, 2, 29), ymd(2013, 2, 27))
+        );
+        assert_eq!(
+            a.period_covering(ymd(2013, 2, 28)),
+            (ymd(2013, 2, 28), ymd(2014, 2, 27))
+        );
         // Periods before the start exist too (k < 0).
-        assert_eq!(a.period_covering(ymd(2011, 6, 1)), (ymd(2011, 2, 28), ymd(2012, 2, 28)));
+        assert_eq!(
+            a.period_covering(ymd(2011, 6, 1)),
+            (ymd(2011, 2, 28), ymd(2012, 2, 28))
+        );
     }
 
     #[test]
@@ -173,8 +182,14 @@ mod tests {
             start: ymd(2010, 11, 1),
             term_years: 3,
         };
-        assert_eq!(a.period_covering(ymd(2012, 8, 31)), (ymd(2010, 11, 1), ymd(2013, 10, 31)));
-        assert_eq!(a.period_covering(ymd(2013, 11, 1)), (ymd(2013, 11, 1), ymd(2016, 10, 31)));
+        assert_eq!(
+            a.period_covering(ymd(2012, 8, 31)),
+            (ymd(2010, 11, 1), ymd(2013, 10, 31))
+        );
+        assert_eq!(
+            a.period_covering(ymd(2013, 11, 1)),
+            (ymd(2013, 11, 1), ymd(2016, 10, 31))
+        );
         assert_eq!(a.period_index(ymd(2007, 10, 31)), -2);
     }
 

@@ -12,14 +12,14 @@
 //! does not depend on how chunks were split across threads. The engine reads the world and writes
 //! counts; it knows nothing of files, charts or terminals.
 
-use crate::adding::{addition_days, Drawer, Pools};
+use crate::adding::{Drawer, Pools, addition_days};
 use crate::day::{Day, Window};
-use crate::migration::{MigrationDays, PersonView, OUTSIDE};
+use crate::migration::{MigrationDays, OUTSIDE, PersonView};
 use crate::population::generate::{ContactSampler, PersonSet};
 use crate::population::{Chunk, Population};
-use crate::rng::{exponential, open01, Keys, Kind};
+use crate::rng::{Keys, Kind, exponential, open01};
 use crate::scenario::{Modalities, NetworkId, Scenario};
-use crate::world::{segment_at, state, OrgWorld, Profiles};
+use crate::world::{OrgWorld, Profiles, segment_at, state};
 use rayon::prelude::*;
 
 /// The per-day metrics of `model.md`, in the order of `series.csv`'s columns.
@@ -39,15 +39,29 @@ impl Columns {
 
     /// The columns of scenario `s`.
     pub fn new(s: &Scenario) -> Columns {
-        let mut names: Vec<String> = ["entries", "reachable_im", "reachable_presence", "reachable_audio", "reachable_video"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let mut names: Vec<String> = [
+            "entries",
+            "reachable_im",
+            "reachable_presence",
+            "reachable_audio",
+            "reachable_video",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         names.extend(s.networks.iter().map(|n| format!("reachable_{}", n.id)));
         names.extend(
-            ["never_reachable", "lost_account", "lost_federation", "users", "users_some_unreachable", "users_lost_some", "users_isolated"]
-                .iter()
-                .map(|s| s.to_string()),
+            [
+                "never_reachable",
+                "lost_account",
+                "lost_federation",
+                "users",
+                "users_some_unreachable",
+                "users_lost_some",
+                "users_isolated",
+            ]
+            .iter()
+            .map(|s| s.to_string()),
         );
         for m in &s.migrations {
             names.push(format!("migrated_{}", m.label));
@@ -201,7 +215,11 @@ impl<'a> Context<'a> {
             keys: Keys::new(scenario.seed, replication),
             columns: Columns::new(scenario),
             last: scenario.last_day(),
-            cap: scenario.population.contacts_per_user.max.map_or(u32::MAX, |m| m.max(0.0).min(f64::from(u32::MAX)) as u32),
+            cap: scenario
+                .population
+                .contacts_per_user
+                .max
+                .map_or(u32::MAX, |m| m.max(0.0).min(f64::from(u32::MAX)) as u32),
             sampler: ContactSampler::new(scenario, &population.blocks),
         }
     }
@@ -272,7 +290,10 @@ impl Accumulator {
     }
 
     fn merge(mut self, other: Accumulator) -> Accumulator {
-        self.deltas.iter_mut().zip(&other.deltas).for_each(|(a, b)| *a += b);
+        self.deltas
+            .iter_mut()
+            .zip(&other.deltas)
+            .for_each(|(a, b)| *a += b);
         self.orgs.extend(other.orgs);
         self.stats.add(&other.stats);
         self
@@ -366,7 +387,8 @@ impl Sink<'_> {
 
     #[inline]
     fn event(&mut self, day: Day, kind: u64, up: bool) {
-        self.user_events.push((day as u64) << 3 | kind << 1 | u64::from(up));
+        self.user_events
+            .push((day as u64) << 3 | kind << 1 | u64::from(up));
     }
 
     /// Adds the stretch `[from, to)`.
@@ -442,7 +464,9 @@ fn run_chunk(ctx: &Context, chunk: &Chunk, acc: &mut Accumulator) {
         }
         for (b, behaviour) in s.behaviours.contact_adding.iter().enumerate() {
             let p = behaviour.provider as usize;
-            serving[b] = world.intervals(|d| behaviour.window.contains(d) && world.serves(p, behaviour.network, d));
+            serving[b] = world.intervals(|d| {
+                behaviour.window.contains(d) && world.serves(p, behaviour.network, d)
+            });
         }
         let users = org.users.end - org.users.start;
         acc.deltas[users_col * stride] += i64::from(users);
@@ -456,7 +480,17 @@ fn run_chunk(ctx: &Context, chunk: &Chunk, acc: &mut Accumulator) {
                 seen.insert(p);
                 list.push((p, ctx.population.persons[p as usize].home, 0));
             }
-            add_contacts(ctx, &drawer, &world, u, &serving, &mut additions, &mut seen, &mut list, &mut acc.stats);
+            add_contacts(
+                ctx,
+                &drawer,
+                &world,
+                u,
+                &serving,
+                &mut additions,
+                &mut seen,
+                &mut list,
+                &mut acc.stats,
+            );
             user_events.clear();
             let mut sink = Sink {
                 deltas: &mut acc.deltas,
@@ -468,11 +502,23 @@ fn run_chunk(ctx: &Context, chunk: &Chunk, acc: &mut Accumulator) {
             };
             for (k, &(person, network, added)) in list.iter().enumerate() {
                 let key = (u64::from(u) << 20) | k as u64;
-                walk_entry(ctx, &mut sink, domain, person, network, added, key, &mut acc.stats);
+                walk_entry(
+                    ctx,
+                    &mut sink,
+                    domain,
+                    person,
+                    network,
+                    added,
+                    key,
+                    &mut acc.stats,
+                );
             }
             user_metrics(&mut user_events, &mut acc.deltas, stride, &ctx.columns);
         }
-        acc.orgs.push((o, org_outcome(&org_entries, &org_reachable, ctx.last, users, last_served)));
+        acc.orgs.push((
+            o,
+            org_outcome(&org_entries, &org_reachable, ctx.last, users, last_served),
+        ));
     }
 }
 
@@ -501,7 +547,12 @@ fn add_contacts(
     let mut day_buf = Vec::new();
     for (b, behaviour) in behaviours.iter().enumerate() {
         day_buf.clear();
-        addition_days(&mut streams[b], behaviour.rate_per_user_year / 365.0, &serving[b], &mut day_buf);
+        addition_days(
+            &mut streams[b],
+            behaviour.rate_per_user_year / 365.0,
+            &serving[b],
+            &mut day_buf,
+        );
         additions.extend(day_buf.iter().map(|&d| (d, b)));
     }
     additions.sort_unstable();
@@ -511,7 +562,8 @@ fn add_contacts(
         }
         let behaviour = &behaviours[b];
         // The Microsoft-account link is needed if no serving item of the provider waives it.
-        let needs_link = !world.serves_as(behaviour.provider as usize, behaviour.network, day, false);
+        let needs_link =
+            !world.serves_as(behaviour.provider as usize, behaviour.network, day, false);
         match drawer.draw(&mut streams[b], behaviour.network, day, needs_link, seen) {
             Some(p) => {
                 seen.insert(p);
@@ -645,7 +697,13 @@ fn walk_entry(
 
 /// The first other account of the person, in network order, that is active and reachable for
 /// `im` for this user on `day`.
-fn recovery_target(ctx: &Context, view: &PersonView, domain: u32, lost: NetworkId, day: Day) -> Option<NetworkId> {
+fn recovery_target(
+    ctx: &Context,
+    view: &PersonView,
+    domain: u32,
+    lost: NetworkId,
+    day: Day,
+) -> Option<NetworkId> {
     (0..ctx.scenario.networks.len() as NetworkId).find(|&n| {
         n != lost && view.held(n, day) && {
             let (st, _) = segment_at(ctx.profiles.get(domain, n, view.linked(n, day)), day);
@@ -686,7 +744,13 @@ fn user_metrics(events: &mut [u64], deltas: &mut [i64], stride: usize, columns: 
 }
 
 /// The organisation's shares from its per-day entry and reachable counters.
-fn org_outcome(entries: &[i64], reachable: &[i64], last: Day, users: u32, last_served: Vec<Option<Day>>) -> OrgOutcome {
+fn org_outcome(
+    entries: &[i64],
+    reachable: &[i64],
+    last: Day,
+    users: u32,
+    last_served: Vec<Option<Day>>,
+) -> OrgOutcome {
     let (mut e, mut r) = (0i64, 0i64);
     let mut first = None;
     let mut lowest: Option<(i64, i64, Day)> = None;
@@ -699,7 +763,8 @@ fn org_outcome(entries: &[i64], reachable: &[i64], last: Day, users: u32, last_s
         }
         if e > 0 {
             // Compare r/e exactly by cross-multiplying; keep the first day of the lowest.
-            let lower = lowest.is_none_or(|(lr, le, _)| (r as i128) * (le as i128) < (lr as i128) * (e as i128));
+            let lower = lowest
+                .is_none_or(|(lr, le, _)| (r as i128) * (le as i128) < (lr as i128) * (e as i128));
             if lower {
                 lowest = Some((r, e, d as Day));
             }

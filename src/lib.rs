@@ -6,16 +6,16 @@
 //! metric on every day) → [`replicate`] (many replications in parallel, summaries) → [`report`]
 //! (CSV, PNG, HTML, terminal). [`cli`] and `main.rs` wire it to the command line.
 
-pub mod day;
-pub mod rng;
-pub mod scenario;
 pub mod adding;
+pub mod cli;
+pub mod commands;
+pub mod day;
 pub mod engine;
 pub mod migration;
 pub mod population;
-pub mod world;
 pub mod replicate;
 pub mod report;
+pub mod rng;
+pub mod scenario;
 pub mod sys;
-pub mod cli;
-pub mod commands;
+pub mod world;

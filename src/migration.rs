@@ -10,9 +10,9 @@
 //! This module also answers questions about one person's accounts on a day ([`PersonView`]):
 //! which account an entry resolves to, whether it is active or Microsoft-account linked.
 
-use crate::day::{Day, ALWAYS, FOREVER};
+use crate::day::{ALWAYS, Day, FOREVER};
 use crate::population::{Person, Population};
-use crate::rng::{exponential, uniform_int, Keys, Kind};
+use crate::rng::{Keys, Kind, exponential, uniform_int};
 use crate::scenario::{Migration, NetworkId, Scenario, Trigger};
 use rayon::prelude::*;
 
@@ -70,16 +70,23 @@ pub struct Scheduled {
 
 impl Assign for Scheduled {
     fn assign(&self, ctx: &AssignContext, out: &mut [Day]) {
-        out.par_iter_mut().with_min_len(4096).enumerate().for_each(|(p, day)| {
-            let e = ctx.eligible[p];
-            *day = if e == OUTSIDE {
-                OUTSIDE
-            } else {
-                let mut rng = ctx.keys.stream(Kind::Migration, p as u64, ctx.index as u64);
-                let d = uniform_int(&mut rng, i64::from(self.window.from), i64::from(self.window.until)) as Day;
-                d.max(e)
-            };
-        });
+        out.par_iter_mut()
+            .with_min_len(4096)
+            .enumerate()
+            .for_each(|(p, day)| {
+                let e = ctx.eligible[p];
+                *day = if e == OUTSIDE {
+                    OUTSIDE
+                } else {
+                    let mut rng = ctx.keys.stream(Kind::Migration, p as u64, ctx.index as u64);
+                    let d = uniform_int(
+                        &mut rng,
+                        i64::from(self.window.from),
+                        i64::from(self.window.until),
+                    ) as Day;
+                    d.max(e)
+                };
+            });
     }
 }
 
@@ -93,23 +100,30 @@ impl Assign for SignIn {
     fn assign(&self, ctx: &AssignContext, out: &mut [Day]) {
         let classes = &ctx.scenario.population.activity;
         let persons = &ctx.population.persons;
-        out.par_iter_mut().with_min_len(4096).enumerate().for_each(|(p, day)| {
-            let e = ctx.eligible[p];
-            if e == OUTSIDE {
-                *day = OUTSIDE;
-                return;
-            }
-            let mut rng = ctx.keys.stream(Kind::Migration, p as u64, ctx.index as u64);
-            let rollout = uniform_int(&mut rng, i64::from(self.rollout.from), i64::from(self.rollout.until)) as Day;
-            let rate = classes[persons[p].class as usize].sign_in_rate;
-            let wait = exponential(&mut rng, 1.0);
-            *day = if rate > 0.0 {
-                // A waiting time T starting on day r takes effect on r + ⌈T⌉.
-                rollout.max(e) + (wait / rate).ceil().min(f64::from(FOREVER / 2)) as Day
-            } else {
-                NEVER
-            };
-        });
+        out.par_iter_mut()
+            .with_min_len(4096)
+            .enumerate()
+            .for_each(|(p, day)| {
+                let e = ctx.eligible[p];
+                if e == OUTSIDE {
+                    *day = OUTSIDE;
+                    return;
+                }
+                let mut rng = ctx.keys.stream(Kind::Migration, p as u64, ctx.index as u64);
+                let rollout = uniform_int(
+                    &mut rng,
+                    i64::from(self.rollout.from),
+                    i64::from(self.rollout.until),
+                ) as Day;
+                let rate = classes[persons[p].class as usize].sign_in_rate;
+                let wait = exponential(&mut rng, 1.0);
+                *day = if rate > 0.0 {
+                    // A waiting time T starting on day r takes effect on r + ⌈T⌉.
+                    rollout.max(e) + (wait / rate).ceil().min(f64::from(FOREVER / 2)) as Day
+                } else {
+                    NEVER
+                };
+            });
     }
 }
 
@@ -170,11 +184,13 @@ pub fn compute(s: &Scenario, pop: &Population, replication: u32) -> MigrationDay
         };
         trigger_of(m).assign(&ctx, &mut out);
         if let Some(forced) = m.forced_by {
-            out.par_iter_mut().zip(eligible.par_iter()).for_each(|(d, &e)| {
-                if e != OUTSIDE {
-                    *d = (*d).min(forced.max(e));
-                }
-            });
+            out.par_iter_mut()
+                .zip(eligible.par_iter())
+                .for_each(|(d, &e)| {
+                    if e != OUTSIDE {
+                        *d = (*d).min(forced.max(e));
+                    }
+                });
         }
         per_migration[i] = out;
     }
@@ -297,7 +313,13 @@ impl<'a> PersonView<'a> {
     /// The first of the person's migration days after `day` ([`FOREVER`] if none).
     #[inline]
     pub fn next_change_after(&self, day: Day) -> Day {
-        self.days.iter().copied().filter(|&d| d > day).min().unwrap_or(FOREVER).min(FOREVER)
+        self.days
+            .iter()
+            .copied()
+            .filter(|&d| d > day)
+            .min()
+            .unwrap_or(FOREVER)
+            .min(FOREVER)
     }
 }
 

@@ -11,7 +11,7 @@ use crate::engine::{self, Columns, EngineStats, OrgOutcome};
 use crate::migration;
 use crate::population::{self, Org, Population};
 use crate::scenario::{Licence, Scenario};
-use crate::world::{licence_window, Profiles};
+use crate::world::{Profiles, licence_window};
 use chrono::NaiveDate;
 use std::time::Instant;
 
@@ -189,7 +189,12 @@ pub fn run_replication(s: &Scenario, replication: u32, progress: Progress) -> Re
     run_replication_timed(s, replication, progress, &mut t)
 }
 
-fn run_replication_timed(s: &Scenario, replication: u32, progress: Progress, t: &mut Timings) -> Replication {
+fn run_replication_timed(
+    s: &Scenario,
+    replication: u32,
+    progress: Progress,
+    t: &mut Timings,
+) -> Replication {
     let now = Instant::now();
     let population = population::generate(s, replication);
     t.add("generate", now);
@@ -204,10 +209,20 @@ fn run_replication_timed(s: &Scenario, replication: u32, progress: Progress, t: 
     let ctx = engine::Context::new(s, &population, &days, &profiles, &pools, replication);
     let total = population.chunks.len() as u64;
     let done = std::sync::atomic::AtomicU64::new(0);
-    let tick = || progress(replication, done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
+    let tick = || {
+        progress(
+            replication,
+            done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
+            total,
+        )
+    };
     let counts = engine::run(&ctx, &tick);
     t.add("engine", now);
-    Replication { population, days, counts }
+    Replication {
+        population,
+        days,
+        counts,
+    }
 }
 
 /// Runs every replication of `s` and summarises them. `threads` is recorded, not set: callers run
@@ -286,7 +301,12 @@ pub fn summarise(series: &[Vec<i64>]) -> Vec<Stat> {
 }
 
 /// The rows of `orgs.csv` for one replication.
-pub fn org_rows(s: &Scenario, cal: &Calendar, orgs: &[Org], outcomes: &[OrgOutcome]) -> Vec<OrgRow> {
+pub fn org_rows(
+    s: &Scenario,
+    cal: &Calendar,
+    orgs: &[Org],
+    outcomes: &[OrgOutcome],
+) -> Vec<OrgRow> {
     orgs.iter()
         .zip(outcomes)
         .enumerate()
@@ -295,15 +315,19 @@ pub fn org_rows(s: &Scenario, cal: &Calendar, orgs: &[Org], outcomes: &[OrgOutco
             let mut usl_credit = Vec::with_capacity(s.providers.len());
             for (p, provider) in s.providers.iter().enumerate() {
                 let (until, credit) = match provider.licence {
-                    Licence::PicUsl { sale_until: Some(_) } => {
+                    Licence::PicUsl {
+                        sale_until: Some(_),
+                    } => {
                         let lic = licence_window(s, cal, org, p);
                         let until = (!lic.is_empty()).then(|| cal.date(lic.until));
                         let end = provider.window.until;
-                        let holds_at_end = end != crate::day::FOREVER && lic.contains(end) && org.enable[p] <= end;
+                        let holds_at_end =
+                            end != crate::day::FOREVER && lic.contains(end) && org.enable[p] <= end;
                         let credit = if holds_at_end {
                             let (_, period_last) = org.agreement.period_covering(cal.date(end));
                             let days_after = (period_last - cal.date(end)).num_days() as f64;
-                            provider.usl_price_per_user_year * f64::from(outcome.users) * days_after / 365.0
+                            provider.usl_price_per_user_year * f64::from(outcome.users) * days_after
+                                / 365.0
                         } else {
                             0.0
                         };

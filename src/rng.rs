@@ -59,7 +59,9 @@ impl Keys {
     /// Keys for replication `replication` of a scenario seeded with `seed`.
     pub fn new(seed: u64, replication: u32) -> Self {
         Keys {
-            base: splitmix(splitmix(seed) ^ u64::from(replication).wrapping_mul(0xD6E8_FEB8_6659_FD93)),
+            base: splitmix(
+                splitmix(seed) ^ u64::from(replication).wrapping_mul(0xD6E8_FEB8_6659_FD93),
+            ),
         }
     }
 
@@ -139,6 +141,9 @@ mod tests {
             counts[(uniform_int(&mut rng, 3, 7) - 3) as usize] += 1;
         }
         // Each count is Binomial(50000, 0.2): sd ≈ 89; allow 5 sd around 10000.
-        assert!(counts.iter().all(|&c| (c as i64 - 10_000).abs() < 450), "{counts:?}");
+        assert!(
+            counts.iter().all(|&c| (c as i64 - 10_000).abs() < 450),
+            "{counts:?}"
+        );
     }
 }

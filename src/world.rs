@@ -9,7 +9,7 @@
 //! segments. The engine then follows an entry through these segments instead of through days.
 //! This module knows nothing of persons' migrations or of counting.
 
-use crate::day::{Calendar, Day, Window, ALWAYS, FOREVER};
+use crate::day::{ALWAYS, Calendar, Day, FOREVER, Window};
 use crate::population::{Org, Population};
 use crate::scenario::{Licence, Modalities, NetworkId, Provider, Scenario};
 
@@ -85,7 +85,9 @@ impl<'a> OrgWorld<'a> {
     /// Collects the days where the rule's inputs can change for `org`.
     pub fn new(s: &'a Scenario, org: &'a Org) -> Self {
         let cal = s.calendar();
-        let licence: Vec<Window> = (0..s.providers.len()).map(|p| licence_window(s, &cal, org, p)).collect();
+        let licence: Vec<Window> = (0..s.providers.len())
+            .map(|p| licence_window(s, &cal, org, p))
+            .collect();
         let last = s.last_day();
         let mut edges: Vec<Day> = Vec::with_capacity(32);
         for n in &s.networks {
@@ -166,9 +168,18 @@ impl<'a> OrgWorld<'a> {
     }
 
     /// The profile for (`network`, `linked`, `provisioned`) over `0..=last`, appended to `out`.
-    pub fn profile_into(&self, network: NetworkId, linked: bool, provisioned: u32, out: &mut Vec<Segment>) {
+    pub fn profile_into(
+        &self,
+        network: NetworkId,
+        linked: bool,
+        provisioned: u32,
+        out: &mut Vec<Segment>,
+    ) {
         let mut prev = self.state_on(network, linked, provisioned, 0);
-        out.push(Segment { from: 0, state: prev });
+        out.push(Segment {
+            from: 0,
+            state: prev,
+        });
         for &d in &self.edges {
             let st = self.state_on(network, linked, provisioned, d);
             if st != prev {
@@ -241,7 +252,8 @@ impl Profiles {
                 let mut masks: Vec<u32> = Vec::new();
                 let mut table = Vec::new();
                 for d in org.domains.clone() {
-                    let mask = provisioned_mask(&s.providers, &org.enable, pop.domain_added[d as usize]);
+                    let mask =
+                        provisioned_mask(&s.providers, &org.enable, pop.domain_added[d as usize]);
                     let class = match masks.iter().position(|&m| m == mask) {
                         Some(c) => c,
                         None => {
@@ -267,7 +279,8 @@ impl Profiles {
             let first_profile = (out.offsets.len() - 1) as u32;
             out.table.extend(table.iter().map(|t| t + first_profile));
             for len in lens {
-                out.offsets.push(out.offsets.last().copied().unwrap_or(0) + len);
+                out.offsets
+                    .push(out.offsets.last().copied().unwrap_or(0) + len);
             }
             out.segments.extend(segments);
         }

@@ -7,8 +7,8 @@
 //! contact lists, chunk by chunk in parallel.
 
 use super::{Chunk, Org, Person, Population};
-use crate::day::{Agreement, Day, Window, ALWAYS, FOREVER};
-use crate::rng::{open01, uniform_int, Keys, Kind, Stream};
+use crate::day::{ALWAYS, Agreement, Day, FOREVER, Window};
+use crate::rng::{Keys, Kind, Stream, open01, uniform_int};
 use crate::scenario::{NetworkId, Scenario};
 use rayon::prelude::*;
 use std::ops::Range;
@@ -42,7 +42,11 @@ pub fn generate(scenario: &Scenario, replication: u32) -> Population {
         });
     }
     let mixes = OrgMixes::new(scenario, &orgs);
-    let blocks = person_blocks(scenario, u64::from(next_user), &mixes.expected_entries(scenario, &orgs));
+    let blocks = person_blocks(
+        scenario,
+        u64::from(next_user),
+        &mixes.expected_entries(scenario, &orgs),
+    );
     let persons = generate_persons(scenario, &keys, &blocks);
     let sampler = ContactSampler::new(scenario, &blocks);
     let chunks = chunk_ranges(&orgs)
@@ -106,7 +110,16 @@ fn draft_org(s: &Scenario, keys: &Keys, o: u32) -> OrgDraft {
     };
     let domain_count = spec.domains_per_org.sample_count(&mut rng, 1);
     let domain_days = (0..domain_count)
-        .map(|i| draw_day(&mut rng, if i == 0 { spec.first_domain_added } else { spec.extra_domains_added }))
+        .map(|i| {
+            draw_day(
+                &mut rng,
+                if i == 0 {
+                    spec.first_domain_added
+                } else {
+                    spec.extra_domains_added
+                },
+            )
+        })
         .collect();
     let chosen: Vec<Option<(usize, Day)>> = spec
         .enable
@@ -116,7 +129,10 @@ fn draft_org(s: &Scenario, keys: &Keys, o: u32) -> OrgDraft {
             let chosen = pick(&cumulative(cohorts.iter().map(|c| c.share)), u);
             // Draw the day whether or not a cohort is chosen, so that changing a share keeps
             // every other draw of the organisation where it was.
-            let days: Vec<Day> = cohorts.iter().map(|c| draw_day(&mut rng, c.window)).collect();
+            let days: Vec<Day> = cohorts
+                .iter()
+                .map(|c| draw_day(&mut rng, c.window))
+                .collect();
             chosen.map(|i| (i, days[i]))
         })
         .collect();
@@ -170,7 +186,9 @@ impl OrgMixes {
                 let served: u32 = if s.population.initial_contacts_served_only {
                     let world = crate::world::OrgWorld::new(s, org);
                     (0..s.networks.len())
-                        .filter(|&n| (0..s.providers.len()).any(|p| world.serves(p, n as NetworkId, 0)))
+                        .filter(|&n| {
+                            (0..s.providers.len()).any(|p| world.serves(p, n as NetworkId, 0))
+                        })
                         .fold(0, |m, n| m | 1 << n)
                 } else {
                     u32::MAX
@@ -178,9 +196,18 @@ impl OrgMixes {
                 if let Some(i) = masks.iter().position(|&m| m == served) {
                     return i as u32;
                 }
-                let total: f64 = (0..base.len()).filter(|n| served & (1 << n) != 0).map(|n| base[n]).sum();
+                let total: f64 = (0..base.len())
+                    .filter(|n| served & (1 << n) != 0)
+                    .map(|n| base[n])
+                    .sum();
                 let mix = if total > 0.0 {
-                    cumulative((0..base.len()).map(|n| if served & (1 << n) != 0 { base[n] / total } else { 0.0 }))
+                    cumulative((0..base.len()).map(|n| {
+                        if served & (1 << n) != 0 {
+                            base[n] / total
+                        } else {
+                            0.0
+                        }
+                    }))
                 } else {
                     Vec::new()
                 };
@@ -228,7 +255,11 @@ pub fn person_blocks(s: &Scenario, users: u64, expected_entries: &[f64]) -> Vec<
                 Some(per_user) => (users * per_user).round(),
                 None => {
                     let expected = expected_entries[n] / pop.entries_per_person;
-                    if expected > 0.0 { expected.round().max(1.0) } else { 0.0 }
+                    if expected > 0.0 {
+                        expected.round().max(1.0)
+                    } else {
+                        0.0
+                    }
                 }
             };
             let start = next;
@@ -303,7 +334,11 @@ impl ContactSampler {
             return None;
         }
         let u = open01(rng);
-        let x = if self.gamma == 1.0 { u } else { u.powf(self.gamma) };
+        let x = if self.gamma == 1.0 {
+            u
+        } else {
+            u.powf(self.gamma)
+        };
         Some(block.start + ((f64::from(n) * x) as u32).min(n - 1))
     }
 
@@ -334,7 +369,14 @@ pub fn chunk_ranges(orgs: &[Org]) -> Vec<Range<u32>> {
     ranges
 }
 
-fn generate_chunk(s: &Scenario, keys: &Keys, orgs: &[Org], range: Range<u32>, sampler: &ContactSampler, mixes: &OrgMixes) -> Chunk {
+fn generate_chunk(
+    s: &Scenario,
+    keys: &Keys,
+    orgs: &[Org],
+    range: Range<u32>,
+    sampler: &ContactSampler,
+    mixes: &OrgMixes,
+) -> Chunk {
     let first = &orgs[range.start as usize];
     let last = &orgs[range.end as usize - 1];
     let users = first.users.start..last.users.end;
@@ -354,7 +396,9 @@ fn generate_chunk(s: &Scenario, keys: &Keys, orgs: &[Org], range: Range<u32>, sa
         for u in org.users.clone() {
             let mut rng = keys.stream(Kind::User, u64::from(u), 0);
             let domains = org.domains.end - org.domains.start;
-            chunk.user_domain.push(org.domains.start + uniform_int(&mut rng, 0, i64::from(domains) - 1) as u32);
+            chunk
+                .user_domain
+                .push(org.domains.start + uniform_int(&mut rng, 0, i64::from(domains) - 1) as u32);
             let drawn = s.population.contacts_per_user.sample_count(&mut rng, 0);
             let k = if mix.is_empty() { 0 } else { drawn };
             seen.clear();

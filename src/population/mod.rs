@@ -8,7 +8,7 @@
 
 pub mod generate;
 
-use crate::day::{Agreement, Day, ALWAYS};
+use crate::day::{ALWAYS, Agreement, Day};
 use crate::scenario::{DeploymentId, NetworkId};
 use std::ops::Range;
 
@@ -131,7 +131,8 @@ impl Population {
             .iter()
             .map(|c| 4 * (c.user_domain.len() + c.offsets.len() + c.entries.len()))
             .sum();
-        (chunks + self.persons.len() * std::mem::size_of::<Person>() + self.domain_added.len() * 4) as u64
+        (chunks + self.persons.len() * std::mem::size_of::<Person>() + self.domain_added.len() * 4)
+            as u64
     }
 }
 

@@ -22,10 +22,10 @@ use crate::replicate::RunResult;
 use crate::scenario::{Chart, Scenario};
 use anyhow::{Context, anyhow};
 use chrono::{Datelike, Months, NaiveDate, TimeDelta};
+use plotters::backend::RGBPixel;
 use plotters::coord::Shift;
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
 use plotters::element::DashedPathElement;
-use plotters::backend::RGBPixel;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::ops::Range;
@@ -64,9 +64,9 @@ const MARKER: RGBColor = RGBColor(110, 110, 118);
 const BADGE: RGBColor = RGBColor(55, 65, 81);
 const REFERENCE: RGBColor = RGBColor(120, 120, 120);
 
-/// Network colours, by network index (Tableau 10 without its grey, then six darker hues). Grey
-/// is kept for reference lines.
-const NETWORK_COLOURS: [RGBColor; 15] = [
+/// Network colours, by network index: Tableau 10 without its grey (kept for reference lines), then
+/// seven more, one per network up to `MAX_NETWORKS`.
+const NETWORK_COLOURS: [RGBColor; crate::scenario::MAX_NETWORKS] = [
     RGBColor(31, 119, 180),
     RGBColor(255, 127, 14),
     RGBColor(44, 160, 44),
@@ -82,6 +82,7 @@ const NETWORK_COLOURS: [RGBColor; 15] = [
     RGBColor(204, 153, 0),
     RGBColor(90, 50, 140),
     RGBColor(160, 60, 100),
+    RGBColor(200, 0, 160),
 ];
 
 /// The colour of network `i` (its index in the scenario's network order) in every chart. Wraps
@@ -103,6 +104,8 @@ struct Series {
     dashed: bool,
     /// Whether to shade p05–p95 behind the line.
     band: bool,
+    /// A reference line, drawn before (under) every other line.
+    reference: bool,
 }
 
 impl Series {
@@ -115,6 +118,7 @@ impl Series {
             width: 3 * SUPERSAMPLE,
             dashed: false,
             band: true,
+            reference: false,
         }
     }
 
@@ -148,7 +152,9 @@ fn spec(chart: Chart, s: &Scenario) -> Spec {
                 .networks
                 .iter()
                 .enumerate()
-                .map(|(i, n)| Series::main(n.name.clone(), format!("reachable_{}", n.id), palette(i)))
+                .map(|(i, n)| {
+                    Series::main(n.name.clone(), format!("reachable_{}", n.id), palette(i))
+                })
                 .collect(),
             empty_note: None,
         },
@@ -157,23 +163,28 @@ fn spec(chart: Chart, s: &Scenario) -> Spec {
                 RGBColor(0, 114, 178),
                 RGBColor(0, 158, 115),
                 RGBColor(230, 159, 0),
-                RGBColor(204, 121, 167),
+                RGBColor(170, 51, 119),
             ];
             // Modalities often coincide (every network here carries IM and presence), so each
             // line is narrower than the one before and the coinciding ones show as nested stripes.
-            let widths = [12, 8, 5, 2];
+            let widths = [14, 10, 6, 3];
             let mut series: Vec<Series> = ["IM", "presence", "audio", "video"]
                 .iter()
                 .zip(crate::scenario::Modalities::NAMES)
                 .zip(colours.into_iter().zip(widths))
                 .map(|((label, id), (colour, width))| Series {
                     width,
-                    ..Series::main(format!("reachable for {label}"), format!("reachable_{id}"), colour)
+                    ..Series::main(
+                        format!("reachable for {label}"),
+                        format!("reachable_{id}"),
+                        colour,
+                    )
                 })
                 .collect();
             series.push(Series {
                 width: 2 * SUPERSAMPLE,
                 band: false,
+                reference: true,
                 ..Series::main("all entries (reference)", "entries", REFERENCE)
             });
             Spec {
@@ -196,10 +207,18 @@ fn spec(chart: Chart, s: &Scenario) -> Spec {
                 };
                 let from = &s.networks[m.from as usize].name;
                 let to = &s.networks[m.to as usize].name;
-                series.push(Series::main(format!("migrated {from} → {to}"), format!("migrated_{}", m.label), colour));
+                series.push(Series::main(
+                    format!("migrated {from} → {to}"),
+                    format!("migrated_{}", m.label),
+                    colour,
+                ));
                 series.push(Series {
                     dashed: true,
-                    ..Series::main(format!("stranded on {from} (not yet migrated)"), format!("stranded_{}", m.label), colour)
+                    ..Series::main(
+                        format!("stranded on {from} (not yet migrated)"),
+                        format!("stranded_{}", m.label),
+                        colour,
+                    )
                 });
             }
             Spec {
@@ -209,23 +228,61 @@ fn spec(chart: Chart, s: &Scenario) -> Spec {
                 empty_note: Some("no migrations in this scenario"),
             }
         }
-        Chart::Users => Spec {
-            title: "Lync users affected".into(),
-            unit: "users",
-            series: vec![
-                Series::main("some contact not reachable", "users_some_unreachable", RGBColor(86, 180, 233)),
-                Series::main("lost some contact", "users_lost_some", RGBColor(213, 94, 0)),
-                Series::main("isolated (no contact reachable)", "users_isolated", RGBColor(40, 40, 40)),
-            ],
-            empty_note: None,
-        },
+        Chart::Users => {
+            // Nested sets (isolated and lost-some users are among those with some contact not
+            // reachable) often coincide: narrower lines on wider ones, as for modalities.
+            let series = [
+                (
+                    "some contact not reachable",
+                    "users_some_unreachable",
+                    RGBColor(86, 180, 233),
+                    12,
+                ),
+                (
+                    "lost some contact",
+                    "users_lost_some",
+                    RGBColor(213, 94, 0),
+                    7,
+                ),
+                (
+                    "isolated (no contact reachable)",
+                    "users_isolated",
+                    RGBColor(40, 40, 40),
+                    4,
+                ),
+            ];
+            Spec {
+                title: "Lync users affected".into(),
+                unit: "users",
+                series: series
+                    .into_iter()
+                    .map(|(label, column, colour, width)| Series {
+                        width,
+                        ..Series::main(label, column, colour)
+                    })
+                    .collect(),
+                empty_note: None,
+            }
+        }
         Chart::Losses => Spec {
             title: "Unreachable contact-list entries by cause".into(),
             unit: "entries",
             series: vec![
-                Series::main("never reachable", "never_reachable", RGBColor(204, 121, 167)),
-                Series::main("lost: account inactive", "lost_account", RGBColor(213, 94, 0)),
-                Series::main("lost: no provider serves it", "lost_federation", RGBColor(0, 114, 178)),
+                Series::main(
+                    "never reachable",
+                    "never_reachable",
+                    RGBColor(204, 121, 167),
+                ),
+                Series::main(
+                    "lost: account inactive",
+                    "lost_account",
+                    RGBColor(213, 94, 0),
+                ),
+                Series::main(
+                    "lost: no provider serves it",
+                    "lost_federation",
+                    RGBColor(0, 114, 178),
+                ),
             ],
             empty_note: None,
         },
@@ -262,9 +319,16 @@ fn register_fonts() -> anyhow::Result<()> {
     static REGISTERED: OnceLock<Result<(), String>> = OnceLock::new();
     REGISTERED
         .get_or_init(|| {
-            for (style, bytes) in [(FontStyle::Normal, dejavu::sans::regular()), (FontStyle::Bold, dejavu::sans::bold())] {
-                plotters::style::register_font(FAMILY, style, bytes)
-                    .map_err(|_| format!("the embedded DejaVu Sans font ({}) could not be loaded", style.as_str()))?;
+            for (style, bytes) in [
+                (FontStyle::Normal, dejavu::sans::regular()),
+                (FontStyle::Bold, dejavu::sans::bold()),
+            ] {
+                plotters::style::register_font(FAMILY, style, bytes).map_err(|_| {
+                    format!(
+                        "the embedded DejaVu Sans font ({}) could not be loaded",
+                        style.as_str()
+                    )
+                })?;
             }
             Ok(())
         })
@@ -289,7 +353,8 @@ fn font(size: f64) -> TextStyle<'static> {
 
 /// Bold text of `size` logical pixels.
 fn bold(size: f64) -> TextStyle<'static> {
-    TextStyle::from((FAMILY, size * f64::from(SUPERSAMPLE), FontStyle::Bold).into_font()).color(&TEXT)
+    TextStyle::from((FAMILY, size * f64::from(SUPERSAMPLE), FontStyle::Bold).into_font())
+        .color(&TEXT)
 }
 
 /// A line `width` logical pixels wide.
@@ -301,26 +366,14 @@ fn stroke(colour: RGBColor, width: u32) -> ShapeStyle {
     }
 }
 
-/// `1234567` → `1,234,567` (values are rounded to whole numbers).
-fn thousands(v: f64) -> String {
-    let digits = format!("{:.0}", v.abs());
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    if v.round() < 0.0 {
-        out.push('-');
-    }
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// Y axis ticks for values up to `max`: a round step (1, 2, 2.5 or 5 × 10^k, at least 1, since
 /// every metric is a count) and ticks from 0 to the first multiple at or above `max`.
 fn y_ticks(max: f64) -> Vec<f64> {
-    let max = if max.is_finite() && max > 0.0 { max } else { 1.0 };
+    let max = if max.is_finite() && max > 0.0 {
+        max
+    } else {
+        1.0
+    };
     let rough = max / 6.0;
     let magnitude = 10f64.powf(rough.log10().floor());
     let step = [1.0, 2.0, 2.5, 5.0, 10.0]
@@ -342,7 +395,11 @@ struct CountAxis {
 
 impl CountAxis {
     fn top(&self) -> f64 {
-        self.ticks.last().copied().filter(|t| *t > 0.0).unwrap_or(1.0)
+        self.ticks
+            .last()
+            .copied()
+            .filter(|t| *t > 0.0)
+            .unwrap_or(1.0)
     }
 }
 
@@ -356,7 +413,11 @@ impl Ranged for CountAxis {
     }
 
     fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
-        if hint.weight().allow_light_points() { Vec::new() } else { self.ticks.clone() }
+        if hint.weight().allow_light_points() {
+            Vec::new()
+        } else {
+            self.ticks.clone()
+        }
     }
 
     fn range(&self) -> Range<f64> {
@@ -369,7 +430,8 @@ impl Ranged for CountAxis {
 fn x_ticks(origin: NaiveDate, lo: i32, hi: i32) -> (Vec<i32>, &'static str) {
     let first = origin + TimeDelta::days(i64::from(lo));
     let last = origin + TimeDelta::days(i64::from(hi));
-    let months = (last.year() - first.year()) * 12 + last.month0() as i32 - first.month0() as i32 + 1;
+    let months =
+        (last.year() - first.year()) * 12 + last.month0() as i32 - first.month0() as i32 + 1;
     let every = [1, 2, 3, 6, 12, 24, 60, 120, 240]
         .into_iter()
         .find(|k| months / k <= 14)
@@ -406,7 +468,11 @@ fn wrap<DB: DrawingBackend>(
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {
-        let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
+        let candidate = if line.is_empty() {
+            word.to_string()
+        } else {
+            format!("{line} {word}")
+        };
         let limit = if lines.is_empty() { first_width } else { width };
         let (w, _) = area
             .estimate_text_size(&candidate, style)
@@ -423,9 +489,15 @@ fn wrap<DB: DrawingBackend>(
     Ok(lines)
 }
 
-/// Draws `chart` for `result` into the PNG file `path` (1600×900).
+/// Draws `chart` for `result` into the PNG file `path` ([`WIDTH`]×[`HEIGHT`]; the encoder picks
+/// the format from the extension, so `path` should end in `.png`).
+///
+/// # Errors
+/// A metric the chart needs is missing from `result`, the run has no reported days, or the file
+/// cannot be written. Never panics on the values themselves (one replication, one row, all zeros).
 pub fn draw(result: &RunResult, chart: Chart, path: &Path) -> anyhow::Result<()> {
-    let pixels = render_rgb(result, chart).with_context(|| format!("could not draw chart '{}'", path.display()))?;
+    let pixels = render_rgb(result, chart)
+        .with_context(|| format!("could not draw chart '{}'", path.display()))?;
     let mut file = BitMapBackend::new(path, (WIDTH, HEIGHT));
     file.blit_bitmap((0, 0), (WIDTH, HEIGHT), &pixels)
         .map_err(plot_err("copying the picture"))
@@ -441,7 +513,11 @@ fn render_rgb(result: &RunResult, chart: Chart) -> anyhow::Result<Vec<u8>> {
         .dates
         .first()
         .ok_or_else(|| anyhow!("the run has no reported days to chart"))?;
-    let xs: Vec<i32> = result.dates.iter().map(|d| (*d - origin).num_days() as i32).collect();
+    let xs: Vec<i32> = result
+        .dates
+        .iter()
+        .map(|d| (*d - origin).num_days() as i32)
+        .collect();
     let series = spec
         .series
         .iter()
@@ -456,7 +532,12 @@ fn render_rgb(result: &RunResult, chart: Chart) -> anyhow::Result<Vec<u8>> {
         render(result, chart, &spec, &series, origin, &xs, &root)?;
         root.present().map_err(plot_err("finishing the picture"))?;
     }
-    Ok(downsample(&big, WIDTH as usize, HEIGHT as usize, SUPERSAMPLE as usize))
+    Ok(downsample(
+        &big,
+        WIDTH as usize,
+        HEIGHT as usize,
+        SUPERSAMPLE as usize,
+    ))
 }
 
 /// Averages each `f × f` block of the RGB picture `big` (`w·f × h·f`) into one pixel.
@@ -490,7 +571,8 @@ fn render<DB: DrawingBackend>(
     xs: &[i32],
     root: &DrawingArea<DB, Shift>,
 ) -> anyhow::Result<()> {
-    root.fill(&WHITE).map_err(plot_err("filling the background"))?;
+    root.fill(&WHITE)
+        .map_err(plot_err("filling the background"))?;
     let replications = result.series.len();
     let banded = replications > 1;
 
@@ -504,9 +586,14 @@ fn render<DB: DrawingBackend>(
     };
     let reachable_note = match chart {
         Chart::ReachableByNetwork | Chart::Losses => " · reachable means reachable for IM",
-        _ => "",
+        Chart::ReachableByModality => " · lines that coincide show nested, IM widest",
+        Chart::Users => " · lines that coincide show nested",
+        Chart::Migration => "",
     };
-    let subtitle = format!("Scenario {} · {spread}{reachable_note}", result.scenario.name);
+    let subtitle = format!(
+        "Scenario {} · {spread}{reachable_note}",
+        result.scenario.name
+    );
     root.draw_text(&subtitle, &font(19.0).color(&TEXT_MUTED), (z(42), z(64)))
         .map_err(plot_err("drawing the subtitle"))?;
 
@@ -515,12 +602,20 @@ fn render<DB: DrawingBackend>(
         Some(&last) if last > 0 => (0, last),
         _ => (-15, 15),
     };
-    let (x_key, x_format) = if xs.len() > 1 { x_ticks(origin, x_lo, x_hi) } else { (vec![0], "%Y-%m-%d") };
+    let (x_key, x_format) = if xs.len() > 1 {
+        x_ticks(origin, x_lo, x_hi)
+    } else {
+        (vec![0], "%Y-%m-%d")
+    };
     let y_max = series
         .iter()
         .zip(&spec.series)
         .flat_map(|(d, s)| {
-            let band = if s.band && banded { d.p95.as_slice() } else { &[] };
+            let band = if s.band && banded {
+                d.p95.as_slice()
+            } else {
+                &[]
+            };
             d.mean.iter().map(|(_, m)| *m).chain(band.iter().copied())
         })
         .fold(0.0f64, f64::max);
@@ -528,9 +623,13 @@ fn render<DB: DrawingBackend>(
         ticks: y_ticks(y_max * 1.03),
     };
 
-    let plot_area = root
-        .clone()
-        .shrink((0, z(HEADER_HEIGHT)), (z(PANEL_X) as u32, (HEIGHT * SUPERSAMPLE) - z(HEADER_HEIGHT) as u32));
+    let plot_area = root.clone().shrink(
+        (0, z(HEADER_HEIGHT)),
+        (
+            z(PANEL_X) as u32,
+            (HEIGHT * SUPERSAMPLE) - z(HEADER_HEIGHT) as u32,
+        ),
+    );
     let mut ctx = ChartBuilder::on(&plot_area)
         .margin_top(z(BADGE_ROWS as i32 * BADGE_ROW_HEIGHT + 8))
         .margin_left(z(24))
@@ -540,8 +639,12 @@ fn render<DB: DrawingBackend>(
         .y_label_area_size(z(128))
         .build_cartesian_2d((x_lo..x_hi).with_key_points(x_key), y_axis)
         .map_err(plot_err("laying out the axes"))?;
-    let fmt_x = |x: &i32| (origin + TimeDelta::days(i64::from(*x))).format(x_format).to_string();
-    let fmt_y = |y: &f64| thousands(*y);
+    let fmt_x = |x: &i32| {
+        (origin + TimeDelta::days(i64::from(*x)))
+            .format(x_format)
+            .to_string()
+    };
+    let fmt_y = |y: &f64| super::thousands(*y);
     ctx.configure_mesh()
         .x_desc("date")
         .y_desc(spec.unit)
@@ -566,17 +669,32 @@ fn render<DB: DrawingBackend>(
         .iter()
         .enumerate()
         .filter(|(_, k)| (first..=last).contains(&k.date))
-        .map(|(i, k)| (i + 1, ctx.backend_coord(&((k.date - origin).num_days() as i32, 0.0)).0))
+        .map(|(i, k)| {
+            (
+                i + 1,
+                ctx.backend_coord(&((k.date - origin).num_days() as i32, 0.0))
+                    .0,
+            )
+        })
         .collect();
-    let rows = badge_rows(&marks);
-    let badge_y = |row: usize| px_y.start - z(6 + BADGE_RADIUS) - z(row as i32 * BADGE_ROW_HEIGHT);
-    // Dates a few pixels apart share one line (two dashed lines side by side read as one wavy line);
-    // it starts at the highest of their badges.
+    let tags = tags(root, &marks)?;
+    let tag_y = |row: usize| px_y.start - z(6 + BADGE_RADIUS) - z(row as i32 * BADGE_ROW_HEIGHT);
+    // Each line runs from its tag down. Dates a few pixels apart share one line (two dashed lines
+    // side by side read as one wavy line), starting at the highest of their tags.
+    let mut tops: Vec<(i32, i32)> = tags
+        .iter()
+        .flat_map(|t| {
+            marks[t.marks.clone()]
+                .iter()
+                .map(move |&(_, x)| (x, tag_y(t.row)))
+        })
+        .collect();
+    tops.sort_unstable();
     let mut lines: Vec<(i32, i32)> = Vec::new();
-    for (&(_, x), &row) in marks.iter().zip(&rows) {
+    for (x, top) in tops {
         match lines.last_mut() {
-            Some((lx, top)) if x - *lx <= z(4) => *top = (*top).min(badge_y(row)),
-            _ => lines.push((x, badge_y(row))),
+            Some((lx, ltop)) if x - *lx <= z(4) => *ltop = (*ltop).min(top),
+            _ => lines.push((x, top)),
         }
     }
     for (x, top) in lines {
@@ -590,27 +708,49 @@ fn render<DB: DrawingBackend>(
             .map_err(plot_err("drawing a key-date marker"))?;
     }
 
-    // Bands, then lines, each in the spec's order, so every line sits above every band.
+    // Bands, then reference lines, then the other lines, each in the spec's order, so every line
+    // sits above every band and the data above the references.
     if banded {
         for (d, s) in series.iter().zip(&spec.series).filter(|(_, s)| s.band) {
             if d.mean.len() < 2 || d.p05.iter().zip(&d.p95).all(|(lo, hi)| lo == hi) {
                 continue;
             }
             let upper = d.mean.iter().zip(&d.p95).map(|((x, _), hi)| (*x, *hi));
-            let lower = d.mean.iter().zip(&d.p05).rev().map(|((x, _), lo)| (*x, *lo));
+            let lower = d
+                .mean
+                .iter()
+                .zip(&d.p05)
+                .rev()
+                .map(|((x, _), lo)| (*x, *lo));
             let points: Vec<(i32, f64)> = upper.chain(lower).collect();
-            ctx.draw_series(std::iter::once(Polygon::new(points, s.colour.mix(0.18).filled())))
-                .map_err(plot_err("drawing a band"))?;
+            ctx.draw_series(std::iter::once(Polygon::new(
+                points,
+                s.colour.mix(0.18).filled(),
+            )))
+            .map_err(plot_err("drawing a band"))?;
         }
     }
-    for (d, s) in series.iter().zip(&spec.series) {
+    let (references, others): (Vec<_>, Vec<_>) = series
+        .iter()
+        .zip(&spec.series)
+        .partition(|(_, s)| s.reference);
+    for (d, s) in references.into_iter().chain(others) {
         if d.mean.len() == 1 {
-            ctx.draw_series(d.mean.iter().map(|p| Circle::new(*p, z(6), s.colour.filled())))
-                .map_err(plot_err("drawing a point"))?;
+            ctx.draw_series(
+                d.mean
+                    .iter()
+                    .map(|p| Circle::new(*p, z(6), s.colour.filled())),
+            )
+            .map_err(plot_err("drawing a point"))?;
             continue;
         }
         if s.dashed {
-            ctx.draw_series(DashedLineSeries::new(d.mean.iter().copied(), z(14), z(9), s.style()))
+            ctx.draw_series(DashedLineSeries::new(
+                d.mean.iter().copied(),
+                z(14),
+                z(9),
+                s.style(),
+            ))
         } else {
             ctx.draw_series(LineSeries::new(d.mean.iter().copied(), s.style()))
         }
@@ -618,49 +758,134 @@ fn render<DB: DrawingBackend>(
     }
     if let (true, Some(note)) = (spec.series.is_empty(), spec.empty_note) {
         let centre = ((px_x.start + px_x.end) / 2, (px_y.start + px_y.end) / 2);
-        let style = font(28.0).color(&TEXT_MUTED).pos(Pos::new(HPos::Center, VPos::Center));
-        root.draw_text(note, &style, centre).map_err(plot_err("drawing the note"))?;
+        let style = font(28.0)
+            .color(&TEXT_MUTED)
+            .pos(Pos::new(HPos::Center, VPos::Center));
+        root.draw_text(note, &style, centre)
+            .map_err(plot_err("drawing the note"))?;
     }
 
-    // Badges above the plot, over the markers' tops.
-    for (&(number, x), &row) in marks.iter().zip(&rows) {
-        badge(root, number, (x, badge_y(row)), BADGE_RADIUS)?;
+    // Tags above the plot, over the markers' tops.
+    for t in &tags {
+        pill(root, &t.text, (t.x, tag_y(t.row)), t.half, BADGE_RADIUS)?;
     }
 
-    legend(root, spec, &result.scenario, &marks)
+    legend(root, spec, banded, &result.scenario, &marks)
 }
 
-/// Row (0 = nearest the plot) of each badge so that badges in one row do not touch: the lowest row
-/// whose last badge is far enough to the left, else the row whose last badge is furthest left.
-/// `marks` are `(number, x)` in drawing pixels, sorted by x.
-fn badge_rows(marks: &[(usize, i32)]) -> Vec<usize> {
-    let mut last_x = [i32::MIN / 2; BADGE_ROWS];
-    marks
-        .iter()
-        .map(|&(_, x)| {
-            let row = (0..BADGE_ROWS)
-                .find(|&r| last_x[r] + z(2 * BADGE_RADIUS + 4) <= x)
-                .unwrap_or_else(|| (0..BADGE_ROWS).min_by_key(|&r| last_x[r]).unwrap_or(0));
-            last_x[row] = x;
-            row
-        })
-        .collect()
+/// A label above the plot: one key date's number, or one label for a run of key dates too close
+/// together for a badge each ("4–9").
+struct Tag {
+    text: String,
+    /// Centre, drawing pixels.
+    x: i32,
+    /// Half the width, drawing pixels.
+    half: i32,
+    /// Row, 0 nearest the plot.
+    row: usize,
+    /// The marks it labels (indices).
+    marks: Range<usize>,
 }
 
-/// A numbered disc of radius `r` logical pixels centred on `centre` (drawing pixels).
-fn badge<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, number: usize, centre: (i32, i32), r: i32) -> anyhow::Result<()> {
-    root.draw(&Circle::new(centre, z(r), BADGE.filled()))
-        .map_err(plot_err("drawing a badge"))?;
-    let size = if number < 10 { f64::from(r) * 1.2 } else { f64::from(r) * 1.0 };
-    let style = bold(size).color(&WHITE).pos(Pos::new(HPos::Center, VPos::Center));
-    root.draw_text(&number.to_string(), &style, (centre.0, centre.1 + z(1)))
-        .map_err(plot_err("drawing a badge number"))?;
+/// The tags of `marks` (`(number, x)` in drawing pixels, sorted by x), each in a row where it does
+/// not touch its neighbours when there is one: the lowest row whose last tag ends far enough to the
+/// left, else the row whose last tag ends furthest left. Runs of close dates get a badge each,
+/// stacked, while they fit in [`BADGE_ROWS`]; longer runs get one label with the range of numbers.
+fn tags<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    marks: &[(usize, i32)],
+) -> anyhow::Result<Vec<Tag>> {
+    let gap = z(4);
+    let step = z(2 * BADGE_RADIUS) + gap;
+    let mut runs: Vec<Range<usize>> = Vec::new();
+    for (i, &(_, x)) in marks.iter().enumerate() {
+        match runs.last_mut() {
+            Some(run) if x - marks[i - 1].1 < step && x - marks[run.start].1 <= 3 * step => {
+                run.end = i + 1
+            }
+            _ => runs.push(i..i + 1),
+        }
+    }
+    let mut tags = Vec::with_capacity(marks.len());
+    for run in runs {
+        if run.len() <= BADGE_ROWS {
+            tags.extend(run.map(|i| Tag {
+                text: marks[i].0.to_string(),
+                x: marks[i].1,
+                half: z(BADGE_RADIUS),
+                row: 0,
+                marks: i..i + 1,
+            }));
+        } else {
+            let (first, last) = (marks[run.start], marks[run.end - 1]);
+            let text = format!("{}–{}", first.0, last.0);
+            let (w, _) = root
+                .estimate_text_size(&text, &tag_style(&text, BADGE_RADIUS))
+                .map_err(plot_err("measuring text"))?;
+            tags.push(Tag {
+                text,
+                x: (first.1 + last.1) / 2,
+                half: (w as i32 / 2 + z(8)).max(z(BADGE_RADIUS)),
+                row: 0,
+                marks: run,
+            });
+        }
+    }
+    let mut right = [i32::MIN / 2; BADGE_ROWS];
+    for t in &mut tags {
+        t.row = (0..BADGE_ROWS)
+            .find(|&r| right[r] + gap <= t.x - t.half)
+            .unwrap_or_else(|| (0..BADGE_ROWS).min_by_key(|&r| right[r]).unwrap_or(0));
+        right[t.row] = t.x + t.half;
+    }
+    Ok(tags)
+}
+
+/// The text style of a tag `r` logical pixels high (radius): one digit larger than more.
+fn tag_style(text: &str, r: i32) -> TextStyle<'static> {
+    let size = if text.chars().count() == 1 { 1.2 } else { 1.0 };
+    bold(f64::from(r) * size)
+        .color(&WHITE)
+        .pos(Pos::new(HPos::Center, VPos::Center))
+}
+
+/// White `text` on a dark pill of radius `r` logical pixels, `half` drawing pixels half-wide (a
+/// disc when `half` is `r`), centred on `centre` (drawing pixels).
+fn pill<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    text: &str,
+    centre: (i32, i32),
+    half: i32,
+    r: i32,
+) -> anyhow::Result<()> {
+    let (x, y) = centre;
+    let inner = (half - z(r)).max(0);
+    let err = || plot_err("drawing a key-date tag");
+    for cx in [x - inner, x + inner] {
+        root.draw(&Circle::new((cx, y), z(r), BADGE.filled()))
+            .map_err(err())?;
+    }
+    if inner > 0 {
+        root.draw(&Rectangle::new(
+            [(x - inner, y - z(r)), (x + inner, y + z(r))],
+            BADGE.filled(),
+        ))
+        .map_err(err())?;
+    }
+    root.draw_text(text, &tag_style(text, r), (x, y + z(1)))
+        .map_err(err())?;
     Ok(())
 }
 
 /// The right-hand panel: one entry per series, then the numbered key dates. Key dates that do not
 /// fit are summarised in one line.
-fn legend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, spec: &Spec, s: &Scenario, marks: &[(usize, i32)]) -> anyhow::Result<()> {
+fn legend<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    spec: &Spec,
+    banded: bool,
+    s: &Scenario,
+    marks: &[(usize, i32)],
+) -> anyhow::Result<()> {
     let x = PANEL_X + 8;
     let text_x = x + 56;
     let bottom = HEIGHT as i32 - 16;
@@ -670,9 +895,10 @@ fn legend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, spec: &Spec, s: &Sc
     let err = || plot_err("drawing the legend");
     for se in &spec.series {
         let mid = y + 11;
-        if se.band {
+        if se.band && banded {
             let swatch = [(z(x), z(mid - 9)), (z(x + 44), z(mid + 9))];
-            root.draw(&Rectangle::new(swatch, se.colour.mix(0.18).filled())).map_err(err())?;
+            root.draw(&Rectangle::new(swatch, se.colour.mix(0.18).filled()))
+                .map_err(err())?;
         }
         let swatch = vec![(z(x), z(mid)), (z(x + 44), z(mid))];
         if se.dashed {
@@ -683,24 +909,29 @@ fn legend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, spec: &Spec, s: &Sc
         .map_err(err())?;
         let width = z(PANEL_RIGHT - text_x);
         for line in wrap(root, &se.label, &label, width, width)? {
-            root.draw_text(&line, &label, (z(text_x), z(y))).map_err(err())?;
+            root.draw_text(&line, &label, (z(text_x), z(y)))
+                .map_err(err())?;
             y += 22;
         }
-        root.draw_text(&se.column, &metric, (z(text_x), z(y))).map_err(err())?;
+        root.draw_text(&se.column, &metric, (z(text_x), z(y)))
+            .map_err(err())?;
         y += 30;
     }
     if marks.is_empty() {
         return Ok(());
     }
     y += 10;
-    root.draw_text("Key dates", &bold(18.0), (z(x), z(y))).map_err(err())?;
+    root.draw_text("Key dates", &bold(18.0), (z(x), z(y)))
+        .map_err(err())?;
     y += 30;
     let key_dates = s.key_dates();
     let date_style = bold(15.0);
     let text = font(15.0);
     let text_x = x + 30;
     for (i, &(number, _)) in marks.iter().enumerate() {
-        let Some(k) = key_dates.get(number - 1) else { continue };
+        let Some(k) = key_dates.get(number - 1) else {
+            continue;
+        };
         let date = k.date.format("%Y-%m-%d").to_string();
         let (date_w, _) = root
             .estimate_text_size(&date, &date_style)
@@ -711,14 +942,23 @@ fn legend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, spec: &Spec, s: &Sc
         let height = lines.len() as i32 * 19 + 6;
         if y + height > bottom {
             let rest = marks.len() - i;
-            let more = format!("… {rest} more key date{} in report.html", if rest == 1 { "" } else { "s" });
-            root.draw_text(&more, &text.color(&TEXT_MUTED), (z(x), z(y))).map_err(err())?;
+            let more = format!(
+                "… {rest} more key date{} in report.html",
+                if rest == 1 { "" } else { "s" }
+            );
+            root.draw_text(&more, &text.color(&TEXT_MUTED), (z(x), z(y)))
+                .map_err(err())?;
             break;
         }
-        badge(root, number, (z(x + 11), z(y + 8)), 11)?;
-        root.draw_text(&date, &date_style, (z(text_x), z(y))).map_err(err())?;
+        pill(root, &number.to_string(), (z(x + 11), z(y + 8)), z(11), 11)?;
+        root.draw_text(&date, &date_style, (z(text_x), z(y)))
+            .map_err(err())?;
         for (j, line) in lines.iter().enumerate() {
-            let lx = if j == 0 { z(text_x) + date_w } else { z(text_x) };
+            let lx = if j == 0 {
+                z(text_x) + date_w
+            } else {
+                z(text_x)
+            };
             root.draw_text(line, &text, (lx, z(y))).map_err(err())?;
             y += 19;
         }
@@ -731,7 +971,11 @@ fn legend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, spec: &Spec, s: &Sc
 #[cfg(test)]
 pub(crate) fn assert_png_size(path: &Path) {
     let bytes = std::fs::read(path).expect("chart file exists");
-    assert!(bytes.len() > 24, "{} is too short for a PNG", path.display());
+    assert!(
+        bytes.len() > 24,
+        "{} is too short for a PNG",
+        path.display()
+    );
     assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "PNG signature");
     assert_eq!(&bytes[12..16], b"IHDR");
     let width = u32::from_be_bytes([bytes[16], bytes[17], bytes[18], bytes[19]]);
@@ -748,8 +992,12 @@ pub(crate) mod fixtures {
     use std::sync::OnceLock;
 
     fn run(overrides: &[&str]) -> RunResult {
-        let overrides: Vec<Override> = overrides.iter().map(|o| Override::parse(o).expect("override parses")).collect();
-        let s = crate::scenario::load_file(Path::new("scenarios/pic-2013.toml"), &overrides).expect("scenario loads");
+        let overrides: Vec<Override> = overrides
+            .iter()
+            .map(|o| Override::parse(o).expect("override parses"))
+            .collect();
+        let s = crate::scenario::load_file(Path::new("scenarios/pic-2013.toml"), &overrides)
+            .expect("scenario loads");
         crate::replicate::run(&s, 1, &|_, _, _| {})
     }
 
@@ -883,19 +1131,61 @@ mod tests {
     }
 
     #[test]
+    fn each_network_is_drawn_in_its_colour() {
+        let r = fixtures::small();
+        let pixels = render_rgb(r, Chart::ReachableByNetwork).expect("chart renders");
+        assert_eq!(pixels.len(), (WIDTH * HEIGHT * 3) as usize);
+        let count = |c: RGBColor| {
+            pixels
+                .chunks_exact(3)
+                .filter(|p| p == &[c.0, c.1, c.2])
+                .count()
+        };
+        for i in 0..r.scenario.networks.len() {
+            // The line and the legend swatch, at least; a colour used by nothing else.
+            assert!(
+                count(palette(i)) > 200,
+                "network {i} colour barely drawn: {}",
+                count(palette(i))
+            );
+        }
+        assert_eq!(
+            count(palette(r.scenario.networks.len())),
+            0,
+            "an unused network colour appears"
+        );
+    }
+
+    #[test]
     fn ticks() {
-        assert_eq!(thousands(1234567.0), "1,234,567");
-        assert_eq!(thousands(0.0), "0");
-        assert_eq!(thousands(999.0), "999");
+        assert_eq!(super::super::thousands(1234567.0), "1,234,567");
+        assert_eq!(super::super::thousands(0.0), "0");
+        assert_eq!(super::super::thousands(999.0), "999");
         assert_eq!(y_ticks(0.0), vec![0.0, 1.0]);
         assert_eq!(y_ticks(3.0), vec![0.0, 1.0, 2.0, 3.0]);
-        assert_eq!(y_ticks(9500.0), vec![0.0, 2000.0, 4000.0, 6000.0, 8000.0, 10000.0]);
+        assert_eq!(
+            y_ticks(9500.0),
+            vec![0.0, 2000.0, 4000.0, 6000.0, 8000.0, 10000.0]
+        );
         let origin = NaiveDate::from_ymd_opt(2012, 7, 1).unwrap();
         let end = NaiveDate::from_ymd_opt(2014, 12, 31).unwrap();
         let (t, f) = x_ticks(origin, 0, (end - origin).num_days() as i32);
         assert_eq!(f, "%Y-%m");
-        let labels: Vec<String> = t.iter().map(|d| (origin + TimeDelta::days(i64::from(*d))).format(f).to_string()).collect();
-        assert_eq!(labels, ["2012-07", "2012-10", "2013-01", "2013-04", "2013-07", "2013-10", "2014-01", "2014-04", "2014-07", "2014-10"]);
+        let labels: Vec<String> = t
+            .iter()
+            .map(|d| {
+                (origin + TimeDelta::days(i64::from(*d)))
+                    .format(f)
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                "2012-07", "2012-10", "2013-01", "2013-04", "2013-07", "2013-10", "2014-01",
+                "2014-04", "2014-07", "2014-10"
+            ]
+        );
         assert_eq!(x_ticks(origin, 3, 20), (vec![0], "%Y-%m-%d"));
     }
 }

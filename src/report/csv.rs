@@ -10,7 +10,8 @@ use std::io::Write;
 use std::path::Path;
 
 fn writer(path: &Path) -> Result<csv::Writer<std::io::BufWriter<std::fs::File>>> {
-    let file = std::fs::File::create(path).with_context(|| format!("could not create '{}'", path.display()))?;
+    let file = std::fs::File::create(path)
+        .with_context(|| format!("could not create '{}'", path.display()))?;
     Ok(csv::WriterBuilder::new().from_writer(std::io::BufWriter::with_capacity(1 << 20, file)))
 }
 
@@ -24,7 +25,8 @@ fn opt_f6(x: Option<f64>) -> String {
 
 /// `series.csv`: one row per replication and reported day, `replication,date,` then every metric.
 pub fn write_series(r: &RunResult, path: &Path) -> Result<()> {
-    let file = std::fs::File::create(path).with_context(|| format!("could not create '{}'", path.display()))?;
+    let file = std::fs::File::create(path)
+        .with_context(|| format!("could not create '{}'", path.display()))?;
     let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
     // Integers only: formatted by hand, which is several times faster than through serde.
     writeln!(w, "replication,date,{}", r.columns.join(","))?;
@@ -42,7 +44,8 @@ pub fn write_series(r: &RunResult, path: &Path) -> Result<()> {
             w.write_all(line.as_bytes())?;
         }
     }
-    w.flush().with_context(|| format!("could not write '{}'", path.display()))
+    w.flush()
+        .with_context(|| format!("could not write '{}'", path.display()))
 }
 
 /// `summary.csv`: one row per reported day and metric.
@@ -64,7 +67,8 @@ pub fn write_summary(r: &RunResult, path: &Path) -> Result<()> {
             ])?;
         }
     }
-    w.flush().with_context(|| format!("could not write '{}'", path.display()))
+    w.flush()
+        .with_context(|| format!("could not write '{}'", path.display()))
 }
 
 /// The header of `orgs.csv`.
@@ -116,7 +120,9 @@ pub fn write_orgs(r: &RunResult, path: &Path) -> Result<()> {
                 opt_f6(out.share_first),
                 opt_f6(out.share_last),
                 opt_f6(out.lowest.map(|(s, _)| s)),
-                out.lowest.map(|(_, d)| cal.date(d).to_string()).unwrap_or_default(),
+                out.lowest
+                    .map(|(_, d)| cal.date(d).to_string())
+                    .unwrap_or_default(),
             ]);
             for p in 0..r.scenario.providers.len() {
                 record.push(match o.enabled[p] {
@@ -124,12 +130,17 @@ pub fn write_orgs(r: &RunResult, path: &Path) -> Result<()> {
                     Enabled::On(d) => d.to_string(),
                     Enabled::Never => String::new(),
                 });
-                record.push(out.last_served[p].map(|d| cal.date(d).to_string()).unwrap_or_default());
+                record.push(
+                    out.last_served[p]
+                        .map(|d| cal.date(d).to_string())
+                        .unwrap_or_default(),
+                );
                 record.push(o.usl_until[p].map(|d| d.to_string()).unwrap_or_default());
                 record.push(format!("{:.2}", o.usl_credit[p]));
             }
             w.write_record(&record)?;
         }
     }
-    w.flush().with_context(|| format!("could not write '{}'", path.display()))
+    w.flush()
+        .with_context(|| format!("could not write '{}'", path.display()))
 }

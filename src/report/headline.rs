@@ -1,6 +1,7 @@
 //! Headline figures: the few numbers a reader wants first, shown on the terminal and at the top of
 //! `report.html`. Computed from the run's summaries (means across replications).
 
+use super::group_thousands;
 use crate::replicate::RunResult;
 use crate::scenario::Licence;
 
@@ -43,18 +44,6 @@ impl Headline {
     }
 }
 
-fn group_thousands(digits: &str) -> String {
-    let (sign, digits) = digits.strip_prefix('-').map_or(("", digits), |d| ("-", d));
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    format!("{sign}{out}")
-}
-
 /// The headline figures of a run: reachable share at the start and end, on the last day of each
 /// provider that ends within the run and the day after, migrated and stranded persons at the end,
 /// users with losses and isolated users at the end, and the total `usl_credit`.
@@ -66,7 +55,11 @@ pub fn headlines(r: &RunResult) -> Vec<Headline> {
     let last_row = r.dates.len() - 1;
     let share_at = |row: usize| {
         let e = r.stat(row, entries).mean;
-        if e > 0.0 { r.stat(row, reachable).mean / e } else { 0.0 }
+        if e > 0.0 {
+            r.stat(row, reachable).mean / e
+        } else {
+            0.0
+        }
     };
     let mut out = Vec::new();
     let push_share = |row: usize, out: &mut Vec<Headline>, why: &str| {
@@ -97,7 +90,10 @@ pub fn headlines(r: &RunResult) -> Vec<Headline> {
     ends.sort_by_key(|(d, _)| *d);
     for (until, names) in ends {
         let names = names.join(" and ");
-        for (day, why) in [(until, format!(", last day of {names}")), (until + 1, format!(", first day without {names}"))] {
+        for (day, why) in [
+            (until, format!(", last day of {names}")),
+            (until + 1, format!(", first day without {names}")),
+        ] {
             if let Some(row) = r.row_of(cal.date(day)) {
                 push_share(row, &mut out, &why);
             }
@@ -109,14 +105,26 @@ pub fn headlines(r: &RunResult) -> Vec<Headline> {
             if let Some(c) = r.column(&format!("{prefix}{}", m.label)) {
                 out.push(Headline {
                     key: format!("{prefix}{}@end", m.label),
-                    label: format!("Persons {what} {} → {} at the end", s.networks[m.from as usize].name, s.networks[m.to as usize].name),
+                    label: format!(
+                        "Persons {what} {} → {} at the end",
+                        s.networks[m.from as usize].name, s.networks[m.to as usize].name
+                    ),
                     value: r.stat(last_row, c).mean,
                     unit: Unit::Count,
                 });
             }
         }
     }
-    for (name, label) in [("users_lost_some", "Users who lost some contacts, at the end"), ("users_isolated", "Users with no reachable contact, at the end")] {
+    for (name, label) in [
+        (
+            "users_lost_some",
+            "Users who lost some contacts, at the end",
+        ),
+        (
+            "users_isolated",
+            "Users with no reachable contact, at the end",
+        ),
+    ] {
         if let Some(c) = r.column(name) {
             out.push(Headline {
                 key: format!("{name}@end"),
@@ -127,12 +135,24 @@ pub fn headlines(r: &RunResult) -> Vec<Headline> {
         }
     }
     for (p, provider) in s.providers.iter().enumerate() {
-        if matches!(provider.licence, Licence::PicUsl { sale_until: Some(_) }) {
-            let total: f64 = r.orgs.iter().map(|rep| rep.iter().map(|o| o.usl_credit[p]).sum::<f64>()).sum::<f64>()
+        if matches!(
+            provider.licence,
+            Licence::PicUsl {
+                sale_until: Some(_)
+            }
+        ) {
+            let total: f64 = r
+                .orgs
+                .iter()
+                .map(|rep| rep.iter().map(|o| o.usl_credit[p]).sum::<f64>())
+                .sum::<f64>()
                 / r.orgs.len().max(1) as f64;
             out.push(Headline {
                 key: format!("usl_credit_{}", provider.id),
-                label: format!("Total USL credit owed for {} (all organisations)", provider.name),
+                label: format!(
+                    "Total USL credit owed for {} (all organisations)",
+                    provider.name
+                ),
                 value: total,
                 unit: Unit::Money,
             });
@@ -147,7 +167,12 @@ mod tests {
 
     #[test]
     fn display_formats() {
-        let h = |value, unit| Headline { key: String::new(), label: String::new(), value, unit };
+        let h = |value, unit| Headline {
+            key: String::new(),
+            label: String::new(),
+            value,
+            unit,
+        };
         assert_eq!(h(0.4217, Unit::Share).display(), "42.2 %");
         assert_eq!(h(1234567.4, Unit::Count).display(), "1,234,567");
         assert_eq!(h(-1234.5, Unit::Money).display(), "-1,234.50");

@@ -3,7 +3,7 @@
 
 use crate::replicate::RunResult;
 use anyhow::{Context, Result};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::path::Path;
 
 /// Version of the model contract (`shared/spec/model.md`) this build implements.
@@ -32,14 +32,21 @@ pub fn toml_to_json(v: &toml::Value) -> Value {
         toml::Value::Boolean(b) => json!(b),
         toml::Value::Datetime(d) => Value::String(d.to_string()),
         toml::Value::Array(a) => Value::Array(a.iter().map(toml_to_json).collect()),
-        toml::Value::Table(t) => Value::Object(t.iter().map(|(k, v)| (k.clone(), toml_to_json(v))).collect()),
+        toml::Value::Table(t) => Value::Object(
+            t.iter()
+                .map(|(k, v)| (k.clone(), toml_to_json(v)))
+                .collect(),
+        ),
     }
 }
 
 /// SHA-256 of `bytes`, hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The manifest as JSON.
@@ -90,5 +97,6 @@ pub fn manifest(r: &RunResult, inv: &Invocation) -> Value {
 /// Writes `manifest.json`.
 pub fn write(r: &RunResult, inv: &Invocation, path: &Path) -> Result<()> {
     let text = serde_json::to_string_pretty(&manifest(r, inv))?;
-    std::fs::write(path, text + "\n").with_context(|| format!("could not write '{}'", path.display()))
+    std::fs::write(path, text + "\n")
+        .with_context(|| format!("could not write '{}'", path.display()))
 }

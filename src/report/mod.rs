@@ -12,14 +12,38 @@ pub mod html;
 pub mod manifest;
 pub mod terminal;
 
-pub use headline::{headlines, Headline};
+pub use headline::{Headline, headlines};
 
 use crate::replicate::RunResult;
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 
-/// Files every run writes besides the charts, in the order the report links them.
+/// Files every run writes besides the charts.
 pub const CSV_FILES: [&str; 3] = ["series.csv", "summary.csv", "orgs.csv"];
+/// Files `report.html` links to, in order.
+pub const LINKED_FILES: [&str; 4] = ["series.csv", "summary.csv", "orgs.csv", "manifest.json"];
+
+/// A number rounded to an integer with thousands separators: `1,234,567`.
+pub fn thousands(v: f64) -> String {
+    group_thousands(&format!("{v:.0}"))
+}
+
+/// Digits (optionally signed) with a comma every three digits from the right.
+pub fn group_thousands(digits: &str) -> String {
+    let (sign, digits) = digits.strip_prefix('-').map_or(("", digits), |d| ("-", d));
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if sign.is_empty() || digits.chars().all(|c| c == '0') {
+        out
+    } else {
+        format!("{sign}{out}")
+    }
+}
 
 /// A temporary output folder that becomes the target folder on [`Staging::commit`] and is removed
 /// if dropped uncommitted.
@@ -47,15 +71,28 @@ impl Staging {
             .to_string_lossy()
             .to_string();
         let parent = target.parent().map(Path::to_path_buf).unwrap_or_default();
-        let parent = if parent.as_os_str().is_empty() { PathBuf::from(".") } else { parent };
-        std::fs::create_dir_all(&parent)
-            .with_context(|| format!("could not create output directory '{}' (output.dir)", parent.display()))?;
+        let parent = if parent.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            parent
+        };
+        std::fs::create_dir_all(&parent).with_context(|| {
+            format!(
+                "could not create output directory '{}' (output.dir)",
+                parent.display()
+            )
+        })?;
         let temp = parent.join(format!(".{name}.partial-{}", std::process::id()));
         if temp.exists() {
-            std::fs::remove_dir_all(&temp).with_context(|| format!("could not clear '{}'", temp.display()))?;
+            std::fs::remove_dir_all(&temp)
+                .with_context(|| format!("could not clear '{}'", temp.display()))?;
         }
-        std::fs::create_dir(&temp)
-            .with_context(|| format!("could not create output directory '{}' (output.dir)", temp.display()))?;
+        std::fs::create_dir(&temp).with_context(|| {
+            format!(
+                "could not create output directory '{}' (output.dir)",
+                temp.display()
+            )
+        })?;
         Ok(Staging {
             target: target.to_path_buf(),
             temp,
@@ -78,17 +115,30 @@ impl Staging {
     pub fn commit(mut self) -> Result<PathBuf> {
         if self.target.exists() {
             if !self.force {
-                bail!("output folder '{}' appeared while the run was going; not replacing it", self.target.display());
+                bail!(
+                    "output folder '{}' appeared while the run was going; not replacing it",
+                    self.target.display()
+                );
             }
             let old = self.temp.with_extension("old");
-            std::fs::rename(&self.target, &old)
-                .with_context(|| format!("could not move the old '{}' aside", self.target.display()))?;
-            std::fs::rename(&self.temp, &self.target)
-                .with_context(|| format!("could not move the new report to '{}'", self.target.display()))?;
-            std::fs::remove_dir_all(&old).with_context(|| format!("could not remove '{}'", old.display()))?;
+            std::fs::rename(&self.target, &old).with_context(|| {
+                format!("could not move the old '{}' aside", self.target.display())
+            })?;
+            std::fs::rename(&self.temp, &self.target).with_context(|| {
+                format!(
+                    "could not move the new report to '{}'",
+                    self.target.display()
+                )
+            })?;
+            std::fs::remove_dir_all(&old)
+                .with_context(|| format!("could not remove '{}'", old.display()))?;
         } else {
-            std::fs::rename(&self.temp, &self.target)
-                .with_context(|| format!("could not move the new report to '{}'", self.target.display()))?;
+            std::fs::rename(&self.temp, &self.target).with_context(|| {
+                format!(
+                    "could not move the new report to '{}'",
+                    self.target.display()
+                )
+            })?;
         }
         self.committed = true;
         Ok(self.target.clone())
@@ -106,9 +156,18 @@ impl Drop for Staging {
 /// Writes every file of a run into `dir`: the CSVs, the manifest, the charts the scenario asks
 /// for and `report.html`. Returns the headline figures.
 pub fn write_all(r: &RunResult, inv: &manifest::Invocation, dir: &Path) -> Result<Vec<Headline>> {
-    let (series, summary, orgs) = (dir.join(CSV_FILES[0]), dir.join(CSV_FILES[1]), dir.join(CSV_FILES[2]));
+    let (series, summary, orgs) = (
+        dir.join(CSV_FILES[0]),
+        dir.join(CSV_FILES[1]),
+        dir.join(CSV_FILES[2]),
+    );
     let ((a, b), c) = rayon::join(
-        || rayon::join(|| csv::write_series(r, &series), || csv::write_summary(r, &summary)),
+        || {
+            rayon::join(
+                || csv::write_series(r, &series),
+                || csv::write_summary(r, &summary),
+            )
+        },
         || csv::write_orgs(r, &orgs),
     );
     a?;
@@ -123,20 +182,13 @@ pub fn write_all(r: &RunResult, inv: &manifest::Invocation, dir: &Path) -> Resul
         .collect();
     {
         use rayon::prelude::*;
-        charts.par_iter().map(|(c, path)| DRAW(r, *c, path)).collect::<Result<Vec<()>>>()?;
+        charts
+            .par_iter()
+            .map(|(c, path)| chart::draw(r, *c, path))
+            .collect::<Result<Vec<()>>>()?;
     }
     let heads = headlines(r);
-    HTML(r, &heads, &charts, &CSV_FILES, &dir.join("report.html"))?;
+    html::write(r, &heads, &charts, &LINKED_FILES, &dir.join("report.html"))?;
     manifest::write(r, inv, &dir.join("manifest.json"))?;
     Ok(heads)
-}
-
-// TEMPORARY until chart.rs and html.rs land.
-#[allow(non_snake_case)]
-fn DRAW(_: &RunResult, _: crate::scenario::Chart, _: &Path) -> Result<()> {
-    Ok(())
-}
-#[allow(non_snake_case)]
-fn HTML(_: &RunResult, _: &[Headline], _: &[(crate::scenario::Chart, PathBuf)], _: &[&str], _: &Path) -> Result<()> {
-    Ok(())
 }

@@ -107,11 +107,17 @@ impl Distribution {
                     if lambda <= 0.0 {
                         0.0
                     } else {
-                        Poisson::new(lambda).map(|p| p.sample(rng)).unwrap_or(lambda.round())
+                        Poisson::new(lambda)
+                            .map(|p| p.sample(rng))
+                            .unwrap_or(lambda.round())
                     }
                 }
             }
-            Shape::PowerLaw { low, exponent, high } => {
+            Shape::PowerLaw {
+                low,
+                exponent,
+                high,
+            } => {
                 let u = open01(rng);
                 let a = 1.0 - exponent;
                 match high {
@@ -164,7 +170,9 @@ impl Distribution {
         }
         let mut rng = crate::rng::plain(0x5EED_CA11_B4A7);
         let n = 200_000;
-        let total: f64 = (0..n).map(|_| f64::from(self.sample_count(&mut rng, floor))).sum();
+        let total: f64 = (0..n)
+            .map(|_| f64::from(self.sample_count(&mut rng, floor)))
+            .sum();
         total / f64::from(n)
     }
 

@@ -5,9 +5,9 @@
 //! into `toml::de::DeTable`, which keeps the byte span of every key so that any error, including
 //! a cross-field one found during validation, can be reported at its line and column.
 
+use super::Scenario;
 use super::raw::RawScenario;
 use super::validate::validate;
-use super::Scenario;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use toml::de::{DeTable, DeValue};
@@ -185,15 +185,29 @@ fn read_error(name: &str, message: String) -> ScenarioErrors {
 
 /// Loads, overrides and validates a scenario file (following `extends`).
 pub fn load_file(path: &Path, overrides: &[Override]) -> Result<Scenario, ScenarioErrors> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| read_error(&path.display().to_string(), format!("cannot read the file: {e}")))?;
-    load_str(&text, &path.display().to_string(), overrides, Some(&base_dir(path)))
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        read_error(
+            &path.display().to_string(),
+            format!("cannot read the file: {e}"),
+        )
+    })?;
+    load_str(
+        &text,
+        &path.display().to_string(),
+        overrides,
+        Some(&base_dir(path)),
+    )
 }
 
 /// Loads, overrides and validates scenario text. `name` labels errors; `base_dir` is where the
 /// file's relative paths (`extends`, imported files) are resolved; `None` means the working
 /// directory.
-pub fn load_str(text: &str, name: &str, overrides: &[Override], base_dir: Option<&Path>) -> Result<Scenario, ScenarioErrors> {
+pub fn load_str(
+    text: &str,
+    name: &str,
+    overrides: &[Override],
+    base_dir: Option<&Path>,
+) -> Result<Scenario, ScenarioErrors> {
     let base = base_dir.map(Path::to_path_buf).unwrap_or_default();
     let mut layers = vec![Layer {
         name: name.to_string(),
@@ -205,15 +219,25 @@ pub fn load_str(text: &str, name: &str, overrides: &[Override], base_dir: Option
     while let Some(parent) = table.remove("extends") {
         let child = layers.last().map(|l| l.name.clone()).unwrap_or_default();
         let Some(parent) = parent.as_str() else {
-            return Err(read_error(&child, "extends must be a file path (a string)".into()));
+            return Err(read_error(
+                &child,
+                "extends must be a file path (a string)".into(),
+            ));
         };
         let parent_path = dir.join(parent);
         let parent_name = parent_path.display().to_string();
         if layers.iter().any(|l| l.name == parent_name) || layers.len() > 16 {
-            return Err(read_error(&child, format!("extends `{parent}` makes a loop")));
+            return Err(read_error(
+                &child,
+                format!("extends `{parent}` makes a loop"),
+            ));
         }
-        let parent_text = std::fs::read_to_string(&parent_path)
-            .map_err(|e| read_error(&child, format!("extends `{parent}`: cannot read '{parent_name}': {e}")))?;
+        let parent_text = std::fs::read_to_string(&parent_path).map_err(|e| {
+            read_error(
+                &child,
+                format!("extends `{parent}`: cannot read '{parent_name}': {e}"),
+            )
+        })?;
         let layer = Layer {
             name: parent_name,
             text: parent_text,
@@ -240,12 +264,20 @@ pub fn load_str(text: &str, name: &str, overrides: &[Override], base_dir: Option
         })?;
     }
     let effective = table.clone();
-    let raw: RawScenario = serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
-        let path = serde_path(e.path());
-        let message = with_suggestion(e.inner().message());
-        ScenarioErrors(vec![locator.error(&path, message)])
-    })?;
-    validate(raw, effective, &base).map_err(|problems| ScenarioErrors(problems.into_iter().map(|p| locator.error(&p.path, p.message)).collect()))
+    let raw: RawScenario =
+        serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
+            let path = serde_path(e.path());
+            let message = with_suggestion(e.inner().message());
+            ScenarioErrors(vec![locator.error(&path, message)])
+        })?;
+    validate(raw, effective, &base).map_err(|problems| {
+        ScenarioErrors(
+            problems
+                .into_iter()
+                .map(|p| locator.error(&p.path, p.message))
+                .collect(),
+        )
+    })
 }
 
 fn parse_layer(layer: &Layer) -> Result<toml::Table, ScenarioErrors> {
@@ -306,24 +338,39 @@ fn apply_override(table: &mut toml::Table, o: &Override) -> Result<(), String> {
     Ok(())
 }
 
-fn set_at(here: &mut toml::Value, segs: &[Seg], walked: &KeyPath, value: &toml::Value) -> Result<(), String> {
+fn set_at(
+    here: &mut toml::Value,
+    segs: &[Seg],
+    walked: &KeyPath,
+    value: &toml::Value,
+) -> Result<(), String> {
     let Some((seg, rest)) = segs.split_first() else {
         *here = value.clone();
         return Ok(());
     };
     let walked = walked.join(seg.clone());
     let next = match (here, seg) {
-        (toml::Value::Table(t), Seg::Key(k)) => t.entry(k.clone()).or_insert_with(|| match rest.first() {
-            Some(Seg::Index(_)) => toml::Value::Array(Vec::new()),
-            _ => toml::Value::Table(toml::Table::new()),
-        }),
+        (toml::Value::Table(t), Seg::Key(k)) => {
+            t.entry(k.clone()).or_insert_with(|| match rest.first() {
+                Some(Seg::Index(_)) => toml::Value::Array(Vec::new()),
+                _ => toml::Value::Table(toml::Table::new()),
+            })
+        }
         (toml::Value::Array(a), Seg::Index(i)) => {
             let len = a.len();
-            a.get_mut(*i)
-                .ok_or_else(|| format!("`{walked}` is out of range: the list has {len} item(s), indices from 0"))?
+            a.get_mut(*i).ok_or_else(|| {
+                format!("`{walked}` is out of range: the list has {len} item(s), indices from 0")
+            })?
         }
-        (v, Seg::Key(_)) => return Err(format!("`{walked}` is inside a {}, not a table", v.type_str())),
-        (v, Seg::Index(_)) => return Err(format!("`{walked}` indexes a {}, not a list", v.type_str())),
+        (v, Seg::Key(_)) => {
+            return Err(format!(
+                "`{walked}` is inside a {}, not a table",
+                v.type_str()
+            ));
+        }
+        (v, Seg::Index(_)) => {
+            return Err(format!("`{walked}` indexes a {}, not a list", v.type_str()));
+        }
     };
     set_at(next, rest, &walked, value)
 }
@@ -338,8 +385,20 @@ struct Locator<'a> {
 impl<'a> Locator<'a> {
     fn new(layers: &'a [Layer], overrides: &[Override]) -> Self {
         Locator {
-            layers: layers.iter().map(|l| (l.name.as_str(), l.text.as_str(), DeTable::parse(&l.text).ok())).collect(),
-            overrides: overrides.iter().map(|o| (o.path.clone(), o.text.clone())).collect(),
+            layers: layers
+                .iter()
+                .map(|l| {
+                    (
+                        l.name.as_str(),
+                        l.text.as_str(),
+                        DeTable::parse(&l.text).ok(),
+                    )
+                })
+                .collect(),
+            overrides: overrides
+                .iter()
+                .map(|o| (o.path.clone(), o.text.clone()))
+                .collect(),
         }
     }
 
@@ -358,7 +417,10 @@ impl<'a> Locator<'a> {
                             _ => break,
                         },
                     };
-                    let Some((key, v)) = t.iter().find(|(key, _)| key.get_ref().as_ref() == k.as_str()) else {
+                    let Some((key, v)) = t
+                        .iter()
+                        .find(|(key, _)| key.get_ref().as_ref() == k.as_str())
+                    else {
                         break;
                     };
                     best = Some((key.span().start, depth + 1));
@@ -369,7 +431,7 @@ impl<'a> Locator<'a> {
                     let Some(DeValue::Array(a)) = value.map(|v| v.get_ref()) else {
                         break;
                     };
-                    let Some(item) = a.iter().nth(*i) else {
+                    let Some(item) = a.get(*i) else {
                         break;
                     };
                     best = Some((item.span().start, depth + 1));
@@ -382,7 +444,12 @@ impl<'a> Locator<'a> {
 
     fn error(&self, path: &KeyPath, message: String) -> ScenarioError {
         let first = self.layers.first().map_or("", |l| l.0).to_string();
-        if let Some((_, text)) = self.overrides.iter().rev().find(|(p, _)| path.starts_with(p)) {
+        if let Some((_, text)) = self
+            .overrides
+            .iter()
+            .rev()
+            .find(|(p, _)| path.starts_with(p))
+        {
             return ScenarioError {
                 file: first,
                 position: None,
@@ -428,7 +495,10 @@ fn with_suggestion(message: &str) -> String {
     ] {
         message = message.replace(rust, plain);
     }
-    let Some(rest) = ["unknown field `", "unknown variant `"].iter().find_map(|p| message.split_once(p).map(|(_, r)| r)) else {
+    let Some(rest) = ["unknown field `", "unknown variant `"]
+        .iter()
+        .find_map(|p| message.split_once(p).map(|(_, r)| r))
+    else {
         return message;
     };
     let Some((given, tail)) = rest.split_once('`') else {
@@ -445,7 +515,12 @@ fn with_suggestion(message: &str) -> String {
 pub fn nearest<'s>(given: &str, accepted: impl IntoIterator<Item = &'s str>) -> Option<&'s str> {
     accepted
         .into_iter()
-        .map(|a| (strsim::damerau_levenshtein(&given.to_lowercase(), &a.to_lowercase()), a))
+        .map(|a| {
+            (
+                strsim::damerau_levenshtein(&given.to_lowercase(), &a.to_lowercase()),
+                a,
+            )
+        })
         .filter(|(d, a)| *d <= (a.chars().count() / 3).max(2))
         .min_by_key(|(d, _)| *d)
         .map(|(_, a)| a)
@@ -471,7 +546,10 @@ mod tests {
             "unknown field `medain`, expected one of `dist`, `median`, `sigma`; did you mean `median`?"
         );
         assert_eq!(nearest("zzzzzz", ["median", "sigma"]), None);
-        assert_eq!(nearest("signin", ["scheduled", "sign_in", "bass"]), Some("sign_in"));
+        assert_eq!(
+            nearest("signin", ["scheduled", "sign_in", "bass"]),
+            Some("sign_in")
+        );
     }
 
     #[test]
@@ -479,8 +557,14 @@ mod tests {
         let o = Override::parse("migrations.0.window.from=2013-05-23").unwrap();
         assert_eq!(o.path.to_string(), "migrations.0.window.from");
         assert!(matches!(o.value, toml::Value::Datetime(_)));
-        assert_eq!(Override::parse("scenario.name=hello world").unwrap().value, toml::Value::String("hello world".into()));
-        assert_eq!(Override::parse("a.b=0.5").unwrap().value, toml::Value::Float(0.5));
+        assert_eq!(
+            Override::parse("scenario.name=hello world").unwrap().value,
+            toml::Value::String("hello world".into())
+        );
+        assert_eq!(
+            Override::parse("a.b=0.5").unwrap().value,
+            toml::Value::Float(0.5)
+        );
         assert!(Override::parse("no-equals").is_err());
     }
 

@@ -12,7 +12,7 @@ pub mod raw;
 pub mod validate;
 
 pub use dist::Distribution;
-pub use load::{load_file, load_str, Override, ScenarioError, ScenarioErrors};
+pub use load::{Override, ScenarioError, ScenarioErrors, load_file, load_str};
 
 use crate::day::{Calendar, Day, Window};
 use chrono::NaiveDate;
@@ -65,7 +65,10 @@ impl Modalities {
 
     /// Names of the modalities in the set, in contract order.
     pub fn names(self) -> Vec<&'static str> {
-        (0..4).filter(|b| self.0 & (1 << b) != 0).map(|b| Self::NAMES[b]).collect()
+        (0..4)
+            .filter(|b| self.0 & (1 << b) != 0)
+            .map(|b| Self::NAMES[b])
+            .collect()
     }
 }
 
@@ -138,12 +141,18 @@ impl Scenario {
 
     /// Index of the network with id `id`.
     pub fn network_index(&self, id: &str) -> Option<NetworkId> {
-        self.networks.iter().position(|n| n.id == id).map(|i| i as NetworkId)
+        self.networks
+            .iter()
+            .position(|n| n.id == id)
+            .map(|i| i as NetworkId)
     }
 
     /// Index of the provider with id `id`.
     pub fn provider_index(&self, id: &str) -> Option<ProviderId> {
-        self.providers.iter().position(|p| p.id == id).map(|i| i as ProviderId)
+        self.providers
+            .iter()
+            .position(|p| p.id == id)
+            .map(|i| i as ProviderId)
     }
 }
 
@@ -473,7 +482,10 @@ impl Scenario {
             }
         };
         for m in &self.migrations {
-            let name = format!("{}→{}", self.networks[m.from as usize].id, self.networks[m.to as usize].id);
+            let name = format!(
+                "{}→{}",
+                self.networks[m.from as usize].id, self.networks[m.to as usize].id
+            );
             match &m.trigger {
                 Trigger::Scheduled { window } | Trigger::SignIn { rollout: window } => {
                     mark(window.from, format!("{name} begins"));
@@ -509,10 +521,19 @@ impl Scenario {
             }
             for r in &p.reaches {
                 if r.window.from != p.window.from && r.window.from != crate::day::ALWAYS {
-                    mark(r.window.from, format!("{} reaches {}", p.name, self.networks[r.network as usize].name));
+                    mark(
+                        r.window.from,
+                        format!(
+                            "{} reaches {}",
+                            p.name, self.networks[r.network as usize].name
+                        ),
+                    );
                 }
             }
-            if let Licence::PicUsl { sale_until: Some(s) } = p.licence {
+            if let Licence::PicUsl {
+                sale_until: Some(s),
+            } = p.licence
+            {
                 mark(cal.day(s) + 1, format!("{} licence off sale", p.name));
             }
             if let Some(limit) = p.provisioning_until {

@@ -6,8 +6,8 @@
 
 use chrono::NaiveDate;
 use indexmap::IndexMap;
-use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
 use std::fmt;
 
 /// A calendar date written as a TOML date (`2013-04-08`) or a string (`"2013-04-08"`).
@@ -25,7 +25,11 @@ impl<'de> Deserialize<'de> for RawDate {
             fn visit_str<E: de::Error>(self, s: &str) -> Result<RawDate, E> {
                 NaiveDate::parse_from_str(s, "%Y-%m-%d")
                     .map(RawDate)
-                    .map_err(|_| E::custom(format!("`{s}` is not a date; write it as YYYY-MM-DD, e.g. 2013-04-08")))
+                    .map_err(|_| {
+                        E::custom(format!(
+                            "`{s}` is not a date; write it as YYYY-MM-DD, e.g. 2013-04-08"
+                        ))
+                    })
             }
         }
         deserializer.deserialize_str(DateVisitor)
@@ -211,7 +215,9 @@ impl<'de> Deserialize<'de> for RawDist {
         impl<'de> Visitor<'de> for DistVisitor {
             type Value = RawDist;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a number or a table like { dist = \"lognormal\", median = 20, sigma = 1 }")
+                f.write_str(
+                    "a number or a table like { dist = \"lognormal\", median = 20, sigma = 1 }",
+                )
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawDist, E> {
                 Ok(RawDist::Fixed(v as f64))
@@ -223,7 +229,8 @@ impl<'de> Deserialize<'de> for RawDist {
                 Ok(RawDist::Fixed(v))
             }
             fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<RawDist, A::Error> {
-                RawTaggedDist::deserialize(de::value::MapAccessDeserializer::new(map)).map(RawDist::Tagged)
+                RawTaggedDist::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(RawDist::Tagged)
             }
         }
         deserializer.deserialize_any(DistVisitor)

@@ -5,10 +5,10 @@
 //! fixing a file sees the whole list at once.
 
 use super::dist::{Distribution, Shape};
-use super::load::{nearest, KeyPath, Problem, Seg};
+use super::load::{KeyPath, Problem, Seg, nearest};
 use super::raw::*;
 use super::*;
-use crate::day::{Calendar, Day, Window, ALWAYS, FOREVER};
+use crate::day::{ALWAYS, Calendar, Day, FOREVER, Window};
 
 /// Tolerance for shares that must sum to 1.
 const SUM_TOLERANCE: f64 = 1e-9;
@@ -63,7 +63,10 @@ impl Validator {
             if f.0 > u.0 {
                 self.err(
                     path.join("from".into()),
-                    format!("from {} is after until {}; from must be on or before until", f.0, u.0),
+                    format!(
+                        "from {} is after until {}; from must be on or before until",
+                        f.0, u.0
+                    ),
                 );
             }
         }
@@ -71,14 +74,23 @@ impl Validator {
     }
 
     /// A window from which a day is drawn uniformly: both ends needed, or `from` alone (one day).
-    fn draw_window(&mut self, path: &KeyPath, from: Option<RawDate>, until: Option<RawDate>, what: &str) -> Window {
+    fn draw_window(
+        &mut self,
+        path: &KeyPath,
+        from: Option<RawDate>,
+        until: Option<RawDate>,
+        what: &str,
+    ) -> Window {
         match (from, until) {
             (Some(_), _) => {
                 let w = self.window(path, from, until);
                 Window::new(w.from, if until.is_some() { w.until } else { w.from })
             }
             (None, Some(_)) => {
-                self.err(path.join("from".into()), format!("{what} needs `from` when it has `until`"));
+                self.err(
+                    path.join("from".into()),
+                    format!("{what} needs `from` when it has `until`"),
+                );
                 Window::ALL
             }
             (None, None) => Window::new(ALWAYS, ALWAYS),
@@ -87,7 +99,10 @@ impl Validator {
 
     fn share(&mut self, path: KeyPath, x: f64) -> f64 {
         if !(0.0..=1.0).contains(&x) || x.is_nan() {
-            self.err(path, format!("{x} is not a share; give a number from 0 to 1"));
+            self.err(
+                path,
+                format!("{x} is not a share; give a number from 0 to 1"),
+            );
             return 0.0;
         }
         x
@@ -95,7 +110,10 @@ impl Validator {
 
     fn positive(&mut self, path: KeyPath, x: f64, what: &str) -> f64 {
         if !(x > 0.0 && x.is_finite()) {
-            self.err(path, format!("{x} is not a valid {what}; give a number above 0"));
+            self.err(
+                path,
+                format!("{x} is not a valid {what}; give a number above 0"),
+            );
             return 1.0;
         }
         x
@@ -103,14 +121,23 @@ impl Validator {
 
     fn non_negative(&mut self, path: KeyPath, x: f64, what: &str) -> f64 {
         if !(x >= 0.0 && x.is_finite()) {
-            self.err(path, format!("{x} is not a valid {what}; give a number of 0 or more"));
+            self.err(
+                path,
+                format!("{x} is not a valid {what}; give a number of 0 or more"),
+            );
             return 0.0;
         }
         x
     }
 
     /// Resolves a name against the accepted ones, suggesting the nearest on failure.
-    fn lookup<T: Copy>(&mut self, path: KeyPath, name: &str, what: &str, known: &[(String, T)]) -> Option<T> {
+    fn lookup<T: Copy>(
+        &mut self,
+        path: KeyPath,
+        name: &str,
+        what: &str,
+        known: &[(String, T)],
+    ) -> Option<T> {
         if let Some((_, v)) = known.iter().find(|(k, _)| k == name) {
             return Some(*v);
         }
@@ -121,14 +148,23 @@ impl Validator {
         };
         self.err(
             path,
-            format!("unknown {what} `{name}`; known: {}{hint}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")),
+            format!(
+                "unknown {what} `{name}`; known: {}{hint}",
+                names
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         );
         None
     }
 
     fn identifier(&mut self, path: KeyPath, id: &str, what: &str) {
         let ok = !id.is_empty()
-            && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            && id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
             && id.chars().next().is_some_and(|c| c.is_ascii_lowercase());
         if !ok {
             self.err(
@@ -141,7 +177,10 @@ impl Validator {
     fn sums_to_one(&mut self, path: KeyPath, shares: impl Iterator<Item = f64>, what: &str) {
         let total: f64 = shares.sum();
         if (total - 1.0).abs() > SUM_TOLERANCE {
-            self.err(path, format!("the {what} shares sum to {total}, not 1 (tolerance 1e-9)"));
+            self.err(
+                path,
+                format!("the {what} shares sum to {total}, not 1 (tolerance 1e-9)"),
+            );
         }
     }
 
@@ -150,13 +189,26 @@ impl Validator {
             RawDist::Fixed(v) => (Shape::Fixed(v), None, None),
             RawDist::Tagged(t) => match t {
                 RawTaggedDist::Fixed { value, min, max } => (Shape::Fixed(value), min, max),
-                RawTaggedDist::Uniform { low, high, min, max } => {
+                RawTaggedDist::Uniform {
+                    low,
+                    high,
+                    min,
+                    max,
+                } => {
                     if low > high {
-                        self.err(path.join("low".into()), format!("low {low} is above high {high}"));
+                        self.err(
+                            path.join("low".into()),
+                            format!("low {low} is above high {high}"),
+                        );
                     }
                     (Shape::Uniform { low, high }, min, max)
                 }
-                RawTaggedDist::Lognormal { median, sigma, min, max } => {
+                RawTaggedDist::Lognormal {
+                    median,
+                    sigma,
+                    min,
+                    max,
+                } => {
                     let median = self.positive(path.join("median".into()), median, "median");
                     let sigma = self.non_negative(path.join("sigma".into()), sigma, "sigma");
                     (Shape::Lognormal { median, sigma }, min, max)
@@ -165,12 +217,24 @@ impl Validator {
                     let mean = self.non_negative(path.join("mean".into()), mean, "mean");
                     (Shape::Geometric { mean }, min, max)
                 }
-                RawTaggedDist::NegativeBinomial { mean, dispersion, min, max } => {
+                RawTaggedDist::NegativeBinomial {
+                    mean,
+                    dispersion,
+                    min,
+                    max,
+                } => {
                     let mean = self.non_negative(path.join("mean".into()), mean, "mean");
-                    let dispersion = self.positive(path.join("dispersion".into()), dispersion, "dispersion");
+                    let dispersion =
+                        self.positive(path.join("dispersion".into()), dispersion, "dispersion");
                     (Shape::NegativeBinomial { mean, dispersion }, min, max)
                 }
-                RawTaggedDist::PowerLaw { low, exponent, high, min, max } => {
+                RawTaggedDist::PowerLaw {
+                    low,
+                    exponent,
+                    high,
+                    min,
+                    max,
+                } => {
                     let low = self.positive(path.join("low".into()), low, "lower end");
                     if high.is_none() && exponent <= 1.0 {
                         self.err(
@@ -180,20 +244,45 @@ impl Validator {
                     }
                     if let Some(h) = high {
                         if h <= low {
-                            self.err(path.join("high".into()), format!("high {h} must be above low {low}"));
+                            self.err(
+                                path.join("high".into()),
+                                format!("high {h} must be above low {low}"),
+                            );
                         }
                     }
-                    (Shape::PowerLaw { low, exponent, high }, min, max)
+                    (
+                        Shape::PowerLaw {
+                            low,
+                            exponent,
+                            high,
+                        },
+                        min,
+                        max,
+                    )
                 }
-                RawTaggedDist::Choice { values, weights, min, max } => {
+                RawTaggedDist::Choice {
+                    values,
+                    weights,
+                    min,
+                    max,
+                } => {
                     if values.is_empty() || values.len() != weights.len() {
                         self.err(
                             path.join("weights".into()),
                             format!("give as many weights as values ({} values, {} weights), at least one", values.len(), weights.len()),
                         );
-                        (Shape::Fixed(values.first().copied().unwrap_or(0.0)), min, max)
-                    } else if weights.iter().any(|w| !(*w >= 0.0)) || weights.iter().sum::<f64>() <= 0.0 {
-                        self.err(path.join("weights".into()), "weights must be 0 or more, and not all 0");
+                        (
+                            Shape::Fixed(values.first().copied().unwrap_or(0.0)),
+                            min,
+                            max,
+                        )
+                    } else if weights.iter().any(|w| w.is_nan() || *w < 0.0)
+                        || weights.iter().sum::<f64>() <= 0.0
+                    {
+                        self.err(
+                            path.join("weights".into()),
+                            "weights must be 0 or more, and not all 0",
+                        );
                         (Shape::Fixed(values[0]), min, max)
                     } else {
                         let total: f64 = weights.iter().sum();
@@ -212,19 +301,29 @@ impl Validator {
         };
         if let (Some(lo), Some(hi)) = (min, max) {
             if lo > hi {
-                self.err(path.join("min".into()), format!("min {lo} is above max {hi}"));
+                self.err(
+                    path.join("min".into()),
+                    format!("min {lo} is above max {hi}"),
+                );
             }
         }
         let d = Distribution { shape, min, max };
         if d.can_be_negative() {
-            self.err(path, format!("{what} cannot be negative; raise the values or set min = 0"));
+            self.err(
+                path,
+                format!("{what} cannot be negative; raise the values or set min = 0"),
+            );
         }
         d
     }
 }
 
 /// Validates `raw` into a [`Scenario`], or returns every problem found.
-pub fn validate(raw: RawScenario, effective: toml::Table, base_dir: &std::path::Path) -> Result<Scenario, Vec<Problem>> {
+pub fn validate(
+    raw: RawScenario,
+    effective: toml::Table,
+    base_dir: &std::path::Path,
+) -> Result<Scenario, Vec<Problem>> {
     let _ = base_dir;
     let start = raw.scenario.start.0;
     let end = raw.scenario.end.0;
@@ -235,32 +334,61 @@ pub fn validate(raw: RawScenario, effective: toml::Table, base_dir: &std::path::
 
     // [scenario]
     let meta = &raw.scenario;
-    if meta.name.is_empty() || !meta.name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) {
+    if meta.name.is_empty()
+        || !meta
+            .name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+    {
         v.err(
             kp!("scenario", "name"),
             format!("`{}` is not a usable name; use letters, digits, '-', '_' or '.' (it names the output folder)", meta.name),
         );
     }
     if end < start {
-        v.err(kp!("scenario", "end"), format!("end {end} is before start {start}"));
+        v.err(
+            kp!("scenario", "end"),
+            format!("end {end} is before start {start}"),
+        );
     } else if (end - start).num_days() >= MAX_DAYS {
-        v.err(kp!("scenario", "end"), format!("the scenario spans {} days; at most {MAX_DAYS} are supported", (end - start).num_days() + 1));
+        v.err(
+            kp!("scenario", "end"),
+            format!(
+                "the scenario spans {} days; at most {MAX_DAYS} are supported",
+                (end - start).num_days() + 1
+            ),
+        );
     }
     let step_days = meta.step_days.unwrap_or(1);
     if step_days < 1 {
-        v.err(kp!("scenario", "step_days"), format!("step_days {step_days} must be 1 or more"));
+        v.err(
+            kp!("scenario", "step_days"),
+            format!("step_days {step_days} must be 1 or more"),
+        );
     }
     let replications = meta.replications.unwrap_or(20);
     if !(1..=1_000_000).contains(&replications) {
-        v.err(kp!("scenario", "replications"), format!("replications {replications} must be from 1 to 1000000"));
+        v.err(
+            kp!("scenario", "replications"),
+            format!("replications {replications} must be from 1 to 1000000"),
+        );
     }
 
     // [networks]
     if raw.networks.is_empty() {
-        v.err(kp!("networks"), "define at least one network, e.g. [networks.wlm]");
+        v.err(
+            kp!("networks"),
+            "define at least one network, e.g. [networks.wlm]",
+        );
     }
     if raw.networks.len() > MAX_NETWORKS {
-        v.err(kp!("networks"), format!("{} networks defined; at most {MAX_NETWORKS} are supported", raw.networks.len()));
+        v.err(
+            kp!("networks"),
+            format!(
+                "{} networks defined; at most {MAX_NETWORKS} are supported",
+                raw.networks.len()
+            ),
+        );
     }
     let mut networks = Vec::new();
     let mut domain_owner: Vec<(String, String)> = Vec::new();
@@ -274,14 +402,21 @@ pub fn validate(raw: RawScenario, effective: toml::Table, base_dir: &std::path::
                 Some(d) => v.day(d),
                 None if i == 0 => ALWAYS,
                 None => {
-                    v.err(path.join("capabilities".into()).join(i.into()).join("from".into()), "every capability item after the first needs `from`");
+                    v.err(
+                        path.join("capabilities".into())
+                            .join(i.into())
+                            .join("from".into()),
+                        "every capability item after the first needs `from`",
+                    );
                     ALWAYS
                 }
             };
             if let Some((prev, _)) = capabilities.last() {
                 if from <= *prev {
                     v.err(
-                        path.join("capabilities".into()).join(i.into()).join("from".into()),
+                        path.join("capabilities".into())
+                            .join(i.into())
+                            .join("from".into()),
                         "capability items must be in order of strictly increasing `from`",
                     );
                 }
@@ -292,7 +427,10 @@ pub fn validate(raw: RawScenario, effective: toml::Table, base_dir: &std::path::
         for (i, d) in n.domains.iter().enumerate() {
             let d = d.trim().trim_start_matches('@').to_lowercase();
             if let Some((_, other)) = domain_owner.iter().find(|(dd, _)| *dd == d) {
-                v.err(path.join("domains".into()).join(i.into()), format!("domain `{d}` is already a domain of network `{other}`"));
+                v.err(
+                    path.join("domains".into()).join(i.into()),
+                    format!("domain `{d}` is already a domain of network `{other}`"),
+                );
             }
             domain_owner.push((d.clone(), id.clone()));
             domains.push(d);
@@ -305,7 +443,11 @@ pub fn validate(raw: RawScenario, effective: toml::Table, base_dir: &std::path::
             capabilities,
         });
     }
-    let network_names: Vec<(String, NetworkId)> = networks.iter().enumerate().map(|(i, n)| (n.id.clone(), i as NetworkId)).collect();
+    let network_names: Vec<(String, NetworkId)> = networks
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.id.clone(), i as NetworkId))
+        .collect();
 
     // Deployments: the initial mix, then the targets of deployment changes.
     let mut deployments: Vec<String> = Vec::new();
@@ -319,13 +461,23 @@ pub fn validate(raw: RawScenario, effective: toml::Table, base_dir: &std::path::
         }
     }
     if deployments.len() > MAX_DEPLOYMENTS {
-        v.err(kp!("orgs", "deployments"), format!("at most {MAX_DEPLOYMENTS} deployment kinds are supported"));
+        v.err(
+            kp!("orgs", "deployments"),
+            format!("at most {MAX_DEPLOYMENTS} deployment kinds are supported"),
+        );
     }
-    let deployment_names: Vec<(String, DeploymentId)> = deployments.iter().enumerate().map(|(i, d)| (d.clone(), i as DeploymentId)).collect();
+    let deployment_names: Vec<(String, DeploymentId)> = deployments
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.clone(), i as DeploymentId))
+        .collect();
 
     // [providers]
     if raw.providers.len() > MAX_PROVIDERS {
-        v.err(kp!("providers"), format!("at most {MAX_PROVIDERS} providers are supported"));
+        v.err(
+            kp!("providers"),
+            format!("at most {MAX_PROVIDERS} providers are supported"),
+        );
     }
     let mut providers = Vec::new();
     for (id, p) in &raw.providers {
@@ -335,14 +487,30 @@ pub fn validate(raw: RawScenario, effective: toml::Table, base_dir: &std::path::
         let mut reaches = Vec::new();
         for (i, r) in p.reaches.iter().enumerate() {
             let rpath = path.join("reaches".into()).join(i.into());
-            let network = v.lookup(rpath.join("network".into()), &r.network, "network", &network_names);
+            let network = v.lookup(
+                rpath.join("network".into()),
+                &r.network,
+                "network",
+                &network_names,
+            );
             let rwindow = v.window(&rpath, r.from, r.until).intersect(&window);
             let mut mask = 0u32;
             match &r.deployments {
-                None => mask = if deployments.len() >= 32 { u32::MAX } else { (1u32 << deployments.len()) - 1 },
+                None => {
+                    mask = if deployments.len() >= 32 {
+                        u32::MAX
+                    } else {
+                        (1u32 << deployments.len()) - 1
+                    }
+                }
                 Some(list) => {
                     for (j, d) in list.iter().enumerate() {
-                        if let Some(di) = v.lookup(rpath.join("deployments".into()).join(j.into()), d, "deployment", &deployment_names) {
+                        if let Some(di) = v.lookup(
+                            rpath.join("deployments".into()).join(j.into()),
+                            d,
+                            "deployment",
+                            &deployment_names,
+                        ) {
                             mask |= 1 << di;
                         }
                     }
@@ -360,7 +528,10 @@ pub fn validate(raw: RawScenario, effective: toml::Table, base_dir: &std::path::
         let licence = match p.licence.unwrap_or(RawLicence::Cal) {
             RawLicence::Cal => {
                 if p.sale_until.is_some() {
-                    v.err(path.join("sale_until".into()), "sale_until applies only to licence = \"pic_usl\"");
+                    v.err(
+                        path.join("sale_until".into()),
+                        "sale_until applies only to licence = \"pic_usl\"",
+                    );
                 }
                 Licence::Cal
             }
@@ -369,7 +540,8 @@ pub fn validate(raw: RawScenario, effective: toml::Table, base_dir: &std::path::
             },
         };
         let price = p.usl_price_per_user_year.unwrap_or(0.0);
-        let usl_price_per_user_year = v.non_negative(path.join("usl_price_per_user_year".into()), price, "price");
+        let usl_price_per_user_year =
+            v.non_negative(path.join("usl_price_per_user_year".into()), price, "price");
         providers.push(Provider {
             id: id.clone(),
             name: p.name.clone().unwrap_or_else(|| id.clone()),
@@ -381,7 +553,11 @@ pub fn validate(raw: RawScenario, effective: toml::Table, base_dir: &std::path::
             usl_price_per_user_year,
         });
     }
-    let provider_names: Vec<(String, ProviderId)> = providers.iter().enumerate().map(|(i, p)| (p.id.clone(), i as ProviderId)).collect();
+    let provider_names: Vec<(String, ProviderId)> = providers
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.clone(), i as ProviderId))
+        .collect();
 
     // [[migrations]]
     let mut migrations = Vec::new();
@@ -390,12 +566,22 @@ pub fn validate(raw: RawScenario, effective: toml::Table, base_dir: &std::path::
         let from = v.lookup(path.join("from".into()), &m.from, "network", &network_names);
         let to = v.lookup(path.join("to".into()), &m.to, "network", &network_names);
         if from.is_some() && from == to {
-            v.err(path.join("to".into()), "a migration must go to another network than its `from`");
+            v.err(
+                path.join("to".into()),
+                "a migration must go to another network than its `from`",
+            );
         }
         if m.trigger != RawTrigger::Bass {
-            for (key, given) in [("p", m.p.is_some()), ("q", m.q.is_some()), ("initial", m.initial.is_some())] {
+            for (key, given) in [
+                ("p", m.p.is_some()),
+                ("q", m.q.is_some()),
+                ("initial", m.initial.is_some()),
+            ] {
                 if given {
-                    v.err(path.join(key.into()), format!("`{key}` applies only to trigger = \"bass\""));
+                    v.err(
+                        path.join(key.into()),
+                        format!("`{key}` applies only to trigger = \"bass\""),
+                    );
                 }
             }
         }
@@ -408,23 +594,37 @@ pub fn validate(raw: RawScenario, effective: toml::Table, base_dir: &std::path::
                 },
                 (None, Some(_)) => {
                     if window.from.is_none() {
-                        v.err(wpath.join("from".into()), "a scheduled migration's window needs `from`");
+                        v.err(
+                            wpath.join("from".into()),
+                            "a scheduled migration's window needs `from`",
+                        );
                     }
                     Trigger::Scheduled {
                         window: v.draw_window(&wpath, window.from, window.until, "the window"),
                     }
                 }
                 _ => {
-                    v.err(path.clone(), "a scheduled migration needs exactly one of `at` or `window`");
-                    Trigger::Scheduled { window: Window::new(0, 0) }
+                    v.err(
+                        path.clone(),
+                        "a scheduled migration needs exactly one of `at` or `window`",
+                    );
+                    Trigger::Scheduled {
+                        window: Window::new(0, 0),
+                    }
                 }
             },
             RawTrigger::SignIn => {
                 if m.at.is_some() {
-                    v.err(path.join("at".into()), "a sign_in migration takes `window` (the rollout), not `at`");
+                    v.err(
+                        path.join("at".into()),
+                        "a sign_in migration takes `window` (the rollout), not `at`",
+                    );
                 }
                 if window.from.is_none() {
-                    v.err(wpath.join("from".into()), "a sign_in migration needs window.from (the first rollout day)");
+                    v.err(
+                        wpath.join("from".into()),
+                        "a sign_in migration needs window.from (the first rollout day)",
+                    );
                 }
                 Trigger::SignIn {
                     rollout: v.draw_window(&wpath, window.from, window.until, "the rollout window"),
@@ -433,10 +633,16 @@ pub fn validate(raw: RawScenario, effective: toml::Table, base_dir: &std::path::
             RawTrigger::Bass => {
                 v.err(path.join("trigger".into()), "trigger = \"bass\" is not implemented in this version; use \"scheduled\" or \"sign_in\"");
                 if window.from.is_none() {
-                    v.err(wpath.join("from".into()), "a bass migration needs window.from (the day the contagion starts)");
+                    v.err(
+                        wpath.join("from".into()),
+                        "a bass migration needs window.from (the day the contagion starts)",
+                    );
                 }
                 if window.until.is_some() {
-                    v.err(wpath.join("until".into()), "a bass migration has no window.until; use forced_by to end it");
+                    v.err(
+                        wpath.join("until".into()),
+                        "a bass migration has no window.until; use forced_by to end it",
+                    );
                 }
                 let p = match m.p {
                     Some(p) => v.non_negative(path.join("p".into()), p, "Bass p (per year)"),
@@ -455,9 +661,14 @@ pub fn validate(raw: RawScenario, effective: toml::Table, base_dir: &std::path::
                 let initial = match m.initial {
                     None => InitialAdopters::Count(0),
                     Some(RawInitial::Count(c)) if c >= 0 => InitialAdopters::Count(c as u64),
-                    Some(RawInitial::Share(s)) => InitialAdopters::Share(v.share(path.join("initial".into()), s)),
+                    Some(RawInitial::Share(s)) => {
+                        InitialAdopters::Share(v.share(path.join("initial".into()), s))
+                    }
                     Some(RawInitial::Count(c)) => {
-                        v.err(path.join("initial".into()), format!("initial {c} must be 0 or more"));
+                        v.err(
+                            path.join("initial".into()),
+                            format!("initial {c} must be 0 or more"),
+                        );
                         InitialAdopters::Count(0)
                     }
                 };
@@ -484,13 +695,19 @@ pub fn validate(raw: RawScenario, effective: toml::Table, base_dir: &std::path::
         }
     }
     if let Some(cycle_at) = migration_cycle(&migrations) {
-        v.err(kp!("migrations", cycle_at), "migrations form a cycle (a person could move back and forth); remove one of them");
+        v.err(
+            kp!("migrations", cycle_at),
+            "migrations form a cycle (a person could move back and forth); remove one of them",
+        );
     }
 
     // [orgs]
     let o = &raw.orgs;
     if !(1..=u32::MAX as i64).contains(&o.count) {
-        v.err(kp!("orgs", "count"), format!("count {} must be 1 or more", o.count));
+        v.err(
+            kp!("orgs", "count"),
+            format!("count {} must be 1 or more", o.count),
+        );
     }
     let users = v.dist(kp!("orgs", "users"), &o.users, "users per organisation");
     let mut deployment_mix = Vec::new();
@@ -501,25 +718,54 @@ pub fn validate(raw: RawScenario, effective: toml::Table, base_dir: &std::path::
         }
     }
     if o.deployments.is_empty() {
-        v.err(kp!("orgs", "deployments"), "give the deployment mix, e.g. deployments = { server = 0.9, online = 0.1 }");
+        v.err(
+            kp!("orgs", "deployments"),
+            "give the deployment mix, e.g. deployments = { server = 0.9, online = 0.1 }",
+        );
     } else {
-        v.sums_to_one(kp!("orgs", "deployments"), o.deployments.values().copied(), "deployment");
+        v.sums_to_one(
+            kp!("orgs", "deployments"),
+            o.deployments.values().copied(),
+            "deployment",
+        );
     }
-    let agreement_term_years = v.dist(kp!("orgs", "agreement", "term_years"), &o.agreement.term_years, "agreement term");
+    let agreement_term_years = v.dist(
+        kp!("orgs", "agreement", "term_years"),
+        &o.agreement.term_years,
+        "agreement term",
+    );
     let apath = kp!("orgs", "agreement", "start");
     if o.agreement.start.from.is_none() || o.agreement.start.until.is_none() {
-        v.err(apath.clone(), "give both `from` and `until`: agreement starts are drawn uniformly between them");
+        v.err(
+            apath.clone(),
+            "give both `from` and `until`: agreement starts are drawn uniformly between them",
+        );
     }
-    let agreement_start = v.draw_window(&apath, o.agreement.start.from, o.agreement.start.until, "agreement.start");
+    let agreement_start = v.draw_window(
+        &apath,
+        o.agreement.start.from,
+        o.agreement.start.until,
+        "agreement.start",
+    );
     let dpath = kp!("orgs", "domains");
     let domains_per_org = match &o.domains.per_org {
         Some(d) => v.dist(dpath.join("per_org".into()), d, "domains per organisation"),
         None => Distribution::fixed(1.0),
     };
     let first = o.domains.first_added.unwrap_or_default();
-    let first_domain_added = v.draw_window(&dpath.join("first_added".into()), first.from, first.until, "first_added");
+    let first_domain_added = v.draw_window(
+        &dpath.join("first_added".into()),
+        first.from,
+        first.until,
+        "first_added",
+    );
     let extra_domains_added = match o.domains.extra_added {
-        Some(w) => v.draw_window(&dpath.join("extra_added".into()), w.from, w.until, "extra_added"),
+        Some(w) => v.draw_window(
+            &dpath.join("extra_added".into()),
+            w.from,
+            w.until,
+            "extra_added",
+        ),
         None => first_domain_added,
     };
     let mut enable = vec![Vec::new(); providers.len()];
@@ -536,51 +782,105 @@ pub fn validate(raw: RawScenario, effective: toml::Table, base_dir: &std::path::
             let window = v.draw_window(&cpath, c.from, c.until, "an enable cohort");
             let among = match &c.among {
                 Some(a) => {
-                    let found = v.lookup(cpath.join("among".into()), a, "provider", &provider_names);
+                    let found =
+                        v.lookup(cpath.join("among".into()), a, "provider", &provider_names);
                     if found == Some(pi) {
-                        v.err(cpath.join("among".into()), "a cohort cannot be among the organisations of its own provider");
+                        v.err(
+                            cpath.join("among".into()),
+                            "a cohort cannot be among the organisations of its own provider",
+                        );
                     }
                     found
                 }
                 None => None,
             };
-            enable[pi as usize].push(Cohort { share, among, window });
+            enable[pi as usize].push(Cohort {
+                share,
+                among,
+                window,
+            });
         }
         if total > 1.0 + SUM_TOLERANCE {
-            v.err(ppath, format!("the enable cohorts' shares sum to {total}, more than 1"));
+            v.err(
+                ppath,
+                format!("the enable cohorts' shares sum to {total}, more than 1"),
+            );
         }
     }
     let mut deployment_changes = Vec::new();
     for (i, c) in o.deployment_changes.iter().enumerate() {
         let cpath = kp!("orgs", "deployment_changes", i);
-        let from = v.lookup(cpath.join("from".into()), &c.from, "deployment", &deployment_names);
-        let to = v.lookup(cpath.join("to".into()), &c.to, "deployment", &deployment_names);
+        let from = v.lookup(
+            cpath.join("from".into()),
+            &c.from,
+            "deployment",
+            &deployment_names,
+        );
+        let to = v.lookup(
+            cpath.join("to".into()),
+            &c.to,
+            "deployment",
+            &deployment_names,
+        );
         let share = v.share(cpath.join("share".into()), c.share);
         if c.window.from.is_none() {
-            v.err(cpath.join("window".into()).join("from".into()), "a deployment change needs window.from");
+            v.err(
+                cpath.join("window".into()).join("from".into()),
+                "a deployment change needs window.from",
+            );
         }
-        let window = v.draw_window(&cpath.join("window".into()), c.window.from, c.window.until, "the window");
+        let window = v.draw_window(
+            &cpath.join("window".into()),
+            c.window.from,
+            c.window.until,
+            "the window",
+        );
         if from.is_some() && from == to {
-            v.err(cpath.join("to".into()), "a deployment change must go to another deployment");
+            v.err(
+                cpath.join("to".into()),
+                "a deployment change must go to another deployment",
+            );
         }
         if let (Some(from), Some(to)) = (from, to) {
-            deployment_changes.push(DeploymentChange { from, to, share, window });
+            deployment_changes.push(DeploymentChange {
+                from,
+                to,
+                share,
+                window,
+            });
         }
     }
 
     // [population]
     let p = &raw.population;
-    let contacts_per_user = v.dist(kp!("population", "contacts_per_user"), &p.contacts_per_user, "contacts per user");
+    let contacts_per_user = v.dist(
+        kp!("population", "contacts_per_user"),
+        &p.contacts_per_user,
+        "contacts per user",
+    );
     let mut network_mix = vec![0.0; networks.len()];
     for (id, share) in &p.network_mix {
         let s = v.share(kp!("population", "network_mix", id), *share);
-        if let Some(n) = v.lookup(kp!("population", "network_mix", id), id, "network", &network_names) {
+        if let Some(n) = v.lookup(
+            kp!("population", "network_mix", id),
+            id,
+            "network",
+            &network_names,
+        ) {
             network_mix[n as usize] = s;
         }
     }
-    v.sums_to_one(kp!("population", "network_mix"), p.network_mix.values().copied(), "network_mix");
+    v.sums_to_one(
+        kp!("population", "network_mix"),
+        p.network_mix.values().copied(),
+        "network_mix",
+    );
     let entries_per_person = match p.entries_per_person {
-        Some(x) => v.positive(kp!("population", "entries_per_person"), x, "entries per person"),
+        Some(x) => v.positive(
+            kp!("population", "entries_per_person"),
+            x,
+            "entries per person",
+        ),
         None => 1.0,
     };
     let mut persons_per_user = vec![None; networks.len()];
@@ -593,7 +893,10 @@ pub fn validate(raw: RawScenario, effective: toml::Table, base_dir: &std::path::
     }
     let popularity_exponent = p.popularity_exponent.unwrap_or(0.0);
     if !(0.0..1.0).contains(&popularity_exponent) {
-        v.err(kp!("population", "popularity_exponent"), format!("{popularity_exponent} must be from 0 (uniform) up to, not including, 1"));
+        v.err(
+            kp!("population", "popularity_exponent"),
+            format!("{popularity_exponent} must be from 0 (uniform) up to, not including, 1"),
+        );
     }
     let mut microsoft_account_share = vec![0.0; networks.len()];
     for (id, share) in &p.microsoft_account_share {
@@ -607,10 +910,18 @@ pub fn validate(raw: RawScenario, effective: toml::Table, base_dir: &std::path::
     for (i, m) in p.multi_homing.iter().enumerate() {
         let path = kp!("population", "multi_homing", i);
         let home = v.lookup(path.join("home".into()), &m.home, "network", &network_names);
-        let extra = v.lookup(path.join("extra".into()), &m.extra, "network", &network_names);
+        let extra = v.lookup(
+            path.join("extra".into()),
+            &m.extra,
+            "network",
+            &network_names,
+        );
         let share = v.share(path.join("share".into()), m.share);
         if home.is_some() && home == extra {
-            v.err(path.join("extra".into()), "the extra account must be on another network than home");
+            v.err(
+                path.join("extra".into()),
+                "the extra account must be on another network than home",
+            );
         }
         if let (Some(home), Some(extra)) = (home, extra) {
             multi_homing.push(MultiHoming { home, extra, share });
@@ -620,18 +931,33 @@ pub fn validate(raw: RawScenario, effective: toml::Table, base_dir: &std::path::
     for (i, a) in p.activity.iter().enumerate() {
         let path = kp!("population", "activity", i);
         if activity.iter().any(|c: &ActivityClass| c.name == a.class) {
-            v.err(path.join("class".into()), format!("activity class `{}` is defined twice", a.class));
+            v.err(
+                path.join("class".into()),
+                format!("activity class `{}` is defined twice", a.class),
+            );
         }
         let share = v.share(path.join("share".into()), a.share);
         let sign_in_rate = match (a.dormant, a.mean_days_between_sign_ins) {
             (true, None) => 0.0,
             (true, Some(_)) => {
-                v.err(path.join("mean_days_between_sign_ins".into()), "a dormant class never signs in; drop mean_days_between_sign_ins");
+                v.err(
+                    path.join("mean_days_between_sign_ins".into()),
+                    "a dormant class never signs in; drop mean_days_between_sign_ins",
+                );
                 0.0
             }
-            (false, Some(m)) => 1.0 / v.positive(path.join("mean_days_between_sign_ins".into()), m, "mean days between sign-ins"),
+            (false, Some(m)) => {
+                1.0 / v.positive(
+                    path.join("mean_days_between_sign_ins".into()),
+                    m,
+                    "mean days between sign-ins",
+                )
+            }
             (false, None) => {
-                v.err(path.clone(), "give mean_days_between_sign_ins, or dormant = true");
+                v.err(
+                    path.clone(),
+                    "give mean_days_between_sign_ins, or dormant = true",
+                );
                 0.0
             }
         };
@@ -642,8 +968,15 @@ pub fn validate(raw: RawScenario, effective: toml::Table, base_dir: &std::path::
         });
     }
     if !p.activity.is_empty() {
-        v.sums_to_one(kp!("population", "activity"), p.activity.iter().map(|a| a.share), "activity class");
-    } else if migrations.iter().any(|m| matches!(m.trigger, Trigger::SignIn { .. })) {
+        v.sums_to_one(
+            kp!("population", "activity"),
+            p.activity.iter().map(|a| a.share),
+            "activity class",
+        );
+    } else if migrations
+        .iter()
+        .any(|m| matches!(m.trigger, Trigger::SignIn { .. }))
+    {
         v.err(kp!("population"), "a sign_in migration needs [[population.activity]] classes (share, mean_days_between_sign_ins)");
     }
     if activity.is_empty() {
@@ -657,18 +990,46 @@ pub fn validate(raw: RawScenario, effective: toml::Table, base_dir: &std::path::
     // [behaviours]
     let recovery = raw.behaviours.recovery.as_ref().map(|r| Recovery {
         probability: v.share(kp!("behaviours", "recovery", "probability"), r.probability),
-        mean_days: v.non_negative(kp!("behaviours", "recovery", "mean_days"), r.mean_days, "mean delay in days"),
+        mean_days: v.non_negative(
+            kp!("behaviours", "recovery", "mean_days"),
+            r.mean_days,
+            "mean delay in days",
+        ),
     });
     let mut contact_adding = Vec::new();
     for (i, c) in raw.behaviours.contact_adding.iter().enumerate() {
         let path = kp!("behaviours", "contact_adding", i);
-        let provider = v.lookup(path.join("provider".into()), &c.provider, "provider", &provider_names);
-        let network = v.lookup(path.join("network".into()), &c.network, "network", &network_names);
-        let rate = v.non_negative(path.join("rate_per_user_year".into()), c.rate_per_user_year, "rate per user per year");
+        let provider = v.lookup(
+            path.join("provider".into()),
+            &c.provider,
+            "provider",
+            &provider_names,
+        );
+        let network = v.lookup(
+            path.join("network".into()),
+            &c.network,
+            "network",
+            &network_names,
+        );
+        let rate = v.non_negative(
+            path.join("rate_per_user_year".into()),
+            c.rate_per_user_year,
+            "rate per user per year",
+        );
         let window = v.window(&path, c.from, c.until);
         if let (Some(pr), Some(n)) = (provider, network) {
-            if !providers[pr as usize].reaches.iter().any(|r| r.network == n) {
-                v.err(path.join("network".into()), format!("provider `{}` has no `reaches` item for network `{}`", c.provider, c.network));
+            if !providers[pr as usize]
+                .reaches
+                .iter()
+                .any(|r| r.network == n)
+            {
+                v.err(
+                    path.join("network".into()),
+                    format!(
+                        "provider `{}` has no `reaches` item for network `{}`",
+                        c.provider, c.network
+                    ),
+                );
             }
             contact_adding.push(ContactAdding {
                 provider: pr,
@@ -681,7 +1042,10 @@ pub fn validate(raw: RawScenario, effective: toml::Table, base_dir: &std::path::
 
     // [output]
     let out = &raw.output;
-    let dir = out.dir.clone().map_or_else(|| std::path::Path::new("output").join(&meta.name), std::path::PathBuf::from);
+    let dir = out.dir.clone().map_or_else(
+        || std::path::Path::new("output").join(&meta.name),
+        std::path::PathBuf::from,
+    );
     let charts = out.charts.as_ref().map_or_else(
         || Chart::ALL.to_vec(),
         |list| {
@@ -696,7 +1060,14 @@ pub fn validate(raw: RawScenario, effective: toml::Table, base_dir: &std::path::
                 .collect()
         },
     );
-    let key_dates = out.key_dates.iter().map(|k| KeyDate { date: k.date.0, label: k.label.clone() }).collect();
+    let key_dates = out
+        .key_dates
+        .iter()
+        .map(|k| KeyDate {
+            date: k.date.0,
+            label: k.label.clone(),
+        })
+        .collect();
 
     // [sweep], [sensitivity]
     let mut sweep = Vec::new();
@@ -716,7 +1087,10 @@ pub fn validate(raw: RawScenario, effective: toml::Table, base_dir: &std::path::
         }
         match values.as_slice() {
             [low, high] => sensitivity.push((key.clone(), low.clone(), high.clone())),
-            _ => v.err(kp!("sensitivity", key), format!("give [low, high], two values; got {}", values.len())),
+            _ => v.err(
+                kp!("sensitivity", key),
+                format!("give [low, high], two values; got {}", values.len()),
+            ),
         }
     }
 
@@ -753,13 +1127,21 @@ pub fn validate(raw: RawScenario, effective: toml::Table, base_dir: &std::path::
             entries_per_person,
             persons_per_user,
             popularity_exponent,
-            initial_contacts_served_only: p.initial_contacts.unwrap_or(RawInitialContacts::Served) == RawInitialContacts::Served,
+            initial_contacts_served_only: p.initial_contacts.unwrap_or(RawInitialContacts::Served)
+                == RawInitialContacts::Served,
             microsoft_account_share,
             multi_homing,
             activity,
         },
-        behaviours: Behaviours { contact_adding, recovery },
-        output: OutputSpec { dir, charts, key_dates },
+        behaviours: Behaviours {
+            contact_adding,
+            recovery,
+        },
+        output: OutputSpec {
+            dir,
+            charts,
+            key_dates,
+        },
         sweep,
         sensitivity,
         effective,

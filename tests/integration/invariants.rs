@@ -1,7 +1,7 @@
 //! Invariants over random scenarios (proptest, fixed seed): whatever the parameters, counts obey
 //! the identities and orderings `model.md` implies.
 
-use picsim::scenario::{load_file, Override, Scenario};
+use picsim::scenario::{Override, Scenario, load_file};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence, RngSeed};
 use std::path::Path;
@@ -21,7 +21,11 @@ fn check_invariants(s: &Scenario) -> Result<(), TestCaseError> {
     let col = |name: &str| r.column(name).unwrap_or_else(|| panic!("column {name}"));
     let rows = r.dates.len();
     let v = |row: usize, name: &str| r.series[0][row * r.columns.len() + col(name)];
-    let nets: Vec<String> = s.networks.iter().map(|n| format!("reachable_{}", n.id)).collect();
+    let nets: Vec<String> = s
+        .networks
+        .iter()
+        .map(|n| format!("reachable_{}", n.id))
+        .collect();
     for row in 0..rows {
         let date = r.dates[row];
         let entries = v(row, "entries");
@@ -29,18 +33,37 @@ fn check_invariants(s: &Scenario) -> Result<(), TestCaseError> {
         let presence = v(row, "reachable_presence");
         let audio = v(row, "reachable_audio");
         let video = v(row, "reachable_video");
-        prop_assert!(0 <= video && video <= audio && audio <= presence && presence <= im && im <= entries,
-            "{date}: video {video} ≤ audio {audio} ≤ presence {presence} ≤ im {im} ≤ entries {entries}");
+        prop_assert!(
+            0 <= video && video <= audio && audio <= presence && presence <= im && im <= entries,
+            "{date}: video {video} ≤ audio {audio} ≤ presence {presence} ≤ im {im} ≤ entries {entries}"
+        );
         let by_network: i64 = nets.iter().map(|n| v(row, n)).sum();
-        prop_assert_eq!(by_network, im, "{}: reachable per network sums to reachable_im", date);
-        let buckets = im + v(row, "never_reachable") + v(row, "lost_account") + v(row, "lost_federation");
-        prop_assert_eq!(buckets, entries, "{}: entries = reachable + never + lost_account + lost_federation", date);
+        prop_assert_eq!(
+            by_network,
+            im,
+            "{}: reachable per network sums to reachable_im",
+            date
+        );
+        let buckets =
+            im + v(row, "never_reachable") + v(row, "lost_account") + v(row, "lost_federation");
+        prop_assert_eq!(
+            buckets,
+            entries,
+            "{}: entries = reachable + never + lost_account + lost_federation",
+            date
+        );
         let users = v(row, "users");
         let some = v(row, "users_some_unreachable");
         let isolated = v(row, "users_isolated");
         let lost = v(row, "users_lost_some");
-        prop_assert!(0 <= isolated && isolated <= some && some <= users, "{date}: isolated {isolated} ≤ some unreachable {some} ≤ users {users}");
-        prop_assert!(0 <= lost && lost <= some, "{date}: users_lost_some {lost} ≤ users_some_unreachable {some}");
+        prop_assert!(
+            0 <= isolated && isolated <= some && some <= users,
+            "{date}: isolated {isolated} ≤ some unreachable {some} ≤ users {users}"
+        );
+        prop_assert!(
+            0 <= lost && lost <= some,
+            "{date}: users_lost_some {lost} ≤ users_some_unreachable {some}"
+        );
         for p in &s.providers {
             let orgs = v(row, &format!("orgs_{}", p.id));
             prop_assert!(0 <= orgs && orgs <= i64::from(s.orgs.count));
@@ -51,11 +74,17 @@ fn check_invariants(s: &Scenario) -> Result<(), TestCaseError> {
             if row > 0 {
                 let now = v(row, &format!("migrated_{}", m.label));
                 let before = v(row - 1, &format!("migrated_{}", m.label));
-                prop_assert!(now >= before, "{date}: migrated fell from {before} to {now}");
+                prop_assert!(
+                    now >= before,
+                    "{date}: migrated fell from {before} to {now}"
+                );
             }
         }
         if row > 0 {
-            prop_assert!(entries >= v(row - 1, "entries"), "{date}: entries never disappear");
+            prop_assert!(
+                entries >= v(row - 1, "entries"),
+                "{date}: entries never disappear"
+            );
         }
     }
     Ok(())

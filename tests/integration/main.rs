@@ -1,7 +1,9 @@
 //! picsim's integration tests: one binary, a module per feature.
 
-mod support;
-mod tiny_worlds;
+mod cli;
+mod default_scenario;
 mod invariants;
 mod sign_in;
+mod support;
+mod tiny_worlds;
 mod validation;

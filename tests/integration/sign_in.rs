@@ -70,14 +70,25 @@ fn migrated_share_matches_the_closed_form() {
     let migrated = r.column("migrated_wlm_to_skype").unwrap();
     let stranded = r.column("stranded_wlm_to_skype").unwrap();
     let cal = s.calendar();
-    let (r0, r1) = (cal.day(chrono::NaiveDate::from_ymd_opt(2013, 4, 8).unwrap()), cal.day(chrono::NaiveDate::from_ymd_opt(2013, 4, 17).unwrap()));
-    let classes: Vec<(f64, f64)> = s.population.activity.iter().map(|a| (a.share, a.sign_in_rate)).collect();
+    let (r0, r1) = (
+        cal.day(chrono::NaiveDate::from_ymd_opt(2013, 4, 8).unwrap()),
+        cal.day(chrono::NaiveDate::from_ymd_opt(2013, 4, 17).unwrap()),
+    );
+    let classes: Vec<(f64, f64)> = s
+        .population
+        .activity
+        .iter()
+        .map(|a| (a.share, a.sign_in_rate))
+        .collect();
     let until = s.networks[0].window.until;
     for (row, &d) in r.report_days.iter().enumerate() {
         let closed: f64 = classes
             .iter()
             .map(|&(share, lambda)| {
-                let per_rollout: f64 = (r0..=r1).filter(|&rd| rd <= d).map(|rd| 1.0 - (-lambda * f64::from(d - rd)).exp()).sum();
+                let per_rollout: f64 = (r0..=r1)
+                    .filter(|&rd| rd <= d)
+                    .map(|rd| 1.0 - (-lambda * f64::from(d - rd)).exp())
+                    .sum();
                 share * per_rollout / f64::from(r1 - r0 + 1)
             })
             .sum();
@@ -92,7 +103,11 @@ fn migrated_share_matches_the_closed_form() {
         // Stranded: the rest of the population, once Messenger is gone.
         let st = r.series[0][row * r.columns.len() + stranded] as f64;
         let expected = if d > until { n - simulated * n } else { 0.0 };
-        assert!((st - expected).abs() < 0.5, "{}: stranded {st}, expected {expected}", r.dates[row]);
+        assert!(
+            (st - expected).abs() < 0.5,
+            "{}: stranded {st}, expected {expected}",
+            r.dates[row]
+        );
     }
     // Dormant persons never migrate: at the end about 10 % remain, and the rest nearly all went.
     let last = r.series[0][(r.dates.len() - 1) * r.columns.len() + migrated] as f64 / n;

@@ -2,14 +2,14 @@
 //! migrations, behaviours) and a population laid out entity by entity, so that every expected
 //! count can be worked out on paper.
 
+use chrono::NaiveDate;
 use picsim::adding::Pools;
-use picsim::day::{Agreement, Day, ALWAYS, FOREVER};
+use picsim::day::{ALWAYS, Agreement, Day, FOREVER};
 use picsim::engine::{self, Columns, ReplicationCounts};
 use picsim::migration::{self, MigrationDays};
 use picsim::population::{Chunk, Org, Person, Population};
-use picsim::scenario::{load_str, Scenario};
+use picsim::scenario::{Scenario, load_str};
 use picsim::world::Profiles;
-use chrono::NaiveDate;
 
 /// `[orgs]` and `[population]` tables that validate but are not used: tiny worlds are built by
 /// hand.
@@ -71,8 +71,18 @@ impl World {
     /// An organisation with an initial deployment, an agreement `(start, term)`, and enable days
     /// per provider (`None`: enabled before anything modelled; providers not listed: never).
     /// It gets one SIP domain added before anything modelled; more with [`World::domain`].
-    pub fn org(&mut self, deployment: &str, agreement: (&str, u32), enable: &[(&str, Option<&str>)]) -> u32 {
-        let dep = self.s.deployments.iter().position(|d| d == deployment).expect("known deployment") as u8;
+    pub fn org(
+        &mut self,
+        deployment: &str,
+        agreement: (&str, u32),
+        enable: &[(&str, Option<&str>)],
+    ) -> u32 {
+        let dep = self
+            .s
+            .deployments
+            .iter()
+            .position(|d| d == deployment)
+            .expect("known deployment") as u8;
         let mut days = vec![FOREVER; self.s.providers.len()];
         for (p, d) in enable {
             let i = self.s.provider_index(p).expect("known provider") as usize;
@@ -94,7 +104,12 @@ impl World {
 
     /// Changes organisation `o`'s deployment on `day`.
     pub fn change_deployment(&mut self, o: u32, day: &str, deployment: &str) {
-        let dep = self.s.deployments.iter().position(|d| d == deployment).expect("known deployment") as u8;
+        let dep = self
+            .s
+            .deployments
+            .iter()
+            .position(|d| d == deployment)
+            .expect("known deployment") as u8;
         let d = self.day(day);
         self.orgs[o as usize].0.deployments.push((d, dep));
     }
@@ -113,7 +128,10 @@ impl World {
         let net = |n: &str| self.s.network_index(n).expect("known network");
         let home = net(home);
         if let Some(last) = self.persons.last() {
-            assert!(last.home <= home, "create persons in network order of their home");
+            assert!(
+                last.home <= home,
+                "create persons in network order of their home"
+            );
         }
         let accounts = extra.iter().fold(1u16 << home, |m, n| m | 1 << net(n));
         let linked = linked.iter().fold(0u16, |m, n| m | 1 << net(n));
@@ -159,8 +177,16 @@ impl World {
         chunk.users = 0..next_user;
         let blocks = (0..self.s.networks.len() as u8)
             .map(|n| {
-                let start = self.persons.iter().position(|p| p.home >= n).unwrap_or(self.persons.len()) as u32;
-                let end = self.persons.iter().position(|p| p.home > n).unwrap_or(self.persons.len()) as u32;
+                let start = self
+                    .persons
+                    .iter()
+                    .position(|p| p.home >= n)
+                    .unwrap_or(self.persons.len()) as u32;
+                let end = self
+                    .persons
+                    .iter()
+                    .position(|p| p.home > n)
+                    .unwrap_or(self.persons.len()) as u32;
                 start..end
             })
             .collect();
@@ -200,19 +226,30 @@ pub struct Counts {
 impl Counts {
     /// Every day's value of a column.
     pub fn series(&self, name: &str) -> Vec<i64> {
-        let col = self.columns.index(name).unwrap_or_else(|| panic!("no column {name}; columns: {:?}", self.columns.names));
-        (0..self.counts.days).map(|d| self.counts.get(col, d as Day)).collect()
+        let col = self
+            .columns
+            .index(name)
+            .unwrap_or_else(|| panic!("no column {name}; columns: {:?}", self.columns.names));
+        (0..self.counts.days)
+            .map(|d| self.counts.get(col, d as Day))
+            .collect()
     }
 
     /// Checks a column against a piecewise-constant expectation: `(first date, value)` pairs in
     /// date order, the first at the scenario start; each value holds until the next date.
     pub fn expect(&self, name: &str, pieces: &[(&str, i64)]) {
         let cal = self.s.calendar();
-        assert_eq!(date(pieces[0].0), self.s.start, "{name}: expectations start at the scenario start");
+        assert_eq!(
+            date(pieces[0].0),
+            self.s.start,
+            "{name}: expectations start at the scenario start"
+        );
         let mut expected = vec![0i64; self.counts.days];
         for (i, (from, value)) in pieces.iter().enumerate() {
             let from = cal.day(date(from)) as usize;
-            let to = pieces.get(i + 1).map_or(self.counts.days, |(d, _)| cal.day(date(d)) as usize);
+            let to = pieces
+                .get(i + 1)
+                .map_or(self.counts.days, |(d, _)| cal.day(date(d)) as usize);
             for e in &mut expected[from..to] {
                 *e = *value;
             }
@@ -227,7 +264,10 @@ impl Counts {
                 .take(5)
                 .map(|(d, (a, e))| format!("{}: got {a}, expected {e}", cal.date(d as Day)))
                 .collect();
-            panic!("{name} differs from the hand-computed series:\n  {}", diff.join("\n  "));
+            panic!(
+                "{name} differs from the hand-computed series:\n  {}",
+                diff.join("\n  ")
+            );
         }
     }
 

@@ -1,7 +1,7 @@
 //! Tiny worlds whose every series value is worked out by hand in the test (see each test's
 //! comments). Each world isolates one rule of `model.md`.
 
-use crate::support::{date, scenario, World};
+use crate::support::{World, date, scenario};
 use picsim::day::Day;
 use picsim::migration::{MigrationDays, NEVER};
 
@@ -39,7 +39,11 @@ reaches = [{ network = "aim", deployments = ["server"] }]
     c.constant("lost_account", 0);
     c.expect("lost_federation", &[("2014-06-25", 0), ("2014-07-01", 2)]);
     c.constant("users", 1);
-    for col in ["users_some_unreachable", "users_lost_some", "users_isolated"] {
+    for col in [
+        "users_some_unreachable",
+        "users_lost_some",
+        "users_isolated",
+    ] {
         c.expect(col, &[("2014-06-25", 0), ("2014-07-01", 1)]);
     }
     c.expect("orgs_aol", &[("2014-06-25", 1), ("2014-07-01", 0)]);
@@ -81,7 +85,11 @@ reaches = [{ network = "yahoo" }]
     let mut w = World::new(s);
     let a = w.org("server", ("2011-11-01", 1), &[("yahoo", None)]);
     let b = w.org("server", ("2012-07-01", 3), &[("yahoo", None)]);
-    let c_org = w.org("server", ("2010-01-01", 3), &[("yahoo", Some("2012-09-15"))]);
+    let c_org = w.org(
+        "server",
+        ("2010-01-01", 3),
+        &[("yahoo", Some("2012-09-15"))],
+    );
     let pa = w.person("yahoo", &[], &[]);
     let pb = w.person("yahoo", &[], &[]);
     let pc = w.person("yahoo", &[], &[]);
@@ -91,14 +99,32 @@ reaches = [{ network = "yahoo" }]
     w.user(c_org, 0, &[pc]);
     let c = w.run(None);
     c.constant("entries", 3);
-    c.expect("reachable_yahoo", &[("2012-07-01", 2), ("2012-11-01", 1), ("2014-07-01", 0)]);
+    c.expect(
+        "reachable_yahoo",
+        &[("2012-07-01", 2), ("2012-11-01", 1), ("2014-07-01", 0)],
+    );
     c.constant("never_reachable", 1);
-    c.expect("lost_federation", &[("2012-07-01", 0), ("2012-11-01", 1), ("2014-07-01", 2)]);
-    c.expect("orgs_yahoo", &[("2012-07-01", 2), ("2012-11-01", 1), ("2014-07-01", 0)]);
+    c.expect(
+        "lost_federation",
+        &[("2012-07-01", 0), ("2012-11-01", 1), ("2014-07-01", 2)],
+    );
+    c.expect(
+        "orgs_yahoo",
+        &[("2012-07-01", 2), ("2012-11-01", 1), ("2014-07-01", 0)],
+    );
     c.constant("users", 4);
-    c.expect("users_isolated", &[("2012-07-01", 1), ("2012-11-01", 2), ("2014-07-01", 3)]);
-    c.expect("users_some_unreachable", &[("2012-07-01", 1), ("2012-11-01", 2), ("2014-07-01", 3)]);
-    c.expect("users_lost_some", &[("2012-07-01", 0), ("2012-11-01", 1), ("2014-07-01", 2)]);
+    c.expect(
+        "users_isolated",
+        &[("2012-07-01", 1), ("2012-11-01", 2), ("2014-07-01", 3)],
+    );
+    c.expect(
+        "users_some_unreachable",
+        &[("2012-07-01", 1), ("2012-11-01", 2), ("2014-07-01", 3)],
+    );
+    c.expect(
+        "users_lost_some",
+        &[("2012-07-01", 0), ("2012-11-01", 1), ("2014-07-01", 2)],
+    );
 
     // orgs.csv figures: usl_until and usl_credit.
     let pop = w.build();
@@ -107,10 +133,20 @@ reaches = [{ network = "yahoo" }]
     assert_eq!(rows[1].usl_until, vec![Some(date("2015-06-30"))]);
     assert_eq!(rows[2].usl_until, vec![None]);
     assert_eq!(rows[0].usl_credit, vec![0.0]);
-    assert!((rows[1].usl_credit[0] - 20.0).abs() < 1e-9, "{:?}", rows[1].usl_credit);
+    assert!(
+        (rows[1].usl_credit[0] - 20.0).abs() < 1e-9,
+        "{:?}",
+        rows[1].usl_credit
+    );
     assert_eq!(rows[2].usl_credit, vec![0.0]);
-    assert_eq!(c.counts.orgs[0].last_served, vec![Some(w.day("2012-10-31"))]);
-    assert_eq!(c.counts.orgs[1].last_served, vec![Some(w.day("2014-06-30"))]);
+    assert_eq!(
+        c.counts.orgs[0].last_served,
+        vec![Some(w.day("2012-10-31"))]
+    );
+    assert_eq!(
+        c.counts.orgs[1].last_served,
+        vec![Some(w.day("2014-06-30"))]
+    );
     assert_eq!(c.counts.orgs[2].last_served, vec![None]);
 }
 
@@ -274,13 +310,25 @@ at = 2013-04-08
 fn stranded_persons() {
     let (w, days) = stranded_world("");
     let c = w.run(Some(days));
-    c.expect("reachable_im", &[("2013-04-01", 2), ("2013-04-06", 0), ("2013-04-08", 1)]);
+    c.expect(
+        "reachable_im",
+        &[("2013-04-01", 2), ("2013-04-06", 0), ("2013-04-08", 1)],
+    );
     c.expect("reachable_a", &[("2013-04-01", 2), ("2013-04-06", 0)]);
     c.expect("reachable_b", &[("2013-04-01", 0), ("2013-04-08", 1)]);
-    c.expect("lost_account", &[("2013-04-01", 0), ("2013-04-06", 2), ("2013-04-08", 1)]);
-    c.expect("stranded_a_to_b", &[("2013-04-01", 0), ("2013-04-06", 2), ("2013-04-08", 1)]);
+    c.expect(
+        "lost_account",
+        &[("2013-04-01", 0), ("2013-04-06", 2), ("2013-04-08", 1)],
+    );
+    c.expect(
+        "stranded_a_to_b",
+        &[("2013-04-01", 0), ("2013-04-06", 2), ("2013-04-08", 1)],
+    );
     c.expect("migrated_a_to_b", &[("2013-04-01", 0), ("2013-04-08", 1)]);
-    c.expect("users_isolated", &[("2013-04-01", 0), ("2013-04-06", 2), ("2013-04-08", 1)]);
+    c.expect(
+        "users_isolated",
+        &[("2013-04-01", 0), ("2013-04-06", 2), ("2013-04-08", 1)],
+    );
     assert_eq!(c.counts.stats.permanent_losses, 1);
     assert_eq!(c.counts.stats.recoveries, 0);
 }
@@ -291,11 +339,23 @@ fn stranded_persons() {
 fn stranded_dormant_person_recovered_through_another_account() {
     let (w, days) = stranded_world("[behaviours.recovery]\nprobability = 1.0\nmean_days = 0\n");
     let c = w.run(Some(days));
-    c.expect("reachable_im", &[("2013-04-01", 2), ("2013-04-06", 1), ("2013-04-08", 2)]);
-    c.expect("reachable_b", &[("2013-04-01", 0), ("2013-04-06", 1), ("2013-04-08", 2)]);
-    c.expect("lost_account", &[("2013-04-01", 0), ("2013-04-06", 1), ("2013-04-08", 0)]);
+    c.expect(
+        "reachable_im",
+        &[("2013-04-01", 2), ("2013-04-06", 1), ("2013-04-08", 2)],
+    );
+    c.expect(
+        "reachable_b",
+        &[("2013-04-01", 0), ("2013-04-06", 1), ("2013-04-08", 2)],
+    );
+    c.expect(
+        "lost_account",
+        &[("2013-04-01", 0), ("2013-04-06", 1), ("2013-04-08", 0)],
+    );
     // The person is still stranded: the entry moved, the person did not migrate.
-    c.expect("stranded_a_to_b", &[("2013-04-01", 0), ("2013-04-06", 2), ("2013-04-08", 1)]);
+    c.expect(
+        "stranded_a_to_b",
+        &[("2013-04-01", 0), ("2013-04-06", 2), ("2013-04-08", 1)],
+    );
     assert_eq!(c.counts.stats.permanent_losses, 1);
     assert_eq!(c.counts.stats.recoveries, 1);
 }
@@ -440,7 +500,10 @@ mean_days = {mean}
     for k in 1..=60 {
         let share = wlm[(loss + k) as usize] as f64 / f64::from(n);
         let expected = p * (1.0 - (-f64::from(k) / mean).exp());
-        assert!((share - expected).abs() < 5.0 * sd, "day +{k}: share {share}, closed form {expected}");
+        assert!(
+            (share - expected).abs() < 5.0 * sd,
+            "day +{k}: share {share}, closed form {expected}"
+        );
     }
     let _: Day = loss;
 }

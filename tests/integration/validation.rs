@@ -1,7 +1,7 @@
 //! Scenario validation: every error names the file, line and column, the key, the problem and
 //! what would be accepted.
 
-use picsim::scenario::{load_file, load_str, Override};
+use picsim::scenario::{Override, load_file, load_str};
 use std::path::Path;
 
 fn default_text() -> String {
@@ -11,7 +11,11 @@ fn default_text() -> String {
 /// Loads the default scenario with `from` replaced by `to` (exactly once) and returns the error.
 fn error_after(from: &str, to: &str) -> String {
     let text = default_text();
-    assert_eq!(text.matches(from).count(), 1, "`{from}` must occur once in pic-2013.toml");
+    assert_eq!(
+        text.matches(from).count(),
+        1,
+        "`{from}` must occur once in pic-2013.toml"
+    );
     let broken = text.replacen(from, to, 1);
     match load_str(&broken, "broken.toml", &[], Some(Path::new("scenarios"))) {
         Ok(_) => panic!("`{to}` should not validate"),
@@ -21,12 +25,21 @@ fn error_after(from: &str, to: &str) -> String {
 
 /// The 1-based line of the first line containing `needle` in the edited default.
 fn line_of(from: &str, to: &str, needle: &str) -> usize {
-    default_text().replacen(from, to, 1).lines().position(|l| l.contains(needle)).expect("needle present") + 1
+    default_text()
+        .replacen(from, to, 1)
+        .lines()
+        .position(|l| l.contains(needle))
+        .expect("needle present")
+        + 1
 }
 
 #[test]
 fn the_shipped_scenarios_validate() {
-    for f in ["pic-2013.toml", "no-skype-connectivity.toml", "aim-direct.toml"] {
+    for f in [
+        "pic-2013.toml",
+        "no-skype-connectivity.toml",
+        "aim-direct.toml",
+    ] {
         load_file(&Path::new("scenarios").join(f), &[]).unwrap_or_else(|e| panic!("{f}: {e}"));
     }
 }
@@ -57,14 +70,24 @@ fn wrong_type() {
 #[test]
 fn date_that_does_not_parse() {
     let e = error_after("sale_until = 2012-08-31", "sale_until = \"2012-08-32\"");
-    let line = line_of("sale_until = 2012-08-31", "sale_until = \"2012-08-32\"", "sale_until");
+    let line = line_of(
+        "sale_until = 2012-08-31",
+        "sale_until = \"2012-08-32\"",
+        "sale_until",
+    );
     assert!(e.starts_with(&format!("broken.toml:{line}:")), "{e}");
-    assert!(e.contains("providers.yahoo.sale_until") && e.contains("YYYY-MM-DD"), "{e}");
+    assert!(
+        e.contains("providers.yahoo.sale_until") && e.contains("YYYY-MM-DD"),
+        "{e}"
+    );
 }
 
 #[test]
 fn window_from_after_until() {
-    let e = error_after("window = { from = 2013-04-08, until = 2013-04-30 }", "window = { from = 2013-05-08, until = 2013-04-30 }");
+    let e = error_after(
+        "window = { from = 2013-04-08, until = 2013-04-30 }",
+        "window = { from = 2013-05-08, until = 2013-04-30 }",
+    );
     assert!(e.contains("migrations.0.window.from"), "{e}");
     assert!(e.contains("after until"), "{e}");
 }
@@ -72,15 +95,26 @@ fn window_from_after_until() {
 #[test]
 fn share_outside_0_1_and_mix_not_summing_to_one() {
     let e = error_after("probability = 0.5", "probability = 1.5");
-    assert!(e.contains("behaviours.recovery.probability") && e.contains("from 0 to 1"), "{e}");
+    assert!(
+        e.contains("behaviours.recovery.probability") && e.contains("from 0 to 1"),
+        "{e}"
+    );
     let e = error_after("yahoo = 0.20 }", "yahoo = 0.25 }");
-    assert!(e.contains("population.network_mix") && e.contains("sum to 1.05"), "{e}");
+    assert!(
+        e.contains("population.network_mix") && e.contains("sum to 1.05"),
+        "{e}"
+    );
 }
 
 #[test]
 fn unknown_network_in_a_migration_or_mix() {
     let e = error_after("to = \"skype\"", "to = \"skyp\"");
-    assert!(e.contains("migrations.0.to") && e.contains("unknown network `skyp`") && e.contains("did you mean `skype`?"), "{e}");
+    assert!(
+        e.contains("migrations.0.to")
+            && e.contains("unknown network `skyp`")
+            && e.contains("did you mean `skype`?"),
+        "{e}"
+    );
     let line = line_of("to = \"skype\"", "to = \"skyp\"", "to = \"skyp\"");
     assert!(e.contains(&format!(":{line}:")), "{e}");
 }
@@ -88,27 +122,52 @@ fn unknown_network_in_a_migration_or_mix() {
 #[test]
 fn end_before_start_and_zero_replications() {
     let e = error_after("end = 2014-12-31", "end = 2011-12-31");
-    assert!(e.contains("scenario.end") && e.contains("before start"), "{e}");
+    assert!(
+        e.contains("scenario.end") && e.contains("before start"),
+        "{e}"
+    );
     let e = error_after("replications = 20", "replications = 0");
     assert!(e.contains("scenario.replications"), "{e}");
 }
 
 #[test]
 fn every_problem_is_reported_at_once() {
-    let text = default_text().replacen("probability = 0.5", "probability = 2", 1).replacen("mean_days = 30", "mean_days = -3", 1);
+    let text = default_text()
+        .replacen("probability = 0.5", "probability = 2", 1)
+        .replacen("mean_days = 30", "mean_days = -3", 1);
     let e = load_str(&text, "two.toml", &[], Some(Path::new("scenarios"))).unwrap_err();
     assert_eq!(e.0.len(), 2, "{e}");
 }
 
 #[test]
 fn overrides_are_validated_and_named() {
-    let e = load_file(Path::new("scenarios/pic-2013.toml"), &[Override::parse("behaviours.recovery.probability=3").unwrap()]).unwrap_err().to_string();
-    assert!(e.contains("set by --set behaviours.recovery.probability=3"), "{e}");
-    let e = load_file(Path::new("scenarios/pic-2013.toml"), &[Override::parse("migrations.4.trigger=sign_in").unwrap()]).unwrap_err().to_string();
+    let e = load_file(
+        Path::new("scenarios/pic-2013.toml"),
+        &[Override::parse("behaviours.recovery.probability=3").unwrap()],
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("set by --set behaviours.recovery.probability=3"),
+        "{e}"
+    );
+    let e = load_file(
+        Path::new("scenarios/pic-2013.toml"),
+        &[Override::parse("migrations.4.trigger=sign_in").unwrap()],
+    )
+    .unwrap_err()
+    .to_string();
     assert!(e.contains("out of range"), "{e}");
     // A valid override changes the scenario.
-    let s = load_file(Path::new("scenarios/pic-2013.toml"), &[Override::parse("migrations.0.window.from=2013-04-10").unwrap()]).unwrap();
-    assert_eq!(s.effective["migrations"][0]["window"]["from"].to_string(), "2013-04-10");
+    let s = load_file(
+        Path::new("scenarios/pic-2013.toml"),
+        &[Override::parse("migrations.0.window.from=2013-04-10").unwrap()],
+    )
+    .unwrap();
+    assert_eq!(
+        s.effective["migrations"][0]["window"]["from"].to_string(),
+        "2013-04-10"
+    );
 }
 
 #[test]
@@ -118,15 +177,35 @@ fn errors_in_an_extended_file_point_into_it() {
     let parent = std::fs::canonicalize("scenarios/pic-2013.toml").unwrap();
     std::fs::write(&child, format!("extends = {:?}\n[scenario]\nname = \"child\"\n[behaviours.recovery]\nprobability = 7\n", parent.display().to_string())).unwrap();
     let e = load_file(&child, &[]).unwrap_err().to_string();
-    assert!(e.contains("child.toml:5:1: behaviours.recovery.probability"), "{e}");
+    assert!(
+        e.contains("child.toml:5:1: behaviours.recovery.probability"),
+        "{e}"
+    );
     // A key only the parent has is located in the parent.
-    std::fs::write(&child, format!("extends = {:?}\n[scenario]\nname = \"child\"\nend = 2011-01-01\n", parent.display().to_string())).unwrap();
+    std::fs::write(
+        &child,
+        format!(
+            "extends = {:?}\n[scenario]\nname = \"child\"\nend = 2011-01-01\n",
+            parent.display().to_string()
+        ),
+    )
+    .unwrap();
     let e = load_file(&child, &[]).unwrap_err().to_string();
     assert!(e.contains("child.toml:4:1: scenario.end"), "{e}");
 }
 
 #[test]
 fn bad_toml_syntax_is_located() {
-    let e = load_str("[scenario]\nname = \"x\nstart = 2012-01-01\n", "syntax.toml", &[], None).unwrap_err().to_string();
-    assert!(e.starts_with("syntax.toml:2:") && e.contains("not valid TOML"), "{e}");
+    let e = load_str(
+        "[scenario]\nname = \"x\nstart = 2012-01-01\n",
+        "syntax.toml",
+        &[],
+        None,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.starts_with("syntax.toml:2:") && e.contains("not valid TOML"),
+        "{e}"
+    );
 }
