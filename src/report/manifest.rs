@@ -49,9 +49,15 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// The manifest as JSON.
-pub fn manifest(r: &RunResult, inv: &Invocation) -> Value {
+/// The manifest as JSON; `report_seconds` is the time spent writing the other files.
+pub fn manifest(r: &RunResult, inv: &Invocation, report_seconds: f64) -> Value {
     let s = &r.scenario;
+    let mut timings: serde_json::Map<String, Value> = r
+        .timings
+        .iter()
+        .map(|(k, v)| (k.clone(), json!(v)))
+        .collect();
+    timings.insert("report".into(), json!(report_seconds));
     json!({
         "picsim_version": env!("CARGO_PKG_VERSION"),
         "model_version": MODEL_VERSION,
@@ -87,16 +93,17 @@ pub fn manifest(r: &RunResult, inv: &Invocation) -> Value {
             "recoveries": r.stats.recoveries,
             "note": "summed over replications",
         },
-        "timings_seconds": r.timings.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
-        "wall_seconds": inv.wall_seconds,
+        "timings_seconds": timings,
+        "timings_note": "seconds per phase, summed over replications",
+        "wall_seconds": inv.wall_seconds + report_seconds,
         "peak_rss_bytes": crate::sys::peak_rss_bytes(),
         "created": chrono::Local::now().to_rfc3339(),
     })
 }
 
 /// Writes `manifest.json`.
-pub fn write(r: &RunResult, inv: &Invocation, path: &Path) -> Result<()> {
-    let text = serde_json::to_string_pretty(&manifest(r, inv))?;
+pub fn write(r: &RunResult, inv: &Invocation, report_seconds: f64, path: &Path) -> Result<()> {
+    let text = serde_json::to_string_pretty(&manifest(r, inv, report_seconds))?;
     std::fs::write(path, text + "\n")
         .with_context(|| format!("could not write '{}'", path.display()))
 }

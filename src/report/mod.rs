@@ -156,6 +156,7 @@ impl Drop for Staging {
 /// Writes every file of a run into `dir`: the CSVs, the manifest, the charts the scenario asks
 /// for and `report.html`. Returns the headline figures.
 pub fn write_all(r: &RunResult, inv: &manifest::Invocation, dir: &Path) -> Result<Vec<Headline>> {
+    let started = std::time::Instant::now();
     let (series, summary, orgs) = (
         dir.join(CSV_FILES[0]),
         dir.join(CSV_FILES[1]),
@@ -189,6 +190,11 @@ pub fn write_all(r: &RunResult, inv: &manifest::Invocation, dir: &Path) -> Resul
     }
     let heads = headlines(r);
     html::write(r, &heads, &charts, &LINKED_FILES, &dir.join("report.html"))?;
-    manifest::write(r, inv, &dir.join("manifest.json"))?;
+    manifest::write(
+        r,
+        inv,
+        started.elapsed().as_secs_f64(),
+        &dir.join("manifest.json"),
+    )?;
     Ok(heads)
 }
