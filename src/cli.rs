@@ -1,8 +1,14 @@
 //! The command line: one typed struct per subcommand (clap derive). Parsing only; the commands
 //! themselves are in [`crate::commands`].
 
+use crate::scenario::Override;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
+
+/// Parses `--set KEY.PATH=VALUE` at the command line, so a malformed one is a usage error (exit 2).
+fn parse_override(text: &str) -> Result<Override, String> {
+    Override::parse(text)
+}
 
 /// Exit codes, documented in `--help`.
 pub const EXIT_CODES: &str = "Exit codes: 0 success; 1 invalid scenario, refused output folder or failed run; 2 bad command line.";
@@ -33,13 +39,13 @@ pub enum Command {
 pub struct ScenarioArgs {
     /// Override a scenario key: `--set migrations.0.window.from=2013-05-23`. Values are TOML
     /// (text that is not TOML is taken as a string); array items by zero-based index. Repeatable.
-    #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
-    pub set: Vec<String>,
+    #[arg(long = "set", value_name = "KEY.PATH=VALUE", value_parser = parse_override)]
+    pub set: Vec<Override>,
     /// Number of replications (overrides scenario.replications).
     #[arg(long, value_name = "N")]
     pub replications: Option<u32>,
-    /// Master seed (overrides scenario.seed).
-    #[arg(long, value_name = "SEED")]
+    /// Master seed, 0 to 2^63 − 1 (overrides scenario.seed).
+    #[arg(long, value_name = "SEED", value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     pub seed: Option<u64>,
 }
 

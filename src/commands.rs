@@ -2,6 +2,7 @@
 
 use crate::cli::{Cli, Command, RunArgs, ScenarioArgs, ValidateArgs};
 use crate::report::{self, Staging, manifest::Invocation};
+use crate::scenario::load::KeyPath;
 use crate::scenario::{Override, Scenario, load_file};
 use anyhow::{Context, Result, anyhow};
 use std::io::IsTerminal;
@@ -19,23 +20,30 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 
 /// The overrides given on the command line, in the order they apply.
 pub fn overrides(args: &ScenarioArgs, out: Option<&Path>) -> Result<Vec<Override>> {
-    let mut list = Vec::new();
-    for text in &args.set {
-        list.push(Override::parse(text).map_err(|e| anyhow!("--set {text}: {e}"))?);
-    }
+    let key = |k: &str| KeyPath::parse(k).map_err(|e| anyhow!(e));
+    let mut list = args.set.clone();
     if let Some(r) = args.replications {
-        list.push(Override::parse(&format!("scenario.replications={r}")).map_err(|e| anyhow!(e))?);
+        list.push(Override::new(
+            key("scenario.replications")?,
+            toml::Value::Integer(i64::from(r)),
+            format!("--replications {r}"),
+        ));
     }
     if let Some(seed) = args.seed {
+        let value =
+            i64::try_from(seed).map_err(|_| anyhow!("--seed must be at most {}", i64::MAX))?;
         list.push(Override::new(
-            crate::scenario::load::KeyPath::parse("scenario.seed").map_err(|e| anyhow!(e))?,
-            toml::Value::Integer(seed as i64),
+            key("scenario.seed")?,
+            toml::Value::Integer(value),
+            format!("--seed {seed}"),
         ));
     }
     if let Some(dir) = out {
+        let text = dir.display().to_string();
         list.push(Override::new(
-            crate::scenario::load::KeyPath::parse("output.dir").map_err(|e| anyhow!(e))?,
-            toml::Value::String(dir.display().to_string()),
+            key("output.dir")?,
+            toml::Value::String(text.clone()),
+            format!("--out {text}"),
         ));
     }
     Ok(list)
@@ -50,7 +58,13 @@ fn validate(args: ValidateArgs) -> Result<ExitCode> {
     let overrides = overrides(&args.scenario_args, None)?;
     let mut ok = true;
     for file in &args.files {
-        match load_file(file, &overrides) {
+        match load_file(file, &overrides)
+            .map_err(|e| anyhow!("{e}"))
+            .and_then(|s| {
+                report::check_creatable(&s.output.dir)
+                    .map_err(|e| anyhow!("{}: {e:#}", file.display()))?;
+                Ok(s)
+            }) {
             Ok(s) => println!(
                 "{}: valid ({} networks, {} providers, {} migrations, {} organisations)",
                 file.display(),

@@ -55,6 +55,37 @@ pub struct Staging {
     committed: bool,
 }
 
+/// Whether the output folder `target` could be created: its nearest existing ancestor must be a
+/// writable folder. (Used by `validate`, which must not create anything.)
+pub fn check_creatable(target: &Path) -> Result<()> {
+    let mut at = target;
+    loop {
+        if at.exists() {
+            let meta = std::fs::metadata(at)
+                .with_context(|| format!("cannot inspect '{}'", at.display()))?;
+            if !meta.is_dir() {
+                bail!(
+                    "could not create output directory '{}' (output.dir): '{}' is not a folder",
+                    target.display(),
+                    at.display()
+                );
+            }
+            if meta.permissions().readonly() {
+                bail!(
+                    "could not create output directory '{}' (output.dir): '{}' is read-only",
+                    target.display(),
+                    at.display()
+                );
+            }
+            return Ok(());
+        }
+        match at.parent() {
+            Some(p) if !p.as_os_str().is_empty() => at = p,
+            _ => return Ok(()),
+        }
+    }
+}
+
 impl Staging {
     /// Checks the target and creates the temporary folder. An existing target is refused unless
     /// `force` (and left untouched until [`Staging::commit`]).

@@ -178,6 +178,9 @@ impl Distribution {
 
     /// Whether a draw can be negative (validation rejects that for counts and sizes).
     pub fn can_be_negative(&self) -> bool {
+        if self.max.is_some_and(|m| m < 0.0) {
+            return true;
+        }
         if self.min.is_some_and(|m| m >= 0.0) {
             return false;
         }

@@ -81,7 +81,7 @@ pub struct Override {
     pub path: KeyPath,
     /// The value, parsed as TOML (a bare word that is not TOML is taken as a string).
     pub value: toml::Value,
-    /// The text as the user wrote it, for messages.
+    /// Where it came from, as the user wrote it (`--set a.b=1`), for messages.
     pub text: String,
 }
 
@@ -95,14 +95,18 @@ impl Override {
         Ok(Override {
             path,
             value: parse_value(value.trim()),
-            text: text.to_string(),
+            text: format!("--set {text}"),
         })
     }
 
-    /// An override of `path` with an already-parsed value.
-    pub fn new(path: KeyPath, value: toml::Value) -> Override {
-        let text = format!("{path}={value}");
-        Override { path, value, text }
+    /// An override of `path` with an already-parsed value; `origin` names it in messages
+    /// (e.g. `--seed 7`).
+    pub fn new(path: KeyPath, value: toml::Value, origin: impl Into<String>) -> Override {
+        Override {
+            path,
+            value,
+            text: origin.into(),
+        }
     }
 }
 
@@ -214,6 +218,12 @@ pub fn load_str(
         text: text.to_string(),
     }];
     let mut table = parse_layer(&layers[0])?;
+    // Files already read, to refuse `extends` loops (canonical paths; the first file may be text
+    // without a path).
+    let mut seen: Vec<PathBuf> = Vec::new();
+    if let Some(first) = base_dir.map(|d| d.join(Path::new(name).file_name().unwrap_or_default())) {
+        seen.extend(std::fs::canonicalize(first));
+    }
     // Follow `extends`: each parent is merged under its child.
     let mut dir = base.clone();
     while let Some(parent) = table.remove("extends") {
@@ -226,7 +236,11 @@ pub fn load_str(
         };
         let parent_path = dir.join(parent);
         let parent_name = parent_path.display().to_string();
-        if layers.iter().any(|l| l.name == parent_name) || layers.len() > 16 {
+        let canonical = |p: &Path| std::fs::canonicalize(p).ok();
+        let looped = seen
+            .iter()
+            .any(|s| Some(s) == canonical(&parent_path).as_ref());
+        if looped || layers.len() > 16 {
             return Err(read_error(
                 &child,
                 format!("extends `{parent}` makes a loop"),
@@ -244,12 +258,13 @@ pub fn load_str(
         };
         let mut parent_table = parse_layer(&layer)?;
         let grandparent = parent_table.remove("extends");
-        merge(&mut parent_table, table);
+        merge(&mut parent_table, table, &mut Vec::new());
         table = parent_table;
         if let Some(g) = grandparent {
             table.insert("extends".into(), g);
         }
         dir = base_dir_of(&parent_path);
+        seen.extend(std::fs::canonicalize(&parent_path));
         layers.push(layer);
     }
     let locator = Locator::new(&layers, overrides);
@@ -259,7 +274,7 @@ pub fn load_str(
                 file: name.to_string(),
                 position: None,
                 path: o.path.to_string(),
-                message: format!("{message} (in --set {})", o.text),
+                message: format!("{message} (in {})", o.text),
             }])
         })?;
     }
@@ -292,17 +307,49 @@ fn parse_layer(layer: &Layer) -> Result<toml::Table, ScenarioErrors> {
     })
 }
 
-/// Merges `child` into `parent`: tables merge key by key, anything else (arrays included) is
-/// replaced by the child's value.
-fn merge(parent: &mut toml::Table, child: toml::Table) {
+/// Whether the table at `path` is a section whose keys a child file merges one by one (as
+/// opposed to a value, such as a distribution, a window or a mix, that a child replaces whole).
+fn is_section(path: &[&str]) -> bool {
+    matches!(
+        path,
+        [] | [_]
+            | ["networks", _]
+            | ["providers", _]
+            | ["orgs", "agreement" | "domains" | "providers"]
+            | ["behaviours", "recovery"]
+    )
+}
+
+/// Merges `child` into `parent` (the table at `path`): sections merge key by key; every other
+/// value (numbers, strings, lists, distributions, windows, mixes) is replaced whole.
+fn merge(parent: &mut toml::Table, child: toml::Table, path: &mut Vec<String>) {
     for (key, value) in child {
+        path.push(key.clone());
+        let section = is_section(&path.iter().map(String::as_str).collect::<Vec<_>>());
         match (parent.get_mut(&key), value) {
-            (Some(toml::Value::Table(p)), toml::Value::Table(c)) => merge(p, c),
+            (Some(toml::Value::Table(p)), toml::Value::Table(c)) if section => merge(p, c, path),
             (_, value) => {
                 parent.insert(key, value);
             }
         }
+        path.pop();
     }
+}
+
+/// The part of `path` that one file defines as a whole: up to the first key that is not a
+/// section (see [`is_section`]).
+fn owned_prefix(path: &KeyPath) -> KeyPath {
+    let mut keys: Vec<&str> = Vec::new();
+    for (i, seg) in path.0.iter().enumerate() {
+        match seg {
+            Seg::Key(k) => keys.push(k),
+            Seg::Index(_) => return KeyPath(path.0[..=i].to_vec()),
+        }
+        if !is_section(&keys) {
+            return KeyPath(path.0[..=i].to_vec());
+        }
+    }
+    path.clone()
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
@@ -454,18 +501,45 @@ impl<'a> Locator<'a> {
                 file: first,
                 position: None,
                 path: path.to_string(),
-                message: format!("{message} (set by --set {text})"),
+                message: format!("{message} (set by {text})"),
             };
         }
-        // The layer where the most of the path is found; the child wins ties.
-        let mut best: Option<(usize, &str, (usize, usize))> = None;
+        // An override below the key (e.g. an unknown key set inside a table) is named too.
+        let message = match self
+            .overrides
+            .iter()
+            .rev()
+            .find(|(p, _)| p.starts_with(path))
+        {
+            Some((_, text)) => format!("{message} (after {text})"),
+            None => message,
+        };
+        // The file that defines the value: the first layer, child first, holding the part of the
+        // path a file defines as a whole; then the deepest key found there.
+        let owner = owned_prefix(path);
+        let mut best: Option<(&str, (usize, usize))> = None;
         for (name, text, doc) in &self.layers {
-            if let Some((offset, depth)) = doc.as_ref().and_then(|d| Self::span(d, path)) {
-                if best.is_none_or(|(d, _, _)| depth > d) {
-                    best = Some((depth, name, line_col(text, offset)));
+            let Some(doc) = doc.as_ref() else { continue };
+            if Self::span(doc, &owner).is_some_and(|(_, depth)| depth == owner.0.len()) {
+                if let Some((offset, _)) = Self::span(doc, path) {
+                    best = Some((name, line_col(text, offset)));
+                }
+                break;
+            }
+        }
+        if best.is_none() {
+            // Not defined whole anywhere (a missing key): the deepest match, child first.
+            let mut deepest = 0;
+            for (name, text, doc) in &self.layers {
+                if let Some((offset, depth)) = doc.as_ref().and_then(|d| Self::span(d, path)) {
+                    if depth > deepest {
+                        deepest = depth;
+                        best = Some((name, line_col(text, offset)));
+                    }
                 }
             }
         }
+        let best = best.map(|(n, p)| (0usize, n, p));
         match best {
             Some((_, name, position)) => ScenarioError {
                 file: name.to_string(),

@@ -23,8 +23,12 @@ impl<'de> Deserialize<'de> for RawDate {
                 f.write_str("a date like 2013-04-08")
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<RawDate, E> {
+                let shaped = s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-';
                 NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                    .ok()
+                    .filter(|_| shaped)
                     .map(RawDate)
+                    .ok_or(())
                     .map_err(|_| {
                         E::custom(format!(
                             "`{s}` is not a date; write it as YYYY-MM-DD, e.g. 2013-04-08"

@@ -342,7 +342,7 @@ pub fn validate(
     {
         v.err(
             kp!("scenario", "name"),
-            format!("`{}` is not a usable name; use letters, digits, '-', '_' or '.' (it names the output folder)", meta.name),
+            format!("`{}` is not a usable name; use letters, digits, '-', '_' or '.', not starting with '.' (it names the output folder)", meta.name),
         );
     }
     if end < start {
@@ -455,8 +455,13 @@ pub fn validate(
         v.identifier(kp!("orgs", "deployments", id), id, "deployment");
         deployments.push(id.clone());
     }
-    for c in &raw.orgs.deployment_changes {
+    for (i, c) in raw.orgs.deployment_changes.iter().enumerate() {
         if !deployments.contains(&c.to) {
+            v.identifier(
+                kp!("orgs", "deployment_changes", i, "to"),
+                &c.to,
+                "deployment",
+            );
             deployments.push(c.to.clone());
         }
     }
@@ -561,6 +566,7 @@ pub fn validate(
 
     // [[migrations]]
     let mut migrations = Vec::new();
+    let mut migration_items = Vec::new();
     for (i, m) in raw.migrations.iter().enumerate() {
         let path = kp!("migrations", i);
         let from = v.lookup(path.join("from".into()), &m.from, "network", &network_names);
@@ -632,6 +638,9 @@ pub fn validate(
             }
             RawTrigger::Bass => {
                 v.err(path.join("trigger".into()), "trigger = \"bass\" is not implemented in this version; use \"scheduled\" or \"sign_in\"");
+                if m.at.is_some() {
+                    v.err(path.join("at".into()), "a bass migration takes window.from (the day the contagion starts), not `at`");
+                }
                 if window.from.is_none() {
                     v.err(
                         wpath.join("from".into()),
@@ -684,6 +693,7 @@ pub fn validate(
             if migrations.iter().any(|mm: &Migration| mm.from == f) {
                 v.err(path.join("from".into()), format!("network `{}` already has a migration; at most one migration may leave a network", m.from));
             }
+            migration_items.push(i);
             migrations.push(Migration {
                 from: f,
                 to: t,

@@ -209,3 +209,89 @@ fn bad_toml_syntax_is_located() {
         "{e}"
     );
 }
+
+fn child_of_default(dir: &Path, body: &str) -> std::path::PathBuf {
+    let child = dir.join("child.toml");
+    let parent = std::fs::canonicalize("scenarios/pic-2013.toml").unwrap();
+    std::fs::write(
+        &child,
+        format!(
+            "extends = {:?}\n[scenario]\nname = \"child\"\n{body}",
+            parent.display().to_string()
+        ),
+    )
+    .unwrap();
+    child
+}
+
+#[test]
+fn a_child_file_replaces_values_whole_and_merges_sections() {
+    let dir = tempfile::tempdir().unwrap();
+    // A distribution of another kind replaces the parent's (no leftover `median`).
+    let child = child_of_default(
+        dir.path(),
+        "[orgs]\nusers = { dist = \"uniform\", low = 5, high = 10 }\n",
+    );
+    let s = load_file(&child, &[]).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(s.orgs.count, 2500, "the rest of [orgs] is inherited");
+    assert!(matches!(
+        s.orgs.users.shape,
+        picsim::scenario::dist::Shape::Uniform { .. }
+    ));
+    // A mix replaces the parent's mix (shares must sum to 1 on their own).
+    let child = child_of_default(dir.path(), "[population]\nnetwork_mix = { wlm = 1.0 }\n");
+    let s = load_file(&child, &[]).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(s.population.network_mix, vec![1.0, 0.0, 0.0, 0.0]);
+    // A window replaces the parent's window: `until` is not inherited.
+    let child = child_of_default(
+        dir.path(),
+        "[[migrations]]\nfrom = \"wlm\"\nto = \"skype\"\ntrigger = \"sign_in\"\nwindow = { from = 2013-04-08 }\n",
+    );
+    let s = load_file(&child, &[]).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(s.migrations.len(), 1);
+    let picsim::scenario::Trigger::SignIn { rollout } = s.migrations[0].trigger else {
+        panic!()
+    };
+    assert_eq!(rollout.from, rollout.until);
+    // A section (a network) merges key by key: only `until` changes.
+    let child = child_of_default(dir.path(), "[networks.wlm]\nuntil = 2013-05-31\n");
+    let s = load_file(&child, &[]).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(s.networks[0].domains.len(), 6);
+    assert_eq!(
+        s.calendar().date(s.networks[0].window.until).to_string(),
+        "2013-05-31"
+    );
+}
+
+#[test]
+fn an_error_in_a_list_the_child_replaced_points_into_the_child() {
+    let dir = tempfile::tempdir().unwrap();
+    let child = child_of_default(
+        dir.path(),
+        "[orgs.providers]\nmsn = [{ share = 0.5 }, { share = 0.7, from = 2013-06-01 }]\n",
+    );
+    let e = load_file(&child, &[]).unwrap_err().to_string();
+    assert!(
+        e.contains("child.toml:") && e.contains("orgs.providers.msn"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_malformed_override_is_a_usage_error() {
+    let out = crate::cli::picsim()
+        .args(["validate", "scenarios/pic-2013.toml", "--set", "nonsense"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(stderr.contains("key.path=value"), "{stderr}");
+}
+
+#[test]
+fn extends_loops_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("self.toml");
+    std::fs::write(&f, "extends = \"./self.toml\"\n").unwrap();
+    let e = load_file(&f, &[]).unwrap_err().to_string();
+    assert!(e.contains("makes a loop"), "{e}");
+}
