@@ -129,7 +129,7 @@ fn run_scenario(args: RunArgs) -> Result<ExitCode> {
         bar.set_message(format!("replication {}/{}", rep + 1, scenario.replications));
     };
     let threads = pool.current_num_threads();
-    let result = pool.install(|| crate::replicate::run(&scenario, threads, &progress));
+    let result = pool.install(|| crate::replicate::run(&scenario, threads, &progress))?;
     bar.set_message("writing reports");
     let bytes = std::fs::read(&args.scenario)
         .with_context(|| format!("could not read '{}'", args.scenario.display()))?;

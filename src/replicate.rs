@@ -184,7 +184,11 @@ pub struct Replication {
 pub type Progress<'a> = &'a (dyn Fn(u32, u64, u64) + Sync);
 
 /// Runs replication `replication` of `s` end to end (no summaries).
-pub fn run_replication(s: &Scenario, replication: u32, progress: Progress) -> Replication {
+pub fn run_replication(
+    s: &Scenario,
+    replication: u32,
+    progress: Progress,
+) -> anyhow::Result<Replication> {
     let mut t = Timings::default();
     run_replication_timed(s, replication, progress, &mut t)
 }
@@ -194,9 +198,9 @@ fn run_replication_timed(
     replication: u32,
     progress: Progress,
     t: &mut Timings,
-) -> Replication {
+) -> anyhow::Result<Replication> {
     let now = Instant::now();
-    let population = population::generate(s, replication);
+    let population = population::generate(s, replication)?;
     t.add("generate", now);
     let now = Instant::now();
     let days = migration::compute(s, &population, replication);
@@ -218,16 +222,16 @@ fn run_replication_timed(
     };
     let counts = engine::run(&ctx, &tick);
     t.add("engine", now);
-    Replication {
+    Ok(Replication {
         population,
         days,
         counts,
-    }
+    })
 }
 
 /// Runs every replication of `s` and summarises them. `threads` is recorded, not set: callers run
 /// this inside the thread pool they want.
-pub fn run(s: &Scenario, threads: usize, progress: Progress) -> RunResult {
+pub fn run(s: &Scenario, threads: usize, progress: Progress) -> anyhow::Result<RunResult> {
     let columns = Columns::new(s);
     let report_days = s.report_days();
     let cal = s.calendar();
@@ -238,7 +242,7 @@ pub fn run(s: &Scenario, threads: usize, progress: Progress) -> RunResult {
     let mut stats = EngineStats::default();
     let mut sizes = Sizes::default();
     for r in 0..s.replications {
-        let rep = run_replication_timed(s, r, progress, &mut timings);
+        let rep = run_replication_timed(s, r, progress, &mut timings)?;
         let now = Instant::now();
         let cols = columns.len();
         let mut rows = Vec::with_capacity(report_days.len() * cols);
@@ -258,7 +262,7 @@ pub fn run(s: &Scenario, threads: usize, progress: Progress) -> RunResult {
                 users: rep.population.user_count(),
                 persons: rep.population.persons.len() as u64,
                 entries: rep.population.entry_count(),
-                graph_edges: 0,
+                graph_edges: rep.population.graph.as_ref().map_or(0, |g| g.edges()),
                 population_bytes: rep.population.heap_bytes() + rep.days.days.len() as u64 * 4,
             };
         }
@@ -267,7 +271,7 @@ pub fn run(s: &Scenario, threads: usize, progress: Progress) -> RunResult {
     let now = Instant::now();
     let summary = summarise(&series);
     timings.add("summarise", now);
-    RunResult {
+    Ok(RunResult {
         scenario: s.clone(),
         columns: columns.names,
         report_days,
@@ -279,7 +283,7 @@ pub fn run(s: &Scenario, threads: usize, progress: Progress) -> RunResult {
         timings: timings.0,
         stats,
         threads,
-    }
+    })
 }
 
 /// Summaries per cell (row-major `rows × columns`) across replications.

@@ -18,9 +18,13 @@ pub const CHUNK_USERS: u32 = 8192;
 /// Draws tried before a contact that keeps hitting persons already on the list is given up.
 const MAX_CONTACT_ATTEMPTS: u32 = 64;
 
-/// Generates replication `replication` of `scenario`'s world.
-pub fn generate(scenario: &Scenario, replication: u32) -> Population {
+/// Generates replication `replication` of `scenario`'s world (from its imported contact lists,
+/// when it has them).
+pub fn generate(scenario: &Scenario, replication: u32) -> anyhow::Result<Population> {
     let keys = Keys::new(scenario.seed, replication);
+    if let Some(list) = &scenario.population.import {
+        return generate_imported(scenario, &keys, list);
+    }
     let drafts: Vec<OrgDraft> = (0..scenario.orgs.count)
         .into_par_iter()
         .map(|o| draft_org(scenario, &keys, o))
@@ -53,13 +57,218 @@ pub fn generate(scenario: &Scenario, replication: u32) -> Population {
         .into_par_iter()
         .map(|range| generate_chunk(scenario, &keys, &orgs, range, &sampler, &mixes))
         .collect();
-    Population {
+    let graph = build_graph(scenario, &keys, persons.len(), None)?;
+    Ok(Population {
         orgs,
         domain_added,
         persons,
         blocks,
         chunks,
+        graph,
+        imported: None,
+    })
+}
+
+/// The persons' contact graph the scenario asks for, over `n` persons; `addresses` maps imported
+/// addresses to persons, for edge lists that name persons by address.
+pub fn build_graph(
+    s: &Scenario,
+    keys: &Keys,
+    n: usize,
+    addresses: Option<&std::collections::HashMap<String, u32>>,
+) -> anyhow::Result<Option<super::graph::Graph>> {
+    use super::graph;
+    use super::import::Endpoint;
+    let Some(spec) = &s.population.graph else {
+        return Ok(None);
+    };
+    Ok(Some(match spec {
+        crate::scenario::GraphSpec::BarabasiAlbert { m } => {
+            graph::barabasi_albert(n, *m as usize, keys)
+        }
+        crate::scenario::GraphSpec::Configuration { degree } => {
+            graph::configuration(n, degree, keys)
+        }
+        crate::scenario::GraphSpec::File { edges } => {
+            let mut problems = Vec::new();
+            let mut resolve = |line: usize, e: &Endpoint| -> Option<u32> {
+                let found = match e {
+                    Endpoint::Id(id) if (*id as usize) < n => Some(*id),
+                    Endpoint::Id(id) => {
+                        problems.push(format!(
+                            "line {line}: person {id} does not exist (persons are 0 to {})",
+                            n.saturating_sub(1)
+                        ));
+                        None
+                    }
+                    Endpoint::Address(a) => match addresses {
+                        Some(map) => map.get(a).copied().or_else(|| {
+                            problems.push(format!(
+                                "line {line}: the address is not a contact of the imported lists"
+                            ));
+                            None
+                        }),
+                        None => {
+                            problems.push(format!("line {line}: persons are named by address, but this population is generated; use person ids"));
+                            None
+                        }
+                    },
+                };
+                found
+            };
+            let list: Vec<(u32, u32)> = edges
+                .edges
+                .iter()
+                .filter_map(|(line, a, b)| Some((resolve(*line, a)?, resolve(*line, b)?)))
+                .collect();
+            if !problems.is_empty() {
+                let more = if problems.len() > 10 {
+                    format!(" (and {} more)", problems.len() - 10)
+                } else {
+                    String::new()
+                };
+                anyhow::bail!(
+                    "edge list '{}' does not fit the population: {}{more}",
+                    edges.path.display(),
+                    problems[..problems.len().min(10)].join("; ")
+                );
+            }
+            graph::Graph::from_edges(n, &list)
+        }
+    }))
+}
+
+/// Builds the world from imported contact lists: organisations, users and their domains, and
+/// one person per distinct contact (address and network), laid out in network blocks; each gets
+/// its other attributes (deployment, agreement, enable days; activity, extra accounts, links) drawn
+/// from the scenario as a generated one would. Networks with `persons_per_user` also get that many
+/// extra persons who start on no list (for contact adding).
+fn generate_imported(
+    s: &Scenario,
+    keys: &Keys,
+    list: &super::import::ContactList,
+) -> anyhow::Result<Population> {
+    use std::collections::HashMap;
+    let mut org_names: Vec<String> = Vec::new();
+    let mut org_of: HashMap<&str, usize> = HashMap::new();
+    for r in &list.rows {
+        org_of.entry(r.org.as_str()).or_insert_with(|| {
+            org_names.push(r.org.clone());
+            org_names.len() - 1
+        });
     }
+    // Users grouped by organisation, in order of first appearance; domains likewise.
+    let mut users_by_org: Vec<Vec<&str>> = vec![Vec::new(); org_names.len()];
+    let mut domains_by_org: Vec<Vec<&str>> = vec![Vec::new(); org_names.len()];
+    let mut user_rows: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut user_domain: HashMap<&str, &str> = HashMap::new();
+    for (i, r) in list.rows.iter().enumerate() {
+        let o = org_of[r.org.as_str()];
+        if !user_rows.contains_key(r.user.as_str()) {
+            users_by_org[o].push(&r.user);
+            user_domain.insert(&r.user, &r.domain);
+            if !domains_by_org[o].contains(&r.domain.as_str()) {
+                domains_by_org[o].push(&r.domain);
+            }
+        }
+        user_rows.entry(&r.user).or_default().push(i);
+    }
+    // Persons: one per (address, network), blocks in network order.
+    let nets = s.networks.len();
+    let mut person_of: HashMap<(&str, u8), u32> = HashMap::new();
+    let mut per_network: Vec<Vec<&str>> = vec![Vec::new(); nets];
+    for r in &list.rows {
+        if !person_of.contains_key(&(r.contact.as_str(), r.network)) {
+            person_of.insert((&r.contact, r.network), 0);
+            per_network[r.network as usize].push(&r.contact);
+        }
+    }
+    let users_total: usize = users_by_org.iter().map(Vec::len).sum();
+    let mut blocks = Vec::with_capacity(nets);
+    let mut addresses: Vec<Option<String>> = Vec::new();
+    for (n, contacts) in per_network.iter().enumerate() {
+        let start = addresses.len() as u32;
+        for c in contacts {
+            person_of.insert((c, n as u8), addresses.len() as u32);
+            addresses.push(Some(c.to_string()));
+        }
+        let extra = s.population.persons_per_user[n]
+            .map_or(0, |k| (k * users_total as f64).round() as usize);
+        addresses.extend(std::iter::repeat_n(None, extra));
+        blocks.push(start..addresses.len() as u32);
+    }
+    let classes = cumulative(s.population.activity.iter().map(|a| a.share));
+    let persons: Vec<Person> = (0..addresses.len() as u32)
+        .into_par_iter()
+        .map(|p| {
+            let home = blocks.iter().position(|b| b.contains(&p)).unwrap_or(0) as NetworkId;
+            make_person(s, keys, p, home, &classes)
+        })
+        .collect();
+    // Organisations: attributes from the scenario, sizes and domains from the file.
+    let mut orgs = Vec::with_capacity(org_names.len());
+    let mut domain_added = Vec::new();
+    let mut user_names = Vec::with_capacity(users_total);
+    let mut chunk = Chunk {
+        orgs: 0..org_names.len() as u32,
+        offsets: vec![0],
+        ..Chunk::default()
+    };
+    for o in 0..org_names.len() {
+        let draft = draft_org(s, keys, o as u32);
+        let mut rng = keys.stream(Kind::Org, o as u64, 1);
+        let first_domain = domain_added.len() as u32;
+        for i in 0..domains_by_org[o].len() {
+            let window = if i == 0 {
+                s.orgs.first_domain_added
+            } else {
+                s.orgs.extra_domains_added
+            };
+            domain_added.push(draw_day(&mut rng, window));
+        }
+        let first_user = user_names.len() as u32;
+        for u in &users_by_org[o] {
+            let d = domains_by_org[o]
+                .iter()
+                .position(|d| *d == user_domain[u])
+                .unwrap_or(0) as u32;
+            chunk.user_domain.push(first_domain + d);
+            for &row in &user_rows[u] {
+                let r = &list.rows[row];
+                chunk
+                    .entries
+                    .push(person_of[&(r.contact.as_str(), r.network)]);
+            }
+            chunk.offsets.push(chunk.entries.len() as u32);
+            user_names.push(u.to_string());
+        }
+        orgs.push(Org {
+            deployments: draft.deployments,
+            agreement: draft.agreement,
+            enable: draft.enable,
+            domains: first_domain..domain_added.len() as u32,
+            users: first_user..user_names.len() as u32,
+        });
+    }
+    chunk.users = 0..user_names.len() as u32;
+    let address_map: HashMap<String, u32> = person_of
+        .iter()
+        .map(|((a, _), p)| (a.to_string(), *p))
+        .collect();
+    let graph = build_graph(s, keys, persons.len(), Some(&address_map))?;
+    Ok(Population {
+        orgs,
+        domain_added,
+        persons,
+        blocks,
+        chunks: vec![chunk],
+        graph,
+        imported: Some(std::sync::Arc::new(super::ImportedNames {
+            orgs: org_names,
+            users: user_names,
+            addresses,
+        })),
+    })
 }
 
 struct OrgDraft {

@@ -10,7 +10,7 @@
 //!   repeated edges erased;
 //! - an edge-list file (`a,b` per line), see [`crate::population::import`].
 
-use crate::rng::{open01, uniform_int, Keys, Kind};
+use crate::rng::{Keys, Kind, open01, uniform_int};
 use crate::scenario::Distribution;
 use rayon::prelude::*;
 
@@ -36,7 +36,11 @@ impl Graph {
 
     /// Mean degree ⟨k⟩ = 2E / N (0 for an empty graph).
     pub fn mean_degree(&self) -> f64 {
-        if self.persons() == 0 { 0.0 } else { self.targets.len() as f64 / self.persons() as f64 }
+        if self.persons() == 0 {
+            0.0
+        } else {
+            self.targets.len() as f64 / self.persons() as f64
+        }
     }
 
     /// Neighbours of `p`.
@@ -94,7 +98,12 @@ impl Graph {
 
     /// Every undirected edge once, as `(a, b)` with `a < b`, in order.
     pub fn edge_list(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
-        (0..self.persons() as u32).flat_map(move |a| self.neighbours(a).iter().filter(move |&&b| b > a).map(move |&b| (a, b)))
+        (0..self.persons() as u32).flat_map(move |a| {
+            self.neighbours(a)
+                .iter()
+                .filter(move |&&b| b > a)
+                .map(move |&b| (a, b))
+        })
     }
 }
 
@@ -112,8 +121,17 @@ impl Permutation {
         let bits = 64 - n.max(2).saturating_sub(1).leading_zeros();
         let half_bits = bits.div_ceil(2).max(1);
         let mut rng = keys.stream(Kind::Replication, salt, 0x9e37);
-        let k = [rng_u64(&mut rng), rng_u64(&mut rng), rng_u64(&mut rng), rng_u64(&mut rng)];
-        Permutation { n, half_bits, keys: k }
+        let k = [
+            rng_u64(&mut rng),
+            rng_u64(&mut rng),
+            rng_u64(&mut rng),
+            rng_u64(&mut rng),
+        ];
+        Permutation {
+            n,
+            half_bits,
+            keys: k,
+        }
     }
 
     fn round(&self, x: u64) -> u64 {
@@ -194,10 +212,10 @@ pub fn barabasi_albert(n: usize, m: usize, keys: &Keys) -> Graph {
 /// edges are dropped (so realised degrees can be a little lower than drawn ones; the shortfall is
 /// small when degrees are much smaller than `n`).
 pub fn configuration(n: usize, degree: &Distribution, keys: &Keys) -> Graph {
-    let degrees: Vec<u32> = (0..n as u64)
+    let degrees: Vec<u32> = (0..n)
         .into_par_iter()
         .with_min_len(4096)
-        .map(|p| degree.sample_count(&mut keys.stream(Kind::Person, p, 0x6D), 0))
+        .map(|p| degree.sample_count(&mut keys.stream(Kind::Person, p as u64, 0x6D), 0))
         .collect();
     let mut offsets = Vec::with_capacity(n + 1);
     let mut acc = 0u64;
@@ -216,7 +234,10 @@ pub fn configuration(n: usize, degree: &Distribution, keys: &Keys) -> Graph {
         })
         .map(|(s, p)| {
             let mut rng = keys.stream(Kind::Edge, s, 0xC0);
-            ((open01(&mut rng) * (u64::MAX as f64)) as u64 ^ s.rotate_left(17), p)
+            (
+                (open01(&mut rng) * (u64::MAX as f64)) as u64 ^ s.rotate_left(17),
+                p,
+            )
         })
         .collect();
     stubs.par_sort_unstable();
@@ -268,10 +289,26 @@ mod tests {
             min: None,
             max: None,
         };
-        let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
-        let two = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
-        let a = one.install(|| (configuration(5000, &d, &keys), barabasi_albert(5000, 4, &keys)));
-        let b = two.install(|| (configuration(5000, &d, &keys), barabasi_albert(5000, 4, &keys)));
+        let one = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        let two = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let a = one.install(|| {
+            (
+                configuration(5000, &d, &keys),
+                barabasi_albert(5000, 4, &keys),
+            )
+        });
+        let b = two.install(|| {
+            (
+                configuration(5000, &d, &keys),
+                barabasi_albert(5000, 4, &keys),
+            )
+        });
         assert_eq!(a, b);
     }
 

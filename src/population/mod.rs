@@ -7,6 +7,8 @@
 //! the types; [`generate`] builds them from a scenario.
 
 pub mod generate;
+pub mod graph;
+pub mod import;
 
 use crate::day::{ALWAYS, Agreement, Day};
 use crate::scenario::{DeploymentId, NetworkId};
@@ -111,6 +113,21 @@ pub struct Population {
     pub blocks: Vec<Range<u32>>,
     /// Users and entries, in chunks of whole organisations.
     pub chunks: Vec<Chunk>,
+    /// The persons' contact graph, when the scenario has one.
+    pub graph: Option<graph::Graph>,
+    /// Names from imported contact lists (personal data: see [`import::pseudonym`]).
+    pub imported: Option<std::sync::Arc<ImportedNames>>,
+}
+
+/// What an imported population's ids stand for.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ImportedNames {
+    /// Organisation names, by organisation id.
+    pub orgs: Vec<String>,
+    /// User ids as given, by user id.
+    pub users: Vec<String>,
+    /// Each person's contact address (`None` for persons the file does not name).
+    pub addresses: Vec<Option<String>>,
 }
 
 impl Population {

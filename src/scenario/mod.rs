@@ -378,6 +378,31 @@ pub struct PopulationSpec {
     pub multi_homing: Vec<MultiHoming>,
     /// Activity classes (shares sum to 1).
     pub activity: Vec<ActivityClass>,
+    /// The persons' contact graph (`None`: no graph; contagion is then spontaneous only).
+    pub graph: Option<GraphSpec>,
+    /// Imported contact lists, read when the scenario is loaded (replace generated users and
+    /// entries).
+    pub import: Option<std::sync::Arc<crate::population::import::ContactList>>,
+}
+
+/// How the persons' contact graph is made.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GraphSpec {
+    /// Barabási–Albert preferential attachment, `m` edges per new person.
+    BarabasiAlbert {
+        /// Edges each new person brings.
+        m: u32,
+    },
+    /// Erased configuration model from a degree distribution (its `max` caps degrees).
+    Configuration {
+        /// Degree distribution.
+        degree: Distribution,
+    },
+    /// An edge-list file: `a,b` per line (CSV or TSV), persons by id or imported address.
+    File {
+        /// The file, read when the scenario is loaded.
+        edges: std::sync::Arc<crate::population::import::EdgeList>,
+    },
 }
 
 /// Users adding contacts on a network through a provider.

@@ -358,6 +358,24 @@ pub struct RawPopulation {
     pub multi_homing: Vec<RawMultiHoming>,
     #[serde(default)]
     pub activity: Vec<RawActivity>,
+    pub graph: Option<RawGraph>,
+    pub import: Option<RawImport>,
+}
+
+/// `[population.import]`: an organisation's own contact lists.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawImport {
+    pub contacts: String,
+}
+
+/// `[population.graph]`: the persons' contact graph.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RawGraph {
+    BarabasiAlbert { m: i64 },
+    Configuration { degree: RawDist },
+    File { file: String },
 }
 
 /// Which networks users' initial contacts are on.

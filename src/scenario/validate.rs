@@ -637,7 +637,6 @@ pub fn validate(
                 }
             }
             RawTrigger::Bass => {
-                v.err(path.join("trigger".into()), "trigger = \"bass\" is not implemented in this version; use \"scheduled\" or \"sign_in\"");
                 if m.at.is_some() {
                     v.err(path.join("at".into()), "a bass migration takes window.from (the day the contagion starts), not `at`");
                 }
@@ -989,6 +988,77 @@ pub fn validate(
     {
         v.err(kp!("population"), "a sign_in migration needs [[population.activity]] classes (share, mean_days_between_sign_ins)");
     }
+    let graph = match &p.graph {
+        None => None,
+        Some(RawGraph::BarabasiAlbert { m }) => {
+            if !(1..=10_000).contains(m) {
+                v.err(
+                    kp!("population", "graph", "m"),
+                    format!("m = {m} must be from 1 to 10000"),
+                );
+            }
+            Some(GraphSpec::BarabasiAlbert {
+                m: (*m).clamp(1, 10_000) as u32,
+            })
+        }
+        Some(RawGraph::Configuration { degree }) => Some(GraphSpec::Configuration {
+            degree: v.dist(kp!("population", "graph", "degree"), degree, "degree"),
+        }),
+        Some(RawGraph::File { file }) => {
+            let path = base_dir.join(file);
+            match crate::population::import::read_edge_list(&path) {
+                Ok(edges) => Some(GraphSpec::File {
+                    edges: std::sync::Arc::new(edges),
+                }),
+                Err(bad) => {
+                    let shown: Vec<String> = bad
+                        .iter()
+                        .take(10)
+                        .map(|b| {
+                            if b.line == 0 {
+                                b.reason.clone()
+                            } else {
+                                format!("{}:{}: {}", path.display(), b.line, b.reason)
+                            }
+                        })
+                        .collect();
+                    let more = if bad.len() > 10 {
+                        format!(" (and {} more)", bad.len() - 10)
+                    } else {
+                        String::new()
+                    };
+                    v.err(
+                        kp!("population", "graph", "file"),
+                        format!("the edge list has bad lines: {}{more}", shown.join("; ")),
+                    );
+                    None
+                }
+            }
+        }
+    };
+    let import = match &p.import {
+        None => None,
+        Some(i) => {
+            let path = base_dir.join(&i.contacts);
+            match crate::population::import::read_contact_list(&path, &networks) {
+                Ok(list) => Some(std::sync::Arc::new(list)),
+                Err(e) => {
+                    v.err(kp!("population", "import", "contacts"), e);
+                    None
+                }
+            }
+        }
+    };
+    for (i, m) in migrations.iter().enumerate() {
+        if let Trigger::Bass { q, .. } = m.trigger {
+            if q > 0.0 && graph.is_none() {
+                v.err(
+                    kp!("migrations", migration_items[i], "q"),
+                    "word of mouth (q > 0) spreads over the persons' contact graph: add [population.graph] (kind = \"barabasi_albert\", \"configuration\" or \"file\")",
+                );
+            }
+        }
+    }
     if activity.is_empty() {
         activity.push(ActivityClass {
             name: "all".into(),
@@ -1142,6 +1212,8 @@ pub fn validate(
             microsoft_account_share,
             multi_homing,
             activity,
+            graph,
+            import,
         },
         behaviours: Behaviours {
             contact_adding,

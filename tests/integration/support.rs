@@ -46,6 +46,8 @@ pub struct World {
     orgs: Vec<(Org, Vec<Day>)>,
     persons: Vec<Person>,
     users: Vec<(u32, u32, Vec<u32>)>,
+    /// The persons' contact graph, if any.
+    pub graph: Option<picsim::population::graph::Graph>,
 }
 
 impl World {
@@ -56,6 +58,7 @@ impl World {
             orgs: Vec::new(),
             persons: Vec::new(),
             users: Vec::new(),
+            graph: None,
         }
     }
 
@@ -196,6 +199,8 @@ impl World {
             persons: self.persons.clone(),
             blocks,
             chunks: vec![chunk],
+            graph: self.graph.clone(),
+            imported: None,
         }
     }
 

@@ -10,6 +10,8 @@
 //! This module also answers questions about one person's accounts on a day ([`PersonView`]):
 //! which account an entry resolves to, whether it is active or Microsoft-account linked.
 
+pub mod bass;
+
 use crate::day::{ALWAYS, Day, FOREVER};
 use crate::population::{Person, Population};
 use crate::rng::{Keys, Kind, exponential, uniform_int};
@@ -132,19 +134,17 @@ pub fn trigger_of(m: &Migration) -> Box<dyn Assign> {
     match &m.trigger {
         Trigger::Scheduled { window } => Box::new(Scheduled { window: *window }),
         Trigger::SignIn { rollout } => Box::new(SignIn { rollout: *rollout }),
-        Trigger::Bass { .. } => Box::new(Unsupported),
-    }
-}
-
-/// Placeholder for triggers this build does not implement: nobody migrates. Validation refuses
-/// such scenarios, so this is never reached from the command line.
-struct Unsupported;
-
-impl Assign for Unsupported {
-    fn assign(&self, ctx: &AssignContext, out: &mut [Day]) {
-        for (d, e) in out.iter_mut().zip(ctx.eligible) {
-            *d = if *e == OUTSIDE { OUTSIDE } else { NEVER };
-        }
+        Trigger::Bass {
+            from,
+            p,
+            q,
+            initial,
+        } => Box::new(bass::Bass {
+            from: *from,
+            p: *p,
+            q: *q,
+            initial: *initial,
+        }),
     }
 }
 
