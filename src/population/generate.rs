@@ -92,7 +92,7 @@ pub fn build_graph(
         crate::scenario::GraphSpec::File { edges } => {
             let mut problems = Vec::new();
             let mut resolve = |line: usize, e: &Endpoint| -> Option<u32> {
-                let found = match e {
+                match e {
                     Endpoint::Id(id) if (*id as usize) < n => Some(*id),
                     Endpoint::Id(id) => {
                         problems.push(format!(
@@ -113,8 +113,7 @@ pub fn build_graph(
                             None
                         }
                     },
-                };
-                found
+                }
             };
             let list: Vec<(u32, u32)> = edges
                 .edges
