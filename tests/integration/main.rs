@@ -7,3 +7,4 @@ mod sign_in;
 mod support;
 mod tiny_worlds;
 mod validation;
+mod bass;
