@@ -32,6 +32,38 @@ pub enum Command {
     /// Check scenario files without running them.
     #[command(after_help = EXIT_CODES)]
     Validate(ValidateArgs),
+    /// Generate one replication's world and export it as CSV files (orgs, users, persons,
+    /// entries, graph), for use with other tools.
+    #[command(after_help = EXIT_CODES)]
+    Population(PopulationArgs),
+}
+
+/// `picsim population`.
+#[derive(Debug, Args)]
+pub struct PopulationArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Scenario overrides.
+    #[command(flatten)]
+    pub scenario_args: ScenarioArgs,
+    /// Folder to write the files into.
+    #[arg(long, value_name = "DIR")]
+    pub export: PathBuf,
+    /// Which replication's world (default 0).
+    #[arg(long, value_name = "R", default_value_t = 0)]
+    pub replication: u32,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Replace the export folder if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Imported contact lists: leave out rows that cannot be read or classified.
+    #[arg(long)]
+    pub skip_bad_rows: bool,
+    /// Imported contact lists: write contact addresses in clear instead of pseudonyms.
+    #[arg(long)]
+    pub reveal_addresses: bool,
 }
 
 /// Settings that change a scenario; every one goes through the scenario's validation.
@@ -69,6 +101,13 @@ pub struct RunArgs {
     /// Replace the output folder if it exists.
     #[arg(long)]
     pub force: bool,
+    /// Imported contact lists: leave out rows that cannot be read or classified (they are written
+    /// to rejected.csv) instead of refusing to run.
+    #[arg(long)]
+    pub skip_bad_rows: bool,
+    /// Imported contact lists: write contact addresses in clear instead of pseudonyms.
+    #[arg(long)]
+    pub reveal_addresses: bool,
 }
 
 /// `picsim validate`.

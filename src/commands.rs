@@ -1,6 +1,6 @@
 //! The subcommands: load and validate, set up threads and the output folder, run, report.
 
-use crate::cli::{Cli, Command, RunArgs, ScenarioArgs, ValidateArgs};
+use crate::cli::{Cli, Command, PopulationArgs, RunArgs, ScenarioArgs, ValidateArgs};
 use crate::report::{self, Staging, manifest::Invocation};
 use crate::scenario::load::KeyPath;
 use crate::scenario::{Override, Scenario, load_file};
@@ -15,6 +15,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Run(args) => run_scenario(args),
         Command::Validate(args) => validate(args),
+        Command::Population(args) => export_population(args),
     }
 }
 
@@ -65,14 +66,27 @@ fn validate(args: ValidateArgs) -> Result<ExitCode> {
                     .map_err(|e| anyhow!("{}: {e:#}", file.display()))?;
                 Ok(s)
             }) {
-            Ok(s) => println!(
-                "{}: valid ({} networks, {} providers, {} migrations, {} organisations)",
-                file.display(),
-                s.networks.len(),
-                s.providers.len(),
-                s.migrations.len(),
-                s.orgs.count
-            ),
+            Ok(s) => {
+                if let Some(list) = s
+                    .population
+                    .import
+                    .as_ref()
+                    .filter(|l| !l.rejected.is_empty())
+                {
+                    eprintln!("warning: {}", rejected_message(list));
+                }
+                let orgs = match &s.population.import {
+                    Some(list) => format!("{} imported contact rows", list.rows.len()),
+                    None => format!("{} organisations", s.orgs.count),
+                };
+                println!(
+                    "{}: valid ({} networks, {} providers, {} migrations, {orgs})",
+                    file.display(),
+                    s.networks.len(),
+                    s.providers.len(),
+                    s.migrations.len(),
+                );
+            }
             Err(e) => {
                 ok = false;
                 eprintln!("{e}");
@@ -117,6 +131,20 @@ fn run_scenario(args: RunArgs) -> Result<ExitCode> {
     let started = Instant::now();
     let overrides = overrides(&args.scenario_args, args.out.as_deref())?;
     let scenario = load(&args.scenario, &overrides)?;
+    if let Some(list) = &scenario.population.import {
+        if !list.rejected.is_empty() && !args.skip_bad_rows {
+            return Err(anyhow!("{}", rejected_message(list)));
+        }
+    }
+    let options = report::Options {
+        salt: match &scenario.population.import {
+            Some(_) if !args.reveal_addresses => {
+                Some(crate::population::import::fresh_salt().map_err(|e| anyhow!(e))?)
+            }
+            _ => None,
+        },
+        reveal_addresses: args.reveal_addresses,
+    };
     let pool = thread_pool(args.threads)?;
     let staging = Staging::new(&scenario.output.dir, args.force)?;
     let bar = progress_bar(
@@ -139,7 +167,7 @@ fn run_scenario(args: RunArgs) -> Result<ExitCode> {
         command_line: std::env::args().collect(),
         wall_seconds: started.elapsed().as_secs_f64(),
     };
-    let headlines = pool.install(|| report::write_all(&result, &inv, staging.path()))?;
+    let headlines = pool.install(|| report::write_all(&result, &inv, staging.path(), &options))?;
     let target: PathBuf = staging.commit()?;
     bar.finish_and_clear();
     let report_path = target.join("report.html");
@@ -156,5 +184,58 @@ fn run_scenario(args: RunArgs) -> Result<ExitCode> {
             )
         );
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The refusal listing a contact list's bad rows (line and reason; never an address).
+pub fn rejected_message(list: &crate::population::import::ContactList) -> String {
+    let shown: Vec<String> = list
+        .rejected
+        .iter()
+        .take(20)
+        .map(|r| format!("  {}:{}: {}", list.path.display(), r.line, r.reason))
+        .collect();
+    let more = if list.rejected.len() > 20 {
+        format!("\n  … and {} more", list.rejected.len() - 20)
+    } else {
+        String::new()
+    };
+    format!(
+        "{} row{} of the contact list cannot be used; fix them, or run with --skip-bad-rows to leave them out (they are then written to rejected.csv):\n{}{more}",
+        list.rejected.len(),
+        if list.rejected.len() == 1 { "" } else { "s" },
+        shown.join("\n")
+    )
+}
+
+fn export_population(args: PopulationArgs) -> Result<ExitCode> {
+    let overrides = overrides(&args.scenario_args, None)?;
+    let scenario = load(&args.scenario, &overrides)?;
+    if let Some(list) = &scenario.population.import {
+        if !list.rejected.is_empty() && !args.skip_bad_rows {
+            return Err(anyhow!("{}", rejected_message(list)));
+        }
+    }
+    let salt = crate::population::import::fresh_salt().map_err(|e| anyhow!(e))?;
+    let addresses = if args.reveal_addresses {
+        report::csv::Addresses::Revealed
+    } else {
+        report::csv::Addresses::Pseudonyms(&salt)
+    };
+    let pool = thread_pool(args.threads)?;
+    let staging = Staging::new(&args.export, args.force)?;
+    let population = pool.install(|| crate::population::generate(&scenario, args.replication))?;
+    crate::export::write(&scenario, &population, addresses, staging.path())?;
+    let target = staging.commit()?;
+    println!(
+        "{}: {} organisations, {} users, {} persons, {} entries, {} graph edges (replication {})",
+        target.display(),
+        population.orgs.len(),
+        population.user_count(),
+        population.persons.len(),
+        population.entry_count(),
+        population.graph.as_ref().map_or(0, |g| g.edges()),
+        args.replication
+    );
     Ok(ExitCode::SUCCESS)
 }

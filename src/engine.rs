@@ -134,6 +134,55 @@ pub struct OrgOutcome {
     pub last_served: Vec<Option<Day>>,
 }
 
+/// How an entry was first lost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LossCause {
+    /// Never reachable since it existed.
+    NeverReachable,
+    /// Lost because its account became inactive.
+    LostAccount,
+    /// Lost because no provider served it any more (or its network lost the modality).
+    LostFederation,
+}
+
+impl LossCause {
+    /// The contract name.
+    pub fn name(self) -> &'static str {
+        match self {
+            LossCause::NeverReachable => "never_reachable",
+            LossCause::LostAccount => "lost_account",
+            LossCause::LostFederation => "lost_federation",
+        }
+    }
+}
+
+/// What happened to one entry of an imported contact list (`user_impact.csv`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct EntryImpact {
+    /// The first day it was unreachable after having been reachable (or lost and recovered the
+    /// same day).
+    pub first_lost: Option<Day>,
+    /// Why (`NeverReachable` with no `first_lost`).
+    pub cause: Option<LossCause>,
+    /// The first day a recovery re-pointed it after the loss.
+    pub recovered: Option<Day>,
+}
+
+/// An imported entry's impact, with who and what it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImpactRow {
+    /// User id.
+    pub user: u32,
+    /// Position on the user's list.
+    pub position: u32,
+    /// The person.
+    pub person: u32,
+    /// The network of the account on the list.
+    pub network: NetworkId,
+    /// What happened.
+    pub impact: EntryImpact,
+}
+
 /// Counts of one replication.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplicationCounts {
@@ -145,6 +194,8 @@ pub struct ReplicationCounts {
     pub orgs: Vec<OrgOutcome>,
     /// Event tallies.
     pub stats: EngineStats,
+    /// Per imported entry, what happened to it (empty unless the population is imported).
+    pub impacts: Vec<ImpactRow>,
 }
 
 impl ReplicationCounts {
@@ -193,6 +244,7 @@ pub struct Context<'a> {
     columns: Columns,
     last: Day,
     cap: u32,
+    track_impacts: bool,
     sampler: ContactSampler,
 }
 
@@ -215,6 +267,7 @@ impl<'a> Context<'a> {
             keys: Keys::new(scenario.seed, replication),
             columns: Columns::new(scenario),
             last: scenario.last_day(),
+            track_impacts: population.imported.is_some(),
             cap: scenario
                 .population
                 .contacts_per_user
@@ -265,11 +318,13 @@ pub fn run(ctx: &Context, progress: &(dyn Fn() + Sync)) -> ReplicationCounts {
         }
     }
     acc.orgs.sort_by_key(|(id, _)| *id);
+    acc.impacts.sort_by_key(|r| (r.user, r.position));
     ReplicationCounts {
         daily,
         days,
         orgs: acc.orgs.into_iter().map(|(_, o)| o).collect(),
         stats: acc.stats,
+        impacts: acc.impacts,
     }
 }
 
@@ -278,6 +333,7 @@ struct Accumulator {
     deltas: Vec<i64>,
     orgs: Vec<(u32, OrgOutcome)>,
     stats: EngineStats,
+    impacts: Vec<ImpactRow>,
 }
 
 impl Accumulator {
@@ -286,6 +342,7 @@ impl Accumulator {
             deltas: vec![0; cols * stride],
             orgs: Vec::new(),
             stats: EngineStats::default(),
+            impacts: Vec::new(),
         }
     }
 
@@ -295,6 +352,7 @@ impl Accumulator {
             .zip(&other.deltas)
             .for_each(|(a, b)| *a += b);
         self.orgs.extend(other.orgs);
+        self.impacts.extend(other.impacts);
         self.stats.add(&other.stats);
         self
     }
@@ -476,6 +534,7 @@ fn run_chunk(ctx: &Context, chunk: &Chunk, acc: &mut Accumulator) {
             let domain = chunk.user_domain[i];
             seen.clear();
             list.clear();
+            let initial = chunk.entries_of(i).len();
             for &p in chunk.entries_of(i) {
                 seen.insert(p);
                 list.push((p, ctx.population.persons[p as usize].home, 0));
@@ -502,7 +561,7 @@ fn run_chunk(ctx: &Context, chunk: &Chunk, acc: &mut Accumulator) {
             };
             for (k, &(person, network, added)) in list.iter().enumerate() {
                 let key = (u64::from(u) << 20) | k as u64;
-                walk_entry(
+                let impact = walk_entry(
                     ctx,
                     &mut sink,
                     domain,
@@ -512,6 +571,15 @@ fn run_chunk(ctx: &Context, chunk: &Chunk, acc: &mut Accumulator) {
                     key,
                     &mut acc.stats,
                 );
+                if ctx.track_impacts && k < initial {
+                    acc.impacts.push(ImpactRow {
+                        user: u,
+                        position: k as u32,
+                        person,
+                        network,
+                        impact,
+                    });
+                }
             }
             user_metrics(&mut user_events, &mut acc.deltas, stride, &ctx.columns);
         }
@@ -575,7 +643,8 @@ fn add_contacts(
     }
 }
 
-/// Follows one entry from its first day to the end, adding its stretches to `sink`.
+/// Follows one entry from its first day to the end, adding its stretches to `sink`; returns
+/// what happened to it.
 #[allow(clippy::too_many_arguments)]
 fn walk_entry(
     ctx: &Context,
@@ -586,11 +655,12 @@ fn walk_entry(
     added: Day,
     key: u64,
     stats: &mut EngineStats,
-) {
+) -> EntryImpact {
     let last = ctx.last;
     let first = added.max(0);
+    let mut impact = EntryImpact::default();
     if first > last {
-        return;
+        return impact;
     }
     let view = PersonView {
         person: ctx.population.persons[person as usize],
@@ -615,6 +685,9 @@ fn walk_entry(
                 pointer = target;
                 pending = None;
                 stats.recoveries += 1;
+                if impact.first_lost.is_some() && impact.recovered.is_none() {
+                    impact.recovered = Some(d);
+                }
             }
         }
         let resolved = view.resolve(pointer, d);
@@ -646,6 +719,15 @@ fn walk_entry(
                                     pointer = target;
                                     stats.recoveries += 1;
                                     losses += 1;
+                                    if impact.first_lost.is_none() {
+                                        impact.first_lost = Some(d);
+                                        impact.cause = Some(if active {
+                                            LossCause::LostFederation
+                                        } else {
+                                            LossCause::LostAccount
+                                        });
+                                        impact.recovered = Some(d);
+                                    }
                                     continue;
                                 }
                                 if delay <= f64::from(last - d) {
@@ -670,6 +752,16 @@ fn walk_entry(
         } else {
             Class::LostFederation
         };
+        if impact.first_lost.is_none()
+            && matches!(class, Class::LostAccount | Class::LostFederation)
+        {
+            impact.first_lost = Some(d);
+            impact.cause = Some(if class == Class::LostAccount {
+                LossCause::LostAccount
+            } else {
+                LossCause::LostFederation
+            });
+        }
         let stretch = Stretch {
             mask,
             class,
@@ -693,6 +785,10 @@ fn walk_entry(
     if let Some((current, from)) = run {
         sink.stretch(current, from, last + 1);
     }
+    if !ever && impact.first_lost.is_none() {
+        impact.cause = Some(LossCause::NeverReachable);
+    }
+    impact
 }
 
 /// The first other account of the person, in network order, that is active and reachable for

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod commands;
 pub mod day;
 pub mod engine;
+pub mod export;
 pub mod migration;
 pub mod population;
 pub mod replicate;

@@ -137,6 +137,10 @@ pub struct RunResult {
     pub stats: EngineStats,
     /// Threads used.
     pub threads: usize,
+    /// Per replication, what happened to each imported entry (empty unless imported).
+    pub impacts: Vec<Vec<engine::ImpactRow>>,
+    /// Names behind an imported population's ids.
+    pub imported: Option<std::sync::Arc<crate::population::ImportedNames>>,
 }
 
 impl RunResult {
@@ -241,6 +245,8 @@ pub fn run(s: &Scenario, threads: usize, progress: Progress) -> anyhow::Result<R
     let mut orgs = Vec::with_capacity(s.replications as usize);
     let mut stats = EngineStats::default();
     let mut sizes = Sizes::default();
+    let mut impacts = Vec::new();
+    let mut imported = None;
     for r in 0..s.replications {
         let rep = run_replication_timed(s, r, progress, &mut timings)?;
         let now = Instant::now();
@@ -256,6 +262,10 @@ pub fn run(s: &Scenario, threads: usize, progress: Progress) -> anyhow::Result<R
         stats.additions_failed += st.additions_failed;
         stats.permanent_losses += st.permanent_losses;
         stats.recoveries += st.recoveries;
+        if rep.population.imported.is_some() {
+            impacts.push(rep.counts.impacts.clone());
+            imported.clone_from(&rep.population.imported);
+        }
         if r == 0 {
             sizes = Sizes {
                 orgs: rep.population.orgs.len() as u64,
@@ -283,6 +293,8 @@ pub fn run(s: &Scenario, threads: usize, progress: Progress) -> anyhow::Result<R
         timings: timings.0,
         stats,
         threads,
+        impacts,
+        imported,
     })
 }
 

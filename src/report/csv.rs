@@ -144,3 +144,88 @@ pub fn write_orgs(r: &RunResult, path: &Path) -> Result<()> {
     w.flush()
         .with_context(|| format!("could not write '{}'", path.display()))
 }
+
+/// How imported addresses appear in outputs.
+#[derive(Clone, Copy)]
+pub enum Addresses<'a> {
+    /// As pseudonyms keyed by this run's secret salt.
+    Pseudonyms(&'a [u8; 32]),
+    /// In clear (`--reveal-addresses`).
+    Revealed,
+}
+
+impl Addresses<'_> {
+    /// How `address` is written.
+    pub fn show(&self, address: &str) -> String {
+        match self {
+            Addresses::Pseudonyms(salt) => crate::population::import::pseudonym(salt, address),
+            Addresses::Revealed => address.to_string(),
+        }
+    }
+}
+
+/// `user_impact.csv`: per replication, user and imported contact, what happened to the entry.
+pub fn write_user_impact(r: &RunResult, addresses: Addresses, path: &Path) -> Result<()> {
+    let Some(names) = &r.imported else {
+        return Ok(());
+    };
+    let mut w = writer(path)?;
+    w.write_record([
+        "replication",
+        "user",
+        "contact",
+        "network",
+        "first_lost",
+        "cause",
+        "recovered",
+    ])?;
+    let cal = r.scenario.calendar();
+    let date = |d: Option<crate::day::Day>| d.map(|d| cal.date(d).to_string()).unwrap_or_default();
+    for (rep, rows) in r.impacts.iter().enumerate() {
+        for row in rows {
+            let contact = names.addresses[row.person as usize]
+                .as_deref()
+                .map_or_else(|| format!("person-{}", row.person), |a| addresses.show(a));
+            w.write_record([
+                rep.to_string(),
+                names.users[row.user as usize].clone(),
+                contact,
+                r.scenario.networks[row.network as usize].id.clone(),
+                date(row.impact.first_lost),
+                row.impact.cause.map_or("", |c| c.name()).to_string(),
+                date(row.impact.recovered),
+            ])?;
+        }
+    }
+    w.flush()
+        .with_context(|| format!("could not write '{}'", path.display()))
+}
+
+/// `rejected.csv`: the imported rows left out (`--skip-bad-rows`), with line and reason; the
+/// contact field is pseudonymised unless addresses are revealed.
+pub fn write_rejected(r: &RunResult, addresses: Addresses, path: &Path) -> Result<()> {
+    let Some(list) = &r.scenario.population.import else {
+        return Ok(());
+    };
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .with_context(|| format!("could not create '{}'", path.display()))?;
+    let mut header = vec!["line".to_string(), "reason".to_string()];
+    header.extend(list.header.iter().cloned());
+    w.write_record(&header)?;
+    for row in &list.rejected {
+        let mut record = vec![row.line.to_string(), row.reason.clone()];
+        for (i, f) in row.fields.iter().enumerate() {
+            let sensitive = Some(i) == row.contact_field && !f.is_empty();
+            record.push(if sensitive {
+                addresses.show(&f.to_lowercase())
+            } else {
+                f.clone()
+            });
+        }
+        w.write_record(&record)?;
+    }
+    w.flush()
+        .with_context(|| format!("could not write '{}'", path.display()))
+}

@@ -184,10 +184,43 @@ impl Drop for Staging {
     }
 }
 
+/// Options for what a run writes beyond its standard files.
+#[derive(Clone, Copy, Default)]
+pub struct Options {
+    /// This run's secret salt for pseudonyms (imported populations).
+    pub salt: Option<[u8; 32]>,
+    /// Write imported addresses in clear (`--reveal-addresses`).
+    pub reveal_addresses: bool,
+}
+
 /// Writes every file of a run into `dir`: the CSVs, the manifest, the charts the scenario asks
-/// for and `report.html`. Returns the headline figures.
-pub fn write_all(r: &RunResult, inv: &manifest::Invocation, dir: &Path) -> Result<Vec<Headline>> {
+/// for and `report.html`, and for imported contact lists `user_impact.csv` and (when rows were
+/// left out) `rejected.csv`. Returns the headline figures.
+pub fn write_all(
+    r: &RunResult,
+    inv: &manifest::Invocation,
+    dir: &Path,
+    options: &Options,
+) -> Result<Vec<Headline>> {
     let started = std::time::Instant::now();
+    if r.scenario.population.import.is_some() {
+        let addresses = match (options.reveal_addresses, &options.salt) {
+            (true, _) => csv::Addresses::Revealed,
+            (false, Some(salt)) => csv::Addresses::Pseudonyms(salt),
+            (false, None) => {
+                bail!("imported addresses need a pseudonym salt or --reveal-addresses")
+            }
+        };
+        csv::write_user_impact(r, addresses, &dir.join("user_impact.csv"))?;
+        if r.scenario
+            .population
+            .import
+            .as_ref()
+            .is_some_and(|l| !l.rejected.is_empty())
+        {
+            csv::write_rejected(r, addresses, &dir.join("rejected.csv"))?;
+        }
+    }
     let (series, summary, orgs) = (
         dir.join(CSV_FILES[0]),
         dir.join(CSV_FILES[1]),

@@ -6,7 +6,7 @@
 //! continuous time τ migrates on day ⌈τ⌉ after `window.from`, so the share migrated by day d is
 //! F(d / 365).
 
-use crate::support::{scenario, World};
+use crate::support::{World, scenario};
 use picsim::migration::{self, OUTSIDE};
 use picsim::population::graph::Graph;
 
@@ -39,7 +39,12 @@ const GRAPH: &str = "\n[population.graph]\nkind = \"barabasi_albert\"\nm = 1\n";
 /// A world of `n` persons on network a and the given graph (the scenario's generated graph is
 /// replaced by the one given: its kind only has to validate).
 fn world(rules: &str, n: usize, graph: Option<Graph>) -> World {
-    let s = scenario(&format!("{rules}\n[[population.activity]]\nclass = \"active\"\nshare = 1.0\nmean_days_between_sign_ins = 1.0\n"), "a");
+    let s = scenario(
+        &format!(
+            "{rules}\n[[population.activity]]\nclass = \"active\"\nshare = 1.0\nmean_days_between_sign_ins = 1.0\n"
+        ),
+        "a",
+    );
     let mut w = World::new(s);
     for _ in 0..n {
         w.person("a", &[], &[]);
@@ -73,7 +78,9 @@ fn migrated_by_day(w: &World, reps: u32, days: usize) -> Vec<Vec<f64>> {
 }
 
 fn complete_graph(n: u32) -> Graph {
-    let edges: Vec<(u32, u32)> = (0..n).flat_map(|a| (a + 1..n).map(move |b| (a, b))).collect();
+    let edges: Vec<(u32, u32)> = (0..n)
+        .flat_map(|a| (a + 1..n).map(move |b| (a, b)))
+        .collect();
     Graph::from_edges(n as usize, &edges)
 }
 
@@ -84,7 +91,11 @@ fn complete_graph(n: u32) -> Graph {
 #[test]
 fn bass_on_a_complete_graph_follows_the_bass_curve() {
     let (p, q, n, reps) = (0.5, 4.0, 2000u32, 12u32);
-    let w = world(&bass_rules(p, q, "", GRAPH), n as usize, Some(complete_graph(n)));
+    let w = world(
+        &bass_rules(p, q, "", GRAPH),
+        n as usize,
+        Some(complete_graph(n)),
+    );
     let days = 3 * 365;
     let curves = migrated_by_day(&w, reps, days);
     let mut worst = 0.0f64;
@@ -97,7 +108,10 @@ fn bass_on_a_complete_graph_follows_the_bass_curve() {
         let sd = (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / f64::from(reps - 1)).sqrt();
         let tolerance = 4.0 * sd / f64::from(reps).sqrt() + 2.0 / f64::from(n);
         worst = worst.max((mean - bass).abs() / tolerance);
-        assert!((mean - bass).abs() <= tolerance, "day {d}: mean share {mean:.4}, Bass {bass:.4}, tolerance {tolerance:.4}");
+        assert!(
+            (mean - bass).abs() <= tolerance,
+            "day {d}: mean share {mean:.4}, Bass {bass:.4}, tolerance {tolerance:.4}"
+        );
     }
     assert!(worst > 0.0);
 }
@@ -112,7 +126,10 @@ fn bass_without_word_of_mouth_is_exponential() {
     for (d, share) in curve.iter().enumerate().skip(1).step_by(7) {
         let f = 1.0 - (-p * d as f64 / 365.0).exp();
         let sd = (f * (1.0 - f) / n as f64).sqrt();
-        assert!((share - f).abs() <= 5.0 * sd + 1e-12, "day {d}: share {share}, closed form {f}");
+        assert!(
+            (share - f).abs() <= 5.0 * sd + 1e-12,
+            "day {d}: share {share}, closed form {f}"
+        );
     }
 }
 
@@ -120,10 +137,18 @@ fn bass_without_word_of_mouth_is_exponential() {
 /// does that day.
 #[test]
 fn initial_adopters_migrate_on_the_first_day() {
-    let w = world(&bass_rules(1e-9, 1e-9, "initial = 25", GRAPH), 1000, Some(complete_graph(50)));
+    let w = world(
+        &bass_rules(1e-9, 1e-9, "initial = 25", GRAPH),
+        1000,
+        Some(complete_graph(50)),
+    );
     let curve = &migrated_by_day(&w, 1, 10)[0];
     assert_eq!(curve[0], 25.0 / 1000.0);
-    let w = world(&bass_rules(1e-9, 1e-9, "initial = 0.2", GRAPH), 20_000, None);
+    let w = world(
+        &bass_rules(1e-9, 1e-9, "initial = 0.2", GRAPH),
+        20_000,
+        None,
+    );
     let share = migrated_by_day(&w, 1, 1)[0][0];
     // Binomial(20000, 0.2): sd 0.0028; allow 5 sd.
     assert!((share - 0.2).abs() < 0.015, "{share}");
@@ -135,7 +160,9 @@ fn initial_adopters_migrate_on_the_first_day() {
 fn forced_by_and_dormant_persons() {
     let rules = bass_rules(2.0, 0.0, "forced_by = 2014-01-01", "");
     let s = scenario(
-        &format!("{rules}\n[[population.activity]]\nclass = \"active\"\nshare = 0.5\nmean_days_between_sign_ins = 1.0\n[[population.activity]]\nclass = \"dormant\"\nshare = 0.5\ndormant = true\n"),
+        &format!(
+            "{rules}\n[[population.activity]]\nclass = \"active\"\nshare = 0.5\nmean_days_between_sign_ins = 1.0\n[[population.activity]]\nclass = \"dormant\"\nshare = 0.5\ndormant = true\n"
+        ),
         "a",
     );
     let mut w = World::new(s);
@@ -157,20 +184,40 @@ fn forced_by_and_dormant_persons() {
         }
     }
     // With p = 2 per year, an active person is still waiting a year later with probability e^−2.
-    let waiting = days.days.iter().step_by(2).filter(|&&d| d == forced).count() as f64 / 1000.0;
-    assert!((waiting - (-2.0f64 * 365.0 / 365.0).exp()).abs() < 0.05, "{waiting}");
+    let waiting = days
+        .days
+        .iter()
+        .step_by(2)
+        .filter(|&&d| d == forced)
+        .count() as f64
+        / 1000.0;
+    assert!(
+        (waiting - (-2.0f64 * 365.0 / 365.0).exp()).abs() < 0.05,
+        "{waiting}"
+    );
 }
 
 /// The answer does not depend on how the graph is given: the same edges in another order (and
 /// stored anew) give the same days.
 #[test]
 fn days_do_not_depend_on_edge_order() {
-    let edges: Vec<(u32, u32)> = (0..3000u32).map(|i| (i, (i * 7 + 1) % 3000)).chain((0..3000).map(|i| (i, (i * 13 + 5) % 3000))).collect();
+    let edges: Vec<(u32, u32)> = (0..3000u32)
+        .map(|i| (i, (i * 7 + 1) % 3000))
+        .chain((0..3000).map(|i| (i, (i * 13 + 5) % 3000)))
+        .collect();
     let mut reversed = edges.clone();
     reversed.reverse();
     let reversed: Vec<(u32, u32)> = reversed.into_iter().map(|(a, b)| (b, a)).collect();
-    let a = world(&bass_rules(0.2, 3.0, "initial = 3", GRAPH), 3000, Some(Graph::from_edges(3000, &edges)));
-    let b = world(&bass_rules(0.2, 3.0, "initial = 3", GRAPH), 3000, Some(Graph::from_edges(3000, &reversed)));
+    let a = world(
+        &bass_rules(0.2, 3.0, "initial = 3", GRAPH),
+        3000,
+        Some(Graph::from_edges(3000, &edges)),
+    );
+    let b = world(
+        &bass_rules(0.2, 3.0, "initial = 3", GRAPH),
+        3000,
+        Some(Graph::from_edges(3000, &reversed)),
+    );
     let da = migration::compute(&a.s, &a.build(), 0);
     let db = migration::compute(&b.s, &b.build(), 0);
     assert_eq!(da, db);

@@ -1,10 +1,11 @@
 //! picsim's integration tests: one binary, a module per feature.
 
+mod bass;
 mod cli;
 mod default_scenario;
+mod import;
 mod invariants;
 mod sign_in;
 mod support;
 mod tiny_worlds;
 mod validation;
-mod bass;
