@@ -36,6 +36,92 @@ pub enum Command {
     /// entries, graph), for use with other tools.
     #[command(after_help = EXIT_CODES)]
     Population(PopulationArgs),
+    /// Run every combination of swept values ([sweep] table and --vary), each run in run-NNN/,
+    /// with comparison files and charts at the top.
+    #[command(after_help = EXIT_CODES)]
+    Sweep(SweepArgs),
+    /// Compare finished runs (their folders): compare.csv, compare_*.png and report.html.
+    #[command(after_help = EXIT_CODES)]
+    Compare(CompareArgs),
+    /// Move each [sensitivity] key to its low and high value, everything else at base:
+    /// sensitivity.csv and a tornado chart per headline figure.
+    #[command(after_help = EXIT_CODES)]
+    Sensitivity(SensitivityArgs),
+}
+
+/// Parses `--vary KEY.PATH=V1,V2,…` (a usage error when malformed).
+fn parse_axis(text: &str) -> Result<crate::sweep::Axis, String> {
+    crate::sweep::parse_vary(text)
+}
+
+/// Settings shared by commands that run scenarios and write a folder.
+#[derive(Debug, Clone, Args)]
+pub struct OutputArgs {
+    /// Output folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// No progress bar and no table; only errors and the report path.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Replace the output folder if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Imported contact lists: leave out rows that cannot be read or classified.
+    #[arg(long)]
+    pub skip_bad_rows: bool,
+    /// Imported contact lists: write contact addresses in clear instead of pseudonyms.
+    #[arg(long)]
+    pub reveal_addresses: bool,
+}
+
+/// `picsim sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Scenario overrides, applied to every run.
+    #[command(flatten)]
+    pub scenario_args: ScenarioArgs,
+    /// A key and its values, `--vary behaviours.recovery.probability=0,0.5,1` (values as TOML).
+    /// Repeatable; the sweep is every combination with the [sweep] table's keys.
+    #[arg(long, value_name = "KEY.PATH=V1,V2,…", value_parser = parse_axis)]
+    pub vary: Vec<crate::sweep::Axis>,
+    /// Output folder (default: output/<scenario name>-sweep).
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `picsim compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Run folders (written by `picsim run` or a sweep's run-NNN/).
+    #[arg(required = true, num_args = 2..)]
+    pub runs: Vec<PathBuf>,
+    /// Output folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Replace the output folder if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// No table; only errors and the report path.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `picsim sensitivity`.
+#[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    /// Scenario file (TOML) with a [sensitivity] table.
+    pub scenario: PathBuf,
+    /// Scenario overrides, applied to every run.
+    #[command(flatten)]
+    pub scenario_args: ScenarioArgs,
+    /// Output folder (default: output/<scenario name>-sensitivity).
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// `picsim population`.

@@ -1,6 +1,10 @@
 //! The subcommands: load and validate, set up threads and the output folder, run, report.
 
-use crate::cli::{Cli, Command, PopulationArgs, RunArgs, ScenarioArgs, ValidateArgs};
+use crate::cli::{
+    Cli, Command, CompareArgs, PopulationArgs, RunArgs, ScenarioArgs, SensitivityArgs, SweepArgs,
+    ValidateArgs,
+};
+use crate::compare::{Comparison, RunSummary};
 use crate::report::{self, Staging, manifest::Invocation};
 use crate::scenario::load::KeyPath;
 use crate::scenario::{Override, Scenario, load_file};
@@ -16,6 +20,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Run(args) => run_scenario(args),
         Command::Validate(args) => validate(args),
         Command::Population(args) => export_population(args),
+        Command::Sweep(args) => sweep(args),
+        Command::Compare(args) => compare(args),
+        Command::Sensitivity(args) => sensitivity(args),
     }
 }
 
@@ -127,45 +134,55 @@ pub fn progress_bar(len: u64, quiet: bool, what: &str) -> indicatif::ProgressBar
     bar
 }
 
-fn run_scenario(args: RunArgs) -> Result<ExitCode> {
-    let started = Instant::now();
-    let overrides = overrides(&args.scenario_args, args.out.as_deref())?;
-    let scenario = load(&args.scenario, &overrides)?;
-    if let Some(list) = &scenario.population.import {
-        if !list.rejected.is_empty() && !args.skip_bad_rows {
-            return Err(anyhow!("{}", rejected_message(list)));
+/// Refuses an imported contact list with bad rows unless they may be skipped.
+fn check_rows(s: &Scenario, skip_bad_rows: bool) -> Result<()> {
+    match &s.population.import {
+        Some(list) if !list.rejected.is_empty() && !skip_bad_rows => {
+            Err(anyhow!("{}", rejected_message(list)))
         }
+        _ => Ok(()),
     }
-    let options = report::Options {
-        salt: match &scenario.population.import {
-            Some(_) if !args.reveal_addresses => {
+}
+
+/// How imported addresses will be written: a fresh secret salt unless they are revealed.
+fn report_options(s: &Scenario, reveal_addresses: bool) -> Result<report::Options> {
+    Ok(report::Options {
+        salt: match &s.population.import {
+            Some(_) if !reveal_addresses => {
                 Some(crate::population::import::fresh_salt().map_err(|e| anyhow!(e))?)
             }
             _ => None,
         },
-        reveal_addresses: args.reveal_addresses,
-    };
+        reveal_addresses,
+    })
+}
+
+/// What the manifest records about the invocation.
+fn invocation(scenario: &Path, started: Instant) -> Result<(Vec<u8>, f64)> {
+    let bytes = std::fs::read(scenario)
+        .with_context(|| format!("could not read '{}'", scenario.display()))?;
+    Ok((bytes, started.elapsed().as_secs_f64()))
+}
+
+fn run_scenario(args: RunArgs) -> Result<ExitCode> {
+    let started = Instant::now();
+    let overrides = overrides(&args.scenario_args, args.out.as_deref())?;
+    let scenario = load(&args.scenario, &overrides)?;
+    check_rows(&scenario, args.skip_bad_rows)?;
+    let options = report_options(&scenario, args.reveal_addresses)?;
     let pool = thread_pool(args.threads)?;
     let staging = Staging::new(&scenario.output.dir, args.force)?;
-    let bar = progress_bar(
-        u64::from(scenario.replications) * 1000,
-        args.quiet,
-        &scenario.name,
-    );
-    let progress = |rep: u32, done: u64, total: u64| {
-        bar.set_position(u64::from(rep) * 1000 + done * 1000 / total.max(1));
-        bar.set_message(format!("replication {}/{}", rep + 1, scenario.replications));
-    };
+    let bar = progress_bar(1000, args.quiet, &scenario.name);
+    let progress = |share: f64| bar.set_position((share * 1000.0) as u64);
     let threads = pool.current_num_threads();
     let result = pool.install(|| crate::replicate::run(&scenario, threads, &progress))?;
     bar.set_message("writing reports");
-    let bytes = std::fs::read(&args.scenario)
-        .with_context(|| format!("could not read '{}'", args.scenario.display()))?;
+    let (bytes, wall) = invocation(&args.scenario, started)?;
     let inv = Invocation {
         scenario_path: Some(&args.scenario),
         scenario_sha256: Some(report::manifest::sha256_hex(&bytes)),
         command_line: std::env::args().collect(),
-        wall_seconds: started.elapsed().as_secs_f64(),
+        wall_seconds: wall,
     };
     let headlines = pool.install(|| report::write_all(&result, &inv, staging.path(), &options))?;
     let target: PathBuf = staging.commit()?;
@@ -184,6 +201,302 @@ fn run_scenario(args: RunArgs) -> Result<ExitCode> {
             )
         );
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes a comparison's files into `dir`: `compare.csv`, `compare_<metric>.png`, `report.html`.
+fn write_comparison(cmp: &Comparison, dir: &Path, extra_files: &[&str]) -> Result<()> {
+    use rayon::prelude::*;
+    cmp.write_csv(&dir.join("compare.csv"))?;
+    let charts: Vec<(String, PathBuf)> = cmp
+        .chart_metrics()
+        .iter()
+        .map(|m| (m.to_string(), dir.join(format!("compare_{m}.png"))))
+        .collect();
+    charts
+        .par_iter()
+        .map(|(m, p)| report::compare_chart::draw_compare(cmp, m, p))
+        .collect::<Result<Vec<()>>>()?;
+    let mut files = vec!["compare.csv"];
+    files.extend_from_slice(extra_files);
+    report::compare_html::write_comparison(cmp, &charts, &files, &dir.join("report.html"))
+}
+
+fn sweep(args: SweepArgs) -> Result<ExitCode> {
+    let started = Instant::now();
+    let base = overrides(&args.scenario_args, None)?;
+    let scenario = load(&args.scenario, &base)?;
+    let axes = crate::sweep::axes(&scenario, &args.vary);
+    if axes.is_empty() {
+        return Err(anyhow!(
+            "nothing to sweep: give --vary KEY=V1,V2,… or a [sweep] table in the scenario"
+        ));
+    }
+    let keys: Vec<String> = axes.iter().map(|a| a.key.clone()).collect();
+    crate::sweep::check_keys_exist(&scenario, &keys)?;
+    let points = crate::sweep::grid(&axes);
+    let scenarios: Vec<Scenario> = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            crate::sweep::variant(
+                &args.scenario,
+                &base,
+                &keys,
+                p,
+                &format!("sweep run-{:03}:", i + 1),
+            )
+        })
+        .collect::<Result<_>>()?;
+    check_rows(&scenario, args.output.skip_bad_rows)?;
+    let options = report_options(&scenario, args.output.reveal_addresses)?;
+    let out = args
+        .output
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("output").join(format!("{}-sweep", scenario.name)));
+    let pool = thread_pool(args.output.threads)?;
+    let staging = Staging::new(&out, args.output.force)?;
+    let bar = progress_bar(
+        1000,
+        args.output.quiet,
+        &format!("{} sweep of {} runs", scenario.name, points.len()),
+    );
+    let progress = |share: f64| bar.set_position((share * 1000.0) as u64);
+    let threads = pool.current_num_threads();
+    let results = pool.install(|| crate::replicate::run_many(&scenarios, threads, &progress))?;
+    bar.set_message("writing reports");
+    let (bytes, wall) = invocation(&args.scenario, started)?;
+    let sha = report::manifest::sha256_hex(&bytes);
+    let runs: Vec<RunSummary> = pool.install(|| {
+        use rayon::prelude::*;
+        results
+            .par_iter()
+            .zip(points.par_iter())
+            .enumerate()
+            .map(|(i, (r, p))| -> Result<RunSummary> {
+                let id = format!("run-{:03}", i + 1);
+                let dir = staging.path().join(&id);
+                std::fs::create_dir(&dir)
+                    .with_context(|| format!("could not create '{}'", dir.display()))?;
+                let inv = Invocation {
+                    scenario_path: Some(&args.scenario),
+                    scenario_sha256: Some(sha.clone()),
+                    command_line: std::env::args().collect(),
+                    wall_seconds: wall,
+                };
+                report::write_all(r, &inv, &dir, &options)?;
+                let values = p.iter().map(crate::sweep::value_text).collect();
+                Ok(RunSummary::from_result(
+                    &id,
+                    &crate::sweep::point_label(&keys, p),
+                    values,
+                    r,
+                    Some(format!("{id}/report.html")),
+                ))
+            })
+            .collect::<Result<Vec<_>>>()
+    })?;
+    let cmp = Comparison {
+        title: format!("{}: sweep of {} runs", scenario.name, runs.len()),
+        description: format!("{} Swept: {}.", scenario.description, keys.join(", ")),
+        keys: keys.clone(),
+        runs,
+        key_dates: scenario.key_dates(),
+    };
+    crate::sweep::write_runs_csv(&keys, &points, &staging.path().join("runs.csv"))?;
+    pool.install(|| write_comparison(&cmp, staging.path(), &["runs.csv"]))?;
+    let target = staging.commit()?;
+    bar.finish_and_clear();
+    finish_table(
+        &cmp.table(&target.join("report.html")),
+        &target,
+        args.output.quiet,
+        started,
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn finish_table(table: &str, target: &Path, quiet: bool, started: Instant) {
+    if quiet {
+        println!("{}", target.join("report.html").display());
+    } else {
+        println!("{table}({:.1} s)", started.elapsed().as_secs_f64());
+    }
+}
+
+fn compare(args: CompareArgs) -> Result<ExitCode> {
+    let started = Instant::now();
+    let mut runs: Vec<RunSummary> = args
+        .runs
+        .iter()
+        .map(|d| crate::compare::read_run(d))
+        .collect::<Result<_>>()?;
+    crate::compare::label_runs(&mut runs);
+    for (r, dir) in runs.iter_mut().zip(&args.runs) {
+        r.link = relative_link(&args.out, &dir.join("report.html"));
+    }
+    let cmp = Comparison {
+        title: format!("Comparison of {} runs", runs.len()),
+        description: runs
+            .iter()
+            .map(|r| r.label.clone())
+            .collect::<Vec<_>>()
+            .join(" · "),
+        keys: Vec::new(),
+        runs,
+        key_dates: crate::compare::key_dates_of(&args.runs[0]),
+    };
+    cmp.check_compatible()?;
+    let staging = Staging::new(&args.out, args.force)?;
+    write_comparison(&cmp, staging.path(), &[])?;
+    let target = staging.commit()?;
+    finish_table(
+        &cmp.table(&target.join("report.html")),
+        &target,
+        args.quiet,
+        started,
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A relative link from the folder `from` (not yet created) to `to`, when both resolve.
+fn relative_link(from: &Path, to: &Path) -> Option<String> {
+    let abs = |p: &Path| -> Option<PathBuf> {
+        let base = std::env::current_dir().ok()?;
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            base.join(p)
+        };
+        Some(p.components().fold(PathBuf::new(), |mut acc, c| {
+            match c {
+                std::path::Component::ParentDir => {
+                    acc.pop();
+                }
+                std::path::Component::CurDir => {}
+                other => acc.push(other),
+            }
+            acc
+        }))
+    };
+    let (from, to) = (abs(from)?, abs(to)?);
+    let common = from
+        .components()
+        .zip(to.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let ups = from.components().count() - common;
+    let mut rel = PathBuf::new();
+    for _ in 0..ups {
+        rel.push("..");
+    }
+    for c in to.components().skip(common) {
+        rel.push(c);
+    }
+    Some(rel.display().to_string().replace('\\', "/"))
+}
+
+fn sensitivity(args: SensitivityArgs) -> Result<ExitCode> {
+    let started = Instant::now();
+    let base = overrides(&args.scenario_args, None)?;
+    let scenario = load(&args.scenario, &base)?;
+    if scenario.sensitivity.is_empty() {
+        return Err(anyhow!(
+            "{} has no [sensitivity] table (key path = [low, high])",
+            args.scenario.display()
+        ));
+    }
+    let keys: Vec<String> = scenario
+        .sensitivity
+        .iter()
+        .map(|(k, _, _)| k.clone())
+        .collect();
+    crate::sweep::check_keys_exist(&scenario, &keys)?;
+    check_rows(&scenario, args.output.skip_bad_rows)?;
+    let mut scenarios = vec![scenario.clone()];
+    for (k, low, high) in &scenario.sensitivity {
+        for (v, which) in [(low, "low"), (high, "high")] {
+            scenarios.push(crate::sweep::variant(
+                &args.scenario,
+                &base,
+                std::slice::from_ref(k),
+                std::slice::from_ref(v),
+                &format!("sensitivity {which}:"),
+            )?);
+        }
+    }
+    let out =
+        args.output.out.clone().unwrap_or_else(|| {
+            PathBuf::from("output").join(format!("{}-sensitivity", scenario.name))
+        });
+    let pool = thread_pool(args.output.threads)?;
+    let staging = Staging::new(&out, args.output.force)?;
+    let bar = progress_bar(
+        1000,
+        args.output.quiet,
+        &format!("{} sensitivity ({} runs)", scenario.name, scenarios.len()),
+    );
+    let progress = |share: f64| bar.set_position((share * 1000.0) as u64);
+    let threads = pool.current_num_threads();
+    let results = pool.install(|| crate::replicate::run_many(&scenarios, threads, &progress))?;
+    let summary = |i: usize, id: &str, label: &str| {
+        RunSummary::from_result(id, label, Vec::new(), &results[i], None)
+    };
+    let sens = crate::sweep::Sensitivity {
+        name: scenario.name.clone(),
+        base: summary(0, "base", "base"),
+        parameters: scenario
+            .sensitivity
+            .iter()
+            .enumerate()
+            .map(|(i, (k, low, high))| crate::sweep::Parameter {
+                key: k.clone(),
+                low_text: crate::sweep::value_text(low),
+                high_text: crate::sweep::value_text(high),
+                low: summary(
+                    1 + 2 * i,
+                    &format!("{k}=low"),
+                    &crate::sweep::value_text(low),
+                ),
+                high: summary(
+                    2 + 2 * i,
+                    &format!("{k}=high"),
+                    &crate::sweep::value_text(high),
+                ),
+            })
+            .collect(),
+    };
+    sens.write_csv(&staging.path().join("sensitivity.csv"))?;
+    let charts: Vec<(String, PathBuf)> = sens
+        .figures()
+        .into_iter()
+        .map(|(f, _)| {
+            let path = staging.path().join(crate::sweep::figure_file(&f));
+            (f, path)
+        })
+        .collect();
+    pool.install(|| {
+        use rayon::prelude::*;
+        charts
+            .par_iter()
+            .map(|(f, p)| report::compare_chart::draw_tornado(&sens, f, p))
+            .collect::<Result<Vec<()>>>()
+    })?;
+    report::compare_html::write_sensitivity(
+        &sens,
+        &charts,
+        &["sensitivity.csv"],
+        &staging.path().join("report.html"),
+    )?;
+    let target = staging.commit()?;
+    bar.finish_and_clear();
+    finish_table(
+        &sens.table(&target.join("report.html")),
+        &target,
+        args.output.quiet,
+        started,
+    );
     Ok(ExitCode::SUCCESS)
 }
 

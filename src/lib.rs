@@ -9,6 +9,7 @@
 pub mod adding;
 pub mod cli;
 pub mod commands;
+pub mod compare;
 pub mod day;
 pub mod engine;
 pub mod export;
@@ -18,5 +19,6 @@ pub mod replicate;
 pub mod report;
 pub mod rng;
 pub mod scenario;
+pub mod sweep;
 pub mod sys;
 pub mod world;

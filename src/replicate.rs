@@ -166,7 +166,10 @@ struct Timings(Vec<(String, f64)>);
 
 impl Timings {
     fn add(&mut self, phase: &str, since: Instant) {
-        let secs = since.elapsed().as_secs_f64();
+        self.add_secs(phase, since.elapsed().as_secs_f64());
+    }
+
+    fn add_secs(&mut self, phase: &str, secs: f64) {
         match self.0.iter_mut().find(|(p, _)| p == phase) {
             Some((_, t)) => *t += secs,
             None => self.0.push((phase.to_string(), secs)),
@@ -184,14 +187,17 @@ pub struct Replication {
     pub counts: engine::ReplicationCounts,
 }
 
-/// Progress callback: `(replication, chunks done, chunks in the replication)`.
-pub type Progress<'a> = &'a (dyn Fn(u32, u64, u64) + Sync);
+/// Progress callback: the share of the work done, 0 to 1.
+pub type Progress<'a> = &'a (dyn Fn(f64) + Sync);
+
+/// Per-replication progress: `(replication, chunks done, chunks in the replication)`.
+pub type ChunkProgress<'a> = &'a (dyn Fn(u32, u64, u64) + Sync);
 
 /// Runs replication `replication` of `s` end to end (no summaries).
 pub fn run_replication(
     s: &Scenario,
     replication: u32,
-    progress: Progress,
+    progress: ChunkProgress,
 ) -> anyhow::Result<Replication> {
     let mut t = Timings::default();
     run_replication_timed(s, replication, progress, &mut t)
@@ -200,7 +206,7 @@ pub fn run_replication(
 fn run_replication_timed(
     s: &Scenario,
     replication: u32,
-    progress: Progress,
+    progress: ChunkProgress,
     t: &mut Timings,
 ) -> anyhow::Result<Replication> {
     let now = Instant::now();
@@ -233,55 +239,156 @@ fn run_replication_timed(
     })
 }
 
+/// What one replication contributes to its run's result.
+struct RepOutput {
+    rows: Vec<i64>,
+    orgs: Vec<OrgRow>,
+    stats: EngineStats,
+    sizes: Sizes,
+    impacts: Vec<engine::ImpactRow>,
+    imported: Option<std::sync::Arc<crate::population::ImportedNames>>,
+    timings: Timings,
+}
+
+fn replication_output(
+    s: &Scenario,
+    r: u32,
+    tick: &(dyn Fn(u64, u64) + Sync),
+) -> anyhow::Result<RepOutput> {
+    let mut timings = Timings::default();
+    let progress = |_: u32, done: u64, total: u64| tick(done, total);
+    let rep = run_replication_timed(s, r, &progress, &mut timings)?;
+    let now = Instant::now();
+    let columns = Columns::new(s);
+    let cols = columns.len();
+    let report_days = s.report_days();
+    let mut rows = Vec::with_capacity(report_days.len() * cols);
+    for &d in &report_days {
+        rows.extend((0..cols).map(|c| rep.counts.get(c, d)));
+    }
+    let out = RepOutput {
+        rows,
+        orgs: org_rows(s, &s.calendar(), &rep.population.orgs, &rep.counts.orgs),
+        stats: rep.counts.stats,
+        sizes: Sizes {
+            orgs: rep.population.orgs.len() as u64,
+            users: rep.population.user_count(),
+            persons: rep.population.persons.len() as u64,
+            entries: rep.population.entry_count(),
+            graph_edges: rep.population.graph.as_ref().map_or(0, |g| g.edges()),
+            population_bytes: rep.population.heap_bytes() + rep.days.days.len() as u64 * 4,
+        },
+        impacts: if rep.population.imported.is_some() {
+            rep.counts.impacts
+        } else {
+            Vec::new()
+        },
+        imported: rep.population.imported.clone(),
+        timings: Timings::default(),
+    };
+    timings.add("collect", now);
+    Ok(RepOutput { timings, ..out })
+}
+
+/// Progress of many jobs, each reporting its own chunks: per job a share in thousandths, kept in
+/// one running total so a tick costs O(1).
+struct Tracker<'a> {
+    per_job: Vec<std::sync::atomic::AtomicU64>,
+    total: std::sync::atomic::AtomicU64,
+    report: Progress<'a>,
+}
+
+impl Tracker<'_> {
+    fn tick(&self, job: usize, done: u64, total: u64) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let now = done * 1000 / total.max(1);
+        let before = self.per_job[job].swap(now, Relaxed);
+        let sum = if now >= before {
+            self.total.fetch_add(now - before, Relaxed) + (now - before)
+        } else {
+            self.total.fetch_sub(before - now, Relaxed) - (before - now)
+        };
+        (self.report)(sum as f64 / (1000.0 * self.per_job.len().max(1) as f64));
+    }
+}
+
 /// Runs every replication of `s` and summarises them. `threads` is recorded, not set: callers run
 /// this inside the thread pool they want.
 pub fn run(s: &Scenario, threads: usize, progress: Progress) -> anyhow::Result<RunResult> {
+    Ok(run_many(std::slice::from_ref(s), threads, progress)?.remove(0))
+}
+
+/// Runs every replication of every scenario (e.g. the points of a sweep) in one pool: the
+/// (scenario, replication) jobs run in parallel, each parallel inside, and results are gathered
+/// in scenario and replication order, so they do not depend on the thread count.
+pub fn run_many(
+    scenarios: &[Scenario],
+    threads: usize,
+    progress: Progress,
+) -> anyhow::Result<Vec<RunResult>> {
+    use rayon::prelude::*;
+    let jobs: Vec<(usize, u32)> = scenarios
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| (0..s.replications).map(move |r| (i, r)))
+        .collect();
+    let tracker = Tracker {
+        per_job: jobs
+            .iter()
+            .map(|_| std::sync::atomic::AtomicU64::new(0))
+            .collect(),
+        total: std::sync::atomic::AtomicU64::new(0),
+        report: progress,
+    };
+    let outputs: Vec<RepOutput> = jobs
+        .par_iter()
+        .enumerate()
+        .map(|(j, &(i, r))| {
+            replication_output(&scenarios[i], r, &|done, total| {
+                tracker.tick(j, done, total)
+            })
+        })
+        .collect::<anyhow::Result<_>>()?;
+    let mut outputs = outputs.into_iter();
+    let mut results = Vec::with_capacity(scenarios.len());
+    for s in scenarios {
+        let reps: Vec<RepOutput> = outputs.by_ref().take(s.replications as usize).collect();
+        results.push(summarise_run(s, threads, reps));
+    }
+    Ok(results)
+}
+
+fn summarise_run(s: &Scenario, threads: usize, reps: Vec<RepOutput>) -> RunResult {
     let columns = Columns::new(s);
     let report_days = s.report_days();
     let cal = s.calendar();
     let dates: Vec<NaiveDate> = report_days.iter().map(|&d| cal.date(d)).collect();
     let mut timings = Timings::default();
-    let mut series = Vec::with_capacity(s.replications as usize);
-    let mut orgs = Vec::with_capacity(s.replications as usize);
+    let mut series = Vec::with_capacity(reps.len());
+    let mut orgs = Vec::with_capacity(reps.len());
     let mut stats = EngineStats::default();
-    let mut sizes = Sizes::default();
+    let sizes = reps.first().map(|r| r.sizes).unwrap_or_default();
     let mut impacts = Vec::new();
     let mut imported = None;
-    for r in 0..s.replications {
-        let rep = run_replication_timed(s, r, progress, &mut timings)?;
-        let now = Instant::now();
-        let cols = columns.len();
-        let mut rows = Vec::with_capacity(report_days.len() * cols);
-        for &d in &report_days {
-            rows.extend((0..cols).map(|c| rep.counts.get(c, d)));
+    for rep in reps {
+        for (phase, secs) in &rep.timings.0 {
+            timings.add_secs(phase, *secs);
         }
-        series.push(rows);
-        orgs.push(org_rows(s, &cal, &rep.population.orgs, &rep.counts.orgs));
-        let st = rep.counts.stats;
-        stats.entries_added += st.entries_added;
-        stats.additions_failed += st.additions_failed;
-        stats.permanent_losses += st.permanent_losses;
-        stats.recoveries += st.recoveries;
-        if rep.population.imported.is_some() {
-            impacts.push(rep.counts.impacts.clone());
-            imported.clone_from(&rep.population.imported);
+        series.push(rep.rows);
+        orgs.push(rep.orgs);
+        stats.entries_added += rep.stats.entries_added;
+        stats.additions_failed += rep.stats.additions_failed;
+        stats.permanent_losses += rep.stats.permanent_losses;
+        stats.recoveries += rep.stats.recoveries;
+        if rep.imported.is_some() {
+            impacts.push(rep.impacts);
+            imported = rep.imported;
         }
-        if r == 0 {
-            sizes = Sizes {
-                orgs: rep.population.orgs.len() as u64,
-                users: rep.population.user_count(),
-                persons: rep.population.persons.len() as u64,
-                entries: rep.population.entry_count(),
-                graph_edges: rep.population.graph.as_ref().map_or(0, |g| g.edges()),
-                population_bytes: rep.population.heap_bytes() + rep.days.days.len() as u64 * 4,
-            };
-        }
-        timings.add("collect", now);
     }
     let now = Instant::now();
     let summary = summarise(&series);
     timings.add("summarise", now);
-    Ok(RunResult {
+    RunResult {
         scenario: s.clone(),
         columns: columns.names,
         report_days,
@@ -295,7 +402,7 @@ pub fn run(s: &Scenario, threads: usize, progress: Progress) -> anyhow::Result<R
         threads,
         impacts,
         imported,
-    })
+    }
 }
 
 /// Summaries per cell (row-major `rows × columns`) across replications.

@@ -250,10 +250,14 @@ fn generate_imported(
         });
     }
     chunk.users = 0..user_names.len() as u32;
-    let address_map: HashMap<String, u32> = person_of
-        .iter()
-        .map(|((a, _), p)| (a.to_string(), *p))
-        .collect();
+    // An address listed on two networks names the first of its persons (lowest id), whatever the
+    // hash map's order.
+    let mut address_map: HashMap<String, u32> = HashMap::new();
+    for (p, a) in addresses.iter().enumerate() {
+        if let Some(a) = a {
+            address_map.entry(a.clone()).or_insert(p as u32);
+        }
+    }
     let graph = build_graph(s, keys, persons.len(), Some(&address_map))?;
     Ok(Population {
         orgs,
@@ -344,18 +348,29 @@ fn draft_org(s: &Scenario, keys: &Keys, o: u32) -> OrgDraft {
             chosen.map(|i| (i, days[i]))
         })
         .collect();
-    // A cohort `among` another provider's organisations only takes those that enable it.
-    let enable = chosen
+    // A cohort `among` another provider's organisations only takes those that enable it (at any
+    // time); repeated until nothing changes, so chains (`among` a provider that is itself
+    // `among` another) resolve.
+    let mut enable: Vec<Day> = chosen
         .iter()
-        .enumerate()
-        .map(|(p, c)| match c {
-            Some((i, day)) => match spec.enable[p][*i].among {
-                Some(a) if chosen[a as usize].is_none() => FOREVER,
-                _ => *day,
-            },
-            None => FOREVER,
-        })
+        .map(|c| c.map_or(FOREVER, |(_, day)| day))
         .collect();
+    for _ in 0..enable.len() {
+        let mut changed = false;
+        for (p, c) in chosen.iter().enumerate() {
+            if let Some((i, _)) = c {
+                if let Some(a) = spec.enable[p][*i].among {
+                    if enable[a as usize] == FOREVER && enable[p] != FOREVER {
+                        enable[p] = FOREVER;
+                        changed = true;
+                    }
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
     for change in &spec.deployment_changes {
         let u = open01(&mut rng);
         let day = draw_day(&mut rng, change.window);

@@ -251,7 +251,10 @@ pub fn read_contact_list(path: &Path, networks: &[Network]) -> Result<ContactLis
         }
         let given = get(network_col);
         let network = if !given.is_empty() {
-            match networks.iter().position(|n| n.id == given) {
+            match networks
+                .iter()
+                .position(|n| n.id.eq_ignore_ascii_case(given))
+            {
                 Some(n) => n as NetworkId,
                 None => {
                     let known: Vec<&str> = networks.iter().map(|n| n.id.as_str()).collect();

@@ -998,7 +998,7 @@ pub(crate) mod fixtures {
             .collect();
         let s = crate::scenario::load_file(Path::new("scenarios/pic-2013.toml"), &overrides)
             .expect("scenario loads");
-        crate::replicate::run(&s, 1, &|_, _, _| {}).expect("small run")
+        crate::replicate::run(&s, 1, &|_| {}).expect("small run")
     }
 
     /// The default scenario with 50 organisations and 3 replications.
@@ -1062,7 +1062,7 @@ mean_days_between_sign_ins = 1.0
             Ok(s) => s,
             Err(e) => panic!("tiny scenario does not load: {e}"),
         };
-        crate::replicate::run(&s, 1, &|_, _, _| {}).expect("small run")
+        crate::replicate::run(&s, 1, &|_| {}).expect("small run")
     }
 }
 

@@ -101,9 +101,38 @@ pub fn manifest(r: &RunResult, inv: &Invocation, report_seconds: f64) -> Value {
     })
 }
 
-/// Writes `manifest.json`.
-pub fn write(r: &RunResult, inv: &Invocation, report_seconds: f64, path: &Path) -> Result<()> {
-    let text = serde_json::to_string_pretty(&manifest(r, inv, report_seconds))?;
+/// Headline figures as JSON (read back by `picsim compare`).
+pub fn headlines_json(headlines: &[super::Headline]) -> Value {
+    Value::Array(
+        headlines
+            .iter()
+            .map(|h| {
+                json!({
+                    "key": h.key,
+                    "label": h.label,
+                    "value": h.value,
+                    "unit": match h.unit {
+                        super::headline::Unit::Share => "share",
+                        super::headline::Unit::Count => "count",
+                        super::headline::Unit::Money => "money",
+                    },
+                })
+            })
+            .collect(),
+    )
+}
+
+/// Writes `manifest.json`, with the run's headline figures.
+pub fn write(
+    r: &RunResult,
+    inv: &Invocation,
+    report_seconds: f64,
+    headlines: &[super::Headline],
+    path: &Path,
+) -> Result<()> {
+    let mut value = manifest(r, inv, report_seconds);
+    value["headlines"] = headlines_json(headlines);
+    let text = serde_json::to_string_pretty(&value)?;
     std::fs::write(path, text + "\n")
         .with_context(|| format!("could not write '{}'", path.display()))
 }

@@ -6,6 +6,8 @@
 //! where a finished one is expected.
 
 pub mod chart;
+pub mod compare_chart;
+pub mod compare_html;
 pub mod csv;
 pub mod headline;
 pub mod html;
@@ -96,6 +98,7 @@ impl Staging {
                 target.display()
             );
         }
+        check_creatable(target)?;
         let name = target
             .file_name()
             .with_context(|| format!("output path '{}' has no folder name", target.display()))?
@@ -110,7 +113,7 @@ impl Staging {
         std::fs::create_dir_all(&parent).with_context(|| {
             format!(
                 "could not create output directory '{}' (output.dir)",
-                parent.display()
+                target.display()
             )
         })?;
         let temp = parent.join(format!(".{name}.partial-{}", std::process::id()));
@@ -120,7 +123,8 @@ impl Staging {
         }
         std::fs::create_dir(&temp).with_context(|| {
             format!(
-                "could not create output directory '{}' (output.dir)",
+                "could not create output directory '{}' (output.dir; its temporary folder '{}' failed)",
+                target.display(),
                 temp.display()
             )
         })?;
@@ -258,6 +262,7 @@ pub fn write_all(
         r,
         inv,
         started.elapsed().as_secs_f64(),
+        &heads,
         &dir.join("manifest.json"),
     )?;
     Ok(heads)

@@ -218,6 +218,7 @@ pub fn load_str(
         text: text.to_string(),
     }];
     let mut table = parse_layer(&layers[0])?;
+    anchor_paths(&mut table, &base);
     // Files already read, to refuse `extends` loops (canonical paths; the first file may be text
     // without a path).
     let mut seen: Vec<PathBuf> = Vec::new();
@@ -257,6 +258,7 @@ pub fn load_str(
             text: parent_text,
         };
         let mut parent_table = parse_layer(&layer)?;
+        anchor_paths(&mut parent_table, &base_dir_of(&parent_path));
         let grandparent = parent_table.remove("extends");
         merge(&mut parent_table, table, &mut Vec::new());
         table = parent_table;
@@ -285,7 +287,7 @@ pub fn load_str(
             let message = with_suggestion(e.inner().message());
             ScenarioErrors(vec![locator.error(&path, message)])
         })?;
-    validate(raw, effective, &base).map_err(|problems| {
+    validate(raw, effective).map_err(|problems| {
         ScenarioErrors(
             problems
                 .into_iter()
@@ -293,6 +295,30 @@ pub fn load_str(
                 .collect(),
         )
     })
+}
+
+/// Keys whose values are file paths: resolved against the folder of the file that gives them.
+const PATH_KEYS: [&[&str]; 2] = [
+    &["population", "import", "contacts"],
+    &["population", "graph", "file"],
+];
+
+/// Makes a layer's relative file paths relative to the working directory, by prefixing the
+/// layer's own folder, so that a path means the same whichever file extends this one.
+fn anchor_paths(table: &mut toml::Table, dir: &Path) {
+    for keys in PATH_KEYS {
+        let mut at: Option<&mut toml::Table> = Some(table);
+        for k in &keys[..keys.len() - 1] {
+            at = at
+                .and_then(|t| t.get_mut(*k))
+                .and_then(toml::Value::as_table_mut);
+        }
+        if let Some(toml::Value::String(p)) = at.and_then(|t| t.get_mut(keys[keys.len() - 1])) {
+            if Path::new(p.as_str()).is_relative() {
+                *p = dir.join(p.as_str()).display().to_string();
+            }
+        }
+    }
 }
 
 fn parse_layer(layer: &Layer) -> Result<toml::Table, ScenarioErrors> {
@@ -411,12 +437,15 @@ fn set_at(
         }
         (v, Seg::Key(_)) => {
             return Err(format!(
-                "`{walked}` is inside a {}, not a table",
+                "`{walked}` is inside a value of type {}, not a table",
                 v.type_str()
             ));
         }
         (v, Seg::Index(_)) => {
-            return Err(format!("`{walked}` indexes a {}, not a list", v.type_str()));
+            return Err(format!(
+                "`{walked}` indexes a value of type {}, not a list",
+                v.type_str()
+            ));
         }
     };
     set_at(next, rest, &walked, value)

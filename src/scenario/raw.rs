@@ -58,9 +58,9 @@ pub struct RawScenario {
     #[serde(default)]
     pub output: RawOutput,
     #[serde(default)]
-    pub sweep: IndexMap<String, Vec<toml::Value>>,
+    pub sweep: toml::Table,
     #[serde(default)]
-    pub sensitivity: IndexMap<String, Vec<toml::Value>>,
+    pub sensitivity: toml::Table,
 }
 
 /// `[scenario]`.

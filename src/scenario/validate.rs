@@ -319,12 +319,7 @@ impl Validator {
 }
 
 /// Validates `raw` into a [`Scenario`], or returns every problem found.
-pub fn validate(
-    raw: RawScenario,
-    effective: toml::Table,
-    base_dir: &std::path::Path,
-) -> Result<Scenario, Vec<Problem>> {
-    let _ = base_dir;
+pub fn validate(raw: RawScenario, effective: toml::Table) -> Result<Scenario, Vec<Problem>> {
     let start = raw.scenario.start.0;
     let end = raw.scenario.end.0;
     let mut v = Validator {
@@ -335,6 +330,7 @@ pub fn validate(
     // [scenario]
     let meta = &raw.scenario;
     if meta.name.is_empty()
+        || meta.name.starts_with('.')
         || !meta
             .name
             .chars()
@@ -532,11 +528,19 @@ pub fn validate(
         }
         let licence = match p.licence.unwrap_or(RawLicence::Cal) {
             RawLicence::Cal => {
-                if p.sale_until.is_some() {
-                    v.err(
-                        path.join("sale_until".into()),
-                        "sale_until applies only to licence = \"pic_usl\"",
-                    );
+                for (key, given) in [
+                    ("sale_until", p.sale_until.is_some()),
+                    (
+                        "usl_price_per_user_year",
+                        p.usl_price_per_user_year.is_some(),
+                    ),
+                ] {
+                    if given {
+                        v.err(
+                            path.join(key.into()),
+                            format!("{key} applies only to licence = \"pic_usl\""),
+                        );
+                    }
                 }
                 Licence::Cal
             }
@@ -669,6 +673,13 @@ pub fn validate(
                 let initial = match m.initial {
                     None => InitialAdopters::Count(0),
                     Some(RawInitial::Count(c)) if c >= 0 => InitialAdopters::Count(c as u64),
+                    Some(RawInitial::Share(s)) if s >= 1.0 => {
+                        v.err(
+                            path.join("initial".into()),
+                            format!("initial = {s} would be every person; write a whole number (e.g. 10) for a count of persons, or a share below 1"),
+                        );
+                        InitialAdopters::Count(0)
+                    }
                     Some(RawInitial::Share(s)) => {
                         InitialAdopters::Share(v.share(path.join("initial".into()), s))
                     }
@@ -705,7 +716,7 @@ pub fn validate(
     }
     if let Some(cycle_at) = migration_cycle(&migrations) {
         v.err(
-            kp!("migrations", cycle_at),
+            kp!("migrations", migration_items[cycle_at]),
             "migrations form a cycle (a person could move back and forth); remove one of them",
         );
     }
@@ -1005,7 +1016,7 @@ pub fn validate(
             degree: v.dist(kp!("population", "graph", "degree"), degree, "degree"),
         }),
         Some(RawGraph::File { file }) => {
-            let path = base_dir.join(file);
+            let path = std::path::PathBuf::from(file);
             match crate::population::import::read_edge_list(&path) {
                 Ok(edges) => Some(GraphSpec::File {
                     edges: std::sync::Arc::new(edges),
@@ -1039,8 +1050,19 @@ pub fn validate(
     let import = match &p.import {
         None => None,
         Some(i) => {
-            let path = base_dir.join(&i.contacts);
+            let path = std::path::PathBuf::from(&i.contacts);
             match crate::population::import::read_contact_list(&path, &networks) {
+                Ok(list) if list.rows.is_empty() => {
+                    v.err(
+                        kp!("population", "import", "contacts"),
+                        format!(
+                            "'{}' has no usable row ({} rejected)",
+                            path.display(),
+                            list.rejected.len()
+                        ),
+                    );
+                    None
+                }
                 Ok(list) => Some(std::sync::Arc::new(list)),
                 Err(e) => {
                     v.err(kp!("population", "import", "contacts"), e);
@@ -1151,24 +1173,36 @@ pub fn validate(
 
     // [sweep], [sensitivity]
     let mut sweep = Vec::new();
-    for (key, values) in &raw.sweep {
-        if let Err(e) = KeyPath::parse(key) {
-            v.err(kp!("sweep", key), e);
+    for (key, values) in flatten_keys(&raw.sweep) {
+        if let Err(e) = KeyPath::parse(&key) {
+            v.err(kp!("sweep", &key), e);
         }
-        if values.is_empty() {
-            v.err(kp!("sweep", key), "give at least one value to sweep over");
+        match values {
+            toml::Value::Array(values) if !values.is_empty() => sweep.push((key.clone(), values)),
+            _ => v.err(
+                kp!("sweep", &key),
+                "give a list of at least one value to sweep over",
+            ),
         }
-        sweep.push((key.clone(), values.clone()));
     }
     let mut sensitivity = Vec::new();
-    for (key, values) in &raw.sensitivity {
-        if let Err(e) = KeyPath::parse(key) {
-            v.err(kp!("sensitivity", key), e);
+    for (key, values) in flatten_keys(&raw.sensitivity) {
+        if let Err(e) = KeyPath::parse(&key) {
+            v.err(kp!("sensitivity", &key), e);
         }
+        let values = match values {
+            toml::Value::Array(values) => values,
+            _ => {
+                v.err(kp!("sensitivity", &key), "give [low, high]");
+                continue;
+            }
+        };
         match values.as_slice() {
+            // An empty list drops an entry inherited through `extends`.
+            [] => {}
             [low, high] => sensitivity.push((key.clone(), low.clone(), high.clone())),
             _ => v.err(
-                kp!("sensitivity", key),
+                kp!("sensitivity", &key),
                 format!("give [low, high], two values; got {}", values.len()),
             ),
         }
@@ -1228,6 +1262,27 @@ pub fn validate(
         sensitivity,
         effective,
     })
+}
+
+/// The leaves of a table of dotted keys (`"a.b.c" = …` or nested `a.b.c = …`), as
+/// `("a.b.c", value)` in file order.
+fn flatten_keys(table: &toml::Table) -> Vec<(String, toml::Value)> {
+    fn walk(prefix: &str, table: &toml::Table, out: &mut Vec<(String, toml::Value)>) {
+        for (k, v) in table {
+            let key = if prefix.is_empty() {
+                k.clone()
+            } else {
+                format!("{prefix}.{k}")
+            };
+            match v {
+                toml::Value::Table(t) => walk(&key, t, out),
+                other => out.push((key, other.clone())),
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk("", table, &mut out);
+    out
 }
 
 fn modalities(list: &[RawModality]) -> Modalities {

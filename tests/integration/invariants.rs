@@ -17,7 +17,7 @@ pub fn small_default(extra: &[String]) -> Scenario {
 }
 
 fn check_invariants(s: &Scenario) -> Result<(), TestCaseError> {
-    let r = picsim::replicate::run(s, 1, &|_, _, _| {}).unwrap();
+    let r = picsim::replicate::run(s, 1, &|_| {}).unwrap();
     let col = |name: &str| r.column(name).unwrap_or_else(|| panic!("column {name}"));
     let rows = r.dates.len();
     let v = |row: usize, name: &str| r.series[0][row * r.columns.len() + col(name)];

@@ -1,0 +1,392 @@
+//! Sweeps and sensitivity analyses: many variants of one scenario, each a set of key overrides.
+//!
+//! A sweep is the grid of every combination of its axes (`[sweep]` keys and `--vary` options);
+//! a sensitivity analysis moves each `[sensitivity]` key to its low and then its high value with
+//! everything else at base. Every variant is the scenario loaded with its overrides, so it goes
+//! through the same validation as `--set`, and it keeps the scenario's seed: variants differ only
+//! by what was changed (common random numbers), and any variant can be reproduced with
+//! `picsim run … --set key=value`.
+
+use crate::compare::{RunSummary, short_key};
+use crate::scenario::load::{KeyPath, parse_value};
+use crate::scenario::{Override, Scenario, load_file};
+use anyhow::{Context, Result, anyhow, bail};
+use std::path::Path;
+
+/// One dimension of a sweep: a key and the values it takes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Axis {
+    /// The key, as written.
+    pub key: String,
+    /// Its values.
+    pub values: Vec<toml::Value>,
+}
+
+/// Parses `--vary key.path=v1,v2,…`: the values as a TOML list (so dates, strings, inline tables
+/// and lists work), else as comma-separated TOML values, else as plain text.
+pub fn parse_vary(text: &str) -> Result<Axis, String> {
+    let (key, values) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}` is not key.path=v1,v2,…"))?;
+    KeyPath::parse(key.trim())?;
+    let values = values.trim();
+    if values.is_empty() {
+        return Err(format!("`{text}` gives no values"));
+    }
+    let list = match parse_value(&format!("[{values}]")) {
+        toml::Value::Array(a) => a,
+        _ => values.split(',').map(|v| parse_value(v.trim())).collect(),
+    };
+    Ok(Axis {
+        key: key.trim().to_string(),
+        values: list,
+    })
+}
+
+/// Every combination of the axes' values, the first axis varying slowest.
+pub fn grid(axes: &[Axis]) -> Vec<Vec<toml::Value>> {
+    let mut points: Vec<Vec<toml::Value>> = vec![Vec::new()];
+    for axis in axes {
+        points = points
+            .into_iter()
+            .flat_map(|p| {
+                axis.values.iter().map(move |v| {
+                    let mut q = p.clone();
+                    q.push(v.clone());
+                    q
+                })
+            })
+            .collect();
+    }
+    points
+}
+
+/// The axes of a sweep: the scenario's `[sweep]` keys in file order, then `--vary` options (a
+/// `--vary` of a key the file sweeps replaces the file's values).
+pub fn axes(s: &Scenario, vary: &[Axis]) -> Vec<Axis> {
+    let mut axes: Vec<Axis> = s
+        .sweep
+        .iter()
+        .map(|(k, v)| Axis {
+            key: k.clone(),
+            values: v.clone(),
+        })
+        .collect();
+    for v in vary {
+        match axes.iter_mut().find(|a| a.key == v.key) {
+            Some(a) => a.values = v.values.clone(),
+            None => axes.push(v.clone()),
+        }
+    }
+    axes
+}
+
+/// A value as TOML text, for labels and `runs.csv`.
+pub fn value_text(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The scenario at one point: the file with the base overrides, then the point's.
+pub fn variant(
+    path: &Path,
+    base: &[Override],
+    keys: &[String],
+    values: &[toml::Value],
+    origin: &str,
+) -> Result<Scenario> {
+    let mut overrides = base.to_vec();
+    for (k, v) in keys.iter().zip(values) {
+        let path = KeyPath::parse(k).map_err(|e| anyhow!("{origin}: {e}"))?;
+        overrides.push(Override::new(
+            path,
+            v.clone(),
+            format!("{origin} {k}={}", value_text(v)),
+        ));
+    }
+    load_file(path, &overrides).map_err(|e| anyhow!("{e}"))
+}
+
+/// A label listing the values of a point (`recovery.probability=0.5, seed=3`).
+pub fn point_label(keys: &[String], values: &[toml::Value]) -> String {
+    keys.iter()
+        .zip(values)
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                k.rsplit('.')
+                    .take(2)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect::<Vec<_>>()
+                    .join("."),
+                value_text(v)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Writes `runs.csv`: run id and every swept value.
+pub fn write_runs_csv(keys: &[String], points: &[Vec<toml::Value>], path: &Path) -> Result<()> {
+    let mut w = csv::Writer::from_path(path)
+        .with_context(|| format!("could not create '{}'", path.display()))?;
+    let mut header = vec!["run".to_string()];
+    header.extend(keys.iter().cloned());
+    w.write_record(&header)?;
+    for (i, p) in points.iter().enumerate() {
+        let mut rec = vec![format!("run-{:03}", i + 1)];
+        rec.extend(p.iter().map(value_text));
+        w.write_record(&rec)?;
+    }
+    w.flush()
+        .with_context(|| format!("could not write '{}'", path.display()))
+}
+
+/// One parameter of a sensitivity analysis, with the runs at its low and high value.
+#[derive(Debug, Clone)]
+pub struct Parameter {
+    /// The key.
+    pub key: String,
+    /// Low value, as text.
+    pub low_text: String,
+    /// High value, as text.
+    pub high_text: String,
+    /// The run at the low value.
+    pub low: RunSummary,
+    /// The run at the high value.
+    pub high: RunSummary,
+}
+
+/// A sensitivity analysis: the base run and each parameter's low and high runs.
+#[derive(Debug, Clone)]
+pub struct Sensitivity {
+    /// Scenario name.
+    pub name: String,
+    /// The base run.
+    pub base: RunSummary,
+    /// Parameters in the scenario's order.
+    pub parameters: Vec<Parameter>,
+}
+
+/// One bar of a tornado chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bar {
+    /// The parameter.
+    pub key: String,
+    /// Its low and high values, as text.
+    pub low_text: String,
+    /// High value as text.
+    pub high_text: String,
+    /// The figure at the low value.
+    pub at_low: f64,
+    /// The figure at the high value.
+    pub at_high: f64,
+}
+
+impl Bar {
+    /// How far the figure moves between low and high.
+    pub fn swing(&self) -> f64 {
+        (self.at_high - self.at_low).abs()
+    }
+}
+
+impl Sensitivity {
+    /// The figures (headline keys of the base run) and their labels.
+    pub fn figures(&self) -> Vec<(String, String)> {
+        self.base
+            .headlines
+            .iter()
+            .map(|h| (h.key.clone(), h.label.clone()))
+            .collect()
+    }
+
+    /// The bars of `figure`, largest swing first (then by key).
+    pub fn bars(&self, figure: &str) -> Vec<Bar> {
+        let mut bars: Vec<Bar> = self
+            .parameters
+            .iter()
+            .filter_map(|p| {
+                Some(Bar {
+                    key: p.key.clone(),
+                    low_text: p.low_text.clone(),
+                    high_text: p.high_text.clone(),
+                    at_low: p.low.headline(figure)?.value,
+                    at_high: p.high.headline(figure)?.value,
+                })
+            })
+            .collect();
+        bars.sort_by(|a, b| {
+            b.swing()
+                .total_cmp(&a.swing())
+                .then_with(|| a.key.cmp(&b.key))
+        });
+        bars
+    }
+
+    /// Writes `sensitivity.csv`: parameter, low, high, figure, base, at_low, at_high, swing.
+    pub fn write_csv(&self, path: &Path) -> Result<()> {
+        let mut w = csv::Writer::from_path(path)
+            .with_context(|| format!("could not create '{}'", path.display()))?;
+        w.write_record([
+            "parameter",
+            "low",
+            "high",
+            "figure",
+            "base",
+            "at_low",
+            "at_high",
+            "swing",
+        ])?;
+        for (figure, _) in self.figures() {
+            let Some(base) = self.base.headline(&figure) else {
+                continue;
+            };
+            for b in self.bars(&figure) {
+                w.write_record([
+                    b.key.clone(),
+                    b.low_text.clone(),
+                    b.high_text.clone(),
+                    figure.clone(),
+                    format!("{:.6}", base.value),
+                    format!("{:.6}", b.at_low),
+                    format!("{:.6}", b.at_high),
+                    format!("{:.6}", b.swing()),
+                ])?;
+            }
+        }
+        w.flush()
+            .with_context(|| format!("could not write '{}'", path.display()))
+    }
+
+    /// The terminal table: per figure, the base value and the parameters that move it most.
+    pub fn table(&self, report: &Path) -> String {
+        let mut out = String::new();
+        for (figure, label) in self.figures() {
+            let Some(base) = self.base.headline(&figure) else {
+                continue;
+            };
+            out.push_str(&format!("{label} (base {}):\n", base.display()));
+            for b in self.bars(&figure).iter().take(5) {
+                let show = |v: f64| {
+                    crate::report::Headline {
+                        value: v,
+                        ..base.clone()
+                    }
+                    .display()
+                };
+                out.push_str(&format!(
+                    "  {:<50} {:>14} … {:<14} ({} … {})\n",
+                    b.key,
+                    show(b.at_low),
+                    show(b.at_high),
+                    b.low_text,
+                    b.high_text
+                ));
+            }
+        }
+        out.push_str(&format!("Report: {}\n", report.display()));
+        out
+    }
+}
+
+/// A file name for a figure: `tornado_reachable_share_2014-07-01.png`.
+pub fn figure_file(figure: &str) -> String {
+    let clean: String = short_key(figure)
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("tornado_{clean}.png")
+}
+
+/// Checks that every swept or sensitivity key exists in the scenario's effective document (a
+/// typo in a key path would otherwise create a new, ignored key and be refused later with a less
+/// direct message).
+pub fn check_keys_exist(s: &Scenario, keys: &[String]) -> Result<()> {
+    for k in keys {
+        let path = KeyPath::parse(k).map_err(|e| anyhow!("{k}: {e}"))?;
+        let mut at = toml::Value::Table(s.effective.clone());
+        for seg in &path.0 {
+            at = match (at, seg) {
+                (toml::Value::Table(mut t), crate::scenario::load::Seg::Key(key)) => {
+                    match t.remove(key) {
+                        Some(v) => v,
+                        None => bail!(
+                            "`{k}` is not a key of the scenario (no `{key}` there); sweep and sensitivity keys must exist in the file"
+                        ),
+                    }
+                }
+                (toml::Value::Array(mut a), crate::scenario::load::Seg::Index(i))
+                    if *i < a.len() =>
+                {
+                    a.swap_remove(*i)
+                }
+                _ => bail!(
+                    "`{k}` is not a key of the scenario; sweep and sensitivity keys must exist in the file"
+                ),
+            };
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vary_values_parse_as_toml() {
+        let a = parse_vary("behaviours.recovery.probability=0,0.5,1").unwrap();
+        assert_eq!(
+            a.values,
+            vec![
+                toml::Value::Integer(0),
+                toml::Value::Float(0.5),
+                toml::Value::Integer(1)
+            ]
+        );
+        let a = parse_vary("providers.aol.until=2014-06-29,2014-06-30").unwrap();
+        assert!(matches!(a.values[1], toml::Value::Datetime(_)));
+        let a =
+            parse_vary("orgs.deployments={ server = 1.0 },{ server = 0.5, online = 0.5 }").unwrap();
+        assert_eq!(a.values.len(), 2);
+        let a = parse_vary("scenario.description=one,two").unwrap();
+        assert_eq!(
+            a.values,
+            vec![
+                toml::Value::String("one".into()),
+                toml::Value::String("two".into())
+            ]
+        );
+        assert!(parse_vary("novalues=").is_err());
+    }
+
+    #[test]
+    fn grid_is_every_combination_first_axis_slowest() {
+        let axes = vec![
+            Axis {
+                key: "a".into(),
+                values: vec![1.into(), 2.into()],
+            },
+            Axis {
+                key: "b".into(),
+                values: vec![10.into(), 20.into(), 30.into()],
+            },
+        ];
+        let g = grid(&axes);
+        assert_eq!(g.len(), 6);
+        assert_eq!(g[0], vec![toml::Value::from(1), toml::Value::from(10)]);
+        assert_eq!(g[2], vec![toml::Value::from(1), toml::Value::from(30)]);
+        assert_eq!(g[3], vec![toml::Value::from(2), toml::Value::from(10)]);
+        assert_eq!(grid(&[]), vec![Vec::<toml::Value>::new()]);
+    }
+}
