@@ -280,7 +280,6 @@ impl Comparison {
 pub fn short_key(key: &str) -> String {
     key.replace("reachable_share@", "reach@")
         .replace("users_", "")
-        .replace("@end", "@end")
 }
 
 fn csv_field(s: &str) -> String {
