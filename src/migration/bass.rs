@@ -16,7 +16,7 @@
 use super::{Assign, AssignContext, NEVER, OUTSIDE};
 use crate::day::Day;
 use crate::population::graph::Graph;
-use crate::rng::{Keys, Kind, exponential, open01};
+use crate::rng::{Draws, Kind, exponential, open01};
 use crate::scenario::InitialAdopters;
 use rayon::prelude::*;
 
@@ -114,49 +114,90 @@ pub fn first_passage(
     edge_time: impl Fn(u32, u32) -> f64,
 ) -> Vec<f64> {
     let n = source.len();
-    let mut time = source.to_vec();
+    // One f64 per person, so that the random accesses of the search touch half the memory a
+    // (time, opening) pair would: persons who can never adopt are NaN (no comparison with NaN
+    // succeeds, so they are never updated), and opening times are looked up only when some
+    // person opens late.
+    let mut time: Vec<f64> = source
+        .iter()
+        .zip(open)
+        .map(|(&t, &o)| if o.is_finite() { t } else { f64::NAN })
+        .collect();
+    let late: Option<&[f64]> = open
+        .iter()
+        .any(|&o| o.is_finite() && o > 0.0)
+        .then_some(open);
+    let mut settled = vec![0u64; n.div_ceil(64)];
     let mut heap = RadixHeap::new();
-    for (v, &t) in source.iter().enumerate() {
+    for (v, &t) in time.iter().enumerate() {
         if t.is_finite() {
             heap.push(t.to_bits(), v as u32);
         }
     }
-    let mut settled = vec![false; n];
+    let persons = graph.persons();
     while let Some((key, u)) = heap.pop() {
+        let ui = u as usize;
         let t = f64::from_bits(key);
-        if settled[u as usize] || t > time[u as usize] {
+        if settled[ui >> 6] & (1 << (ui & 63)) != 0 || t > time[ui] {
             continue;
         }
-        settled[u as usize] = true;
-        if (u as usize) >= graph.persons() {
+        settled[ui >> 6] |= 1 << (ui & 63);
+        if ui >= persons {
             continue;
         }
-        for &v in graph.neighbours(u) {
+        let neighbours = graph.neighbours(u);
+        // Ask for every neighbour's time before reading any: the reads then overlap instead of
+        // waiting on each other's cache misses (the search is bound by memory latency).
+        for &v in neighbours {
+            prefetch(&time[v as usize]);
+        }
+        for &v in neighbours {
             let vi = v as usize;
-            if settled[vi] || !open[vi].is_finite() {
+            let current = time[vi];
+            if current.is_nan() || settled[vi >> 6] & (1 << (vi & 63)) != 0 {
                 continue;
             }
-            let candidate = t.max(open[vi]) + edge_time(u, v);
-            if candidate < time[vi] {
+            let from = match late {
+                Some(open) => t.max(open[vi]),
+                None => t,
+            };
+            let candidate = from + edge_time(u, v);
+            if candidate < current {
                 time[vi] = candidate;
                 heap.push(candidate.to_bits(), v);
             }
         }
     }
+    for t in &mut time {
+        if t.is_nan() {
+            *t = f64::INFINITY;
+        }
+    }
     time
 }
 
+/// A hint to load the cache line holding `x` (no effect where the target has no such hint).
+#[inline(always)]
+fn prefetch<T>(x: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is only a hint; it reads nothing and cannot fault, and `x` is a valid
+    // reference.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+            (x as *const T).cast(),
+        );
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = x;
+}
+
 /// The random waiting time on the undirected edge `{a, b}`, in days, for a per-contact rate of
-/// `rate_per_day`: keyed by the two endpoints (in increasing order) and the migration.
+/// `rate_per_day`: keyed by the two endpoints (in increasing order) through `draws`, which is
+/// keyed by the seed, replication and migration.
 #[inline]
-pub fn edge_days(keys: &Keys, migration: usize, a: u32, b: u32, rate_per_day: f64) -> f64 {
+pub fn edge_days(draws: &Draws, a: u32, b: u32, rate_per_day: f64) -> f64 {
     let (lo, hi) = if a < b { (a, b) } else { (b, a) };
-    let mut rng = keys.stream(
-        Kind::Edge,
-        (u64::from(lo) << 32) | u64::from(hi),
-        migration as u64,
-    );
-    exponential(&mut rng, 1.0 / rate_per_day)
+    -draws.uniform((u64::from(lo) << 32) | u64::from(hi)).ln() / rate_per_day
 }
 
 impl Assign for Bass {
@@ -210,11 +251,8 @@ impl Assign for Bass {
         let mean_degree = graph.mean_degree();
         let times = if self.q > 0.0 && mean_degree > 0.0 {
             let rate = self.q / mean_degree / DAYS_PER_YEAR;
-            let keys = ctx.keys;
-            let index = ctx.index;
-            first_passage(graph, &source, &open, |a, b| {
-                edge_days(&keys, index, a, b, rate)
-            })
+            let draws = ctx.keys.draws(Kind::Edge, ctx.index as u64);
+            first_passage(graph, &source, &open, |a, b| edge_days(&draws, a, b, rate))
         } else {
             source
         };
