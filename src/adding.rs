@@ -9,7 +9,7 @@
 //! linked where the serving `reaches` item requires it) and is not already on the list.
 
 use crate::day::{Day, Window};
-use crate::migration::{MigrationDays, NEVER, PersonView};
+use crate::migration::{MigrationDays, NEVER};
 use crate::population::Population;
 use crate::population::generate::{ContactSampler, PersonSet};
 use crate::rng::{Stream, exponential, open01};
@@ -153,11 +153,7 @@ impl Drawer<'_> {
             let Some(p) = self.sampler.in_block(rng, &self.population.blocks[block]) else {
                 continue;
             };
-            let view = PersonView {
-                person: self.population.persons[p as usize],
-                days: self.days.of(p),
-                migrations: &self.scenario.migrations,
-            };
+            let view = self.days.view(p, &self.scenario.migrations);
             if view.held(network, day)
                 && (!needs_link || view.linked(network, day))
                 && !seen.contains(p)

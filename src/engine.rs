@@ -368,12 +368,11 @@ fn migration_deltas(ctx: &Context, deltas: &mut [i64], stride: usize) -> Vec<u64
     let last = ctx.last;
     let (hist, population) = ctx
         .days
-        .days
-        .par_chunks(n * 4096)
+        .par_blocks(4096)
         .fold(
             || (vec![0i64; n * stride], vec![0u64; n]),
             |(mut hist, mut pop), block| {
-                for row in block.chunks_exact(n) {
+                for row in block {
                     for (i, &d) in row.iter().enumerate() {
                         if d != OUTSIDE {
                             pop[i] += 1;
@@ -537,7 +536,7 @@ fn run_chunk(ctx: &Context, chunk: &Chunk, acc: &mut Accumulator) {
             let initial = chunk.entries_of(i).len();
             for &p in chunk.entries_of(i) {
                 seen.insert(p);
-                list.push((p, ctx.population.persons[p as usize].home, 0));
+                list.push((p, ctx.days.person(p).home, 0));
             }
             add_contacts(
                 ctx,
@@ -662,11 +661,7 @@ fn walk_entry(
     if first > last {
         return impact;
     }
-    let view = PersonView {
-        person: ctx.population.persons[person as usize],
-        days: ctx.days.of(person),
-        migrations: &ctx.scenario.migrations,
-    };
+    let view = ctx.days.view(person, &ctx.scenario.migrations);
     sink.span(Columns::ENTRIES, first, last + 1);
     sink.org_entries[first as usize] += 1;
     sink.org_entries[last as usize + 1] -= 1;

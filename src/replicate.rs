@@ -276,7 +276,7 @@ fn replication_output(
             persons: rep.population.persons.len() as u64,
             entries: rep.population.entry_count(),
             graph_edges: rep.population.graph.as_ref().map_or(0, |g| g.edges()),
-            population_bytes: rep.population.heap_bytes() + rep.days.days.len() as u64 * 4,
+            population_bytes: rep.population.heap_bytes() + rep.days.bytes(),
         },
         impacts: if rep.population.imported.is_some() {
             rep.counts.impacts

@@ -19,12 +19,14 @@
 //! one file. Text uses the DejaVu Sans font compiled into the binary (no system fonts are read).
 
 use crate::replicate::RunResult;
-use crate::scenario::{Chart, Scenario};
+use crate::scenario::{Chart, KeyDate, Scenario};
 use anyhow::{Context, anyhow};
 use chrono::{Datelike, Months, NaiveDate, TimeDelta};
 use plotters::backend::RGBPixel;
 use plotters::coord::Shift;
+use plotters::coord::combinators::WithKeyPoints;
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
+use plotters::coord::types::RangedCoordi32;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -38,29 +40,29 @@ pub const WIDTH: u32 = 1600;
 pub const HEIGHT: u32 = 900;
 
 /// Each chart is drawn at this multiple of its size, then averaged down (anti-aliasing).
-const SUPERSAMPLE: u32 = 2;
+pub(super) const SUPERSAMPLE: u32 = 2;
 
 /// The font family name every text of a chart uses (registered from the `dejavu` crate).
 const FAMILY: &str = "DejaVu Sans";
 
 /// Left edge of the legend panel, pixels.
-const PANEL_X: i32 = 1185;
+pub(super) const PANEL_X: i32 = 1185;
 /// Right edge of the legend panel's text, pixels.
-const PANEL_RIGHT: i32 = WIDTH as i32 - 24;
+pub(super) const PANEL_RIGHT: i32 = WIDTH as i32 - 24;
 /// Top of the area below the title, pixels.
-const HEADER_HEIGHT: i32 = 96;
+pub(super) const HEADER_HEIGHT: i32 = 96;
 /// Rows of staggered key-date badges above the plot.
-const BADGE_ROWS: usize = 3;
+pub(super) const BADGE_ROWS: usize = 3;
 /// Badge radius, pixels.
-const BADGE_RADIUS: i32 = 13;
+pub(super) const BADGE_RADIUS: i32 = 13;
 /// Vertical distance between badge rows, pixels.
-const BADGE_ROW_HEIGHT: i32 = 29;
+pub(super) const BADGE_ROW_HEIGHT: i32 = 29;
 
-const TEXT: RGBColor = RGBColor(17, 24, 39);
-const TEXT_MUTED: RGBColor = RGBColor(95, 99, 110);
-const GRID: RGBColor = RGBColor(228, 230, 235);
-const AXIS: RGBColor = RGBColor(120, 124, 132);
-const MARKER: RGBColor = RGBColor(110, 110, 118);
+pub(super) const TEXT: RGBColor = RGBColor(17, 24, 39);
+pub(super) const TEXT_MUTED: RGBColor = RGBColor(95, 99, 110);
+pub(super) const GRID: RGBColor = RGBColor(228, 230, 235);
+pub(super) const AXIS: RGBColor = RGBColor(120, 124, 132);
+pub(super) const MARKER: RGBColor = RGBColor(110, 110, 118);
 const BADGE: RGBColor = RGBColor(55, 65, 81);
 const REFERENCE: RGBColor = RGBColor(120, 120, 120);
 
@@ -315,7 +317,7 @@ fn data(result: &RunResult, column: &str, xs: &[i32]) -> anyhow::Result<Data> {
 }
 
 /// Registers the DejaVu fonts under [`FAMILY`] once per process.
-fn register_fonts() -> anyhow::Result<()> {
+pub(super) fn register_fonts() -> anyhow::Result<()> {
     static REGISTERED: OnceLock<Result<(), String>> = OnceLock::new();
     REGISTERED
         .get_or_init(|| {
@@ -337,28 +339,30 @@ fn register_fonts() -> anyhow::Result<()> {
 }
 
 /// A plotters error as an anyhow error (plotters' errors are not always `Send + Sync`).
-fn plot_err<E: std::fmt::Display>(what: &'static str) -> impl FnOnce(E) -> anyhow::Error {
+pub(super) fn plot_err<E: std::fmt::Display>(
+    what: &'static str,
+) -> impl FnOnce(E) -> anyhow::Error {
     move |e| anyhow!("{what}: {e}")
 }
 
 /// Logical pixels to drawing pixels.
-fn z(v: i32) -> i32 {
+pub(super) fn z(v: i32) -> i32 {
     v * SUPERSAMPLE as i32
 }
 
 /// Regular text of `size` logical pixels.
-fn font(size: f64) -> TextStyle<'static> {
+pub(super) fn font(size: f64) -> TextStyle<'static> {
     TextStyle::from((FAMILY, size * f64::from(SUPERSAMPLE)).into_font()).color(&TEXT)
 }
 
 /// Bold text of `size` logical pixels.
-fn bold(size: f64) -> TextStyle<'static> {
+pub(super) fn bold(size: f64) -> TextStyle<'static> {
     TextStyle::from((FAMILY, size * f64::from(SUPERSAMPLE), FontStyle::Bold).into_font())
         .color(&TEXT)
 }
 
 /// A line `width` logical pixels wide.
-fn stroke(colour: RGBColor, width: u32) -> ShapeStyle {
+pub(super) fn stroke(colour: RGBColor, width: u32) -> ShapeStyle {
     ShapeStyle {
         color: colour.to_rgba(),
         filled: false,
@@ -368,7 +372,7 @@ fn stroke(colour: RGBColor, width: u32) -> ShapeStyle {
 
 /// Y axis ticks for values up to `max`: a round step (1, 2, 2.5 or 5 × 10^k, at least 1, since
 /// every metric is a count) and ticks from 0 to the first multiple at or above `max`.
-fn y_ticks(max: f64) -> Vec<f64> {
+pub(super) fn y_ticks(max: f64) -> Vec<f64> {
     let max = if max.is_finite() && max > 0.0 {
         max
     } else {
@@ -389,12 +393,14 @@ fn y_ticks(max: f64) -> Vec<f64> {
 /// The y axis: counts from 0 to the last of its ticks, labelled only at those ticks. (plotters'
 /// own `f64` axis picks fractional ticks for small counts and cannot take given ticks and still be
 /// formatted.)
-struct CountAxis {
-    ticks: Vec<f64>,
+pub(super) struct CountAxis {
+    /// Tick values from 0 up; the last is the top of the axis.
+    pub(super) ticks: Vec<f64>,
 }
 
 impl CountAxis {
-    fn top(&self) -> f64 {
+    /// The top of the axis: its last tick (at least 1).
+    pub(super) fn top(&self) -> f64 {
         self.ticks
             .last()
             .copied()
@@ -427,7 +433,7 @@ impl Ranged for CountAxis {
 
 /// X axis ticks: the first day of every k-th month inside `origin + lo ..= origin + hi`, with k
 /// chosen for at most 14 labels, and the label format that goes with it.
-fn x_ticks(origin: NaiveDate, lo: i32, hi: i32) -> (Vec<i32>, &'static str) {
+pub(super) fn x_ticks(origin: NaiveDate, lo: i32, hi: i32) -> (Vec<i32>, &'static str) {
     let first = origin + TimeDelta::days(i64::from(lo));
     let last = origin + TimeDelta::days(i64::from(hi));
     let months =
@@ -458,7 +464,7 @@ fn x_ticks(origin: NaiveDate, lo: i32, hi: i32) -> (Vec<i32>, &'static str) {
 
 /// Greedy word wrap of `text` so that each line fits `first_width` (first line) or `width`
 /// pixels.
-fn wrap<DB: DrawingBackend>(
+pub(super) fn wrap<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     text: &str,
     style: &TextStyle,
@@ -498,16 +504,49 @@ fn wrap<DB: DrawingBackend>(
 pub fn draw(result: &RunResult, chart: Chart, path: &Path) -> anyhow::Result<()> {
     let pixels = render_rgb(result, chart)
         .with_context(|| format!("could not draw chart '{}'", path.display()))?;
+    write_png(&pixels, path)
+}
+
+/// Writes `WIDTH × HEIGHT` RGB `pixels` (row by row) as the PNG file `path`.
+pub(super) fn write_png(pixels: &[u8], path: &Path) -> anyhow::Result<()> {
     let mut file = BitMapBackend::new(path, (WIDTH, HEIGHT));
-    file.blit_bitmap((0, 0), (WIDTH, HEIGHT), &pixels)
+    file.blit_bitmap((0, 0), (WIDTH, HEIGHT), pixels)
         .map_err(plot_err("copying the picture"))
         .and_then(|()| file.present().map_err(plot_err("encoding the PNG")))
         .with_context(|| format!("could not write chart '{}'", path.display()))
 }
 
+/// The drawing area `paint` draws a chart on: [`SUPERSAMPLE`] times the chart's size, so every
+/// coordinate and size given to it is in drawing pixels ([`z`] of logical pixels).
+pub(super) type Canvas<'a> = DrawingArea<BitMapBackend<'a, RGBPixel>, Shift>;
+
+/// Registers the fonts, lets `paint` draw on a white supersampled canvas, and returns the
+/// `WIDTH × HEIGHT` RGB pixels (averaged down), row by row.
+pub(super) fn supersampled(
+    paint: impl for<'a> FnOnce(&Canvas<'a>) -> anyhow::Result<()>,
+) -> anyhow::Result<Vec<u8>> {
+    register_fonts()?;
+    let (big_w, big_h) = (WIDTH * SUPERSAMPLE, HEIGHT * SUPERSAMPLE);
+    let mut big = vec![255u8; (big_w * big_h * 3) as usize];
+    {
+        let backend = BitMapBackend::<RGBPixel>::with_buffer_and_format(&mut big, (big_w, big_h))
+            .map_err(plot_err("allocating the picture"))?;
+        let root = backend.into_drawing_area();
+        root.fill(&WHITE)
+            .map_err(plot_err("filling the background"))?;
+        paint(&root)?;
+        root.present().map_err(plot_err("finishing the picture"))?;
+    }
+    Ok(downsample(
+        &big,
+        WIDTH as usize,
+        HEIGHT as usize,
+        SUPERSAMPLE as usize,
+    ))
+}
+
 /// Draws `chart` for `result` and returns its `WIDTH × HEIGHT` RGB pixels, row by row.
 fn render_rgb(result: &RunResult, chart: Chart) -> anyhow::Result<Vec<u8>> {
-    register_fonts()?;
     let spec = spec(chart, &result.scenario);
     let origin = *result
         .dates
@@ -523,21 +562,73 @@ fn render_rgb(result: &RunResult, chart: Chart) -> anyhow::Result<Vec<u8>> {
         .iter()
         .map(|s| data(result, &s.column, &xs))
         .collect::<anyhow::Result<Vec<Data>>>()?;
-    let (big_w, big_h) = (WIDTH * SUPERSAMPLE, HEIGHT * SUPERSAMPLE);
-    let mut big = vec![255u8; (big_w * big_h * 3) as usize];
-    {
-        let backend = BitMapBackend::<RGBPixel>::with_buffer_and_format(&mut big, (big_w, big_h))
-            .map_err(plot_err("allocating the picture"))?;
-        let root = backend.into_drawing_area();
-        render(result, chart, &spec, &series, origin, &xs, &root)?;
-        root.present().map_err(plot_err("finishing the picture"))?;
+    supersampled(|root| render(result, chart, &spec, &series, origin, &xs, root))
+}
+
+/// The title and subtitle across the top of a chart. A title too long for the width is set
+/// smaller (down to 24 pixels), then cut with an ellipsis, as is a subtitle too long.
+pub(super) fn header<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    subtitle: &str,
+) -> anyhow::Result<()> {
+    let width = z(WIDTH as i32 - 80);
+    let (w, _) = root
+        .estimate_text_size(title, &bold(34.0))
+        .map_err(plot_err("measuring text"))?;
+    let size = if w as i32 > width {
+        (34.0 * f64::from(width) / f64::from(w)).max(24.0)
+    } else {
+        34.0
+    };
+    let title_style = bold(size);
+    let title = ellipsize(root, title, &title_style, width)?;
+    root.draw_text(
+        &title,
+        &title_style,
+        (z(40), z(20) + z((34.0 - size) as i32 / 2)),
+    )
+    .map_err(plot_err("drawing the title"))?;
+    let subtitle_style = font(19.0).color(&TEXT_MUTED);
+    let subtitle = ellipsize(root, subtitle, &subtitle_style, width)?;
+    root.draw_text(&subtitle, &subtitle_style, (z(42), z(64)))
+        .map_err(plot_err("drawing the subtitle"))
+}
+
+/// `text`, cut at the end with "…" so that it fits `width` drawing pixels.
+pub(super) fn ellipsize<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    style: &TextStyle,
+    width: i32,
+) -> anyhow::Result<String> {
+    let fits = |t: &str| -> anyhow::Result<bool> {
+        let (w, _) = area
+            .estimate_text_size(t, style)
+            .map_err(plot_err("measuring text"))?;
+        Ok(w as i32 <= width)
+    };
+    if fits(text)? {
+        return Ok(text.to_string());
     }
-    Ok(downsample(
-        &big,
-        WIDTH as usize,
-        HEIGHT as usize,
-        SUPERSAMPLE as usize,
-    ))
+    let chars: Vec<char> = text.chars().collect();
+    // The longest prefix that fits with the ellipsis (binary search; width grows with length).
+    let (mut lo, mut hi) = (0, chars.len());
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        let candidate: String = chars[..mid].iter().collect::<String>() + "…";
+        if fits(&candidate)? {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    Ok(chars[..lo]
+        .iter()
+        .collect::<String>()
+        .trim_end()
+        .to_string()
+        + "…")
 }
 
 /// Averages each `f × f` block of the RGB picture `big` (`w·f × h·f`) into one pixel.
@@ -571,14 +662,8 @@ fn render<DB: DrawingBackend>(
     xs: &[i32],
     root: &DrawingArea<DB, Shift>,
 ) -> anyhow::Result<()> {
-    root.fill(&WHITE)
-        .map_err(plot_err("filling the background"))?;
     let replications = result.series.len();
     let banded = replications > 1;
-
-    // Header.
-    root.draw_text(&spec.title, &bold(34.0), (z(40), z(20)))
-        .map_err(plot_err("drawing the title"))?;
     let spread = if banded {
         format!("mean of {replications} replications, shaded band p05–p95")
     } else {
@@ -594,19 +679,8 @@ fn render<DB: DrawingBackend>(
         "Scenario {} · {spread}{reachable_note}",
         result.scenario.name
     );
-    root.draw_text(&subtitle, &font(19.0).color(&TEXT_MUTED), (z(42), z(64)))
-        .map_err(plot_err("drawing the subtitle"))?;
+    header(root, &spec.title, &subtitle)?;
 
-    // Ranges.
-    let (x_lo, x_hi) = match xs.last() {
-        Some(&last) if last > 0 => (0, last),
-        _ => (-15, 15),
-    };
-    let (x_key, x_format) = if xs.len() > 1 {
-        x_ticks(origin, x_lo, x_hi)
-    } else {
-        (vec![0], "%Y-%m-%d")
-    };
     let y_max = series
         .iter()
         .zip(&spec.series)
@@ -619,94 +693,18 @@ fn render<DB: DrawingBackend>(
             d.mean.iter().map(|(_, m)| *m).chain(band.iter().copied())
         })
         .fold(0.0f64, f64::max);
-    let y_axis = CountAxis {
-        ticks: y_ticks(y_max * 1.03),
-    };
-
-    let plot_area = root.clone().shrink(
-        (0, z(HEADER_HEIGHT)),
-        (
-            z(PANEL_X) as u32,
-            (HEIGHT * SUPERSAMPLE) - z(HEADER_HEIGHT) as u32,
-        ),
-    );
-    let mut ctx = ChartBuilder::on(&plot_area)
-        .margin_top(z(BADGE_ROWS as i32 * BADGE_ROW_HEIGHT + 8))
-        .margin_left(z(24))
-        .margin_right(z(36))
-        .margin_bottom(z(16))
-        .x_label_area_size(z(64))
-        .y_label_area_size(z(128))
-        .build_cartesian_2d((x_lo..x_hi).with_key_points(x_key), y_axis)
-        .map_err(plot_err("laying out the axes"))?;
-    let fmt_x = |x: &i32| {
-        (origin + TimeDelta::days(i64::from(*x)))
-            .format(x_format)
-            .to_string()
-    };
-    let fmt_y = |y: &f64| super::thousands(*y);
-    ctx.configure_mesh()
-        .x_desc("date")
-        .y_desc(spec.unit)
-        .x_label_formatter(&fmt_x)
-        .y_label_formatter(&fmt_y)
-        .label_style(font(18.0).color(&TEXT_MUTED))
-        .axis_desc_style(font(20.0))
-        .bold_line_style(stroke(GRID, 1))
-        .light_line_style(TRANSPARENT)
-        .axis_style(stroke(AXIS, 1))
-        .set_all_tick_mark_size(z(6))
-        .draw()
-        .map_err(plot_err("drawing the axes"))?;
-
-    // Key-date markers, behind the data.
+    let plot_area = plot_area(root);
+    let key_dates = result.scenario.key_dates();
+    let (mut ctx, markers) = time_plot(
+        root,
+        &plot_area,
+        origin,
+        xs.last().copied().unwrap_or(0),
+        y_max,
+        spec.unit,
+        &key_dates,
+    )?;
     let (px_x, px_y) = ctx.plotting_area().get_pixel_range();
-    let first = origin + TimeDelta::days(i64::from(x_lo));
-    let last = origin + TimeDelta::days(i64::from(x_hi));
-    let marks: Vec<(usize, i32)> = result
-        .scenario
-        .key_dates()
-        .iter()
-        .enumerate()
-        .filter(|(_, k)| (first..=last).contains(&k.date))
-        .map(|(i, k)| {
-            (
-                i + 1,
-                ctx.backend_coord(&((k.date - origin).num_days() as i32, 0.0))
-                    .0,
-            )
-        })
-        .collect();
-    let tags = tags(root, &marks)?;
-    let tag_y = |row: usize| px_y.start - z(6 + BADGE_RADIUS) - z(row as i32 * BADGE_ROW_HEIGHT);
-    // Each line runs from its tag down. Dates a few pixels apart share one line (two dashed lines
-    // side by side read as one wavy line), starting at the highest of their tags.
-    let mut tops: Vec<(i32, i32)> = tags
-        .iter()
-        .flat_map(|t| {
-            marks[t.marks.clone()]
-                .iter()
-                .map(move |&(_, x)| (x, tag_y(t.row)))
-        })
-        .collect();
-    tops.sort_unstable();
-    let mut lines: Vec<(i32, i32)> = Vec::new();
-    for (x, top) in tops {
-        match lines.last_mut() {
-            Some((lx, ltop)) if x - *lx <= z(4) => *ltop = (*ltop).min(top),
-            _ => lines.push((x, top)),
-        }
-    }
-    for (x, top) in lines {
-        let line = vec![(x, top), (x, px_y.end)];
-        let style = ShapeStyle {
-            color: MARKER.to_rgba(),
-            filled: false,
-            stroke_width: 3,
-        };
-        root.draw(&DashedPathElement::new(line, z(7), z(5), style))
-            .map_err(plot_err("drawing a key-date marker"))?;
-    }
 
     // Bands, then reference lines, then the other lines, each in the spec's order, so every line
     // sits above every band and the data above the references.
@@ -766,11 +764,180 @@ fn render<DB: DrawingBackend>(
     }
 
     // Tags above the plot, over the markers' tops.
-    for t in &tags {
-        pill(root, &t.text, (t.x, tag_y(t.row)), t.half, BADGE_RADIUS)?;
+    markers.draw_tags(root)?;
+
+    legend(root, spec, banded, &key_dates, &markers.marks)
+}
+
+/// The area left of the panel and below the header, where [`time_plot`] lays out its plot.
+pub(super) fn plot_area<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+) -> DrawingArea<DB, Shift> {
+    root.clone().shrink(
+        (0, z(HEADER_HEIGHT)),
+        (
+            z(PANEL_X) as u32,
+            (HEIGHT * SUPERSAMPLE) - z(HEADER_HEIGHT) as u32,
+        ),
+    )
+}
+
+/// The coordinates of a plot over time: days since the first reported date, and counts.
+pub(super) type TimeCoord = Cartesian2d<WithKeyPoints<RangedCoordi32>, CountAxis>;
+
+/// Lays out a plot over time in `plot_area` (from [`plot_area`]): x in days from `origin` to
+/// `last` days later (a month around `origin` when `last` is 0), labelled with dates; y from 0 to
+/// a round number above `y_max`, with thousands separators, described as `unit`. Draws the axes,
+/// the grid and the markers of `key_dates` (whose tags go on `root`, above the plot), and returns
+/// the chart context and the markers, whose tags are drawn after the data.
+pub(super) fn time_plot<'a, DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    plot_area: &'a DrawingArea<DB, Shift>,
+    origin: NaiveDate,
+    last: i32,
+    y_max: f64,
+    unit: &str,
+    key_dates: &[KeyDate],
+) -> anyhow::Result<(ChartContext<'a, DB, TimeCoord>, Markers)> {
+    let (x_lo, x_hi) = if last > 0 { (0, last) } else { (-15, 15) };
+    let (x_key, x_format) = if last > 0 {
+        x_ticks(origin, x_lo, x_hi)
+    } else {
+        (vec![0], "%Y-%m-%d")
+    };
+    let y_axis = CountAxis {
+        ticks: y_ticks(y_max * 1.03),
+    };
+    let mut ctx = ChartBuilder::on(plot_area)
+        .margin_top(z(BADGE_ROWS as i32 * BADGE_ROW_HEIGHT + 8))
+        .margin_left(z(24))
+        .margin_right(z(36))
+        .margin_bottom(z(16))
+        .x_label_area_size(z(64))
+        .y_label_area_size(z(128))
+        .build_cartesian_2d((x_lo..x_hi).with_key_points(x_key), y_axis)
+        .map_err(plot_err("laying out the axes"))?;
+    let fmt_x = |x: &i32| {
+        (origin + TimeDelta::days(i64::from(*x)))
+            .format(x_format)
+            .to_string()
+    };
+    let fmt_y = |y: &f64| super::thousands(*y);
+    ctx.configure_mesh()
+        .x_desc("date")
+        .y_desc(unit)
+        .x_label_formatter(&fmt_x)
+        .y_label_formatter(&fmt_y)
+        .label_style(font(18.0).color(&TEXT_MUTED))
+        .axis_desc_style(font(20.0))
+        .bold_line_style(stroke(GRID, 1))
+        .light_line_style(TRANSPARENT)
+        .axis_style(stroke(AXIS, 1))
+        .set_all_tick_mark_size(z(6))
+        .draw()
+        .map_err(plot_err("drawing the axes"))?;
+
+    // Key-date markers, behind the data.
+    let (_, px_y) = ctx.plotting_area().get_pixel_range();
+    let markers = key_date_markers(
+        root,
+        key_dates,
+        origin + TimeDelta::days(i64::from(x_lo)),
+        origin + TimeDelta::days(i64::from(x_hi)),
+        |d| ctx.backend_coord(&((d - origin).num_days() as i32, 0.0)).0,
+        px_y,
+    )?;
+    Ok((ctx, markers))
+}
+
+/// The key-date markers of one plot: which dates are inside it and where their tags go.
+pub(super) struct Markers {
+    /// `(number, x)` of each key date inside the plot, numbered from 1 in the key-date list, x in
+    /// drawing pixels.
+    pub(super) marks: Vec<(usize, i32)>,
+    tags: Vec<Tag>,
+    /// Top of the plot, drawing pixels.
+    top: i32,
+}
+
+impl Markers {
+    /// The centre height of a tag in `row` (0 nearest the plot), drawing pixels.
+    fn tag_y(&self, row: usize) -> i32 {
+        self.top - z(6 + BADGE_RADIUS) - z(row as i32 * BADGE_ROW_HEIGHT)
     }
 
-    legend(root, spec, banded, &result.scenario, &marks)
+    /// Draws the numbered tags above the plot (after the data, so they sit over the lines' tops).
+    pub(super) fn draw_tags<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+    ) -> anyhow::Result<()> {
+        for t in &self.tags {
+            pill(
+                root,
+                &t.text,
+                (t.x, self.tag_y(t.row)),
+                t.half,
+                BADGE_RADIUS,
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Draws a dashed vertical line at each of `key_dates` between `first` and `last` (x in drawing
+/// pixels from `x_px`), from its tag's row above the plot down to the bottom of `plot_y` (the
+/// plot's vertical pixel range), and returns the markers, whose tags are drawn later with
+/// [`Markers::draw_tags`]. Draw it before the data, so lines pass behind it.
+pub(super) fn key_date_markers<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    key_dates: &[KeyDate],
+    first: NaiveDate,
+    last: NaiveDate,
+    x_px: impl Fn(NaiveDate) -> i32,
+    plot_y: Range<i32>,
+) -> anyhow::Result<Markers> {
+    let marks: Vec<(usize, i32)> = key_dates
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| (first..=last).contains(&k.date))
+        .map(|(i, k)| (i + 1, x_px(k.date)))
+        .collect();
+    let markers = Markers {
+        tags: tags(root, &marks)?,
+        marks,
+        top: plot_y.start,
+    };
+    // Each line runs from its tag down. Dates a few pixels apart share one line (two dashed lines
+    // side by side read as one wavy line), starting at the highest of their tags.
+    let mut tops: Vec<(i32, i32)> = markers
+        .tags
+        .iter()
+        .flat_map(|t| {
+            let top = markers.tag_y(t.row);
+            markers.marks[t.marks.clone()]
+                .iter()
+                .map(move |&(_, x)| (x, top))
+        })
+        .collect();
+    tops.sort_unstable();
+    let mut lines: Vec<(i32, i32)> = Vec::new();
+    for (x, top) in tops {
+        match lines.last_mut() {
+            Some((lx, ltop)) if x - *lx <= z(4) => *ltop = (*ltop).min(top),
+            _ => lines.push((x, top)),
+        }
+    }
+    for (x, top) in lines {
+        let line = vec![(x, top), (x, plot_y.end)];
+        let style = ShapeStyle {
+            color: MARKER.to_rgba(),
+            filled: false,
+            stroke_width: 3,
+        };
+        root.draw(&DashedPathElement::new(line, z(7), z(5), style))
+            .map_err(plot_err("drawing a key-date marker"))?;
+    }
+    Ok(markers)
 }
 
 /// A label above the plot: one key date's number, or one label for a run of key dates too close
@@ -883,12 +1050,11 @@ fn legend<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     spec: &Spec,
     banded: bool,
-    s: &Scenario,
+    key_dates: &[KeyDate],
     marks: &[(usize, i32)],
 ) -> anyhow::Result<()> {
     let x = PANEL_X + 8;
     let text_x = x + 56;
-    let bottom = HEIGHT as i32 - 16;
     let mut y = HEADER_HEIGHT + 14;
     let label = font(18.0);
     let metric = font(14.0).color(&TEXT_MUTED);
@@ -917,14 +1083,27 @@ fn legend<DB: DrawingBackend>(
             .map_err(err())?;
         y += 30;
     }
+    key_date_legend(root, key_dates, marks, x, y + 10)
+}
+
+/// The numbered list of the key dates in `marks` (numbers into `key_dates`), under a "Key dates"
+/// heading at `x`, `y` (logical pixels) in the right-hand panel. Dates that do not fit above the
+/// bottom of the chart are summarised in one line.
+pub(super) fn key_date_legend<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    key_dates: &[KeyDate],
+    marks: &[(usize, i32)],
+    x: i32,
+    mut y: i32,
+) -> anyhow::Result<()> {
     if marks.is_empty() {
         return Ok(());
     }
-    y += 10;
+    let err = || plot_err("drawing the key dates");
+    let bottom = HEIGHT as i32 - 16;
     root.draw_text("Key dates", &bold(18.0), (z(x), z(y)))
         .map_err(err())?;
     y += 30;
-    let key_dates = s.key_dates();
     let date_style = bold(15.0);
     let text = font(15.0);
     let text_x = x + 30;

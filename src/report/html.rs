@@ -10,7 +10,7 @@
 
 use super::Headline;
 use crate::replicate::RunResult;
-use crate::scenario::Chart;
+use crate::scenario::{Chart, KeyDate};
 use anyhow::Context;
 use base64::Engine;
 use std::fmt::Write as _;
@@ -43,24 +43,7 @@ fn render(
     let s = &result.scenario;
     let name = escape(&s.name);
     let mut out = String::with_capacity(1 << 20);
-    writeln!(out, "<!DOCTYPE html>")?;
-    writeln!(out, "<html lang=\"en\">")?;
-    writeln!(out, "<head>")?;
-    writeln!(out, "<meta charset=\"utf-8\">")?;
-    writeln!(
-        out,
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-    )?;
-    writeln!(
-        out,
-        "<meta name=\"generator\" content=\"picsim {}\">",
-        env!("CARGO_PKG_VERSION")
-    )?;
-    writeln!(out, "<title>{name} — picsim report</title>")?;
-    writeln!(out, "<style>{STYLE}</style>")?;
-    writeln!(out, "</head>")?;
-    writeln!(out, "<body>")?;
-    writeln!(out, "<main>")?;
+    write_head(&mut out, &format!("{name} — picsim report"))?;
 
     writeln!(out, "<header>")?;
     writeln!(out, "<p class=\"kicker\">picsim report</p>")?;
@@ -79,7 +62,11 @@ fn render(
     write_headlines(&mut out, result, headlines)?;
     write_how_to_read(&mut out, result, csv_files.contains(&"summary.csv"))?;
     write_charts(&mut out, charts)?;
-    write_key_dates(&mut out, result)?;
+    write_key_dates(
+        &mut out,
+        &s.key_dates(),
+        "The scenario has no key dates inside its period.",
+    )?;
     write_files(&mut out, csv_files)?;
 
     writeln!(
@@ -91,6 +78,39 @@ fn render(
     writeln!(out, "</body>")?;
     writeln!(out, "</html>")?;
     Ok(out)
+}
+
+/// The start of a page up to and including `<main>`: `title` (already escaped) and the style sheet.
+pub(super) fn write_head(out: &mut String, title: &str) -> anyhow::Result<()> {
+    writeln!(out, "<!DOCTYPE html>")?;
+    writeln!(out, "<html lang=\"en\">")?;
+    writeln!(out, "<head>")?;
+    writeln!(out, "<meta charset=\"utf-8\">")?;
+    writeln!(
+        out,
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+    )?;
+    writeln!(
+        out,
+        "<meta name=\"generator\" content=\"picsim {}\">",
+        env!("CARGO_PKG_VERSION")
+    )?;
+    writeln!(out, "<title>{title}</title>")?;
+    writeln!(out, "<style>{STYLE}</style>")?;
+    writeln!(out, "</head>")?;
+    writeln!(out, "<body>")?;
+    writeln!(out, "<main>")?;
+    Ok(())
+}
+
+/// The PNG file `path` as a `data:` URI, for an `<img src>`.
+pub(super) fn png_data_uri(path: &Path) -> anyhow::Result<String> {
+    let png = std::fs::read(path)
+        .with_context(|| format!("could not read chart '{}' for the report", path.display()))?;
+    Ok(format!(
+        "data:image/png;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(&png)
+    ))
 }
 
 /// The in-page table of contents.
@@ -341,8 +361,7 @@ fn write_charts(out: &mut String, charts: &[(Chart, PathBuf)]) -> anyhow::Result
     writeln!(out, "<section id=\"charts\">")?;
     writeln!(out, "<h2>Charts</h2>")?;
     for (chart, path) in charts {
-        let png = std::fs::read(path)
-            .with_context(|| format!("could not read chart '{}' for the report", path.display()))?;
+        let uri = png_data_uri(path)?;
         let (title, text) = caption(*chart);
         let file = path
             .file_name()
@@ -351,8 +370,7 @@ fn write_charts(out: &mut String, charts: &[(Chart, PathBuf)]) -> anyhow::Result
         writeln!(out, "<figure id=\"chart-{}\">", chart.stem())?;
         writeln!(
             out,
-            "<img src=\"data:image/png;base64,{}\" width=\"1600\" height=\"900\" alt=\"{}\">",
-            base64::engine::general_purpose::STANDARD.encode(&png),
+            "<img src=\"{uri}\" width=\"1600\" height=\"900\" alt=\"{}\">",
             escape(title)
         )?;
         writeln!(
@@ -366,16 +384,17 @@ fn write_charts(out: &mut String, charts: &[(Chart, PathBuf)]) -> anyhow::Result
     Ok(())
 }
 
-/// The scenario's key dates, numbered as the charts' markers.
-fn write_key_dates(out: &mut String, r: &RunResult) -> anyhow::Result<()> {
-    let key_dates = r.scenario.key_dates();
+/// The section listing `key_dates`, numbered as the charts' markers; `none` (plain text) when
+/// there are none.
+pub(super) fn write_key_dates(
+    out: &mut String,
+    key_dates: &[KeyDate],
+    none: &str,
+) -> anyhow::Result<()> {
     writeln!(out, "<section id=\"key-dates\">")?;
     writeln!(out, "<h2>Key dates</h2>")?;
     if key_dates.is_empty() {
-        writeln!(
-            out,
-            "<p>The scenario has no key dates inside its period.</p>"
-        )?;
+        writeln!(out, "<p>{}</p>", escape(none))?;
     } else {
         writeln!(out, "<table class=\"key-dates\">")?;
         writeln!(
@@ -413,12 +432,19 @@ fn describe(file: &str) -> Option<&'static str> {
         "manifest.json" => {
             Some("versions, scenario file hash, effective scenario, seed, sizes and timings")
         }
+        "compare.csv" => {
+            Some("per run, reported day and metric: the swept values, mean, p05, p50 and p95")
+        }
+        "runs.csv" => Some("the id of every run of the sweep and its swept values"),
+        "sensitivity.csv" => Some(
+            "per parameter and figure: low and high values, the figure at base, at low and at high, and the swing",
+        ),
         _ => None,
     }
 }
 
 /// Relative links to the files beside the report.
-fn write_files(out: &mut String, files: &[&str]) -> anyhow::Result<()> {
+pub(super) fn write_files(out: &mut String, files: &[&str]) -> anyhow::Result<()> {
     if files.is_empty() {
         return Ok(());
     }
@@ -447,7 +473,7 @@ fn write_files(out: &mut String, files: &[&str]) -> anyhow::Result<()> {
 
 /// `text` with the characters that mean something in HTML (text or attribute) replaced by
 /// character references.
-fn escape(text: &str) -> String {
+pub(super) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -464,7 +490,7 @@ fn escape(text: &str) -> String {
 
 /// A file name as a relative URL path: every byte outside the unreserved set percent-encoded (so a
 /// name with `:` is not read as a scheme, nor one with `#` or `?` cut short).
-fn url_path(file: &str) -> String {
+pub(super) fn url_path(file: &str) -> String {
     let mut out = String::with_capacity(file.len());
     for b in file.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
@@ -477,7 +503,7 @@ fn url_path(file: &str) -> String {
 }
 
 /// The page's style sheet: system fonts, a readable measure, tables that print.
-const STYLE: &str = r#"
+pub(super) const STYLE: &str = r#"
 :root { --text: #111827; --muted: #5f636e; --rule: #e4e6eb; --accent: #1f77b4; --badge: #374151; }
 * { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%; }

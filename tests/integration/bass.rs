@@ -60,7 +60,7 @@ fn migrated_by_day(w: &World, reps: u32, days: usize) -> Vec<Vec<f64>> {
         .map(|r| {
             let d = migration::compute(&w.s, &pop, r);
             let mut hist = vec![0u64; days + 1];
-            for &day in &d.days {
+            for day in d.rows().map(|r| r[0]) {
                 assert_ne!(day, OUTSIDE);
                 if (0..=days as i32).contains(&day) {
                     hist[day as usize] += 1;
@@ -176,7 +176,7 @@ fn forced_by_and_dormant_persons() {
     }
     let days = migration::compute(&w.s, &pop, 0);
     let forced = w.day("2014-01-01");
-    for (i, &d) in days.days.iter().enumerate() {
+    for (i, d) in days.rows().map(|r| r[0]).enumerate() {
         if i % 2 == 1 {
             assert_eq!(d, forced, "a dormant person migrates only when forced");
         } else {
@@ -185,10 +185,10 @@ fn forced_by_and_dormant_persons() {
     }
     // With p = 2 per year, an active person is still waiting a year later with probability e^−2.
     let waiting = days
-        .days
-        .iter()
+        .rows()
+        .map(|r| r[0])
         .step_by(2)
-        .filter(|&&d| d == forced)
+        .filter(|&d| d == forced)
         .count() as f64
         / 1000.0;
     assert!(

@@ -3,6 +3,7 @@
 mod bass;
 mod cli;
 mod default_scenario;
+mod experiments;
 mod import;
 mod invariants;
 mod sign_in;

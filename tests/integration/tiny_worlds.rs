@@ -296,10 +296,7 @@ at = 2013-04-08
     w.user(o, 0, &[p0]);
     w.user(o, 0, &[p1]);
     // p0 signs in on 04-08, after a closed after 04-05; p1 never does (dormant).
-    let days = MigrationDays {
-        n: 1,
-        days: vec![w.day("2013-04-08"), NEVER],
-    };
+    let days = MigrationDays::from_days(&w.build().persons, 1, &[w.day("2013-04-08"), NEVER]);
     (w, days)
 }
 

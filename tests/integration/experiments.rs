@@ -1,0 +1,317 @@
+//! Sweeps, comparisons, sensitivity analyses and the 2012–2025 scenario, end to end.
+
+use crate::cli::{picsim, run_small};
+use std::path::Path;
+
+fn read(p: &Path) -> Vec<u8> {
+    std::fs::read(p).unwrap_or_else(|_| panic!("{} missing", p.display()))
+}
+
+#[test]
+fn sweep_runs_match_separate_runs_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let sweep = dir.path().join("sweep");
+    picsim()
+        .args([
+            "sweep",
+            "scenarios/pic-2013.toml",
+            "--vary",
+            "behaviours.recovery.probability=0,0.5,1",
+            "--set",
+            "orgs.count=120",
+            "--replications",
+            "3",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&sweep)
+        .assert()
+        .success();
+    for f in ["compare.csv", "runs.csv", "report.html"] {
+        assert!(sweep.join(f).exists(), "{f} missing");
+    }
+    let runs = std::fs::read_to_string(sweep.join("runs.csv")).unwrap();
+    assert_eq!(
+        runs,
+        "run,behaviours.recovery.probability\nrun-001,0\nrun-002,0.5\nrun-003,1\n"
+    );
+    let pngs = std::fs::read_dir(&sweep)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with("compare_")
+        })
+        .count();
+    assert!(pngs >= 3, "comparison charts: {pngs}");
+    for (i, p) in ["0", "0.5", "1"].iter().enumerate() {
+        let single = dir.path().join(format!("single-{i}"));
+        run_small(
+            &single,
+            120,
+            &[
+                "--replications",
+                "3",
+                "--set",
+                &format!("behaviours.recovery.probability={p}"),
+            ],
+        )
+        .success();
+        for f in ["series.csv", "summary.csv", "orgs.csv"] {
+            let a = read(&sweep.join(format!("run-{:03}", i + 1)).join(f));
+            let b = read(&single.join(f));
+            assert!(
+                a == b,
+                "run-{:03}/{f} differs from the separate run with probability {p}",
+                i + 1
+            );
+        }
+    }
+    // compare.csv: run, the swept key, then the summary columns; every run on every row date.
+    let cmp = std::fs::read_to_string(sweep.join("compare.csv")).unwrap();
+    assert!(cmp.starts_with("run,behaviours.recovery.probability,date,metric,mean,p05,p50,p95\nrun-001,0,2012-07-01,entries,"));
+    // More recovery cannot leave fewer contacts reachable at the end (same seeds: common random
+    // numbers make the runs comparable draw for draw).
+    let end_reachable = |run: &str| -> f64 {
+        cmp.lines()
+            .filter(|l| l.starts_with(run) && l.contains(",2014-12-31,reachable_im,"))
+            .map(|l| l.split(',').nth(4).unwrap().parse::<f64>().unwrap())
+            .next()
+            .unwrap()
+    };
+    assert!(
+        end_reachable("run-001") <= end_reachable("run-002")
+            && end_reachable("run-002") <= end_reachable("run-003")
+    );
+}
+
+#[test]
+fn a_sweep_needs_existing_keys() {
+    let a = picsim()
+        .args([
+            "sweep",
+            "scenarios/pic-2013.toml",
+            "--vary",
+            "behaviours.recovery.probabilty=0,1",
+            "--quiet",
+            "--out",
+            "/tmp/never-written",
+        ])
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(
+        err.contains("probabilty") && err.contains("not a key"),
+        "{err}"
+    );
+    assert!(!Path::new("/tmp/never-written").exists());
+}
+
+#[test]
+fn compare_works_on_matching_runs_and_refuses_mismatched_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let (base, nosk, short) = (
+        dir.path().join("base"),
+        dir.path().join("nosk"),
+        dir.path().join("short"),
+    );
+    run_small(&base, 100, &["--replications", "2"]).success();
+    picsim()
+        .args([
+            "run",
+            "scenarios/no-skype-connectivity.toml",
+            "--set",
+            "orgs.count=100",
+            "--replications",
+            "2",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&nosk)
+        .assert()
+        .success();
+    let out = dir.path().join("cmp");
+    picsim()
+        .args(["compare"])
+        .arg(&base)
+        .arg(&nosk)
+        .arg("--out")
+        .arg(&out)
+        .arg("--quiet")
+        .assert()
+        .success();
+    let cmp = std::fs::read_to_string(out.join("compare.csv")).unwrap();
+    assert!(
+        cmp.starts_with("run,date,metric,mean,p05,p50,p95\nbase,2012-07-01,entries,"),
+        "{}",
+        &cmp[..80]
+    );
+    assert!(
+        cmp.contains("\nnosk,2014-12-31,reachable_skype,0.000000,"),
+        "no Skype contact is reachable without connectivity"
+    );
+    assert!(out.join("report.html").exists() && out.join("compare_reachable_im.png").exists());
+    // A run over another period is refused, naming both runs and their dates.
+    run_small(
+        &short,
+        50,
+        &["--replications", "1", "--set", "scenario.end=2013-12-31"],
+    )
+    .success();
+    let a = picsim()
+        .args(["compare"])
+        .arg(&base)
+        .arg(&short)
+        .arg("--out")
+        .arg(dir.path().join("bad"))
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(
+        err.contains("different dates")
+            && err.contains("'base'")
+            && err.contains("'short'")
+            && err.contains("2013-12-31"),
+        "{err}"
+    );
+    // A run with other metrics (another network) is refused too.
+    let teams = dir.path().join("teams");
+    picsim()
+        .args([
+            "run",
+            "scenarios/lync-to-teams-2025.toml",
+            "--set",
+            "orgs.count=30",
+            "--set",
+            "scenario.end=2014-12-31",
+            "--replications",
+            "1",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&teams)
+        .assert()
+        .success();
+    let a = picsim()
+        .args(["compare"])
+        .arg(&base)
+        .arg(&teams)
+        .arg("--out")
+        .arg(dir.path().join("bad2"))
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(
+        err.contains("different metrics") && err.contains("reachable_teams_free"),
+        "{err}"
+    );
+    assert!(!dir.path().join("bad").exists() && !dir.path().join("bad2").exists());
+}
+
+#[test]
+fn sensitivity_writes_a_table_and_tornado_charts() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sens");
+    picsim()
+        .args([
+            "sensitivity",
+            "scenarios/aim-direct.toml",
+            "--set",
+            "orgs.count=60",
+            "--replications",
+            "2",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let csv = std::fs::read_to_string(out.join("sensitivity.csv")).unwrap();
+    assert!(csv.starts_with("parameter,low,high,figure,base,at_low,at_high,swing\n"));
+    // Every parameter of the scenario appears for the end-of-run reachable share.
+    let s = picsim::scenario::load_file(Path::new("scenarios/aim-direct.toml"), &[]).unwrap();
+    for (k, _, _) in &s.sensitivity {
+        assert!(
+            csv.contains(&format!("{k},")),
+            "{k} missing from sensitivity.csv"
+        );
+    }
+    // The share of AOL customers buying direct federation moves the share reachable after AOL
+    // PIC ends, in the expected direction.
+    let row = csv
+        .lines()
+        .find(|l| {
+            l.starts_with("orgs.providers.aim_direct.0.share,")
+                && l.contains(",reachable_share@2014-07-01,")
+        })
+        .expect("a row for aim_direct's share");
+    let f: Vec<f64> = row.split(',').skip(4).map(|x| x.parse().unwrap()).collect();
+    assert!(f[1] < f[2], "more adopters keep more contacts: {row}");
+    let tornadoes = std::fs::read_dir(&out)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with("tornado_")
+        })
+        .count();
+    assert!(tornadoes >= 3, "{tornadoes} tornado charts");
+    assert!(out.join("report.html").exists());
+}
+
+#[test]
+fn the_2012_to_2025_scenario_shows_each_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("teams");
+    picsim()
+        .args([
+            "run",
+            "scenarios/lync-to-teams-2025.toml",
+            "--set",
+            "orgs.count=300",
+            "--replications",
+            "2",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let mut r = csv::Reader::from_path(out.join("summary.csv")).unwrap();
+    let mut mean = std::collections::HashMap::new();
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        mean.insert(
+            (rec[0].to_string(), rec[1].to_string()),
+            rec[2].parse::<f64>().unwrap(),
+        );
+    }
+    let m = |d: &str, metric: &str| {
+        *mean
+            .get(&(d.to_string(), metric.to_string()))
+            .unwrap_or_else(|| panic!("{d} {metric}"))
+    };
+    // Messenger → Skype (2013), AOL and Yahoo! PIC (2014), AIM gone (2017).
+    assert!(m("2013-04-07", "reachable_wlm") > 0.0 && m("2013-05-01", "reachable_wlm") == 0.0);
+    assert!(m("2014-06-30", "reachable_aim") > 0.0 && m("2014-07-01", "reachable_yahoo") == 0.0);
+    assert!(m("2017-12-16", "reachable_aim") == 0.0);
+    // Skype video from 2014-12-05.
+    assert!(m("2014-12-04", "reachable_video") < m("2014-12-05", "reachable_video"));
+    // Teams interop from about June 2020: organisations served through it.
+    assert!(
+        m("2020-05-31", "orgs_teams_consumer") == 0.0
+            && m("2021-06-01", "orgs_teams_consumer") > 0.0
+    );
+    // Skype for Business Online retired: no organisation reaches Skype through msn as Online.
+    // Consumer Skype retired on 2025-05-05: its contacts move to Teams (free).
+    assert!(m("2025-05-04", "reachable_skype") > 0.0 && m("2025-05-05", "reachable_skype") == 0.0);
+    assert!(m("2025-05-05", "reachable_teams_free") > 0.0);
+    assert!(m("2025-12-31", "migrated_skype_to_teams_free") > 0.0);
+    for f in crate::cli::RUN_FILES {
+        assert!(out.join(f).exists(), "{f} missing");
+    }
+}
