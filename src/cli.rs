@@ -75,6 +75,9 @@ pub struct OutputArgs {
     /// Imported contact lists: write contact addresses in clear instead of pseudonyms.
     #[arg(long)]
     pub reveal_addresses: bool,
+    /// Memory guard.
+    #[command(flatten)]
+    pub memory: MemoryArgs,
 }
 
 /// `picsim sweep`.
@@ -194,6 +197,46 @@ pub struct RunArgs {
     /// Imported contact lists: write contact addresses in clear instead of pseudonyms.
     #[arg(long)]
     pub reveal_addresses: bool,
+    /// Memory guard.
+    #[command(flatten)]
+    pub memory: MemoryArgs,
+}
+
+/// The memory guard's settings.
+#[derive(Debug, Clone, Args, Default)]
+pub struct MemoryArgs {
+    /// Refuse to start when the estimated peak memory exceeds this many bytes (suffixes K, M, G
+    /// accepted; default: the memory available now).
+    #[arg(long, value_name = "BYTES", value_parser = parse_bytes)]
+    pub memory_limit: Option<u64>,
+    /// Run even when the estimate exceeds the limit.
+    #[arg(long)]
+    pub ignore_memory_limit: bool,
+}
+
+/// Parses `123`, `500M`, `2G` (powers of 1024).
+fn parse_bytes(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let (digits, unit) = match t.char_indices().find(|(_, c)| c.is_ascii_alphabetic()) {
+        Some((i, _)) => (&t[..i], t[i..].to_ascii_uppercase()),
+        None => (t, String::new()),
+    };
+    let factor: u64 = match unit.trim_end_matches("IB").trim_end_matches('B') {
+        "" => 1,
+        "K" => 1 << 10,
+        "M" => 1 << 20,
+        "G" => 1 << 30,
+        "T" => 1 << 40,
+        _ => {
+            return Err(format!(
+                "`{text}` is not a size; write bytes, or a number with K, M, G or T"
+            ));
+        }
+    };
+    let value: f64 = digits.trim().parse().map_err(|_| {
+        format!("`{text}` is not a size; write bytes, or a number with K, M, G or T")
+    })?;
+    Ok((value * factor as f64) as u64)
 }
 
 /// `picsim validate`.

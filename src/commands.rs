@@ -134,6 +134,51 @@ pub fn progress_bar(len: u64, quiet: bool, what: &str) -> indicatif::ProgressBar
     bar
 }
 
+/// Estimates the peak memory of running `scenarios` together (the largest replication, as many
+/// at a time as threads, plus every run's results) and refuses when it exceeds the limit (by
+/// default the memory available now). Returns the estimate in bytes.
+fn memory_guard(
+    scenarios: &[Scenario],
+    threads: usize,
+    args: &crate::cli::MemoryArgs,
+) -> Result<f64> {
+    let estimates: Vec<crate::memory::Estimate> = scenarios
+        .iter()
+        .map(|s| crate::memory::estimate(s, threads))
+        .collect();
+    let Some(largest) = estimates
+        .iter()
+        .max_by(|a, b| a.per_replication.total_cmp(&b.per_replication))
+    else {
+        return Ok(0.0);
+    };
+    let jobs: f64 = scenarios.iter().map(|s| f64::from(s.replications)).sum();
+    let combined = crate::memory::Estimate {
+        concurrent: jobs.min(threads as f64).max(1.0),
+        results: estimates.iter().map(|e| e.results).sum(),
+        total: 0.0,
+        ..*largest
+    };
+    let combined = crate::memory::Estimate {
+        total: largest.total - largest.per_replication * largest.concurrent - largest.results
+            + combined.per_replication * combined.concurrent
+            + combined.results,
+        ..combined
+    };
+    let limit = args
+        .memory_limit
+        .or_else(crate::sys::available_memory_bytes);
+    if let Some(limit) = limit {
+        if combined.total > limit as f64 && !args.ignore_memory_limit {
+            return Err(anyhow!(
+                "{}",
+                crate::memory::refusal(&scenarios[0], &combined, limit, threads)
+            ));
+        }
+    }
+    Ok(combined.total)
+}
+
 /// Refuses an imported contact list with bad rows unless they may be skipped.
 fn check_rows(s: &Scenario, skip_bad_rows: bool) -> Result<()> {
     match &s.population.import {
@@ -171,6 +216,11 @@ fn run_scenario(args: RunArgs) -> Result<ExitCode> {
     check_rows(&scenario, args.skip_bad_rows)?;
     let options = report_options(&scenario, args.reveal_addresses)?;
     let pool = thread_pool(args.threads)?;
+    let estimate = memory_guard(
+        std::slice::from_ref(&scenario),
+        pool.current_num_threads(),
+        &args.memory,
+    )?;
     let staging = Staging::new(&scenario.output.dir, args.force)?;
     let bar = progress_bar(1000, args.quiet, &scenario.name);
     let progress = |share: f64| bar.set_position((share * 1000.0) as u64);
@@ -183,6 +233,7 @@ fn run_scenario(args: RunArgs) -> Result<ExitCode> {
         scenario_sha256: Some(report::manifest::sha256_hex(&bytes)),
         command_line: std::env::args().collect(),
         wall_seconds: wall,
+        memory_estimate: Some(estimate),
     };
     let headlines = pool.install(|| report::write_all(&result, &inv, staging.path(), &options))?;
     let target: PathBuf = staging.commit()?;
@@ -256,6 +307,7 @@ fn sweep(args: SweepArgs) -> Result<ExitCode> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(format!("{}-sweep", scenario.name)));
     let pool = thread_pool(args.output.threads)?;
+    let estimate = memory_guard(&scenarios, pool.current_num_threads(), &args.output.memory)?;
     let staging = Staging::new(&out, args.output.force)?;
     let bar = progress_bar(
         1000,
@@ -284,6 +336,7 @@ fn sweep(args: SweepArgs) -> Result<ExitCode> {
                     scenario_sha256: Some(sha.clone()),
                     command_line: std::env::args().collect(),
                     wall_seconds: wall,
+                    memory_estimate: Some(estimate),
                 };
                 report::write_all(r, &inv, &dir, &options)?;
                 let values = p.iter().map(crate::sweep::value_text).collect();
@@ -431,6 +484,7 @@ fn sensitivity(args: SensitivityArgs) -> Result<ExitCode> {
             PathBuf::from("output").join(format!("{}-sensitivity", scenario.name))
         });
     let pool = thread_pool(args.output.threads)?;
+    memory_guard(&scenarios, pool.current_num_threads(), &args.output.memory)?;
     let staging = Staging::new(&out, args.output.force)?;
     let bar = progress_bar(
         1000,

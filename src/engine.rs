@@ -427,7 +427,12 @@ struct Sink<'s> {
     columns: &'s Columns,
     org_entries: &'s mut [i64],
     org_reachable: &'s mut [i64],
+    /// The user's events after day 0, for sorting.
     user_events: &'s mut Vec<u64>,
+    /// The user's counts on day 0 (events on day 0 need no sorting: most entries start then).
+    user_start: [i64; 3],
+    /// The last simulated day (events after it change nothing reported).
+    last: Day,
 }
 
 /// User-level event kinds (low bits of a packed event).
@@ -444,8 +449,12 @@ impl Sink<'_> {
 
     #[inline]
     fn event(&mut self, day: Day, kind: u64, up: bool) {
-        self.user_events
-            .push((day as u64) << 3 | kind << 1 | u64::from(up));
+        if day == 0 {
+            self.user_start[kind as usize] += if up { 1 } else { -1 };
+        } else if day <= self.last {
+            self.user_events
+                .push((day as u64) << 3 | kind << 1 | u64::from(up));
+        }
     }
 
     /// Adds the stretch `[from, to)`.
@@ -534,6 +543,13 @@ fn run_chunk(ctx: &Context, chunk: &Chunk, acc: &mut Accumulator) {
             seen.clear();
             list.clear();
             let initial = chunk.entries_of(i).len();
+            // The next user's persons are read soon: ask for them now, so that their cache
+            // misses overlap this user's work (the engine is bound by memory latency).
+            if i + 1 < chunk.offsets.len() - 1 {
+                for &p in chunk.entries_of(i + 1) {
+                    ctx.days.prefetch(p);
+                }
+            }
             for &p in chunk.entries_of(i) {
                 seen.insert(p);
                 list.push((p, ctx.days.person(p).home, 0));
@@ -557,6 +573,8 @@ fn run_chunk(ctx: &Context, chunk: &Chunk, acc: &mut Accumulator) {
                 org_entries: &mut org_entries,
                 org_reachable: &mut org_reachable,
                 user_events: &mut user_events,
+                user_start: [0; 3],
+                last: ctx.last,
             };
             for (k, &(person, network, added)) in list.iter().enumerate() {
                 let key = (u64::from(u) << 20) | k as u64;
@@ -580,7 +598,14 @@ fn run_chunk(ctx: &Context, chunk: &Chunk, acc: &mut Accumulator) {
                     });
                 }
             }
-            user_metrics(&mut user_events, &mut acc.deltas, stride, &ctx.columns);
+            let start = sink.user_start;
+            user_metrics(
+                start,
+                &mut user_events,
+                &mut acc.deltas,
+                stride,
+                &ctx.columns,
+            );
         }
         acc.orgs.push((
             o,
@@ -804,22 +829,17 @@ fn recovery_target(
 }
 
 /// Turns one user's entry events into the users' metrics.
-fn user_metrics(events: &mut [u64], deltas: &mut [i64], stride: usize, columns: &Columns) {
-    if events.is_empty() {
-        return;
-    }
-    events.sort_unstable();
+fn user_metrics(
+    start: [i64; 3],
+    events: &mut [u64],
+    deltas: &mut [i64],
+    stride: usize,
+    columns: &Columns,
+) {
     let base = columns.users_some_unreachable();
-    let mut counts = [0i64; 3];
+    let mut counts = start;
     let mut flags = [false; 3]; // some unreachable, lost some, isolated
-    let mut i = 0;
-    while i < events.len() {
-        let day = (events[i] >> 3) as usize;
-        while i < events.len() && (events[i] >> 3) as usize == day {
-            let kind = ((events[i] >> 1) & 3) as usize;
-            counts[kind] += if events[i] & 1 == 1 { 1 } else { -1 };
-            i += 1;
-        }
+    let mut update = |counts: &[i64; 3], day: usize, deltas: &mut [i64]| {
         let now = [
             counts[EV_UNREACHABLE as usize] > 0,
             counts[EV_LOST as usize] > 0,
@@ -831,6 +851,18 @@ fn user_metrics(events: &mut [u64], deltas: &mut [i64], stride: usize, columns: 
                 flags[k] = now[k];
             }
         }
+    };
+    update(&counts, 0, deltas);
+    events.sort_unstable();
+    let mut i = 0;
+    while i < events.len() {
+        let day = (events[i] >> 3) as usize;
+        while i < events.len() && (events[i] >> 3) as usize == day {
+            let kind = ((events[i] >> 1) & 3) as usize;
+            counts[kind] += if events[i] & 1 == 1 { 1 } else { -1 };
+            i += 1;
+        }
+        update(&counts, day, deltas);
     }
 }
 

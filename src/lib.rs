@@ -13,6 +13,7 @@ pub mod compare;
 pub mod day;
 pub mod engine;
 pub mod export;
+pub mod memory;
 pub mod migration;
 pub mod population;
 pub mod replicate;

@@ -24,6 +24,21 @@ pub fn available_memory_bytes() -> Option<u64> {
     proc_kb("/proc/meminfo", "MemAvailable:")
 }
 
+/// A hint to load the cache line holding `x` (no effect where the target has no such hint).
+#[inline(always)]
+pub fn prefetch<T>(x: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is only a hint: it reads nothing, cannot fault, and `x` is a valid
+    // reference anyway.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+            (x as *const T).cast(),
+        );
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = x;
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

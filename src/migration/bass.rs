@@ -149,7 +149,7 @@ pub fn first_passage(
         // Ask for every neighbour's time before reading any: the reads then overlap instead of
         // waiting on each other's cache misses (the search is bound by memory latency).
         for &v in neighbours {
-            prefetch(&time[v as usize]);
+            crate::sys::prefetch(&time[v as usize]);
         }
         for &v in neighbours {
             let vi = v as usize;
@@ -174,21 +174,6 @@ pub fn first_passage(
         }
     }
     time
-}
-
-/// A hint to load the cache line holding `x` (no effect where the target has no such hint).
-#[inline(always)]
-fn prefetch<T>(x: &T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch is only a hint; it reads nothing and cannot fault, and `x` is a valid
-    // reference.
-    unsafe {
-        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
-            (x as *const T).cast(),
-        );
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = x;
 }
 
 /// The random waiting time on the undirected edge `{a, b}`, in days, for a per-contact rate of

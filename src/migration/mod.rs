@@ -85,6 +85,14 @@ impl MigrationDays {
         &self.records[at..at + self.n]
     }
 
+    /// Asks the processor to load person `p`'s record (a hint; no effect on results).
+    #[inline]
+    pub fn prefetch(&self, p: u32) {
+        if let Some(r) = self.records.get(p as usize * self.stride) {
+            crate::sys::prefetch(r);
+        }
+    }
+
     /// Person `p`'s attributes at the start.
     #[inline]
     pub fn person(&self, p: u32) -> Person {

@@ -274,6 +274,19 @@ fn generate_imported(
     })
 }
 
+/// Organisation `o` as generation would draw it, alone (users and domains numbered from 0): for
+/// estimates made before generating a world.
+pub fn sample_org(s: &Scenario, keys: &Keys, o: u32) -> Org {
+    let d = draft_org(s, keys, o);
+    Org {
+        deployments: d.deployments,
+        agreement: d.agreement,
+        enable: d.enable,
+        domains: 0..d.domain_days.len() as u32,
+        users: 0..d.users,
+    }
+}
+
 struct OrgDraft {
     users: u32,
     deployments: Vec<(Day, u8)>,
@@ -557,8 +570,11 @@ impl ContactSampler {
             return None;
         }
         let u = open01(rng);
+        // Exponents 0 and 0.5 are common: spare them `powf`.
         let x = if self.gamma == 1.0 {
             u
+        } else if self.gamma == 2.0 {
+            u * u
         } else {
             u.powf(self.gamma)
         };

@@ -3,12 +3,17 @@
 //!
 //! Both are 1600×900 and share the frame, fonts, axes and key-date markers of [`super::chart`], so
 //! a comparison looks like the runs it compares. Runs take their colour from their index in the
-//! comparison ([`run_colour`]). Up to [`MAX_DISTINCT_RUNS`] runs each get a colour of the run
-//! charts' categorical palette, a band and a legend entry. Beyond that (a sweep of 100 points)
-//! categorical colours are no longer told apart and a hundred translucent bands add up to a grey
-//! wash, so lines are thin, bands are left out, colours follow a ramp in run order and the legend
-//! shows the ramp with a few runs named along it, plus the runs highest and lowest at the end,
-//! drawn thicker. A legend entry per run was rejected there: 100 entries do not fit 900 pixels.
+//! comparison ([`run_colour`]), and the report's table shows the same colours.
+//!
+//! How runs are drawn depends on how many there are. Up to [`MAX_BANDED_RUNS`] each has its
+//! p05–p95 band, a light fill with a thin edge in the run's colour (fills alone blend into one
+//! muddy colour where they overlap); two to four get nested line widths, so lines that coincide
+//! show as stripes. Up to [`MAX_DISTINCT_RUNS`] each keeps a colour of the run charts' categorical
+//! palette and a legend entry (a small table of the swept values for sweeps), without bands:
+//! twelve overlapping bands make a grey wash. Beyond that (a sweep of 100 points) categorical
+//! colours are no longer told apart, so lines are thin, colours follow a ramp in run order, and
+//! the legend shows the ramp with a few runs named along it, plus the runs highest and lowest at
+//! the end, drawn wider. A legend entry per run was rejected there: 100 entries do not fit.
 //!
 //! This module draws one chart into one file; it does not choose which metrics or figures are
 //! drawn, nor compute them.
@@ -31,6 +36,9 @@ use std::path::Path;
 /// Up to this many runs, each has a colour of the categorical palette, a band and a legend
 /// entry; more runs are drawn as thin lines coloured along a ramp, without bands.
 pub const MAX_DISTINCT_RUNS: usize = 12;
+
+/// Up to this many runs, each has a band; more bands overlap into one grey wash.
+pub const MAX_BANDED_RUNS: usize = 6;
 
 /// Rows of a tornado chart; beyond this the smallest swings are summarised in one row.
 const MAX_TORNADO_ROWS: usize = 30;
@@ -216,16 +224,26 @@ fn render_compare<DB: DrawingBackend>(
 ) -> Result<()> {
     let n = lines.len();
     let many = n > MAX_DISTINCT_RUNS;
-    let banded = |l: &RunLine| !many && l.replications > 1;
+    let banded = |l: &RunLine| n <= MAX_BANDED_RUNS && l.replications > 1;
     let (title, unit) = metric_title(metric);
     let spread = if many {
         format!("{} · thin lines, no bands", replications_text(lines))
+    } else if n > MAX_BANDED_RUNS {
+        format!(
+            "{} · no bands (too many to tell apart)",
+            replications_text(lines)
+        )
     } else if lines.iter().any(banded) {
         format!("{}, shaded band p05–p95", replications_text(lines))
     } else {
         replications_text(lines)
     };
-    header(root, &title, &format!("{} · {spread}", cmp.title))?;
+    let nested = if (2..=4).contains(&n) {
+        " · lines that coincide show nested"
+    } else {
+        ""
+    };
+    header(root, &title, &format!("{} · {spread}{nested}", cmp.title))?;
 
     let y_max = lines
         .iter()
@@ -243,16 +261,17 @@ fn render_compare<DB: DrawingBackend>(
     let area = plot_area(root);
     let (mut ctx, markers) = time_plot(root, &area, origin, last, y_max, unit, &cmp.key_dates)?;
 
-    // Bands under every line; fainter the more runs overlap.
-    let alpha = match n {
-        0..=2 => 0.17,
-        3..=4 => 0.13,
-        _ => 0.09,
-    };
-    for (i, l) in lines.iter().enumerate().filter(|(_, l)| banded(l)) {
-        if l.mean.len() < 2 || l.p05.iter().zip(&l.p95).all(|(lo, hi)| lo == hi) {
-            continue;
-        }
+    // Bands under every line: a light fill, fainter the more runs overlap, and a thin edge in the
+    // run's colour, so overlapping bands stay apart (fills alone blend into one muddy colour).
+    let alpha = band_alpha(n);
+    let bands: Vec<(usize, &RunLine)> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| {
+            banded(l) && l.mean.len() > 1 && l.p05.iter().zip(&l.p95).any(|(lo, hi)| lo != hi)
+        })
+        .collect();
+    for &(i, l) in &bands {
         let upper = l.mean.iter().zip(&l.p95).map(|((x, _), hi)| (*x, *hi));
         let lower = l
             .mean
@@ -266,16 +285,25 @@ fn render_compare<DB: DrawingBackend>(
         )))
         .map_err(plot_err("drawing a band"))?;
     }
+    if n > 1 {
+        for &(i, l) in &bands {
+            for bound in [&l.p05, &l.p95] {
+                let points = l.mean.iter().zip(bound).map(|((x, _), v)| (*x, *v));
+                let style = ShapeStyle {
+                    color: run_colour(i, n).mix(0.55),
+                    filled: false,
+                    stroke_width: SUPERSAMPLE,
+                };
+                ctx.draw_series(LineSeries::new(points, style))
+                    .map_err(plot_err("drawing a band"))?;
+            }
+        }
+    }
 
     // Lines in run order; with many runs, the highest and lowest at the end again on top, wider.
-    let width = match n {
-        0..=4 => 3 * SUPERSAMPLE,
-        _ if !many => 5 * SUPERSAMPLE / 2,
-        _ => 3 * SUPERSAMPLE / 2,
-    };
     let emphasised = if many { extremes(lines) } else { Vec::new() };
     let order = (0..n)
-        .map(|i| (i, width))
+        .map(|i| (i, line_width(i, n)))
         .chain(emphasised.iter().map(|&i| (i, 3 * SUPERSAMPLE)));
     for (i, width) in order {
         let l = &lines[i];
@@ -321,6 +349,27 @@ fn render_compare<DB: DrawingBackend>(
     key_date_legend(root, &cmp.key_dates, &markers.marks, PANEL_X + 8, y + 10)
 }
 
+/// The width of run `i`'s line of `n`, drawing pixels. Two to four runs get nested widths, the
+/// first widest, so lines that coincide (often, before the swept value makes a difference) show
+/// as nested stripes instead of the last hiding the others; more runs get thinner lines.
+fn line_width(i: usize, n: usize) -> u32 {
+    const NESTED: [[u32; 4]; 3] = [[10, 5, 0, 0], [13, 8, 4, 0], [14, 10, 6, 3]];
+    match n {
+        2..=4 => NESTED[n - 2][i.min(n - 1)],
+        0..=MAX_DISTINCT_RUNS => 5 * SUPERSAMPLE / 2 + u32::from(n == 1) * SUPERSAMPLE / 2,
+        _ => 3 * SUPERSAMPLE / 2,
+    }
+}
+
+/// The opacity of a run's band among `n`: fainter the more bands overlap.
+fn band_alpha(n: usize) -> f64 {
+    match n {
+        0..=2 => 0.15,
+        3..=4 => 0.08,
+        _ => 0.05,
+    }
+}
+
 /// The runs highest and lowest at the end (highest first), when they differ.
 fn extremes(lines: &[RunLine]) -> Vec<usize> {
     let by_end = |a: &(usize, &RunLine), b: &(usize, &RunLine)| a.1.end().total_cmp(&b.1.end());
@@ -332,8 +381,10 @@ fn extremes(lines: &[RunLine]) -> Vec<usize> {
     }
 }
 
-/// The legend of a few runs: a line (and band) swatch, the label and, when it differs, the id.
-/// Returns the height below it (logical pixels).
+/// The legend of a few runs: per run a line (and band) swatch and what tells it apart. Sweeps
+/// whose values fit get a small table (id and one column per swept key, one line per run);
+/// otherwise each run's label is wrapped, with its id below when there is room. Returns the
+/// height below it (logical pixels).
 fn run_legend<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     cmp: &Comparison,
@@ -344,15 +395,44 @@ fn run_legend<DB: DrawingBackend>(
     let text_x = x + 56;
     let bottom = HEIGHT as i32 - 60;
     let mut y = HEADER_HEIGHT + 14;
-    let label_style = font(17.0);
-    let id_style = font(13.0).color(&TEXT_MUTED);
     let err = || plot_err("drawing the legend");
     let n = lines.len();
     let width = z(PANEL_RIGHT - text_x);
-    for (i, (r, l)) in cmp.runs.iter().zip(lines).enumerate() {
+    let swatch =
+        |i: usize, mid: i32, half: i32| swatch(root, (x, mid), half, i, n, banded(&lines[i]));
+    if let Some(columns) = legend_table(root, cmp, width)? {
+        let head = bold(14.0).color(&TEXT_MUTED);
+        let cell = font(16.0);
+        for (title, _, cx, _) in &columns {
+            root.draw_text(title, &head, (z(text_x) + cx, z(y)))
+                .map_err(err())?;
+        }
+        y += 24;
+        for (i, r) in cmp.runs.iter().enumerate() {
+            swatch(i, y + 8, 7)?;
+            for (_, values, cx, is_id) in &columns {
+                let (style, dy) = if *is_id {
+                    (font(14.0).color(&TEXT_MUTED), 2)
+                } else {
+                    (cell.clone(), 0)
+                };
+                root.draw_text(&values(r), &style, (z(text_x) + cx, z(y + dy)))
+                    .map_err(err())?;
+            }
+            y += 26;
+        }
+        return Ok(y + 12);
+    }
+    // Many entries get two lines each at most and no id line, so twelve fit with the key dates.
+    let compact = n > MAX_BANDED_RUNS;
+    let label_style = font(if compact { 16.0 } else { 17.0 });
+    let id_style = font(13.0).color(&TEXT_MUTED);
+    let max_lines = if compact { 2 } else { 3 };
+    for (i, r) in cmp.runs.iter().enumerate() {
         let label = wrap(root, &r.label, &label_style, width, width)?;
-        let shown: Vec<&String> = label.iter().take(3).collect();
-        let height = shown.len() as i32 * 21 + if r.label != r.id { 17 } else { 0 };
+        let shown = label.len().min(max_lines);
+        let with_id = !compact && r.label != r.id;
+        let height = shown as i32 * 21 + if with_id { 17 } else { 0 };
         if y + height > bottom && i + 1 < n {
             let rest = n - i;
             let more = format!("… and {rest} more runs (see report.html)");
@@ -360,20 +440,9 @@ fn run_legend<DB: DrawingBackend>(
                 .map_err(err())?;
             return Ok(y + 24);
         }
-        let colour = run_colour(i, n);
-        let mid = y + 11;
-        if banded(l) {
-            let swatch = [(z(x), z(mid - 9)), (z(x + 44), z(mid + 9))];
-            root.draw(&Rectangle::new(swatch, colour.mix(0.18).filled()))
-                .map_err(err())?;
-        }
-        root.draw(&PathElement::new(
-            vec![(z(x), z(mid)), (z(x + 44), z(mid))],
-            stroke(colour, 3),
-        ))
-        .map_err(err())?;
-        for (j, line) in shown.iter().enumerate() {
-            let line = if j == 2 && label.len() > 3 {
+        swatch(i, y + 11, 9)?;
+        for (j, line) in label.iter().take(shown).enumerate() {
+            let line = if j + 1 == shown && label.len() > shown {
                 ellipsize(root, &format!("{line} …"), &label_style, width)?
             } else {
                 line.to_string()
@@ -382,14 +451,129 @@ fn run_legend<DB: DrawingBackend>(
                 .map_err(err())?;
             y += 21;
         }
-        if r.label != r.id {
+        if with_id {
             root.draw_text(&r.id, &id_style, (z(text_x), z(y)))
                 .map_err(err())?;
             y += 17;
         }
-        y += 10;
+        y += if compact { 6 } else { 10 };
     }
     Ok(y)
+}
+
+/// A column of the legend table: its title, its text for a run, its left edge (drawing pixels
+/// from the text's start), and whether it is the id column (set smaller and muted).
+type LegendColumn = (String, fn(&RunSummary) -> String, i32, bool);
+
+/// The columns of a sweep's legend table (id, then each swept key), when every run has a value
+/// per key and they fit in `width` drawing pixels. Keys are named by their last two segments, as
+/// in the runs' labels, or by their last one when that is what fits; the id column goes when
+/// nothing else fits. `None` for comparisons and when no variant fits.
+fn legend_table<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    cmp: &Comparison,
+    width: i32,
+) -> Result<Option<Vec<LegendColumn>>> {
+    let keys = cmp.keys.len();
+    if keys == 0 || keys > 3 || cmp.runs.iter().any(|r| r.values.len() != keys) {
+        return Ok(None);
+    }
+    let value_at: [fn(&RunSummary) -> String; 3] = [
+        |r| r.values[0].clone(),
+        |r| r.values[1].clone(),
+        |r| r.values[2].clone(),
+    ];
+    let id: fn(&RunSummary) -> String = |r| r.id.clone();
+    let measure = |text: &str, style: &TextStyle| -> Result<i32> {
+        let (w, _) = root
+            .estimate_text_size(text, style)
+            .map_err(plot_err("measuring text"))?;
+        Ok(w as i32)
+    };
+    let cell_width = |values: fn(&RunSummary) -> String, style: &TextStyle| -> Result<i32> {
+        let mut w = 0;
+        for r in &cmp.runs {
+            w = w.max(measure(&values(r), style)?);
+        }
+        Ok(w)
+    };
+    let title = |key: &str, segments: usize| {
+        let parts: Vec<&str> = key.rsplit('.').take(segments).collect();
+        parts.into_iter().rev().collect::<Vec<_>>().join(".")
+    };
+    let head = bold(14.0);
+    let id_width = cell_width(id, &font(14.0))?.max(measure("run", &head)?);
+    let value_widths: Vec<i32> = (0..keys)
+        .map(|k| cell_width(value_at[k], &font(16.0)))
+        .collect::<Result<_>>()?;
+    let gap = z(18);
+    for (segments, with_id) in [(2, true), (1, true), (2, false), (1, false)] {
+        let titles: Vec<String> = cmp.keys.iter().map(|k| title(k, segments)).collect();
+        if titles
+            .iter()
+            .enumerate()
+            .any(|(i, t)| titles[..i].contains(t))
+        {
+            continue;
+        }
+        let mut columns: Vec<LegendColumn> = Vec::new();
+        let mut left = 0;
+        if with_id {
+            columns.push(("run".into(), id, 0, true));
+            left = id_width + gap;
+        }
+        for (k, t) in titles.into_iter().enumerate() {
+            let w = measure(&t, &head)?.max(value_widths[k]);
+            columns.push((t, value_at[k], left, false));
+            left += w + gap;
+        }
+        if left - gap <= width {
+            return Ok(Some(columns));
+        }
+    }
+    Ok(None)
+}
+
+/// A legend swatch of run `i` of `n` from `x`, centred on `mid` (logical pixels): its line, over
+/// its band (`half` pixels either side) when it has one.
+fn swatch<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    (x, mid): (i32, i32),
+    half: i32,
+    i: usize,
+    n: usize,
+    banded: bool,
+) -> Result<()> {
+    let err = || plot_err("drawing the legend");
+    let colour = run_colour(i, n);
+    if banded {
+        let area = [(z(x), z(mid - half)), (z(x + 44), z(mid + half))];
+        root.draw(&Rectangle::new(area, colour.mix(band_alpha(n)).filled()))
+            .map_err(err())?;
+        if n > 1 {
+            for edge in [mid - half, mid + half] {
+                root.draw(&PathElement::new(
+                    vec![(z(x), z(edge)), (z(x + 44), z(edge))],
+                    ShapeStyle {
+                        color: colour.mix(0.55),
+                        filled: false,
+                        stroke_width: SUPERSAMPLE,
+                    },
+                ))
+                .map_err(err())?;
+            }
+        }
+    }
+    root.draw(&PathElement::new(
+        vec![(z(x), z(mid)), (z(x + 44), z(mid))],
+        ShapeStyle {
+            color: colour.to_rgba(),
+            filled: false,
+            stroke_width: line_width(i, n),
+        },
+    ))
+    .map_err(err())?;
+    Ok(())
 }
 
 /// The legend of many runs: the colour ramp with a few runs named along it, then the runs highest
@@ -583,12 +767,13 @@ struct EndLabel {
 
 /// The labels of one bar: each end's parameter value beside the end of its segment, outwards.
 /// When both ends lie on the same side of the base, the nearer one's label goes on the other
-/// side, beside the base line (its colour says which end it is); when the figure does not move,
-/// one muted label says so.
+/// side, beside the base line (its colour says which end it is); an end at the base value is
+/// marked "(= base)"; when the figure does not move at all, one muted label says so (the values
+/// are in the report's table).
 fn end_labels(b: &Bar, base: f64) -> Vec<EndLabel> {
     if b.at_low == base && b.at_high == base {
         return vec![EndLabel {
-            text: format!("no change ({} … {})", b.low_text, b.high_text),
+            text: "no change".into(),
             colour: TEXT_MUTED,
             at: base,
             side: Side::Right,
@@ -601,14 +786,22 @@ fn end_labels(b: &Bar, base: f64) -> Vec<EndLabel> {
             Side::Left
         }
     };
+    // An end at the base has no bar to sit beside; say so.
+    let text = |t: &str, v: f64| {
+        if v == base {
+            format!("{t} (= base)")
+        } else {
+            t.to_string()
+        }
+    };
     let mut low = EndLabel {
-        text: b.low_text.clone(),
+        text: text(&b.low_text, b.at_low),
         colour: LOW_TEXT,
         at: b.at_low,
         side: side(b.at_low, b.at_high),
     };
     let mut high = EndLabel {
-        text: b.high_text.clone(),
+        text: text(&b.high_text, b.at_high),
         colour: HIGH_TEXT,
         at: b.at_high,
         side: side(b.at_high, b.at_low),
@@ -730,13 +923,19 @@ fn render_tornado<DB: DrawingBackend>(
     if !(lo.is_finite() && hi.is_finite()) {
         (lo, hi) = (0.0, 1.0);
     }
+    let (data_lo, data_hi) = (lo, hi);
     if hi - lo <= f64::EPSILON * hi.abs().max(1.0) {
         let minimum = match base.unit {
             Unit::Share => 0.01,
             Unit::Count | Unit::Money => 1.0,
         };
         let delta = (0.1 * base.value.abs()).max(minimum);
-        (lo, hi) = (lo - delta, hi + delta);
+        lo = if lo >= 0.0 {
+            (lo - delta).max(0.0)
+        } else {
+            lo - delta
+        };
+        hi += delta;
     }
     let (inner_left, inner_right) = {
         let (l, r) = (z(plot_left) + pad_left, z(plot_right) - pad_right);
@@ -761,7 +960,23 @@ fn render_tornado<DB: DrawingBackend>(
         ))
         .map_err(err("drawing the rows"))?;
     }
-    let (ticks, step) = round_ticks(value_at(z(plot_left)), value_at(z(plot_right)), 7.0);
+    // Ticks across the whole width, but none below 0 (or above 100 %) unless a value is there:
+    // the room kept for labels would otherwise show impossible values.
+    let floor = if data_lo >= 0.0 {
+        0.0
+    } else {
+        f64::NEG_INFINITY
+    };
+    let ceiling = if base.unit == Unit::Share && data_hi <= 1.0 {
+        1.0
+    } else {
+        f64::INFINITY
+    };
+    let (ticks, step) = round_ticks(
+        value_at(z(plot_left)).max(floor),
+        value_at(z(plot_right)).min(ceiling),
+        7.0,
+    );
     let tick_style = font(17.0)
         .color(&TEXT_MUTED)
         .pos(Pos::new(HPos::Center, VPos::Top));
@@ -799,7 +1014,8 @@ fn render_tornado<DB: DrawingBackend>(
     )
     .map_err(err("drawing the axis"))?;
 
-    // Bars: the longer segment first, so a shorter one on the same side shows on top of it.
+    // Bars: the longer segment first. A shorter one on the same side of the base is drawn over it
+    // at half the thickness, so both show even when they are almost as long.
     let thickness = ((f64::from(row_h) * 0.6) as i32).clamp(4, 34);
     let base_x = px(base.value);
     let key_right = key_style.pos(Pos::new(HPos::Right, VPos::Center));
@@ -807,18 +1023,24 @@ fn render_tornado<DB: DrawingBackend>(
         let mid = plot_top + row as i32 * row_h + row_h / 2;
         root.draw_text(&keys[row], &key_right, (z(plot_left - 16), z(mid)))
             .map_err(err("drawing a row label"))?;
-        let (y0, y1) = (z(mid) - z(thickness) / 2, z(mid) + z(thickness) / 2);
         let mut segments = [(b.at_low, LOW), (b.at_high, HIGH)];
         segments.sort_by(|a, b| {
             (b.0 - base.value)
                 .abs()
                 .total_cmp(&(a.0 - base.value).abs())
         });
-        for (v, colour) in segments {
+        let same_side = (b.at_low - base.value) * (b.at_high - base.value) > 0.0;
+        for (k, (v, colour)) in segments.into_iter().enumerate() {
             let x = px(v);
             if x == base_x {
                 continue;
             }
+            let half = if k == 1 && same_side {
+                z(thickness) / 4
+            } else {
+                z(thickness) / 2
+            };
+            let (y0, y1) = (z(mid) - half, z(mid) + half);
             root.draw(&Rectangle::new(
                 [(base_x.min(x), y0), (base_x.max(x), y1)],
                 colour.filled(),
@@ -838,20 +1060,6 @@ fn render_tornado<DB: DrawingBackend>(
                 .map_err(err("drawing a bar label"))?;
         }
     }
-    if hidden > 0 {
-        let mid = plot_top + bars.len() as i32 * row_h + row_h / 2;
-        let note =
-            format!("… and {hidden} more parameters with smaller swings (all in sensitivity.csv)");
-        root.draw_text(
-            &note,
-            &font(text_size)
-                .color(&TEXT_MUTED)
-                .pos(Pos::new(HPos::Left, VPos::Center)),
-            (z(plot_left) + z(8), z(mid)),
-        )
-        .map_err(err("drawing a note"))?;
-    }
-
     // The base line over the bars, its value above.
     root.draw(&PathElement::new(
         vec![(base_x, z(plot_top - 6)), (base_x, z(plot_bottom))],
@@ -871,26 +1079,68 @@ fn render_tornado<DB: DrawingBackend>(
     )
     .map_err(err("drawing the base line"))?;
 
+    if hidden > 0 {
+        let mid = plot_top + bars.len() as i32 * row_h + row_h / 2;
+        let note =
+            format!("… and {hidden} more parameters with smaller swings (all in sensitivity.csv)");
+        let style = font(text_size)
+            .color(&TEXT_MUTED)
+            .pos(Pos::new(HPos::Left, VPos::Center));
+        note_on_white(root, &note, &style, (z(plot_left) + z(8), z(mid)))?;
+    }
+
     if bars.is_empty() {
         let note = if sens.parameters.is_empty() {
             "The analysis has no parameters"
         } else {
             "No parameter's runs report this figure"
         };
-        root.draw_text(
-            note,
-            &font(28.0)
-                .color(&TEXT_MUTED)
-                .pos(Pos::new(HPos::Center, VPos::Center)),
-            (
-                (z(plot_left) + z(plot_right)) / 2,
-                (z(plot_top) + z(plot_bottom)) / 2,
-            ),
-        )
-        .map_err(err("drawing the note"))?;
+        let style = font(28.0)
+            .color(&TEXT_MUTED)
+            .pos(Pos::new(HPos::Center, VPos::Center));
+        let centre = (
+            (z(plot_left) + z(plot_right)) / 2,
+            (z(plot_top) + z(plot_bottom)) / 2,
+        );
+        note_on_white(root, note, &style, centre)?;
     }
 
     tornado_legend(root, &missing)
+}
+
+/// `text` in `style` at `at` (drawing pixels, anchored as the style says) on a white box, so lines
+/// behind it do not cross it.
+fn note_on_white<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    text: &str,
+    style: &TextStyle,
+    at: (i32, i32),
+) -> Result<()> {
+    let (w, h) = root
+        .estimate_text_size(text, style)
+        .map_err(plot_err("measuring text"))?;
+    let (w, h) = (w as i32, h as i32);
+    let left = match style.pos.h_pos {
+        HPos::Left => at.0,
+        HPos::Center => at.0 - w / 2,
+        HPos::Right => at.0 - w,
+    };
+    let top = match style.pos.v_pos {
+        VPos::Top => at.1,
+        VPos::Center => at.1 - h / 2,
+        VPos::Bottom => at.1 - h,
+    };
+    let pad = z(8);
+    root.draw(&Rectangle::new(
+        [
+            (left - pad, top - pad / 2),
+            (left + w + pad, top + h + pad / 2),
+        ],
+        WHITE.filled(),
+    ))
+    .map_err(plot_err("drawing a note"))?;
+    root.draw_text(text, style, at)
+        .map_err(plot_err("drawing a note"))
 }
 
 /// The key under a tornado chart: the two bar colours and the base line, then the parameters
@@ -1261,7 +1511,10 @@ mod tests {
         assert_eq!(sides(&bar(10.0, 10.0)).len(), 1);
         assert_eq!(
             sides(&bar(10.0, 7.0)),
-            [("lo".into(), true, 10.0), ("hi".into(), false, 7.0)]
+            [
+                ("lo (= base)".into(), true, 10.0),
+                ("hi".into(), false, 7.0)
+            ]
         );
     }
 

@@ -433,7 +433,7 @@ fn describe(file: &str) -> Option<&'static str> {
             Some("versions, scenario file hash, effective scenario, seed, sizes and timings")
         }
         "compare.csv" => {
-            Some("per run, reported day and metric: the swept values, mean, p05, p50 and p95")
+            Some("per run, reported day and metric: any swept values, mean, p05, p50 and p95")
         }
         "runs.csv" => Some("the id of every run of the sweep and its swept values"),
         "sensitivity.csv" => Some(
@@ -502,7 +502,8 @@ pub(super) fn url_path(file: &str) -> String {
     out
 }
 
-/// The page's style sheet: system fonts, a readable measure, tables that print.
+/// The style sheet of every page (run, comparison and sensitivity reports): system fonts, a
+/// readable measure, tables that print.
 pub(super) const STYLE: &str = r#"
 :root { --text: #111827; --muted: #5f636e; --rule: #e4e6eb; --accent: #1f77b4; --badge: #374151; }
 * { box-sizing: border-box; }
@@ -535,6 +536,14 @@ figure img { display: block; width: 100%; height: auto; border: 1px solid var(--
 figcaption { margin-top: .5rem; color: var(--muted); max-width: 60rem; }
 figcaption strong { color: var(--text); }
 .file { white-space: nowrap; }
+.wide { overflow-x: auto; max-width: 100%; }
+.wide table { max-width: none; }
+table.runs { font-size: .9rem; }
+table.runs thead th { vertical-align: bottom; font-weight: 600; }
+table.runs th.num { min-width: 6.5rem; }
+table.runs td:first-child { white-space: nowrap; }
+h3 { margin: 2rem 0 .5rem; font-size: 1.15rem; }
+.value { font-weight: 600; font-variant-numeric: tabular-nums; }
 ul.files li { margin: .3rem 0; }
 footer { margin-top: 3rem; padding-top: 1rem; border-top: 1px solid var(--rule); color: var(--muted); font-size: .9rem; }
 @media print {

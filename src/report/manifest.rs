@@ -21,6 +21,8 @@ pub struct Invocation<'a> {
     pub command_line: Vec<String>,
     /// Total wall time so far, seconds.
     pub wall_seconds: f64,
+    /// The memory guard's estimate of peak memory, bytes.
+    pub memory_estimate: Option<f64>,
 }
 
 /// Converts TOML to JSON, dates as strings.
@@ -97,6 +99,7 @@ pub fn manifest(r: &RunResult, inv: &Invocation, report_seconds: f64) -> Value {
         "timings_note": "seconds per phase, summed over replications",
         "wall_seconds": inv.wall_seconds + report_seconds,
         "peak_rss_bytes": crate::sys::peak_rss_bytes(),
+        "memory_estimate_bytes": inv.memory_estimate.map(|b| b as u64),
         "created": chrono::Local::now().to_rfc3339(),
     })
 }

@@ -1,0 +1,160 @@
+//! The memory guard: an estimate of a run's peak memory from the scenario alone, made before any
+//! world is generated, so that an oversize run is refused at once rather than killed later.
+//!
+//! Sizes come from the scenario's distributions (expected users per organisation, contacts per
+//! user, persons per network); the share of contacts on served networks is measured on a sample
+//! of real organisations. Bytes per item follow the data layout (struct-of-arrays with `u32` ids,
+//! 16-byte person records, CSR graphs) plus the largest temporaries of generation; replications
+//! run `threads` at a time, each with its own world.
+
+use crate::population::generate::{OrgMixes, person_blocks};
+use crate::scenario::{GraphSpec, Scenario, Trigger};
+
+/// What the estimate is made of, in bytes.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Estimate {
+    /// Expected Lync users.
+    pub users: f64,
+    /// Expected initial entries.
+    pub entries: f64,
+    /// Expected persons.
+    pub persons: f64,
+    /// Expected graph edges.
+    pub edges: f64,
+    /// One replication's world and its temporaries.
+    pub per_replication: f64,
+    /// Replications in memory at once.
+    pub concurrent: f64,
+    /// Results kept for the reports (all replications).
+    pub results: f64,
+    /// The total: the figure compared with the limit.
+    pub total: f64,
+}
+
+/// Fixed cost of the program (code, fonts, thread stacks, allocator), bytes.
+const BASE_BYTES: f64 = 24.0 * 1024.0 * 1024.0;
+
+/// Estimates the peak memory of running `s` with `threads` worker threads.
+pub fn estimate(s: &Scenario, threads: usize) -> Estimate {
+    let (users, entries, persons) = match &s.population.import {
+        Some(list) => {
+            let users = list
+                .rows
+                .iter()
+                .map(|r| r.user.as_str())
+                .collect::<std::collections::HashSet<_>>()
+                .len() as f64;
+            let extra: f64 = s
+                .population
+                .persons_per_user
+                .iter()
+                .flatten()
+                .map(|k| k * users)
+                .sum();
+            (
+                users,
+                list.rows.len() as f64,
+                list.rows.len() as f64 + extra,
+            )
+        }
+        None => generated_sizes(s),
+    };
+    let edges = match &s.population.graph {
+        None => 0.0,
+        Some(GraphSpec::BarabasiAlbert { m }) => persons * f64::from(*m),
+        Some(GraphSpec::Configuration { degree }) => persons * degree.count_mean(0) / 2.0,
+        Some(GraphSpec::File { edges }) => edges.edges.len() as f64,
+    };
+    let n = s.migrations.len() as f64;
+    let record = if n <= 2.0 { 16.0 } else { 32.0 };
+    // World: persons (6 B) and their records; entries (4 B) and users (8 B); migration
+    // temporaries (eligibility, one day vector per migration, the output).
+    let mut world = persons * (8.0 + record + 4.0 * (n + 2.0)) + entries * 4.0 + users * 8.0;
+    if edges > 0.0 {
+        // CSR (8-byte offsets, 4-byte targets in both directions) plus the generator's edge
+        // list, and for the configuration model its stubs.
+        let generator = match &s.population.graph {
+            Some(GraphSpec::Configuration { .. }) => 32.0 + 16.0,
+            Some(GraphSpec::BarabasiAlbert { .. }) => 16.0 + 8.0,
+            _ => 8.0 + 16.0,
+        };
+        world += persons * 8.0 + edges * (8.0 + generator);
+    }
+    if s.migrations
+        .iter()
+        .any(|m| matches!(m.trigger, Trigger::Bass { .. }))
+    {
+        // First passage: per person two keys, an opening time, a source time and a search time,
+        // plus the heap.
+        world += persons * (16.0 + 8.0 + 8.0 + 8.0 + 16.0);
+    }
+    let days = s.days() as f64;
+    let columns = (16 + s.networks.len() + 2 * s.migrations.len() + s.providers.len()) as f64;
+    let rows = s.report_days().len() as f64;
+    // Engine: per thread, per-day deltas of every column and per-organisation counters.
+    let engine = threads as f64 * (columns * days * 8.0 * 2.0 + days * 16.0);
+    let per_replication = world + engine;
+    let concurrent = f64::from(s.replications).min(threads as f64).max(1.0);
+    let orgs = f64::from(s.orgs.count);
+    let results = f64::from(s.replications)
+        * (rows * columns * 8.0 * 2.0 + orgs * (120.0 + 40.0 * s.providers.len() as f64));
+    Estimate {
+        users,
+        entries,
+        persons,
+        edges,
+        per_replication,
+        concurrent,
+        results,
+        total: BASE_BYTES + per_replication * concurrent + results,
+    }
+}
+
+/// Expected users, entries and persons of a generated world, from a sample of its real
+/// organisations (their sizes and which networks they serve).
+fn generated_sizes(s: &Scenario) -> (f64, f64, f64) {
+    let sample = s.orgs.count.min(2000);
+    let keys = crate::rng::Keys::new(s.seed, 0);
+    let orgs: Vec<crate::population::Org> = (0..sample)
+        .map(|o| crate::population::generate::sample_org(s, &keys, o))
+        .collect();
+    let scale = f64::from(s.orgs.count) / f64::from(sample.max(1));
+    let users = orgs.iter().map(|o| o.users.len() as f64).sum::<f64>() * scale;
+    let mixes = OrgMixes::new(s, &orgs);
+    let per_network: Vec<f64> = mixes
+        .expected_entries(s, &orgs)
+        .iter()
+        .map(|e| e * scale)
+        .collect();
+    let entries: f64 = per_network.iter().sum();
+    let blocks = person_blocks(s, users as u64, &per_network);
+    let persons = blocks.last().map_or(0.0, |b| f64::from(b.end));
+    (users, entries, persons)
+}
+
+/// The refusal message when `e` exceeds `limit`: the estimate, its parts, and what to lower.
+pub fn refusal(s: &Scenario, e: &Estimate, limit: u64, threads: usize) -> String {
+    let gib = |b: f64| b / (1u64 << 30) as f64;
+    format!(
+        "this run needs about {:.1} GiB of memory, more than the limit of {:.1} GiB: {} replication{} at a time × {:.2} GiB each \
+         (about {:.1} M users, {:.1} M entries, {:.1} M persons{}), plus {:.2} GiB of results. \
+         Lower orgs.count (now {}), --threads (now {threads}) or --replications (now {}), \
+         or raise --memory-limit; --ignore-memory-limit runs anyway.",
+        gib(e.total),
+        gib(limit as f64),
+        e.concurrent,
+        if e.concurrent == 1.0 { "" } else { "s" },
+        gib(e.per_replication),
+        e.users / 1e6,
+        e.entries / 1e6,
+        e.persons / 1e6,
+        if e.edges > 0.0 {
+            format!(", {:.1} M graph edges", e.edges / 1e6)
+        } else {
+            String::new()
+        },
+        gib(e.results),
+        s.orgs.count,
+        s.replications,
+    )
+}
