@@ -433,6 +433,8 @@ struct Sink<'s> {
     user_start: [i64; 3],
     /// The last simulated day (events after it change nothing reported).
     last: Day,
+    /// The current entry's open category span: (0 reachable, 1 never reachable, 2 lost; start).
+    entry_category: Option<(u8, Day)>,
 }
 
 /// User-level event kinds (low bits of a packed event).
@@ -467,14 +469,11 @@ impl Sink<'_> {
                 self.span(Columns::REACHABLE_IM + b, from, to);
             }
         }
-        match s.class {
+        let category = match s.class {
             Class::Reachable => {
                 let col = self.columns.reachable_network(s.network);
                 self.span(col, from, to);
-                self.org_reachable[from as usize] += 1;
-                self.org_reachable[to as usize] -= 1;
-                self.event(from, EV_REACHABLE, true);
-                self.event(to, EV_REACHABLE, false);
+                0
             }
             other => {
                 let offset = match other {
@@ -484,9 +483,41 @@ impl Sink<'_> {
                 };
                 let col = self.columns.never_reachable() + offset;
                 self.span(col, from, to);
+                if other == Class::Never { 1 } else { 2 }
+            }
+        };
+        // Users' metrics and organisations' shares only see reachable / unreachable / lost:
+        // stretches that differ in anything else (network, modalities, cause of loss) are merged
+        // here, so that a user's events are few.
+        match self.entry_category {
+            Some((c, _)) if c == category => {}
+            Some((c, start)) => {
+                self.category_span(c, start, from);
+                self.entry_category = Some((category, from));
+            }
+            None => self.entry_category = Some((category, from)),
+        }
+    }
+
+    /// Closes the current entry's last category span at `end`.
+    fn end_entry(&mut self, end: Day) {
+        if let Some((c, start)) = self.entry_category.take() {
+            self.category_span(c, start, end);
+        }
+    }
+
+    fn category_span(&mut self, category: u8, from: Day, to: Day) {
+        match category {
+            0 => {
+                self.org_reachable[from as usize] += 1;
+                self.org_reachable[to as usize] -= 1;
+                self.event(from, EV_REACHABLE, true);
+                self.event(to, EV_REACHABLE, false);
+            }
+            c => {
                 self.event(from, EV_UNREACHABLE, true);
                 self.event(to, EV_UNREACHABLE, false);
-                if other != Class::Never {
+                if c == 2 {
                     self.event(from, EV_LOST, true);
                     self.event(to, EV_LOST, false);
                 }
@@ -575,6 +606,7 @@ fn run_chunk(ctx: &Context, chunk: &Chunk, acc: &mut Accumulator) {
                 user_events: &mut user_events,
                 user_start: [0; 3],
                 last: ctx.last,
+                entry_category: None,
             };
             for (k, &(person, network, added)) in list.iter().enumerate() {
                 let key = (u64::from(u) << 20) | k as u64;
@@ -805,6 +837,7 @@ fn walk_entry(
     if let Some((current, from)) = run {
         sink.stretch(current, from, last + 1);
     }
+    sink.end_entry(last + 1);
     if !ever && impact.first_lost.is_none() {
         impact.cause = Some(LossCause::NeverReachable);
     }

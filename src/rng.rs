@@ -94,10 +94,14 @@ pub struct Draws {
 }
 
 impl Draws {
-    /// The draw of `id`, uniform in the open interval (0, 1).
+    /// The draw of `id`, uniform in the open interval (0, 1): output `id` of SplitMix64 seeded
+    /// with the key (a counter-based generator).
     #[inline]
     pub fn uniform(&self, id: u64) -> f64 {
-        let h = splitmix(splitmix(self.base ^ id) ^ id.rotate_left(32));
+        let h = splitmix(
+            self.base
+                .wrapping_add(id.wrapping_mul(0x9E37_79B9_7F4A_7C15)),
+        );
         ((h >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
     }
 }

@@ -521,19 +521,23 @@ fn generate_persons(s: &Scenario, keys: &Keys, blocks: &[Range<u32>]) -> Vec<Per
 /// The person with id `p` and home network `home`, from its own stream.
 pub fn make_person(s: &Scenario, keys: &Keys, p: u32, home: NetworkId, classes: &[f64]) -> Person {
     let pop = &s.population;
-    let mut rng = keys.stream(Kind::Person, u64::from(p), 0);
-    let class = pick(classes, open01(&mut rng)).unwrap_or(classes.len().saturating_sub(1)) as u8;
+    // Counter-based draws (draw k of person p), not a stream per person: generating tens of
+    // millions of persons is then a few hash rounds each. Draw k has a fixed meaning (class, then
+    // one per multi-homing rule, then one per network), so changing one share leaves every other
+    // attribute of every person as it was.
+    let draws = keys.draws(Kind::Person, 0);
+    let draw = |k: usize| draws.uniform((u64::from(p) << 12) | k as u64);
+    let class = pick(classes, draw(0)).unwrap_or(classes.len().saturating_sub(1)) as u8;
     let mut accounts = 1u16 << home;
-    for mh in &pop.multi_homing {
-        let u = open01(&mut rng);
-        if mh.home == home && u < mh.share {
+    for (r, mh) in pop.multi_homing.iter().enumerate() {
+        if mh.home == home && draw(1 + r) < mh.share {
             accounts |= 1 << mh.extra;
         }
     }
     let mut linked = 0u16;
+    let first = 1 + pop.multi_homing.len();
     for (n, share) in pop.microsoft_account_share.iter().enumerate() {
-        let u = open01(&mut rng);
-        if accounts & (1 << n) != 0 && u < *share {
+        if accounts & (1 << n) != 0 && draw(first + n) < *share {
             linked |= 1 << n;
         }
     }

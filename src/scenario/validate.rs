@@ -926,6 +926,15 @@ pub fn validate(raw: RawScenario, effective: toml::Table) -> Result<Scenario, Ve
             microsoft_account_share[n as usize] = s;
         }
     }
+    if p.multi_homing.len() > 256 {
+        v.err(
+            kp!("population", "multi_homing"),
+            format!(
+                "{} multi-homing rules; at most 256 are supported",
+                p.multi_homing.len()
+            ),
+        );
+    }
     let mut multi_homing = Vec::new();
     for (i, m) in p.multi_homing.iter().enumerate() {
         let path = kp!("population", "multi_homing", i);
