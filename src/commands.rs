@@ -146,24 +146,9 @@ fn memory_guard(
         .iter()
         .map(|s| crate::memory::estimate(s, threads))
         .collect();
-    let Some(largest) = estimates
-        .iter()
-        .max_by(|a, b| a.per_replication.total_cmp(&b.per_replication))
-    else {
-        return Ok(0.0);
-    };
     let jobs: f64 = scenarios.iter().map(|s| f64::from(s.replications)).sum();
-    let combined = crate::memory::Estimate {
-        concurrent: jobs.min(threads as f64).max(1.0),
-        results: estimates.iter().map(|e| e.results).sum(),
-        total: 0.0,
-        ..*largest
-    };
-    let combined = crate::memory::Estimate {
-        total: largest.total - largest.per_replication * largest.concurrent - largest.results
-            + combined.per_replication * combined.concurrent
-            + combined.results,
-        ..combined
+    let Some(combined) = crate::memory::combined(&estimates, jobs, threads) else {
+        return Ok(0.0);
     };
     let limit = args
         .memory_limit

@@ -4,6 +4,7 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    picsim::sys::return_large_allocations();
     let cli = picsim::cli::Cli::parse();
     match picsim::commands::run(cli) {
         Ok(code) => code,

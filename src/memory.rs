@@ -32,7 +32,9 @@ pub struct Estimate {
 }
 
 /// Fixed cost of the program (code, fonts, thread stacks, allocator), bytes.
-const BASE_BYTES: f64 = 24.0 * 1024.0 * 1024.0;
+const BASE_BYTES: f64 = 12.0 * 1024.0 * 1024.0;
+/// One chart being drawn: a 3200 × 1800 RGB canvas (charts are drawn at twice their size).
+const CHART_BYTES: f64 = 3200.0 * 1800.0 * 3.0;
 
 /// Estimates the peak memory of running `s` with `threads` worker threads.
 pub fn estimate(s: &Scenario, threads: usize) -> Estimate {
@@ -68,8 +70,9 @@ pub fn estimate(s: &Scenario, threads: usize) -> Estimate {
     let n = s.migrations.len() as f64;
     let record = if n <= 2.0 { 16.0 } else { 32.0 };
     // World: persons (6 B) and their records; entries (4 B) and users (8 B); migration
-    // temporaries (eligibility, one day vector per migration, the output).
-    let mut world = persons * (8.0 + record + 4.0 * (n + 2.0)) + entries * 4.0 + users * 8.0;
+    // World at its peak, when migration days are packed into records: persons (6 B), their
+    // records, one day vector per migration still alive; entries (4 B) and users (8 B).
+    let mut world = persons * (6.0 + record + 4.0 * n) + entries * 4.0 + users * 8.0;
     if edges > 0.0 {
         // CSR (8-byte offsets, 4-byte targets in both directions) plus the generator's edge
         // list, and for the configuration model its stubs.
@@ -96,8 +99,11 @@ pub fn estimate(s: &Scenario, threads: usize) -> Estimate {
     let per_replication = world + engine;
     let concurrent = f64::from(s.replications).min(threads as f64).max(1.0);
     let orgs = f64::from(s.orgs.count);
+    // Per replication: its reported rows, and a row per organisation (about 300 bytes plus 80
+    // per provider with their heap parts).
     let results = f64::from(s.replications)
-        * (rows * columns * 8.0 * 2.0 + orgs * (120.0 + 40.0 * s.providers.len() as f64));
+        * (rows * columns * 8.0 + orgs * (300.0 + 80.0 * s.providers.len() as f64));
+    let charts = s.output.charts.len().min(threads) as f64 * CHART_BYTES;
     Estimate {
         users,
         entries,
@@ -106,8 +112,31 @@ pub fn estimate(s: &Scenario, threads: usize) -> Estimate {
         per_replication,
         concurrent,
         results,
-        total: BASE_BYTES + per_replication * concurrent + results,
+        total: total(per_replication, concurrent, results, charts),
     }
+}
+
+/// The peak: the simulation (worlds in memory at once, and the results so far) or the reports
+/// (the results and the charts being drawn), whichever is larger, on top of the program.
+fn total(per_replication: f64, concurrent: f64, results: f64, charts: f64) -> f64 {
+    BASE_BYTES + (per_replication * concurrent + results).max(results + charts)
+}
+
+/// The estimate for several scenarios run together (a sweep): the largest replication, as many
+/// at a time as threads, and every run's results.
+pub fn combined(estimates: &[Estimate], jobs: f64, threads: usize) -> Option<Estimate> {
+    let largest = estimates
+        .iter()
+        .max_by(|a, b| a.per_replication.total_cmp(&b.per_replication))?;
+    let concurrent = jobs.min(threads as f64).max(1.0);
+    let results: f64 = estimates.iter().map(|e| e.results).sum();
+    let charts = threads.min(5) as f64 * CHART_BYTES;
+    Some(Estimate {
+        concurrent,
+        results,
+        total: total(largest.per_replication, concurrent, results, charts),
+        ..*largest
+    })
 }
 
 /// Expected users, entries and persons of a generated world, from a sample of its real

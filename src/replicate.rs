@@ -340,15 +340,25 @@ pub fn run_many(
         total: std::sync::atomic::AtomicU64::new(0),
         report: progress,
     };
-    let outputs: Vec<RepOutput> = jobs
-        .par_iter()
-        .enumerate()
-        .map(|(j, &(i, r))| {
-            replication_output(&scenarios[i], r, &|done, total| {
-                tracker.tick(j, done, total)
+    // Jobs run in batches of as many as there are threads: inside a batch they run in parallel
+    // (each parallel inside), and a thread that waits inside one job can only pick up work of
+    // the same batch, so at most `threads` worlds are in memory at once (rayon alone would let a
+    // waiting thread start yet another job, and another world).
+    let batch = rayon::current_num_threads().max(1);
+    let mut outputs: Vec<RepOutput> = Vec::with_capacity(jobs.len());
+    for (b, chunk) in jobs.chunks(batch).enumerate() {
+        let done: Vec<RepOutput> = chunk
+            .par_iter()
+            .enumerate()
+            .map(|(k, &(i, r))| {
+                let j = b * batch + k;
+                replication_output(&scenarios[i], r, &|done, total| {
+                    tracker.tick(j, done, total)
+                })
             })
-        })
-        .collect::<anyhow::Result<_>>()?;
+            .collect::<anyhow::Result<_>>()?;
+        outputs.extend(done);
+    }
     let mut outputs = outputs.into_iter();
     let mut results = Vec::with_capacity(scenarios.len());
     for s in scenarios {

@@ -24,6 +24,23 @@ pub fn available_memory_bytes() -> Option<u64> {
     proc_kb("/proc/meminfo", "MemAvailable:")
 }
 
+/// Makes the allocator give large blocks back to the system when they are freed.
+///
+/// Each replication allocates its world (tens to thousands of megabytes in a few dozen large
+/// vectors) and frees it. glibc's allocator raises its mmap threshold as large blocks are freed,
+/// after which such vectors come from its heaps and their memory stays with the process: peak
+/// memory then grows with the number of replications rather than with the world. Fixing the
+/// threshold at 256 KiB keeps every large vector mmapped and returned on free, at the cost of a
+/// page fault per page on first touch, negligible next to filling the vector.
+pub fn return_large_allocations() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes allocator parameters; called once at start-up, before any
+    // thread is spawned.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 256 * 1024);
+    }
+}
+
 /// A hint to load the cache line holding `x` (no effect where the target has no such hint).
 #[inline(always)]
 pub fn prefetch<T>(x: &T) {

@@ -211,3 +211,41 @@ fn quiet_prints_only_the_report_path_and_the_table_otherwise() {
         "{stdout}"
     );
 }
+
+#[test]
+fn the_memory_guard_refuses_an_oversize_run_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("big");
+    let a = run_small(
+        &out,
+        2500,
+        &["--replications", "2", "--memory-limit", "20M"],
+    )
+    .code(1);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(
+        err.contains("needs about") && err.contains("more than the limit of 0.0 GiB"),
+        "{err}"
+    );
+    assert!(
+        err.contains("Lower orgs.count (now 2500)") && err.contains("--ignore-memory-limit"),
+        "{err}"
+    );
+    assert!(!out.exists(), "nothing is written");
+    // The same run goes ahead when told to, and records its estimate.
+    run_small(
+        &out,
+        60,
+        &[
+            "--replications",
+            "1",
+            "--memory-limit",
+            "20M",
+            "--ignore-memory-limit",
+        ],
+    )
+    .success();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert!(manifest["memory_estimate_bytes"].as_u64().unwrap() > 1 << 20);
+}
