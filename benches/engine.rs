@@ -15,14 +15,27 @@ fn engine(c: &mut Criterion) {
         let pop = picsim::population::generate(&s, 0).expect("generates");
         let days = picsim::migration::compute(&s, &pop, 0);
         let profiles = Profiles::build(&s, &pop);
-        let pools = Pools::build(&s, &pop, &days);
+        let stored = picsim::migration::Stored {
+            days: &days,
+            migrations: &s.migrations,
+        };
+        let everyone = 0..pop.persons.len() as u32;
+        let pools = Pools::build(&s, &stored, everyone.clone());
         group.throughput(Throughput::Elements(pop.entry_count()));
         group.bench_with_input(
             BenchmarkId::from_parameter(pop.entry_count()),
             &(),
             |b, _| {
                 b.iter(|| {
-                    let ctx = picsim::engine::Context::new(&s, &pop, &days, &profiles, &pools, 0);
+                    let ctx = picsim::engine::Context::new(
+                        &s,
+                        &pop,
+                        &stored,
+                        everyone.clone(),
+                        &profiles,
+                        &pools,
+                        0,
+                    );
                     black_box(picsim::engine::run(&ctx, &|| {}))
                 })
             },

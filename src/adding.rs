@@ -9,7 +9,7 @@
 //! linked where the serving `reaches` item requires it) and is not already on the list.
 
 use crate::day::{Day, Window};
-use crate::migration::{MigrationDays, NEVER};
+use crate::migration::{NEVER, PersonSource};
 use crate::population::Population;
 use crate::population::generate::{ContactSampler, PersonSet};
 use crate::rng::{Stream, exponential, open01};
@@ -28,7 +28,17 @@ pub struct Pools {
 
 impl Pools {
     /// Counts, for every network a behaviour adds on, who ever holds an account there.
-    pub fn build(s: &Scenario, pop: &Population, days: &MigrationDays) -> Pools {
+    pub fn build(s: &Scenario, persons: &dyn PersonSource, range: std::ops::Range<u32>) -> Pools {
+        Self::from_counts(s, &Self::counts(s, persons, range))
+    }
+
+    /// Per (network, home block), how many persons of `range` ever hold an account on the network
+    /// (networks no behaviour adds on are not counted). Counts of disjoint ranges add up.
+    pub fn counts(
+        s: &Scenario,
+        persons: &dyn PersonSource,
+        range: std::ops::Range<u32>,
+    ) -> Vec<u64> {
         let nets = s.networks.len();
         let wanted: Vec<bool> = (0..nets)
             .map(|n| {
@@ -39,25 +49,25 @@ impl Pools {
             })
             .collect();
         if !wanted.iter().any(|w| *w) {
-            return Pools::default();
+            return vec![0; nets * nets];
         }
-        let counts = (0..pop.persons.len())
+        range
             .into_par_iter()
             .with_min_len(8192)
             .fold(
                 || vec![0u64; nets * nets],
                 |mut acc, p| {
-                    let person = pop.persons[p];
-                    let gained: u16 = s
+                    let view = persons.view(p);
+                    let gained: u16 = view
                         .migrations
                         .iter()
-                        .zip(days.of(p as u32))
+                        .zip(view.days.iter())
                         .filter(|(_, d)| **d < NEVER)
                         .fold(0, |g, (m, _)| g | 1 << m.to);
-                    let ever = person.accounts | gained;
+                    let ever = view.person.accounts | gained;
                     for (n, w) in wanted.iter().enumerate() {
                         if *w && ever & (1 << n) != 0 {
-                            acc[n * nets + person.home as usize] += 1;
+                            acc[n * nets + view.person.home as usize] += 1;
                         }
                     }
                     acc
@@ -69,7 +79,12 @@ impl Pools {
                     a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
                     a
                 },
-            );
+            )
+    }
+
+    /// The pools from their counts.
+    pub fn from_counts(s: &Scenario, counts: &[u64]) -> Pools {
+        let nets = s.networks.len();
         let cumulative = (0..nets)
             .map(|n| {
                 let row = &counts[n * nets..(n + 1) * nets];
@@ -117,8 +132,8 @@ pub struct Drawer<'a> {
     pub scenario: &'a Scenario,
     /// The population.
     pub population: &'a Population,
-    /// Migration days.
-    pub days: &'a MigrationDays,
+    /// Persons and their migration days.
+    pub persons: &'a dyn PersonSource,
     /// Pools per network.
     pub pools: &'a Pools,
     /// Popularity sampler.
@@ -153,7 +168,7 @@ impl Drawer<'_> {
             let Some(p) = self.sampler.in_block(rng, &self.population.blocks[block]) else {
                 continue;
             };
-            let view = self.days.view(p, &self.scenario.migrations);
+            let view = self.persons.view(p);
             if view.held(network, day)
                 && (!needs_link || view.linked(network, day))
                 && !seen.contains(p)

@@ -14,7 +14,7 @@
 
 use crate::adding::{Drawer, Pools, addition_days};
 use crate::day::{Day, Window};
-use crate::migration::{MigrationDays, OUTSIDE, PersonView};
+use crate::migration::{OUTSIDE, PersonSource, PersonView};
 use crate::population::generate::{ContactSampler, PersonSet};
 use crate::population::{Chunk, Population};
 use crate::rng::{Keys, Kind, exponential, open01};
@@ -233,8 +233,11 @@ pub struct Context<'a> {
     pub scenario: &'a Scenario,
     /// The population.
     pub population: &'a Population,
-    /// Migration days.
-    pub days: &'a MigrationDays,
+    /// Persons and their migration days.
+    pub persons: &'a dyn PersonSource,
+    /// The persons this process counts for `migrated_*` and `stranded_*` (all of them unless the
+    /// replication is spread over processes).
+    pub owned_persons: std::ops::Range<u32>,
     /// Reachability profiles.
     pub profiles: &'a Profiles,
     /// Contact-adding pools.
@@ -253,7 +256,8 @@ impl<'a> Context<'a> {
     pub fn new(
         scenario: &'a Scenario,
         population: &'a Population,
-        days: &'a MigrationDays,
+        persons: &'a dyn PersonSource,
+        owned_persons: std::ops::Range<u32>,
         profiles: &'a Profiles,
         pools: &'a Pools,
         replication: u32,
@@ -261,7 +265,8 @@ impl<'a> Context<'a> {
         Context {
             scenario,
             population,
-            days,
+            persons,
+            owned_persons,
             profiles,
             pools,
             keys: Keys::new(scenario.seed, replication),
@@ -361,24 +366,25 @@ impl Accumulator {
 /// Adds `migrated_*` deltas (by migration day, clamped to day 0); returns each migration's
 /// population size.
 fn migration_deltas(ctx: &Context, deltas: &mut [i64], stride: usize) -> Vec<u64> {
-    let n = ctx.days.n;
+    let n = ctx.scenario.migrations.len();
     if n == 0 {
         return Vec::new();
     }
     let last = ctx.last;
     let (hist, population) = ctx
-        .days
-        .par_blocks(4096)
+        .owned_persons
+        .clone()
+        .into_par_iter()
+        .with_min_len(4096)
         .fold(
             || (vec![0i64; n * stride], vec![0u64; n]),
-            |(mut hist, mut pop), block| {
-                for row in block {
-                    for (i, &d) in row.iter().enumerate() {
-                        if d != OUTSIDE {
-                            pop[i] += 1;
-                            if d <= last {
-                                hist[i * stride + d.max(0) as usize] += 1;
-                            }
+            |(mut hist, mut pop), p| {
+                let view = ctx.persons.view(p);
+                for (i, &d) in view.days[..n].iter().enumerate() {
+                    if d != OUTSIDE {
+                        pop[i] += 1;
+                        if d <= last {
+                            hist[i * stride + d.max(0) as usize] += 1;
                         }
                     }
                 }
@@ -539,7 +545,7 @@ fn run_chunk(ctx: &Context, chunk: &Chunk, acc: &mut Accumulator) {
     let drawer = Drawer {
         scenario: s,
         population: ctx.population,
-        days: ctx.days,
+        persons: ctx.persons,
         pools: ctx.pools,
         sampler: &ctx.sampler,
     };
@@ -578,12 +584,12 @@ fn run_chunk(ctx: &Context, chunk: &Chunk, acc: &mut Accumulator) {
             // misses overlap this user's work (the engine is bound by memory latency).
             if i + 1 < chunk.offsets.len() - 1 {
                 for &p in chunk.entries_of(i + 1) {
-                    ctx.days.prefetch(p);
+                    ctx.persons.prefetch(p);
                 }
             }
             for &p in chunk.entries_of(i) {
                 seen.insert(p);
-                list.push((p, ctx.days.person(p).home, 0));
+                list.push((p, ctx.persons.view(p).person.home, 0));
             }
             add_contacts(
                 ctx,
@@ -718,7 +724,7 @@ fn walk_entry(
     if first > last {
         return impact;
     }
-    let view = ctx.days.view(person, &ctx.scenario.migrations);
+    let view = ctx.persons.view(person);
     sink.span(Columns::ENTRIES, first, last + 1);
     sink.org_entries[first as usize] += 1;
     sink.org_entries[last as usize + 1] -= 1;

@@ -217,10 +217,23 @@ fn run_replication_timed(
     t.add("migrate", now);
     let now = Instant::now();
     let profiles = Profiles::build(s, &population);
-    let pools = Pools::build(s, &population, &days);
+    let stored = migration::Stored {
+        days: &days,
+        migrations: &s.migrations,
+    };
+    let everyone = 0..population.persons.len() as u32;
+    let pools = Pools::build(s, &stored, everyone.clone());
     t.add("profiles", now);
     let now = Instant::now();
-    let ctx = engine::Context::new(s, &population, &days, &profiles, &pools, replication);
+    let ctx = engine::Context::new(
+        s,
+        &population,
+        &stored,
+        everyone,
+        &profiles,
+        &pools,
+        replication,
+    );
     let total = population.chunks.len() as u64;
     let done = std::sync::atomic::AtomicU64::new(0);
     let tick = || {

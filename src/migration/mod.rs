@@ -18,6 +18,9 @@ use crate::rng::{Keys, Kind, exponential, uniform_int};
 use crate::scenario::{Migration, NetworkId, Scenario, Trigger};
 use rayon::prelude::*;
 
+/// Most migrations a scenario may have (a person's days are kept in a fixed-size record).
+pub const MAX_MIGRATIONS: usize = 6;
+
 /// Migration day of a person outside the migration's population.
 pub const OUTSIDE: Day = FOREVER + 1;
 /// Migration day of a person in the population who never migrates (dormant, no `forced_by`).
@@ -107,10 +110,12 @@ impl MigrationDays {
 
     /// Person `p`'s accounts as seen through `migrations`.
     #[inline]
-    pub fn view<'a>(&'a self, p: u32, migrations: &'a [Migration]) -> PersonView<'a> {
+    pub fn view<'a>(&self, p: u32, migrations: &'a [Migration]) -> PersonView<'a> {
+        let mut days = [OUTSIDE; MAX_MIGRATIONS];
+        days[..self.n].copy_from_slice(self.of(p));
         PersonView {
             person: self.person(p),
-            days: self.of(p),
+            days,
             migrations,
         }
     }
@@ -166,6 +171,20 @@ pub struct Scheduled {
     pub window: crate::day::Window,
 }
 
+impl Scheduled {
+    /// Person `p`'s day, eligible from `e` (not [`OUTSIDE`]).
+    #[inline]
+    pub fn day(&self, keys: &Keys, p: u32, index: usize, e: Day) -> Day {
+        let mut rng = keys.stream(Kind::Migration, u64::from(p), index as u64);
+        let d = uniform_int(
+            &mut rng,
+            i64::from(self.window.from),
+            i64::from(self.window.until),
+        ) as Day;
+        d.max(e)
+    }
+}
+
 impl Assign for Scheduled {
     fn assign(&self, ctx: &AssignContext, out: &mut [Day]) {
         out.par_iter_mut()
@@ -176,13 +195,7 @@ impl Assign for Scheduled {
                 *day = if e == OUTSIDE {
                     OUTSIDE
                 } else {
-                    let mut rng = ctx.keys.stream(Kind::Migration, p as u64, ctx.index as u64);
-                    let d = uniform_int(
-                        &mut rng,
-                        i64::from(self.window.from),
-                        i64::from(self.window.until),
-                    ) as Day;
-                    d.max(e)
+                    self.day(&ctx.keys, p as u32, ctx.index, e)
                 };
             });
     }
@@ -194,6 +207,26 @@ pub struct SignIn {
     pub rollout: crate::day::Window,
 }
 
+impl SignIn {
+    /// Person `p`'s day, eligible from `e` (not [`OUTSIDE`]), signing in at `rate` per day.
+    #[inline]
+    pub fn day(&self, keys: &Keys, p: u32, index: usize, rate: f64, e: Day) -> Day {
+        let mut rng = keys.stream(Kind::Migration, u64::from(p), index as u64);
+        let rollout = uniform_int(
+            &mut rng,
+            i64::from(self.rollout.from),
+            i64::from(self.rollout.until),
+        ) as Day;
+        let wait = exponential(&mut rng, 1.0);
+        if rate > 0.0 {
+            // A waiting time T starting on day r takes effect on r + ⌈T⌉.
+            rollout.max(e) + (wait / rate).ceil().min(f64::from(FOREVER / 2)) as Day
+        } else {
+            NEVER
+        }
+    }
+}
+
 impl Assign for SignIn {
     fn assign(&self, ctx: &AssignContext, out: &mut [Day]) {
         let classes = &ctx.scenario.population.activity;
@@ -203,23 +236,16 @@ impl Assign for SignIn {
             .enumerate()
             .for_each(|(p, day)| {
                 let e = ctx.eligible[p];
-                if e == OUTSIDE {
-                    *day = OUTSIDE;
-                    return;
-                }
-                let mut rng = ctx.keys.stream(Kind::Migration, p as u64, ctx.index as u64);
-                let rollout = uniform_int(
-                    &mut rng,
-                    i64::from(self.rollout.from),
-                    i64::from(self.rollout.until),
-                ) as Day;
-                let rate = classes[persons[p].class as usize].sign_in_rate;
-                let wait = exponential(&mut rng, 1.0);
-                *day = if rate > 0.0 {
-                    // A waiting time T starting on day r takes effect on r + ⌈T⌉.
-                    rollout.max(e) + (wait / rate).ceil().min(f64::from(FOREVER / 2)) as Day
+                *day = if e == OUTSIDE {
+                    OUTSIDE
                 } else {
-                    NEVER
+                    self.day(
+                        &ctx.keys,
+                        p as u32,
+                        ctx.index,
+                        classes[persons[p].class as usize].sign_in_rate,
+                        e,
+                    )
                 };
             });
     }
@@ -244,11 +270,80 @@ pub fn trigger_of(m: &Migration) -> Box<dyn Assign> {
     }
 }
 
+/// Whether every migration's days can be drawn person by person (no `bass`: contagion couples
+/// persons through the graph).
+pub fn per_person(s: &Scenario) -> bool {
+    !s.migrations
+        .iter()
+        .any(|m| matches!(m.trigger, Trigger::Bass { .. }))
+}
+
+/// Every migration day of person `p` (attributes `person`), when [`per_person`] holds: each
+/// migration in dependency order, eligible from the start or from the day the person gained the
+/// `from` account, then `forced_by`. The same numbers as [`compute`], one person at a time.
+pub fn person_days(
+    s: &Scenario,
+    keys: &Keys,
+    order: &[usize],
+    p: u32,
+    person: Person,
+) -> [Day; MAX_MIGRATIONS] {
+    let mut days = [OUTSIDE; MAX_MIGRATIONS];
+    for &i in order {
+        let m = &s.migrations[i];
+        let e = if person.has(m.from) {
+            ALWAYS
+        } else {
+            s.migrations
+                .iter()
+                .zip(days.iter())
+                .filter(|(other, d)| other.to == m.from && **d < NEVER)
+                .map(|(_, d)| *d)
+                .min()
+                .unwrap_or(OUTSIDE)
+        };
+        if e == OUTSIDE {
+            continue;
+        }
+        let mut d = match &m.trigger {
+            Trigger::Scheduled { window } => Scheduled { window: *window }.day(keys, p, i, e),
+            Trigger::SignIn { rollout } => {
+                let rate = s.population.activity[person.class as usize].sign_in_rate;
+                SignIn { rollout: *rollout }.day(keys, p, i, rate, e)
+            }
+            Trigger::Bass { .. } => NEVER,
+        };
+        if let Some(forced) = m.forced_by {
+            d = d.min(forced.max(e));
+        }
+        days[i] = d;
+    }
+    days
+}
+
 /// Computes every person's migration days for replication `replication`.
 pub fn compute(s: &Scenario, pop: &Population, replication: u32) -> MigrationDays {
     let n = s.migrations.len();
     let persons = pop.persons.len();
     let keys = Keys::new(s.seed, replication);
+    if per_person(s) {
+        // No contagion: every person on their own, in one pass and without per-migration
+        // vectors.
+        let order = dependency_order(&s.migrations);
+        let mut out = MigrationDays::empty(&pop.persons, n);
+        let stride = out.stride;
+        out.records
+            .par_chunks_mut(stride)
+            .zip(pop.persons.par_iter())
+            .enumerate()
+            .for_each(|(p, (r, person))| {
+                r[0] = (u32::from(person.accounts) | u32::from(person.linked) << 16) as i32;
+                r[1] = i32::from(person.home) | i32::from(person.class) << 8;
+                let days = person_days(s, &keys, &order, p as u32, *person);
+                r[2..2 + n].copy_from_slice(&days[..n]);
+            });
+        return out;
+    }
     let mut per_migration: Vec<Vec<Day>> = vec![Vec::new(); n];
     for i in dependency_order(&s.migrations) {
         let m = &s.migrations[i];
@@ -307,7 +402,7 @@ pub fn compute(s: &Scenario, pop: &Population, replication: u32) -> MigrationDay
 }
 
 /// Migrations ordered so that every migration into a network comes before the one leaving it.
-fn dependency_order(migrations: &[Migration]) -> Vec<usize> {
+pub fn dependency_order(migrations: &[Migration]) -> Vec<usize> {
     let mut order = Vec::with_capacity(migrations.len());
     let mut done = vec![false; migrations.len()];
     while order.len() < migrations.len() {
@@ -337,10 +432,109 @@ fn dependency_order(migrations: &[Migration]) -> Vec<usize> {
 pub struct PersonView<'a> {
     /// The person's attributes at the start.
     pub person: Person,
-    /// The person's day for each migration.
-    pub days: &'a [Day],
+    /// The person's day for each migration (the first `migrations.len()` are used).
+    pub days: [Day; MAX_MIGRATIONS],
     /// The scenario's migrations.
     pub migrations: &'a [Migration],
+}
+
+/// Where the engine finds a person's attributes and migration days: a world's stored records, or
+/// (on a process that holds no persons) computed from the person's keyed draws on demand.
+pub trait PersonSource: Sync {
+    /// Person `p` as seen through the scenario's migrations.
+    fn view(&self, p: u32) -> PersonView<'_>;
+    /// A hint that `p` will be needed soon.
+    fn prefetch(&self, _p: u32) {}
+}
+
+/// A world's stored records.
+pub struct Stored<'a> {
+    /// The records.
+    pub days: &'a MigrationDays,
+    /// The scenario's migrations.
+    pub migrations: &'a [Migration],
+}
+
+impl PersonSource for Stored<'_> {
+    #[inline]
+    fn view(&self, p: u32) -> PersonView<'_> {
+        self.days.view(p, self.migrations)
+    }
+
+    #[inline]
+    fn prefetch(&self, p: u32) {
+        self.days.prefetch(p);
+    }
+}
+
+/// Persons computed on demand from their keyed draws, as generation and [`compute`] would make
+/// them: the attributes from [`crate::population::generate::make_person`] and the days from
+/// [`person_days`], or, for contagion, from days computed once for everybody.
+pub struct Computed<'a> {
+    scenario: &'a Scenario,
+    keys: Keys,
+    blocks: Vec<std::ops::Range<u32>>,
+    classes: Vec<f64>,
+    order: Vec<usize>,
+    /// Every person's days, person-major, when they cannot be drawn person by person.
+    all_days: Option<Vec<Day>>,
+}
+
+impl<'a> Computed<'a> {
+    /// Persons of replication `replication` laid out in `blocks` (by home network); `all_days`
+    /// is required when the scenario has a `bass` migration.
+    pub fn new(
+        scenario: &'a Scenario,
+        replication: u32,
+        blocks: &[std::ops::Range<u32>],
+        all_days: Option<Vec<Day>>,
+    ) -> Self {
+        let mut acc = 0.0;
+        let classes = scenario
+            .population
+            .activity
+            .iter()
+            .map(|a| {
+                acc += a.share;
+                acc
+            })
+            .collect();
+        Computed {
+            scenario,
+            keys: Keys::new(scenario.seed, replication),
+            blocks: blocks.to_vec(),
+            classes,
+            order: dependency_order(&scenario.migrations),
+            all_days,
+        }
+    }
+
+    /// Person `p`'s attributes.
+    #[inline]
+    pub fn person(&self, p: u32) -> Person {
+        let home = self.blocks.iter().position(|b| b.contains(&p)).unwrap_or(0) as NetworkId;
+        crate::population::generate::make_person(self.scenario, &self.keys, p, home, &self.classes)
+    }
+}
+
+impl PersonSource for Computed<'_> {
+    fn view(&self, p: u32) -> PersonView<'_> {
+        let person = self.person(p);
+        let n = self.scenario.migrations.len();
+        let days = match &self.all_days {
+            Some(all) => {
+                let mut d = [OUTSIDE; MAX_MIGRATIONS];
+                d[..n].copy_from_slice(&all[p as usize * n..(p as usize + 1) * n]);
+                d
+            }
+            None => person_days(self.scenario, &self.keys, &self.order, p, person),
+        };
+        PersonView {
+            person,
+            days,
+            migrations: &self.scenario.migrations,
+        }
+    }
 }
 
 impl<'a> PersonView<'a> {
@@ -352,7 +546,7 @@ impl<'a> PersonView<'a> {
             || self
                 .migrations
                 .iter()
-                .zip(self.days)
+                .zip(self.days.iter())
                 .any(|(m, &d)| m.to == network && d <= day)
     }
 
@@ -361,7 +555,7 @@ impl<'a> PersonView<'a> {
     pub fn left(&self, network: NetworkId, day: Day) -> bool {
         self.migrations
             .iter()
-            .zip(self.days)
+            .zip(self.days.iter())
             .any(|(m, &d)| m.from == network && d <= day)
     }
 
@@ -378,7 +572,7 @@ impl<'a> PersonView<'a> {
             || self
                 .migrations
                 .iter()
-                .zip(self.days)
+                .zip(self.days.iter())
                 .any(|(m, &d)| m.to == network && m.contacts_follow && d <= day)
     }
 
@@ -392,7 +586,7 @@ impl<'a> PersonView<'a> {
             match self
                 .migrations
                 .iter()
-                .zip(self.days)
+                .zip(self.days.iter())
                 .find(|(m, d)| m.from == network && m.contacts_follow && **d <= day)
             {
                 Some((m, _)) => network = m.to,
@@ -407,14 +601,14 @@ impl<'a> PersonView<'a> {
     pub fn follow_due_after(&self, network: NetworkId, day: Day) -> bool {
         self.migrations
             .iter()
-            .zip(self.days)
+            .zip(self.days.iter())
             .any(|(m, &d)| m.from == network && m.contacts_follow && d > day && d < NEVER)
     }
 
     /// The first of the person's migration days after `day` ([`FOREVER`] if none).
     #[inline]
     pub fn next_change_after(&self, day: Day) -> Day {
-        self.days
+        self.days[..self.migrations.len()]
             .iter()
             .copied()
             .filter(|&d| d > day)
@@ -452,10 +646,11 @@ mod tests {
             class: 0,
         };
         // 0 → 1 on day 10, then 1 → 2 on day 20.
-        let days = [20, 10];
+        let mut days = [OUTSIDE; MAX_MIGRATIONS];
+        days[..2].copy_from_slice(&[20, 10]);
         let v = PersonView {
             person,
-            days: &days,
+            days,
             migrations: &migrations,
         };
         assert_eq!(v.resolve(0, 9), 0);

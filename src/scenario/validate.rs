@@ -714,6 +714,16 @@ pub fn validate(raw: RawScenario, effective: toml::Table) -> Result<Scenario, Ve
             });
         }
     }
+    if raw.migrations.len() > crate::migration::MAX_MIGRATIONS {
+        v.err(
+            kp!("migrations"),
+            format!(
+                "{} migrations; at most {} are supported",
+                raw.migrations.len(),
+                crate::migration::MAX_MIGRATIONS
+            ),
+        );
+    }
     if let Some(cycle_at) = migration_cycle(&migrations) {
         v.err(
             kp!("migrations", migration_items[cycle_at]),

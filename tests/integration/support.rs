@@ -209,8 +209,13 @@ impl World {
         let pop = self.build();
         let days = days.unwrap_or_else(|| migration::compute(&self.s, &pop, 0));
         let profiles = Profiles::build(&self.s, &pop);
-        let pools = Pools::build(&self.s, &pop, &days);
-        let ctx = engine::Context::new(&self.s, &pop, &days, &profiles, &pools, 0);
+        let stored = migration::Stored {
+            days: &days,
+            migrations: &self.s.migrations,
+        };
+        let everyone = 0..pop.persons.len() as u32;
+        let pools = Pools::build(&self.s, &stored, everyone.clone());
+        let ctx = engine::Context::new(&self.s, &pop, &stored, everyone, &profiles, &pools, 0);
         Counts {
             counts: engine::run(&ctx, &|| {}),
             columns: Columns::new(&self.s),
