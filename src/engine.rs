@@ -118,7 +118,7 @@ impl Columns {
 
 /// One organisation's outcome in one replication (`orgs.csv`, apart from what comes straight from
 /// the organisation's attributes).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrgOutcome {
     /// Users.
     pub users: u32,
@@ -135,7 +135,7 @@ pub struct OrgOutcome {
 }
 
 /// How an entry was first lost.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum LossCause {
     /// Never reachable since it existed.
     NeverReachable,
@@ -157,7 +157,7 @@ impl LossCause {
 }
 
 /// What happened to one entry of an imported contact list (`user_impact.csv`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct EntryImpact {
     /// The first day it was unreachable after having been reachable (or lost and recovered the
     /// same day).
@@ -169,7 +169,7 @@ pub struct EntryImpact {
 }
 
 /// An imported entry's impact, with who and what it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImpactRow {
     /// User id.
     pub user: u32,
@@ -190,8 +190,11 @@ pub struct ReplicationCounts {
     pub daily: Vec<i64>,
     /// Number of days.
     pub days: usize,
-    /// Per organisation, by id.
+    /// Per organisation this process counted, by id from `first_org` (every organisation in a
+    /// single-process run).
     pub orgs: Vec<OrgOutcome>,
+    /// Id of the first organisation of `orgs`.
+    pub first_org: u32,
     /// Event tallies.
     pub stats: EngineStats,
     /// Per imported entry, what happened to it (empty unless the population is imported).
@@ -206,7 +209,7 @@ impl ReplicationCounts {
 }
 
 /// Tallies of what happened in a replication (for the manifest and tests).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EngineStats {
     /// Entries added by contact adding.
     pub entries_added: u64,
@@ -327,6 +330,7 @@ pub fn run(ctx: &Context, progress: &(dyn Fn() + Sync)) -> ReplicationCounts {
     ReplicationCounts {
         daily,
         days,
+        first_org: acc.orgs.first().map_or(0, |(id, _)| *id),
         orgs: acc.orgs.into_iter().map(|(_, o)| o).collect(),
         stats: acc.stats,
         impacts: acc.impacts,

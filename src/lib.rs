@@ -23,3 +23,5 @@ pub mod scenario;
 pub mod sweep;
 pub mod sys;
 pub mod world;
+pub mod comm;
+pub mod distributed;

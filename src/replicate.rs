@@ -61,7 +61,7 @@ pub fn percentile(sorted: &[f64], q: f64) -> f64 {
 }
 
 /// One organisation's row of `orgs.csv` in one replication.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrgRow {
     /// Organisation id.
     pub id: u32,
@@ -85,7 +85,7 @@ pub struct OrgRow {
 }
 
 /// When an organisation enabled a provider.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Enabled {
     /// Before anything the scenario models (no date drawn).
     Always,
@@ -96,7 +96,7 @@ pub enum Enabled {
 }
 
 /// Population sizes of a run (replication 0, plus the mean of entries added).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Sizes {
     /// Organisations.
     pub orgs: u64,
@@ -160,16 +160,18 @@ impl RunResult {
     }
 }
 
-/// Phase timer.
-#[derive(Default)]
-struct Timings(Vec<(String, f64)>);
+/// Seconds per phase, in phase order.
+#[derive(Default, Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Timings(pub Vec<(String, f64)>);
 
 impl Timings {
-    fn add(&mut self, phase: &str, since: Instant) {
+    /// Adds the time since `since` to `phase`.
+    pub fn add(&mut self, phase: &str, since: Instant) {
         self.add_secs(phase, since.elapsed().as_secs_f64());
     }
 
-    fn add_secs(&mut self, phase: &str, secs: f64) {
+    /// Adds `secs` to `phase`.
+    pub fn add_secs(&mut self, phase: &str, secs: f64) {
         match self.0.iter_mut().find(|(p, _)| p == phase) {
             Some((_, t)) => *t += secs,
             None => self.0.push((phase.to_string(), secs)),
@@ -252,18 +254,29 @@ fn run_replication_timed(
     })
 }
 
-/// What one replication contributes to its run's result.
-struct RepOutput {
-    rows: Vec<i64>,
-    orgs: Vec<OrgRow>,
-    stats: EngineStats,
-    sizes: Sizes,
-    impacts: Vec<engine::ImpactRow>,
-    imported: Option<std::sync::Arc<crate::population::ImportedNames>>,
-    timings: Timings,
+/// What one replication contributes to its run's result (sent between ranks in distributed
+/// runs; the imported names are not: every rank reads the same file).
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct RepOutput {
+    /// Reported rows × columns.
+    pub rows: Vec<i64>,
+    /// `orgs.csv` rows.
+    pub orgs: Vec<OrgRow>,
+    /// Event tallies.
+    pub stats: EngineStats,
+    /// Population sizes.
+    pub sizes: Sizes,
+    /// Imported entries' outcomes.
+    pub impacts: Vec<engine::ImpactRow>,
+    /// Names of an imported population.
+    #[serde(skip)]
+    pub imported: Option<std::sync::Arc<crate::population::ImportedNames>>,
+    /// Seconds per phase.
+    pub timings: Timings,
 }
 
-fn replication_output(
+/// Runs replication `r` of `s` and keeps what its run's result needs.
+pub fn replication_output(
     s: &Scenario,
     r: u32,
     tick: &(dyn Fn(u64, u64) + Sync),
@@ -339,17 +352,21 @@ pub fn run_many(
     threads: usize,
     progress: Progress,
 ) -> anyhow::Result<Vec<RunResult>> {
+    let jobs = jobs_of(scenarios);
+    let outputs = run_jobs(scenarios, &jobs, progress)?;
+    gather_results(scenarios, threads, outputs)
+}
+
+/// Every (scenario, replication) pair, in order.
+pub fn jobs_of(scenarios: &[Scenario]) -> Vec<(usize, u32)> {
+    scenarios.iter().enumerate().flat_map(|(i, s)| (0..s.replications).map(move |r| (i, r))).collect()
+}
+
+/// Runs the given jobs on this process and returns their outputs in the same order.
+pub fn run_jobs(scenarios: &[Scenario], jobs: &[(usize, u32)], progress: Progress) -> anyhow::Result<Vec<RepOutput>> {
     use rayon::prelude::*;
-    let jobs: Vec<(usize, u32)> = scenarios
-        .iter()
-        .enumerate()
-        .flat_map(|(i, s)| (0..s.replications).map(move |r| (i, r)))
-        .collect();
     let tracker = Tracker {
-        per_job: jobs
-            .iter()
-            .map(|_| std::sync::atomic::AtomicU64::new(0))
-            .collect(),
+        per_job: jobs.iter().map(|_| std::sync::atomic::AtomicU64::new(0)).collect(),
         total: std::sync::atomic::AtomicU64::new(0),
         report: progress,
     };
@@ -365,13 +382,16 @@ pub fn run_many(
             .enumerate()
             .map(|(k, &(i, r))| {
                 let j = b * batch + k;
-                replication_output(&scenarios[i], r, &|done, total| {
-                    tracker.tick(j, done, total)
-                })
+                replication_output(&scenarios[i], r, &|done, total| tracker.tick(j, done, total))
             })
             .collect::<anyhow::Result<_>>()?;
         outputs.extend(done);
     }
+    Ok(outputs)
+}
+
+/// Every scenario's result from all jobs' outputs (in [`jobs_of`] order).
+pub fn gather_results(scenarios: &[Scenario], threads: usize, outputs: Vec<RepOutput>) -> anyhow::Result<Vec<RunResult>> {
     let mut outputs = outputs.into_iter();
     let mut results = Vec::with_capacity(scenarios.len());
     for s in scenarios {
@@ -381,7 +401,8 @@ pub fn run_many(
     Ok(results)
 }
 
-fn summarise_run(s: &Scenario, threads: usize, reps: Vec<RepOutput>) -> RunResult {
+/// A run's result from its replications' outputs, in replication order.
+pub fn summarise_run(s: &Scenario, threads: usize, reps: Vec<RepOutput>) -> RunResult {
     let columns = Columns::new(s);
     let report_days = s.report_days();
     let cal = s.calendar();

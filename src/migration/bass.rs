@@ -16,7 +16,7 @@
 use super::{Assign, AssignContext, NEVER, OUTSIDE};
 use crate::day::Day;
 use crate::population::graph::Graph;
-use crate::rng::{Draws, Kind, exponential, open01};
+use crate::rng::{Draws, Keys, Kind, exponential, open01};
 use crate::scenario::InitialAdopters;
 use rayon::prelude::*;
 
@@ -185,76 +185,78 @@ pub fn edge_days(draws: &Draws, a: u32, b: u32, rate_per_day: f64) -> f64 {
     -draws.uniform((u64::from(lo) << 32) | u64::from(hi)).ln() / rate_per_day
 }
 
+impl Bass {
+    /// When a person eligible from day `e` who signs in at `sign_in_rate` can adopt, in days
+    /// after `from`: never (infinite) outside the population or for dormant persons (they never
+    /// sign in to adopt, and pass nothing on).
+    #[inline]
+    pub fn opening(&self, e: Day, sign_in_rate: f64) -> f64 {
+        if e == OUTSIDE || sign_in_rate <= 0.0 { f64::INFINITY } else { f64::from((e.max(self.from) - self.from).max(0)) }
+    }
+
+    /// Person `p`'s draws for migration `index`: a key for choosing initial adopters, then the
+    /// spontaneous waiting time in days.
+    #[inline]
+    pub fn person_draws(&self, keys: &Keys, index: usize, p: u32) -> (f64, f64) {
+        let mut rng = keys.stream(Kind::Migration, u64::from(p), index as u64);
+        let key = open01(&mut rng);
+        let spontaneous = if self.p > 0.0 { exponential(&mut rng, DAYS_PER_YEAR / self.p) } else { f64::INFINITY };
+        (key, spontaneous)
+    }
+
+    /// The per-contact rate per day, q/⟨k⟩/365 (`None` without word of mouth).
+    pub fn contact_rate(&self, mean_degree: f64) -> Option<f64> {
+        (self.q > 0.0 && mean_degree > 0.0).then(|| self.q / mean_degree / DAYS_PER_YEAR)
+    }
+
+    /// The migration day of a person eligible from `e` who adopts `time` days after `from`.
+    #[inline]
+    pub fn day_of(&self, e: Day, time: f64) -> Day {
+        if e == OUTSIDE {
+            OUTSIDE
+        } else if time.is_finite() && time < f64::from(NEVER / 2) {
+            self.from + time.ceil() as Day
+        } else {
+            NEVER
+        }
+    }
+
+    /// The source time of a person: 0 for an initial adopter, else opening plus spontaneous
+    /// waiting time.
+    #[inline]
+    pub fn source(initial: bool, open: f64, spontaneous: f64) -> f64 {
+        if initial { 0.0 } else { open + spontaneous }
+    }
+}
+
 impl Assign for Bass {
     fn assign(&self, ctx: &AssignContext, out: &mut [Day]) {
         let persons = &ctx.population.persons;
         let classes = &ctx.scenario.population.activity;
         let n = persons.len();
-        let t0 = self.from;
-        // When each person can adopt: from t0, or from the day they gain the `from` account;
-        // never for persons outside the population or dormant (they never sign in to adopt).
         let open: Vec<f64> = (0..n)
             .into_par_iter()
             .with_min_len(4096)
-            .map(|p| {
-                let e = ctx.eligible[p];
-                let dormant = classes[persons[p].class as usize].sign_in_rate <= 0.0;
-                if e == OUTSIDE || dormant {
-                    f64::INFINITY
-                } else {
-                    f64::from((e.max(t0) - t0).max(0))
-                }
-            })
+            .map(|p| self.opening(ctx.eligible[p], classes[persons[p].class as usize].sign_in_rate))
             .collect();
-        // Per person: a key for choosing initial adopters, then the spontaneous waiting time.
-        let draws: Vec<(f64, f64)> = (0..n)
-            .into_par_iter()
-            .with_min_len(4096)
-            .map(|p| {
-                let mut rng = ctx.keys.stream(Kind::Migration, p as u64, ctx.index as u64);
-                let key = open01(&mut rng);
-                let spontaneous = if self.p > 0.0 {
-                    exponential(&mut rng, DAYS_PER_YEAR / self.p)
-                } else {
-                    f64::INFINITY
-                };
-                (key, spontaneous)
-            })
-            .collect();
+        let draws: Vec<(f64, f64)> = (0..n as u32).into_par_iter().with_min_len(4096).map(|p| self.person_draws(&ctx.keys, ctx.index, p)).collect();
         let initial = initial_adopters(self.initial, &open, &draws);
-        let source: Vec<f64> = (0..n)
-            .map(|p| {
-                if initial[p] {
-                    0.0
-                } else {
-                    open[p] + draws[p].1
-                }
-            })
-            .collect();
+        let source: Vec<f64> = (0..n).map(|p| Self::source(initial[p], open[p], draws[p].1)).collect();
         let empty = Graph::default();
         let graph = ctx.population.graph.as_ref().unwrap_or(&empty);
-        let mean_degree = graph.mean_degree();
-        let times = if self.q > 0.0 && mean_degree > 0.0 {
-            let rate = self.q / mean_degree / DAYS_PER_YEAR;
-            let draws = ctx.keys.draws(Kind::Edge, ctx.index as u64);
-            first_passage(graph, &source, &open, |a, b| edge_days(&draws, a, b, rate))
-        } else {
-            source
+        let times = match self.contact_rate(graph.mean_degree()) {
+            Some(rate) => {
+                let draws = ctx.keys.draws(Kind::Edge, ctx.index as u64);
+                first_passage(graph, &source, &open, |a, b| edge_days(&draws, a, b, rate))
+            }
+            None => source,
         };
-        out.par_iter_mut().enumerate().for_each(|(p, d)| {
-            *d = if ctx.eligible[p] == OUTSIDE {
-                OUTSIDE
-            } else if times[p].is_finite() && times[p] < f64::from(NEVER / 2) {
-                t0 + times[p].ceil() as Day
-            } else {
-                NEVER
-            };
-        });
+        out.par_iter_mut().enumerate().for_each(|(p, d)| *d = self.day_of(ctx.eligible[p], times[p]));
     }
 }
 
 /// Which persons adopt on `from`: those eligible then (open at time 0), chosen by their keys —
-/// the `count` smallest keys, or every key below `share` — so the choice does not depend on order.
+/// the `count` smallest, or every key below `share` — so the choice does not depend on order.
 fn initial_adopters(initial: InitialAdopters, open: &[f64], draws: &[(f64, f64)]) -> Vec<bool> {
     let n = open.len();
     let mut chosen = vec![false; n];
@@ -264,22 +266,120 @@ fn initial_adopters(initial: InitialAdopters, open: &[f64], draws: &[(f64, f64)]
                 chosen[p] = open[p] == 0.0 && draws[p].0 < s;
             }
         }
-        InitialAdopters::Count(0) => {}
         InitialAdopters::Count(k) => {
-            let mut candidates: Vec<(u64, u32)> = (0..n)
-                .filter(|&p| open[p] == 0.0)
-                .map(|p| (draws[p].0.to_bits(), p as u32))
-                .collect();
-            let k = (k as usize).min(candidates.len());
-            if k > 0 {
-                candidates.select_nth_unstable(k - 1);
-                for &(_, p) in &candidates[..k] {
-                    chosen[p as usize] = true;
-                }
+            let candidates: Vec<(u64, u32)> = (0..n).filter(|&p| open[p] == 0.0).map(|p| (draws[p].0.to_bits(), p as u32)).collect();
+            for (_, p) in smallest(candidates, k as usize) {
+                chosen[p as usize] = true;
             }
         }
     }
     chosen
+}
+
+/// The `k` smallest `(key bits, person)` pairs (pairs are unique, so the result does not depend
+/// on their order), in increasing order.
+pub fn smallest(mut candidates: Vec<(u64, u32)>, k: usize) -> Vec<(u64, u32)> {
+    let k = k.min(candidates.len());
+    if k == 0 {
+        return Vec::new();
+    }
+    candidates.select_nth_unstable(k - 1);
+    candidates.truncate(k);
+    candidates.sort_unstable();
+    candidates
+}
+
+/// First-passage times over persons spread across ranks (Δ-stepping).
+///
+/// This rank owns the persons `owned` (a contiguous id range), with their `source` and `open`
+/// times and their adjacency lists in `graph` (indexed by position in `owned`, neighbours by
+/// global id; `owner_of` names the rank owning any person). Times are settled bucket by bucket,
+/// each `delta` days wide, in increasing order: within a bucket, every rank relaxes the edges of
+/// its persons whose time fell in the bucket, relaxations of other ranks' persons are exchanged
+/// in one all-to-all, and this repeats until no rank's bucket changes; then every rank moves to
+/// the next non-empty bucket of any rank. Each time is the same minimum over paths, computed with
+/// the same floating-point operations, as [`first_passage`] on one process, so the results are
+/// identical. Returns this rank's times, by position in `owned`.
+#[allow(clippy::too_many_arguments)]
+pub fn distributed_first_passage(
+    comm: &dyn crate::comm::Comm,
+    owned: std::ops::Range<u32>,
+    owner_of: &(dyn Fn(u32) -> usize + Sync),
+    graph: &Graph,
+    source: &[f64],
+    open: &[f64],
+    edge_time: &(dyn Fn(u32, u32) -> f64 + Sync),
+    delta: f64,
+) -> Vec<f64> {
+    use std::collections::BTreeMap;
+    let local = |v: u32| (v - owned.start) as usize;
+    let mut time: Vec<f64> = source.iter().zip(open).map(|(&t, &o)| if o.is_finite() { t } else { f64::NAN }).collect();
+    // The time at which each person last passed its edges on (NaN: never).
+    let mut passed = vec![f64::NAN; time.len()];
+    let bucket_of = |t: f64| (t / delta) as u64;
+    let mut buckets: BTreeMap<u64, Vec<u32>> = BTreeMap::new();
+    for (i, &t) in time.iter().enumerate() {
+        if t.is_finite() {
+            buckets.entry(bucket_of(t)).or_default().push(owned.start + i as u32);
+        }
+    }
+    let size = comm.size();
+    loop {
+        let mine = buckets.keys().next().copied().unwrap_or(u64::MAX);
+        let current = comm.min_u64(mine);
+        if current == u64::MAX {
+            break;
+        }
+        loop {
+            let frontier = buckets.remove(&current).unwrap_or_default();
+            let mut outgoing: Vec<Vec<u8>> = vec![Vec::new(); size];
+            let mut relax_local: Vec<(u32, f64, f64)> = Vec::new();
+            for u in frontier {
+                let i = local(u);
+                let t = time[i];
+                // Pass on once per time: a person queued twice, or since improved, is skipped.
+                if !t.is_finite() || bucket_of(t) != current || passed[i] == t {
+                    continue;
+                }
+                passed[i] = t;
+                for &v in graph.neighbours(i as u32) {
+                    let w = edge_time(u, v);
+                    let to = owner_of(v);
+                    if to == comm.rank() {
+                        relax_local.push((v, t, w));
+                    } else {
+                        let out = &mut outgoing[to];
+                        out.extend_from_slice(&v.to_le_bytes());
+                        out.extend_from_slice(&t.to_le_bytes());
+                        out.extend_from_slice(&w.to_le_bytes());
+                    }
+                }
+            }
+            let received = comm.all_to_all(outgoing);
+            let remote = received.iter().flat_map(|buf| {
+                buf.chunks_exact(20).map(|c| {
+                    let v = u32::from_le_bytes(c[0..4].try_into().unwrap_or_default());
+                    let t = f64::from_le_bytes(c[4..12].try_into().unwrap_or_default());
+                    let w = f64::from_le_bytes(c[12..20].try_into().unwrap_or_default());
+                    (v, t, w)
+                })
+            });
+            for (v, t, w) in relax_local.into_iter().chain(remote) {
+                let i = local(v);
+                let candidate = t.max(open[i]) + w;
+                if candidate < time[i] {
+                    time[i] = candidate;
+                    buckets.entry(bucket_of(candidate)).or_default().push(v);
+                }
+            }
+            let again = buckets.get(&current).is_some_and(|b| !b.is_empty());
+            if !comm.any(again) {
+                buckets.remove(&current);
+                break;
+            }
+        }
+    }
+    time.into_iter().map(|t| if t.is_nan() { f64::INFINITY } else { t }).collect()
 }
 
 #[cfg(test)]

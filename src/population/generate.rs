@@ -21,14 +21,75 @@ const MAX_CONTACT_ATTEMPTS: u32 = 64;
 /// Generates replication `replication` of `scenario`'s world (from its imported contact lists,
 /// when it has them).
 pub fn generate(scenario: &Scenario, replication: u32) -> anyhow::Result<Population> {
+    generate_part(scenario, replication, 0, 1)
+}
+
+/// The part of replication `replication`'s world that rank `rank` of `size` works on. With one
+/// rank, the whole world. With more, every organisation (they are few and fix user ids and the
+/// persons' layout), the chunks of organisations this rank owns (contiguous, about a `size`-th of
+/// the users each), and no persons and no graph: a rank computes the persons it meets from their
+/// keyed draws ([`crate::migration::Computed`]). Any part is generated from (seed, replication,
+/// ids) alone, without the others.
+pub fn generate_part(scenario: &Scenario, replication: u32, rank: usize, size: usize) -> anyhow::Result<Population> {
     let keys = Keys::new(scenario.seed, replication);
     if let Some(list) = &scenario.population.import {
-        return generate_imported(scenario, &keys, list);
+        // Imported lists are small: every rank builds them whole and keeps its chunks.
+        let mut pop = generate_imported(scenario, &keys, list)?;
+        if size > 1 {
+            let owned = owned_chunks(&pop.chunks.iter().map(|c| c.users.len() as u64).collect::<Vec<_>>(), rank, size);
+            pop.chunks = pop.chunks.into_iter().enumerate().filter(|(i, _)| owned.contains(i)).map(|(_, c)| c).collect();
+        }
+        return Ok(pop);
     }
-    let drafts: Vec<OrgDraft> = (0..scenario.orgs.count)
+    let (orgs, domain_added) = generate_orgs(scenario, &keys);
+    let users = orgs.last().map_or(0, |o| o.users.end);
+    let mixes = OrgMixes::new(scenario, &orgs);
+    let blocks = person_blocks(scenario, u64::from(users), &mixes.expected_entries(scenario, &orgs));
+    let whole = size <= 1;
+    let persons = if whole { generate_persons(scenario, &keys, &blocks) } else { Vec::new() };
+    let sampler = ContactSampler::new(scenario, &blocks);
+    let ranges = chunk_ranges(&orgs);
+    let owned = if whole {
+        0..ranges.len()
+    } else {
+        owned_chunks(&ranges.iter().map(|r| (orgs[r.end as usize - 1].users.end - orgs[r.start as usize].users.start) as u64).collect::<Vec<_>>(), rank, size)
+    };
+    let chunks = ranges[owned]
+        .to_vec()
         .into_par_iter()
-        .map(|o| draft_org(scenario, &keys, o))
+        .map(|range| generate_chunk(scenario, &keys, &orgs, range, &sampler, &mixes))
         .collect();
+    let graph = if whole { build_graph(scenario, &keys, persons.len(), None)? } else { None };
+    Ok(Population {
+        orgs,
+        domain_added,
+        persons,
+        blocks,
+        chunks,
+        graph,
+        imported: None,
+    })
+}
+
+/// The contiguous run of chunks rank `rank` of `size` owns, given each chunk's user count: rank
+/// `r` takes the chunks that start in its `size`-th of all users.
+pub fn owned_chunks(users: &[u64], rank: usize, size: usize) -> std::ops::Range<usize> {
+    let total: u64 = users.iter().sum();
+    let bound = |r: usize| -> usize {
+        let target = total as u128 * r as u128 / size as u128;
+        let mut acc = 0u64;
+        users.iter().position(|&u| {
+            let start = acc;
+            acc += u;
+            u128::from(start) >= target
+        }).unwrap_or(users.len())
+    };
+    bound(rank)..bound(rank + 1)
+}
+
+/// Every organisation and SIP domain of a replication, from their keyed draws.
+pub fn generate_orgs(scenario: &Scenario, keys: &Keys) -> (Vec<Org>, Vec<Day>) {
+    let drafts: Vec<OrgDraft> = (0..scenario.orgs.count).into_par_iter().map(|o| draft_org(scenario, keys, o)).collect();
     let mut orgs = Vec::with_capacity(drafts.len());
     let mut domain_added = Vec::new();
     let mut next_user = 0u32;
@@ -45,28 +106,7 @@ pub fn generate(scenario: &Scenario, replication: u32) -> anyhow::Result<Populat
             users,
         });
     }
-    let mixes = OrgMixes::new(scenario, &orgs);
-    let blocks = person_blocks(
-        scenario,
-        u64::from(next_user),
-        &mixes.expected_entries(scenario, &orgs),
-    );
-    let persons = generate_persons(scenario, &keys, &blocks);
-    let sampler = ContactSampler::new(scenario, &blocks);
-    let chunks = chunk_ranges(&orgs)
-        .into_par_iter()
-        .map(|range| generate_chunk(scenario, &keys, &orgs, range, &sampler, &mixes))
-        .collect();
-    let graph = build_graph(scenario, &keys, persons.len(), None)?;
-    Ok(Population {
-        orgs,
-        domain_added,
-        persons,
-        blocks,
-        chunks,
-        graph,
-        imported: None,
-    })
+    (orgs, domain_added)
 }
 
 /// The persons' contact graph the scenario asks for, over `n` persons; `addresses` maps imported
@@ -505,7 +545,8 @@ pub fn person_blocks(s: &Scenario, users: u64, expected_entries: &[f64]) -> Vec<
         .collect()
 }
 
-fn generate_persons(s: &Scenario, keys: &Keys, blocks: &[Range<u32>]) -> Vec<Person> {
+/// Every person of a generated world, by id.
+pub fn generate_persons(s: &Scenario, keys: &Keys, blocks: &[Range<u32>]) -> Vec<Person> {
     let classes = cumulative(s.population.activity.iter().map(|a| a.share));
     let total = blocks.last().map_or(0, |b| b.end);
     (0..total)

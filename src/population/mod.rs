@@ -14,7 +14,7 @@ use crate::day::{ALWAYS, Agreement, Day};
 use crate::scenario::{DeploymentId, NetworkId};
 use std::ops::Range;
 
-pub use generate::generate;
+pub use generate::{generate, generate_part};
 
 /// A Lync customer.
 #[derive(Debug, Clone, PartialEq)]

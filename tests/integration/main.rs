@@ -10,3 +10,4 @@ mod sign_in;
 mod support;
 mod tiny_worlds;
 mod validation;
+mod distributed;
