@@ -13,11 +13,51 @@
 #[cfg(feature = "mpi")]
 pub mod mpi;
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Barrier, Mutex};
 
+static SECONDARY: AtomicBool = AtomicBool::new(false);
+
+/// The communicator of this launch: MPI when picsim is built with the `mpi` feature (under
+/// `mpirun`/`srun` it spans the launched processes; started alone it is one rank), else one
+/// process.
+pub fn launch() -> Box<dyn Comm> {
+    #[cfg(feature = "mpi")]
+    if let Some(c) = mpi::MpiComm::init() {
+        SECONDARY.store(c.rank() != 0, Ordering::Relaxed);
+        return Box::new(c);
+    }
+    Box::new(Solo)
+}
+
+/// Whether this process is a rank other than 0 of a distributed launch (which leaves messages
+/// and files to rank 0).
+pub fn is_secondary() -> bool {
+    SECONDARY.load(Ordering::Relaxed)
+}
+
+/// This rank's bytes sent and peak memory, gathered on rank 0 (by rank).
+pub fn rank_stats(comm: &dyn Comm) -> Option<Vec<(u64, u64)>> {
+    let mine = [comm.bytes_sent(), crate::sys::peak_rss_bytes().unwrap_or(0)];
+    let bytes: Vec<u8> = mine.iter().flat_map(|x| x.to_le_bytes()).collect();
+    comm.gather(bytes).map(|all| {
+        all.iter()
+            .map(|b| {
+                let v: Vec<u64> = b
+                    .chunks_exact(8)
+                    .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default()))
+                    .collect();
+                (
+                    v.first().copied().unwrap_or(0),
+                    v.get(1).copied().unwrap_or(0),
+                )
+            })
+            .collect()
+    })
+}
+
 /// The collective operations the distributed algorithms use.
-pub trait Comm: Sync {
+pub trait Comm {
     /// This process's rank, `0..size`.
     fn rank(&self) -> usize;
     /// Number of ranks.
@@ -68,7 +108,9 @@ pub trait Comm: Sync {
 
     /// Whether any rank's value is true.
     fn any(&self, value: bool) -> bool {
-        self.all_gather(vec![u8::from(value)]).iter().any(|b| b.first() == Some(&1))
+        self.all_gather(vec![u8::from(value)])
+            .iter()
+            .any(|b| b.first() == Some(&1))
     }
 }
 
@@ -79,7 +121,9 @@ pub fn encode_i64(data: &[i64]) -> Vec<u8> {
 
 /// The `i64`s of [`encode_i64`]'s bytes.
 pub fn decode_i64(bytes: &[u8]) -> impl Iterator<Item = i64> + '_ {
-    bytes.chunks_exact(8).map(|c| i64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
+    bytes
+        .chunks_exact(8)
+        .map(|c| i64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
 }
 
 /// One process: every collective is the identity.
@@ -142,7 +186,10 @@ impl LocalRanks {
                     scope.spawn(move || body(&comm))
                 })
                 .collect();
-            handles.into_iter().map(|h| h.join().expect("a rank panicked")).collect()
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("a rank panicked"))
+                .collect()
         })
     }
 }
@@ -155,8 +202,17 @@ impl Comm for LocalRanks {
         self.shared.size
     }
     fn all_to_all(&self, send: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
-        assert_eq!(send.len(), self.shared.size, "all_to_all needs one buffer per rank");
-        let bytes: usize = send.iter().enumerate().filter(|(r, _)| *r != self.rank).map(|(_, b)| b.len()).sum();
+        assert_eq!(
+            send.len(),
+            self.shared.size,
+            "all_to_all needs one buffer per rank"
+        );
+        let bytes: usize = send
+            .iter()
+            .enumerate()
+            .filter(|(r, _)| *r != self.rank)
+            .map(|(_, b)| b.len())
+            .sum();
         self.sent.fetch_add(bytes as u64, Ordering::Relaxed);
         {
             let mut slots = self.shared.slots.lock().unwrap_or_else(|e| e.into_inner());
@@ -165,7 +221,9 @@ impl Comm for LocalRanks {
         self.shared.barrier.wait();
         let received = {
             let mut slots = self.shared.slots.lock().unwrap_or_else(|e| e.into_inner());
-            (0..self.shared.size).map(|from| std::mem::take(&mut slots[from][self.rank])).collect()
+            (0..self.shared.size)
+                .map(|from| std::mem::take(&mut slots[from][self.rank]))
+                .collect()
         };
         self.shared.barrier.wait();
         received
@@ -186,15 +244,28 @@ mod tests {
     #[test]
     fn local_ranks_exchange_and_reduce() {
         let out = LocalRanks::run(3, |c| {
-            let send: Vec<Vec<u8>> = (0..c.size()).map(|to| vec![c.rank() as u8, to as u8]).collect();
+            let send: Vec<Vec<u8>> = (0..c.size())
+                .map(|to| vec![c.rank() as u8, to as u8])
+                .collect();
             let got = c.all_to_all(send);
             let mut sums = vec![c.rank() as i64, 10];
             c.sum_i64(&mut sums);
             let gathered = c.gather(vec![c.rank() as u8 * 2]);
-            (got, sums, gathered, c.min_u64(5 + c.rank() as u64), c.any(c.rank() == 2))
+            (
+                got,
+                sums,
+                gathered,
+                c.min_u64(5 + c.rank() as u64),
+                c.any(c.rank() == 2),
+            )
         });
         for (rank, (got, sums, gathered, min, any)) in out.iter().enumerate() {
-            assert_eq!(got, &(0..3).map(|from| vec![from as u8, rank as u8]).collect::<Vec<_>>());
+            assert_eq!(
+                got,
+                &(0..3)
+                    .map(|from| vec![from as u8, rank as u8])
+                    .collect::<Vec<_>>()
+            );
             assert_eq!(sums, &vec![3, 30]);
             assert_eq!(gathered.is_some(), rank == 0);
             assert_eq!(*min, 5);

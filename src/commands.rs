@@ -4,6 +4,7 @@ use crate::cli::{
     Cli, Command, CompareArgs, PopulationArgs, RunArgs, ScenarioArgs, SensitivityArgs, SweepArgs,
     ValidateArgs,
 };
+use crate::comm::Comm;
 use crate::compare::{Comparison, RunSummary};
 use crate::report::{self, Staging, manifest::Invocation};
 use crate::scenario::load::KeyPath;
@@ -16,14 +17,36 @@ use std::time::Instant;
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    let comm = crate::comm::launch();
+    let comm: &dyn Comm = &*comm;
     match cli.command {
-        Command::Run(args) => run_scenario(args),
+        Command::Run(args) => run_scenario(args, comm),
+        Command::Sweep(args) => sweep(args, comm),
+        Command::Sensitivity(args) => sensitivity(args, comm),
+        // The other commands are one process's work: in a distributed launch, rank 0 does it.
+        _ if comm.rank() != 0 => Ok(ExitCode::SUCCESS),
         Command::Validate(args) => validate(args),
         Command::Population(args) => export_population(args),
-        Command::Sweep(args) => sweep(args),
         Command::Compare(args) => compare(args),
-        Command::Sensitivity(args) => sensitivity(args),
     }
+}
+
+/// The output folder, prepared on rank 0 only; every rank learns whether that worked, so that all
+/// stop together when it did not.
+fn prepare_output(comm: &dyn Comm, dir: &Path, force: bool) -> Result<Option<Staging>> {
+    let staging = if comm.rank() == 0 {
+        Some(Staging::new(dir, force))
+    } else {
+        None
+    };
+    let failed = staging.as_ref().is_some_and(Result::is_err);
+    if comm.any(failed) {
+        return match staging {
+            Some(Err(e)) => Err(e),
+            _ => Err(anyhow!("rank 0 could not prepare the output folder")),
+        };
+    }
+    staging.transpose()
 }
 
 /// The overrides given on the command line, in the order they apply.
@@ -107,16 +130,19 @@ fn validate(args: ValidateArgs) -> Result<ExitCode> {
     })
 }
 
-/// A rayon pool with `threads` workers (all cores by default).
-pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
+/// Sets rayon's global pool to `threads` workers (all cores by default) and returns how many it
+/// has. The global pool, not a scoped one, so that the calling (main) thread stays the one that
+/// communicates with other ranks while the workers compute, as MPI's funneled mode requires.
+pub fn worker_threads(threads: Option<usize>) -> Result<usize> {
     let n = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     if n == 0 {
         return Err(anyhow!("--threads must be 1 or more"));
     }
-    rayon::ThreadPoolBuilder::new()
+    // Once per process; a second command in the same process keeps the first one's pool.
+    let _ = rayon::ThreadPoolBuilder::new()
         .num_threads(n)
-        .build()
-        .context("could not start worker threads")
+        .build_global();
+    Ok(rayon::current_num_threads())
 }
 
 /// A progress bar on the terminal (hidden when stderr is not one, or when quiet).
@@ -140,6 +166,7 @@ pub fn progress_bar(len: u64, quiet: bool, what: &str) -> indicatif::ProgressBar
 fn memory_guard(
     scenarios: &[Scenario],
     threads: usize,
+    ranks: usize,
     args: &crate::cli::MemoryArgs,
 ) -> Result<f64> {
     let estimates: Vec<crate::memory::Estimate> = scenarios
@@ -157,7 +184,7 @@ fn memory_guard(
         if combined.total > limit as f64 && !args.ignore_memory_limit {
             return Err(anyhow!(
                 "{}",
-                crate::memory::refusal(&scenarios[0], &combined, limit, threads)
+                crate::memory::refusal(&scenarios[0], &combined, limit, threads, ranks)
             ));
         }
     }
@@ -194,23 +221,34 @@ fn invocation(scenario: &Path, started: Instant) -> Result<(Vec<u8>, f64)> {
     Ok((bytes, started.elapsed().as_secs_f64()))
 }
 
-fn run_scenario(args: RunArgs) -> Result<ExitCode> {
+fn run_scenario(args: RunArgs, comm: &dyn Comm) -> Result<ExitCode> {
     let started = Instant::now();
     let overrides = overrides(&args.scenario_args, args.out.as_deref())?;
     let scenario = load(&args.scenario, &overrides)?;
     check_rows(&scenario, args.skip_bad_rows)?;
-    let options = report_options(&scenario, args.reveal_addresses)?;
-    let pool = thread_pool(args.threads)?;
+    let root = comm.rank() == 0;
+    let options = if root {
+        report_options(&scenario, args.reveal_addresses)?
+    } else {
+        report::Options::default()
+    };
+    let threads = worker_threads(args.threads)?;
     let estimate = memory_guard(
         std::slice::from_ref(&scenario),
-        pool.current_num_threads(),
+        threads,
+        comm.size(),
         &args.memory,
     )?;
-    let staging = Staging::new(&scenario.output.dir, args.force)?;
-    let bar = progress_bar(1000, args.quiet, &scenario.name);
+    let staging = prepare_output(comm, &scenario.output.dir, args.force)?;
+    let bar = progress_bar(1000, args.quiet || !root, &scenario.name);
     let progress = |share: f64| bar.set_position((share * 1000.0) as u64);
-    let threads = pool.current_num_threads();
-    let result = pool.install(|| crate::replicate::run(&scenario, threads, &progress))?;
+    let results =
+        crate::distributed::run_many(std::slice::from_ref(&scenario), threads, comm, &progress)?;
+    let ranks = crate::comm::rank_stats(comm);
+    let (Some(mut results), Some(staging), Some(ranks)) = (results, staging, ranks) else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    let result = results.remove(0);
     bar.set_message("writing reports");
     let (bytes, wall) = invocation(&args.scenario, started)?;
     let inv = Invocation {
@@ -219,8 +257,9 @@ fn run_scenario(args: RunArgs) -> Result<ExitCode> {
         command_line: std::env::args().collect(),
         wall_seconds: wall,
         memory_estimate: Some(estimate),
+        ranks,
     };
-    let headlines = pool.install(|| report::write_all(&result, &inv, staging.path(), &options))?;
+    let headlines = report::write_all(&result, &inv, staging.path(), &options)?;
     let target: PathBuf = staging.commit()?;
     bar.finish_and_clear();
     let report_path = target.join("report.html");
@@ -258,7 +297,7 @@ fn write_comparison(cmp: &Comparison, dir: &Path, extra_files: &[&str]) -> Resul
     report::compare_html::write_comparison(cmp, &charts, &files, &dir.join("report.html"))
 }
 
-fn sweep(args: SweepArgs) -> Result<ExitCode> {
+fn sweep(args: SweepArgs, comm: &dyn Comm) -> Result<ExitCode> {
     let started = Instant::now();
     let base = overrides(&args.scenario_args, None)?;
     let scenario = load(&args.scenario, &base)?;
@@ -285,27 +324,35 @@ fn sweep(args: SweepArgs) -> Result<ExitCode> {
         })
         .collect::<Result<_>>()?;
     check_rows(&scenario, args.output.skip_bad_rows)?;
-    let options = report_options(&scenario, args.output.reveal_addresses)?;
+    let root = comm.rank() == 0;
+    let options = if root {
+        report_options(&scenario, args.output.reveal_addresses)?
+    } else {
+        report::Options::default()
+    };
     let out = args
         .output
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(format!("{}-sweep", scenario.name)));
-    let pool = thread_pool(args.output.threads)?;
-    let estimate = memory_guard(&scenarios, pool.current_num_threads(), &args.output.memory)?;
-    let staging = Staging::new(&out, args.output.force)?;
+    let threads = worker_threads(args.output.threads)?;
+    let estimate = memory_guard(&scenarios, threads, comm.size(), &args.output.memory)?;
+    let staging = prepare_output(comm, &out, args.output.force)?;
     let bar = progress_bar(
         1000,
-        args.output.quiet,
+        args.output.quiet || !root,
         &format!("{} sweep of {} runs", scenario.name, points.len()),
     );
     let progress = |share: f64| bar.set_position((share * 1000.0) as u64);
-    let threads = pool.current_num_threads();
-    let results = pool.install(|| crate::replicate::run_many(&scenarios, threads, &progress))?;
+    let results = crate::distributed::run_many(&scenarios, threads, comm, &progress)?;
+    let ranks = crate::comm::rank_stats(comm);
+    let (Some(results), Some(staging), Some(ranks)) = (results, staging, ranks) else {
+        return Ok(ExitCode::SUCCESS);
+    };
     bar.set_message("writing reports");
     let (bytes, wall) = invocation(&args.scenario, started)?;
     let sha = report::manifest::sha256_hex(&bytes);
-    let runs: Vec<RunSummary> = pool.install(|| {
+    let runs: Vec<RunSummary> = {
         use rayon::prelude::*;
         results
             .par_iter()
@@ -322,6 +369,7 @@ fn sweep(args: SweepArgs) -> Result<ExitCode> {
                     command_line: std::env::args().collect(),
                     wall_seconds: wall,
                     memory_estimate: Some(estimate),
+                    ranks: ranks.clone(),
                 };
                 report::write_all(r, &inv, &dir, &options)?;
                 let values = p.iter().map(crate::sweep::value_text).collect();
@@ -333,8 +381,8 @@ fn sweep(args: SweepArgs) -> Result<ExitCode> {
                     Some(format!("{id}/report.html")),
                 ))
             })
-            .collect::<Result<Vec<_>>>()
-    })?;
+            .collect::<Result<Vec<_>>>()?
+    };
     let cmp = Comparison {
         title: format!("{}: sweep of {} runs", scenario.name, runs.len()),
         description: format!("{} Swept: {}.", scenario.description, keys.join(", ")),
@@ -343,7 +391,7 @@ fn sweep(args: SweepArgs) -> Result<ExitCode> {
         key_dates: scenario.key_dates(),
     };
     crate::sweep::write_runs_csv(&keys, &points, &staging.path().join("runs.csv"))?;
-    pool.install(|| write_comparison(&cmp, staging.path(), &["runs.csv"]))?;
+    write_comparison(&cmp, staging.path(), &["runs.csv"])?;
     let target = staging.commit()?;
     bar.finish_and_clear();
     finish_table(
@@ -435,7 +483,7 @@ fn relative_link(from: &Path, to: &Path) -> Option<String> {
     Some(rel.display().to_string().replace('\\', "/"))
 }
 
-fn sensitivity(args: SensitivityArgs) -> Result<ExitCode> {
+fn sensitivity(args: SensitivityArgs, comm: &dyn Comm) -> Result<ExitCode> {
     let started = Instant::now();
     let base = overrides(&args.scenario_args, None)?;
     let scenario = load(&args.scenario, &base)?;
@@ -468,17 +516,16 @@ fn sensitivity(args: SensitivityArgs) -> Result<ExitCode> {
         args.output.out.clone().unwrap_or_else(|| {
             PathBuf::from("output").join(format!("{}-sensitivity", scenario.name))
         });
-    let pool = thread_pool(args.output.threads)?;
-    memory_guard(&scenarios, pool.current_num_threads(), &args.output.memory)?;
-    let staging = Staging::new(&out, args.output.force)?;
-    let bar = progress_bar(
-        1000,
-        args.output.quiet,
-        &format!("{} sensitivity ({} runs)", scenario.name, scenarios.len()),
-    );
+    let threads = worker_threads(args.output.threads)?;
+    memory_guard(&scenarios, threads, comm.size(), &args.output.memory)?;
+    let staging = prepare_output(comm, &out, args.output.force)?;
+    let label = format!("{} sensitivity ({} runs)", scenario.name, scenarios.len());
+    let bar = progress_bar(1000, args.output.quiet || comm.rank() != 0, &label);
     let progress = |share: f64| bar.set_position((share * 1000.0) as u64);
-    let threads = pool.current_num_threads();
-    let results = pool.install(|| crate::replicate::run_many(&scenarios, threads, &progress))?;
+    let results = crate::distributed::run_many(&scenarios, threads, comm, &progress)?;
+    let (Some(results), Some(staging)) = (results, staging) else {
+        return Ok(ExitCode::SUCCESS);
+    };
     let summary = |i: usize, id: &str, label: &str| {
         RunSummary::from_result(id, label, Vec::new(), &results[i], None)
     };
@@ -515,13 +562,13 @@ fn sensitivity(args: SensitivityArgs) -> Result<ExitCode> {
             (f, path)
         })
         .collect();
-    pool.install(|| {
+    {
         use rayon::prelude::*;
         charts
             .par_iter()
             .map(|(f, p)| report::compare_chart::draw_tornado(&sens, f, p))
-            .collect::<Result<Vec<()>>>()
-    })?;
+            .collect::<Result<Vec<()>>>()?;
+    }
     report::compare_html::write_sensitivity(
         &sens,
         &charts,
@@ -574,9 +621,9 @@ fn export_population(args: PopulationArgs) -> Result<ExitCode> {
     } else {
         report::csv::Addresses::Pseudonyms(&salt)
     };
-    let pool = thread_pool(args.threads)?;
+    worker_threads(args.threads)?;
     let staging = Staging::new(&args.export, args.force)?;
-    let population = pool.install(|| crate::population::generate(&scenario, args.replication))?;
+    let population = crate::population::generate(&scenario, args.replication)?;
     crate::export::write(&scenario, &population, addresses, staging.path())?;
     let target = staging.commit()?;
     println!(

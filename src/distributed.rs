@@ -17,10 +17,10 @@
 //! are byte-identical to a single-process run's, whatever the rank count.
 
 use crate::comm::Comm;
-use crate::day::{Day, ALWAYS};
+use crate::day::{ALWAYS, Day};
 use crate::engine;
-use crate::migration::bass::{distributed_first_passage, edge_days, smallest, Bass};
-use crate::migration::{self, Computed, PersonSource, Stored, NEVER, OUTSIDE};
+use crate::migration::bass::{Bass, distributed_first_passage, edge_days, smallest};
+use crate::migration::{self, Computed, NEVER, OUTSIDE, PersonSource, Stored};
 use crate::population::graph::Graph;
 use crate::population::{self, Population};
 use crate::replicate::{self, Progress, RepOutput, RunResult, Timings};
@@ -34,7 +34,12 @@ use std::time::Instant;
 
 /// Runs every replication of every scenario over the ranks of `comm`; rank 0 gets the results,
 /// the other ranks `None`.
-pub fn run_many(scenarios: &[Scenario], threads: usize, comm: &dyn Comm, progress: Progress) -> Result<Option<Vec<RunResult>>> {
+pub fn run_many(
+    scenarios: &[Scenario],
+    threads: usize,
+    comm: &dyn Comm,
+    progress: Progress,
+) -> Result<Option<Vec<RunResult>>> {
     let jobs = replicate::jobs_of(scenarios);
     let (rank, size) = (comm.rank(), comm.size());
     if size == 1 {
@@ -42,7 +47,12 @@ pub fn run_many(scenarios: &[Scenario], threads: usize, comm: &dyn Comm, progres
     }
     if jobs.len() >= size {
         // Whole jobs per rank.
-        let mine: Vec<(usize, u32)> = jobs.iter().enumerate().filter(|(j, _)| j % size == rank).map(|(_, job)| *job).collect();
+        let mine: Vec<(usize, u32)> = jobs
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| j % size == rank)
+            .map(|(_, job)| *job)
+            .collect();
         let outputs = replicate::run_jobs(scenarios, &mine, progress)?;
         let bytes = serde_json::to_vec(&outputs).context("could not encode this rank's results")?;
         let Some(gathered) = comm.gather(bytes) else {
@@ -55,7 +65,11 @@ pub fn run_many(scenarios: &[Scenario], threads: usize, comm: &dyn Comm, progres
             .context("could not decode a rank's results")?;
         let mut all = Vec::with_capacity(jobs.len());
         for j in 0..jobs.len() {
-            all.push(per_rank[j % size].next().context("a rank sent too few results")?);
+            all.push(
+                per_rank[j % size]
+                    .next()
+                    .context("a rank sent too few results")?,
+            );
         }
         // Rank 0 read the imported names itself; every rank read the same file.
         let names = all.iter().find_map(|o| o.imported.clone());
@@ -69,12 +83,18 @@ pub fn run_many(scenarios: &[Scenario], threads: usize, comm: &dyn Comm, progres
     // Every rank in every job.
     let mut outputs = Vec::with_capacity(jobs.len());
     for (j, &(i, r)) in jobs.iter().enumerate() {
-        let tick = |done: u64, total: u64| progress((j as f64 + done as f64 / total.max(1) as f64) / jobs.len() as f64);
+        let tick = |done: u64, total: u64| {
+            progress((j as f64 + done as f64 / total.max(1) as f64) / jobs.len() as f64)
+        };
         if let Some(out) = split_replication(&scenarios[i], r, comm, &tick)? {
             outputs.push(out);
         }
     }
-    if rank == 0 { replicate::gather_results(scenarios, threads, outputs).map(Some) } else { Ok(None) }
+    if rank == 0 {
+        replicate::gather_results(scenarios, threads, outputs).map(Some)
+    } else {
+        Ok(None)
+    }
 }
 
 /// The persons rank `rank` of `size` owns among `persons`: a contiguous `size`-th.
@@ -96,7 +116,12 @@ pub fn owner_of(p: u32, persons: u32, size: usize) -> usize {
 }
 
 /// One replication with every rank taking part; rank 0 gets its output.
-pub fn split_replication(s: &Scenario, r: u32, comm: &dyn Comm, tick: &(dyn Fn(u64, u64) + Sync)) -> Result<Option<RepOutput>> {
+pub fn split_replication(
+    s: &Scenario,
+    r: u32,
+    comm: &dyn Comm,
+    tick: &(dyn Fn(u64, u64) + Sync),
+) -> Result<Option<RepOutput>> {
     let (rank, size) = (comm.rank(), comm.size());
     let mut timings = Timings::default();
     let now = Instant::now();
@@ -117,7 +142,11 @@ pub fn split_replication(s: &Scenario, r: u32, comm: &dyn Comm, tick: &(dyn Fn(u
         };
         &stored
     } else {
-        let all_days = if migration::per_person(s) { None } else { Some(distributed_days(s, r, &pop, comm, owned.clone())?) };
+        let all_days = if migration::per_person(s) {
+            None
+        } else {
+            Some(distributed_days(s, r, &pop, comm, owned.clone())?)
+        };
         computed = Computed::new(s, r, &pop.blocks, all_days);
         &computed
     };
@@ -132,12 +161,23 @@ pub fn split_replication(s: &Scenario, r: u32, comm: &dyn Comm, tick: &(dyn Fn(u
     let ctx = engine::Context::new(s, &pop, source, owned, &profiles, &pools, r);
     let total = pop.chunks.len() as u64;
     let done = std::sync::atomic::AtomicU64::new(0);
-    let progress = || tick(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
+    let progress = || {
+        tick(
+            done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
+            total,
+        )
+    };
     let mut counts = engine::run(&ctx, &progress);
     timings.add("engine", now);
     let now = Instant::now();
     comm.sum_i64(&mut counts.daily);
-    let mut stats = [counts.stats.entries_added, counts.stats.additions_failed, counts.stats.permanent_losses, counts.stats.recoveries, pop.entry_count()];
+    let mut stats = [
+        counts.stats.entries_added,
+        counts.stats.additions_failed,
+        counts.stats.permanent_losses,
+        counts.stats.recoveries,
+        pop.entry_count(),
+    ];
     comm.sum_u64(&mut stats);
     let orgs = comm.gather(serde_json::to_vec(&(counts.first_org, &counts.orgs))?);
     let impacts = comm.gather(serde_json::to_vec(&counts.impacts)?);
@@ -149,7 +189,10 @@ pub fn split_replication(s: &Scenario, r: u32, comm: &dyn Comm, tick: &(dyn Fn(u
     let mut outcomes = Vec::with_capacity(pop.orgs.len());
     for buf in orgs {
         let (first, part): (u32, Vec<engine::OrgOutcome>) = serde_json::from_slice(&buf)?;
-        anyhow::ensure!(part.is_empty() || first as usize == outcomes.len(), "organisation rows arrived out of order");
+        anyhow::ensure!(
+            part.is_empty() || first as usize == outcomes.len(),
+            "organisation rows arrived out of order"
+        );
         outcomes.extend(part);
     }
     let mut all_impacts = Vec::new();
@@ -208,13 +251,23 @@ fn graph_edges(s: &Scenario, pop: &Population) -> Result<u64> {
 /// Every person's migration days (person-major), when a migration is `bass`: each rank computes
 /// the days of the persons it owns, migration by migration in dependency order (contagion by
 /// the distributed search), then every rank receives everybody's.
-fn distributed_days(s: &Scenario, r: u32, pop: &Population, comm: &dyn Comm, owned: Range<u32>) -> Result<Vec<Day>> {
+fn distributed_days(
+    s: &Scenario,
+    r: u32,
+    pop: &Population,
+    comm: &dyn Comm,
+    owned: Range<u32>,
+) -> Result<Vec<Day>> {
     let n = s.migrations.len();
     let persons = pop.blocks.last().map_or(0, |b| b.end);
     let size = comm.size();
     let keys = Keys::new(s.seed, r);
     let people = Computed::new(s, r, &pop.blocks, None);
-    let attributes: Vec<population::Person> = owned.clone().into_par_iter().map(|p| people.person(p)).collect();
+    let attributes: Vec<population::Person> = owned
+        .clone()
+        .into_par_iter()
+        .map(|p| people.person(p))
+        .collect();
     let count = owned.len();
     let mut days = vec![OUTSIDE; count * n];
     // The contact graph: generated whole (Barabási–Albert is sequential), then only this rank's
@@ -240,30 +293,60 @@ fn distributed_days(s: &Scenario, r: u32, pop: &Population, comm: &dyn Comm, own
         let column: Vec<Day> = match &m.trigger {
             Trigger::Scheduled { window } => {
                 let t = migration::Scheduled { window: *window };
-                (0..count).map(|k| if eligible[k] == OUTSIDE { OUTSIDE } else { t.day(&keys, owned.start + k as u32, i, eligible[k]) }).collect()
+                (0..count)
+                    .map(|k| {
+                        if eligible[k] == OUTSIDE {
+                            OUTSIDE
+                        } else {
+                            t.day(&keys, owned.start + k as u32, i, eligible[k])
+                        }
+                    })
+                    .collect()
             }
             Trigger::SignIn { rollout } => {
                 let t = migration::SignIn { rollout: *rollout };
                 (0..count)
                     .map(|k| {
                         let rate = s.population.activity[attributes[k].class as usize].sign_in_rate;
-                        if eligible[k] == OUTSIDE { OUTSIDE } else { t.day(&keys, owned.start + k as u32, i, rate, eligible[k]) }
+                        if eligible[k] == OUTSIDE {
+                            OUTSIDE
+                        } else {
+                            t.day(&keys, owned.start + k as u32, i, rate, eligible[k])
+                        }
                     })
                     .collect()
             }
-            Trigger::Bass { from, p, q, initial } => {
+            Trigger::Bass {
+                from,
+                p,
+                q,
+                initial,
+            } => {
                 let bass = Bass {
                     from: *from,
                     p: *p,
                     q: *q,
                     initial: *initial,
                 };
-                let open: Vec<f64> = (0..count).map(|k| bass.opening(eligible[k], s.population.activity[attributes[k].class as usize].sign_in_rate)).collect();
-                let draws: Vec<(f64, f64)> = (0..count).into_par_iter().map(|k| bass.person_draws(&keys, i, owned.start + k as u32)).collect();
+                let open: Vec<f64> = (0..count)
+                    .map(|k| {
+                        bass.opening(
+                            eligible[k],
+                            s.population.activity[attributes[k].class as usize].sign_in_rate,
+                        )
+                    })
+                    .collect();
+                let draws: Vec<(f64, f64)> = (0..count)
+                    .into_par_iter()
+                    .map(|k| bass.person_draws(&keys, i, owned.start + k as u32))
+                    .collect();
                 let chosen = initial_adopters(comm, bass.initial, &open, &draws, owned.start);
-                let source: Vec<f64> = (0..count).map(|k| Bass::source(chosen[k], open[k], draws[k].1)).collect();
+                let source: Vec<f64> = (0..count)
+                    .map(|k| Bass::source(chosen[k], open[k], draws[k].1))
+                    .collect();
                 if graph.is_none() && s.population.graph.is_some() {
-                    let full = population::generate::build_graph(s, &keys, persons as usize, None)?.unwrap_or_default();
+                    let full = population::generate::build_graph(s, &keys, persons as usize, None)?
+                        .unwrap_or_default();
                     let mean = full.mean_degree();
                     let local = Graph {
                         offsets: std::iter::once(0)
@@ -272,20 +355,37 @@ fn distributed_days(s: &Scenario, r: u32, pop: &Population, comm: &dyn Comm, own
                                 Some(*acc)
                             }))
                             .collect(),
-                        targets: owned.clone().flat_map(|p| full.neighbours(p).iter().copied()).collect(),
+                        targets: owned
+                            .clone()
+                            .flat_map(|p| full.neighbours(p).iter().copied())
+                            .collect(),
                     };
                     graph = Some((local, mean));
                 }
-                let times = match graph.as_ref().and_then(|(g, mean)| bass.contact_rate(*mean).map(|rate| (g, rate))) {
+                let times = match graph
+                    .as_ref()
+                    .and_then(|(g, mean)| bass.contact_rate(*mean).map(|rate| (g, rate)))
+                {
                     Some((g, rate)) => {
                         let edge_draws = keys.draws(Kind::Edge, i as u64);
                         let edge_time = |a: u32, b: u32| edge_days(&edge_draws, a, b, rate);
                         let owner = |p: u32| owner_of(p, persons, size);
-                        distributed_first_passage(comm, owned.clone(), &owner, g, &source, &open, &edge_time, 1.0 / rate)
+                        distributed_first_passage(
+                            comm,
+                            owned.clone(),
+                            &owner,
+                            g,
+                            &source,
+                            &open,
+                            &edge_time,
+                            1.0 / rate,
+                        )
                     }
                     None => source,
                 };
-                (0..count).map(|k| bass.day_of(eligible[k], times[k])).collect()
+                (0..count)
+                    .map(|k| bass.day_of(eligible[k], times[k]))
+                    .collect()
             }
         };
         for k in 0..count {
@@ -301,28 +401,53 @@ fn distributed_days(s: &Scenario, r: u32, pop: &Population, comm: &dyn Comm, own
     let encoded: Vec<u8> = days.iter().flat_map(|d| d.to_le_bytes()).collect();
     let mut all = Vec::with_capacity(persons as usize * n);
     for buf in comm.all_gather(encoded) {
-        all.extend(buf.chunks_exact(4).map(|c| Day::from_le_bytes(c.try_into().unwrap_or_default())));
+        all.extend(
+            buf.chunks_exact(4)
+                .map(|c| Day::from_le_bytes(c.try_into().unwrap_or_default())),
+        );
     }
-    anyhow::ensure!(all.len() == persons as usize * n, "migration days did not add up across ranks");
+    anyhow::ensure!(
+        all.len() == persons as usize * n,
+        "migration days did not add up across ranks"
+    );
     Ok(all)
 }
 
 /// Initial adopters among this rank's persons (ids from `first`), chosen as one process would:
 /// every key below the share, or the `count` smallest keys of all ranks.
-fn initial_adopters(comm: &dyn Comm, initial: InitialAdopters, open: &[f64], draws: &[(f64, f64)], first: u32) -> Vec<bool> {
+fn initial_adopters(
+    comm: &dyn Comm,
+    initial: InitialAdopters,
+    open: &[f64],
+    draws: &[(f64, f64)],
+    first: u32,
+) -> Vec<bool> {
     let n = open.len();
     match initial {
-        InitialAdopters::Share(share) => (0..n).map(|k| open[k] == 0.0 && draws[k].0 < share).collect(),
+        InitialAdopters::Share(share) => (0..n)
+            .map(|k| open[k] == 0.0 && draws[k].0 < share)
+            .collect(),
         InitialAdopters::Count(count) => {
-            let local: Vec<(u64, u32)> = (0..n).filter(|&k| open[k] == 0.0).map(|k| (draws[k].0.to_bits(), first + k as u32)).collect();
+            let local: Vec<(u64, u32)> = (0..n)
+                .filter(|&k| open[k] == 0.0)
+                .map(|k| (draws[k].0.to_bits(), first + k as u32))
+                .collect();
             let best = smallest(local, count as usize);
-            let encoded: Vec<u8> = best.iter().flat_map(|(key, p)| key.to_le_bytes().into_iter().chain(p.to_le_bytes())).collect();
+            let encoded: Vec<u8> = best
+                .iter()
+                .flat_map(|(key, p)| key.to_le_bytes().into_iter().chain(p.to_le_bytes()))
+                .collect();
             let candidates: Vec<(u64, u32)> = comm
                 .all_gather(encoded)
                 .iter()
                 .flat_map(|b| {
                     b.chunks_exact(12)
-                        .map(|c| (u64::from_le_bytes(c[0..8].try_into().unwrap_or_default()), u32::from_le_bytes(c[8..12].try_into().unwrap_or_default())))
+                        .map(|c| {
+                            (
+                                u64::from_le_bytes(c[0..8].try_into().unwrap_or_default()),
+                                u32::from_le_bytes(c[8..12].try_into().unwrap_or_default()),
+                            )
+                        })
                         .collect::<Vec<_>>()
                 })
                 .collect();

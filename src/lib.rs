@@ -8,9 +8,11 @@
 
 pub mod adding;
 pub mod cli;
+pub mod comm;
 pub mod commands;
 pub mod compare;
 pub mod day;
+pub mod distributed;
 pub mod engine;
 pub mod export;
 pub mod memory;
@@ -23,5 +25,3 @@ pub mod scenario;
 pub mod sweep;
 pub mod sys;
 pub mod world;
-pub mod comm;
-pub mod distributed;

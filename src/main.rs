@@ -9,7 +9,10 @@ fn main() -> ExitCode {
     match picsim::commands::run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // In a distributed launch, rank 0 speaks for every rank.
+            if !picsim::comm::is_secondary() {
+                eprintln!("error: {e:#}");
+            }
             ExitCode::from(1)
         }
     }

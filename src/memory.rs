@@ -38,6 +38,12 @@ const CHART_BYTES: f64 = 3200.0 * 1800.0 * 3.0;
 
 /// Estimates the peak memory of running `s` with `threads` worker threads.
 pub fn estimate(s: &Scenario, threads: usize) -> Estimate {
+    estimate_ranks(s, threads, 1)
+}
+
+/// Estimates the peak memory of one rank (rank 0, which also writes the reports) when `s` runs
+/// over `ranks` processes of `threads` threads each.
+pub fn estimate_ranks(s: &Scenario, threads: usize, ranks: usize) -> Estimate {
     let (users, entries, persons) = match &s.population.import {
         Some(list) => {
             let users = list
@@ -69,35 +75,56 @@ pub fn estimate(s: &Scenario, threads: usize) -> Estimate {
     };
     let n = s.migrations.len() as f64;
     let record = if n <= 2.0 { 16.0 } else { 32.0 };
-    // World: persons (6 B) and their records; entries (4 B) and users (8 B); migration
-    // World at its peak, when migration days are packed into records: persons (6 B), their
-    // records, one day vector per migration still alive; entries (4 B) and users (8 B).
-    let mut world = persons * (6.0 + record + 4.0 * n) + entries * 4.0 + users * 8.0;
-    if edges > 0.0 {
-        // CSR (8-byte offsets, 4-byte targets in both directions) plus the generator's edge
-        // list, and for the configuration model its stubs.
+    let contagion = s
+        .migrations
+        .iter()
+        .any(|m| matches!(m.trigger, Trigger::Bass { .. }));
+    // The contact graph: CSR (8-byte offsets, 4-byte targets in both directions) plus the
+    // generator's edge list, and for the configuration model its stubs.
+    let graph = if edges > 0.0 {
         let generator = match &s.population.graph {
             Some(GraphSpec::Configuration { .. }) => 32.0 + 16.0,
             Some(GraphSpec::BarabasiAlbert { .. }) => 16.0 + 8.0,
             _ => 8.0 + 16.0,
         };
-        world += persons * 8.0 + edges * (8.0 + generator);
-    }
-    if s.migrations
-        .iter()
-        .any(|m| matches!(m.trigger, Trigger::Bass { .. }))
-    {
-        // First passage: per person two keys, an opening time, a source time and a search time,
-        // plus the heap.
-        world += persons * (16.0 + 8.0 + 8.0 + 8.0 + 16.0);
-    }
+        persons * 8.0 + edges * (8.0 + generator)
+    } else {
+        0.0
+    };
+    // First passage: per person two keys, an opening time, a source time and a search time,
+    // plus the heap.
+    let search = if contagion { 56.0 } else { 0.0 };
+    let ranks_f = ranks.max(1) as f64;
+    let split = ranks > 1 && u64::from(s.replications) < ranks as u64;
+    let world = if !split {
+        // World at its peak, when migration days are packed into records: persons (6 B), their
+        // records, one day vector per migration still alive; entries (4 B) and users (8 B).
+        persons * (6.0 + record + 4.0 * n + search) + entries * 4.0 + users * 8.0 + graph
+    } else if s.population.import.is_some() {
+        // Imported worlds are whole on every rank; only the engine's share is split.
+        persons * (6.0 + record + 4.0 * n) + entries * 4.0 + users * 8.0
+    } else {
+        // A rank holds its share of users and entries and no persons, except that contagion
+        // needs the whole graph while it is built, and everybody's days afterwards.
+        let people = if contagion {
+            persons * 4.0 * n + graph + persons / ranks_f * (8.0 + search)
+        } else {
+            0.0
+        };
+        (entries * 4.0 + users * 8.0) / ranks_f + people
+    };
     let days = s.days() as f64;
     let columns = (16 + s.networks.len() + 2 * s.migrations.len() + s.providers.len()) as f64;
     let rows = s.report_days().len() as f64;
     // Engine: per thread, per-day deltas of every column and per-organisation counters.
     let engine = threads as f64 * (columns * days * 8.0 * 2.0 + days * 16.0);
     let per_replication = world + engine;
-    let concurrent = f64::from(s.replications).min(threads as f64).max(1.0);
+    let local_jobs = if split {
+        1.0
+    } else {
+        (f64::from(s.replications) / ranks_f).ceil()
+    };
+    let concurrent = local_jobs.min(threads as f64).max(1.0);
     let orgs = f64::from(s.orgs.count);
     // Per replication: its reported rows, and a row per organisation (about 300 bytes plus 80
     // per provider with their heap parts).
@@ -162,13 +189,13 @@ fn generated_sizes(s: &Scenario) -> (f64, f64, f64) {
 }
 
 /// The refusal message when `e` exceeds `limit`: the estimate, its parts, and what to lower.
-pub fn refusal(s: &Scenario, e: &Estimate, limit: u64, threads: usize) -> String {
+pub fn refusal(s: &Scenario, e: &Estimate, limit: u64, threads: usize, ranks: usize) -> String {
     let gib = |b: f64| b / (1u64 << 30) as f64;
     format!(
         "this run needs about {:.1} GiB of memory, more than the limit of {:.1} GiB: {} replication{} at a time × {:.2} GiB each \
          (about {:.1} M users, {:.1} M entries, {:.1} M persons{}), plus {:.2} GiB of results. \
          Lower orgs.count (now {}), --threads (now {threads}) or --replications (now {}), \
-         or raise --memory-limit; --ignore-memory-limit runs anyway.",
+         or raise --memory-limit; --ignore-memory-limit runs anyway.{}",
         gib(e.total),
         gib(limit as f64),
         e.concurrent,
@@ -185,5 +212,24 @@ pub fn refusal(s: &Scenario, e: &Estimate, limit: u64, threads: usize) -> String
         gib(e.results),
         s.orgs.count,
         s.replications,
+        match ranks_needed(s, threads, limit) {
+            Some(r) if r > ranks => format!(
+                " Spread over processes, it would fit with {r} ranks of this size (mpirun -np {r}, a build with --features mpi; see the README's cluster section)."
+            ),
+            _ => String::new(),
+        },
     )
+}
+
+/// The fewest ranks over which `s` would fit in `limit` bytes per rank (`None` if even 4096 would
+/// not do).
+pub fn ranks_needed(s: &Scenario, threads: usize, limit: u64) -> Option<usize> {
+    let mut ranks = 1;
+    while ranks <= 4096 {
+        if estimate_ranks(s, threads, ranks).total <= limit as f64 {
+            return Some(ranks);
+        }
+        ranks *= 2;
+    }
+    None
 }

@@ -359,14 +359,25 @@ pub fn run_many(
 
 /// Every (scenario, replication) pair, in order.
 pub fn jobs_of(scenarios: &[Scenario]) -> Vec<(usize, u32)> {
-    scenarios.iter().enumerate().flat_map(|(i, s)| (0..s.replications).map(move |r| (i, r))).collect()
+    scenarios
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| (0..s.replications).map(move |r| (i, r)))
+        .collect()
 }
 
 /// Runs the given jobs on this process and returns their outputs in the same order.
-pub fn run_jobs(scenarios: &[Scenario], jobs: &[(usize, u32)], progress: Progress) -> anyhow::Result<Vec<RepOutput>> {
+pub fn run_jobs(
+    scenarios: &[Scenario],
+    jobs: &[(usize, u32)],
+    progress: Progress,
+) -> anyhow::Result<Vec<RepOutput>> {
     use rayon::prelude::*;
     let tracker = Tracker {
-        per_job: jobs.iter().map(|_| std::sync::atomic::AtomicU64::new(0)).collect(),
+        per_job: jobs
+            .iter()
+            .map(|_| std::sync::atomic::AtomicU64::new(0))
+            .collect(),
         total: std::sync::atomic::AtomicU64::new(0),
         report: progress,
     };
@@ -382,7 +393,9 @@ pub fn run_jobs(scenarios: &[Scenario], jobs: &[(usize, u32)], progress: Progres
             .enumerate()
             .map(|(k, &(i, r))| {
                 let j = b * batch + k;
-                replication_output(&scenarios[i], r, &|done, total| tracker.tick(j, done, total))
+                replication_output(&scenarios[i], r, &|done, total| {
+                    tracker.tick(j, done, total)
+                })
             })
             .collect::<anyhow::Result<_>>()?;
         outputs.extend(done);
@@ -391,7 +404,11 @@ pub fn run_jobs(scenarios: &[Scenario], jobs: &[(usize, u32)], progress: Progres
 }
 
 /// Every scenario's result from all jobs' outputs (in [`jobs_of`] order).
-pub fn gather_results(scenarios: &[Scenario], threads: usize, outputs: Vec<RepOutput>) -> anyhow::Result<Vec<RunResult>> {
+pub fn gather_results(
+    scenarios: &[Scenario],
+    threads: usize,
+    outputs: Vec<RepOutput>,
+) -> anyhow::Result<Vec<RunResult>> {
     let mut outputs = outputs.into_iter();
     let mut results = Vec::with_capacity(scenarios.len());
     for s in scenarios {

@@ -191,7 +191,11 @@ impl Bass {
     /// sign in to adopt, and pass nothing on).
     #[inline]
     pub fn opening(&self, e: Day, sign_in_rate: f64) -> f64 {
-        if e == OUTSIDE || sign_in_rate <= 0.0 { f64::INFINITY } else { f64::from((e.max(self.from) - self.from).max(0)) }
+        if e == OUTSIDE || sign_in_rate <= 0.0 {
+            f64::INFINITY
+        } else {
+            f64::from((e.max(self.from) - self.from).max(0))
+        }
     }
 
     /// Person `p`'s draws for migration `index`: a key for choosing initial adopters, then the
@@ -200,7 +204,11 @@ impl Bass {
     pub fn person_draws(&self, keys: &Keys, index: usize, p: u32) -> (f64, f64) {
         let mut rng = keys.stream(Kind::Migration, u64::from(p), index as u64);
         let key = open01(&mut rng);
-        let spontaneous = if self.p > 0.0 { exponential(&mut rng, DAYS_PER_YEAR / self.p) } else { f64::INFINITY };
+        let spontaneous = if self.p > 0.0 {
+            exponential(&mut rng, DAYS_PER_YEAR / self.p)
+        } else {
+            f64::INFINITY
+        };
         (key, spontaneous)
     }
 
@@ -237,11 +245,22 @@ impl Assign for Bass {
         let open: Vec<f64> = (0..n)
             .into_par_iter()
             .with_min_len(4096)
-            .map(|p| self.opening(ctx.eligible[p], classes[persons[p].class as usize].sign_in_rate))
+            .map(|p| {
+                self.opening(
+                    ctx.eligible[p],
+                    classes[persons[p].class as usize].sign_in_rate,
+                )
+            })
             .collect();
-        let draws: Vec<(f64, f64)> = (0..n as u32).into_par_iter().with_min_len(4096).map(|p| self.person_draws(&ctx.keys, ctx.index, p)).collect();
+        let draws: Vec<(f64, f64)> = (0..n as u32)
+            .into_par_iter()
+            .with_min_len(4096)
+            .map(|p| self.person_draws(&ctx.keys, ctx.index, p))
+            .collect();
         let initial = initial_adopters(self.initial, &open, &draws);
-        let source: Vec<f64> = (0..n).map(|p| Self::source(initial[p], open[p], draws[p].1)).collect();
+        let source: Vec<f64> = (0..n)
+            .map(|p| Self::source(initial[p], open[p], draws[p].1))
+            .collect();
         let empty = Graph::default();
         let graph = ctx.population.graph.as_ref().unwrap_or(&empty);
         let times = match self.contact_rate(graph.mean_degree()) {
@@ -251,7 +270,9 @@ impl Assign for Bass {
             }
             None => source,
         };
-        out.par_iter_mut().enumerate().for_each(|(p, d)| *d = self.day_of(ctx.eligible[p], times[p]));
+        out.par_iter_mut()
+            .enumerate()
+            .for_each(|(p, d)| *d = self.day_of(ctx.eligible[p], times[p]));
     }
 }
 
@@ -267,7 +288,10 @@ fn initial_adopters(initial: InitialAdopters, open: &[f64], draws: &[(f64, f64)]
             }
         }
         InitialAdopters::Count(k) => {
-            let candidates: Vec<(u64, u32)> = (0..n).filter(|&p| open[p] == 0.0).map(|p| (draws[p].0.to_bits(), p as u32)).collect();
+            let candidates: Vec<(u64, u32)> = (0..n)
+                .filter(|&p| open[p] == 0.0)
+                .map(|p| (draws[p].0.to_bits(), p as u32))
+                .collect();
             for (_, p) in smallest(candidates, k as usize) {
                 chosen[p as usize] = true;
             }
@@ -313,14 +337,21 @@ pub fn distributed_first_passage(
 ) -> Vec<f64> {
     use std::collections::BTreeMap;
     let local = |v: u32| (v - owned.start) as usize;
-    let mut time: Vec<f64> = source.iter().zip(open).map(|(&t, &o)| if o.is_finite() { t } else { f64::NAN }).collect();
+    let mut time: Vec<f64> = source
+        .iter()
+        .zip(open)
+        .map(|(&t, &o)| if o.is_finite() { t } else { f64::NAN })
+        .collect();
     // The time at which each person last passed its edges on (NaN: never).
     let mut passed = vec![f64::NAN; time.len()];
     let bucket_of = |t: f64| (t / delta) as u64;
     let mut buckets: BTreeMap<u64, Vec<u32>> = BTreeMap::new();
     for (i, &t) in time.iter().enumerate() {
         if t.is_finite() {
-            buckets.entry(bucket_of(t)).or_default().push(owned.start + i as u32);
+            buckets
+                .entry(bucket_of(t))
+                .or_default()
+                .push(owned.start + i as u32);
         }
     }
     let size = comm.size();
@@ -379,7 +410,9 @@ pub fn distributed_first_passage(
             }
         }
     }
-    time.into_iter().map(|t| if t.is_nan() { f64::INFINITY } else { t }).collect()
+    time.into_iter()
+        .map(|t| if t.is_nan() { f64::INFINITY } else { t })
+        .collect()
 }
 
 #[cfg(test)]

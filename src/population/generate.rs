@@ -30,36 +30,75 @@ pub fn generate(scenario: &Scenario, replication: u32) -> anyhow::Result<Populat
 /// the users each), and no persons and no graph: a rank computes the persons it meets from their
 /// keyed draws ([`crate::migration::Computed`]). Any part is generated from (seed, replication,
 /// ids) alone, without the others.
-pub fn generate_part(scenario: &Scenario, replication: u32, rank: usize, size: usize) -> anyhow::Result<Population> {
+pub fn generate_part(
+    scenario: &Scenario,
+    replication: u32,
+    rank: usize,
+    size: usize,
+) -> anyhow::Result<Population> {
     let keys = Keys::new(scenario.seed, replication);
     if let Some(list) = &scenario.population.import {
         // Imported lists are small: every rank builds them whole and keeps its chunks.
         let mut pop = generate_imported(scenario, &keys, list)?;
         if size > 1 {
-            let owned = owned_chunks(&pop.chunks.iter().map(|c| c.users.len() as u64).collect::<Vec<_>>(), rank, size);
-            pop.chunks = pop.chunks.into_iter().enumerate().filter(|(i, _)| owned.contains(i)).map(|(_, c)| c).collect();
+            let owned = owned_chunks(
+                &pop.chunks
+                    .iter()
+                    .map(|c| c.users.len() as u64)
+                    .collect::<Vec<_>>(),
+                rank,
+                size,
+            );
+            pop.chunks = pop
+                .chunks
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| owned.contains(i))
+                .map(|(_, c)| c)
+                .collect();
         }
         return Ok(pop);
     }
     let (orgs, domain_added) = generate_orgs(scenario, &keys);
     let users = orgs.last().map_or(0, |o| o.users.end);
     let mixes = OrgMixes::new(scenario, &orgs);
-    let blocks = person_blocks(scenario, u64::from(users), &mixes.expected_entries(scenario, &orgs));
+    let blocks = person_blocks(
+        scenario,
+        u64::from(users),
+        &mixes.expected_entries(scenario, &orgs),
+    );
     let whole = size <= 1;
-    let persons = if whole { generate_persons(scenario, &keys, &blocks) } else { Vec::new() };
+    let persons = if whole {
+        generate_persons(scenario, &keys, &blocks)
+    } else {
+        Vec::new()
+    };
     let sampler = ContactSampler::new(scenario, &blocks);
     let ranges = chunk_ranges(&orgs);
     let owned = if whole {
         0..ranges.len()
     } else {
-        owned_chunks(&ranges.iter().map(|r| (orgs[r.end as usize - 1].users.end - orgs[r.start as usize].users.start) as u64).collect::<Vec<_>>(), rank, size)
+        owned_chunks(
+            &ranges
+                .iter()
+                .map(|r| {
+                    (orgs[r.end as usize - 1].users.end - orgs[r.start as usize].users.start) as u64
+                })
+                .collect::<Vec<_>>(),
+            rank,
+            size,
+        )
     };
     let chunks = ranges[owned]
         .to_vec()
         .into_par_iter()
         .map(|range| generate_chunk(scenario, &keys, &orgs, range, &sampler, &mixes))
         .collect();
-    let graph = if whole { build_graph(scenario, &keys, persons.len(), None)? } else { None };
+    let graph = if whole {
+        build_graph(scenario, &keys, persons.len(), None)?
+    } else {
+        None
+    };
     Ok(Population {
         orgs,
         domain_added,
@@ -78,18 +117,24 @@ pub fn owned_chunks(users: &[u64], rank: usize, size: usize) -> std::ops::Range<
     let bound = |r: usize| -> usize {
         let target = total as u128 * r as u128 / size as u128;
         let mut acc = 0u64;
-        users.iter().position(|&u| {
-            let start = acc;
-            acc += u;
-            u128::from(start) >= target
-        }).unwrap_or(users.len())
+        users
+            .iter()
+            .position(|&u| {
+                let start = acc;
+                acc += u;
+                u128::from(start) >= target
+            })
+            .unwrap_or(users.len())
     };
     bound(rank)..bound(rank + 1)
 }
 
 /// Every organisation and SIP domain of a replication, from their keyed draws.
 pub fn generate_orgs(scenario: &Scenario, keys: &Keys) -> (Vec<Org>, Vec<Day>) {
-    let drafts: Vec<OrgDraft> = (0..scenario.orgs.count).into_par_iter().map(|o| draft_org(scenario, keys, o)).collect();
+    let drafts: Vec<OrgDraft> = (0..scenario.orgs.count)
+        .into_par_iter()
+        .map(|o| draft_org(scenario, keys, o))
+        .collect();
     let mut orgs = Vec::with_capacity(drafts.len());
     let mut domain_added = Vec::new();
     let mut next_user = 0u32;

@@ -21,8 +21,10 @@ pub struct Invocation<'a> {
     pub command_line: Vec<String>,
     /// Total wall time so far, seconds.
     pub wall_seconds: f64,
-    /// The memory guard's estimate of peak memory, bytes.
+    /// The memory guard's estimate of peak memory, bytes (per rank in distributed runs).
     pub memory_estimate: Option<f64>,
+    /// Per rank of a distributed run: bytes sent and peak memory (one entry for one process).
+    pub ranks: Vec<(u64, u64)>,
 }
 
 /// Converts TOML to JSON, dates as strings.
@@ -100,6 +102,8 @@ pub fn manifest(r: &RunResult, inv: &Invocation, report_seconds: f64) -> Value {
         "wall_seconds": inv.wall_seconds + report_seconds,
         "peak_rss_bytes": crate::sys::peak_rss_bytes(),
         "memory_estimate_bytes": inv.memory_estimate.map(|b| b as u64),
+        "ranks": inv.ranks.len().max(1),
+        "per_rank": inv.ranks.iter().enumerate().map(|(r, (sent, peak))| json!({"rank": r, "bytes_sent": sent, "peak_rss_bytes": peak})).collect::<Vec<_>>(),
         "created": chrono::Local::now().to_rfc3339(),
     })
 }

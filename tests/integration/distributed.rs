@@ -5,7 +5,7 @@
 use picsim::comm::LocalRanks;
 use picsim::migration::{self, Computed, PersonSource, Stored};
 use picsim::replicate::RunResult;
-use picsim::scenario::{load_file, Override, Scenario};
+use picsim::scenario::{Override, Scenario, load_file};
 use std::path::Path;
 
 fn scenario(file: &str, extra: &[&str]) -> Scenario {
@@ -19,19 +19,29 @@ fn csvs(r: &RunResult) -> Vec<Vec<u8>> {
     picsim::report::csv::write_series(r, &dir.path().join("s")).unwrap();
     picsim::report::csv::write_summary(r, &dir.path().join("m")).unwrap();
     picsim::report::csv::write_orgs(r, &dir.path().join("o")).unwrap();
-    ["s", "m", "o"].iter().map(|f| std::fs::read(dir.path().join(f)).unwrap()).collect()
+    ["s", "m", "o"]
+        .iter()
+        .map(|f| std::fs::read(dir.path().join(f)).unwrap())
+        .collect()
 }
 
 fn assert_same_as_one_process(scenarios: &[Scenario], ranks: usize) {
     let one = picsim::replicate::run_many(scenarios, 1, &|_| {}).unwrap();
-    let many = LocalRanks::run(ranks, |c| picsim::distributed::run_many(scenarios, 1, c, &|_| {}).unwrap());
+    let many = LocalRanks::run(ranks, |c| {
+        picsim::distributed::run_many(scenarios, 1, c, &|_| {}).unwrap()
+    });
     let (first, rest) = many.split_first().unwrap();
     assert!(rest.iter().all(Option::is_none), "only rank 0 gets results");
     let spread = first.as_ref().expect("rank 0 has the results");
     assert_eq!(spread.len(), one.len());
     for (a, b) in one.iter().zip(spread) {
         for (i, (x, y)) in csvs(a).iter().zip(csvs(b)).enumerate() {
-            assert!(x == &y, "{} differs with {ranks} ranks ({})", ["series.csv", "summary.csv", "orgs.csv"][i], a.scenario.name);
+            assert!(
+                x == &y,
+                "{} differs with {ranks} ranks ({})",
+                ["series.csv", "summary.csv", "orgs.csv"][i],
+                a.scenario.name
+            );
         }
         assert_eq!(a.sizes.users, b.sizes.users);
         assert_eq!(a.sizes.entries, b.sizes.entries);
@@ -43,13 +53,19 @@ fn assert_same_as_one_process(scenarios: &[Scenario], ranks: usize) {
 
 #[test]
 fn ranks_sharing_replications_match_one_process() {
-    let s = scenario("scenarios/pic-2013.toml", &["orgs.count=60", "scenario.replications=5"]);
+    let s = scenario(
+        "scenarios/pic-2013.toml",
+        &["orgs.count=60", "scenario.replications=5"],
+    );
     assert_same_as_one_process(&[s], 2);
 }
 
 #[test]
 fn ranks_splitting_one_replication_match_one_process() {
-    let s = scenario("scenarios/pic-2013.toml", &["orgs.count=150", "scenario.replications=1"]);
+    let s = scenario(
+        "scenarios/pic-2013.toml",
+        &["orgs.count=150", "scenario.replications=1"],
+    );
     for ranks in [2, 3] {
         assert_same_as_one_process(std::slice::from_ref(&s), ranks);
     }
@@ -57,26 +73,48 @@ fn ranks_splitting_one_replication_match_one_process() {
 
 #[test]
 fn contagion_split_over_ranks_matches_one_process() {
-    let s = scenario("scenarios/wlm-bass.toml", &["orgs.count=80", "scenario.replications=1"]);
+    let s = scenario(
+        "scenarios/wlm-bass.toml",
+        &["orgs.count=80", "scenario.replications=1"],
+    );
     for ranks in [2, 3] {
         assert_same_as_one_process(std::slice::from_ref(&s), ranks);
     }
     // With initial adopters chosen by count across ranks, and a Barabási–Albert graph.
-    let s = scenario("benches/peers/ba-world.toml", &["population.persons_per_user.a=3000", "migrations.0.p=0.5"]);
+    let s = scenario(
+        "benches/peers/ba-world.toml",
+        &["population.persons_per_user.a=3000", "migrations.0.p=0.5"],
+    );
     assert_same_as_one_process(std::slice::from_ref(&s), 4);
 }
 
 #[test]
 fn a_sweep_spread_over_ranks_matches_one_process() {
-    let a = scenario("scenarios/pic-2013.toml", &["orgs.count=40", "scenario.replications=2", "behaviours.recovery.probability=0"]);
-    let b = scenario("scenarios/pic-2013.toml", &["orgs.count=40", "scenario.replications=2", "behaviours.recovery.probability=1"]);
+    let a = scenario(
+        "scenarios/pic-2013.toml",
+        &[
+            "orgs.count=40",
+            "scenario.replications=2",
+            "behaviours.recovery.probability=0",
+        ],
+    );
+    let b = scenario(
+        "scenarios/pic-2013.toml",
+        &[
+            "orgs.count=40",
+            "scenario.replications=2",
+            "behaviours.recovery.probability=1",
+        ],
+    );
     assert_same_as_one_process(&[a, b], 3);
 }
 
 #[test]
 fn imported_lists_spread_over_ranks_match_one_process() {
     let s = scenario("scenarios/my-org.toml", &["scenario.replications=1"]);
-    let Some(list) = &s.population.import else { panic!("my-org imports") };
+    let Some(list) = &s.population.import else {
+        panic!("my-org imports")
+    };
     assert!(!list.rejected.is_empty());
     assert_same_as_one_process(std::slice::from_ref(&s), 2);
     let s = scenario("scenarios/my-org.toml", &["scenario.replications=3"]);

@@ -3,6 +3,7 @@
 mod bass;
 mod cli;
 mod default_scenario;
+mod distributed;
 mod experiments;
 mod import;
 mod invariants;
@@ -10,4 +11,3 @@ mod sign_in;
 mod support;
 mod tiny_worlds;
 mod validation;
-mod distributed;
