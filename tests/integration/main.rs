@@ -11,3 +11,5 @@ mod sign_in;
 mod support;
 mod tiny_worlds;
 mod validation;
+#[cfg(feature = "mpi")]
+mod mpi;
