@@ -171,7 +171,7 @@ fn memory_guard(
 ) -> Result<f64> {
     let estimates: Vec<crate::memory::Estimate> = scenarios
         .iter()
-        .map(|s| crate::memory::estimate(s, threads))
+        .map(|s| crate::memory::estimate_ranks(s, threads, ranks))
         .collect();
     let jobs: f64 = scenarios.iter().map(|s| f64::from(s.replications)).sum();
     let Some(combined) = crate::memory::combined(&estimates, jobs, threads) else {

@@ -249,3 +249,26 @@ fn the_memory_guard_refuses_an_oversize_run_before_any_work() {
         serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
     assert!(manifest["memory_estimate_bytes"].as_u64().unwrap() > 1 << 20);
 }
+
+#[test]
+fn the_memory_guard_says_how_many_ranks_a_world_needs() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = run_small(
+        &dir.path().join("x"),
+        2500,
+        &[
+            "--replications",
+            "1",
+            "--set",
+            "output.charts=[]",
+            "--memory-limit",
+            "30M",
+        ],
+    )
+    .code(1);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(
+        err.contains("it would fit with 2 ranks") && err.contains("mpirun -np 2"),
+        "{err}"
+    );
+}

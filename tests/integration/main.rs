@@ -7,9 +7,9 @@ mod distributed;
 mod experiments;
 mod import;
 mod invariants;
+#[cfg(feature = "mpi")]
+mod mpi;
 mod sign_in;
 mod support;
 mod tiny_worlds;
 mod validation;
-#[cfg(feature = "mpi")]
-mod mpi;

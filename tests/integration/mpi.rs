@@ -11,14 +11,27 @@ fn run(np: Option<usize>, args: &[&str], out: &Path) {
     let mut cmd = match np {
         Some(n) => {
             let mut c = Command::new("mpirun");
-            c.args(["--allow-run-as-root", "--oversubscribe", "-np", &n.to_string(), PICSIM]);
+            c.args([
+                "--allow-run-as-root",
+                "--oversubscribe",
+                "-np",
+                &n.to_string(),
+                PICSIM,
+            ]);
             c
         }
         None => Command::new(PICSIM),
     };
-    cmd.args(args).args(["--quiet", "--force", "--out"]).arg(out);
+    cmd.args(args)
+        .args(["--quiet", "--force", "--out"])
+        .arg(out);
     let output = cmd.output().expect("mpirun and picsim run");
-    assert!(output.status.success(), "{:?} failed:\n{}", cmd, String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{:?} failed:\n{}",
+        cmd,
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 /// Every file under `dir` (recursively), relative path → bytes.
@@ -43,12 +56,28 @@ fn files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
 fn comparable(name: &str, bytes: &[u8]) -> Vec<u8> {
     if name.ends_with("manifest.json") {
         let mut m: serde_json::Value = serde_json::from_slice(bytes).unwrap();
-        for k in ["timings_seconds", "wall_seconds", "peak_rss_bytes", "created", "command_line", "threads", "ranks", "per_rank", "memory_estimate_bytes"] {
+        for k in [
+            "timings_seconds",
+            "wall_seconds",
+            "peak_rss_bytes",
+            "created",
+            "command_line",
+            "threads",
+            "ranks",
+            "per_rank",
+            "memory_estimate_bytes",
+        ] {
             m.as_object_mut().unwrap().remove(k);
         }
-        m.as_object_mut().unwrap().get_mut("population").and_then(|p| p.as_object_mut()).map(|p| p.remove("bytes"));
+        m.as_object_mut()
+            .unwrap()
+            .get_mut("population")
+            .and_then(|p| p.as_object_mut())
+            .map(|p| p.remove("bytes"));
         // The output folders differ between the two runs compared.
-        m["scenario"]["effective"].as_object_mut().map(|e| e.remove("output"));
+        m["scenario"]["effective"]
+            .as_object_mut()
+            .map(|e| e.remove("output"));
         return serde_json::to_vec(&m).unwrap();
     }
     if name.ends_with(".html") {
@@ -65,9 +94,16 @@ fn comparable(name: &str, bytes: &[u8]) -> Vec<u8> {
 
 fn assert_same(one: &Path, many: &Path, np: usize) {
     let (a, b) = (files(one), files(many));
-    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>(), "the same files");
+    assert_eq!(
+        a.keys().collect::<Vec<_>>(),
+        b.keys().collect::<Vec<_>>(),
+        "the same files"
+    );
     for (name, bytes) in &a {
-        assert!(comparable(name, bytes) == comparable(name, &b[name]), "{name} differs under mpirun -np {np}");
+        assert!(
+            comparable(name, bytes) == comparable(name, &b[name]),
+            "{name} differs under mpirun -np {np}"
+        );
     }
 }
 
@@ -75,7 +111,14 @@ fn assert_same(one: &Path, many: &Path, np: usize) {
 fn sign_in_runs_under_mpirun_equal_one_process() {
     let dir = tempfile::tempdir().unwrap();
     for (label, reps) in [("split", "1"), ("shared", "3")] {
-        let args = ["run", "scenarios/pic-2013.toml", "--set", "orgs.count=120", "--replications", reps];
+        let args = [
+            "run",
+            "scenarios/pic-2013.toml",
+            "--set",
+            "orgs.count=120",
+            "--replications",
+            reps,
+        ];
         let one = dir.path().join(format!("{label}-1"));
         run(None, &args, &one);
         let two = dir.path().join(format!("{label}-2"));
@@ -87,7 +130,14 @@ fn sign_in_runs_under_mpirun_equal_one_process() {
 #[test]
 fn contagion_runs_under_mpirun_equal_one_process() {
     let dir = tempfile::tempdir().unwrap();
-    let args = ["run", "scenarios/wlm-bass.toml", "--set", "orgs.count=120", "--replications", "1"];
+    let args = [
+        "run",
+        "scenarios/wlm-bass.toml",
+        "--set",
+        "orgs.count=120",
+        "--replications",
+        "1",
+    ];
     let one = dir.path().join("one");
     run(None, &args, &one);
     let two = dir.path().join("two");
@@ -98,7 +148,16 @@ fn contagion_runs_under_mpirun_equal_one_process() {
 #[test]
 fn a_sweep_under_mpirun_equals_one_process() {
     let dir = tempfile::tempdir().unwrap();
-    let args = ["sweep", "scenarios/pic-2013.toml", "--vary", "behaviours.recovery.probability=0,1", "--set", "orgs.count=60", "--replications", "2"];
+    let args = [
+        "sweep",
+        "scenarios/pic-2013.toml",
+        "--vary",
+        "behaviours.recovery.probability=0,1",
+        "--set",
+        "orgs.count=60",
+        "--replications",
+        "2",
+    ];
     let one = dir.path().join("one");
     run(None, &args, &one);
     let two = dir.path().join("two");
