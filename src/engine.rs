@@ -730,8 +730,8 @@ fn walk_entry(
     }
     let view = ctx.persons.view(person);
     sink.span(Columns::ENTRIES, first, last + 1);
+    // Entries exist to the end: no closing delta (organisations' counters are read to `last`).
     sink.org_entries[first as usize] += 1;
-    sink.org_entries[last as usize + 1] -= 1;
 
     let recovery = ctx.scenario.behaviours.recovery;
     let mut pointer = network;

@@ -18,6 +18,18 @@ pub fn small_default(extra: &[String]) -> Scenario {
 
 fn check_invariants(s: &Scenario) -> Result<(), TestCaseError> {
     let r = picsim::replicate::run(s, 1, &|_| {}).unwrap();
+    // Entries never disappear, so the entries added by contact adding (the engine's own tally)
+    // are the growth of the `entries` series (the counters).
+    {
+        let entries = r.column("entries").unwrap();
+        let first = r.series[0][entries];
+        let last = r.series[0][(r.dates.len() - 1) * r.columns.len() + entries];
+        prop_assert_eq!(
+            (last - first) as u64,
+            r.stats.entries_added,
+            "entries added"
+        );
+    }
     let col = |name: &str| r.column(name).unwrap_or_else(|| panic!("column {name}"));
     let rows = r.dates.len();
     let v = |row: usize, name: &str| r.series[0][row * r.columns.len() + col(name)];

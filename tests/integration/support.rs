@@ -48,6 +48,8 @@ pub struct World {
     users: Vec<(u32, u32, Vec<u32>)>,
     /// The persons' contact graph, if any.
     pub graph: Option<picsim::population::graph::Graph>,
+    /// Whether the engine records each entry's impact (as for imported contact lists).
+    pub track_impacts: bool,
 }
 
 impl World {
@@ -59,6 +61,7 @@ impl World {
             persons: Vec::new(),
             users: Vec::new(),
             graph: None,
+            track_impacts: false,
         }
     }
 
@@ -200,7 +203,9 @@ impl World {
             blocks,
             chunks: vec![chunk],
             graph: self.graph.clone(),
-            imported: None,
+            imported: self
+                .track_impacts
+                .then(|| std::sync::Arc::new(picsim::population::ImportedNames::default())),
         }
     }
 

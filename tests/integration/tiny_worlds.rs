@@ -502,6 +502,8 @@ mean_days = {mean}
             "day +{k}: share {share}, closed form {expected}"
         );
     }
+    // Every re-point is counted once: the entries on Messenger at the end.
+    assert_eq!(c.counts.stats.recoveries, wlm[wlm.len() - 1] as u64);
     let _: Day = loss;
 }
 
@@ -537,4 +539,135 @@ reaches = [{ network = "wlm", deployments = ["server"] }, { network = "skype", d
     c.expect("lost_federation", &[("2013-05-25", 0), ("2013-06-01", 1)]);
     c.constant("orgs_msn", 1);
     assert_eq!(c.counts.stats.permanent_losses, 1);
+}
+
+/// Contact adding: N users of an organisation served for Skype from the start add contacts at
+/// 2 per year; over the D − 1 days after the first served day each user's additions are Poisson
+/// with mean 2·(D − 1)/365, so the total is Poisson with mean N·2·(D − 1)/365 (sd its square
+/// root; we allow 5 sd). Every addition is a person with an active, Microsoft-linked Skype account.
+#[test]
+fn contact_adding_follows_its_rate() {
+    let s = scenario(
+        r#"
+[scenario]
+name = "adding"
+start = 2013-06-01
+end = 2014-05-31
+[networks.skype]
+capabilities = [{ modalities = ["im"] }]
+[providers.msn]
+reaches = [{ network = "skype", requires_microsoft_account = true }]
+[[behaviours.contact_adding]]
+provider = "msn"
+network = "skype"
+rate_per_user_year = 2.0
+"#,
+        "skype",
+    );
+    let mut w = World::new(s);
+    let o = w.org("server", ("2010-01-01", 3), &[("msn", None)]);
+    for _ in 0..2000 {
+        w.person("skype", &[], &["skype"]);
+    }
+    for _ in 0..2000 {
+        w.person("skype", &[], &[]);
+    }
+    let users = 3000;
+    for _ in 0..users {
+        w.user(o, 0, &[]);
+    }
+    let c = w.run(None);
+    let days = w.day("2014-05-31") + 1;
+    let mean = f64::from(users) * 2.0 * f64::from(days - 1) / 365.0;
+    let added = c.counts.stats.entries_added as f64;
+    assert!(
+        (added - mean).abs() < 5.0 * mean.sqrt(),
+        "{added} additions, expected {mean:.0}"
+    );
+    assert_eq!(c.counts.stats.additions_failed, 0);
+    // All added entries are reachable (linked persons only) and appear in the counts.
+    let entries = c.series("entries");
+    assert_eq!(entries[0], 0);
+    assert_eq!(entries[entries.len() - 1] as f64, added);
+    assert_eq!(c.series("reachable_im"), entries);
+}
+
+/// An entry that was never reachable has nothing to lose: when its network closes, no recovery
+/// re-points it, although the person has another, reachable account.
+#[test]
+fn never_reachable_entries_are_not_recovered() {
+    let s = scenario(
+        r#"
+[scenario]
+name = "never"
+start = 2014-06-25
+end = 2014-07-05
+[networks.aim]
+until = 2014-06-30
+capabilities = [{ modalities = ["im"] }]
+[networks.wlm]
+capabilities = [{ modalities = ["im"] }]
+[providers.aol]
+reaches = [{ network = "aim" }]
+[providers.msn]
+reaches = [{ network = "wlm" }]
+[behaviours.recovery]
+probability = 1.0
+mean_days = 0
+"#,
+        "aim",
+    );
+    let mut w = World::new(s);
+    // The organisation never enabled AOL: the AIM entry is never reachable.
+    let o = w.org("server", ("2010-01-01", 3), &[("msn", None)]);
+    let p = w.person("aim", &["wlm"], &[]);
+    w.user(o, 0, &[p]);
+    let c = w.run(None);
+    c.constant("reachable_im", 0);
+    c.constant("never_reachable", 1);
+    assert_eq!(c.counts.stats.permanent_losses, 0);
+    assert_eq!(c.counts.stats.recoveries, 0);
+}
+
+/// `user_impact.csv` keeps an entry's first loss: lost when AOL ends (re-pointed the same day to
+/// Messenger), lost again when Messenger's provider ends.
+#[test]
+fn the_first_loss_of_an_entry_is_kept() {
+    let s = scenario(
+        r#"
+[scenario]
+name = "twice"
+start = 2014-06-25
+end = 2014-07-15
+[networks.aim]
+capabilities = [{ modalities = ["im"] }]
+[networks.wlm]
+capabilities = [{ modalities = ["im"] }]
+[providers.aol]
+until = 2014-06-30
+reaches = [{ network = "aim" }]
+[providers.msn]
+until = 2014-07-09
+reaches = [{ network = "wlm" }]
+[behaviours.recovery]
+probability = 1.0
+mean_days = 0
+"#,
+        "aim",
+    );
+    let mut w = World::new(s);
+    let o = w.org("server", ("2010-01-01", 3), &[("aol", None), ("msn", None)]);
+    let p = w.person("aim", &["wlm"], &[]);
+    w.user(o, 0, &[p]);
+    w.track_impacts = true;
+    let c = w.run(None);
+    c.expect("reachable_im", &[("2014-06-25", 1), ("2014-07-10", 0)]);
+    c.expect("lost_federation", &[("2014-06-25", 0), ("2014-07-10", 1)]);
+    let impact = c.counts.impacts[0].impact;
+    assert_eq!(impact.first_lost, Some(w.day("2014-07-01")));
+    assert_eq!(impact.recovered, Some(w.day("2014-07-01")));
+    assert_eq!(
+        impact.cause,
+        Some(picsim::engine::LossCause::LostFederation)
+    );
 }
