@@ -404,6 +404,17 @@ fn cumulative(shares: impl Iterator<Item = f64>) -> Vec<f64> {
         .collect()
 }
 
+/// Sub-stream tags of an organisation's provider enabling and deployment changes.
+const ENABLE_STREAM: u64 = 1 << 62;
+const CHANGE_STREAM: u64 = 1 << 61;
+
+/// A stable 64-bit key of an id (FNV-1a), so that a stream keyed by name survives reordering.
+fn name_key(id: &str) -> u64 {
+    id.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
 fn draft_org(s: &Scenario, keys: &Keys, o: u32) -> OrgDraft {
     let spec = &s.orgs;
     let cal = s.calendar();
@@ -431,14 +442,23 @@ fn draft_org(s: &Scenario, keys: &Keys, o: u32) -> OrgDraft {
             )
         })
         .collect();
+    // Each provider's enabling and each deployment change draws from its own stream (keyed by
+    // the provider's id, the change's position), so that two scenarios differing in one
+    // provider's cohorts keep every other draw: comparisons run on common random numbers.
     let chosen: Vec<Option<(usize, Day)>> = spec
         .enable
         .iter()
-        .map(|cohorts| {
+        .zip(&s.providers)
+        .map(|(cohorts, provider)| {
+            let mut rng = keys.stream(
+                Kind::Org,
+                u64::from(o),
+                ENABLE_STREAM ^ name_key(&provider.id),
+            );
             let u = open01(&mut rng);
             let chosen = pick(&cumulative(cohorts.iter().map(|c| c.share)), u);
             // Draw the day whether or not a cohort is chosen, so that changing a share keeps
-            // every other draw of the organisation where it was.
+            // the other cohorts' days where they were.
             let days: Vec<Day> = cohorts
                 .iter()
                 .map(|c| draw_day(&mut rng, c.window))
@@ -469,7 +489,8 @@ fn draft_org(s: &Scenario, keys: &Keys, o: u32) -> OrgDraft {
             break;
         }
     }
-    for change in &spec.deployment_changes {
+    for (k, change) in spec.deployment_changes.iter().enumerate() {
+        let mut rng = keys.stream(Kind::Org, u64::from(o), CHANGE_STREAM + k as u64);
         let u = open01(&mut rng);
         let day = draw_day(&mut rng, change.window);
         let (last_day, current) = *deployments.last().unwrap_or(&(ALWAYS, 0));

@@ -315,3 +315,37 @@ fn the_2012_to_2025_scenario_shows_each_step() {
         assert!(out.join(f).exists(), "{f} missing");
     }
 }
+
+/// Scenarios that differ only in which organisations enable one provider share every other
+/// draw (common random numbers), so that a comparison shows the change, not sampling noise.
+#[test]
+fn scenarios_differing_in_one_provider_share_their_population() {
+    let load = |file: &str| {
+        let overrides = [
+            picsim::scenario::Override::parse("orgs.count=300").unwrap(),
+            picsim::scenario::Override::parse("scenario.replications=1").unwrap(),
+        ];
+        picsim::scenario::load_file(Path::new(file), &overrides).unwrap()
+    };
+    let base = load("scenarios/pic-2013.toml");
+    let counterfactual = load("scenarios/no-skype-connectivity.toml");
+    assert_ne!(base.orgs.enable, counterfactual.orgs.enable);
+    let a = picsim::population::generate(&base, 0).unwrap();
+    let b = picsim::population::generate(&counterfactual, 0).unwrap();
+    assert_eq!(a.persons, b.persons);
+    assert_eq!(a.chunks, b.chunks);
+    let msn = base.providers.iter().position(|p| p.id == "msn").unwrap();
+    let mut differ = 0;
+    for (x, y) in a.orgs.iter().zip(&b.orgs) {
+        assert_eq!(x.deployments, y.deployments);
+        assert_eq!(x.agreement, y.agreement);
+        for p in 0..base.providers.len() {
+            if p != msn {
+                assert_eq!(x.enable[p], y.enable[p], "provider {p} moved");
+            }
+        }
+        differ += usize::from(x.enable[msn] != y.enable[msn]);
+    }
+    // The late Skype-connectivity cohort (10 % of organisations) exists only in the base.
+    assert!((10..=60).contains(&differ), "{differ} organisations differ");
+}
