@@ -205,8 +205,8 @@ pub struct RunArgs {
 /// The memory guard's settings.
 #[derive(Debug, Clone, Args, Default)]
 pub struct MemoryArgs {
-    /// Refuse to start when the estimated peak memory exceeds this many bytes (suffixes K, M, G
-    /// accepted; default: the memory available now).
+    /// Refuse to start when the estimated peak memory exceeds this many bytes (suffixes K, M, G,
+    /// T accepted; default: the memory available now).
     #[arg(long, value_name = "BYTES", value_parser = parse_bytes)]
     pub memory_limit: Option<u64>,
     /// Run even when the estimate exceeds the limit.

@@ -94,6 +94,7 @@ fn validate(args: ValidateArgs) -> Result<ExitCode> {
             .and_then(|s| {
                 report::check_creatable(&s.output.dir)
                     .map_err(|e| anyhow!("{}: {e:#}", file.display()))?;
+                check_experiments(file, &overrides, &s)?;
                 Ok(s)
             }) {
             Ok(s) => {
@@ -295,6 +296,35 @@ fn write_comparison(cmp: &Comparison, dir: &Path, extra_files: &[&str]) -> Resul
     let mut files = vec!["compare.csv"];
     files.extend_from_slice(extra_files);
     report::compare_html::write_comparison(cmp, &charts, &files, &dir.join("report.html"))
+}
+
+/// What `sweep` and `sensitivity` would check before running, for `validate`: every `[sweep]` and
+/// `[sensitivity]` key exists in the scenario, and each of its values, set alone with everything
+/// else at base, gives a valid scenario.
+fn check_experiments(file: &Path, base: &[Override], s: &Scenario) -> Result<()> {
+    let mut axes: Vec<(String, Vec<toml::Value>, &str)> = crate::sweep::axes(s, &[])
+        .into_iter()
+        .map(|a| (a.key, a.values, "sweep"))
+        .collect();
+    axes.extend(
+        s.sensitivity
+            .iter()
+            .map(|(k, low, high)| (k.clone(), vec![low.clone(), high.clone()], "sensitivity")),
+    );
+    let keys: Vec<String> = axes.iter().map(|(k, _, _)| k.clone()).collect();
+    crate::sweep::check_keys_exist(s, &keys).map_err(|e| anyhow!("{}: {e:#}", file.display()))?;
+    for (key, values, section) in &axes {
+        for v in values {
+            crate::sweep::variant(
+                file,
+                base,
+                std::slice::from_ref(key),
+                std::slice::from_ref(v),
+                &format!("[{section}]"),
+            )?;
+        }
+    }
+    Ok(())
 }
 
 fn sweep(args: SweepArgs, comm: &dyn Comm) -> Result<ExitCode> {

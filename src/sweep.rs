@@ -293,7 +293,7 @@ impl Sensitivity {
     }
 }
 
-/// A file name for a figure: `tornado_reachable_share_2014-07-01.png`.
+/// A file name for a figure: `tornado_reach_2014-07-01.png`.
 pub fn figure_file(figure: &str) -> String {
     let clean: String = short_key(figure)
         .chars()

@@ -218,6 +218,7 @@ pub fn load_str(
         text: text.to_string(),
     }];
     let mut table = parse_layer(&layers[0])?;
+    flatten_experiments(&mut table, &layers[0])?;
     anchor_paths(&mut table, &base);
     // Files already read, to refuse `extends` loops (canonical paths; the first file may be text
     // without a path).
@@ -258,6 +259,7 @@ pub fn load_str(
             text: parent_text,
         };
         let mut parent_table = parse_layer(&layer)?;
+        flatten_experiments(&mut parent_table, &layer)?;
         anchor_paths(&mut parent_table, &base_dir_of(&parent_path));
         let grandparent = parent_table.remove("extends");
         merge(&mut parent_table, table, &mut Vec::new());
@@ -331,6 +333,63 @@ fn parse_layer(layer: &Layer) -> Result<toml::Table, ScenarioErrors> {
             message: format!("not valid TOML: {}", e.message().trim()),
         }])
     })
+}
+
+/// Rewrites a layer's `[sweep]` and `[sensitivity]` tables with one dotted key per entry, however
+/// the file spells them (`"orgs.count" = …`, `orgs.count = …` or `[sweep.orgs] count = …` are one
+/// key), so that a child file's entry replaces or drops its parent's whatever the spelling. The
+/// same key given twice in one file is an error.
+fn flatten_experiments(table: &mut toml::Table, layer: &Layer) -> Result<(), ScenarioErrors> {
+    fn walk(prefix: &str, table: toml::Table, out: &mut Vec<(String, toml::Value)>) {
+        for (k, v) in table {
+            let key = if prefix.is_empty() {
+                k
+            } else {
+                format!("{prefix}.{k}")
+            };
+            match v {
+                toml::Value::Table(t) => walk(&key, t, out),
+                other => out.push((key, other)),
+            }
+        }
+    }
+    let mut problems = Vec::new();
+    for section in ["sweep", "sensitivity"] {
+        let Some(toml::Value::Table(nested)) = table.remove(section) else {
+            continue;
+        };
+        let mut entries = Vec::new();
+        walk("", nested, &mut entries);
+        let mut flat = toml::Table::new();
+        for (key, value) in entries {
+            // The canonical spelling (`a.0.b`); a key that does not parse is kept as written
+            // for validation to report.
+            let canonical = KeyPath::parse(&key).map_or(key, |p| p.to_string());
+            if flat.contains_key(&canonical) {
+                let section_path = KeyPath(vec![Seg::Key(section.into())]);
+                let position = DeTable::parse(&layer.text)
+                    .ok()
+                    .and_then(|doc| Locator::span(&doc, &section_path))
+                    .map(|(offset, _)| line_col(&layer.text, offset));
+                problems.push(ScenarioError {
+                    file: layer.name.clone(),
+                    position,
+                    path: format!("{section}.{canonical}"),
+                    message: "given twice in this file (a quoted key and a table spell the same \
+                              path); keep one"
+                        .into(),
+                });
+                continue;
+            }
+            flat.insert(canonical, value);
+        }
+        table.insert(section.into(), toml::Value::Table(flat));
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(ScenarioErrors(problems))
+    }
 }
 
 /// Whether the table at `path` is a section whose keys a child file merges one by one (as

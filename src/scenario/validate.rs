@@ -676,7 +676,7 @@ pub fn validate(raw: RawScenario, effective: toml::Table) -> Result<Scenario, Ve
                     Some(RawInitial::Share(s)) if s >= 1.0 => {
                         v.err(
                             path.join("initial".into()),
-                            format!("initial = {s} would be every person; write a whole number (e.g. 10) for a count of persons, or a share below 1"),
+                            format!("initial = {s:?} would be every person; write a whole number (e.g. 10) for a count of persons, or a share below 1"),
                         );
                         InitialAdopters::Count(0)
                     }

@@ -295,3 +295,88 @@ fn extends_loops_are_refused() {
     let e = load_file(&f, &[]).unwrap_err().to_string();
     assert!(e.contains("makes a loop"), "{e}");
 }
+
+#[test]
+fn sensitivity_and_sweep_keys_are_one_key_however_spelled() {
+    let dir = tempfile::tempdir().unwrap();
+    // A child's nested table drops and replaces the parent's quoted keys, and keeps the others.
+    let child = child_of_default(
+        dir.path(),
+        "[sensitivity.providers.aol]\nuntil = []\n[sensitivity.orgs.agreement]\nterm_years = [2, 4]\n",
+    );
+    let s = load_file(&child, &[]).unwrap_or_else(|e| panic!("{e}"));
+    let keys: Vec<&str> = s.sensitivity.iter().map(|(k, _, _)| k.as_str()).collect();
+    assert!(!keys.contains(&"providers.aol.until"), "{keys:?}");
+    assert!(keys.contains(&"providers.yahoo.until"), "{keys:?}");
+    let term = s
+        .sensitivity
+        .iter()
+        .find(|(k, _, _)| k == "orgs.agreement.term_years")
+        .unwrap();
+    assert_eq!(
+        (term.1.as_integer(), term.2.as_integer()),
+        (Some(2), Some(4))
+    );
+    assert_eq!(
+        keys.len(),
+        load_file(Path::new("scenarios/pic-2013.toml"), &[])
+            .unwrap()
+            .sensitivity
+            .len()
+            - 1
+    );
+    // One file spelling a key twice is refused, naming the file and the key.
+    let twice = dir.path().join("twice.toml");
+    let default = std::fs::read_to_string("scenarios/pic-2013.toml").unwrap();
+    std::fs::write(
+        &twice,
+        format!("{default}\n[sweep]\n\"orgs.count\" = [10, 20]\norgs.count = [30]\n"),
+    )
+    .unwrap();
+    let e = load_file(&twice, &[]).unwrap_err().to_string();
+    assert!(
+        e.contains("twice.toml") && e.contains("sweep.orgs.count") && e.contains("given twice"),
+        "{e}"
+    );
+}
+
+/// Runs `picsim validate FILE`, expects it to refuse the file, and returns its stderr.
+fn validate_refuses(file: &Path) -> String {
+    let out = crate::cli::picsim()
+        .arg("validate")
+        .arg(file)
+        .assert()
+        .code(1);
+    String::from_utf8_lossy(&out.get_output().stderr).to_string()
+}
+
+#[test]
+fn validate_checks_sweep_and_sensitivity_entries_as_the_commands_would() {
+    let dir = tempfile::tempdir().unwrap();
+    let typo = child_of_default(dir.path(), "[sweep]\n\"orgs.cuont\" = [10, 20]\n");
+    let stderr = validate_refuses(&typo);
+    assert!(
+        stderr.contains("child.toml") && stderr.contains("orgs.cuont"),
+        "{stderr}"
+    );
+    // A value that is only invalid once set: a recovery probability of 2.
+    let bad = child_of_default(
+        dir.path(),
+        "[sensitivity]\n\"behaviours.recovery.probability\" = [0.1, 2.0]\n",
+    );
+    let stderr = validate_refuses(&bad);
+    assert!(
+        stderr.contains("behaviours.recovery.probability") && stderr.contains("[sensitivity]"),
+        "{stderr}"
+    );
+    // The same file with a good high value passes.
+    let good = child_of_default(
+        dir.path(),
+        "[sensitivity]\n\"behaviours.recovery.probability\" = [0.1, 0.9]\n",
+    );
+    crate::cli::picsim()
+        .arg("validate")
+        .arg(&good)
+        .assert()
+        .code(0);
+}
