@@ -111,11 +111,9 @@ impl MigrationDays {
     /// Person `p`'s accounts as seen through `migrations`.
     #[inline]
     pub fn view<'a>(&self, p: u32, migrations: &'a [Migration]) -> PersonView<'a> {
-        let mut days = [OUTSIDE; MAX_MIGRATIONS];
-        days[..self.n].copy_from_slice(self.of(p));
         PersonView {
             person: self.person(p),
-            days,
+            days: padded(self.of(p)),
             migrations,
         }
     }
@@ -276,6 +274,22 @@ pub fn per_person(s: &Scenario) -> bool {
     !s.migrations
         .iter()
         .any(|m| matches!(m.trigger, Trigger::Bass { .. }))
+}
+
+/// A person's days (one per migration) padded with [`OUTSIDE`] to the fixed array a view holds.
+/// Copied by cases of fixed length: a copy of run-time length is a call to `memmove`, which cost a
+/// tenth of the whole 1 M-user run (perf) for the one or two days a scenario usually has.
+#[inline(always)]
+fn padded(days: &[Day]) -> [Day; MAX_MIGRATIONS] {
+    let mut out = [OUTSIDE; MAX_MIGRATIONS];
+    match *days {
+        [] => {}
+        [a] => out[0] = a,
+        [a, b] => out[..2].copy_from_slice(&[a, b]),
+        [a, b, c] => out[..3].copy_from_slice(&[a, b, c]),
+        _ => out[..days.len()].copy_from_slice(days),
+    }
+    out
 }
 
 /// Every migration day of person `p` (attributes `person`), when [`per_person`] holds: each
@@ -523,9 +537,7 @@ impl PersonSource for Computed<'_> {
         let n = self.scenario.migrations.len();
         let days = match &self.all_days {
             Some(all) => {
-                let mut d = [OUTSIDE; MAX_MIGRATIONS];
-                d[..n].copy_from_slice(&all[p as usize * n..(p as usize + 1) * n]);
-                d
+                padded(&all[p as usize * n..(p as usize + 1) * n])
             }
             None => person_days(self.scenario, &self.keys, &self.order, p, person),
         };
