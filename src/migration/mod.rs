@@ -71,11 +71,6 @@ impl MigrationDays {
         }
     }
 
-    /// Number of persons.
-    pub fn persons(&self) -> usize {
-        self.records.len() / self.stride.max(1)
-    }
-
     /// Bytes held.
     pub fn bytes(&self) -> u64 {
         self.records.len() as u64 * 4
@@ -123,20 +118,6 @@ impl MigrationDays {
         self.records
             .chunks_exact(self.stride.max(1))
             .map(move |r| &r[2..2 + self.n])
-    }
-
-    /// Blocks of persons' days for parallel passes: `(days of each person in the block)`.
-    pub fn par_blocks(
-        &self,
-        persons_per_block: usize,
-    ) -> impl IndexedParallelIterator<Item = Vec<&[Day]>> + '_ {
-        self.records
-            .par_chunks(self.stride.max(1) * persons_per_block)
-            .map(move |b| {
-                b.chunks_exact(self.stride)
-                    .map(|r| &r[2..2 + self.n])
-                    .collect()
-            })
     }
 }
 
@@ -536,9 +517,7 @@ impl PersonSource for Computed<'_> {
         let person = self.person(p);
         let n = self.scenario.migrations.len();
         let days = match &self.all_days {
-            Some(all) => {
-                padded(&all[p as usize * n..(p as usize + 1) * n])
-            }
+            Some(all) => padded(&all[p as usize * n..(p as usize + 1) * n]),
             None => person_days(self.scenario, &self.keys, &self.order, p, person),
         };
         PersonView {

@@ -671,3 +671,53 @@ mean_days = 0
         Some(picsim::engine::LossCause::LostFederation)
     );
 }
+
+/// An organisation's shares on orgs.csv are reachable ÷ entries on the day. One organisation
+/// with AOL and Yahoo! enabled, one user with two AIM contacts and one Yahoo! contact; AOL ends
+/// after 2014-06-30, Yahoo! does not: 3/3 reachable at the start, 1/3 from 07-01 (the lowest,
+/// first reached on 07-01) to the end. A second organisation whose only user has no contacts has
+/// no share on any day (not 0, not NaN).
+#[test]
+fn organisation_shares_are_reachable_over_entries() {
+    let s = scenario(
+        r#"
+[scenario]
+name = "org-shares"
+start = 2014-06-25
+end = 2014-07-05
+[networks.aim]
+capabilities = [{ modalities = ["im", "presence"] }]
+[networks.yahoo]
+capabilities = [{ modalities = ["im", "presence"] }]
+[providers.aol]
+until = 2014-06-30
+reaches = [{ network = "aim", deployments = ["server"] }]
+[providers.yahoo]
+reaches = [{ network = "yahoo", deployments = ["server"] }]
+"#,
+        "aim",
+    );
+    let mut w = World::new(s);
+    let o = w.org(
+        "server",
+        ("2010-01-01", 3),
+        &[("aol", None), ("yahoo", None)],
+    );
+    let a = w.person("aim", &[], &[]);
+    let b = w.person("aim", &[], &[]);
+    let y = w.person("yahoo", &[], &[]);
+    w.user(o, 0, &[a, b, y]);
+    let empty = w.org("server", ("2010-01-01", 3), &[("aol", None)]);
+    w.user(empty, 0, &[]);
+    let c = w.run(None);
+    c.expect("reachable_im", &[("2014-06-25", 3), ("2014-07-01", 1)]);
+    let org = &c.counts.orgs[0];
+    assert_eq!(org.share_first, Some(1.0));
+    assert_eq!(org.share_last, Some(1.0 / 3.0));
+    assert_eq!(org.lowest, Some((1.0 / 3.0, w.day("2014-07-01"))));
+    let none = &c.counts.orgs[1];
+    assert_eq!(
+        (none.share_first, none.share_last, none.lowest),
+        (None, None, None)
+    );
+}
