@@ -543,7 +543,7 @@ fn run_chunk(ctx: &Context, chunk: &Chunk, acc: &mut Accumulator) {
     let mut org_reachable = vec![0i64; stride];
     let mut user_events: Vec<u64> = Vec::new();
     let mut seen = PersonSet::default();
-    let mut additions: Vec<(Day, usize)> = Vec::new();
+    let mut scratch = Scratch::default();
     let mut list: Vec<(u32, NetworkId, Day)> = Vec::new();
     let mut serving: Vec<Vec<Window>> = vec![Vec::new(); s.behaviours.contact_adding.len()];
     let drawer = Drawer {
@@ -601,7 +601,7 @@ fn run_chunk(ctx: &Context, chunk: &Chunk, acc: &mut Accumulator) {
                 &world,
                 u,
                 &serving,
-                &mut additions,
+                &mut scratch,
                 &mut seen,
                 &mut list,
                 &mut acc.stats,
@@ -656,6 +656,17 @@ fn run_chunk(ctx: &Context, chunk: &Chunk, acc: &mut Accumulator) {
     }
 }
 
+/// Buffers contact adding reuses from one user to the next (no allocation per user).
+#[derive(Default)]
+struct Scratch {
+    /// The user's addition days with their behaviour, in day order.
+    additions: Vec<(Day, usize)>,
+    /// One behaviour's addition days.
+    days: Vec<Day>,
+    /// One random stream per behaviour.
+    streams: Vec<crate::rng::Stream>,
+}
+
 /// Contact adding for one user: addition days from every behaviour, in day order, each drawing a
 /// person until the list reaches its cap.
 #[allow(clippy::too_many_arguments)]
@@ -665,7 +676,7 @@ fn add_contacts(
     world: &OrgWorld,
     user: u32,
     serving: &[Vec<Window>],
-    additions: &mut Vec<(Day, usize)>,
+    scratch: &mut Scratch,
     seen: &mut PersonSet,
     list: &mut Vec<(u32, NetworkId, Day)>,
     stats: &mut EngineStats,
@@ -674,22 +685,30 @@ fn add_contacts(
     if behaviours.is_empty() {
         return;
     }
+    let Scratch {
+        additions,
+        days,
+        streams,
+    } = scratch;
     additions.clear();
-    let mut streams: Vec<_> = (0..behaviours.len())
-        .map(|b| ctx.keys.stream(Kind::Adding, u64::from(user), b as u64))
-        .collect();
-    let mut day_buf = Vec::new();
+    streams.clear();
+    streams.extend(
+        (0..behaviours.len()).map(|b| ctx.keys.stream(Kind::Adding, u64::from(user), b as u64)),
+    );
     for (b, behaviour) in behaviours.iter().enumerate() {
-        day_buf.clear();
+        days.clear();
         addition_days(
             &mut streams[b],
             behaviour.rate_per_user_year / 365.0,
             &serving[b],
-            &mut day_buf,
+            days,
         );
-        additions.extend(day_buf.iter().map(|&d| (d, b)));
+        additions.extend(days.iter().map(|&d| (d, b)));
     }
-    additions.sort_unstable();
+    if behaviours.len() > 1 {
+        // Each behaviour's days are in order already; only several need merging.
+        additions.sort_unstable();
+    }
     for &(day, b) in additions.iter() {
         if list.len() as u32 >= ctx.cap {
             break;
