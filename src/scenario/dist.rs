@@ -143,7 +143,12 @@ impl Distribution {
 
     /// One draw rounded to the nearest integer, clamped, and at least `floor`.
     pub fn sample_count<R: Rng + ?Sized>(&self, rng: &mut R, floor: u32) -> u32 {
-        let x = self.clamp(self.sample(rng).round());
+        self.count_of(self.sample(rng), floor)
+    }
+
+    /// The count a draw `x` gives: rounded, clamped, at least `floor`.
+    fn count_of(&self, x: f64, floor: u32) -> u32 {
+        let x = self.clamp(x.round());
         if x.is_finite() {
             (x.max(f64::from(floor))).min(f64::from(u32::MAX)) as u32
         } else {
@@ -161,19 +166,86 @@ impl Distribution {
         x
     }
 
-    /// The mean of [`Self::sample_count`], estimated once from a fixed-seed sample of 200 000 draws
-    /// (exact for `fixed`). Used to size populations; a deterministic estimate keeps runs
-    /// reproducible while covering every clamp and rounding rule without a closed form per kind.
+    /// The mean of [`Self::sample_count`], used to size populations. Exact for `fixed`, `choice`,
+    /// `geometric` and `negative_binomial` (a sum over the probability of each count, clamps and
+    /// floor applied to each); for the other kinds estimated from a fixed-seed sample of 200 000
+    /// draws, which is deterministic and covers every clamp and rounding rule, and computed once
+    /// per process (it costs about 20 ms, and every replication asks for it).
     pub fn count_mean(&self, floor: u32) -> f64 {
-        if let Shape::Fixed(v) = self.shape {
-            return f64::from(self.clamp(self.clamp(v).round()).max(f64::from(floor)) as u32);
+        match &self.shape {
+            Shape::Fixed(v) => return f64::from(self.count_of(self.clamp(*v), floor)),
+            Shape::Choice { values, cumulative } => {
+                let mut prev = 0.0;
+                return values
+                    .iter()
+                    .zip(cumulative)
+                    .map(|(&v, &c)| {
+                        let w = c - prev;
+                        prev = c;
+                        w * f64::from(self.count_of(self.clamp(v), floor))
+                    })
+                    .sum();
+            }
+            Shape::Geometric { mean } => {
+                if let Some(m) = self.counts_mean(1.0, *mean, floor) {
+                    return m;
+                }
+            }
+            Shape::NegativeBinomial { mean, dispersion } => {
+                if let Some(m) = self.counts_mean(*dispersion, *mean, floor) {
+                    return m;
+                }
+            }
+            _ => {}
+        }
+        static ESTIMATES: std::sync::Mutex<Vec<(Distribution, u32, f64)>> =
+            std::sync::Mutex::new(Vec::new());
+        let known = ESTIMATES.lock().ok().and_then(|e| {
+            e.iter()
+                .find(|(d, f, _)| d == self && *f == floor)
+                .map(|e| e.2)
+        });
+        if let Some(m) = known {
+            return m;
         }
         let mut rng = crate::rng::plain(0x5EED_CA11_B4A7);
         let n = 200_000;
         let total: f64 = (0..n)
             .map(|_| f64::from(self.sample_count(&mut rng, floor)))
             .sum();
-        total / f64::from(n)
+        let m = total / f64::from(n);
+        if let Ok(mut e) = ESTIMATES.lock() {
+            e.push((self.clone(), floor, m));
+        }
+        m
+    }
+
+    /// The exact mean count of a negative binomial on 0, 1, 2, … with dispersion `r` and mean
+    /// `mean` (`r = 1`: geometric), clamps and floor applied to each count: P(0) = (r/(r+m))^r,
+    /// P(k+1) = P(k)·(k+r)/(k+1)·m/(r+m), summed until the count cannot change any more (the
+    /// upper clamp) or the remaining probability is below 1e−15. `None` where the terms underflow.
+    fn counts_mean(&self, r: f64, mean: f64, floor: u32) -> Option<f64> {
+        if mean <= 0.0 {
+            return Some(f64::from(self.count_of(self.clamp(0.0), floor)));
+        }
+        let q = mean / (r + mean);
+        let mut p = (r / (r + mean)).powf(r);
+        if !(p.is_finite() && p > 0.0) {
+            return None;
+        }
+        // Counts at or beyond the upper clamp all give the same value.
+        let top = self.max.map(|m| m.ceil().max(0.0));
+        let (mut total, mut mass, mut k) = (0.0f64, 0.0f64, 0.0f64);
+        loop {
+            if top.is_some_and(|t| k >= t) || 1.0 - mass < 1e-15 || k > 1e9 {
+                total += (1.0 - mass).max(0.0) * f64::from(self.count_of(self.clamp(k), floor));
+                return Some(total);
+            }
+            total += p * f64::from(self.count_of(self.clamp(k), floor));
+            mass += p;
+            p *= (k + r) / (k + 1.0) * q;
+            k += 1.0;
+        }
     }
 
     /// Whether a draw can be negative (validation rejects that for counts and sizes).
@@ -285,5 +357,68 @@ mod tests {
         // Mean 0.25·1 + 0.75·3 = 2.5; the estimate has sd ≈ 0.866/sqrt(200000) ≈ 0.002.
         assert!((d.count_mean(0) - 2.5).abs() < 0.01);
         assert_eq!(Distribution::fixed(7.4).count_mean(0), 7.0);
+    }
+
+    /// The exact count means agree with the mean of many draws from the sampler itself (a
+    /// Gamma–Poisson mixture, or the inverse CDF for the geometric), clamps and floor included.
+    #[test]
+    fn exact_count_means_match_the_sampler() {
+        let cases = [
+            (
+                Shape::NegativeBinomial {
+                    mean: 6.0,
+                    dispersion: 0.7,
+                },
+                None,
+                Some(600.0),
+                0,
+            ),
+            (
+                Shape::NegativeBinomial {
+                    mean: 6.0,
+                    dispersion: 0.7,
+                },
+                Some(1.0),
+                Some(10.0),
+                0,
+            ),
+            (
+                Shape::NegativeBinomial {
+                    mean: 3.0,
+                    dispersion: 5.0,
+                },
+                None,
+                None,
+                2,
+            ),
+            (Shape::Geometric { mean: 4.0 }, None, Some(7.5), 0),
+            (Shape::Geometric { mean: 0.0 }, None, None, 1),
+        ];
+        for (shape, min, max, floor) in cases {
+            let d = Distribution { shape, min, max };
+            let mut rng = crate::rng::plain(99);
+            let n = 400_000;
+            let draws: Vec<f64> = (0..n)
+                .map(|_| f64::from(d.sample_count(&mut rng, floor)))
+                .collect();
+            let mean = draws.iter().sum::<f64>() / f64::from(n);
+            let sd = (draws.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / f64::from(n)).sqrt();
+            let exact = d.count_mean(floor);
+            // Within 4 standard errors of the sample mean (and exact when there is no spread).
+            assert!(
+                (exact - mean).abs() <= 4.0 * sd / f64::from(n).sqrt() + 1e-12,
+                "{d:?}: exact {exact}, sampled {mean} (sd {sd})"
+            );
+        }
+        // Unclamped negative binomial: the closed-form mean itself.
+        let d = Distribution {
+            shape: Shape::NegativeBinomial {
+                mean: 6.0,
+                dispersion: 0.7,
+            },
+            min: None,
+            max: None,
+        };
+        assert!((d.count_mean(0) - 6.0).abs() < 1e-9, "{}", d.count_mean(0));
     }
 }
