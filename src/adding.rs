@@ -141,6 +141,32 @@ pub struct Drawer<'a> {
 }
 
 impl Drawer<'_> {
+    /// One attempt's candidate: `None` if nobody can be drawn on `network` on `day` at all,
+    /// `Some(None)` if this attempt drew nobody (an empty block).
+    #[inline]
+    fn attempt(&self, rng: &mut Stream, network: NetworkId, day: Day) -> Option<Option<u32>> {
+        let cumulative = self.pools.cumulative.get(network as usize)?;
+        if cumulative.is_empty()
+            || !self.scenario.networks[network as usize]
+                .window
+                .contains(day)
+        {
+            return None;
+        }
+        let u = open01(rng);
+        let block = cumulative
+            .iter()
+            .position(|&c| u < c)
+            .unwrap_or(cumulative.len() - 1);
+        Some(self.sampler.in_block(rng, &self.population.blocks[block]))
+    }
+
+    /// The person a first attempt would draw (for prefetching; no checks).
+    #[inline]
+    pub fn candidate(&self, rng: &mut Stream, network: NetworkId, day: Day) -> Option<u32> {
+        self.attempt(rng, network, day).flatten()
+    }
+
     /// A person with an active `network` account on `day` (linked if `needs_link`), not in
     /// `seen`; `None` after [`MAX_ATTEMPTS`] misses.
     pub fn draw(
@@ -151,22 +177,10 @@ impl Drawer<'_> {
         needs_link: bool,
         seen: &PersonSet,
     ) -> Option<u32> {
-        let cumulative = self.pools.cumulative.get(network as usize)?;
-        if cumulative.is_empty()
-            || !self.scenario.networks[network as usize]
-                .window
-                .contains(day)
-        {
-            return None;
-        }
         for _ in 0..MAX_ATTEMPTS {
-            let u = open01(rng);
-            let block = cumulative
-                .iter()
-                .position(|&c| u < c)
-                .unwrap_or(cumulative.len() - 1);
-            let Some(p) = self.sampler.in_block(rng, &self.population.blocks[block]) else {
-                continue;
+            let p = match self.attempt(rng, network, day)? {
+                Some(p) => p,
+                None => continue,
             };
             let view = self.persons.view(p);
             if view.held(network, day)

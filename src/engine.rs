@@ -543,7 +543,10 @@ fn run_chunk(ctx: &Context, chunk: &Chunk, acc: &mut Accumulator) {
     let mut org_reachable = vec![0i64; stride];
     let mut user_events: Vec<u64> = Vec::new();
     let mut seen = PersonSet::default();
+    // This user's planned additions, and the next user's (planned one user ahead so that the
+    // persons they will probably draw are already on their way from memory).
     let mut scratch = Scratch::default();
+    let mut ahead = Scratch::default();
     let mut list: Vec<(u32, NetworkId, Day)> = Vec::new();
     let mut serving: Vec<Vec<Window>> = vec![Vec::new(); s.behaviours.contact_adding.len()];
     let drawer = Drawer {
@@ -591,6 +594,17 @@ fn run_chunk(ctx: &Context, chunk: &Chunk, acc: &mut Accumulator) {
                     ctx.persons.prefetch(p);
                 }
             }
+            // The same for the persons the next user of this organisation will add: plan their
+            // additions now and prefetch each one's first candidate.
+            if u == org.users.start {
+                plan_additions(ctx, u, &serving, &mut scratch);
+            } else {
+                std::mem::swap(&mut scratch, &mut ahead);
+            }
+            if u + 1 < org.users.end {
+                plan_additions(ctx, u + 1, &serving, &mut ahead);
+                prefetch_additions(ctx, &drawer, &ahead);
+            }
             for &p in chunk.entries_of(i) {
                 seen.insert(p);
                 list.push((p, ctx.persons.view(p).person.home, 0));
@@ -599,8 +613,6 @@ fn run_chunk(ctx: &Context, chunk: &Chunk, acc: &mut Accumulator) {
                 ctx,
                 &drawer,
                 &world,
-                u,
-                &serving,
                 &mut scratch,
                 &mut seen,
                 &mut list,
@@ -667,24 +679,10 @@ struct Scratch {
     streams: Vec<crate::rng::Stream>,
 }
 
-/// Contact adding for one user: addition days from every behaviour, in day order, each drawing a
-/// person until the list reaches its cap.
-#[allow(clippy::too_many_arguments)]
-fn add_contacts(
-    ctx: &Context,
-    drawer: &Drawer,
-    world: &OrgWorld,
-    user: u32,
-    serving: &[Vec<Window>],
-    scratch: &mut Scratch,
-    seen: &mut PersonSet,
-    list: &mut Vec<(u32, NetworkId, Day)>,
-    stats: &mut EngineStats,
-) {
+/// Plans `user`'s additions into `scratch`: every behaviour's addition days, merged in day order,
+/// and each behaviour's stream as it stands after drawing them (where the person draws go on).
+fn plan_additions(ctx: &Context, user: u32, serving: &[Vec<Window>], scratch: &mut Scratch) {
     let behaviours = &ctx.scenario.behaviours.contact_adding;
-    if behaviours.is_empty() {
-        return;
-    }
     let Scratch {
         additions,
         days,
@@ -709,6 +707,39 @@ fn add_contacts(
         // Each behaviour's days are in order already; only several need merging.
         additions.sort_unstable();
     }
+}
+
+/// Asks for the records of the persons a planned user's additions will most likely draw: the
+/// first candidate of each, from copies of the streams (a hint only: the draws themselves are
+/// made again, with their checks, by [`add_contacts`]).
+fn prefetch_additions(ctx: &Context, drawer: &Drawer, scratch: &Scratch) {
+    let mut streams = scratch.streams.clone();
+    for &(day, b) in scratch.additions.iter().take(16) {
+        let network = ctx.scenario.behaviours.contact_adding[b].network;
+        if let Some(p) = drawer.candidate(&mut streams[b], network, day) {
+            ctx.persons.prefetch(p);
+        }
+    }
+}
+
+/// Contact adding for one user, whose additions `scratch` holds ([`plan_additions`]): in day
+/// order, each draws a person until the list reaches its cap.
+fn add_contacts(
+    ctx: &Context,
+    drawer: &Drawer,
+    world: &OrgWorld,
+    scratch: &mut Scratch,
+    seen: &mut PersonSet,
+    list: &mut Vec<(u32, NetworkId, Day)>,
+    stats: &mut EngineStats,
+) {
+    let behaviours = &ctx.scenario.behaviours.contact_adding;
+    if behaviours.is_empty() {
+        return;
+    }
+    let Scratch {
+        additions, streams, ..
+    } = scratch;
     for &(day, b) in additions.iter() {
         if list.len() as u32 >= ctx.cap {
             break;
