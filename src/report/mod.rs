@@ -230,18 +230,6 @@ pub fn write_all(
         dir.join(CSV_FILES[1]),
         dir.join(CSV_FILES[2]),
     );
-    let ((a, b), c) = rayon::join(
-        || {
-            rayon::join(
-                || csv::write_series(r, &series),
-                || csv::write_summary(r, &summary),
-            )
-        },
-        || csv::write_orgs(r, &orgs),
-    );
-    a?;
-    b?;
-    c?;
     let charts: Vec<(crate::scenario::Chart, PathBuf)> = r
         .scenario
         .output
@@ -249,11 +237,22 @@ pub fn write_all(
         .iter()
         .map(|&c| (c, dir.join(format!("{}.png", c.stem()))))
         .collect();
+    // The charts and the three CSV files as one set of parallel tasks, the charts (the longest)
+    // first, so that the threads stay busy to the end.
     {
         use rayon::prelude::*;
-        charts
+        type Task<'t> = Box<dyn Fn() -> Result<()> + Sync + Send + 't>;
+        let mut tasks: Vec<Task> = charts
+            .iter()
+            .map(|(c, path)| Box::new(move || chart::draw(r, *c, path)) as Task)
+            .collect();
+        tasks.push(Box::new(|| csv::write_summary(r, &summary)));
+        tasks.push(Box::new(|| csv::write_series(r, &series)));
+        tasks.push(Box::new(|| csv::write_orgs(r, &orgs)));
+        tasks
             .par_iter()
-            .map(|(c, path)| chart::draw(r, *c, path))
+            .with_max_len(1)
+            .map(|task| task())
             .collect::<Result<Vec<()>>>()?;
     }
     let heads = headlines(r);
