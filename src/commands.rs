@@ -299,28 +299,34 @@ fn write_comparison(cmp: &Comparison, dir: &Path, extra_files: &[&str]) -> Resul
 }
 
 /// What `sweep` and `sensitivity` would check before running, for `validate`: every `[sweep]` and
-/// `[sensitivity]` key exists in the scenario, and each of its values, set alone with everything
-/// else at base, gives a valid scenario.
+/// `[sensitivity]` key exists in the scenario, every point of the sweep's grid gives a valid
+/// scenario, and so does each sensitivity value set alone with everything else at base.
 fn check_experiments(file: &Path, base: &[Override], s: &Scenario) -> Result<()> {
-    let mut axes: Vec<(String, Vec<toml::Value>, &str)> = crate::sweep::axes(s, &[])
-        .into_iter()
-        .map(|a| (a.key, a.values, "sweep"))
-        .collect();
-    axes.extend(
-        s.sensitivity
-            .iter()
-            .map(|(k, low, high)| (k.clone(), vec![low.clone(), high.clone()], "sensitivity")),
-    );
-    let keys: Vec<String> = axes.iter().map(|(k, _, _)| k.clone()).collect();
-    crate::sweep::check_keys_exist(s, &keys).map_err(|e| anyhow!("{}: {e:#}", file.display()))?;
-    for (key, values, section) in &axes {
-        for v in values {
+    let axes = crate::sweep::axes(s, &[]);
+    let sweep_keys: Vec<String> = axes.iter().map(|a| a.key.clone()).collect();
+    let sensitivity_keys: Vec<String> = s.sensitivity.iter().map(|(k, _, _)| k.clone()).collect();
+    crate::sweep::check_keys_exist(s, &sweep_keys)
+        .and_then(|()| crate::sweep::check_keys_exist(s, &sensitivity_keys))
+        .map_err(|e| anyhow!("{}: {e:#}", file.display()))?;
+    if !axes.is_empty() {
+        for (i, point) in crate::sweep::grid(&axes).iter().enumerate() {
+            crate::sweep::variant(
+                file,
+                base,
+                &sweep_keys,
+                point,
+                &format!("[sweep] run-{:03}:", i + 1),
+            )?;
+        }
+    }
+    for (key, low, high) in &s.sensitivity {
+        for (v, which) in [(low, "low"), (high, "high")] {
             crate::sweep::variant(
                 file,
                 base,
                 std::slice::from_ref(key),
                 std::slice::from_ref(v),
-                &format!("[{section}]"),
+                &format!("[sensitivity] {which}:"),
             )?;
         }
     }

@@ -547,6 +547,8 @@ fn run_chunk(ctx: &Context, chunk: &Chunk, acc: &mut Accumulator) {
     // persons they will probably draw are already on their way from memory).
     let mut scratch = Scratch::default();
     let mut ahead = Scratch::default();
+    // Copies of the planned streams, for drawing the candidates to prefetch.
+    let mut probe = Vec::new();
     let mut list: Vec<(u32, NetworkId, Day)> = Vec::new();
     let mut serving: Vec<Vec<Window>> = vec![Vec::new(); s.behaviours.contact_adding.len()];
     let drawer = Drawer {
@@ -603,7 +605,7 @@ fn run_chunk(ctx: &Context, chunk: &Chunk, acc: &mut Accumulator) {
             }
             if u + 1 < org.users.end {
                 plan_additions(ctx, u + 1, &serving, &mut ahead);
-                prefetch_additions(ctx, &drawer, &ahead);
+                prefetch_additions(ctx, &drawer, &ahead, &mut probe);
             }
             for &p in chunk.entries_of(i) {
                 seen.insert(p);
@@ -668,7 +670,7 @@ fn run_chunk(ctx: &Context, chunk: &Chunk, acc: &mut Accumulator) {
     }
 }
 
-/// Buffers contact adding reuses from one user to the next (no allocation per user).
+/// Buffers contact adding reuses from one user to the next.
 #[derive(Default)]
 struct Scratch {
     /// The user's addition days with their behaviour, in day order.
@@ -712,11 +714,17 @@ fn plan_additions(ctx: &Context, user: u32, serving: &[Vec<Window>], scratch: &m
 /// Asks for the records of the persons a planned user's additions will most likely draw: the
 /// first candidate of each, from copies of the streams (a hint only: the draws themselves are
 /// made again, with their checks, by [`add_contacts`]).
-fn prefetch_additions(ctx: &Context, drawer: &Drawer, scratch: &Scratch) {
-    let mut streams = scratch.streams.clone();
+fn prefetch_additions(
+    ctx: &Context,
+    drawer: &Drawer,
+    scratch: &Scratch,
+    probe: &mut Vec<crate::rng::Stream>,
+) {
+    probe.clear();
+    probe.extend_from_slice(&scratch.streams);
     for &(day, b) in scratch.additions.iter().take(16) {
         let network = ctx.scenario.behaviours.contact_adding[b].network;
-        if let Some(p) = drawer.candidate(&mut streams[b], network, day) {
+        if let Some(p) = drawer.candidate(&mut probe[b], network, day) {
             ctx.persons.prefetch(p);
         }
     }

@@ -222,26 +222,37 @@ impl Distribution {
 
     /// The exact mean count of a negative binomial on 0, 1, 2, … with dispersion `r` and mean
     /// `mean` (`r = 1`: geometric), clamps and floor applied to each count: P(0) = (r/(r+m))^r,
-    /// P(k+1) = P(k)·(k+r)/(k+1)·m/(r+m), summed until the count cannot change any more (the
-    /// upper clamp) or the remaining probability is below 1e−15. `None` where the terms underflow.
+    /// P(k+1) = P(k)·(k+r)/(k+1)·m/(r+m), summed up to the upper clamp (every count beyond it gives
+    /// the same value, weighted by the remaining probability) or, without one, until past the
+    /// mean the terms no longer change the sum, which is then divided by the probability summed
+    /// (so rounding in the terms does not bias it). `None` where P(0) underflows or the sum would
+    /// take more than ten million terms: the caller then samples.
     fn counts_mean(&self, r: f64, mean: f64, floor: u32) -> Option<f64> {
         if mean <= 0.0 {
             return Some(f64::from(self.count_of(self.clamp(0.0), floor)));
         }
         let q = mean / (r + mean);
         let mut p = (r / (r + mean)).powf(r);
-        if !(p.is_finite() && p > 0.0) {
+        if !(p.is_finite() && p >= f64::MIN_POSITIVE) {
             return None;
         }
-        // Counts at or beyond the upper clamp all give the same value.
-        let top = self.max.map(|m| m.ceil().max(0.0));
+        // Counts at or beyond the upper clamp all give the same value (a NaN clamp clamps
+        // nothing, as in the sampler).
+        let top = self.max.filter(|m| !m.is_nan()).map(|m| m.ceil().max(0.0));
         let (mut total, mut mass, mut k) = (0.0f64, 0.0f64, 0.0f64);
         loop {
-            if top.is_some_and(|t| k >= t) || 1.0 - mass < 1e-15 || k > 1e9 {
-                total += (1.0 - mass).max(0.0) * f64::from(self.count_of(self.clamp(k), floor));
-                return Some(total);
+            if top.is_some_and(|t| k >= t) {
+                let rest = (1.0 - mass).max(0.0);
+                return Some(total + rest * f64::from(self.count_of(self.clamp(k), floor)));
             }
-            total += p * f64::from(self.count_of(self.clamp(k), floor));
+            let term = p * f64::from(self.count_of(self.clamp(k), floor));
+            if k > mean && term <= total * 1e-17 && p <= mass * 1e-17 {
+                return Some(total / mass);
+            }
+            if k > 1e7 {
+                return None;
+            }
+            total += term;
             mass += p;
             p *= (k + r) / (k + 1.0) * q;
             k += 1.0;
@@ -393,6 +404,26 @@ mod tests {
             ),
             (Shape::Geometric { mean: 4.0 }, None, Some(7.5), 0),
             (Shape::Geometric { mean: 0.0 }, None, None, 1),
+            // Unclamped cases where a running sum of probabilities stays a few ε short of 1.
+            (Shape::Geometric { mean: 6.0 }, None, None, 0),
+            (
+                Shape::NegativeBinomial {
+                    mean: 16.0,
+                    dispersion: 0.7,
+                },
+                None,
+                None,
+                0,
+            ),
+            (
+                Shape::NegativeBinomial {
+                    mean: 3.0,
+                    dispersion: 1e9,
+                },
+                None,
+                None,
+                0,
+            ),
         ];
         for (shape, min, max, floor) in cases {
             let d = Distribution { shape, min, max };

@@ -282,6 +282,9 @@ pub fn load_str(
             }])
         })?;
     }
+    if !overrides.is_empty() {
+        flatten_overridden_experiments(&mut table);
+    }
     let effective = table.clone();
     let raw: RawScenario =
         serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
@@ -335,11 +338,13 @@ fn parse_layer(layer: &Layer) -> Result<toml::Table, ScenarioErrors> {
     })
 }
 
-/// Rewrites a layer's `[sweep]` and `[sensitivity]` tables with one dotted key per entry, however
-/// the file spells them (`"orgs.count" = …`, `orgs.count = …` or `[sweep.orgs] count = …` are one
-/// key), so that a child file's entry replaces or drops its parent's whatever the spelling. The
-/// same key given twice in one file is an error.
-fn flatten_experiments(table: &mut toml::Table, layer: &Layer) -> Result<(), ScenarioErrors> {
+/// The sections whose keys are key paths, kept flat ([`flatten_experiments`]).
+const EXPERIMENT_SECTIONS: [&str; 2] = ["sweep", "sensitivity"];
+
+/// The entries of a `[sweep]` or `[sensitivity]` table, in file order, each under the canonical
+/// spelling of its key path (`a.0.b`) however the file nests or quotes it. A key that does not
+/// parse as a path is kept as written, for validation to report.
+fn flat_entries(nested: toml::Table) -> Vec<(String, toml::Value)> {
     fn walk(prefix: &str, table: toml::Table, out: &mut Vec<(String, toml::Value)>) {
         for (k, v) in table {
             let key = if prefix.is_empty() {
@@ -353,18 +358,26 @@ fn flatten_experiments(table: &mut toml::Table, layer: &Layer) -> Result<(), Sce
             }
         }
     }
+    let mut entries = Vec::new();
+    walk("", nested, &mut entries);
+    entries
+        .into_iter()
+        .map(|(key, value)| (KeyPath::parse(&key).map_or(key, |p| p.to_string()), value))
+        .collect()
+}
+
+/// Rewrites a layer's `[sweep]` and `[sensitivity]` tables with one dotted key per entry, however
+/// the file spells them (`"orgs.count" = …`, `orgs.count = …` or `[sweep.orgs] count = …` are one
+/// key), so that a child file's entry replaces or drops its parent's whatever the spelling. The
+/// same key given twice in one file is an error.
+fn flatten_experiments(table: &mut toml::Table, layer: &Layer) -> Result<(), ScenarioErrors> {
     let mut problems = Vec::new();
-    for section in ["sweep", "sensitivity"] {
+    for section in EXPERIMENT_SECTIONS {
         let Some(toml::Value::Table(nested)) = table.remove(section) else {
             continue;
         };
-        let mut entries = Vec::new();
-        walk("", nested, &mut entries);
         let mut flat = toml::Table::new();
-        for (key, value) in entries {
-            // The canonical spelling (`a.0.b`); a key that does not parse is kept as written
-            // for validation to report.
-            let canonical = KeyPath::parse(&key).map_or(key, |p| p.to_string());
+        for (canonical, value) in flat_entries(nested) {
             if flat.contains_key(&canonical) {
                 let section_path = KeyPath(vec![Seg::Key(section.into())]);
                 let position = DeTable::parse(&layer.text)
@@ -389,6 +402,23 @@ fn flatten_experiments(table: &mut toml::Table, layer: &Layer) -> Result<(), Sce
         Ok(())
     } else {
         Err(ScenarioErrors(problems))
+    }
+}
+
+/// Flattens `[sweep]` and `[sensitivity]` again after `--set` overrides, which write nested
+/// tables (`--set sweep.orgs.count=[1,2]`): an override's entry replaces the file's entry for
+/// the same key path, in the file's place.
+fn flatten_overridden_experiments(table: &mut toml::Table) {
+    for section in EXPERIMENT_SECTIONS {
+        let Some(toml::Value::Table(nested)) = table.remove(section) else {
+            continue;
+        };
+        let mut flat = toml::Table::new();
+        for (canonical, value) in flat_entries(nested) {
+            // Overrides come after the file's entries: the later value wins.
+            flat.insert(canonical, value);
+        }
+        table.insert(section.into(), toml::Value::Table(flat));
     }
 }
 

@@ -380,3 +380,14 @@ fn validate_checks_sweep_and_sensitivity_entries_as_the_commands_would() {
         .assert()
         .code(0);
 }
+
+#[test]
+fn an_override_of_a_sweep_key_replaces_the_files_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let child = child_of_default(dir.path(), "[sweep]\n\"orgs.count\" = [10, 20]\n");
+    let set = Override::parse("sweep.orgs.count=[30]").unwrap();
+    let s = load_file(&child, &[set]).unwrap_or_else(|e| panic!("{e}"));
+    let counts: Vec<_> = s.sweep.iter().filter(|(k, _)| k == "orgs.count").collect();
+    assert_eq!(counts.len(), 1, "{:?}", s.sweep);
+    assert_eq!(counts[0].1, vec![toml::Value::Integer(30)]);
+}
