@@ -494,9 +494,25 @@ pub struct OutputSpec {
 }
 
 impl Scenario {
+    /// ` (server)`: the deployments a `reaches` item serves, when the provider's items do not all
+    /// serve the same ones (empty otherwise).
+    fn deployment_scope(&self, p: &Provider, deployments: u32) -> String {
+        if p.reaches.iter().all(|r| r.deployments == deployments) {
+            return String::new();
+        }
+        let names: Vec<&str> = self
+            .deployments
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| deployments & (1 << i) != 0)
+            .map(|(_, d)| d.as_str())
+            .collect();
+        format!(" ({})", names.join(", "))
+    }
+
     /// Dates worth marking on charts: migration windows, `forced_by`, network and provider ends,
-    /// new `reaches` items, capability changes, licence sale and provisioning ends, and the user's
-    /// own `[output].key_dates`. Only dates inside `start..=end`; labels of one date are joined.
+    /// `reaches` items starting or ending, capability changes, licence sale and provisioning ends,
+    /// deployment changes opening, and the user's own `[output].key_dates`. Only dates inside `start..=end`; labels of one date are joined.
     pub fn key_dates(&self) -> Vec<KeyDate> {
         let cal = self.calendar();
         let last = self.last_day();
@@ -545,13 +561,18 @@ impl Scenario {
                 mark(p.window.until + 1, format!("{} ends", p.name));
             }
             for r in &p.reaches {
+                let network = &self.networks[r.network as usize].name;
+                let scope = self.deployment_scope(p, r.deployments);
                 if r.window.from != p.window.from && r.window.from != crate::day::ALWAYS {
                     mark(
                         r.window.from,
-                        format!(
-                            "{} reaches {}",
-                            p.name, self.networks[r.network as usize].name
-                        ),
+                        format!("{} reaches {network}{scope}", p.name),
+                    );
+                }
+                if r.window.until != p.window.until && r.window.until != crate::day::FOREVER {
+                    mark(
+                        r.window.until + 1,
+                        format!("{} no longer reaches {network}{scope}", p.name),
                     );
                 }
             }
@@ -564,6 +585,16 @@ impl Scenario {
             if let Some(limit) = p.provisioning_until {
                 mark(limit + 1, format!("{} provisioning stops", p.name));
             }
+        }
+        for c in &self.orgs.deployment_changes {
+            let (from, to) = (
+                &self.deployments[c.from as usize],
+                &self.deployments[c.to as usize],
+            );
+            mark(
+                c.window.from,
+                format!("organisations start moving {from} → {to}"),
+            );
         }
         for k in &self.output.key_dates {
             mark(cal.day(k.date), k.label.clone());

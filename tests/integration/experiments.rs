@@ -349,3 +349,41 @@ fn scenarios_differing_in_one_provider_share_their_population() {
     // The late Skype-connectivity cohort (10 % of organisations) exists only in the base.
     assert!((10..=60).contains(&differ), "{differ} organisations differ");
 }
+
+/// The 2012–2025 story marks each of its steps on the charts, including the ones that are not a
+/// provider or network window: a `reaches` item ending (Skype for Business Online's retirement)
+/// and organisations starting to move to Teams.
+#[test]
+fn lync_to_teams_marks_each_step() {
+    let s = picsim::scenario::load_file(
+        std::path::Path::new("scenarios/lync-to-teams-2025.toml"),
+        &[],
+    )
+    .unwrap();
+    let dates = s.key_dates();
+    let at = |d: &str| {
+        dates
+            .iter()
+            .find(|k| k.date.to_string() == d)
+            .map(|k| k.label.clone())
+            .unwrap_or_default()
+    };
+    for (date, needle) in [
+        ("2013-04-08", "wlm→skype begins"),
+        ("2013-05-29", "reaches Skype (online)"),
+        ("2014-07-01", "AOL PIC ends"),
+        ("2014-12-05", "Skype +video"),
+        ("2017-12-16", "AOL Instant Messenger gone"),
+        ("2018-07-18", "Yahoo! Messenger gone"),
+        ("2020-06-01", "Teams consumer interop opens"),
+        ("2021-08-01", "no longer reaches Skype (online)"),
+    ] {
+        assert!(at(date).contains(needle), "{date}: {:?}", at(date));
+    }
+    assert!(
+        dates
+            .iter()
+            .any(|k| k.label.contains("organisations start moving")),
+        "{dates:?}"
+    );
+}
