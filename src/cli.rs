@@ -57,7 +57,8 @@ fn parse_axis(text: &str) -> Result<crate::sweep::Axis, String> {
 /// Settings shared by commands that run scenarios and write a folder.
 #[derive(Debug, Clone, Args)]
 pub struct OutputArgs {
-    /// Output folder.
+    /// Output folder (default: for `run`, output.dir of the scenario, else output/<scenario
+    /// name>; for `sweep` and `sensitivity`, output/<name>-sweep or output/<name>-sensitivity).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Worker threads (default: all cores). Results do not depend on it.
@@ -69,7 +70,8 @@ pub struct OutputArgs {
     /// Replace the output folder if it exists.
     #[arg(long)]
     pub force: bool,
-    /// Imported contact lists: leave out rows that cannot be read or classified.
+    /// Imported contact lists: leave out rows that cannot be read or classified (they are written
+    /// to rejected.csv) instead of refusing to run.
     #[arg(long)]
     pub skip_bad_rows: bool,
     /// Imported contact lists: write contact addresses in clear instead of pseudonyms.
@@ -178,28 +180,9 @@ pub struct RunArgs {
     /// Scenario overrides.
     #[command(flatten)]
     pub scenario_args: ScenarioArgs,
-    /// Output folder (default: output.dir of the scenario, else output/<scenario name>).
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, value_name = "N")]
-    pub threads: Option<usize>,
-    /// No progress bar and no summary table; only errors and the report path.
-    #[arg(long, short)]
-    pub quiet: bool,
-    /// Replace the output folder if it exists.
-    #[arg(long)]
-    pub force: bool,
-    /// Imported contact lists: leave out rows that cannot be read or classified (they are written
-    /// to rejected.csv) instead of refusing to run.
-    #[arg(long)]
-    pub skip_bad_rows: bool,
-    /// Imported contact lists: write contact addresses in clear instead of pseudonyms.
-    #[arg(long)]
-    pub reveal_addresses: bool,
-    /// Memory guard.
+    /// Output and run settings.
     #[command(flatten)]
-    pub memory: MemoryArgs,
+    pub output: OutputArgs,
 }
 
 /// The memory guard's settings.

@@ -224,24 +224,24 @@ fn invocation(scenario: &Path, started: Instant) -> Result<(Vec<u8>, f64)> {
 
 fn run_scenario(args: RunArgs, comm: &dyn Comm) -> Result<ExitCode> {
     let started = Instant::now();
-    let overrides = overrides(&args.scenario_args, args.out.as_deref())?;
+    let overrides = overrides(&args.scenario_args, args.output.out.as_deref())?;
     let scenario = load(&args.scenario, &overrides)?;
-    check_rows(&scenario, args.skip_bad_rows)?;
+    check_rows(&scenario, args.output.skip_bad_rows)?;
     let root = comm.rank() == 0;
     let options = if root {
-        report_options(&scenario, args.reveal_addresses)?
+        report_options(&scenario, args.output.reveal_addresses)?
     } else {
         report::Options::default()
     };
-    let threads = worker_threads(args.threads)?;
+    let threads = worker_threads(args.output.threads)?;
     let estimate = memory_guard(
         std::slice::from_ref(&scenario),
         threads,
         comm.size(),
-        &args.memory,
+        &args.output.memory,
     )?;
-    let staging = prepare_output(comm, &scenario.output.dir, args.force)?;
-    let bar = progress_bar(1000, args.quiet || !root, &scenario.name);
+    let staging = prepare_output(comm, &scenario.output.dir, args.output.force)?;
+    let bar = progress_bar(1000, args.output.quiet || !root, &scenario.name);
     let progress = |share: f64| bar.set_position((share * 1000.0) as u64);
     let results =
         crate::distributed::run_many(std::slice::from_ref(&scenario), threads, comm, &progress)?;
@@ -264,7 +264,7 @@ fn run_scenario(args: RunArgs, comm: &dyn Comm) -> Result<ExitCode> {
     let target: PathBuf = staging.commit()?;
     bar.finish_and_clear();
     let report_path = target.join("report.html");
-    if args.quiet {
+    if args.output.quiet {
         println!("{}", report_path.display());
     } else {
         print!(
@@ -299,38 +299,14 @@ fn write_comparison(cmp: &Comparison, dir: &Path, extra_files: &[&str]) -> Resul
 }
 
 /// What `sweep` and `sensitivity` would check before running, for `validate`: every `[sweep]` and
-/// `[sensitivity]` key exists in the scenario, every point of the sweep's grid gives a valid
-/// scenario, and so does each sensitivity value set alone with everything else at base.
+/// `[sensitivity]` key exists, every point of the sweep's grid gives a valid scenario, and so
+/// does each sensitivity value set alone with everything else at base.
 fn check_experiments(file: &Path, base: &[Override], s: &Scenario) -> Result<()> {
     let axes = crate::sweep::axes(s, &[]);
-    let sweep_keys: Vec<String> = axes.iter().map(|a| a.key.clone()).collect();
-    let sensitivity_keys: Vec<String> = s.sensitivity.iter().map(|(k, _, _)| k.clone()).collect();
-    crate::sweep::check_keys_exist(s, &sweep_keys)
-        .and_then(|()| crate::sweep::check_keys_exist(s, &sensitivity_keys))
-        .map_err(|e| anyhow!("{}: {e:#}", file.display()))?;
-    if !axes.is_empty() {
-        for (i, point) in crate::sweep::grid(&axes).iter().enumerate() {
-            crate::sweep::variant(
-                file,
-                base,
-                &sweep_keys,
-                point,
-                &format!("[sweep] run-{:03}:", i + 1),
-            )?;
-        }
-    }
-    for (key, low, high) in &s.sensitivity {
-        for (v, which) in [(low, "low"), (high, "high")] {
-            crate::sweep::variant(
-                file,
-                base,
-                std::slice::from_ref(key),
-                std::slice::from_ref(v),
-                &format!("[sensitivity] {which}:"),
-            )?;
-        }
-    }
-    Ok(())
+    crate::sweep::sweep_scenarios(file, base, s, &axes)
+        .and_then(|_| crate::sweep::sensitivity_scenarios(file, base, s))
+        .map(|_| ())
+        .map_err(|e| anyhow!("{}: {e:#}", file.display()))
 }
 
 fn sweep(args: SweepArgs, comm: &dyn Comm) -> Result<ExitCode> {
@@ -344,21 +320,8 @@ fn sweep(args: SweepArgs, comm: &dyn Comm) -> Result<ExitCode> {
         ));
     }
     let keys: Vec<String> = axes.iter().map(|a| a.key.clone()).collect();
-    crate::sweep::check_keys_exist(&scenario, &keys)?;
-    let points = crate::sweep::grid(&axes);
-    let scenarios: Vec<Scenario> = points
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            crate::sweep::variant(
-                &args.scenario,
-                &base,
-                &keys,
-                p,
-                &format!("sweep run-{:03}:", i + 1),
-            )
-        })
-        .collect::<Result<_>>()?;
+    let (points, scenarios) =
+        crate::sweep::sweep_scenarios(&args.scenario, &base, &scenario, &axes)?;
     check_rows(&scenario, args.output.skip_bad_rows)?;
     let root = comm.rank() == 0;
     let options = if root {
@@ -529,25 +492,10 @@ fn sensitivity(args: SensitivityArgs, comm: &dyn Comm) -> Result<ExitCode> {
             args.scenario.display()
         ));
     }
-    let keys: Vec<String> = scenario
-        .sensitivity
-        .iter()
-        .map(|(k, _, _)| k.clone())
-        .collect();
-    crate::sweep::check_keys_exist(&scenario, &keys)?;
+    let variants = crate::sweep::sensitivity_scenarios(&args.scenario, &base, &scenario)?;
     check_rows(&scenario, args.output.skip_bad_rows)?;
     let mut scenarios = vec![scenario.clone()];
-    for (k, low, high) in &scenario.sensitivity {
-        for (v, which) in [(low, "low"), (high, "high")] {
-            scenarios.push(crate::sweep::variant(
-                &args.scenario,
-                &base,
-                std::slice::from_ref(k),
-                std::slice::from_ref(v),
-                &format!("sensitivity {which}:"),
-            )?);
-        }
-    }
+    scenarios.extend(variants);
     let out =
         args.output.out.clone().unwrap_or_else(|| {
             PathBuf::from("output").join(format!("{}-sensitivity", scenario.name))

@@ -308,6 +308,51 @@ pub fn figure_file(figure: &str) -> String {
     format!("tornado_{clean}.png")
 }
 
+/// The scenarios of a sweep over `axes` of the file at `path` (with the command line's `base`
+/// overrides), after checking that every key exists: one per point of the grid, each set as by
+/// `--set` and validated, in grid order. Returns the points too.
+pub fn sweep_scenarios(
+    path: &Path,
+    base: &[Override],
+    s: &Scenario,
+    axes: &[Axis],
+) -> Result<(Vec<Vec<toml::Value>>, Vec<Scenario>)> {
+    let keys: Vec<String> = axes.iter().map(|a| a.key.clone()).collect();
+    check_keys_exist(s, &keys)?;
+    let points = grid(axes);
+    let scenarios = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| variant(path, base, &keys, p, &format!("[sweep] run-{:03}:", i + 1)))
+        .collect::<Result<_>>()?;
+    Ok((points, scenarios))
+}
+
+/// The variants of a one-at-a-time sensitivity analysis of `s` (the file at `path`, with `base`
+/// overrides), after checking that every key exists: each `[sensitivity]` key at its low and
+/// then its high value with everything else at base, in file order.
+pub fn sensitivity_scenarios(
+    path: &Path,
+    base: &[Override],
+    s: &Scenario,
+) -> Result<Vec<Scenario>> {
+    let keys: Vec<String> = s.sensitivity.iter().map(|(k, _, _)| k.clone()).collect();
+    check_keys_exist(s, &keys)?;
+    let mut out = Vec::with_capacity(2 * keys.len());
+    for (key, low, high) in &s.sensitivity {
+        for (v, which) in [(low, "low"), (high, "high")] {
+            out.push(variant(
+                path,
+                base,
+                std::slice::from_ref(key),
+                std::slice::from_ref(v),
+                &format!("[sensitivity] {which}:"),
+            )?);
+        }
+    }
+    Ok(out)
+}
+
 /// Checks that every swept or sensitivity key exists in the scenario's effective document (a
 /// typo in a key path would otherwise create a new, ignored key and be refused later with a less
 /// direct message).

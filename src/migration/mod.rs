@@ -45,33 +45,32 @@ pub struct MigrationDays {
 impl MigrationDays {
     /// Records for `persons` from their days, person-major (`days[p · n + i]`).
     pub fn from_days(persons: &[Person], n: usize, days: &[Day]) -> Self {
-        let mut out = Self::empty(persons, n);
-        out.records
-            .par_chunks_mut(out.stride)
-            .zip(persons.par_iter())
-            .enumerate()
-            .for_each(|(p, (r, person))| {
-                r[0] = (u32::from(person.accounts) | u32::from(person.linked) << 16) as i32;
-                r[1] = i32::from(person.home) | i32::from(person.class) << 8;
-                r[2..2 + n].copy_from_slice(&days[p * n..(p + 1) * n]);
-            });
-        out
+        Self::build(persons, n, |p, out| {
+            out.copy_from_slice(&days[p * n..(p + 1) * n])
+        })
     }
 
-    fn empty(persons: &[Person], n: usize) -> Self {
+    /// Records for `persons`, `n` migrations each, with `days_of(p, out)` writing person `p`'s
+    /// days into `out`; records are filled in parallel.
+    fn build(persons: &[Person], n: usize, days_of: impl Fn(usize, &mut [Day]) + Sync) -> Self {
         let stride = match 2 + n {
             s if s <= 4 => 4,
             s if s <= 8 => 8,
             s => s,
         };
-        // Zeroed memory comes from the system already zero (no write here); every caller fills
-        // each record's used slots in parallel, which is where the pages are first touched.
-        // Padding slots stay 0 and are never read.
-        MigrationDays {
-            n,
-            stride,
-            records: vec![0; persons.len() * stride],
-        }
+        // Zeroed memory comes from the system already zero (no write here); the pages are first
+        // touched by the parallel fill below. Padding slots stay 0 and are never read.
+        let mut records = vec![0; persons.len() * stride];
+        records
+            .par_chunks_mut(stride)
+            .zip(persons.par_iter())
+            .enumerate()
+            .for_each(|(p, (r, person))| {
+                r[0] = (u32::from(person.accounts) | u32::from(person.linked) << 16) as i32;
+                r[1] = i32::from(person.home) | i32::from(person.class) << 8;
+                days_of(p, &mut r[2..2 + n]);
+            });
+        MigrationDays { n, stride, records }
     }
 
     /// Bytes held.
@@ -328,19 +327,10 @@ pub fn compute(s: &Scenario, pop: &Population, replication: u32) -> MigrationDay
         // No contagion: every person on their own, in one pass and without per-migration
         // vectors.
         let order = dependency_order(&s.migrations);
-        let mut out = MigrationDays::empty(&pop.persons, n);
-        let stride = out.stride;
-        out.records
-            .par_chunks_mut(stride)
-            .zip(pop.persons.par_iter())
-            .enumerate()
-            .for_each(|(p, (r, person))| {
-                r[0] = (u32::from(person.accounts) | u32::from(person.linked) << 16) as i32;
-                r[1] = i32::from(person.home) | i32::from(person.class) << 8;
-                let days = person_days(s, &keys, &order, p as u32, *person);
-                r[2..2 + n].copy_from_slice(&days[..n]);
-            });
-        return out;
+        return MigrationDays::build(&pop.persons, n, |p, out| {
+            let days = person_days(s, &keys, &order, p as u32, pop.persons[p]);
+            out.copy_from_slice(&days[..n]);
+        });
     }
     let mut per_migration: Vec<Vec<Day>> = vec![Vec::new(); n];
     for i in dependency_order(&s.migrations) {
@@ -383,20 +373,11 @@ pub fn compute(s: &Scenario, pop: &Population, replication: u32) -> MigrationDay
         }
         per_migration[i] = out;
     }
-    let mut out = MigrationDays::empty(&pop.persons, n);
-    let stride = out.stride;
-    out.records
-        .par_chunks_mut(stride)
-        .zip(pop.persons.par_iter())
-        .enumerate()
-        .for_each(|(p, (r, person))| {
-            r[0] = (u32::from(person.accounts) | u32::from(person.linked) << 16) as i32;
-            r[1] = i32::from(person.home) | i32::from(person.class) << 8;
-            for (i, days) in per_migration.iter().enumerate() {
-                r[2 + i] = days[p];
-            }
-        });
-    out
+    MigrationDays::build(&pop.persons, n, |p, out| {
+        for (d, days) in out.iter_mut().zip(&per_migration) {
+            *d = days[p];
+        }
+    })
 }
 
 /// Migrations ordered so that every migration into a network comes before the one leaving it.

@@ -160,15 +160,7 @@ fn compare_works_on_matching_runs_and_refuses_mismatched_ones() {
         &["--replications", "1", "--set", "scenario.end=2013-12-31"],
     )
     .success();
-    let a = picsim()
-        .args(["compare"])
-        .arg(&base)
-        .arg(&short)
-        .arg("--out")
-        .arg(dir.path().join("bad"))
-        .assert()
-        .code(1);
-    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    let err = compare_refused(&base, &short, &dir.path().join("bad"));
     assert!(
         err.contains("different dates")
             && err.contains("'base'")
@@ -194,20 +186,25 @@ fn compare_works_on_matching_runs_and_refuses_mismatched_ones() {
         .arg(&teams)
         .assert()
         .success();
-    let a = picsim()
-        .args(["compare"])
-        .arg(&base)
-        .arg(&teams)
-        .arg("--out")
-        .arg(dir.path().join("bad2"))
-        .assert()
-        .code(1);
-    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    let err = compare_refused(&base, &teams, &dir.path().join("bad2"));
     assert!(
         err.contains("different metrics") && err.contains("reachable_teams_free"),
         "{err}"
     );
     assert!(!dir.path().join("bad").exists() && !dir.path().join("bad2").exists());
+}
+
+/// Runs `picsim compare A B --out OUT`, expects it to refuse (exit 1), and returns its stderr.
+fn compare_refused(a: &std::path::Path, b: &std::path::Path, out: &std::path::Path) -> String {
+    let refused = picsim()
+        .arg("compare")
+        .arg(a)
+        .arg(b)
+        .arg("--out")
+        .arg(out)
+        .assert()
+        .code(1);
+    String::from_utf8_lossy(&refused.get_output().stderr).to_string()
 }
 
 #[test]
