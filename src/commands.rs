@@ -1,8 +1,8 @@
 //! The subcommands: load and validate, set up threads and the output folder, run, report.
 
 use crate::cli::{
-    Cli, Command, CompareArgs, PopulationArgs, RunArgs, ScenarioArgs, SensitivityArgs, SweepArgs,
-    ValidateArgs,
+    Cli, Command, CompareArgs, OutputArgs, PopulationArgs, RunArgs, ScenarioArgs, SensitivityArgs,
+    SweepArgs, ValidateArgs,
 };
 use crate::comm::Comm;
 use crate::compare::{Comparison, RunSummary};
@@ -202,6 +202,17 @@ fn check_rows(s: &Scenario, skip_bad_rows: bool) -> Result<()> {
     }
 }
 
+/// The checks and settings for a command's reports: an imported list's bad rows refused unless
+/// skipped, then, on the rank that writes (`root`), how imported addresses will be written.
+fn report_settings(s: &Scenario, output: &OutputArgs, root: bool) -> Result<report::Options> {
+    check_rows(s, output.skip_bad_rows)?;
+    if root {
+        report_options(s, output.reveal_addresses)
+    } else {
+        Ok(report::Options::default())
+    }
+}
+
 /// How imported addresses will be written: a fresh secret salt unless they are revealed.
 fn report_options(s: &Scenario, reveal_addresses: bool) -> Result<report::Options> {
     Ok(report::Options {
@@ -226,13 +237,8 @@ fn run_scenario(args: RunArgs, comm: &dyn Comm) -> Result<ExitCode> {
     let started = Instant::now();
     let overrides = overrides(&args.scenario_args, args.output.out.as_deref())?;
     let scenario = load(&args.scenario, &overrides)?;
-    check_rows(&scenario, args.output.skip_bad_rows)?;
     let root = comm.rank() == 0;
-    let options = if root {
-        report_options(&scenario, args.output.reveal_addresses)?
-    } else {
-        report::Options::default()
-    };
+    let options = report_settings(&scenario, &args.output, root)?;
     let threads = worker_threads(args.output.threads)?;
     let estimate = memory_guard(
         std::slice::from_ref(&scenario),
@@ -322,13 +328,8 @@ fn sweep(args: SweepArgs, comm: &dyn Comm) -> Result<ExitCode> {
     let keys: Vec<String> = axes.iter().map(|a| a.key.clone()).collect();
     let (points, scenarios) =
         crate::sweep::sweep_scenarios(&args.scenario, &base, &scenario, &axes)?;
-    check_rows(&scenario, args.output.skip_bad_rows)?;
     let root = comm.rank() == 0;
-    let options = if root {
-        report_options(&scenario, args.output.reveal_addresses)?
-    } else {
-        report::Options::default()
-    };
+    let options = report_settings(&scenario, &args.output, root)?;
     let out = args
         .output
         .out
