@@ -10,6 +10,19 @@ fn parse_override(text: &str) -> Result<Override, String> {
     Override::parse(text)
 }
 
+/// Most worker threads accepted: far more than any machine's cores, few enough to start.
+const MAX_THREADS: usize = 4096;
+
+/// Parses `--threads N`, from 1 to [`MAX_THREADS`] (anything else is a usage error, exit 2).
+fn parse_threads(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if (1..=MAX_THREADS).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "`{text}` is not a thread count; give a whole number from 1 to {MAX_THREADS}"
+        )),
+    }
+}
+
 /// Exit codes, documented in `--help`.
 pub const EXIT_CODES: &str = "Exit codes: 0 success; 1 invalid scenario, refused output folder or failed run; 2 bad command line.";
 
@@ -62,7 +75,7 @@ pub struct OutputArgs {
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<usize>,
     /// No progress bar and no table; only errors and the report path.
     #[arg(long, short)]
@@ -144,7 +157,7 @@ pub struct PopulationArgs {
     #[arg(long, value_name = "R", default_value_t = 0)]
     pub replication: u32,
     /// Worker threads (default: all cores).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<usize>,
     /// Replace the export folder if it exists.
     #[arg(long)]

@@ -312,7 +312,6 @@ fn check_experiments(file: &Path, base: &[Override], s: &Scenario) -> Result<()>
     crate::sweep::sweep_scenarios(file, base, s, &axes)
         .and_then(|_| crate::sweep::sensitivity_scenarios(file, base, s))
         .map(|_| ())
-        .map_err(|e| anyhow!("{}: {e:#}", file.display()))
 }
 
 fn sweep(args: SweepArgs, comm: &dyn Comm) -> Result<ExitCode> {

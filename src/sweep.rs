@@ -8,9 +8,9 @@
 //! `picsim run … --set key=value`.
 
 use crate::compare::{RunSummary, short_key};
-use crate::scenario::load::{KeyPath, parse_value};
-use crate::scenario::{Override, Scenario, load_file};
-use anyhow::{Context, Result, anyhow, bail};
+use crate::scenario::load::{KeyPath, MAX_ERRORS, Origin, Seg, parse_value};
+use crate::scenario::{Override, Scenario, ScenarioErrors, load_file};
+use anyhow::{Context, Result, bail};
 use std::path::Path;
 
 /// One dimension of a sweep: a key and the values it takes.
@@ -20,6 +20,9 @@ pub struct Axis {
     pub key: String,
     /// Its values.
     pub values: Vec<toml::Value>,
+    /// Whether the values are the scenario file's `[sweep]` entry (errors then point at it)
+    /// rather than a `--vary` option.
+    pub from_file: bool,
 }
 
 /// Parses `--vary key.path=v1,v2,…`: the values as a TOML list (so dates, strings, inline tables
@@ -40,19 +43,33 @@ pub fn parse_vary(text: &str) -> Result<Axis, String> {
     Ok(Axis {
         key: key.trim().to_string(),
         values: list,
+        from_file: false,
     })
 }
 
 /// Every combination of the axes' values, the first axis varying slowest.
 pub fn grid(axes: &[Axis]) -> Vec<Vec<toml::Value>> {
-    let mut points: Vec<Vec<toml::Value>> = vec![Vec::new()];
+    grid_indices(axes)
+        .into_iter()
+        .map(|p| {
+            p.iter()
+                .zip(axes)
+                .map(|(&i, a)| a.values[i].clone())
+                .collect()
+        })
+        .collect()
+}
+
+/// [`grid`] as indices into each axis's values.
+fn grid_indices(axes: &[Axis]) -> Vec<Vec<usize>> {
+    let mut points: Vec<Vec<usize>> = vec![Vec::new()];
     for axis in axes {
         points = points
             .into_iter()
             .flat_map(|p| {
-                axis.values.iter().map(move |v| {
+                (0..axis.values.len()).map(move |i| {
                     let mut q = p.clone();
-                    q.push(v.clone());
+                    q.push(i);
                     q
                 })
             })
@@ -70,11 +87,12 @@ pub fn axes(s: &Scenario, vary: &[Axis]) -> Vec<Axis> {
         .map(|(k, v)| Axis {
             key: k.clone(),
             values: v.clone(),
+            from_file: true,
         })
         .collect();
     for v in vary {
         match axes.iter_mut().find(|a| a.key == v.key) {
-            Some(a) => a.values = v.values.clone(),
+            Some(a) => *a = v.clone(),
             None => axes.push(v.clone()),
         }
     }
@@ -89,24 +107,63 @@ pub fn value_text(v: &toml::Value) -> String {
     }
 }
 
-/// The scenario at one point: the file with the base overrides, then the point's.
-pub fn variant(
+/// One value a variant gives a key: where it goes, where it was written (a file entry, for
+/// messages) and how to name it.
+struct Setting<'a> {
+    key: &'a str,
+    value: &'a toml::Value,
+    source: Option<&'a Origin>,
+    origin: String,
+}
+
+/// The scenario with the base overrides, then the variant's settings.
+fn variant(
     path: &Path,
     base: &[Override],
-    keys: &[String],
-    values: &[toml::Value],
-    origin: &str,
-) -> Result<Scenario> {
+    settings: &[Setting],
+) -> Result<Scenario, ScenarioErrors> {
     let mut overrides = base.to_vec();
-    for (k, v) in keys.iter().zip(values) {
-        let path = KeyPath::parse(k).map_err(|e| anyhow!("{origin}: {e}"))?;
-        overrides.push(Override::new(
-            path,
-            v.clone(),
-            format!("{origin} {k}={}", value_text(v)),
-        ));
+    for s in settings {
+        // The keys were checked by `check_keys`.
+        let Ok(key) = KeyPath::parse(s.key) else {
+            continue;
+        };
+        let o = Override::new(key, s.value.clone(), s.origin.clone());
+        overrides.push(match s.source {
+            Some(at) => o.from_entry(at.clone()),
+            None => o,
+        });
     }
-    load_file(path, &overrides).map_err(|e| anyhow!("{e}"))
+    load_file(path, &overrides)
+}
+
+/// Every variant's scenario, or every problem found in any of them (each listed once, at most
+/// [`MAX_ERRORS`]).
+fn variants<'a>(
+    path: &Path,
+    base: &[Override],
+    all: impl Iterator<Item = Vec<Setting<'a>>>,
+) -> Result<Vec<Scenario>> {
+    let mut scenarios = Vec::new();
+    let mut problems: Vec<String> = Vec::new();
+    for settings in all {
+        match variant(path, base, &settings) {
+            Ok(s) => scenarios.push(s),
+            Err(e) => {
+                for p in e.0 {
+                    let p = p.to_string();
+                    if !problems.contains(&p) && problems.len() < MAX_ERRORS {
+                        problems.push(p);
+                    }
+                }
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(scenarios)
+    } else {
+        bail!("{}", problems.join("\n"))
+    }
 }
 
 /// A label listing the values of a point (`recovery.probability=0.5, seed=3`).
@@ -138,7 +195,7 @@ pub fn write_runs_csv(keys: &[String], points: &[Vec<toml::Value>], path: &Path)
     header.extend(keys.iter().cloned());
     w.write_record(&header)?;
     for (i, p) in points.iter().enumerate() {
-        let mut rec = vec![format!("run-{:03}", i + 1)];
+        let mut rec = vec![run_id(i)];
         rec.extend(p.iter().map(value_text));
         w.write_record(&rec)?;
     }
@@ -317,15 +374,47 @@ pub fn sweep_scenarios(
     s: &Scenario,
     axes: &[Axis],
 ) -> Result<(Vec<Vec<toml::Value>>, Vec<Scenario>)> {
-    let keys: Vec<String> = axes.iter().map(|a| a.key.clone()).collect();
-    check_keys_exist(s, &keys)?;
-    let points = grid(axes);
-    let scenarios = points
+    let keys: Vec<(&str, Option<&Origin>)> = axes
         .iter()
-        .enumerate()
-        .map(|(i, p)| variant(path, base, &keys, p, &format!("[sweep] run-{:03}:", i + 1)))
-        .collect::<Result<_>>()?;
-    Ok((points, scenarios))
+        .map(|a| (a.key.as_str(), file_origin(s, "sweep", a, None)))
+        .collect();
+    check_keys(s, "sweep", &keys)?;
+    let points = grid_indices(axes);
+    let settings = points.iter().enumerate().map(|(run, p)| {
+        p.iter()
+            .zip(axes)
+            .map(|(&i, a)| Setting {
+                key: &a.key,
+                value: &a.values[i],
+                source: file_origin(s, "sweep", a, Some(i)),
+                origin: format!(
+                    "[sweep] {}: {}={}",
+                    run_id(run),
+                    a.key,
+                    value_text(&a.values[i])
+                ),
+            })
+            .collect()
+    });
+    let scenarios = variants(path, base, settings)?;
+    Ok((grid(axes), scenarios))
+}
+
+/// The folder name of the `i`-th run (0-based) of a sweep: `run-001`, `run-002`, …
+pub fn run_id(i: usize) -> String {
+    format!("run-{:03}", i + 1)
+}
+
+/// Where an axis's entry (or its `index`-th value) is written, if it comes from the file.
+fn file_origin<'s>(
+    s: &'s Scenario,
+    section: &str,
+    axis: &Axis,
+    index: Option<usize>,
+) -> Option<&'s Origin> {
+    axis.from_file
+        .then(|| s.origins.get(section, &axis.key, index))
+        .flatten()
 }
 
 /// The variants of a one-at-a-time sensitivity analysis of `s` (the file at `path`, with `base`
@@ -336,52 +425,77 @@ pub fn sensitivity_scenarios(
     base: &[Override],
     s: &Scenario,
 ) -> Result<Vec<Scenario>> {
-    let keys: Vec<String> = s.sensitivity.iter().map(|(k, _, _)| k.clone()).collect();
-    check_keys_exist(s, &keys)?;
-    let mut out = Vec::with_capacity(2 * keys.len());
-    for (key, low, high) in &s.sensitivity {
-        for (v, which) in [(low, "low"), (high, "high")] {
-            out.push(variant(
-                path,
-                base,
-                std::slice::from_ref(key),
-                std::slice::from_ref(v),
-                &format!("[sensitivity] {which}:"),
-            )?);
-        }
-    }
-    Ok(out)
+    let keys: Vec<(&str, Option<&Origin>)> = s
+        .sensitivity
+        .iter()
+        .map(|(k, _, _)| (k.as_str(), s.origins.get("sensitivity", k, None)))
+        .collect();
+    check_keys(s, "sensitivity", &keys)?;
+    let settings = s.sensitivity.iter().flat_map(|(key, low, high)| {
+        [(low, "low", 0), (high, "high", 1)].map(|(value, which, i)| {
+            vec![Setting {
+                key,
+                value,
+                source: s.origins.get("sensitivity", key, Some(i)),
+                origin: format!("the {which} value of [sensitivity] {key}"),
+            }]
+        })
+    });
+    variants(path, base, settings)
 }
 
 /// Checks that every swept or sensitivity key exists in the scenario's effective document (a
 /// typo in a key path would otherwise create a new, ignored key and be refused later with a less
-/// direct message).
-pub fn check_keys_exist(s: &Scenario, keys: &[String]) -> Result<()> {
-    for k in keys {
-        let path = KeyPath::parse(k).map_err(|e| anyhow!("{k}: {e}"))?;
-        let mut at = toml::Value::Table(s.effective.clone());
-        for seg in &path.0 {
-            at = match (at, seg) {
-                (toml::Value::Table(mut t), crate::scenario::load::Seg::Key(key)) => {
-                    match t.remove(key) {
-                        Some(v) => v,
-                        None => bail!(
-                            "`{k}` is not a key of the scenario (no `{key}` there); sweep and sensitivity keys must exist in the file"
-                        ),
-                    }
-                }
-                (toml::Value::Array(mut a), crate::scenario::load::Seg::Index(i))
-                    if *i < a.len() =>
-                {
-                    a.swap_remove(*i)
-                }
-                _ => bail!(
-                    "`{k}` is not a key of the scenario; sweep and sensitivity keys must exist in the file"
-                ),
-            };
+/// direct message). Each problem is reported at the entry that names the key (or the `--vary`
+/// option, for keys given there); all of them at once.
+fn check_keys(s: &Scenario, section: &str, keys: &[(&str, Option<&Origin>)]) -> Result<()> {
+    let problems: Vec<String> = keys
+        .iter()
+        .filter_map(|(k, at)| {
+            let problem = missing_key(&s.effective, k)?;
+            Some(match at {
+                Some(at) => format!("{at}: {section}.{k}: {problem}"),
+                None => format!("--vary {k}: {problem}"),
+            })
+        })
+        .take(MAX_ERRORS)
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        bail!("{}", problems.join("\n"))
+    }
+}
+
+/// Why `key` names nothing in `table`, or `None` when it names a value.
+fn missing_key(table: &toml::Table, key: &str) -> Option<String> {
+    let path = match KeyPath::parse(key) {
+        Ok(p) => p,
+        Err(e) => return Some(e),
+    };
+    let mut at = table.get(match path.0.first() {
+        Some(Seg::Key(k)) => k.as_str(),
+        _ => return Some("a key path starts with a table name, not an index".into()),
+    });
+    let mut walked = path.0[0].clone();
+    for seg in &path.0[1..] {
+        at = match (at, seg) {
+            (Some(toml::Value::Table(t)), Seg::Key(k)) => t.get(k),
+            (Some(toml::Value::Array(a)), Seg::Index(i)) => a.get(*i),
+            _ => None,
+        };
+        if at.is_none() {
+            walked = seg.clone();
+            break;
         }
     }
-    Ok(())
+    at.is_none().then(|| {
+        let name = match walked {
+            Seg::Key(k) => format!("no `{k}` there"),
+            Seg::Index(i) => format!("no item {i} there"),
+        };
+        format!("is not a key of the scenario ({name}); sweep and sensitivity keys must exist in the file")
+    })
 }
 
 #[cfg(test)]
@@ -421,10 +535,12 @@ mod tests {
             Axis {
                 key: "a".into(),
                 values: vec![1.into(), 2.into()],
+                from_file: true,
             },
             Axis {
                 key: "b".into(),
                 values: vec![10.into(), 20.into(), 30.into()],
+                from_file: false,
             },
         ];
         let g = grid(&axes);

@@ -259,6 +259,23 @@ impl Distribution {
         }
     }
 
+    /// The largest value a draw can take, clamps applied (infinite when unbounded).
+    pub fn largest(&self) -> f64 {
+        let top = match &self.shape {
+            Shape::Fixed(v) => *v,
+            Shape::Uniform { high, .. } => *high,
+            Shape::PowerLaw { high, .. } => high.unwrap_or(f64::INFINITY),
+            Shape::Choice { values, .. } => values.iter().copied().fold(f64::MIN, f64::max),
+            Shape::Lognormal { .. } | Shape::Geometric { .. } | Shape::NegativeBinomial { .. } => {
+                f64::INFINITY
+            }
+        };
+        match self.max {
+            Some(m) => top.min(m),
+            None => top,
+        }
+    }
+
     /// Whether a draw can be negative (validation rejects that for counts and sizes).
     pub fn can_be_negative(&self) -> bool {
         if self.max.is_some_and(|m| m < 0.0) {

@@ -83,6 +83,48 @@ pub struct Override {
     pub value: toml::Value,
     /// Where it came from, as the user wrote it (`--set a.b=1`), for messages.
     pub text: String,
+    /// The place in a scenario file that gave the value (a `[sweep]` or `[sensitivity]` entry),
+    /// where an error about the value is reported; `None` for the command line.
+    pub source: Option<Origin>,
+}
+
+/// Where each `[sweep]` and `[sensitivity]` entry, and each of its values, is written: errors
+/// about a variant point there.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EntryOrigins(Vec<(&'static str, String, Option<usize>, Origin)>);
+
+impl EntryOrigins {
+    fn insert(&mut self, section: &'static str, key: &str, index: Option<usize>, at: Origin) {
+        self.0.push((section, key.to_string(), index, at));
+    }
+
+    /// Where `section.key` is written (`index`: which of its values); `None` when it is not in
+    /// a file (a `--vary` option).
+    pub fn get(&self, section: &str, key: &str, index: Option<usize>) -> Option<&Origin> {
+        self.0
+            .iter()
+            .find(|(s, k, i, _)| *s == section && k == key && *i == index)
+            .map(|(_, _, _, at)| at)
+    }
+}
+
+/// Where something was written: a file, with the line and column when known.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Origin {
+    /// The file (or `<string>`).
+    pub file: String,
+    /// 1-based line and column.
+    pub position: Option<(usize, usize)>,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some((line, col)) = self.position {
+            write!(f, ":{line}:{col}")?;
+        }
+        Ok(())
+    }
 }
 
 impl Override {
@@ -96,6 +138,7 @@ impl Override {
             path,
             value: parse_value(value.trim()),
             text: format!("--set {text}"),
+            source: None,
         })
     }
 
@@ -106,7 +149,14 @@ impl Override {
             path,
             value,
             text: origin.into(),
+            source: None,
         }
+    }
+
+    /// This override, reported at `source` (the file entry that gave its value).
+    pub fn from_entry(mut self, source: Origin) -> Override {
+        self.source = Some(source);
+        self
     }
 }
 
@@ -286,20 +336,138 @@ pub fn load_str(
         flatten_overridden_experiments(&mut table);
     }
     let effective = table.clone();
-    let raw: RawScenario =
-        serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
-            let path = serde_path(e.path());
-            let message = with_suggestion(e.inner().message());
-            ScenarioErrors(vec![locator.error(&path, message)])
-        })?;
-    validate(raw, effective).map_err(|problems| {
+    let mut errors: Vec<ScenarioError> = non_finite_numbers(&table)
+        .into_iter()
+        .map(|path| {
+            locator.error(
+                &path,
+                "is not a finite number (nan and inf are not accepted); give a number".into(),
+            )
+        })
+        .collect();
+    let raw = deserialize(table, &locator, &mut errors);
+    let raw = match raw {
+        Some(raw) if errors.is_empty() => raw,
+        _ => return Err(ScenarioErrors(errors)),
+    };
+    let mut scenario = validate(raw, effective).map_err(|problems| {
         ScenarioErrors(
             problems
                 .into_iter()
+                .take(MAX_ERRORS)
                 .map(|p| locator.error(&p.path, p.message))
                 .collect(),
         )
-    })
+    })?;
+    let entries = scenario
+        .sweep
+        .iter()
+        .map(|(k, values)| ("sweep", k, values.len()))
+        .chain(
+            scenario
+                .sensitivity
+                .iter()
+                .map(|(k, _, _)| ("sensitivity", k, 2)),
+        );
+    let mut origins = EntryOrigins::default();
+    for (section, key, values) in entries {
+        for index in std::iter::once(None).chain((0..values).map(Some)) {
+            origins.insert(section, key, index, locator.entry(section, key, index));
+        }
+    }
+    scenario.origins = origins;
+    Ok(scenario)
+}
+
+/// At most this many problems are listed for one scenario: enough to fix a file in one pass,
+/// few enough to read.
+pub const MAX_ERRORS: usize = 50;
+
+/// Deserialises the raw mirror, collecting up to [`MAX_ERRORS`] errors: after each one the
+/// offending value is removed and the rest tried again, so that several typos are reported at
+/// once. A missing key stops the search (removing more would only report its own absence).
+fn deserialize(
+    table: toml::Table,
+    locator: &Locator,
+    errors: &mut Vec<ScenarioError>,
+) -> Option<RawScenario> {
+    let mut table = table;
+    let mut removed: Vec<KeyPath> = Vec::new();
+    while errors.len() < MAX_ERRORS {
+        match serde_path_to_error::deserialize(toml::Value::Table(table.clone())) {
+            Ok(raw) => return Some(raw),
+            Err(e) => {
+                let path = serde_path(e.path());
+                let message = e.inner().message().trim().to_string();
+                let missing = message.starts_with("missing field");
+                // A key removed after an earlier error reported again as missing: not news.
+                let echo = missing
+                    && removed
+                        .iter()
+                        .any(|r| r.0.len() == path.0.len() + 1 && r.starts_with(&path));
+                if !echo {
+                    errors.push(locator.error(&path, with_suggestion(&message)));
+                }
+                if missing || path.0.is_empty() || !remove_at(&mut table, &path) {
+                    return None;
+                }
+                removed.push(path);
+            }
+        }
+    }
+    None
+}
+
+/// Removes the value at `path`; false when there is none.
+fn remove_at(table: &mut toml::Table, path: &KeyPath) -> bool {
+    fn remove(here: &mut toml::Value, segs: &[Seg]) -> bool {
+        match (here, segs) {
+            (toml::Value::Table(t), [Seg::Key(k)]) => t.remove(k).is_some(),
+            (toml::Value::Array(a), [Seg::Index(i)]) if *i < a.len() => {
+                a.remove(*i);
+                true
+            }
+            (toml::Value::Table(t), [Seg::Key(k), rest @ ..]) => {
+                t.get_mut(k).is_some_and(|v| remove(v, rest))
+            }
+            (toml::Value::Array(a), [Seg::Index(i), rest @ ..]) => {
+                a.get_mut(*i).is_some_and(|v| remove(v, rest))
+            }
+            _ => false,
+        }
+    }
+    let mut root = toml::Value::Table(std::mem::take(table));
+    let found = !path.0.is_empty() && remove(&mut root, &path.0);
+    if let toml::Value::Table(t) = root {
+        *table = t;
+    }
+    found
+}
+
+/// The key paths of every float that is NaN or infinite (TOML allows `nan` and `inf`; no
+/// quantity in a scenario can take them).
+fn non_finite_numbers(table: &toml::Table) -> Vec<KeyPath> {
+    fn walk(v: &toml::Value, path: &KeyPath, out: &mut Vec<KeyPath>) {
+        match v {
+            toml::Value::Float(x) if !x.is_finite() => out.push(path.clone()),
+            toml::Value::Table(t) => {
+                for (k, v) in t {
+                    walk(v, &path.join(Seg::Key(k.clone())), out);
+                }
+            }
+            toml::Value::Array(a) => {
+                for (i, v) in a.iter().enumerate() {
+                    walk(v, &path.join(Seg::Index(i)), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for (k, v) in table {
+        walk(v, &KeyPath(vec![Seg::Key(k.clone())]), &mut out);
+    }
+    out
 }
 
 /// Keys whose values are file paths: resolved against the folder of the file that gives them.
@@ -544,7 +712,7 @@ fn set_at(
 /// they came from.
 struct Locator<'a> {
     layers: Vec<(&'a str, &'a str, Option<toml::Spanned<DeTable<'a>>>)>,
-    overrides: Vec<(KeyPath, String)>,
+    overrides: Vec<(KeyPath, String, Option<Origin>)>,
 }
 
 impl<'a> Locator<'a> {
@@ -562,7 +730,7 @@ impl<'a> Locator<'a> {
                 .collect(),
             overrides: overrides
                 .iter()
-                .map(|o| (o.path.clone(), o.text.clone()))
+                .map(|o| (o.path.clone(), o.text.clone(), o.source.clone()))
                 .collect(),
         }
     }
@@ -609,15 +777,19 @@ impl<'a> Locator<'a> {
 
     fn error(&self, path: &KeyPath, message: String) -> ScenarioError {
         let first = self.layers.first().map_or("", |l| l.0).to_string();
-        if let Some((_, text)) = self
+        if let Some((_, text, source)) = self
             .overrides
             .iter()
             .rev()
-            .find(|(p, _)| path.starts_with(p))
+            .find(|(p, _, _)| path.starts_with(p))
         {
-            return ScenarioError {
+            let at = source.clone().unwrap_or(Origin {
                 file: first,
                 position: None,
+            });
+            return ScenarioError {
+                file: at.file,
+                position: at.position,
                 path: path.to_string(),
                 message: format!("{message} (set by {text})"),
             };
@@ -627,9 +799,9 @@ impl<'a> Locator<'a> {
             .overrides
             .iter()
             .rev()
-            .find(|(p, _)| p.starts_with(path))
+            .find(|(p, _, _)| p.starts_with(path))
         {
-            Some((_, text)) => format!("{message} (after {text})"),
+            Some((_, text, _)) => format!("{message} (after {text})"),
             None => message,
         };
         // The file that defines the value: the first layer, child first, holding the part of the
@@ -665,12 +837,68 @@ impl<'a> Locator<'a> {
                 path: path.to_string(),
                 message,
             },
+            // Nothing of the path is in any file (a missing top-level table): the file as a whole.
             None => ScenarioError {
                 file: first,
-                position: None,
+                position: self.layers.first().map(|_| (1, 1)),
                 path: path.to_string(),
                 message,
             },
+        }
+    }
+
+    /// Where the `[sweep]` or `[sensitivity]` entry for `key` (canonical spelling) is written,
+    /// child file first, however the file spells it (quoted, dotted or as a sub-table); with
+    /// `index`, the position of that item of its list of values.
+    fn entry(&self, section: &str, key: &str, index: Option<usize>) -> Origin {
+        fn find<'t>(
+            table: &'t DeTable<'t>,
+            prefix: &str,
+            key: &str,
+        ) -> Option<(usize, &'t toml::Spanned<DeValue<'t>>)> {
+            for (k, v) in table.iter() {
+                let name = if prefix.is_empty() {
+                    k.get_ref().to_string()
+                } else {
+                    format!("{prefix}.{}", k.get_ref())
+                };
+                if KeyPath::parse(&name).map_or(name.clone(), |p| p.to_string()) == key {
+                    return Some((k.span().start, v));
+                }
+                if let DeValue::Table(t) = v.get_ref() {
+                    if let Some(found) = find(t, &name, key) {
+                        return Some(found);
+                    }
+                }
+            }
+            None
+        }
+        for (name, text, doc) in &self.layers {
+            let Some(doc) = doc.as_ref() else { continue };
+            let Some((_, section_value)) = doc
+                .get_ref()
+                .iter()
+                .find(|(k, _)| k.get_ref().as_ref() == section)
+            else {
+                continue;
+            };
+            let DeValue::Table(t) = section_value.get_ref() else {
+                continue;
+            };
+            if let Some((offset, value)) = find(t, "", key) {
+                let item = match (index, value.get_ref()) {
+                    (Some(i), DeValue::Array(a)) => a.get(i).map(|v| v.span().start),
+                    _ => None,
+                };
+                return Origin {
+                    file: name.to_string(),
+                    position: Some(line_col(text, item.unwrap_or(offset))),
+                };
+            }
+        }
+        Origin {
+            file: self.layers.first().map_or("", |l| l.0).to_string(),
+            position: None,
         }
     }
 }

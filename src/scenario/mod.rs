@@ -109,6 +109,8 @@ pub struct Scenario {
     pub sweep: Vec<(String, Vec<toml::Value>)>,
     /// `[sensitivity]`: key path, low and high value, in file order.
     pub sensitivity: Vec<(String, toml::Value, toml::Value)>,
+    /// Where the `[sweep]` and `[sensitivity]` entries are written (for messages).
+    pub origins: load::EntryOrigins,
     /// The effective document after overrides (recorded in the manifest).
     pub effective: toml::Table,
 }

@@ -14,6 +14,11 @@ use crate::day::{ALWAYS, Calendar, Day, FOREVER, Window};
 const SUM_TOLERANCE: f64 = 1e-9;
 /// Longest scenario, in days (about 200 years): guards against a typo in a year.
 const MAX_DAYS: i64 = 73_000;
+/// Longest agreement term, in years: longer than any scenario can be from any agreement start
+/// (dates are years 0 to 9999), and short enough that renewal dates stay representable.
+const MAX_TERM_YEARS: f64 = 10_000.0;
+/// Highest licence price per user-year: keeps every credit (price × users × years) finite.
+const MAX_PRICE: f64 = 1e12;
 
 impl From<&str> for Seg {
     fn from(s: &str) -> Seg {
@@ -28,6 +33,15 @@ impl From<&String> for Seg {
 impl From<usize> for Seg {
     fn from(i: usize) -> Seg {
         Seg::Index(i)
+    }
+}
+
+/// A number for a message: as written when short, in scientific notation when huge or tiny.
+fn number(x: f64) -> String {
+    if x != 0.0 && !(1e-6..1e15).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
     }
 }
 
@@ -101,7 +115,7 @@ impl Validator {
         if !(0.0..=1.0).contains(&x) || x.is_nan() {
             self.err(
                 path,
-                format!("{x} is not a share; give a number from 0 to 1"),
+                format!("{} is not a share; give a number from 0 to 1", number(x)),
             );
             return 0.0;
         }
@@ -112,7 +126,7 @@ impl Validator {
         if !(x > 0.0 && x.is_finite()) {
             self.err(
                 path,
-                format!("{x} is not a valid {what}; give a number above 0"),
+                format!("{} is not a valid {what}; give a number above 0", number(x)),
             );
             return 1.0;
         }
@@ -123,7 +137,10 @@ impl Validator {
         if !(x >= 0.0 && x.is_finite()) {
             self.err(
                 path,
-                format!("{x} is not a valid {what}; give a number of 0 or more"),
+                format!(
+                    "{} is not a valid {what}; give a number of 0 or more",
+                    number(x)
+                ),
             );
             return 0.0;
         }
@@ -277,11 +294,12 @@ impl Validator {
                             max,
                         )
                     } else if weights.iter().any(|w| w.is_nan() || *w < 0.0)
-                        || weights.iter().sum::<f64>() <= 0.0
+                        || !(weights.iter().sum::<f64>() > 0.0
+                            && weights.iter().sum::<f64>().is_finite())
                     {
                         self.err(
                             path.join("weights".into()),
-                            "weights must be 0 or more, and not all 0",
+                            "weights must be 0 or more, not all 0, and sum to a finite number",
                         );
                         (Shape::Fixed(values[0]), min, max)
                     } else {
@@ -356,10 +374,10 @@ pub fn validate(raw: RawScenario, effective: toml::Table) -> Result<Scenario, Ve
         );
     }
     let step_days = meta.step_days.unwrap_or(1);
-    if step_days < 1 {
+    if !(1..=MAX_DAYS).contains(&step_days) {
         v.err(
             kp!("scenario", "step_days"),
-            format!("step_days {step_days} must be 1 or more"),
+            format!("step_days {step_days} must be from 1 to {MAX_DAYS}"),
         );
     }
     let replications = meta.replications.unwrap_or(20);
@@ -549,8 +567,18 @@ pub fn validate(raw: RawScenario, effective: toml::Table) -> Result<Scenario, Ve
             },
         };
         let price = p.usl_price_per_user_year.unwrap_or(0.0);
-        let usl_price_per_user_year =
+        let mut usl_price_per_user_year =
             v.non_negative(path.join("usl_price_per_user_year".into()), price, "price");
+        if usl_price_per_user_year > MAX_PRICE {
+            v.err(
+                path.join("usl_price_per_user_year".into()),
+                format!(
+                    "{} is more than any licence price; give at most {MAX_PRICE:e}",
+                    number(price)
+                ),
+            );
+            usl_price_per_user_year = 0.0;
+        }
         providers.push(Provider {
             id: id.clone(),
             name: p.name.clone().unwrap_or_else(|| id.clone()),
@@ -736,7 +764,7 @@ pub fn validate(raw: RawScenario, effective: toml::Table) -> Result<Scenario, Ve
     if !(1..=u32::MAX as i64).contains(&o.count) {
         v.err(
             kp!("orgs", "count"),
-            format!("count {} must be 1 or more", o.count),
+            format!("count {} must be from 1 to {}", o.count, u32::MAX),
         );
     }
     let users = v.dist(kp!("orgs", "users"), &o.users, "users per organisation");
@@ -759,10 +787,27 @@ pub fn validate(raw: RawScenario, effective: toml::Table) -> Result<Scenario, Ve
             "deployment",
         );
     }
-    let agreement_term_years = v.dist(
+    let mut agreement_term_years = v.dist(
         kp!("orgs", "agreement", "term_years"),
         &o.agreement.term_years,
         "agreement term",
+    );
+    let longest = agreement_term_years.largest();
+    if longest.is_finite() && longest.round() > MAX_TERM_YEARS {
+        v.err(
+            kp!("orgs", "agreement", "term_years"),
+            format!(
+                "a term of {} years is too long; terms are from 1 to {MAX_TERM_YEARS} years",
+                number(longest)
+            ),
+        );
+    }
+    // An unbounded distribution's rare long draws are capped: a term past the last day of any
+    // scenario renews nothing, whatever its length.
+    agreement_term_years.max = Some(
+        agreement_term_years
+            .max
+            .map_or(MAX_TERM_YEARS, |m| m.min(MAX_TERM_YEARS)),
     );
     let apath = kp!("orgs", "agreement", "start");
     if o.agreement.start.from.is_none() || o.agreement.start.until.is_none() {
@@ -1235,15 +1280,15 @@ pub fn validate(raw: RawScenario, effective: toml::Table) -> Result<Scenario, Ve
         description: meta.description.clone(),
         start,
         end,
-        step_days: step_days as u32,
+        step_days: u32::try_from(step_days).unwrap_or(1),
         seed: meta.seed.unwrap_or(1),
-        replications: replications as u32,
+        replications: u32::try_from(replications).unwrap_or(1),
         networks,
         deployments,
         providers,
         migrations,
         orgs: OrgSpec {
-            count: o.count as u32,
+            count: u32::try_from(o.count).unwrap_or(1),
             users,
             deployment_mix,
             agreement_term_years,
@@ -1279,6 +1324,7 @@ pub fn validate(raw: RawScenario, effective: toml::Table) -> Result<Scenario, Ve
         },
         sweep,
         sensitivity,
+        origins: Default::default(),
         effective,
     })
 }

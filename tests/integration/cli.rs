@@ -272,3 +272,12 @@ fn the_memory_guard_says_how_many_ranks_a_world_needs() {
         "{err}"
     );
 }
+
+#[test]
+fn a_bad_thread_count_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    for n in ["0", "-1", "lots", "1000000"] {
+        run_small(&dir.path().join("out"), 5, &["--threads", n]).code(2);
+    }
+    assert!(!dir.path().join("out").exists());
+}

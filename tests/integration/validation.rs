@@ -391,3 +391,154 @@ fn an_override_of_a_sweep_key_replaces_the_files_entry() {
     assert_eq!(counts.len(), 1, "{:?}", s.sweep);
     assert_eq!(counts[0].1, vec![toml::Value::Integer(30)]);
 }
+
+/// Loads the default scenario with one `--set` override and returns the error.
+fn error_with(set: &str) -> String {
+    let o = Override::parse(set).unwrap();
+    match load_file(Path::new("scenarios/pic-2013.toml"), &[o]) {
+        Ok(_) => panic!("--set {set} should not validate"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn integers_are_checked_against_their_real_range_before_narrowing() {
+    // 2^32 and 2^32 + 1 used to become a step of 0 (a panic in run) and of 1.
+    for step in ["4294967296", "4294967297", "0", "-3"] {
+        let e = error_with(&format!("scenario.step_days={step}"));
+        assert!(
+            e.contains("scenario.step_days") && e.contains("must be from 1 to 73000"),
+            "{e}"
+        );
+    }
+    let e = error_with("orgs.count=10000000000");
+    assert!(e.contains("must be from 1 to 4294967295"), "{e}");
+    let e = error_with("scenario.replications=4294967296");
+    assert!(e.contains("must be from 1 to 1000000"), "{e}");
+}
+
+#[test]
+fn nan_and_infinity_are_refused_at_their_line_wherever_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    // Each body line 4 of child.toml holds the non-finite number.
+    for (body, key) in [
+        (
+            "[orgs.domains]\nper_org = { dist = \"choice\", values = [1, nan], weights = [1, 1] }\n",
+            "orgs.domains.per_org.values.1",
+        ),
+        (
+            "[orgs.domains]\nper_org = { dist = \"choice\", values = [1, 2], weights = [inf, 1] }\n",
+            "orgs.domains.per_org.weights.0",
+        ),
+        (
+            "[orgs.agreement]\nterm_years = inf\n",
+            "orgs.agreement.term_years",
+        ),
+        ("[orgs.domains]\nper_org = -inf\n", "orgs.domains.per_org"),
+        (
+            "[sensitivity]\n\"orgs.agreement.term_years\" = [1, nan]\n",
+            "sensitivity.orgs.agreement.term_years.1",
+        ),
+    ] {
+        let child = child_of_default(dir.path(), body);
+        let e = load_file(&child, &[]).unwrap_err().to_string();
+        assert!(
+            e.contains(&format!("child.toml:5:")) && e.contains(key) && e.contains("finite"),
+            "{body}: {e}"
+        );
+    }
+    // From the command line too.
+    let e = error_with("providers.yahoo.usl_price_per_user_year=nan");
+    assert!(e.contains("finite"), "{e}");
+}
+
+#[test]
+fn numbers_too_large_to_mean_anything_are_refused() {
+    // A term of 1e300 years made renewal dates unrepresentable (a run that never ended).
+    let e = error_with("orgs.agreement.term_years=1e300");
+    assert!(e.contains("terms are from 1 to 10000 years"), "{e}");
+    assert!(e.contains("1e300"), "huge numbers are shown short: {e}");
+    let e = error_with(
+        "orgs.agreement.term_years={dist=\"choice\",values=[1,2],weights=[1e308,1e308]}",
+    );
+    assert!(e.contains("sum to a finite number"), "{e}");
+    let e = error_with("providers.yahoo.usl_price_per_user_year=1e308");
+    assert!(e.contains("give at most 1e12"), "{e}");
+}
+
+#[test]
+fn several_errors_are_reported_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let child = child_of_default(
+        dir.path(),
+        "step_dayz = 2\n[orgs]\ncuont = 3\n[providers.msn]\nuntil = \"soon\"\n",
+    );
+    let e = load_file(&child, &[]).unwrap_err().to_string();
+    for (line, key) in [
+        (4, "scenario.step_dayz"),
+        (6, "orgs.cuont"),
+        (8, "providers.msn.until"),
+    ] {
+        assert!(
+            e.lines()
+                .any(|l| l.starts_with(&format!("{}:{line}:", child.display())) && l.contains(key)),
+            "{key} at line {line}: {e}"
+        );
+    }
+    assert_eq!(e.lines().count(), 3, "{e}");
+}
+
+#[test]
+fn a_missing_table_is_reported_with_a_position() {
+    let e = match load_str("[scenario]\nname = \"x\"\n", "bare.toml", &[], None) {
+        Ok(_) => panic!("a file without networks should not validate"),
+        Err(e) => e.to_string(),
+    };
+    assert!(e.starts_with("bare.toml:"), "{e}");
+    assert!(
+        e.split(':')
+            .nth(1)
+            .is_some_and(|l| l.parse::<usize>().is_ok()),
+        "a line number: {e}"
+    );
+}
+
+#[test]
+fn experiment_errors_point_at_the_entry_that_set_the_value() {
+    let dir = tempfile::tempdir().unwrap();
+    // Line 5: the entry whose high value (2) is not a share, in a file named once.
+    let bad = child_of_default(
+        dir.path(),
+        "[sensitivity]\n\"behaviours.recovery.probability\" = [0.1, 2.0]\n",
+    );
+    let stderr = validate_refuses(&bad);
+    let name = bad.display().to_string();
+    assert!(stderr.contains(&format!("{name}:5:")), "{stderr}");
+    assert_eq!(stderr.matches("child.toml").count(), 1, "{stderr}");
+    // A key that names nothing: at its line; every such key listed, not only the first.
+    let typo = child_of_default(
+        dir.path(),
+        "[sensitivity]\n\"providers.msn.reaches.7.from\" = [2013-01-01, 2013-02-01]\norgs.cuont = [1, 2]\n",
+    );
+    let stderr = validate_refuses(&typo);
+    assert!(
+        stderr.contains(&format!("{}:5:", typo.display())) && stderr.contains("no item 7"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("{}:6:", typo.display())) && stderr.contains("orgs.cuont"),
+        "{stderr}"
+    );
+    // A sweep: every bad value, each at its own position in the list.
+    let sweep = child_of_default(
+        dir.path(),
+        "[sweep]\n\"behaviours.recovery.probability\" = [0.5, 3, 4]\n",
+    );
+    let stderr = validate_refuses(&sweep);
+    for col in [43, 46] {
+        assert!(
+            stderr.contains(&format!("{}:5:{col}:", sweep.display())),
+            "value at column {col}: {stderr}"
+        );
+    }
+}
