@@ -22,7 +22,7 @@ use crate::scenario::{Modalities, NetworkId, Scenario};
 use crate::world::{OrgWorld, Profiles, segment_at, state};
 use rayon::prelude::*;
 
-/// The per-day metrics of `model.md`, in the order of `series.csv`'s columns.
+/// The per-day metrics of `docs/model.md`, in the order of `series.csv`'s columns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Columns {
     /// Column names.

@@ -1,4 +1,4 @@
-//! Who can reach what on which day: the reachability rule of `model.md`, evaluated per
+//! Who can reach what on which day: the reachability rule of `docs/model.md`, evaluated per
 //! organisation into piecewise-constant profiles.
 //!
 //! For one organisation, one provisioning class of SIP domain, one network and one

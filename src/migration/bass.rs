@@ -20,7 +20,7 @@ use crate::rng::{Draws, Keys, Kind, exponential, open01};
 use crate::scenario::InitialAdopters;
 use rayon::prelude::*;
 
-/// Days in a year, for rates given per year (`model.md`).
+/// Days in a year, for rates given per year (`docs/model.md`).
 pub const DAYS_PER_YEAR: f64 = 365.0;
 
 /// The `bass` trigger of one migration.

@@ -1,7 +1,7 @@
 //! When each person moves: one day per person and migration, from the migration's trigger.
 //!
 //! A migration's population is every person holding an account on its `from` network at the start,
-//! plus those who gain one through another migration (`model.md`, fine print). Migrations are
+//! plus those who gain one through another migration (`docs/model.md`, fine print). Migrations are
 //! computed in dependency order so that a chained migration (A→B, then B→C) knows when each person
 //! gained B. Each trigger is an [`Assign`] implementation: it receives every person's eligibility
 //! day and writes every person's migration day; the engine only ever sees the resulting days

@@ -1,4 +1,4 @@
-//! PNG charts of a run: the five pictures of `outputs.md` (`reachable_by_network.png`, …), each
+//! PNG charts of a run: the five pictures the README lists (`reachable_by_network.png`, …), each
 //! 1600×900, drawn with plotters from the run's summaries (mean line, p05–p95 band).
 //!
 //! Every chart has the same frame: a title and a subtitle across the top, the plot on the left

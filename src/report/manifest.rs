@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 use serde_json::{Value, json};
 use std::path::Path;
 
-/// Version of the model contract (`shared/spec/model.md`) this build implements.
+/// Version of the model (`docs/model.md`) this build implements.
 pub const MODEL_VERSION: &str = "1";
 /// Version of the output files' layout; bumped when a column or file changes meaning.
 pub const OUTPUT_SCHEMA_VERSION: &str = "1";

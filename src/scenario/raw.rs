@@ -2,7 +2,8 @@
 //!
 //! Only [`super::validate`] reads these types; everything past loading sees the validated
 //! [`super::Scenario`]. Every struct denies unknown keys so that a typo is an error, never a silently
-//! ignored setting. Key names are the contract names of `model.md` and `scenario.md`.
+//! ignored setting. Key names are the model's names (`docs/model.md`), documented in
+//! `scenarios/README.md`.
 
 use chrono::NaiveDate;
 use indexmap::IndexMap;
