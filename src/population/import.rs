@@ -4,11 +4,88 @@
 //! Both are read when the scenario is loaded, so that a problem is reported before any work
 //! starts. A contact list's rows that cannot be read or classified are kept with their line number
 //! and reason: a run refuses them unless `--skip-bad-rows`, which writes them (addresses
-//! pseudonymised) to `rejected.csv`. Contact addresses are personal data; nothing here prints one.
+//! pseudonymised) to `rejected.csv`.
+//!
+//! Contact addresses are personal data: no message quotes a cell of an imported file that could be
+//! one (anything with an @, or a control character); messages give the line, the column name and
+//! the kind of problem. Users' own ids are the organisation's and stay as given in output files,
+//! but no message prints one either.
+//!
+//! Each file is parsed once per process: sweep and sensitivity variants, and `validate`'s checks of
+//! them, load the scenario again and share the first parse ([`contact_list`], [`edge_list`]).
 
 use crate::scenario::{Network, NetworkId};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, Weak};
+
+/// What identifies a file's content for the cache: its canonical path, length and modification
+/// time, and for a contact list the networks' ids and domains (they classify its rows).
+type CacheKey = (
+    PathBuf,
+    u64,
+    Option<std::time::SystemTime>,
+    Vec<(String, Vec<String>)>,
+);
+
+/// Parsed files of this process, held weakly: a parse lives as long as a scenario holds it, so
+/// variants loaded while the base scenario is alive share it, and nothing outlives its last user.
+struct Cache<T>(Mutex<Vec<(CacheKey, Weak<T>)>>);
+
+impl<T> Cache<T> {
+    const fn new() -> Self {
+        Cache(Mutex::new(Vec::new()))
+    }
+
+    /// The parse of `path` under `extra`, from the cache or from `read` (whose errors are not
+    /// kept: they are reported and the command stops).
+    fn get<E>(
+        &self,
+        path: &Path,
+        extra: Vec<(String, Vec<String>)>,
+        read: impl FnOnce() -> Result<T, E>,
+    ) -> Result<Arc<T>, E> {
+        // A file that cannot be inspected is read uncached, so that `read` reports the problem.
+        let key = std::fs::canonicalize(path).and_then(|p| {
+            let m = std::fs::metadata(&p)?;
+            Ok((p, m.len(), m.modified().ok(), extra))
+        });
+        let Ok(key) = key else {
+            return read().map(Arc::new);
+        };
+        // A poisoned lock only means another thread panicked while holding it; the entries are
+        // still whole (each push is one step).
+        let mut entries = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        entries.retain(|(_, w)| w.strong_count() > 0);
+        if let Some(hit) = entries
+            .iter()
+            .find(|(k, _)| *k == key)
+            .and_then(|(_, w)| w.upgrade())
+        {
+            return Ok(hit);
+        }
+        let parsed = Arc::new(read()?);
+        entries.push((key, Arc::downgrade(&parsed)));
+        Ok(parsed)
+    }
+}
+
+static CONTACT_LISTS: Cache<ContactList> = Cache::new();
+static EDGE_LISTS: Cache<EdgeList> = Cache::new();
+
+/// [`read_contact_list`], parsed once per process for the same file and networks.
+pub fn contact_list(path: &Path, networks: &[Network]) -> Result<Arc<ContactList>, String> {
+    let classifying = networks
+        .iter()
+        .map(|n| (n.id.clone(), n.domains.clone()))
+        .collect();
+    CONTACT_LISTS.get(path, classifying, || read_contact_list(path, networks))
+}
+
+/// [`read_edge_list`], parsed once per process for the same file.
+pub fn edge_list(path: &Path) -> Result<Arc<EdgeList>, Vec<BadLine>> {
+    EDGE_LISTS.get(path, Vec::new(), || read_edge_list(path))
+}
 
 /// One end of an edge in an edge-list file.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -1036,10 +1036,8 @@ pub fn validate(raw: RawScenario, effective: toml::Table) -> Result<Scenario, Ve
         }),
         Some(RawGraph::File { file }) => {
             let path = std::path::PathBuf::from(file);
-            match crate::population::import::read_edge_list(&path) {
-                Ok(edges) => Some(GraphSpec::File {
-                    edges: std::sync::Arc::new(edges),
-                }),
+            match crate::population::import::edge_list(&path) {
+                Ok(edges) => Some(GraphSpec::File { edges }),
                 Err(bad) => {
                     v.err(
                         kp!("population", "graph", "file"),
@@ -1058,7 +1056,7 @@ pub fn validate(raw: RawScenario, effective: toml::Table) -> Result<Scenario, Ve
         None => None,
         Some(i) => {
             let path = std::path::PathBuf::from(&i.contacts);
-            match crate::population::import::read_contact_list(&path, &networks) {
+            match crate::population::import::contact_list(&path, &networks) {
                 Ok(list) if list.rows.is_empty() => {
                     v.err(
                         kp!("population", "import", "contacts"),
@@ -1070,7 +1068,7 @@ pub fn validate(raw: RawScenario, effective: toml::Table) -> Result<Scenario, Ve
                     );
                     None
                 }
-                Ok(list) => Some(std::sync::Arc::new(list)),
+                Ok(list) => Some(list),
                 Err(e) => {
                     v.err(kp!("population", "import", "contacts"), e);
                     None
