@@ -144,24 +144,24 @@ fn contact_problem(name: &str) -> Option<&'static str> {
 /// One end of an edge, or why the field is not one.
 fn endpoint(f: &str) -> Result<Endpoint, String> {
     if f.is_empty() {
-        return Err("an empty field".into());
+        return Err("empty".into());
     }
     if looks_numeric(f) {
         if !f.bytes().all(|b| b.is_ascii_digit()) {
             return Err(format!(
-                "a field is not a person id (a whole number from 0 to {MAX_PERSON_ID}) nor a contact address"
+                "not a person id (a whole number from 0 to {MAX_PERSON_ID}) nor a contact address"
             ));
         }
         return match f.parse::<u32>() {
             Ok(id) if id <= MAX_PERSON_ID => Ok(Endpoint::Id(id)),
             _ => Err(format!(
-                "a person id of {} digits is larger than {MAX_PERSON_ID}",
+                "a person id of {} digits, larger than {MAX_PERSON_ID}",
                 f.len()
             )),
         };
     }
     match contact_problem(f) {
-        Some(p) => Err(format!("a field {p}")),
+        Some(p) => Err(p.to_string()),
         None => Ok(Endpoint::Address(f.to_lowercase())),
     }
 }
@@ -214,7 +214,14 @@ pub fn read_edge_list(path: &Path) -> Result<EdgeList, Vec<BadLine>> {
         }
         match (endpoint(fields[0]), endpoint(fields[1])) {
             (Ok(a), Ok(b)) => edges.push((line, a, b)),
-            (Err(e), _) | (_, Err(e)) => bad.push(BadLine { line, reason: e }),
+            (Err(e), _) => bad.push(BadLine {
+                line,
+                reason: format!("field 1: {e}"),
+            }),
+            (_, Err(e)) => bad.push(BadLine {
+                line,
+                reason: format!("field 2: {e}"),
+            }),
         }
     }
     if bad.is_empty() {
