@@ -186,18 +186,13 @@ pub fn build_graph(
                         ));
                         None
                     }
-                    Endpoint::Address(a) => match addresses {
-                        Some(map) => map.get(a).copied().or_else(|| {
-                            problems.push(format!(
-                                "line {line}: the address is not a contact of the imported lists"
-                            ));
+                    // Validation refused addresses that name no person of the population.
+                    Endpoint::Address(a) => {
+                        addresses.and_then(|m| m.get(a).copied()).or_else(|| {
+                            problems.push(format!("line {line}: the address names no person"));
                             None
-                        }),
-                        None => {
-                            problems.push(format!("line {line}: persons are named by address, but this population is generated; use person ids"));
-                            None
-                        }
-                    },
+                        })
+                    }
                 }
             };
             let list: Vec<(u32, u32)> = edges
@@ -276,8 +271,7 @@ fn generate_imported(
             person_of.insert((c, n as u8), addresses.len() as u32);
             addresses.push(Some(c.to_string()));
         }
-        let extra = s.population.persons_per_user[n]
-            .map_or(0, |k| (k * users_total as f64).round() as usize);
+        let extra = list.extra_persons(s.population.persons_per_user[n]);
         addresses.extend(std::iter::repeat_n(None, extra));
         blocks.push(start..addresses.len() as u32);
     }

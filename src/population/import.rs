@@ -4,11 +4,88 @@
 //! Both are read when the scenario is loaded, so that a problem is reported before any work
 //! starts. A contact list's rows that cannot be read or classified are kept with their line number
 //! and reason: a run refuses them unless `--skip-bad-rows`, which writes them (addresses
-//! pseudonymised) to `rejected.csv`. Contact addresses are personal data; nothing here prints one.
+//! pseudonymised) to `rejected.csv`.
+//!
+//! Contact addresses are personal data: no message quotes a cell of an imported file that could be
+//! one (anything with an @, or a control character); messages give the line, the column name and
+//! the kind of problem. Users' own ids are the organisation's and stay as given in output files,
+//! but no message prints one either.
+//!
+//! Each file is parsed once per process: sweep and sensitivity variants, and `validate`'s checks of
+//! them, load the scenario again and share the first parse ([`contact_list`], [`edge_list`]).
 
 use crate::scenario::{Network, NetworkId};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, Weak};
+
+/// What identifies a file's content for the cache: its canonical path, length and modification
+/// time, and for a contact list the networks' ids and domains (they classify its rows).
+type CacheKey = (
+    PathBuf,
+    u64,
+    Option<std::time::SystemTime>,
+    Vec<(String, Vec<String>)>,
+);
+
+/// Parsed files of this process, held weakly: a parse lives as long as a scenario holds it, so
+/// variants loaded while the base scenario is alive share it, and nothing outlives its last user.
+struct Cache<T>(Mutex<Vec<(CacheKey, Weak<T>)>>);
+
+impl<T> Cache<T> {
+    const fn new() -> Self {
+        Cache(Mutex::new(Vec::new()))
+    }
+
+    /// The parse of `path` under `extra`, from the cache or from `read` (whose errors are not
+    /// kept: they are reported and the command stops).
+    fn get<E>(
+        &self,
+        path: &Path,
+        extra: Vec<(String, Vec<String>)>,
+        read: impl FnOnce() -> Result<T, E>,
+    ) -> Result<Arc<T>, E> {
+        // A file that cannot be inspected is read uncached, so that `read` reports the problem.
+        let key = std::fs::canonicalize(path).and_then(|p| {
+            let m = std::fs::metadata(&p)?;
+            Ok((p, m.len(), m.modified().ok(), extra))
+        });
+        let Ok(key) = key else {
+            return read().map(Arc::new);
+        };
+        // A poisoned lock only means another thread panicked while holding it; the entries are
+        // still whole (each push is one step).
+        let mut entries = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        entries.retain(|(_, w)| w.strong_count() > 0);
+        if let Some(hit) = entries
+            .iter()
+            .find(|(k, _)| *k == key)
+            .and_then(|(_, w)| w.upgrade())
+        {
+            return Ok(hit);
+        }
+        let parsed = Arc::new(read()?);
+        entries.push((key, Arc::downgrade(&parsed)));
+        Ok(parsed)
+    }
+}
+
+static CONTACT_LISTS: Cache<ContactList> = Cache::new();
+static EDGE_LISTS: Cache<EdgeList> = Cache::new();
+
+/// [`read_contact_list`], parsed once per process for the same file and networks.
+pub fn contact_list(path: &Path, networks: &[Network]) -> Result<Arc<ContactList>, String> {
+    let classifying = networks
+        .iter()
+        .map(|n| (n.id.clone(), n.domains.clone()))
+        .collect();
+    CONTACT_LISTS.get(path, classifying, || read_contact_list(path, networks))
+}
+
+/// [`read_edge_list`], parsed once per process for the same file.
+pub fn edge_list(path: &Path) -> Result<Arc<EdgeList>, Vec<BadLine>> {
+    EDGE_LISTS.get(path, Vec::new(), || read_edge_list(path))
+}
 
 /// One end of an edge in an edge-list file.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -37,15 +114,64 @@ pub struct BadLine {
     pub reason: String,
 }
 
-fn is_header_word(s: &str) -> bool {
-    !s.is_empty() && s.parse::<u64>().is_err() && !s.contains('@')
+/// The largest person id an edge list may name (`u32::MAX` is kept free as "no person").
+const MAX_PERSON_ID: u32 = u32::MAX - 1;
+
+/// Whether an edge-list field is meant as a number: it starts with a digit, a sign or a point.
+/// Contact names never do (Skype names start with a letter, addresses are refused with nothing
+/// before the @), so `-1`, `1.5` and `0x10` are refused as ids rather than taken for names.
+fn looks_numeric(f: &str) -> bool {
+    f.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '-' | '+' | '.'))
 }
 
-/// Reads an edge list: `a,b` or `a<TAB>b` per line; blank lines and `#` comments are skipped; a
-/// first line whose two fields are words (e.g. `source,target`) is a header. Every bad line is
-/// reported.
+fn is_header_word(s: &str) -> bool {
+    !s.is_empty() && !looks_numeric(s) && !s.contains('@')
+}
+
+/// What is wrong with a contact name (an address, or a Skype name), if anything; never the name
+/// itself.
+fn contact_problem(name: &str) -> Option<&'static str> {
+    if name.chars().any(char::is_control) {
+        return Some("holds a control character (a NUL byte, tab or line break)");
+    }
+    match name.split_once('@') {
+        Some(("", _)) => Some("is an address with nothing before the @"),
+        Some((_, "")) => Some("is an address with nothing after the @"),
+        _ => None,
+    }
+}
+
+/// One end of an edge, or why the field is not one.
+fn endpoint(f: &str) -> Result<Endpoint, String> {
+    if f.is_empty() {
+        return Err("empty".into());
+    }
+    if looks_numeric(f) {
+        if !f.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(format!(
+                "not a person id (a whole number from 0 to {MAX_PERSON_ID}) nor a contact address"
+            ));
+        }
+        return match f.parse::<u32>() {
+            Ok(id) if id <= MAX_PERSON_ID => Ok(Endpoint::Id(id)),
+            _ => Err(format!(
+                "a person id of {} digits, larger than {MAX_PERSON_ID}",
+                f.len()
+            )),
+        };
+    }
+    match contact_problem(f) {
+        Some(p) => Err(p.to_string()),
+        None => Ok(Endpoint::Address(f.to_lowercase())),
+    }
+}
+
+/// Reads an edge list: `a,b` or `a<TAB>b` per line, each end a person id or an imported contact's
+/// address; blank lines and `#` comments are skipped; a first line whose two fields are words
+/// (e.g. `source,target`) is a header. Every bad line is reported, with its number and never its
+/// content.
 pub fn read_edge_list(path: &Path) -> Result<EdgeList, Vec<BadLine>> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let bytes = std::fs::read(path).map_err(|e| {
         vec![BadLine {
             line: 0,
             reason: format!("cannot read '{}': {e}", path.display()),
@@ -53,9 +179,18 @@ pub fn read_edge_list(path: &Path) -> Result<EdgeList, Vec<BadLine>> {
     })?;
     let mut edges = Vec::new();
     let mut bad = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
+    let mut header_allowed = true;
+    for (i, raw) in bytes.split(|&b| b == b'\n').enumerate() {
         let line = i + 1;
-        let l = raw.trim();
+        let Ok(text) = std::str::from_utf8(raw) else {
+            bad.push(BadLine {
+                line,
+                reason: "not valid UTF-8 (save the file as UTF-8)".into(),
+            });
+            header_allowed = false;
+            continue;
+        };
+        let l = text.trim();
         if l.is_empty() || l.starts_with('#') {
             continue;
         }
@@ -66,6 +201,7 @@ pub fn read_edge_list(path: &Path) -> Result<EdgeList, Vec<BadLine>> {
         }
         .map(str::trim)
         .collect();
+        let first = std::mem::replace(&mut header_allowed, false);
         if fields.len() != 2 {
             bad.push(BadLine {
                 line,
@@ -73,26 +209,19 @@ pub fn read_edge_list(path: &Path) -> Result<EdgeList, Vec<BadLine>> {
             });
             continue;
         }
-        if edges.is_empty()
-            && bad.is_empty()
-            && is_header_word(fields[0])
-            && is_header_word(fields[1])
-        {
+        if first && is_header_word(fields[0]) && is_header_word(fields[1]) {
             continue;
         }
-        let end = |f: &str| -> Result<Endpoint, String> {
-            if f.is_empty() {
-                return Err("an empty field".into());
-            }
-            match f.parse::<u64>() {
-                Ok(id) if id < u64::from(u32::MAX) => Ok(Endpoint::Id(id as u32)),
-                Ok(id) => Err(format!("person id {id} is too large")),
-                Err(_) => Ok(Endpoint::Address(f.to_lowercase())),
-            }
-        };
-        match (end(fields[0]), end(fields[1])) {
+        match (endpoint(fields[0]), endpoint(fields[1])) {
             (Ok(a), Ok(b)) => edges.push((line, a, b)),
-            (Err(e), _) | (_, Err(e)) => bad.push(BadLine { line, reason: e }),
+            (Err(e), _) => bad.push(BadLine {
+                line,
+                reason: format!("field 1: {e}"),
+            }),
+            (_, Err(e)) => bad.push(BadLine {
+                line,
+                reason: format!("field 2: {e}"),
+            }),
         }
     }
     if bad.is_empty() {
@@ -103,6 +232,70 @@ pub fn read_edge_list(path: &Path) -> Result<EdgeList, Vec<BadLine>> {
     } else {
         Err(bad)
     }
+}
+
+impl EdgeList {
+    /// Edges between two different ends (a graph of self-loops only gives no contagion).
+    pub fn usable_edges(&self) -> usize {
+        self.edges.iter().filter(|(_, a, b)| a != b).count()
+    }
+
+    /// The lines that do not fit the population: with an imported list (and its number of
+    /// persons, [`ContactList::persons`]), ids beyond its persons and addresses that are none of
+    /// its contacts; with a generated population, any address (a generated person has none). Ids
+    /// of a generated population are checked when it is drawn (its size is drawn too).
+    pub fn misfits(&self, imported: Option<(&ContactList, usize)>) -> Vec<BadLine> {
+        let contacts: Option<std::collections::HashSet<&str>> =
+            imported.map(|(l, _)| l.rows.iter().map(|r| r.contact.as_str()).collect());
+        let persons = imported.map(|(_, n)| n);
+        let problem = |e: &Endpoint| -> Option<String> {
+            match (e, &contacts, persons) {
+                (Endpoint::Id(id), _, Some(n)) if *id as usize >= n => Some(format!(
+                    "person {id} does not exist (persons are 0 to {})",
+                    n.saturating_sub(1)
+                )),
+                (Endpoint::Id(_), _, _) => None,
+                (Endpoint::Address(a), Some(c), _) if !c.contains(a.as_str()) => {
+                    Some("the address is not a contact of the imported lists".into())
+                }
+                (Endpoint::Address(_), Some(_), _) => None,
+                (Endpoint::Address(_), None, _) => Some(
+                    "persons are named by address, but this population is generated (not imported); use person ids".into(),
+                ),
+            }
+        };
+        self.edges
+            .iter()
+            .filter_map(|(line, a, b)| {
+                let reason = problem(a).or_else(|| problem(b))?;
+                Some(BadLine {
+                    line: *line,
+                    reason,
+                })
+            })
+            .collect()
+    }
+}
+
+/// A refusal listing bad lines of `path` (the first ten, and how many more).
+pub fn bad_lines_message(what: &str, path: &Path, bad: &[BadLine]) -> String {
+    let shown: Vec<String> = bad
+        .iter()
+        .take(10)
+        .map(|b| {
+            if b.line == 0 {
+                b.reason.clone()
+            } else {
+                format!("{}:{}: {}", path.display(), b.line, b.reason)
+            }
+        })
+        .collect();
+    let more = if bad.len() > 10 {
+        format!(" (and {} more)", bad.len() - 10)
+    } else {
+        String::new()
+    };
+    format!("{what}: {}{more}", shown.join("; "))
 }
 
 /// A row of a contact list that was read and classified.
@@ -133,6 +326,20 @@ pub struct RejectedRow {
     pub fields: Vec<String>,
     /// Index of the contact field in `fields`, if known.
     pub contact_field: Option<usize>,
+    /// Index of the user field in `fields`, if known (the row has the header's columns).
+    pub user_field: Option<usize>,
+}
+
+impl RejectedRow {
+    /// Whether field `i` is to be pseudonymised in outputs: the contact, and any other field that
+    /// holds an address except the user's own id (the organisation's, kept as given).
+    pub fn is_personal(&self, i: usize) -> bool {
+        self.fields.get(i).is_some_and(|f| {
+            !f.is_empty()
+                && (Some(i) == self.contact_field
+                    || (f.contains('@') && Some(i) != self.user_field))
+        })
+    }
 }
 
 /// An organisation's own contact lists.
@@ -146,6 +353,35 @@ pub struct ContactList {
     pub rows: Vec<ContactRow>,
     /// Rows that were not.
     pub rejected: Vec<RejectedRow>,
+}
+
+impl ContactList {
+    /// Persons on no list that a network adds for `per_user` of them per Lync user (rounded).
+    pub fn extra_persons(&self, per_user: Option<f64>) -> usize {
+        per_user.map_or(0, |k| (k * self.users() as f64).round() as usize)
+    }
+
+    /// Distinct users.
+    pub fn users(&self) -> usize {
+        let users: std::collections::HashSet<&str> =
+            self.rows.iter().map(|r| r.user.as_str()).collect();
+        users.len()
+    }
+
+    /// The persons of the imported population: one per distinct contact (address and network),
+    /// plus each network's extra persons (`persons_per_user`, by network).
+    pub fn persons(&self, persons_per_user: &[Option<f64>]) -> usize {
+        let contacts: std::collections::HashSet<(&str, NetworkId)> = self
+            .rows
+            .iter()
+            .map(|r| (r.contact.as_str(), r.network))
+            .collect();
+        contacts.len()
+            + persons_per_user
+                .iter()
+                .map(|k| self.extra_persons(*k))
+                .sum::<usize>()
+    }
 }
 
 /// Which network an address belongs to, by its domain: an exact match or a subdomain of one of a
@@ -167,38 +403,101 @@ fn domain_of(address: &str) -> &str {
     address.rsplit_once('@').map_or("", |(_, d)| d)
 }
 
+/// The columns a contact list may have.
+const COLUMNS: [&str; 5] = ["user", "contact", "org", "domain", "network"];
+
+/// A cell as it may appear in a message: only when it cannot be an address or other personal
+/// data (no @, no control character, short). Messages otherwise name the line and column.
+fn shown(cell: &str) -> Option<&str> {
+    (!cell.contains('@') && !cell.chars().any(char::is_control) && cell.chars().count() <= 40)
+        .then_some(cell)
+}
+
+/// A csv reading error, with its line and without the content the csv crate may quote.
+fn csv_problem(e: &csv::Error) -> (usize, String) {
+    let line = e.position().map_or(0, |p| p.line() as usize);
+    let reason = match e.kind() {
+        csv::ErrorKind::Utf8 { err, .. } => format!(
+            "field {} is not valid UTF-8 (save the file as UTF-8)",
+            err.field() + 1
+        ),
+        csv::ErrorKind::Io(io) => format!("cannot read: {io}"),
+        _ => "unreadable row".to_string(),
+    };
+    (line, reason)
+}
+
+/// Reads a contact list's header: every column one of [`COLUMNS`], once, `user` and `contact`
+/// among them. Returns the columns and the indices of `user` and `contact`.
+fn read_header(
+    reader: &mut csv::Reader<std::fs::File>,
+) -> Result<(Vec<String>, usize, usize), String> {
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| format!("line 1: {}", csv_problem(&e).1))?
+        .iter()
+        .map(str::to_lowercase)
+        .collect();
+    for (i, h) in header.iter().enumerate() {
+        if let Some(j) = header[..i].iter().position(|g| g == h) {
+            return Err(match shown(h) {
+                Some(h) => format!(
+                    "line 1: column `{h}` is given twice (columns {} and {})",
+                    j + 1,
+                    i + 1
+                ),
+                None => format!("line 1: columns {} and {} are the same", j + 1, i + 1),
+            });
+        }
+    }
+    let column = |name: &str| header.iter().position(|h| h == name);
+    let (Some(user), Some(contact)) = (column("user"), column("contact")) else {
+        let missing: Vec<String> = ["user", "contact"]
+            .into_iter()
+            .filter(|c| column(c).is_none())
+            .map(|c| format!("`{c}`"))
+            .collect();
+        let addresses = header.iter().filter(|h| h.contains('@')).count();
+        let hint = if addresses > 0 {
+            format!(
+                "; {addresses} of them hold an address, so the file seems to have no header row"
+            )
+        } else {
+            String::new()
+        };
+        return Err(format!(
+            "line 1: the header must name the columns user and contact (optional: org, domain, network); found {} column{}, none named {}{hint}",
+            header.len(),
+            if header.len() == 1 { "" } else { "s" },
+            missing.join(" or ")
+        ));
+    };
+    if let Some(i) = header.iter().position(|h| !COLUMNS.contains(&h.as_str())) {
+        let what = match shown(&header[i]) {
+            Some(h) => format!("unknown column `{h}`"),
+            None => "not a column name".to_string(),
+        };
+        return Err(format!(
+            "line 1, column {}: {what}; accepted: {}",
+            i + 1,
+            COLUMNS.join(", ")
+        ));
+    }
+    Ok((header, user, contact))
+}
+
 /// Reads a contact list (`user,contact` plus optional `org`, `domain`, `network` columns, any
 /// order). Whole-file problems (unreadable file, bad header) are errors; bad rows are kept in
-/// [`ContactList::rejected`].
+/// [`ContactList::rejected`]. No message quotes a cell that could be an address.
 pub fn read_contact_list(path: &Path, networks: &[Network]) -> Result<ContactList, String> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
         .from_path(path)
-        .map_err(|e| format!("cannot read '{}': {e}", path.display()))?;
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| format!("cannot read the header of '{}': {e}", path.display()))?
-        .iter()
-        .map(|h| h.to_lowercase())
-        .collect();
+        .map_err(|e| format!("cannot read '{}': {}", path.display(), csv_problem(&e).1))?;
+    let (header, user_col, contact_col) =
+        read_header(&mut reader).map_err(|e| format!("'{}' {e}", path.display()))?;
     let column = |name: &str| header.iter().position(|h| h == name);
-    let (Some(user_col), Some(contact_col)) = (column("user"), column("contact")) else {
-        return Err(format!(
-            "'{}' must start with a header naming the columns `user` and `contact` (optional: `org`, `domain`, `network`); found {:?}",
-            path.display(),
-            header
-        ));
-    };
-    if let Some(unknown) = header
-        .iter()
-        .find(|h| !["user", "contact", "org", "domain", "network"].contains(&h.as_str()))
-    {
-        return Err(format!(
-            "'{}': unknown column `{unknown}`; accepted: user, contact, org, domain, network",
-            path.display()
-        ));
-    }
     let (org_col, domain_col, network_col) = (column("org"), column("domain"), column("network"));
     let mut list = ContactList {
         path: path.to_path_buf(),
@@ -214,12 +513,13 @@ pub fn read_contact_list(path: &Path, networks: &[Network]) -> Result<ContactLis
                 r.iter().map(str::to_string).collect::<Vec<_>>(),
             ),
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
+                let (line, reason) = csv_problem(&e);
                 list.rejected.push(RejectedRow {
                     line,
-                    reason: format!("unreadable row: {e}"),
+                    reason,
                     fields: Vec::new(),
                     contact_field: None,
+                    user_field: None,
                 });
                 continue;
             }
@@ -229,12 +529,24 @@ pub fn read_contact_list(path: &Path, networks: &[Network]) -> Result<ContactLis
             reason,
             fields: fields.clone(),
             contact_field: Some(contact_col),
+            user_field: Some(user_col),
         };
         if fields.len() != header.len() {
+            // The columns are not where the header says: any field may be the contact.
+            list.rejected.push(RejectedRow {
+                user_field: None,
+                ..reject(format!(
+                    "{} fields; the header has {}",
+                    fields.len(),
+                    header.len()
+                ))
+            });
+            continue;
+        }
+        if let Some(c) = fields.iter().position(|f| f.chars().any(char::is_control)) {
             list.rejected.push(reject(format!(
-                "{} fields; the header has {}",
-                fields.len(),
-                header.len()
+                "column `{}` holds a control character (a NUL byte, tab or line break)",
+                header[c]
             )));
             continue;
         }
@@ -249,6 +561,10 @@ pub fn read_contact_list(path: &Path, networks: &[Network]) -> Result<ContactLis
             list.rejected.push(reject("empty contact".into()));
             continue;
         }
+        if let Some(p) = contact_problem(&contact) {
+            list.rejected.push(reject(format!("the contact {p}")));
+            continue;
+        }
         let given = get(network_col);
         let network = if !given.is_empty() {
             match networks
@@ -258,10 +574,12 @@ pub fn read_contact_list(path: &Path, networks: &[Network]) -> Result<ContactLis
                 Some(n) => n as NetworkId,
                 None => {
                     let known: Vec<&str> = networks.iter().map(|n| n.id.as_str()).collect();
-                    list.rejected.push(reject(format!(
-                        "unknown network `{given}`; known: {}",
-                        known.join(", ")
-                    )));
+                    let given = shown(given).map_or_else(
+                        || "the network column names no network".to_string(),
+                        |g| format!("unknown network `{g}`"),
+                    );
+                    list.rejected
+                        .push(reject(format!("{given}; known: {}", known.join(", "))));
                     continue;
                 }
             }
@@ -283,6 +601,12 @@ pub fn read_contact_list(path: &Path, networks: &[Network]) -> Result<ContactLis
             }
         };
         let org = get(org_col).to_string();
+        if get(domain_col).contains('@') {
+            list.rejected.push(reject(
+                "the domain column holds an address, not a SIP domain".into(),
+            ));
+            continue;
+        }
         let domain = match get(domain_col) {
             "" => user
                 .rsplit_once('@')
@@ -292,8 +616,12 @@ pub fn read_contact_list(path: &Path, networks: &[Network]) -> Result<ContactLis
         };
         if let Some((other, first)) = user_org.get(&user) {
             if *other != org {
+                let name =
+                    |o: &str| shown(o).map_or_else(|| "another".into(), |o| format!("`{o}`"));
                 list.rejected.push(reject(format!(
-                    "user is in organisation `{other}` at line {first}, not `{org}`"
+                    "user is in organisation {} at line {first}, not {}",
+                    name(other),
+                    name(&org)
                 )));
                 continue;
             }

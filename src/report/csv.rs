@@ -202,7 +202,8 @@ pub fn write_user_impact(r: &RunResult, addresses: Addresses, path: &Path) -> Re
 }
 
 /// `rejected.csv`: the imported rows left out (`--skip-bad-rows`), with line and reason; the
-/// contact field is pseudonymised unless addresses are revealed.
+/// contact field and any other address but the user's id are pseudonymised unless addresses are
+/// revealed.
 pub fn write_rejected(r: &RunResult, addresses: Addresses, path: &Path) -> Result<()> {
     let Some(list) = &r.scenario.population.import else {
         return Ok(());
@@ -217,8 +218,7 @@ pub fn write_rejected(r: &RunResult, addresses: Addresses, path: &Path) -> Resul
     for row in &list.rejected {
         let mut record = vec![row.line.to_string(), row.reason.clone()];
         for (i, f) in row.fields.iter().enumerate() {
-            let sensitive = Some(i) == row.contact_field && !f.is_empty();
-            record.push(if sensitive {
+            record.push(if row.is_personal(i) {
                 addresses.show(&f.to_lowercase())
             } else {
                 f.clone()

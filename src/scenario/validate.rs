@@ -1081,30 +1081,16 @@ pub fn validate(raw: RawScenario, effective: toml::Table) -> Result<Scenario, Ve
         }),
         Some(RawGraph::File { file }) => {
             let path = std::path::PathBuf::from(file);
-            match crate::population::import::read_edge_list(&path) {
-                Ok(edges) => Some(GraphSpec::File {
-                    edges: std::sync::Arc::new(edges),
-                }),
+            match crate::population::import::edge_list(&path) {
+                Ok(edges) => Some(GraphSpec::File { edges }),
                 Err(bad) => {
-                    let shown: Vec<String> = bad
-                        .iter()
-                        .take(10)
-                        .map(|b| {
-                            if b.line == 0 {
-                                b.reason.clone()
-                            } else {
-                                format!("{}:{}: {}", path.display(), b.line, b.reason)
-                            }
-                        })
-                        .collect();
-                    let more = if bad.len() > 10 {
-                        format!(" (and {} more)", bad.len() - 10)
-                    } else {
-                        String::new()
-                    };
                     v.err(
                         kp!("population", "graph", "file"),
-                        format!("the edge list has bad lines: {}{more}", shown.join("; ")),
+                        crate::population::import::bad_lines_message(
+                            "the edge list has bad lines",
+                            &path,
+                            &bad,
+                        ),
                     );
                     None
                 }
@@ -1115,7 +1101,7 @@ pub fn validate(raw: RawScenario, effective: toml::Table) -> Result<Scenario, Ve
         None => None,
         Some(i) => {
             let path = std::path::PathBuf::from(&i.contacts);
-            match crate::population::import::read_contact_list(&path, &networks) {
+            match crate::population::import::contact_list(&path, &networks) {
                 Ok(list) if list.rows.is_empty() => {
                     v.err(
                         kp!("population", "import", "contacts"),
@@ -1127,7 +1113,7 @@ pub fn validate(raw: RawScenario, effective: toml::Table) -> Result<Scenario, Ve
                     );
                     None
                 }
-                Ok(list) => Some(std::sync::Arc::new(list)),
+                Ok(list) => Some(list),
                 Err(e) => {
                     v.err(kp!("population", "import", "contacts"), e);
                     None
@@ -1135,9 +1121,36 @@ pub fn validate(raw: RawScenario, effective: toml::Table) -> Result<Scenario, Ve
             }
         }
     };
+    if let Some(GraphSpec::File { edges }) = &graph {
+        // Checked here rather than when the world is built, so that validate refuses what run
+        // would (an address in a generated population, a person the import does not have).
+        if p.import.is_none() || import.is_some() {
+            let imported = import.as_deref().map(|l| (l, l.persons(&persons_per_user)));
+            let misfits = edges.misfits(imported);
+            if !misfits.is_empty() {
+                v.err(
+                    kp!("population", "graph", "file"),
+                    crate::population::import::bad_lines_message(
+                        "the edge list does not fit the population",
+                        &edges.path,
+                        &misfits,
+                    ),
+                );
+            }
+        }
+    }
     for (i, m) in migrations.iter().enumerate() {
         if let Trigger::Bass { q, .. } = m.trigger {
-            if q > 0.0 && graph.is_none() {
+            if let Some(GraphSpec::File { edges }) = &graph {
+                if q > 0.0 && edges.usable_edges() == 0 {
+                    v.err(
+                        kp!("migrations", migration_items[i], "q"),
+                        format!("word of mouth (q > 0) spreads over the persons' contact graph, but '{}' has no edge between two persons: no contagion can happen; add edges or set q = 0", edges.path.display()),
+                    );
+                }
+            }
+            // A graph that was given but could not be read is reported once, at its file.
+            if q > 0.0 && p.graph.is_none() {
                 v.err(
                     kp!("migrations", migration_items[i], "q"),
                     "word of mouth (q > 0) spreads over the persons' contact graph: add [population.graph] (kind = \"barabasi_albert\", \"configuration\" or \"file\")",

@@ -227,3 +227,173 @@ fn the_word_of_mouth_counterfactual_runs_and_is_deterministic() {
         assert!(dir.path().join("1").join(f).exists(), "{f} missing");
     }
 }
+
+/// A scenario in `dir` importing `contacts` (extending `base`), with the edge list `edges` as its
+/// graph when given; returns its path.
+fn imported(dir: &Path, base: &str, contacts: &str, edges: Option<&[u8]>) -> std::path::PathBuf {
+    let root = std::env::current_dir().unwrap();
+    let mut text = format!(
+        "extends = {:?}\n[scenario]\nreplications = 1\n[population.import]\ncontacts = \"contacts.csv\"\n",
+        root.join(base).display().to_string()
+    );
+    std::fs::write(dir.join("contacts.csv"), contacts).unwrap();
+    if let Some(edges) = edges {
+        std::fs::write(dir.join("edges.csv"), edges).unwrap();
+        text.push_str("[population.graph]\nkind = \"file\"\nfile = \"edges.csv\"\n");
+    }
+    let path = dir.join("s.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// `validate`'s stdout and stderr, and whether it succeeded.
+fn validate(s: &Path) -> (bool, String) {
+    let o = picsim().arg("validate").arg(s).output().unwrap();
+    let text = String::from_utf8_lossy(&o.stdout).to_string() + &String::from_utf8_lossy(&o.stderr);
+    (o.status.success(), text)
+}
+
+const GOOD: &str = "user,contact,org,domain,network\nu1@contoso.example,ann@hotmail.com,Contoso,contoso.example,\nu1@contoso.example,bob@hotmail.com,Contoso,contoso.example,\n";
+
+#[test]
+fn contact_list_header_and_cell_problems_are_refused_with_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    // A repeated header column is an error on line 1, not a column silently dropped.
+    let s = imported(
+        dir.path(),
+        "scenarios/my-org.toml",
+        "user,user,contact\nu1@contoso.example,u2@contoso.example,ann@hotmail.com\n",
+        None,
+    );
+    let (ok, text) = validate(&s);
+    assert!(
+        !ok && text.contains("line 1: column `user` is given twice (columns 1 and 2)"),
+        "{text}"
+    );
+    // No header: the first line's addresses are not printed.
+    std::fs::write(
+        dir.path().join("contacts.csv"),
+        "u1@contoso.example,ann@hotmail.com\n",
+    )
+    .unwrap();
+    let (ok, text) = validate(&s);
+    assert!(
+        !ok && text.contains("line 1: the header must name the columns user and contact"),
+        "{text}"
+    );
+    assert!(
+        text.contains("no header row") && !text.contains("ann@"),
+        "{text}"
+    );
+    // A NUL byte in an address and nothing before the @ are bad rows, with their lines.
+    let list = format!(
+        "{GOOD}u1@contoso.example,carol\0@hotmail.com,Contoso,contoso.example,\nu1@contoso.example,@hotmail.com,Contoso,contoso.example,\n"
+    );
+    std::fs::write(dir.path().join("contacts.csv"), list).unwrap();
+    let (ok, text) = validate(&s);
+    assert!(ok, "bad rows are a warning for validate: {text}");
+    assert!(
+        text.contains("contacts.csv:4: column `contact` holds a control character"),
+        "{text}"
+    );
+    assert!(
+        text.contains("contacts.csv:5: the contact is an address with nothing before the @"),
+        "{text}"
+    );
+    let out = dir.path().join("out");
+    picsim()
+        .args(["run", "--skip-bad-rows", "--quiet", "--reveal-addresses"])
+        .arg(&s)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let impact = std::fs::read_to_string(out.join("user_impact.csv")).unwrap();
+    assert!(
+        !impact.contains('\0') && !impact.contains(",@hotmail"),
+        "{impact}"
+    );
+    let rejected = std::fs::read_to_string(out.join("rejected.csv")).unwrap();
+    assert!(
+        rejected.starts_with("line,reason,user,contact,org,domain,network\n4,"),
+        "{rejected}"
+    );
+}
+
+#[test]
+fn validate_refuses_every_edge_list_line_run_would_refuse() {
+    let dir = tempfile::tempdir().unwrap();
+    let edges = b"ann@hotmail.com,bob@hotmail.com\n0,-1\n0,1.5\n0,0x10\n0\0,1\n0,11111111111111111111\n0,1111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111\n";
+    let s = imported(dir.path(), "scenarios/wlm-bass.toml", GOOD, Some(edges));
+    let (ok, text) = validate(&s);
+    assert!(!ok, "{text}");
+    for line in 2..=7 {
+        assert!(
+            text.contains(&format!("edges.csv:{line}:")),
+            "line {line} not named:\n{text}"
+        );
+    }
+    assert!(
+        text.contains("edges.csv:2: field 2: not a person id"),
+        "{text}"
+    );
+    assert!(!text.contains("add [population.graph]"), "{text}");
+    // Lines that read well but name persons the population does not have.
+    std::fs::write(
+        dir.path().join("edges.csv"),
+        "ann@hotmail.com,bob@hotmail.com\n0,70\ncarol@hotmail.com,0\n",
+    )
+    .unwrap();
+    let (ok, text) = validate(&s);
+    assert!(!ok, "{text}");
+    assert!(
+        text.contains("edges.csv:2: person 70 does not exist (persons are 0 to 3)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("edges.csv:3: the address is not a contact"),
+        "{text}"
+    );
+    // The graph is there: no second error asking for one.
+    assert!(!text.contains("add [population.graph]"), "{text}");
+    assert!(!text.contains("carol@"), "{text}");
+    // A Latin-1 line is named.
+    std::fs::write(dir.path().join("edges.csv"), b"0,1\nb\xe9a@hotmail.com,0\n").unwrap();
+    let (ok, text) = validate(&s);
+    assert!(
+        !ok && text.contains("edges.csv:2: not valid UTF-8"),
+        "{text}"
+    );
+    // A generated population has no addresses: refused by validate, with the line.
+    let generated = dir.path().join("g.toml");
+    let root = std::env::current_dir().unwrap();
+    std::fs::write(
+        &generated,
+        format!(
+            "extends = {:?}\n[orgs]\ncount = 5\n[population.graph]\nkind = \"file\"\nfile = \"edges.csv\"\n",
+            root.join("scenarios/wlm-bass.toml").display().to_string()
+        ),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("edges.csv"), "0,1\nann@hotmail.com,2\n").unwrap();
+    let (ok, text) = validate(&generated);
+    assert!(
+        !ok && text.contains("edges.csv:2: persons are named by address"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_word_of_mouth_graph_with_no_edge_is_refused() {
+    for edges in [
+        &b""[..],
+        b"source,target\n",
+        b"0,0\nann@hotmail.com,ann@hotmail.com\n",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let s = imported(dir.path(), "scenarios/wlm-bass.toml", GOOD, Some(edges));
+        let (ok, text) = validate(&s);
+        assert!(!ok && text.contains("no contagion can happen"), "{text}");
+        assert!(text.contains("migrations.0.q"), "{text}");
+    }
+}

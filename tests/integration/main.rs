@@ -9,6 +9,7 @@ mod import;
 mod invariants;
 #[cfg(feature = "mpi")]
 mod mpi;
+mod privacy;
 mod sign_in;
 mod support;
 mod tiny_worlds;
