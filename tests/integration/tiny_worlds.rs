@@ -721,3 +721,67 @@ reaches = [{ network = "yahoo", deployments = ["server"] }]
         (None, None, None)
     );
 }
+
+/// A `pic_usl` provider without `sale_until` (always on sale), ending after 2013-01-10, at 36.5
+/// per user-year; the filler's organisation enables it (hand-built worlds choose their own).
+const USL_ALWAYS_ON_SALE: &str = r#"
+[scenario]
+name = "usl-always-on-sale"
+start = 2012-12-01
+end = 2013-01-31
+[networks.yahoo]
+capabilities = [{ modalities = ["im"] }]
+[providers.yahoo]
+until = 2013-01-10
+licence = "pic_usl"
+usl_price_per_user_year = 36.5
+reaches = [{ network = "yahoo" }]
+[orgs.providers]
+yahoo = [{ share = 1.0 }]
+"#;
+
+/// `usl_credit` of a `pic_usl` provider without `sale_until`: always on sale, so the
+/// organisation holds the licence on the provider's `until` (2013-01-10). Agreement from
+/// 2012-01-01, 1-year terms: the period covering 2013-01-10 is 2013-01-01..=2013-12-31, 355 days
+/// after `until`. One user at 36.5 per user-year: 36.5 × 1 × 355 / 365 = 35.50. `usl_until` stays
+/// empty (no `sale_until`). An organisation whose agreement starts after `until` does not hold
+/// the licence on that day: credit 0.
+#[test]
+fn usl_credit_without_sale_until() {
+    let s = scenario(USL_ALWAYS_ON_SALE, "yahoo");
+    let mut w = World::new(s);
+    let o = w.org("server", ("2012-01-01", 1), &[("yahoo", None)]);
+    let late = w.org("server", ("2013-01-11", 1), &[("yahoo", None)]);
+    let p = w.person("yahoo", &[], &[]);
+    w.user(o, 0, &[p]);
+    w.user(late, 0, &[]);
+    let c = w.run(None);
+    c.expect("reachable_im", &[("2012-12-01", 1), ("2013-01-11", 0)]);
+    let pop = w.build();
+    let rows = picsim::replicate::org_rows(&w.s, &w.s.calendar(), &pop.orgs, &c.counts.orgs);
+    assert_eq!(rows[0].usl_until, vec![None]);
+    assert!(
+        (rows[0].usl_credit[0] - 35.5).abs() < 1e-9,
+        "{:?}",
+        rows[0].usl_credit
+    );
+    assert_eq!(rows[1].usl_credit, vec![0.0]);
+}
+
+/// The headline total of `usl_credit` covers a `pic_usl` provider without `sale_until` too. The
+/// filler's one organisation (one user, agreement from 2010-01-01 in 1-year terms) enables the
+/// provider: the period covering `until` = 2013-01-10 ends 2013-12-31, so the total is
+/// 36.5 × 1 × 355 / 365 = 35.50.
+#[test]
+fn usl_credit_headline_without_sale_until() {
+    let s = scenario(USL_ALWAYS_ON_SALE, "yahoo");
+    let r = match picsim::replicate::run(&s, 1, &|_| {}) {
+        Ok(r) => r,
+        Err(e) => panic!("{e:#}"),
+    };
+    let total = picsim::report::headlines(&r)
+        .into_iter()
+        .find(|h| h.key == "usl_credit_yahoo")
+        .map(|h| h.value);
+    assert!(total.is_some_and(|v| (v - 35.5).abs() < 1e-9), "{total:?}");
+}
