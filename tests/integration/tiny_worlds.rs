@@ -722,6 +722,83 @@ reaches = [{ network = "yahoo", deployments = ["server"] }]
     );
 }
 
+/// An account migrated onto again is active again. skype → yahoo without contacts following on
+/// 2013-01-05, then aim → skype with contacts following on 2013-01-10, which reuses a skype
+/// account the person left on 01-05. Person P (home skype, also aim) is on the list through
+/// skype, Q (home aim, also skype) through aim; both migrate both times.
+/// - P's entry: reachable 01-01..01-04; the skype account is inactive 01-05..01-09
+///   (lost_account); active again from 01-10, so reachable again.
+/// - Q's entry: reachable on aim 01-01..01-09; from 01-10 it resolves to skype, active again:
+///   reachable (the chained case: Q's B → C day comes before the A → B day).
+///
+/// So reachable_im = 2, 1 (from 01-05), 2 (from 01-10); reachable_skype = 1, 0, 2;
+/// reachable_aim = 1, then 0 from 01-10; lost_account = 0, 1, 0.
+#[test]
+fn an_account_migrated_onto_again_is_active_again() {
+    let s = scenario(
+        r#"
+[scenario]
+name = "back-again"
+start = 2013-01-01
+end = 2013-01-20
+[networks.skype]
+capabilities = [{ modalities = ["im"] }]
+[networks.aim]
+capabilities = [{ modalities = ["im"] }]
+[networks.yahoo]
+capabilities = [{ modalities = ["im"] }]
+[providers.p]
+reaches = [{ network = "skype" }, { network = "aim" }, { network = "yahoo" }]
+[[migrations]]
+from = "skype"
+to = "yahoo"
+trigger = "scheduled"
+at = 2013-01-05
+contacts_follow = false
+[[migrations]]
+from = "aim"
+to = "skype"
+trigger = "scheduled"
+at = 2013-01-10
+contacts_follow = true
+"#,
+        "skype",
+    );
+    let mut w = World::new(s);
+    let o = w.org("server", ("2010-01-01", 3), &[("p", None)]);
+    let p = w.person("skype", &["aim"], &[]);
+    let q = w.person("aim", &["skype"], &[]);
+    w.user(o, 0, &[p, q]);
+    let c = w.run(None);
+    c.constant("entries", 2);
+    c.expect(
+        "reachable_im",
+        &[("2013-01-01", 2), ("2013-01-05", 1), ("2013-01-10", 2)],
+    );
+    c.expect(
+        "reachable_skype",
+        &[("2013-01-01", 1), ("2013-01-05", 0), ("2013-01-10", 2)],
+    );
+    c.expect("reachable_aim", &[("2013-01-01", 1), ("2013-01-10", 0)]);
+    c.expect(
+        "lost_account",
+        &[("2013-01-01", 0), ("2013-01-05", 1), ("2013-01-10", 0)],
+    );
+    c.constant("lost_federation", 0);
+    c.expect(
+        "users_lost_some",
+        &[("2013-01-01", 0), ("2013-01-05", 1), ("2013-01-10", 0)],
+    );
+    c.expect(
+        "migrated_skype_to_yahoo",
+        &[("2013-01-01", 0), ("2013-01-05", 2)],
+    );
+    c.expect(
+        "migrated_aim_to_skype",
+        &[("2013-01-01", 0), ("2013-01-10", 2)],
+    );
+}
+
 /// A `pic_usl` provider without `sale_until` (always on sale), ending after 2013-01-10, at 36.5
 /// per user-year; the filler's organisation enables it (hand-built worlds choose their own).
 const USL_ALWAYS_ON_SALE: &str = r#"
