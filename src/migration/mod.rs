@@ -615,23 +615,27 @@ mod tests {
         }
     }
 
+    /// A home-network-0 person holding the `accounts` bit set, with the two migrations' `days`.
+    fn view(migrations: &[Migration], accounts: u16, days: [Day; 2]) -> PersonView<'_> {
+        let mut padded = [OUTSIDE; MAX_MIGRATIONS];
+        padded[..2].copy_from_slice(&days);
+        PersonView {
+            person: Person {
+                accounts,
+                linked: 0,
+                home: 0,
+                class: 0,
+            },
+            days: padded,
+            migrations,
+        }
+    }
+
     #[test]
     fn chained_forwarding_and_activity() {
         let migrations = vec![mig(1, 2, true), mig(0, 1, true)];
-        let person = Person {
-            accounts: 1,
-            linked: 0,
-            home: 0,
-            class: 0,
-        };
         // 0 → 1 on day 10, then 1 → 2 on day 20.
-        let mut days = [OUTSIDE; MAX_MIGRATIONS];
-        days[..2].copy_from_slice(&[20, 10]);
-        let v = PersonView {
-            person,
-            days,
-            migrations: &migrations,
-        };
+        let v = view(&migrations, 1, [20, 10]);
         assert_eq!(v.resolve(0, 9), 0);
         assert_eq!(v.resolve(0, 10), 1);
         assert_eq!(v.resolve(0, 20), 2);
@@ -648,25 +652,12 @@ mod tests {
     fn an_account_left_and_migrated_onto_again_is_active_again() {
         // Networks 0 skype, 1 aim, 2 yahoo: skype → yahoo on day 4, aim → skype on day 9.
         let migrations = vec![mig(0, 2, false), mig(1, 0, true)];
-        let person = Person {
-            accounts: 0b011,
-            linked: 0,
-            home: 0,
-            class: 0,
-        };
-        let mut days = [OUTSIDE; MAX_MIGRATIONS];
-        days[..2].copy_from_slice(&[4, 9]);
-        let v = PersonView {
-            person,
-            days,
-            migrations: &migrations,
-        };
+        let v = view(&migrations, 0b011, [4, 9]);
         assert!(v.held(0, 3) && !v.held(0, 4) && !v.held(0, 8) && v.held(0, 9));
         assert!(v.held(1, 8) && !v.held(1, 9));
         assert!(!v.held(2, 3) && v.held(2, 4) && v.held(2, 9));
         // Arriving on and leaving skype the same day: left (arrivals take effect first).
-        days[..2].copy_from_slice(&[9, 9]);
-        let v = PersonView { days, ..v };
+        let v = view(&migrations, 0b011, [9, 9]);
         assert!(v.held(0, 8) && !v.held(0, 9));
     }
 }
