@@ -862,3 +862,69 @@ fn usl_credit_headline_without_sale_until() {
         .map(|h| h.value);
     assert!(total.is_some_and(|v| (v - 35.5).abs() < 1e-9), "{total:?}");
 }
+
+/// A contact-adding behaviour's own window bounds its additions even where nothing else changes
+/// on its edges. Both providers serve for the whole run; skype contacts are added only from
+/// 2013-09-01, wlm contacts only through 2013-06-30, each at 2 per user-year. Additions come
+/// ⌈x⌉ ≥ 1 days after an interval's first day, so skype's run over the 272 days 09-02..05-31:
+/// Poisson with mean N·2·272/365, and wlm's over the 29 days 06-02..06-30: mean N·2·29/365
+/// (5 sd allowed). None falls outside the windows.
+#[test]
+fn contact_adding_keeps_to_its_window() {
+    let s = scenario(
+        r#"
+[scenario]
+name = "adding-window"
+start = 2013-06-01
+end = 2014-05-31
+[networks.skype]
+capabilities = [{ modalities = ["im"] }]
+[networks.wlm]
+capabilities = [{ modalities = ["im"] }]
+[providers.msn]
+reaches = [{ network = "skype" }, { network = "wlm" }]
+[[behaviours.contact_adding]]
+provider = "msn"
+network = "skype"
+rate_per_user_year = 2.0
+from = 2013-09-01
+[[behaviours.contact_adding]]
+provider = "msn"
+network = "wlm"
+rate_per_user_year = 2.0
+until = 2013-06-30
+"#,
+        "skype",
+    );
+    let mut w = World::new(s);
+    let o = w.org("server", ("2010-01-01", 3), &[("msn", None)]);
+    for _ in 0..2000 {
+        w.person("skype", &[], &[]);
+    }
+    for _ in 0..2000 {
+        w.person("wlm", &[], &[]);
+    }
+    let users = 3000;
+    for _ in 0..users {
+        w.user(o, 0, &[]);
+    }
+    let c = w.run(None);
+    let skype = c.series("reachable_skype");
+    let wlm = c.series("reachable_wlm");
+    let (from, until) = (w.day("2013-09-01") as usize, w.day("2013-06-30") as usize);
+    assert!(
+        skype[..=from].iter().all(|&v| v == 0),
+        "skype before its window"
+    );
+    assert!(
+        wlm[until..].iter().all(|&v| v == wlm[until]),
+        "wlm after its window"
+    );
+    for (added, days) in [(skype[skype.len() - 1], 272.0), (wlm[until], 29.0)] {
+        let mean = f64::from(users) * 2.0 * days / 365.0;
+        assert!(
+            (added as f64 - mean).abs() < 5.0 * mean.sqrt(),
+            "{added} additions, expected {mean:.0}"
+        );
+    }
+}
