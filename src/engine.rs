@@ -576,9 +576,14 @@ fn run_chunk(ctx: &Context, chunk: &Chunk, acc: &mut Accumulator) {
         }
         for (b, behaviour) in s.behaviours.contact_adding.iter().enumerate() {
             let p = behaviour.provider as usize;
-            serving[b] = world.intervals(|d| {
-                behaviour.window.contains(d) && world.serves(p, behaviour.network, d)
-            });
+            // The behaviour's own window is cut out of the serving intervals afterwards: its
+            // edges are not among the days where the organisation's world can change.
+            serving[b] = world
+                .intervals(|d| world.serves(p, behaviour.network, d))
+                .into_iter()
+                .map(|w| w.intersect(&behaviour.window))
+                .filter(|w| !w.is_empty())
+                .collect();
         }
         let users = org.users.end - org.users.start;
         acc.deltas[users_col * stride] += i64::from(users);

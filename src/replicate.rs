@@ -499,11 +499,12 @@ pub fn org_rows(
             let mut usl_credit = Vec::with_capacity(s.providers.len());
             for (p, provider) in s.providers.iter().enumerate() {
                 let (until, credit) = match provider.licence {
-                    Licence::PicUsl {
-                        sale_until: Some(_),
-                    } => {
+                    Licence::PicUsl { sale_until } => {
                         let lic = licence_window(s, cal, org, p);
-                        let until = (!lic.is_empty()).then(|| cal.date(lic.until));
+                        // Without `sale_until` the licence never ends: no `usl_until`, but a
+                        // credit all the same (always on sale).
+                        let until =
+                            (sale_until.is_some() && !lic.is_empty()).then(|| cal.date(lic.until));
                         let end = provider.window.until;
                         let holds_at_end =
                             end != crate::day::FOREVER && lic.contains(end) && org.enable[p] <= end;

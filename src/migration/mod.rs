@@ -513,31 +513,35 @@ impl PersonSource for Computed<'_> {
 }
 
 impl<'a> PersonView<'a> {
-    /// Whether the person's `network` account exists on `day` (held at the start, or created by a
-    /// migration onto it on or before `day`).
-    #[inline]
-    pub fn exists(&self, network: NetworkId, day: Day) -> bool {
-        self.person.has(network)
-            || self
-                .migrations
-                .iter()
-                .zip(self.days.iter())
-                .any(|(m, &d)| m.to == network && d <= day)
-    }
-
-    /// Whether the person has migrated away from `network` by `day`.
-    #[inline]
-    pub fn left(&self, network: NetworkId, day: Day) -> bool {
-        self.migrations
-            .iter()
-            .zip(self.days.iter())
-            .any(|(m, &d)| m.from == network && d <= day)
-    }
-
-    /// Whether the account exists and has not been left (network availability aside).
+    /// Whether the person holds an active `network` account on `day` (network availability
+    /// aside). Activity is a set of intervals, not a one-way switch: the account is active from
+    /// the start if the person has it, inactive from the day they migrate off it, and active
+    /// again from the day a migration brings them onto it (reused if it exists, created
+    /// otherwise), even after they left it. Within a day, a migration onto a network takes effect
+    /// before the one off it (the dependency order in which days are drawn: a person eligible
+    /// for B → C from their A → B day who makes both that day ends on C).
     #[inline]
     pub fn held(&self, network: NetworkId, day: Day) -> bool {
-        self.exists(network, day) && !self.left(network, day)
+        // The latest day of an arrival and of a departure on or before `day` (`i32::MIN`: none;
+        // holding the account at the start is an arrival on `ALWAYS`). Each network has at most
+        // one leaving migration, so this is a single pass with no sorting.
+        let mut arrived = if self.person.has(network) {
+            ALWAYS
+        } else {
+            i32::MIN
+        };
+        let mut left = i32::MIN;
+        for (m, &d) in self.migrations.iter().zip(self.days.iter()) {
+            if d <= day {
+                if m.to == network {
+                    arrived = arrived.max(d);
+                }
+                if m.from == network {
+                    left = left.max(d);
+                }
+            }
+        }
+        arrived > left
     }
 
     /// Whether the person's `network` account is Microsoft-account linked on `day`.
@@ -611,32 +615,49 @@ mod tests {
         }
     }
 
+    /// A home-network-0 person holding the `accounts` bit set, with the two migrations' `days`.
+    fn view(migrations: &[Migration], accounts: u16, days: [Day; 2]) -> PersonView<'_> {
+        let mut padded = [OUTSIDE; MAX_MIGRATIONS];
+        padded[..2].copy_from_slice(&days);
+        PersonView {
+            person: Person {
+                accounts,
+                linked: 0,
+                home: 0,
+                class: 0,
+            },
+            days: padded,
+            migrations,
+        }
+    }
+
     #[test]
     fn chained_forwarding_and_activity() {
         let migrations = vec![mig(1, 2, true), mig(0, 1, true)];
-        let person = Person {
-            accounts: 1,
-            linked: 0,
-            home: 0,
-            class: 0,
-        };
         // 0 → 1 on day 10, then 1 → 2 on day 20.
-        let mut days = [OUTSIDE; MAX_MIGRATIONS];
-        days[..2].copy_from_slice(&[20, 10]);
-        let v = PersonView {
-            person,
-            days,
-            migrations: &migrations,
-        };
+        let v = view(&migrations, 1, [20, 10]);
         assert_eq!(v.resolve(0, 9), 0);
         assert_eq!(v.resolve(0, 10), 1);
         assert_eq!(v.resolve(0, 20), 2);
         assert!(v.held(0, 9) && !v.held(0, 10));
-        assert!(!v.exists(1, 9) && v.held(1, 10) && !v.held(1, 20));
+        assert!(!v.held(1, 9) && v.held(1, 10) && !v.held(1, 20));
         assert!(v.linked(1, 10) && !v.linked(2, 19) && v.linked(2, 20));
         assert!(v.follow_due_after(0, 5) && !v.follow_due_after(0, 10));
         assert_eq!(v.next_change_after(10), 20);
         assert_eq!(v.next_change_after(20), FOREVER);
         assert_eq!(dependency_order(&migrations), vec![1, 0]);
+    }
+
+    #[test]
+    fn an_account_left_and_migrated_onto_again_is_active_again() {
+        // Networks 0 skype, 1 aim, 2 yahoo: skype → yahoo on day 4, aim → skype on day 9.
+        let migrations = vec![mig(0, 2, false), mig(1, 0, true)];
+        let v = view(&migrations, 0b011, [4, 9]);
+        assert!(v.held(0, 3) && !v.held(0, 4) && !v.held(0, 8) && v.held(0, 9));
+        assert!(v.held(1, 8) && !v.held(1, 9));
+        assert!(!v.held(2, 3) && v.held(2, 4) && v.held(2, 9));
+        // Arriving on and leaving skype the same day: left (arrivals take effect first).
+        let v = view(&migrations, 0b011, [9, 9]);
+        assert!(v.held(0, 8) && !v.held(0, 9));
     }
 }

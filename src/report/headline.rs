@@ -135,12 +135,7 @@ pub fn headlines(r: &RunResult) -> Vec<Headline> {
         }
     }
     for (p, provider) in s.providers.iter().enumerate() {
-        if matches!(
-            provider.licence,
-            Licence::PicUsl {
-                sale_until: Some(_)
-            }
-        ) {
+        if matches!(provider.licence, Licence::PicUsl { .. }) {
             let total: f64 = r
                 .orgs
                 .iter()

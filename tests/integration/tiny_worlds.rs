@@ -721,3 +721,210 @@ reaches = [{ network = "yahoo", deployments = ["server"] }]
         (None, None, None)
     );
 }
+
+/// An account migrated onto again is active again. skype → yahoo without contacts following on
+/// 2013-01-05, then aim → skype with contacts following on 2013-01-10, which reuses a skype
+/// account the person left on 01-05. Person P (home skype, also aim) is on the list through
+/// skype, Q (home aim, also skype) through aim; both migrate both times.
+/// - P's entry: reachable 01-01..01-04; the skype account is inactive 01-05..01-09
+///   (lost_account); active again from 01-10, so reachable again.
+/// - Q's entry: reachable on aim 01-01..01-09; from 01-10 it resolves to skype, active again:
+///   reachable (the chained case: Q's B → C day comes before the A → B day).
+///
+/// So reachable_im = 2, 1 (from 01-05), 2 (from 01-10); reachable_skype = 1, 0, 2;
+/// reachable_aim = 1, then 0 from 01-10; lost_account = 0, 1, 0.
+#[test]
+fn an_account_migrated_onto_again_is_active_again() {
+    let s = scenario(
+        r#"
+[scenario]
+name = "back-again"
+start = 2013-01-01
+end = 2013-01-20
+[networks.skype]
+capabilities = [{ modalities = ["im"] }]
+[networks.aim]
+capabilities = [{ modalities = ["im"] }]
+[networks.yahoo]
+capabilities = [{ modalities = ["im"] }]
+[providers.p]
+reaches = [{ network = "skype" }, { network = "aim" }, { network = "yahoo" }]
+[[migrations]]
+from = "skype"
+to = "yahoo"
+trigger = "scheduled"
+at = 2013-01-05
+contacts_follow = false
+[[migrations]]
+from = "aim"
+to = "skype"
+trigger = "scheduled"
+at = 2013-01-10
+contacts_follow = true
+"#,
+        "skype",
+    );
+    let mut w = World::new(s);
+    let o = w.org("server", ("2010-01-01", 3), &[("p", None)]);
+    let p = w.person("skype", &["aim"], &[]);
+    let q = w.person("aim", &["skype"], &[]);
+    w.user(o, 0, &[p, q]);
+    let c = w.run(None);
+    c.constant("entries", 2);
+    c.expect(
+        "reachable_im",
+        &[("2013-01-01", 2), ("2013-01-05", 1), ("2013-01-10", 2)],
+    );
+    c.expect(
+        "reachable_skype",
+        &[("2013-01-01", 1), ("2013-01-05", 0), ("2013-01-10", 2)],
+    );
+    c.expect("reachable_aim", &[("2013-01-01", 1), ("2013-01-10", 0)]);
+    c.expect(
+        "lost_account",
+        &[("2013-01-01", 0), ("2013-01-05", 1), ("2013-01-10", 0)],
+    );
+    c.constant("lost_federation", 0);
+    c.expect(
+        "users_lost_some",
+        &[("2013-01-01", 0), ("2013-01-05", 1), ("2013-01-10", 0)],
+    );
+    c.expect(
+        "migrated_skype_to_yahoo",
+        &[("2013-01-01", 0), ("2013-01-05", 2)],
+    );
+    c.expect(
+        "migrated_aim_to_skype",
+        &[("2013-01-01", 0), ("2013-01-10", 2)],
+    );
+}
+
+/// A `pic_usl` provider without `sale_until` (always on sale), ending after 2013-01-10, at 36.5
+/// per user-year; the filler's organisation enables it (hand-built worlds choose their own).
+const USL_ALWAYS_ON_SALE: &str = r#"
+[scenario]
+name = "usl-always-on-sale"
+start = 2012-12-01
+end = 2013-01-31
+[networks.yahoo]
+capabilities = [{ modalities = ["im"] }]
+[providers.yahoo]
+until = 2013-01-10
+licence = "pic_usl"
+usl_price_per_user_year = 36.5
+reaches = [{ network = "yahoo" }]
+[orgs.providers]
+yahoo = [{ share = 1.0 }]
+"#;
+
+/// `usl_credit` of a `pic_usl` provider without `sale_until`: always on sale, so the
+/// organisation holds the licence on the provider's `until` (2013-01-10). Agreement from
+/// 2012-01-01, 1-year terms: the period covering 2013-01-10 is 2013-01-01..=2013-12-31, 355 days
+/// after `until`. One user at 36.5 per user-year: 36.5 × 1 × 355 / 365 = 35.50. `usl_until` stays
+/// empty (no `sale_until`). An organisation whose agreement starts after `until` does not hold
+/// the licence on that day: credit 0.
+#[test]
+fn usl_credit_without_sale_until() {
+    let s = scenario(USL_ALWAYS_ON_SALE, "yahoo");
+    let mut w = World::new(s);
+    let o = w.org("server", ("2012-01-01", 1), &[("yahoo", None)]);
+    let late = w.org("server", ("2013-01-11", 1), &[("yahoo", None)]);
+    let p = w.person("yahoo", &[], &[]);
+    w.user(o, 0, &[p]);
+    w.user(late, 0, &[]);
+    let c = w.run(None);
+    c.expect("reachable_im", &[("2012-12-01", 1), ("2013-01-11", 0)]);
+    let pop = w.build();
+    let rows = picsim::replicate::org_rows(&w.s, &w.s.calendar(), &pop.orgs, &c.counts.orgs);
+    assert_eq!(rows[0].usl_until, vec![None]);
+    assert!(
+        (rows[0].usl_credit[0] - 35.5).abs() < 1e-9,
+        "{:?}",
+        rows[0].usl_credit
+    );
+    assert_eq!(rows[1].usl_credit, vec![0.0]);
+}
+
+/// The headline total of `usl_credit` covers a `pic_usl` provider without `sale_until` too. The
+/// filler's one organisation (one user, agreement from 2010-01-01 in 1-year terms) enables the
+/// provider: the period covering `until` = 2013-01-10 ends 2013-12-31, so the total is
+/// 36.5 × 1 × 355 / 365 = 35.50.
+#[test]
+fn usl_credit_headline_without_sale_until() {
+    let s = scenario(USL_ALWAYS_ON_SALE, "yahoo");
+    let r = match picsim::replicate::run(&s, 1, &|_| {}) {
+        Ok(r) => r,
+        Err(e) => panic!("{e:#}"),
+    };
+    let total = picsim::report::headlines(&r)
+        .into_iter()
+        .find(|h| h.key == "usl_credit_yahoo")
+        .map(|h| h.value);
+    assert!(total.is_some_and(|v| (v - 35.5).abs() < 1e-9), "{total:?}");
+}
+
+/// A contact-adding behaviour's own window bounds its additions even where nothing else changes
+/// on its edges. Both providers serve for the whole run; skype contacts are added only from
+/// 2013-09-01, wlm contacts only through 2013-06-30, each at 2 per user-year. Additions come
+/// ⌈x⌉ ≥ 1 days after an interval's first day, so skype's run over the 272 days 09-02..05-31:
+/// Poisson with mean N·2·272/365, and wlm's over the 29 days 06-02..06-30: mean N·2·29/365
+/// (5 sd allowed). None falls outside the windows.
+#[test]
+fn contact_adding_keeps_to_its_window() {
+    let s = scenario(
+        r#"
+[scenario]
+name = "adding-window"
+start = 2013-06-01
+end = 2014-05-31
+[networks.skype]
+capabilities = [{ modalities = ["im"] }]
+[networks.wlm]
+capabilities = [{ modalities = ["im"] }]
+[providers.msn]
+reaches = [{ network = "skype" }, { network = "wlm" }]
+[[behaviours.contact_adding]]
+provider = "msn"
+network = "skype"
+rate_per_user_year = 2.0
+from = 2013-09-01
+[[behaviours.contact_adding]]
+provider = "msn"
+network = "wlm"
+rate_per_user_year = 2.0
+until = 2013-06-30
+"#,
+        "skype",
+    );
+    let mut w = World::new(s);
+    let o = w.org("server", ("2010-01-01", 3), &[("msn", None)]);
+    for _ in 0..2000 {
+        w.person("skype", &[], &[]);
+    }
+    for _ in 0..2000 {
+        w.person("wlm", &[], &[]);
+    }
+    let users = 3000;
+    for _ in 0..users {
+        w.user(o, 0, &[]);
+    }
+    let c = w.run(None);
+    let skype = c.series("reachable_skype");
+    let wlm = c.series("reachable_wlm");
+    let (from, until) = (w.day("2013-09-01") as usize, w.day("2013-06-30") as usize);
+    assert!(
+        skype[..=from].iter().all(|&v| v == 0),
+        "skype before its window"
+    );
+    assert!(
+        wlm[until..].iter().all(|&v| v == wlm[until]),
+        "wlm after its window"
+    );
+    for (added, days) in [(skype[skype.len() - 1], 272.0), (wlm[until], 29.0)] {
+        let mean = f64::from(users) * 2.0 * days / 365.0;
+        assert!(
+            (added as f64 - mean).abs() < 5.0 * mean.sqrt(),
+            "{added} additions, expected {mean:.0}"
+        );
+    }
+}
