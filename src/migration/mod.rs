@@ -517,27 +517,27 @@ impl<'a> PersonView<'a> {
     /// aside). Activity is a set of intervals, not a one-way switch: the account is active from
     /// the start if the person has it, inactive from the day they migrate off it, and active
     /// again from the day a migration brings them onto it (reused if it exists, created
-    /// otherwise), even after they left it. Within a day, a migration onto a network takes effect
-    /// before the one off it (the dependency order in which days are drawn: a person eligible
-    /// for B → C from their A → B day who makes both that day ends on C).
+    /// otherwise), even after they left it. Within a day, migrations apply in the order the
+    /// scenario lists them, so the later of an arrival and a departure on the same day decides.
     #[inline]
     pub fn held(&self, network: NetworkId, day: Day) -> bool {
-        // The latest day of an arrival and of a departure on or before `day` (`i32::MIN`: none;
-        // holding the account at the start is an arrival on `ALWAYS`). Each network has at most
-        // one leaving migration, so this is a single pass with no sorting.
+        // The latest arrival and departure on or before `day`, as (day, migration index): holding
+        // the account at the start is an arrival before everything. Each network has at most one
+        // leaving migration, so this is a single pass with no sorting.
         let mut arrived = if self.person.has(network) {
-            ALWAYS
+            Some((ALWAYS, -1))
         } else {
-            i32::MIN
+            None
         };
-        let mut left = i32::MIN;
-        for (m, &d) in self.migrations.iter().zip(self.days.iter()) {
+        let mut left = None;
+        for (k, (m, &d)) in self.migrations.iter().zip(self.days.iter()).enumerate() {
             if d <= day {
+                let at = Some((d, k as i64));
                 if m.to == network {
-                    arrived = arrived.max(d);
+                    arrived = arrived.max(at);
                 }
                 if m.from == network {
-                    left = left.max(d);
+                    left = left.max(at);
                 }
             }
         }
@@ -656,8 +656,12 @@ mod tests {
         assert!(v.held(0, 3) && !v.held(0, 4) && !v.held(0, 8) && v.held(0, 9));
         assert!(v.held(1, 8) && !v.held(1, 9));
         assert!(!v.held(2, 3) && v.held(2, 4) && v.held(2, 9));
-        // Arriving on and leaving skype the same day: left (arrivals take effect first).
+        // Leaving and arriving on skype the same day: in the listed order, so the arrival
+        // (listed second) decides here and the departure in the reverse listing.
         let v = view(&migrations, 0b011, [9, 9]);
-        assert!(v.held(0, 8) && !v.held(0, 9));
+        assert!(v.held(0, 8) && v.held(0, 9) && v.held(2, 9));
+        let reversed = vec![mig(1, 0, true), mig(0, 2, false)];
+        let v = view(&reversed, 0b011, [9, 9]);
+        assert!(v.held(0, 8) && !v.held(0, 9) && v.held(2, 9));
     }
 }
