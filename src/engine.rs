@@ -798,21 +798,25 @@ fn walk_entry(
 
     let recovery = ctx.scenario.behaviours.recovery;
     let mut pointer = network;
-    let mut pending: Option<(Day, NetworkId)> = None;
+    // Re-points scheduled and not yet due, earliest first. Each loss re-points on its own, so a
+    // second loss before the first re-point is due adds to the list; almost always it holds at
+    // most one, and an empty `Vec` costs no allocation.
+    let mut pending: Vec<(Day, NetworkId)> = Vec::new();
     let mut losses = 0u64;
     let mut ever = false;
     let mut prev: Option<(bool, NetworkId)> = None; // (reachable for im, resolved network) on d − 1
     let mut run: Option<(Stretch, Day)> = None;
     let mut d = first;
     while d <= last {
-        if let Some((day, target)) = pending {
-            if day == d {
-                pointer = target;
-                pending = None;
-                stats.recoveries += 1;
-                if impact.first_lost.is_some() && impact.recovered.is_none() {
-                    impact.recovered = Some(d);
-                }
+        while let Some(&(day, target)) = pending.first() {
+            if day != d {
+                break;
+            }
+            pointer = target;
+            pending.remove(0);
+            stats.recoveries += 1;
+            if impact.first_lost.is_some() && impact.recovered.is_none() {
+                impact.recovered = Some(d);
             }
         }
         let resolved = view.resolve(pointer, d);
@@ -856,7 +860,11 @@ fn walk_entry(
                                     continue;
                                 }
                                 if delay <= f64::from(last - d) {
-                                    pending = Some((d + delay as Day, target));
+                                    let due = d + delay as Day;
+                                    // After every re-point due the same day or earlier: two due
+                                    // on one day apply in the order of their losses.
+                                    let at = pending.partition_point(|&(day, _)| day <= due);
+                                    pending.insert(at, (due, target));
                                 }
                             }
                         }
@@ -902,7 +910,7 @@ fn walk_entry(
         }
         prev = Some((reachable, resolved));
         let mut next = segment_end.min(view.next_change_after(d)).min(last + 1);
-        if let Some((day, _)) = pending {
+        if let Some(&(day, _)) = pending.first() {
             next = next.min(day);
         }
         d = next.max(d + 1);

@@ -928,3 +928,64 @@ until = 2013-06-30
         );
     }
 }
+
+/// Each permanent loss re-points on its own: a second loss before the first loss's re-point is due
+/// does not cancel it. 2,000 entries on aim (each person also on yahoo) lose aol's service on
+/// 01-11 (loss 1), are served again 01-13 to 01-15 unless re-pointed by then, and lose it again
+/// on 01-16 (loss 2); recovery always re-points to yahoo after ⌈Exp(10 days)⌉. An entry is not on
+/// yahoo on a day t ≥ 01-16 only if neither re-point is due by t: with P(⌈Exp(m)⌉ > k) = e^(−k/m),
+/// that is e^(−(t − 01-11)/10) · e^(−(t − 01-16)/10); on 01-26, e^(−1.5) · e^(−1) = e^(−2.5).
+/// (Dropping the first re-point at the second loss would give e^(−0.4) · e^(−1) = e^(−1.4).)
+#[test]
+fn every_loss_re_points_on_its_own() {
+    let s = scenario(
+        r#"
+[scenario]
+name = "two-losses"
+start = 2013-01-01
+end = 2013-02-15
+[networks.aim]
+capabilities = [{ modalities = ["im"] }]
+[networks.yahoo]
+capabilities = [{ modalities = ["im"] }]
+[providers.aol]
+reaches = [{ network = "aim", until = 2013-01-10 }, { network = "aim", from = 2013-01-13, until = 2013-01-15 }]
+[providers.yahoo]
+reaches = [{ network = "yahoo" }]
+[behaviours.recovery]
+probability = 1.0
+mean_days = 10
+"#,
+        "aim",
+    );
+    let mut w = World::new(s);
+    let o = w.org(
+        "server",
+        ("2010-01-01", 3),
+        &[("aol", None), ("yahoo", None)],
+    );
+    let n = 2000;
+    for _ in 0..20 {
+        let persons: Vec<u32> = (0..n / 20)
+            .map(|_| w.person("aim", &["yahoo"], &[]))
+            .collect();
+        w.user(o, 0, &persons);
+    }
+    let c = w.run(None);
+    let yahoo = c.series("reachable_yahoo");
+    let on_yahoo = |day: &str| yahoo[w.day(day) as usize] as f64;
+    let expected = |t: f64| f64::from(n) * (1.0 - (-(2.0 * t + 5.0) / 10.0).exp());
+    for (day, t) in [
+        ("2013-01-16", 0.0),
+        ("2013-01-26", 10.0),
+        ("2013-02-05", 20.0),
+    ] {
+        let mean = expected(t);
+        let sd = (mean * (1.0 - mean / f64::from(n))).sqrt();
+        let got = on_yahoo(day);
+        assert!(
+            (got - mean).abs() <= 5.0 * sd.max(1.0),
+            "{day}: {got} on yahoo, expected {mean:.0} ± {sd:.0}"
+        );
+    }
+}
