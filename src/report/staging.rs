@@ -191,8 +191,14 @@ fn check_replaceable(target: &Path) -> Result<()> {
         4 => " and 1 other entry".to_string(),
         n => format!(" and {} other entries", n - 3),
     };
+    // Without a marker, even picsim's own files cannot be told from others'.
+    let unmarked = if own.is_empty() {
+        format!(" (no {MARKER} file marks it as picsim's)")
+    } else {
+        String::new()
+    };
     bail!(
-        "output folder '{}' holds {}{more} that picsim did not write; not replacing it \
+        "output folder '{}' holds {}{more} that picsim did not write{unmarked}; not replacing it \
          (move {} away, or choose another folder with --out)",
         target.display(),
         shown[..shown.len().min(3)].join(", "),
@@ -304,14 +310,17 @@ impl Staging {
     }
 
     /// Runs `write` on the temporary folder; an error names the files as the user will see them,
-    /// in the target folder, not in the temporary one.
+    /// in the target folder, not in the temporary one, and names the target folder when it names
+    /// no file at all.
     pub fn fill<T>(&self, write: impl FnOnce(&Path) -> Result<T>) -> Result<T> {
         write(&self.temp).map_err(|e| {
-            let temp = self.temp.display().to_string();
-            anyhow!(
-                "{}",
-                format!("{e:#}").replace(&temp, &self.target.display().to_string())
-            )
+            let (temp, target) = (self.temp.display(), self.target.display());
+            let text = format!("{e:#}");
+            if text.contains(&temp.to_string()) {
+                anyhow!("{}", text.replace(&temp.to_string(), &target.to_string()))
+            } else {
+                anyhow!("could not write into '{target}': {text}")
+            }
         })
     }
 
@@ -430,6 +439,24 @@ mod tests {
         assert!(
             err.contains("holds 'd0', 'd1', 'd2' and 3 other entries that picsim did not write"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn a_report_put_aside_by_a_killed_run_is_moved_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out");
+        let mut ended = std::process::Command::new("true").spawn().unwrap();
+        ended.wait().unwrap();
+        let aside = dir.path().join(format!(".out.old-{}", ended.id()));
+        std::fs::create_dir(&aside).unwrap();
+        std::fs::write(aside.join("report.html"), "old").unwrap();
+        let err = format!("{:#}", Staging::new(&target, false, "test").unwrap_err());
+        assert!(err.contains("already exists"), "{err}");
+        assert!(!aside.exists());
+        assert_eq!(
+            std::fs::read_to_string(target.join("report.html")).unwrap(),
+            "old"
         );
     }
 
