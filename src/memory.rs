@@ -282,6 +282,38 @@ pub fn ranks_needed(scenarios: &[Scenario], threads: usize, limit: u64) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::Override;
+
+    /// The default scenario with `--set` overrides.
+    fn pic(sets: &[&str]) -> Scenario {
+        let overrides: Vec<Override> = sets.iter().map(|o| Override::parse(o).unwrap()).collect();
+        crate::scenario::load_file(std::path::Path::new("scenarios/pic-2013.toml"), &overrides)
+            .unwrap()
+    }
+
+    #[test]
+    fn ranks_are_suggested_only_when_they_bring_each_rank_under_the_limit() {
+        let limit = 30 << 20;
+        let one = [pic(&[
+            "orgs.count=2500",
+            "scenario.replications=1",
+            "output.charts=[]",
+        ])];
+        let too_big = guard_estimate(&one, 2, 1).unwrap();
+        assert!(too_big.total > limit as f64);
+        let ranks = ranks_needed(&one, 2, limit).unwrap();
+        assert!(guard_estimate(&one, 2, ranks).unwrap().total <= limit as f64);
+        let text = refusal(&one, &too_big, limit, 2, 1);
+        assert!(text.contains(&format!("mpirun -np {ranks}")), "{text}");
+        // A sweep of ten runs keeps every run's results on rank 0, more than the limit whatever
+        // the ranks, though one run alone would fit over enough of them.
+        let sweep = vec![pic(&["orgs.count=2500", "scenario.replications=20"]); 10];
+        let limit = 100 << 20;
+        assert!(ranks_needed(&sweep[..1], 2, limit).is_some());
+        assert_eq!(ranks_needed(&sweep, 2, limit), None);
+        let e = guard_estimate(&sweep, 2, 1).unwrap();
+        assert!(!refusal(&sweep, &e, limit, 2, 1).contains("mpirun"));
+    }
 
     #[test]
     fn the_estimate_and_the_limit_read_differently() {
