@@ -269,3 +269,34 @@ fn a_failing_write_names_the_file_asked_for_and_keeps_the_old_report() {
     assert_eq!(std::fs::read(out.join("manifest.json")).unwrap(), manifest);
     assert_eq!(names(dir.path()), vec!["run".to_string()]);
 }
+
+#[test]
+fn validate_refuses_an_output_folder_on_a_read_only_file_system() {
+    let dir = tempfile::tempdir().unwrap();
+    let ro = dir.path().join("ro");
+    std::fs::create_dir(&ro).unwrap();
+    // A read-only file system mounted in a mount namespace of the test's own (exit 99 where the
+    // machine does not allow one: the test then has nothing to check).
+    let script = r#"mount -t tmpfs -o ro tmpfs "$1" || exit 99; shift; exec "$@""#;
+    let Ok(output) = Command::new("unshare")
+        .args(["-m", "sh", "-c", script, "sh"])
+        .arg(&ro)
+        .arg(assert_cmd::cargo::cargo_bin("picsim"))
+        .args(["validate", "scenarios/pic-2013.toml", "--set"])
+        .arg(format!("output.dir={}", ro.join("run").display()))
+        .output()
+    else {
+        eprintln!("skipped: no unshare(1) here");
+        return;
+    };
+    if output.status.code() == Some(99) {
+        eprintln!("skipped: cannot mount a read-only file system here");
+        return;
+    }
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&ro.display().to_string()) && err.contains("Read-only file system"),
+        "{err}"
+    );
+}
