@@ -31,11 +31,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-/// The output folder, prepared on rank 0 only; every rank learns whether that worked, so that all
-/// stop together when it did not.
-fn prepare_output(comm: &dyn Comm, dir: &Path, force: bool) -> Result<Option<Staging>> {
+/// The output folder of `command`, prepared on rank 0 only; every rank learns whether that
+/// worked, so that all stop together when it did not.
+fn prepare_output(
+    comm: &dyn Comm,
+    dir: &Path,
+    force: bool,
+    command: &'static str,
+) -> Result<Option<Staging>> {
     let staging = if comm.rank() == 0 {
-        Some(Staging::new(dir, force))
+        Some(Staging::new(dir, force, command))
     } else {
         None
     };
@@ -170,26 +175,21 @@ fn memory_guard(
     ranks: usize,
     args: &crate::cli::MemoryArgs,
 ) -> Result<f64> {
-    let estimates: Vec<crate::memory::Estimate> = scenarios
-        .iter()
-        .map(|s| crate::memory::estimate_ranks(s, threads, ranks))
-        .collect();
-    let jobs: f64 = scenarios.iter().map(|s| f64::from(s.replications)).sum();
-    let Some(combined) = crate::memory::combined(&estimates, jobs, threads) else {
+    let Some(estimate) = crate::memory::guard_estimate(scenarios, threads, ranks) else {
         return Ok(0.0);
     };
     let limit = args
         .memory_limit
         .or_else(crate::sys::available_memory_bytes);
     if let Some(limit) = limit {
-        if combined.total > limit as f64 && !args.ignore_memory_limit {
+        if estimate.total > limit as f64 && !args.ignore_memory_limit {
             return Err(anyhow!(
                 "{}",
-                crate::memory::refusal(&scenarios[0], &combined, limit, threads, ranks)
+                crate::memory::refusal(scenarios, &estimate, limit, threads, ranks)
             ));
         }
     }
-    Ok(combined.total)
+    Ok(estimate.total)
 }
 
 /// Refuses an imported contact list with bad rows unless they may be skipped.
@@ -246,7 +246,7 @@ fn run_scenario(args: RunArgs, comm: &dyn Comm) -> Result<ExitCode> {
         comm.size(),
         &args.output.memory,
     )?;
-    let staging = prepare_output(comm, &scenario.output.dir, args.output.force)?;
+    let staging = prepare_output(comm, &scenario.output.dir, args.output.force, "run")?;
     let bar = progress_bar(1000, args.output.quiet || !root, &scenario.name);
     let progress = |share: f64| bar.set_position((share * 1000.0) as u64);
     let results =
@@ -266,7 +266,7 @@ fn run_scenario(args: RunArgs, comm: &dyn Comm) -> Result<ExitCode> {
         memory_estimate: Some(estimate),
         ranks,
     };
-    let headlines = report::write_all(&result, &inv, staging.path(), &options)?;
+    let headlines = staging.fill(|dir| report::write_all(&result, &inv, dir, &options))?;
     let target: PathBuf = staging.commit()?;
     bar.finish_and_clear();
     let report_path = target.join("report.html");
@@ -336,7 +336,7 @@ fn sweep(args: SweepArgs, comm: &dyn Comm) -> Result<ExitCode> {
         .unwrap_or_else(|| PathBuf::from("output").join(format!("{}-sweep", scenario.name)));
     let threads = worker_threads(args.output.threads)?;
     let estimate = memory_guard(&scenarios, threads, comm.size(), &args.output.memory)?;
-    let staging = prepare_output(comm, &out, args.output.force)?;
+    let staging = prepare_output(comm, &out, args.output.force, "sweep")?;
     let bar = progress_bar(
         1000,
         args.output.quiet || !root,
@@ -351,46 +351,49 @@ fn sweep(args: SweepArgs, comm: &dyn Comm) -> Result<ExitCode> {
     bar.set_message("writing reports");
     let (bytes, wall) = invocation(&args.scenario, started)?;
     let sha = report::manifest::sha256_hex(&bytes);
-    let runs: Vec<RunSummary> = {
-        use rayon::prelude::*;
-        results
-            .par_iter()
-            .zip(points.par_iter())
-            .enumerate()
-            .map(|(i, (r, p))| -> Result<RunSummary> {
-                let id = format!("run-{:03}", i + 1);
-                let dir = staging.path().join(&id);
-                std::fs::create_dir(&dir)
-                    .with_context(|| format!("could not create '{}'", dir.display()))?;
-                let inv = Invocation {
-                    scenario_path: Some(&args.scenario),
-                    scenario_sha256: Some(sha.clone()),
-                    command_line: std::env::args().collect(),
-                    wall_seconds: wall,
-                    memory_estimate: Some(estimate),
-                    ranks: ranks.clone(),
-                };
-                report::write_all(r, &inv, &dir, &options)?;
-                let values = p.iter().map(crate::sweep::value_text).collect();
-                Ok(RunSummary::from_result(
-                    &id,
-                    &crate::sweep::point_label(&keys, p),
-                    values,
-                    r,
-                    Some(format!("{id}/report.html")),
-                ))
-            })
-            .collect::<Result<Vec<_>>>()?
-    };
-    let cmp = Comparison {
-        title: format!("{}: sweep of {} runs", scenario.name, runs.len()),
-        description: format!("{} Swept: {}.", scenario.description, keys.join(", ")),
-        keys: keys.clone(),
-        runs,
-        key_dates: scenario.key_dates(),
-    };
-    crate::sweep::write_runs_csv(&keys, &points, &staging.path().join("runs.csv"))?;
-    write_comparison(&cmp, staging.path(), &["runs.csv"])?;
+    let cmp = staging.fill(|dir| {
+        let runs: Vec<RunSummary> = {
+            use rayon::prelude::*;
+            results
+                .par_iter()
+                .zip(points.par_iter())
+                .enumerate()
+                .map(|(i, (r, p))| -> Result<RunSummary> {
+                    let id = format!("run-{:03}", i + 1);
+                    let run_dir = dir.join(&id);
+                    std::fs::create_dir(&run_dir)
+                        .with_context(|| format!("could not create '{}'", run_dir.display()))?;
+                    let inv = Invocation {
+                        scenario_path: Some(&args.scenario),
+                        scenario_sha256: Some(sha.clone()),
+                        command_line: std::env::args().collect(),
+                        wall_seconds: wall,
+                        memory_estimate: Some(estimate),
+                        ranks: ranks.clone(),
+                    };
+                    report::write_all(r, &inv, &run_dir, &options)?;
+                    let values = p.iter().map(crate::sweep::value_text).collect();
+                    Ok(RunSummary::from_result(
+                        &id,
+                        &crate::sweep::point_label(&keys, p),
+                        values,
+                        r,
+                        Some(format!("{id}/report.html")),
+                    ))
+                })
+                .collect::<Result<Vec<_>>>()?
+        };
+        let cmp = Comparison {
+            title: format!("{}: sweep of {} runs", scenario.name, runs.len()),
+            description: format!("{} Swept: {}.", scenario.description, keys.join(", ")),
+            keys: keys.clone(),
+            runs,
+            key_dates: scenario.key_dates(),
+        };
+        crate::sweep::write_runs_csv(&keys, &points, &dir.join("runs.csv"))?;
+        write_comparison(&cmp, dir, &["runs.csv"])?;
+        Ok(cmp)
+    })?;
     let target = staging.commit()?;
     bar.finish_and_clear();
     finish_table(
@@ -433,8 +436,8 @@ fn compare(args: CompareArgs) -> Result<ExitCode> {
         key_dates: crate::compare::key_dates_of(&args.runs[0]),
     };
     cmp.check_compatible()?;
-    let staging = Staging::new(&args.out, args.force)?;
-    write_comparison(&cmp, staging.path(), &[])?;
+    let staging = Staging::new(&args.out, args.force, "compare")?;
+    staging.fill(|dir| write_comparison(&cmp, dir, &[]))?;
     let target = staging.commit()?;
     finish_table(
         &cmp.table(&target.join("report.html")),
@@ -502,7 +505,7 @@ fn sensitivity(args: SensitivityArgs, comm: &dyn Comm) -> Result<ExitCode> {
         });
     let threads = worker_threads(args.output.threads)?;
     memory_guard(&scenarios, threads, comm.size(), &args.output.memory)?;
-    let staging = prepare_output(comm, &out, args.output.force)?;
+    let staging = prepare_output(comm, &out, args.output.force, "sensitivity")?;
     let label = format!("{} sensitivity ({} runs)", scenario.name, scenarios.len());
     let bar = progress_bar(1000, args.output.quiet || comm.rank() != 0, &label);
     let progress = |share: f64| bar.set_position((share * 1000.0) as u64);
@@ -537,28 +540,30 @@ fn sensitivity(args: SensitivityArgs, comm: &dyn Comm) -> Result<ExitCode> {
             })
             .collect(),
     };
-    sens.write_csv(&staging.path().join("sensitivity.csv"))?;
-    let charts: Vec<(String, PathBuf)> = sens
-        .figures()
-        .into_iter()
-        .map(|(f, _)| {
-            let path = staging.path().join(crate::sweep::figure_file(&f));
-            (f, path)
-        })
-        .collect();
-    {
-        use rayon::prelude::*;
-        charts
-            .par_iter()
-            .map(|(f, p)| report::compare_chart::draw_tornado(&sens, f, p))
-            .collect::<Result<Vec<()>>>()?;
-    }
-    report::compare_html::write_sensitivity(
-        &sens,
-        &charts,
-        &["sensitivity.csv"],
-        &staging.path().join("report.html"),
-    )?;
+    staging.fill(|dir| {
+        sens.write_csv(&dir.join("sensitivity.csv"))?;
+        let charts: Vec<(String, PathBuf)> = sens
+            .figures()
+            .into_iter()
+            .map(|(f, _)| {
+                let path = dir.join(crate::sweep::figure_file(&f));
+                (f, path)
+            })
+            .collect();
+        {
+            use rayon::prelude::*;
+            charts
+                .par_iter()
+                .map(|(f, p)| report::compare_chart::draw_tornado(&sens, f, p))
+                .collect::<Result<Vec<()>>>()?;
+        }
+        report::compare_html::write_sensitivity(
+            &sens,
+            &charts,
+            &["sensitivity.csv"],
+            &dir.join("report.html"),
+        )
+    })?;
     let target = staging.commit()?;
     bar.finish_and_clear();
     finish_table(
@@ -606,9 +611,9 @@ fn export_population(args: PopulationArgs) -> Result<ExitCode> {
         report::csv::Addresses::Pseudonyms(&salt)
     };
     worker_threads(args.threads)?;
-    let staging = Staging::new(&args.export, args.force)?;
+    let staging = Staging::new(&args.export, args.force, "population")?;
     let population = crate::population::generate(&scenario, args.replication)?;
-    crate::export::write(&scenario, &population, addresses, staging.path())?;
+    staging.fill(|dir| crate::export::write(&scenario, &population, addresses, dir))?;
     let target = staging.commit()?;
     println!(
         "{}: {} organisations, {} users, {} persons, {} entries, {} graph edges (replication {})",

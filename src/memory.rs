@@ -27,6 +27,8 @@ pub struct Estimate {
     pub concurrent: f64,
     /// Results kept for the reports (all replications).
     pub results: f64,
+    /// Charts being drawn at once.
+    pub charts: f64,
     /// The total: the figure compared with the limit.
     pub total: f64,
 }
@@ -139,6 +141,7 @@ pub fn estimate_ranks(s: &Scenario, threads: usize, ranks: usize) -> Estimate {
         per_replication,
         concurrent,
         results,
+        charts,
         total: total(per_replication, concurrent, results, charts),
     }
 }
@@ -149,9 +152,24 @@ fn total(per_replication: f64, concurrent: f64, results: f64, charts: f64) -> f6
     BASE_BYTES + (per_replication * concurrent + results).max(results + charts)
 }
 
+/// The estimate the memory guard compares with its limit: `scenarios` run together (one for
+/// `run`, several for a sweep) over `ranks` processes of `threads` threads, on rank 0. `None`
+/// for no scenario.
+pub fn guard_estimate(scenarios: &[Scenario], threads: usize, ranks: usize) -> Option<Estimate> {
+    let estimates: Vec<Estimate> = scenarios
+        .iter()
+        .map(|s| estimate_ranks(s, threads, ranks))
+        .collect();
+    let jobs: f64 = scenarios.iter().map(|s| f64::from(s.replications)).sum();
+    match estimates.as_slice() {
+        [one] => Some(*one),
+        _ => combined(&estimates, jobs, threads),
+    }
+}
+
 /// The estimate for several scenarios run together (a sweep): the largest replication, as many
-/// at a time as threads, and every run's results.
-pub fn combined(estimates: &[Estimate], jobs: f64, threads: usize) -> Option<Estimate> {
+/// at a time as threads, every run's results, and the comparison's charts.
+fn combined(estimates: &[Estimate], jobs: f64, threads: usize) -> Option<Estimate> {
     let largest = estimates
         .iter()
         .max_by(|a, b| a.per_replication.total_cmp(&b.per_replication))?;
@@ -161,6 +179,7 @@ pub fn combined(estimates: &[Estimate], jobs: f64, threads: usize) -> Option<Est
     Some(Estimate {
         concurrent,
         results,
+        charts,
         total: total(largest.per_replication, concurrent, results, charts),
         ..*largest
     })
@@ -188,19 +207,30 @@ fn generated_sizes(s: &Scenario) -> (f64, f64, f64) {
     (users, entries, persons)
 }
 
-/// The refusal message when `e` exceeds `limit`: the estimate, its parts, and what to lower.
-pub fn refusal(s: &Scenario, e: &Estimate, limit: u64, threads: usize, ranks: usize) -> String {
-    let gib = |b: f64| b / (1u64 << 30) as f64;
+const MIB: f64 = (1u64 << 20) as f64;
+const GIB: f64 = (1u64 << 30) as f64;
+
+/// The refusal message when `e` (from [`guard_estimate`] of `scenarios`) exceeds `limit`: the
+/// estimate, its parts, what to lower, and the number of ranks when spreading the run over
+/// processes would bring each under the limit.
+pub fn refusal(
+    scenarios: &[Scenario],
+    e: &Estimate,
+    limit: u64,
+    threads: usize,
+    ranks: usize,
+) -> String {
+    let (needed, allowed, unit) = two_sizes(e.total, limit as f64);
+    let size = |b: f64| format!("{:.2} {}", b / unit.0, unit.1);
+    let s = &scenarios[0];
     format!(
-        "this run needs about {:.1} GiB of memory, more than the limit of {:.1} GiB: {} replication{} at a time × {:.2} GiB each \
-         (about {:.1} M users, {:.1} M entries, {:.1} M persons{}), plus {:.2} GiB of results. \
+        "this run needs about {needed} of memory, more than the limit of {allowed}: {} replication{} at a time × {} each \
+         (about {:.1} M users, {:.1} M entries, {:.1} M persons{}), plus {} of results. \
          Lower orgs.count (now {}), --threads (now {threads}) or --replications (now {}), \
          or raise --memory-limit; --ignore-memory-limit runs anyway.{}",
-        gib(e.total),
-        gib(limit as f64),
         e.concurrent,
         if e.concurrent == 1.0 { "" } else { "s" },
-        gib(e.per_replication),
+        size(e.per_replication),
         e.users / 1e6,
         e.entries / 1e6,
         e.persons / 1e6,
@@ -209,10 +239,10 @@ pub fn refusal(s: &Scenario, e: &Estimate, limit: u64, threads: usize, ranks: us
         } else {
             String::new()
         },
-        gib(e.results),
+        size(e.results),
         s.orgs.count,
         s.replications,
-        match ranks_needed(s, threads, limit) {
+        match ranks_needed(scenarios, threads, limit) {
             Some(r) if r > ranks => format!(
                 " Spread over processes, it would fit with {r} ranks of this size (mpirun -np {r}, a build with --features mpi; see the README's cluster section)."
             ),
@@ -221,15 +251,77 @@ pub fn refusal(s: &Scenario, e: &Estimate, limit: u64, threads: usize, ranks: us
     )
 }
 
-/// The fewest ranks over which `s` would fit in `limit` bytes per rank (`None` if even 4096 would
-/// not do).
-pub fn ranks_needed(s: &Scenario, threads: usize, limit: u64) -> Option<usize> {
+/// `needed` and `limit` (bytes) in one unit, GiB or below 1 GiB MiB, with as many decimals as it
+/// takes for the two to read differently (at least one), and that unit.
+fn two_sizes(needed: f64, limit: f64) -> (String, String, (f64, &'static str)) {
+    let unit = if needed.min(limit) >= GIB {
+        (GIB, "GiB")
+    } else {
+        (MIB, "MiB")
+    };
+    let show = |b: f64, decimals: usize| format!("{:.decimals$} {}", b / unit.0, unit.1);
+    let decimals = (1..=9)
+        .find(|&d| show(needed, d) != show(limit, d))
+        .unwrap_or(9);
+    (show(needed, decimals), show(limit, decimals), unit)
+}
+
+/// The fewest ranks over which `scenarios` would pass the memory guard at `limit` bytes per rank
+/// (`None` if even 4096 would not do: what rank 0 keeps for the reports does not shrink).
+pub fn ranks_needed(scenarios: &[Scenario], threads: usize, limit: u64) -> Option<usize> {
     let mut ranks = 1;
     while ranks <= 4096 {
-        if estimate_ranks(s, threads, ranks).total <= limit as f64 {
+        if guard_estimate(scenarios, threads, ranks).is_some_and(|e| e.total <= limit as f64) {
             return Some(ranks);
         }
         ranks *= 2;
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Override;
+
+    /// The default scenario with `--set` overrides.
+    fn pic(sets: &[&str]) -> Scenario {
+        let overrides: Vec<Override> = sets.iter().map(|o| Override::parse(o).unwrap()).collect();
+        crate::scenario::load_file(std::path::Path::new("scenarios/pic-2013.toml"), &overrides)
+            .unwrap()
+    }
+
+    #[test]
+    fn ranks_are_suggested_only_when_they_bring_each_rank_under_the_limit() {
+        let limit = 30 << 20;
+        let one = [pic(&[
+            "orgs.count=2500",
+            "scenario.replications=1",
+            "output.charts=[]",
+        ])];
+        let too_big = guard_estimate(&one, 2, 1).unwrap();
+        assert!(too_big.total > limit as f64);
+        let ranks = ranks_needed(&one, 2, limit).unwrap();
+        assert!(guard_estimate(&one, 2, ranks).unwrap().total <= limit as f64);
+        let text = refusal(&one, &too_big, limit, 2, 1);
+        assert!(text.contains(&format!("mpirun -np {ranks}")), "{text}");
+        // A sweep of ten runs keeps every run's results on rank 0, more than the limit whatever
+        // the ranks, though one run alone would fit over enough of them.
+        let sweep = vec![pic(&["orgs.count=2500", "scenario.replications=20"]); 10];
+        let limit = 100 << 20;
+        assert!(ranks_needed(&sweep[..1], 2, limit).is_some());
+        assert_eq!(ranks_needed(&sweep, 2, limit), None);
+        let e = guard_estimate(&sweep, 2, 1).unwrap();
+        assert!(!refusal(&sweep, &e, limit, 2, 1).contains("mpirun"));
+    }
+
+    #[test]
+    fn the_estimate_and_the_limit_read_differently() {
+        let (a, b, _) = two_sizes(0.14 * GIB, 0.1 * GIB);
+        assert_eq!((a.as_str(), b.as_str()), ("143.4 MiB", "102.4 MiB"));
+        let (a, b, _) = two_sizes(2.0004 * GIB, 2.0 * GIB);
+        assert_eq!((a.as_str(), b.as_str()), ("2.0004 GiB", "2.0000 GiB"));
+        let (a, b, _) = two_sizes(20.04 * MIB, 20.0 * MIB);
+        assert_eq!((a.as_str(), b.as_str()), ("20.04 MiB", "20.00 MiB"));
+    }
 }

@@ -1,5 +1,7 @@
-//! What the operating system can tell about memory: this process's peak resident set and the
-//! memory available for a new run. Linux only (`/proc`); elsewhere both are unknown.
+//! What the operating system can tell and do that the standard library does not offer: this
+//! process's peak resident set and the memory available for a new run (Linux only, `/proc`;
+//! elsewhere both are unknown), whether a folder may be written and a process is alive, and a
+//! hook for the signals that ask the process to stop.
 
 /// Reads a `kB` field of a `/proc` file as bytes.
 fn proc_kb(file: &str, field: &str) -> Option<u64> {
@@ -41,6 +43,77 @@ pub fn return_large_allocations() {
     }
 }
 
+/// Whether this process may create files in the folder `dir`, as the operating system decides
+/// (access(2) with `W_OK`): besides permission bits, a read-only file system says no, and root's
+/// exemption from permission bits says yes.
+pub fn check_writable(dir: &std::path::Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let path = std::ffi::CString::new(dir.as_os_str().as_bytes())
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+        // SAFETY: `path` is a valid NUL-terminated string that outlives the call.
+        if unsafe { libc::access(path.as_ptr(), libc::W_OK) } != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(())
+    }
+    #[cfg(not(unix))]
+    {
+        if std::fs::metadata(dir)?.permissions().readonly() {
+            return Err(std::io::Error::from(std::io::ErrorKind::PermissionDenied));
+        }
+        Ok(())
+    }
+}
+
+/// Whether process `pid` is running (or is a zombie not yet reaped). Unknown (`true`) where the
+/// question cannot be asked, so that nothing is taken for abandoned by mistake.
+pub fn process_alive(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else {
+            return true;
+        };
+        if pid <= 0 {
+            return true;
+        }
+        // SAFETY: signal 0 only checks that the process exists and may be signalled.
+        if unsafe { libc::kill(pid, 0) } == 0 {
+            return true;
+        }
+        // EPERM: it exists but belongs to someone else.
+        std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
+    }
+}
+
+/// Calls `stop` with the signal's number, on a thread of its own, when SIGINT or SIGTERM
+/// arrives; `stop` is expected to end the process. Without it both signals end the process at
+/// once, leaving its temporary folders behind. (Through signal-hook rather than a raw handler:
+/// the handler only writes to a pipe, and `stop` runs as ordinary code.)
+pub fn on_stop_signal(stop: impl FnOnce(i32) + Send + 'static) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use signal_hook::consts::{SIGINT, SIGTERM};
+        let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])?;
+        std::thread::Builder::new()
+            .name("signals".into())
+            .spawn(move || {
+                if let Some(signal) = signals.forever().next() {
+                    stop(signal);
+                }
+            })?;
+    }
+    #[cfg(not(unix))]
+    let _ = stop;
+    Ok(())
+}
+
 /// A hint to load the cache line holding `x` (no effect where the target has no such hint).
 #[inline(always)]
 pub fn prefetch<T>(x: &T) {
@@ -64,5 +137,14 @@ mod tests {
             assert!(super::peak_rss_bytes().is_some_and(|b| b > 1 << 20));
             assert!(super::available_memory_bytes().is_some_and(|b| b > 1 << 20));
         }
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_process_is_alive_until_it_ends() {
+        assert!(super::process_alive(std::process::id()));
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        child.wait().unwrap();
+        assert!(!super::process_alive(child.id()));
     }
 }

@@ -508,12 +508,18 @@ pub fn draw(result: &RunResult, chart: Chart, path: &Path) -> anyhow::Result<()>
 }
 
 /// Writes `WIDTH × HEIGHT` RGB `pixels` (row by row) as the PNG file `path`.
+///
+/// Encoded in memory and written by the standard library rather than by plotters' backend, whose
+/// errors wrap the operating system's in debug text (`ImageError(IoError(Custom { … }))`): a full
+/// disk then reads "could not write chart '…': No space left on device". The bytes are the same
+/// (the same encoder with the same settings).
 pub(super) fn write_png(pixels: &[u8], path: &Path) -> anyhow::Result<()> {
-    let mut file = BitMapBackend::new(path, (WIDTH, HEIGHT));
-    file.blit_bitmap((0, 0), (WIDTH, HEIGHT), pixels)
-        .map_err(plot_err("copying the picture"))
-        .and_then(|()| file.present().map_err(plot_err("encoding the PNG")))
-        .with_context(|| format!("could not write chart '{}'", path.display()))
+    use image::ImageEncoder;
+    let mut png = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut png)
+        .write_image(pixels, WIDTH, HEIGHT, image::ColorType::Rgb8)
+        .map_err(|e| anyhow!("could not encode chart '{}': {e}", path.display()))?;
+    std::fs::write(path, png).with_context(|| format!("could not write chart '{}'", path.display()))
 }
 
 /// The drawing area `paint` draws a chart on: [`SUPERSAMPLE`] times the chart's size, so every
@@ -1366,5 +1372,16 @@ mod tests {
             ]
         );
         assert_eq!(x_ticks(origin, 3, 20), (vec![0], "%Y-%m-%d"));
+    }
+
+    #[test]
+    fn a_chart_that_cannot_be_written_says_why_in_words() {
+        let pixels = vec![255u8; (WIDTH * HEIGHT * 3) as usize];
+        let path = Path::new("/nonexistent-picsim-folder/users.png");
+        let err = format!("{:#}", write_png(&pixels, path).unwrap_err());
+        assert_eq!(
+            err,
+            "could not write chart '/nonexistent-picsim-folder/users.png': No such file or directory (os error 2)"
+        );
     }
 }

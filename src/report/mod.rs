@@ -1,9 +1,8 @@
 //! Everything a run writes: CSV files, the manifest, PNG charts, the HTML report and the
 //! terminal table. Every writer consumes one [`RunResult`]; none knows how the counts were made.
 //!
-//! A run writes into a fresh temporary folder beside its target ([`Staging`]) and renames it into
-//! place only when every file is written, so an interrupted run never leaves a half-written report
-//! where a finished one is expected.
+//! Every command writes into a temporary folder beside its target and renames it into place only
+//! when every file is written ([`staging`]).
 
 pub mod chart;
 pub mod compare_chart;
@@ -12,12 +11,14 @@ pub mod csv;
 pub mod headline;
 pub mod html;
 pub mod manifest;
+pub mod staging;
 pub mod terminal;
 
 pub use headline::{Headline, headlines};
+pub use staging::{Staging, check_creatable};
 
 use crate::replicate::RunResult;
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use std::path::{Path, PathBuf};
 
 /// Files every run writes besides the charts.
@@ -44,147 +45,6 @@ pub fn group_thousands(digits: &str) -> String {
         out
     } else {
         format!("{sign}{out}")
-    }
-}
-
-/// A temporary output folder that becomes the target folder on [`Staging::commit`] and is removed
-/// if dropped uncommitted.
-#[derive(Debug)]
-pub struct Staging {
-    target: PathBuf,
-    temp: PathBuf,
-    force: bool,
-    committed: bool,
-}
-
-/// Whether the output folder `target` could be created: its nearest existing ancestor must be a
-/// writable folder. (Used by `validate`, which must not create anything.)
-pub fn check_creatable(target: &Path) -> Result<()> {
-    let mut at = target;
-    loop {
-        if at.exists() {
-            let meta = std::fs::metadata(at)
-                .with_context(|| format!("cannot inspect '{}'", at.display()))?;
-            if !meta.is_dir() {
-                bail!(
-                    "could not create output directory '{}' (output.dir): '{}' is not a folder",
-                    target.display(),
-                    at.display()
-                );
-            }
-            if meta.permissions().readonly() {
-                bail!(
-                    "could not create output directory '{}' (output.dir): '{}' is read-only",
-                    target.display(),
-                    at.display()
-                );
-            }
-            return Ok(());
-        }
-        match at.parent() {
-            Some(p) if !p.as_os_str().is_empty() => at = p,
-            _ => return Ok(()),
-        }
-    }
-}
-
-impl Staging {
-    /// Checks the target and creates the temporary folder. An existing target is refused unless
-    /// `force` (and left untouched until [`Staging::commit`]).
-    pub fn new(target: &Path, force: bool) -> Result<Staging> {
-        if target.exists() && !force {
-            bail!(
-                "output folder '{}' already exists; use --force to replace it, or --out to choose another",
-                target.display()
-            );
-        }
-        check_creatable(target)?;
-        let name = target
-            .file_name()
-            .with_context(|| format!("output path '{}' has no folder name", target.display()))?
-            .to_string_lossy()
-            .to_string();
-        let parent = target.parent().map(Path::to_path_buf).unwrap_or_default();
-        let parent = if parent.as_os_str().is_empty() {
-            PathBuf::from(".")
-        } else {
-            parent
-        };
-        std::fs::create_dir_all(&parent).with_context(|| {
-            format!(
-                "could not create output directory '{}' (output.dir)",
-                target.display()
-            )
-        })?;
-        let temp = parent.join(format!(".{name}.partial-{}", std::process::id()));
-        if temp.exists() {
-            std::fs::remove_dir_all(&temp)
-                .with_context(|| format!("could not clear '{}'", temp.display()))?;
-        }
-        std::fs::create_dir(&temp).with_context(|| {
-            format!(
-                "could not create output directory '{}' (output.dir; its temporary folder '{}' failed)",
-                target.display(),
-                temp.display()
-            )
-        })?;
-        Ok(Staging {
-            target: target.to_path_buf(),
-            temp,
-            force,
-            committed: false,
-        })
-    }
-
-    /// Where files are written until the commit.
-    pub fn path(&self) -> &Path {
-        &self.temp
-    }
-
-    /// The final folder.
-    pub fn target(&self) -> &Path {
-        &self.target
-    }
-
-    /// Moves the finished folder into place (replacing an existing one when forced).
-    pub fn commit(mut self) -> Result<PathBuf> {
-        if self.target.exists() {
-            if !self.force {
-                bail!(
-                    "output folder '{}' appeared while the run was going; not replacing it",
-                    self.target.display()
-                );
-            }
-            let old = self.temp.with_extension("old");
-            std::fs::rename(&self.target, &old).with_context(|| {
-                format!("could not move the old '{}' aside", self.target.display())
-            })?;
-            std::fs::rename(&self.temp, &self.target).with_context(|| {
-                format!(
-                    "could not move the new report to '{}'",
-                    self.target.display()
-                )
-            })?;
-            std::fs::remove_dir_all(&old)
-                .with_context(|| format!("could not remove '{}'", old.display()))?;
-        } else {
-            std::fs::rename(&self.temp, &self.target).with_context(|| {
-                format!(
-                    "could not move the new report to '{}'",
-                    self.target.display()
-                )
-            })?;
-        }
-        self.committed = true;
-        Ok(self.target.clone())
-    }
-}
-
-impl Drop for Staging {
-    fn drop(&mut self) {
-        if !self.committed {
-            let _ = std::fs::remove_dir_all(&self.temp);
-        }
     }
 }
 

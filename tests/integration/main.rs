@@ -9,6 +9,7 @@ mod import;
 mod invariants;
 #[cfg(feature = "mpi")]
 mod mpi;
+mod output_safety;
 mod privacy;
 mod sign_in;
 mod support;

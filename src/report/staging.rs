@@ -1,0 +1,503 @@
+//! Output folders: every command writes into a temporary folder beside its target
+//! (`.NAME.partial-PID`) and renames it into place only when every file is written, so that an
+//! interrupted or failing run never leaves a half-written report where a finished one is expected.
+//!
+//! Not responsible for what goes into the folder, only for the folder: it is refused when it holds
+//! anything picsim did not write (`--force` replaces only empty folders and picsim's own, known by
+//! the [`MARKER`] file each carries), temporary folders left by a killed run are removed by the
+//! next run to the same target, the live ones by [`abandon_all`] when a signal stops the process,
+//! and the report already in place survives a new one that cannot be moved in.
+
+use anyhow::{Context, Result, anyhow, bail};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+/// The file every folder picsim writes carries: which command and version wrote it, and every
+/// entry it wrote (so that a file added afterwards is recognised as someone else's).
+pub const MARKER: &str = ".picsim";
+
+/// The temporary folders of this process not yet committed, with their targets. The signal
+/// handler removes them; [`Staging::commit`] holds the lock while it renames, so that a signal
+/// never finds a folder half moved.
+static LIVE: Mutex<Vec<(PathBuf, PathBuf)>> = Mutex::new(Vec::new());
+
+fn live() -> MutexGuard<'static, Vec<(PathBuf, PathBuf)>> {
+    // A thread that panicked holding the lock left the list whole: pushes and removes only.
+    LIVE.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Removes every temporary folder of this process and returns their targets (for a process
+/// stopped by a signal). Keeps the lock, so that no commit starts afterwards.
+pub fn abandon_all() -> Vec<PathBuf> {
+    let mut list = live();
+    let targets = list
+        .drain(..)
+        .map(|(temp, target)| {
+            remove_while_written(&temp);
+            target
+        })
+        .collect();
+    std::mem::forget(list);
+    targets
+}
+
+/// Removes `dir` while other threads may still be creating files in it: a file created between
+/// listing and removal makes `remove_dir_all` fail, so it is tried again. Once `dir` itself is
+/// gone nothing can be created in it.
+fn remove_while_written(dir: &Path) {
+    for _ in 0..20 {
+        if std::fs::remove_dir_all(dir).is_ok() || !dir.exists() {
+            return;
+        }
+    }
+}
+
+/// A temporary output folder that becomes the target folder on [`Staging::commit`] and is removed
+/// if dropped uncommitted.
+#[derive(Debug)]
+pub struct Staging {
+    target: PathBuf,
+    temp: PathBuf,
+    /// The subcommand writing, recorded in the marker.
+    command: &'static str,
+    force: bool,
+    committed: bool,
+}
+
+/// Whether the output folder `target` could be created: its nearest existing ancestor must be a
+/// folder this process may write in, as the operating system says (a read-only file system
+/// included). Used by `validate`, which must not create anything.
+pub fn check_creatable(target: &Path) -> Result<()> {
+    let mut at = target;
+    loop {
+        if at.exists() {
+            let meta = std::fs::metadata(at)
+                .with_context(|| format!("cannot inspect '{}'", at.display()))?;
+            if !meta.is_dir() {
+                bail!(
+                    "could not create output directory '{}' (output.dir): '{}' is not a folder",
+                    target.display(),
+                    at.display()
+                );
+            }
+            return crate::sys::check_writable(at).with_context(|| {
+                format!(
+                    "could not create output directory '{}' (output.dir): '{}' is not writable",
+                    target.display(),
+                    at.display()
+                )
+            });
+        }
+        match at.parent() {
+            Some(p) if !p.as_os_str().is_empty() => at = p,
+            _ => return Ok(()),
+        }
+    }
+}
+
+/// The folder holding `target` (`.` for a bare name).
+fn parent_of(target: &Path) -> PathBuf {
+    match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// The paths of every entry under `dir`, relative to it, with `/` between parts; symbolic links
+/// are entries, not followed.
+fn entries(dir: &Path) -> Result<BTreeSet<String>> {
+    fn walk(dir: &Path, prefix: &str, out: &mut BTreeSet<String>) -> Result<()> {
+        for entry in
+            std::fs::read_dir(dir).with_context(|| format!("cannot read '{}'", dir.display()))?
+        {
+            let entry = entry.with_context(|| format!("cannot read '{}'", dir.display()))?;
+            let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
+            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+            if is_dir {
+                walk(&entry.path(), &format!("{name}/"), out)?;
+            }
+            out.insert(name);
+        }
+        Ok(())
+    }
+    let mut out = BTreeSet::new();
+    walk(dir, "", &mut out)?;
+    Ok(out)
+}
+
+/// The entries picsim wrote into the folder `dir`, from its marker; for a run folder written
+/// before folders carried one, the files a run writes, when its `manifest.json` is picsim's.
+/// `None`: nothing in `dir` says picsim wrote it.
+fn own_entries(dir: &Path) -> Option<BTreeSet<String>> {
+    let json = |file: &str| -> Option<serde_json::Value> {
+        serde_json::from_str(&std::fs::read_to_string(dir.join(file)).ok()?).ok()
+    };
+    if let Some(marker) = json(MARKER).filter(|m| m["written_by"] == "picsim") {
+        let listed = marker["entries"].as_array()?;
+        let mut own: BTreeSet<String> = listed
+            .iter()
+            .filter_map(|e| e.as_str().map(str::to_string))
+            .collect();
+        own.insert(MARKER.to_string());
+        return Some(own);
+    }
+    let manifest = json("manifest.json")?;
+    (manifest["picsim_version"].is_string() && manifest["output_schema_version"].is_string()).then(
+        || {
+            let charts = crate::scenario::Chart::ALL.map(|c| format!("{}.png", c.stem()));
+            super::LINKED_FILES
+                .iter()
+                .chain(&["report.html", "user_impact.csv", "rejected.csv"])
+                .map(|f| f.to_string())
+                .chain(charts)
+                .collect()
+        },
+    )
+}
+
+/// Refuses to replace `target` unless it is missing, an empty folder, or a folder picsim wrote
+/// holding nothing else; the refusal says what was found. Touches nothing.
+fn check_replaceable(target: &Path) -> Result<()> {
+    let meta = match std::fs::symlink_metadata(target) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        other => other.with_context(|| format!("cannot inspect '{}'", target.display()))?,
+    };
+    if !meta.is_dir() {
+        let what = if meta.file_type().is_symlink() {
+            "a symbolic link"
+        } else {
+            "a file"
+        };
+        bail!(
+            "'{}' is {what}, not a folder picsim wrote; not replacing it (choose another folder with --out)",
+            target.display()
+        );
+    }
+    let found = entries(target)?;
+    let own = own_entries(target).unwrap_or_default();
+    let foreign: Vec<&String> = found.iter().filter(|e| !own.contains(*e)).collect();
+    // A foreign folder's contents are not listed one by one: its name says enough.
+    let shown: Vec<String> = foreign
+        .iter()
+        .filter(|e| !foreign.iter().any(|f| e.starts_with(&format!("{f}/"))))
+        .map(|e| format!("'{e}'"))
+        .collect();
+    if shown.is_empty() {
+        return Ok(());
+    }
+    let more = match shown.len() {
+        1..=3 => String::new(),
+        4 => " and 1 other entry".to_string(),
+        n => format!(" and {} other entries", n - 3),
+    };
+    // Without a marker, even picsim's own files cannot be told from others'.
+    let unmarked = if own.is_empty() {
+        format!(" (no {MARKER} file marks it as picsim's)")
+    } else {
+        String::new()
+    };
+    bail!(
+        "output folder '{}' holds {}{more} that picsim did not write{unmarked}; not replacing it \
+         (move {} away, or choose another folder with --out)",
+        target.display(),
+        shown[..shown.len().min(3)].join(", "),
+        if shown.len() == 1 { "it" } else { "them" }
+    )
+}
+
+/// Removes the temporary folders beside `target` (`.NAME.partial-PID`, `.NAME.old-PID`) whose
+/// process has ended, saying so on stderr. A report that was moved aside when the process died
+/// (the target is missing) is moved back instead.
+fn clear_stale(parent: &Path, name: &str) {
+    let Ok(list) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let partial = format!(".{name}.partial-");
+    let old = format!(".{name}.old-");
+    for entry in list.flatten() {
+        let file = entry.file_name().to_string_lossy().to_string();
+        let (aside, pid) = match (file.strip_prefix(&partial), file.strip_prefix(&old)) {
+            (Some(pid), _) => (false, pid),
+            (_, Some(pid)) => (true, pid),
+            _ => continue,
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        if crate::sys::process_alive(pid) && pid != std::process::id() {
+            continue;
+        }
+        let path = entry.path();
+        let target = parent.join(name);
+        if aside && std::fs::symlink_metadata(&target).is_err() {
+            if std::fs::rename(&path, &target).is_ok() {
+                eprintln!(
+                    "note: moved the report '{}' back from '{}', where picsim process {pid} had put it aside before it stopped",
+                    target.display(),
+                    path.display()
+                );
+            }
+        } else if std::fs::remove_dir_all(&path).is_ok() {
+            eprintln!(
+                "note: removed '{}', left by picsim process {pid}, which is no longer running",
+                path.display()
+            );
+        }
+    }
+}
+
+impl Staging {
+    /// Checks the target and creates the temporary folder for `command` (`run`, `sweep`, …). An
+    /// existing target is refused unless `force`, and even then unless it is empty or a folder
+    /// picsim wrote; it is left untouched until [`Staging::commit`]. Stale temporary folders of
+    /// ended processes for the same target are removed first.
+    pub fn new(target: &Path, force: bool, command: &'static str) -> Result<Staging> {
+        let name = target
+            .file_name()
+            .with_context(|| format!("output path '{}' has no folder name", target.display()))?
+            .to_string_lossy()
+            .to_string();
+        let parent = parent_of(target);
+        clear_stale(&parent, &name);
+        if std::fs::symlink_metadata(target).is_ok() {
+            if !force {
+                bail!(
+                    "output folder '{}' already exists; use --force to replace it, or --out to choose another",
+                    target.display()
+                );
+            }
+            check_replaceable(target)?;
+        }
+        check_creatable(target)?;
+        std::fs::create_dir_all(&parent).with_context(|| {
+            format!(
+                "could not create output directory '{}' (output.dir)",
+                target.display()
+            )
+        })?;
+        let temp = parent.join(format!(".{name}.partial-{}", std::process::id()));
+        if temp.exists() {
+            std::fs::remove_dir_all(&temp)
+                .with_context(|| format!("could not clear '{}'", temp.display()))?;
+        }
+        let mut list = live();
+        std::fs::create_dir(&temp).with_context(|| {
+            format!(
+                "could not create output directory '{}' (output.dir; its temporary folder '{}' failed)",
+                target.display(),
+                temp.display()
+            )
+        })?;
+        list.push((temp.clone(), target.to_path_buf()));
+        Ok(Staging {
+            target: target.to_path_buf(),
+            temp,
+            command,
+            force,
+            committed: false,
+        })
+    }
+
+    /// Where files are written until the commit.
+    pub fn path(&self) -> &Path {
+        &self.temp
+    }
+
+    /// The final folder.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Runs `write` on the temporary folder; an error names the files as the user will see them,
+    /// in the target folder, not in the temporary one, and names the target folder when it names
+    /// no file at all.
+    pub fn fill<T>(&self, write: impl FnOnce(&Path) -> Result<T>) -> Result<T> {
+        write(&self.temp).map_err(|e| {
+            let (temp, target) = (self.temp.display(), self.target.display());
+            let text = format!("{e:#}");
+            if text.contains(&temp.to_string()) {
+                anyhow!("{}", text.replace(&temp.to_string(), &target.to_string()))
+            } else {
+                anyhow!("could not write into '{target}': {text}")
+            }
+        })
+    }
+
+    /// Writes the marker listing everything in the temporary folder.
+    fn mark(&self) -> Result<()> {
+        let marker = serde_json::json!({
+            "written_by": "picsim",
+            "version": env!("CARGO_PKG_VERSION"),
+            "command": self.command,
+            "entries": entries(&self.temp)?,
+        });
+        let text = serde_json::to_string_pretty(&marker)?;
+        std::fs::write(self.temp.join(MARKER), text + "\n")
+            .with_context(|| format!("could not write '{}'", self.temp.join(MARKER).display()))
+    }
+
+    /// Moves the finished folder into place, replacing an existing one when forced (and still
+    /// replaceable: it may have changed during the run).
+    pub fn commit(mut self) -> Result<PathBuf> {
+        self.fill(|_| self.mark())?;
+        let mut list = live();
+        let aside = match std::fs::symlink_metadata(&self.target) {
+            Ok(_) if !self.force => bail!(
+                "output folder '{}' appeared while the run was going; not replacing it",
+                self.target.display()
+            ),
+            Ok(_) => {
+                check_replaceable(&self.target)?;
+                let name = self.target.file_name().unwrap_or_default();
+                let aside = parent_of(&self.target).join(format!(
+                    ".{}.old-{}",
+                    name.to_string_lossy(),
+                    std::process::id()
+                ));
+                replace(&self.temp, &self.target, &aside)?;
+                Some(aside)
+            }
+            Err(_) => {
+                std::fs::rename(&self.temp, &self.target).with_context(|| {
+                    format!(
+                        "could not move the new report to '{}'",
+                        self.target.display()
+                    )
+                })?;
+                None
+            }
+        };
+        self.committed = true;
+        list.retain(|(temp, _)| *temp != self.temp);
+        drop(list);
+        if let Some(aside) = aside {
+            // The new report is in place; if what is left of the old one cannot be removed now,
+            // the next run to this folder removes it.
+            if let Err(e) = std::fs::remove_dir_all(&aside) {
+                eprintln!(
+                    "warning: could not remove the old report '{}': {e}",
+                    aside.display()
+                );
+            }
+        }
+        Ok(self.target.clone())
+    }
+}
+
+/// Moves `target` to `aside` and `new` to `target`; if the second move fails, the old report is
+/// moved back, so that a failing new report never costs the old one.
+fn replace(new: &Path, target: &Path, aside: &Path) -> Result<()> {
+    std::fs::rename(target, aside)
+        .with_context(|| format!("could not move the old '{}' aside", target.display()))?;
+    std::fs::rename(new, target).map_err(|e| {
+        let kept = match std::fs::rename(aside, target) {
+            Ok(()) => "the old report is still in place".to_string(),
+            Err(_) => format!("the old report is in '{}'", aside.display()),
+        };
+        anyhow!(e).context(format!(
+            "could not move the new report to '{}'; {kept}",
+            target.display()
+        ))
+    })
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let mut list = live();
+            let _ = std::fs::remove_dir_all(&self.temp);
+            list.retain(|(temp, _)| *temp != self.temp);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_marked_folder_is_replaceable_until_a_foreign_file_is_added() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out");
+        let staging = Staging::new(&target, false, "test").unwrap();
+        std::fs::create_dir(staging.path().join("run-001")).unwrap();
+        std::fs::write(staging.path().join("run-001/series.csv"), "x").unwrap();
+        staging.commit().unwrap();
+        check_replaceable(&target).unwrap();
+        std::fs::write(target.join("run-001/mine.txt"), "x").unwrap();
+        let err = format!("{:#}", check_replaceable(&target).unwrap_err());
+        assert!(
+            err.contains("'run-001/mine.txt' that picsim did not write"),
+            "{err}"
+        );
+        for i in 0..5 {
+            std::fs::create_dir(target.join(format!("d{i}"))).unwrap();
+            std::fs::write(target.join(format!("d{i}/f")), "x").unwrap();
+        }
+        let err = format!("{:#}", check_replaceable(&target).unwrap_err());
+        assert!(
+            err.contains("holds 'd0', 'd1', 'd2' and 3 other entries that picsim did not write"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_report_put_aside_by_a_killed_run_is_moved_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out");
+        let mut ended = std::process::Command::new("true").spawn().unwrap();
+        ended.wait().unwrap();
+        let aside = dir.path().join(format!(".out.old-{}", ended.id()));
+        std::fs::create_dir(&aside).unwrap();
+        std::fs::write(aside.join("report.html"), "old").unwrap();
+        let err = format!("{:#}", Staging::new(&target, false, "test").unwrap_err());
+        assert!(err.contains("already exists"), "{err}");
+        assert!(!aside.exists());
+        assert_eq!(
+            std::fs::read_to_string(target.join("report.html")).unwrap(),
+            "old"
+        );
+    }
+
+    #[test]
+    fn a_failed_replacement_keeps_the_old_report() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out");
+        std::fs::create_dir(&target).unwrap();
+        std::fs::write(target.join("report.html"), "old").unwrap();
+        let err = replace(
+            &dir.path().join("vanished"),
+            &target,
+            &dir.path().join(".out.old-1"),
+        )
+        .unwrap_err();
+        let err = format!("{err:#}");
+        assert!(err.contains("the old report is still in place"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(target.join("report.html")).unwrap(),
+            "old"
+        );
+    }
+
+    #[test]
+    fn fill_names_the_target_not_the_temporary_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out");
+        let staging = Staging::new(&target, false, "test").unwrap();
+        let err = staging
+            .fill(|d| {
+                std::fs::read(d.join("missing.csv")).with_context(|| {
+                    format!("could not read '{}'", d.join("missing.csv").display())
+                })
+            })
+            .unwrap_err();
+        assert_eq!(
+            format!("{err:#}"),
+            format!(
+                "could not read '{}': No such file or directory (os error 2)",
+                target.join("missing.csv").display()
+            )
+        );
+    }
+}
