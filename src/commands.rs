@@ -178,6 +178,21 @@ fn memory_guard(
     let Some(estimate) = crate::memory::guard_estimate(scenarios, threads, ranks) else {
         return Ok(0.0);
     };
+    // Users, entries and persons are numbered with 32-bit ids: a world that could outgrow them is
+    // refused whatever the memory (with a margin, since the sizes are expected values).
+    for (what, n) in [
+        ("users", estimate.users),
+        ("contact-list entries", estimate.entries),
+        ("persons", estimate.persons),
+    ] {
+        if n > 0.9 * f64::from(u32::MAX) {
+            return Err(anyhow!(
+                "this world has about {} {what} per replication; picsim numbers them with 32-bit ids, so at most about {} fit: lower orgs.count, orgs.users or population.contacts_per_user",
+                report::thousands(n),
+                report::thousands(0.9 * f64::from(u32::MAX))
+            ));
+        }
+    }
     let limit = args
         .memory_limit
         .or_else(crate::sys::available_memory_bytes);

@@ -9,7 +9,7 @@ use crate::population::Population;
 use crate::report::csv::Addresses;
 use crate::scenario::Scenario;
 use anyhow::{Context, Result};
-use std::io::Write;
+use std::io::Write as _;
 use std::path::Path;
 
 /// The files written, in order.
@@ -21,10 +21,34 @@ pub const FILES: [&str; 5] = [
     "graph.csv",
 ];
 
-fn create(path: &Path) -> Result<std::io::BufWriter<std::fs::File>> {
+/// A file being written; every error names it.
+struct File {
+    path: std::path::PathBuf,
+    w: std::io::BufWriter<std::fs::File>,
+}
+
+impl File {
+    /// What `writeln!` calls.
+    fn write_fmt(&mut self, args: std::fmt::Arguments) -> Result<()> {
+        self.w
+            .write_fmt(args)
+            .with_context(|| format!("could not write '{}'", self.path.display()))
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        self.w
+            .flush()
+            .with_context(|| format!("could not write '{}'", self.path.display()))
+    }
+}
+
+fn create(path: &Path) -> Result<File> {
     let f = std::fs::File::create(path)
         .with_context(|| format!("could not create '{}'", path.display()))?;
-    Ok(std::io::BufWriter::with_capacity(1 << 20, f))
+    Ok(File {
+        path: path.to_path_buf(),
+        w: std::io::BufWriter::with_capacity(1 << 20, f),
+    })
 }
 
 fn network_list(s: &Scenario, mask: u16) -> String {
@@ -129,7 +153,7 @@ pub fn write(s: &Scenario, pop: &Population, addresses: Addresses, dir: &Path) -
             writeln!(w, "{a},{b}")?;
         }
     }
-    w.flush().context("could not write graph.csv")
+    w.flush()
 }
 
 /// Quotes a CSV field when it needs it.

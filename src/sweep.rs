@@ -286,37 +286,38 @@ impl Sensitivity {
 
     /// Writes `sensitivity.csv`: parameter, low, high, figure, base, at_low, at_high, swing.
     pub fn write_csv(&self, path: &Path) -> Result<()> {
-        let mut w = csv::Writer::from_path(path)
-            .with_context(|| format!("could not create '{}'", path.display()))?;
-        w.write_record([
-            "parameter",
-            "low",
-            "high",
-            "figure",
-            "base",
-            "at_low",
-            "at_high",
-            "swing",
-        ])?;
-        for (figure, _) in self.figures() {
-            let Some(base) = self.base.headline(&figure) else {
-                continue;
-            };
-            for b in self.bars(&figure) {
-                w.write_record([
-                    b.key.clone(),
-                    b.low_text.clone(),
-                    b.high_text.clone(),
-                    figure.clone(),
-                    format!("{:.6}", base.value),
-                    format!("{:.6}", b.at_low),
-                    format!("{:.6}", b.at_high),
-                    format!("{:.6}", b.swing()),
-                ])?;
+        let write = || -> Result<()> {
+            let mut w = csv::Writer::from_path(path)?;
+            w.write_record([
+                "parameter",
+                "low",
+                "high",
+                "figure",
+                "base",
+                "at_low",
+                "at_high",
+                "swing",
+            ])?;
+            for (figure, _) in self.figures() {
+                let Some(base) = self.base.headline(&figure) else {
+                    continue;
+                };
+                for b in self.bars(&figure) {
+                    w.write_record([
+                        b.key.clone(),
+                        b.low_text.clone(),
+                        b.high_text.clone(),
+                        figure.clone(),
+                        format!("{:.6}", base.value),
+                        format!("{:.6}", b.at_low),
+                        format!("{:.6}", b.at_high),
+                        format!("{:.6}", b.swing()),
+                    ])?;
+                }
             }
-        }
-        w.flush()
-            .with_context(|| format!("could not write '{}'", path.display()))
+            Ok(w.flush()?)
+        };
+        write().with_context(|| format!("could not write '{}'", path.display()))
     }
 
     /// The terminal table: per figure, the base value and the parameters that move it most.

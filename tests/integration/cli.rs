@@ -277,3 +277,24 @@ fn a_bad_thread_count_is_a_usage_error() {
     }
     assert!(!dir.path().join("out").exists());
 }
+
+#[test]
+fn a_world_too_large_for_32_bit_ids_is_refused_even_ignoring_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_small(
+        &dir.path().join("out"),
+        1000,
+        &[
+            "--set",
+            "orgs.users={dist=\"fixed\",value=1e7}",
+            "--ignore-memory-limit",
+        ],
+    )
+    .code(1);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("10,000,000,000 users") && stderr.contains("32-bit ids"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("out").exists());
+}
