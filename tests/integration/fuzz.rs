@@ -6,7 +6,8 @@
 //! as `picsim validate` does: load, the output folder check, for one accepted input in
 //! [`EXPERIMENTS_EVERY`] the `[sweep]` and `[sensitivity]` variants, and for imported contact lists
 //! replication 0's population (where an edge list's addresses are resolved). Every outcome is
-//! classified: accepted, refused with a position, refused without one, or a panic.
+//! classified: accepted, refused with a position, refused without one, or a panic. Apart from
+//! that, a message that shows a contact address of the corpus in clear is counted as a leak.
 //!
 //! Input `i` of seed `s` depends on `(s, i)` alone, so a pass splits over any number of threads and
 //! gives the same counts. The short pass runs with the other tests; `fuzz/run.sh N SEED` runs the
@@ -50,6 +51,9 @@ struct Corpus {
     /// Relative path and content of every file.
     files: Vec<(PathBuf, Vec<u8>)>,
     cases: Vec<Case>,
+    /// The contact addresses of the contact and edge lists, lower case: personal data that no
+    /// message may show.
+    addresses: Vec<String>,
 }
 
 fn repository() -> PathBuf {
@@ -87,7 +91,12 @@ impl Corpus {
                 files.push((rel.to_path_buf(), std::fs::read(&p).expect("corpus file")));
             }
         }
-        Corpus { files, cases }
+        let addresses = files.iter().flat_map(|(p, b)| addresses(p, b)).collect();
+        Corpus {
+            files,
+            cases,
+            addresses,
+        }
     }
 
     fn content(&self, rel: &Path) -> &[u8] {
@@ -113,6 +122,29 @@ impl Corpus {
         let bytes = mutate::mutate(&mut rng, self.content(target), Format::of(target), &others);
         (case, bytes)
     }
+}
+
+/// The contact addresses of a CSV file: its `contact` column if it has one (a contact list; users'
+/// own ids may be shown), else every field with an `@` (an edge list).
+fn addresses(path: &Path, bytes: &[u8]) -> Vec<String> {
+    if Format::of(path) != Format::Csv {
+        return Vec::new();
+    }
+    let text = String::from_utf8_lossy(bytes).to_lowercase();
+    let mut rows = text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.split([',', '\t']).map(str::trim).collect::<Vec<_>>());
+    let contact = rows
+        .next()
+        .and_then(|header| header.iter().position(|h| *h == "contact"));
+    rows.flat_map(|fields| match contact {
+        Some(c) => fields.get(c).into_iter().copied().collect::<Vec<_>>(),
+        None => fields.into_iter().filter(|f| f.contains('@')).collect(),
+    })
+    .filter(|a| !a.is_empty())
+    .map(str::to_string)
+    .collect()
 }
 
 /// What one input came to.
@@ -256,17 +288,38 @@ impl Workspace {
         Workspace { dir, prefix }
     }
 
-    /// Loads the case with its target replaced by `bytes`, then puts the target back.
-    fn run(&self, corpus: &Corpus, case: usize, bytes: &[u8], experiments: bool) -> Outcome {
+    /// Loads the case with its target replaced by `bytes`, then puts the target back. Returns the
+    /// outcome and the messages that show a contact address.
+    fn run(
+        &self,
+        corpus: &Corpus,
+        case: usize,
+        bytes: &[u8],
+        experiments: bool,
+    ) -> (Outcome, Vec<String>) {
         let case = &corpus.cases[case];
         let target = self.dir.path().join(&case.target);
         std::fs::write(&target, bytes).expect("write the input");
         let result = catch(|| refusals(&self.dir.path().join(&case.load), experiments));
         std::fs::write(&target, corpus.content(&case.target)).expect("restore the target");
-        let result = result.map(|r| r.iter().map(|m| m.replace(&self.prefix, "")).collect());
+        let result: Result<Vec<String>, String> =
+            result.map(|r| r.iter().map(|m| m.replace(&self.prefix, "")).collect());
+        let leaks = result
+            .as_ref()
+            .map(|messages| {
+                messages
+                    .iter()
+                    .filter(|m| {
+                        let m = m.to_lowercase();
+                        corpus.addresses.iter().any(|a| m.contains(a.as_str()))
+                    })
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
         let names: Vec<&str> = corpus.files.iter().map(|(p, _)| file_name(p)).collect();
         let data = (Format::of(&case.target) == Format::Csv).then(|| file_name(&case.target));
-        classify(result, &names, data)
+        (classify(result, &names, data), leaks)
     }
 }
 
@@ -274,7 +327,7 @@ fn file_name(path: &Path) -> &str {
     path.file_name().and_then(|n| n.to_str()).unwrap_or("")
 }
 
-/// A message with its particulars (numbers, quoted names and values) blanked, so that one
+/// A message with its particulars (numbers, quoted names, values and paths) blanked, so that one
 /// refusal site is one group.
 fn shape(message: &str) -> String {
     let mut out = String::new();
@@ -286,7 +339,7 @@ fn shape(message: &str) -> String {
                 out.push(c);
             }
             Some(_) => {}
-            None if c == '`' || c == '\'' => {
+            None if c == '`' || c == '\'' || c == '"' => {
                 quote = Some(c);
                 out.push(c);
                 out.push('…');
@@ -325,12 +378,21 @@ struct Tally {
     missing: BTreeMap<String, Group>,
     /// Groups of panics, by shape.
     panicked: BTreeMap<String, Group>,
+    /// Inputs with a message that shows a contact address, and its groups by shape.
+    leaks: u64,
+    leaked: BTreeMap<String, Group>,
     /// Inputs slower than [`SLOW_SECONDS`], with their seconds.
     slow: Vec<(u64, f64)>,
 }
 
 impl Tally {
-    fn add(&mut self, i: u64, outcome: Outcome, experiments: bool, seconds: f64) {
+    fn add(
+        &mut self,
+        i: u64,
+        (outcome, leaks): (Outcome, Vec<String>),
+        experiments: bool,
+        seconds: f64,
+    ) {
         let note = |groups: &mut BTreeMap<String, Group>, message: String| {
             groups
                 .entry(shape(&message))
@@ -342,6 +404,12 @@ impl Tally {
                 });
         };
         self.inputs += 1;
+        if !leaks.is_empty() {
+            self.leaks += 1;
+        }
+        for m in leaks {
+            note(&mut self.leaked, m);
+        }
         if experiments {
             self.experiments += 1;
         }
@@ -370,11 +438,13 @@ impl Tally {
         self.positioned += other.positioned;
         self.unpositioned += other.unpositioned;
         self.panics += other.panics;
+        self.leaks += other.leaks;
         self.experiments += other.experiments;
         self.slow.extend(other.slow);
         for (mine, theirs) in [
             (&mut self.missing, other.missing),
             (&mut self.panicked, other.panicked),
+            (&mut self.leaked, other.leaked),
         ] {
             for (shape, g) in theirs {
                 mine.entry(shape)
@@ -391,12 +461,13 @@ impl Tally {
 
     fn counts(&self) -> String {
         format!(
-            "inputs {}, accepted {}, refused with a position {}, refused without a position {}, panics {} ([sweep]/[sensitivity] checked on {}; {} slower than {SLOW_SECONDS} s)",
+            "inputs {}, accepted {}, refused with a position {}, refused without a position {}, panics {}; showing a contact address {} ([sweep]/[sensitivity] checked on {}; {} slower than {SLOW_SECONDS} s)",
             self.inputs,
             self.accepted,
             self.positioned,
             self.unpositioned,
             self.panics,
+            self.leaks,
             self.experiments,
             self.slow.len()
         )
@@ -459,7 +530,11 @@ fn save(
         seconds,
         tally.inputs as f64 / seconds
     );
-    for (kind, groups) in [("panic", &tally.panicked), ("no-position", &tally.missing)] {
+    for (kind, groups) in [
+        ("panic", &tally.panicked),
+        ("no-position", &tally.missing),
+        ("address", &tally.leaked),
+    ] {
         let mut sorted: Vec<&Group> = groups.values().collect();
         sorted.sort_by(|a, b| b.count.cmp(&a.count).then(a.input.cmp(&b.input)));
         summary.push_str(&format!("\n{kind}: {} distinct\n", sorted.len()));
@@ -483,7 +558,11 @@ fn save(
 }
 
 fn print_groups(tally: &Tally) {
-    for (kind, groups) in [("panic", &tally.panicked), ("no position", &tally.missing)] {
+    for (kind, groups) in [
+        ("panic", &tally.panicked),
+        ("no position", &tally.missing),
+        ("address", &tally.leaked),
+    ] {
         for g in groups.values() {
             println!("{kind} ×{}: {} (input {})", g.count, g.example, g.input);
         }
@@ -523,7 +602,7 @@ fn every_seed_case_is_accepted_unmutated() {
             };
         assert_eq!(
             workspace.run(&corpus, i, bytes, true),
-            expected,
+            (expected, Vec::new()),
             "{}",
             case.load.display()
         );
