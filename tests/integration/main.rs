@@ -5,6 +5,7 @@ mod cli;
 mod default_scenario;
 mod distributed;
 mod experiments;
+mod fuzz;
 mod import;
 mod invariants;
 #[cfg(feature = "mpi")]
