@@ -228,29 +228,49 @@ struct Layer {
     text: String,
 }
 
-fn read_error(name: &str, message: String) -> ScenarioErrors {
+fn read_error(name: &str, position: Option<(usize, usize)>, message: String) -> ScenarioErrors {
     ScenarioErrors(vec![ScenarioError {
         file: name.to_string(),
-        position: None,
+        position,
         path: String::new(),
+        message,
+    }])
+}
+
+/// Reads a scenario file as UTF-8 text; text that is not UTF-8 is refused at the line and column
+/// of its first bad byte.
+fn read_text(path: &Path) -> Result<String, (Option<(usize, usize)>, String)> {
+    let bytes = std::fs::read(path).map_err(|e| (None, format!("cannot read the file: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let good = e.utf8_error().valid_up_to();
+        let before = String::from_utf8_lossy(&e.as_bytes()[..good]).into_owned();
+        (
+            Some(line_col(&before, good)),
+            "the file is not UTF-8 text (save it as UTF-8)".into(),
+        )
+    })
+}
+
+/// An error about the `extends` key of `layer`, at its line.
+fn extends_error(layer: &Layer, message: String) -> ScenarioErrors {
+    let position = DeTable::parse(&layer.text)
+        .ok()
+        .and_then(|doc| Locator::span(&doc, &KeyPath(vec![Seg::Key("extends".into())])))
+        .map(|(offset, _)| line_col(&layer.text, offset));
+    ScenarioErrors(vec![ScenarioError {
+        file: layer.name.clone(),
+        position,
+        path: "extends".into(),
         message,
     }])
 }
 
 /// Loads, overrides and validates a scenario file (following `extends`).
 pub fn load_file(path: &Path, overrides: &[Override]) -> Result<Scenario, ScenarioErrors> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        read_error(
-            &path.display().to_string(),
-            format!("cannot read the file: {e}"),
-        )
-    })?;
-    load_str(
-        &text,
-        &path.display().to_string(),
-        overrides,
-        Some(&base_dir(path)),
-    )
+    let name = path.display().to_string();
+    let text =
+        read_text(path).map_err(|(position, message)| read_error(&name, position, message))?;
+    load_str(&text, &name, overrides, Some(&base_dir(path)))
 }
 
 /// Loads, overrides and validates scenario text. `name` labels errors; `base_dir` is where the
@@ -279,11 +299,11 @@ pub fn load_str(
     // Follow `extends`: each parent is merged under its child.
     let mut dir = base.clone();
     while let Some(parent) = table.remove("extends") {
-        let child = layers.last().map(|l| l.name.clone()).unwrap_or_default();
+        let child = layers.last().unwrap_or(&layers[0]);
         let Some(parent) = parent.as_str() else {
-            return Err(read_error(
-                &child,
-                "extends must be a file path (a string)".into(),
+            return Err(extends_error(
+                child,
+                "must be a file path (a string)".into(),
             ));
         };
         let parent_path = dir.join(parent);
@@ -293,17 +313,14 @@ pub fn load_str(
             .iter()
             .any(|s| Some(s) == canonical(&parent_path).as_ref());
         if looped || layers.len() > 16 {
-            return Err(read_error(
-                &child,
-                format!("extends `{parent}` makes a loop"),
-            ));
+            return Err(extends_error(child, format!("`{parent}` makes a loop")));
         }
-        let parent_text = std::fs::read_to_string(&parent_path).map_err(|e| {
-            read_error(
-                &child,
-                format!("extends `{parent}`: cannot read '{parent_name}': {e}"),
-            )
-        })?;
+        let parent_text =
+            read_text(&parent_path).map_err(|(position, message)| match position {
+                // The parent is read but is not text: point into it.
+                Some(_) => read_error(&parent_name, position, message),
+                None => extends_error(child, format!("`{parent}`: {message} ('{parent_name}')")),
+            })?;
         let layer = Layer {
             name: parent_name,
             text: parent_text,

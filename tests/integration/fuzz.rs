@@ -23,9 +23,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// Whether the short pass fails on a refusal without a position. Off until the loader's and the
-/// readers' positions are fixed (issue 10); until then the pass counts and prints them.
-const REQUIRE_POSITIONS: bool = false;
+/// Whether the short pass fails on a refusal without a position (every refusal of a scenario,
+/// contact list or edge list names its file and line).
+const REQUIRE_POSITIONS: bool = true;
 
 /// The short pass: inputs and seed.
 const SHORT_INPUTS: u64 = 2_000;

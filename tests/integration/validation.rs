@@ -542,3 +542,29 @@ fn experiment_errors_point_at_the_entry_that_set_the_value() {
         );
     }
 }
+
+#[test]
+fn unreadable_files_and_bad_extends_are_reported_at_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    // Latin-1 "é" on line 3, column 6.
+    let latin1 = dir.path().join("latin1.toml");
+    std::fs::write(&latin1, b"[scenario]\nname = \"x\"\n# caf\xe9\n").unwrap();
+    let e = load_file(&latin1, &[]).unwrap_err().to_string();
+    assert!(
+        e.starts_with(&format!("{}:3:6:", latin1.display())) && e.contains("UTF-8"),
+        "{e}"
+    );
+    for (text, problem) in [
+        ("\n\nextends = 3\n", "must be a file path"),
+        ("\n\nextends = \"missing.toml\"\n", "missing.toml"),
+        ("\n\nextends = \"self.toml\"\n", "makes a loop"),
+    ] {
+        let f = dir.path().join("self.toml");
+        std::fs::write(&f, text).unwrap();
+        let e = load_file(&f, &[]).unwrap_err().to_string();
+        assert!(
+            e.starts_with(&format!("{}:3:1: extends:", f.display())) && e.contains(problem),
+            "{e}"
+        );
+    }
+}
