@@ -24,7 +24,7 @@ fn parse_threads(text: &str) -> Result<usize, String> {
 }
 
 /// Exit codes, documented in `--help`.
-pub const EXIT_CODES: &str = "Exit codes: 0 success; 1 invalid scenario, refused output folder or failed run; 2 bad command line.";
+pub const EXIT_CODES: &str = "Exit codes: 0 success; 1 invalid scenario, refused output folder or failed run; 2 bad command line; 130 or 143 interrupted (SIGINT, SIGTERM).";
 
 /// picsim: what happens to Lync users' public-IM contacts when platforms migrate, federate and
 /// shut down.
@@ -168,6 +168,9 @@ pub struct PopulationArgs {
     /// Imported contact lists: write contact addresses in clear instead of pseudonyms.
     #[arg(long)]
     pub reveal_addresses: bool,
+    /// Memory guard.
+    #[command(flatten)]
+    pub memory: MemoryArgs,
 }
 
 /// Settings that change a scenario; every one goes through the scenario's validation.

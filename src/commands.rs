@@ -614,11 +614,7 @@ pub fn rejected_message(list: &crate::population::import::ContactList) -> String
 fn export_population(args: PopulationArgs) -> Result<ExitCode> {
     let overrides = overrides(&args.scenario_args, None)?;
     let scenario = load(&args.scenario, &overrides)?;
-    if let Some(list) = &scenario.population.import {
-        if !list.rejected.is_empty() && !args.skip_bad_rows {
-            return Err(anyhow!("{}", rejected_message(list)));
-        }
-    }
+    check_rows(&scenario, args.skip_bad_rows)?;
     let salt = crate::population::import::fresh_salt().map_err(|e| anyhow!(e))?;
     let addresses = if args.reveal_addresses {
         report::csv::Addresses::Revealed
@@ -626,6 +622,10 @@ fn export_population(args: PopulationArgs) -> Result<ExitCode> {
         report::csv::Addresses::Pseudonyms(&salt)
     };
     worker_threads(args.threads)?;
+    // One replication's world, as `run` would hold it with one thread.
+    let mut one = scenario.clone();
+    one.replications = 1;
+    memory_guard(std::slice::from_ref(&one), 1, 1, &args.memory)?;
     let staging = Staging::new(&args.export, args.force, "population")?;
     let population = crate::population::generate(&scenario, args.replication)?;
     staging.fill(|dir| crate::export::write(&scenario, &population, addresses, dir))?;

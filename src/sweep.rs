@@ -478,17 +478,18 @@ fn missing_key(table: &toml::Table, key: &str) -> Option<String> {
         Some(Seg::Key(k)) => k.as_str(),
         _ => return Some("a key path starts with a table name, not an index".into()),
     });
+    // The first segment that names nothing.
     let mut walked = path.0[0].clone();
     for seg in &path.0[1..] {
+        if at.is_none() {
+            break;
+        }
+        walked = seg.clone();
         at = match (at, seg) {
             (Some(toml::Value::Table(t)), Seg::Key(k)) => t.get(k),
             (Some(toml::Value::Array(a)), Seg::Index(i)) => a.get(*i),
             _ => None,
         };
-        if at.is_none() {
-            walked = seg.clone();
-            break;
-        }
     }
     at.is_none().then(|| {
         let name = match walked {
@@ -528,6 +529,32 @@ mod tests {
             ]
         );
         assert!(parse_vary("novalues=").is_err());
+    }
+
+    #[test]
+    fn a_missing_key_names_the_first_part_that_is_not_there() {
+        let t: toml::Table = toml::from_str("[orgs]\ncount = 1\nlist = [1]\n").unwrap();
+        assert_eq!(missing_key(&t, "orgs.count"), None);
+        assert!(
+            missing_key(&t, "orgz.count")
+                .unwrap()
+                .contains("no `orgz` there")
+        );
+        assert!(
+            missing_key(&t, "orgs.cuont")
+                .unwrap()
+                .contains("no `cuont` there")
+        );
+        assert!(
+            missing_key(&t, "orgs.list.3")
+                .unwrap()
+                .contains("no item 3 there")
+        );
+        assert!(
+            missing_key(&t, "orgs.count.x")
+                .unwrap()
+                .contains("no `x` there")
+        );
     }
 
     #[test]

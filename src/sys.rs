@@ -67,6 +67,14 @@ pub fn check_writable(dir: &std::path::Path) -> std::io::Result<()> {
     }
 }
 
+/// This machine's host name (empty where it cannot be read): process ids are only meaningful on
+/// the machine that gave them.
+pub fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_default()
+}
+
 /// Whether process `pid` is running (or is a zombie not yet reaped). Unknown (`true`) where the
 /// question cannot be asked, so that nothing is taken for abandoned by mistake.
 pub fn process_alive(pid: u32) -> bool {

@@ -556,19 +556,29 @@ impl<'a> PersonView<'a> {
     }
 
     /// The account an entry pointing at the `network` account resolves to on `day`, following
-    /// `contacts_follow` forwarding.
+    /// `contacts_follow` forwarding. A hop is followed only if it comes after the entry reached
+    /// the account it leaves (in day and listed order): a person forwarded onto an account they
+    /// had left earlier is found there, not sent on by the old departure.
     #[inline]
     pub fn resolve(&self, mut network: NetworkId, day: Day) -> NetworkId {
+        // When the entry reached `network`: its own account counts as reached before everything.
+        let mut reached = (ALWAYS, -1i64);
         // Each network has at most one leaving migration and there are no cycles, so this ends
         // within `migrations.len()` steps.
         for _ in 0..self.migrations.len() {
-            match self
+            let hop = self
                 .migrations
                 .iter()
                 .zip(self.days.iter())
-                .find(|(m, d)| m.from == network && m.contacts_follow && **d <= day)
-            {
-                Some((m, _)) => network = m.to,
+                .enumerate()
+                .find(|&(k, (m, &d))| {
+                    m.from == network && m.contacts_follow && d <= day && (d, k as i64) > reached
+                });
+            match hop {
+                Some((k, (m, &d))) => {
+                    network = m.to;
+                    reached = (d, k as i64);
+                }
                 None => break,
             }
         }
@@ -660,6 +670,20 @@ mod tests {
         // (listed second) decides here and the departure in the reverse listing.
         let v = view(&migrations, 0b011, [9, 9]);
         assert!(v.held(0, 8) && v.held(0, 9) && v.held(2, 9));
+        // Forwarded onto an account left earlier: found there, not sent on by the departure.
+        let both_follow = vec![mig(0, 2, true), mig(1, 0, true)];
+        let v = view(&both_follow, 0b011, [4, 9]);
+        assert_eq!(v.resolve(1, 8), 1);
+        assert_eq!(v.resolve(1, 9), 0);
+        assert_eq!(
+            v.resolve(0, 9),
+            2,
+            "an entry on skype followed its owner on day 4"
+        );
+        // Forwarding before the departure (aim → skype on day 4, skype → yahoo on day 9) chains.
+        let v = view(&both_follow, 0b011, [9, 4]);
+        assert_eq!(v.resolve(1, 4), 0);
+        assert_eq!(v.resolve(1, 9), 2);
         let reversed = vec![mig(1, 0, true), mig(0, 2, false)];
         let v = view(&reversed, 0b011, [9, 9]);
         assert!(v.held(0, 8) && !v.held(0, 9) && v.held(2, 9));

@@ -117,11 +117,11 @@ pub struct BadLine {
 /// The largest person id an edge list may name (`u32::MAX` is kept free as "no person").
 const MAX_PERSON_ID: u32 = u32::MAX - 1;
 
-/// Whether an edge-list field is meant as a number: it starts with a digit, a sign or a point.
-/// Contact names never do (Skype names start with a letter, addresses are refused with nothing
-/// before the @), so `-1`, `1.5` and `0x10` are refused as ids rather than taken for names.
+/// Whether an edge-list field is meant as a number: it starts with a digit, a sign or a point
+/// and holds no @. Skype names start with a letter and an address has an @ (`2pac@hotmail.com`
+/// is an address), so `-1`, `1.5` and `0x10` are refused as ids rather than taken for names.
 fn looks_numeric(f: &str) -> bool {
-    f.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '-' | '+' | '.'))
+    f.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '-' | '+' | '.')) && !f.contains('@')
 }
 
 fn is_header_word(s: &str) -> bool {
@@ -324,21 +324,19 @@ pub struct RejectedRow {
     pub reason: String,
     /// The row's fields as read (the contact field is personal data: pseudonymise before output).
     pub fields: Vec<String>,
-    /// Index of the contact field in `fields`, if known.
-    pub contact_field: Option<usize>,
     /// Index of the user field in `fields`, if known (the row has the header's columns).
     pub user_field: Option<usize>,
 }
 
 impl RejectedRow {
-    /// Whether field `i` is to be pseudonymised in outputs: the contact, and any other field that
-    /// holds an address except the user's own id (the organisation's, kept as given).
+    /// Whether field `i` is to be pseudonymised in outputs: every field but the user's own id (the
+    /// organisation's, kept as given). A rejected row's columns may not be what the header says
+    /// (a Skype name in the network column has no @), so nothing else is trusted to be harmless;
+    /// the line number finds the row in the file.
     pub fn is_personal(&self, i: usize) -> bool {
-        self.fields.get(i).is_some_and(|f| {
-            !f.is_empty()
-                && (Some(i) == self.contact_field
-                    || (f.contains('@') && Some(i) != self.user_field))
-        })
+        self.fields
+            .get(i)
+            .is_some_and(|f| !f.is_empty() && Some(i) != self.user_field)
     }
 }
 
@@ -518,7 +516,6 @@ pub fn read_contact_list(path: &Path, networks: &[Network]) -> Result<ContactLis
                     line,
                     reason,
                     fields: Vec::new(),
-                    contact_field: None,
                     user_field: None,
                 });
                 continue;
@@ -528,7 +525,6 @@ pub fn read_contact_list(path: &Path, networks: &[Network]) -> Result<ContactLis
             line,
             reason,
             fields: fields.clone(),
-            contact_field: Some(contact_col),
             user_field: Some(user_col),
         };
         if fields.len() != header.len() {
@@ -574,12 +570,12 @@ pub fn read_contact_list(path: &Path, networks: &[Network]) -> Result<ContactLis
                 Some(n) => n as NetworkId,
                 None => {
                     let known: Vec<&str> = networks.iter().map(|n| n.id.as_str()).collect();
-                    let given = shown(given).map_or_else(
-                        || "the network column names no network".to_string(),
-                        |g| format!("unknown network `{g}`"),
-                    );
-                    list.rejected
-                        .push(reject(format!("{given}; known: {}", known.join(", "))));
+                    // The cell is not quoted: a misplaced contact (a Skype name has no @)
+                    // would be shown.
+                    list.rejected.push(reject(format!(
+                        "the network column names no network of the scenario; known: {}",
+                        known.join(", ")
+                    )));
                     continue;
                 }
             }
@@ -616,12 +612,9 @@ pub fn read_contact_list(path: &Path, networks: &[Network]) -> Result<ContactLis
         };
         if let Some((other, first)) = user_org.get(&user) {
             if *other != org {
-                let name =
-                    |o: &str| shown(o).map_or_else(|| "another".into(), |o| format!("`{o}`"));
+                // Neither name is quoted: the org column of a misplaced row may hold a contact.
                 list.rejected.push(reject(format!(
-                    "user is in organisation {} at line {first}, not {}",
-                    name(other),
-                    name(&org)
+                    "the user is in another organisation at line {first}; a user belongs to one"
                 )));
                 continue;
             }
@@ -731,7 +724,7 @@ mod tests {
         let reasons: Vec<&str> = list.rejected.iter().map(|r| r.reason.as_str()).collect();
         assert!(reasons[0].contains("domain `unknown.org`"), "{reasons:?}");
         assert!(reasons[1].contains("no @"));
-        assert!(reasons[2].contains("unknown network `aim`"));
+        assert!(reasons[2].contains("names no network of the scenario"));
         assert!(reasons[3].contains("4 fields"));
         assert!(reasons[4].contains("empty user"));
         assert!(reasons[5].contains("already on this user's list at line 2"));
@@ -749,11 +742,13 @@ mod tests {
         let f = dir.path().join("e.csv");
         std::fs::write(
             &f,
-            "source,target\n0,1\n# a comment\n1\t2\n\nann@hotmail.com,3\n",
+            "source,target\n0,1\n# a comment\n1\t2\n\nann@hotmail.com,3\n2pac@hotmail.com,4\n",
         )
         .unwrap();
         let e = read_edge_list(&f).unwrap();
-        assert_eq!(e.edges.len(), 3);
+        assert_eq!(e.edges.len(), 4);
+        // An address may start with a digit.
+        assert_eq!(e.edges[3].1, Endpoint::Address("2pac@hotmail.com".into()));
         assert_eq!(
             e.edges[2],
             (

@@ -16,6 +16,8 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 /// The file every folder picsim writes carries: which command and version wrote it, and every
 /// entry it wrote (so that a file added afterwards is recognised as someone else's).
 pub const MARKER: &str = ".picsim";
+/// In a temporary folder, until its commit: the host name of the machine whose process made it.
+const HOST_FILE: &str = ".picsim-host";
 
 /// The temporary folders of this process not yet committed, with their targets. The signal
 /// handler removes them; [`Staging::commit`] holds the lock while it renames, so that a signal
@@ -229,6 +231,14 @@ fn clear_stale(parent: &Path, name: &str) {
             continue;
         }
         let path = entry.path();
+        // On a file system shared by several machines the process may be another machine's,
+        // where this one cannot see it: a temporary folder says which machine made it.
+        if !aside
+            && std::fs::read_to_string(path.join(HOST_FILE))
+                .is_ok_and(|h| h.trim() != crate::sys::host_name())
+        {
+            continue;
+        }
         let target = parent.join(name);
         if aside && std::fs::symlink_metadata(&target).is_err() {
             if std::fs::rename(&path, &target).is_ok() {
@@ -290,13 +300,24 @@ impl Staging {
             )
         })?;
         list.push((temp.clone(), target.to_path_buf()));
-        Ok(Staging {
+        drop(list);
+        // Dropped (and the folder removed) if what follows fails.
+        let staging = Staging {
             target: target.to_path_buf(),
             temp,
             command,
             force,
             committed: false,
-        })
+        };
+        let host = staging.temp.join(HOST_FILE);
+        std::fs::write(&host, crate::sys::host_name() + "\n").with_context(|| {
+            format!(
+                "could not create output directory '{}' (output.dir; could not write '{}')",
+                target.display(),
+                host.display()
+            )
+        })?;
+        Ok(staging)
     }
 
     /// Where files are written until the commit.
@@ -340,7 +361,11 @@ impl Staging {
     /// Moves the finished folder into place, replacing an existing one when forced (and still
     /// replaceable: it may have changed during the run).
     pub fn commit(mut self) -> Result<PathBuf> {
-        self.fill(|_| self.mark())?;
+        self.fill(|dir| {
+            std::fs::remove_file(dir.join(HOST_FILE))
+                .with_context(|| format!("could not remove '{}'", dir.join(HOST_FILE).display()))?;
+            self.mark()
+        })?;
         let mut list = live();
         let aside = match std::fs::symlink_metadata(&self.target) {
             Ok(_) if !self.force => bail!(
@@ -372,9 +397,17 @@ impl Staging {
         list.retain(|(temp, _)| *temp != self.temp);
         drop(list);
         if let Some(aside) = aside {
-            // The new report is in place; if what is left of the old one cannot be removed now,
-            // the next run to this folder removes it.
-            if let Err(e) = std::fs::remove_dir_all(&aside) {
+            // The new report is in place. The old one is checked again before it goes: a file
+            // saved into it between the check and the move (by a program whose working folder
+            // it was) is kept, with the folder, and named. If what is left cannot be removed
+            // now, the next run to this folder removes it.
+            if let Err(e) = check_replaceable(&aside) {
+                eprintln!(
+                    "warning: the old report, kept as '{}', {:#}",
+                    aside.display(),
+                    e
+                );
+            } else if let Err(e) = std::fs::remove_dir_all(&aside) {
                 eprintln!(
                     "warning: could not remove the old report '{}': {e}",
                     aside.display()
@@ -458,6 +491,33 @@ mod tests {
             std::fs::read_to_string(target.join("report.html")).unwrap(),
             "old"
         );
+    }
+
+    #[test]
+    fn another_machines_temporary_folder_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ended = std::process::Command::new("true").spawn().unwrap();
+        ended.wait().unwrap();
+        let theirs = dir.path().join(format!(".out.partial-{}", ended.id()));
+        std::fs::create_dir(&theirs).unwrap();
+        std::fs::write(theirs.join(HOST_FILE), "another-machine\n").unwrap();
+        let ours = dir
+            .path()
+            .join(format!(".out.partial-{}", ended.id() + 1_000_000));
+        std::fs::create_dir(&ours).unwrap();
+        std::fs::write(ours.join(HOST_FILE), crate::sys::host_name()).unwrap();
+        clear_stale(dir.path(), "out");
+        assert!(
+            theirs.exists(),
+            "a process of another machine cannot be seen from here"
+        );
+        assert!(!ours.exists());
+        // The committed folder does not keep the host file.
+        let target = dir.path().join("new");
+        let staging = Staging::new(&target, false, "test").unwrap();
+        assert!(staging.path().join(HOST_FILE).exists());
+        staging.commit().unwrap();
+        assert!(!target.join(HOST_FILE).exists() && target.join(MARKER).exists());
     }
 
     #[test]

@@ -17,6 +17,9 @@ const MAX_DAYS: i64 = 73_000;
 /// Longest agreement term, in years: longer than any scenario can be from any agreement start
 /// (dates are years 0 to 9999), and short enough that renewal dates stay representable.
 const MAX_TERM_YEARS: f64 = 10_000.0;
+/// Most persons per user on one network: far above any real contact network, low enough that
+/// persons counted from it stay within 32-bit ids for any world that fits in memory.
+const MAX_PERSONS_PER_USER: f64 = 1e6;
 /// Highest licence price per user-year: keeps every credit (price × users × years) finite.
 const MAX_PRICE: f64 = 1e12;
 
@@ -961,7 +964,17 @@ pub fn validate(raw: RawScenario, effective: toml::Table) -> Result<Scenario, Ve
     let mut persons_per_user = vec![None; networks.len()];
     for (id, x) in &p.persons_per_user {
         let path = kp!("population", "persons_per_user", id);
-        let x = v.non_negative(path.clone(), *x, "number of persons per user");
+        let mut x = v.non_negative(path.clone(), *x, "number of persons per user");
+        if x > MAX_PERSONS_PER_USER {
+            v.err(
+                path.clone(),
+                format!(
+                    "{} persons per user is more than any world holds; give at most {MAX_PERSONS_PER_USER}",
+                    number(x)
+                ),
+            );
+            x = 0.0;
+        }
         if let Some(n) = v.lookup(path, id, "network", &network_names) {
             persons_per_user[n as usize] = Some(x);
         }

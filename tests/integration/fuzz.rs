@@ -573,7 +573,7 @@ fn print_groups(tally: &Tally) {
 }
 
 #[test]
-fn a_short_seeded_pass_raises_no_panic() {
+fn a_short_seeded_pass_raises_no_panic_and_shows_no_address() {
     let corpus = Corpus::read();
     let tally = pass(&corpus, SHORT_SEED, SHORT_INPUTS, 2);
     println!("fuzz, seed {SHORT_SEED}: {}", tally.counts());
@@ -585,6 +585,7 @@ fn a_short_seeded_pass_raises_no_panic() {
         tally.counts()
     );
     assert_eq!(tally.panics, 0, "panics: {:#?}", tally.panicked);
+    assert_eq!(tally.leaks, 0, "addresses shown: {:#?}", tally.leaked);
     if REQUIRE_POSITIONS {
         assert_eq!(tally.unpositioned, 0, "{:#?}", tally.missing);
     }

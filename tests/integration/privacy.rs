@@ -89,6 +89,23 @@ fn contact_lists() -> Vec<(&'static str, Vec<u8>)> {
             )]),
         ),
         ("repeated contact", rows(&[&good()])),
+        // A Skype name has no @: misplaced into another column it must stay hidden all the same.
+        (
+            "Skype name in the network column",
+            rows(&[&format!(
+                "{u},y@hotmail.com,Contoso,contoso.example,live:canary.secret"
+            )]),
+        ),
+        (
+            "Skype name in the organisation column",
+            rows(&[&format!(
+                "u1@contoso.example,z@hotmail.com,live:canary.secret,contoso.example,"
+            )]),
+        ),
+        (
+            "Skype name in a short row",
+            rows(&[&format!("{u},live:canary.secret,skype")]),
+        ),
         (
             "NUL in an address",
             rows(&[&format!(
@@ -272,4 +289,44 @@ fn an_edge_list_naming_addresses_in_a_generated_population_shows_none() {
     std::fs::write(dir.path().join("edges.csv"), format!("0,1\n{CONTACT},2\n")).unwrap();
     let found = leaks("generated", &s, dir.path());
     assert!(found.is_empty(), "{}", found.join("\n\n"));
+}
+
+/// The inputs the fuzzer reduced (`fuzz/regressions/`): each once showed an address in a refusal.
+#[test]
+fn the_fuzzers_findings_stay_fixed() {
+    let mut checked = 0;
+    for entry in std::fs::read_dir("fuzz/regressions").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        for command in ["validate", "run"] {
+            let dir = tempfile::tempdir().unwrap();
+            let mut cmd = picsim();
+            cmd.arg(command).arg(&path);
+            if command == "run" {
+                cmd.args(["--quiet", "--skip-bad-rows", "--out"])
+                    .arg(dir.path().join("out"));
+            }
+            let o = cmd.output().unwrap();
+            let said = format!(
+                "{}{}",
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            );
+            assert!(!said.contains("panicked"), "{}: {said}", path.display());
+            assert!(
+                !said.contains("secret.person"),
+                "{} {command}: {said}",
+                path.display()
+            );
+            assert!(
+                !files_text(&dir.path().join("out")).contains("secret.person"),
+                "{}: an output file holds the address",
+                path.display()
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 2, "the regression inputs are there");
 }
