@@ -98,7 +98,7 @@ fn validate(args: ValidateArgs) -> Result<ExitCode> {
             .map_err(|e| anyhow!("{e}"))
             .and_then(|s| {
                 report::check_creatable(&s.output.dir)
-                    .map_err(|e| anyhow!("{}: {e:#}", file.display()))?;
+                    .map_err(|e| anyhow!("{}: output.dir: {e:#}", s.output.dir_origin))?;
                 check_experiments(file, &overrides, &s)?;
                 Ok(s)
             }) {

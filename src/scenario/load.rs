@@ -341,9 +341,14 @@ pub fn load_str(
     let locator = Locator::new(&layers, overrides);
     for o in overrides {
         apply_override(&mut table, o).map_err(|message| {
-            ScenarioErrors(vec![ScenarioError {
+            // At the file entry that gave the value, if one did (a sweep or sensitivity value).
+            let at = o.source.clone().unwrap_or(Origin {
                 file: name.to_string(),
                 position: None,
+            });
+            ScenarioErrors(vec![ScenarioError {
+                file: at.file,
+                position: at.position,
                 path: o.path.to_string(),
                 message: format!("{message} (in {})", o.text),
             }])
@@ -393,7 +398,25 @@ pub fn load_str(
         }
     }
     scenario.origins = origins;
+    let dir = locator.error(
+        &KeyPath::parse("output.dir").unwrap_or_default(),
+        String::new(),
+    );
+    scenario.output.dir_origin = Origin {
+        file: dir.file,
+        position: dir
+            .position
+            .filter(|_| table_has_output_dir(&scenario.effective)),
+    };
     Ok(scenario)
+}
+
+/// Whether the effective document gives `output.dir` (else the folder is the default, and a
+/// position would point at an unrelated key).
+fn table_has_output_dir(t: &toml::Table) -> bool {
+    t.get("output")
+        .and_then(toml::Value::as_table)
+        .is_some_and(|o| o.contains_key("dir"))
 }
 
 /// At most this many problems are listed for one scenario: enough to fix a file in one pass,

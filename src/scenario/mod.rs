@@ -493,6 +493,9 @@ pub struct OutputSpec {
     pub charts: Vec<Chart>,
     /// Extra key dates given by the user.
     pub key_dates: Vec<KeyDate>,
+    /// Where `dir` is given (the file and line of `output.dir`, or the file alone when the
+    /// command line or the default gives it), for messages about the folder.
+    pub dir_origin: load::Origin,
 }
 
 impl Scenario {

@@ -1347,6 +1347,7 @@ pub fn validate(raw: RawScenario, effective: toml::Table) -> Result<Scenario, Ve
             dir,
             charts,
             key_dates,
+            dir_origin: Default::default(),
         },
         sweep,
         sensitivity,

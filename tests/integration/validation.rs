@@ -490,7 +490,9 @@ fn several_errors_are_reported_at_once() {
 
 #[test]
 fn a_missing_table_is_reported_with_a_position() {
-    let e = match load_str("[scenario]\nname = \"x\"\n", "bare.toml", &[], None) {
+    // A complete [scenario] and nothing else: the missing tables are not in the file at all.
+    let text = "[scenario]\nname = \"x\"\nstart = 2013-01-01\nend = 2013-02-01\n";
+    let e = match load_str(text, "bare.toml", &[], None) {
         Ok(_) => panic!("a file without networks should not validate"),
         Err(e) => e.to_string(),
     };
@@ -567,4 +569,24 @@ fn unreadable_files_and_bad_extends_are_reported_at_their_line() {
             "{e}"
         );
     }
+}
+
+#[test]
+fn an_output_folder_that_cannot_be_made_is_refused_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "not a folder").unwrap();
+    let child = child_of_default(
+        dir.path(),
+        &format!(
+            "[output]\ndir = {:?}\n",
+            file.join("out").display().to_string()
+        ),
+    );
+    let stderr = validate_refuses(&child);
+    assert!(
+        stderr.contains(&format!("{}:5:1: output.dir:", child.display()))
+            && stderr.contains("is not a folder"),
+        "{stderr}"
+    );
 }
