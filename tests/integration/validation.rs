@@ -443,7 +443,7 @@ fn nan_and_infinity_are_refused_at_their_line_wherever_they_are() {
         let child = child_of_default(dir.path(), body);
         let e = load_file(&child, &[]).unwrap_err().to_string();
         assert!(
-            e.contains(&format!("child.toml:5:")) && e.contains(key) && e.contains("finite"),
+            e.contains("child.toml:5:") && e.contains(key) && e.contains("finite"),
             "{body}: {e}"
         );
     }
