@@ -1116,13 +1116,27 @@ pub fn validate(raw: RawScenario, effective: toml::Table) -> Result<Scenario, Ve
             let path = std::path::PathBuf::from(&i.contacts);
             match crate::population::import::contact_list(&path, &networks) {
                 Ok(list) if list.rows.is_empty() => {
+                    // Every row refused: say where and why, as for any bad row.
+                    let refused: Vec<crate::population::import::BadLine> = list
+                        .rejected
+                        .iter()
+                        .map(|r| crate::population::import::BadLine {
+                            line: r.line,
+                            reason: r.reason.clone(),
+                        })
+                        .collect();
+                    let what = format!(
+                        "'{}' has no usable row ({} refused)",
+                        path.display(),
+                        refused.len()
+                    );
                     v.err(
                         kp!("population", "import", "contacts"),
-                        format!(
-                            "'{}' has no usable row ({} rejected)",
-                            path.display(),
-                            list.rejected.len()
-                        ),
+                        if refused.is_empty() {
+                            format!("{what}: it holds only its header")
+                        } else {
+                            crate::population::import::bad_lines_message(&what, &path, &refused)
+                        },
                     );
                     None
                 }

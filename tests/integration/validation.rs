@@ -590,3 +590,32 @@ fn an_output_folder_that_cannot_be_made_is_refused_at_its_line() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_contact_list_with_no_usable_row_lists_its_refused_rows_by_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("c.csv");
+    std::fs::write(
+        &list,
+        "user,contact\nu1@contoso.example,\nu2@contoso.example,x,y\n",
+    )
+    .unwrap();
+    let root = std::env::current_dir().unwrap();
+    let s = dir.path().join("s.toml");
+    std::fs::write(
+        &s,
+        format!(
+            "extends = {:?}\n[population.import]\ncontacts = \"c.csv\"\n",
+            root.join("scenarios/my-org.toml").display().to_string()
+        ),
+    )
+    .unwrap();
+    let stderr = validate_refuses(&s);
+    let name = list.display().to_string();
+    assert!(
+        stderr.contains("has no usable row (2 refused)")
+            && stderr.contains(&format!("{name}:2:"))
+            && stderr.contains(&format!("{name}:3:")),
+        "{stderr}"
+    );
+}
