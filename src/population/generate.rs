@@ -177,23 +177,20 @@ pub fn build_graph(
         crate::scenario::GraphSpec::File { edges } => {
             let mut problems = Vec::new();
             let mut resolve = |line: usize, e: &Endpoint| -> Option<u32> {
-                match e {
-                    Endpoint::Id(id) if (*id as usize) < n => Some(*id),
-                    Endpoint::Id(id) => {
-                        problems.push(format!(
-                            "line {line}: person {id} does not exist (persons are 0 to {})",
-                            n.saturating_sub(1)
-                        ));
-                        None
-                    }
+                let reason = match e {
+                    Endpoint::Id(id) if (*id as usize) < n => return Some(*id),
+                    Endpoint::Id(id) => format!(
+                        "person {id} does not exist (persons are 0 to {})",
+                        n.saturating_sub(1)
+                    ),
                     // Validation refused addresses that name no person of the population.
-                    Endpoint::Address(a) => {
-                        addresses.and_then(|m| m.get(a).copied()).or_else(|| {
-                            problems.push(format!("line {line}: the address names no person"));
-                            None
-                        })
-                    }
-                }
+                    Endpoint::Address(a) => match addresses.and_then(|m| m.get(a).copied()) {
+                        Some(p) => return Some(p),
+                        None => "the address names no person".to_string(),
+                    },
+                };
+                problems.push(super::import::BadLine { line, reason });
+                None
             };
             let list: Vec<(u32, u32)> = edges
                 .edges
@@ -201,15 +198,13 @@ pub fn build_graph(
                 .filter_map(|(line, a, b)| Some((resolve(*line, a)?, resolve(*line, b)?)))
                 .collect();
             if !problems.is_empty() {
-                let more = if problems.len() > 10 {
-                    format!(" (and {} more)", problems.len() - 10)
-                } else {
-                    String::new()
-                };
                 anyhow::bail!(
-                    "edge list '{}' does not fit the population: {}{more}",
-                    edges.path.display(),
-                    problems[..problems.len().min(10)].join("; ")
+                    "{}",
+                    super::import::bad_lines_message(
+                        "the edge list does not fit the population",
+                        &edges.path,
+                        &problems
+                    )
                 );
             }
             graph::Graph::from_edges(n, &list)

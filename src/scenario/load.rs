@@ -299,7 +299,8 @@ pub fn load_str(
     // Follow `extends`: each parent is merged under its child.
     let mut dir = base.clone();
     while let Some(parent) = table.remove("extends") {
-        let child = layers.last().unwrap_or(&layers[0]);
+        // `layers` starts with the file itself and only grows.
+        let child = &layers[layers.len() - 1];
         let Some(parent) = parent.as_str() else {
             return Err(extends_error(
                 child,
@@ -312,8 +313,14 @@ pub fn load_str(
         let looped = seen
             .iter()
             .any(|s| Some(s) == canonical(&parent_path).as_ref());
-        if looped || layers.len() > 16 {
+        if looped {
             return Err(extends_error(child, format!("`{parent}` makes a loop")));
+        }
+        if layers.len() > 16 {
+            return Err(extends_error(
+                child,
+                format!("`{parent}` is the 18th file of the chain; at most 17 are followed"),
+            ));
         }
         let parent_text =
             read_text(&parent_path).map_err(|(position, message)| match position {

@@ -231,18 +231,15 @@ fn the_word_of_mouth_counterfactual_runs_and_is_deterministic() {
 /// A scenario in `dir` importing `contacts` (extending `base`), with the edge list `edges` as its
 /// graph when given; returns its path.
 fn imported(dir: &Path, base: &str, contacts: &str, edges: Option<&[u8]>) -> std::path::PathBuf {
-    let root = std::env::current_dir().unwrap();
-    let mut text = format!(
-        "extends = {:?}\n[scenario]\nreplications = 1\n[population.import]\ncontacts = \"contacts.csv\"\n",
-        root.join(base).display().to_string()
-    );
+    let mut text =
+        "[scenario]\nreplications = 1\n[population.import]\ncontacts = \"contacts.csv\"\n"
+            .to_string();
     std::fs::write(dir.join("contacts.csv"), contacts).unwrap();
     if let Some(edges) = edges {
         std::fs::write(dir.join("edges.csv"), edges).unwrap();
         text.push_str("[population.graph]\nkind = \"file\"\nfile = \"edges.csv\"\n");
     }
-    let path = dir.join("s.toml");
-    std::fs::write(&path, text).unwrap();
+    let path = crate::support::extending(dir, base, &text);
     path
 }
 
@@ -365,16 +362,12 @@ fn validate_refuses_every_edge_list_line_run_would_refuse() {
         "{text}"
     );
     // A generated population has no addresses: refused by validate, with the line.
-    let generated = dir.path().join("g.toml");
-    let root = std::env::current_dir().unwrap();
-    std::fs::write(
-        &generated,
-        format!(
-            "extends = {:?}\n[orgs]\ncount = 5\n[population.graph]\nkind = \"file\"\nfile = \"edges.csv\"\n",
-            root.join("scenarios/wlm-bass.toml").display().to_string()
-        ),
-    )
-    .unwrap();
+    // (It replaces the imported scenario, which is not used again.)
+    let generated = crate::support::extending(
+        dir.path(),
+        "scenarios/wlm-bass.toml",
+        "[orgs]\ncount = 5\n[population.graph]\nkind = \"file\"\nfile = \"edges.csv\"\n",
+    );
     std::fs::write(dir.path().join("edges.csv"), "0,1\nann@hotmail.com,2\n").unwrap();
     let (ok, text) = validate(&generated);
     assert!(

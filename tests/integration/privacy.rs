@@ -154,22 +154,18 @@ fn edge_lists() -> Vec<(&'static str, Vec<u8>)> {
 /// A scenario importing `contacts.csv` (and, with `graph`, the edge list `edges.csv` and a word
 /// of mouth migration) from `dir`.
 fn scenario(dir: &Path, graph: bool) -> std::path::PathBuf {
-    let root = std::env::current_dir().unwrap();
     let base = if graph {
         "scenarios/wlm-bass.toml"
     } else {
         "scenarios/my-org.toml"
     };
-    let mut text = format!(
-        "extends = {:?}\n[scenario]\nreplications = 1\n[population.import]\ncontacts = \"contacts.csv\"\n",
-        root.join(base).display().to_string()
-    );
+    let mut text =
+        "[scenario]\nreplications = 1\n[population.import]\ncontacts = \"contacts.csv\"\n"
+            .to_string();
     if graph {
         text.push_str("[population.graph]\nkind = \"file\"\nfile = \"edges.csv\"\n");
     }
-    let path = dir.join("s.toml");
-    std::fs::write(&path, text).unwrap();
-    path
+    crate::support::extending(dir, base, &text)
 }
 
 /// Every file under `dir`, recursively, as text (lossily).
@@ -274,16 +270,11 @@ fn no_edge_list_refusal_shows_an_address() {
 #[test]
 fn an_edge_list_naming_addresses_in_a_generated_population_shows_none() {
     let dir = tempfile::tempdir().unwrap();
-    let s = dir.path().join("s.toml");
-    let root = std::env::current_dir().unwrap();
-    std::fs::write(
-        &s,
-        format!(
-            "extends = {:?}\n[scenario]\nreplications = 1\n[orgs]\ncount = 5\n[population.graph]\nkind = \"file\"\nfile = \"edges.csv\"\n",
-            root.join("scenarios/wlm-bass.toml").display().to_string()
-        ),
-    )
-    .unwrap();
+    let s = crate::support::extending(
+        dir.path(),
+        "scenarios/wlm-bass.toml",
+        "[scenario]\nreplications = 1\n[orgs]\ncount = 5\n[population.graph]\nkind = \"file\"\nfile = \"edges.csv\"\n",
+    );
     std::fs::write(dir.path().join("edges.csv"), format!("0,1\n{CONTACT},2\n")).unwrap();
     let found = leaks("generated", &s, dir.path());
     assert!(found.is_empty(), "{}", found.join("\n\n"));

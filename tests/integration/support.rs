@@ -24,6 +24,21 @@ agreement = { term_years = 1, start = { from = 2010-01-01, until = 2010-01-01 } 
 contacts_per_user = 0
 "#;
 
+/// Writes `dir/s.toml`: `body` under `extends` of the shipped scenario `parent` (a path such as
+/// `scenarios/my-org.toml`, relative to the repository), and returns its path.
+pub fn extending(dir: &std::path::Path, parent: &str, body: &str) -> std::path::PathBuf {
+    let parent = std::env::current_dir()
+        .expect("a working folder")
+        .join(parent);
+    let path = dir.join("s.toml");
+    std::fs::write(
+        &path,
+        format!("extends = {:?}\n{body}", parent.display().to_string()),
+    )
+    .expect("the test folder is writable");
+    path
+}
+
 /// Parses a date.
 pub fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test dates are valid")

@@ -600,16 +600,11 @@ fn a_contact_list_with_no_usable_row_lists_its_refused_rows_by_line() {
         "user,contact\nu1@contoso.example,\nu2@contoso.example,x,y\n",
     )
     .unwrap();
-    let root = std::env::current_dir().unwrap();
-    let s = dir.path().join("s.toml");
-    std::fs::write(
-        &s,
-        format!(
-            "extends = {:?}\n[population.import]\ncontacts = \"c.csv\"\n",
-            root.join("scenarios/my-org.toml").display().to_string()
-        ),
-    )
-    .unwrap();
+    let s = crate::support::extending(
+        dir.path(),
+        "scenarios/my-org.toml",
+        "[population.import]\ncontacts = \"c.csv\"\n",
+    );
     let stderr = validate_refuses(&s);
     let name = list.display().to_string();
     assert!(
