@@ -239,8 +239,7 @@ fn imported(dir: &Path, base: &str, contacts: &str, edges: Option<&[u8]>) -> std
         std::fs::write(dir.join("edges.csv"), edges).unwrap();
         text.push_str("[population.graph]\nkind = \"file\"\nfile = \"edges.csv\"\n");
     }
-    let path = crate::support::extending(dir, base, &text);
-    path
+    crate::support::extending(dir, base, &text)
 }
 
 /// `validate`'s stdout and stderr, and whether it succeeded.
