@@ -3,8 +3,8 @@
 mod common;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use picsim::adding::Pools;
-use picsim::world::Profiles;
+use picsim::engine::adding::Pools;
+use picsim::world::profiles::Profiles;
 use std::hint::black_box;
 
 fn engine(c: &mut Criterion) {
@@ -12,7 +12,7 @@ fn engine(c: &mut Criterion) {
     group.sample_size(10);
     for orgs in [250u32, 2500] {
         let s = common::default_world(orgs);
-        let pop = picsim::population::generate(&s, 0).expect("generates");
+        let pop = picsim::world::population::generate(&s, 0).expect("generates");
         let days = picsim::migration::compute(&s, &pop, 0);
         let profiles = Profiles::build(&s, &pop);
         let stored = picsim::migration::Stored {
@@ -45,7 +45,7 @@ fn engine(c: &mut Criterion) {
     let mut group = c.benchmark_group("engine/profiles");
     group.sample_size(10);
     let s = common::default_world(2500);
-    let pop = picsim::population::generate(&s, 0).expect("generates");
+    let pop = picsim::world::population::generate(&s, 0).expect("generates");
     group.bench_function("2500_orgs", |b| {
         b.iter(|| black_box(Profiles::build(&s, &pop)))
     });

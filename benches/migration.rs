@@ -11,7 +11,7 @@ fn migrations(c: &mut Criterion) {
     group.sample_size(10);
     for orgs in [250u32, 2500] {
         let s = common::default_world(orgs);
-        let pop = picsim::population::generate(&s, 0).expect("generates");
+        let pop = picsim::world::population::generate(&s, 0).expect("generates");
         group.bench_with_input(
             BenchmarkId::from_parameter(pop.persons.len()),
             &(s, pop),
@@ -23,7 +23,7 @@ fn migrations(c: &mut Criterion) {
     group.sample_size(10);
     for persons in [100_000u32, 1_000_000] {
         let s = common::ba_world(persons);
-        let pop = picsim::population::generate(&s, 0).expect("generates");
+        let pop = picsim::world::population::generate(&s, 0).expect("generates");
         group.bench_with_input(
             BenchmarkId::from_parameter(persons),
             &(s, pop),

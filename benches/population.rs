@@ -11,7 +11,7 @@ fn generation(c: &mut Criterion) {
     for orgs in [250u32, 2500] {
         let s = common::default_world(orgs);
         group.bench_with_input(BenchmarkId::from_parameter(orgs), &s, |b, s| {
-            b.iter(|| black_box(picsim::population::generate(s, 0).expect("generates")))
+            b.iter(|| black_box(picsim::world::population::generate(s, 0).expect("generates")))
         });
     }
     group.finish();
@@ -21,7 +21,7 @@ fn generation(c: &mut Criterion) {
         let keys = picsim::rng::Keys::new(7, 0);
         group.bench_with_input(BenchmarkId::from_parameter(persons), &persons, |b, &n| {
             b.iter(|| {
-                black_box(picsim::population::graph::barabasi_albert(
+                black_box(picsim::world::population::graph::barabasi_albert(
                     n as usize, 5, &keys,
                 ))
             })

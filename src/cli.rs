@@ -63,8 +63,8 @@ pub enum Command {
 }
 
 /// Parses `--vary KEY.PATH=V1,V2,…` (a usage error when malformed).
-fn parse_axis(text: &str) -> Result<crate::sweep::Axis, String> {
-    crate::sweep::parse_vary(text)
+fn parse_axis(text: &str) -> Result<crate::experiments::sweep::Axis, String> {
+    crate::experiments::sweep::parse_vary(text)
 }
 
 /// Settings shared by commands that run scenarios and write a folder.
@@ -106,7 +106,7 @@ pub struct SweepArgs {
     /// A key and its values, `--vary behaviours.recovery.probability=0,0.5,1` (values as TOML).
     /// Repeatable; the sweep is every combination with the [sweep] table's keys.
     #[arg(long, value_name = "KEY.PATH=V1,V2,…", value_parser = parse_axis)]
-    pub vary: Vec<crate::sweep::Axis>,
+    pub vary: Vec<crate::experiments::sweep::Axis>,
     /// Output folder (default: output/<scenario name>-sweep).
     #[command(flatten)]
     pub output: OutputArgs,

@@ -15,9 +15,9 @@
 
 use super::{Assign, AssignContext, NEVER, OUTSIDE};
 use crate::day::Day;
-use crate::population::graph::Graph;
 use crate::rng::{Draws, Keys, Kind, exponential, open01};
 use crate::scenario::InitialAdopters;
+use crate::world::population::graph::Graph;
 use rayon::prelude::*;
 
 /// Days in a year, for rates given per year (`docs/model.md`).

@@ -13,9 +13,9 @@
 pub mod bass;
 
 use crate::day::{ALWAYS, Day, FOREVER};
-use crate::population::{Person, Population};
 use crate::rng::{Keys, Kind, exponential, uniform_int};
 use crate::scenario::{Migration, NetworkId, Scenario, Trigger};
+use crate::world::population::{Person, Population};
 use rayon::prelude::*;
 
 /// Most migrations a scenario may have (a person's days are kept in a fixed-size record).
@@ -447,7 +447,7 @@ impl PersonSource for Stored<'_> {
 }
 
 /// Persons computed on demand from their keyed draws, as generation and [`compute`] would make
-/// them: the attributes from [`crate::population::generate::make_person`] and the days from
+/// them: the attributes from [`crate::world::population::generate::make_person`] and the days from
 /// [`person_days`], or, for contagion, from days computed once for everybody.
 pub struct Computed<'a> {
     scenario: &'a Scenario,
@@ -492,7 +492,13 @@ impl<'a> Computed<'a> {
     #[inline]
     pub fn person(&self, p: u32) -> Person {
         let home = self.blocks.iter().position(|b| b.contains(&p)).unwrap_or(0) as NetworkId;
-        crate::population::generate::make_person(self.scenario, &self.keys, p, home, &self.classes)
+        crate::world::population::generate::make_person(
+            self.scenario,
+            &self.keys,
+            p,
+            home,
+            &self.classes,
+        )
     }
 }
 

@@ -24,8 +24,8 @@ use super::chart::{
     supersampled, time_plot, wrap, write_png, z,
 };
 use super::headline::{Headline, Unit};
-use crate::compare::{Comparison, RunSummary};
-use crate::sweep::{Bar, Sensitivity};
+use crate::experiments::compare::{Comparison, RunSummary};
+use crate::experiments::sweep::{Bar, Sensitivity};
 use anyhow::{Context, Result, anyhow, bail};
 use chrono::NaiveDate;
 use plotters::coord::Shift;
@@ -1206,11 +1206,11 @@ fn ellipsize_front<DB: DrawingBackend>(
 /// Hand-made comparisons and sensitivity analyses for the tests here and in `compare_html`.
 #[cfg(test)]
 pub(crate) mod fixtures {
-    use crate::compare::{Comparison, RunSummary};
-    use crate::replicate::Stat;
+    use crate::experiments::compare::{Comparison, RunSummary};
+    use crate::experiments::sweep::{Parameter, Sensitivity};
     use crate::report::headline::{Headline, Unit};
+    use crate::run::replicate::Stat;
     use crate::scenario::KeyDate;
-    use crate::sweep::{Parameter, Sensitivity};
     use chrono::NaiveDate;
 
     /// The metrics of every fixture run.
@@ -1368,7 +1368,7 @@ mod tests {
     #[test]
     fn compares_one_run() {
         let cmp = fixtures::sweep(1, 40);
-        for m in crate::compare::CHART_METRICS {
+        for m in crate::experiments::compare::CHART_METRICS {
             compare_png(&cmp, m);
         }
     }
@@ -1404,7 +1404,7 @@ mod tests {
         let mut cmp = fixtures::sweep(3, 1);
         for r in &mut cmp.runs {
             for s in &mut r.summary {
-                *s = crate::replicate::Stat::of(&mut [0.0]);
+                *s = crate::run::replicate::Stat::of(&mut [0.0]);
             }
             r.replications = 1;
         }
@@ -1434,7 +1434,9 @@ mod tests {
     fn tornado(sens: &Sensitivity) {
         let dir = tempfile::tempdir().expect("temp dir");
         for (figure, _) in sens.figures() {
-            let path = dir.path().join(crate::sweep::figure_file(&figure));
+            let path = dir
+                .path()
+                .join(crate::experiments::sweep::figure_file(&figure));
             draw_tornado(sens, &figure, &path).unwrap_or_else(|e| panic!("{figure}: {e:#}"));
             assert_png_size(&path);
         }

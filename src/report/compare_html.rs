@@ -11,8 +11,8 @@
 use super::compare_chart::{MAX_BANDED_RUNS, MAX_DISTINCT_RUNS, metric_title, run_colour};
 use super::headline::{Headline, Unit};
 use super::html::{escape, png_data_uri, url_path, write_files, write_head, write_key_dates};
-use crate::compare::{Comparison, RunSummary};
-use crate::sweep::{Bar, Sensitivity};
+use crate::experiments::compare::{Comparison, RunSummary};
+use crate::experiments::sweep::{Bar, Sensitivity};
 use anyhow::{Context, Result};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -600,7 +600,7 @@ mod tests {
             .figures()
             .into_iter()
             .map(|(f, _)| {
-                let p = dir.join(crate::sweep::figure_file(&f));
+                let p = dir.join(crate::experiments::sweep::figure_file(&f));
                 (f, p)
             })
             .collect();

@@ -4,7 +4,7 @@
 //! shares; 2 for money) so that files are byte-identical across runs, platforms and thread counts.
 //! Empty cells mean "no value" (e.g. `sem` with one replication, a share with no entries).
 
-use crate::replicate::{Enabled, RunResult};
+use crate::run::replicate::{Enabled, RunResult};
 use anyhow::{Context, Result};
 use std::io::Write;
 use std::path::Path;
@@ -158,7 +158,7 @@ impl Addresses<'_> {
     /// How `address` is written.
     pub fn show(&self, address: &str) -> String {
         match self {
-            Addresses::Pseudonyms(salt) => crate::population::import::pseudonym(salt, address),
+            Addresses::Pseudonyms(salt) => crate::scenario::import::pseudonym(salt, address),
             Addresses::Revealed => address.to_string(),
         }
     }

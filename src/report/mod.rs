@@ -11,13 +11,14 @@ pub mod csv;
 pub mod headline;
 pub mod html;
 pub mod manifest;
+pub mod population;
 pub mod staging;
 pub mod terminal;
 
 pub use headline::{Headline, headlines};
 pub use staging::{Staging, check_creatable};
 
-use crate::replicate::RunResult;
+use crate::run::replicate::RunResult;
 use anyhow::{Result, bail};
 use std::path::{Path, PathBuf};
 

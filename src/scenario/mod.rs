@@ -7,6 +7,7 @@
 //! after this module re-checks a value or sees a raw type.
 
 pub mod dist;
+pub mod import;
 pub mod load;
 pub mod raw;
 pub mod validate;
@@ -384,7 +385,7 @@ pub struct PopulationSpec {
     pub graph: Option<GraphSpec>,
     /// Imported contact lists, read when the scenario is loaded (replace generated users and
     /// entries).
-    pub import: Option<std::sync::Arc<crate::population::import::ContactList>>,
+    pub import: Option<std::sync::Arc<crate::scenario::import::ContactList>>,
 }
 
 /// How the persons' contact graph is made.
@@ -403,7 +404,7 @@ pub enum GraphSpec {
     /// An edge-list file: `a,b` per line (CSV or TSV), persons by id or imported address.
     File {
         /// The file, read when the scenario is loaded.
-        edges: std::sync::Arc<crate::population::import::EdgeList>,
+        edges: std::sync::Arc<crate::scenario::import::EdgeList>,
     },
 }
 

@@ -1094,12 +1094,12 @@ pub fn validate(raw: RawScenario, effective: toml::Table) -> Result<Scenario, Ve
         }),
         Some(RawGraph::File { file }) => {
             let path = std::path::PathBuf::from(file);
-            match crate::population::import::edge_list(&path) {
+            match crate::scenario::import::edge_list(&path) {
                 Ok(edges) => Some(GraphSpec::File { edges }),
                 Err(bad) => {
                     v.err(
                         kp!("population", "graph", "file"),
-                        crate::population::import::bad_lines_message(
+                        crate::scenario::import::bad_lines_message(
                             "the edge list has bad lines",
                             &path,
                             &bad,
@@ -1114,13 +1114,13 @@ pub fn validate(raw: RawScenario, effective: toml::Table) -> Result<Scenario, Ve
         None => None,
         Some(i) => {
             let path = std::path::PathBuf::from(&i.contacts);
-            match crate::population::import::contact_list(&path, &networks) {
+            match crate::scenario::import::contact_list(&path, &networks) {
                 Ok(list) if list.rows.is_empty() => {
                     // Every row refused: say where and why, as for any bad row.
-                    let refused: Vec<crate::population::import::BadLine> = list
+                    let refused: Vec<crate::scenario::import::BadLine> = list
                         .rejected
                         .iter()
-                        .map(|r| crate::population::import::BadLine {
+                        .map(|r| crate::scenario::import::BadLine {
                             line: r.line,
                             reason: r.reason.clone(),
                         })
@@ -1135,7 +1135,7 @@ pub fn validate(raw: RawScenario, effective: toml::Table) -> Result<Scenario, Ve
                         if refused.is_empty() {
                             format!("{what}: it holds only its header")
                         } else {
-                            crate::population::import::bad_lines_message(&what, &path, &refused)
+                            crate::scenario::import::bad_lines_message(&what, &path, &refused)
                         },
                     );
                     None
@@ -1157,7 +1157,7 @@ pub fn validate(raw: RawScenario, effective: toml::Table) -> Result<Scenario, Ve
             if !misfits.is_empty() {
                 v.err(
                     kp!("population", "graph", "file"),
-                    crate::population::import::bad_lines_message(
+                    crate::scenario::import::bad_lines_message(
                         "the edge list does not fit the population",
                         &edges.path,
                         &misfits,

@@ -8,7 +8,7 @@
 
 use crate::support::{World, scenario};
 use picsim::migration::{self, OUTSIDE};
-use picsim::population::graph::Graph;
+use picsim::world::population::graph::Graph;
 
 fn bass_rules(p: f64, q: f64, initial: &str, extra: &str) -> String {
     format!(

@@ -327,8 +327,8 @@ fn scenarios_differing_in_one_provider_share_their_population() {
     let base = load("scenarios/pic-2013.toml");
     let counterfactual = load("scenarios/no-skype-connectivity.toml");
     assert_ne!(base.orgs.enable, counterfactual.orgs.enable);
-    let a = picsim::population::generate(&base, 0).unwrap();
-    let b = picsim::population::generate(&counterfactual, 0).unwrap();
+    let a = picsim::world::population::generate(&base, 0).unwrap();
+    let b = picsim::world::population::generate(&counterfactual, 0).unwrap();
     assert_eq!(a.persons, b.persons);
     assert_eq!(a.chunks, b.chunks);
     let msn = base.providers.iter().position(|p| p.id == "msn").unwrap();

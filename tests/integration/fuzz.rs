@@ -244,9 +244,9 @@ fn refusals(path: &Path, experiments: bool) -> Vec<String> {
     }
     if experiments {
         // What validate's check_experiments calls (it is private to the commands).
-        let axes = picsim::sweep::axes(&s, &[]);
-        if let Err(e) = picsim::sweep::sweep_scenarios(path, &[], &s, &axes)
-            .and_then(|_| picsim::sweep::sensitivity_scenarios(path, &[], &s))
+        let axes = picsim::experiments::sweep::axes(&s, &[]);
+        if let Err(e) = picsim::experiments::sweep::sweep_scenarios(path, &[], &s, &axes)
+            .and_then(|_| picsim::experiments::sweep::sensitivity_scenarios(path, &[], &s))
         {
             return lines(e);
         }
@@ -263,7 +263,7 @@ fn refusals(path: &Path, experiments: bool) -> Vec<String> {
             line => format!("{}:{line}: {}", list.path.display(), r.reason),
         })
         .collect();
-    if let Err(e) = picsim::population::generate(&s, 0) {
+    if let Err(e) = picsim::world::population::generate(&s, 0) {
         out.extend(lines(e));
     }
     out

@@ -3,13 +3,13 @@
 //! count can be worked out on paper.
 
 use chrono::NaiveDate;
-use picsim::adding::Pools;
 use picsim::day::{ALWAYS, Agreement, Day, FOREVER};
+use picsim::engine::adding::Pools;
 use picsim::engine::{self, Columns, ReplicationCounts};
 use picsim::migration::{self, MigrationDays};
-use picsim::population::{Chunk, Org, Person, Population};
 use picsim::scenario::{Scenario, load_str};
-use picsim::world::Profiles;
+use picsim::world::population::{Chunk, Org, Person, Population};
+use picsim::world::profiles::Profiles;
 
 /// `[orgs]` and `[population]` tables that validate but are not used: tiny worlds are built by
 /// hand.
@@ -62,7 +62,7 @@ pub struct World {
     persons: Vec<Person>,
     users: Vec<(u32, u32, Vec<u32>)>,
     /// The persons' contact graph, if any.
-    pub graph: Option<picsim::population::graph::Graph>,
+    pub graph: Option<picsim::world::population::graph::Graph>,
     /// Whether the engine records each entry's impact (as for imported contact lists).
     pub track_impacts: bool,
 }
@@ -220,7 +220,7 @@ impl World {
             graph: self.graph.clone(),
             imported: self
                 .track_impacts
-                .then(|| std::sync::Arc::new(picsim::population::ImportedNames::default())),
+                .then(|| std::sync::Arc::new(picsim::world::population::ImportedNames::default())),
         }
     }
 

@@ -5,13 +5,13 @@
 //! world whatever the replication count. Results are collected in replication order and summaries
 //! reduce in a fixed order, so the output does not depend on the thread count.
 
-use crate::adding::Pools;
 use crate::day::{Calendar, Day};
+use crate::engine::adding::Pools;
 use crate::engine::{self, Columns, EngineStats, OrgOutcome};
 use crate::migration;
-use crate::population::{self, Org, Population};
 use crate::scenario::{Licence, Scenario};
-use crate::world::{Profiles, licence_window};
+use crate::world::population::{self, Org, Population};
+use crate::world::profiles::{Profiles, licence_window};
 use chrono::NaiveDate;
 use std::time::Instant;
 
@@ -140,7 +140,7 @@ pub struct RunResult {
     /// Per replication, what happened to each imported entry (empty unless imported).
     pub impacts: Vec<Vec<engine::ImpactRow>>,
     /// Names behind an imported population's ids.
-    pub imported: Option<std::sync::Arc<crate::population::ImportedNames>>,
+    pub imported: Option<std::sync::Arc<crate::world::population::ImportedNames>>,
 }
 
 impl RunResult {
@@ -270,7 +270,7 @@ pub struct RepOutput {
     pub impacts: Vec<engine::ImpactRow>,
     /// Names of an imported population.
     #[serde(skip)]
-    pub imported: Option<std::sync::Arc<crate::population::ImportedNames>>,
+    pub imported: Option<std::sync::Arc<crate::world::population::ImportedNames>>,
     /// Seconds per phase.
     pub timings: Timings,
 }

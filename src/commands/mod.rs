@@ -5,7 +5,7 @@ use crate::cli::{
     SweepArgs, ValidateArgs,
 };
 use crate::comm::Comm;
-use crate::compare::{Comparison, RunSummary};
+use crate::experiments::compare::{Comparison, RunSummary};
 use crate::report::{self, Staging, manifest::Invocation};
 use crate::scenario::load::KeyPath;
 use crate::scenario::{Override, Scenario, load_file};
@@ -175,7 +175,7 @@ fn memory_guard(
     ranks: usize,
     args: &crate::cli::MemoryArgs,
 ) -> Result<f64> {
-    let Some(estimate) = crate::memory::guard_estimate(scenarios, threads, ranks) else {
+    let Some(estimate) = crate::run::memory::guard_estimate(scenarios, threads, ranks) else {
         return Ok(0.0);
     };
     // Users, entries and persons are numbered with 32-bit ids: a world that could outgrow them is
@@ -200,7 +200,7 @@ fn memory_guard(
         if estimate.total > limit as f64 && !args.ignore_memory_limit {
             return Err(anyhow!(
                 "{}",
-                crate::memory::refusal(scenarios, &estimate, limit, threads, ranks)
+                crate::run::memory::refusal(scenarios, &estimate, limit, threads, ranks)
             ));
         }
     }
@@ -233,7 +233,7 @@ fn report_options(s: &Scenario, reveal_addresses: bool) -> Result<report::Option
     Ok(report::Options {
         salt: match &s.population.import {
             Some(_) if !reveal_addresses => {
-                Some(crate::population::import::fresh_salt().map_err(|e| anyhow!(e))?)
+                Some(crate::scenario::import::fresh_salt().map_err(|e| anyhow!(e))?)
             }
             _ => None,
         },
@@ -264,8 +264,12 @@ fn run_scenario(args: RunArgs, comm: &dyn Comm) -> Result<ExitCode> {
     let staging = prepare_output(comm, &scenario.output.dir, args.output.force, "run")?;
     let bar = progress_bar(1000, args.output.quiet || !root, &scenario.name);
     let progress = |share: f64| bar.set_position((share * 1000.0) as u64);
-    let results =
-        crate::distributed::run_many(std::slice::from_ref(&scenario), threads, comm, &progress)?;
+    let results = crate::run::distributed::run_many(
+        std::slice::from_ref(&scenario),
+        threads,
+        comm,
+        &progress,
+    )?;
     let ranks = crate::comm::rank_stats(comm);
     let (Some(mut results), Some(staging), Some(ranks)) = (results, staging, ranks) else {
         return Ok(ExitCode::SUCCESS);
@@ -323,9 +327,9 @@ fn write_comparison(cmp: &Comparison, dir: &Path, extra_files: &[&str]) -> Resul
 /// `[sensitivity]` key exists, every point of the sweep's grid gives a valid scenario, and so
 /// does each sensitivity value set alone with everything else at base.
 fn check_experiments(file: &Path, base: &[Override], s: &Scenario) -> Result<()> {
-    let axes = crate::sweep::axes(s, &[]);
-    crate::sweep::sweep_scenarios(file, base, s, &axes)
-        .and_then(|_| crate::sweep::sensitivity_scenarios(file, base, s))
+    let axes = crate::experiments::sweep::axes(s, &[]);
+    crate::experiments::sweep::sweep_scenarios(file, base, s, &axes)
+        .and_then(|_| crate::experiments::sweep::sensitivity_scenarios(file, base, s))
         .map(|_| ())
 }
 
@@ -333,7 +337,7 @@ fn sweep(args: SweepArgs, comm: &dyn Comm) -> Result<ExitCode> {
     let started = Instant::now();
     let base = overrides(&args.scenario_args, None)?;
     let scenario = load(&args.scenario, &base)?;
-    let axes = crate::sweep::axes(&scenario, &args.vary);
+    let axes = crate::experiments::sweep::axes(&scenario, &args.vary);
     if axes.is_empty() {
         return Err(anyhow!(
             "nothing to sweep: give --vary KEY=V1,V2,… or a [sweep] table in the scenario"
@@ -341,7 +345,7 @@ fn sweep(args: SweepArgs, comm: &dyn Comm) -> Result<ExitCode> {
     }
     let keys: Vec<String> = axes.iter().map(|a| a.key.clone()).collect();
     let (points, scenarios) =
-        crate::sweep::sweep_scenarios(&args.scenario, &base, &scenario, &axes)?;
+        crate::experiments::sweep::sweep_scenarios(&args.scenario, &base, &scenario, &axes)?;
     let root = comm.rank() == 0;
     let options = report_settings(&scenario, &args.output, root)?;
     let out = args
@@ -358,7 +362,7 @@ fn sweep(args: SweepArgs, comm: &dyn Comm) -> Result<ExitCode> {
         &format!("{} sweep of {} runs", scenario.name, points.len()),
     );
     let progress = |share: f64| bar.set_position((share * 1000.0) as u64);
-    let results = crate::distributed::run_many(&scenarios, threads, comm, &progress)?;
+    let results = crate::run::distributed::run_many(&scenarios, threads, comm, &progress)?;
     let ranks = crate::comm::rank_stats(comm);
     let (Some(results), Some(staging), Some(ranks)) = (results, staging, ranks) else {
         return Ok(ExitCode::SUCCESS);
@@ -387,10 +391,13 @@ fn sweep(args: SweepArgs, comm: &dyn Comm) -> Result<ExitCode> {
                         ranks: ranks.clone(),
                     };
                     report::write_all(r, &inv, &run_dir, &options)?;
-                    let values = p.iter().map(crate::sweep::value_text).collect();
+                    let values = p
+                        .iter()
+                        .map(crate::experiments::sweep::value_text)
+                        .collect();
                     Ok(RunSummary::from_result(
                         &id,
-                        &crate::sweep::point_label(&keys, p),
+                        &crate::experiments::sweep::point_label(&keys, p),
                         values,
                         r,
                         Some(format!("{id}/report.html")),
@@ -405,7 +412,7 @@ fn sweep(args: SweepArgs, comm: &dyn Comm) -> Result<ExitCode> {
             runs,
             key_dates: scenario.key_dates(),
         };
-        crate::sweep::write_runs_csv(&keys, &points, &dir.join("runs.csv"))?;
+        crate::experiments::sweep::write_runs_csv(&keys, &points, &dir.join("runs.csv"))?;
         write_comparison(&cmp, dir, &["runs.csv"])?;
         Ok(cmp)
     })?;
@@ -433,9 +440,9 @@ fn compare(args: CompareArgs) -> Result<ExitCode> {
     let mut runs: Vec<RunSummary> = args
         .runs
         .iter()
-        .map(|d| crate::compare::read_run(d))
+        .map(|d| crate::experiments::compare::read_run(d))
         .collect::<Result<_>>()?;
-    crate::compare::label_runs(&mut runs);
+    crate::experiments::compare::label_runs(&mut runs);
     for (r, dir) in runs.iter_mut().zip(&args.runs) {
         r.link = relative_link(&args.out, &dir.join("report.html"));
     }
@@ -448,7 +455,7 @@ fn compare(args: CompareArgs) -> Result<ExitCode> {
             .join(" · "),
         keys: Vec::new(),
         runs,
-        key_dates: crate::compare::key_dates_of(&args.runs[0]),
+        key_dates: crate::experiments::compare::key_dates_of(&args.runs[0]),
     };
     cmp.check_compatible()?;
     let staging = Staging::new(&args.out, args.force, "compare")?;
@@ -510,7 +517,8 @@ fn sensitivity(args: SensitivityArgs, comm: &dyn Comm) -> Result<ExitCode> {
             args.scenario.display()
         ));
     }
-    let variants = crate::sweep::sensitivity_scenarios(&args.scenario, &base, &scenario)?;
+    let variants =
+        crate::experiments::sweep::sensitivity_scenarios(&args.scenario, &base, &scenario)?;
     check_rows(&scenario, args.output.skip_bad_rows)?;
     let mut scenarios = vec![scenario.clone()];
     scenarios.extend(variants);
@@ -524,33 +532,33 @@ fn sensitivity(args: SensitivityArgs, comm: &dyn Comm) -> Result<ExitCode> {
     let label = format!("{} sensitivity ({} runs)", scenario.name, scenarios.len());
     let bar = progress_bar(1000, args.output.quiet || comm.rank() != 0, &label);
     let progress = |share: f64| bar.set_position((share * 1000.0) as u64);
-    let results = crate::distributed::run_many(&scenarios, threads, comm, &progress)?;
+    let results = crate::run::distributed::run_many(&scenarios, threads, comm, &progress)?;
     let (Some(results), Some(staging)) = (results, staging) else {
         return Ok(ExitCode::SUCCESS);
     };
     let summary = |i: usize, id: &str, label: &str| {
         RunSummary::from_result(id, label, Vec::new(), &results[i], None)
     };
-    let sens = crate::sweep::Sensitivity {
+    let sens = crate::experiments::sweep::Sensitivity {
         name: scenario.name.clone(),
         base: summary(0, "base", "base"),
         parameters: scenario
             .sensitivity
             .iter()
             .enumerate()
-            .map(|(i, (k, low, high))| crate::sweep::Parameter {
+            .map(|(i, (k, low, high))| crate::experiments::sweep::Parameter {
                 key: k.clone(),
-                low_text: crate::sweep::value_text(low),
-                high_text: crate::sweep::value_text(high),
+                low_text: crate::experiments::sweep::value_text(low),
+                high_text: crate::experiments::sweep::value_text(high),
                 low: summary(
                     1 + 2 * i,
                     &format!("{k}=low"),
-                    &crate::sweep::value_text(low),
+                    &crate::experiments::sweep::value_text(low),
                 ),
                 high: summary(
                     2 + 2 * i,
                     &format!("{k}=high"),
-                    &crate::sweep::value_text(high),
+                    &crate::experiments::sweep::value_text(high),
                 ),
             })
             .collect(),
@@ -561,7 +569,7 @@ fn sensitivity(args: SensitivityArgs, comm: &dyn Comm) -> Result<ExitCode> {
             .figures()
             .into_iter()
             .map(|(f, _)| {
-                let path = dir.join(crate::sweep::figure_file(&f));
+                let path = dir.join(crate::experiments::sweep::figure_file(&f));
                 (f, path)
             })
             .collect();
@@ -591,7 +599,7 @@ fn sensitivity(args: SensitivityArgs, comm: &dyn Comm) -> Result<ExitCode> {
 }
 
 /// The refusal listing a contact list's bad rows (line and reason; never an address).
-pub fn rejected_message(list: &crate::population::import::ContactList) -> String {
+pub fn rejected_message(list: &crate::scenario::import::ContactList) -> String {
     let shown: Vec<String> = list
         .rejected
         .iter()
@@ -615,7 +623,7 @@ fn export_population(args: PopulationArgs) -> Result<ExitCode> {
     let overrides = overrides(&args.scenario_args, None)?;
     let scenario = load(&args.scenario, &overrides)?;
     check_rows(&scenario, args.skip_bad_rows)?;
-    let salt = crate::population::import::fresh_salt().map_err(|e| anyhow!(e))?;
+    let salt = crate::scenario::import::fresh_salt().map_err(|e| anyhow!(e))?;
     let addresses = if args.reveal_addresses {
         report::csv::Addresses::Revealed
     } else {
@@ -627,8 +635,8 @@ fn export_population(args: PopulationArgs) -> Result<ExitCode> {
     one.replications = 1;
     memory_guard(std::slice::from_ref(&one), 1, 1, &args.memory)?;
     let staging = Staging::new(&args.export, args.force, "population")?;
-    let population = crate::population::generate(&scenario, args.replication)?;
-    staging.fill(|dir| crate::export::write(&scenario, &population, addresses, dir))?;
+    let population = crate::world::population::generate(&scenario, args.replication)?;
+    staging.fill(|dir| crate::report::population::write(&scenario, &population, addresses, dir))?;
     let target = staging.commit()?;
     println!(
         "{}: {} organisations, {} users, {} persons, {} entries, {} graph edges (replication {})",

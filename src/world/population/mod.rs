@@ -8,7 +8,6 @@
 
 pub mod generate;
 pub mod graph;
-pub mod import;
 
 use crate::day::{ALWAYS, Agreement, Day};
 use crate::scenario::{DeploymentId, NetworkId};

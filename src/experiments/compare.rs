@@ -5,8 +5,8 @@
 //! folders (`picsim compare`, which refuses runs whose dates or metrics differ) and written as
 //! `compare.csv`, `compare_<metric>.png`, `report.html` and a terminal table.
 
-use crate::replicate::{RunResult, Stat};
 use crate::report::headline::{Headline, Unit};
+use crate::run::replicate::{RunResult, Stat};
 use crate::scenario::KeyDate;
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;

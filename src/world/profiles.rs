@@ -10,8 +10,8 @@
 //! This module knows nothing of persons' migrations or of counting.
 
 use crate::day::{ALWAYS, Calendar, Day, FOREVER, Window};
-use crate::population::{Org, Population};
 use crate::scenario::{Licence, Modalities, NetworkId, Provider, Scenario};
+use crate::world::population::{Org, Population};
 
 /// State bits of a profile segment.
 pub mod state {

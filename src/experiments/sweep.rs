@@ -7,7 +7,7 @@
 //! by what was changed (common random numbers), and any variant can be reproduced with
 //! `picsim run … --set key=value`.
 
-use crate::compare::{RunSummary, short_key};
+use crate::experiments::compare::{RunSummary, short_key};
 use crate::scenario::load::{KeyPath, MAX_ERRORS, Origin, Seg, parse_value};
 use crate::scenario::{Override, Scenario, ScenarioErrors, load_file};
 use anyhow::{Context, Result, bail};

@@ -7,8 +7,8 @@
 //! 16-byte person records, CSR graphs) plus the largest temporaries of generation; replications
 //! run `threads` at a time, each with its own world.
 
-use crate::population::generate::{OrgMixes, person_blocks};
 use crate::scenario::{GraphSpec, Scenario, Trigger};
+use crate::world::population::generate::{OrgMixes, person_blocks};
 
 /// What the estimate is made of, in bytes.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -190,8 +190,8 @@ fn combined(estimates: &[Estimate], jobs: f64, threads: usize) -> Option<Estimat
 fn generated_sizes(s: &Scenario) -> (f64, f64, f64) {
     let sample = s.orgs.count.min(2000);
     let keys = crate::rng::Keys::new(s.seed, 0);
-    let orgs: Vec<crate::population::Org> = (0..sample)
-        .map(|o| crate::population::generate::sample_org(s, &keys, o))
+    let orgs: Vec<crate::world::population::Org> = (0..sample)
+        .map(|o| crate::world::population::generate::sample_org(s, &keys, o))
         .collect();
     let scale = f64::from(s.orgs.count) / f64::from(sample.max(1));
     let users = orgs.iter().map(|o| o.users.len() as f64).sum::<f64>() * scale;

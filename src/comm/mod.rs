@@ -1,6 +1,6 @@
 //! Communication between the processes of one run (ranks).
 //!
-//! The distributed algorithms of [`crate::distributed`] are written against the [`Comm`] trait,
+//! The distributed algorithms of [`crate::run::distributed`] are written against the [`Comm`] trait,
 //! which offers the few collective operations they need on byte buffers and integer arrays. Three
 //! implementations: [`Solo`] (one process, no communication), [`LocalRanks`] (ranks as threads
 //! of one process, for tests and for checking the algorithms without MPI), and, with the cargo

@@ -12,14 +12,16 @@
 //! does not depend on how chunks were split across threads. The engine reads the world and writes
 //! counts; it knows nothing of files, charts or terminals.
 
-use crate::adding::{Drawer, Pools, addition_days};
+pub mod adding;
+
 use crate::day::{Day, Window};
+use crate::engine::adding::{Drawer, Pools, addition_days};
 use crate::migration::{OUTSIDE, PersonSource, PersonView};
-use crate::population::generate::{ContactSampler, PersonSet};
-use crate::population::{Chunk, Population};
 use crate::rng::{Keys, Kind, exponential, open01};
 use crate::scenario::{Modalities, NetworkId, Scenario};
-use crate::world::{OrgWorld, Profiles, segment_at, state};
+use crate::world::population::generate::{ContactSampler, PersonSet};
+use crate::world::population::{Chunk, Population};
+use crate::world::profiles::{OrgWorld, Profiles, segment_at, state};
 use rayon::prelude::*;
 
 /// The per-day metrics of `docs/model.md`, in the order of `series.csv`'s columns.

@@ -163,7 +163,7 @@ pub fn build_graph(
     addresses: Option<&std::collections::HashMap<String, u32>>,
 ) -> anyhow::Result<Option<super::graph::Graph>> {
     use super::graph;
-    use super::import::Endpoint;
+    use crate::scenario::import::Endpoint;
     let Some(spec) = &s.population.graph else {
         return Ok(None);
     };
@@ -189,7 +189,7 @@ pub fn build_graph(
                         None => "the address names no person".to_string(),
                     },
                 };
-                problems.push(super::import::BadLine { line, reason });
+                problems.push(crate::scenario::import::BadLine { line, reason });
                 None
             };
             let list: Vec<(u32, u32)> = edges
@@ -200,7 +200,7 @@ pub fn build_graph(
             if !problems.is_empty() {
                 anyhow::bail!(
                     "{}",
-                    super::import::bad_lines_message(
+                    crate::scenario::import::bad_lines_message(
                         "the edge list does not fit the population",
                         &edges.path,
                         &problems
@@ -220,7 +220,7 @@ pub fn build_graph(
 fn generate_imported(
     s: &Scenario,
     keys: &Keys,
-    list: &super::import::ContactList,
+    list: &crate::scenario::import::ContactList,
 ) -> anyhow::Result<Population> {
     use std::collections::HashMap;
     let mut org_names: Vec<String> = Vec::new();
@@ -515,7 +515,7 @@ impl OrgMixes {
             .iter()
             .map(|org| {
                 let served: u32 = if s.population.initial_contacts_served_only {
-                    let world = crate::world::OrgWorld::new(s, org);
+                    let world = crate::world::profiles::OrgWorld::new(s, org);
                     (0..s.networks.len())
                         .filter(|&n| {
                             (0..s.providers.len()).any(|p| world.serves(p, n as NetworkId, 0))

@@ -5,9 +5,9 @@
 //! `graph.csv` (the persons' contact graph, `a,b` per undirected edge; only the header when the
 //! scenario has no graph). Imported contact addresses are pseudonymised unless revealed.
 
-use crate::population::Population;
 use crate::report::csv::Addresses;
 use crate::scenario::Scenario;
+use crate::world::population::Population;
 use anyhow::{Context, Result};
 use std::io::Write as _;
 use std::path::Path;
