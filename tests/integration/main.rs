@@ -8,6 +8,7 @@ mod experiments;
 mod fuzz;
 mod import;
 mod invariants;
+mod layout;
 #[cfg(feature = "mpi")]
 mod mpi;
 mod output_safety;
