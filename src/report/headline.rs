@@ -1,7 +1,7 @@
 //! Headline figures: the few numbers a reader wants first, shown on the terminal and at the top of
 //! `report.html`. Computed from the run's summaries (means across replications).
 
-use super::group_thousands;
+use super::number::group_thousands;
 use crate::run::replicate::RunResult;
 use crate::scenario::Licence;
 

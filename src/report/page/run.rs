@@ -4,15 +4,20 @@
 //!
 //! The page holds the scenario's name and description, the run's facts, the headline figures, a
 //! note on how to read the figures, the charts, the key dates (numbered as the charts' markers)
-//! and relative links to the CSV files beside it. It does not draw the charts (see
-//! [`super::chart`]) or compute the figures (see [`super::headline`]); it only lays them out.
-//! Every text that comes from the scenario file is escaped.
+//! and relative links to the CSV files beside it, in the frame every page shares
+//! ([`super::frame`]). It does not draw the charts (see [`crate::report::chart::run`]) or compute
+//! the figures (see [`crate::report::headline`]); it only lays them out. Every text that comes
+//! from the scenario file is escaped.
 
-use super::Headline;
+use super::escape::escape;
+use super::frame::{Frame, description};
+use super::sections::{write_figure, write_files, write_key_dates};
+use crate::report::figure::style::palette;
+use crate::report::headline::Headline;
+use crate::report::number::thousands;
 use crate::run::replicate::RunResult;
-use crate::scenario::{Chart, KeyDate};
-use anyhow::Context;
-use base64::Engine;
+use crate::scenario::Chart;
+use anyhow::Result;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -27,10 +32,8 @@ pub fn write(
     charts: &[(Chart, PathBuf)],
     csv_files: &[&str],
     path: &Path,
-) -> anyhow::Result<()> {
-    let html = render(result, headlines, charts, csv_files)?;
-    std::fs::write(path, html)
-        .with_context(|| format!("could not write report '{}'", path.display()))
+) -> Result<()> {
+    super::frame::write(&render(result, headlines, charts, csv_files)?, path)
 }
 
 /// The whole page.
@@ -39,106 +42,46 @@ fn render(
     headlines: &[Headline],
     charts: &[(Chart, PathBuf)],
     csv_files: &[&str],
-) -> anyhow::Result<String> {
+) -> Result<String> {
     let s = &result.scenario;
-    let name = escape(&s.name);
-    let mut out = String::with_capacity(1 << 20);
-    write_head(&mut out, &format!("{name} — picsim report"))?;
-
-    writeln!(out, "<header>")?;
-    writeln!(out, "<p class=\"kicker\">picsim report</p>")?;
-    writeln!(out, "<h1>{name}</h1>")?;
-    if !s.description.trim().is_empty() {
-        writeln!(
-            out,
-            "<p class=\"description\">{}</p>",
-            escape(s.description.trim())
-        )?;
-    }
-    writeln!(out, "</header>")?;
-
-    write_contents(&mut out, !charts.is_empty(), !csv_files.is_empty())?;
-    write_facts(&mut out, result)?;
-    write_headlines(&mut out, result, headlines)?;
-    write_how_to_read(&mut out, result, csv_files.contains(&"summary.csv"))?;
-    write_charts(&mut out, charts)?;
-    write_key_dates(
-        &mut out,
-        &s.key_dates(),
-        "The scenario has no key dates inside its period.",
-    )?;
-    write_files(&mut out, csv_files)?;
-
-    writeln!(
-        out,
-        "<footer>Written by picsim {} for scenario {name}.</footer>",
-        env!("CARGO_PKG_VERSION")
-    )?;
-    writeln!(out, "</main>")?;
-    writeln!(out, "</body>")?;
-    writeln!(out, "</html>")?;
-    Ok(out)
-}
-
-/// The start of a page up to and including `<main>`: `title` (already escaped) and the style sheet.
-pub(super) fn write_head(out: &mut String, title: &str) -> anyhow::Result<()> {
-    writeln!(out, "<!DOCTYPE html>")?;
-    writeln!(out, "<html lang=\"en\">")?;
-    writeln!(out, "<head>")?;
-    writeln!(out, "<meta charset=\"utf-8\">")?;
-    writeln!(
-        out,
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-    )?;
-    writeln!(
-        out,
-        "<meta name=\"generator\" content=\"picsim {}\">",
-        env!("CARGO_PKG_VERSION")
-    )?;
-    writeln!(out, "<title>{title}</title>")?;
-    writeln!(out, "<style>{STYLE}</style>")?;
-    writeln!(out, "</head>")?;
-    writeln!(out, "<body>")?;
-    writeln!(out, "<main>")?;
-    Ok(())
-}
-
-/// The PNG file `path` as a `data:` URI, for an `<img src>`.
-pub(super) fn png_data_uri(path: &Path) -> anyhow::Result<String> {
-    let png = std::fs::read(path)
-        .with_context(|| format!("could not read chart '{}' for the report", path.display()))?;
-    Ok(format!(
-        "data:image/png;base64,{}",
-        base64::engine::general_purpose::STANDARD.encode(&png)
-    ))
-}
-
-/// The in-page table of contents.
-fn write_contents(out: &mut String, charts: bool, files: bool) -> anyhow::Result<()> {
-    let mut items = vec![
+    let mut contents = vec![
         ("run", "Run"),
         ("headlines", "Headline figures"),
         ("how-to-read", "How to read"),
     ];
-    if charts {
-        items.push(("charts", "Charts"));
+    if !charts.is_empty() {
+        contents.push(("charts", "Charts"));
     }
-    items.push(("key-dates", "Key dates"));
-    if files {
-        items.push(("data", "Data files"));
+    contents.push(("key-dates", "Key dates"));
+    if !csv_files.is_empty() {
+        contents.push(("data", "Data files"));
     }
-    writeln!(out, "<nav aria-label=\"Contents\"><ul>")?;
-    for (id, label) in items {
-        writeln!(out, "<li><a href=\"#{id}\">{label}</a></li>")?;
-    }
-    writeln!(out, "</ul></nav>")?;
-    Ok(())
+    let frame = Frame {
+        title: format!("{} — picsim report", s.name),
+        kicker: "picsim report",
+        heading: &s.name,
+        description: description(&s.description),
+        contents,
+        subject: format!("scenario {}", s.name),
+    };
+    frame.render(|out| {
+        write_facts(out, result)?;
+        write_headlines(out, result, headlines)?;
+        write_how_to_read(out, result, csv_files.contains(&"summary.csv"))?;
+        write_charts(out, charts)?;
+        write_key_dates(
+            out,
+            &s.key_dates(),
+            "The scenario has no key dates inside its period.",
+        )?;
+        write_files(out, csv_files)
+    })
 }
 
 /// Dates, replications, seed, threads, sizes, networks and providers.
-fn write_facts(out: &mut String, r: &RunResult) -> anyhow::Result<()> {
+fn write_facts(out: &mut String, r: &RunResult) -> Result<()> {
     let s = &r.scenario;
-    let thousands = |v: u64| super::thousands(v as f64);
+    let thousands = |v: u64| thousands(v as f64);
     let rows = r.dates.len();
     let step = if s.step_days == 1 {
         "every day".to_string()
@@ -202,7 +145,7 @@ fn write_facts(out: &mut String, r: &RunResult) -> anyhow::Result<()> {
         .iter()
         .enumerate()
         .map(|(i, n)| {
-            let c = super::chart::palette(i);
+            let c = palette(i);
             format!(
                 "<span class=\"swatch\" style=\"background:#{:02x}{:02x}{:02x}\"></span>{} (<code>{}</code>)",
                 c.0,
@@ -235,7 +178,7 @@ fn write_facts(out: &mut String, r: &RunResult) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn write_headlines(out: &mut String, r: &RunResult, headlines: &[Headline]) -> anyhow::Result<()> {
+fn write_headlines(out: &mut String, r: &RunResult, headlines: &[Headline]) -> Result<()> {
     writeln!(out, "<section id=\"headlines\">")?;
     writeln!(out, "<h2>Headline figures</h2>")?;
     if headlines.is_empty() {
@@ -269,7 +212,7 @@ fn write_headlines(out: &mut String, r: &RunResult, headlines: &[Headline]) -> a
     Ok(())
 }
 
-fn write_how_to_read(out: &mut String, r: &RunResult, summary_linked: bool) -> anyhow::Result<()> {
+fn write_how_to_read(out: &mut String, r: &RunResult, summary_linked: bool) -> Result<()> {
     let n = r.series.len();
     writeln!(out, "<section id=\"how-to-read\">")?;
     writeln!(out, "<h2>How to read</h2>")?;
@@ -354,213 +297,26 @@ fn caption(chart: Chart) -> (&'static str, &'static str) {
 }
 
 /// The charts, embedded.
-fn write_charts(out: &mut String, charts: &[(Chart, PathBuf)]) -> anyhow::Result<()> {
+fn write_charts(out: &mut String, charts: &[(Chart, PathBuf)]) -> Result<()> {
     if charts.is_empty() {
         return Ok(());
     }
     writeln!(out, "<section id=\"charts\">")?;
     writeln!(out, "<h2>Charts</h2>")?;
     for (chart, path) in charts {
-        let uri = png_data_uri(path)?;
         let (title, text) = caption(*chart);
-        let file = path
-            .file_name()
-            .map(|f| f.to_string_lossy().to_string())
-            .unwrap_or_default();
-        writeln!(out, "<figure id=\"chart-{}\">", chart.stem())?;
-        writeln!(
-            out,
-            "<img src=\"{uri}\" width=\"1600\" height=\"900\" alt=\"{}\">",
-            escape(title)
-        )?;
-        writeln!(
-            out,
-            "<figcaption><strong>{title}.</strong> {text} <span class=\"file\">({})</span></figcaption>",
-            escape(&file)
-        )?;
-        writeln!(out, "</figure>")?;
+        let id = format!("chart-{}", chart.stem());
+        write_figure(out, Some(&id), path, title, title, text)?;
     }
     writeln!(out, "</section>")?;
     Ok(())
 }
-
-/// The section listing `key_dates`, numbered as the charts' markers; `none` (plain text) when
-/// there are none.
-pub(super) fn write_key_dates(
-    out: &mut String,
-    key_dates: &[KeyDate],
-    none: &str,
-) -> anyhow::Result<()> {
-    writeln!(out, "<section id=\"key-dates\">")?;
-    writeln!(out, "<h2>Key dates</h2>")?;
-    if key_dates.is_empty() {
-        writeln!(out, "<p>{}</p>", escape(none))?;
-    } else {
-        writeln!(out, "<table class=\"key-dates\">")?;
-        writeln!(
-            out,
-            "<thead><tr><th scope=\"col\" class=\"num\">#</th><th scope=\"col\">Date</th><th scope=\"col\">What happens</th></tr></thead>"
-        )?;
-        writeln!(out, "<tbody>")?;
-        for (i, k) in key_dates.iter().enumerate() {
-            let what: Vec<String> = k.label.split("; ").map(escape).collect();
-            writeln!(
-                out,
-                "<tr><td class=\"num\"><span class=\"badge\">{}</span></td><td class=\"date\">{}</td><td>{}</td></tr>",
-                i + 1,
-                k.date,
-                what.join("<br>")
-            )?;
-        }
-        writeln!(out, "</tbody>")?;
-        writeln!(out, "</table>")?;
-    }
-    writeln!(out, "</section>")?;
-    Ok(())
-}
-
-/// What a known output file holds.
-fn describe(file: &str) -> Option<&'static str> {
-    match file {
-        "series.csv" => Some("every metric per replication and reported day"),
-        "summary.csv" => {
-            Some("mean, standard error, p05, p50 and p95 of every metric per reported day")
-        }
-        "orgs.csv" => Some(
-            "per organisation and replication: deployment, users, entries, shares, provider days, USL credit",
-        ),
-        "manifest.json" => {
-            Some("versions, scenario file hash, effective scenario, seed, sizes and timings")
-        }
-        "compare.csv" => {
-            Some("per run, reported day and metric: any swept values, mean, p05, p50 and p95")
-        }
-        "runs.csv" => Some("the id of every run of the sweep and its swept values"),
-        "sensitivity.csv" => Some(
-            "per parameter and figure: low and high values, the figure at base, at low and at high, and the swing",
-        ),
-        _ => None,
-    }
-}
-
-/// Relative links to the files beside the report.
-pub(super) fn write_files(out: &mut String, files: &[&str]) -> anyhow::Result<()> {
-    if files.is_empty() {
-        return Ok(());
-    }
-    writeln!(out, "<section id=\"data\">")?;
-    writeln!(out, "<h2>Data files</h2>")?;
-    writeln!(
-        out,
-        "<p class=\"note\">In the same folder as this page.</p>"
-    )?;
-    writeln!(out, "<ul class=\"files\">")?;
-    for file in files {
-        let what = describe(file)
-            .map(|d| format!(" — {d}"))
-            .unwrap_or_default();
-        writeln!(
-            out,
-            "<li><a href=\"{}\"><code>{}</code></a>{what}</li>",
-            escape(&url_path(file)),
-            escape(file)
-        )?;
-    }
-    writeln!(out, "</ul>")?;
-    writeln!(out, "</section>")?;
-    Ok(())
-}
-
-/// `text` with the characters that mean something in HTML (text or attribute) replaced by
-/// character references.
-pub(super) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// A file name as a relative URL path: every byte outside the unreserved set percent-encoded (so a
-/// name with `:` is not read as a scheme, nor one with `#` or `?` cut short).
-pub(super) fn url_path(file: &str) -> String {
-    let mut out = String::with_capacity(file.len());
-    for b in file.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            let _ = write!(out, "%{b:02X}");
-        }
-    }
-    out
-}
-
-/// The style sheet of every page (run, comparison and sensitivity reports): system fonts, a
-/// readable measure, tables that print.
-pub(super) const STYLE: &str = r#"
-:root { --text: #111827; --muted: #5f636e; --rule: #e4e6eb; --accent: #1f77b4; --badge: #374151; }
-* { box-sizing: border-box; }
-html { -webkit-text-size-adjust: 100%; }
-body { margin: 0; color: var(--text); background: #fff;
-  font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; }
-main { max-width: 72rem; margin: 0 auto; padding: 2rem 1.5rem 3rem; }
-header { border-bottom: 1px solid var(--rule); padding-bottom: 1rem; margin-bottom: 1rem; }
-.kicker { margin: 0; color: var(--muted); text-transform: uppercase; letter-spacing: .08em; font-size: .8rem; }
-h1 { margin: .2rem 0 .5rem; font-size: 2rem; line-height: 1.2; }
-h2 { margin: 2.5rem 0 .75rem; font-size: 1.4rem; border-bottom: 1px solid var(--rule); padding-bottom: .3rem; }
-.description { margin: 0; font-size: 1.1rem; max-width: 60rem; }
-.note { color: var(--muted); margin: .25rem 0 .75rem; }
-nav ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; }
-a { color: var(--accent); }
-code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, "DejaVu Sans Mono", monospace; font-size: .9em; }
-table { border-collapse: collapse; width: 100%; max-width: 60rem; }
-th, td { text-align: left; vertical-align: top; padding: .4rem .75rem .4rem 0; border-bottom: 1px solid var(--rule); }
-thead th { border-bottom: 2px solid var(--text); }
-.facts th { width: 18rem; font-weight: 600; }
-.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-.headlines td.num { font-weight: 600; }
-.key-dates .date { white-space: nowrap; font-variant-numeric: tabular-nums; }
-.key-dates td.num, .key-dates th.num { width: 3rem; text-align: center; padding-right: .75rem; }
-.badge { display: inline-block; min-width: 1.6rem; padding: .05rem .35rem; border-radius: 1rem; background: var(--badge);
-  color: #fff; font-weight: 700; font-size: .85rem; text-align: center; }
-.swatch { display: inline-block; width: .9rem; height: .9rem; border-radius: .15rem; margin-right: .45rem; vertical-align: -.1rem; }
-figure { margin: 1.5rem 0 2.5rem; }
-figure img { display: block; width: 100%; height: auto; border: 1px solid var(--rule); }
-figcaption { margin-top: .5rem; color: var(--muted); max-width: 60rem; }
-figcaption strong { color: var(--text); }
-.file { white-space: nowrap; }
-.wide { overflow-x: auto; max-width: 100%; }
-.wide table { max-width: none; }
-table.runs { font-size: .9rem; }
-table.runs thead th { vertical-align: bottom; font-weight: 600; }
-table.runs th.num { min-width: 6.5rem; }
-table.runs td:first-child { white-space: nowrap; }
-h3 { margin: 2rem 0 .5rem; font-size: 1.15rem; }
-.value { font-weight: 600; font-variant-numeric: tabular-nums; }
-ul.files li { margin: .3rem 0; }
-footer { margin-top: 3rem; padding-top: 1rem; border-top: 1px solid var(--rule); color: var(--muted); font-size: .9rem; }
-@media print {
-  body { font-size: 10pt; }
-  main { max-width: none; padding: 0; }
-  nav { display: none; }
-  h2 { break-after: avoid; }
-  figure, tr { break-inside: avoid; }
-  a { color: inherit; text-decoration: none; }
-  .badge, .swatch { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-}
-"#;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::chart::fixtures;
+    use crate::report::fixtures;
+    use base64::Engine;
 
     /// Draws every chart of `r` into `dir` and writes the report; returns the page.
     fn report(r: &RunResult, dir: &Path) -> String {
@@ -569,9 +325,9 @@ mod tests {
             .map(|&c| (c, dir.join(format!("{}.png", c.stem()))))
             .collect();
         for (c, p) in &charts {
-            crate::report::chart::draw(r, *c, p).expect("chart draws");
+            crate::report::chart::run::draw(r, *c, p).expect("chart draws");
         }
-        let heads = crate::report::headlines(r);
+        let heads = crate::report::headline::headlines(r);
         let path = dir.join("report.html");
         write(
             r,
@@ -591,7 +347,7 @@ mod tests {
         let html = report(r, dir.path());
         assert!(html.starts_with("<!DOCTYPE html>"));
         assert!(html.contains(&format!("<h1>{}</h1>", escape(&r.scenario.name))));
-        let heads = crate::report::headlines(r);
+        let heads = crate::report::headline::headlines(r);
         assert!(!heads.is_empty());
         for h in &heads {
             assert!(
@@ -658,12 +414,5 @@ mod tests {
         )
         .expect_err("chart file is missing");
         assert!(format!("{err:#}").contains("losses.png"), "{err:#}");
-    }
-
-    #[test]
-    fn escapes_and_encodes() {
-        assert_eq!(escape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&#39;");
-        assert_eq!(url_path("series.csv"), "series.csv");
-        assert_eq!(url_path("a b#1:x.csv"), "a%20b%231%3Ax.csv");
     }
 }
