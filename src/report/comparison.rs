@@ -103,7 +103,9 @@ impl Comparison {
             .collect()
     }
 
-    /// Writes `compare.csv`: run, every swept value, date, metric, mean, p05, p50, p95.
+    /// Writes `compare.csv`: run, every swept value, date, metric, mean, p05, p50, p95. Fields are
+    /// quoted as in every CSV picsim writes (the csv crate's rules: those holding a comma, a quote
+    /// or a line break).
     pub fn write_csv(&self, path: &Path) -> Result<()> {
         let mut w = csv::WriterBuilder::new()
             .buffer_capacity(1 << 20)
@@ -224,4 +226,31 @@ impl Comparison {
 pub fn short_key(key: &str) -> String {
     key.replace("reachable_share@", "reach@")
         .replace("users_", "")
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::report::fixtures;
+
+    #[test]
+    fn compare_csv_quotes_only_what_needs_it() {
+        let mut cmp = fixtures::sweep(2, 1);
+        cmp.keys = vec!["a,b".into(), "plain".into()];
+        cmp.runs[0].values = vec!["say \"hi\"".into(), "two\nlines".into()];
+        cmp.runs[1].values = vec!["é ü".into(), String::new()];
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("compare.csv");
+        cmp.write_csv(&path).expect("writes");
+        let text = std::fs::read_to_string(&path).expect("reads");
+        let lines: Vec<&str> = text.split_inclusive('\n').collect();
+        assert_eq!(lines[0], "run,\"a,b\",plain,date,metric,mean,p05,p50,p95\n");
+        assert_eq!(lines[1], "run-001,\"say \"\"hi\"\"\",\"two\n");
+        assert_eq!(
+            lines[2],
+            "lines\",2013-01-01,entries,500.000000,450.000000,500.000000,550.000000\n"
+        );
+        assert!(text.contains("\nrun-002,é ü,,2013-01-01,reachable_im,"));
+        // Each row of run-001 spans two lines: its line break stays inside the quotes.
+        assert_eq!(text.lines().count(), 1 + 3 * fixtures::METRICS.len());
+    }
 }

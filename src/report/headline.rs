@@ -1,7 +1,7 @@
 //! Headline figures: the few numbers a reader wants first, shown on the terminal and at the top of
 //! `report.html`. Computed from the run's summaries (means across replications).
 
-use super::number::group_thousands;
+use super::number::{group_thousands, thousands};
 use crate::run::replicate::RunResult;
 use crate::scenario::Licence;
 
@@ -34,7 +34,7 @@ impl Headline {
     pub fn display(&self) -> String {
         match self.unit {
             Unit::Share => format!("{:.1} %", 100.0 * self.value),
-            Unit::Count => group_thousands(&format!("{:.0}", self.value)),
+            Unit::Count => thousands(self.value),
             Unit::Money => {
                 let s = format!("{:.2}", self.value);
                 let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));

@@ -3,7 +3,7 @@
 //! [`comparison::Comparison`] or a [`sensitivity::Sensitivity`]); none knows how the counts were
 //! made.
 //!
-//! The charts ([`chart`]) are drawn with one kit ([`figure`]); the pages ([`page`]) share one
+//! The charts ([`chart`]) are drawn with one kit (`figure`); the pages ([`page`]) share one
 //! frame. Every command writes into a temporary folder beside its target and renames it into
 //! place only when every file is written ([`staging`]).
 

@@ -1,5 +1,5 @@
 //! `compare_<metric>.png`: one mean line with its p05–p95 band per run of a sweep or comparison,
-//! drawn with the chart kit ([`crate::report::figure`]), so a comparison looks like the runs it
+//! drawn with the chart kit (`crate::report::figure`), so a comparison looks like the runs it
 //! compares. Runs take their colour from their index in the comparison ([`run_colour`]), and the
 //! report's table shows the same colours.
 //!

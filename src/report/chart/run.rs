@@ -1,8 +1,8 @@
 //! PNG charts of a run: the five pictures the README lists (`reachable_by_network.png`, …), each
-//! drawn with the chart kit ([`crate::report::figure`]) from the run's summaries (mean line,
+//! drawn with the chart kit (`crate::report::figure`) from the run's summaries (mean line,
 //! p05–p95 band), with a legend of its series and the key dates in the panel.
 //!
-//! Colours are fixed: networks take [`palette`] by their index in the scenario, every other series
+//! Colours are fixed: networks take `palette` by their index in the scenario, every other series
 //! a colour chosen here, so a network looks the same in every chart and every run.
 //!
 //! This module does not decide which charts a run draws or where they go; it draws one chart into
@@ -250,7 +250,7 @@ fn data(result: &RunResult, column: &str, xs: &[i32]) -> anyhow::Result<Data> {
     Ok(d)
 }
 
-/// Draws `chart` for `result` into the PNG file `path` ([`WIDTH`]×[`HEIGHT`]; the encoder picks
+/// Draws `chart` for `result` into the PNG file `path` (1600×900; the encoder picks
 /// the format from the extension, so `path` should end in `.png`).
 ///
 /// # Errors

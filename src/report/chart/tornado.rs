@@ -1,6 +1,6 @@
 //! `tornado_<figure>.png`: the bars of a sensitivity analysis, one row per parameter (largest
 //! swing on top), each from the base run's value to the figure at the parameter's low and high
-//! value. Drawn with the chart kit ([`crate::report::figure`]) in the same frame and fonts as the
+//! value. Drawn with the chart kit (`crate::report::figure`) in the same frame and fonts as the
 //! run charts.
 //!
 //! This module draws one chart into one file; it does not choose which figures are drawn, nor

@@ -26,7 +26,7 @@ pub(crate) fn write_png(pixels: &[u8], path: &Path) -> anyhow::Result<()> {
 }
 
 /// The drawing area `paint` draws a chart on: [`SUPERSAMPLE`] times the chart's size, so every
-/// coordinate and size given to it is in drawing pixels ([`z`] of logical pixels).
+/// coordinate and size given to it is in drawing pixels ([`super::style::z`] of logical pixels).
 pub(crate) type Canvas<'a> = DrawingArea<BitMapBackend<'a, RGBPixel>, Shift>;
 
 /// Registers the fonts, lets `paint` draw on a white supersampled canvas, and returns the

@@ -1,5 +1,5 @@
 //! `report.html` of a sweep or of a comparison of run folders: one self-contained page, laid out
-//! like a run's report in the frame every page shares ([`super::frame`]).
+//! like a run's report in the frame every page shares (`super::frame`).
 //!
 //! The page holds the runs with their swept values and headline figures, the comparison charts,
 //! the key dates and links to the data files and to each run's own report. It does not draw

@@ -5,7 +5,7 @@
 //! The page holds the scenario's name and description, the run's facts, the headline figures, a
 //! note on how to read the figures, the charts, the key dates (numbered as the charts' markers)
 //! and relative links to the CSV files beside it, in the frame every page shares
-//! ([`super::frame`]). It does not draw the charts (see [`crate::report::chart::run`]) or compute
+//! (`super::frame`). It does not draw the charts (see [`crate::report::chart::run`]) or compute
 //! the figures (see [`crate::report::headline`]); it only lays them out. Every text that comes
 //! from the scenario file is escaped.
 

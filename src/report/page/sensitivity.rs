@@ -1,5 +1,5 @@
 //! `report.html` of a sensitivity analysis: one self-contained page, laid out like a run's
-//! report in the frame every page shares ([`super::frame`]).
+//! report in the frame every page shares (`super::frame`).
 //!
 //! The page holds the parameters, and per figure its base value, its tornado chart and the table
 //! of its bars. It does not draw charts (see [`crate::report::chart::tornado`]) nor compute
