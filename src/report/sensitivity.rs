@@ -133,18 +133,11 @@ impl Sensitivity {
             };
             out.push_str(&format!("{label} (base {}):\n", base.display()));
             for b in self.bars(&figure).iter().take(5) {
-                let show = |v: f64| {
-                    super::headline::Headline {
-                        value: v,
-                        ..base.clone()
-                    }
-                    .display()
-                };
                 out.push_str(&format!(
                     "  {:<50} {:>14} … {:<14} ({} … {})\n",
                     b.key,
-                    show(b.at_low),
-                    show(b.at_high),
+                    base.display_value(b.at_low),
+                    base.display_value(b.at_high),
                     b.low_text,
                     b.high_text
                 ));

@@ -76,7 +76,7 @@ fn downsample(big: &[u8], w: usize, h: usize, f: usize) -> Vec<u8> {
     out
 }
 
-/// Checks that `path` is a PNG of [`WIDTH`]×[`HEIGHT`] (used by tests here and in `html`).
+/// Checks that `path` is a PNG of [`WIDTH`]×[`HEIGHT`] (for the tests of every chart).
 #[cfg(test)]
 pub(crate) fn assert_png_size(path: &Path) {
     let bytes = std::fs::read(path).expect("chart file exists");

@@ -8,7 +8,7 @@
 
 use super::escape::{escape, link_url, url_path};
 use super::frame::{Frame, description};
-use super::sections::{write_figure, write_files, write_key_dates};
+use super::sections::{swatch, write_figure, write_files, write_key_dates};
 use crate::report::chart::compare::{MAX_BANDED_RUNS, MAX_DISTINCT_RUNS, metric_title, run_colour};
 use crate::report::comparison::{Comparison, RunSummary};
 use crate::report::headline::Headline;
@@ -31,15 +31,6 @@ pub fn write(
     path: &Path,
 ) -> Result<()> {
     super::frame::write(&render(cmp, charts, files)?, path)
-}
-
-/// A colour swatch as the charts draw run `i` of `n`.
-fn swatch(i: usize, n: usize) -> String {
-    let c = run_colour(i, n);
-    format!(
-        "<span class=\"swatch\" style=\"background:#{:02x}{:02x}{:02x}\"></span>",
-        c.0, c.1, c.2
-    )
 }
 
 /// "4", or "2–5" when runs differ.
@@ -145,7 +136,7 @@ fn write_runs(out: &mut String, cmp: &Comparison) -> Result<()> {
             ),
             None => escape(&r.id),
         };
-        write!(out, "<tr><td>{}{id}</td>", swatch(i, n))?;
+        write!(out, "<tr><td>{}{id}</td>", swatch(run_colour(i, n)))?;
         if cmp.keys.is_empty() {
             write!(out, "<td>{}</td>", escape(&r.label))?;
         }
@@ -355,7 +346,7 @@ mod tests {
         let html = comparison_page(&cmp, dir.path());
         assert_self_contained(&html);
         assert!(html.contains("<td>scenario &lt;run-001&gt;</td>"));
-        assert!(html.contains(&format!("{}run-001</td>", swatch(0, 2))));
+        assert!(html.contains(&format!("{}run-001</td>", swatch(run_colour(0, 2)))));
         assert!(html.contains("<a href=\"../a%20b/report.html\">run-002</a>"));
         assert!(html.contains("<th scope=\"col\">Label</th>"));
     }

@@ -11,7 +11,7 @@
 
 use super::escape::escape;
 use super::frame::{Frame, description};
-use super::sections::{write_figure, write_files, write_key_dates};
+use super::sections::{swatch, write_figure, write_files, write_key_dates};
 use crate::report::figure::style::palette;
 use crate::report::headline::Headline;
 use crate::report::number::thousands;
@@ -145,12 +145,9 @@ fn write_facts(out: &mut String, r: &RunResult) -> Result<()> {
         .iter()
         .enumerate()
         .map(|(i, n)| {
-            let c = palette(i);
             format!(
-                "<span class=\"swatch\" style=\"background:#{:02x}{:02x}{:02x}\"></span>{} (<code>{}</code>)",
-                c.0,
-                c.1,
-                c.2,
+                "{}{} (<code>{}</code>)",
+                swatch(palette(i)),
                 escape(&n.name),
                 escape(&n.id)
             )

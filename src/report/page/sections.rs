@@ -5,6 +5,7 @@ use super::escape::{escape, url_path};
 use crate::scenario::KeyDate;
 use anyhow::{Context, Result};
 use base64::Engine;
+use plotters::style::RGBColor;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -16,6 +17,14 @@ fn png_data_uri(path: &Path) -> Result<String> {
         "data:image/png;base64,{}",
         base64::engine::general_purpose::STANDARD.encode(&png)
     ))
+}
+
+/// A square of colour `c`, as the charts draw a series, to put before its name.
+pub(crate) fn swatch(c: RGBColor) -> String {
+    format!(
+        "<span class=\"swatch\" style=\"background:#{:02x}{:02x}{:02x}\"></span>",
+        c.0, c.1, c.2
+    )
 }
 
 /// The PNG file `path` as a figure: embedded, with `alt` as its alternative text and a caption of

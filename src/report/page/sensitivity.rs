@@ -142,20 +142,11 @@ fn write_how_to_read(out: &mut String, csv_linked: bool) -> Result<()> {
     Ok(())
 }
 
-/// A value of a figure shown as the figure is.
-fn shown(base: &Headline, value: f64) -> String {
-    Headline {
-        value,
-        ..base.clone()
-    }
-    .display()
-}
-
 /// A swing of a figure: shares in percentage points, else as the figure.
 fn swing_text(base: &Headline, b: &Bar) -> String {
     match base.unit {
         Unit::Share => format!("{:.1} pp", 100.0 * b.swing()),
-        _ => shown(base, b.swing()),
+        _ => base.display_value(b.swing()),
     }
 }
 
@@ -200,9 +191,9 @@ fn write_figures(out: &mut String, sens: &Sensitivity, charts: &[(String, PathBu
                     "<tr><td><code>{}</code></td><td><code>{}</code></td><td class=\"num\">{}</td><td><code>{}</code></td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
                     escape(&b.key),
                     escape(&b.low_text),
-                    escape(&shown(base, b.at_low)),
+                    escape(&base.display_value(b.at_low)),
                     escape(&b.high_text),
-                    escape(&shown(base, b.at_high)),
+                    escape(&base.display_value(b.at_high)),
                     escape(&swing_text(base, b))
                 )?;
             }
