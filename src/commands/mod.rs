@@ -6,6 +6,7 @@ use crate::cli::{
 };
 use crate::comm::Comm;
 use crate::report::comparison::{Comparison, RunSummary};
+use crate::report::sensitivity::{Parameter, Sensitivity};
 use crate::report::{self, Staging, manifest::Invocation};
 use crate::scenario::load::KeyPath;
 use crate::scenario::{Override, Scenario, load_file};
@@ -539,30 +540,28 @@ fn sensitivity(args: SensitivityArgs, comm: &dyn Comm) -> Result<ExitCode> {
     let summary = |i: usize, id: &str, label: &str| {
         RunSummary::from_result(id, label, Vec::new(), &results[i], None)
     };
-    let sens = crate::report::sensitivity::Sensitivity {
+    let sens = Sensitivity {
         name: scenario.name.clone(),
         base: summary(0, "base", "base"),
         parameters: scenario
             .sensitivity
             .iter()
             .enumerate()
-            .map(
-                |(i, (k, low, high))| crate::report::sensitivity::Parameter {
-                    key: k.clone(),
-                    low_text: crate::experiments::sweep::value_text(low),
-                    high_text: crate::experiments::sweep::value_text(high),
-                    low: summary(
-                        1 + 2 * i,
-                        &format!("{k}=low"),
-                        &crate::experiments::sweep::value_text(low),
-                    ),
-                    high: summary(
-                        2 + 2 * i,
-                        &format!("{k}=high"),
-                        &crate::experiments::sweep::value_text(high),
-                    ),
-                },
-            )
+            .map(|(i, (k, low, high))| Parameter {
+                key: k.clone(),
+                low_text: crate::experiments::sweep::value_text(low),
+                high_text: crate::experiments::sweep::value_text(high),
+                low: summary(
+                    1 + 2 * i,
+                    &format!("{k}=low"),
+                    &crate::experiments::sweep::value_text(low),
+                ),
+                high: summary(
+                    2 + 2 * i,
+                    &format!("{k}=high"),
+                    &crate::experiments::sweep::value_text(high),
+                ),
+            })
             .collect(),
     };
     staging.fill(|dir| {
