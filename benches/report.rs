@@ -32,7 +32,7 @@ fn reports(c: &mut Criterion) {
     });
     group.bench_function("chart_reachable_by_network", |b| {
         b.iter(|| {
-            picsim::report::chart::draw(
+            picsim::report::chart::run::draw(
                 black_box(&r),
                 picsim::scenario::Chart::ReachableByNetwork,
                 &dir.path().join("c.png"),

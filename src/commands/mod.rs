@@ -5,7 +5,8 @@ use crate::cli::{
     SweepArgs, ValidateArgs,
 };
 use crate::comm::Comm;
-use crate::experiments::compare::{Comparison, RunSummary};
+use crate::report::comparison::{Comparison, RunSummary};
+use crate::report::sensitivity::{Parameter, Sensitivity};
 use crate::report::{self, Staging, manifest::Invocation};
 use crate::scenario::load::KeyPath;
 use crate::scenario::{Override, Scenario, load_file};
@@ -316,11 +317,11 @@ fn write_comparison(cmp: &Comparison, dir: &Path, extra_files: &[&str]) -> Resul
         .collect();
     charts
         .par_iter()
-        .map(|(m, p)| report::compare_chart::draw_compare(cmp, m, p))
+        .map(|(m, p)| report::chart::compare::draw(cmp, m, p))
         .collect::<Result<Vec<()>>>()?;
     let mut files = vec!["compare.csv"];
     files.extend_from_slice(extra_files);
-    report::compare_html::write_comparison(cmp, &charts, &files, &dir.join("report.html"))
+    report::page::comparison::write(cmp, &charts, &files, &dir.join("report.html"))
 }
 
 /// What `sweep` and `sensitivity` would check before running, for `validate`: every `[sweep]` and
@@ -378,7 +379,7 @@ fn sweep(args: SweepArgs, comm: &dyn Comm) -> Result<ExitCode> {
                 .zip(points.par_iter())
                 .enumerate()
                 .map(|(i, (r, p))| -> Result<RunSummary> {
-                    let id = format!("run-{:03}", i + 1);
+                    let id = report::files::run_id(i);
                     let run_dir = dir.join(&id);
                     std::fs::create_dir(&run_dir)
                         .with_context(|| format!("could not create '{}'", run_dir.display()))?;
@@ -539,14 +540,14 @@ fn sensitivity(args: SensitivityArgs, comm: &dyn Comm) -> Result<ExitCode> {
     let summary = |i: usize, id: &str, label: &str| {
         RunSummary::from_result(id, label, Vec::new(), &results[i], None)
     };
-    let sens = crate::experiments::sweep::Sensitivity {
+    let sens = Sensitivity {
         name: scenario.name.clone(),
         base: summary(0, "base", "base"),
         parameters: scenario
             .sensitivity
             .iter()
             .enumerate()
-            .map(|(i, (k, low, high))| crate::experiments::sweep::Parameter {
+            .map(|(i, (k, low, high))| Parameter {
                 key: k.clone(),
                 low_text: crate::experiments::sweep::value_text(low),
                 high_text: crate::experiments::sweep::value_text(high),
@@ -569,7 +570,7 @@ fn sensitivity(args: SensitivityArgs, comm: &dyn Comm) -> Result<ExitCode> {
             .figures()
             .into_iter()
             .map(|(f, _)| {
-                let path = dir.join(crate::experiments::sweep::figure_file(&f));
+                let path = dir.join(crate::report::sensitivity::figure_file(&f));
                 (f, path)
             })
             .collect();
@@ -577,10 +578,10 @@ fn sensitivity(args: SensitivityArgs, comm: &dyn Comm) -> Result<ExitCode> {
             use rayon::prelude::*;
             charts
                 .par_iter()
-                .map(|(f, p)| report::compare_chart::draw_tornado(&sens, f, p))
+                .map(|(f, p)| report::chart::tornado::draw(&sens, f, p))
                 .collect::<Result<Vec<()>>>()?;
         }
-        report::compare_html::write_sensitivity(
+        report::page::sensitivity::write(
             &sens,
             &charts,
             &["sensitivity.csv"],

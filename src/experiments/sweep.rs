@@ -6,8 +6,11 @@
 //! through the same validation as `--set`, and it keeps the scenario's seed: variants differ only
 //! by what was changed (common random numbers), and any variant can be reproduced with
 //! `picsim run … --set key=value`.
+//!
+//! What the variants' results become is report data: a [`crate::report::comparison::Comparison`]
+//! for a sweep, a [`crate::report::sensitivity::Sensitivity`] for a sensitivity analysis.
 
-use crate::experiments::compare::{RunSummary, short_key};
+use crate::report::files::run_id;
 use crate::scenario::load::{KeyPath, MAX_ERRORS, Origin, Seg, parse_value};
 use crate::scenario::{Override, Scenario, ScenarioErrors, load_file};
 use anyhow::{Context, Result, bail};
@@ -203,169 +206,6 @@ pub fn write_runs_csv(keys: &[String], points: &[Vec<toml::Value>], path: &Path)
         .with_context(|| format!("could not write '{}'", path.display()))
 }
 
-/// One parameter of a sensitivity analysis, with the runs at its low and high value.
-#[derive(Debug, Clone)]
-pub struct Parameter {
-    /// The key.
-    pub key: String,
-    /// Low value, as text.
-    pub low_text: String,
-    /// High value, as text.
-    pub high_text: String,
-    /// The run at the low value.
-    pub low: RunSummary,
-    /// The run at the high value.
-    pub high: RunSummary,
-}
-
-/// A sensitivity analysis: the base run and each parameter's low and high runs.
-#[derive(Debug, Clone)]
-pub struct Sensitivity {
-    /// Scenario name.
-    pub name: String,
-    /// The base run.
-    pub base: RunSummary,
-    /// Parameters in the scenario's order.
-    pub parameters: Vec<Parameter>,
-}
-
-/// One bar of a tornado chart.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Bar {
-    /// The parameter.
-    pub key: String,
-    /// Its low and high values, as text.
-    pub low_text: String,
-    /// High value as text.
-    pub high_text: String,
-    /// The figure at the low value.
-    pub at_low: f64,
-    /// The figure at the high value.
-    pub at_high: f64,
-}
-
-impl Bar {
-    /// How far the figure moves between low and high.
-    pub fn swing(&self) -> f64 {
-        (self.at_high - self.at_low).abs()
-    }
-}
-
-impl Sensitivity {
-    /// The figures (headline keys of the base run) and their labels.
-    pub fn figures(&self) -> Vec<(String, String)> {
-        self.base
-            .headlines
-            .iter()
-            .map(|h| (h.key.clone(), h.label.clone()))
-            .collect()
-    }
-
-    /// The bars of `figure`, largest swing first (then by key).
-    pub fn bars(&self, figure: &str) -> Vec<Bar> {
-        let mut bars: Vec<Bar> = self
-            .parameters
-            .iter()
-            .filter_map(|p| {
-                Some(Bar {
-                    key: p.key.clone(),
-                    low_text: p.low_text.clone(),
-                    high_text: p.high_text.clone(),
-                    at_low: p.low.headline(figure)?.value,
-                    at_high: p.high.headline(figure)?.value,
-                })
-            })
-            .collect();
-        bars.sort_by(|a, b| {
-            b.swing()
-                .total_cmp(&a.swing())
-                .then_with(|| a.key.cmp(&b.key))
-        });
-        bars
-    }
-
-    /// Writes `sensitivity.csv`: parameter, low, high, figure, base, at_low, at_high, swing.
-    pub fn write_csv(&self, path: &Path) -> Result<()> {
-        let write = || -> Result<()> {
-            let mut w = csv::Writer::from_path(path)?;
-            w.write_record([
-                "parameter",
-                "low",
-                "high",
-                "figure",
-                "base",
-                "at_low",
-                "at_high",
-                "swing",
-            ])?;
-            for (figure, _) in self.figures() {
-                let Some(base) = self.base.headline(&figure) else {
-                    continue;
-                };
-                for b in self.bars(&figure) {
-                    w.write_record([
-                        b.key.clone(),
-                        b.low_text.clone(),
-                        b.high_text.clone(),
-                        figure.clone(),
-                        format!("{:.6}", base.value),
-                        format!("{:.6}", b.at_low),
-                        format!("{:.6}", b.at_high),
-                        format!("{:.6}", b.swing()),
-                    ])?;
-                }
-            }
-            Ok(w.flush()?)
-        };
-        write().with_context(|| format!("could not write '{}'", path.display()))
-    }
-
-    /// The terminal table: per figure, the base value and the parameters that move it most.
-    pub fn table(&self, report: &Path) -> String {
-        let mut out = String::new();
-        for (figure, label) in self.figures() {
-            let Some(base) = self.base.headline(&figure) else {
-                continue;
-            };
-            out.push_str(&format!("{label} (base {}):\n", base.display()));
-            for b in self.bars(&figure).iter().take(5) {
-                let show = |v: f64| {
-                    crate::report::Headline {
-                        value: v,
-                        ..base.clone()
-                    }
-                    .display()
-                };
-                out.push_str(&format!(
-                    "  {:<50} {:>14} … {:<14} ({} … {})\n",
-                    b.key,
-                    show(b.at_low),
-                    show(b.at_high),
-                    b.low_text,
-                    b.high_text
-                ));
-            }
-        }
-        out.push_str(&format!("Report: {}\n", report.display()));
-        out
-    }
-}
-
-/// A file name for a figure: `tornado_reach_2014-07-01.png`.
-pub fn figure_file(figure: &str) -> String {
-    let clean: String = short_key(figure)
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!("tornado_{clean}.png")
-}
-
 /// The scenarios of a sweep over `axes` of the file at `path` (with the command line's `base`
 /// overrides), after checking that every key exists: one per point of the grid, each set as by
 /// `--set` and validated, in grid order. Returns the points too.
@@ -399,11 +239,6 @@ pub fn sweep_scenarios(
     });
     let scenarios = variants(path, base, settings)?;
     Ok((grid(axes), scenarios))
-}
-
-/// The folder name of the `i`-th run (0-based) of a sweep: `run-001`, `run-002`, …
-pub fn run_id(i: usize) -> String {
-    format!("run-{:03}", i + 1)
 }
 
 /// Where an axis's entry (or its `index`-th value) is written, if it comes from the file.

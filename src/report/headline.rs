@@ -1,7 +1,7 @@
 //! Headline figures: the few numbers a reader wants first, shown on the terminal and at the top of
 //! `report.html`. Computed from the run's summaries (means across replications).
 
-use super::group_thousands;
+use super::number::{group_thousands, thousands};
 use crate::run::replicate::RunResult;
 use crate::scenario::Licence;
 
@@ -32,11 +32,16 @@ pub struct Headline {
 impl Headline {
     /// The value formatted for people (`42.1 %`, `1,234`, `5,678.90`).
     pub fn display(&self) -> String {
+        self.display_value(self.value)
+    }
+
+    /// Another value of this figure (at a sensitivity's low or high end, say) formatted as it is.
+    pub(crate) fn display_value(&self, value: f64) -> String {
         match self.unit {
-            Unit::Share => format!("{:.1} %", 100.0 * self.value),
-            Unit::Count => group_thousands(&format!("{:.0}", self.value)),
+            Unit::Share => format!("{:.1} %", 100.0 * value),
+            Unit::Count => thousands(value),
             Unit::Money => {
-                let s = format!("{:.2}", self.value);
+                let s = format!("{value:.2}");
                 let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
                 format!("{}.{frac}", group_thousands(int))
             }

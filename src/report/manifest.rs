@@ -109,7 +109,7 @@ pub fn manifest(r: &RunResult, inv: &Invocation, report_seconds: f64) -> Value {
 }
 
 /// Headline figures as JSON (read back by `picsim compare`).
-pub fn headlines_json(headlines: &[super::Headline]) -> Value {
+pub fn headlines_json(headlines: &[super::headline::Headline]) -> Value {
     Value::Array(
         headlines
             .iter()
@@ -134,7 +134,7 @@ pub fn write(
     r: &RunResult,
     inv: &Invocation,
     report_seconds: f64,
-    headlines: &[super::Headline],
+    headlines: &[super::headline::Headline],
     path: &Path,
 ) -> Result<()> {
     let mut value = manifest(r, inv, report_seconds);

@@ -1,53 +1,36 @@
 //! Everything a run writes: CSV files, the manifest, PNG charts, the HTML report and the
-//! terminal table. Every writer consumes one [`RunResult`]; none knows how the counts were made.
+//! terminal table. Every writer consumes one [`RunResult`] (or, for many runs, a
+//! [`comparison::Comparison`] or a [`sensitivity::Sensitivity`]); none knows how the counts were
+//! made.
 //!
-//! Every command writes into a temporary folder beside its target and renames it into place only
-//! when every file is written ([`staging`]).
+//! The charts ([`chart`]) are drawn with one kit (`figure`); the pages ([`page`]) share one
+//! frame. Every command writes into a temporary folder beside its target and renames it into
+//! place only when every file is written ([`staging`]).
 
 pub mod chart;
-pub mod compare_chart;
-pub mod compare_html;
+pub mod comparison;
 pub mod csv;
+pub(crate) mod figure;
+pub mod files;
+#[cfg(test)]
+mod fixtures;
 pub mod headline;
-pub mod html;
 pub mod manifest;
+pub mod number;
+pub mod page;
 pub mod population;
+pub mod sensitivity;
 pub mod staging;
 pub mod terminal;
 
 pub use headline::{Headline, headlines};
+pub use number::thousands;
 pub use staging::{Staging, check_creatable};
 
 use crate::run::replicate::RunResult;
 use anyhow::{Result, bail};
+use files::CSV_FILES;
 use std::path::{Path, PathBuf};
-
-/// Files every run writes besides the charts.
-pub const CSV_FILES: [&str; 3] = ["series.csv", "summary.csv", "orgs.csv"];
-/// Files `report.html` links to, in order.
-pub const LINKED_FILES: [&str; 4] = ["series.csv", "summary.csv", "orgs.csv", "manifest.json"];
-
-/// A number rounded to an integer with thousands separators: `1,234,567`.
-pub fn thousands(v: f64) -> String {
-    group_thousands(&format!("{v:.0}"))
-}
-
-/// Digits (optionally signed) with a comma every three digits from the right.
-pub fn group_thousands(digits: &str) -> String {
-    let (sign, digits) = digits.strip_prefix('-').map_or(("", digits), |d| ("-", d));
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if sign.is_empty() || digits.chars().all(|c| c == '0') {
-        out
-    } else {
-        format!("{sign}{out}")
-    }
-}
 
 /// Options for what a run writes beyond its standard files.
 #[derive(Clone, Copy, Default)]
@@ -105,7 +88,7 @@ pub fn write_all(
         type Task<'t> = Box<dyn Fn() -> Result<()> + Sync + Send + 't>;
         let mut tasks: Vec<Task> = charts
             .iter()
-            .map(|(c, path)| Box::new(move || chart::draw(r, *c, path)) as Task)
+            .map(|(c, path)| Box::new(move || chart::run::draw(r, *c, path)) as Task)
             .collect();
         tasks.push(Box::new(|| csv::write_summary(r, &summary)));
         tasks.push(Box::new(|| csv::write_series(r, &series)));
@@ -117,7 +100,13 @@ pub fn write_all(
             .collect::<Result<Vec<()>>>()?;
     }
     let heads = headlines(r);
-    html::write(r, &heads, &charts, &LINKED_FILES, &dir.join("report.html"))?;
+    page::run::write(
+        r,
+        &heads,
+        &charts,
+        &files::LINKED_FILES,
+        &dir.join("report.html"),
+    )?;
     manifest::write(
         r,
         inv,

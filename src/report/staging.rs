@@ -148,7 +148,7 @@ fn own_entries(dir: &Path) -> Option<BTreeSet<String>> {
     (manifest["picsim_version"].is_string() && manifest["output_schema_version"].is_string()).then(
         || {
             let charts = crate::scenario::Chart::ALL.map(|c| format!("{}.png", c.stem()));
-            super::LINKED_FILES
+            super::files::LINKED_FILES
                 .iter()
                 .chain(&["report.html", "user_impact.csv", "rejected.csv"])
                 .map(|f| f.to_string())

@@ -1,6 +1,7 @@
 //! The table of headline figures printed at the end of a run.
 
-use super::{Headline, thousands};
+use super::headline::Headline;
+use super::number::thousands;
 use crate::run::replicate::RunResult;
 use std::path::Path;
 

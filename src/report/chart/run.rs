@@ -1,0 +1,535 @@
+//! PNG charts of a run: the five pictures the README lists (`reachable_by_network.png`, …), each
+//! drawn with the chart kit (`crate::report::figure`) from the run's summaries (mean line,
+//! p05–p95 band), with a legend of its series and the key dates in the panel.
+//!
+//! Colours are fixed: networks take `palette` by their index in the scenario, every other series
+//! a colour chosen here, so a network looks the same in every chart and every run.
+//!
+//! This module does not decide which charts a run draws or where they go; it draws one chart into
+//! one file.
+
+use crate::report::figure::axes::time_plot;
+use crate::report::figure::canvas::{supersampled, write_png};
+use crate::report::figure::frame::{HEADER_HEIGHT, PANEL_RIGHT, PANEL_X, header, plot_area};
+use crate::report::figure::markers::key_date_legend;
+use crate::report::figure::style::{SUPERSAMPLE, TEXT_MUTED, font, palette, plot_err, z};
+use crate::report::figure::text::wrap;
+use crate::run::replicate::RunResult;
+use crate::scenario::{Chart, KeyDate, Scenario};
+use anyhow::{Context, anyhow};
+use chrono::NaiveDate;
+use plotters::coord::Shift;
+use plotters::element::DashedPathElement;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use std::path::Path;
+
+/// The grey of reference lines (all entries, behind the modalities).
+const REFERENCE: RGBColor = RGBColor(120, 120, 120);
+
+/// One line of a chart.
+struct Series {
+    /// For people, in the legend.
+    label: String,
+    /// The metric column.
+    column: String,
+    colour: RGBColor,
+    /// Line width, drawing pixels.
+    width: u32,
+    /// Dashed (a companion series, e.g. stranded persons beside migrated ones) or solid.
+    dashed: bool,
+    /// Whether to shade p05–p95 behind the line.
+    band: bool,
+    /// A reference line, drawn before (under) every other line.
+    reference: bool,
+}
+
+impl Series {
+    /// A solid line, 3 pixels wide, with a band.
+    fn main(label: impl Into<String>, column: impl Into<String>, colour: RGBColor) -> Series {
+        Series {
+            label: label.into(),
+            column: column.into(),
+            colour,
+            width: 3 * SUPERSAMPLE,
+            dashed: false,
+            band: true,
+            reference: false,
+        }
+    }
+
+    fn style(&self) -> ShapeStyle {
+        ShapeStyle {
+            color: self.colour.to_rgba(),
+            filled: false,
+            stroke_width: self.width,
+        }
+    }
+}
+
+/// What one chart shows.
+struct Spec {
+    title: String,
+    /// Unit of the y axis.
+    unit: &'static str,
+    /// Series in drawing (and legend) order.
+    series: Vec<Series>,
+    /// Shown across the plot when there is nothing to draw.
+    empty_note: Option<&'static str>,
+}
+
+/// The series of `chart` for `s`, in a fixed order.
+fn spec(chart: Chart, s: &Scenario) -> Spec {
+    match chart {
+        Chart::ReachableByNetwork => Spec {
+            title: "Reachable contact-list entries by network".into(),
+            unit: "entries",
+            series: s
+                .networks
+                .iter()
+                .enumerate()
+                .map(|(i, n)| {
+                    Series::main(n.name.clone(), format!("reachable_{}", n.id), palette(i))
+                })
+                .collect(),
+            empty_note: None,
+        },
+        Chart::ReachableByModality => {
+            let colours = [
+                RGBColor(0, 114, 178),
+                RGBColor(0, 158, 115),
+                RGBColor(230, 159, 0),
+                RGBColor(170, 51, 119),
+            ];
+            // Modalities often coincide (every network here carries IM and presence), so each
+            // line is narrower than the one before and the coinciding ones show as nested stripes.
+            let widths = [14, 10, 6, 3];
+            let mut series: Vec<Series> = ["IM", "presence", "audio", "video"]
+                .iter()
+                .zip(crate::scenario::Modalities::NAMES)
+                .zip(colours.into_iter().zip(widths))
+                .map(|((label, id), (colour, width))| Series {
+                    width,
+                    ..Series::main(
+                        format!("reachable for {label}"),
+                        format!("reachable_{id}"),
+                        colour,
+                    )
+                })
+                .collect();
+            series.push(Series {
+                width: 2 * SUPERSAMPLE,
+                band: false,
+                reference: true,
+                ..Series::main("all entries (reference)", "entries", REFERENCE)
+            });
+            Spec {
+                title: "Reachable contact-list entries by modality".into(),
+                unit: "entries",
+                series,
+                empty_note: None,
+            }
+        }
+        Chart::Migration => {
+            let mut series = Vec::new();
+            let mut used = Vec::new();
+            for (i, m) in s.migrations.iter().enumerate() {
+                // The destination network's colour, unless an earlier migration already took it.
+                let colour = if used.contains(&m.to) {
+                    palette(s.networks.len() + i)
+                } else {
+                    used.push(m.to);
+                    palette(m.to as usize)
+                };
+                let from = &s.networks[m.from as usize].name;
+                let to = &s.networks[m.to as usize].name;
+                series.push(Series::main(
+                    format!("migrated {from} → {to}"),
+                    format!("migrated_{}", m.label),
+                    colour,
+                ));
+                series.push(Series {
+                    dashed: true,
+                    ..Series::main(
+                        format!("stranded on {from} (not yet migrated)"),
+                        format!("stranded_{}", m.label),
+                        colour,
+                    )
+                });
+            }
+            Spec {
+                title: "Persons migrated and stranded".into(),
+                unit: "persons",
+                series,
+                empty_note: Some("no migrations in this scenario"),
+            }
+        }
+        Chart::Users => {
+            // Nested sets (isolated and lost-some users are among those with some contact not
+            // reachable) often coincide: narrower lines on wider ones, as for modalities.
+            let series = [
+                (
+                    "some contact not reachable",
+                    "users_some_unreachable",
+                    RGBColor(86, 180, 233),
+                    12,
+                ),
+                (
+                    "lost some contact",
+                    "users_lost_some",
+                    RGBColor(213, 94, 0),
+                    7,
+                ),
+                (
+                    "isolated (no contact reachable)",
+                    "users_isolated",
+                    RGBColor(40, 40, 40),
+                    4,
+                ),
+            ];
+            Spec {
+                title: "Lync users affected".into(),
+                unit: "users",
+                series: series
+                    .into_iter()
+                    .map(|(label, column, colour, width)| Series {
+                        width,
+                        ..Series::main(label, column, colour)
+                    })
+                    .collect(),
+                empty_note: None,
+            }
+        }
+        Chart::Losses => Spec {
+            title: "Unreachable contact-list entries by cause".into(),
+            unit: "entries",
+            series: vec![
+                Series::main(
+                    "never reachable",
+                    "never_reachable",
+                    RGBColor(204, 121, 167),
+                ),
+                Series::main(
+                    "lost: account inactive",
+                    "lost_account",
+                    RGBColor(213, 94, 0),
+                ),
+                Series::main(
+                    "lost: no provider serves it",
+                    "lost_federation",
+                    RGBColor(0, 114, 178),
+                ),
+            ],
+            empty_note: None,
+        },
+    }
+}
+
+/// One series' numbers, x in days since the first reported date.
+struct Data {
+    mean: Vec<(i32, f64)>,
+    p05: Vec<f64>,
+    p95: Vec<f64>,
+}
+
+fn data(result: &RunResult, column: &str, xs: &[i32]) -> anyhow::Result<Data> {
+    let col = result
+        .column(column)
+        .ok_or_else(|| anyhow!("the run has no metric column `{column}`"))?;
+    let stats = (0..xs.len()).map(|row| result.stat(row, col));
+    let mut d = Data {
+        mean: Vec::with_capacity(xs.len()),
+        p05: Vec::with_capacity(xs.len()),
+        p95: Vec::with_capacity(xs.len()),
+    };
+    for (&x, st) in xs.iter().zip(stats) {
+        d.mean.push((x, st.mean));
+        d.p05.push(st.p05);
+        d.p95.push(st.p95);
+    }
+    Ok(d)
+}
+
+/// Draws `chart` for `result` into the PNG file `path` (1600×900; the encoder picks
+/// the format from the extension, so `path` should end in `.png`).
+///
+/// # Errors
+/// A metric the chart needs is missing from `result`, the run has no reported days, or the file
+/// cannot be written. Never panics on the values themselves (one replication, one row, all zeros).
+pub fn draw(result: &RunResult, chart: Chart, path: &Path) -> anyhow::Result<()> {
+    let pixels = render_rgb(result, chart)
+        .with_context(|| format!("could not draw chart '{}'", path.display()))?;
+    write_png(&pixels, path)
+}
+
+/// Draws `chart` for `result` and returns its `WIDTH × HEIGHT` RGB pixels, row by row.
+fn render_rgb(result: &RunResult, chart: Chart) -> anyhow::Result<Vec<u8>> {
+    let spec = spec(chart, &result.scenario);
+    let origin = *result
+        .dates
+        .first()
+        .ok_or_else(|| anyhow!("the run has no reported days to chart"))?;
+    let xs: Vec<i32> = result
+        .dates
+        .iter()
+        .map(|d| (*d - origin).num_days() as i32)
+        .collect();
+    let series = spec
+        .series
+        .iter()
+        .map(|s| data(result, &s.column, &xs))
+        .collect::<anyhow::Result<Vec<Data>>>()?;
+    supersampled(|root| render(result, chart, &spec, &series, origin, &xs, root))
+}
+
+fn render<DB: DrawingBackend>(
+    result: &RunResult,
+    chart: Chart,
+    spec: &Spec,
+    series: &[Data],
+    origin: NaiveDate,
+    xs: &[i32],
+    root: &DrawingArea<DB, Shift>,
+) -> anyhow::Result<()> {
+    let replications = result.series.len();
+    let banded = replications > 1;
+    let spread = if banded {
+        format!("mean of {replications} replications, shaded band p05–p95")
+    } else {
+        "one replication".to_string()
+    };
+    let reachable_note = match chart {
+        Chart::ReachableByNetwork | Chart::Losses => " · reachable means reachable for IM",
+        Chart::ReachableByModality => " · lines that coincide show nested, IM widest",
+        Chart::Users => " · lines that coincide show nested",
+        Chart::Migration => "",
+    };
+    let subtitle = format!(
+        "Scenario {} · {spread}{reachable_note}",
+        result.scenario.name
+    );
+    header(root, &spec.title, &subtitle)?;
+
+    let y_max = series
+        .iter()
+        .zip(&spec.series)
+        .flat_map(|(d, s)| {
+            let band = if s.band && banded {
+                d.p95.as_slice()
+            } else {
+                &[]
+            };
+            d.mean.iter().map(|(_, m)| *m).chain(band.iter().copied())
+        })
+        .fold(0.0f64, f64::max);
+    let plot_area = plot_area(root);
+    let key_dates = result.scenario.key_dates();
+    let (mut ctx, markers) = time_plot(
+        root,
+        &plot_area,
+        origin,
+        xs.last().copied().unwrap_or(0),
+        y_max,
+        spec.unit,
+        &key_dates,
+    )?;
+    let (px_x, px_y) = ctx.plotting_area().get_pixel_range();
+
+    // Bands, then reference lines, then the other lines, each in the spec's order, so every line
+    // sits above every band and the data above the references.
+    if banded {
+        for (d, s) in series.iter().zip(&spec.series).filter(|(_, s)| s.band) {
+            if d.mean.len() < 2 || d.p05.iter().zip(&d.p95).all(|(lo, hi)| lo == hi) {
+                continue;
+            }
+            let upper = d.mean.iter().zip(&d.p95).map(|((x, _), hi)| (*x, *hi));
+            let lower = d
+                .mean
+                .iter()
+                .zip(&d.p05)
+                .rev()
+                .map(|((x, _), lo)| (*x, *lo));
+            let points: Vec<(i32, f64)> = upper.chain(lower).collect();
+            ctx.draw_series(std::iter::once(Polygon::new(
+                points,
+                s.colour.mix(0.18).filled(),
+            )))
+            .map_err(plot_err("drawing a band"))?;
+        }
+    }
+    let (references, others): (Vec<_>, Vec<_>) = series
+        .iter()
+        .zip(&spec.series)
+        .partition(|(_, s)| s.reference);
+    for (d, s) in references.into_iter().chain(others) {
+        if d.mean.len() == 1 {
+            ctx.draw_series(
+                d.mean
+                    .iter()
+                    .map(|p| Circle::new(*p, z(6), s.colour.filled())),
+            )
+            .map_err(plot_err("drawing a point"))?;
+            continue;
+        }
+        if s.dashed {
+            ctx.draw_series(DashedLineSeries::new(
+                d.mean.iter().copied(),
+                z(14),
+                z(9),
+                s.style(),
+            ))
+        } else {
+            ctx.draw_series(LineSeries::new(d.mean.iter().copied(), s.style()))
+        }
+        .map_err(plot_err("drawing a line"))?;
+    }
+    if let (true, Some(note)) = (spec.series.is_empty(), spec.empty_note) {
+        let centre = ((px_x.start + px_x.end) / 2, (px_y.start + px_y.end) / 2);
+        let style = font(28.0)
+            .color(&TEXT_MUTED)
+            .pos(Pos::new(HPos::Center, VPos::Center));
+        root.draw_text(note, &style, centre)
+            .map_err(plot_err("drawing the note"))?;
+    }
+
+    // Tags above the plot, over the markers' tops.
+    markers.draw_tags(root)?;
+
+    legend(root, spec, banded, &key_dates, &markers.marks)
+}
+
+/// The right-hand panel: one entry per series, then the numbered key dates. Key dates that do not
+/// fit are summarised in one line.
+fn legend<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    spec: &Spec,
+    banded: bool,
+    key_dates: &[KeyDate],
+    marks: &[(usize, i32)],
+) -> anyhow::Result<()> {
+    let x = PANEL_X + 8;
+    let text_x = x + 56;
+    let mut y = HEADER_HEIGHT + 14;
+    let label = font(18.0);
+    let metric = font(14.0).color(&TEXT_MUTED);
+    let err = || plot_err("drawing the legend");
+    for se in &spec.series {
+        let mid = y + 11;
+        if se.band && banded {
+            let swatch = [(z(x), z(mid - 9)), (z(x + 44), z(mid + 9))];
+            root.draw(&Rectangle::new(swatch, se.colour.mix(0.18).filled()))
+                .map_err(err())?;
+        }
+        let swatch = vec![(z(x), z(mid)), (z(x + 44), z(mid))];
+        if se.dashed {
+            root.draw(&DashedPathElement::new(swatch, z(10), z(6), se.style()))
+        } else {
+            root.draw(&PathElement::new(swatch, se.style()))
+        }
+        .map_err(err())?;
+        let width = z(PANEL_RIGHT - text_x);
+        for line in wrap(root, &se.label, &label, width, width)? {
+            root.draw_text(&line, &label, (z(text_x), z(y)))
+                .map_err(err())?;
+            y += 22;
+        }
+        root.draw_text(&se.column, &metric, (z(text_x), z(y)))
+            .map_err(err())?;
+        y += 30;
+    }
+    key_date_legend(root, key_dates, marks, x, y + 10)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::figure::canvas::assert_png_size;
+    use crate::report::figure::style::{HEIGHT, WIDTH};
+    use crate::report::fixtures;
+
+    fn draw_all(result: &RunResult) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for chart in Chart::ALL {
+            let path = dir.path().join(format!("{}.png", chart.stem()));
+            draw(result, chart, &path).unwrap_or_else(|e| panic!("{chart:?}: {e:#}"));
+            assert_png_size(&path);
+        }
+    }
+
+    #[test]
+    fn draws_every_chart() {
+        draw_all(fixtures::small());
+    }
+
+    #[test]
+    fn draws_one_replication() {
+        draw_all(fixtures::single());
+    }
+
+    #[test]
+    fn draws_without_migrations() {
+        let r = fixtures::no_migrations("no migrations here");
+        assert!(r.scenario.migrations.is_empty());
+        draw_all(&r);
+    }
+
+    #[test]
+    fn draws_a_single_reported_row_and_zero_series() {
+        let mut r = fixtures::small().clone();
+        let cols = r.columns.len();
+        r.dates.truncate(1);
+        r.report_days.truncate(1);
+        r.summary.truncate(cols);
+        for rep in &mut r.series {
+            rep.truncate(cols);
+        }
+        for st in &mut r.summary {
+            *st = crate::run::replicate::Stat::of(&mut [0.0]);
+        }
+        draw_all(&r);
+    }
+
+    #[test]
+    fn unwritable_path_is_an_error() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("missing").join("users.png");
+        let err = draw(fixtures::small(), Chart::Users, &path).expect_err("no such directory");
+        assert!(format!("{err:#}").contains("users.png"), "{err:#}");
+    }
+
+    #[test]
+    fn network_colours_follow_network_order() {
+        let s = &fixtures::small().scenario;
+        let spec = spec(Chart::ReachableByNetwork, s);
+        for (i, se) in spec.series.iter().enumerate() {
+            assert_eq!(se.colour, palette(i));
+            assert_eq!(se.column, format!("reachable_{}", s.networks[i].id));
+        }
+    }
+
+    #[test]
+    fn each_network_is_drawn_in_its_colour() {
+        let r = fixtures::small();
+        let pixels = render_rgb(r, Chart::ReachableByNetwork).expect("chart renders");
+        assert_eq!(pixels.len(), (WIDTH * HEIGHT * 3) as usize);
+        let count = |c: RGBColor| {
+            pixels
+                .chunks_exact(3)
+                .filter(|p| p == &[c.0, c.1, c.2])
+                .count()
+        };
+        for i in 0..r.scenario.networks.len() {
+            // The line and the legend swatch, at least; a colour used by nothing else.
+            assert!(
+                count(palette(i)) > 200,
+                "network {i} colour barely drawn: {}",
+                count(palette(i))
+            );
+        }
+        assert_eq!(
+            count(palette(r.scenario.networks.len())),
+            0,
+            "an unused network colour appears"
+        );
+    }
+}

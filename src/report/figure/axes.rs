@@ -1,0 +1,124 @@
+//! The axes of a plot over time: days on x, labelled with dates; counts from 0 on y, with
+//! thousands separators; the grid, and the key-date markers behind the data.
+
+use super::markers::{BADGE_ROW_HEIGHT, BADGE_ROWS, Markers, key_date_markers};
+use super::style::{AXIS, GRID, TEXT_MUTED, font, plot_err, stroke, z};
+use super::ticks::{x_ticks, y_ticks};
+use crate::report::number::thousands;
+use crate::scenario::KeyDate;
+use chrono::{NaiveDate, TimeDelta};
+use plotters::coord::Shift;
+use plotters::coord::combinators::WithKeyPoints;
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
+use plotters::coord::types::RangedCoordi32;
+use plotters::prelude::*;
+use std::ops::Range;
+
+/// The y axis: counts from 0 to the last of its ticks, labelled only at those ticks. (plotters'
+/// own `f64` axis picks fractional ticks for small counts and cannot take given ticks and still be
+/// formatted.)
+pub(crate) struct CountAxis {
+    /// Tick values from 0 up; the last is the top of the axis.
+    pub(crate) ticks: Vec<f64>,
+}
+
+impl CountAxis {
+    /// The top of the axis: its last tick (at least 1).
+    pub(crate) fn top(&self) -> f64 {
+        self.ticks
+            .last()
+            .copied()
+            .filter(|t| *t > 0.0)
+            .unwrap_or(1.0)
+    }
+}
+
+impl Ranged for CountAxis {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        let share = value / self.top();
+        limit.0 + (share * f64::from(limit.1 - limit.0)).round() as i32
+    }
+
+    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        if hint.weight().allow_light_points() {
+            Vec::new()
+        } else {
+            self.ticks.clone()
+        }
+    }
+
+    fn range(&self) -> Range<f64> {
+        0.0..self.top()
+    }
+}
+
+/// The coordinates of a plot over time: days since the first reported date, and counts.
+pub(crate) type TimeCoord = Cartesian2d<WithKeyPoints<RangedCoordi32>, CountAxis>;
+
+/// Lays out a plot over time in `plot_area` (from [`super::frame::plot_area`]): x in days from `origin` to
+/// `last` days later (a month around `origin` when `last` is 0), labelled with dates; y from 0 to
+/// a round number above `y_max`, with thousands separators, described as `unit`. Draws the axes,
+/// the grid and the markers of `key_dates` (whose tags go on `root`, above the plot), and returns
+/// the chart context and the markers, whose tags are drawn after the data.
+pub(crate) fn time_plot<'a, DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    plot_area: &'a DrawingArea<DB, Shift>,
+    origin: NaiveDate,
+    last: i32,
+    y_max: f64,
+    unit: &str,
+    key_dates: &[KeyDate],
+) -> anyhow::Result<(ChartContext<'a, DB, TimeCoord>, Markers)> {
+    let (x_lo, x_hi) = if last > 0 { (0, last) } else { (-15, 15) };
+    let (x_key, x_format) = if last > 0 {
+        x_ticks(origin, x_lo, x_hi)
+    } else {
+        (vec![0], "%Y-%m-%d")
+    };
+    let y_axis = CountAxis {
+        ticks: y_ticks(y_max * 1.03),
+    };
+    let mut ctx = ChartBuilder::on(plot_area)
+        .margin_top(z(BADGE_ROWS as i32 * BADGE_ROW_HEIGHT + 8))
+        .margin_left(z(24))
+        .margin_right(z(36))
+        .margin_bottom(z(16))
+        .x_label_area_size(z(64))
+        .y_label_area_size(z(128))
+        .build_cartesian_2d((x_lo..x_hi).with_key_points(x_key), y_axis)
+        .map_err(plot_err("laying out the axes"))?;
+    let fmt_x = |x: &i32| {
+        (origin + TimeDelta::days(i64::from(*x)))
+            .format(x_format)
+            .to_string()
+    };
+    let fmt_y = |y: &f64| thousands(*y);
+    ctx.configure_mesh()
+        .x_desc("date")
+        .y_desc(unit)
+        .x_label_formatter(&fmt_x)
+        .y_label_formatter(&fmt_y)
+        .label_style(font(18.0).color(&TEXT_MUTED))
+        .axis_desc_style(font(20.0))
+        .bold_line_style(stroke(GRID, 1))
+        .light_line_style(TRANSPARENT)
+        .axis_style(stroke(AXIS, 1))
+        .set_all_tick_mark_size(z(6))
+        .draw()
+        .map_err(plot_err("drawing the axes"))?;
+
+    // Key-date markers, behind the data.
+    let (_, px_y) = ctx.plotting_area().get_pixel_range();
+    let markers = key_date_markers(
+        root,
+        key_dates,
+        origin + TimeDelta::days(i64::from(x_lo)),
+        origin + TimeDelta::days(i64::from(x_hi)),
+        |d| ctx.backend_coord(&((d - origin).num_days() as i32, 0.0)).0,
+        px_y,
+    )?;
+    Ok((ctx, markers))
+}

@@ -1,0 +1,222 @@
+//! Runs, comparisons and sensitivity analyses shared by the report's tests: small real runs of
+//! the shipped default scenario, and hand-made comparisons whose texts hold markup.
+
+use crate::report::comparison::{Comparison, RunSummary};
+use crate::report::files::run_id;
+use crate::report::headline::{Headline, Unit};
+use crate::report::sensitivity::{Parameter, Sensitivity};
+use crate::run::replicate::{RunResult, Stat};
+use crate::scenario::{KeyDate, Override};
+use chrono::NaiveDate;
+use std::path::Path;
+use std::sync::OnceLock;
+
+fn run_with(overrides: &[&str]) -> RunResult {
+    let overrides: Vec<Override> = overrides
+        .iter()
+        .map(|o| Override::parse(o).expect("override parses"))
+        .collect();
+    let s = crate::scenario::load_file(Path::new("scenarios/pic-2013.toml"), &overrides)
+        .expect("scenario loads");
+    crate::run::replicate::run(&s, 1, &|_| {}).expect("small run")
+}
+
+/// The default scenario with 50 organisations and 3 replications.
+pub fn small() -> &'static RunResult {
+    static RUN: OnceLock<RunResult> = OnceLock::new();
+    RUN.get_or_init(|| run_with(&["orgs.count=50", "scenario.replications=3"]))
+}
+
+/// The default scenario with 20 organisations and one replication.
+pub fn single() -> &'static RunResult {
+    static RUN: OnceLock<RunResult> = OnceLock::new();
+    RUN.get_or_init(|| run_with(&["orgs.count=20", "scenario.replications=1"]))
+}
+
+/// A tiny scenario without migrations, and with `description` as its description.
+pub fn no_migrations(description: &str) -> RunResult {
+    let text = format!(
+        r#"
+[scenario]
+name = "tiny"
+description = {description:?}
+start = 2020-01-01
+end = 2020-12-31
+step_days = 7
+seed = 7
+replications = 2
+
+[networks.chat]
+name = "Chat"
+until = 2020-06-30
+capabilities = [{{ modalities = ["im", "presence"] }}]
+
+[providers.gateway]
+name = "Chat gateway"
+licence = "cal"
+reaches = [{{ network = "chat", deployments = ["server"] }}]
+
+[orgs]
+count = 5
+users = {{ dist = "fixed", value = 10 }}
+deployments = {{ server = 1.0 }}
+
+[orgs.agreement]
+term_years = {{ dist = "fixed", value = 3 }}
+start = {{ from = 2019-01-01, until = 2019-12-31 }}
+
+[orgs.providers]
+gateway = [{{ share = 1.0 }}]
+
+[population]
+contacts_per_user = {{ dist = "fixed", value = 4 }}
+network_mix = {{ chat = 1.0 }}
+
+[[population.activity]]
+class = "daily"
+share = 1.0
+mean_days_between_sign_ins = 1.0
+"#
+    );
+    let s = match crate::scenario::load_str(&text, "tiny.toml", &[], None) {
+        Ok(s) => s,
+        Err(e) => panic!("tiny scenario does not load: {e}"),
+    };
+    crate::run::replicate::run(&s, 1, &|_| {}).expect("small run")
+}
+
+/// The metrics of every fixture run.
+pub const METRICS: [&str; 7] = [
+    "entries",
+    "reachable_im",
+    "users_lost_some",
+    "users_isolated",
+    "lost_federation",
+    "lost_account",
+    "never_reachable",
+];
+
+fn date(d: i64) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2013, 1, 1).unwrap_or_default() + chrono::TimeDelta::days(d)
+}
+
+/// A run over `days` reported days (weekly) whose metrics grow with `scale`.
+pub fn run(id: &str, label: &str, values: Vec<String>, days: usize, scale: f64) -> RunSummary {
+    let dates: Vec<NaiveDate> = (0..days).map(|d| date(7 * d as i64)).collect();
+    let mut summary = Vec::new();
+    for row in 0..days {
+        for (c, _) in METRICS.iter().enumerate() {
+            let mean = scale * (1000.0 + 37.0 * (row * (c + 1)) as f64);
+            summary.push(Stat {
+                mean,
+                sem: Some(1.0),
+                p05: 0.9 * mean,
+                p50: mean,
+                p95: 1.1 * mean,
+            });
+        }
+    }
+    RunSummary {
+        id: id.to_string(),
+        label: label.to_string(),
+        values,
+        dates,
+        columns: METRICS.iter().map(|m| m.to_string()).collect(),
+        summary,
+        headlines: vec![
+            Headline {
+                key: "reachable_share@2014-07-01".into(),
+                label: "Contacts reachable on 2014-07-01, first day without <AOL> & Yahoo!".into(),
+                value: (0.4 + 0.1 * scale).min(1.0),
+                unit: Unit::Share,
+            },
+            Headline {
+                key: "users_isolated@end".into(),
+                label: "Users with no reachable contact, at the end".into(),
+                value: 1234.0 * scale,
+                unit: Unit::Count,
+            },
+            Headline {
+                key: "usl_credit_aol".into(),
+                label: "Total USL credit owed for AOL (all organisations)".into(),
+                value: 98765.4321 * scale,
+                unit: Unit::Money,
+            },
+        ],
+        link: Some(format!("{id}/report.html")),
+        replications: 4,
+    }
+}
+
+/// A sweep of `n` runs over one key, each `days` reported days long.
+pub fn sweep(n: usize, days: usize) -> Comparison {
+    let runs = (0..n)
+        .map(|i| {
+            let v = format!("{:.2}", i as f64 / n.max(2) as f64);
+            run(
+                &run_id(i),
+                &format!("recovery.probability={v}"),
+                vec![v],
+                days,
+                0.5 + i as f64 / n as f64,
+            )
+        })
+        .collect();
+    Comparison {
+        title: "pic-2013: sweep of <runs> & more".into(),
+        description: "A \"sweep\" for <tests>.".into(),
+        keys: vec!["behaviours.recovery.probability".into()],
+        runs,
+        key_dates: vec![
+            KeyDate {
+                date: date(30),
+                label: "Messenger gone".into(),
+            },
+            KeyDate {
+                date: date(200),
+                label: "AOL PIC ends; Yahoo! PIC ends".into(),
+            },
+        ],
+    }
+}
+
+/// A sensitivity analysis with `n` parameters: parameter `i` moves the figures by `i`-sized
+/// steps, the first in the opposite direction, the second not at all.
+pub fn sensitivity(n: usize) -> Sensitivity {
+    let base = run("base", "base", Vec::new(), 3, 1.0);
+    let parameters = (0..n)
+        .map(|i| {
+            let (lo, hi) = match i {
+                0 => (1.3, 0.8),
+                1 => (1.0, 1.0),
+                2 => (1.2, 1.4),
+                _ => (1.0 - 0.01 * i as f64, 1.0 + 0.02 * i as f64),
+            };
+            let key = format!("behaviours.parameter_{i}.probability");
+            Parameter {
+                key: key.clone(),
+                low_text: format!("{:.2}", 0.1 * i as f64),
+                high_text: format!("{:.2}", 0.1 * i as f64 + 0.5),
+                low: run(&format!("{key}=low"), "low", Vec::new(), 3, lo),
+                high: run(&format!("{key}=high"), "high", Vec::new(), 3, hi),
+            }
+        })
+        .collect();
+    Sensitivity {
+        name: "pic-2013 <sens>".into(),
+        base,
+        parameters,
+    }
+}
+
+/// Checks that a page stands alone: a whole HTML document with no scripts and no references to
+/// the network.
+pub fn assert_self_contained(html: &str) {
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "the page references the network"
+    );
+    assert!(!html.contains("<script"), "the page has a script");
+    assert!(html.trim_end().ends_with("</html>"));
+}

@@ -1,0 +1,12 @@
+//! The HTML pages: a run's `report.html` ([`run`]), a sweep's or comparison's ([`comparison`]) and
+//! a sensitivity analysis's ([`sensitivity`]), each one self-contained file (charts embedded as
+//! `data:` URIs, the style sheet inline, no scripts, no references outside its folder) in the
+//! frame they share (`frame`), with the sections more than one holds (`sections`) and every
+//! outside text escaped (`escape`).
+
+pub mod comparison;
+pub(crate) mod escape;
+pub(crate) mod frame;
+pub mod run;
+pub(crate) mod sections;
+pub mod sensitivity;
