@@ -6,7 +6,7 @@
 //! `compare.csv`, `compare_<metric>.png`, `report.html` and a terminal table.
 
 use crate::report::headline::{Headline, Unit};
-use crate::run::replicate::{RunResult, Stat};
+use crate::run::summary::{RunResult, Stat};
 use crate::scenario::KeyDate;
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;

@@ -18,7 +18,7 @@
 //! This module does not decide which charts a run draws or where they go; it draws one chart into
 //! one file. Text uses the DejaVu Sans font compiled into the binary (no system fonts are read).
 
-use crate::run::replicate::RunResult;
+use crate::run::summary::RunResult;
 use crate::scenario::{Chart, KeyDate, Scenario};
 use anyhow::{Context, anyhow};
 use chrono::{Datelike, Months, NaiveDate, TimeDelta};
@@ -1171,7 +1171,7 @@ pub(crate) fn assert_png_size(path: &Path) {
 /// Runs shared by the report tests.
 #[cfg(test)]
 pub(crate) mod fixtures {
-    use crate::run::replicate::RunResult;
+    use crate::run::summary::RunResult;
     use crate::scenario::Override;
     use std::path::Path;
     use std::sync::OnceLock;
@@ -1183,7 +1183,7 @@ pub(crate) mod fixtures {
             .collect();
         let s = crate::scenario::load_file(Path::new("scenarios/pic-2013.toml"), &overrides)
             .expect("scenario loads");
-        crate::run::replicate::run(&s, 1, &|_| {}).expect("small run")
+        crate::run::run(&s, 1, &|_| {}).expect("small run")
     }
 
     /// The default scenario with 50 organisations and 3 replications.
@@ -1247,7 +1247,7 @@ mean_days_between_sign_ins = 1.0
             Ok(s) => s,
             Err(e) => panic!("tiny scenario does not load: {e}"),
         };
-        crate::run::replicate::run(&s, 1, &|_| {}).expect("small run")
+        crate::run::run(&s, 1, &|_| {}).expect("small run")
     }
 }
 
@@ -1292,7 +1292,7 @@ mod tests {
             rep.truncate(cols);
         }
         for st in &mut r.summary {
-            *st = crate::run::replicate::Stat::of(&mut [0.0]);
+            *st = crate::run::summary::Stat::of(&mut [0.0]);
         }
         draw_all(&r);
     }

@@ -1209,7 +1209,7 @@ pub(crate) mod fixtures {
     use crate::experiments::compare::{Comparison, RunSummary};
     use crate::experiments::sweep::{Parameter, Sensitivity};
     use crate::report::headline::{Headline, Unit};
-    use crate::run::replicate::Stat;
+    use crate::run::summary::Stat;
     use crate::scenario::KeyDate;
     use chrono::NaiveDate;
 
@@ -1404,7 +1404,7 @@ mod tests {
         let mut cmp = fixtures::sweep(3, 1);
         for r in &mut cmp.runs {
             for s in &mut r.summary {
-                *s = crate::run::replicate::Stat::of(&mut [0.0]);
+                *s = crate::run::summary::Stat::of(&mut [0.0]);
             }
             r.replications = 1;
         }

@@ -9,7 +9,7 @@
 //! Every text that comes from the scenario file is escaped.
 
 use super::Headline;
-use crate::run::replicate::RunResult;
+use crate::run::summary::RunResult;
 use crate::scenario::{Chart, KeyDate};
 use anyhow::Context;
 use base64::Engine;

@@ -18,7 +18,7 @@ pub mod terminal;
 pub use headline::{Headline, headlines};
 pub use staging::{Staging, check_creatable};
 
-use crate::run::replicate::RunResult;
+use crate::run::summary::RunResult;
 use anyhow::{Result, bail};
 use std::path::{Path, PathBuf};
 

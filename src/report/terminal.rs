@@ -1,7 +1,7 @@
 //! The table of headline figures printed at the end of a run.
 
 use super::{Headline, thousands};
-use crate::run::replicate::RunResult;
+use crate::run::summary::RunResult;
 use std::path::Path;
 
 /// The end-of-run text: what ran, the headline figures, and where the report is.

@@ -1,0 +1,317 @@
+//! First-passage (shortest-path) times from a virtual source over the persons' contact graph:
+//! on one process with a radix heap ([`first_passage`]), and over persons spread across ranks by
+//! Δ-stepping ([`distributed_first_passage`]), which gives the same times bit for bit.
+
+use crate::comm::Comm;
+use crate::world::population::graph::Graph;
+
+/// A min-priority queue for monotone keys (every key pushed is at least the last key popped):
+/// items live in 65 buckets by the highest bit in which their key differs from the last popped key.
+#[derive(Default)]
+pub struct RadixHeap {
+    last: u64,
+    len: usize,
+    buckets: Vec<Vec<(u64, u32)>>,
+}
+
+impl RadixHeap {
+    /// An empty heap.
+    pub fn new() -> Self {
+        RadixHeap {
+            last: 0,
+            len: 0,
+            buckets: (0..65).map(|_| Vec::new()).collect(),
+        }
+    }
+
+    #[inline]
+    fn bucket(x: u64) -> usize {
+        (64 - x.leading_zeros()) as usize
+    }
+
+    /// Adds `value` with priority `key` (`key` ≥ the last key popped).
+    #[inline]
+    pub fn push(&mut self, key: u64, value: u32) {
+        debug_assert!(key >= self.last, "radix heap keys must not decrease");
+        self.buckets[Self::bucket(key ^ self.last)].push((key, value));
+        self.len += 1;
+    }
+
+    /// Removes an item with the smallest key.
+    pub fn pop(&mut self) -> Option<(u64, u32)> {
+        if self.len == 0 {
+            return None;
+        }
+        if self.buckets[0].is_empty() {
+            let i = self.buckets.iter().position(|b| !b.is_empty())?;
+            let items = std::mem::take(&mut self.buckets[i]);
+            self.last = items.iter().map(|(k, _)| *k).min().unwrap_or(self.last);
+            for (k, v) in &items {
+                self.buckets[Self::bucket(k ^ self.last)].push((*k, *v));
+            }
+            // Keep the emptied bucket's capacity for later redistributions.
+            let mut items = items;
+            items.clear();
+            if self.buckets[i].is_empty() {
+                self.buckets[i] = items;
+            }
+        }
+        self.len -= 1;
+        self.buckets[0].pop()
+    }
+
+    /// Number of items.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the heap is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+/// Shortest-path (first-passage) times from a virtual source.
+///
+/// `source[v]`: the weight of the source's edge to `v` (its spontaneous or initial time;
+/// infinite for none). `open[v]`: the earliest time `v` can adopt at all (infinite: never, and it
+/// never passes anything on). An edge is traversed from `u` (adopted at `t`) to `v` at
+/// `max(t, open[v]) + edge_time(u, v)`. Returns every person's time (infinite if never).
+pub fn first_passage(
+    graph: &Graph,
+    source: &[f64],
+    open: &[f64],
+    edge_time: impl Fn(u32, u32) -> f64,
+) -> Vec<f64> {
+    let n = source.len();
+    // One f64 per person, so that the random accesses of the search touch half the memory a
+    // (time, opening) pair would: persons who can never adopt are NaN (no comparison with NaN
+    // succeeds, so they are never updated), and opening times are looked up only when some
+    // person opens late.
+    let mut time: Vec<f64> = source
+        .iter()
+        .zip(open)
+        .map(|(&t, &o)| if o.is_finite() { t } else { f64::NAN })
+        .collect();
+    let late: Option<&[f64]> = open
+        .iter()
+        .any(|&o| o.is_finite() && o > 0.0)
+        .then_some(open);
+    let mut settled = vec![0u64; n.div_ceil(64)];
+    let mut heap = RadixHeap::new();
+    for (v, &t) in time.iter().enumerate() {
+        if t.is_finite() {
+            heap.push(t.to_bits(), v as u32);
+        }
+    }
+    let persons = graph.persons();
+    while let Some((key, u)) = heap.pop() {
+        let ui = u as usize;
+        let t = f64::from_bits(key);
+        if settled[ui >> 6] & (1 << (ui & 63)) != 0 || t > time[ui] {
+            continue;
+        }
+        settled[ui >> 6] |= 1 << (ui & 63);
+        if ui >= persons {
+            continue;
+        }
+        let neighbours = graph.neighbours(u);
+        // Ask for every neighbour's time before reading any: the reads then overlap instead of
+        // waiting on each other's cache misses (the search is bound by memory latency).
+        for &v in neighbours {
+            crate::sys::prefetch(&time[v as usize]);
+        }
+        for &v in neighbours {
+            let vi = v as usize;
+            let current = time[vi];
+            if current.is_nan() || settled[vi >> 6] & (1 << (vi & 63)) != 0 {
+                continue;
+            }
+            let from = match late {
+                Some(open) => t.max(open[vi]),
+                None => t,
+            };
+            let candidate = from + edge_time(u, v);
+            if candidate < current {
+                time[vi] = candidate;
+                heap.push(candidate.to_bits(), v);
+            }
+        }
+    }
+    for t in &mut time {
+        if t.is_nan() {
+            *t = f64::INFINITY;
+        }
+    }
+    time
+}
+
+/// The `k` smallest `(key bits, person)` pairs (pairs are unique, so the result does not depend
+/// on their order), in increasing order.
+pub fn smallest(mut candidates: Vec<(u64, u32)>, k: usize) -> Vec<(u64, u32)> {
+    let k = k.min(candidates.len());
+    if k == 0 {
+        return Vec::new();
+    }
+    candidates.select_nth_unstable(k - 1);
+    candidates.truncate(k);
+    candidates.sort_unstable();
+    candidates
+}
+
+/// First-passage times over persons spread across ranks (Δ-stepping).
+///
+/// This rank owns the persons `owned` (a contiguous id range), with their `source` and `open`
+/// times and their adjacency lists in `graph` (indexed by position in `owned`, neighbours by
+/// global id; `owner_of` names the rank owning any person). Times are settled bucket by bucket,
+/// each `delta` days wide, in increasing order: within a bucket, every rank relaxes the edges of
+/// its persons whose time fell in the bucket, relaxations of other ranks' persons are exchanged
+/// in one all-to-all, and this repeats until no rank's bucket changes; then every rank moves to
+/// the next non-empty bucket of any rank. Each time is the same minimum over paths, computed with
+/// the same floating-point operations, as [`first_passage`] on one process, so the results are
+/// identical. Returns this rank's times, by position in `owned`.
+#[allow(clippy::too_many_arguments)]
+pub fn distributed_first_passage(
+    comm: &dyn Comm,
+    owned: std::ops::Range<u32>,
+    owner_of: &(dyn Fn(u32) -> usize + Sync),
+    graph: &Graph,
+    source: &[f64],
+    open: &[f64],
+    edge_time: &(dyn Fn(u32, u32) -> f64 + Sync),
+    delta: f64,
+) -> Vec<f64> {
+    use std::collections::BTreeMap;
+    let local = |v: u32| (v - owned.start) as usize;
+    let mut time: Vec<f64> = source
+        .iter()
+        .zip(open)
+        .map(|(&t, &o)| if o.is_finite() { t } else { f64::NAN })
+        .collect();
+    // The time at which each person last passed its edges on (NaN: never).
+    let mut passed = vec![f64::NAN; time.len()];
+    let bucket_of = |t: f64| (t / delta) as u64;
+    let mut buckets: BTreeMap<u64, Vec<u32>> = BTreeMap::new();
+    for (i, &t) in time.iter().enumerate() {
+        if t.is_finite() {
+            buckets
+                .entry(bucket_of(t))
+                .or_default()
+                .push(owned.start + i as u32);
+        }
+    }
+    let size = comm.size();
+    loop {
+        let mine = buckets.keys().next().copied().unwrap_or(u64::MAX);
+        let current = comm.min_u64(mine);
+        if current == u64::MAX {
+            break;
+        }
+        loop {
+            let frontier = buckets.remove(&current).unwrap_or_default();
+            let mut outgoing: Vec<Vec<u8>> = vec![Vec::new(); size];
+            let mut relax_local: Vec<(u32, f64, f64)> = Vec::new();
+            for u in frontier {
+                let i = local(u);
+                let t = time[i];
+                // Pass on once per time: a person queued twice, or since improved, is skipped.
+                if !t.is_finite() || bucket_of(t) != current || passed[i] == t {
+                    continue;
+                }
+                passed[i] = t;
+                for &v in graph.neighbours(i as u32) {
+                    let w = edge_time(u, v);
+                    let to = owner_of(v);
+                    if to == comm.rank() {
+                        relax_local.push((v, t, w));
+                    } else {
+                        let out = &mut outgoing[to];
+                        out.extend_from_slice(&v.to_le_bytes());
+                        out.extend_from_slice(&t.to_le_bytes());
+                        out.extend_from_slice(&w.to_le_bytes());
+                    }
+                }
+            }
+            let received = comm.all_to_all(outgoing);
+            let remote = received.iter().flat_map(|buf| {
+                buf.chunks_exact(20).map(|c| {
+                    let v = u32::from_le_bytes(c[0..4].try_into().unwrap_or_default());
+                    let t = f64::from_le_bytes(c[4..12].try_into().unwrap_or_default());
+                    let w = f64::from_le_bytes(c[12..20].try_into().unwrap_or_default());
+                    (v, t, w)
+                })
+            });
+            for (v, t, w) in relax_local.into_iter().chain(remote) {
+                let i = local(v);
+                let candidate = t.max(open[i]) + w;
+                if candidate < time[i] {
+                    time[i] = candidate;
+                    buckets.entry(bucket_of(candidate)).or_default().push(v);
+                }
+            }
+            let again = buckets.get(&current).is_some_and(|b| !b.is_empty());
+            if !comm.any(again) {
+                buckets.remove(&current);
+                break;
+            }
+        }
+    }
+    time.into_iter()
+        .map(|t| if t.is_nan() { f64::INFINITY } else { t })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::exponential;
+
+    #[test]
+    fn radix_heap_pops_in_order() {
+        let mut rng = crate::rng::plain(4);
+        let mut h = RadixHeap::new();
+        let mut reference = Vec::new();
+        let mut last = 0.0f64;
+        for round in 0..2000 {
+            // Monotone use: push keys ≥ the last popped one.
+            for _ in 0..3 {
+                let k = last + exponential(&mut rng, 5.0);
+                h.push(k.to_bits(), round);
+                reference.push(k);
+            }
+            reference.sort_by(|a, b| b.total_cmp(a));
+            let (k, _) = h.pop().unwrap();
+            let expected = reference.pop().unwrap();
+            assert_eq!(f64::from_bits(k), expected);
+            last = expected;
+        }
+        assert_eq!(h.len(), reference.len());
+    }
+
+    /// A path 0 – 1 – 2 – 3 and a chord 0 – 3, with hand-set weights:
+    /// w(0,1) = 1, w(1,2) = 2, w(2,3) = 1, w(0,3) = 5; person 0 adopts at 0.5, person 2 can adopt
+    /// spontaneously at 10, others never spontaneously. Shortest paths: t0 = 0.5, t1 = 1.5,
+    /// t2 = min(10, 3.5) = 3.5, t3 = min(0.5 + 5, 3.5 + 1) = 4.5.
+    #[test]
+    fn first_passage_equals_hand_computed_shortest_paths() {
+        let g = Graph::from_edges(4, &[(0, 1), (1, 2), (2, 3), (0, 3)]);
+        let w = |a: u32, b: u32| match (a.min(b), a.max(b)) {
+            (0, 1) => 1.0,
+            (1, 2) => 2.0,
+            (2, 3) => 1.0,
+            (0, 3) => 5.0,
+            _ => unreachable!(),
+        };
+        let inf = f64::INFINITY;
+        let t = first_passage(&g, &[0.5, inf, 10.0, inf], &[0.0; 4], w);
+        assert_eq!(t, vec![0.5, 1.5, 3.5, 4.5]);
+        // Person 1 cannot adopt until 4 (it gains the account late): 0 reaches it at
+        // max(0.5, 4) + 1 = 5; 3 is now first reached over the chord, 0.5 + 5 = 5.5, and 2 from 3
+        // at 5.5 + 1 = 6.5 (before 1's 5 + 2 = 7 and its own 10).
+        let t = first_passage(&g, &[0.5, inf, 10.0, inf], &[0.0, 4.0, 0.0, 0.0], w);
+        assert_eq!(t, vec![0.5, 5.0, 6.5, 5.5]);
+        // Person 3 never adopts (dormant): it does not pass anything on.
+        let t = first_passage(&g, &[0.5, inf, 10.0, inf], &[0.0, 0.0, 0.0, inf], w);
+        assert_eq!(t, vec![0.5, 1.5, 3.5, inf]);
+    }
+}

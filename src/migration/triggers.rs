@@ -1,0 +1,78 @@
+//! The registry of triggers: the one place that maps a scenario's `Trigger` to its
+//! implementation. A new trigger is a module implementing [`Assign`] plus one variant and one arm
+//! in each `match` here.
+//!
+//! An enum rather than `Box<dyn Assign>`: a person's days are drawn for every entry pointing at
+//! them when a replication is split over ranks, and a `match` there is a jump the processor
+//! predicts, where a virtual call per entry and migration is not inlined.
+
+use super::assign::{Assign, AssignContext, Draw};
+use super::bass::Bass;
+use super::scheduled::Scheduled;
+use super::sign_in::SignIn;
+use crate::day::Day;
+use crate::scenario::{Migration, Trigger};
+use crate::world::population::Person;
+
+/// One migration's trigger.
+pub enum Rule {
+    /// `scheduled`.
+    Scheduled(Scheduled),
+    /// `sign_in`.
+    SignIn(SignIn),
+    /// `bass`.
+    Bass(Bass),
+}
+
+impl Rule {
+    /// The trigger of migration `m`.
+    pub fn of(m: &Migration) -> Rule {
+        match &m.trigger {
+            Trigger::Scheduled { window } => Rule::Scheduled(Scheduled { window: *window }),
+            Trigger::SignIn { rollout } => Rule::SignIn(SignIn { rollout: *rollout }),
+            Trigger::Bass {
+                from,
+                p,
+                q,
+                initial,
+            } => Rule::Bass(Bass {
+                from: *from,
+                p: *p,
+                q: *q,
+                initial: *initial,
+            }),
+        }
+    }
+
+    /// Every migration's trigger, by migration index.
+    pub fn all(migrations: &[Migration]) -> Vec<Rule> {
+        migrations.iter().map(Rule::of).collect()
+    }
+
+    fn get(&self) -> &dyn Assign {
+        match self {
+            Rule::Scheduled(t) => t,
+            Rule::SignIn(t) => t,
+            Rule::Bass(t) => t,
+        }
+    }
+}
+
+impl Assign for Rule {
+    #[inline]
+    fn day(&self, draw: &Draw, p: u32, person: Person, eligible: Day) -> Option<Day> {
+        match self {
+            Rule::Scheduled(t) => t.day(draw, p, person, eligible),
+            Rule::SignIn(t) => t.day(draw, p, person, eligible),
+            Rule::Bass(t) => t.day(draw, p, person, eligible),
+        }
+    }
+
+    fn coupled(&self) -> bool {
+        self.get().coupled()
+    }
+
+    fn assign(&self, ctx: &AssignContext, out: &mut [Day]) {
+        self.get().assign(ctx, out);
+    }
+}
