@@ -4,8 +4,8 @@
 //! plus those who gain one through another migration (`docs/model.md`, fine print). One assigner
 //! ([`compute`]) takes the migrations in dependency order, so that a chained migration (A→B, then
 //! B→C) knows when each person gained B, and applies eligibility and `forced_by` for every
-//! trigger. Each trigger is one [`assign::Assign`] implementation in its own module
-//! ([`scheduled`], [`sign_in`], [`bass`]), registered in [`triggers`]; the engine only ever sees
+//! trigger. Each trigger is one [`assign::Assign`] implementation in its own module under
+//! [`triggers`] (`scheduled`, `sign_in`, `bass`), registered there; the engine only ever sees
 //! the resulting days ([`MigrationDays`]), so a new trigger touches neither the assigner nor the
 //! engine.
 //!
@@ -14,13 +14,10 @@
 //! serves persons of a world that does not store them (a share of a split replication).
 
 pub mod assign;
-pub mod bass;
 pub mod compute;
 pub mod computed;
 pub mod days;
 pub mod first_passage;
-pub mod scheduled;
-pub mod sign_in;
 pub mod triggers;
 pub mod view;
 

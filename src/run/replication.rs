@@ -146,11 +146,15 @@ struct Persons<'a> {
     source: Source<'a>,
     /// Edges of the contact graph, as one process would count them.
     graph_edges: u64,
-    /// Bytes of stored records counted in a whole replication's population size.
+    /// Bytes of stored migration records, counted in the population's size only when whole (a
+    /// split run's manifest has always reported the population alone).
     stored_bytes: u64,
 }
 
 impl<'a> Persons<'a> {
+    /// The persons of share `part` of replication `r`, whose world is `pop`: stored when the
+    /// world holds them, else computed (with every person's days computed once by all shares
+    /// together when a trigger couples persons).
     fn of(s: &'a Scenario, r: u32, pop: &Population, part: &Partition) -> Result<Self> {
         if part.is_whole() || pop.imported.is_some() {
             let days = migration::compute(s, pop, r);

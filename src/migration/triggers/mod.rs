@@ -1,18 +1,22 @@
-//! The registry of triggers: the one place that maps a scenario's `Trigger` to its
-//! implementation. A new trigger is a module implementing [`Assign`] plus one variant and one arm
-//! in each `match` here.
+//! The triggers, one module each, and their registry: the one place that maps a scenario's
+//! `Trigger` to its implementation. A new trigger is a module here implementing [`Assign`], plus
+//! its `mod` line, one variant and one arm in each `match` of this file.
 //!
 //! An enum rather than `Box<dyn Assign>`: a person's days are drawn for every entry pointing at
 //! them when a replication is split over ranks, and a `match` there is a jump the processor
 //! predicts, where a virtual call per entry and migration is not inlined.
 
-use super::assign::{Assign, AssignContext, Draw};
-use super::bass::Bass;
-use super::scheduled::Scheduled;
-use super::sign_in::SignIn;
+pub mod bass;
+pub mod scheduled;
+pub mod sign_in;
+
 use crate::day::Day;
+use crate::migration::assign::{Assign, AssignContext, Draw};
 use crate::scenario::{Migration, Trigger};
 use crate::world::population::Person;
+use bass::Bass;
+use scheduled::Scheduled;
+use sign_in::SignIn;
 
 /// One migration's trigger.
 pub enum Rule {

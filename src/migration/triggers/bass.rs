@@ -12,14 +12,14 @@
 //! Every random time is drawn from a stream keyed by the person or by the undirected edge (its two
 //! endpoints), never by processing order: the times do not depend on how the graph is stored, split
 //! or traversed, and a shortest-path length does not depend on the order paths are explored.
-//! The search itself is [`super::first_passage`]'s, on one process or over the ranks of a split
+//! The search itself is [`crate::migration::first_passage`]'s, on one process or over the ranks of a split
 //! replication.
 
-use super::assign::{Assign, AssignContext, Draw};
-use super::days::{NEVER, OUTSIDE};
-use super::first_passage::{distributed_first_passage, first_passage, smallest};
 use crate::comm::Partition;
 use crate::day::Day;
+use crate::migration::assign::{Assign, AssignContext, Draw};
+use crate::migration::days::{NEVER, OUTSIDE};
+use crate::migration::first_passage::{distributed_first_passage, first_passage, smallest};
 use crate::rng::{Draws, Keys, Kind, exponential, open01};
 use crate::scenario::InitialAdopters;
 use crate::world::population::Person;
