@@ -4,7 +4,7 @@
 //! search of contagion) are written against the [`Comm`] trait, which offers the few collective
 //! operations they need on byte buffers and integer arrays. Three implementations: [`Solo`] (one
 //! process, no communication), [`LocalRanks`] (ranks as threads of one process, for tests and for
-//! checking the algorithms without MPI), and, with the cargo feature `mpi`, [`mpi::MpiComm`] over
+//! checking the algorithms without MPI), and, with the cargo feature `mpi`, `mpi::MpiComm` over
 //! MPI (Open MPI, MPICH, under `mpirun` or `srun`).
 //!
 //! Collectives are called by every rank in the same order, from the rank's main thread (never

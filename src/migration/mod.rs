@@ -2,7 +2,7 @@
 //!
 //! A migration's population is every person holding an account on its `from` network at the start,
 //! plus those who gain one through another migration (`docs/model.md`, fine print). One assigner
-//! ([`compute`]) takes the migrations in dependency order, so that a chained migration (A→B, then
+//! ([`compute()`]) takes the migrations in dependency order, so that a chained migration (A→B, then
 //! B→C) knows when each person gained B, and applies eligibility and `forced_by` for every
 //! trigger. Each trigger is one [`assign::Assign`] implementation in its own module under
 //! [`triggers`] (`scheduled`, `sign_in`, `bass`), registered there; the engine only ever sees

@@ -4,7 +4,7 @@
 //! Storage is struct-of-arrays with `u32` ids. Entries are kept in chunks of whole organisations
 //! (CSR per chunk: user offsets and person ids), which is also the engine's unit of parallel work;
 //! chunk boundaries depend only on organisation sizes, never on the thread count. This module holds
-//! the types; [`generate`] builds them from a scenario.
+//! the types; [`generate()`] builds them from a scenario.
 
 pub mod generate;
 pub mod graph;
