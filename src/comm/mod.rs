@@ -9,7 +9,7 @@
 //!
 //! Collectives are called by every rank in the same order, from the rank's main thread (never
 //! from inside a rayon parallel section), as MPI requires. Every implementation counts the bytes
-//! this rank sends, which runs report per rank. [`Partition`] turns ranks into the organisations
+//! this rank sends, which runs report per rank. `Partition` turns ranks into the organisations
 //! and persons a process owns, so that nothing outside `comm/` and `run/` reasons about ranks.
 
 pub mod collective;
@@ -20,7 +20,7 @@ pub mod partition;
 
 pub use collective::{Comm, Solo};
 pub use local::LocalRanks;
-pub use partition::Partition;
+pub(crate) use partition::Partition;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 

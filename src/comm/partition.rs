@@ -15,7 +15,7 @@ use std::ops::Range;
 
 /// The share of one replication this process computes.
 #[derive(Clone, Copy)]
-pub enum Partition<'a> {
+pub(crate) enum Partition<'a> {
     /// This process computes the whole replication alone.
     Whole,
     /// Every rank of the communicator computes its share; rank 0 gathers the results.
@@ -24,12 +24,12 @@ pub enum Partition<'a> {
 
 impl Partition<'_> {
     /// Whether this process computes the whole replication.
-    pub fn is_whole(&self) -> bool {
+    pub(crate) fn is_whole(&self) -> bool {
         matches!(self, Partition::Whole)
     }
 
     /// The communicator when the replication is split.
-    pub fn comm(&self) -> Option<&dyn Comm> {
+    pub(crate) fn comm(&self) -> Option<&dyn Comm> {
         match self {
             Partition::Whole => None,
             Partition::Split(comm) => Some(*comm),
@@ -44,20 +44,20 @@ impl Partition<'_> {
     }
 
     /// The persons this share owns among `persons` (their ids).
-    pub fn owned_persons(&self, persons: u32) -> Range<u32> {
+    pub(crate) fn owned_persons(&self, persons: u32) -> Range<u32> {
         let (rank, size) = self.rank_size();
         owned_persons(persons, rank, size)
     }
 
     /// Which share owns each person among `persons` (a rank), as a function that parallel code
     /// may share (the communicator may not be shared across threads).
-    pub fn owners(&self, persons: u32) -> impl Fn(u32) -> usize + Sync + use<> {
+    pub(crate) fn owners(&self, persons: u32) -> impl Fn(u32) -> usize + Sync + use<> {
         let size = self.rank_size().1;
         move |p| owner_of(p, persons, size)
     }
 
     /// The contiguous run of organisation chunks this share owns, given each chunk's user count.
-    pub fn owned_chunks(&self, users: &[u64]) -> Range<usize> {
+    pub(crate) fn owned_chunks(&self, users: &[u64]) -> Range<usize> {
         match self {
             Partition::Whole => 0..users.len(),
             Partition::Split(comm) => owned_chunks(users, comm.rank(), comm.size()),
@@ -65,21 +65,21 @@ impl Partition<'_> {
     }
 
     /// Element-wise sum of every share's `data`, on every rank.
-    pub fn sum_i64(&self, data: &mut [i64]) {
+    pub(crate) fn sum_i64(&self, data: &mut [i64]) {
         if let Partition::Split(comm) = self {
             comm.sum_i64(data);
         }
     }
 
     /// Element-wise sum of every share's unsigned counters, on every rank.
-    pub fn sum_u64(&self, data: &mut [u64]) {
+    pub(crate) fn sum_u64(&self, data: &mut [u64]) {
         if let Partition::Split(comm) = self {
             comm.sum_u64(data);
         }
     }
 
     /// Every share's buffer, by rank, on every rank.
-    pub fn all_gather(&self, data: Vec<u8>) -> Vec<Vec<u8>> {
+    pub(crate) fn all_gather(&self, data: Vec<u8>) -> Vec<Vec<u8>> {
         match self {
             Partition::Whole => vec![data],
             Partition::Split(comm) => comm.all_gather(data),
@@ -88,7 +88,7 @@ impl Partition<'_> {
 
     /// Every share's `value`, by rank, on rank 0 (`None` elsewhere). A whole replication's value
     /// is passed through, not encoded.
-    pub fn gather<T: Serialize + DeserializeOwned>(
+    pub(crate) fn gather<T: Serialize + DeserializeOwned>(
         &self,
         value: T,
     ) -> anyhow::Result<Option<Vec<T>>> {
@@ -126,7 +126,7 @@ pub fn owner_of(p: u32, persons: u32, size: usize) -> usize {
 
 /// The contiguous run of chunks rank `rank` of `size` owns, given each chunk's user count: rank
 /// `r` takes the chunks that start in its `size`-th of all users.
-pub fn owned_chunks(users: &[u64], rank: usize, size: usize) -> Range<usize> {
+pub(crate) fn owned_chunks(users: &[u64], rank: usize, size: usize) -> Range<usize> {
     let total: u64 = users.iter().sum();
     let bound = |r: usize| -> usize {
         let target = total as u128 * r as u128 / size as u128;

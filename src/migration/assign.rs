@@ -1,4 +1,4 @@
-//! What a trigger is: one implementation of [`Assign`] per trigger, each in its own module, over
+//! What a trigger is: one implementation of `Assign` per trigger, each in its own module, over
 //! the persons a call owns (every person of a whole replication, or one share of a split one).
 //!
 //! Eligibility (from the start, or from the day another migration brought the person onto the
@@ -15,46 +15,46 @@ use std::ops::Range;
 
 /// What every trigger's draws are keyed by.
 #[derive(Clone, Copy)]
-pub struct Draw<'a> {
+pub(crate) struct Draw<'a> {
     /// The scenario.
-    pub scenario: &'a Scenario,
+    pub(crate) scenario: &'a Scenario,
     /// The replication's stream keys.
-    pub keys: &'a Keys,
+    pub(crate) keys: &'a Keys,
     /// Index of the migration being assigned.
-    pub index: usize,
+    pub(crate) index: usize,
 }
 
 /// The persons' contact graph as one call sees it.
 #[derive(Clone, Copy)]
-pub struct Contacts<'a> {
+pub(crate) struct Contacts<'a> {
     /// The adjacency lists of the owned persons (row `k`: person `owned.start + k`), neighbours
     /// by global id.
-    pub graph: &'a Graph,
+    pub(crate) graph: &'a Graph,
     /// The whole graph's mean degree.
-    pub mean_degree: f64,
+    pub(crate) mean_degree: f64,
 }
 
 /// What a trigger needs to assign the days of the persons a call owns.
-pub struct AssignContext<'a> {
+pub(crate) struct AssignContext<'a> {
     /// Keys of the draws.
-    pub draw: Draw<'a>,
+    pub(crate) draw: Draw<'a>,
     /// The persons assigned (ids); everything below is by position in this range.
-    pub owned: Range<u32>,
+    pub(crate) owned: Range<u32>,
     /// Persons in the whole world.
-    pub persons_total: u32,
+    pub(crate) persons_total: u32,
     /// The owned persons' attributes.
-    pub persons: &'a [Person],
+    pub(crate) persons: &'a [Person],
     /// Per owned person, the first day the person holds the `from` account
     /// ([`crate::day::ALWAYS`] if at the start) or [`super::days::OUTSIDE`] if never.
-    pub eligible: &'a [Day],
+    pub(crate) eligible: &'a [Day],
     /// The contact graph, when the scenario has one.
-    pub contacts: Option<Contacts<'a>>,
+    pub(crate) contacts: Option<Contacts<'a>>,
     /// Which share of the replication this call computes.
-    pub partition: &'a Partition<'a>,
+    pub(crate) partition: &'a Partition<'a>,
 }
 
 /// A way of choosing each person's migration day.
-pub trait Assign: Sync {
+pub(crate) trait Assign: Sync {
     /// Person `p`'s day, eligible from `eligible` (not outside the population), when the trigger
     /// draws each person alone; `None` when persons are coupled (contagion), whose days only
     /// [`Assign::assign`] gives. [`super::days::NEVER`] for a person who never migrates.

@@ -1,7 +1,7 @@
 //! The one migration-day assigner: migrations in dependency order, each person eligible from the
 //! start or from the day another migration brought them onto its `from` network, the trigger's
 //! day, then `forced_by`. It runs over the persons a call owns, so a whole replication and a
-//! share of a split one are the same code; [`person_days`] is the same numbers one person at a
+//! share of a split one are the same code; `person_days` is the same numbers one person at a
 //! time, for triggers that draw each person alone.
 
 use super::assign::{Assign, AssignContext, Contacts, Draw};
@@ -49,7 +49,7 @@ fn forced(m: &Migration, day: Day, e: Day) -> Day {
 /// Every migration day of person `p` (attributes `person`), when [`per_person`] holds, with the
 /// triggers `rules` and migrations in dependency `order`.
 #[inline]
-pub fn person_days(
+pub(crate) fn person_days(
     s: &Scenario,
     keys: &Keys,
     rules: &[Rule],
@@ -78,7 +78,7 @@ pub fn person_days(
 /// Every owned person's days, person-major (`days[k · n + i]` for person `owned.start + k`),
 /// migration by migration in dependency order. `persons` are the owned persons' attributes,
 /// `persons_total` the world's person count, `contacts` the owned persons' graph rows.
-pub fn assign_owned(
+pub(crate) fn assign_owned(
     s: &Scenario,
     keys: &Keys,
     owned: Range<u32>,

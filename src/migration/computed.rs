@@ -1,7 +1,7 @@
 //! Persons of a world that does not store them (a share of a split replication): attributes and
 //! migration days computed from their keyed draws when the engine meets them ([`Computed`]), and,
 //! when persons are coupled (contagion), every person's days computed once by the shares together
-//! ([`shared_days`]).
+//! (`shared_days`).
 
 use super::assign::Contacts;
 use super::compute::{assign_owned, dependency_order, person_days};
@@ -17,7 +17,7 @@ use rayon::prelude::*;
 
 /// Persons computed on demand from their keyed draws, as generation and [`super::compute::compute`] would make
 /// them: the attributes from [`crate::world::population::generate::make_person`] and the days from
-/// [`person_days`], or, for contagion, from days computed once for everybody ([`shared_days`]).
+/// `person_days`, or, for contagion, from days computed once for everybody (`shared_days`).
 pub struct Computed<'a> {
     scenario: &'a Scenario,
     keys: Keys,
@@ -100,7 +100,7 @@ impl PersonSource for Computed<'_> {
 /// whose persons are not stored: each share assigns the persons it owns (contagion by the
 /// distributed search, over `graph`'s rows of those persons), then every share receives
 /// everybody's. `graph` is the whole contact graph, when the scenario has one.
-pub fn shared_days(
+pub(crate) fn shared_days(
     s: &Scenario,
     replication: u32,
     pop: &Population,

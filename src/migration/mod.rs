@@ -4,7 +4,7 @@
 //! plus those who gain one through another migration (`docs/model.md`, fine print). One assigner
 //! ([`compute()`]) takes the migrations in dependency order, so that a chained migration (A→B, then
 //! B→C) knows when each person gained B, and applies eligibility and `forced_by` for every
-//! trigger. Each trigger is one [`assign::Assign`] implementation in its own module under
+//! trigger. Each trigger is one `assign::Assign` implementation in its own module under
 //! [`triggers`] (`scheduled`, `sign_in`, `bass`), registered there; the engine only ever sees
 //! the resulting days ([`MigrationDays`]), so a new trigger touches neither the assigner nor the
 //! engine.

@@ -5,7 +5,7 @@
 //! Over ranks, two ways to share the work, chosen by the number of jobs:
 //! - as many jobs as ranks or more: each rank runs whole jobs (job `j` on rank `j mod size`), and
 //!   rank 0 gathers their outputs;
-//! - fewer jobs than ranks: every rank takes part in every job ([`Partition::Split`]): it
+//! - fewer jobs than ranks: every rank takes part in every job (`Partition::Split`): it
 //!   generates every organisation (cheap), only the chunks of organisations it owns (about
 //!   `1/size` of the users), and no persons; it computes each person it meets from the person's
 //!   keyed draws.

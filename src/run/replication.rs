@@ -24,7 +24,7 @@ use std::time::Instant;
 /// Runs replication `r` of `s` over `part` and keeps what its run's result needs; `tick(done,
 /// total)` reports the engine's chunks. Rank 0 (or the one process) gets the output, the other
 /// ranks `None`.
-pub fn replicate(
+pub(crate) fn replicate(
     s: &Scenario,
     r: u32,
     part: &Partition,
@@ -32,7 +32,7 @@ pub fn replicate(
 ) -> Result<Option<RepOutput>> {
     let mut timings = Timings::default();
     let now = Instant::now();
-    let pop = population::generate_part(s, r, part)?;
+    let pop = population::generate::generate_part(s, r, part)?;
     let persons = pop.blocks.last().map_or(0, |b| b.end);
     let owned = part.owned_persons(persons);
     timings.add("generate", now);

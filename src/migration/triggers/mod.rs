@@ -1,5 +1,5 @@
 //! The triggers, one module each, and their registry: the one place that maps a scenario's
-//! `Trigger` to its implementation. A new trigger is a module here implementing [`Assign`], plus
+//! `Trigger` to its implementation. A new trigger is a module here implementing `Assign`, plus
 //! its `mod` line, one variant and one arm in each `match` of this file.
 //!
 //! An enum rather than `Box<dyn Assign>`: a person's days are drawn for every entry pointing at
@@ -19,7 +19,7 @@ use scheduled::Scheduled;
 use sign_in::SignIn;
 
 /// One migration's trigger.
-pub enum Rule {
+pub(crate) enum Rule {
     /// `scheduled`.
     Scheduled(Scheduled),
     /// `sign_in`.
@@ -30,7 +30,7 @@ pub enum Rule {
 
 impl Rule {
     /// The trigger of migration `m`.
-    pub fn of(m: &Migration) -> Rule {
+    pub(crate) fn of(m: &Migration) -> Rule {
         match &m.trigger {
             Trigger::Scheduled { window } => Rule::Scheduled(Scheduled { window: *window }),
             Trigger::SignIn { rollout } => Rule::SignIn(SignIn { rollout: *rollout }),
@@ -49,7 +49,7 @@ impl Rule {
     }
 
     /// Every migration's trigger, by migration index.
-    pub fn all(migrations: &[Migration]) -> Vec<Rule> {
+    pub(crate) fn all(migrations: &[Migration]) -> Vec<Rule> {
         migrations.iter().map(Rule::of).collect()
     }
 

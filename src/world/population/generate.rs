@@ -31,7 +31,7 @@ pub fn generate(scenario: &Scenario, replication: u32) -> anyhow::Result<Populat
 /// organisations the share owns, and no persons and no graph: the share computes the persons it
 /// meets from their keyed draws. Any share is generated from (seed, replication, ids) alone,
 /// without the others.
-pub fn generate_part(
+pub(crate) fn generate_part(
     scenario: &Scenario,
     replication: u32,
     part: &Partition,

@@ -51,7 +51,7 @@ impl Graph {
 
     /// The adjacency lists of persons `range` alone (person `range.start + i` is row `i`;
     /// neighbours keep their global ids): the rows a share of a split replication owns.
-    pub fn rows(&self, range: std::ops::Range<u32>) -> Graph {
+    pub(crate) fn rows(&self, range: std::ops::Range<u32>) -> Graph {
         Graph {
             offsets: std::iter::once(0)
                 .chain(range.clone().scan(0u64, |acc, p| {

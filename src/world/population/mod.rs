@@ -11,5 +11,5 @@ pub mod graph;
 pub mod model;
 pub mod sampler;
 
-pub use generate::{generate, generate_part};
+pub use generate::generate;
 pub use model::{Chunk, ImportedNames, Org, Person, Population};
