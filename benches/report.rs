@@ -8,7 +8,7 @@ use std::hint::black_box;
 fn reports(c: &mut Criterion) {
     let mut s = common::default_world(250);
     s.replications = 5;
-    let r = picsim::run::replicate::run(&s, 1, &|_| {}).expect("runs");
+    let r = picsim::run::run(&s, 1, &|_| {}).expect("runs");
     let dir = tempfile::tempdir().expect("temporary folder");
     let mut group = c.benchmark_group("report");
     group.sample_size(10);

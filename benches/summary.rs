@@ -18,7 +18,7 @@ fn summaries(c: &mut Criterion) {
             })
             .collect();
         group.bench_with_input(BenchmarkId::from_parameter(reps), &series, |b, series| {
-            b.iter(|| black_box(picsim::run::replicate::summarise(series)))
+            b.iter(|| black_box(picsim::run::summary::summarise(series)))
         });
     }
     group.finish();

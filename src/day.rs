@@ -87,11 +87,6 @@ impl Calendar {
         debug_assert!(day != ALWAYS && day != FOREVER);
         self.start + chrono::Duration::days(i64::from(day))
     }
-
-    /// The date of `day`, or `None` for the sentinels.
-    pub fn date_opt(&self, day: Day) -> Option<NaiveDate> {
-        (day != ALWAYS && day != FOREVER).then(|| self.date(day))
-    }
 }
 
 /// `date` moved by `years` calendar years; 29 February becomes 28 February in a year without it.

@@ -5,7 +5,7 @@
 //! the main thread communicates. Counts are 32-bit (MPI's), so one exchange moves less than
 //! 2 GiB per pair of ranks.
 
-use super::Comm;
+use super::collective::Comm;
 use mpi::Count;
 use mpi::collective::SystemOperation;
 use mpi::datatype::{Partition, PartitionMut};

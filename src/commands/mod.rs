@@ -265,12 +265,7 @@ fn run_scenario(args: RunArgs, comm: &dyn Comm) -> Result<ExitCode> {
     let staging = prepare_output(comm, &scenario.output.dir, args.output.force, "run")?;
     let bar = progress_bar(1000, args.output.quiet || !root, &scenario.name);
     let progress = |share: f64| bar.set_position((share * 1000.0) as u64);
-    let results = crate::run::distributed::run_many(
-        std::slice::from_ref(&scenario),
-        threads,
-        comm,
-        &progress,
-    )?;
+    let results = crate::run::run_many(std::slice::from_ref(&scenario), threads, comm, &progress)?;
     let ranks = crate::comm::rank_stats(comm);
     let (Some(mut results), Some(staging), Some(ranks)) = (results, staging, ranks) else {
         return Ok(ExitCode::SUCCESS);
@@ -363,7 +358,7 @@ fn sweep(args: SweepArgs, comm: &dyn Comm) -> Result<ExitCode> {
         &format!("{} sweep of {} runs", scenario.name, points.len()),
     );
     let progress = |share: f64| bar.set_position((share * 1000.0) as u64);
-    let results = crate::run::distributed::run_many(&scenarios, threads, comm, &progress)?;
+    let results = crate::run::run_many(&scenarios, threads, comm, &progress)?;
     let ranks = crate::comm::rank_stats(comm);
     let (Some(results), Some(staging), Some(ranks)) = (results, staging, ranks) else {
         return Ok(ExitCode::SUCCESS);
@@ -533,7 +528,7 @@ fn sensitivity(args: SensitivityArgs, comm: &dyn Comm) -> Result<ExitCode> {
     let label = format!("{} sensitivity ({} runs)", scenario.name, scenarios.len());
     let bar = progress_bar(1000, args.output.quiet || comm.rank() != 0, &label);
     let progress = |share: f64| bar.set_position((share * 1000.0) as u64);
-    let results = crate::run::distributed::run_many(&scenarios, threads, comm, &progress)?;
+    let results = crate::run::run_many(&scenarios, threads, comm, &progress)?;
     let (Some(results), Some(staging)) = (results, staging) else {
         return Ok(ExitCode::SUCCESS);
     };

@@ -13,7 +13,7 @@ use crate::migration::{NEVER, PersonSource};
 use crate::rng::{Stream, exponential, open01};
 use crate::scenario::{NetworkId, Scenario};
 use crate::world::population::Population;
-use crate::world::population::generate::{ContactSampler, PersonSet};
+use crate::world::population::sampler::{ContactSampler, PersonSet};
 use rayon::prelude::*;
 
 /// Draws tried for one addition before it is given up (counted in the run's statistics).

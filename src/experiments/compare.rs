@@ -8,7 +8,7 @@
 
 use crate::report::comparison::{Comparison, RunSummary};
 use crate::report::headline::{Headline, Unit};
-use crate::run::replicate::Stat;
+use crate::run::summary::Stat;
 use crate::scenario::KeyDate;
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;

@@ -4,7 +4,7 @@
 //! results or from run folders) is the business of `experiments`.
 
 use super::headline::{Headline, headlines};
-use crate::run::replicate::{RunResult, Stat};
+use crate::run::summary::{RunResult, Stat};
 use crate::scenario::KeyDate;
 use anyhow::{Context, Result};
 use chrono::NaiveDate;

@@ -4,7 +4,7 @@
 //! shares; 2 for money) so that files are byte-identical across runs, platforms and thread counts.
 //! Empty cells mean "no value" (e.g. `sem` with one replication, a share with no entries).
 
-use crate::run::replicate::{Enabled, RunResult};
+use crate::run::summary::{Enabled, RunResult};
 use anyhow::{Context, Result};
 use std::io::Write;
 use std::path::Path;

@@ -5,7 +5,7 @@ use crate::report::comparison::{Comparison, RunSummary};
 use crate::report::files::run_id;
 use crate::report::headline::{Headline, Unit};
 use crate::report::sensitivity::{Parameter, Sensitivity};
-use crate::run::replicate::{RunResult, Stat};
+use crate::run::summary::{RunResult, Stat};
 use crate::scenario::{KeyDate, Override};
 use chrono::NaiveDate;
 use std::path::Path;
@@ -18,7 +18,7 @@ fn run_with(overrides: &[&str]) -> RunResult {
         .collect();
     let s = crate::scenario::load_file(Path::new("scenarios/pic-2013.toml"), &overrides)
         .expect("scenario loads");
-    crate::run::replicate::run(&s, 1, &|_| {}).expect("small run")
+    crate::run::run(&s, 1, &|_| {}).expect("small run")
 }
 
 /// The default scenario with 50 organisations and 3 replications.
@@ -82,7 +82,7 @@ mean_days_between_sign_ins = 1.0
         Ok(s) => s,
         Err(e) => panic!("tiny scenario does not load: {e}"),
     };
-    crate::run::replicate::run(&s, 1, &|_| {}).expect("small run")
+    crate::run::run(&s, 1, &|_| {}).expect("small run")
 }
 
 /// The metrics of every fixture run.

@@ -2,7 +2,7 @@
 //! `report.html`. Computed from the run's summaries (means across replications).
 
 use super::number::{group_thousands, thousands};
-use crate::run::replicate::RunResult;
+use crate::run::summary::RunResult;
 use crate::scenario::Licence;
 
 /// How a headline value is shown.

@@ -1,7 +1,7 @@
 //! `manifest.json`: what was run, with what, how big it was and how long it took. It is the one
 //! output that may differ between runs of the same scenario and seed (timings, memory, threads).
 
-use crate::run::replicate::RunResult;
+use crate::run::summary::RunResult;
 use anyhow::{Context, Result};
 use serde_json::{Value, json};
 use std::path::Path;

@@ -27,7 +27,7 @@ pub use headline::{Headline, headlines};
 pub use number::thousands;
 pub use staging::{Staging, check_creatable};
 
-use crate::run::replicate::RunResult;
+use crate::run::summary::RunResult;
 use anyhow::{Result, bail};
 use files::CSV_FILES;
 use std::path::{Path, PathBuf};

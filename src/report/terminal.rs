@@ -2,7 +2,7 @@
 
 use super::headline::Headline;
 use super::number::thousands;
-use crate::run::replicate::RunResult;
+use crate::run::summary::RunResult;
 use std::path::Path;
 
 /// The end-of-run text: what ran, the headline figures, and where the report is.

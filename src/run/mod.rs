@@ -1,6 +1,11 @@
-//! Many replications: one replication's pipeline, run whole ([`replicate`]) or split over ranks
-//! ([`distributed`]), their summaries, and the memory a run will need ([`memory`]).
+//! Many replications: one replication's pipeline over a partition ([`replication`]: whole, or
+//! split over ranks), the jobs that share replications over threads and ranks ([`jobs`]), the
+//! summaries and the run's result ([`summary`]), and the memory a run will need ([`memory`]).
 
-pub mod distributed;
+pub mod jobs;
 pub mod memory;
-pub mod replicate;
+pub mod replication;
+pub mod summary;
+
+pub use jobs::{Progress, run, run_local, run_many};
+pub use summary::{Enabled, OrgRow, RepOutput, RunResult, Sizes, Stat, Timings};

@@ -4,7 +4,7 @@
 
 use picsim::comm::LocalRanks;
 use picsim::migration::{self, Computed, PersonSource, Stored};
-use picsim::run::replicate::RunResult;
+use picsim::run::RunResult;
 use picsim::scenario::{Override, Scenario, load_file};
 use std::path::Path;
 
@@ -26,9 +26,9 @@ fn csvs(r: &RunResult) -> Vec<Vec<u8>> {
 }
 
 fn assert_same_as_one_process(scenarios: &[Scenario], ranks: usize) {
-    let one = picsim::run::replicate::run_many(scenarios, 1, &|_| {}).unwrap();
+    let one = picsim::run::run_local(scenarios, 1, &|_| {}).unwrap();
     let many = LocalRanks::run(ranks, |c| {
-        picsim::run::distributed::run_many(scenarios, 1, c, &|_| {}).unwrap()
+        picsim::run::run_many(scenarios, 1, c, &|_| {}).unwrap()
     });
     let (first, rest) = many.split_first().unwrap();
     assert!(rest.iter().all(Option::is_none), "only rank 0 gets results");
@@ -143,10 +143,10 @@ fn ownership_covers_every_person_once() {
     for (persons, size) in [(10u32, 3usize), (1000, 4), (7, 7), (5, 2)] {
         let mut next = 0;
         for r in 0..size {
-            let owned = picsim::run::distributed::owned_persons(persons, r, size);
+            let owned = picsim::comm::partition::owned_persons(persons, r, size);
             assert_eq!(owned.start, next);
             for p in owned.clone() {
-                assert_eq!(picsim::run::distributed::owner_of(p, persons, size), r);
+                assert_eq!(picsim::comm::partition::owner_of(p, persons, size), r);
             }
             next = owned.end;
         }

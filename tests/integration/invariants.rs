@@ -17,7 +17,7 @@ pub fn small_default(extra: &[String]) -> Scenario {
 }
 
 fn check_invariants(s: &Scenario) -> Result<(), TestCaseError> {
-    let r = picsim::run::replicate::run(s, 1, &|_| {}).unwrap();
+    let r = picsim::run::run(s, 1, &|_| {}).unwrap();
     // Entries never disappear, so the entries added by contact adding (the engine's own tally)
     // are the growth of the `entries` series (the counters).
     {

@@ -64,7 +64,7 @@ dormant = true
 #[test]
 fn migrated_share_matches_the_closed_form() {
     let s = load_str(SCENARIO, "sign-in.toml", &[], None).unwrap_or_else(|e| panic!("{e}"));
-    let r = picsim::run::replicate::run(&s, 1, &|_| {}).unwrap();
+    let r = picsim::run::run(&s, 1, &|_| {}).unwrap();
     let n = r.sizes.persons as f64;
     assert_eq!(r.sizes.persons, 200_000);
     let migrated = r.column("migrated_wlm_to_skype").unwrap();

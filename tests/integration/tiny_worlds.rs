@@ -128,7 +128,7 @@ reaches = [{ network = "yahoo" }]
 
     // orgs.csv figures: usl_until and usl_credit.
     let pop = w.build();
-    let rows = picsim::run::replicate::org_rows(&w.s, &w.s.calendar(), &pop.orgs, &c.counts.orgs);
+    let rows = picsim::run::summary::org_rows(&w.s, &w.s.calendar(), &pop.orgs, &c.counts.orgs);
     assert_eq!(rows[0].usl_until, vec![Some(date("2012-10-31"))]);
     assert_eq!(rows[1].usl_until, vec![Some(date("2015-06-30"))]);
     assert_eq!(rows[2].usl_until, vec![None]);
@@ -835,7 +835,7 @@ fn usl_credit_without_sale_until() {
     let c = w.run(None);
     c.expect("reachable_im", &[("2012-12-01", 1), ("2013-01-11", 0)]);
     let pop = w.build();
-    let rows = picsim::run::replicate::org_rows(&w.s, &w.s.calendar(), &pop.orgs, &c.counts.orgs);
+    let rows = picsim::run::summary::org_rows(&w.s, &w.s.calendar(), &pop.orgs, &c.counts.orgs);
     assert_eq!(rows[0].usl_until, vec![None]);
     assert!(
         (rows[0].usl_credit[0] - 35.5).abs() < 1e-9,
@@ -852,7 +852,7 @@ fn usl_credit_without_sale_until() {
 #[test]
 fn usl_credit_headline_without_sale_until() {
     let s = scenario(USL_ALWAYS_ON_SALE, "yahoo");
-    let r = match picsim::run::replicate::run(&s, 1, &|_| {}) {
+    let r = match picsim::run::run(&s, 1, &|_| {}) {
         Ok(r) => r,
         Err(e) => panic!("{e:#}"),
     };

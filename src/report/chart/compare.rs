@@ -718,7 +718,7 @@ mod tests {
         let mut cmp = fixtures::sweep(3, 1);
         for r in &mut cmp.runs {
             for s in &mut r.summary {
-                *s = crate::run::replicate::Stat::of(&mut [0.0]);
+                *s = crate::run::summary::Stat::of(&mut [0.0]);
             }
             r.replications = 1;
         }

@@ -14,7 +14,7 @@ use crate::report::figure::frame::{HEADER_HEIGHT, PANEL_RIGHT, PANEL_X, header, 
 use crate::report::figure::markers::key_date_legend;
 use crate::report::figure::style::{SUPERSAMPLE, TEXT_MUTED, font, palette, plot_err, z};
 use crate::report::figure::text::wrap;
-use crate::run::replicate::RunResult;
+use crate::run::summary::RunResult;
 use crate::scenario::{Chart, KeyDate, Scenario};
 use anyhow::{Context, anyhow};
 use chrono::NaiveDate;
@@ -484,7 +484,7 @@ mod tests {
             rep.truncate(cols);
         }
         for st in &mut r.summary {
-            *st = crate::run::replicate::Stat::of(&mut [0.0]);
+            *st = crate::run::summary::Stat::of(&mut [0.0]);
         }
         draw_all(&r);
     }

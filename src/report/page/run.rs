@@ -15,7 +15,7 @@ use super::sections::{swatch, write_figure, write_files, write_key_dates};
 use crate::report::figure::style::palette;
 use crate::report::headline::Headline;
 use crate::report::number::thousands;
-use crate::run::replicate::RunResult;
+use crate::run::summary::RunResult;
 use crate::scenario::Chart;
 use anyhow::Result;
 use std::fmt::Write as _;

@@ -6,7 +6,9 @@
 //! then persons (network blocks sized from the expected number of entries), then users and their
 //! contact lists, chunk by chunk in parallel.
 
-use super::{Chunk, Org, Person, Population};
+use super::model::{Chunk, ImportedNames, Org, Person, Population};
+use super::sampler::{ContactSampler, PersonSet, pick};
+use crate::comm::Partition;
 use crate::day::{ALWAYS, Agreement, Day, FOREVER, Window};
 use crate::rng::{Keys, Kind, Stream, open01, uniform_int};
 use crate::scenario::{NetworkId, Scenario};
@@ -21,42 +23,32 @@ const MAX_CONTACT_ATTEMPTS: u32 = 64;
 /// Generates replication `replication` of `scenario`'s world (from its imported contact lists,
 /// when it has them).
 pub fn generate(scenario: &Scenario, replication: u32) -> anyhow::Result<Population> {
-    generate_part(scenario, replication, 0, 1)
+    generate_part(scenario, replication, &Partition::Whole)
 }
 
-/// The part of replication `replication`'s world that rank `rank` of `size` works on. With one
-/// rank, the whole world. With more, every organisation (they are few and fix user ids and the
-/// persons' layout), the chunks of organisations this rank owns (contiguous, about a `size`-th of
-/// the users each), and no persons and no graph: a rank computes the persons it meets from their
-/// keyed draws ([`crate::migration::Computed`]). Any part is generated from (seed, replication,
-/// ids) alone, without the others.
-pub fn generate_part(
+/// The share `part` of replication `replication`'s world. Whole, the whole world. Split, every
+/// organisation (they are few and fix user ids and the persons' layout), the chunks of
+/// organisations the share owns, and no persons and no graph: the share computes the persons it
+/// meets from their keyed draws. Any share is generated from (seed, replication, ids) alone,
+/// without the others.
+pub(crate) fn generate_part(
     scenario: &Scenario,
     replication: u32,
-    rank: usize,
-    size: usize,
+    part: &Partition,
 ) -> anyhow::Result<Population> {
     let keys = Keys::new(scenario.seed, replication);
     if let Some(list) = &scenario.population.import {
-        // Imported lists are small: every rank builds them whole and keeps its chunks.
+        // Imported lists are small: every share builds them whole and keeps its chunks.
         let mut pop = generate_imported(scenario, &keys, list)?;
-        if size > 1 {
-            let owned = owned_chunks(
-                &pop.chunks
-                    .iter()
-                    .map(|c| c.users.len() as u64)
-                    .collect::<Vec<_>>(),
-                rank,
-                size,
-            );
-            pop.chunks = pop
-                .chunks
-                .into_iter()
-                .enumerate()
-                .filter(|(i, _)| owned.contains(i))
-                .map(|(_, c)| c)
-                .collect();
-        }
+        let users: Vec<u64> = pop.chunks.iter().map(|c| c.users.len() as u64).collect();
+        let owned = part.owned_chunks(&users);
+        pop.chunks = pop
+            .chunks
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| owned.contains(i))
+            .map(|(_, c)| c)
+            .collect();
         return Ok(pop);
     }
     let (orgs, domain_added) = generate_orgs(scenario, &keys);
@@ -67,7 +59,7 @@ pub fn generate_part(
         u64::from(users),
         &mixes.expected_entries(scenario, &orgs),
     );
-    let whole = size <= 1;
+    let whole = part.is_whole();
     let persons = if whole {
         generate_persons(scenario, &keys, &blocks)
     } else {
@@ -75,21 +67,11 @@ pub fn generate_part(
     };
     let sampler = ContactSampler::new(scenario, &blocks);
     let ranges = chunk_ranges(&orgs);
-    let owned = if whole {
-        0..ranges.len()
-    } else {
-        owned_chunks(
-            &ranges
-                .iter()
-                .map(|r| {
-                    (orgs[r.end as usize - 1].users.end - orgs[r.start as usize].users.start) as u64
-                })
-                .collect::<Vec<_>>(),
-            rank,
-            size,
-        )
-    };
-    let chunks = ranges[owned]
+    let chunk_users: Vec<u64> = ranges
+        .iter()
+        .map(|r| (orgs[r.end as usize - 1].users.end - orgs[r.start as usize].users.start) as u64)
+        .collect();
+    let chunks = ranges[part.owned_chunks(&chunk_users)]
         .to_vec()
         .into_par_iter()
         .map(|range| generate_chunk(scenario, &keys, &orgs, range, &sampler, &mixes))
@@ -108,25 +90,6 @@ pub fn generate_part(
         graph,
         imported: None,
     })
-}
-
-/// The contiguous run of chunks rank `rank` of `size` owns, given each chunk's user count: rank
-/// `r` takes the chunks that start in its `size`-th of all users.
-pub fn owned_chunks(users: &[u64], rank: usize, size: usize) -> std::ops::Range<usize> {
-    let total: u64 = users.iter().sum();
-    let bound = |r: usize| -> usize {
-        let target = total as u128 * r as u128 / size as u128;
-        let mut acc = 0u64;
-        users
-            .iter()
-            .position(|&u| {
-                let start = acc;
-                acc += u;
-                u128::from(start) >= target
-            })
-            .unwrap_or(users.len())
-    };
-    bound(rank)..bound(rank + 1)
 }
 
 /// Every organisation and SIP domain of a replication, from their keyed draws.
@@ -340,7 +303,7 @@ fn generate_imported(
         blocks,
         chunks: vec![chunk],
         graph,
-        imported: Some(std::sync::Arc::new(super::ImportedNames {
+        imported: Some(std::sync::Arc::new(ImportedNames {
             orgs: org_names,
             users: user_names,
             addresses,
@@ -376,11 +339,6 @@ fn draw_day(rng: &mut Stream, window: Window) -> Day {
     } else {
         uniform_int(rng, i64::from(window.from), i64::from(window.until)) as Day
     }
-}
-
-/// Index of the first cumulative share above `u` (`None` past the last: "none of them").
-fn pick(cumulative: &[f64], u: f64) -> Option<usize> {
-    cumulative.iter().position(|&c| u < c)
 }
 
 fn cumulative(shares: impl Iterator<Item = f64>) -> Vec<f64> {
@@ -645,50 +603,6 @@ pub fn make_person(s: &Scenario, keys: &Keys, p: u32, home: NetworkId, classes: 
     }
 }
 
-/// Draws the person behind a new contact: network by a mix, then a person of that network's
-/// block by popularity rank.
-pub struct ContactSampler {
-    blocks: Vec<Range<u32>>,
-    /// `1 / (1 − s)` for popularity exponent `s`: rank = ⌊n·U^γ⌋ gives P(rank) ∝ rank^−s.
-    gamma: f64,
-}
-
-impl ContactSampler {
-    /// A sampler for `s`'s network mix over the given blocks.
-    pub fn new(s: &Scenario, blocks: &[Range<u32>]) -> Self {
-        ContactSampler {
-            blocks: blocks.to_vec(),
-            gamma: 1.0 / (1.0 - s.population.popularity_exponent),
-        }
-    }
-
-    /// A person of `block` drawn by popularity rank.
-    #[inline]
-    pub fn in_block(&self, rng: &mut Stream, block: &Range<u32>) -> Option<u32> {
-        let n = block.end - block.start;
-        if n == 0 {
-            return None;
-        }
-        let u = open01(rng);
-        // Exponents 0 and 0.5 are common: spare them `powf`.
-        let x = if self.gamma == 1.0 {
-            u
-        } else if self.gamma == 2.0 {
-            u * u
-        } else {
-            u.powf(self.gamma)
-        };
-        Some(block.start + ((f64::from(n) * x) as u32).min(n - 1))
-    }
-
-    /// A person drawn by network from the cumulative `mix`, then by popularity.
-    #[inline]
-    pub fn draw(&self, rng: &mut Stream, mix: &[f64]) -> Option<u32> {
-        let net = pick(mix, open01(rng)).unwrap_or(mix.len().checked_sub(1)?);
-        self.in_block(rng, &self.blocks[net])
-    }
-}
-
 /// Organisation ranges of about [`CHUNK_USERS`] users, cut at organisation boundaries.
 pub fn chunk_ranges(orgs: &[Org]) -> Vec<Range<u32>> {
     let mut ranges = Vec::new();
@@ -758,88 +672,9 @@ fn generate_chunk(
     chunk
 }
 
-/// A small reusable set of person ids (open addressing), for "never the same person twice on
-/// one list" without a heap allocation per user.
-#[derive(Default)]
-pub struct PersonSet {
-    slots: Vec<u32>,
-    used: Vec<usize>,
-}
-
-impl PersonSet {
-    const EMPTY: u32 = u32::MAX;
-
-    /// Empties the set, keeping its memory.
-    pub fn clear(&mut self) {
-        for &i in &self.used {
-            self.slots[i] = Self::EMPTY;
-        }
-        self.used.clear();
-    }
-
-    /// Inserts `p`; `false` if it was already there.
-    pub fn insert(&mut self, p: u32) -> bool {
-        if (self.used.len() + 1) * 2 > self.slots.len() {
-            self.grow();
-        }
-        let mask = self.slots.len() - 1;
-        let mut i = (p.wrapping_mul(0x9E37_79B9) as usize) & mask;
-        loop {
-            match self.slots[i] {
-                Self::EMPTY => {
-                    self.slots[i] = p;
-                    self.used.push(i);
-                    return true;
-                }
-                q if q == p => return false,
-                _ => i = (i + 1) & mask,
-            }
-        }
-    }
-
-    /// Whether `p` is in the set.
-    pub fn contains(&self, p: u32) -> bool {
-        if self.slots.is_empty() {
-            return false;
-        }
-        let mask = self.slots.len() - 1;
-        let mut i = (p.wrapping_mul(0x9E37_79B9) as usize) & mask;
-        loop {
-            match self.slots[i] {
-                Self::EMPTY => return false,
-                q if q == p => return true,
-                _ => i = (i + 1) & mask,
-            }
-        }
-    }
-
-    fn grow(&mut self) {
-        let items: Vec<u32> = self.used.iter().map(|&i| self.slots[i]).collect();
-        let size = (self.slots.len() * 2).max(64);
-        self.slots = vec![Self::EMPTY; size];
-        self.used.clear();
-        for p in items {
-            self.insert(p);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn person_set_rejects_duplicates_and_clears() {
-        let mut s = PersonSet::default();
-        for p in 0..1000 {
-            assert!(s.insert(p * 7));
-        }
-        assert!(!s.insert(14));
-        assert!(s.contains(21) && !s.contains(22));
-        s.clear();
-        assert!(!s.contains(21));
-        assert!(s.insert(21));
-    }
 
     #[test]
     fn pick_by_cumulative_shares() {

@@ -49,6 +49,22 @@ impl Graph {
         &self.targets[self.offsets[p as usize] as usize..self.offsets[p as usize + 1] as usize]
     }
 
+    /// The adjacency lists of persons `range` alone (person `range.start + i` is row `i`;
+    /// neighbours keep their global ids): the rows a share of a split replication owns.
+    pub(crate) fn rows(&self, range: std::ops::Range<u32>) -> Graph {
+        Graph {
+            offsets: std::iter::once(0)
+                .chain(range.clone().scan(0u64, |acc, p| {
+                    *acc += self.neighbours(p).len() as u64;
+                    Some(*acc)
+                }))
+                .collect(),
+            targets: range
+                .flat_map(|p| self.neighbours(p).iter().copied())
+                .collect(),
+        }
+    }
+
     /// Builds the graph on `n` persons from undirected edges, dropping self-loops and repeats.
     pub fn from_edges(n: usize, edges: &[(u32, u32)]) -> Graph {
         let mut degree = vec![0u64; n + 1];

@@ -1,17 +1,14 @@
-//! Many replications of one scenario, and the summaries across them.
+//! What a run produced and the summaries across its replications: one replication's output
+//! ([`RepOutput`]), the run's result ([`RunResult`]) that every report consumes, per-cell
+//! statistics ([`Stat`]) and the rows of `orgs.csv` ([`OrgRow`]).
 //!
-//! Replications run one after another, each spread over every thread (generation, migrations,
-//! profiles and the engine are all parallel inside a replication), which keeps peak memory at one
-//! world whatever the replication count. Results are collected in replication order and summaries
-//! reduce in a fixed order, so the output does not depend on the thread count.
+//! Summaries reduce in replication order, so they do not depend on the thread or rank count.
 
 use crate::day::{Calendar, Day};
-use crate::engine::adding::Pools;
 use crate::engine::{self, Columns, EngineStats, OrgOutcome};
-use crate::migration;
 use crate::scenario::{Licence, Scenario};
-use crate::world::population::{self, Org, Population};
-use crate::world::profiles::{Profiles, licence_window};
+use crate::world::population::Org;
+use crate::world::profiles::licence_window;
 use chrono::NaiveDate;
 use std::time::Instant;
 
@@ -179,81 +176,6 @@ impl Timings {
     }
 }
 
-/// One replication's world and counts, before summaries.
-pub struct Replication {
-    /// The world.
-    pub population: Population,
-    /// Migration days.
-    pub days: migration::MigrationDays,
-    /// Counts.
-    pub counts: engine::ReplicationCounts,
-}
-
-/// Progress callback: the share of the work done, 0 to 1.
-pub type Progress<'a> = &'a (dyn Fn(f64) + Sync);
-
-/// Per-replication progress: `(replication, chunks done, chunks in the replication)`.
-pub type ChunkProgress<'a> = &'a (dyn Fn(u32, u64, u64) + Sync);
-
-/// Runs replication `replication` of `s` end to end (no summaries).
-pub fn run_replication(
-    s: &Scenario,
-    replication: u32,
-    progress: ChunkProgress,
-) -> anyhow::Result<Replication> {
-    let mut t = Timings::default();
-    run_replication_timed(s, replication, progress, &mut t)
-}
-
-fn run_replication_timed(
-    s: &Scenario,
-    replication: u32,
-    progress: ChunkProgress,
-    t: &mut Timings,
-) -> anyhow::Result<Replication> {
-    let now = Instant::now();
-    let population = population::generate(s, replication)?;
-    t.add("generate", now);
-    let now = Instant::now();
-    let days = migration::compute(s, &population, replication);
-    t.add("migrate", now);
-    let now = Instant::now();
-    let profiles = Profiles::build(s, &population);
-    let stored = migration::Stored {
-        days: &days,
-        migrations: &s.migrations,
-    };
-    let everyone = 0..population.persons.len() as u32;
-    let pools = Pools::build(s, &stored, everyone.clone());
-    t.add("profiles", now);
-    let now = Instant::now();
-    let ctx = engine::Context::new(
-        s,
-        &population,
-        &stored,
-        everyone,
-        &profiles,
-        &pools,
-        replication,
-    );
-    let total = population.chunks.len() as u64;
-    let done = std::sync::atomic::AtomicU64::new(0);
-    let tick = || {
-        progress(
-            replication,
-            done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
-            total,
-        )
-    };
-    let counts = engine::run(&ctx, &tick);
-    t.add("engine", now);
-    Ok(Replication {
-        population,
-        days,
-        counts,
-    })
-}
-
 /// What one replication contributes to its run's result (sent between ranks in distributed
 /// runs; the imported names are not: every rank reads the same file).
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -275,135 +197,7 @@ pub struct RepOutput {
     pub timings: Timings,
 }
 
-/// Runs replication `r` of `s` and keeps what its run's result needs.
-pub fn replication_output(
-    s: &Scenario,
-    r: u32,
-    tick: &(dyn Fn(u64, u64) + Sync),
-) -> anyhow::Result<RepOutput> {
-    let mut timings = Timings::default();
-    let progress = |_: u32, done: u64, total: u64| tick(done, total);
-    let rep = run_replication_timed(s, r, &progress, &mut timings)?;
-    let now = Instant::now();
-    let columns = Columns::new(s);
-    let cols = columns.len();
-    let report_days = s.report_days();
-    let mut rows = Vec::with_capacity(report_days.len() * cols);
-    for &d in &report_days {
-        rows.extend((0..cols).map(|c| rep.counts.get(c, d)));
-    }
-    let out = RepOutput {
-        rows,
-        orgs: org_rows(s, &s.calendar(), &rep.population.orgs, &rep.counts.orgs),
-        stats: rep.counts.stats,
-        sizes: Sizes {
-            orgs: rep.population.orgs.len() as u64,
-            users: rep.population.user_count(),
-            persons: rep.population.persons.len() as u64,
-            entries: rep.population.entry_count(),
-            graph_edges: rep.population.graph.as_ref().map_or(0, |g| g.edges()),
-            population_bytes: rep.population.heap_bytes() + rep.days.bytes(),
-        },
-        impacts: if rep.population.imported.is_some() {
-            rep.counts.impacts
-        } else {
-            Vec::new()
-        },
-        imported: rep.population.imported.clone(),
-        timings: Timings::default(),
-    };
-    timings.add("collect", now);
-    Ok(RepOutput { timings, ..out })
-}
-
-/// Progress of many jobs, each reporting its own chunks: per job a share in thousandths, kept in
-/// one running total so a tick costs O(1).
-struct Tracker<'a> {
-    per_job: Vec<std::sync::atomic::AtomicU64>,
-    total: std::sync::atomic::AtomicU64,
-    report: Progress<'a>,
-}
-
-impl Tracker<'_> {
-    fn tick(&self, job: usize, done: u64, total: u64) {
-        use std::sync::atomic::Ordering::Relaxed;
-        let now = done * 1000 / total.max(1);
-        let before = self.per_job[job].swap(now, Relaxed);
-        let sum = if now >= before {
-            self.total.fetch_add(now - before, Relaxed) + (now - before)
-        } else {
-            self.total.fetch_sub(before - now, Relaxed) - (before - now)
-        };
-        (self.report)(sum as f64 / (1000.0 * self.per_job.len().max(1) as f64));
-    }
-}
-
-/// Runs every replication of `s` and summarises them. `threads` is recorded, not set: callers run
-/// this inside the thread pool they want.
-pub fn run(s: &Scenario, threads: usize, progress: Progress) -> anyhow::Result<RunResult> {
-    Ok(run_many(std::slice::from_ref(s), threads, progress)?.remove(0))
-}
-
-/// Runs every replication of every scenario (e.g. the points of a sweep) in one pool: the
-/// (scenario, replication) jobs run in parallel, each parallel inside, and results are gathered
-/// in scenario and replication order, so they do not depend on the thread count.
-pub fn run_many(
-    scenarios: &[Scenario],
-    threads: usize,
-    progress: Progress,
-) -> anyhow::Result<Vec<RunResult>> {
-    let jobs = jobs_of(scenarios);
-    let outputs = run_jobs(scenarios, &jobs, progress)?;
-    gather_results(scenarios, threads, outputs)
-}
-
-/// Every (scenario, replication) pair, in order.
-pub fn jobs_of(scenarios: &[Scenario]) -> Vec<(usize, u32)> {
-    scenarios
-        .iter()
-        .enumerate()
-        .flat_map(|(i, s)| (0..s.replications).map(move |r| (i, r)))
-        .collect()
-}
-
-/// Runs the given jobs on this process and returns their outputs in the same order.
-pub fn run_jobs(
-    scenarios: &[Scenario],
-    jobs: &[(usize, u32)],
-    progress: Progress,
-) -> anyhow::Result<Vec<RepOutput>> {
-    use rayon::prelude::*;
-    let tracker = Tracker {
-        per_job: jobs
-            .iter()
-            .map(|_| std::sync::atomic::AtomicU64::new(0))
-            .collect(),
-        total: std::sync::atomic::AtomicU64::new(0),
-        report: progress,
-    };
-    // Jobs run in batches of as many as there are threads: inside a batch they run in parallel
-    // (each parallel inside), and a thread that waits inside one job can only pick up work of
-    // the same batch, so at most `threads` worlds are in memory at once (rayon alone would let a
-    // waiting thread start yet another job, and another world).
-    let batch = rayon::current_num_threads().max(1);
-    let mut outputs: Vec<RepOutput> = Vec::with_capacity(jobs.len());
-    for (b, chunk) in jobs.chunks(batch).enumerate() {
-        let done: Vec<RepOutput> = chunk
-            .par_iter()
-            .enumerate()
-            .map(|(k, &(i, r))| {
-                let j = b * batch + k;
-                replication_output(&scenarios[i], r, &|done, total| {
-                    tracker.tick(j, done, total)
-                })
-            })
-            .collect::<anyhow::Result<_>>()?;
-        outputs.extend(done);
-    }
-    Ok(outputs)
-}
-
-/// Every scenario's result from all jobs' outputs (in [`jobs_of`] order).
+/// Every scenario's result from all jobs' outputs (in job order: scenario, then replication).
 pub fn gather_results(
     scenarios: &[Scenario],
     threads: usize,
@@ -437,10 +231,7 @@ pub fn summarise_run(s: &Scenario, threads: usize, reps: Vec<RepOutput>) -> RunR
         }
         series.push(rep.rows);
         orgs.push(rep.orgs);
-        stats.entries_added += rep.stats.entries_added;
-        stats.additions_failed += rep.stats.additions_failed;
-        stats.permanent_losses += rep.stats.permanent_losses;
-        stats.recoveries += rep.stats.recoveries;
+        stats.add(&rep.stats);
         if rep.imported.is_some() {
             impacts.push(rep.impacts);
             imported = rep.imported;

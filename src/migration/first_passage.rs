@@ -1,39 +1,9 @@
-//! `trigger = "bass"`: SI contagion over the persons' contact graph, computed exactly as
-//! first-passage times.
-//!
-//! From `window.from` (time 0), each eligible person adopts spontaneously after an Exp(p) waiting
-//! time (p per year), and each contact who has adopted by the same migration passes it on after an
-//! Exp(q / ⟨k⟩) waiting time on their shared edge. With exponential waiting times the adoption time
-//! of every person is the length of the shortest path to it from a virtual source that has an
-//! edge of weight Exp(p) to every person (0 to initial adopters) — so one Dijkstra pass gives every
-//! adoption time, with no time steps. The priority queue is a radix heap on the bit patterns of
-//! non-negative `f64` times (which order like the times), so a pass costs O(E + N·log C).
-//!
-//! Every random time is drawn from a stream keyed by the person or by the undirected edge (its two
-//! endpoints), never by processing order: the times do not depend on how the graph is stored, split
-//! or traversed, and a shortest-path length does not depend on the order paths are explored.
+//! First-passage (shortest-path) times from a virtual source over the persons' contact graph:
+//! on one process with a radix heap ([`first_passage`]), and over persons spread across ranks by
+//! Δ-stepping ([`distributed_first_passage`]), which gives the same times bit for bit.
 
-use super::{Assign, AssignContext, NEVER, OUTSIDE};
-use crate::day::Day;
-use crate::rng::{Draws, Keys, Kind, exponential, open01};
-use crate::scenario::InitialAdopters;
+use crate::comm::Comm;
 use crate::world::population::graph::Graph;
-use rayon::prelude::*;
-
-/// Days in a year, for rates given per year (`docs/model.md`).
-pub const DAYS_PER_YEAR: f64 = 365.0;
-
-/// The `bass` trigger of one migration.
-pub struct Bass {
-    /// First day of the contagion.
-    pub from: Day,
-    /// Spontaneous adoption rate, per year.
-    pub p: f64,
-    /// Bass imitation coefficient, per year (per contact: q / ⟨k⟩).
-    pub q: f64,
-    /// Persons adopting on `from`.
-    pub initial: InitialAdopters,
-}
 
 /// A min-priority queue for monotone keys (every key pushed is at least the last key popped):
 /// items live in 65 buckets by the highest bit in which their key differs from the last popped key.
@@ -176,130 +146,6 @@ pub fn first_passage(
     time
 }
 
-/// The random waiting time on the undirected edge `{a, b}`, in days, for a per-contact rate of
-/// `rate_per_day`: keyed by the two endpoints (in increasing order) through `draws`, which is
-/// keyed by the seed, replication and migration.
-#[inline]
-pub fn edge_days(draws: &Draws, a: u32, b: u32, rate_per_day: f64) -> f64 {
-    let (lo, hi) = if a < b { (a, b) } else { (b, a) };
-    -draws.uniform((u64::from(lo) << 32) | u64::from(hi)).ln() / rate_per_day
-}
-
-impl Bass {
-    /// When a person eligible from day `e` who signs in at `sign_in_rate` can adopt, in days
-    /// after `from`: never (infinite) outside the population or for dormant persons (they never
-    /// sign in to adopt, and pass nothing on).
-    #[inline]
-    pub fn opening(&self, e: Day, sign_in_rate: f64) -> f64 {
-        if e == OUTSIDE || sign_in_rate <= 0.0 {
-            f64::INFINITY
-        } else {
-            f64::from((e.max(self.from) - self.from).max(0))
-        }
-    }
-
-    /// Person `p`'s draws for migration `index`: a key for choosing initial adopters, then the
-    /// spontaneous waiting time in days.
-    #[inline]
-    pub fn person_draws(&self, keys: &Keys, index: usize, p: u32) -> (f64, f64) {
-        let mut rng = keys.stream(Kind::Migration, u64::from(p), index as u64);
-        let key = open01(&mut rng);
-        let spontaneous = if self.p > 0.0 {
-            exponential(&mut rng, DAYS_PER_YEAR / self.p)
-        } else {
-            f64::INFINITY
-        };
-        (key, spontaneous)
-    }
-
-    /// The per-contact rate per day, q/⟨k⟩/365 (`None` without word of mouth).
-    pub fn contact_rate(&self, mean_degree: f64) -> Option<f64> {
-        (self.q > 0.0 && mean_degree > 0.0).then(|| self.q / mean_degree / DAYS_PER_YEAR)
-    }
-
-    /// The migration day of a person eligible from `e` who adopts `time` days after `from`.
-    #[inline]
-    pub fn day_of(&self, e: Day, time: f64) -> Day {
-        if e == OUTSIDE {
-            OUTSIDE
-        } else if time.is_finite() && time < f64::from(NEVER / 2) {
-            self.from + time.ceil() as Day
-        } else {
-            NEVER
-        }
-    }
-
-    /// The source time of a person: 0 for an initial adopter, else opening plus spontaneous
-    /// waiting time.
-    #[inline]
-    pub fn source(initial: bool, open: f64, spontaneous: f64) -> f64 {
-        if initial { 0.0 } else { open + spontaneous }
-    }
-}
-
-impl Assign for Bass {
-    fn assign(&self, ctx: &AssignContext, out: &mut [Day]) {
-        let persons = &ctx.population.persons;
-        let classes = &ctx.scenario.population.activity;
-        let n = persons.len();
-        let open: Vec<f64> = (0..n)
-            .into_par_iter()
-            .with_min_len(4096)
-            .map(|p| {
-                self.opening(
-                    ctx.eligible[p],
-                    classes[persons[p].class as usize].sign_in_rate,
-                )
-            })
-            .collect();
-        let draws: Vec<(f64, f64)> = (0..n as u32)
-            .into_par_iter()
-            .with_min_len(4096)
-            .map(|p| self.person_draws(&ctx.keys, ctx.index, p))
-            .collect();
-        let initial = initial_adopters(self.initial, &open, &draws);
-        let source: Vec<f64> = (0..n)
-            .map(|p| Self::source(initial[p], open[p], draws[p].1))
-            .collect();
-        let empty = Graph::default();
-        let graph = ctx.population.graph.as_ref().unwrap_or(&empty);
-        let times = match self.contact_rate(graph.mean_degree()) {
-            Some(rate) => {
-                let draws = ctx.keys.draws(Kind::Edge, ctx.index as u64);
-                first_passage(graph, &source, &open, |a, b| edge_days(&draws, a, b, rate))
-            }
-            None => source,
-        };
-        out.par_iter_mut()
-            .enumerate()
-            .for_each(|(p, d)| *d = self.day_of(ctx.eligible[p], times[p]));
-    }
-}
-
-/// Which persons adopt on `from`: those eligible then (open at time 0), chosen by their keys —
-/// the `count` smallest, or every key below `share` — so the choice does not depend on order.
-fn initial_adopters(initial: InitialAdopters, open: &[f64], draws: &[(f64, f64)]) -> Vec<bool> {
-    let n = open.len();
-    let mut chosen = vec![false; n];
-    match initial {
-        InitialAdopters::Share(s) => {
-            for p in 0..n {
-                chosen[p] = open[p] == 0.0 && draws[p].0 < s;
-            }
-        }
-        InitialAdopters::Count(k) => {
-            let candidates: Vec<(u64, u32)> = (0..n)
-                .filter(|&p| open[p] == 0.0)
-                .map(|p| (draws[p].0.to_bits(), p as u32))
-                .collect();
-            for (_, p) in smallest(candidates, k as usize) {
-                chosen[p as usize] = true;
-            }
-        }
-    }
-    chosen
-}
-
 /// The `k` smallest `(key bits, person)` pairs (pairs are unique, so the result does not depend
 /// on their order), in increasing order.
 pub fn smallest(mut candidates: Vec<(u64, u32)>, k: usize) -> Vec<(u64, u32)> {
@@ -326,7 +172,7 @@ pub fn smallest(mut candidates: Vec<(u64, u32)>, k: usize) -> Vec<(u64, u32)> {
 /// identical. Returns this rank's times, by position in `owned`.
 #[allow(clippy::too_many_arguments)]
 pub fn distributed_first_passage(
-    comm: &dyn crate::comm::Comm,
+    comm: &dyn Comm,
     owned: std::ops::Range<u32>,
     owner_of: &(dyn Fn(u32) -> usize + Sync),
     graph: &Graph,
@@ -418,6 +264,7 @@ pub fn distributed_first_passage(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rng::exponential;
 
     #[test]
     fn radix_heap_pops_in_order() {
