@@ -12,15 +12,6 @@ use anyhow::{Context, Result};
 use std::io::Write as _;
 use std::path::Path;
 
-/// The files written, in order.
-pub const FILES: [&str; 5] = [
-    "orgs.csv",
-    "users.csv",
-    "persons.csv",
-    "entries.csv",
-    "graph.csv",
-];
-
 /// A file being written; every error names it.
 struct File {
     path: std::path::PathBuf,

@@ -11,7 +11,7 @@
 
 use crate::day::{ALWAYS, Calendar, Day, FOREVER, Window};
 use crate::scenario::{Licence, Modalities, NetworkId, Provider, Scenario};
-use crate::world::population::{Org, Population};
+use crate::world::population::model::{Org, Population};
 
 /// State bits of a profile segment.
 pub mod state {
