@@ -7,7 +7,7 @@ use crate::cli::{
 use crate::comm::Comm;
 use crate::experiments::compare::{Comparison, RunSummary};
 use crate::report::{self, Staging, manifest::Invocation};
-use crate::scenario::load::KeyPath;
+use crate::scenario::KeyPath;
 use crate::scenario::{Override, Scenario, load_file};
 use anyhow::{Context, Result, anyhow};
 use std::io::IsTerminal;

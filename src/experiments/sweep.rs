@@ -8,7 +8,7 @@
 //! `picsim run … --set key=value`.
 
 use crate::experiments::compare::{RunSummary, short_key};
-use crate::scenario::load::{KeyPath, MAX_ERRORS, Origin, Seg, parse_value};
+use crate::scenario::{KeyPath, MAX_ERRORS, Origin, Seg, parse_value};
 use crate::scenario::{Override, Scenario, ScenarioErrors, load_file};
 use anyhow::{Context, Result, bail};
 use std::path::Path;

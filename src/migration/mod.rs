@@ -18,8 +18,7 @@ use crate::scenario::{Migration, NetworkId, Scenario, Trigger};
 use crate::world::population::{Person, Population};
 use rayon::prelude::*;
 
-/// Most migrations a scenario may have (a person's days are kept in a fixed-size record).
-pub const MAX_MIGRATIONS: usize = 6;
+pub use crate::scenario::MAX_MIGRATIONS;
 
 /// Migration day of a person outside the migration's population.
 pub const OUTSIDE: Day = FOREVER + 1;
