@@ -51,7 +51,7 @@ pub fn load_file(path: &Path, overrides: &[Override]) -> Result<Scenario, Scenar
     let name = path.display().to_string();
     let text =
         read_text(path).map_err(|(position, message)| read_error(&name, position, message))?;
-    load_str(&text, &name, overrides, Some(&base_dir(path)))
+    load_str(&text, &name, overrides, Some(&base_dir_of(path)))
 }
 
 /// Loads, overrides and validates scenario text. `name` labels errors; `base_dir` is where the
@@ -483,10 +483,6 @@ fn with_suggestion(message: &str) -> (String, Option<String>) {
 }
 
 /// Where a scenario file's relative paths are resolved (the file's folder).
-pub fn base_dir(path: &Path) -> PathBuf {
-    base_dir_of(path)
-}
-
 fn base_dir_of(path: &Path) -> PathBuf {
     path.parent().map(Path::to_path_buf).unwrap_or_default()
 }
