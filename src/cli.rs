@@ -1,8 +1,9 @@
 //! The command line: one typed struct per subcommand (clap derive). Parsing only; the commands
 //! read these structs and resolve them once into a plan; nothing here knows of them.
 // The doc comments below are clap's help text, shown verbatim: `[sweep]` and `[sensitivity]` are
-// the scenario's tables, not links, and escaping them would print the backslashes.
-#![allow(rustdoc::broken_intra_doc_links)]
+// the scenario's tables, not links, `<name>` is a placeholder, not HTML; escaping them would
+// print the backslashes.
+#![allow(rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use crate::scenario::Override;
 use clap::{Args, Parser, Subcommand};

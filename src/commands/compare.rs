@@ -3,7 +3,7 @@
 use super::plan;
 use crate::cli::CompareArgs;
 use crate::experiments::compare::{self, Comparison, RunSummary};
-use crate::experiments::write;
+use crate::experiments::folder;
 use crate::report::Staging;
 use anyhow::Result;
 use std::path::{Path, PathBuf};
@@ -35,7 +35,7 @@ pub(crate) fn compare(args: CompareArgs) -> Result<ExitCode> {
     };
     cmp.check_compatible()?;
     let staging = Staging::new(&args.out, args.force, "compare")?;
-    staging.fill(|dir| write::write_comparison(&cmp, dir, &[]))?;
+    staging.fill(|dir| folder::write_comparison(&cmp, dir, &[]))?;
     let target = staging.commit()?;
     plan::finish_table(
         &cmp.table(&target.join("report.html")),

@@ -4,7 +4,7 @@
 use super::plan::{self, Plan};
 use crate::cli::{SensitivityArgs, SweepArgs};
 use crate::comm::Comm;
-use crate::experiments::{sweep, write};
+use crate::experiments::{folder, sweep};
 use anyhow::{Result, anyhow};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -34,7 +34,7 @@ pub(crate) fn sweep(args: SweepArgs, comm: &dyn Comm) -> Result<ExitCode> {
     };
     let inv = finished.invocation()?;
     let cmp = finished.staging.fill(|dir| {
-        let runs = write::write_sweep_runs(
+        let runs = folder::write_sweep_runs(
             dir,
             &finished.results,
             &points,
@@ -42,9 +42,9 @@ pub(crate) fn sweep(args: SweepArgs, comm: &dyn Comm) -> Result<ExitCode> {
             &inv,
             &finished.options,
         )?;
-        let cmp = write::sweep_comparison(&scenario, &keys, runs);
+        let cmp = folder::sweep_comparison(&scenario, &keys, runs);
         sweep::write_runs_csv(&keys, &points, &dir.join("runs.csv"))?;
-        write::write_comparison(&cmp, dir, &["runs.csv"])?;
+        folder::write_comparison(&cmp, dir, &["runs.csv"])?;
         Ok(cmp)
     })?;
     drop(inv);
@@ -82,10 +82,10 @@ pub(crate) fn sensitivity(args: SensitivityArgs, comm: &dyn Comm) -> Result<Exit
     let Some(finished) = plan.run(comm, &label)? else {
         return Ok(ExitCode::SUCCESS);
     };
-    let sens = write::sensitivity_of(&scenario, &finished.results);
+    let sens = folder::sensitivity_of(&scenario, &finished.results);
     finished
         .staging
-        .fill(|dir| write::write_sensitivity(&sens, dir))?;
+        .fill(|dir| folder::write_sensitivity(&sens, dir))?;
     let (quiet, started) = (finished.quiet, finished.loaded.started);
     let target = finished.commit()?;
     plan::finish_table(

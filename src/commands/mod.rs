@@ -1,4 +1,4 @@
-//! The subcommands, one file each: each resolves a [`plan`] from its arguments and the scenario,
+//! The subcommands, one file each: each resolves a plan (`plan.rs`) from its arguments and the scenario,
 //! then says only what differs (which scenarios run, what is written). This file only dispatches.
 
 mod compare;
