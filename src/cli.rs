@@ -1,5 +1,9 @@
 //! The command line: one typed struct per subcommand (clap derive). Parsing only; the commands
-//! themselves are in [`crate::commands`].
+//! read these structs and resolve them once into a plan; nothing here knows of them.
+// The doc comments below are clap's help text, shown verbatim: `[sweep]` and `[sensitivity]` are
+// the scenario's tables, not links, `<name>` is a placeholder, not HTML; escaping them would
+// print the backslashes.
+#![allow(rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use crate::scenario::Override;
 use clap::{Args, Parser, Subcommand};
@@ -74,17 +78,26 @@ pub struct OutputArgs {
     /// name>; for `sweep` and `sensitivity`, output/<name>-sweep or output/<name>-sensitivity).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, value_name = "N", value_parser = parse_threads)]
-    pub threads: Option<usize>,
     /// No progress bar and no table; only errors and the report path.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Threads, the folder, imported lists and the memory guard.
+    #[command(flatten)]
+    pub world: WorldArgs,
+}
+
+/// Settings shared by every command that builds worlds and writes a folder (`run`, `sweep`,
+/// `sensitivity`, `population`).
+#[derive(Debug, Clone, Args)]
+pub struct WorldArgs {
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
+    pub threads: Option<usize>,
     /// Replace the output folder if it exists.
     #[arg(long)]
     pub force: bool,
-    /// Imported contact lists: leave out rows that cannot be read or classified (they are written
-    /// to rejected.csv) instead of refusing to run.
+    /// Imported contact lists: leave out rows that cannot be read or classified (a run writes
+    /// them to rejected.csv) instead of refusing to run.
     #[arg(long)]
     pub skip_bad_rows: bool,
     /// Imported contact lists: write contact addresses in clear instead of pseudonyms.
@@ -156,21 +169,9 @@ pub struct PopulationArgs {
     /// Which replication's world (default 0).
     #[arg(long, value_name = "R", default_value_t = 0)]
     pub replication: u32,
-    /// Worker threads (default: all cores).
-    #[arg(long, value_name = "N", value_parser = parse_threads)]
-    pub threads: Option<usize>,
-    /// Replace the export folder if it exists.
-    #[arg(long)]
-    pub force: bool,
-    /// Imported contact lists: leave out rows that cannot be read or classified.
-    #[arg(long)]
-    pub skip_bad_rows: bool,
-    /// Imported contact lists: write contact addresses in clear instead of pseudonyms.
-    #[arg(long)]
-    pub reveal_addresses: bool,
-    /// Memory guard.
+    /// Threads, the folder, imported lists and the memory guard, as for `run`.
     #[command(flatten)]
-    pub memory: MemoryArgs,
+    pub world: WorldArgs,
 }
 
 /// Settings that change a scenario; every one goes through the scenario's validation.

@@ -11,8 +11,8 @@
 //! for a sweep, a [`crate::report::sensitivity::Sensitivity`] for a sensitivity analysis.
 
 use crate::report::files::run_id;
-use crate::scenario::load::{KeyPath, MAX_ERRORS, Origin, Seg, parse_value};
-use crate::scenario::{Override, Scenario, ScenarioErrors, load_file};
+use crate::scenario::{KeyPath, MAX_ERRORS, Origin, Seg, parse_value};
+use crate::scenario::{Override, Scenario, ScenarioError, ScenarioErrors, load_file};
 use anyhow::{Context, Result, bail};
 use std::path::Path;
 
@@ -148,14 +148,17 @@ fn variants<'a>(
     all: impl Iterator<Item = Vec<Setting<'a>>>,
 ) -> Result<Vec<Scenario>> {
     let mut scenarios = Vec::new();
-    let mut problems: Vec<String> = Vec::new();
+    let mut problems: Vec<ScenarioError> = Vec::new();
     for settings in all {
         match variant(path, base, &settings) {
             Ok(s) => scenarios.push(s),
             Err(e) => {
                 for p in e.0 {
-                    let p = p.to_string();
-                    if !problems.contains(&p) && problems.len() < MAX_ERRORS {
+                    // Once per message: variants share most of their keys.
+                    let text = p.to_string();
+                    if !problems.iter().any(|q| q.to_string() == text)
+                        && problems.len() < MAX_ERRORS
+                    {
                         problems.push(p);
                     }
                 }
@@ -165,7 +168,7 @@ fn variants<'a>(
     if problems.is_empty() {
         Ok(scenarios)
     } else {
-        bail!("{}", problems.join("\n"))
+        Err(ScenarioErrors(problems).into())
     }
 }
 

@@ -5,8 +5,9 @@ use crate::day::{Day, FOREVER};
 use crate::world::population::Person;
 use rayon::prelude::*;
 
-/// Most migrations a scenario may have (a person's days are kept in a fixed-size record).
-pub const MAX_MIGRATIONS: usize = 6;
+// A person's days are kept in a fixed-size record, as long as the most migrations validation
+// lets a scenario have.
+pub(crate) use crate::scenario::MAX_MIGRATIONS;
 
 /// Migration day of a person outside the migration's population.
 pub const OUTSIDE: Day = FOREVER + 1;

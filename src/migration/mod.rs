@@ -23,5 +23,5 @@ pub mod view;
 
 pub use compute::{compute, dependency_order, per_person};
 pub use computed::Computed;
-pub use days::{MAX_MIGRATIONS, MigrationDays, NEVER, OUTSIDE};
+pub use days::{MigrationDays, NEVER, OUTSIDE};
 pub use view::{PersonSource, PersonView, Stored};

@@ -4,7 +4,7 @@
 //! nearest integer, then clamped. Sampling takes any `rand::Rng`, so callers pass the entity's own
 //! stream and the draws stay keyed by entity.
 
-use crate::rng::{exponential, open01};
+use crate::rng::open01;
 use rand::Rng;
 use rand_distr::{Distribution as _, Gamma, Poisson, StandardNormal};
 
@@ -291,12 +291,6 @@ impl Distribution {
             _ => false,
         }
     }
-}
-
-/// An exponential waiting time in days for a rate per day (`None` for rate 0: it never happens).
-#[inline]
-pub fn waiting_days<R: Rng + ?Sized>(rng: &mut R, rate_per_day: f64) -> Option<f64> {
-    (rate_per_day > 0.0).then(|| exponential(rng, 1.0 / rate_per_day))
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@
 //! Each file is parsed once per process: sweep and sensitivity variants, and `validate`'s checks of
 //! them, load the scenario again and share the first parse ([`contact_list`], [`edge_list`]).
 
-use crate::scenario::{Network, NetworkId};
+use super::network::{Network, NetworkId};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, Weak};

@@ -1,245 +1,24 @@
-//! Reading a scenario file: TOML parsing, `--set` overrides, deserialisation into the raw mirror,
-//! and errors that point at the file, line, column and key.
-//!
-//! The file is parsed twice: once into a `toml::Table` that overrides edit and serde reads, once
-//! into `toml::de::DeTable`, which keeps the byte span of every key so that any error, including
-//! a cross-field one found during validation, can be reported at its line and column.
+//! Reading a scenario file: TOML parsing, `extends`, `--set` overrides and deserialisation into
+//! the raw mirror, then [`validate`]; every error located by the locator (`locate.rs`).
 
-use super::Scenario;
+use super::error::{Problem, ScenarioError, ScenarioErrors};
+use super::key::{KeyPath, Seg, nearest};
+use super::locate::{Layer, Locator, is_section, line_col};
+use super::model::Scenario;
+use super::origin::{EntryOrigins, Origin, Position};
+use super::overrides::{Override, apply_override};
 use super::raw::RawScenario;
 use super::validate::validate;
-use std::fmt;
 use std::path::{Path, PathBuf};
-use toml::de::{DeTable, DeValue};
+use toml::de::DeTable;
 
-/// One step of a key path: a table key or an array index.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Seg {
-    /// A table key.
-    Key(String),
-    /// A zero-based array index.
-    Index(usize),
-}
-
-/// A key path such as `migrations.0.window.from`.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct KeyPath(pub Vec<Seg>);
-
-impl KeyPath {
-    /// Parses `a.b.0.c` (numeric parts are array indices).
-    pub fn parse(text: &str) -> Result<KeyPath, String> {
-        if text.trim().is_empty() {
-            return Err("the key path is empty".into());
-        }
-        text.split('.')
-            .map(|part| {
-                let part = part.trim();
-                if part.is_empty() {
-                    Err(format!("`{text}` has an empty part; write keys as a.b.0.c"))
-                } else if let Ok(i) = part.parse::<usize>() {
-                    Ok(Seg::Index(i))
-                } else {
-                    Ok(Seg::Key(part.to_string()))
-                }
-            })
-            .collect::<Result<Vec<_>, _>>()
-            .map(KeyPath)
-    }
-
-    /// This path with `seg` appended.
-    pub fn join(&self, seg: Seg) -> KeyPath {
-        let mut v = self.0.clone();
-        v.push(seg);
-        KeyPath(v)
-    }
-
-    /// Whether `self` starts with `prefix`.
-    pub fn starts_with(&self, prefix: &KeyPath) -> bool {
-        self.0.len() >= prefix.0.len() && self.0[..prefix.0.len()] == prefix.0[..]
-    }
-}
-
-impl fmt::Display for KeyPath {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, seg) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str(".")?;
-            }
-            match seg {
-                Seg::Key(k) => f.write_str(k)?,
-                Seg::Index(i) => write!(f, "{i}")?,
-            }
-        }
-        Ok(())
-    }
-}
-
-/// A `--set key.path=value` override.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Override {
-    /// Where the value goes.
-    pub path: KeyPath,
-    /// The value, parsed as TOML (a bare word that is not TOML is taken as a string).
-    pub value: toml::Value,
-    /// Where it came from, as the user wrote it (`--set a.b=1`), for messages.
-    pub text: String,
-    /// The place in a scenario file that gave the value (a `[sweep]` or `[sensitivity]` entry),
-    /// where an error about the value is reported; `None` for the command line.
-    pub source: Option<Origin>,
-}
-
-/// Where each `[sweep]` and `[sensitivity]` entry, and each of its values, is written: errors
-/// about a variant point there.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct EntryOrigins(Vec<(&'static str, String, Option<usize>, Origin)>);
-
-impl EntryOrigins {
-    fn insert(&mut self, section: &'static str, key: &str, index: Option<usize>, at: Origin) {
-        self.0.push((section, key.to_string(), index, at));
-    }
-
-    /// Where `section.key` is written (`index`: which of its values); `None` when it is not in
-    /// a file (a `--vary` option).
-    pub fn get(&self, section: &str, key: &str, index: Option<usize>) -> Option<&Origin> {
-        self.0
-            .iter()
-            .find(|(s, k, i, _)| *s == section && k == key && *i == index)
-            .map(|(_, _, _, at)| at)
-    }
-}
-
-/// Where something was written: a file, with the line and column when known.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Origin {
-    /// The file (or `<string>`).
-    pub file: String,
-    /// 1-based line and column.
-    pub position: Option<(usize, usize)>,
-}
-
-impl fmt::Display for Origin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
-        if let Some((line, col)) = self.position {
-            write!(f, ":{line}:{col}")?;
-        }
-        Ok(())
-    }
-}
-
-impl Override {
-    /// Parses `key.path=value`.
-    pub fn parse(text: &str) -> Result<Override, String> {
-        let (key, value) = text
-            .split_once('=')
-            .ok_or_else(|| format!("`{text}` is not key.path=value"))?;
-        let path = KeyPath::parse(key)?;
-        Ok(Override {
-            path,
-            value: parse_value(value.trim()),
-            text: format!("--set {text}"),
-            source: None,
-        })
-    }
-
-    /// An override of `path` with an already-parsed value; `origin` names it in messages
-    /// (e.g. `--seed 7`).
-    pub fn new(path: KeyPath, value: toml::Value, origin: impl Into<String>) -> Override {
-        Override {
-            path,
-            value,
-            text: origin.into(),
-            source: None,
-        }
-    }
-
-    /// This override, reported at `source` (the file entry that gave its value).
-    pub fn from_entry(mut self, source: Origin) -> Override {
-        self.source = Some(source);
-        self
-    }
-}
-
-/// Parses a command-line value as TOML; text that is not a TOML value is a string.
-pub fn parse_value(text: &str) -> toml::Value {
-    toml::from_str::<toml::Table>(&format!("v = {text}"))
-        .ok()
-        .and_then(|mut t| t.remove("v"))
-        .unwrap_or_else(|| toml::Value::String(text.to_string()))
-}
-
-/// A problem with a scenario, located as precisely as the file allows.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ScenarioError {
-    /// The file (or `<string>`).
-    pub file: String,
-    /// 1-based line and column, when the key is in the file.
-    pub position: Option<(usize, usize)>,
-    /// The key path (empty for whole-file problems such as TOML syntax).
-    pub path: String,
-    /// What is wrong and what would be accepted.
-    pub message: String,
-}
-
-impl fmt::Display for ScenarioError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
-        if let Some((line, col)) = self.position {
-            write!(f, ":{line}:{col}")?;
-        }
-        if self.path.is_empty() {
-            write!(f, ": {}", self.message)
-        } else {
-            write!(f, ": {}: {}", self.path, self.message)
-        }
-    }
-}
-
-/// Every problem found in one scenario.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ScenarioErrors(pub Vec<ScenarioError>);
-
-impl fmt::Display for ScenarioErrors {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, e) in self.0.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            write!(f, "{e}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for ScenarioErrors {}
-
-/// A problem found by validation, before it is located in the file.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Problem {
-    /// Key path of the offending value.
-    pub path: KeyPath,
-    /// What is wrong and what would be accepted.
-    pub message: String,
-}
-
-/// One file of a scenario: the file itself, or one it `extends`.
-struct Layer {
-    name: String,
-    text: String,
-}
-
-fn read_error(name: &str, position: Option<(usize, usize)>, message: String) -> ScenarioErrors {
-    ScenarioErrors(vec![ScenarioError {
-        file: name.to_string(),
-        position,
-        path: String::new(),
-        message,
-    }])
+fn read_error(name: &str, position: Option<Position>, message: String) -> ScenarioErrors {
+    ScenarioError::whole_file(name, position, message).into()
 }
 
 /// Reads a scenario file as UTF-8 text; text that is not UTF-8 is refused at the line and column
 /// of its first bad byte.
-fn read_text(path: &Path) -> Result<String, (Option<(usize, usize)>, String)> {
+fn read_text(path: &Path) -> Result<String, (Option<Position>, String)> {
     let bytes = std::fs::read(path).map_err(|e| (None, format!("cannot read the file: {e}")))?;
     String::from_utf8(bytes).map_err(|e| {
         let good = e.utf8_error().valid_up_to();
@@ -257,12 +36,14 @@ fn extends_error(layer: &Layer, message: String) -> ScenarioErrors {
         .ok()
         .and_then(|doc| Locator::span(&doc, &KeyPath(vec![Seg::Key("extends".into())])))
         .map(|(offset, _)| line_col(&layer.text, offset));
-    ScenarioErrors(vec![ScenarioError {
+    ScenarioError {
         file: layer.name.clone(),
         position,
-        path: "extends".into(),
-        message,
-    }])
+        key: "extends".into(),
+        problem: message,
+        hint: None,
+    }
+    .into()
 }
 
 /// Loads, overrides and validates a scenario file (following `extends`).
@@ -270,7 +51,7 @@ pub fn load_file(path: &Path, overrides: &[Override]) -> Result<Scenario, Scenar
     let name = path.display().to_string();
     let text =
         read_text(path).map_err(|(position, message)| read_error(&name, position, message))?;
-    load_str(&text, &name, overrides, Some(&base_dir(path)))
+    load_str(&text, &name, overrides, Some(&base_dir_of(path)))
 }
 
 /// Loads, overrides and validates scenario text. `name` labels errors; `base_dir` is where the
@@ -353,12 +134,13 @@ pub fn load_str(
                 file: name.to_string(),
                 position: None,
             });
-            ScenarioErrors(vec![ScenarioError {
+            ScenarioErrors::from(ScenarioError {
                 file: at.file,
                 position: at.position,
-                path: o.path.to_string(),
-                message: format!("{message} (in {})", o.text),
-            }])
+                key: o.path.to_string(),
+                problem: format!("{message} (in {})", o.text),
+                hint: None,
+            })
         })?;
     }
     if !overrides.is_empty() {
@@ -384,7 +166,7 @@ pub fn load_str(
             problems
                 .into_iter()
                 .take(MAX_ERRORS)
-                .map(|p| locator.error(&p.path, p.message))
+                .map(|p| locator.locate(p))
                 .collect(),
         )
     })?;
@@ -453,7 +235,12 @@ fn deserialize(
                         .iter()
                         .any(|r| r.0.len() == path.0.len() + 1 && r.starts_with(&path));
                 if !echo {
-                    errors.push(locator.error(&path, with_suggestion(&message)));
+                    let (message, hint) = with_suggestion(&message);
+                    errors.push(locator.locate(Problem {
+                        path: path.clone(),
+                        message,
+                        hint,
+                    }));
                 }
                 if missing || path.0.is_empty() || !remove_at(&mut table, &path) {
                     return None;
@@ -544,12 +331,12 @@ fn anchor_paths(table: &mut toml::Table, dir: &Path) {
 fn parse_layer(layer: &Layer) -> Result<toml::Table, ScenarioErrors> {
     toml::from_str(&layer.text).map_err(|e| {
         let position = e.span().map(|s| line_col(&layer.text, s.start));
-        ScenarioErrors(vec![ScenarioError {
-            file: layer.name.clone(),
+        ScenarioError::whole_file(
+            layer.name.clone(),
             position,
-            path: String::new(),
-            message: format!("not valid TOML: {}", e.message().trim()),
-        }])
+            format!("not valid TOML: {}", e.message().trim()),
+        )
+        .into()
     })
 }
 
@@ -602,10 +389,11 @@ fn flatten_experiments(table: &mut toml::Table, layer: &Layer) -> Result<(), Sce
                 problems.push(ScenarioError {
                     file: layer.name.clone(),
                     position,
-                    path: format!("{section}.{canonical}"),
-                    message: "given twice in this file (a quoted key and a table spell the same \
+                    key: format!("{section}.{canonical}"),
+                    problem: "given twice in this file (a quoted key and a table spell the same \
                               path); keep one"
                         .into(),
+                    hint: None,
                 });
                 continue;
             }
@@ -637,19 +425,6 @@ fn flatten_overridden_experiments(table: &mut toml::Table) {
     }
 }
 
-/// Whether the table at `path` is a section whose keys a child file merges one by one (as
-/// opposed to a value, such as a distribution, a window or a mix, that a child replaces whole).
-fn is_section(path: &[&str]) -> bool {
-    matches!(
-        path,
-        [] | [_]
-            | ["networks", _]
-            | ["providers", _]
-            | ["orgs", "agreement" | "domains" | "providers"]
-            | ["behaviours", "recovery"]
-    )
-}
-
 /// Merges `child` into `parent` (the table at `path`): sections merge key by key; every other
 /// value (numbers, strings, lists, distributions, windows, mixes) is replaced whole.
 fn merge(parent: &mut toml::Table, child: toml::Table, path: &mut Vec<String>) {
@@ -666,29 +441,6 @@ fn merge(parent: &mut toml::Table, child: toml::Table, path: &mut Vec<String>) {
     }
 }
 
-/// The part of `path` that one file defines as a whole: up to the first key that is not a
-/// section (see [`is_section`]).
-fn owned_prefix(path: &KeyPath) -> KeyPath {
-    let mut keys: Vec<&str> = Vec::new();
-    for (i, seg) in path.0.iter().enumerate() {
-        match seg {
-            Seg::Key(k) => keys.push(k),
-            Seg::Index(_) => return KeyPath(path.0[..=i].to_vec()),
-        }
-        if !is_section(&keys) {
-            return KeyPath(path.0[..=i].to_vec());
-        }
-    }
-    path.clone()
-}
-
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
-}
-
 fn serde_path(path: &serde_path_to_error::Path) -> KeyPath {
     use serde_path_to_error::Segment;
     KeyPath(
@@ -702,256 +454,9 @@ fn serde_path(path: &serde_path_to_error::Path) -> KeyPath {
     )
 }
 
-/// Sets `o.value` at `o.path`, creating missing tables on the way. On error `table` is unchanged.
-fn apply_override(table: &mut toml::Table, o: &Override) -> Result<(), String> {
-    if !matches!(o.path.0.first(), Some(Seg::Key(_))) {
-        return Err("a key path starts with a table name, not an index".into());
-    }
-    let mut root = toml::Value::Table(table.clone());
-    set_at(&mut root, &o.path.0, &KeyPath::default(), &o.value)?;
-    if let toml::Value::Table(t) = root {
-        *table = t;
-    }
-    Ok(())
-}
-
-fn set_at(
-    here: &mut toml::Value,
-    segs: &[Seg],
-    walked: &KeyPath,
-    value: &toml::Value,
-) -> Result<(), String> {
-    let Some((seg, rest)) = segs.split_first() else {
-        *here = value.clone();
-        return Ok(());
-    };
-    let walked = walked.join(seg.clone());
-    let next = match (here, seg) {
-        (toml::Value::Table(t), Seg::Key(k)) => {
-            t.entry(k.clone()).or_insert_with(|| match rest.first() {
-                Some(Seg::Index(_)) => toml::Value::Array(Vec::new()),
-                _ => toml::Value::Table(toml::Table::new()),
-            })
-        }
-        (toml::Value::Array(a), Seg::Index(i)) => {
-            let len = a.len();
-            a.get_mut(*i).ok_or_else(|| {
-                format!("`{walked}` is out of range: the list has {len} item(s), indices from 0")
-            })?
-        }
-        (v, Seg::Key(_)) => {
-            return Err(format!(
-                "`{walked}` is inside a value of type {}, not a table",
-                v.type_str()
-            ));
-        }
-        (v, Seg::Index(_)) => {
-            return Err(format!(
-                "`{walked}` indexes a value of type {}, not a list",
-                v.type_str()
-            ));
-        }
-    };
-    set_at(next, rest, &walked, value)
-}
-
-/// Finds keys in the source texts (the file first, then the files it extends) and names where
-/// they came from.
-struct Locator<'a> {
-    layers: Vec<(&'a str, &'a str, Option<toml::Spanned<DeTable<'a>>>)>,
-    overrides: Vec<(KeyPath, String, Option<Origin>)>,
-}
-
-impl<'a> Locator<'a> {
-    fn new(layers: &'a [Layer], overrides: &[Override]) -> Self {
-        Locator {
-            layers: layers
-                .iter()
-                .map(|l| {
-                    (
-                        l.name.as_str(),
-                        l.text.as_str(),
-                        DeTable::parse(&l.text).ok(),
-                    )
-                })
-                .collect(),
-            overrides: overrides
-                .iter()
-                .map(|o| (o.path.clone(), o.text.clone(), o.source.clone()))
-                .collect(),
-        }
-    }
-
-    /// The span of the deepest key of `path` found in `doc`, and how many segments matched.
-    fn span(doc: &toml::Spanned<DeTable>, path: &KeyPath) -> Option<(usize, usize)> {
-        let mut table: &DeTable = doc.get_ref();
-        let mut value: Option<&toml::Spanned<DeValue>> = None;
-        let mut best = None;
-        for (depth, seg) in path.0.iter().enumerate() {
-            match seg {
-                Seg::Key(k) => {
-                    let t = match value {
-                        None => table,
-                        Some(v) => match v.get_ref() {
-                            DeValue::Table(t) => t,
-                            _ => break,
-                        },
-                    };
-                    let Some((key, v)) = t
-                        .iter()
-                        .find(|(key, _)| key.get_ref().as_ref() == k.as_str())
-                    else {
-                        break;
-                    };
-                    best = Some((key.span().start, depth + 1));
-                    table = t;
-                    value = Some(v);
-                }
-                Seg::Index(i) => {
-                    let Some(DeValue::Array(a)) = value.map(|v| v.get_ref()) else {
-                        break;
-                    };
-                    let Some(item) = a.get(*i) else {
-                        break;
-                    };
-                    best = Some((item.span().start, depth + 1));
-                    value = Some(item);
-                }
-            }
-        }
-        best
-    }
-
-    fn error(&self, path: &KeyPath, message: String) -> ScenarioError {
-        let first = self.layers.first().map_or("", |l| l.0).to_string();
-        if let Some((_, text, source)) = self
-            .overrides
-            .iter()
-            .rev()
-            .find(|(p, _, _)| path.starts_with(p))
-        {
-            let at = source.clone().unwrap_or(Origin {
-                file: first,
-                position: None,
-            });
-            return ScenarioError {
-                file: at.file,
-                position: at.position,
-                path: path.to_string(),
-                message: format!("{message} (set by {text})"),
-            };
-        }
-        // An override below the key (e.g. an unknown key set inside a table) is named too.
-        let message = match self
-            .overrides
-            .iter()
-            .rev()
-            .find(|(p, _, _)| p.starts_with(path))
-        {
-            Some((_, text, _)) => format!("{message} (after {text})"),
-            None => message,
-        };
-        // The file that defines the value: the first layer, child first, holding the part of the
-        // path a file defines as a whole; then the deepest key found there.
-        let owner = owned_prefix(path);
-        let mut best: Option<(&str, (usize, usize))> = None;
-        for (name, text, doc) in &self.layers {
-            let Some(doc) = doc.as_ref() else { continue };
-            if Self::span(doc, &owner).is_some_and(|(_, depth)| depth == owner.0.len()) {
-                if let Some((offset, _)) = Self::span(doc, path) {
-                    best = Some((name, line_col(text, offset)));
-                }
-                break;
-            }
-        }
-        if best.is_none() {
-            // Not defined whole anywhere (a missing key): the deepest match, child first.
-            let mut deepest = 0;
-            for (name, text, doc) in &self.layers {
-                if let Some((offset, depth)) = doc.as_ref().and_then(|d| Self::span(d, path)) {
-                    if depth > deepest {
-                        deepest = depth;
-                        best = Some((name, line_col(text, offset)));
-                    }
-                }
-            }
-        }
-        let best = best.map(|(n, p)| (0usize, n, p));
-        match best {
-            Some((_, name, position)) => ScenarioError {
-                file: name.to_string(),
-                position: Some(position),
-                path: path.to_string(),
-                message,
-            },
-            // Nothing of the path is in any file (a missing top-level table): the file as a whole.
-            None => ScenarioError {
-                file: first,
-                position: self.layers.first().map(|_| (1, 1)),
-                path: path.to_string(),
-                message,
-            },
-        }
-    }
-
-    /// Where the `[sweep]` or `[sensitivity]` entry for `key` (canonical spelling) is written,
-    /// child file first, however the file spells it (quoted, dotted or as a sub-table); with
-    /// `index`, the position of that item of its list of values.
-    fn entry(&self, section: &str, key: &str, index: Option<usize>) -> Origin {
-        fn find<'t>(
-            table: &'t DeTable<'t>,
-            prefix: &str,
-            key: &str,
-        ) -> Option<(usize, &'t toml::Spanned<DeValue<'t>>)> {
-            for (k, v) in table.iter() {
-                let name = if prefix.is_empty() {
-                    k.get_ref().to_string()
-                } else {
-                    format!("{prefix}.{}", k.get_ref())
-                };
-                if KeyPath::parse(&name).map_or(name.clone(), |p| p.to_string()) == key {
-                    return Some((k.span().start, v));
-                }
-                if let DeValue::Table(t) = v.get_ref() {
-                    if let Some(found) = find(t, &name, key) {
-                        return Some(found);
-                    }
-                }
-            }
-            None
-        }
-        for (name, text, doc) in &self.layers {
-            let Some(doc) = doc.as_ref() else { continue };
-            let Some((_, section_value)) = doc
-                .get_ref()
-                .iter()
-                .find(|(k, _)| k.get_ref().as_ref() == section)
-            else {
-                continue;
-            };
-            let DeValue::Table(t) = section_value.get_ref() else {
-                continue;
-            };
-            if let Some((offset, value)) = find(t, "", key) {
-                let item = match (index, value.get_ref()) {
-                    (Some(i), DeValue::Array(a)) => a.get(i).map(|v| v.span().start),
-                    _ => None,
-                };
-                return Origin {
-                    file: name.to_string(),
-                    position: Some(line_col(text, item.unwrap_or(offset))),
-                };
-            }
-        }
-        Origin {
-            file: self.layers.first().map_or("", |l| l.0).to_string(),
-            position: None,
-        }
-    }
-}
-
-/// Adds "did you mean …?" to serde's unknown-field and unknown-variant messages.
-fn with_suggestion(message: &str) -> String {
+/// Serde's message in plain words, and "did you mean …?" for its unknown-field and
+/// unknown-variant messages.
+fn with_suggestion(message: &str) -> (String, Option<String>) {
     let mut message = message.trim().to_string();
     for (rust, plain) in [
         ("expected i64", "expected an integer"),
@@ -966,38 +471,18 @@ fn with_suggestion(message: &str) -> String {
         .iter()
         .find_map(|p| message.split_once(p).map(|(_, r)| r))
     else {
-        return message;
+        return (message, None);
     };
     let Some((given, tail)) = rest.split_once('`') else {
-        return message;
+        return (message, None);
     };
     let accepted: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
-    match nearest(given, accepted.iter().copied()) {
-        Some(best) => format!("{message}; did you mean `{best}`?"),
-        None => message,
-    }
-}
-
-/// The accepted name closest to `given`, if it is close enough to be a likely typo.
-pub fn nearest<'s>(given: &str, accepted: impl IntoIterator<Item = &'s str>) -> Option<&'s str> {
-    accepted
-        .into_iter()
-        .map(|a| {
-            (
-                strsim::damerau_levenshtein(&given.to_lowercase(), &a.to_lowercase()),
-                a,
-            )
-        })
-        .filter(|(d, a)| *d <= (a.chars().count() / 3).max(2))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, a)| a)
+    let hint =
+        nearest(given, accepted.iter().copied()).map(|best| format!("did you mean `{best}`?"));
+    (message, hint)
 }
 
 /// Where a scenario file's relative paths are resolved (the file's folder).
-pub fn base_dir(path: &Path) -> PathBuf {
-    base_dir_of(path)
-}
-
 fn base_dir_of(path: &Path) -> PathBuf {
     path.parent().map(Path::to_path_buf).unwrap_or_default()
 }
@@ -1008,8 +493,10 @@ mod tests {
 
     #[test]
     fn suggestions_for_typos() {
+        let (message, hint) =
+            with_suggestion("unknown field `medain`, expected one of `dist`, `median`, `sigma`");
         assert_eq!(
-            with_suggestion("unknown field `medain`, expected one of `dist`, `median`, `sigma`"),
+            format!("{message}; {}", hint.unwrap_or_default()),
             "unknown field `medain`, expected one of `dist`, `median`, `sigma`; did you mean `median`?"
         );
         assert_eq!(nearest("zzzzzz", ["median", "sigma"]), None);
@@ -1017,34 +504,5 @@ mod tests {
             nearest("signin", ["scheduled", "sign_in", "bass"]),
             Some("sign_in")
         );
-    }
-
-    #[test]
-    fn override_values_parse_as_toml_or_text() {
-        let o = Override::parse("migrations.0.window.from=2013-05-23").unwrap();
-        assert_eq!(o.path.to_string(), "migrations.0.window.from");
-        assert!(matches!(o.value, toml::Value::Datetime(_)));
-        assert_eq!(
-            Override::parse("scenario.name=hello world").unwrap().value,
-            toml::Value::String("hello world".into())
-        );
-        assert_eq!(
-            Override::parse("a.b=0.5").unwrap().value,
-            toml::Value::Float(0.5)
-        );
-        assert!(Override::parse("no-equals").is_err());
-    }
-
-    #[test]
-    fn overrides_create_tables_and_check_indices() {
-        let mut t: toml::Table = toml::from_str("[[m]]\nx = 1\n").unwrap();
-        apply_override(&mut t, &Override::parse("m.0.x=2").unwrap()).unwrap();
-        apply_override(&mut t, &Override::parse("a.b.c=true").unwrap()).unwrap();
-        assert_eq!(t["m"][0]["x"].as_integer(), Some(2));
-        assert_eq!(t["a"]["b"]["c"].as_bool(), Some(true));
-        let before = t.clone();
-        let err = apply_override(&mut t, &Override::parse("m.3.x=2").unwrap()).unwrap_err();
-        assert!(err.contains("out of range"), "{err}");
-        assert_eq!(t, before, "a failed override leaves the table unchanged");
     }
 }

@@ -1,7 +1,7 @@
 //! The serde mirror of a scenario file: every table and key a user may write, nothing resolved.
 //!
-//! Only [`super::validate`] reads these types; everything past loading sees the validated
-//! [`super::Scenario`]. Every struct denies unknown keys so that a typo is an error, never a silently
+//! Only validation reads these types; everything past loading sees the validated scenario
+//! (`model.rs`). Every struct denies unknown keys so that a typo is an error, never a silently
 //! ignored setting. Key names are the model's names (`docs/model.md`), documented in
 //! `scenarios/README.md`.
 

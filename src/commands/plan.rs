@@ -1,0 +1,347 @@
+//! A command's run plan, resolved once from the command line and the scenario (as ripgrep turns
+//! its flags into settings once): the overrides, the scenarios to run, the worker threads, how
+//! imported addresses are written, the memory guard's estimate and the output folder. `run`,
+//! `sweep` and `sensitivity` each build one and then only say what differs: which scenarios run
+//! and what is written.
+//!
+//! The checks run in one order for every command (imported bad rows, address salt, threads,
+//! memory, output folder), so that a command line refused by one command is refused the same way
+//! by the others.
+
+use crate::cli::{MemoryArgs, OutputArgs, ScenarioArgs};
+use crate::comm::Comm;
+use crate::report::{self, Staging, manifest::Invocation};
+use crate::run::summary::RunResult;
+use crate::scenario::import::ContactList;
+use crate::scenario::{KeyPath, Override, Scenario, load_file};
+use anyhow::{Context, Result, anyhow};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// The overrides given on the command line, in the order they apply.
+pub(crate) fn overrides(args: &ScenarioArgs, out: Option<&Path>) -> Result<Vec<Override>> {
+    let key = |k: &str| KeyPath::parse(k).map_err(|e| anyhow!(e));
+    let mut list = args.set.clone();
+    if let Some(r) = args.replications {
+        list.push(Override::new(
+            key("scenario.replications")?,
+            toml::Value::Integer(i64::from(r)),
+            format!("--replications {r}"),
+        ));
+    }
+    if let Some(seed) = args.seed {
+        let value =
+            i64::try_from(seed).map_err(|_| anyhow!("--seed must be at most {}", i64::MAX))?;
+        list.push(Override::new(
+            key("scenario.seed")?,
+            toml::Value::Integer(value),
+            format!("--seed {seed}"),
+        ));
+    }
+    if let Some(dir) = out {
+        let text = dir.display().to_string();
+        list.push(Override::new(
+            key("output.dir")?,
+            toml::Value::String(text.clone()),
+            format!("--out {text}"),
+        ));
+    }
+    Ok(list)
+}
+
+/// A scenario loaded with the command line's overrides: the first step of every command.
+pub(crate) struct Loaded<'a> {
+    /// The scenario file.
+    pub(crate) path: &'a Path,
+    /// When the command started (for the manifest's wall time and the closing line).
+    pub(crate) started: Instant,
+    /// The command line's overrides, applied to every variant too.
+    pub(crate) overrides: Vec<Override>,
+    /// The scenario with those overrides.
+    pub(crate) scenario: Scenario,
+}
+
+/// Loads `path` with the overrides of `args` (and `--out` as `output.dir`, for `run`).
+pub(crate) fn load<'a>(
+    path: &'a Path,
+    args: &ScenarioArgs,
+    out: Option<&Path>,
+) -> Result<Loaded<'a>> {
+    let started = Instant::now();
+    let overrides = overrides(args, out)?;
+    let scenario = load_file(path, &overrides)?;
+    Ok(Loaded {
+        path,
+        started,
+        overrides,
+        scenario,
+    })
+}
+
+/// Everything a command needs to run its scenarios and write its folder.
+pub(crate) struct Plan<'a> {
+    /// The base scenario and the command line's overrides.
+    pub(crate) loaded: Loaded<'a>,
+    /// The scenarios that run, in output order.
+    pub(crate) scenarios: Vec<Scenario>,
+    /// Worker threads in the pool.
+    pub(crate) threads: usize,
+    /// How imported addresses are written (set on the rank that writes).
+    pub(crate) options: report::Options,
+    /// The memory guard's estimate of peak memory, bytes.
+    pub(crate) estimate: f64,
+    /// No progress bar and no table.
+    pub(crate) quiet: bool,
+    /// The output folder being written (on the rank that writes).
+    staging: Option<Staging>,
+}
+
+impl<'a> Plan<'a> {
+    /// Resolves the plan for running `scenarios` into the folder `out` (`command` names the
+    /// writer in the folder's marker). Every rank resolves it; only rank 0 prepares the folder.
+    pub(crate) fn resolve(
+        loaded: Loaded<'a>,
+        scenarios: Vec<Scenario>,
+        out: &Path,
+        output: &OutputArgs,
+        comm: &dyn Comm,
+        command: &'static str,
+    ) -> Result<Plan<'a>> {
+        let world = &output.world;
+        let root = comm.rank() == 0;
+        check_rows(&loaded.scenario, world.skip_bad_rows)?;
+        let options = if root {
+            report_options(&loaded.scenario, world.reveal_addresses)?
+        } else {
+            report::Options::default()
+        };
+        let threads = worker_threads(world.threads)?;
+        let estimate = memory_guard(&scenarios, threads, comm.size(), &world.memory)?;
+        let staging = prepare_output(comm, out, world.force, command)?;
+        Ok(Plan {
+            loaded,
+            scenarios,
+            threads,
+            options,
+            estimate,
+            quiet: output.quiet,
+            staging,
+        })
+    }
+
+    /// Runs every scenario (split over the ranks), with a progress bar labelled `label` on the
+    /// rank that writes. Returns `None` on the other ranks, whose work is done.
+    pub(crate) fn run(self, comm: &dyn Comm, label: &str) -> Result<Option<Finished<'a>>> {
+        let bar = progress_bar(1000, self.quiet || comm.rank() != 0, label);
+        let progress = |share: f64| bar.set_position((share * 1000.0) as u64);
+        let results = crate::run::run_many(&self.scenarios, self.threads, comm, &progress)?;
+        let ranks = crate::comm::rank_stats(comm);
+        let (Some(results), Some(staging), Some(ranks)) = (results, self.staging, ranks) else {
+            return Ok(None);
+        };
+        bar.set_message("writing reports");
+        Ok(Some(Finished {
+            loaded: self.loaded,
+            results,
+            options: self.options,
+            estimate: self.estimate,
+            quiet: self.quiet,
+            ranks,
+            staging,
+            bar,
+        }))
+    }
+}
+
+/// A plan whose scenarios have run, on the rank that writes: the results and the folder to
+/// write them into.
+pub(crate) struct Finished<'a> {
+    /// The base scenario and the command line's overrides.
+    pub(crate) loaded: Loaded<'a>,
+    /// One result per scenario of the plan, in its order.
+    pub(crate) results: Vec<RunResult>,
+    /// How imported addresses are written.
+    pub(crate) options: report::Options,
+    /// The memory guard's estimate of peak memory, bytes.
+    pub(crate) estimate: f64,
+    /// No progress bar and no table.
+    pub(crate) quiet: bool,
+    /// Per rank: bytes sent and peak memory.
+    pub(crate) ranks: Vec<(u64, u64)>,
+    /// The output folder being written.
+    pub(crate) staging: Staging,
+    bar: indicatif::ProgressBar,
+}
+
+impl Finished<'_> {
+    /// What the manifest records about the invocation, with the wall time so far.
+    pub(crate) fn invocation(&self) -> Result<Invocation<'_>> {
+        let path = self.loaded.path;
+        let bytes =
+            std::fs::read(path).with_context(|| format!("could not read '{}'", path.display()))?;
+        Ok(Invocation {
+            scenario_path: Some(path),
+            scenario_sha256: Some(report::manifest::sha256_hex(&bytes)),
+            command_line: std::env::args().collect(),
+            wall_seconds: self.loaded.started.elapsed().as_secs_f64(),
+            memory_estimate: Some(self.estimate),
+            ranks: self.ranks.clone(),
+        })
+    }
+
+    /// Moves the written folder into place and clears the progress bar; returns the folder.
+    pub(crate) fn commit(self) -> Result<PathBuf> {
+        let target = self.staging.commit()?;
+        self.bar.finish_and_clear();
+        Ok(target)
+    }
+}
+
+/// The output folder of `command`, prepared on rank 0 only; every rank learns whether that
+/// worked, so that all stop together when it did not.
+fn prepare_output(
+    comm: &dyn Comm,
+    dir: &Path,
+    force: bool,
+    command: &'static str,
+) -> Result<Option<Staging>> {
+    let staging = if comm.rank() == 0 {
+        Some(Staging::new(dir, force, command))
+    } else {
+        None
+    };
+    let failed = staging.as_ref().is_some_and(Result::is_err);
+    if comm.any(failed) {
+        return match staging {
+            Some(Err(e)) => Err(e),
+            _ => Err(anyhow!("rank 0 could not prepare the output folder")),
+        };
+    }
+    staging.transpose()
+}
+
+/// Sets rayon's global pool to `threads` workers (all cores by default) and returns how many it
+/// has. The global pool, not a scoped one, so that the calling (main) thread stays the one that
+/// communicates with other ranks while the workers compute, as MPI's funneled mode requires.
+pub(crate) fn worker_threads(threads: Option<usize>) -> Result<usize> {
+    let n = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    if n == 0 {
+        return Err(anyhow!("--threads must be 1 or more"));
+    }
+    // Once per process; a second command in the same process keeps the first one's pool.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .build_global();
+    Ok(rayon::current_num_threads())
+}
+
+/// A progress bar on the terminal (hidden when stderr is not one, or when quiet).
+fn progress_bar(len: u64, quiet: bool, what: &str) -> indicatif::ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    let style = indicatif::ProgressStyle::with_template(
+        "{prefix} [{elapsed_precise}] {wide_bar} {percent:>3}% {msg} (eta {eta})",
+    )
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar.set_prefix(what.to_string());
+    bar
+}
+
+/// Estimates the peak memory of running `scenarios` together (the largest replication, as many
+/// at a time as threads, plus every run's results) and refuses when it exceeds the limit (by
+/// default the memory available now). Returns the estimate in bytes.
+pub(crate) fn memory_guard(
+    scenarios: &[Scenario],
+    threads: usize,
+    ranks: usize,
+    args: &MemoryArgs,
+) -> Result<f64> {
+    let Some(estimate) = crate::run::memory::guard_estimate(scenarios, threads, ranks) else {
+        return Ok(0.0);
+    };
+    // Users, entries and persons are numbered with 32-bit ids: a world that could outgrow them is
+    // refused whatever the memory (with a margin, since the sizes are expected values).
+    for (what, n) in [
+        ("users", estimate.users),
+        ("contact-list entries", estimate.entries),
+        ("persons", estimate.persons),
+    ] {
+        if n > 0.9 * f64::from(u32::MAX) {
+            return Err(anyhow!(
+                "this world has about {} {what} per replication; picsim numbers them with 32-bit ids, so at most about {} fit: lower orgs.count, orgs.users or population.contacts_per_user",
+                report::thousands(n),
+                report::thousands(0.9 * f64::from(u32::MAX))
+            ));
+        }
+    }
+    let limit = args
+        .memory_limit
+        .or_else(crate::sys::available_memory_bytes);
+    if let Some(limit) = limit {
+        if estimate.total > limit as f64 && !args.ignore_memory_limit {
+            return Err(anyhow!(
+                "{}",
+                crate::run::memory::refusal(scenarios, &estimate, limit, threads, ranks)
+            ));
+        }
+    }
+    Ok(estimate.total)
+}
+
+/// Refuses an imported contact list with bad rows unless they may be skipped.
+pub(crate) fn check_rows(s: &Scenario, skip_bad_rows: bool) -> Result<()> {
+    match &s.population.import {
+        Some(list) if !list.rejected.is_empty() && !skip_bad_rows => {
+            Err(anyhow!("{}", rejected_message(list)))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// How imported addresses will be written: a fresh secret salt unless they are revealed.
+fn report_options(s: &Scenario, reveal_addresses: bool) -> Result<report::Options> {
+    Ok(report::Options {
+        salt: match &s.population.import {
+            Some(_) if !reveal_addresses => {
+                Some(crate::scenario::import::fresh_salt().map_err(|e| anyhow!(e))?)
+            }
+            _ => None,
+        },
+        reveal_addresses,
+    })
+}
+
+/// The refusal listing a contact list's bad rows (line and reason; never an address).
+pub(crate) fn rejected_message(list: &ContactList) -> String {
+    let shown: Vec<String> = list
+        .rejected
+        .iter()
+        .take(20)
+        .map(|r| format!("  {}:{}: {}", list.path.display(), r.line, r.reason))
+        .collect();
+    let more = if list.rejected.len() > 20 {
+        format!("\n  … and {} more", list.rejected.len() - 20)
+    } else {
+        String::new()
+    };
+    format!(
+        "{} row{} of the contact list cannot be used; fix them, or run with --skip-bad-rows to leave them out (they are then written to rejected.csv):\n{}{more}",
+        list.rejected.len(),
+        if list.rejected.len() == 1 { "" } else { "s" },
+        shown.join("\n")
+    )
+}
+
+/// The closing lines of a command that writes a comparison: the table, or only the report's
+/// path when quiet.
+pub(crate) fn finish_table(table: &str, target: &Path, quiet: bool, started: Instant) {
+    if quiet {
+        println!("{}", target.join("report.html").display());
+    } else {
+        println!("{table}({:.1} s)", started.elapsed().as_secs_f64());
+    }
+}

@@ -1,0 +1,51 @@
+//! `picsim run`: one scenario's replications, its reports, and the summary on the terminal.
+
+use super::plan::{self, Plan};
+use crate::cli::RunArgs;
+use crate::comm::Comm;
+use crate::report;
+use anyhow::Result;
+use std::process::ExitCode;
+
+/// Runs the scenario and writes its folder (`--out` is the scenario's `output.dir`).
+pub(crate) fn run(args: RunArgs, comm: &dyn Comm) -> Result<ExitCode> {
+    let loaded = plan::load(
+        &args.scenario,
+        &args.scenario_args,
+        args.output.out.as_deref(),
+    )?;
+    let scenario = loaded.scenario.clone();
+    let plan = Plan::resolve(
+        loaded,
+        vec![scenario.clone()],
+        &scenario.output.dir,
+        &args.output,
+        comm,
+        "run",
+    )?;
+    let Some(mut finished) = plan.run(comm, &scenario.name)? else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    let result = finished.results.remove(0);
+    let inv = finished.invocation()?;
+    let headlines = finished
+        .staging
+        .fill(|dir| report::write_all(&result, &inv, dir, &finished.options))?;
+    drop(inv);
+    let (quiet, started) = (finished.quiet, finished.loaded.started);
+    let report_path = finished.commit()?.join("report.html");
+    if quiet {
+        println!("{}", report_path.display());
+    } else {
+        print!(
+            "{}",
+            report::terminal::summary_text(
+                &result,
+                &headlines,
+                &report_path,
+                started.elapsed().as_secs_f64()
+            )
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,71 @@
+//! `picsim validate`: check scenario files (and what `sweep` and `sensitivity` would run from
+//! them) without running anything.
+
+use super::plan;
+use crate::cli::ValidateArgs;
+use crate::experiments::sweep;
+use crate::report;
+use crate::scenario::{Override, Scenario, load_file};
+use anyhow::{Result, anyhow};
+use std::path::Path;
+use std::process::ExitCode;
+
+/// Checks every file, printing one line per valid file and every problem of the others.
+pub(crate) fn validate(args: ValidateArgs) -> Result<ExitCode> {
+    let overrides = plan::overrides(&args.scenario_args, None)?;
+    let mut ok = true;
+    for file in &args.files {
+        match check(file, &overrides) {
+            Ok(s) => {
+                if let Some(list) = s
+                    .population
+                    .import
+                    .as_ref()
+                    .filter(|l| !l.rejected.is_empty())
+                {
+                    eprintln!("warning: {}", plan::rejected_message(list));
+                }
+                let orgs = match &s.population.import {
+                    Some(list) => format!("{} imported contact rows", list.rows.len()),
+                    None => format!("{} organisations", s.orgs.count),
+                };
+                println!(
+                    "{}: valid ({} networks, {} providers, {} migrations, {orgs})",
+                    file.display(),
+                    s.networks.len(),
+                    s.providers.len(),
+                    s.migrations.len(),
+                );
+            }
+            Err(e) => {
+                ok = false;
+                eprintln!("{e}");
+            }
+        }
+    }
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// The scenario at `file`, if it loads, its output folder could be created, and its experiments
+/// would run.
+fn check(file: &Path, overrides: &[Override]) -> Result<Scenario> {
+    let s = load_file(file, overrides)?;
+    report::check_creatable(&s.output.dir)
+        .map_err(|e| anyhow!("{}: output.dir: {e:#}", s.output.dir_origin))?;
+    check_experiments(file, overrides, &s)?;
+    Ok(s)
+}
+
+/// What `sweep` and `sensitivity` would check before running: every `[sweep]` and
+/// `[sensitivity]` key exists, every point of the sweep's grid gives a valid scenario, and so
+/// does each sensitivity value set alone with everything else at base.
+fn check_experiments(file: &Path, base: &[Override], s: &Scenario) -> Result<()> {
+    let axes = sweep::axes(s, &[]);
+    sweep::sweep_scenarios(file, base, s, &axes)
+        .and_then(|_| sweep::sensitivity_scenarios(file, base, s))
+        .map(|_| ())
+}

@@ -1,0 +1,135 @@
+//! Writing an experiment's folder, one function per output: each sweep run's own reports in
+//! `run-NNN/`, the comparison (`compare.csv`, its charts, `report.html`), and a sensitivity
+//! analysis's table, tornado charts and page. The commands only wire these together.
+
+use super::sweep;
+use crate::report::comparison::{Comparison, RunSummary};
+use crate::report::sensitivity::{Parameter, Sensitivity, figure_file};
+use crate::report::{self, manifest::Invocation};
+use crate::run::summary::RunResult;
+use crate::scenario::Scenario;
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// Writes each sweep run's reports into its `run-NNN/` folder of `dir` (`points[i]`: the swept
+/// values of `results[i]`), with `inv` in every manifest; returns the runs' summaries, linked to
+/// their reports.
+pub(crate) fn write_sweep_runs(
+    dir: &Path,
+    results: &[RunResult],
+    points: &[Vec<toml::Value>],
+    keys: &[String],
+    inv: &Invocation,
+    options: &report::Options,
+) -> Result<Vec<RunSummary>> {
+    results
+        .par_iter()
+        .zip(points.par_iter())
+        .enumerate()
+        .map(|(i, (r, p))| -> Result<RunSummary> {
+            let id = report::files::run_id(i);
+            let run_dir = dir.join(&id);
+            std::fs::create_dir(&run_dir)
+                .with_context(|| format!("could not create '{}'", run_dir.display()))?;
+            let inv = Invocation {
+                scenario_path: inv.scenario_path,
+                scenario_sha256: inv.scenario_sha256.clone(),
+                command_line: inv.command_line.clone(),
+                wall_seconds: inv.wall_seconds,
+                memory_estimate: inv.memory_estimate,
+                ranks: inv.ranks.clone(),
+            };
+            report::write_all(r, &inv, &run_dir, options)?;
+            let values = p.iter().map(sweep::value_text).collect();
+            Ok(RunSummary::from_result(
+                &id,
+                &sweep::point_label(keys, p),
+                values,
+                r,
+                Some(format!("{id}/report.html")),
+            ))
+        })
+        .collect()
+}
+
+/// The comparison of a sweep's runs of `scenario` over `keys`.
+pub(crate) fn sweep_comparison(
+    scenario: &Scenario,
+    keys: &[String],
+    runs: Vec<RunSummary>,
+) -> Comparison {
+    Comparison {
+        title: format!("{}: sweep of {} runs", scenario.name, runs.len()),
+        description: format!("{} Swept: {}.", scenario.description, keys.join(", ")),
+        keys: keys.to_vec(),
+        runs,
+        key_dates: scenario.key_dates(),
+    }
+}
+
+/// Writes a comparison's files into `dir`: `compare.csv`, `compare_<metric>.png`, `report.html`
+/// (which also lists `extra_files`).
+pub(crate) fn write_comparison(cmp: &Comparison, dir: &Path, extra_files: &[&str]) -> Result<()> {
+    cmp.write_csv(&dir.join("compare.csv"))?;
+    let charts: Vec<(String, PathBuf)> = cmp
+        .chart_metrics()
+        .iter()
+        .map(|m| (m.to_string(), dir.join(format!("compare_{m}.png"))))
+        .collect();
+    charts
+        .par_iter()
+        .map(|(m, p)| report::chart::compare::draw(cmp, m, p))
+        .collect::<Result<Vec<()>>>()?;
+    let mut files = vec!["compare.csv"];
+    files.extend_from_slice(extra_files);
+    report::page::comparison::write(cmp, &charts, &files, &dir.join("report.html"))
+}
+
+/// A sensitivity analysis of `scenario` from its runs: the base first, then each
+/// `[sensitivity]` key's low and high run, in the scenario's order.
+pub(crate) fn sensitivity_of(scenario: &Scenario, results: &[RunResult]) -> Sensitivity {
+    let summary = |i: usize, id: &str, label: &str| {
+        RunSummary::from_result(id, label, Vec::new(), &results[i], None)
+    };
+    Sensitivity {
+        name: scenario.name.clone(),
+        base: summary(0, "base", "base"),
+        parameters: scenario
+            .sensitivity
+            .iter()
+            .enumerate()
+            .map(|(i, (k, low, high))| Parameter {
+                key: k.clone(),
+                low_text: sweep::value_text(low),
+                high_text: sweep::value_text(high),
+                low: summary(1 + 2 * i, &format!("{k}=low"), &sweep::value_text(low)),
+                high: summary(2 + 2 * i, &format!("{k}=high"), &sweep::value_text(high)),
+            })
+            .collect(),
+    }
+}
+
+/// Writes a sensitivity analysis's files into `dir`: `sensitivity.csv`, a tornado chart per
+/// headline figure, `report.html`.
+pub(crate) fn write_sensitivity(sens: &Sensitivity, dir: &Path) -> Result<()> {
+    sens.write_csv(&dir.join("sensitivity.csv"))?;
+    let charts: Vec<(String, PathBuf)> = sens
+        .figures()
+        .into_iter()
+        .map(|(f, _)| {
+            let path = dir.join(figure_file(&f));
+            (f, path)
+        })
+        .collect();
+    charts
+        .par_iter()
+        .map(|(f, p)| report::chart::tornado::draw(sens, f, p))
+        .collect::<Result<Vec<()>>>()?;
+    report::page::sensitivity::write(
+        sens,
+        &charts,
+        &["sensitivity.csv"],
+        &dir.join("report.html"),
+    )
+}

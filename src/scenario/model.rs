@@ -1,0 +1,542 @@
+//! The validated scenario: what the rest of picsim trusts. Nothing here checks a value; the
+//! checks are [`super::validate`]'s, and every value here has passed them.
+
+use super::dist::Distribution;
+use super::import::{ContactList, EdgeList};
+use super::network::{Modalities, Network, NetworkId};
+use super::origin::{EntryOrigins, Origin};
+use crate::day::{Calendar, Day, Window};
+use chrono::NaiveDate;
+
+/// Index of a deployment kind in [`Scenario::deployments`].
+pub type DeploymentId = u8;
+/// Index of a provider in [`Scenario::providers`].
+pub type ProviderId = u8;
+
+/// Most deployment kinds (deployment sets are 32-bit masks).
+pub const MAX_DEPLOYMENTS: usize = 32;
+/// Most providers (provisioning sets are 32-bit masks).
+pub const MAX_PROVIDERS: usize = 32;
+
+/// Most migrations a scenario may have (a person's days are kept in a fixed-size record).
+pub const MAX_MIGRATIONS: usize = 6;
+
+/// A validated scenario: the whole experiment.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// Short name; also the default output folder name.
+    pub name: String,
+    /// Free text shown in reports.
+    pub description: String,
+    /// First simulated day.
+    pub start: NaiveDate,
+    /// Last simulated day.
+    pub end: NaiveDate,
+    /// Days between report rows (a row for `end` is always added).
+    pub step_days: u32,
+    /// Master seed.
+    pub seed: u64,
+    /// Monte Carlo replications.
+    pub replications: u32,
+    /// Networks in the scenario's order (the order of recovery targets, columns and colours).
+    pub networks: Vec<Network>,
+    /// Deployment kinds, in order of first mention.
+    pub deployments: Vec<String>,
+    /// Providers in file order.
+    pub providers: Vec<Provider>,
+    /// Migrations in file order (the order they apply within a day).
+    pub migrations: Vec<Migration>,
+    /// How organisations are generated.
+    pub orgs: OrgSpec,
+    /// How users' contacts and persons are generated.
+    pub population: PopulationSpec,
+    /// Contact adding and recovery.
+    pub behaviours: Behaviours,
+    /// Output folder and charts.
+    pub output: OutputSpec,
+    /// `[sweep]`: key path and the values it takes, in file order.
+    pub sweep: Vec<(String, Vec<toml::Value>)>,
+    /// `[sensitivity]`: key path, low and high value, in file order.
+    pub sensitivity: Vec<(String, toml::Value, toml::Value)>,
+    /// Where the `[sweep]` and `[sensitivity]` entries are written (for messages).
+    pub origins: EntryOrigins,
+    /// The effective document after overrides (recorded in the manifest).
+    pub effective: toml::Table,
+}
+
+impl Scenario {
+    /// The calendar whose day 0 is `start`.
+    pub fn calendar(&self) -> Calendar {
+        Calendar::new(self.start)
+    }
+
+    /// Number of simulated days, `start..=end`.
+    pub fn days(&self) -> usize {
+        (self.calendar().day(self.end) + 1) as usize
+    }
+
+    /// The last simulated day as a [`Day`].
+    pub fn last_day(&self) -> Day {
+        self.calendar().day(self.end)
+    }
+
+    /// The reported days: every `step_days` from `start`, and always `end`.
+    pub fn report_days(&self) -> Vec<Day> {
+        let last = self.last_day();
+        let mut days: Vec<Day> = (0..=last).step_by(self.step_days as usize).collect();
+        if days.last() != Some(&last) {
+            days.push(last);
+        }
+        days
+    }
+
+    /// Index of the network with id `id`.
+    pub fn network_index(&self, id: &str) -> Option<NetworkId> {
+        self.networks
+            .iter()
+            .position(|n| n.id == id)
+            .map(|i| i as NetworkId)
+    }
+
+    /// Index of the provider with id `id`.
+    pub fn provider_index(&self, id: &str) -> Option<ProviderId> {
+        self.providers
+            .iter()
+            .position(|p| p.id == id)
+            .map(|i| i as ProviderId)
+    }
+}
+
+/// One item of a provider's `reaches`, already bounded by the provider's window.
+#[derive(Debug, Clone)]
+pub struct Reach {
+    /// The network reached.
+    pub network: NetworkId,
+    /// Days the item covers (intersected with the provider's window).
+    pub window: Window,
+    /// Bit set of [`DeploymentId`]s the item serves.
+    pub deployments: u32,
+    /// Whether the account must be Microsoft-account linked.
+    pub requires_microsoft_account: bool,
+}
+
+/// A provider's licence rule.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Licence {
+    /// Always holds (the Lync Server CAL).
+    Cal,
+    /// An extra per-user licence sold only on or before `sale_until` (`None`: always on sale).
+    PicUsl {
+        /// Last day of sale.
+        sale_until: Option<NaiveDate>,
+    },
+}
+
+/// A federation route organisations enable on their Edge.
+#[derive(Debug, Clone)]
+pub struct Provider {
+    /// Contract id (`msn`, `aol`, `yahoo`, …).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Service window.
+    pub window: Window,
+    /// What the provider reaches, and for whom.
+    pub reaches: Vec<Reach>,
+    /// Modalities the provider carries (all when the file gives none).
+    pub modalities: Modalities,
+    /// Licence rule.
+    pub licence: Licence,
+    /// Last day a domain can be provisioned (`None`: no limit).
+    pub provisioning_until: Option<Day>,
+    /// Price of the `pic_usl` licence per user and year (currency units), for `usl_credit`.
+    pub usl_price_per_user_year: f64,
+}
+
+/// How a migration picks each person's day.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Trigger {
+    /// Day uniform over `window` (all on one day when `from == until`).
+    Scheduled {
+        /// Days the migration happens on.
+        window: Window,
+    },
+    /// First sign-in on or after a rollout day uniform over `rollout`.
+    SignIn {
+        /// Rollout days (`from == until` when the window has no `until`).
+        rollout: Window,
+    },
+    /// Contagion over the persons' graph from `from`.
+    Bass {
+        /// First day of the contagion.
+        from: Day,
+        /// Spontaneous rate, per year.
+        p: f64,
+        /// Word-of-mouth coefficient, per year (per contact: q / ⟨k⟩).
+        q: f64,
+        /// Persons migrated on `from`.
+        initial: InitialAdopters,
+    },
+}
+
+/// Initial adopters of a `bass` migration.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum InitialAdopters {
+    /// A number of persons.
+    Count(u64),
+    /// A share of the migration's population.
+    Share(f64),
+}
+
+/// Persons holding an account on `from` move to `to`.
+#[derive(Debug, Clone)]
+pub struct Migration {
+    /// Network left.
+    pub from: NetworkId,
+    /// Network joined.
+    pub to: NetworkId,
+    /// How each person's day is drawn.
+    pub trigger: Trigger,
+    /// Everyone not yet migrated migrates on this day.
+    pub forced_by: Option<Day>,
+    /// Whether entries follow the person to `to` (and the `to` account becomes Microsoft-linked).
+    pub contacts_follow: bool,
+    /// `<from>_to_<to>`, used in metric names.
+    pub label: String,
+}
+
+/// A share of organisations doing something on a day uniform over a window.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cohort {
+    /// Share of organisations, 0..=1 (of those that enabled `among`, when given).
+    pub share: f64,
+    /// Only organisations that ever enable this provider can be in the cohort.
+    pub among: Option<ProviderId>,
+    /// Days the event is drawn from.
+    pub window: Window,
+}
+
+/// Organisations moving from one deployment to another.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DeploymentChange {
+    /// Deployment left.
+    pub from: DeploymentId,
+    /// Deployment joined.
+    pub to: DeploymentId,
+    /// Share of the organisations on `from` (when the change's window opens) that move.
+    pub share: f64,
+    /// Days the move is drawn from.
+    pub window: Window,
+}
+
+/// How organisations are generated.
+#[derive(Debug, Clone)]
+pub struct OrgSpec {
+    /// Number of organisations.
+    pub count: u32,
+    /// Lync users per organisation (rounded, at least 1).
+    pub users: Distribution,
+    /// Initial deployment mix: `(deployment, share)`, shares summing to 1.
+    pub deployment_mix: Vec<(DeploymentId, f64)>,
+    /// Agreement term in whole years (rounded, at least 1).
+    pub agreement_term_years: Distribution,
+    /// Window the agreement start is drawn from (uniform).
+    pub agreement_start: Window,
+    /// SIP domains per organisation (rounded, at least 1).
+    pub domains_per_org: Distribution,
+    /// Window the first domain's add day is drawn from.
+    pub first_domain_added: Window,
+    /// Window further domains' add days are drawn from.
+    pub extra_domains_added: Window,
+    /// Per provider: cohorts that enabled it (shares sum to ≤ 1; the rest never enable).
+    pub enable: Vec<Vec<Cohort>>,
+    /// Deployment changes, applied in file order.
+    pub deployment_changes: Vec<DeploymentChange>,
+}
+
+/// An activity class of persons.
+#[derive(Debug, Clone)]
+pub struct ActivityClass {
+    /// Name, for reports.
+    pub name: String,
+    /// Share of persons, 0..=1.
+    pub share: f64,
+    /// Sign-in rate, per day (0 for dormant persons).
+    pub sign_in_rate: f64,
+}
+
+/// An extra account held by a share of one network's persons.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MultiHoming {
+    /// Home network of the persons concerned.
+    pub home: NetworkId,
+    /// Network of the extra account.
+    pub extra: NetworkId,
+    /// Share of `home`'s persons holding it.
+    pub share: f64,
+}
+
+/// How Lync users' contacts and the persons behind them are generated.
+#[derive(Debug, Clone)]
+pub struct PopulationSpec {
+    /// Public contacts per Lync user (rounded, capped by its `max`).
+    pub contacts_per_user: Distribution,
+    /// Share of entries per network, indexed by [`NetworkId`], summing to 1.
+    pub network_mix: Vec<f64>,
+    /// Mean number of contact lists a person is on (sets how many persons each network has).
+    pub entries_per_person: f64,
+    /// Distinct persons per Lync user on a network, where given (overrides `entries_per_person`
+    /// for that network; lets a network have persons that start on no contact list).
+    pub persons_per_user: Vec<Option<f64>>,
+    /// Zipf exponent of persons' popularity within a network (0 = uniform, < 1).
+    pub popularity_exponent: f64,
+    /// Whether users' initial contacts are only on networks their organisation's providers serve
+    /// on the first day (the mix renormalised over them; users of organisations served for no
+    /// network start with no public contacts), rather than on every network of the mix.
+    pub initial_contacts_served_only: bool,
+    /// Share of accounts on each network that are Microsoft-account linked at the start.
+    pub microsoft_account_share: Vec<f64>,
+    /// Extra accounts.
+    pub multi_homing: Vec<MultiHoming>,
+    /// Activity classes (shares sum to 1).
+    pub activity: Vec<ActivityClass>,
+    /// The persons' contact graph (`None`: no graph; contagion is then spontaneous only).
+    pub graph: Option<GraphSpec>,
+    /// Imported contact lists, read when the scenario is loaded (replace generated users and
+    /// entries).
+    pub import: Option<std::sync::Arc<ContactList>>,
+}
+
+/// How the persons' contact graph is made.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GraphSpec {
+    /// Barabási–Albert preferential attachment, `m` edges per new person.
+    BarabasiAlbert {
+        /// Edges each new person brings.
+        m: u32,
+    },
+    /// Erased configuration model from a degree distribution (its `max` caps degrees).
+    Configuration {
+        /// Degree distribution.
+        degree: Distribution,
+    },
+    /// An edge-list file: `a,b` per line (CSV or TSV), persons by id or imported address.
+    File {
+        /// The file, read when the scenario is loaded.
+        edges: std::sync::Arc<EdgeList>,
+    },
+}
+
+/// Users adding contacts on a network through a provider.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ContactAdding {
+    /// Provider the contacts are added through.
+    pub provider: ProviderId,
+    /// Network of the persons added.
+    pub network: NetworkId,
+    /// Additions per user per year while the provider serves the organisation.
+    pub rate_per_user_year: f64,
+    /// Days on which adding may happen at all (also bounded by the provider serving).
+    pub window: Window,
+}
+
+/// Recovery of permanently lost entries through another account of the same person.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Recovery {
+    /// Probability a loss is recovered.
+    pub probability: f64,
+    /// Mean delay to the re-point, days.
+    pub mean_days: f64,
+}
+
+/// `[behaviours]`.
+#[derive(Debug, Clone, Default)]
+pub struct Behaviours {
+    /// Contact-adding processes.
+    pub contact_adding: Vec<ContactAdding>,
+    /// Recovery (none: losses are never recovered).
+    pub recovery: Option<Recovery>,
+}
+
+/// Which charts a run draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Chart {
+    /// `reachable_by_network.png`.
+    ReachableByNetwork,
+    /// `reachable_by_modality.png`.
+    ReachableByModality,
+    /// `migration.png`.
+    Migration,
+    /// `users.png`.
+    Users,
+    /// `losses.png`.
+    Losses,
+}
+
+impl Chart {
+    /// Every chart, in report order.
+    pub const ALL: [Chart; 5] = [
+        Chart::ReachableByNetwork,
+        Chart::ReachableByModality,
+        Chart::Migration,
+        Chart::Users,
+        Chart::Losses,
+    ];
+
+    /// File stem of the chart.
+    pub fn stem(self) -> &'static str {
+        match self {
+            Chart::ReachableByNetwork => "reachable_by_network",
+            Chart::ReachableByModality => "reachable_by_modality",
+            Chart::Migration => "migration",
+            Chart::Users => "users",
+            Chart::Losses => "losses",
+        }
+    }
+}
+
+/// A labelled date for chart markers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyDate {
+    /// The day.
+    pub date: NaiveDate,
+    /// What happens on it.
+    pub label: String,
+}
+
+/// `[output]`.
+#[derive(Debug, Clone)]
+pub struct OutputSpec {
+    /// Output folder (default `output/<name>`).
+    pub dir: std::path::PathBuf,
+    /// Charts to draw.
+    pub charts: Vec<Chart>,
+    /// Extra key dates given by the user.
+    pub key_dates: Vec<KeyDate>,
+    /// Where `dir` is given (the file and line of `output.dir`, or the file alone when the
+    /// command line or the default gives it), for messages about the folder.
+    pub dir_origin: Origin,
+}
+
+impl Scenario {
+    /// ` (server)`: the deployments a `reaches` item serves, when the provider's items do not all
+    /// serve the same ones (empty otherwise).
+    fn deployment_scope(&self, p: &Provider, deployments: u32) -> String {
+        if p.reaches.iter().all(|r| r.deployments == deployments) {
+            return String::new();
+        }
+        let names: Vec<&str> = self
+            .deployments
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| deployments & (1 << i) != 0)
+            .map(|(_, d)| d.as_str())
+            .collect();
+        format!(" ({})", names.join(", "))
+    }
+
+    /// Dates worth marking on charts: migration windows, `forced_by`, network and provider ends,
+    /// `reaches` items starting or ending, capability changes, licence sale and provisioning ends,
+    /// deployment changes opening, and the user's own `[output].key_dates`. Only dates inside `start..=end`; labels of one date are joined.
+    pub fn key_dates(&self) -> Vec<KeyDate> {
+        let cal = self.calendar();
+        let last = self.last_day();
+        let mut marks: Vec<(Day, String)> = Vec::new();
+        let mut mark = |day: Day, label: String| {
+            if (0..=last).contains(&day) {
+                marks.push((day, label));
+            }
+        };
+        for m in &self.migrations {
+            let name = format!(
+                "{}→{}",
+                self.networks[m.from as usize].id, self.networks[m.to as usize].id
+            );
+            match &m.trigger {
+                Trigger::Scheduled { window } | Trigger::SignIn { rollout: window } => {
+                    mark(window.from, format!("{name} begins"));
+                    if window.until != window.from {
+                        mark(window.until, format!("{name} rollout ends"));
+                    }
+                }
+                Trigger::Bass { from, .. } => mark(*from, format!("{name} contagion begins")),
+            }
+            if let Some(f) = m.forced_by {
+                mark(f, format!("{name} forced"));
+            }
+        }
+        for n in &self.networks {
+            if n.window.until != crate::day::FOREVER {
+                mark(n.window.until + 1, format!("{} gone", n.name));
+            }
+            for (i, (from, mods)) in n.capabilities.iter().enumerate().skip(1) {
+                let before = n.capabilities[i - 1].1;
+                let added = Modalities(mods.0 & !before.0).names();
+                let removed = Modalities(before.0 & !mods.0).names();
+                let mut parts: Vec<String> = added.iter().map(|m| format!("+{m}")).collect();
+                parts.extend(removed.iter().map(|m| format!("−{m}")));
+                mark(*from, format!("{} {}", n.name, parts.join(" ")));
+            }
+        }
+        for p in &self.providers {
+            if p.window.from != crate::day::ALWAYS {
+                mark(p.window.from, format!("{} opens", p.name));
+            }
+            if p.window.until != crate::day::FOREVER {
+                mark(p.window.until + 1, format!("{} ends", p.name));
+            }
+            for r in &p.reaches {
+                let network = &self.networks[r.network as usize].name;
+                let scope = self.deployment_scope(p, r.deployments);
+                if r.window.from != p.window.from && r.window.from != crate::day::ALWAYS {
+                    mark(
+                        r.window.from,
+                        format!("{} reaches {network}{scope}", p.name),
+                    );
+                }
+                if r.window.until != p.window.until && r.window.until != crate::day::FOREVER {
+                    mark(
+                        r.window.until + 1,
+                        format!("{} no longer reaches {network}{scope}", p.name),
+                    );
+                }
+            }
+            if let Licence::PicUsl {
+                sale_until: Some(s),
+            } = p.licence
+            {
+                mark(cal.day(s) + 1, format!("{} licence off sale", p.name));
+            }
+            if let Some(limit) = p.provisioning_until {
+                mark(limit + 1, format!("{} provisioning stops", p.name));
+            }
+        }
+        for c in &self.orgs.deployment_changes {
+            let (from, to) = (
+                &self.deployments[c.from as usize],
+                &self.deployments[c.to as usize],
+            );
+            mark(
+                c.window.from,
+                format!("organisations start moving {from} → {to}"),
+            );
+        }
+        for k in &self.output.key_dates {
+            mark(cal.day(k.date), k.label.clone());
+        }
+        marks.sort_by_key(|(d, _)| *d);
+        let mut out: Vec<KeyDate> = Vec::new();
+        for (day, label) in marks {
+            let date = cal.date(day);
+            match out.last_mut() {
+                Some(k) if k.date == date => {
+                    if !k.label.split("; ").any(|l| l == label) {
+                        k.label = format!("{}; {label}", k.label);
+                    }
+                }
+                _ => out.push(KeyDate { date, label }),
+            }
+        }
+        out
+    }
+}

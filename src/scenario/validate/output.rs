@@ -1,0 +1,42 @@
+//! `[output]`: the output folder, the charts to draw and the user's key dates. Nothing here can
+//! be wrong once deserialised; whether the folder can be created is checked when it is.
+
+use super::super::model::{Chart, KeyDate, OutputSpec};
+use super::super::raw::{RawChart, RawOutput};
+
+/// `[output]`, with the folder defaulting to `output/<name>`.
+pub(super) fn output(out: &RawOutput, name: &str) -> OutputSpec {
+    let dir = out.dir.clone().map_or_else(
+        || std::path::Path::new("output").join(name),
+        std::path::PathBuf::from,
+    );
+    let charts = out.charts.as_ref().map_or_else(
+        || Chart::ALL.to_vec(),
+        |list| {
+            list.iter()
+                .map(|c| match c {
+                    RawChart::ReachableByNetwork => Chart::ReachableByNetwork,
+                    RawChart::ReachableByModality => Chart::ReachableByModality,
+                    RawChart::Migration => Chart::Migration,
+                    RawChart::Users => Chart::Users,
+                    RawChart::Losses => Chart::Losses,
+                })
+                .collect()
+        },
+    );
+    let key_dates = out
+        .key_dates
+        .iter()
+        .map(|k| KeyDate {
+            date: k.date.0,
+            label: k.label.clone(),
+        })
+        .collect();
+
+    OutputSpec {
+        dir,
+        charts,
+        key_dates,
+        dir_origin: Default::default(),
+    }
+}
