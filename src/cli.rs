@@ -28,7 +28,7 @@ fn parse_threads(text: &str) -> Result<usize, String> {
 }
 
 /// Exit codes, documented in `--help`.
-pub const EXIT_CODES: &str = "Exit codes: 0 success; 1 invalid scenario, refused output folder or failed run; 2 bad command line; 130 or 143 interrupted (SIGINT, SIGTERM).";
+pub(crate) const EXIT_CODES: &str = "Exit codes: 0 success; 1 invalid scenario, refused output folder or failed run; 2 bad command line; 130 or 143 interrupted (SIGINT, SIGTERM).";
 
 /// picsim: what happens to Lync users' public-IM contacts when platforms migrate, federate and
 /// shut down.
@@ -37,12 +37,12 @@ pub const EXIT_CODES: &str = "Exit codes: 0 success; 1 invalid scenario, refused
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 /// Subcommands.
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Run a scenario's replications and write its reports (CSV, PNG, HTML).
     #[command(after_help = EXIT_CODES)]
     Run(RunArgs),
@@ -73,145 +73,145 @@ fn parse_axis(text: &str) -> Result<crate::experiments::sweep::Axis, String> {
 
 /// Settings shared by commands that run scenarios and write a folder.
 #[derive(Debug, Clone, Args)]
-pub struct OutputArgs {
+pub(crate) struct OutputArgs {
     /// Output folder (default: for `run`, output.dir of the scenario, else output/<scenario
     /// name>; for `sweep` and `sensitivity`, output/<name>-sweep or output/<name>-sensitivity).
     #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
+    pub(crate) out: Option<PathBuf>,
     /// No progress bar and no table; only errors and the report path.
     #[arg(long, short)]
-    pub quiet: bool,
+    pub(crate) quiet: bool,
     /// Threads, the folder, imported lists and the memory guard.
     #[command(flatten)]
-    pub world: WorldArgs,
+    pub(crate) world: WorldArgs,
 }
 
 /// Settings shared by every command that builds worlds and writes a folder (`run`, `sweep`,
 /// `sensitivity`, `population`).
 #[derive(Debug, Clone, Args)]
-pub struct WorldArgs {
+pub(crate) struct WorldArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long, value_name = "N", value_parser = parse_threads)]
-    pub threads: Option<usize>,
+    pub(crate) threads: Option<usize>,
     /// Replace the output folder if it exists.
     #[arg(long)]
-    pub force: bool,
+    pub(crate) force: bool,
     /// Imported contact lists: leave out rows that cannot be read or classified (a run writes
     /// them to rejected.csv) instead of refusing to run.
     #[arg(long)]
-    pub skip_bad_rows: bool,
+    pub(crate) skip_bad_rows: bool,
     /// Imported contact lists: write contact addresses in clear instead of pseudonyms.
     #[arg(long)]
-    pub reveal_addresses: bool,
+    pub(crate) reveal_addresses: bool,
     /// Memory guard.
     #[command(flatten)]
-    pub memory: MemoryArgs,
+    pub(crate) memory: MemoryArgs,
 }
 
 /// `picsim sweep`.
 #[derive(Debug, Args)]
-pub struct SweepArgs {
+pub(crate) struct SweepArgs {
     /// Scenario file (TOML).
-    pub scenario: PathBuf,
+    pub(crate) scenario: PathBuf,
     /// Scenario overrides, applied to every run.
     #[command(flatten)]
-    pub scenario_args: ScenarioArgs,
+    pub(crate) scenario_args: ScenarioArgs,
     /// A key and its values, `--vary behaviours.recovery.probability=0,0.5,1` (values as TOML).
     /// Repeatable; the sweep is every combination with the [sweep] table's keys.
     #[arg(long, value_name = "KEY.PATH=V1,V2,…", value_parser = parse_axis)]
-    pub vary: Vec<crate::experiments::sweep::Axis>,
+    pub(crate) vary: Vec<crate::experiments::sweep::Axis>,
     /// Output folder (default: output/<scenario name>-sweep).
     #[command(flatten)]
-    pub output: OutputArgs,
+    pub(crate) output: OutputArgs,
 }
 
 /// `picsim compare`.
 #[derive(Debug, Args)]
-pub struct CompareArgs {
+pub(crate) struct CompareArgs {
     /// Run folders (written by `picsim run` or a sweep's run-NNN/).
     #[arg(required = true, num_args = 2..)]
-    pub runs: Vec<PathBuf>,
+    pub(crate) runs: Vec<PathBuf>,
     /// Output folder.
     #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
+    pub(crate) out: PathBuf,
     /// Replace the output folder if it exists.
     #[arg(long)]
-    pub force: bool,
+    pub(crate) force: bool,
     /// No table; only errors and the report path.
     #[arg(long, short)]
-    pub quiet: bool,
+    pub(crate) quiet: bool,
 }
 
 /// `picsim sensitivity`.
 #[derive(Debug, Args)]
-pub struct SensitivityArgs {
+pub(crate) struct SensitivityArgs {
     /// Scenario file (TOML) with a [sensitivity] table.
-    pub scenario: PathBuf,
+    pub(crate) scenario: PathBuf,
     /// Scenario overrides, applied to every run.
     #[command(flatten)]
-    pub scenario_args: ScenarioArgs,
+    pub(crate) scenario_args: ScenarioArgs,
     /// Output folder (default: output/<scenario name>-sensitivity).
     #[command(flatten)]
-    pub output: OutputArgs,
+    pub(crate) output: OutputArgs,
 }
 
 /// `picsim population`.
 #[derive(Debug, Args)]
-pub struct PopulationArgs {
+pub(crate) struct PopulationArgs {
     /// Scenario file (TOML).
-    pub scenario: PathBuf,
+    pub(crate) scenario: PathBuf,
     /// Scenario overrides.
     #[command(flatten)]
-    pub scenario_args: ScenarioArgs,
+    pub(crate) scenario_args: ScenarioArgs,
     /// Folder to write the files into.
     #[arg(long, value_name = "DIR")]
-    pub export: PathBuf,
+    pub(crate) export: PathBuf,
     /// Which replication's world (default 0).
     #[arg(long, value_name = "R", default_value_t = 0)]
-    pub replication: u32,
+    pub(crate) replication: u32,
     /// Threads, the folder, imported lists and the memory guard, as for `run`.
     #[command(flatten)]
-    pub world: WorldArgs,
+    pub(crate) world: WorldArgs,
 }
 
 /// Settings that change a scenario; every one goes through the scenario's validation.
 #[derive(Debug, Clone, Args, Default)]
-pub struct ScenarioArgs {
+pub(crate) struct ScenarioArgs {
     /// Override a scenario key: `--set migrations.0.window.from=2013-05-23`. Values are TOML
     /// (text that is not TOML is taken as a string); array items by zero-based index. Repeatable.
     #[arg(long = "set", value_name = "KEY.PATH=VALUE", value_parser = parse_override)]
-    pub set: Vec<Override>,
+    pub(crate) set: Vec<Override>,
     /// Number of replications (overrides scenario.replications).
     #[arg(long, value_name = "N")]
-    pub replications: Option<u32>,
+    pub(crate) replications: Option<u32>,
     /// Master seed, 0 to 2^63 − 1 (overrides scenario.seed).
     #[arg(long, value_name = "SEED", value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
-    pub seed: Option<u64>,
+    pub(crate) seed: Option<u64>,
 }
 
 /// `picsim run`.
 #[derive(Debug, Args)]
-pub struct RunArgs {
+pub(crate) struct RunArgs {
     /// Scenario file (TOML).
-    pub scenario: PathBuf,
+    pub(crate) scenario: PathBuf,
     /// Scenario overrides.
     #[command(flatten)]
-    pub scenario_args: ScenarioArgs,
+    pub(crate) scenario_args: ScenarioArgs,
     /// Output and run settings.
     #[command(flatten)]
-    pub output: OutputArgs,
+    pub(crate) output: OutputArgs,
 }
 
 /// The memory guard's settings.
 #[derive(Debug, Clone, Args, Default)]
-pub struct MemoryArgs {
+pub(crate) struct MemoryArgs {
     /// Refuse to start when the estimated peak memory exceeds this many bytes (suffixes K, M, G,
     /// T accepted; default: the memory available now).
     #[arg(long, value_name = "BYTES", value_parser = parse_bytes)]
-    pub memory_limit: Option<u64>,
+    pub(crate) memory_limit: Option<u64>,
     /// Run even when the estimate exceeds the limit.
     #[arg(long)]
-    pub ignore_memory_limit: bool,
+    pub(crate) ignore_memory_limit: bool,
 }
 
 /// Parses `123`, `500M`, `2G` (powers of 1024).
@@ -241,11 +241,11 @@ fn parse_bytes(text: &str) -> Result<u64, String> {
 
 /// `picsim validate`.
 #[derive(Debug, Args)]
-pub struct ValidateArgs {
+pub(crate) struct ValidateArgs {
     /// Scenario files (TOML).
     #[arg(required = true)]
-    pub files: Vec<PathBuf>,
+    pub(crate) files: Vec<PathBuf>,
     /// Overrides, checked as `run` would apply them.
     #[command(flatten)]
-    pub scenario_args: ScenarioArgs,
+    pub(crate) scenario_args: ScenarioArgs,
 }

@@ -27,24 +27,24 @@ pub struct Window {
 
 impl Window {
     /// The window that contains every day.
-    pub const ALL: Window = Window {
+    pub(crate) const ALL: Window = Window {
         from: ALWAYS,
         until: FOREVER,
     };
 
     /// A window from `from` to `until`, both inclusive.
-    pub fn new(from: Day, until: Day) -> Self {
+    pub(crate) fn new(from: Day, until: Day) -> Self {
         Window { from, until }
     }
 
     /// Whether `day` is inside the window.
     #[inline]
-    pub fn contains(&self, day: Day) -> bool {
+    pub(crate) fn contains(&self, day: Day) -> bool {
         self.from <= day && day <= self.until
     }
 
     /// The days in both windows (possibly empty: `from > until`).
-    pub fn intersect(&self, other: &Window) -> Window {
+    pub(crate) fn intersect(&self, other: &Window) -> Window {
         Window {
             from: self.from.max(other.from),
             until: self.until.min(other.until),
@@ -52,12 +52,12 @@ impl Window {
     }
 
     /// Whether the window holds no day.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.from > self.until
     }
 
     /// The days on which membership can change: `from` and `until + 1` when they are bounded.
-    pub fn edges(&self) -> impl Iterator<Item = Day> {
+    pub(crate) fn edges(&self) -> impl Iterator<Item = Day> {
         let from = (self.from != ALWAYS).then_some(self.from);
         let after = (self.until != FOREVER).then_some(self.until + 1);
         from.into_iter().chain(after)
@@ -68,12 +68,12 @@ impl Window {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Calendar {
     /// The scenario's first day (day 0).
-    pub start: NaiveDate,
+    pub(crate) start: NaiveDate,
 }
 
 impl Calendar {
     /// A calendar whose day 0 is `start`.
-    pub fn new(start: NaiveDate) -> Self {
+    pub(crate) fn new(start: NaiveDate) -> Self {
         Calendar { start }
     }
 
@@ -90,7 +90,7 @@ impl Calendar {
 }
 
 /// `date` moved by `years` calendar years; 29 February becomes 28 February in a year without it.
-pub fn add_years(date: NaiveDate, years: i32) -> NaiveDate {
+pub(crate) fn add_years(date: NaiveDate, years: i32) -> NaiveDate {
     let year = date.year() + years;
     NaiveDate::from_ymd_opt(year, date.month(), date.day())
         .or_else(|| NaiveDate::from_ymd_opt(year, date.month(), date.day() - 1))
@@ -108,12 +108,12 @@ pub struct Agreement {
 
 impl Agreement {
     /// First day of period `k` (any integer `k`), computed from `start`.
-    pub fn period_start(&self, k: i64) -> NaiveDate {
+    pub(crate) fn period_start(&self, k: i64) -> NaiveDate {
         add_years(self.start, (k * i64::from(self.term_years)) as i32)
     }
 
     /// The index `k` of the period covering `date`.
-    pub fn period_index(&self, date: NaiveDate) -> i64 {
+    pub(crate) fn period_index(&self, date: NaiveDate) -> i64 {
         let years = i64::from(self.term_years);
         let mut k = (i64::from(date.year()) - i64::from(self.start.year())).div_euclid(years);
         while self.period_start(k) > date {

@@ -14,13 +14,13 @@ use rand_pcg::Pcg64Mcg;
 pub type Stream = Pcg64Mcg;
 
 /// Name of the generator, as recorded in `manifest.json`.
-pub const ALGORITHM: &str =
+pub(crate) const ALGORITHM: &str =
     "PCG64-MCG (rand_pcg 0.10), one stream per (seed, replication, kind, id) via SplitMix64";
 
 /// What an entity stream belongs to; part of every key, so that kinds never share a stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u64)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// An organisation's attributes.
     Org = 1,
     /// A Lync user's attributes and initial contact list.
@@ -37,8 +37,6 @@ pub enum Kind {
     Edge = 7,
     /// A whole-replication sequential stream (e.g. a graph generator).
     Replication = 8,
-    /// Draws that calibrate the population from distribution means.
-    Calibration = 9,
 }
 
 #[inline]
@@ -67,7 +65,7 @@ impl Keys {
 
     /// The stream of entity `id` of `kind`, sub-stream `sub` (0 when an entity needs one stream).
     #[inline]
-    pub fn stream(&self, kind: Kind, id: u64, sub: u64) -> Stream {
+    pub(crate) fn stream(&self, kind: Kind, id: u64, sub: u64) -> Stream {
         let a = splitmix(self.base ^ (kind as u64).wrapping_mul(0xA076_1D64_78BD_642F));
         let b = splitmix(a ^ id);
         let hi = splitmix(b ^ sub.wrapping_mul(0xE703_7ED1_A0B4_28DB));
@@ -79,7 +77,7 @@ impl Keys {
     /// `id`, from two hash rounds, for hot loops where building a [`Stream`] per entity costs
     /// too much (contact edges in contagion). Keyed like [`Keys::stream`] by (seed, replication,
     /// kind, sub), then by the id.
-    pub fn draws(&self, kind: Kind, sub: u64) -> Draws {
+    pub(crate) fn draws(&self, kind: Kind, sub: u64) -> Draws {
         let a = splitmix(self.base ^ (kind as u64).wrapping_mul(0xA076_1D64_78BD_642F));
         Draws {
             base: splitmix(a ^ sub.wrapping_mul(0xE703_7ED1_A0B4_28DB) ^ 0x5851_F42D_4C95_7F2D),
@@ -89,7 +87,7 @@ impl Keys {
 
 /// One uniform draw per id; see [`Keys::draws`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Draws {
+pub(crate) struct Draws {
     base: u64,
 }
 
@@ -97,7 +95,7 @@ impl Draws {
     /// The draw of `id`, uniform in the open interval (0, 1): output `id` of SplitMix64 seeded
     /// with the key (a counter-based generator).
     #[inline]
-    pub fn uniform(&self, id: u64) -> f64 {
+    pub(crate) fn uniform(&self, id: u64) -> f64 {
         let h = splitmix(
             self.base
                 .wrapping_add(id.wrapping_mul(0x9E37_79B9_7F4A_7C15)),
@@ -114,7 +112,7 @@ pub fn open01<R: Rng + ?Sized>(rng: &mut R) -> f64 {
 
 /// An exponential waiting time with the given mean (in whatever unit the mean is in).
 #[inline]
-pub fn exponential<R: Rng + ?Sized>(rng: &mut R, mean: f64) -> f64 {
+pub(crate) fn exponential<R: Rng + ?Sized>(rng: &mut R, mean: f64) -> f64 {
     -open01(rng).ln() * mean
 }
 

@@ -17,12 +17,12 @@ fn proc_kb(file: &str, field: &str) -> Option<u64> {
 }
 
 /// Peak resident set size of this process so far, in bytes (`VmHWM`).
-pub fn peak_rss_bytes() -> Option<u64> {
+pub(crate) fn peak_rss_bytes() -> Option<u64> {
     proc_kb("/proc/self/status", "VmHWM:")
 }
 
 /// Memory available to a new allocation without swapping, in bytes (`MemAvailable`).
-pub fn available_memory_bytes() -> Option<u64> {
+pub(crate) fn available_memory_bytes() -> Option<u64> {
     proc_kb("/proc/meminfo", "MemAvailable:")
 }
 
@@ -46,7 +46,7 @@ pub fn return_large_allocations() {
 /// Whether this process may create files in the folder `dir`, as the operating system decides
 /// (access(2) with `W_OK`): besides permission bits, a read-only file system says no, and root's
 /// exemption from permission bits says yes.
-pub fn check_writable(dir: &std::path::Path) -> std::io::Result<()> {
+pub(crate) fn check_writable(dir: &std::path::Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::ffi::OsStrExt;
@@ -69,7 +69,7 @@ pub fn check_writable(dir: &std::path::Path) -> std::io::Result<()> {
 
 /// This machine's host name (empty where it cannot be read): process ids are only meaningful on
 /// the machine that gave them.
-pub fn host_name() -> String {
+pub(crate) fn host_name() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
         .map(|h| h.trim().to_string())
         .unwrap_or_default()
@@ -77,7 +77,7 @@ pub fn host_name() -> String {
 
 /// Whether process `pid` is running (or is a zombie not yet reaped). Unknown (`true`) where the
 /// question cannot be asked, so that nothing is taken for abandoned by mistake.
-pub fn process_alive(pid: u32) -> bool {
+pub(crate) fn process_alive(pid: u32) -> bool {
     #[cfg(unix)]
     {
         let Ok(pid) = libc::pid_t::try_from(pid) else {
@@ -124,7 +124,7 @@ pub fn on_stop_signal(stop: impl FnOnce(i32) + Send + 'static) -> std::io::Resul
 
 /// A hint to load the cache line holding `x` (no effect where the target has no such hint).
 #[inline(always)]
-pub fn prefetch<T>(x: &T) {
+pub(crate) fn prefetch<T>(x: &T) {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: a prefetch is only a hint: it reads nothing, cannot fault, and `x` is a valid
     // reference anyway.

@@ -59,12 +59,12 @@ pub trait Comm {
 }
 
 /// Little-endian bytes of `i64`s.
-pub fn encode_i64(data: &[i64]) -> Vec<u8> {
+pub(crate) fn encode_i64(data: &[i64]) -> Vec<u8> {
     data.iter().flat_map(|x| x.to_le_bytes()).collect()
 }
 
 /// The `i64`s of [`encode_i64`]'s bytes.
-pub fn decode_i64(bytes: &[u8]) -> impl Iterator<Item = i64> + '_ {
+pub(crate) fn decode_i64(bytes: &[u8]) -> impl Iterator<Item = i64> + '_ {
     bytes
         .chunks_exact(8)
         .map(|c| i64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
@@ -72,7 +72,7 @@ pub fn decode_i64(bytes: &[u8]) -> impl Iterator<Item = i64> + '_ {
 
 /// One process: every collective is the identity.
 #[derive(Debug, Default)]
-pub struct Solo;
+pub(crate) struct Solo;
 
 impl Comm for Solo {
     fn rank(&self) -> usize {

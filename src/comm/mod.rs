@@ -12,13 +12,13 @@
 //! this rank sends, which runs report per rank. `Partition` turns ranks into the organisations
 //! and persons a process owns, so that nothing outside `comm/` and `run/` reasons about ranks.
 
-pub mod collective;
-pub mod local;
+pub(crate) mod collective;
+pub(crate) mod local;
 #[cfg(feature = "mpi")]
-pub mod mpi;
+pub(crate) mod mpi;
 pub mod partition;
 
-pub use collective::{Comm, Solo};
+pub(crate) use collective::{Comm, Solo};
 pub use local::LocalRanks;
 pub(crate) use partition::Partition;
 
@@ -29,7 +29,7 @@ static SECONDARY: AtomicBool = AtomicBool::new(false);
 /// The communicator of this launch: MPI when picsim is built with the `mpi` feature (under
 /// `mpirun`/`srun` it spans the launched processes; started alone it is one rank), else one
 /// process.
-pub fn launch() -> Box<dyn Comm> {
+pub(crate) fn launch() -> Box<dyn Comm> {
     #[cfg(feature = "mpi")]
     if let Some(c) = mpi::MpiComm::init() {
         SECONDARY.store(c.rank() != 0, Ordering::Relaxed);
@@ -45,7 +45,7 @@ pub fn is_secondary() -> bool {
 }
 
 /// This rank's bytes sent and peak memory, gathered on rank 0 (by rank).
-pub fn rank_stats(comm: &dyn Comm) -> Option<Vec<(u64, u64)>> {
+pub(crate) fn rank_stats(comm: &dyn Comm) -> Option<Vec<(u64, u64)>> {
     let mine = [comm.bytes_sent(), crate::sys::peak_rss_bytes().unwrap_or(0)];
     let bytes: Vec<u8> = mine.iter().flat_map(|x| x.to_le_bytes()).collect();
     comm.gather(bytes).map(|all| {

@@ -15,7 +15,7 @@ use mpi::traits::*;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The world communicator of an MPI launch.
-pub struct MpiComm {
+pub(crate) struct MpiComm {
     world: SimpleCommunicator,
     sent: AtomicU64,
     // Dropping the universe finalises MPI: kept for the life of the program.
@@ -24,7 +24,7 @@ pub struct MpiComm {
 
 impl MpiComm {
     /// Initialises MPI; `None` if it was already initialised or cannot be.
-    pub fn init() -> Option<MpiComm> {
+    pub(crate) fn init() -> Option<MpiComm> {
         let (universe, _threading) = mpi::initialize_with_threading(mpi::Threading::Funneled)?;
         let world = universe.world();
         Some(MpiComm {

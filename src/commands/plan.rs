@@ -132,7 +132,7 @@ impl<'a> Plan<'a> {
 
     /// Runs every scenario (split over the ranks), with a progress bar labelled `label` on the
     /// rank that writes. Returns `None` on the other ranks, whose work is done.
-    pub(crate) fn run(self, comm: &dyn Comm, label: &str) -> Result<Option<Finished<'a>>> {
+    pub fn run(self, comm: &dyn Comm, label: &str) -> Result<Option<Finished<'a>>> {
         let bar = progress_bar(1000, self.quiet || comm.rank() != 0, label);
         let progress = |share: f64| bar.set_position((share * 1000.0) as u64);
         let results = crate::run::run_many(&self.scenarios, self.threads, comm, &progress)?;

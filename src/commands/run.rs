@@ -8,7 +8,7 @@ use anyhow::Result;
 use std::process::ExitCode;
 
 /// Runs the scenario and writes its folder (`--out` is the scenario's `output.dir`).
-pub(crate) fn run(args: RunArgs, comm: &dyn Comm) -> Result<ExitCode> {
+pub fn run(args: RunArgs, comm: &dyn Comm) -> Result<ExitCode> {
     let loaded = plan::load(
         &args.scenario,
         &args.scenario_args,

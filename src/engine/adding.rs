@@ -17,13 +17,13 @@ use crate::world::population::sampler::{ContactSampler, PersonSet};
 use rayon::prelude::*;
 
 /// Draws tried for one addition before it is given up (counted in the run's statistics).
-pub const MAX_ATTEMPTS: u32 = 64;
+pub(crate) const MAX_ATTEMPTS: u32 = 64;
 
 /// Per network, how the persons who ever hold an account on it spread over home blocks.
 #[derive(Debug, Clone, Default)]
 pub struct Pools {
     /// `cumulative[network]`: cumulative share of the pool per home block (empty: no pool).
-    pub cumulative: Vec<Vec<f64>>,
+    pub(crate) cumulative: Vec<Vec<f64>>,
 }
 
 impl Pools {
@@ -34,7 +34,7 @@ impl Pools {
 
     /// Per (network, home block), how many persons of `range` ever hold an account on the network
     /// (networks no behaviour adds on are not counted). Counts of disjoint ranges add up.
-    pub fn counts(
+    pub(crate) fn counts(
         s: &Scenario,
         persons: &dyn PersonSource,
         range: std::ops::Range<u32>,
@@ -83,7 +83,7 @@ impl Pools {
     }
 
     /// The pools from their counts.
-    pub fn from_counts(s: &Scenario, counts: &[u64]) -> Pools {
+    pub(crate) fn from_counts(s: &Scenario, counts: &[u64]) -> Pools {
         let nets = s.networks.len();
         let cumulative = (0..nets)
             .map(|n| {
@@ -108,7 +108,12 @@ impl Pools {
 /// Appends the days of one user's additions for one behaviour to `out`: a Poisson process of
 /// `rate_per_day` run over the `serving` intervals (the continuous clock restarts at each
 /// interval's first day; a waiting time x from day r takes effect on r + ⌈x⌉).
-pub fn addition_days(rng: &mut Stream, rate_per_day: f64, serving: &[Window], out: &mut Vec<Day>) {
+pub(crate) fn addition_days(
+    rng: &mut Stream,
+    rate_per_day: f64,
+    serving: &[Window],
+    out: &mut Vec<Day>,
+) {
     if rate_per_day <= 0.0 {
         return;
     }
@@ -127,17 +132,17 @@ pub fn addition_days(rng: &mut Stream, rate_per_day: f64, serving: &[Window], ou
 }
 
 /// Everything needed to draw the person behind an addition.
-pub struct Drawer<'a> {
+pub(crate) struct Drawer<'a> {
     /// The scenario.
-    pub scenario: &'a Scenario,
+    pub(crate) scenario: &'a Scenario,
     /// The population.
-    pub population: &'a Population,
+    pub(crate) population: &'a Population,
     /// Persons and their migration days.
-    pub persons: &'a dyn PersonSource,
+    pub(crate) persons: &'a dyn PersonSource,
     /// Pools per network.
-    pub pools: &'a Pools,
+    pub(crate) pools: &'a Pools,
     /// Popularity sampler.
-    pub sampler: &'a ContactSampler,
+    pub(crate) sampler: &'a ContactSampler,
 }
 
 impl Drawer<'_> {
@@ -163,13 +168,13 @@ impl Drawer<'_> {
 
     /// The person a first attempt would draw (for prefetching; no checks).
     #[inline]
-    pub fn candidate(&self, rng: &mut Stream, network: NetworkId, day: Day) -> Option<u32> {
+    pub(crate) fn candidate(&self, rng: &mut Stream, network: NetworkId, day: Day) -> Option<u32> {
         self.attempt(rng, network, day).flatten()
     }
 
     /// A person with an active `network` account on `day` (linked if `needs_link`), not in
     /// `seen`; `None` after [`MAX_ATTEMPTS`] misses.
-    pub fn draw(
+    pub(crate) fn draw(
         &self,
         rng: &mut Stream,
         network: NetworkId,

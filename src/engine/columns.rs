@@ -13,9 +13,9 @@ pub struct Columns {
 
 impl Columns {
     /// Entries that exist.
-    pub const ENTRIES: usize = 0;
+    pub(crate) const ENTRIES: usize = 0;
     /// Reachable for `im`; `+1` presence, `+2` audio, `+3` video.
-    pub const REACHABLE_IM: usize = 1;
+    pub(crate) const REACHABLE_IM: usize = 1;
 
     /// The columns of scenario `s`.
     pub fn new(s: &Scenario) -> Columns {
@@ -56,37 +56,32 @@ impl Columns {
     }
 
     /// Number of columns.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.names.len()
     }
 
-    /// Whether there are no columns (never: `entries` is always one).
-    pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
-    }
-
     /// `reachable_<network>`.
-    pub fn reachable_network(&self, n: NetworkId) -> usize {
+    pub(crate) fn reachable_network(&self, n: NetworkId) -> usize {
         5 + n as usize
     }
     /// `never_reachable`; `+1` `lost_account`, `+2` `lost_federation`.
-    pub fn never_reachable(&self) -> usize {
+    pub(crate) fn never_reachable(&self) -> usize {
         5 + self.networks
     }
     /// `users`.
-    pub fn users(&self) -> usize {
+    pub(crate) fn users(&self) -> usize {
         self.never_reachable() + 3
     }
     /// `users_some_unreachable`; `+1` `users_lost_some`, `+2` `users_isolated`.
-    pub fn users_some_unreachable(&self) -> usize {
+    pub(crate) fn users_some_unreachable(&self) -> usize {
         self.users() + 1
     }
     /// `migrated_<label>` of migration `i` (`stranded_` is the next column).
-    pub fn migrated(&self, i: usize) -> usize {
+    pub(crate) fn migrated(&self, i: usize) -> usize {
         self.users() + 4 + 2 * i
     }
     /// `orgs_<provider>`.
-    pub fn orgs(&self, p: usize) -> usize {
+    pub(crate) fn orgs(&self, p: usize) -> usize {
         self.users() + 4 + 2 * self.migrations + p
     }
 

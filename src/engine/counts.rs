@@ -9,9 +9,9 @@ use crate::scenario::NetworkId;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrgOutcome {
     /// Users.
-    pub users: u32,
+    pub(crate) users: u32,
     /// Entries existing on the last day.
-    pub entries: u64,
+    pub(crate) entries: u64,
     /// Reachable (`im`) entries over existing entries on the first day (`None`: no entries).
     pub share_first: Option<f64>,
     /// The same on the last day.
@@ -35,7 +35,7 @@ pub enum LossCause {
 
 impl LossCause {
     /// The contract name.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             LossCause::NeverReachable => "never_reachable",
             LossCause::LostAccount => "lost_account",
@@ -60,13 +60,13 @@ pub struct EntryImpact {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImpactRow {
     /// User id.
-    pub user: u32,
+    pub(crate) user: u32,
     /// Position on the user's list.
-    pub position: u32,
+    pub(crate) position: u32,
     /// The person.
-    pub person: u32,
+    pub(crate) person: u32,
     /// The network of the account on the list.
-    pub network: NetworkId,
+    pub(crate) network: NetworkId,
     /// What happened.
     pub impact: EntryImpact,
 }
@@ -75,14 +75,14 @@ pub struct ImpactRow {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplicationCounts {
     /// Per column, per day `0..=last`: `daily[col · days + day]`.
-    pub daily: Vec<i64>,
+    pub(crate) daily: Vec<i64>,
     /// Number of days.
     pub days: usize,
     /// Per organisation this process counted, by id from `first_org` (every organisation in a
     /// single-process run).
     pub orgs: Vec<OrgOutcome>,
     /// Id of the first organisation of `orgs`.
-    pub first_org: u32,
+    pub(crate) first_org: u32,
     /// Event tallies.
     pub stats: EngineStats,
     /// Per imported entry, what happened to it (empty unless the population is imported).

@@ -13,8 +13,8 @@
 //! counts; it knows nothing of files, charts or terminals.
 
 pub mod adding;
-pub mod columns;
-pub mod counts;
+pub(crate) mod columns;
+pub(crate) mod counts;
 mod sink;
 
 pub use columns::Columns;
@@ -35,20 +35,20 @@ use rayon::prelude::*;
 /// Everything shared by the chunks of one replication.
 pub struct Context<'a> {
     /// The scenario.
-    pub scenario: &'a Scenario,
+    pub(crate) scenario: &'a Scenario,
     /// The population.
-    pub population: &'a Population,
+    pub(crate) population: &'a Population,
     /// Persons and their migration days.
-    pub persons: &'a dyn PersonSource,
+    pub(crate) persons: &'a dyn PersonSource,
     /// The persons this process counts for `migrated_*` and `stranded_*` (all of them unless the
     /// replication is spread over processes).
-    pub owned_persons: std::ops::Range<u32>,
+    pub(crate) owned_persons: std::ops::Range<u32>,
     /// Reachability profiles.
-    pub profiles: &'a Profiles,
+    pub(crate) profiles: &'a Profiles,
     /// Contact-adding pools.
-    pub pools: &'a Pools,
+    pub(crate) pools: &'a Pools,
     /// Stream keys of the replication.
-    pub keys: Keys,
+    pub(crate) keys: Keys,
     columns: Columns,
     last: Day,
     cap: u32,

@@ -16,7 +16,7 @@ use std::path::Path;
 
 impl Comparison {
     /// Checks that every run reports the same dates and metrics, saying which differ.
-    pub fn check_compatible(&self) -> Result<()> {
+    pub(crate) fn check_compatible(&self) -> Result<()> {
         let Some(first) = self.runs.first() else {
             bail!("nothing to compare");
         };
@@ -67,7 +67,7 @@ impl Comparison {
 }
 
 /// Reads a finished run back from its folder: `summary.csv` and `manifest.json`.
-pub fn read_run(dir: &Path) -> Result<RunSummary> {
+pub(crate) fn read_run(dir: &Path) -> Result<RunSummary> {
     let manifest_path = dir.join("manifest.json");
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&manifest_path).with_context(|| {
@@ -159,7 +159,7 @@ pub fn read_run(dir: &Path) -> Result<RunSummary> {
 }
 
 /// The key dates of a run folder's scenario, when its effective scenario still loads.
-pub fn key_dates_of(dir: &Path) -> Vec<KeyDate> {
+pub(crate) fn key_dates_of(dir: &Path) -> Vec<KeyDate> {
     let Ok(text) = std::fs::read_to_string(dir.join("manifest.json")) else {
         return Vec::new();
     };
@@ -179,7 +179,7 @@ pub fn key_dates_of(dir: &Path) -> Vec<KeyDate> {
 }
 
 /// Labels runs by what differs: folder name, or scenario name when they are all different.
-pub fn label_runs(runs: &mut [RunSummary]) {
+pub(crate) fn label_runs(runs: &mut [RunSummary]) {
     let names: Vec<&str> = runs.iter().map(|r| r.label.as_str()).collect();
     let unique = names
         .iter()

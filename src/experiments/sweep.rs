@@ -20,17 +20,17 @@ use std::path::Path;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Axis {
     /// The key, as written.
-    pub key: String,
+    pub(crate) key: String,
     /// Its values.
-    pub values: Vec<toml::Value>,
+    pub(crate) values: Vec<toml::Value>,
     /// Whether the values are the scenario file's `[sweep]` entry (errors then point at it)
     /// rather than a `--vary` option.
-    pub from_file: bool,
+    pub(crate) from_file: bool,
 }
 
 /// Parses `--vary key.path=v1,v2,…`: the values as a TOML list (so dates, strings, inline tables
 /// and lists work), else as comma-separated TOML values, else as plain text.
-pub fn parse_vary(text: &str) -> Result<Axis, String> {
+pub(crate) fn parse_vary(text: &str) -> Result<Axis, String> {
     let (key, values) = text
         .split_once('=')
         .ok_or_else(|| format!("`{text}` is not key.path=v1,v2,…"))?;
@@ -51,7 +51,7 @@ pub fn parse_vary(text: &str) -> Result<Axis, String> {
 }
 
 /// Every combination of the axes' values, the first axis varying slowest.
-pub fn grid(axes: &[Axis]) -> Vec<Vec<toml::Value>> {
+pub(crate) fn grid(axes: &[Axis]) -> Vec<Vec<toml::Value>> {
     grid_indices(axes)
         .into_iter()
         .map(|p| {
@@ -103,7 +103,7 @@ pub fn axes(s: &Scenario, vary: &[Axis]) -> Vec<Axis> {
 }
 
 /// A value as TOML text, for labels and `runs.csv`.
-pub fn value_text(v: &toml::Value) -> String {
+pub(crate) fn value_text(v: &toml::Value) -> String {
     match v {
         toml::Value::String(s) => s.clone(),
         other => other.to_string(),
@@ -133,7 +133,7 @@ fn variant(
         };
         let o = Override::new(key, s.value.clone(), s.origin.clone());
         overrides.push(match s.source {
-            Some(at) => o.from_entry(at.clone()),
+            Some(at) => o.located_at(at.clone()),
             None => o,
         });
     }
@@ -173,7 +173,7 @@ fn variants<'a>(
 }
 
 /// A label listing the values of a point (`recovery.probability=0.5, seed=3`).
-pub fn point_label(keys: &[String], values: &[toml::Value]) -> String {
+pub(crate) fn point_label(keys: &[String], values: &[toml::Value]) -> String {
     keys.iter()
         .zip(values)
         .map(|(k, v)| {
@@ -194,7 +194,11 @@ pub fn point_label(keys: &[String], values: &[toml::Value]) -> String {
 }
 
 /// Writes `runs.csv`: run id and every swept value.
-pub fn write_runs_csv(keys: &[String], points: &[Vec<toml::Value>], path: &Path) -> Result<()> {
+pub(crate) fn write_runs_csv(
+    keys: &[String],
+    points: &[Vec<toml::Value>],
+    path: &Path,
+) -> Result<()> {
     let mut w = csv::Writer::from_path(path)
         .with_context(|| format!("could not create '{}'", path.display()))?;
     let mut header = vec!["run".to_string()];

@@ -61,7 +61,7 @@ impl<'a> Computed<'a> {
 
     /// Person `p`'s attributes.
     #[inline]
-    pub fn person(&self, p: u32) -> Person {
+    pub(crate) fn person(&self, p: u32) -> Person {
         let home = self.blocks.iter().position(|b| b.contains(&p)).unwrap_or(0) as NetworkId;
         crate::world::population::generate::make_person(
             self.scenario,

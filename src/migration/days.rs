@@ -24,7 +24,7 @@ pub const NEVER: Day = FOREVER;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MigrationDays {
     /// Number of migrations.
-    pub n: usize,
+    pub(crate) n: usize,
     stride: usize,
     /// Per person: `[accounts | linked << 16, home | class << 8, day of migration 0, …]`.
     records: Vec<i32>,
@@ -66,20 +66,20 @@ impl MigrationDays {
     }
 
     /// Bytes held.
-    pub fn bytes(&self) -> u64 {
+    pub(crate) fn bytes(&self) -> u64 {
         self.records.len() as u64 * 4
     }
 
     /// Person `p`'s days, one per migration.
     #[inline]
-    pub fn of(&self, p: u32) -> &[Day] {
+    pub(crate) fn of(&self, p: u32) -> &[Day] {
         let at = p as usize * self.stride + 2;
         &self.records[at..at + self.n]
     }
 
     /// Asks the processor to load person `p`'s record (a hint; no effect on results).
     #[inline]
-    pub fn prefetch(&self, p: u32) {
+    pub(crate) fn prefetch(&self, p: u32) {
         if let Some(r) = self.records.get(p as usize * self.stride) {
             crate::sys::prefetch(r);
         }
@@ -87,7 +87,7 @@ impl MigrationDays {
 
     /// Person `p`'s attributes at the start.
     #[inline]
-    pub fn person(&self, p: u32) -> Person {
+    pub(crate) fn person(&self, p: u32) -> Person {
         let r = &self.records[p as usize * self.stride..];
         Person {
             accounts: r[0] as u32 as u16,

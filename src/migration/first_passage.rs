@@ -8,7 +8,7 @@ use crate::world::population::graph::Graph;
 /// A min-priority queue for monotone keys (every key pushed is at least the last key popped):
 /// items live in 65 buckets by the highest bit in which their key differs from the last popped key.
 #[derive(Default)]
-pub struct RadixHeap {
+pub(crate) struct RadixHeap {
     last: u64,
     len: usize,
     buckets: Vec<Vec<(u64, u32)>>,
@@ -16,7 +16,7 @@ pub struct RadixHeap {
 
 impl RadixHeap {
     /// An empty heap.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         RadixHeap {
             last: 0,
             len: 0,
@@ -31,14 +31,14 @@ impl RadixHeap {
 
     /// Adds `value` with priority `key` (`key` ≥ the last key popped).
     #[inline]
-    pub fn push(&mut self, key: u64, value: u32) {
+    pub(crate) fn push(&mut self, key: u64, value: u32) {
         debug_assert!(key >= self.last, "radix heap keys must not decrease");
         self.buckets[Self::bucket(key ^ self.last)].push((key, value));
         self.len += 1;
     }
 
     /// Removes an item with the smallest key.
-    pub fn pop(&mut self) -> Option<(u64, u32)> {
+    pub(crate) fn pop(&mut self) -> Option<(u64, u32)> {
         if self.len == 0 {
             return None;
         }
@@ -60,14 +60,10 @@ impl RadixHeap {
         self.buckets[0].pop()
     }
 
-    /// Number of items.
-    pub fn len(&self) -> usize {
+    /// Number of items (for the tests' checks of the heap's bookkeeping).
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
         self.len
-    }
-
-    /// Whether the heap is empty.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
     }
 }
 
@@ -77,7 +73,7 @@ impl RadixHeap {
 /// infinite for none). `open[v]`: the earliest time `v` can adopt at all (infinite: never, and it
 /// never passes anything on). An edge is traversed from `u` (adopted at `t`) to `v` at
 /// `max(t, open[v]) + edge_time(u, v)`. Returns every person's time (infinite if never).
-pub fn first_passage(
+pub(crate) fn first_passage(
     graph: &Graph,
     source: &[f64],
     open: &[f64],
@@ -148,7 +144,7 @@ pub fn first_passage(
 
 /// The `k` smallest `(key bits, person)` pairs (pairs are unique, so the result does not depend
 /// on their order), in increasing order.
-pub fn smallest(mut candidates: Vec<(u64, u32)>, k: usize) -> Vec<(u64, u32)> {
+pub(crate) fn smallest(mut candidates: Vec<(u64, u32)>, k: usize) -> Vec<(u64, u32)> {
     let k = k.min(candidates.len());
     if k == 0 {
         return Vec::new();
@@ -171,7 +167,7 @@ pub fn smallest(mut candidates: Vec<(u64, u32)>, k: usize) -> Vec<(u64, u32)> {
 /// the same floating-point operations, as [`first_passage`] on one process, so the results are
 /// identical. Returns this rank's times, by position in `owned`.
 #[allow(clippy::too_many_arguments)]
-pub fn distributed_first_passage(
+pub(crate) fn distributed_first_passage(
     comm: &dyn Comm,
     owned: std::ops::Range<u32>,
     owner_of: &(dyn Fn(u32) -> usize + Sync),

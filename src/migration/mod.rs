@@ -13,13 +13,13 @@
 //! account an entry resolves to, whether it is active or Microsoft-account linked. [`computed`]
 //! serves persons of a world that does not store them (a share of a split replication).
 
-pub mod assign;
+pub(crate) mod assign;
 pub mod compute;
-pub mod computed;
-pub mod days;
-pub mod first_passage;
-pub mod triggers;
-pub mod view;
+pub(crate) mod computed;
+pub(crate) mod days;
+pub(crate) mod first_passage;
+pub(crate) mod triggers;
+pub(crate) mod view;
 
 pub use compute::{compute, dependency_order, per_person};
 pub use computed::Computed;

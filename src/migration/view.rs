@@ -15,7 +15,7 @@ pub struct PersonView<'a> {
     /// The person's day for each migration (the first `migrations.len()` are used).
     pub days: [Day; MAX_MIGRATIONS],
     /// The scenario's migrations.
-    pub migrations: &'a [Migration],
+    pub(crate) migrations: &'a [Migration],
 }
 
 /// Where the engine finds a person's attributes and migration days: a world's stored records, or
@@ -59,7 +59,7 @@ impl<'a> PersonView<'a> {
     /// otherwise), even after they left it. Within a day, migrations apply in the order the
     /// scenario lists them, so the later of an arrival and a departure on the same day decides.
     #[inline]
-    pub fn held(&self, network: NetworkId, day: Day) -> bool {
+    pub(crate) fn held(&self, network: NetworkId, day: Day) -> bool {
         // The latest arrival and departure on or before `day`, as (day, migration index): holding
         // the account at the start is an arrival before everything. Each network has at most one
         // leaving migration, so this is a single pass with no sorting.
@@ -85,7 +85,7 @@ impl<'a> PersonView<'a> {
 
     /// Whether the person's `network` account is Microsoft-account linked on `day`.
     #[inline]
-    pub fn linked(&self, network: NetworkId, day: Day) -> bool {
+    pub(crate) fn linked(&self, network: NetworkId, day: Day) -> bool {
         self.person.is_linked(network)
             || self
                 .migrations
@@ -99,7 +99,7 @@ impl<'a> PersonView<'a> {
     /// the account it leaves (in day and listed order): a person forwarded onto an account they
     /// had left earlier is found there, not sent on by the old departure.
     #[inline]
-    pub fn resolve(&self, mut network: NetworkId, day: Day) -> NetworkId {
+    pub(crate) fn resolve(&self, mut network: NetworkId, day: Day) -> NetworkId {
         // When the entry reached `network`: its own account counts as reached before everything.
         let mut reached = (ALWAYS, -1i64);
         // Each network has at most one leaving migration and there are no cycles, so this ends
@@ -126,7 +126,7 @@ impl<'a> PersonView<'a> {
 
     /// Whether a `contacts_follow` migration of the person off `network` is due after `day`.
     #[inline]
-    pub fn follow_due_after(&self, network: NetworkId, day: Day) -> bool {
+    pub(crate) fn follow_due_after(&self, network: NetworkId, day: Day) -> bool {
         self.migrations
             .iter()
             .zip(self.days.iter())
@@ -135,7 +135,7 @@ impl<'a> PersonView<'a> {
 
     /// The first of the person's migration days after `day` ([`FOREVER`] if none).
     #[inline]
-    pub fn next_change_after(&self, day: Day) -> Day {
+    pub(crate) fn next_change_after(&self, day: Day) -> Day {
         self.days[..self.migrations.len()]
             .iter()
             .copied()

@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 /// Metrics drawn as `compare_<metric>.png` (when present in every run).
-pub const CHART_METRICS: [&str; 6] = [
+pub(crate) const CHART_METRICS: [&str; 6] = [
     "reachable_im",
     "users_lost_some",
     "users_isolated",
@@ -23,30 +23,30 @@ pub const CHART_METRICS: [&str; 6] = [
 
 /// One run as a comparison sees it.
 #[derive(Debug, Clone)]
-pub struct RunSummary {
+pub(crate) struct RunSummary {
     /// Short id (`run-001`, or the folder name).
-    pub id: String,
+    pub(crate) id: String,
     /// What distinguishes it, for legends (`recovery.probability=0.5`, or the scenario name).
-    pub label: String,
+    pub(crate) label: String,
     /// Swept values, as TOML text, in the comparison's key order.
-    pub values: Vec<String>,
+    pub(crate) values: Vec<String>,
     /// Reported dates.
-    pub dates: Vec<NaiveDate>,
+    pub(crate) dates: Vec<NaiveDate>,
     /// Metric names.
-    pub columns: Vec<String>,
+    pub(crate) columns: Vec<String>,
     /// `dates × columns` summaries, row-major.
-    pub summary: Vec<Stat>,
+    pub(crate) summary: Vec<Stat>,
     /// Headline figures.
-    pub headlines: Vec<Headline>,
+    pub(crate) headlines: Vec<Headline>,
     /// The run's folder relative to the comparison's (for links), if it has one.
-    pub link: Option<String>,
+    pub(crate) link: Option<String>,
     /// Replications.
-    pub replications: u32,
+    pub(crate) replications: u32,
 }
 
 impl RunSummary {
     /// From a finished run.
-    pub fn from_result(
+    pub(crate) fn from_result(
         id: &str,
         label: &str,
         values: Vec<String>,
@@ -67,35 +67,35 @@ impl RunSummary {
     }
 
     /// The summary of `metric` on row `row`.
-    pub fn stat(&self, row: usize, metric: &str) -> Option<&Stat> {
+    pub(crate) fn stat(&self, row: usize, metric: &str) -> Option<&Stat> {
         let col = self.columns.iter().position(|c| c == metric)?;
         self.summary.get(row * self.columns.len() + col)
     }
 
     /// A headline by key.
-    pub fn headline(&self, key: &str) -> Option<&Headline> {
+    pub(crate) fn headline(&self, key: &str) -> Option<&Headline> {
         self.headlines.iter().find(|h| h.key == key)
     }
 }
 
 /// Several runs over the same dates and metrics.
 #[derive(Debug, Clone)]
-pub struct Comparison {
+pub(crate) struct Comparison {
     /// Title for reports.
-    pub title: String,
+    pub(crate) title: String,
     /// Free text for reports.
-    pub description: String,
+    pub(crate) description: String,
     /// The keys whose values distinguish runs (swept keys; empty for `compare`).
-    pub keys: Vec<String>,
+    pub(crate) keys: Vec<String>,
     /// The runs, in order.
-    pub runs: Vec<RunSummary>,
+    pub(crate) runs: Vec<RunSummary>,
     /// Key dates for chart markers (from the first run's scenario, when known).
-    pub key_dates: Vec<KeyDate>,
+    pub(crate) key_dates: Vec<KeyDate>,
 }
 
 impl Comparison {
     /// Metrics to chart: [`CHART_METRICS`] that every run has.
-    pub fn chart_metrics(&self) -> Vec<&'static str> {
+    pub(crate) fn chart_metrics(&self) -> Vec<&'static str> {
         CHART_METRICS
             .iter()
             .copied()
@@ -106,7 +106,7 @@ impl Comparison {
     /// Writes `compare.csv`: run, every swept value, date, metric, mean, p05, p50, p95. Fields are
     /// quoted as in every CSV picsim writes (the csv crate's rules: those holding a comma, a quote
     /// or a line break).
-    pub fn write_csv(&self, path: &Path) -> Result<()> {
+    pub(crate) fn write_csv(&self, path: &Path) -> Result<()> {
         let mut w = csv::WriterBuilder::new()
             .buffer_capacity(1 << 20)
             .from_path(path)
@@ -143,7 +143,7 @@ impl Comparison {
     }
 
     /// The headline keys shown in tables: the first run's, in its order.
-    pub fn headline_keys(&self) -> Vec<(String, String)> {
+    pub(crate) fn headline_keys(&self) -> Vec<(String, String)> {
         self.runs.first().map_or_else(Vec::new, |r| {
             r.headlines
                 .iter()
@@ -153,7 +153,7 @@ impl Comparison {
     }
 
     /// The runs in table order: by reachable share at the end, highest first (then by id).
-    pub fn sorted_runs(&self) -> Vec<&RunSummary> {
+    pub(crate) fn sorted_runs(&self) -> Vec<&RunSummary> {
         let end_share = |r: &RunSummary| {
             r.headlines
                 .iter()
@@ -172,7 +172,7 @@ impl Comparison {
 
     /// The end-of-command terminal table: one row per run (sorted), the headline figures as
     /// columns, then the report's path.
-    pub fn table(&self, report: &Path) -> String {
+    pub(crate) fn table(&self, report: &Path) -> String {
         let keys = self.headline_keys();
         let mut header: Vec<String> = vec!["run".into()];
         header.extend(self.keys.iter().cloned());
@@ -223,7 +223,7 @@ impl Comparison {
 }
 
 /// A short column name for a headline key.
-pub fn short_key(key: &str) -> String {
+pub(crate) fn short_key(key: &str) -> String {
     key.replace("reachable_share@", "reach@")
         .replace("users_", "")
 }

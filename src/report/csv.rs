@@ -72,7 +72,7 @@ pub fn write_summary(r: &RunResult, path: &Path) -> Result<()> {
 }
 
 /// The header of `orgs.csv`.
-pub fn orgs_header(r: &RunResult) -> Vec<String> {
+pub(crate) fn orgs_header(r: &RunResult) -> Vec<String> {
     let mut h: Vec<String> = [
         "replication",
         "org",
@@ -147,7 +147,7 @@ pub fn write_orgs(r: &RunResult, path: &Path) -> Result<()> {
 
 /// How imported addresses appear in outputs.
 #[derive(Clone, Copy)]
-pub enum Addresses<'a> {
+pub(crate) enum Addresses<'a> {
     /// As pseudonyms keyed by this run's secret salt.
     Pseudonyms(&'a [u8; 32]),
     /// In clear (`--reveal-addresses`).
@@ -156,7 +156,7 @@ pub enum Addresses<'a> {
 
 impl Addresses<'_> {
     /// How `address` is written.
-    pub fn show(&self, address: &str) -> String {
+    pub(crate) fn show(&self, address: &str) -> String {
         match self {
             Addresses::Pseudonyms(salt) => crate::scenario::import::pseudonym(salt, address),
             Addresses::Revealed => address.to_string(),
@@ -165,7 +165,7 @@ impl Addresses<'_> {
 }
 
 /// `user_impact.csv`: per replication, user and imported contact, what happened to the entry.
-pub fn write_user_impact(r: &RunResult, addresses: Addresses, path: &Path) -> Result<()> {
+pub(crate) fn write_user_impact(r: &RunResult, addresses: Addresses, path: &Path) -> Result<()> {
     let Some(names) = &r.imported else {
         return Ok(());
     };
@@ -204,7 +204,7 @@ pub fn write_user_impact(r: &RunResult, addresses: Addresses, path: &Path) -> Re
 /// `rejected.csv`: the imported rows left out (`--skip-bad-rows`), with line and reason; the
 /// contact field and any other address but the user's id are pseudonymised unless addresses are
 /// revealed.
-pub fn write_rejected(r: &RunResult, addresses: Addresses, path: &Path) -> Result<()> {
+pub(crate) fn write_rejected(r: &RunResult, addresses: Addresses, path: &Path) -> Result<()> {
     let Some(list) = &r.scenario.population.import else {
         return Ok(());
     };

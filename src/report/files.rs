@@ -2,9 +2,10 @@
 //! runs. One place, so the writers, the report's links and the output checks agree.
 
 /// Files every run writes besides the charts.
-pub const CSV_FILES: [&str; 3] = ["series.csv", "summary.csv", "orgs.csv"];
+pub(crate) const CSV_FILES: [&str; 3] = ["series.csv", "summary.csv", "orgs.csv"];
 /// Files `report.html` links to, in order.
-pub const LINKED_FILES: [&str; 4] = ["series.csv", "summary.csv", "orgs.csv", "manifest.json"];
+pub(crate) const LINKED_FILES: [&str; 4] =
+    ["series.csv", "summary.csv", "orgs.csv", "manifest.json"];
 
 /// The folder name (and comparison id) of the `i`-th run (0-based) of a sweep: `run-001`,
 /// `run-002`, …

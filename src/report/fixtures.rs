@@ -22,19 +22,19 @@ fn run_with(overrides: &[&str]) -> RunResult {
 }
 
 /// The default scenario with 50 organisations and 3 replications.
-pub fn small() -> &'static RunResult {
+pub(crate) fn small() -> &'static RunResult {
     static RUN: OnceLock<RunResult> = OnceLock::new();
     RUN.get_or_init(|| run_with(&["orgs.count=50", "scenario.replications=3"]))
 }
 
 /// The default scenario with 20 organisations and one replication.
-pub fn single() -> &'static RunResult {
+pub(crate) fn single() -> &'static RunResult {
     static RUN: OnceLock<RunResult> = OnceLock::new();
     RUN.get_or_init(|| run_with(&["orgs.count=20", "scenario.replications=1"]))
 }
 
 /// A tiny scenario without migrations, and with `description` as its description.
-pub fn no_migrations(description: &str) -> RunResult {
+pub(crate) fn no_migrations(description: &str) -> RunResult {
     let text = format!(
         r#"
 [scenario]
@@ -86,7 +86,7 @@ mean_days_between_sign_ins = 1.0
 }
 
 /// The metrics of every fixture run.
-pub const METRICS: [&str; 7] = [
+pub(crate) const METRICS: [&str; 7] = [
     "entries",
     "reachable_im",
     "users_lost_some",
@@ -149,7 +149,7 @@ pub fn run(id: &str, label: &str, values: Vec<String>, days: usize, scale: f64) 
 }
 
 /// A sweep of `n` runs over one key, each `days` reported days long.
-pub fn sweep(n: usize, days: usize) -> Comparison {
+pub(crate) fn sweep(n: usize, days: usize) -> Comparison {
     let runs = (0..n)
         .map(|i| {
             let v = format!("{:.2}", i as f64 / n.max(2) as f64);
@@ -182,7 +182,7 @@ pub fn sweep(n: usize, days: usize) -> Comparison {
 
 /// A sensitivity analysis with `n` parameters: parameter `i` moves the figures by `i`-sized
 /// steps, the first in the opposite direction, the second not at all.
-pub fn sensitivity(n: usize) -> Sensitivity {
+pub(crate) fn sensitivity(n: usize) -> Sensitivity {
     let base = run("base", "base", Vec::new(), 3, 1.0);
     let parameters = (0..n)
         .map(|i| {
@@ -211,7 +211,7 @@ pub fn sensitivity(n: usize) -> Sensitivity {
 
 /// Checks that a page stands alone: a whole HTML document with no scripts and no references to
 /// the network.
-pub fn assert_self_contained(html: &str) {
+pub(crate) fn assert_self_contained(html: &str) {
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(
         !html.contains("http://") && !html.contains("https://"),

@@ -7,7 +7,7 @@ use crate::scenario::Licence;
 
 /// How a headline value is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Unit {
+pub(crate) enum Unit {
     /// A share in 0..=1, shown as a percentage.
     Share,
     /// A count of things.
@@ -22,16 +22,16 @@ pub struct Headline {
     /// Stable machine name (for comparisons across runs), e.g. `reachable_share@2014-07-01`.
     pub key: String,
     /// What the figure is, for people.
-    pub label: String,
+    pub(crate) label: String,
     /// The value (mean across replications).
     pub value: f64,
     /// How to show it.
-    pub unit: Unit,
+    pub(crate) unit: Unit,
 }
 
 impl Headline {
     /// The value formatted for people (`42.1 %`, `1,234`, `5,678.90`).
-    pub fn display(&self) -> String {
+    pub(crate) fn display(&self) -> String {
         self.display_value(self.value)
     }
 

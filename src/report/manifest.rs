@@ -7,28 +7,28 @@ use serde_json::{Value, json};
 use std::path::Path;
 
 /// Version of the model (`docs/model.md`) this build implements.
-pub const MODEL_VERSION: &str = "1";
+pub(crate) const MODEL_VERSION: &str = "1";
 /// Version of the output files' layout; bumped when a column or file changes meaning.
-pub const OUTPUT_SCHEMA_VERSION: &str = "1";
+pub(crate) const OUTPUT_SCHEMA_VERSION: &str = "1";
 
 /// Facts about the invocation that the result does not hold.
-pub struct Invocation<'a> {
+pub(crate) struct Invocation<'a> {
     /// Scenario file, if the scenario came from one.
-    pub scenario_path: Option<&'a Path>,
+    pub(crate) scenario_path: Option<&'a Path>,
     /// SHA-256 of the scenario file's bytes, hex.
-    pub scenario_sha256: Option<String>,
+    pub(crate) scenario_sha256: Option<String>,
     /// The command line.
-    pub command_line: Vec<String>,
+    pub(crate) command_line: Vec<String>,
     /// Total wall time so far, seconds.
-    pub wall_seconds: f64,
+    pub(crate) wall_seconds: f64,
     /// The memory guard's estimate of peak memory, bytes (per rank in distributed runs).
-    pub memory_estimate: Option<f64>,
+    pub(crate) memory_estimate: Option<f64>,
     /// Per rank of a distributed run: bytes sent and peak memory (one entry for one process).
-    pub ranks: Vec<(u64, u64)>,
+    pub(crate) ranks: Vec<(u64, u64)>,
 }
 
 /// Converts TOML to JSON, dates as strings.
-pub fn toml_to_json(v: &toml::Value) -> Value {
+pub(crate) fn toml_to_json(v: &toml::Value) -> Value {
     match v {
         toml::Value::String(s) => Value::String(s.clone()),
         toml::Value::Integer(i) => json!(i),
@@ -45,7 +45,7 @@ pub fn toml_to_json(v: &toml::Value) -> Value {
 }
 
 /// SHA-256 of `bytes`, hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
     Sha256::digest(bytes)
         .iter()
@@ -54,7 +54,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// The manifest as JSON; `report_seconds` is the time spent writing the other files.
-pub fn manifest(r: &RunResult, inv: &Invocation, report_seconds: f64) -> Value {
+pub(crate) fn manifest(r: &RunResult, inv: &Invocation, report_seconds: f64) -> Value {
     let s = &r.scenario;
     let mut timings: serde_json::Map<String, Value> = r
         .timings
@@ -109,7 +109,7 @@ pub fn manifest(r: &RunResult, inv: &Invocation, report_seconds: f64) -> Value {
 }
 
 /// Headline figures as JSON (read back by `picsim compare`).
-pub fn headlines_json(headlines: &[super::headline::Headline]) -> Value {
+pub(crate) fn headlines_json(headlines: &[super::headline::Headline]) -> Value {
     Value::Array(
         headlines
             .iter()
@@ -130,7 +130,7 @@ pub fn headlines_json(headlines: &[super::headline::Headline]) -> Value {
 }
 
 /// Writes `manifest.json`, with the run's headline figures.
-pub fn write(
+pub(crate) fn write(
     r: &RunResult,
     inv: &Invocation,
     report_seconds: f64,

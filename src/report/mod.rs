@@ -8,23 +8,23 @@
 //! place only when every file is written ([`staging`]).
 
 pub mod chart;
-pub mod comparison;
+pub(crate) mod comparison;
 pub mod csv;
 pub(crate) mod figure;
-pub mod files;
+pub(crate) mod files;
 #[cfg(test)]
 mod fixtures;
-pub mod headline;
-pub mod manifest;
-pub mod number;
-pub mod page;
-pub mod population;
-pub mod sensitivity;
+pub(crate) mod headline;
+pub(crate) mod manifest;
+pub(crate) mod number;
+pub(crate) mod page;
+pub(crate) mod population;
+pub(crate) mod sensitivity;
 pub mod staging;
-pub mod terminal;
+pub(crate) mod terminal;
 
 pub use headline::{Headline, headlines};
-pub use number::thousands;
+pub(crate) use number::thousands;
 pub use staging::{Staging, check_creatable};
 
 use crate::run::summary::RunResult;
@@ -34,17 +34,17 @@ use std::path::{Path, PathBuf};
 
 /// Options for what a run writes beyond its standard files.
 #[derive(Clone, Copy, Default)]
-pub struct Options {
+pub(crate) struct Options {
     /// This run's secret salt for pseudonyms (imported populations).
-    pub salt: Option<[u8; 32]>,
+    pub(crate) salt: Option<[u8; 32]>,
     /// Write imported addresses in clear (`--reveal-addresses`).
-    pub reveal_addresses: bool,
+    pub(crate) reveal_addresses: bool,
 }
 
 /// Writes every file of a run into `dir`: the CSVs, the manifest, the charts the scenario asks
 /// for and `report.html`, and for imported contact lists `user_impact.csv` and (when rows were
 /// left out) `rejected.csv`. Returns the headline figures.
-pub fn write_all(
+pub(crate) fn write_all(
     r: &RunResult,
     inv: &manifest::Invocation,
     dir: &Path,

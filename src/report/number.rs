@@ -1,12 +1,12 @@
 //! Numbers for people: thousands separators, as every chart, page and table writes them.
 
 /// A number rounded to an integer with thousands separators: `1,234,567`.
-pub fn thousands(v: f64) -> String {
+pub(crate) fn thousands(v: f64) -> String {
     group_thousands(&format!("{v:.0}"))
 }
 
 /// Digits (optionally signed) with a comma every three digits from the right.
-pub fn group_thousands(digits: &str) -> String {
+pub(crate) fn group_thousands(digits: &str) -> String {
     let (sign, digits) = digits.strip_prefix('-').map_or(("", digits), |d| ("-", d));
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
     for (i, c) in digits.chars().enumerate() {

@@ -53,7 +53,12 @@ fn network_list(s: &Scenario, mask: u16) -> String {
 }
 
 /// Writes the five files of `pop` into `dir`.
-pub fn write(s: &Scenario, pop: &Population, addresses: Addresses, dir: &Path) -> Result<()> {
+pub(crate) fn write(
+    s: &Scenario,
+    pop: &Population,
+    addresses: Addresses,
+    dir: &Path,
+) -> Result<()> {
     let cal = s.calendar();
     let day = |d: crate::day::Day| match d {
         crate::day::ALWAYS => "always".to_string(),

@@ -9,55 +9,55 @@ use std::path::Path;
 
 /// One parameter of a sensitivity analysis, with the runs at its low and high value.
 #[derive(Debug, Clone)]
-pub struct Parameter {
+pub(crate) struct Parameter {
     /// The key.
-    pub key: String,
+    pub(crate) key: String,
     /// Low value, as text.
-    pub low_text: String,
+    pub(crate) low_text: String,
     /// High value, as text.
-    pub high_text: String,
+    pub(crate) high_text: String,
     /// The run at the low value.
-    pub low: RunSummary,
+    pub(crate) low: RunSummary,
     /// The run at the high value.
-    pub high: RunSummary,
+    pub(crate) high: RunSummary,
 }
 
 /// A sensitivity analysis: the base run and each parameter's low and high runs.
 #[derive(Debug, Clone)]
-pub struct Sensitivity {
+pub(crate) struct Sensitivity {
     /// Scenario name.
-    pub name: String,
+    pub(crate) name: String,
     /// The base run.
-    pub base: RunSummary,
+    pub(crate) base: RunSummary,
     /// Parameters in the scenario's order.
-    pub parameters: Vec<Parameter>,
+    pub(crate) parameters: Vec<Parameter>,
 }
 
 /// One bar of a tornado chart.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Bar {
+pub(crate) struct Bar {
     /// The parameter.
-    pub key: String,
+    pub(crate) key: String,
     /// Its low and high values, as text.
-    pub low_text: String,
+    pub(crate) low_text: String,
     /// High value as text.
-    pub high_text: String,
+    pub(crate) high_text: String,
     /// The figure at the low value.
-    pub at_low: f64,
+    pub(crate) at_low: f64,
     /// The figure at the high value.
-    pub at_high: f64,
+    pub(crate) at_high: f64,
 }
 
 impl Bar {
     /// How far the figure moves between low and high.
-    pub fn swing(&self) -> f64 {
+    pub(crate) fn swing(&self) -> f64 {
         (self.at_high - self.at_low).abs()
     }
 }
 
 impl Sensitivity {
     /// The figures (headline keys of the base run) and their labels.
-    pub fn figures(&self) -> Vec<(String, String)> {
+    pub(crate) fn figures(&self) -> Vec<(String, String)> {
         self.base
             .headlines
             .iter()
@@ -66,7 +66,7 @@ impl Sensitivity {
     }
 
     /// The bars of `figure`, largest swing first (then by key).
-    pub fn bars(&self, figure: &str) -> Vec<Bar> {
+    pub(crate) fn bars(&self, figure: &str) -> Vec<Bar> {
         let mut bars: Vec<Bar> = self
             .parameters
             .iter()
@@ -89,7 +89,7 @@ impl Sensitivity {
     }
 
     /// Writes `sensitivity.csv`: parameter, low, high, figure, base, at_low, at_high, swing.
-    pub fn write_csv(&self, path: &Path) -> Result<()> {
+    pub(crate) fn write_csv(&self, path: &Path) -> Result<()> {
         let write = || -> Result<()> {
             let mut w = csv::Writer::from_path(path)?;
             w.write_record([
@@ -125,7 +125,7 @@ impl Sensitivity {
     }
 
     /// The terminal table: per figure, the base value and the parameters that move it most.
-    pub fn table(&self, report: &Path) -> String {
+    pub(crate) fn table(&self, report: &Path) -> String {
         let mut out = String::new();
         for (figure, label) in self.figures() {
             let Some(base) = self.base.headline(&figure) else {
@@ -149,7 +149,7 @@ impl Sensitivity {
 }
 
 /// A file name for a figure: `tornado_reach_2014-07-01.png`.
-pub fn figure_file(figure: &str) -> String {
+pub(crate) fn figure_file(figure: &str) -> String {
     let clean: String = short_key(figure)
         .chars()
         .map(|c| {

@@ -15,7 +15,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// The file every folder picsim writes carries: which command and version wrote it, and every
 /// entry it wrote (so that a file added afterwards is recognised as someone else's).
-pub const MARKER: &str = ".picsim";
+pub(crate) const MARKER: &str = ".picsim";
 /// In a temporary folder, until its commit: the host name of the machine whose process made it.
 const HOST_FILE: &str = ".picsim-host";
 
@@ -262,7 +262,7 @@ impl Staging {
     /// existing target is refused unless `force`, and even then unless it is empty or a folder
     /// picsim wrote; it is left untouched until [`Staging::commit`]. Stale temporary folders of
     /// ended processes for the same target are removed first.
-    pub fn new(target: &Path, force: bool, command: &'static str) -> Result<Staging> {
+    pub(crate) fn new(target: &Path, force: bool, command: &'static str) -> Result<Staging> {
         let name = target
             .file_name()
             .with_context(|| format!("output path '{}' has no folder name", target.display()))?
@@ -320,20 +320,16 @@ impl Staging {
         Ok(staging)
     }
 
-    /// Where files are written until the commit.
-    pub fn path(&self) -> &Path {
+    /// Where files are written until the commit (the tests look inside).
+    #[cfg(test)]
+    pub(crate) fn path(&self) -> &Path {
         &self.temp
-    }
-
-    /// The final folder.
-    pub fn target(&self) -> &Path {
-        &self.target
     }
 
     /// Runs `write` on the temporary folder; an error names the files as the user will see them,
     /// in the target folder, not in the temporary one, and names the target folder when it names
     /// no file at all.
-    pub fn fill<T>(&self, write: impl FnOnce(&Path) -> Result<T>) -> Result<T> {
+    pub(crate) fn fill<T>(&self, write: impl FnOnce(&Path) -> Result<T>) -> Result<T> {
         write(&self.temp).map_err(|e| {
             let (temp, target) = (self.temp.display(), self.target.display());
             let text = format!("{e:#}");
@@ -360,7 +356,7 @@ impl Staging {
 
     /// Moves the finished folder into place, replacing an existing one when forced (and still
     /// replaceable: it may have changed during the run).
-    pub fn commit(mut self) -> Result<PathBuf> {
+    pub(crate) fn commit(mut self) -> Result<PathBuf> {
         self.fill(|dir| {
             std::fs::remove_file(dir.join(HOST_FILE))
                 .with_context(|| format!("could not remove '{}'", dir.join(HOST_FILE).display()))?;

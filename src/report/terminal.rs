@@ -6,7 +6,7 @@ use crate::run::summary::RunResult;
 use std::path::Path;
 
 /// The end-of-run text: what ran, the headline figures, and where the report is.
-pub fn summary_text(
+pub(crate) fn summary_text(
     r: &RunResult,
     headlines: &[Headline],
     report: &Path,

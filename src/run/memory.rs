@@ -12,25 +12,25 @@ use crate::world::population::generate::{OrgMixes, person_blocks};
 
 /// What the estimate is made of, in bytes.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Estimate {
+pub(crate) struct Estimate {
     /// Expected Lync users.
-    pub users: f64,
+    pub(crate) users: f64,
     /// Expected initial entries.
-    pub entries: f64,
+    pub(crate) entries: f64,
     /// Expected persons.
-    pub persons: f64,
+    pub(crate) persons: f64,
     /// Expected graph edges.
-    pub edges: f64,
+    pub(crate) edges: f64,
     /// One replication's world and its temporaries.
-    pub per_replication: f64,
+    pub(crate) per_replication: f64,
     /// Replications in memory at once.
-    pub concurrent: f64,
+    pub(crate) concurrent: f64,
     /// Results kept for the reports (all replications).
-    pub results: f64,
+    pub(crate) results: f64,
     /// Charts being drawn at once.
-    pub charts: f64,
+    pub(crate) charts: f64,
     /// The total: the figure compared with the limit.
-    pub total: f64,
+    pub(crate) total: f64,
 }
 
 /// Fixed cost of the program (code, fonts, thread stacks, allocator), bytes.
@@ -38,14 +38,9 @@ const BASE_BYTES: f64 = 12.0 * 1024.0 * 1024.0;
 /// One chart being drawn: a 3200 × 1800 RGB canvas (charts are drawn at twice their size).
 const CHART_BYTES: f64 = 3200.0 * 1800.0 * 3.0;
 
-/// Estimates the peak memory of running `s` with `threads` worker threads.
-pub fn estimate(s: &Scenario, threads: usize) -> Estimate {
-    estimate_ranks(s, threads, 1)
-}
-
 /// Estimates the peak memory of one rank (rank 0, which also writes the reports) when `s` runs
 /// over `ranks` processes of `threads` threads each.
-pub fn estimate_ranks(s: &Scenario, threads: usize, ranks: usize) -> Estimate {
+pub(crate) fn estimate_ranks(s: &Scenario, threads: usize, ranks: usize) -> Estimate {
     let (users, entries, persons) = match &s.population.import {
         Some(list) => {
             let users = list
@@ -155,7 +150,11 @@ fn total(per_replication: f64, concurrent: f64, results: f64, charts: f64) -> f6
 /// The estimate the memory guard compares with its limit: `scenarios` run together (one for
 /// `run`, several for a sweep) over `ranks` processes of `threads` threads, on rank 0. `None`
 /// for no scenario.
-pub fn guard_estimate(scenarios: &[Scenario], threads: usize, ranks: usize) -> Option<Estimate> {
+pub(crate) fn guard_estimate(
+    scenarios: &[Scenario],
+    threads: usize,
+    ranks: usize,
+) -> Option<Estimate> {
     let estimates: Vec<Estimate> = scenarios
         .iter()
         .map(|s| estimate_ranks(s, threads, ranks))
@@ -213,7 +212,7 @@ const GIB: f64 = (1u64 << 30) as f64;
 /// The refusal message when `e` (from [`guard_estimate`] of `scenarios`) exceeds `limit`: the
 /// estimate, its parts, what to lower, and the number of ranks when spreading the run over
 /// processes would bring each under the limit.
-pub fn refusal(
+pub(crate) fn refusal(
     scenarios: &[Scenario],
     e: &Estimate,
     limit: u64,
@@ -268,7 +267,7 @@ fn two_sizes(needed: f64, limit: f64) -> (String, String, (f64, &'static str)) {
 
 /// The fewest ranks over which `scenarios` would pass the memory guard at `limit` bytes per rank
 /// (`None` if even 4096 would not do: what rank 0 keeps for the reports does not shrink).
-pub fn ranks_needed(scenarios: &[Scenario], threads: usize, limit: u64) -> Option<usize> {
+pub(crate) fn ranks_needed(scenarios: &[Scenario], threads: usize, limit: u64) -> Option<usize> {
     let mut ranks = 1;
     while ranks <= 4096 {
         if guard_estimate(scenarios, threads, ranks).is_some_and(|e| e.total <= limit as f64) {

@@ -2,9 +2,9 @@
 //! split over ranks), the jobs that share replications over threads and ranks ([`jobs`]), the
 //! summaries and the run's result ([`summary`]), and the memory a run will need ([`memory`]).
 
-pub mod jobs;
-pub mod memory;
-pub mod replication;
+pub(crate) mod jobs;
+pub(crate) mod memory;
+pub(crate) mod replication;
 pub mod summary;
 
 pub use jobs::{Progress, run, run_local, run_many};

@@ -16,20 +16,20 @@ use std::time::Instant;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Stat {
     /// Mean.
-    pub mean: f64,
+    pub(crate) mean: f64,
     /// Standard error of the mean (`None` with one replication).
-    pub sem: Option<f64>,
+    pub(crate) sem: Option<f64>,
     /// 5th percentile.
-    pub p05: f64,
+    pub(crate) p05: f64,
     /// Median.
-    pub p50: f64,
+    pub(crate) p50: f64,
     /// 95th percentile.
-    pub p95: f64,
+    pub(crate) p95: f64,
 }
 
 impl Stat {
     /// Summarises `values` (any order; sorted internally).
-    pub fn of(values: &mut [f64]) -> Stat {
+    pub(crate) fn of(values: &mut [f64]) -> Stat {
         let n = values.len();
         assert!(n > 0, "a summary needs at least one value");
         values.sort_by(f64::total_cmp);
@@ -50,7 +50,7 @@ impl Stat {
 
 /// Percentile `q` of sorted `values` by linear interpolation between order statistics (numpy's
 /// default, "linear").
-pub fn percentile(sorted: &[f64], q: f64) -> f64 {
+pub(crate) fn percentile(sorted: &[f64], q: f64) -> f64 {
     let h = (sorted.len() - 1) as f64 * q;
     let lo = h.floor() as usize;
     let hi = (lo + 1).min(sorted.len() - 1);
@@ -61,19 +61,19 @@ pub fn percentile(sorted: &[f64], q: f64) -> f64 {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrgRow {
     /// Organisation id.
-    pub id: u32,
+    pub(crate) id: u32,
     /// Deployment at the start.
-    pub deployment: String,
+    pub(crate) deployment: String,
     /// Deployment on the last day.
-    pub deployment_last: String,
+    pub(crate) deployment_last: String,
     /// Agreement start.
-    pub agreement_start: NaiveDate,
+    pub(crate) agreement_start: NaiveDate,
     /// Agreement term, years.
-    pub agreement_term_years: u32,
+    pub(crate) agreement_term_years: u32,
     /// The engine's outcome (users, entries, shares, last served days).
-    pub outcome: OrgOutcome,
+    pub(crate) outcome: OrgOutcome,
     /// Per provider: when the organisation enabled it.
-    pub enabled: Vec<Enabled>,
+    pub(crate) enabled: Vec<Enabled>,
     /// Per provider: last day holding the `pic_usl` licence (`pic_usl` providers with
     /// `sale_until` only).
     pub usl_until: Vec<Option<NaiveDate>>,
@@ -96,7 +96,7 @@ pub enum Enabled {
 #[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Sizes {
     /// Organisations.
-    pub orgs: u64,
+    pub(crate) orgs: u64,
     /// Lync users.
     pub users: u64,
     /// Persons.
@@ -106,7 +106,7 @@ pub struct Sizes {
     /// Contact edges among persons.
     pub graph_edges: u64,
     /// Bytes of the population in memory.
-    pub population_bytes: u64,
+    pub(crate) population_bytes: u64,
 }
 
 /// Everything a run produced; every report consumes this.
@@ -123,26 +123,26 @@ pub struct RunResult {
     /// Per replication: `rows × columns` values, row-major.
     pub series: Vec<Vec<i64>>,
     /// `rows × columns` summaries, row-major.
-    pub summary: Vec<Stat>,
+    pub(crate) summary: Vec<Stat>,
     /// Per replication, per organisation.
-    pub orgs: Vec<Vec<OrgRow>>,
+    pub(crate) orgs: Vec<Vec<OrgRow>>,
     /// Sizes of replication 0.
     pub sizes: Sizes,
     /// Seconds spent per phase, summed over replications, in phase order.
-    pub timings: Vec<(String, f64)>,
+    pub(crate) timings: Vec<(String, f64)>,
     /// Engine tallies summed over replications.
     pub stats: EngineStats,
     /// Threads used.
-    pub threads: usize,
+    pub(crate) threads: usize,
     /// Per replication, what happened to each imported entry (empty unless imported).
-    pub impacts: Vec<Vec<engine::ImpactRow>>,
+    pub(crate) impacts: Vec<Vec<engine::ImpactRow>>,
     /// Names behind an imported population's ids.
-    pub imported: Option<std::sync::Arc<crate::world::population::ImportedNames>>,
+    pub(crate) imported: Option<std::sync::Arc<crate::world::population::ImportedNames>>,
 }
 
 impl RunResult {
     /// The summary of column `col` on reported row `row`.
-    pub fn stat(&self, row: usize, col: usize) -> &Stat {
+    pub(crate) fn stat(&self, row: usize, col: usize) -> &Stat {
         &self.summary[row * self.columns.len() + col]
     }
 
@@ -152,7 +152,7 @@ impl RunResult {
     }
 
     /// The reported row of `date`, if it is reported.
-    pub fn row_of(&self, date: NaiveDate) -> Option<usize> {
+    pub(crate) fn row_of(&self, date: NaiveDate) -> Option<usize> {
         self.dates.iter().position(|d| *d == date)
     }
 }
@@ -163,12 +163,12 @@ pub struct Timings(pub Vec<(String, f64)>);
 
 impl Timings {
     /// Adds the time since `since` to `phase`.
-    pub fn add(&mut self, phase: &str, since: Instant) {
+    pub(crate) fn add(&mut self, phase: &str, since: Instant) {
         self.add_secs(phase, since.elapsed().as_secs_f64());
     }
 
     /// Adds `secs` to `phase`.
-    pub fn add_secs(&mut self, phase: &str, secs: f64) {
+    pub(crate) fn add_secs(&mut self, phase: &str, secs: f64) {
         match self.0.iter_mut().find(|(p, _)| p == phase) {
             Some((_, t)) => *t += secs,
             None => self.0.push((phase.to_string(), secs)),
@@ -181,24 +181,24 @@ impl Timings {
 #[derive(serde::Serialize, serde::Deserialize)]
 pub struct RepOutput {
     /// Reported rows × columns.
-    pub rows: Vec<i64>,
+    pub(crate) rows: Vec<i64>,
     /// `orgs.csv` rows.
-    pub orgs: Vec<OrgRow>,
+    pub(crate) orgs: Vec<OrgRow>,
     /// Event tallies.
-    pub stats: EngineStats,
+    pub(crate) stats: EngineStats,
     /// Population sizes.
-    pub sizes: Sizes,
+    pub(crate) sizes: Sizes,
     /// Imported entries' outcomes.
-    pub impacts: Vec<engine::ImpactRow>,
+    pub(crate) impacts: Vec<engine::ImpactRow>,
     /// Names of an imported population.
     #[serde(skip)]
-    pub imported: Option<std::sync::Arc<crate::world::population::ImportedNames>>,
+    pub(crate) imported: Option<std::sync::Arc<crate::world::population::ImportedNames>>,
     /// Seconds per phase.
-    pub timings: Timings,
+    pub(crate) timings: Timings,
 }
 
 /// Every scenario's result from all jobs' outputs (in job order: scenario, then replication).
-pub fn gather_results(
+pub(crate) fn gather_results(
     scenarios: &[Scenario],
     threads: usize,
     outputs: Vec<RepOutput>,
@@ -213,7 +213,7 @@ pub fn gather_results(
 }
 
 /// A run's result from its replications' outputs, in replication order.
-pub fn summarise_run(s: &Scenario, threads: usize, reps: Vec<RepOutput>) -> RunResult {
+pub(crate) fn summarise_run(s: &Scenario, threads: usize, reps: Vec<RepOutput>) -> RunResult {
     let columns = Columns::new(s);
     let report_days = s.report_days();
     let cal = s.calendar();

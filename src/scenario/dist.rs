@@ -63,14 +63,14 @@ pub struct Distribution {
     /// The shape.
     pub shape: Shape,
     /// Lower clamp.
-    pub min: Option<f64>,
+    pub(crate) min: Option<f64>,
     /// Upper clamp (the `max` cap).
-    pub max: Option<f64>,
+    pub(crate) max: Option<f64>,
 }
 
 impl Distribution {
     /// A distribution that always gives `value`.
-    pub fn fixed(value: f64) -> Self {
+    pub(crate) fn fixed(value: f64) -> Self {
         Distribution {
             shape: Shape::Fixed(value),
             min: None,
@@ -79,7 +79,7 @@ impl Distribution {
     }
 
     /// One draw, clamped.
-    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+    pub(crate) fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         let x = match &self.shape {
             Shape::Fixed(v) => *v,
             Shape::Uniform { low, high } => low + (high - low) * open01(rng),
@@ -142,7 +142,7 @@ impl Distribution {
     }
 
     /// One draw rounded to the nearest integer, clamped, and at least `floor`.
-    pub fn sample_count<R: Rng + ?Sized>(&self, rng: &mut R, floor: u32) -> u32 {
+    pub(crate) fn sample_count<R: Rng + ?Sized>(&self, rng: &mut R, floor: u32) -> u32 {
         self.count_of(self.sample(rng), floor)
     }
 
@@ -171,7 +171,7 @@ impl Distribution {
     /// floor applied to each); for the other kinds estimated from a fixed-seed sample of 200 000
     /// draws, which is deterministic and covers every clamp and rounding rule, and computed once
     /// per process (it costs about 20 ms, and every replication asks for it).
-    pub fn count_mean(&self, floor: u32) -> f64 {
+    pub(crate) fn count_mean(&self, floor: u32) -> f64 {
         match &self.shape {
             Shape::Fixed(v) => return f64::from(self.count_of(self.clamp(*v), floor)),
             Shape::Choice { values, cumulative } => {
@@ -260,7 +260,7 @@ impl Distribution {
     }
 
     /// The largest value a draw can take, clamps applied (infinite when unbounded).
-    pub fn largest(&self) -> f64 {
+    pub(crate) fn largest(&self) -> f64 {
         let top = match &self.shape {
             Shape::Fixed(v) => *v,
             Shape::Uniform { high, .. } => *high,
@@ -277,7 +277,7 @@ impl Distribution {
     }
 
     /// Whether a draw can be negative (validation rejects that for counts and sizes).
-    pub fn can_be_negative(&self) -> bool {
+    pub(crate) fn can_be_negative(&self) -> bool {
         if self.max.is_some_and(|m| m < 0.0) {
             return true;
         }

@@ -10,15 +10,15 @@ use super::origin::Position;
 #[error("{file}{}: {}{problem}{}", at(.position), key_prefix(.key), hint_suffix(.hint))]
 pub struct ScenarioError {
     /// The file (or `<string>`).
-    pub file: String,
+    pub(crate) file: String,
     /// 1-based line and column, when the key is in the file.
-    pub position: Option<Position>,
+    pub(crate) position: Option<Position>,
     /// The key path (empty for whole-file problems such as TOML syntax).
-    pub key: String,
+    pub(crate) key: String,
     /// What is wrong (and, for most problems, what would be accepted).
-    pub problem: String,
+    pub(crate) problem: String,
     /// The likely fix, when a name was mistyped (`did you mean …?`).
-    pub hint: Option<String>,
+    pub(crate) hint: Option<String>,
 }
 
 fn at(position: &Option<Position>) -> String {
@@ -75,13 +75,13 @@ impl From<ScenarioError> for ScenarioErrors {
 
 /// A problem found by validation, before it is located in the file.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Problem {
+pub(crate) struct Problem {
     /// Key path of the offending value.
-    pub path: KeyPath,
+    pub(crate) path: KeyPath,
     /// What is wrong and what would be accepted.
-    pub message: String,
+    pub(crate) message: String,
     /// The likely fix, when a name was mistyped.
-    pub hint: Option<String>,
+    pub(crate) hint: Option<String>,
 }
 
 impl Problem {

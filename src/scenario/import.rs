@@ -74,7 +74,7 @@ static CONTACT_LISTS: Cache<ContactList> = Cache::new();
 static EDGE_LISTS: Cache<EdgeList> = Cache::new();
 
 /// [`read_contact_list`], parsed once per process for the same file and networks.
-pub fn contact_list(path: &Path, networks: &[Network]) -> Result<Arc<ContactList>, String> {
+pub(crate) fn contact_list(path: &Path, networks: &[Network]) -> Result<Arc<ContactList>, String> {
     let classifying = networks
         .iter()
         .map(|n| (n.id.clone(), n.domains.clone()))
@@ -83,13 +83,13 @@ pub fn contact_list(path: &Path, networks: &[Network]) -> Result<Arc<ContactList
 }
 
 /// [`read_edge_list`], parsed once per process for the same file.
-pub fn edge_list(path: &Path) -> Result<Arc<EdgeList>, Vec<BadLine>> {
+pub(crate) fn edge_list(path: &Path) -> Result<Arc<EdgeList>, Vec<BadLine>> {
     EDGE_LISTS.get(path, Vec::new(), || read_edge_list(path))
 }
 
 /// One end of an edge in an edge-list file.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Endpoint {
+pub(crate) enum Endpoint {
     /// A person id.
     Id(u32),
     /// An imported contact's address (lower case).
@@ -98,20 +98,20 @@ pub enum Endpoint {
 
 /// A parsed edge-list file.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EdgeList {
+pub(crate) struct EdgeList {
     /// The file.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// Edges in file order, with their 1-based line numbers.
-    pub edges: Vec<(usize, Endpoint, Endpoint)>,
+    pub(crate) edges: Vec<(usize, Endpoint, Endpoint)>,
 }
 
 /// A problem with one line of an input file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BadLine {
+pub(crate) struct BadLine {
     /// 1-based line number.
-    pub line: usize,
+    pub(crate) line: usize,
     /// What is wrong (never the address itself).
-    pub reason: String,
+    pub(crate) reason: String,
 }
 
 /// The largest person id an edge list may name (`u32::MAX` is kept free as "no person").
@@ -170,7 +170,7 @@ fn endpoint(f: &str) -> Result<Endpoint, String> {
 /// address; blank lines and `#` comments are skipped; a first line whose two fields are words
 /// (e.g. `source,target`) is a header. Every bad line is reported, with its number and never its
 /// content.
-pub fn read_edge_list(path: &Path) -> Result<EdgeList, Vec<BadLine>> {
+pub(crate) fn read_edge_list(path: &Path) -> Result<EdgeList, Vec<BadLine>> {
     let bytes = std::fs::read(path).map_err(|e| {
         vec![BadLine {
             line: 0,
@@ -236,7 +236,7 @@ pub fn read_edge_list(path: &Path) -> Result<EdgeList, Vec<BadLine>> {
 
 impl EdgeList {
     /// Edges between two different ends (a graph of self-loops only gives no contagion).
-    pub fn usable_edges(&self) -> usize {
+    pub(crate) fn usable_edges(&self) -> usize {
         self.edges.iter().filter(|(_, a, b)| a != b).count()
     }
 
@@ -244,7 +244,7 @@ impl EdgeList {
     /// persons, [`ContactList::persons`]), ids beyond its persons and addresses that are none of
     /// its contacts; with a generated population, any address (a generated person has none). Ids
     /// of a generated population are checked when it is drawn (its size is drawn too).
-    pub fn misfits(&self, imported: Option<(&ContactList, usize)>) -> Vec<BadLine> {
+    pub(crate) fn misfits(&self, imported: Option<(&ContactList, usize)>) -> Vec<BadLine> {
         let contacts: Option<std::collections::HashSet<&str>> =
             imported.map(|(l, _)| l.rows.iter().map(|r| r.contact.as_str()).collect());
         let persons = imported.map(|(_, n)| n);
@@ -278,7 +278,7 @@ impl EdgeList {
 }
 
 /// A refusal listing bad lines of `path` (the first ten, and how many more).
-pub fn bad_lines_message(what: &str, path: &Path, bad: &[BadLine]) -> String {
+pub(crate) fn bad_lines_message(what: &str, path: &Path, bad: &[BadLine]) -> String {
     let shown: Vec<String> = bad
         .iter()
         .take(10)
@@ -300,19 +300,19 @@ pub fn bad_lines_message(what: &str, path: &Path, bad: &[BadLine]) -> String {
 
 /// A row of a contact list that was read and classified.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ContactRow {
+pub(crate) struct ContactRow {
     /// 1-based line number in the file.
-    pub line: usize,
+    pub(crate) line: usize,
     /// The Lync user's id, as given.
-    pub user: String,
+    pub(crate) user: String,
     /// The contact's address, lower case.
-    pub contact: String,
+    pub(crate) contact: String,
     /// Organisation name (empty: the default organisation).
-    pub org: String,
+    pub(crate) org: String,
     /// The user's SIP domain.
-    pub domain: String,
+    pub(crate) domain: String,
     /// The contact's network.
-    pub network: NetworkId,
+    pub(crate) network: NetworkId,
 }
 
 /// A rejected row.
@@ -323,9 +323,9 @@ pub struct RejectedRow {
     /// Why.
     pub reason: String,
     /// The row's fields as read (the contact field is personal data: pseudonymise before output).
-    pub fields: Vec<String>,
+    pub(crate) fields: Vec<String>,
     /// Index of the user field in `fields`, if known (the row has the header's columns).
-    pub user_field: Option<usize>,
+    pub(crate) user_field: Option<usize>,
 }
 
 impl RejectedRow {
@@ -333,7 +333,7 @@ impl RejectedRow {
     /// organisation's, kept as given). A rejected row's columns may not be what the header says
     /// (a Skype name in the network column has no @), so nothing else is trusted to be harmless;
     /// the line number finds the row in the file.
-    pub fn is_personal(&self, i: usize) -> bool {
+    pub(crate) fn is_personal(&self, i: usize) -> bool {
         self.fields
             .get(i)
             .is_some_and(|f| !f.is_empty() && Some(i) != self.user_field)
@@ -346,21 +346,21 @@ pub struct ContactList {
     /// The file.
     pub path: PathBuf,
     /// The header as read.
-    pub header: Vec<String>,
+    pub(crate) header: Vec<String>,
     /// Rows that were read and classified, in file order.
-    pub rows: Vec<ContactRow>,
+    pub(crate) rows: Vec<ContactRow>,
     /// Rows that were not.
     pub rejected: Vec<RejectedRow>,
 }
 
 impl ContactList {
     /// Persons on no list that a network adds for `per_user` of them per Lync user (rounded).
-    pub fn extra_persons(&self, per_user: Option<f64>) -> usize {
+    pub(crate) fn extra_persons(&self, per_user: Option<f64>) -> usize {
         per_user.map_or(0, |k| (k * self.users() as f64).round() as usize)
     }
 
     /// Distinct users.
-    pub fn users(&self) -> usize {
+    pub(crate) fn users(&self) -> usize {
         let users: std::collections::HashSet<&str> =
             self.rows.iter().map(|r| r.user.as_str()).collect();
         users.len()
@@ -368,7 +368,7 @@ impl ContactList {
 
     /// The persons of the imported population: one per distinct contact (address and network),
     /// plus each network's extra persons (`persons_per_user`, by network).
-    pub fn persons(&self, persons_per_user: &[Option<f64>]) -> usize {
+    pub(crate) fn persons(&self, persons_per_user: &[Option<f64>]) -> usize {
         let contacts: std::collections::HashSet<(&str, NetworkId)> = self
             .rows
             .iter()
@@ -384,7 +384,7 @@ impl ContactList {
 
 /// Which network an address belongs to, by its domain: an exact match or a subdomain of one of a
 /// network's `domains`.
-pub fn classify(address: &str, networks: &[Network]) -> Option<NetworkId> {
+pub(crate) fn classify(address: &str, networks: &[Network]) -> Option<NetworkId> {
     let domain = address.rsplit_once('@')?.1.trim().to_lowercase();
     networks
         .iter()
@@ -487,7 +487,7 @@ fn read_header(
 /// Reads a contact list (`user,contact` plus optional `org`, `domain`, `network` columns, any
 /// order). Whole-file problems (unreadable file, bad header) are errors; bad rows are kept in
 /// [`ContactList::rejected`]. No message quotes a cell that could be an address.
-pub fn read_contact_list(path: &Path, networks: &[Network]) -> Result<ContactList, String> {
+pub(crate) fn read_contact_list(path: &Path, networks: &[Network]) -> Result<ContactList, String> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
@@ -643,7 +643,7 @@ pub fn read_contact_list(path: &Path, networks: &[Network]) -> Result<ContactLis
 /// A pseudonym for an address: a keyed hash (SHA-256 of the run's secret salt and the address),
 /// shortened. The salt is drawn per run and never written, so pseudonyms cannot be reversed by
 /// hashing guessed addresses, nor linked across runs.
-pub fn pseudonym(salt: &[u8; 32], address: &str) -> String {
+pub(crate) fn pseudonym(salt: &[u8; 32], address: &str) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     h.update(salt);
@@ -660,7 +660,7 @@ pub fn pseudonym(salt: &[u8; 32], address: &str) -> String {
 
 /// A fresh secret salt from the operating system's random source (the only use of it: no
 /// simulation draw comes from there).
-pub fn fresh_salt() -> Result<[u8; 32], String> {
+pub(crate) fn fresh_salt() -> Result<[u8; 32], String> {
     use rand::TryRng;
     let mut salt = [0u8; 32];
     rand::rngs::SysRng

@@ -6,7 +6,7 @@ use std::fmt;
 
 /// One step of a key path: a table key or an array index.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Seg {
+pub(crate) enum Seg {
     /// A table key.
     Key(String),
     /// A zero-based array index.
@@ -15,11 +15,11 @@ pub enum Seg {
 
 /// A key path such as `migrations.0.window.from`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct KeyPath(pub Vec<Seg>);
+pub(crate) struct KeyPath(pub Vec<Seg>);
 
 impl KeyPath {
     /// Parses `a.b.0.c` (numeric parts are array indices).
-    pub fn parse(text: &str) -> Result<KeyPath, String> {
+    pub(crate) fn parse(text: &str) -> Result<KeyPath, String> {
         if text.trim().is_empty() {
             return Err("the key path is empty".into());
         }
@@ -39,14 +39,14 @@ impl KeyPath {
     }
 
     /// This path with `seg` appended.
-    pub fn join(&self, seg: Seg) -> KeyPath {
+    pub(crate) fn join(&self, seg: Seg) -> KeyPath {
         let mut v = self.0.clone();
         v.push(seg);
         KeyPath(v)
     }
 
     /// Whether `self` starts with `prefix`.
-    pub fn starts_with(&self, prefix: &KeyPath) -> bool {
+    pub(crate) fn starts_with(&self, prefix: &KeyPath) -> bool {
         self.0.len() >= prefix.0.len() && self.0[..prefix.0.len()] == prefix.0[..]
     }
 }
@@ -83,7 +83,10 @@ impl From<usize> for Seg {
 }
 
 /// The accepted name closest to `given`, if it is close enough to be a likely typo.
-pub fn nearest<'s>(given: &str, accepted: impl IntoIterator<Item = &'s str>) -> Option<&'s str> {
+pub(crate) fn nearest<'s>(
+    given: &str,
+    accepted: impl IntoIterator<Item = &'s str>,
+) -> Option<&'s str> {
     accepted
         .into_iter()
         .map(|a| {

@@ -11,23 +11,23 @@
 //! files here name each other directly, never through these re-exports.
 
 pub mod dist;
-pub mod error;
-pub mod import;
-pub mod key;
-pub mod load;
+pub(crate) mod error;
+pub(crate) mod import;
+pub(crate) mod key;
+pub(crate) mod load;
 mod locate;
-pub mod model;
-pub mod network;
-pub mod origin;
-pub mod overrides;
-pub mod raw;
-pub mod validate;
+pub(crate) mod model;
+pub(crate) mod network;
+pub(crate) mod origin;
+pub(crate) mod overrides;
+pub(crate) mod raw;
+pub(crate) mod validate;
 
-pub use dist::Distribution;
-pub use error::{ScenarioError, ScenarioErrors};
-pub use key::{KeyPath, Seg};
+pub(crate) use dist::Distribution;
+pub(crate) use error::{ScenarioError, ScenarioErrors};
+pub(crate) use key::{KeyPath, Seg};
 pub use load::{MAX_ERRORS, load_file, load_str};
 pub use model::*;
-pub use network::{MAX_NETWORKS, Modalities, Network, NetworkId};
-pub use origin::{EntryOrigins, Origin, Position};
+pub(crate) use network::{MAX_NETWORKS, Modalities, NetworkId};
+pub(crate) use origin::Origin;
 pub use overrides::{Override, parse_value};

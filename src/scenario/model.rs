@@ -9,17 +9,17 @@ use crate::day::{Calendar, Day, Window};
 use chrono::NaiveDate;
 
 /// Index of a deployment kind in [`Scenario::deployments`].
-pub type DeploymentId = u8;
+pub(crate) type DeploymentId = u8;
 /// Index of a provider in [`Scenario::providers`].
-pub type ProviderId = u8;
+pub(crate) type ProviderId = u8;
 
 /// Most deployment kinds (deployment sets are 32-bit masks).
-pub const MAX_DEPLOYMENTS: usize = 32;
+pub(crate) const MAX_DEPLOYMENTS: usize = 32;
 /// Most providers (provisioning sets are 32-bit masks).
-pub const MAX_PROVIDERS: usize = 32;
+pub(crate) const MAX_PROVIDERS: usize = 32;
 
 /// Most migrations a scenario may have (a person's days are kept in a fixed-size record).
-pub const MAX_MIGRATIONS: usize = 6;
+pub(crate) const MAX_MIGRATIONS: usize = 6;
 
 /// A validated scenario: the whole experiment.
 #[derive(Debug, Clone)]
@@ -27,15 +27,15 @@ pub struct Scenario {
     /// Short name; also the default output folder name.
     pub name: String,
     /// Free text shown in reports.
-    pub description: String,
+    pub(crate) description: String,
     /// First simulated day.
     pub start: NaiveDate,
     /// Last simulated day.
-    pub end: NaiveDate,
+    pub(crate) end: NaiveDate,
     /// Days between report rows (a row for `end` is always added).
-    pub step_days: u32,
+    pub(crate) step_days: u32,
     /// Master seed.
-    pub seed: u64,
+    pub(crate) seed: u64,
     /// Monte Carlo replications.
     pub replications: u32,
     /// Networks in the scenario's order (the order of recovery targets, columns and colours).
@@ -51,7 +51,7 @@ pub struct Scenario {
     /// How users' contacts and persons are generated.
     pub population: PopulationSpec,
     /// Contact adding and recovery.
-    pub behaviours: Behaviours,
+    pub(crate) behaviours: Behaviours,
     /// Output folder and charts.
     pub output: OutputSpec,
     /// `[sweep]`: key path and the values it takes, in file order.
@@ -59,7 +59,7 @@ pub struct Scenario {
     /// `[sensitivity]`: key path, low and high value, in file order.
     pub sensitivity: Vec<(String, toml::Value, toml::Value)>,
     /// Where the `[sweep]` and `[sensitivity]` entries are written (for messages).
-    pub origins: EntryOrigins,
+    pub(crate) origins: EntryOrigins,
     /// The effective document after overrides (recorded in the manifest).
     pub effective: toml::Table,
 }
@@ -71,17 +71,17 @@ impl Scenario {
     }
 
     /// Number of simulated days, `start..=end`.
-    pub fn days(&self) -> usize {
+    pub(crate) fn days(&self) -> usize {
         (self.calendar().day(self.end) + 1) as usize
     }
 
     /// The last simulated day as a [`Day`].
-    pub fn last_day(&self) -> Day {
+    pub(crate) fn last_day(&self) -> Day {
         self.calendar().day(self.end)
     }
 
     /// The reported days: every `step_days` from `start`, and always `end`.
-    pub fn report_days(&self) -> Vec<Day> {
+    pub(crate) fn report_days(&self) -> Vec<Day> {
         let last = self.last_day();
         let mut days: Vec<Day> = (0..=last).step_by(self.step_days as usize).collect();
         if days.last() != Some(&last) {
@@ -109,20 +109,20 @@ impl Scenario {
 
 /// One item of a provider's `reaches`, already bounded by the provider's window.
 #[derive(Debug, Clone)]
-pub struct Reach {
+pub(crate) struct Reach {
     /// The network reached.
-    pub network: NetworkId,
+    pub(crate) network: NetworkId,
     /// Days the item covers (intersected with the provider's window).
-    pub window: Window,
+    pub(crate) window: Window,
     /// Bit set of [`DeploymentId`]s the item serves.
-    pub deployments: u32,
+    pub(crate) deployments: u32,
     /// Whether the account must be Microsoft-account linked.
-    pub requires_microsoft_account: bool,
+    pub(crate) requires_microsoft_account: bool,
 }
 
 /// A provider's licence rule.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Licence {
+pub(crate) enum Licence {
     /// Always holds (the Lync Server CAL).
     Cal,
     /// An extra per-user licence sold only on or before `sale_until` (`None`: always on sale).
@@ -138,19 +138,19 @@ pub struct Provider {
     /// Contract id (`msn`, `aol`, `yahoo`, …).
     pub id: String,
     /// Display name.
-    pub name: String,
+    pub(crate) name: String,
     /// Service window.
-    pub window: Window,
+    pub(crate) window: Window,
     /// What the provider reaches, and for whom.
-    pub reaches: Vec<Reach>,
+    pub(crate) reaches: Vec<Reach>,
     /// Modalities the provider carries (all when the file gives none).
-    pub modalities: Modalities,
+    pub(crate) modalities: Modalities,
     /// Licence rule.
-    pub licence: Licence,
+    pub(crate) licence: Licence,
     /// Last day a domain can be provisioned (`None`: no limit).
-    pub provisioning_until: Option<Day>,
+    pub(crate) provisioning_until: Option<Day>,
     /// Price of the `pic_usl` licence per user and year (currency units), for `usl_credit`.
-    pub usl_price_per_user_year: f64,
+    pub(crate) usl_price_per_user_year: f64,
 }
 
 /// How a migration picks each person's day.
@@ -192,15 +192,15 @@ pub enum InitialAdopters {
 #[derive(Debug, Clone)]
 pub struct Migration {
     /// Network left.
-    pub from: NetworkId,
+    pub(crate) from: NetworkId,
     /// Network joined.
-    pub to: NetworkId,
+    pub(crate) to: NetworkId,
     /// How each person's day is drawn.
     pub trigger: Trigger,
     /// Everyone not yet migrated migrates on this day.
-    pub forced_by: Option<Day>,
+    pub(crate) forced_by: Option<Day>,
     /// Whether entries follow the person to `to` (and the `to` account becomes Microsoft-linked).
-    pub contacts_follow: bool,
+    pub(crate) contacts_follow: bool,
     /// `<from>_to_<to>`, used in metric names.
     pub label: String,
 }
@@ -209,24 +209,24 @@ pub struct Migration {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Cohort {
     /// Share of organisations, 0..=1 (of those that enabled `among`, when given).
-    pub share: f64,
+    pub(crate) share: f64,
     /// Only organisations that ever enable this provider can be in the cohort.
-    pub among: Option<ProviderId>,
+    pub(crate) among: Option<ProviderId>,
     /// Days the event is drawn from.
-    pub window: Window,
+    pub(crate) window: Window,
 }
 
 /// Organisations moving from one deployment to another.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct DeploymentChange {
+pub(crate) struct DeploymentChange {
     /// Deployment left.
-    pub from: DeploymentId,
+    pub(crate) from: DeploymentId,
     /// Deployment joined.
-    pub to: DeploymentId,
+    pub(crate) to: DeploymentId,
     /// Share of the organisations on `from` (when the change's window opens) that move.
-    pub share: f64,
+    pub(crate) share: f64,
     /// Days the move is drawn from.
-    pub window: Window,
+    pub(crate) window: Window,
 }
 
 /// How organisations are generated.
@@ -237,28 +237,28 @@ pub struct OrgSpec {
     /// Lync users per organisation (rounded, at least 1).
     pub users: Distribution,
     /// Initial deployment mix: `(deployment, share)`, shares summing to 1.
-    pub deployment_mix: Vec<(DeploymentId, f64)>,
+    pub(crate) deployment_mix: Vec<(DeploymentId, f64)>,
     /// Agreement term in whole years (rounded, at least 1).
-    pub agreement_term_years: Distribution,
+    pub(crate) agreement_term_years: Distribution,
     /// Window the agreement start is drawn from (uniform).
-    pub agreement_start: Window,
+    pub(crate) agreement_start: Window,
     /// SIP domains per organisation (rounded, at least 1).
-    pub domains_per_org: Distribution,
+    pub(crate) domains_per_org: Distribution,
     /// Window the first domain's add day is drawn from.
-    pub first_domain_added: Window,
+    pub(crate) first_domain_added: Window,
     /// Window further domains' add days are drawn from.
-    pub extra_domains_added: Window,
+    pub(crate) extra_domains_added: Window,
     /// Per provider: cohorts that enabled it (shares sum to ≤ 1; the rest never enable).
     pub enable: Vec<Vec<Cohort>>,
     /// Deployment changes, applied in file order.
-    pub deployment_changes: Vec<DeploymentChange>,
+    pub(crate) deployment_changes: Vec<DeploymentChange>,
 }
 
 /// An activity class of persons.
 #[derive(Debug, Clone)]
 pub struct ActivityClass {
     /// Name, for reports.
-    pub name: String,
+    pub(crate) name: String,
     /// Share of persons, 0..=1.
     pub share: f64,
     /// Sign-in rate, per day (0 for dormant persons).
@@ -267,41 +267,41 @@ pub struct ActivityClass {
 
 /// An extra account held by a share of one network's persons.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct MultiHoming {
+pub(crate) struct MultiHoming {
     /// Home network of the persons concerned.
-    pub home: NetworkId,
+    pub(crate) home: NetworkId,
     /// Network of the extra account.
-    pub extra: NetworkId,
+    pub(crate) extra: NetworkId,
     /// Share of `home`'s persons holding it.
-    pub share: f64,
+    pub(crate) share: f64,
 }
 
 /// How Lync users' contacts and the persons behind them are generated.
 #[derive(Debug, Clone)]
 pub struct PopulationSpec {
     /// Public contacts per Lync user (rounded, capped by its `max`).
-    pub contacts_per_user: Distribution,
+    pub(crate) contacts_per_user: Distribution,
     /// Share of entries per network, indexed by [`NetworkId`], summing to 1.
     pub network_mix: Vec<f64>,
     /// Mean number of contact lists a person is on (sets how many persons each network has).
-    pub entries_per_person: f64,
+    pub(crate) entries_per_person: f64,
     /// Distinct persons per Lync user on a network, where given (overrides `entries_per_person`
     /// for that network; lets a network have persons that start on no contact list).
-    pub persons_per_user: Vec<Option<f64>>,
+    pub(crate) persons_per_user: Vec<Option<f64>>,
     /// Zipf exponent of persons' popularity within a network (0 = uniform, < 1).
-    pub popularity_exponent: f64,
+    pub(crate) popularity_exponent: f64,
     /// Whether users' initial contacts are only on networks their organisation's providers serve
     /// on the first day (the mix renormalised over them; users of organisations served for no
     /// network start with no public contacts), rather than on every network of the mix.
-    pub initial_contacts_served_only: bool,
+    pub(crate) initial_contacts_served_only: bool,
     /// Share of accounts on each network that are Microsoft-account linked at the start.
-    pub microsoft_account_share: Vec<f64>,
+    pub(crate) microsoft_account_share: Vec<f64>,
     /// Extra accounts.
-    pub multi_homing: Vec<MultiHoming>,
+    pub(crate) multi_homing: Vec<MultiHoming>,
     /// Activity classes (shares sum to 1).
     pub activity: Vec<ActivityClass>,
     /// The persons' contact graph (`None`: no graph; contagion is then spontaneous only).
-    pub graph: Option<GraphSpec>,
+    pub(crate) graph: Option<GraphSpec>,
     /// Imported contact lists, read when the scenario is loaded (replace generated users and
     /// entries).
     pub import: Option<std::sync::Arc<ContactList>>,
@@ -309,7 +309,7 @@ pub struct PopulationSpec {
 
 /// How the persons' contact graph is made.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GraphSpec {
+pub(crate) enum GraphSpec {
     /// Barabási–Albert preferential attachment, `m` edges per new person.
     BarabasiAlbert {
         /// Edges each new person brings.
@@ -329,33 +329,33 @@ pub enum GraphSpec {
 
 /// Users adding contacts on a network through a provider.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ContactAdding {
+pub(crate) struct ContactAdding {
     /// Provider the contacts are added through.
-    pub provider: ProviderId,
+    pub(crate) provider: ProviderId,
     /// Network of the persons added.
-    pub network: NetworkId,
+    pub(crate) network: NetworkId,
     /// Additions per user per year while the provider serves the organisation.
-    pub rate_per_user_year: f64,
+    pub(crate) rate_per_user_year: f64,
     /// Days on which adding may happen at all (also bounded by the provider serving).
-    pub window: Window,
+    pub(crate) window: Window,
 }
 
 /// Recovery of permanently lost entries through another account of the same person.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Recovery {
+pub(crate) struct Recovery {
     /// Probability a loss is recovered.
-    pub probability: f64,
+    pub(crate) probability: f64,
     /// Mean delay to the re-point, days.
-    pub mean_days: f64,
+    pub(crate) mean_days: f64,
 }
 
 /// `[behaviours]`.
 #[derive(Debug, Clone, Default)]
-pub struct Behaviours {
+pub(crate) struct Behaviours {
     /// Contact-adding processes.
-    pub contact_adding: Vec<ContactAdding>,
+    pub(crate) contact_adding: Vec<ContactAdding>,
     /// Recovery (none: losses are never recovered).
-    pub recovery: Option<Recovery>,
+    pub(crate) recovery: Option<Recovery>,
 }
 
 /// Which charts a run draws.
@@ -375,7 +375,7 @@ pub enum Chart {
 
 impl Chart {
     /// Every chart, in report order.
-    pub const ALL: [Chart; 5] = [
+    pub(crate) const ALL: [Chart; 5] = [
         Chart::ReachableByNetwork,
         Chart::ReachableByModality,
         Chart::Migration,
@@ -384,7 +384,7 @@ impl Chart {
     ];
 
     /// File stem of the chart.
-    pub fn stem(self) -> &'static str {
+    pub(crate) fn stem(self) -> &'static str {
         match self {
             Chart::ReachableByNetwork => "reachable_by_network",
             Chart::ReachableByModality => "reachable_by_modality",
@@ -410,12 +410,12 @@ pub struct OutputSpec {
     /// Output folder (default `output/<name>`).
     pub dir: std::path::PathBuf,
     /// Charts to draw.
-    pub charts: Vec<Chart>,
+    pub(crate) charts: Vec<Chart>,
     /// Extra key dates given by the user.
-    pub key_dates: Vec<KeyDate>,
+    pub(crate) key_dates: Vec<KeyDate>,
     /// Where `dir` is given (the file and line of `output.dir`, or the file alone when the
     /// command line or the default gives it), for messages about the folder.
-    pub dir_origin: Origin,
+    pub(crate) dir_origin: Origin,
 }
 
 impl Scenario {

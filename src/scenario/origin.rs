@@ -5,11 +5,11 @@ use std::fmt;
 
 /// Where something was written: a file, with the line and column when known.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Origin {
+pub(crate) struct Origin {
     /// The file (or `<string>`).
-    pub file: String,
+    pub(crate) file: String,
     /// Line and column, when known.
-    pub position: Option<Position>,
+    pub(crate) position: Option<Position>,
 }
 
 impl fmt::Display for Origin {
@@ -24,11 +24,11 @@ impl fmt::Display for Origin {
 
 /// A place in a text file: 1-based line and column (in characters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Position {
+pub(crate) struct Position {
     /// 1-based line.
-    pub line: usize,
+    pub(crate) line: usize,
     /// 1-based column, in characters.
-    pub column: usize,
+    pub(crate) column: usize,
 }
 
 impl fmt::Display for Position {
@@ -40,7 +40,7 @@ impl fmt::Display for Position {
 /// Where each `[sweep]` and `[sensitivity]` entry, and each of its values, is written: errors
 /// about a variant point there.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct EntryOrigins(Vec<(&'static str, String, Option<usize>, Origin)>);
+pub(crate) struct EntryOrigins(Vec<(&'static str, String, Option<usize>, Origin)>);
 
 impl EntryOrigins {
     pub(crate) fn insert(
@@ -55,7 +55,7 @@ impl EntryOrigins {
 
     /// Where `section.key` is written (`index`: which of its values); `None` when it is not in
     /// a file (a `--vary` option).
-    pub fn get(&self, section: &str, key: &str, index: Option<usize>) -> Option<&Origin> {
+    pub(crate) fn get(&self, section: &str, key: &str, index: Option<usize>) -> Option<&Origin> {
         self.0
             .iter()
             .find(|(s, k, i, _)| *s == section && k == key && *i == index)

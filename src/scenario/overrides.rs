@@ -8,14 +8,14 @@ use super::origin::Origin;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Override {
     /// Where the value goes.
-    pub path: KeyPath,
+    pub(crate) path: KeyPath,
     /// The value, parsed as TOML (a bare word that is not TOML is taken as a string).
-    pub value: toml::Value,
+    pub(crate) value: toml::Value,
     /// Where it came from, as the user wrote it (`--set a.b=1`), for messages.
-    pub text: String,
+    pub(crate) text: String,
     /// The place in a scenario file that gave the value (a `[sweep]` or `[sensitivity]` entry),
     /// where an error about the value is reported; `None` for the command line.
-    pub source: Option<Origin>,
+    pub(crate) source: Option<Origin>,
 }
 
 impl Override {
@@ -35,7 +35,7 @@ impl Override {
 
     /// An override of `path` with an already-parsed value; `origin` names it in messages
     /// (e.g. `--seed 7`).
-    pub fn new(path: KeyPath, value: toml::Value, origin: impl Into<String>) -> Override {
+    pub(crate) fn new(path: KeyPath, value: toml::Value, origin: impl Into<String>) -> Override {
         Override {
             path,
             value,
@@ -45,7 +45,7 @@ impl Override {
     }
 
     /// This override, reported at `source` (the file entry that gave its value).
-    pub fn from_entry(mut self, source: Origin) -> Override {
+    pub(crate) fn located_at(mut self, source: Origin) -> Override {
         self.source = Some(source);
         self
     }

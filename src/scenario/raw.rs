@@ -13,7 +13,7 @@ use std::fmt;
 
 /// A calendar date written as a TOML date (`2013-04-08`) or a string (`"2013-04-08"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RawDate(pub NaiveDate);
+pub(crate) struct RawDate(pub NaiveDate);
 
 impl<'de> Deserialize<'de> for RawDate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -44,52 +44,52 @@ impl<'de> Deserialize<'de> for RawDate {
 /// The whole file.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawScenario {
-    pub scenario: RawMeta,
+pub(crate) struct RawScenario {
+    pub(crate) scenario: RawMeta,
     #[serde(default)]
-    pub networks: IndexMap<String, RawNetwork>,
+    pub(crate) networks: IndexMap<String, RawNetwork>,
     #[serde(default)]
-    pub providers: IndexMap<String, RawProvider>,
+    pub(crate) providers: IndexMap<String, RawProvider>,
     #[serde(default)]
-    pub migrations: Vec<RawMigration>,
-    pub orgs: RawOrgs,
-    pub population: RawPopulation,
+    pub(crate) migrations: Vec<RawMigration>,
+    pub(crate) orgs: RawOrgs,
+    pub(crate) population: RawPopulation,
     #[serde(default)]
-    pub behaviours: RawBehaviours,
+    pub(crate) behaviours: RawBehaviours,
     #[serde(default)]
-    pub output: RawOutput,
+    pub(crate) output: RawOutput,
     #[serde(default)]
-    pub sweep: toml::Table,
+    pub(crate) sweep: toml::Table,
     #[serde(default)]
-    pub sensitivity: toml::Table,
+    pub(crate) sensitivity: toml::Table,
 }
 
 /// `[scenario]`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawMeta {
-    pub name: String,
+pub(crate) struct RawMeta {
+    pub(crate) name: String,
     #[serde(default)]
-    pub description: String,
-    pub start: RawDate,
-    pub end: RawDate,
-    pub step_days: Option<i64>,
-    pub seed: Option<u64>,
-    pub replications: Option<i64>,
+    pub(crate) description: String,
+    pub(crate) start: RawDate,
+    pub(crate) end: RawDate,
+    pub(crate) step_days: Option<i64>,
+    pub(crate) seed: Option<u64>,
+    pub(crate) replications: Option<i64>,
 }
 
 /// `{ from, until }`, both optional and inclusive.
 #[derive(Debug, Clone, Copy, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawWindow {
-    pub from: Option<RawDate>,
-    pub until: Option<RawDate>,
+pub(crate) struct RawWindow {
+    pub(crate) from: Option<RawDate>,
+    pub(crate) until: Option<RawDate>,
 }
 
 /// A modality name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum RawModality {
+pub(crate) enum RawModality {
     Im,
     Presence,
     Audio,
@@ -99,28 +99,28 @@ pub enum RawModality {
 /// `[networks.<id>]`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawNetwork {
-    pub name: Option<String>,
+pub(crate) struct RawNetwork {
+    pub(crate) name: Option<String>,
     #[serde(default)]
-    pub domains: Vec<String>,
-    pub from: Option<RawDate>,
-    pub until: Option<RawDate>,
+    pub(crate) domains: Vec<String>,
+    pub(crate) from: Option<RawDate>,
+    pub(crate) until: Option<RawDate>,
     #[serde(default)]
-    pub capabilities: Vec<RawCapability>,
+    pub(crate) capabilities: Vec<RawCapability>,
 }
 
 /// One item of a capability schedule.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawCapability {
-    pub from: Option<RawDate>,
-    pub modalities: Vec<RawModality>,
+pub(crate) struct RawCapability {
+    pub(crate) from: Option<RawDate>,
+    pub(crate) modalities: Vec<RawModality>,
 }
 
 /// A provider's licence rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum RawLicence {
+pub(crate) enum RawLicence {
     Cal,
     PicUsl,
 }
@@ -128,35 +128,35 @@ pub enum RawLicence {
 /// `[providers.<id>]`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawProvider {
-    pub name: Option<String>,
-    pub from: Option<RawDate>,
-    pub until: Option<RawDate>,
+pub(crate) struct RawProvider {
+    pub(crate) name: Option<String>,
+    pub(crate) from: Option<RawDate>,
+    pub(crate) until: Option<RawDate>,
     #[serde(default)]
-    pub reaches: Vec<RawReach>,
-    pub modalities: Option<Vec<RawModality>>,
-    pub licence: Option<RawLicence>,
-    pub sale_until: Option<RawDate>,
-    pub provisioning_until: Option<RawDate>,
-    pub usl_price_per_user_year: Option<f64>,
+    pub(crate) reaches: Vec<RawReach>,
+    pub(crate) modalities: Option<Vec<RawModality>>,
+    pub(crate) licence: Option<RawLicence>,
+    pub(crate) sale_until: Option<RawDate>,
+    pub(crate) provisioning_until: Option<RawDate>,
+    pub(crate) usl_price_per_user_year: Option<f64>,
 }
 
 /// One item of a provider's `reaches`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawReach {
-    pub network: String,
-    pub from: Option<RawDate>,
-    pub until: Option<RawDate>,
-    pub deployments: Option<Vec<String>>,
+pub(crate) struct RawReach {
+    pub(crate) network: String,
+    pub(crate) from: Option<RawDate>,
+    pub(crate) until: Option<RawDate>,
+    pub(crate) deployments: Option<Vec<String>>,
     #[serde(default)]
-    pub requires_microsoft_account: bool,
+    pub(crate) requires_microsoft_account: bool,
 }
 
 /// How a migration picks each person's day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum RawTrigger {
+pub(crate) enum RawTrigger {
     Scheduled,
     SignIn,
     Bass,
@@ -164,7 +164,7 @@ pub enum RawTrigger {
 
 /// `initial` adopters of a `bass` migration: a count (integer) or a share (float in 0..=1).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum RawInitial {
+pub(crate) enum RawInitial {
     Count(i64),
     Share(f64),
 }
@@ -194,22 +194,22 @@ impl<'de> Deserialize<'de> for RawInitial {
 /// `[[migrations]]`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawMigration {
-    pub from: String,
-    pub to: String,
-    pub trigger: RawTrigger,
-    pub window: Option<RawWindow>,
-    pub at: Option<RawDate>,
-    pub forced_by: Option<RawDate>,
-    pub contacts_follow: Option<bool>,
-    pub p: Option<f64>,
-    pub q: Option<f64>,
-    pub initial: Option<RawInitial>,
+pub(crate) struct RawMigration {
+    pub(crate) from: String,
+    pub(crate) to: String,
+    pub(crate) trigger: RawTrigger,
+    pub(crate) window: Option<RawWindow>,
+    pub(crate) at: Option<RawDate>,
+    pub(crate) forced_by: Option<RawDate>,
+    pub(crate) contacts_follow: Option<bool>,
+    pub(crate) p: Option<f64>,
+    pub(crate) q: Option<f64>,
+    pub(crate) initial: Option<RawInitial>,
 }
 
 /// A distribution: a bare number (fixed) or a table tagged by `dist`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum RawDist {
+pub(crate) enum RawDist {
     Fixed(f64),
     Tagged(RawTaggedDist),
 }
@@ -245,7 +245,7 @@ impl<'de> Deserialize<'de> for RawDist {
 /// The table form of a distribution. Every kind may carry `min` and `max` (clamps).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(tag = "dist", rename_all = "snake_case", deny_unknown_fields)]
-pub enum RawTaggedDist {
+pub(crate) enum RawTaggedDist {
     Fixed {
         value: f64,
         min: Option<f64>,
@@ -292,88 +292,88 @@ pub enum RawTaggedDist {
 /// `[orgs]`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawOrgs {
-    pub count: i64,
-    pub users: RawDist,
-    pub deployments: IndexMap<String, f64>,
-    pub agreement: RawAgreement,
+pub(crate) struct RawOrgs {
+    pub(crate) count: i64,
+    pub(crate) users: RawDist,
+    pub(crate) deployments: IndexMap<String, f64>,
+    pub(crate) agreement: RawAgreement,
     #[serde(default)]
-    pub domains: RawDomains,
+    pub(crate) domains: RawDomains,
     #[serde(default)]
-    pub providers: IndexMap<String, Vec<RawCohort>>,
+    pub(crate) providers: IndexMap<String, Vec<RawCohort>>,
     #[serde(default)]
-    pub deployment_changes: Vec<RawDeploymentChange>,
+    pub(crate) deployment_changes: Vec<RawDeploymentChange>,
 }
 
 /// `[orgs.agreement]`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawAgreement {
-    pub term_years: RawDist,
-    pub start: RawWindow,
+pub(crate) struct RawAgreement {
+    pub(crate) term_years: RawDist,
+    pub(crate) start: RawWindow,
 }
 
 /// `[orgs.domains]`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawDomains {
-    pub per_org: Option<RawDist>,
-    pub first_added: Option<RawWindow>,
-    pub extra_added: Option<RawWindow>,
+pub(crate) struct RawDomains {
+    pub(crate) per_org: Option<RawDist>,
+    pub(crate) first_added: Option<RawWindow>,
+    pub(crate) extra_added: Option<RawWindow>,
 }
 
 /// A share of organisations doing something on a day drawn uniformly from a window.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawCohort {
-    pub share: f64,
-    pub among: Option<String>,
-    pub from: Option<RawDate>,
-    pub until: Option<RawDate>,
+pub(crate) struct RawCohort {
+    pub(crate) share: f64,
+    pub(crate) among: Option<String>,
+    pub(crate) from: Option<RawDate>,
+    pub(crate) until: Option<RawDate>,
 }
 
 /// `[[orgs.deployment_changes]]`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawDeploymentChange {
-    pub from: String,
-    pub to: String,
-    pub share: f64,
-    pub window: RawWindow,
+pub(crate) struct RawDeploymentChange {
+    pub(crate) from: String,
+    pub(crate) to: String,
+    pub(crate) share: f64,
+    pub(crate) window: RawWindow,
 }
 
 /// `[population]`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawPopulation {
-    pub contacts_per_user: RawDist,
-    pub network_mix: IndexMap<String, f64>,
-    pub entries_per_person: Option<f64>,
+pub(crate) struct RawPopulation {
+    pub(crate) contacts_per_user: RawDist,
+    pub(crate) network_mix: IndexMap<String, f64>,
+    pub(crate) entries_per_person: Option<f64>,
     #[serde(default)]
-    pub persons_per_user: IndexMap<String, f64>,
-    pub popularity_exponent: Option<f64>,
-    pub initial_contacts: Option<RawInitialContacts>,
+    pub(crate) persons_per_user: IndexMap<String, f64>,
+    pub(crate) popularity_exponent: Option<f64>,
+    pub(crate) initial_contacts: Option<RawInitialContacts>,
     #[serde(default)]
-    pub microsoft_account_share: IndexMap<String, f64>,
+    pub(crate) microsoft_account_share: IndexMap<String, f64>,
     #[serde(default)]
-    pub multi_homing: Vec<RawMultiHoming>,
+    pub(crate) multi_homing: Vec<RawMultiHoming>,
     #[serde(default)]
-    pub activity: Vec<RawActivity>,
-    pub graph: Option<RawGraph>,
-    pub import: Option<RawImport>,
+    pub(crate) activity: Vec<RawActivity>,
+    pub(crate) graph: Option<RawGraph>,
+    pub(crate) import: Option<RawImport>,
 }
 
 /// `[population.import]`: an organisation's own contact lists.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawImport {
-    pub contacts: String,
+pub(crate) struct RawImport {
+    pub(crate) contacts: String,
 }
 
 /// `[population.graph]`: the persons' contact graph.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub enum RawGraph {
+pub(crate) enum RawGraph {
     BarabasiAlbert { m: i64 },
     Configuration { degree: RawDist },
     File { file: String },
@@ -382,7 +382,7 @@ pub enum RawGraph {
 /// Which networks users' initial contacts are on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum RawInitialContacts {
+pub(crate) enum RawInitialContacts {
     Served,
     All,
 }
@@ -390,55 +390,55 @@ pub enum RawInitialContacts {
 /// `[[population.multi_homing]]`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawMultiHoming {
-    pub home: String,
-    pub extra: String,
-    pub share: f64,
+pub(crate) struct RawMultiHoming {
+    pub(crate) home: String,
+    pub(crate) extra: String,
+    pub(crate) share: f64,
 }
 
 /// `[[population.activity]]`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawActivity {
-    pub class: String,
-    pub share: f64,
-    pub mean_days_between_sign_ins: Option<f64>,
+pub(crate) struct RawActivity {
+    pub(crate) class: String,
+    pub(crate) share: f64,
+    pub(crate) mean_days_between_sign_ins: Option<f64>,
     #[serde(default)]
-    pub dormant: bool,
+    pub(crate) dormant: bool,
 }
 
 /// `[behaviours]`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawBehaviours {
-    pub recovery: Option<RawRecovery>,
+pub(crate) struct RawBehaviours {
+    pub(crate) recovery: Option<RawRecovery>,
     #[serde(default)]
-    pub contact_adding: Vec<RawContactAdding>,
+    pub(crate) contact_adding: Vec<RawContactAdding>,
 }
 
 /// `[behaviours.recovery]`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawRecovery {
-    pub probability: f64,
-    pub mean_days: f64,
+pub(crate) struct RawRecovery {
+    pub(crate) probability: f64,
+    pub(crate) mean_days: f64,
 }
 
 /// `[[behaviours.contact_adding]]`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawContactAdding {
-    pub provider: String,
-    pub network: String,
-    pub rate_per_user_year: f64,
-    pub from: Option<RawDate>,
-    pub until: Option<RawDate>,
+pub(crate) struct RawContactAdding {
+    pub(crate) provider: String,
+    pub(crate) network: String,
+    pub(crate) rate_per_user_year: f64,
+    pub(crate) from: Option<RawDate>,
+    pub(crate) until: Option<RawDate>,
 }
 
 /// A chart a run can draw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum RawChart {
+pub(crate) enum RawChart {
     ReachableByNetwork,
     ReachableByModality,
     Migration,
@@ -449,17 +449,17 @@ pub enum RawChart {
 /// `[output]`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawOutput {
-    pub dir: Option<String>,
-    pub charts: Option<Vec<RawChart>>,
+pub(crate) struct RawOutput {
+    pub(crate) dir: Option<String>,
+    pub(crate) charts: Option<Vec<RawChart>>,
     #[serde(default)]
-    pub key_dates: Vec<RawKeyDate>,
+    pub(crate) key_dates: Vec<RawKeyDate>,
 }
 
 /// An extra labelled marker for the charts.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawKeyDate {
-    pub date: RawDate,
-    pub label: String,
+pub(crate) struct RawKeyDate {
+    pub(crate) date: RawDate,
+    pub(crate) label: String,
 }

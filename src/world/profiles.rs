@@ -14,30 +14,30 @@ use crate::scenario::{Licence, Modalities, NetworkId, Provider, Scenario};
 use crate::world::population::model::{Org, Population};
 
 /// State bits of a profile segment.
-pub mod state {
+pub(crate) mod state {
     /// Reachable modalities (`im`, `presence`, `audio`, `video`) when the account is active.
-    pub const MODALITIES: u8 = 0b1111;
+    pub(crate) const MODALITIES: u8 = 0b1111;
     /// Some provider serving the account carries `im` (clause 2 for `im`).
-    pub const SERVED_IM: u8 = 1 << 4;
+    pub(crate) const SERVED_IM: u8 = 1 << 4;
     /// The network is available.
-    pub const AVAILABLE: u8 = 1 << 5;
+    pub(crate) const AVAILABLE: u8 = 1 << 5;
 }
 
 /// One piece of a profile: the state from `from` until the next segment's `from`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Segment {
+pub(crate) struct Segment {
     /// First day of the segment.
-    pub from: Day,
+    pub(crate) from: Day,
     /// [`state`] bits.
-    pub state: u8,
+    pub(crate) state: u8,
 }
 
 /// A piecewise-constant state over `0..=last day`: segments sorted by `from`, the first at day 0.
-pub type Profile = [Segment];
+pub(crate) type Profile = [Segment];
 
 /// The segment of `profile` covering `day` and the first day after it (`FOREVER` for the last).
 #[inline]
-pub fn segment_at(profile: &Profile, day: Day) -> (u8, Day) {
+pub(crate) fn segment_at(profile: &Profile, day: Day) -> (u8, Day) {
     // Profiles have a handful of segments; a linear scan beats a binary search here.
     let mut i = 0;
     while i + 1 < profile.len() && profile[i + 1].from <= day {
@@ -48,7 +48,7 @@ pub fn segment_at(profile: &Profile, day: Day) -> (u8, Day) {
 }
 
 /// The days on which an organisation holds a provider's licence.
-pub fn licence_window(s: &Scenario, cal: &Calendar, org: &Org, provider: usize) -> Window {
+pub(crate) fn licence_window(s: &Scenario, cal: &Calendar, org: &Org, provider: usize) -> Window {
     let enabled = org.enable[provider];
     match s.providers[provider].licence {
         Licence::Cal => Window::ALL,
@@ -72,18 +72,18 @@ pub fn licence_window(s: &Scenario, cal: &Calendar, org: &Org, provider: usize) 
 
 /// Per-organisation view of the world: the days where anything can change, and each provider's
 /// licence window.
-pub struct OrgWorld<'a> {
+pub(crate) struct OrgWorld<'a> {
     scenario: &'a Scenario,
     org: &'a Org,
     /// Licence window per provider.
-    pub licence: Vec<Window>,
+    pub(crate) licence: Vec<Window>,
     /// Sorted, unique days in `1..=last + 1` where any rule input may change (day 0 implied).
-    pub edges: Vec<Day>,
+    pub(crate) edges: Vec<Day>,
 }
 
 impl<'a> OrgWorld<'a> {
     /// Collects the days where the rule's inputs can change for `org`.
-    pub fn new(s: &'a Scenario, org: &'a Org) -> Self {
+    pub(crate) fn new(s: &'a Scenario, org: &'a Org) -> Self {
         let cal = s.calendar();
         let licence: Vec<Window> = (0..s.providers.len())
             .map(|p| licence_window(s, &cal, org, p))
@@ -132,24 +132,30 @@ impl<'a> OrgWorld<'a> {
 
     /// Whether provider `p` serves the organisation for `network` on `day` (organisation level:
     /// no provisioning or Microsoft-account check).
-    pub fn serves(&self, p: usize, network: NetworkId, day: Day) -> bool {
+    pub(crate) fn serves(&self, p: usize, network: NetworkId, day: Day) -> bool {
         self.serving_item(p, network, day, None)
     }
 
     /// Whether provider `p` serves the organisation for `network` on `day` for an account whose
     /// Microsoft-account link status is `linked`.
-    pub fn serves_as(&self, p: usize, network: NetworkId, day: Day, linked: bool) -> bool {
+    pub(crate) fn serves_as(&self, p: usize, network: NetworkId, day: Day, linked: bool) -> bool {
         self.serving_item(p, network, day, Some(linked))
     }
 
     /// Whether provider `p` serves the organisation for at least one network on `day`.
-    pub fn serves_any(&self, p: usize, day: Day) -> bool {
+    pub(crate) fn serves_any(&self, p: usize, day: Day) -> bool {
         (0..self.scenario.networks.len()).any(|n| self.serves(p, n as NetworkId, day))
     }
 
     /// [`state`] bits on `day` for an active account on `network` with link status `linked`, for a
     /// user whose domain is provisioned on the providers in `provisioned` (bit set).
-    pub fn state_on(&self, network: NetworkId, linked: bool, provisioned: u32, day: Day) -> u8 {
+    pub(crate) fn state_on(
+        &self,
+        network: NetworkId,
+        linked: bool,
+        provisioned: u32,
+        day: Day,
+    ) -> u8 {
         let net = &self.scenario.networks[network as usize];
         if !net.window.contains(day) {
             return 0;
@@ -168,7 +174,7 @@ impl<'a> OrgWorld<'a> {
     }
 
     /// The profile for (`network`, `linked`, `provisioned`) over `0..=last`, appended to `out`.
-    pub fn profile_into(
+    pub(crate) fn profile_into(
         &self,
         network: NetworkId,
         linked: bool,
@@ -190,7 +196,7 @@ impl<'a> OrgWorld<'a> {
     }
 
     /// The intervals (`[from, until]`, inside `0..=last`) on which `pred(day)` holds.
-    pub fn intervals(&self, pred: impl Fn(Day) -> bool) -> Vec<Window> {
+    pub(crate) fn intervals(&self, pred: impl Fn(Day) -> bool) -> Vec<Window> {
         let last = self.scenario.last_day();
         let mut out: Vec<Window> = Vec::new();
         let mut open: Option<Day> = pred(0).then_some(0);
@@ -214,7 +220,7 @@ impl<'a> OrgWorld<'a> {
 
 /// Providers on which a SIP domain added on `added` is provisioned, for an organisation with the
 /// given enable days (bit set over providers).
-pub fn provisioned_mask(providers: &[Provider], enable: &[Day], added: Day) -> u32 {
+pub(crate) fn provisioned_mask(providers: &[Provider], enable: &[Day], added: Day) -> u32 {
     providers.iter().enumerate().fold(0, |mask, (p, provider)| {
         let ok = match provider.provisioning_until {
             None => true,
@@ -228,12 +234,12 @@ pub fn provisioned_mask(providers: &[Provider], enable: &[Day], added: Day) -> u
 #[derive(Debug, Clone, Default)]
 pub struct Profiles {
     /// All segments, profile after profile.
-    pub segments: Vec<Segment>,
+    pub(crate) segments: Vec<Segment>,
     /// Start of each profile in `segments` (plus one final end).
-    pub offsets: Vec<u32>,
+    pub(crate) offsets: Vec<u32>,
     /// Per global domain index, the first profile id of its table: profile of (network, linked)
     /// is `table[domain] + 2·network + linked`.
-    pub table: Vec<u32>,
+    pub(crate) table: Vec<u32>,
 }
 
 impl Profiles {
@@ -289,7 +295,7 @@ impl Profiles {
 
     /// The profile of (`domain`, `network`, `linked`).
     #[inline]
-    pub fn get(&self, domain: u32, network: NetworkId, linked: bool) -> &Profile {
+    pub(crate) fn get(&self, domain: u32, network: NetworkId, linked: bool) -> &Profile {
         let id = self.table[domain as usize] as usize + 2 * network as usize + linked as usize;
         &self.segments[self.offsets[id] as usize..self.offsets[id + 1] as usize]
     }

@@ -26,25 +26,25 @@ use crate::world::population::Person;
 use rayon::prelude::*;
 
 /// Days in a year, for rates given per year (`docs/model.md`).
-pub const DAYS_PER_YEAR: f64 = 365.0;
+pub(crate) const DAYS_PER_YEAR: f64 = 365.0;
 
 /// The `bass` trigger of one migration.
-pub struct Bass {
+pub(crate) struct Bass {
     /// First day of the contagion.
-    pub from: Day,
+    pub(crate) from: Day,
     /// Spontaneous adoption rate, per year.
-    pub p: f64,
+    pub(crate) p: f64,
     /// Bass imitation coefficient, per year (per contact: q / ⟨k⟩).
-    pub q: f64,
+    pub(crate) q: f64,
     /// Persons adopting on `from`.
-    pub initial: InitialAdopters,
+    pub(crate) initial: InitialAdopters,
 }
 
 /// The random waiting time on the undirected edge `{a, b}`, in days, for a per-contact rate of
 /// `rate_per_day`: keyed by the two endpoints (in increasing order) through `draws`, which is
 /// keyed by the seed, replication and migration.
 #[inline]
-pub fn edge_days(draws: &Draws, a: u32, b: u32, rate_per_day: f64) -> f64 {
+pub(crate) fn edge_days(draws: &Draws, a: u32, b: u32, rate_per_day: f64) -> f64 {
     let (lo, hi) = if a < b { (a, b) } else { (b, a) };
     -draws.uniform((u64::from(lo) << 32) | u64::from(hi)).ln() / rate_per_day
 }
@@ -54,7 +54,7 @@ impl Bass {
     /// after `from`: never (infinite) outside the population or for dormant persons (they never
     /// sign in to adopt, and pass nothing on).
     #[inline]
-    pub fn opening(&self, e: Day, sign_in_rate: f64) -> f64 {
+    pub(crate) fn opening(&self, e: Day, sign_in_rate: f64) -> f64 {
         if e == OUTSIDE || sign_in_rate <= 0.0 {
             f64::INFINITY
         } else {
@@ -65,7 +65,7 @@ impl Bass {
     /// Person `p`'s draws for migration `index`: a key for choosing initial adopters, then the
     /// spontaneous waiting time in days.
     #[inline]
-    pub fn person_draws(&self, keys: &Keys, index: usize, p: u32) -> (f64, f64) {
+    pub(crate) fn person_draws(&self, keys: &Keys, index: usize, p: u32) -> (f64, f64) {
         let mut rng = keys.stream(Kind::Migration, u64::from(p), index as u64);
         let key = open01(&mut rng);
         let spontaneous = if self.p > 0.0 {
@@ -77,13 +77,13 @@ impl Bass {
     }
 
     /// The per-contact rate per day, q/⟨k⟩/365 (`None` without word of mouth).
-    pub fn contact_rate(&self, mean_degree: f64) -> Option<f64> {
+    pub(crate) fn contact_rate(&self, mean_degree: f64) -> Option<f64> {
         (self.q > 0.0 && mean_degree > 0.0).then(|| self.q / mean_degree / DAYS_PER_YEAR)
     }
 
     /// The migration day of a person eligible from `e` who adopts `time` days after `from`.
     #[inline]
-    pub fn day_of(&self, e: Day, time: f64) -> Day {
+    pub(crate) fn day_of(&self, e: Day, time: f64) -> Day {
         if e == OUTSIDE {
             OUTSIDE
         } else if time.is_finite() && time < f64::from(NEVER / 2) {
@@ -96,7 +96,7 @@ impl Bass {
     /// The source time of a person: 0 for an initial adopter, else opening plus spontaneous
     /// waiting time.
     #[inline]
-    pub fn source(initial: bool, open: f64, spontaneous: f64) -> f64 {
+    pub(crate) fn source(initial: bool, open: f64, spontaneous: f64) -> f64 {
         if initial { 0.0 } else { open + spontaneous }
     }
 }

@@ -6,9 +6,9 @@
 //! them when a replication is split over ranks, and a `match` there is a jump the processor
 //! predicts, where a virtual call per entry and migration is not inlined.
 
-pub mod bass;
-pub mod scheduled;
-pub mod sign_in;
+pub(crate) mod bass;
+pub(crate) mod scheduled;
+pub(crate) mod sign_in;
 
 use crate::day::Day;
 use crate::migration::assign::{Assign, AssignContext, Draw};

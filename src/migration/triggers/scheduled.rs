@@ -6,9 +6,9 @@ use crate::rng::{Kind, uniform_int};
 use crate::world::population::Person;
 
 /// `scheduled`: a day uniform over the window.
-pub struct Scheduled {
+pub(crate) struct Scheduled {
     /// Days the migration happens on.
-    pub window: Window,
+    pub(crate) window: Window,
 }
 
 impl Assign for Scheduled {

@@ -7,9 +7,9 @@ use crate::rng::{Kind, exponential, uniform_int};
 use crate::world::population::Person;
 
 /// `sign_in`: the first sign-in on or after the person's rollout day.
-pub struct SignIn {
+pub(crate) struct SignIn {
     /// Rollout days.
-    pub rollout: Window,
+    pub(crate) rollout: Window,
 }
 
 impl Assign for SignIn {

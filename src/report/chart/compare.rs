@@ -34,10 +34,10 @@ use std::path::Path;
 
 /// Up to this many runs, each has a colour of the categorical palette, a band and a legend
 /// entry; more runs are drawn as thin lines coloured along a ramp, without bands.
-pub const MAX_DISTINCT_RUNS: usize = 12;
+pub(crate) const MAX_DISTINCT_RUNS: usize = 12;
 
 /// Up to this many runs, each has a band; more bands overlap into one grey wash.
-pub const MAX_BANDED_RUNS: usize = 6;
+pub(crate) const MAX_BANDED_RUNS: usize = 6;
 
 /// Viridis at eighths, from dark purple to yellow (the ramp of many runs).
 const VIRIDIS: [(u8, u8, u8); 9] = [
@@ -55,7 +55,7 @@ const VIRIDIS: [(u8, u8, u8); 9] = [
 /// The colour of run `i` of `n` in comparison charts and in the report's swatches: the run charts'
 /// palette when `n` is at most [`MAX_DISTINCT_RUNS`], else a point on a ramp from the first run to
 /// the last.
-pub fn run_colour(i: usize, n: usize) -> RGBColor {
+pub(crate) fn run_colour(i: usize, n: usize) -> RGBColor {
     if n <= MAX_DISTINCT_RUNS {
         palette(i)
     } else {
@@ -74,7 +74,7 @@ fn ramp(t: f64) -> RGBColor {
 }
 
 /// What `metric` counts, in words for a title, and the unit of its axis.
-pub fn metric_title(metric: &str) -> (String, &'static str) {
+pub(crate) fn metric_title(metric: &str) -> (String, &'static str) {
     let fixed = match metric {
         "reachable_im" => Some(("Contact-list entries reachable for IM", "entries")),
         "entries" => Some(("Contact-list entries", "entries")),
@@ -181,7 +181,7 @@ fn run_lines(cmp: &Comparison, metric: &str) -> Result<(NaiveDate, Vec<RunLine>)
 /// # Errors
 /// The comparison has no runs, a run lacks `metric` (the error names the run and the metric) or has
 /// no reported days, or the file cannot be written. Never panics on the values themselves.
-pub fn draw(cmp: &Comparison, metric: &str, path: &Path) -> Result<()> {
+pub(crate) fn draw(cmp: &Comparison, metric: &str, path: &Path) -> Result<()> {
     let pixels = run_lines(cmp, metric)
         .and_then(|(origin, lines)| {
             supersampled(|root| render_compare(cmp, metric, origin, &lines, root))

@@ -2,6 +2,6 @@
 //! of a sensitivity analysis ([`tornado`]), each drawn with the chart kit
 //! (`super::figure`) into one PNG file.
 
-pub mod compare;
+pub(crate) mod compare;
 pub mod run;
-pub mod tornado;
+pub(crate) mod tornado;

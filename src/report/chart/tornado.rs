@@ -80,7 +80,7 @@ fn figure_axis(base: &Headline) -> &'static str {
 /// The base run has no figure `figure`, or the file cannot be written. Parameters whose runs lack
 /// the figure are left out and named under the chart; no parameters at all give an empty chart
 /// that says so.
-pub fn draw(sens: &Sensitivity, figure: &str, path: &Path) -> Result<()> {
+pub(crate) fn draw(sens: &Sensitivity, figure: &str, path: &Path) -> Result<()> {
     let pixels = sens
         .base
         .headline(figure)

@@ -10,9 +10,9 @@ use plotters::prelude::*;
 use std::sync::OnceLock;
 
 /// Chart width, pixels.
-pub const WIDTH: u32 = 1600;
+pub(crate) const WIDTH: u32 = 1600;
 /// Chart height, pixels.
-pub const HEIGHT: u32 = 900;
+pub(crate) const HEIGHT: u32 = 900;
 
 /// Each chart is drawn at this multiple of its size, then averaged down (anti-aliasing).
 pub(crate) const SUPERSAMPLE: u32 = 2;
@@ -52,7 +52,7 @@ const NETWORK_COLOURS: [RGBColor; crate::scenario::MAX_NETWORKS] = [
 
 /// The colour of network `i` (its index in the scenario's network order) in every chart. Wraps
 /// around past the palette's length.
-pub fn palette(i: usize) -> RGBColor {
+pub(crate) fn palette(i: usize) -> RGBColor {
     NETWORK_COLOURS[i % NETWORK_COLOURS.len()]
 }
 

@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 ///
 /// # Errors
 /// A chart file cannot be read, or the page cannot be written.
-pub fn write(
+pub(crate) fn write(
     cmp: &Comparison,
     charts: &[(String, PathBuf)],
     files: &[&str],

@@ -4,9 +4,9 @@
 //! frame they share (`frame`), with the sections more than one holds (`sections`) and every
 //! outside text escaped (`escape`).
 
-pub mod comparison;
+pub(crate) mod comparison;
 pub(crate) mod escape;
 pub(crate) mod frame;
 pub mod run;
 pub(crate) mod sections;
-pub mod sensitivity;
+pub(crate) mod sensitivity;

@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 ///
 /// # Errors
 /// A chart file cannot be read, or the page cannot be written.
-pub fn write(
+pub(crate) fn write(
     result: &RunResult,
     headlines: &[Headline],
     charts: &[(Chart, PathBuf)],

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 ///
 /// # Errors
 /// A chart file cannot be read, or the page cannot be written.
-pub fn write(
+pub(crate) fn write(
     sens: &Sensitivity,
     charts: &[(String, PathBuf)],
     files: &[&str],

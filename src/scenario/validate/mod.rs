@@ -23,7 +23,7 @@ use crate::day::Calendar;
 use check::Validator;
 
 /// Validates `raw` into a [`Scenario`], or returns every problem found.
-pub fn validate(raw: RawScenario, effective: toml::Table) -> Result<Scenario, Vec<Problem>> {
+pub(crate) fn validate(raw: RawScenario, effective: toml::Table) -> Result<Scenario, Vec<Problem>> {
     let meta = &raw.scenario;
     let v = &mut Validator {
         cal: Calendar::new(meta.start.0),

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use std::ops::Range;
 
 /// Users per chunk of organisations (a chunk holds whole organisations, so it may be larger).
-pub const CHUNK_USERS: u32 = 8192;
+pub(crate) const CHUNK_USERS: u32 = 8192;
 /// Draws tried before a contact that keeps hitting persons already on the list is given up.
 const MAX_CONTACT_ATTEMPTS: u32 = 64;
 
@@ -93,7 +93,7 @@ pub(crate) fn generate_part(
 }
 
 /// Every organisation and SIP domain of a replication, from their keyed draws.
-pub fn generate_orgs(scenario: &Scenario, keys: &Keys) -> (Vec<Org>, Vec<Day>) {
+pub(crate) fn generate_orgs(scenario: &Scenario, keys: &Keys) -> (Vec<Org>, Vec<Day>) {
     let drafts: Vec<OrgDraft> = (0..scenario.orgs.count)
         .into_par_iter()
         .map(|o| draft_org(scenario, keys, o))
@@ -119,7 +119,7 @@ pub fn generate_orgs(scenario: &Scenario, keys: &Keys) -> (Vec<Org>, Vec<Day>) {
 
 /// The persons' contact graph the scenario asks for, over `n` persons; `addresses` maps imported
 /// addresses to persons, for edge lists that name persons by address.
-pub fn build_graph(
+pub(crate) fn build_graph(
     s: &Scenario,
     keys: &Keys,
     n: usize,
@@ -313,7 +313,7 @@ fn generate_imported(
 
 /// Organisation `o` as generation would draw it, alone (users and domains numbered from 0): for
 /// estimates made before generating a world.
-pub fn sample_org(s: &Scenario, keys: &Keys, o: u32) -> Org {
+pub(crate) fn sample_org(s: &Scenario, keys: &Keys, o: u32) -> Org {
     let d = draft_org(s, keys, o);
     Org {
         deployments: d.deployments,
@@ -455,7 +455,7 @@ fn draft_org(s: &Scenario, keys: &Keys, o: u32) -> OrgDraft {
 }
 
 /// Each organisation's network mix for its users' initial contacts.
-pub struct OrgMixes {
+pub(crate) struct OrgMixes {
     /// Distinct cumulative mixes (an empty one: no initial contacts).
     mixes: Vec<Vec<f64>>,
     /// Per organisation, its mix.
@@ -465,7 +465,7 @@ pub struct OrgMixes {
 impl OrgMixes {
     /// The scenario's mix, restricted per organisation to the networks its providers serve on the
     /// first day when `initial_contacts = "served"` (and renormalised).
-    pub fn new(s: &Scenario, orgs: &[Org]) -> Self {
+    pub(crate) fn new(s: &Scenario, orgs: &[Org]) -> Self {
         let base = &s.population.network_mix;
         let mut mixes: Vec<Vec<f64>> = Vec::new();
         let mut masks: Vec<u32> = Vec::new();
@@ -509,12 +509,12 @@ impl OrgMixes {
     }
 
     /// Organisation `o`'s cumulative mix (empty: its users start with no public contacts).
-    pub fn of(&self, o: usize) -> &[f64] {
+    pub(crate) fn of(&self, o: usize) -> &[f64] {
         &self.mixes[self.of_org[o] as usize]
     }
 
     /// Expected initial entries per network over all organisations.
-    pub fn expected_entries(&self, s: &Scenario, orgs: &[Org]) -> Vec<f64> {
+    pub(crate) fn expected_entries(&self, s: &Scenario, orgs: &[Org]) -> Vec<f64> {
         let mean_contacts = s.population.contacts_per_user.count_mean(0);
         let mut out = vec![0.0; s.networks.len()];
         for (o, org) in orgs.iter().enumerate() {
@@ -532,7 +532,7 @@ impl OrgMixes {
 
 /// Person id ranges per home network: sized from the expected entries on each network, or from
 /// `persons_per_user` where the scenario gives it.
-pub fn person_blocks(s: &Scenario, users: u64, expected_entries: &[f64]) -> Vec<Range<u32>> {
+pub(crate) fn person_blocks(s: &Scenario, users: u64, expected_entries: &[f64]) -> Vec<Range<u32>> {
     let pop = &s.population;
     let users = users as f64;
     let mut next = 0u64;
@@ -559,7 +559,7 @@ pub fn person_blocks(s: &Scenario, users: u64, expected_entries: &[f64]) -> Vec<
 }
 
 /// Every person of a generated world, by id.
-pub fn generate_persons(s: &Scenario, keys: &Keys, blocks: &[Range<u32>]) -> Vec<Person> {
+pub(crate) fn generate_persons(s: &Scenario, keys: &Keys, blocks: &[Range<u32>]) -> Vec<Person> {
     let classes = cumulative(s.population.activity.iter().map(|a| a.share));
     let total = blocks.last().map_or(0, |b| b.end);
     (0..total)
@@ -573,7 +573,13 @@ pub fn generate_persons(s: &Scenario, keys: &Keys, blocks: &[Range<u32>]) -> Vec
 }
 
 /// The person with id `p` and home network `home`, from its own stream.
-pub fn make_person(s: &Scenario, keys: &Keys, p: u32, home: NetworkId, classes: &[f64]) -> Person {
+pub(crate) fn make_person(
+    s: &Scenario,
+    keys: &Keys,
+    p: u32,
+    home: NetworkId,
+    classes: &[f64],
+) -> Person {
     let pop = &s.population;
     // Counter-based draws (draw k of person p), not a stream per person: generating tens of
     // millions of persons is then a few hash rounds each. Draw k has a fixed meaning (class, then
@@ -604,7 +610,7 @@ pub fn make_person(s: &Scenario, keys: &Keys, p: u32, home: NetworkId, classes: 
 }
 
 /// Organisation ranges of about [`CHUNK_USERS`] users, cut at organisation boundaries.
-pub fn chunk_ranges(orgs: &[Org]) -> Vec<Range<u32>> {
+pub(crate) fn chunk_ranges(orgs: &[Org]) -> Vec<Range<u32>> {
     let mut ranges = Vec::new();
     let mut start = 0u32;
     let mut users = 0u32;

@@ -18,24 +18,24 @@ use rayon::prelude::*;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Graph {
     /// CSR offsets, one per person plus one.
-    pub offsets: Vec<u64>,
+    pub(crate) offsets: Vec<u64>,
     /// Neighbours, sorted within each list.
-    pub targets: Vec<u32>,
+    pub(crate) targets: Vec<u32>,
 }
 
 impl Graph {
     /// Number of persons.
-    pub fn persons(&self) -> usize {
+    pub(crate) fn persons(&self) -> usize {
         self.offsets.len().saturating_sub(1)
     }
 
     /// Number of undirected edges.
-    pub fn edges(&self) -> u64 {
+    pub(crate) fn edges(&self) -> u64 {
         self.targets.len() as u64 / 2
     }
 
     /// Mean degree ⟨k⟩ = 2E / N (0 for an empty graph).
-    pub fn mean_degree(&self) -> f64 {
+    pub(crate) fn mean_degree(&self) -> f64 {
         if self.persons() == 0 {
             0.0
         } else {
@@ -45,7 +45,7 @@ impl Graph {
 
     /// Neighbours of `p`.
     #[inline]
-    pub fn neighbours(&self, p: u32) -> &[u32] {
+    pub(crate) fn neighbours(&self, p: u32) -> &[u32] {
         &self.targets[self.offsets[p as usize] as usize..self.offsets[p as usize + 1] as usize]
     }
 
@@ -113,7 +113,7 @@ impl Graph {
     }
 
     /// Every undirected edge once, as `(a, b)` with `a < b`, in order.
-    pub fn edge_list(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+    pub(crate) fn edge_list(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
         (0..self.persons() as u32).flat_map(move |a| {
             self.neighbours(a)
                 .iter()
@@ -125,7 +125,7 @@ impl Graph {
 
 /// A keyed pseudo-random permutation of `0..n` (a 4-round Feistel network on the next even power
 /// of two, with cycle walking), so that any index maps to a person without building a table.
-pub struct Permutation {
+pub(crate) struct Permutation {
     n: u64,
     half_bits: u32,
     keys: [u64; 4],
@@ -133,7 +133,7 @@ pub struct Permutation {
 
 impl Permutation {
     /// The permutation of `0..n` keyed by `keys` and `salt`.
-    pub fn new(n: u64, keys: &Keys, salt: u64) -> Self {
+    pub(crate) fn new(n: u64, keys: &Keys, salt: u64) -> Self {
         let bits = 64 - n.max(2).saturating_sub(1).leading_zeros();
         let half_bits = bits.div_ceil(2).max(1);
         let mut rng = keys.stream(Kind::Replication, salt, 0x9e37);
@@ -161,7 +161,7 @@ impl Permutation {
     }
 
     /// The image of `i` (`i < n`).
-    pub fn apply(&self, i: u64) -> u64 {
+    pub(crate) fn apply(&self, i: u64) -> u64 {
         let mut x = self.round(i);
         while x >= self.n {
             x = self.round(x);
@@ -227,7 +227,7 @@ pub fn barabasi_albert(n: usize, m: usize, keys: &Keys) -> Graph {
 /// stream), stubs are matched in the order of keyed random numbers, and self-loops and repeated
 /// edges are dropped (so realised degrees can be a little lower than drawn ones; the shortfall is
 /// small when degrees are much smaller than `n`).
-pub fn configuration(n: usize, degree: &Distribution, keys: &Keys) -> Graph {
+pub(crate) fn configuration(n: usize, degree: &Distribution, keys: &Keys) -> Graph {
     let degrees: Vec<u32> = (0..n)
         .into_par_iter()
         .with_min_len(4096)

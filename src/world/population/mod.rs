@@ -8,8 +8,8 @@
 
 pub mod generate;
 pub mod graph;
-pub mod model;
-pub mod sampler;
+pub(crate) mod model;
+pub(crate) mod sampler;
 
 pub use generate::generate;
 pub use model::{Chunk, ImportedNames, Org, Person, Population};

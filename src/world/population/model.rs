@@ -24,7 +24,7 @@ pub struct Org {
 
 impl Org {
     /// The deployment on `day`.
-    pub fn deployment_on(&self, day: Day) -> DeploymentId {
+    pub(crate) fn deployment_on(&self, day: Day) -> DeploymentId {
         self.deployments
             .iter()
             .rev()
@@ -33,7 +33,7 @@ impl Org {
     }
 
     /// The deployment the organisation starts with.
-    pub fn initial_deployment(&self) -> DeploymentId {
+    pub(crate) fn initial_deployment(&self) -> DeploymentId {
         self.deployments[0].1
     }
 }
@@ -55,13 +55,13 @@ pub struct Person {
 impl Person {
     /// Whether the person holds an account on `network` at the start.
     #[inline]
-    pub fn has(&self, network: NetworkId) -> bool {
+    pub(crate) fn has(&self, network: NetworkId) -> bool {
         self.accounts & (1 << network) != 0
     }
 
     /// Whether the person's `network` account is Microsoft-account linked at the start.
     #[inline]
-    pub fn is_linked(&self, network: NetworkId) -> bool {
+    pub(crate) fn is_linked(&self, network: NetworkId) -> bool {
         self.linked & (1 << network) != 0
     }
 }
@@ -84,7 +84,7 @@ pub struct Chunk {
 impl Chunk {
     /// The persons on the contact list of the chunk's `i`-th user.
     #[inline]
-    pub fn entries_of(&self, i: usize) -> &[u32] {
+    pub(crate) fn entries_of(&self, i: usize) -> &[u32] {
         &self.entries[self.offsets[i] as usize..self.offsets[i + 1] as usize]
     }
 }
@@ -113,16 +113,16 @@ pub struct Population {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImportedNames {
     /// Organisation names, by organisation id.
-    pub orgs: Vec<String>,
+    pub(crate) orgs: Vec<String>,
     /// User ids as given, by user id.
-    pub users: Vec<String>,
+    pub(crate) users: Vec<String>,
     /// Each person's contact address (`None` for persons the file does not name).
-    pub addresses: Vec<Option<String>>,
+    pub(crate) addresses: Vec<Option<String>>,
 }
 
 impl Population {
     /// Number of Lync users.
-    pub fn user_count(&self) -> u64 {
+    pub(crate) fn user_count(&self) -> u64 {
         self.orgs.last().map_or(0, |o| u64::from(o.users.end))
     }
 
@@ -132,7 +132,7 @@ impl Population {
     }
 
     /// Bytes the population occupies (for the memory estimate and the manifest).
-    pub fn heap_bytes(&self) -> u64 {
+    pub(crate) fn heap_bytes(&self) -> u64 {
         let chunks: usize = self
             .chunks
             .iter()

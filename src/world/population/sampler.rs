@@ -14,7 +14,7 @@ pub(crate) fn pick(cumulative: &[f64], u: f64) -> Option<usize> {
 
 /// Draws the person behind a new contact: network by a mix, then a person of that network's
 /// block by popularity rank.
-pub struct ContactSampler {
+pub(crate) struct ContactSampler {
     blocks: Vec<Range<u32>>,
     /// `1 / (1 − s)` for popularity exponent `s`: rank = ⌊n·U^γ⌋ gives P(rank) ∝ rank^−s.
     gamma: f64,
@@ -22,7 +22,7 @@ pub struct ContactSampler {
 
 impl ContactSampler {
     /// A sampler for `s`'s network mix over the given blocks.
-    pub fn new(s: &Scenario, blocks: &[Range<u32>]) -> Self {
+    pub(crate) fn new(s: &Scenario, blocks: &[Range<u32>]) -> Self {
         ContactSampler {
             blocks: blocks.to_vec(),
             gamma: 1.0 / (1.0 - s.population.popularity_exponent),
@@ -31,7 +31,7 @@ impl ContactSampler {
 
     /// A person of `block` drawn by popularity rank.
     #[inline]
-    pub fn in_block(&self, rng: &mut Stream, block: &Range<u32>) -> Option<u32> {
+    pub(crate) fn in_block(&self, rng: &mut Stream, block: &Range<u32>) -> Option<u32> {
         let n = block.end - block.start;
         if n == 0 {
             return None;
@@ -50,7 +50,7 @@ impl ContactSampler {
 
     /// A person drawn by network from the cumulative `mix`, then by popularity.
     #[inline]
-    pub fn draw(&self, rng: &mut Stream, mix: &[f64]) -> Option<u32> {
+    pub(crate) fn draw(&self, rng: &mut Stream, mix: &[f64]) -> Option<u32> {
         let net = pick(mix, open01(rng)).unwrap_or(mix.len().checked_sub(1)?);
         self.in_block(rng, &self.blocks[net])
     }
@@ -59,7 +59,7 @@ impl ContactSampler {
 /// A small reusable set of person ids (open addressing), for "never the same person twice on
 /// one list" without a heap allocation per user.
 #[derive(Default)]
-pub struct PersonSet {
+pub(crate) struct PersonSet {
     slots: Vec<u32>,
     used: Vec<usize>,
 }
@@ -68,7 +68,7 @@ impl PersonSet {
     const EMPTY: u32 = u32::MAX;
 
     /// Empties the set, keeping its memory.
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         for &i in &self.used {
             self.slots[i] = Self::EMPTY;
         }
@@ -76,7 +76,7 @@ impl PersonSet {
     }
 
     /// Inserts `p`; `false` if it was already there.
-    pub fn insert(&mut self, p: u32) -> bool {
+    pub(crate) fn insert(&mut self, p: u32) -> bool {
         if (self.used.len() + 1) * 2 > self.slots.len() {
             self.grow();
         }
@@ -96,7 +96,7 @@ impl PersonSet {
     }
 
     /// Whether `p` is in the set.
-    pub fn contains(&self, p: u32) -> bool {
+    pub(crate) fn contains(&self, p: u32) -> bool {
         if self.slots.is_empty() {
             return false;
         }
