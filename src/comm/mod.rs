@@ -1,8 +1,8 @@
 //! Communication between the processes of one run (ranks).
 //!
 //! The distributed algorithms (a replication split over ranks, the distributed first-passage
-//! search of contagion) are written against the [`Comm`] trait, which offers the few collective
-//! operations they need on byte buffers and integer arrays. Three implementations: [`Solo`] (one
+//! search of contagion) are written against the `Comm` trait, which offers the few collective
+//! operations they need on byte buffers and integer arrays. Three implementations: `Solo` (one
 //! process, no communication), [`LocalRanks`] (ranks as threads of one process, for tests and for
 //! checking the algorithms without MPI), and, with the cargo feature `mpi`, `mpi::MpiComm` over
 //! MPI (Open MPI, MPICH, under `mpirun` or `srun`).

@@ -1,5 +1,5 @@
 //! Experiments over many runs: parameter sweeps and sensitivity analyses ([`sweep`]), the
-//! comparison of finished runs ([`compare`]), and writing their folders ([`folder`]).
+//! comparison of finished runs (`compare`), and writing their folders (`folder`).
 
 pub(crate) mod compare;
 pub(crate) mod folder;

@@ -7,8 +7,8 @@
 //! by what was changed (common random numbers), and any variant can be reproduced with
 //! `picsim run … --set key=value`.
 //!
-//! What the variants' results become is report data: a [`crate::report::comparison::Comparison`]
-//! for a sweep, a [`crate::report::sensitivity::Sensitivity`] for a sensitivity analysis.
+//! What the variants' results become is report data: a `crate::report::comparison::Comparison`
+//! for a sweep, a `crate::report::sensitivity::Sensitivity` for a sensitivity analysis.
 
 use crate::report::files::run_id;
 use crate::scenario::{KeyPath, MAX_ERRORS, Origin, Seg, parse_value};

@@ -16,7 +16,7 @@ use crate::world::population::{Person, Population};
 use rayon::prelude::*;
 
 /// Persons computed on demand from their keyed draws, as generation and [`super::compute::compute`] would make
-/// them: the attributes from [`crate::world::population::generate::make_person`] and the days from
+/// them: the attributes from `crate::world::population::generate::make_person` and the days from
 /// `person_days`, or, for contagion, from days computed once for everybody (`shared_days`).
 pub struct Computed<'a> {
     scenario: &'a Scenario,

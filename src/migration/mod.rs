@@ -5,12 +5,12 @@
 //! ([`compute()`]) takes the migrations in dependency order, so that a chained migration (A→B, then
 //! B→C) knows when each person gained B, and applies eligibility and `forced_by` for every
 //! trigger. Each trigger is one `assign::Assign` implementation in its own module under
-//! [`triggers`] (`scheduled`, `sign_in`, `bass`), registered there; the engine only ever sees
+//! `triggers` (`scheduled`, `sign_in`, `bass`), registered there; the engine only ever sees
 //! the resulting days ([`MigrationDays`]), so a new trigger touches neither the assigner nor the
 //! engine.
 //!
-//! [`view`] answers questions about one person's accounts on a day ([`PersonView`]): which
-//! account an entry resolves to, whether it is active or Microsoft-account linked. [`computed`]
+//! `view` answers questions about one person's accounts on a day ([`PersonView`]): which
+//! account an entry resolves to, whether it is active or Microsoft-account linked. `computed`
 //! serves persons of a world that does not store them (a share of a split replication).
 
 pub(crate) mod assign;

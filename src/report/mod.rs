@@ -1,9 +1,9 @@
 //! Everything a run writes: CSV files, the manifest, PNG charts, the HTML report and the
 //! terminal table. Every writer consumes one [`RunResult`] (or, for many runs, a
-//! [`comparison::Comparison`] or a [`sensitivity::Sensitivity`]); none knows how the counts were
+//! `comparison::Comparison` or a `sensitivity::Sensitivity`); none knows how the counts were
 //! made.
 //!
-//! The charts ([`chart`]) are drawn with one kit (`figure`); the pages ([`page`]) share one
+//! The charts ([`chart`]) are drawn with one kit (`figure`); the pages (`page`) share one
 //! frame. Every command writes into a temporary folder beside its target and renames it into
 //! place only when every file is written ([`staging`]).
 

@@ -4,7 +4,7 @@
 //!
 //! Not responsible for what goes into the folder, only for the folder: it is refused when it holds
 //! anything picsim did not write (`--force` replaces only empty folders and picsim's own, known by
-//! the [`MARKER`] file each carries), temporary folders left by a killed run are removed by the
+//! the `MARKER` file each carries), temporary folders left by a killed run are removed by the
 //! next run to the same target, the live ones by [`abandon_all`] when a signal stops the process,
 //! and the report already in place survives a new one that cannot be moved in.
 
@@ -55,7 +55,7 @@ fn remove_while_written(dir: &Path) {
     }
 }
 
-/// A temporary output folder that becomes the target folder on [`Staging::commit`] and is removed
+/// A temporary output folder that becomes the target folder on `Staging::commit` and is removed
 /// if dropped uncommitted.
 #[derive(Debug)]
 pub struct Staging {

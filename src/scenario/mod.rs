@@ -1,13 +1,13 @@
 //! Scenario files: reading, overriding and validating them into a [`Scenario`] that the rest of
 //! picsim trusts.
 //!
-//! Loading runs in two stages. [`load`] parses the TOML, applies `--set` overrides and deserialises
-//! the [`raw`] mirror; [`validate`] resolves names to indices, dates to [`Day`](crate::day::Day)s
+//! Loading runs in two stages. `load` parses the TOML, applies `--set` overrides and deserialises
+//! the `raw` mirror; `validate` resolves names to indices, dates to [`Day`](crate::day::Day)s
 //! and checks every cross-field rule, one section at a time. Errors carry the file, line, column,
-//! key, problem and hint ([`ScenarioError`]). Nothing after this module re-checks a value or sees
+//! key, problem and hint (`ScenarioError`). Nothing after this module re-checks a value or sees
 //! a raw type.
 //!
-//! This file is only the façade: the validated types are in [`model`] and [`network`], and the
+//! This file is only the façade: the validated types are in `model` and `network`, and the
 //! files here name each other directly, never through these re-exports.
 
 pub mod dist;

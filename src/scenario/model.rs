@@ -281,7 +281,7 @@ pub(crate) struct MultiHoming {
 pub struct PopulationSpec {
     /// Public contacts per Lync user (rounded, capped by its `max`).
     pub(crate) contacts_per_user: Distribution,
-    /// Share of entries per network, indexed by [`NetworkId`], summing to 1.
+    /// Share of entries per network, indexed by `NetworkId`, summing to 1.
     pub network_mix: Vec<f64>,
     /// Mean number of contact lists a person is on (sets how many persons each network has).
     pub(crate) entries_per_person: f64,

@@ -4,8 +4,8 @@
 //! For one organisation, one provisioning class of SIP domain, one network and one
 //! Microsoft-account flag, whether an (active) account is served and for which modalities changes
 //! only on a few days: provider and `reaches` windows, enable days, licence ends, deployment
-//! changes, network windows and capability changes. [`OrgWorld`] collects those days once and
-//! evaluates the rule on each, giving a [`Profile`]: a short list of `(first day, state)`
+//! changes, network windows and capability changes. `OrgWorld` collects those days once and
+//! evaluates the rule on each, giving a `Profile`: a short list of `(first day, state)`
 //! segments. The engine then follows an entry through these segments instead of through days.
 //! This module knows nothing of persons' migrations or of counting.
 

@@ -8,7 +8,7 @@
 //! - `configuration`: each person's degree from a distribution (keyed by person), stubs matched by
 //!   sorting on keyed random numbers (the same result with any thread count), self-loops and
 //!   repeated edges erased;
-//! - an edge-list file (`a,b` per line), see [`crate::scenario::import`].
+//! - an edge-list file (`a,b` per line), see `crate::scenario::import`.
 
 use crate::rng::{Keys, Kind, open01, uniform_int};
 use crate::scenario::Distribution;
