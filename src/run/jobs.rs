@@ -40,6 +40,13 @@ pub fn run_local(
     gather_results(scenarios, threads, outputs)
 }
 
+/// Whether a run of `jobs` (scenario, replication) jobs over `ranks` ranks splits each
+/// replication over the ranks (fewer jobs than ranks), rather than giving each rank whole jobs.
+/// The memory guard asks the same question, so it estimates the mode that will run.
+pub(crate) fn splits(jobs: usize, ranks: usize) -> bool {
+    ranks > 1 && jobs < ranks
+}
+
 /// Runs every replication of every scenario over the ranks of `comm`; rank 0 gets the results,
 /// the other ranks `None`.
 pub fn run_many(
@@ -53,7 +60,7 @@ pub fn run_many(
     if size == 1 {
         return run_local(scenarios, threads, progress).map(Some);
     }
-    let outputs = if jobs.len() >= size {
+    let outputs = if !splits(jobs.len(), size) {
         whole_jobs_per_rank(scenarios, &jobs, comm, progress)?
     } else {
         let mut outputs = Vec::with_capacity(jobs.len());

@@ -7,7 +7,8 @@
 //! 16-byte person records, CSR graphs) plus the largest temporaries of generation; replications
 //! run `threads` at a time, each with its own world.
 
-use crate::scenario::{GraphSpec, Scenario, Trigger};
+use super::jobs::splits;
+use crate::scenario::{GraphSpec, Scenario};
 use crate::world::population::generate::{OrgMixes, person_blocks};
 
 /// What the estimate is made of, in bytes.
@@ -40,7 +41,9 @@ const CHART_BYTES: f64 = 3200.0 * 1800.0 * 3.0;
 
 /// Estimates the peak memory of one rank (rank 0, which also writes the reports) when `s` runs
 /// over `ranks` processes of `threads` threads each.
-pub(crate) fn estimate_ranks(s: &Scenario, threads: usize, ranks: usize) -> Estimate {
+/// `split`: whether the run splits each replication over the ranks ([`splits`], which depends
+/// on every scenario's jobs together when a sweep runs several).
+fn estimate_share(s: &Scenario, threads: usize, ranks: usize, split: bool) -> Estimate {
     let (users, entries, persons) = match &s.population.import {
         Some(list) => {
             let users = list
@@ -72,10 +75,8 @@ pub(crate) fn estimate_ranks(s: &Scenario, threads: usize, ranks: usize) -> Esti
     };
     let n = s.migrations.len() as f64;
     let record = if n <= 2.0 { 16.0 } else { 32.0 };
-    let contagion = s
-        .migrations
-        .iter()
-        .any(|m| matches!(m.trigger, Trigger::Bass { .. }));
+    // A trigger that couples persons (contagion) searches the whole graph.
+    let contagion = !crate::migration::per_person(s);
     // The contact graph: CSR (8-byte offsets, 4-byte targets in both directions) plus the
     // generator's edge list, and for the configuration model its stubs.
     let graph = if edges > 0.0 {
@@ -92,7 +93,6 @@ pub(crate) fn estimate_ranks(s: &Scenario, threads: usize, ranks: usize) -> Esti
     // plus the heap.
     let search = if contagion { 56.0 } else { 0.0 };
     let ranks_f = ranks.max(1) as f64;
-    let split = ranks > 1 && u64::from(s.replications) < ranks as u64;
     let world = if !split {
         // World at its peak, when migration days are packed into records: persons (6 B), their
         // records, one day vector per migration still alive; entries (4 B) and users (8 B).
@@ -155,11 +155,13 @@ pub(crate) fn guard_estimate(
     threads: usize,
     ranks: usize,
 ) -> Option<Estimate> {
+    let jobs: usize = scenarios.iter().map(|s| s.replications as usize).sum();
+    let split = splits(jobs, ranks);
     let estimates: Vec<Estimate> = scenarios
         .iter()
-        .map(|s| estimate_ranks(s, threads, ranks))
+        .map(|s| estimate_share(s, threads, ranks, split))
         .collect();
-    let jobs: f64 = scenarios.iter().map(|s| f64::from(s.replications)).sum();
+    let jobs = jobs as f64;
     match estimates.as_slice() {
         [one] => Some(*one),
         _ => combined(&estimates, jobs, threads),
@@ -288,6 +290,23 @@ mod tests {
         let overrides: Vec<Override> = sets.iter().map(|o| Override::parse(o).unwrap()).collect();
         crate::scenario::load_file(std::path::Path::new("scenarios/pic-2013.toml"), &overrides)
             .unwrap()
+    }
+
+    #[test]
+    fn a_sweep_is_estimated_in_the_mode_it_will_run() {
+        // Two one-replication runs over two ranks: two jobs, so each rank runs a whole job (not
+        // a share of each), and each rank needs a whole replication's world, as one process does.
+        let one = pic(&[
+            "orgs.count=300",
+            "scenario.replications=1",
+            "output.charts=[]",
+        ]);
+        let whole = guard_estimate(std::slice::from_ref(&one), 2, 1).unwrap();
+        let alone = guard_estimate(std::slice::from_ref(&one), 2, 2).unwrap();
+        let sweep = guard_estimate(&[one.clone(), one], 2, 2).unwrap();
+        assert!(splits(1, 2) && !splits(2, 2) && !splits(1, 1));
+        assert!(alone.per_replication < whole.per_replication);
+        assert_eq!(sweep.per_replication, whole.per_replication);
     }
 
     #[test]
