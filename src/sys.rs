@@ -1,7 +1,8 @@
 //! What the operating system can tell and do that the standard library does not offer: this
 //! process's peak resident set and the memory available for a new run (Linux only, `/proc`;
-//! elsewhere both are unknown), whether a folder may be written and a process is alive, and a
-//! hook for the signals that ask the process to stop.
+//! elsewhere both are unknown), whether a folder may be written and a process is alive, this
+//! machine's name, a hook for the signals that ask the process to stop, a prefetch hint for the
+//! hot loops, and the allocator setting that returns large freed blocks to the system.
 
 /// Reads a `kB` field of a `/proc` file as bytes.
 fn proc_kb(file: &str, field: &str) -> Option<u64> {

@@ -10,7 +10,10 @@
 //! Collectives are called by every rank in the same order, from the rank's main thread (never
 //! from inside a rayon parallel section), as MPI requires. Every implementation counts the bytes
 //! this rank sends, which runs report per rank. `Partition` turns ranks into the organisations
-//! and persons a process owns, so that nothing outside `comm/` and `run/` reasons about ranks.
+//! and persons a process owns, so that generation, migration and the engine take a share, not a
+//! rank. Two places besides `comm/` and `run/` still use a communicator directly: the distributed
+//! first-passage search (`migration/first_passage.rs`, a graph algorithm that needs the
+//! exchanges between ranks) and the commands, where rank 0 alone prepares the output folder.
 
 pub(crate) mod collective;
 pub(crate) mod local;

@@ -24,7 +24,7 @@ pub(crate) fn population(args: PopulationArgs) -> Result<ExitCode> {
     plan::memory_guard(std::slice::from_ref(&one), 1, 1, &world.memory)?;
     let staging = Staging::new(&args.export, world.force, "population")?;
     let population = crate::world::population::generate(&scenario, args.replication)?;
-    staging.fill(|dir| report::population::write(&scenario, &population, addresses, dir))?;
+    staging.fill(|dir| report::export::write(&scenario, &population, addresses, dir))?;
     let target = staging.commit()?;
     println!(
         "{}: {} organisations, {} users, {} persons, {} entries, {} graph edges (replication {})",

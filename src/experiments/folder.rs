@@ -79,7 +79,7 @@ pub(crate) fn write_comparison(cmp: &Comparison, dir: &Path, extra_files: &[&str
         .collect();
     charts
         .par_iter()
-        .map(|(m, p)| report::chart::compare::draw(cmp, m, p))
+        .map(|(m, p)| report::chart::comparison::draw(cmp, m, p))
         .collect::<Result<Vec<()>>>()?;
     let mut files = vec!["compare.csv"];
     files.extend_from_slice(extra_files);

@@ -4,24 +4,25 @@
 //! plus those who gain one through another migration (`docs/model.md`, fine print). One assigner
 //! ([`compute()`]) takes the migrations in dependency order, so that a chained migration (A→B, then
 //! B→C) knows when each person gained B, and applies eligibility and `forced_by` for every
-//! trigger. Each trigger is one `assign::Assign` implementation in its own module under
-//! `triggers` (`scheduled`, `sign_in`, `bass`), registered there; the engine only ever sees
+//! trigger (`assigner`). Each trigger is one `Assign` implementation (`trigger`) in its own module
+//! under `triggers` (`scheduled`, `sign_in`, `bass`), registered there; the engine only ever sees
 //! the resulting days ([`MigrationDays`]), so a new trigger touches neither the assigner nor the
-//! engine.
+//! engine (only the scenario, which must read its keys).
 //!
 //! `view` answers questions about one person's accounts on a day ([`PersonView`]): which
-//! account an entry resolves to, whether it is active or Microsoft-account linked. `computed`
+//! account an entry resolves to, whether it is active or Microsoft-account linked. `on_demand`
 //! serves persons of a world that does not store them (a share of a split replication).
 
-pub(crate) mod assign;
-pub mod compute;
-pub(crate) mod computed;
+pub(crate) mod assigner;
 pub(crate) mod days;
 pub(crate) mod first_passage;
+pub(crate) mod on_demand;
+pub(crate) mod trigger;
 pub(crate) mod triggers;
 pub(crate) mod view;
 
-pub use compute::{compute, dependency_order, per_person};
-pub use computed::Computed;
+pub use assigner::compute;
+pub(crate) use assigner::per_person;
 pub use days::{MigrationDays, NEVER, OUTSIDE};
+pub use on_demand::Computed;
 pub use view::{PersonSource, PersonView, Stored};

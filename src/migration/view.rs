@@ -149,7 +149,7 @@ impl<'a> PersonView<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::migration::compute::dependency_order;
+    use crate::migration::assigner::dependency_order;
     use crate::migration::days::OUTSIDE;
     use crate::scenario::Trigger;
 

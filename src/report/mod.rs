@@ -1,7 +1,7 @@
 //! Everything a run writes: CSV files, the manifest, PNG charts, the HTML report and the
 //! terminal table. Every writer consumes one [`RunResult`] (or, for many runs, a
-//! `comparison::Comparison` or a `sensitivity::Sensitivity`); none knows how the counts were
-//! made.
+//! `comparison::Comparison` or a `sensitivity::Sensitivity`; for `picsim population`, the world
+//! itself, in `export`); none knows how the counts were made.
 //!
 //! The charts ([`chart`]) are drawn with one kit (`figure`); the pages (`page`) share one
 //! frame. Every command writes into a temporary folder beside its target and renames it into
@@ -10,6 +10,7 @@
 pub mod chart;
 pub(crate) mod comparison;
 pub mod csv;
+pub(crate) mod export;
 pub(crate) mod figure;
 pub(crate) mod files;
 #[cfg(test)]
@@ -18,7 +19,6 @@ pub(crate) mod headline;
 pub(crate) mod manifest;
 pub(crate) mod number;
 pub(crate) mod page;
-pub(crate) mod population;
 pub(crate) mod sensitivity;
 pub mod staging;
 pub(crate) mod terminal;

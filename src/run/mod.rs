@@ -7,5 +7,4 @@ pub(crate) mod memory;
 pub(crate) mod replication;
 pub mod summary;
 
-pub use jobs::{Progress, run, run_local, run_many};
-pub use summary::{Enabled, OrgRow, RepOutput, RunResult, Sizes, Stat, Timings};
+pub use jobs::{run, run_local, run_many};

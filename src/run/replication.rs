@@ -171,7 +171,7 @@ impl<'a> Persons<'a> {
         let shared = if migration::per_person(s) {
             None
         } else {
-            Some(migration::computed::shared_days(
+            Some(migration::on_demand::shared_days(
                 s,
                 r,
                 pop,

@@ -210,7 +210,7 @@ fn table_has_output_dir(t: &toml::Table) -> bool {
 
 /// At most this many problems are listed for one scenario: enough to fix a file in one pass,
 /// few enough to read.
-pub const MAX_ERRORS: usize = 50;
+pub(crate) const MAX_ERRORS: usize = 50;
 
 /// Deserialises the raw mirror, collecting up to [`MAX_ERRORS`] errors: after each one the
 /// offending value is removed and the rest tried again, so that several typos are reported at

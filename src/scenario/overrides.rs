@@ -52,7 +52,7 @@ impl Override {
 }
 
 /// Parses a command-line value as TOML; text that is not a TOML value is a string.
-pub fn parse_value(text: &str) -> toml::Value {
+pub(crate) fn parse_value(text: &str) -> toml::Value {
     toml::from_str::<toml::Table>(&format!("v = {text}"))
         .ok()
         .and_then(|mut t| t.remove("v"))

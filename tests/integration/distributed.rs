@@ -4,7 +4,7 @@
 
 use picsim::comm::LocalRanks;
 use picsim::migration::{self, Computed, PersonSource, Stored};
-use picsim::run::RunResult;
+use picsim::run::summary::RunResult;
 use picsim::scenario::{Override, Scenario, load_file};
 use std::path::Path;
 

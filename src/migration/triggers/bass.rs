@@ -17,9 +17,9 @@
 
 use crate::comm::Partition;
 use crate::day::Day;
-use crate::migration::assign::{Assign, AssignContext, Draw};
 use crate::migration::days::{NEVER, OUTSIDE};
 use crate::migration::first_passage::{distributed_first_passage, first_passage, smallest};
+use crate::migration::trigger::{Assign, AssignContext, Draw};
 use crate::rng::{Draws, Keys, Kind, exponential, open01};
 use crate::scenario::InitialAdopters;
 use crate::world::population::Person;

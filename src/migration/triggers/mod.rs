@@ -1,6 +1,8 @@
 //! The triggers, one module each, and their registry: the one place that maps a scenario's
 //! `Trigger` to its implementation. A new trigger is a module here implementing `Assign`, plus
-//! its `mod` line, one variant and one arm in each `match` of this file.
+//! its `mod` line, one variant and one arm in each `match` of this file (and, outside
+//! `migration`, the keys that write it in a scenario: `scenario/raw.rs`, the `Trigger` variant in
+//! `scenario/model.rs`, its checks in `scenario/validate/migrations.rs`).
 //!
 //! An enum rather than `Box<dyn Assign>`: a person's days are drawn for every entry pointing at
 //! them when a replication is split over ranks, and a `match` there is a jump the processor
@@ -11,7 +13,7 @@ pub(crate) mod scheduled;
 pub(crate) mod sign_in;
 
 use crate::day::Day;
-use crate::migration::assign::{Assign, AssignContext, Draw};
+use crate::migration::trigger::{Assign, AssignContext, Draw};
 use crate::scenario::{Migration, Trigger};
 use crate::world::population::Person;
 use bass::Bass;

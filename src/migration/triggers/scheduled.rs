@@ -1,7 +1,7 @@
 //! `trigger = "scheduled"`: each person moves on a day drawn uniformly over the window.
 
 use crate::day::{Day, Window};
-use crate::migration::assign::{Assign, Draw};
+use crate::migration::trigger::{Assign, Draw};
 use crate::rng::{Kind, uniform_int};
 use crate::world::population::Person;
 

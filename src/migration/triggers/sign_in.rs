@@ -1,8 +1,8 @@
 //! `trigger = "sign_in"`: each person moves at their first sign-in on or after their rollout day.
 
 use crate::day::{Day, FOREVER, Window};
-use crate::migration::assign::{Assign, Draw};
 use crate::migration::days::NEVER;
+use crate::migration::trigger::{Assign, Draw};
 use crate::rng::{Kind, exponential, uniform_int};
 use crate::world::population::Person;
 

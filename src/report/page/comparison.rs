@@ -3,13 +3,15 @@
 //!
 //! The page holds the runs with their swept values and headline figures, the comparison charts,
 //! the key dates and links to the data files and to each run's own report. It does not draw
-//! charts (see [`crate::report::chart::compare`]) nor compute figures; every text that comes from
+//! charts (see [`crate::report::chart::comparison`]) nor compute figures; every text that comes from
 //! a scenario or a run folder is escaped.
 
 use super::escape::{escape, link_url, url_path};
 use super::frame::{Frame, description};
 use super::sections::{swatch, write_figure, write_files, write_key_dates};
-use crate::report::chart::compare::{MAX_BANDED_RUNS, MAX_DISTINCT_RUNS, metric_title, run_colour};
+use crate::report::chart::comparison::{
+    MAX_BANDED_RUNS, MAX_DISTINCT_RUNS, metric_title, run_colour,
+};
 use crate::report::comparison::{Comparison, RunSummary};
 use crate::report::headline::Headline;
 use anyhow::Result;
@@ -272,7 +274,7 @@ mod tests {
             .map(|m| (m.to_string(), dir.join(format!("compare_{m}.png"))))
             .collect();
         for (m, p) in &charts {
-            crate::report::chart::compare::draw(cmp, m, p).expect("chart draws");
+            crate::report::chart::comparison::draw(cmp, m, p).expect("chart draws");
         }
         let path = dir.join("report.html");
         write(cmp, &charts, &["compare.csv", "runs.csv"], &path).expect("writes");

@@ -4,8 +4,8 @@
 //! share of a split one are the same code; `person_days` is the same numbers one person at a
 //! time, for triggers that draw each person alone.
 
-use super::assign::{Assign, AssignContext, Contacts, Draw};
 use super::days::{MAX_MIGRATIONS, MigrationDays, NEVER, OUTSIDE};
+use super::trigger::{Assign, AssignContext, Contacts, Draw};
 use super::triggers::Rule;
 use crate::comm::Partition;
 use crate::day::{ALWAYS, Day};
@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use std::ops::Range;
 
 /// Whether every migration's days can be drawn person by person (no trigger couples persons).
-pub fn per_person(s: &Scenario) -> bool {
+pub(crate) fn per_person(s: &Scenario) -> bool {
     Rule::all(&s.migrations).iter().all(|r| !r.coupled())
 }
 
@@ -155,7 +155,7 @@ pub fn compute(s: &Scenario, pop: &Population, replication: u32) -> MigrationDay
 }
 
 /// Migrations ordered so that every migration into a network comes before the one leaving it.
-pub fn dependency_order(migrations: &[Migration]) -> Vec<usize> {
+pub(crate) fn dependency_order(migrations: &[Migration]) -> Vec<usize> {
     let mut order = Vec::with_capacity(migrations.len());
     let mut done = vec![false; migrations.len()];
     while order.len() < migrations.len() {

@@ -3,9 +3,9 @@
 //! when persons are coupled (contagion), every person's days computed once by the shares together
 //! (`shared_days`).
 
-use super::assign::Contacts;
-use super::compute::{assign_owned, dependency_order, person_days};
+use super::assigner::{assign_owned, dependency_order, person_days};
 use super::days::padded;
+use super::trigger::Contacts;
 use super::triggers::Rule;
 use super::view::{PersonSource, PersonView};
 use crate::comm::Partition;
@@ -15,7 +15,7 @@ use crate::scenario::{NetworkId, Scenario};
 use crate::world::population::{Person, Population};
 use rayon::prelude::*;
 
-/// Persons computed on demand from their keyed draws, as generation and [`super::compute::compute`] would make
+/// Persons computed on demand from their keyed draws, as generation and [`super::assigner::compute`] would make
 /// them: the attributes from `crate::world::population::generate::make_person` and the days from
 /// `person_days`, or, for contagion, from days computed once for everybody (`shared_days`).
 pub struct Computed<'a> {
