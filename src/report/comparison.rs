@@ -107,10 +107,7 @@ impl Comparison {
     /// quoted as in every CSV picsim writes (the csv crate's rules: those holding a comma, a quote
     /// or a line break).
     pub(crate) fn write_csv(&self, path: &Path) -> Result<()> {
-        let mut w = csv::WriterBuilder::new()
-            .buffer_capacity(1 << 20)
-            .from_path(path)
-            .with_context(|| format!("could not create '{}'", path.display()))?;
+        let mut w = super::csv::writer(path)?;
         let fixed = ["date", "metric", "mean", "p05", "p50", "p95"];
         w.write_record(
             std::iter::once("run")

@@ -9,7 +9,9 @@ use anyhow::{Context, Result};
 use std::io::Write;
 use std::path::Path;
 
-fn writer(path: &Path) -> Result<csv::Writer<std::io::BufWriter<std::fs::File>>> {
+/// A CSV writer on a new file at `path`, buffered, quoting by the csv crate's rules (a field
+/// holding a comma, a quote or a line break); every CSV picsim writes through the crate uses it.
+pub(crate) fn writer(path: &Path) -> Result<csv::Writer<std::io::BufWriter<std::fs::File>>> {
     let file = std::fs::File::create(path)
         .with_context(|| format!("could not create '{}'", path.display()))?;
     Ok(csv::WriterBuilder::new().from_writer(std::io::BufWriter::with_capacity(1 << 20, file)))

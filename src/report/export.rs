@@ -5,41 +5,42 @@
 //! `graph.csv` (the persons' contact graph, `a,b` per undirected edge; only the header when the
 //! scenario has no graph). Imported contact addresses are pseudonymised unless revealed.
 
-use crate::report::csv::Addresses;
+use crate::report::csv::{Addresses, writer};
 use crate::scenario::Scenario;
 use crate::world::population::Population;
 use anyhow::{Context, Result};
-use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// A file being written; every error names it.
-struct File {
-    path: std::path::PathBuf,
-    w: std::io::BufWriter<std::fs::File>,
+/// A CSV file being written, quoted by the csv crate's rules as every file picsim writes; every
+/// error names the file.
+struct Table {
+    path: PathBuf,
+    w: csv::Writer<std::io::BufWriter<std::fs::File>>,
 }
 
-impl File {
-    /// What `writeln!` calls.
-    fn write_fmt(&mut self, args: std::fmt::Arguments) -> Result<()> {
+impl Table {
+    fn create(path: &Path) -> Result<Table> {
+        Ok(Table {
+            path: path.to_path_buf(),
+            w: writer(path)?,
+        })
+    }
+
+    fn row<I, F>(&mut self, fields: I) -> Result<()>
+    where
+        I: IntoIterator<Item = F>,
+        F: AsRef<[u8]>,
+    {
         self.w
-            .write_fmt(args)
+            .write_record(fields)
             .with_context(|| format!("could not write '{}'", self.path.display()))
     }
 
-    fn flush(&mut self) -> Result<()> {
+    fn finish(mut self) -> Result<()> {
         self.w
             .flush()
             .with_context(|| format!("could not write '{}'", self.path.display()))
     }
-}
-
-fn create(path: &Path) -> Result<File> {
-    let f = std::fs::File::create(path)
-        .with_context(|| format!("could not create '{}'", path.display()))?;
-    Ok(File {
-        path: path.to_path_buf(),
-        w: std::io::BufWriter::with_capacity(1 << 20, f),
-    })
 }
 
 fn network_list(s: &Scenario, mask: u16) -> String {
@@ -67,96 +68,100 @@ pub(crate) fn write(
     };
     let names = pop.imported.as_deref();
 
-    let mut w = create(&dir.join("orgs.csv"))?;
-    let providers: Vec<String> = s
-        .providers
-        .iter()
-        .map(|p| format!("enabled_{}", p.id))
-        .collect();
-    writeln!(
-        w,
-        "org,name,deployment,deployment_changes,agreement_start,agreement_term_years,users,domains,{}",
-        providers.join(",")
-    )?;
+    let mut w = Table::create(&dir.join("orgs.csv"))?;
+    let mut header: Vec<String> = [
+        "org",
+        "name",
+        "deployment",
+        "deployment_changes",
+        "agreement_start",
+        "agreement_term_years",
+        "users",
+        "domains",
+    ]
+    .map(String::from)
+    .to_vec();
+    header.extend(s.providers.iter().map(|p| format!("enabled_{}", p.id)));
+    w.row(&header)?;
     for (o, org) in pop.orgs.iter().enumerate() {
         let changes: Vec<String> = org.deployments[1..]
             .iter()
             .map(|(d, dep)| format!("{}:{}", day(*d), s.deployments[*dep as usize]))
             .collect();
-        let name = names.map_or(String::new(), |n| csv_field(&n.orgs[o]));
-        let enabled: Vec<String> = org.enable.iter().map(|&d| day(d)).collect();
-        writeln!(
-            w,
-            "{o},{name},{},{},{},{},{},{},{}",
-            s.deployments[org.initial_deployment() as usize],
+        let mut row = vec![
+            o.to_string(),
+            names.map_or(String::new(), |n| n.orgs[o].clone()),
+            s.deployments[org.initial_deployment() as usize].clone(),
             changes.join(";"),
-            org.agreement.start,
-            org.agreement.term_years,
-            org.users.len(),
-            org.domains.len(),
-            enabled.join(",")
-        )?;
+            org.agreement.start.to_string(),
+            org.agreement.term_years.to_string(),
+            org.users.len().to_string(),
+            org.domains.len().to_string(),
+        ];
+        row.extend(org.enable.iter().map(|&d| day(d)));
+        w.row(&row)?;
     }
-    w.flush()?;
+    w.finish()?;
 
-    let mut w = create(&dir.join("users.csv"))?;
-    writeln!(w, "user,name,org,domain,domain_added")?;
-    let mut entries = create(&dir.join("entries.csv"))?;
-    writeln!(entries, "user,person,network,added")?;
+    let mut w = Table::create(&dir.join("users.csv"))?;
+    w.row(["user", "name", "org", "domain", "domain_added"])?;
+    let mut entries = Table::create(&dir.join("entries.csv"))?;
+    entries.row(["user", "person", "network", "added"])?;
+    let start = s.start.to_string();
     for chunk in &pop.chunks {
         for o in chunk.orgs.clone() {
             let org = &pop.orgs[o as usize];
             for u in org.users.clone() {
                 let i = (u - chunk.users.start) as usize;
                 let domain = chunk.user_domain[i];
-                let name = names.map_or(String::new(), |n| csv_field(&n.users[u as usize]));
-                writeln!(
-                    w,
-                    "{u},{name},{o},{domain},{}",
-                    day(pop.domain_added[domain as usize])
-                )?;
+                let name = names.map_or("", |n| n.users[u as usize].as_str());
+                w.row([
+                    u.to_string().as_str(),
+                    name,
+                    &o.to_string(),
+                    &domain.to_string(),
+                    &day(pop.domain_added[domain as usize]),
+                ])?;
                 for &p in chunk.entries_of(i) {
                     let net = &s.networks[pop.persons[p as usize].home as usize].id;
-                    writeln!(entries, "{u},{p},{net},{}", s.start)?;
+                    entries.row([&u.to_string(), &p.to_string(), net, &start])?;
                 }
             }
         }
     }
-    w.flush()?;
-    entries.flush()?;
+    w.finish()?;
+    entries.finish()?;
 
-    let mut w = create(&dir.join("persons.csv"))?;
-    writeln!(w, "person,contact,home,accounts,microsoft_linked,activity")?;
+    let mut w = Table::create(&dir.join("persons.csv"))?;
+    w.row([
+        "person",
+        "contact",
+        "home",
+        "accounts",
+        "microsoft_linked",
+        "activity",
+    ])?;
     for (p, person) in pop.persons.iter().enumerate() {
         let contact = names
             .and_then(|n| n.addresses.get(p).cloned().flatten())
-            .map_or(String::new(), |a| csv_field(&addresses.show(&a)));
-        writeln!(
-            w,
-            "{p},{contact},{},{},{},{}",
-            s.networks[person.home as usize].id,
-            network_list(s, person.accounts),
-            network_list(s, person.linked),
-            s.population.activity[person.class as usize].name
-        )?;
+            .map_or(String::new(), |a| addresses.show(&a));
+        w.row([
+            p.to_string().as_str(),
+            &contact,
+            &s.networks[person.home as usize].id,
+            &network_list(s, person.accounts),
+            &network_list(s, person.linked),
+            &s.population.activity[person.class as usize].name,
+        ])?;
     }
-    w.flush()?;
+    w.finish()?;
 
-    let mut w = create(&dir.join("graph.csv"))?;
-    writeln!(w, "a,b")?;
+    let mut w = Table::create(&dir.join("graph.csv"))?;
+    w.row(["a", "b"])?;
     if let Some(g) = &pop.graph {
         for (a, b) in g.edge_list() {
-            writeln!(w, "{a},{b}")?;
+            w.row([a.to_string(), b.to_string()])?;
         }
     }
-    w.flush()
-}
-
-/// Quotes a CSV field when it needs it.
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
+    w.finish()
 }

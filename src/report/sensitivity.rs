@@ -91,7 +91,7 @@ impl Sensitivity {
     /// Writes `sensitivity.csv`: parameter, low, high, figure, base, at_low, at_high, swing.
     pub(crate) fn write_csv(&self, path: &Path) -> Result<()> {
         let write = || -> Result<()> {
-            let mut w = csv::Writer::from_path(path)?;
+            let mut w = super::csv::writer(path)?;
             w.write_record([
                 "parameter",
                 "low",

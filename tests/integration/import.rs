@@ -196,6 +196,35 @@ fn population_export_writes_the_five_files() {
 }
 
 #[test]
+fn the_export_quotes_an_imported_name_as_rfc_4180_does() {
+    // An organisation named with a comma and quotes must stay one field: quoted, its quotes
+    // doubled (RFC 4180), so any CSV reader gets the name back whole.
+    let dir = tempfile::tempdir().unwrap();
+    let name = r#"Contoso, Ltd "EU""#;
+    let contacts = "user,contact,org,domain,network\n\
+         user1@contoso.example,a.sample@hotmail.com,\"Contoso, Ltd \"\"EU\"\"\",contoso.example,\n";
+    let s = imported(dir.path(), "scenarios/my-org.toml", contacts, None);
+    let out = dir.path().join("world");
+    picsim()
+        .args(["population"])
+        .arg(&s)
+        .arg("--export")
+        .arg(&out)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(out.join("orgs.csv")).unwrap();
+    let row = text.lines().nth(1).unwrap();
+    assert!(
+        row.starts_with(r#"0,"Contoso, Ltd ""EU""",server,"#),
+        "{row}"
+    );
+    let mut r = csv::Reader::from_path(out.join("orgs.csv")).unwrap();
+    let headers = r.headers().unwrap().len();
+    let record = r.records().next().unwrap().unwrap();
+    assert_eq!((record.len(), &record[1]), (headers, name));
+}
+
+#[test]
 fn the_word_of_mouth_counterfactual_runs_and_is_deterministic() {
     let dir = tempfile::tempdir().unwrap();
     for threads in ["1", "2"] {
