@@ -8,7 +8,7 @@
 //! memory, output folder), so that a command line refused by one command is refused the same way
 //! by the others.
 
-use crate::cli::{MemoryArgs, OutputArgs, ScenarioArgs};
+use crate::cli::{MemoryArgs, OutputArgs, ScenarioArgs, WorldArgs};
 use crate::comm::Comm;
 use crate::report::{self, Staging, manifest::Invocation};
 use crate::run::summary::RunResult;
@@ -109,14 +109,7 @@ impl<'a> Plan<'a> {
         command: &'static str,
     ) -> Result<Plan<'a>> {
         let world = &output.world;
-        let root = comm.rank() == 0;
-        check_rows(&loaded.scenario, world.skip_bad_rows)?;
-        let options = if root {
-            report_options(&loaded.scenario, world.reveal_addresses)?
-        } else {
-            report::Options::default()
-        };
-        let threads = worker_threads(world.threads)?;
+        let Prepared { options, threads } = prepare(&loaded.scenario, world, comm.rank() == 0)?;
         let estimate = memory_guard(&scenarios, threads, comm.size(), &world.memory)?;
         let staging = prepare_output(comm, out, world.force, command)?;
         Ok(Plan {
@@ -198,6 +191,28 @@ impl Finished<'_> {
     }
 }
 
+/// What every command that builds worlds resolves before its memory guard and its folder.
+pub(crate) struct Prepared {
+    /// How imported addresses are written (default on a rank that does not write).
+    pub(crate) options: report::Options,
+    /// Worker threads in the pool.
+    pub(crate) threads: usize,
+}
+
+/// The first checks of a plan, in their order (imported bad rows, address salt, threads), for
+/// `scenario` with the settings `world`; `writes` on the rank that writes the folder, which alone
+/// draws a salt.
+pub(crate) fn prepare(scenario: &Scenario, world: &WorldArgs, writes: bool) -> Result<Prepared> {
+    check_rows(scenario, world.skip_bad_rows)?;
+    let options = if writes {
+        report_options(scenario, world.reveal_addresses)?
+    } else {
+        report::Options::default()
+    };
+    let threads = worker_threads(world.threads)?;
+    Ok(Prepared { options, threads })
+}
+
 /// The output folder of `command`, prepared on rank 0 only; every rank learns whether that
 /// worked, so that all stop together when it did not.
 fn prepare_output(
@@ -224,7 +239,7 @@ fn prepare_output(
 /// Sets rayon's global pool to `threads` workers (all cores by default) and returns how many it
 /// has. The global pool, not a scoped one, so that the calling (main) thread stays the one that
 /// communicates with other ranks while the workers compute, as MPI's funneled mode requires.
-pub(crate) fn worker_threads(threads: Option<usize>) -> Result<usize> {
+fn worker_threads(threads: Option<usize>) -> Result<usize> {
     let n = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     if n == 0 {
         return Err(anyhow!("--threads must be 1 or more"));
@@ -293,7 +308,7 @@ pub(crate) fn memory_guard(
 }
 
 /// Refuses an imported contact list with bad rows unless they may be skipped.
-pub(crate) fn check_rows(s: &Scenario, skip_bad_rows: bool) -> Result<()> {
+fn check_rows(s: &Scenario, skip_bad_rows: bool) -> Result<()> {
     match &s.population.import {
         Some(list) if !list.rejected.is_empty() && !skip_bad_rows => {
             Err(anyhow!("{}", rejected_message(list)))
