@@ -5,8 +5,8 @@ use super::plan::{self, Plan};
 use crate::cli::{SensitivityArgs, SweepArgs};
 use crate::comm::Comm;
 use crate::experiments::{folder, sweep};
+use crate::report;
 use anyhow::{Result, anyhow};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Runs every point of the sweep's grid, each run's reports in `run-NNN/`, and the comparison.
@@ -26,7 +26,7 @@ pub(crate) fn sweep(args: SweepArgs, comm: &dyn Comm) -> Result<ExitCode> {
         .output
         .out
         .clone()
-        .unwrap_or_else(|| PathBuf::from("output").join(format!("{}-sweep", scenario.name)));
+        .unwrap_or_else(|| report::files::experiment_dir(&scenario.name, "sweep"));
     let plan = Plan::resolve(loaded, scenarios, &out, &args.output, comm, "sweep")?;
     let label = format!("{} sweep of {} runs", scenario.name, points.len());
     let Some(finished) = plan.run(comm, &label)? else {
@@ -73,10 +73,11 @@ pub(crate) fn sensitivity(args: SensitivityArgs, comm: &dyn Comm) -> Result<Exit
     let variants = sweep::sensitivity_scenarios(&args.scenario, &loaded.overrides, &scenario)?;
     let mut scenarios = vec![scenario.clone()];
     scenarios.extend(variants);
-    let out =
-        args.output.out.clone().unwrap_or_else(|| {
-            PathBuf::from("output").join(format!("{}-sensitivity", scenario.name))
-        });
+    let out = args
+        .output
+        .out
+        .clone()
+        .unwrap_or_else(|| report::files::experiment_dir(&scenario.name, "sensitivity"));
     let label = format!("{} sensitivity ({} runs)", scenario.name, scenarios.len());
     let plan = Plan::resolve(loaded, scenarios, &out, &args.output, comm, "sensitivity")?;
     let Some(finished) = plan.run(comm, &label)? else {
