@@ -1,5 +1,6 @@
-//! The names of what picsim writes: the files of a run's folder, and the folders of a sweep's
-//! runs and of an experiment. One place, so the writers, the report's links and the output checks agree.
+//! The names of what picsim writes: the files of a run's folder, the folders of a sweep's runs
+//! and an experiment's default folder. One place, so the writers, the report's links and the
+//! output checks agree.
 
 /// Files every run writes besides the charts.
 pub(crate) const CSV_FILES: [&str; 3] = ["series.csv", "summary.csv", "orgs.csv"];
