@@ -38,12 +38,9 @@ pub(crate) fn compare(args: CompareArgs) -> Result<ExitCode> {
     let staging = Staging::new(&args.out, args.force, "compare")?;
     staging.fill(|dir| folder::write_comparison(&cmp, dir, &[]))?;
     let target = staging.commit()?;
-    plan::finish_table(
-        &cmp.table(&target.join("report.html")),
-        &target,
-        args.quiet,
-        started,
-    );
+    plan::close(&target, args.quiet, started, |report, seconds| {
+        plan::table_text(&cmp.table(report), seconds)
+    });
     Ok(ExitCode::SUCCESS)
 }
 

@@ -48,15 +48,7 @@ pub(crate) fn sweep(args: SweepArgs, comm: &dyn Comm) -> Result<ExitCode> {
         Ok(cmp)
     })?;
     drop(inv);
-    let (quiet, started) = (finished.quiet, finished.loaded.started);
-    let target = finished.commit()?;
-    plan::finish_table(
-        &cmp.table(&target.join("report.html")),
-        &target,
-        quiet,
-        started,
-    );
-    Ok(ExitCode::SUCCESS)
+    finished.close(|report, seconds| plan::table_text(&cmp.table(report), seconds))
 }
 
 /// Runs the base and each `[sensitivity]` key at its low and high value, and writes the table
@@ -87,13 +79,5 @@ pub(crate) fn sensitivity(args: SensitivityArgs, comm: &dyn Comm) -> Result<Exit
     finished
         .staging
         .fill(|dir| folder::write_sensitivity(&sens, dir))?;
-    let (quiet, started) = (finished.quiet, finished.loaded.started);
-    let target = finished.commit()?;
-    plan::finish_table(
-        &sens.table(&target.join("report.html")),
-        &target,
-        quiet,
-        started,
-    );
-    Ok(ExitCode::SUCCESS)
+    finished.close(|report, seconds| plan::table_text(&sens.table(report), seconds))
 }

@@ -16,7 +16,8 @@ use crate::scenario::import::ContactList;
 use crate::scenario::{KeyPath, Override, Scenario, load_file};
 use anyhow::{Context, Result, anyhow};
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::process::ExitCode;
 use std::time::Instant;
 
 /// The overrides given on the command line, in the order they apply.
@@ -183,11 +184,13 @@ impl Finished<'_> {
         })
     }
 
-    /// Moves the written folder into place and clears the progress bar; returns the folder.
-    pub(crate) fn commit(self) -> Result<PathBuf> {
+    /// Moves the written folder into place, clears the progress bar and prints the closing
+    /// lines (see [`close`]).
+    pub(crate) fn close(self, text: impl FnOnce(&Path, f64) -> String) -> Result<ExitCode> {
         let target = self.staging.commit()?;
         self.bar.finish_and_clear();
-        Ok(target)
+        close(&target, self.quiet, self.loaded.started, text);
+        Ok(ExitCode::SUCCESS)
     }
 }
 
@@ -351,12 +354,23 @@ pub(crate) fn rejected_message(list: &ContactList) -> String {
     )
 }
 
-/// The closing lines of a command that writes a comparison: the table, or only the report's
-/// path when quiet.
-pub(crate) fn finish_table(table: &str, target: &Path, quiet: bool, started: Instant) {
+/// The closing lines of every command that writes a report: `text` (given the report's path and
+/// the seconds since `started`), or only the report's path when quiet.
+pub(crate) fn close(
+    target: &Path,
+    quiet: bool,
+    started: Instant,
+    text: impl FnOnce(&Path, f64) -> String,
+) {
+    let report = target.join("report.html");
     if quiet {
-        println!("{}", target.join("report.html").display());
+        println!("{}", report.display());
     } else {
-        println!("{table}({:.1} s)", started.elapsed().as_secs_f64());
+        print!("{}", text(&report, started.elapsed().as_secs_f64()));
     }
+}
+
+/// The closing text of a command that writes a table: the table, then how long it took.
+pub(crate) fn table_text(table: &str, seconds: f64) -> String {
+    format!("{table}({seconds:.1} s)\n")
 }
