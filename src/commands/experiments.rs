@@ -42,7 +42,7 @@ pub(crate) fn sweep(args: SweepArgs, comm: &dyn Comm) -> Result<ExitCode> {
             &inv,
             &finished.options,
         )?;
-        let cmp = folder::sweep_comparison(&scenario, &keys, runs);
+        let cmp = sweep::sweep_comparison(&scenario, &keys, runs);
         sweep::write_runs_csv(&keys, &points, &dir.join("runs.csv"))?;
         folder::write_comparison(&cmp, dir, &["runs.csv"])?;
         Ok(cmp)
@@ -75,7 +75,7 @@ pub(crate) fn sensitivity(args: SensitivityArgs, comm: &dyn Comm) -> Result<Exit
     let Some(finished) = plan.run(comm, &label)? else {
         return Ok(ExitCode::SUCCESS);
     };
-    let sens = folder::sensitivity_of(&scenario, &finished.results);
+    let sens = sweep::sensitivity_of(&scenario, &finished.results);
     finished
         .staging
         .fill(|dir| folder::write_sensitivity(&sens, dir))?;
