@@ -32,15 +32,7 @@ pub(crate) fn write_sweep_runs(
             let run_dir = dir.join(&id);
             std::fs::create_dir(&run_dir)
                 .with_context(|| format!("could not create '{}'", run_dir.display()))?;
-            let inv = Invocation {
-                scenario_path: inv.scenario_path,
-                scenario_sha256: inv.scenario_sha256.clone(),
-                command_line: inv.command_line.clone(),
-                wall_seconds: inv.wall_seconds,
-                memory_estimate: inv.memory_estimate,
-                ranks: inv.ranks.clone(),
-            };
-            report::write_all(r, &inv, &run_dir, options)?;
+            report::write_all(r, inv, &run_dir, options)?;
             let values = p.iter().map(sweep::value_text).collect();
             Ok(RunSummary::from_result(
                 &id,
