@@ -13,7 +13,7 @@ use std::time::Instant;
 pub(crate) fn compare(args: CompareArgs) -> Result<ExitCode> {
     let started = Instant::now();
     let cmp = compare::from_folders(&args.runs, &args.out)?;
-    let staging = Staging::new(&args.out, args.force, "compare")?;
+    let staging = Staging::new(&args.out, args.folder.force, "compare")?;
     staging.fill(|dir| folder::write_comparison(&cmp, dir, &[]))?;
     let target = staging.commit()?;
     plan::close(&target, args.quiet, started, |report, seconds| {

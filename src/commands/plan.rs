@@ -112,7 +112,7 @@ impl<'a> Plan<'a> {
         let world = &output.world;
         let Prepared { options, threads } = prepare(&loaded.scenario, world, comm.rank() == 0)?;
         let estimate = memory_guard(&scenarios, threads, comm.size(), &world.memory)?;
-        let staging = prepare_output(comm, out, world.force, command)?;
+        let staging = prepare_output(comm, out, world.folder.force, command)?;
         Ok(Plan {
             loaded,
             scenarios,

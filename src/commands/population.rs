@@ -20,7 +20,7 @@ pub(crate) fn population(args: PopulationArgs) -> Result<ExitCode> {
     let mut one = scenario.clone();
     one.replications = 1;
     plan::memory_guard(std::slice::from_ref(&one), 1, 1, &world.memory)?;
-    let staging = Staging::new(&args.export, world.force, "population")?;
+    let staging = Staging::new(&args.export, world.folder.force, "population")?;
     let population = crate::world::population::generate(&scenario, args.replication)?;
     staging.fill(|dir| report::export::write(&scenario, &population, addresses, dir))?;
     let target = staging.commit()?;
