@@ -6,7 +6,8 @@
 //!
 //! The checks run in one order for every command (imported bad rows, address salt, threads,
 //! memory, output folder), so that a command line refused by one command is refused the same way
-//! by the others.
+//! by the others; `population`, which writes one world and no run, takes the same first steps
+//! ([`prepare`], the memory guard).
 
 use crate::cli::{MemoryArgs, OutputArgs, ScenarioArgs, WorldArgs};
 use crate::comm::Comm;
