@@ -93,9 +93,9 @@ pub(crate) struct WorldArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long, value_name = "N", value_parser = parse_threads)]
     pub(crate) threads: Option<usize>,
-    /// Replace the output folder if it exists.
-    #[arg(long)]
-    pub(crate) force: bool,
+    /// Whether an existing folder is replaced.
+    #[command(flatten)]
+    pub(crate) folder: FolderArgs,
     /// Imported contact lists: leave out rows that cannot be read or classified (a run writes
     /// them to rejected.csv) instead of refusing to run.
     #[arg(long)]
@@ -106,6 +106,16 @@ pub(crate) struct WorldArgs {
     /// Memory guard.
     #[command(flatten)]
     pub(crate) memory: MemoryArgs,
+}
+
+/// What every command that writes a folder does with one that exists (`run`, `sweep`,
+/// `sensitivity`, `population`, `compare`). The folder itself (`--out`, `--export`) stays with
+/// each command: whether it is required, and its default, differ.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct FolderArgs {
+    /// Replace the output folder if it exists.
+    #[arg(long)]
+    pub(crate) force: bool,
 }
 
 /// `picsim sweep`.
@@ -134,9 +144,9 @@ pub(crate) struct CompareArgs {
     /// Output folder.
     #[arg(long, value_name = "DIR")]
     pub(crate) out: PathBuf,
-    /// Replace the output folder if it exists.
-    #[arg(long)]
-    pub(crate) force: bool,
+    /// Whether an existing folder is replaced, as for `run`.
+    #[command(flatten)]
+    pub(crate) folder: FolderArgs,
     /// No table; only errors and the report path.
     #[arg(long, short)]
     pub(crate) quiet: bool,

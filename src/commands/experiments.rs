@@ -5,8 +5,8 @@ use super::plan::{self, Plan};
 use crate::cli::{SensitivityArgs, SweepArgs};
 use crate::comm::Comm;
 use crate::experiments::{folder, sweep};
+use crate::report;
 use anyhow::{Result, anyhow};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Runs every point of the sweep's grid, each run's reports in `run-NNN/`, and the comparison.
@@ -26,7 +26,7 @@ pub(crate) fn sweep(args: SweepArgs, comm: &dyn Comm) -> Result<ExitCode> {
         .output
         .out
         .clone()
-        .unwrap_or_else(|| PathBuf::from("output").join(format!("{}-sweep", scenario.name)));
+        .unwrap_or_else(|| report::files::experiment_dir(&scenario.name, "sweep"));
     let plan = Plan::resolve(loaded, scenarios, &out, &args.output, comm, "sweep")?;
     let label = format!("{} sweep of {} runs", scenario.name, points.len());
     let Some(finished) = plan.run(comm, &label)? else {
@@ -42,21 +42,13 @@ pub(crate) fn sweep(args: SweepArgs, comm: &dyn Comm) -> Result<ExitCode> {
             &inv,
             &finished.options,
         )?;
-        let cmp = folder::sweep_comparison(&scenario, &keys, runs);
+        let cmp = sweep::sweep_comparison(&scenario, &keys, runs);
         sweep::write_runs_csv(&keys, &points, &dir.join("runs.csv"))?;
         folder::write_comparison(&cmp, dir, &["runs.csv"])?;
         Ok(cmp)
     })?;
     drop(inv);
-    let (quiet, started) = (finished.quiet, finished.loaded.started);
-    let target = finished.commit()?;
-    plan::finish_table(
-        &cmp.table(&target.join("report.html")),
-        &target,
-        quiet,
-        started,
-    );
-    Ok(ExitCode::SUCCESS)
+    finished.close(|report, seconds| plan::table_text(&cmp.table(report), seconds))
 }
 
 /// Runs the base and each `[sensitivity]` key at its low and high value, and writes the table
@@ -73,26 +65,19 @@ pub(crate) fn sensitivity(args: SensitivityArgs, comm: &dyn Comm) -> Result<Exit
     let variants = sweep::sensitivity_scenarios(&args.scenario, &loaded.overrides, &scenario)?;
     let mut scenarios = vec![scenario.clone()];
     scenarios.extend(variants);
-    let out =
-        args.output.out.clone().unwrap_or_else(|| {
-            PathBuf::from("output").join(format!("{}-sensitivity", scenario.name))
-        });
+    let out = args
+        .output
+        .out
+        .clone()
+        .unwrap_or_else(|| report::files::experiment_dir(&scenario.name, "sensitivity"));
     let label = format!("{} sensitivity ({} runs)", scenario.name, scenarios.len());
     let plan = Plan::resolve(loaded, scenarios, &out, &args.output, comm, "sensitivity")?;
     let Some(finished) = plan.run(comm, &label)? else {
         return Ok(ExitCode::SUCCESS);
     };
-    let sens = folder::sensitivity_of(&scenario, &finished.results);
+    let sens = sweep::sensitivity_of(&scenario, &finished.results);
     finished
         .staging
         .fill(|dir| folder::write_sensitivity(&sens, dir))?;
-    let (quiet, started) = (finished.quiet, finished.loaded.started);
-    let target = finished.commit()?;
-    plan::finish_table(
-        &sens.table(&target.join("report.html")),
-        &target,
-        quiet,
-        started,
-    );
-    Ok(ExitCode::SUCCESS)
+    finished.close(|report, seconds| plan::table_text(&sens.table(report), seconds))
 }

@@ -6,9 +6,10 @@
 //!
 //! The checks run in one order for every command (imported bad rows, address salt, threads,
 //! memory, output folder), so that a command line refused by one command is refused the same way
-//! by the others.
+//! by the others; `population`, which writes one world and no run, takes the same first steps
+//! ([`prepare`], the memory guard).
 
-use crate::cli::{MemoryArgs, OutputArgs, ScenarioArgs};
+use crate::cli::{MemoryArgs, OutputArgs, ScenarioArgs, WorldArgs};
 use crate::comm::Comm;
 use crate::report::{self, Staging, manifest::Invocation};
 use crate::run::summary::RunResult;
@@ -16,7 +17,8 @@ use crate::scenario::import::ContactList;
 use crate::scenario::{KeyPath, Override, Scenario, load_file};
 use anyhow::{Context, Result, anyhow};
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::process::ExitCode;
 use std::time::Instant;
 
 /// The overrides given on the command line, in the order they apply.
@@ -109,16 +111,9 @@ impl<'a> Plan<'a> {
         command: &'static str,
     ) -> Result<Plan<'a>> {
         let world = &output.world;
-        let root = comm.rank() == 0;
-        check_rows(&loaded.scenario, world.skip_bad_rows)?;
-        let options = if root {
-            report_options(&loaded.scenario, world.reveal_addresses)?
-        } else {
-            report::Options::default()
-        };
-        let threads = worker_threads(world.threads)?;
+        let Prepared { options, threads } = prepare(&loaded.scenario, world, comm.rank() == 0)?;
         let estimate = memory_guard(&scenarios, threads, comm.size(), &world.memory)?;
-        let staging = prepare_output(comm, out, world.force, command)?;
+        let staging = prepare_output(comm, out, world.folder.force, command)?;
         Ok(Plan {
             loaded,
             scenarios,
@@ -190,12 +185,36 @@ impl Finished<'_> {
         })
     }
 
-    /// Moves the written folder into place and clears the progress bar; returns the folder.
-    pub(crate) fn commit(self) -> Result<PathBuf> {
+    /// Moves the written folder into place, clears the progress bar and prints the closing
+    /// lines (see [`close`]).
+    pub(crate) fn close(self, text: impl FnOnce(&Path, f64) -> String) -> Result<ExitCode> {
         let target = self.staging.commit()?;
         self.bar.finish_and_clear();
-        Ok(target)
+        close(&target, self.quiet, self.loaded.started, text);
+        Ok(ExitCode::SUCCESS)
     }
+}
+
+/// What every command that builds worlds resolves before its memory guard and its folder.
+pub(crate) struct Prepared {
+    /// How imported addresses are written (default on a rank that does not write).
+    pub(crate) options: report::Options,
+    /// Worker threads in the pool.
+    pub(crate) threads: usize,
+}
+
+/// The first checks of a plan, in their order (imported bad rows, address salt, threads), for
+/// `scenario` with the settings `world`; `writes` on the rank that writes the folder, which alone
+/// draws a salt.
+pub(crate) fn prepare(scenario: &Scenario, world: &WorldArgs, writes: bool) -> Result<Prepared> {
+    check_rows(scenario, world.skip_bad_rows)?;
+    let options = if writes {
+        report_options(scenario, world.reveal_addresses)?
+    } else {
+        report::Options::default()
+    };
+    let threads = worker_threads(world.threads)?;
+    Ok(Prepared { options, threads })
 }
 
 /// The output folder of `command`, prepared on rank 0 only; every rank learns whether that
@@ -224,7 +243,7 @@ fn prepare_output(
 /// Sets rayon's global pool to `threads` workers (all cores by default) and returns how many it
 /// has. The global pool, not a scoped one, so that the calling (main) thread stays the one that
 /// communicates with other ranks while the workers compute, as MPI's funneled mode requires.
-pub(crate) fn worker_threads(threads: Option<usize>) -> Result<usize> {
+fn worker_threads(threads: Option<usize>) -> Result<usize> {
     let n = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     if n == 0 {
         return Err(anyhow!("--threads must be 1 or more"));
@@ -293,7 +312,7 @@ pub(crate) fn memory_guard(
 }
 
 /// Refuses an imported contact list with bad rows unless they may be skipped.
-pub(crate) fn check_rows(s: &Scenario, skip_bad_rows: bool) -> Result<()> {
+fn check_rows(s: &Scenario, skip_bad_rows: bool) -> Result<()> {
     match &s.population.import {
         Some(list) if !list.rejected.is_empty() && !skip_bad_rows => {
             Err(anyhow!("{}", rejected_message(list)))
@@ -336,12 +355,23 @@ pub(crate) fn rejected_message(list: &ContactList) -> String {
     )
 }
 
-/// The closing lines of a command that writes a comparison: the table, or only the report's
-/// path when quiet.
-pub(crate) fn finish_table(table: &str, target: &Path, quiet: bool, started: Instant) {
+/// The closing lines of every command that writes a report: `text` (given the report's path and
+/// the seconds since `started`), or only the report's path when quiet.
+pub(crate) fn close(
+    target: &Path,
+    quiet: bool,
+    started: Instant,
+    text: impl FnOnce(&Path, f64) -> String,
+) {
+    let report = target.join("report.html");
     if quiet {
-        println!("{}", target.join("report.html").display());
+        println!("{}", report.display());
     } else {
-        println!("{table}({:.1} s)", started.elapsed().as_secs_f64());
+        print!("{}", text(&report, started.elapsed().as_secs_f64()));
     }
+}
+
+/// The closing text of a command that writes a table: the table, then how long it took.
+pub(crate) fn table_text(table: &str, seconds: f64) -> String {
+    format!("{table}({seconds:.1} s)\n")
 }

@@ -3,26 +3,24 @@
 use super::plan;
 use crate::cli::PopulationArgs;
 use crate::report::{self, Staging};
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 use std::process::ExitCode;
 
 /// Generates replication `--replication`'s world and writes it into `--export`.
 pub(crate) fn population(args: PopulationArgs) -> Result<ExitCode> {
     let scenario = plan::load(&args.scenario, &args.scenario_args, None)?.scenario;
     let world = &args.world;
-    plan::check_rows(&scenario, world.skip_bad_rows)?;
-    let salt = crate::scenario::import::fresh_salt().map_err(|e| anyhow!(e))?;
-    let addresses = if world.reveal_addresses {
-        report::csv::Addresses::Revealed
-    } else {
-        report::csv::Addresses::Pseudonyms(&salt)
+    let prepared = plan::prepare(&scenario, world, true)?;
+    // No salt means revealed, or no imported addresses to write.
+    let addresses = match &prepared.options.salt {
+        Some(salt) => report::csv::Addresses::Pseudonyms(salt),
+        None => report::csv::Addresses::Revealed,
     };
-    plan::worker_threads(world.threads)?;
     // One replication's world, as `run` would hold it with one thread.
     let mut one = scenario.clone();
     one.replications = 1;
     plan::memory_guard(std::slice::from_ref(&one), 1, 1, &world.memory)?;
-    let staging = Staging::new(&args.export, world.force, "population")?;
+    let staging = Staging::new(&args.export, world.folder.force, "population")?;
     let population = crate::world::population::generate(&scenario, args.replication)?;
     staging.fill(|dir| report::export::write(&scenario, &population, addresses, dir))?;
     let target = staging.commit()?;

@@ -32,20 +32,7 @@ pub fn run(args: RunArgs, comm: &dyn Comm) -> Result<ExitCode> {
         .staging
         .fill(|dir| report::write_all(&result, &inv, dir, &finished.options))?;
     drop(inv);
-    let (quiet, started) = (finished.quiet, finished.loaded.started);
-    let report_path = finished.commit()?.join("report.html");
-    if quiet {
-        println!("{}", report_path.display());
-    } else {
-        print!(
-            "{}",
-            report::terminal::summary_text(
-                &result,
-                &headlines,
-                &report_path,
-                started.elapsed().as_secs_f64()
-            )
-        );
-    }
-    Ok(ExitCode::SUCCESS)
+    finished.close(|report, seconds| {
+        report::terminal::summary_text(&result, &headlines, report, seconds)
+    })
 }

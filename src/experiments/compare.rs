@@ -1,10 +1,10 @@
-//! Comparing runs: the points of a sweep, or finished runs read back from their folders.
+//! Comparing finished runs read back from their folders (`picsim compare`).
 //!
 //! The [`Comparison`] itself (per run its label, the values that distinguish it, its per-day
 //! summaries and its headline figures) is report data, defined in [`crate::report::comparison`]
 //! and written as `compare.csv`, `compare_<metric>.png`, `report.html` and a terminal table. This
-//! module builds it from run folders (`picsim compare`) and refuses runs whose dates or metrics
-//! differ.
+//! module builds it from run folders ([`from_folders`]) and refuses runs whose dates or metrics
+//! differ; a sweep's comparison is built in `super::sweep`.
 
 use crate::report::comparison::{Comparison, RunSummary};
 use crate::report::headline::{Headline, Unit};
@@ -12,7 +12,7 @@ use crate::run::summary::Stat;
 use crate::scenario::KeyDate;
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 impl Comparison {
     /// Checks that every run reports the same dates and metrics, saying which differ.
@@ -66,8 +66,32 @@ impl Comparison {
     }
 }
 
+/// The comparison of the finished runs in the folders `dirs`, to be written into the folder
+/// `out` (each run links to its report from there): read, labelled by what differs, and refused
+/// when their dates or metrics differ.
+pub(crate) fn from_folders(dirs: &[PathBuf], out: &Path) -> Result<Comparison> {
+    let mut runs: Vec<RunSummary> = dirs.iter().map(|d| read_run(d)).collect::<Result<_>>()?;
+    label_runs(&mut runs);
+    for (r, dir) in runs.iter_mut().zip(dirs) {
+        r.link = relative_link(out, &dir.join("report.html"));
+    }
+    let cmp = Comparison {
+        title: format!("Comparison of {} runs", runs.len()),
+        description: runs
+            .iter()
+            .map(|r| r.label.clone())
+            .collect::<Vec<_>>()
+            .join(" · "),
+        keys: Vec::new(),
+        runs,
+        key_dates: dirs.first().map(|d| key_dates_of(d)).unwrap_or_default(),
+    };
+    cmp.check_compatible()?;
+    Ok(cmp)
+}
+
 /// Reads a finished run back from its folder: `summary.csv` and `manifest.json`.
-pub(crate) fn read_run(dir: &Path) -> Result<RunSummary> {
+fn read_run(dir: &Path) -> Result<RunSummary> {
     let manifest_path = dir.join("manifest.json");
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&manifest_path).with_context(|| {
@@ -159,7 +183,7 @@ pub(crate) fn read_run(dir: &Path) -> Result<RunSummary> {
 }
 
 /// The key dates of a run folder's scenario, when its effective scenario still loads.
-pub(crate) fn key_dates_of(dir: &Path) -> Vec<KeyDate> {
+fn key_dates_of(dir: &Path) -> Vec<KeyDate> {
     let Ok(text) = std::fs::read_to_string(dir.join("manifest.json")) else {
         return Vec::new();
     };
@@ -179,7 +203,7 @@ pub(crate) fn key_dates_of(dir: &Path) -> Vec<KeyDate> {
 }
 
 /// Labels runs by what differs: folder name, or scenario name when they are all different.
-pub(crate) fn label_runs(runs: &mut [RunSummary]) {
+fn label_runs(runs: &mut [RunSummary]) {
     let names: Vec<&str> = runs.iter().map(|r| r.label.as_str()).collect();
     let unique = names
         .iter()
@@ -190,4 +214,41 @@ pub(crate) fn label_runs(runs: &mut [RunSummary]) {
             r.label = r.id.clone();
         }
     }
+}
+
+/// A relative link from the folder `from` (not yet created) to `to`, when both resolve.
+fn relative_link(from: &Path, to: &Path) -> Option<String> {
+    let abs = |p: &Path| -> Option<PathBuf> {
+        let base = std::env::current_dir().ok()?;
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            base.join(p)
+        };
+        Some(p.components().fold(PathBuf::new(), |mut acc, c| {
+            match c {
+                std::path::Component::ParentDir => {
+                    acc.pop();
+                }
+                std::path::Component::CurDir => {}
+                other => acc.push(other),
+            }
+            acc
+        }))
+    };
+    let (from, to) = (abs(from)?, abs(to)?);
+    let common = from
+        .components()
+        .zip(to.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let ups = from.components().count() - common;
+    let mut rel = PathBuf::new();
+    for _ in 0..ups {
+        rel.push("..");
+    }
+    for c in to.components().skip(common) {
+        rel.push(c);
+    }
+    Some(rel.display().to_string().replace('\\', "/"))
 }

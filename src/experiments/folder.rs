@@ -1,13 +1,13 @@
 //! Writing an experiment's folder, one function per output: each sweep run's own reports in
 //! `run-NNN/`, the comparison (`compare.csv`, its charts, `report.html`), and a sensitivity
-//! analysis's table, tornado charts and page. The commands only wire these together.
+//! analysis's table, tornado charts and page. It only writes: what is written is built in
+//! `super::sweep` and `super::compare`, and the commands wire the two together.
 
 use super::sweep;
 use crate::report::comparison::{Comparison, RunSummary};
-use crate::report::sensitivity::{Parameter, Sensitivity, figure_file};
+use crate::report::sensitivity::{Sensitivity, figure_file};
 use crate::report::{self, manifest::Invocation};
 use crate::run::summary::RunResult;
-use crate::scenario::Scenario;
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -32,15 +32,7 @@ pub(crate) fn write_sweep_runs(
             let run_dir = dir.join(&id);
             std::fs::create_dir(&run_dir)
                 .with_context(|| format!("could not create '{}'", run_dir.display()))?;
-            let inv = Invocation {
-                scenario_path: inv.scenario_path,
-                scenario_sha256: inv.scenario_sha256.clone(),
-                command_line: inv.command_line.clone(),
-                wall_seconds: inv.wall_seconds,
-                memory_estimate: inv.memory_estimate,
-                ranks: inv.ranks.clone(),
-            };
-            report::write_all(r, &inv, &run_dir, options)?;
+            report::write_all(r, inv, &run_dir, options)?;
             let values = p.iter().map(sweep::value_text).collect();
             Ok(RunSummary::from_result(
                 &id,
@@ -51,21 +43,6 @@ pub(crate) fn write_sweep_runs(
             ))
         })
         .collect()
-}
-
-/// The comparison of a sweep's runs of `scenario` over `keys`.
-pub(crate) fn sweep_comparison(
-    scenario: &Scenario,
-    keys: &[String],
-    runs: Vec<RunSummary>,
-) -> Comparison {
-    Comparison {
-        title: format!("{}: sweep of {} runs", scenario.name, runs.len()),
-        description: format!("{} Swept: {}.", scenario.description, keys.join(", ")),
-        keys: keys.to_vec(),
-        runs,
-        key_dates: scenario.key_dates(),
-    }
 }
 
 /// Writes a comparison's files into `dir`: `compare.csv`, `compare_<metric>.png`, `report.html`
@@ -84,30 +61,6 @@ pub(crate) fn write_comparison(cmp: &Comparison, dir: &Path, extra_files: &[&str
     let mut files = vec!["compare.csv"];
     files.extend_from_slice(extra_files);
     report::page::comparison::write(cmp, &charts, &files, &dir.join("report.html"))
-}
-
-/// A sensitivity analysis of `scenario` from its runs: the base first, then each
-/// `[sensitivity]` key's low and high run, in the scenario's order.
-pub(crate) fn sensitivity_of(scenario: &Scenario, results: &[RunResult]) -> Sensitivity {
-    let summary = |i: usize, id: &str, label: &str| {
-        RunSummary::from_result(id, label, Vec::new(), &results[i], None)
-    };
-    Sensitivity {
-        name: scenario.name.clone(),
-        base: summary(0, "base", "base"),
-        parameters: scenario
-            .sensitivity
-            .iter()
-            .enumerate()
-            .map(|(i, (k, low, high))| Parameter {
-                key: k.clone(),
-                low_text: sweep::value_text(low),
-                high_text: sweep::value_text(high),
-                low: summary(1 + 2 * i, &format!("{k}=low"), &sweep::value_text(low)),
-                high: summary(2 + 2 * i, &format!("{k}=high"), &sweep::value_text(high)),
-            })
-            .collect(),
-    }
 }
 
 /// Writes a sensitivity analysis's files into `dir`: `sensitivity.csv`, a tornado chart per

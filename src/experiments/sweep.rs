@@ -10,7 +10,10 @@
 //! What the variants' results become is report data: a `crate::report::comparison::Comparison`
 //! for a sweep, a `crate::report::sensitivity::Sensitivity` for a sensitivity analysis.
 
+use crate::report::comparison::{Comparison, RunSummary};
 use crate::report::files::run_id;
+use crate::report::sensitivity::{Parameter, Sensitivity};
+use crate::run::summary::RunResult;
 use crate::scenario::{KeyPath, MAX_ERRORS, Origin, Seg, parse_value};
 use crate::scenario::{Override, Scenario, ScenarioError, ScenarioErrors, load_file};
 use anyhow::{Context, Result, bail};
@@ -340,6 +343,45 @@ fn missing_key(table: &toml::Table, key: &str) -> Option<String> {
         };
         format!("is not a key of the scenario ({name}); sweep and sensitivity keys must exist in the file")
     })
+}
+
+/// The comparison of a sweep's runs of `scenario` over `keys`.
+pub(crate) fn sweep_comparison(
+    scenario: &Scenario,
+    keys: &[String],
+    runs: Vec<RunSummary>,
+) -> Comparison {
+    Comparison {
+        title: format!("{}: sweep of {} runs", scenario.name, runs.len()),
+        description: format!("{} Swept: {}.", scenario.description, keys.join(", ")),
+        keys: keys.to_vec(),
+        runs,
+        key_dates: scenario.key_dates(),
+    }
+}
+
+/// A sensitivity analysis of `scenario` from its runs: the base first, then each
+/// `[sensitivity]` key's low and high run, in the scenario's order.
+pub(crate) fn sensitivity_of(scenario: &Scenario, results: &[RunResult]) -> Sensitivity {
+    let summary = |i: usize, id: &str, label: &str| {
+        RunSummary::from_result(id, label, Vec::new(), &results[i], None)
+    };
+    Sensitivity {
+        name: scenario.name.clone(),
+        base: summary(0, "base", "base"),
+        parameters: scenario
+            .sensitivity
+            .iter()
+            .enumerate()
+            .map(|(i, (k, low, high))| Parameter {
+                key: k.clone(),
+                low_text: value_text(low),
+                high_text: value_text(high),
+                low: summary(1 + 2 * i, &format!("{k}=low"), &value_text(low)),
+                high: summary(2 + 2 * i, &format!("{k}=high"), &value_text(high)),
+            })
+            .collect(),
+    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
-//! The names of what picsim writes: the files of a run's folder, and the folders of a sweep's
-//! runs. One place, so the writers, the report's links and the output checks agree.
+//! The names of what picsim writes: the files of a run's folder, the folders of a sweep's runs
+//! and an experiment's default folder. One place, so the writers, the report's links and the
+//! output checks agree.
 
 /// Files every run writes besides the charts.
 pub(crate) const CSV_FILES: [&str; 3] = ["series.csv", "summary.csv", "orgs.csv"];
@@ -11,4 +12,10 @@ pub(crate) const LINKED_FILES: [&str; 4] =
 /// `run-002`, …
 pub(crate) fn run_id(i: usize) -> String {
     format!("run-{:03}", i + 1)
+}
+
+/// The default folder of an experiment of the scenario `name`: `output/<name>-<kind>` (`kind`:
+/// `sweep`, `sensitivity`).
+pub(crate) fn experiment_dir(name: &str, kind: &str) -> std::path::PathBuf {
+    std::path::Path::new("output").join(format!("{name}-{kind}"))
 }
