@@ -11,11 +11,9 @@ pub(crate) fn population(args: PopulationArgs) -> Result<ExitCode> {
     let scenario = plan::load(&args.scenario, &args.scenario_args, None)?.scenario;
     let world = &args.world;
     let prepared = plan::prepare(&scenario, world, true)?;
-    // No salt means revealed, or no imported addresses to write.
-    let addresses = match &prepared.options.salt {
-        Some(salt) => report::csv::Addresses::Pseudonyms(salt),
-        None => report::csv::Addresses::Revealed,
-    };
+    let addresses = prepared
+        .options
+        .addresses(scenario.population.import.is_some())?;
     // One replication's world, as `run` would hold it with one thread.
     let mut one = scenario.clone();
     one.replications = 1;

@@ -41,6 +41,20 @@ pub(crate) struct Options {
     pub(crate) reveal_addresses: bool,
 }
 
+impl Options {
+    /// How addresses are written: in clear when revealed (or when nothing was `imported`, so
+    /// there is no address to write), else as pseudonyms under this run's salt.
+    pub(crate) fn addresses(&self, imported: bool) -> Result<csv::Addresses<'_>> {
+        match (self.reveal_addresses || !imported, &self.salt) {
+            (true, _) => Ok(csv::Addresses::Revealed),
+            (false, Some(salt)) => Ok(csv::Addresses::Pseudonyms(salt)),
+            (false, None) => {
+                bail!("imported addresses need a pseudonym salt or --reveal-addresses")
+            }
+        }
+    }
+}
+
 /// Writes every file of a run into `dir`: the CSVs, the manifest, the charts the scenario asks
 /// for and `report.html`, and for imported contact lists `user_impact.csv` and (when rows were
 /// left out) `rejected.csv`. Returns the headline figures.
@@ -52,13 +66,7 @@ pub(crate) fn write_all(
 ) -> Result<Vec<Headline>> {
     let started = std::time::Instant::now();
     if r.scenario.population.import.is_some() {
-        let addresses = match (options.reveal_addresses, &options.salt) {
-            (true, _) => csv::Addresses::Revealed,
-            (false, Some(salt)) => csv::Addresses::Pseudonyms(salt),
-            (false, None) => {
-                bail!("imported addresses need a pseudonym salt or --reveal-addresses")
-            }
-        };
+        let addresses = options.addresses(true)?;
         csv::write_user_impact(r, addresses, &dir.join("user_impact.csv"))?;
         if r.scenario
             .population
