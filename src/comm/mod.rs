@@ -2,7 +2,9 @@
 //!
 //! The distributed algorithms (a replication split over ranks, the distributed first-passage
 //! search of contagion) are written against the `Comm` trait, which offers the few collective
-//! operations they need on byte buffers and integer arrays. Three implementations: `Solo` (one
+//! operations they need on byte buffers and integer arrays, and use them through `Records`, the
+//! same collectives over fixed-size records (`Wire`), so that no caller packs bytes. Three
+//! implementations: `Solo` (one
 //! process, no communication), [`LocalRanks`] (ranks as threads of one process, for tests and for
 //! checking the algorithms without MPI), and, with the cargo feature `mpi`, `mpi::MpiComm` over
 //! MPI (Open MPI, MPICH, under `mpirun` or `srun`).
@@ -21,7 +23,7 @@ pub(crate) mod local;
 pub(crate) mod mpi;
 pub mod partition;
 
-pub(crate) use collective::{Comm, Solo};
+pub(crate) use collective::{Comm, Records, Solo};
 pub use local::LocalRanks;
 pub(crate) use partition::Partition;
 
@@ -49,20 +51,10 @@ pub fn is_secondary() -> bool {
 
 /// This rank's bytes sent and peak memory, gathered on rank 0 (by rank).
 pub(crate) fn rank_stats(comm: &dyn Comm) -> Option<Vec<(u64, u64)>> {
-    let mine = [comm.bytes_sent(), crate::sys::peak_rss_bytes().unwrap_or(0)];
-    let bytes: Vec<u8> = mine.iter().flat_map(|x| x.to_le_bytes()).collect();
-    comm.gather(bytes).map(|all| {
+    let mine = (comm.bytes_sent(), crate::sys::peak_rss_bytes().unwrap_or(0));
+    comm.gather_records(&[mine]).map(|all| {
         all.iter()
-            .map(|b| {
-                let v: Vec<u64> = b
-                    .chunks_exact(8)
-                    .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default()))
-                    .collect();
-                (
-                    v.first().copied().unwrap_or(0),
-                    v.get(1).copied().unwrap_or(0),
-                )
-            })
+            .map(|share| share.first().copied().unwrap_or_default())
             .collect()
     })
 }

@@ -7,7 +7,7 @@
 //! every reduction is the identity and costs nothing, so a whole replication and a split one run
 //! the same code.
 
-use super::collective::Comm;
+use super::collective::{Comm, Records, Wire};
 use anyhow::Context as _;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -78,11 +78,11 @@ impl Partition<'_> {
         }
     }
 
-    /// Every share's buffer, by rank, on every rank.
-    pub(crate) fn all_gather(&self, data: Vec<u8>) -> Vec<Vec<u8>> {
+    /// Every share's records, one share after another in rank order, on every rank.
+    pub(crate) fn all_gather<T: Wire>(&self, records: &[T]) -> Vec<T> {
         match self {
-            Partition::Whole => vec![data],
-            Partition::Split(comm) => comm.all_gather(data),
+            Partition::Whole => records.to_vec(),
+            Partition::Split(comm) => comm.all_gather_records(records).concat(),
         }
     }
 

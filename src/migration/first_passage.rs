@@ -2,7 +2,7 @@
 //! on one process with a radix heap ([`first_passage`]), and over persons spread across ranks by
 //! Δ-stepping ([`distributed_first_passage`]), which gives the same times bit for bit.
 
-use crate::comm::Comm;
+use crate::comm::{Comm, Records};
 use crate::world::population::graph::Graph;
 
 /// A min-priority queue for monotone keys (every key pushed is at least the last key popped):
@@ -205,7 +205,7 @@ pub(crate) fn distributed_first_passage(
         }
         loop {
             let frontier = buckets.remove(&current).unwrap_or_default();
-            let mut outgoing: Vec<Vec<u8>> = vec![Vec::new(); size];
+            let mut outgoing: Vec<Vec<(u32, f64, f64)>> = vec![Vec::new(); size];
             let mut relax_local: Vec<(u32, f64, f64)> = Vec::new();
             for u in frontier {
                 let i = local(u);
@@ -221,22 +221,11 @@ pub(crate) fn distributed_first_passage(
                     if to == comm.rank() {
                         relax_local.push((v, t, w));
                     } else {
-                        let out = &mut outgoing[to];
-                        out.extend_from_slice(&v.to_le_bytes());
-                        out.extend_from_slice(&t.to_le_bytes());
-                        out.extend_from_slice(&w.to_le_bytes());
+                        outgoing[to].push((v, t, w));
                     }
                 }
             }
-            let received = comm.all_to_all(outgoing);
-            let remote = received.iter().flat_map(|buf| {
-                buf.chunks_exact(20).map(|c| {
-                    let v = u32::from_le_bytes(c[0..4].try_into().unwrap_or_default());
-                    let t = f64::from_le_bytes(c[4..12].try_into().unwrap_or_default());
-                    let w = f64::from_le_bytes(c[12..20].try_into().unwrap_or_default());
-                    (v, t, w)
-                })
-            });
+            let remote = comm.all_to_all_records(&outgoing).into_iter().flatten();
             for (v, t, w) in relax_local.into_iter().chain(remote) {
                 let i = local(v);
                 let candidate = t.max(open[i]) + w;

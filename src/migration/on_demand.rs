@@ -123,14 +123,7 @@ pub(crate) fn shared_days(
     });
     let keys = Keys::new(s.seed, replication);
     let days = assign_owned(s, &keys, owned, persons, &attributes, contacts, part);
-    let encoded: Vec<u8> = days.iter().flat_map(|d| d.to_le_bytes()).collect();
-    let mut all = Vec::with_capacity(persons as usize * n);
-    for buf in part.all_gather(encoded) {
-        all.extend(
-            buf.chunks_exact(4)
-                .map(|c| Day::from_le_bytes(c.try_into().unwrap_or_default())),
-        );
-    }
+    let all = part.all_gather(&days);
     anyhow::ensure!(
         all.len() == persons as usize * n,
         "migration days did not add up across ranks"

@@ -183,25 +183,7 @@ fn initial_adopters(
                 .filter(|&k| open[k] == 0.0)
                 .map(|k| (draws[k].0.to_bits(), first + k as u32))
                 .collect();
-            let best = smallest(local, count as usize);
-            let encoded: Vec<u8> = best
-                .iter()
-                .flat_map(|(key, p)| key.to_le_bytes().into_iter().chain(p.to_le_bytes()))
-                .collect();
-            let candidates: Vec<(u64, u32)> = part
-                .all_gather(encoded)
-                .iter()
-                .flat_map(|b| {
-                    b.chunks_exact(12)
-                        .map(|c| {
-                            (
-                                u64::from_le_bytes(c[0..8].try_into().unwrap_or_default()),
-                                u32::from_le_bytes(c[8..12].try_into().unwrap_or_default()),
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                })
-                .collect();
+            let candidates = part.all_gather(&smallest(local, count as usize));
             let mut chosen = vec![false; n];
             for (_, p) in smallest(candidates, count as usize) {
                 if p >= first && ((p - first) as usize) < n {
