@@ -104,15 +104,12 @@ fn whole_jobs_per_rank(
         .map(|(_, job)| *job)
         .collect();
     let outputs = run_jobs(scenarios, &mine, progress)?;
-    let bytes = serde_json::to_vec(&outputs).context("could not encode this rank's results")?;
-    let Some(gathered) = comm.gather(bytes) else {
+    // The same gather a split replication's rows take, here of each rank's whole outputs.
+    let Some(gathered) = Partition::Split(comm).gather(outputs)? else {
         return Ok(None);
     };
-    let mut per_rank: Vec<std::vec::IntoIter<RepOutput>> = gathered
-        .iter()
-        .map(|b| serde_json::from_slice::<Vec<RepOutput>>(b).map(Vec::into_iter))
-        .collect::<std::result::Result<_, _>>()
-        .context("could not decode a rank's results")?;
+    let mut per_rank: Vec<std::vec::IntoIter<RepOutput>> =
+        gathered.into_iter().map(Vec::into_iter).collect();
     let mut all = Vec::with_capacity(jobs.len());
     for j in 0..jobs.len() {
         all.push(
