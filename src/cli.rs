@@ -64,6 +64,20 @@ pub(crate) enum Command {
     /// sensitivity.csv and a tornado chart per headline figure.
     #[command(after_help = EXIT_CODES)]
     Sensitivity(SensitivityArgs),
+    /// Read a Lync / Skype for Business contact export (the ZIP of Export-CsUserData, its
+    /// DocItemSet.xml, or a Lync 2010 dbimpexp XML) and say what it holds: users, contacts,
+    /// distribution groups, skipped items and unusable contacts with their line and column.
+    #[command(after_help = EXIT_CODES)]
+    Import(ImportArgs),
+}
+
+/// `picsim import`.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct ImportArgs {
+    /// The export: ExportedUserData.zip, DocItemSet.xml or a dbimpexp XML file (detected from
+    /// the content).
+    #[arg(value_name = "FILE")]
+    pub(crate) file: PathBuf,
 }
 
 /// Parses `--vary KEY.PATH=V1,V2,…` (a usage error when malformed).

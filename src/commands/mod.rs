@@ -5,6 +5,7 @@
 
 mod compare;
 mod experiments;
+mod import;
 mod plan;
 mod population;
 mod run;
@@ -28,5 +29,6 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Validate(args) => validate::validate(args),
         Command::Population(args) => population::population(args),
         Command::Compare(args) => compare::compare(args),
+        Command::Import(args) => import::import(args),
     }
 }

@@ -418,3 +418,52 @@ fn a_word_of_mouth_graph_with_no_edge_is_refused() {
         assert!(text.contains("migrations.0.q"), "{text}");
     }
 }
+
+#[test]
+fn picsim_import_says_what_a_lync_export_holds_without_naming_anyone() {
+    let dir = tempfile::tempdir().unwrap();
+    let xml = "<?xml version=\"1.0\"?>\n<DocItemSet xmlns=\"urn:x\">\n\
+  <DocItem Name=\"urn:lcd:alice@contoso.com\"><Data><HomedResource>\n\
+    <ContactGroups><ContactGroup Number=\"9\" DisplayName=\"VA==\" ExternalUri=\"eA==\" /></ContactGroups>\n\
+    <Contacts>\n\
+      <Contact Buddy=\"sip:bob.secret@hotmail.com\" Groups=\"1 2\" />\n\
+      <Contact Groups=\"1\" />\n\
+    </Contacts>\n\
+  </HomedResource></Data></DocItem>\n\
+  <DocItem Name=\"urn:hcd:alice@contoso.com\"><Data /></DocItem>\n\
+  <DocItem Name=\"urn:lcd:erin@contoso.com\"><Data /></DocItem>\n\
+</DocItemSet>\n";
+    let file = dir.path().join("DocItemSet.xml");
+    std::fs::write(&file, xml).unwrap();
+    let out = picsim().arg("import").arg(&file).assert().success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    for line in [
+        "format: DocItemSet.xml",
+        "users: 2 (1 with no contact)",
+        "contacts: 1 ",
+        "distribution groups: 1 ",
+        "items that are not contact lists: 1",
+        "unusable contacts: 1",
+        // (`\` line continuations drop the indentation: the element starts its line.)
+        "  line 7, column 1: it has no Buddy attribute",
+    ] {
+        assert!(stdout.contains(line), "{line:?} missing from:\n{stdout}");
+    }
+    assert!(
+        !stdout.contains("secret") && !stdout.contains("alice"),
+        "{stdout}"
+    );
+    // Malformed XML: exit 1, the file, line and column, nothing quoted.
+    std::fs::write(
+        &file,
+        "<DocItemSet>\n<DocItem Name=\"urn:lcd:x.secret@a.com\">\n</Data>\n",
+    )
+    .unwrap();
+    let out = picsim().arg("import").arg(&file).assert().code(1);
+    let stderr = stderr_of(&out);
+    assert!(
+        stderr.contains("DocItemSet.xml: line 3, column"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("secret"), "{stderr}");
+}
