@@ -65,8 +65,10 @@ pub(crate) enum Command {
     #[command(after_help = EXIT_CODES)]
     Sensitivity(SensitivityArgs),
     /// Read a Lync / Skype for Business contact export (the ZIP of Export-CsUserData, its
-    /// DocItemSet.xml, or a Lync 2010 dbimpexp XML) and say what it holds: users, contacts,
-    /// distribution groups, skipped items and unusable contacts with their line and column.
+    /// DocItemSet.xml, or a Lync 2010 dbimpexp XML) or a contact-list CSV and say what a run
+    /// would make of it: users, public-IM entries per network, internal and partner contacts,
+    /// distribution groups, skipped items and unusable contacts with their position; --to
+    /// writes it as a CSV to see and edit.
     #[command(after_help = EXIT_CODES)]
     Import(ImportArgs),
 }
@@ -74,10 +76,25 @@ pub(crate) enum Command {
 /// `picsim import`.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct ImportArgs {
-    /// The export: ExportedUserData.zip, DocItemSet.xml or a dbimpexp XML file (detected from
-    /// the content).
+    /// The contact lists: ExportedUserData.zip, DocItemSet.xml, a dbimpexp XML file or a
+    /// contact-list CSV (detected from the content).
     #[arg(value_name = "FILE")]
     pub(crate) file: PathBuf,
+    /// The scenario whose networks classify the contacts, and whose [population.import] keys
+    /// (format, org, orgs) say how to read the file (default: the networks of the shipped
+    /// pic-2013 scenario).
+    #[arg(long, value_name = "SCENARIO")]
+    pub(crate) scenario: Option<PathBuf>,
+    /// Also write the lists as a contact-list CSV (user,contact,network,org,domain), the one a
+    /// run would simulate, contacts pseudonymised unless --reveal-addresses.
+    #[arg(long, value_name = "CSV")]
+    pub(crate) to: Option<PathBuf>,
+    /// Write contacts' addresses in clear in the --to file.
+    #[arg(long)]
+    pub(crate) reveal_addresses: bool,
+    /// Replace an existing --to file.
+    #[arg(long)]
+    pub(crate) force: bool,
 }
 
 /// Parses `--vary KEY.PATH=V1,V2,…` (a usage error when malformed).

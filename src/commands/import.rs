@@ -1,59 +1,231 @@
-//! `picsim import`: what a Lync / Skype for Business contact export holds, as picsim reads it.
-//! It names no address (they are personal data): counts, and positions of what it cannot use.
+//! `picsim import`: what a contact export (or a contact-list CSV) holds, as a run would read it,
+//! and the same lists written as a CSV to see and edit. It names no address (they are personal
+//! data): counts, and positions of what it cannot use; the CSV carries pseudonyms unless the user
+//! asks for addresses in clear.
 
 use crate::cli::ImportArgs;
-use crate::scenario::lync::{self, Export, Format};
-use anyhow::{Context, Result};
-use std::io::{BufRead, BufReader, Seek};
+use crate::report::csv::Addresses;
+use crate::scenario::import::{self, ContactList, ImportedUser, NO_CONTACT, Options, fresh_salt};
+use crate::scenario::{KeyPath, Override, Scenario, load_str};
+use anyhow::{Context, Result, anyhow, bail};
+use std::path::Path;
 use std::process::ExitCode;
 
-/// Reads `args.file` and prints a summary of it.
+/// The shipped default scenario, whose networks classify contacts when no scenario is given.
+const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/pic-2013.toml");
+
+/// Reads `args.file` as the scenario would, prints what it holds, and writes `--to`.
 pub(crate) fn import(args: ImportArgs) -> Result<ExitCode> {
-    let path = &args.file;
-    let file = std::fs::File::open(path)
-        .with_context(|| format!("could not read '{}'", path.display()))?;
-    let mut input = BufReader::with_capacity(1 << 16, file);
-    let zip = lync::is_zip(
-        input
-            .fill_buf()
-            .with_context(|| format!("could not read '{}'", path.display()))?,
-    );
-    let export = if zip {
-        input.rewind()?;
-        lync::read_zip(input)
-    } else {
-        lync::read_xml(input)
+    let file = std::path::absolute(&args.file)
+        .with_context(|| format!("could not read '{}'", args.file.display()))?;
+    if let Some(to) = &args.to {
+        if to.exists() && !args.force {
+            bail!("'{}' already exists; --force replaces it", to.display());
+        }
+        if std::path::absolute(to).is_ok_and(|t| t == file) {
+            bail!("--to names the file being read; write the CSV elsewhere");
+        }
     }
-    .with_context(|| format!("{}", path.display()))?;
-    print!("{}", summary(&export, zip));
+    let (scenario, list) = match &args.scenario {
+        // The scenario reads the file through its own `[population.import]`, with its format and
+        // organisation keys: what `picsim run` would simulate.
+        Some(path) => {
+            let contacts = Override::new(
+                KeyPath::parse("population.import.contacts").map_err(|e| anyhow!(e))?,
+                toml::Value::String(file.display().to_string()),
+                format!("picsim import {}", args.file.display()),
+            );
+            let scenario = crate::scenario::load_file(path, &[contacts])?;
+            let list = scenario
+                .population
+                .import
+                .clone()
+                .ok_or_else(|| anyhow!("the scenario read no contact list"))?;
+            (scenario, list)
+        }
+        // The default's networks, and the file read with no option (so that a problem with it is
+        // not blamed on a scenario the user never named).
+        None => {
+            let scenario = load_str(DEFAULT_SCENARIO, "scenarios/pic-2013.toml", &[], None)?;
+            let list = import::contact_list(&file, &scenario.networks, &Options::default())
+                .map_err(|e| anyhow!(e))?;
+            (scenario, list)
+        }
+    };
+    let by = match &args.scenario {
+        Some(p) => format!("the networks of {}", p.display()),
+        None => "the networks of the default scenario (pic-2013)".to_string(),
+    };
+    print!("{}", summary(&args.file, &list, &scenario, &by));
+    if let Some(to) = &args.to {
+        let salt;
+        let addresses = if args.reveal_addresses {
+            Addresses::Revealed
+        } else {
+            salt = fresh_salt().map_err(|e| anyhow!(e))?;
+            Addresses::Pseudonyms(&salt)
+        };
+        write_csv(&list, &scenario, addresses, to)?;
+        println!(
+            "wrote {} ({}; user ids as given){}",
+            to.display(),
+            if args.reveal_addresses {
+                "addresses in clear"
+            } else {
+                "contacts pseudonymised"
+            },
+            if list.left_out.internal + list.left_out.partner > 0 {
+                "; internal and partner contacts are not public-IM entries and are not in it"
+            } else {
+                ""
+            }
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 
+/// A count with thousands separators.
+fn n(x: impl Into<u64>) -> String {
+    crate::report::number::group_thousands(&x.into().to_string())
+}
+
 /// The lines `picsim import` prints.
-fn summary(x: &Export, zip: bool) -> String {
-    let format = match (x.format, zip) {
-        (Format::DocItemSet, true) => "Export-CsUserData ZIP (DocItemSet.xml)",
-        (Format::DocItemSet, false) => "DocItemSet.xml",
-        (Format::Dbimpexp, _) => "Lync 2010 dbimpexp XML",
-    };
-    let contacts: usize = x.users.iter().map(|u| u.contacts.len()).sum();
-    let empty = x.users.iter().filter(|u| u.contacts.is_empty()).count();
+fn summary(file: &Path, list: &ContactList, s: &Scenario, by: &str) -> String {
+    let mut orgs: Vec<&str> = Vec::new();
+    for u in &list.users {
+        if !orgs.contains(&u.org.as_str()) {
+            orgs.push(&u.org);
+        }
+    }
+    let per_network: Vec<String> = list
+        .entries_per_network(s.networks.len())
+        .iter()
+        .zip(&s.networks)
+        .filter(|(k, _)| **k > 0)
+        .map(|(k, net)| format!("{} {}", net.name, n(*k)))
+        .collect();
+    let l = &list.left_out;
     let mut out = format!(
-        "format: {format}\nusers: {} ({empty} with no contact)\ncontacts: {contacts} (one per user and address; {} repeated in other groups)\ndistribution groups: {} (counted, not expanded)\nitems that are not contact lists: {}\nunusable contacts: {}\n",
-        x.users.len(),
-        x.repeated_contacts,
-        x.distribution_groups,
-        x.skipped_items,
-        x.bad.len()
+        "{}: {}, classified by {by}\n\
+         organisations: {}{}\n\
+         users: {} ({} with no public-IM contact)\n\
+         public-IM entries: {}{}\n",
+        file.display(),
+        list.source.describe(),
+        orgs.len(),
+        if orgs.len() <= 5 {
+            format!(
+                " ({})",
+                orgs.iter()
+                    .map(|o| if o.is_empty() { "(unnamed)" } else { *o })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        } else {
+            String::new()
+        },
+        n(list.users() as u64),
+        n(list.users_without_entries() as u64),
+        n(list.rows.len() as u64),
+        if per_network.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", per_network.join(", "))
+        },
     );
-    for b in x.bad.iter().take(10) {
+    if list.source != crate::scenario::import::Source::Csv {
         out.push_str(&format!(
-            "  line {}, column {}: {}\n",
-            b.line, b.column, b.reason
+            "internal contacts: {} (on the organisation's own SIP domains; not simulated)\n\
+             federated-partner contacts: {} (on other domains no network claims; not simulated)\n\
+             distribution groups: {} (counted, not expanded)\n\
+             items that are not contact lists: {} (skipped)\n\
+             contacts repeated in other groups: {} (kept once)\n",
+            n(l.internal),
+            n(l.partner),
+            n(l.distribution_groups),
+            n(l.skipped_items),
+            n(l.repeated),
         ));
     }
-    if x.bad.len() > 10 {
-        out.push_str(&format!("  … and {} more\n", x.bad.len() - 10));
+    out.push_str(&format!(
+        "refused: {}{}\n",
+        n(list.rejected.len() as u64),
+        if list.rejected.is_empty() {
+            ""
+        } else {
+            " (a run needs --skip-bad-rows to leave them out):"
+        }
+    ));
+    for r in list.rejected.iter().take(10) {
+        out.push_str(&format!(
+            "  {}:{}: {}\n",
+            file.display(),
+            r.position(),
+            r.reason
+        ));
+    }
+    if list.rejected.len() > 10 {
+        out.push_str(&format!(
+            "  … and {} more\n",
+            n((list.rejected.len() - 10) as u64)
+        ));
     }
     out
+}
+
+/// Writes `list` as the contact-list CSV a run would simulate the same way: the entries in their
+/// order, each with its network named (a pseudonym has no domain to classify it by), and each user
+/// with no public-IM entry as a row with neither contact nor network, where it first appeared (so
+/// users, and the persons their entries make, come in the same order). Written beside the target
+/// and moved into place, so a failure leaves no half-written file.
+fn write_csv(list: &ContactList, s: &Scenario, addresses: Addresses, to: &Path) -> Result<()> {
+    let partial = to.with_file_name(format!(
+        ".{}.partial-{}",
+        to.file_name()
+            .map_or_else(|| "contacts".into(), |f| f.to_string_lossy()),
+        std::process::id()
+    ));
+    let written = (|| -> Result<()> {
+        let mut w = crate::report::csv::writer(&partial)?;
+        w.write_record(["user", "contact", "network", "org", "domain"])?;
+        let mut has_rows = vec![false; list.users.len()];
+        for r in &list.rows {
+            has_rows[r.user as usize] = true;
+        }
+        // Users are numbered in order of first appearance, so those before a row's user that
+        // have not appeared yet are users with no entry.
+        let declare = |w: &mut csv::Writer<_>, u: &ImportedUser| {
+            w.write_record([u.id.as_str(), "", NO_CONTACT, &u.org, &u.domain])
+        };
+        let mut next = 0;
+        for r in &list.rows {
+            let u = r.user as usize;
+            while next <= u {
+                if !has_rows[next] {
+                    declare(&mut w, &list.users[next])?;
+                }
+                next += 1;
+            }
+            let user = &list.users[u];
+            w.write_record([
+                user.id.as_str(),
+                &addresses.show(&r.contact),
+                &s.networks[r.network as usize].id,
+                &user.org,
+                &user.domain,
+            ])?;
+        }
+        for u in &list.users[next..] {
+            declare(&mut w, u)?;
+        }
+        w.flush()?;
+        Ok(())
+    })();
+    let moved = written.and_then(|()| {
+        std::fs::rename(&partial, to).with_context(|| format!("could not write '{}'", to.display()))
+    });
+    if moved.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    moved.with_context(|| format!("could not write '{}'", to.display()))
 }

@@ -340,7 +340,7 @@ pub(crate) fn rejected_message(list: &ContactList) -> String {
         .rejected
         .iter()
         .take(20)
-        .map(|r| format!("  {}:{}: {}", list.path.display(), r.line, r.reason))
+        .map(|r| format!("  {}:{}: {}", list.path.display(), r.position(), r.reason))
         .collect();
     let more = if list.rejected.len() > 20 {
         format!("\n  … and {} more", list.rejected.len() - 20)

@@ -214,11 +214,21 @@ pub(crate) fn write_rejected(r: &RunResult, addresses: Addresses, path: &Path) -
         .flexible(true)
         .from_path(path)
         .with_context(|| format!("could not create '{}'", path.display()))?;
-    let mut header = vec!["line".to_string(), "reason".to_string()];
+    // An export's positions have a column too (its XML element's).
+    let columns = list.source != crate::scenario::import::Source::Csv;
+    let mut header = vec!["line".to_string()];
+    if columns {
+        header.push("column".to_string());
+    }
+    header.push("reason".to_string());
     header.extend(list.header.iter().cloned());
     w.write_record(&header)?;
     for row in &list.rejected {
-        let mut record = vec![row.line.to_string(), row.reason.clone()];
+        let mut record = vec![row.line.to_string()];
+        if columns {
+            record.push(row.column.map_or_else(String::new, |c| c.to_string()));
+        }
+        record.push(row.reason.clone());
         for (i, f) in row.fields.iter().enumerate() {
             record.push(if row.is_personal(i) {
                 addresses.show(&f.to_lowercase())

@@ -108,13 +108,14 @@ pub(crate) fn write_all(
             .collect::<Result<Vec<()>>>()?;
     }
     let heads = headlines(r);
-    page::run::write(
-        r,
-        &heads,
-        &charts,
-        &files::LINKED_FILES,
-        &dir.join("report.html"),
-    )?;
+    let mut linked = files::LINKED_FILES.to_vec();
+    if let Some(list) = &r.scenario.population.import {
+        linked.push("user_impact.csv");
+        if !list.rejected.is_empty() {
+            linked.push("rejected.csv");
+        }
+    }
+    page::run::write(r, &heads, &charts, &linked, &dir.join("report.html"))?;
     manifest::write(
         r,
         inv,

@@ -46,12 +46,7 @@ const CHART_BYTES: f64 = 3200.0 * 1800.0 * 3.0;
 fn estimate_share(s: &Scenario, threads: usize, ranks: usize, split: bool) -> Estimate {
     let (users, entries, persons) = match &s.population.import {
         Some(list) => {
-            let users = list
-                .rows
-                .iter()
-                .map(|r| r.user.as_str())
-                .collect::<std::collections::HashSet<_>>()
-                .len() as f64;
+            let users = list.users() as f64;
             let extra: f64 = s
                 .population
                 .persons_per_user

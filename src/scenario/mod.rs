@@ -16,7 +16,6 @@ pub(crate) mod import;
 pub(crate) mod key;
 pub(crate) mod load;
 mod locate;
-pub(crate) mod lync;
 pub(crate) mod model;
 pub(crate) mod network;
 pub(crate) mod origin;

@@ -368,6 +368,13 @@ pub(crate) struct RawPopulation {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawImport {
     pub(crate) contacts: String,
+    /// `auto` (the default), `csv`, `zip`, `docitemset` or `dbimpexp`.
+    pub(crate) format: Option<String>,
+    /// The one organisation of a server export.
+    pub(crate) org: Option<String>,
+    /// SIP domain → organisation, for a server export holding several.
+    #[serde(default)]
+    pub(crate) orgs: IndexMap<String, String>,
 }
 
 /// `[population.graph]`: the persons' contact graph.

@@ -5,6 +5,7 @@ mod cli;
 mod default_scenario;
 mod distributed;
 mod experiments;
+mod export;
 mod fuzz;
 mod import;
 mod invariants;

@@ -7,6 +7,7 @@
 pub(crate) mod comparison;
 pub(crate) mod escape;
 pub(crate) mod frame;
+pub(crate) mod imported;
 pub mod run;
 pub(crate) mod sections;
 pub(crate) mod sensitivity;

@@ -44,11 +44,11 @@ fn render(
     csv_files: &[&str],
 ) -> Result<String> {
     let s = &result.scenario;
-    let mut contents = vec![
-        ("run", "Run"),
-        ("headlines", "Headline figures"),
-        ("how-to-read", "How to read"),
-    ];
+    let mut contents = vec![("run", "Run"), ("headlines", "Headline figures")];
+    if s.population.import.is_some() {
+        contents.push(("imported", "Imported contact lists"));
+    }
+    contents.push(("how-to-read", "How to read"));
     if !charts.is_empty() {
         contents.push(("charts", "Charts"));
     }
@@ -67,6 +67,9 @@ fn render(
     frame.render(|out| {
         write_facts(out, result)?;
         write_headlines(out, result, headlines)?;
+        if let Some(list) = &s.population.import {
+            super::imported::write(out, s, list)?;
+        }
         write_how_to_read(out, result, csv_files.contains(&"summary.csv"))?;
         write_charts(out, charts)?;
         write_key_dates(

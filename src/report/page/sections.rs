@@ -110,6 +110,12 @@ fn describe(file: &str) -> Option<&'static str> {
             Some("per run, reported day and metric: any swept values, mean, p05, p50 and p95")
         }
         "runs.csv" => Some("the id of every run of the sweep and its swept values"),
+        "user_impact.csv" => Some(
+            "per replication, user and imported contact (pseudonymised unless revealed): the first day it was lost, why, and any recovery",
+        ),
+        "rejected.csv" => Some(
+            "the imported rows left out (--skip-bad-rows), with their position and reason, addresses pseudonymised unless revealed",
+        ),
         "sensitivity.csv" => Some(
             "per parameter and figure: low and high values, the figure at base, at low and at high, and the swing",
         ),

@@ -8,6 +8,7 @@
 mod behaviours;
 mod check;
 mod experiments;
+mod import;
 mod meta;
 mod migrations;
 mod networks;

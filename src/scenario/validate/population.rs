@@ -2,7 +2,7 @@
 //! multi-homing, the persons' contact graph and an imported contact list (read here, so that
 //! validate refuses what a run would).
 
-use super::super::import::{self, BadLine};
+use super::super::import;
 use super::super::model::{
     ActivityClass, GraphSpec, Migration, MultiHoming, PopulationSpec, Trigger,
 };
@@ -199,44 +199,10 @@ pub(super) fn population(
             }
         }
     };
-    let import = match &p.import {
-        None => None,
-        Some(i) => {
-            let path = std::path::PathBuf::from(&i.contacts);
-            match import::contact_list(&path, networks) {
-                Ok(list) if list.rows.is_empty() => {
-                    // Every row refused: say where and why, as for any bad row.
-                    let refused: Vec<BadLine> = list
-                        .rejected
-                        .iter()
-                        .map(|r| BadLine {
-                            line: r.line,
-                            reason: r.reason.clone(),
-                        })
-                        .collect();
-                    let what = format!(
-                        "'{}' has no usable row ({} refused)",
-                        path.display(),
-                        refused.len()
-                    );
-                    v.err(
-                        kp!("population", "import", "contacts"),
-                        if refused.is_empty() {
-                            format!("{what}: it holds only its header")
-                        } else {
-                            import::bad_lines_message(&what, &path, &refused)
-                        },
-                    );
-                    None
-                }
-                Ok(list) => Some(list),
-                Err(e) => {
-                    v.err(kp!("population", "import", "contacts"), e);
-                    None
-                }
-            }
-        }
-    };
+    let import = p
+        .import
+        .as_ref()
+        .and_then(|i| super::import::import(v, i, networks));
     if let Some(GraphSpec::File { edges }) = &graph {
         // Checked here rather than when the world is built, so that validate refuses what run
         // would (an address in a generated population, a person the import does not have).

@@ -188,27 +188,25 @@ fn generate_imported(
     use std::collections::HashMap;
     let mut org_names: Vec<String> = Vec::new();
     let mut org_of: HashMap<&str, usize> = HashMap::new();
-    for r in &list.rows {
-        org_of.entry(r.org.as_str()).or_insert_with(|| {
-            org_names.push(r.org.clone());
+    for u in &list.users {
+        org_of.entry(u.org.as_str()).or_insert_with(|| {
+            org_names.push(u.org.clone());
             org_names.len() - 1
         });
     }
     // Users grouped by organisation, in order of first appearance; domains likewise.
-    let mut users_by_org: Vec<Vec<&str>> = vec![Vec::new(); org_names.len()];
+    let mut users_by_org: Vec<Vec<usize>> = vec![Vec::new(); org_names.len()];
     let mut domains_by_org: Vec<Vec<&str>> = vec![Vec::new(); org_names.len()];
-    let mut user_rows: HashMap<&str, Vec<usize>> = HashMap::new();
-    let mut user_domain: HashMap<&str, &str> = HashMap::new();
-    for (i, r) in list.rows.iter().enumerate() {
-        let o = org_of[r.org.as_str()];
-        if !user_rows.contains_key(r.user.as_str()) {
-            users_by_org[o].push(&r.user);
-            user_domain.insert(&r.user, &r.domain);
-            if !domains_by_org[o].contains(&r.domain.as_str()) {
-                domains_by_org[o].push(&r.domain);
-            }
+    for (i, u) in list.users.iter().enumerate() {
+        let o = org_of[u.org.as_str()];
+        users_by_org[o].push(i);
+        if !domains_by_org[o].contains(&u.domain.as_str()) {
+            domains_by_org[o].push(&u.domain);
         }
-        user_rows.entry(&r.user).or_default().push(i);
+    }
+    let mut user_rows: Vec<Vec<usize>> = vec![Vec::new(); list.users.len()];
+    for (i, r) in list.rows.iter().enumerate() {
+        user_rows[r.user as usize].push(i);
     }
     // Persons: one per (address, network), blocks in network order.
     let nets = s.networks.len();
@@ -220,7 +218,7 @@ fn generate_imported(
             per_network[r.network as usize].push(&r.contact);
         }
     }
-    let users_total: usize = users_by_org.iter().map(Vec::len).sum();
+    let users_total = list.users.len();
     let mut blocks = Vec::with_capacity(nets);
     let mut addresses: Vec<Option<String>> = Vec::new();
     for (n, contacts) in per_network.iter().enumerate() {
@@ -263,10 +261,10 @@ fn generate_imported(
             domain_added.push(draw_day(&mut rng, window));
         }
         let first_user = user_names.len() as u32;
-        for u in &users_by_org[o] {
+        for &u in &users_by_org[o] {
             let d = domains_by_org[o]
                 .iter()
-                .position(|d| *d == user_domain[u])
+                .position(|d| *d == list.users[u].domain)
                 .unwrap_or(0) as u32;
             chunk.user_domain.push(first_domain + d);
             for &row in &user_rows[u] {
@@ -276,7 +274,7 @@ fn generate_imported(
                     .push(person_of[&(r.contact.as_str(), r.network)]);
             }
             chunk.offsets.push(chunk.entries.len() as u32);
-            user_names.push(u.to_string());
+            user_names.push(list.users[u].id.clone());
         }
         orgs.push(Org {
             deployments: draft.deployments,

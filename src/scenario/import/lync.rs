@@ -24,12 +24,13 @@ pub(crate) enum Format {
 /// One user of the export and the contacts of their list, in file order, one per address.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct User {
-    /// The user's SIP address, without `sip:`.
+    /// The user's SIP address, without `sip:`, as written.
     pub(crate) sip: String,
-    /// Line of the element that opens the user's data.
-    pub(crate) line: u64,
-    /// Contact addresses, without `sip:`, each once however many groups hold it.
-    pub(crate) contacts: Vec<String>,
+    /// Line and column of the element that opens the user's data.
+    pub(crate) at: (u64, u64),
+    /// Contact addresses, without `sip:` and in lower case, each once however many groups hold
+    /// it, with the line of their `Contact` element.
+    pub(crate) contacts: Vec<(String, u64)>,
 }
 
 /// A contact that cannot be used, where it is.
@@ -39,13 +40,16 @@ pub(crate) struct BadContact {
     pub(crate) column: u64,
     /// What is wrong, without quoting the cell (addresses are personal data).
     pub(crate) reason: &'static str,
+    /// The SIP address of the user whose list holds it.
+    pub(crate) user: String,
+    /// The `Buddy` attribute as written, if any (personal data).
+    pub(crate) buddy: Option<String>,
 }
 
-/// What an export holds.
+/// What an export holds besides its users (handed out one by one as they are read).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Export {
     pub(crate) format: Format,
-    pub(crate) users: Vec<User>,
     /// Distribution groups (`ContactGroup` with an `ExternalUri`): counted, never expanded.
     pub(crate) distribution_groups: u64,
     /// Items that are not contact lists (`urn:hcd:…` and other `DocItem`s).
@@ -82,7 +86,11 @@ pub(crate) fn is_zip(head: &[u8]) -> bool {
 }
 
 /// Reads the `DocItemSet.xml` of an `Export-CsUserData` ZIP, streaming it out of the archive.
-pub(crate) fn read_zip<R: Read + Seek>(archive: R) -> Result<Export, ExportError> {
+/// Each user is handed to `user` as soon as their list is read.
+pub(crate) fn read_zip<R: Read + Seek>(
+    archive: R,
+    user: impl FnMut(User),
+) -> Result<Export, ExportError> {
     let mut zip = zip::ZipArchive::new(archive)?;
     let name = zip
         .file_names()
@@ -94,7 +102,7 @@ pub(crate) fn read_zip<R: Read + Seek>(archive: R) -> Result<Export, ExportError
         .map(str::to_string)
         .ok_or(ExportError::NoDocItemSet)?;
     let entry = zip.by_name(&name)?;
-    read_xml(std::io::BufReader::with_capacity(1 << 16, entry))
+    read_xml(std::io::BufReader::with_capacity(1 << 16, entry), user)
 }
 
 /// A reader that knows the line and column of what quick-xml has consumed, and where the last
@@ -165,8 +173,12 @@ fn bare(address: &str) -> &str {
     }
 }
 
-/// Reads an export's XML (`DocItemSet.xml` or a `dbimpexp` file) from `input`.
-pub(crate) fn read_xml<R: BufRead>(input: R) -> Result<Export, ExportError> {
+/// Reads an export's XML (`DocItemSet.xml` or a `dbimpexp` file) from `input`, handing each user
+/// to `on_user` as soon as their list is read (so that no more than one list is held here).
+pub(crate) fn read_xml<R: BufRead>(
+    input: R,
+    mut on_user: impl FnMut(User),
+) -> Result<Export, ExportError> {
     let mut reader = quick_xml::Reader::from_reader(Counting {
         inner: input,
         line: 1,
@@ -183,9 +195,15 @@ pub(crate) fn read_xml<R: BufRead>(input: R) -> Result<Export, ExportError> {
     loop {
         let event = reader.read_event_into(&mut buf).map_err(|e| {
             let r = reader.get_ref();
+            // A misplaced or mismatched tag is named where it starts; anything else (a file cut
+            // short, a bad character) where reading stopped.
+            let (line, column) = match e {
+                quick_xml::Error::IllFormed(_) => r.tag,
+                _ => (r.line, r.column),
+            };
             ExportError::Xml {
-                line: r.line,
-                column: r.column,
+                line,
+                column,
                 problem: e.to_string(),
             }
         })?;
@@ -210,7 +228,6 @@ pub(crate) fn read_xml<R: BufRead>(input: R) -> Result<Export, ExportError> {
                 };
                 export = Some(Export {
                     format,
-                    users: Vec::new(),
                     distribution_groups: 0,
                     skipped_items: 0,
                     repeated_contacts: 0,
@@ -225,11 +242,11 @@ pub(crate) fn read_xml<R: BufRead>(input: R) -> Result<Export, ExportError> {
                                 seen.clear();
                                 user = Some(User {
                                     sip: bare(sip).to_string(),
-                                    line,
+                                    at: (line, column),
                                     contacts: Vec::new(),
                                 });
-                                if empty {
-                                    x.users.extend(user.take());
+                                if empty && let Some(u) = user.take() {
+                                    on_user(u);
                                 }
                             }
                             None => {
@@ -242,11 +259,11 @@ pub(crate) fn read_xml<R: BufRead>(input: R) -> Result<Export, ExportError> {
                         seen.clear();
                         user = Some(User {
                             sip: bare(&attribute(e, b"UserAtHost").unwrap_or_default()).to_string(),
-                            line,
+                            at: (line, column),
                             contacts: Vec::new(),
                         });
-                        if empty {
-                            x.users.extend(user.take());
+                        if empty && let Some(u) = user.take() {
+                            on_user(u);
                         }
                     }
                     (_, b"ContactGroup")
@@ -257,22 +274,23 @@ pub(crate) fn read_xml<R: BufRead>(input: R) -> Result<Export, ExportError> {
                     }
                     (_, b"Contact") => match (user.as_mut(), attribute(e, b"Buddy")) {
                         (Some(u), Some(buddy)) if bare(&buddy).contains('@') => {
-                            let address = bare(&buddy).to_string();
-                            if seen.insert(address.to_ascii_lowercase()) {
-                                u.contacts.push(address);
+                            let address = bare(&buddy).to_lowercase();
+                            if seen.insert(address.clone()) {
+                                u.contacts.push((address, line));
                             } else {
                                 x.repeated_contacts += 1;
                             }
                         }
-                        (Some(_), Some(_)) => x.bad.push(BadContact {
+                        (Some(u), buddy) => x.bad.push(BadContact {
                             line,
                             column,
-                            reason: "its Buddy is not an address (no @)",
-                        }),
-                        (Some(_), None) => x.bad.push(BadContact {
-                            line,
-                            column,
-                            reason: "it has no Buddy attribute",
+                            reason: if buddy.is_some() {
+                                "its Buddy is not an address (no @)"
+                            } else {
+                                "it has no Buddy attribute"
+                            },
+                            user: u.sip.clone(),
+                            buddy,
                         }),
                         (None, _) => {}
                     },
@@ -290,8 +308,8 @@ pub(crate) fn read_xml<R: BufRead>(input: R) -> Result<Export, ExportError> {
                         (Some(Format::DocItemSet), b"DocItem")
                             | (Some(Format::Dbimpexp), b"HomedResource")
                     );
-                    if closes_user && let (Some(x), Some(u)) = (export.as_mut(), user.take()) {
-                        x.users.push(u);
+                    if closes_user && let Some(u) = user.take() {
+                        on_user(u);
                     }
                 }
             }
@@ -311,6 +329,17 @@ pub(crate) fn read_xml<R: BufRead>(input: R) -> Result<Export, ExportError> {
 mod tests {
     use super::*;
     use std::io::Write as _;
+
+    /// Reads `xml`, collecting its users.
+    fn read(xml: &[u8]) -> Result<(Export, Vec<User>), ExportError> {
+        let mut users = Vec::new();
+        read_xml(xml, |u| users.push(u)).map(|x| (x, users))
+    }
+
+    /// The addresses of a user's contacts.
+    fn addresses(u: &User) -> Vec<&str> {
+        u.contacts.iter().map(|(a, _)| a.as_str()).collect()
+    }
 
     /// `DocItemSet.xml` with the given `DocItem`s, with or without a default namespace.
     fn doc_item_set(items: &str, namespace: bool) -> String {
@@ -356,20 +385,21 @@ mod tests {
     fn a_doc_item_set_gives_users_their_contacts_once_each_and_the_counts() {
         for namespace in [false, true] {
             let xml = doc_item_set(&format!("{ALICE}{HCD}{EMPTY_USER}"), namespace);
-            let x = read_xml(xml.as_bytes()).unwrap();
+            let (x, users) = read(xml.as_bytes()).unwrap();
             assert_eq!(x.format, Format::DocItemSet);
-            assert_eq!(x.users.len(), 2, "{:?}", x.users);
-            assert_eq!(x.users[0].sip, "alice@contoso.com");
-            assert_eq!(x.users[0].line, 3);
-            // bob in two groups and listed again in another case: one contact.
+            assert_eq!(users.len(), 2, "{:?}", users);
+            assert_eq!(users[0].sip, "alice@contoso.com");
+            assert_eq!(users[0].at, (3, 3));
+            // bob in two groups and listed again in another case: one contact, in lower case.
             assert_eq!(
-                x.users[0].contacts,
+                addresses(&users[0]),
                 ["bob@hotmail.com", "carol@contoso.com", "dave@fabrikam.com"]
             );
+            assert_eq!(users[0].contacts[0].1, 12);
             assert_eq!(x.repeated_contacts, 1);
             // The user with no contact is a user all the same.
             assert_eq!(
-                (x.users[1].sip.as_str(), x.users[1].contacts.len()),
+                (users[1].sip.as_str(), users[1].contacts.len()),
                 ("erin@contoso.com", 0)
             );
             assert_eq!(x.distribution_groups, 1);
@@ -387,27 +417,31 @@ mod tests {
             .replace("<Contact ", "<r:Contact ")
             .replace("<DocItem ", "<r:DocItem ")
             .replace("</DocItem>", "</r:DocItem>");
-        let x = read_xml(xml.as_bytes()).unwrap();
-        assert_eq!(x.users.len(), 1);
-        assert_eq!(x.users[0].contacts.len(), 3);
+        let (_, users) = read(xml.as_bytes()).unwrap();
+        assert_eq!(users.len(), 1);
+        assert_eq!(users[0].contacts.len(), 3);
     }
 
     #[test]
     fn a_contact_without_a_usable_buddy_is_bad_at_its_line_and_column() {
         let item = "  <DocItem Name=\"urn:lcd:alice@contoso.com\"><Data><HomedResource><Contacts>\n    <Contact Groups=\"1\" />\n    <Contact Buddy=\"not-an-address\" />\n  </Contacts></HomedResource></Data></DocItem>\n";
-        let x = read_xml(doc_item_set(item, true).as_bytes()).unwrap();
+        let (x, _) = read(doc_item_set(item, true).as_bytes()).unwrap();
         assert_eq!(
             x.bad,
             [
                 BadContact {
                     line: 4,
                     column: 5,
-                    reason: "it has no Buddy attribute"
+                    reason: "it has no Buddy attribute",
+                    user: "alice@contoso.com".into(),
+                    buddy: None,
                 },
                 BadContact {
                     line: 5,
                     column: 5,
-                    reason: "its Buddy is not an address (no @)"
+                    reason: "its Buddy is not an address (no @)",
+                    user: "alice@contoso.com".into(),
+                    buddy: Some("not-an-address".into()),
                 }
             ]
         );
@@ -419,11 +453,11 @@ mod tests {
     fn malformed_xml_is_an_error_with_its_line_and_column() {
         let xml =
             "<DocItemSet>\n  <DocItem Name=\"urn:lcd:a@b.com\">\n    </Data>\n</DocItemSet>\n";
-        match read_xml(xml.as_bytes()) {
-            Err(ExportError::Xml { line, .. }) => assert_eq!(line, 3),
+        match read(xml.as_bytes()) {
+            Err(ExportError::Xml { line, column, .. }) => assert_eq!((line, column), (3, 5)),
             other => panic!("{other:?}"),
         }
-        match read_xml("<Users><User/></Users>".as_bytes()) {
+        match read("<Users><User/></Users>".as_bytes()) {
             Err(ExportError::Root(root)) => assert_eq!(root, "Users"),
             other => panic!("{other:?}"),
         }
@@ -443,15 +477,14 @@ mod tests {
   <HomedResource UserAtHost="sip:gina@contoso.com" />
 </HomedResources>
 "#;
-        let x = read_xml(xml.as_bytes()).unwrap();
+        let (x, users) = read(xml.as_bytes()).unwrap();
         assert_eq!(x.format, Format::Dbimpexp);
-        let users: Vec<(&str, usize)> = x
-            .users
+        let counts: Vec<(&str, usize)> = users
             .iter()
             .map(|u| (u.sip.as_str(), u.contacts.len()))
             .collect();
-        assert_eq!(users, [("alice@contoso.com", 2), ("gina@contoso.com", 0)]);
-        assert_eq!(x.users[0].contacts[1], "fred@yahoo.com");
+        assert_eq!(counts, [("alice@contoso.com", 2), ("gina@contoso.com", 0)]);
+        assert_eq!(addresses(&users[0])[1], "fred@yahoo.com");
     }
 
     #[test]
@@ -470,8 +503,9 @@ mod tests {
         assert!(is_zip(bytes.get_ref()));
         assert!(!is_zip(doc_item_set(ALICE, true).as_bytes()));
         bytes.set_position(0);
-        let x = read_zip(bytes).unwrap();
-        assert_eq!(x.users[0].contacts.len(), 3);
+        let mut users = Vec::new();
+        read_zip(bytes, |u| users.push(u)).unwrap();
+        assert_eq!(users[0].contacts.len(), 3);
         // A ZIP without the contact data says so.
         let mut other = std::io::Cursor::new(Vec::new());
         {
@@ -481,7 +515,10 @@ mod tests {
             zip.finish().unwrap();
         }
         other.set_position(0);
-        assert!(matches!(read_zip(other), Err(ExportError::NoDocItemSet)));
+        assert!(matches!(
+            read_zip(other, |_| {}),
+            Err(ExportError::NoDocItemSet)
+        ));
     }
 
     proptest::proptest! {
@@ -497,7 +534,7 @@ mod tests {
                 let end = (at + len).min(bytes.len());
                 bytes.splice(at..end, [byte]);
             }
-            let _ = read_xml(bytes.as_slice());
+            let _ = read(bytes.as_slice());
         }
     }
 }

@@ -1,0 +1,278 @@
+//! An organisation's contact lists as picsim holds them, whatever file they came from: the
+//! classified rows, the rejected ones, the users with no public contact, and what was counted but
+//! not simulated; the classification of an address by network; pseudonyms for addresses.
+
+use crate::scenario::network::{Network, NetworkId};
+use std::path::PathBuf;
+
+/// What is wrong with a contact name (an address, or a Skype name), if anything; never the name
+/// itself.
+pub(crate) fn contact_problem(name: &str) -> Option<&'static str> {
+    if name.chars().any(char::is_control) {
+        return Some("holds a control character (a NUL byte, tab or line break)");
+    }
+    match name.split_once('@') {
+        Some(("", _)) => Some("is an address with nothing before the @"),
+        Some((_, "")) => Some("is an address with nothing after the @"),
+        _ => None,
+    }
+}
+
+/// A Lync user of the imported lists, with or without public contacts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ImportedUser {
+    /// The user's id as given (a CSV's `user`, an export's SIP address).
+    pub(crate) id: String,
+    /// Organisation name (empty: the default organisation of a CSV).
+    pub(crate) org: String,
+    /// The user's SIP domain, lower case.
+    pub(crate) domain: String,
+    /// Where the user first appears (1-based line).
+    pub(crate) line: usize,
+}
+
+/// A public-IM entry of a user's list: read and classified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ContactRow {
+    /// 1-based line number in the file.
+    pub(crate) line: usize,
+    /// The user, as an index into [`ContactList::users`].
+    pub(crate) user: u32,
+    /// The contact's address, lower case.
+    pub(crate) contact: String,
+    /// The contact's network.
+    pub(crate) network: NetworkId,
+}
+
+/// A rejected row (of a CSV), or a rejected contact or user (of an export).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RejectedRow {
+    /// 1-based line number.
+    pub line: usize,
+    /// 1-based column, where the file's format gives one (an export's XML element).
+    pub column: Option<u64>,
+    /// Why.
+    pub reason: String,
+    /// The row's fields as read (the contact field is personal data: pseudonymise before output).
+    pub(crate) fields: Vec<String>,
+    /// Index of the user field in `fields`, if known (the row has the header's columns).
+    pub(crate) user_field: Option<usize>,
+}
+
+impl RejectedRow {
+    /// Whether field `i` is to be pseudonymised in outputs: every field but the user's own id (the
+    /// organisation's, kept as given). A rejected row's columns may not be what the header says
+    /// (a Skype name in the network column has no @), so nothing else is trusted to be harmless;
+    /// the line number finds the row in the file.
+    pub(crate) fn is_personal(&self, i: usize) -> bool {
+        self.fields
+            .get(i)
+            .is_some_and(|f| !f.is_empty() && Some(i) != self.user_field)
+    }
+
+    /// Where the row is: `line` or `line:column`.
+    pub(crate) fn position(&self) -> String {
+        match self.column {
+            Some(c) => format!("{}:{c}", self.line),
+            None => self.line.to_string(),
+        }
+    }
+}
+
+/// What kind of file the lists came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Source {
+    /// A CSV of `user,contact` rows.
+    #[default]
+    Csv,
+    /// The ZIP that `Export-CsUserData` writes.
+    ExportZip,
+    /// A bare `DocItemSet.xml`.
+    DocItemSet,
+    /// A Lync 2010 `dbimpexp` XML file.
+    Dbimpexp,
+}
+
+impl Source {
+    /// How reports name the format.
+    pub(crate) fn describe(self) -> &'static str {
+        match self {
+            Source::Csv => "contact-list CSV",
+            Source::ExportZip => "Export-CsUserData ZIP (DocItemSet.xml)",
+            Source::DocItemSet => "DocItemSet.xml",
+            Source::Dbimpexp => "Lync 2010 dbimpexp XML",
+        }
+    }
+}
+
+/// What an import counted but does not simulate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LeftOut {
+    /// Contacts on one of their user's organisation's own SIP domains.
+    pub internal: u64,
+    /// Contacts on any other domain that no network claims: federated partners.
+    pub partner: u64,
+    /// Distribution groups (an export's `ContactGroup` with an `ExternalUri`): never expanded.
+    pub distribution_groups: u64,
+    /// Export items that are not contact lists (`urn:hcd:…` and others).
+    pub skipped_items: u64,
+    /// The same address met again in one user's list (in another group): kept once.
+    pub repeated: u64,
+}
+
+/// An organisation's own contact lists.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactList {
+    /// The file.
+    pub path: PathBuf,
+    /// What kind of file it is.
+    pub source: Source,
+    /// The columns of rejected rows' fields (a CSV's header as read).
+    pub(crate) header: Vec<String>,
+    /// Every user, in order of first appearance, including those with no public contact.
+    pub(crate) users: Vec<ImportedUser>,
+    /// Public-IM entries that were read and classified, in file order.
+    pub(crate) rows: Vec<ContactRow>,
+    /// Rows that were not.
+    pub rejected: Vec<RejectedRow>,
+    /// What was counted but is not simulated.
+    pub left_out: LeftOut,
+}
+
+impl ContactList {
+    /// Persons on no list that a network adds for `per_user` of them per Lync user (rounded).
+    pub(crate) fn extra_persons(&self, per_user: Option<f64>) -> usize {
+        per_user.map_or(0, |k| (k * self.users() as f64).round() as usize)
+    }
+
+    /// Users, including those with no public contact.
+    pub(crate) fn users(&self) -> usize {
+        self.users.len()
+    }
+
+    /// Users with no public-IM entry.
+    pub(crate) fn users_without_entries(&self) -> usize {
+        let mut has = vec![false; self.users.len()];
+        for r in &self.rows {
+            has[r.user as usize] = true;
+        }
+        has.iter().filter(|h| !**h).count()
+    }
+
+    /// Public-IM entries per network (indexed like the scenario's networks).
+    pub(crate) fn entries_per_network(&self, networks: usize) -> Vec<u64> {
+        let mut n = vec![0u64; networks];
+        for r in &self.rows {
+            n[r.network as usize] += 1;
+        }
+        n
+    }
+
+    /// The persons of the imported population: one per distinct contact (address and network),
+    /// plus each network's extra persons (`persons_per_user`, by network).
+    pub(crate) fn persons(&self, persons_per_user: &[Option<f64>]) -> usize {
+        let contacts: std::collections::HashSet<(&str, NetworkId)> = self
+            .rows
+            .iter()
+            .map(|r| (r.contact.as_str(), r.network))
+            .collect();
+        contacts.len()
+            + persons_per_user
+                .iter()
+                .map(|k| self.extra_persons(*k))
+                .sum::<usize>()
+    }
+}
+
+/// Which network an address belongs to, by its domain: an exact match or a subdomain of one of a
+/// network's `domains`.
+pub(crate) fn classify(address: &str, networks: &[Network]) -> Option<NetworkId> {
+    let domain = address.rsplit_once('@')?.1.trim();
+    networks
+        .iter()
+        .position(|n| n.domains.iter().any(|d| within(domain, d)))
+        .map(|i| i as NetworkId)
+}
+
+/// Whether `domain` is `parent` or one of its subdomains, ignoring ASCII case.
+pub(crate) fn within(domain: &str, parent: &str) -> bool {
+    let (d, p) = (domain.as_bytes(), parent.as_bytes());
+    d.len() >= p.len()
+        && d[d.len() - p.len()..].eq_ignore_ascii_case(p)
+        && (d.len() == p.len() || d[d.len() - p.len() - 1] == b'.')
+}
+
+/// The domain part of an address, for messages (not personal on its own).
+pub(crate) fn domain_of(address: &str) -> &str {
+    address.rsplit_once('@').map_or("", |(_, d)| d)
+}
+
+/// A pseudonym for an address: a keyed hash (SHA-256 of the run's secret salt and the address),
+/// shortened. The salt is drawn per run and never written, so pseudonyms cannot be reversed by
+/// hashing guessed addresses, nor linked across runs.
+pub(crate) fn pseudonym(salt: &[u8; 32], address: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(salt);
+    h.update(address.as_bytes());
+    let digest = h.finalize();
+    format!(
+        "c{}",
+        digest[..8]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    )
+}
+
+/// A fresh secret salt from the operating system's random source (the only use of it: no
+/// simulation draw comes from there).
+pub(crate) fn fresh_salt() -> Result<[u8; 32], String> {
+    use rand::TryRng;
+    let mut salt = [0u8; 32];
+    rand::rngs::SysRng
+        .try_fill_bytes(&mut salt)
+        .map_err(|e| format!("no random source for the pseudonym salt: {e}"))?;
+    Ok(salt)
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::*;
+    use crate::day::Window;
+
+    pub(in crate::scenario::import) fn nets() -> Vec<Network> {
+        let n = |id: &str, domains: &[&str]| Network {
+            id: id.into(),
+            name: id.into(),
+            domains: domains.iter().map(|d| d.to_string()).collect(),
+            window: Window::ALL,
+            capabilities: vec![],
+        };
+        vec![
+            n("wlm", &["hotmail.com", "live.com"]),
+            n("skype", &[]),
+            n("yahoo", &["yahoo.com"]),
+        ]
+    }
+
+    #[test]
+    fn classification_by_domain_and_subdomain() {
+        let n = nets();
+        assert_eq!(classify("Ann@Hotmail.com", &n), Some(0));
+        assert_eq!(classify("bob@mail.yahoo.com", &n), Some(2));
+        assert_eq!(classify("bob@notyahoo.com", &n), None);
+        assert_eq!(classify("no-at-sign", &n), None);
+        assert_eq!(classify("eve@live.com.", &n), None);
+        assert_eq!(classify("eve@xlive.com", &n), None);
+        assert_eq!(classify("eve@a.b.LIVE.com", &n), Some(0));
+    }
+
+    #[test]
+    fn pseudonyms_depend_on_the_salt_and_hide_the_address() {
+        let a = pseudonym(&[1; 32], "ann@hotmail.com");
+        assert_eq!(a, pseudonym(&[1; 32], "ann@hotmail.com"));
+        assert_ne!(a, pseudonym(&[2; 32], "ann@hotmail.com"));
+        assert!(!a.contains("ann") && a.len() == 17);
+    }
+}

@@ -1,0 +1,140 @@
+//! Which reader a contact-list file needs: the scenario's `format`, or the file's first bytes (a
+//! ZIP archive, XML, or else CSV).
+
+use super::contacts::ContactList;
+use super::csv::read_contact_list;
+use super::export::{Orgs, read_export};
+use super::lync::{Format, is_zip};
+use crate::scenario::network::Network;
+use std::io::Read;
+use std::path::Path;
+
+/// The formats `population.import.format` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Forced {
+    Csv,
+    /// The ZIP `Export-CsUserData` writes.
+    Zip,
+    /// A bare `DocItemSet.xml`.
+    DocItemSet,
+    /// The Lync 2010 `dbimpexp` XML.
+    Dbimpexp,
+}
+
+impl Forced {
+    /// The key's accepted values, as written in a scenario.
+    pub(crate) const NAMES: [(&'static str, Forced); 4] = [
+        ("csv", Forced::Csv),
+        ("zip", Forced::Zip),
+        ("docitemset", Forced::DocItemSet),
+        ("dbimpexp", Forced::Dbimpexp),
+    ];
+}
+
+/// How a contact-list file is read: its format (found from the content when not forced) and how
+/// an export's users make organisations.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Options {
+    pub(crate) format: Option<Forced>,
+    pub(crate) orgs: Orgs,
+}
+
+/// Reads the contact lists at `path`, whatever their format.
+pub(crate) fn read_contacts(
+    path: &Path,
+    networks: &[Network],
+    options: &Options,
+) -> Result<ContactList, String> {
+    let mut head = [0u8; 512];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| {
+            let mut n = 0;
+            while n < head.len() {
+                match f.read(&mut head[n..])? {
+                    0 => break,
+                    k => n += k,
+                }
+            }
+            Ok(n)
+        })
+        .map_err(|e| format!("cannot read '{}': {e}", path.display()))?;
+    let head = &head[..n];
+    let zip = is_zip(head);
+    let xml = looks_like_xml(head);
+    let shown = path.display();
+    match options.format {
+        None if zip || xml => read_export(path, zip, None, networks, &options.orgs),
+        None | Some(Forced::Csv) => read_contact_list(path, networks),
+        Some(Forced::Zip) if !zip => Err(format!(
+            "'{shown}' is not a ZIP archive, but `format` says it is the ZIP of Export-CsUserData"
+        )),
+        Some(Forced::Zip) => read_export(path, true, None, networks, &options.orgs),
+        Some(forced) if zip => Err(format!(
+            "'{shown}' is a ZIP archive, but `format` says it is {}",
+            if forced == Forced::DocItemSet {
+                "a bare DocItemSet.xml"
+            } else {
+                "a dbimpexp XML file"
+            }
+        )),
+        Some(forced) => {
+            let expect = if forced == Forced::DocItemSet {
+                Format::DocItemSet
+            } else {
+                Format::Dbimpexp
+            };
+            read_export(path, false, Some(expect), networks, &options.orgs)
+        }
+    }
+}
+
+/// Whether a file's first bytes start XML: after a byte-order mark and white space, a `<`.
+fn looks_like_xml(head: &[u8]) -> bool {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    head.iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|&b| b == b'<')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::contacts::tests::nets;
+    use super::*;
+
+    #[test]
+    fn the_content_decides_the_reader_unless_forced() {
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("c.csv");
+        std::fs::write(&csv, "user,contact\nu@corp.com,ann@hotmail.com\n").unwrap();
+        let xml = dir.path().join("export.csv");
+        std::fs::write(
+            &xml,
+            "\u{feff}\n  <HomedResources><HomedResource UserAtHost=\"u@corp.com\"/></HomedResources>",
+        )
+        .unwrap();
+        let auto = Options::default();
+        assert_eq!(read_contacts(&csv, &nets(), &auto).unwrap().rows.len(), 1);
+        // Named .csv, but XML inside: read as the export it is.
+        let x = read_contacts(&xml, &nets(), &auto).unwrap();
+        assert_eq!(
+            (x.source, x.users.len()),
+            (super::super::Source::Dbimpexp, 1)
+        );
+        let forced = |f| Options {
+            format: Some(f),
+            ..Options::default()
+        };
+        assert!(
+            read_contacts(&xml, &nets(), &forced(Forced::Zip))
+                .unwrap_err()
+                .contains("not a ZIP archive")
+        );
+        assert!(
+            read_contacts(&xml, &nets(), &forced(Forced::DocItemSet))
+                .unwrap_err()
+                .contains("not a DocItemSet")
+        );
+        // Forced to CSV, the XML is a CSV with a bad header.
+        assert!(read_contacts(&xml, &nets(), &forced(Forced::Csv)).is_err());
+    }
+}
