@@ -102,9 +102,9 @@ struct Fold<'a> {
     list: ContactList,
     /// Users by lower-case SIP address.
     index: HashMap<String, u32>,
-    /// Contacts no network claims, by (organisation, domain): internal or partner is decided
+    /// Contacts no network claims, by organisation and domain: internal or partner is decided
     /// once every user, and so every domain of each organisation, is known.
-    unclaimed: HashMap<(String, String), u64>,
+    unclaimed: HashMap<String, HashMap<String, u64>>,
 }
 
 impl<'a> Fold<'a> {
@@ -171,6 +171,10 @@ impl<'a> Fold<'a> {
         };
         let id = self.list.users.len() as u32;
         self.index.insert(key, id);
+        if !self.unclaimed.contains_key(org) {
+            self.unclaimed.insert(org.to_string(), HashMap::new());
+        }
+        let unclaimed = self.unclaimed.get_mut(org).expect("inserted above");
         for (address, line) in u.contacts {
             match classify(&address, self.networks) {
                 Some(network) => self.list.rows.push(ContactRow {
@@ -180,12 +184,15 @@ impl<'a> Fold<'a> {
                     network,
                 }),
                 None => {
-                    // The reader keeps only addresses with an @, so a domain is there.
+                    // The reader keeps only addresses with an @, so a domain is there. Looked up
+                    // before inserting: most contacts are on a domain met before.
                     let d = address.rsplit_once('@').map_or("", |(_, d)| d).trim();
-                    *self
-                        .unclaimed
-                        .entry((org.to_string(), d.to_string()))
-                        .or_default() += 1;
+                    match unclaimed.get_mut(d) {
+                        Some(n) => *n += 1,
+                        None => {
+                            unclaimed.insert(d.to_string(), 1);
+                        }
+                    }
                 }
             }
         }
@@ -215,13 +222,10 @@ impl<'a> Fold<'a> {
             for u in &mut list.users {
                 u.org.clone_from(&name);
             }
-            self.unclaimed = std::mem::take(&mut self.unclaimed)
-                .into_iter()
-                .map(|((_, d), n)| ((name.clone(), d), n))
-                .fold(HashMap::new(), |mut m, (k, n)| {
-                    *m.entry(k).or_default() += n;
-                    m
-                });
+            // Every user was in the one unnamed organisation.
+            if let Some(all) = self.unclaimed.remove("") {
+                self.unclaimed.insert(name, all);
+            }
         }
         let mut own: HashMap<&str, Vec<&str>> = HashMap::new();
         for u in &list.users {
@@ -230,14 +234,16 @@ impl<'a> Fold<'a> {
         for (d, o) in &self.orgs.by_domain {
             own.entry(o).or_default().push(d);
         }
-        for ((org, d), n) in &self.unclaimed {
-            let internal = own
-                .get(org.as_str())
-                .is_some_and(|ds| ds.iter().any(|o| within(d, o)));
-            if internal {
-                list.left_out.internal += n;
-            } else {
-                list.left_out.partner += n;
+        for (org, domains) in &self.unclaimed {
+            for (d, n) in domains {
+                let internal = own
+                    .get(org.as_str())
+                    .is_some_and(|ds| ds.iter().any(|o| within(d, o)));
+                if internal {
+                    list.left_out.internal += n;
+                } else {
+                    list.left_out.partner += n;
+                }
             }
         }
         for b in export.bad {

@@ -10,6 +10,7 @@
 //! export of several hundred MB needs memory for its users' contacts only.
 
 use quick_xml::events::{BytesStart, Event};
+use std::borrow::Cow;
 use std::io::{BufRead, Read, Seek};
 
 /// Which of the export formats a file holds.
@@ -129,37 +130,48 @@ impl<R: BufRead> Read for Counting<R> {
     }
 }
 
+/// The line and column just after `bytes`, read from `(line, column)`.
+fn after((line, column): (u64, u64), bytes: &[u8]) -> (u64, u64) {
+    // A column counts characters: UTF-8 continuation bytes are not new ones.
+    let chars = |b: &[u8]| b.iter().filter(|&&c| c & 0xC0 != 0x80).count() as u64;
+    match memchr::memrchr(b'\n', bytes) {
+        Some(last) => {
+            let lines = memchr::memchr_iter(b'\n', bytes).count() as u64;
+            (line + lines, 1 + chars(&bytes[last + 1..]))
+        }
+        None => (line, column + chars(bytes)),
+    }
+}
+
 impl<R: BufRead> BufRead for Counting<R> {
     fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
         self.inner.fill_buf()
     }
 
     fn consume(&mut self, n: usize) {
+        // Whole slices at a time (quick-xml consumes a tag or a text at once), so the counts
+        // are simple loops the compiler vectorises.
         if let Ok(buf) = self.inner.fill_buf() {
-            for &b in &buf[..n.min(buf.len())] {
-                if b == b'<' {
-                    self.tag = (self.line, self.column);
-                }
-                if b == b'\n' {
-                    self.line += 1;
-                    self.column = 1;
-                } else if b & 0xC0 != 0x80 {
-                    // A column counts characters: UTF-8 continuation bytes are not new ones.
-                    self.column += 1;
-                }
+            let chunk = &buf[..n.min(buf.len())];
+            let here = (self.line, self.column);
+            let moved = after(here, chunk);
+            let tag = memchr::memrchr(b'<', chunk).map(|p| after(here, &chunk[..p]));
+            if let Some(tag) = tag {
+                self.tag = tag;
             }
+            (self.line, self.column) = moved;
         }
         self.inner.consume(n);
     }
 }
 
-/// An attribute's value by local name, unescaped.
-fn attribute(e: &BytesStart, name: &[u8]) -> Option<String> {
+/// An attribute's value by local name, unescaped (borrowed from the element when it holds no
+/// escape).
+fn attribute<'e>(e: &'e BytesStart, name: &[u8]) -> Option<Cow<'e, str>> {
     e.attributes().flatten().find_map(|a| {
         (a.key.local_name().as_ref() == name).then(|| {
             a.unescape_value()
-                .map(|v| v.into_owned())
-                .unwrap_or_else(|_| String::from_utf8_lossy(&a.value).into_owned())
+                .unwrap_or_else(|_| Cow::Owned(String::from_utf8_lossy(&a.value).into_owned()))
         })
     })
 }
@@ -189,7 +201,8 @@ pub(crate) fn read_xml<R: BufRead>(
     let mut export: Option<Export> = None;
     // Inside a contact list (a `urn:lcd:` item, or a legacy `HomedResource`)?
     let mut user: Option<User> = None;
-    let mut seen = std::collections::HashSet::new();
+    // The open list's contacts, each address once (the first line it is on), in order.
+    let mut seen: indexmap::IndexMap<String, u64> = indexmap::IndexMap::new();
     // Depth of a skipped item still open, so its contents are passed over.
     let mut skipping = 0usize;
     loop {
@@ -273,12 +286,12 @@ pub(crate) fn read_xml<R: BufRead>(
                         x.distribution_groups += 1;
                     }
                     (_, b"Contact") => match (user.as_mut(), attribute(e, b"Buddy")) {
-                        (Some(u), Some(buddy)) if bare(&buddy).contains('@') => {
-                            let address = bare(&buddy).to_lowercase();
-                            if seen.insert(address.clone()) {
-                                u.contacts.push((address, line));
-                            } else {
-                                x.repeated_contacts += 1;
+                        (Some(_), Some(buddy)) if bare(&buddy).contains('@') => {
+                            match seen.entry(bare(&buddy).to_lowercase()) {
+                                indexmap::map::Entry::Vacant(v) => {
+                                    v.insert(line);
+                                }
+                                indexmap::map::Entry::Occupied(_) => x.repeated_contacts += 1,
                             }
                         }
                         (Some(u), buddy) => x.bad.push(BadContact {
@@ -290,7 +303,7 @@ pub(crate) fn read_xml<R: BufRead>(
                                 "it has no Buddy attribute"
                             },
                             user: u.sip.clone(),
-                            buddy,
+                            buddy: buddy.map(Cow::into_owned),
                         }),
                         (None, _) => {}
                     },
@@ -308,7 +321,8 @@ pub(crate) fn read_xml<R: BufRead>(
                         (Some(Format::DocItemSet), b"DocItem")
                             | (Some(Format::Dbimpexp), b"HomedResource")
                     );
-                    if closes_user && let Some(u) = user.take() {
+                    if closes_user && let Some(mut u) = user.take() {
+                        u.contacts = seen.drain(..).collect();
                         on_user(u);
                     }
                 }
