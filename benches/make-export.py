@@ -9,7 +9,10 @@ user model (80 contacts: 40 % public, 50 % internal, 10 % partner). Each list al
 distribution group and each user an urn:hcd: item, as real exports do.
 
 Usage: make-export.py OUT [--users N] [--contacts K] [--public S] [--format zip|xml|legacy]
-                          [--csv CSV]
+                          [--csv CSV] [--second-domain S] [--silent S] [--bad N]
+--second-domain puts that share of users on a second SIP domain (fabrikam.example); --silent gives
+that share of users only internal contacts; --bad adds a contact without a Buddy to the lists of
+the first N users (a bad contact, refused unless --skip-bad-rows).
 --csv writes the lists a run would simulate (the public entries, and a `none` row for a user with
 none) as `picsim import --to --reveal-addresses` would, for comparing the two import paths.
 """
@@ -24,6 +27,9 @@ ap.add_argument("--contacts", type=int, default=80)
 ap.add_argument("--public", type=float, default=0.4)
 ap.add_argument("--format", choices=["zip", "xml", "legacy"], default="zip")
 ap.add_argument("--csv")
+ap.add_argument("--second-domain", type=float, default=0.0)
+ap.add_argument("--silent", type=float, default=0.0)
+ap.add_argument("--bad", type=int, default=0)
 a = ap.parse_args()
 
 rng = random.Random(12)
@@ -36,9 +42,9 @@ def public_contact():
     r = rng.random()
     for domain, net, share in networks:
         if r < share:
-            return f"p{rng.randrange(pool):08d}@{domain}", net
+            return f"contact{rng.randrange(pool):07d}.sample@{domain}", net
         r -= share
-    return f"p{rng.randrange(pool):08d}@{networks[-1][0]}", networks[-1][1]
+    return f"contact{rng.randrange(pool):07d}.sample@{networks[-1][0]}", networks[-1][1]
 
 
 legacy = a.format == "legacy"
@@ -50,12 +56,18 @@ if legacy:
 else:
     parts.append(head + '<DocItemSet xmlns="urn:schema:Microsoft.Rtc.Management.ScopeFramework.2008">\n')
 for u in range(a.users):
-    user = f"user{u:07d}@contoso.example"
+    # The first user is on the first domain, so the domains come in the same order in every file.
+    second = rng.random() < a.second_domain and u > 0
+    domain = "fabrikam.example" if second else "contoso.example"
+    user = f"user{u:07d}@{domain}"
+    silent = rng.random() < a.silent
     seen = set()
     contacts = []
     entries = []
     for _ in range(a.contacts):
         r = rng.random()
+        if silent:
+            r = max(r, a.public)
         if r < a.public:
             address, net = public_contact()
             if address in seen:
@@ -67,6 +79,8 @@ for u in range(a.users):
         else:
             address = f"c{rng.randrange(100_000):06d}@partner{rng.randrange(50)}.example"
         contacts.append(f'      <Contact Buddy="sip:{address}" DisplayName="" Groups="1" SubscribePresence="true" />\n')
+    if u < a.bad:
+        contacts.append('      <Contact DisplayName="" Groups="1" />\n')
     groups = ('      <ContactGroups>\n        <ContactGroup Number="1" DisplayName="fg==" />\n'
               '        <ContactGroup Number="2" DisplayName="VGVhbQ==" ExternalUri="c2lwOnRlYW1AY29udG9zby5leGFtcGxl" />\n'
               '      </ContactGroups>\n')
@@ -77,15 +91,18 @@ for u in range(a.users):
         parts.append(f'  <DocItem Name="urn:lcd:{user}">\n    <Data><HomedResource>\n{body}    </HomedResource></Data>\n  </DocItem>\n')
         parts.append(f'  <DocItem Name="urn:hcd:{user}"><Data><Conferencing /></Data></DocItem>\n')
     if entries:
-        csv_rows.extend(f"{user},{c},{n},contoso.example,contoso.example" for c, n in entries)
+        csv_rows.extend(f"{user},{c},{n},contoso.example,{domain}" for c, n in entries)
     else:
-        csv_rows.append(f"{user},,none,contoso.example,contoso.example")
+        csv_rows.append(f"{user},,none,contoso.example,{domain}")
 parts.append("</HomedResources>\n" if legacy else "</DocItemSet>\n")
 text = "".join(parts)
 if a.format == "zip":
+    # A fixed date, so the same arguments give the same bytes.
     with zipfile.ZipFile(a.out, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("MetaData.xml", '<MetaData Version="1" />')
-        z.writestr("DocItemSet.xml", text)
+        for name, data in [("MetaData.xml", '<MetaData Version="1" />'), ("DocItemSet.xml", text)]:
+            info = zipfile.ZipInfo(name, date_time=(2014, 6, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, data)
 else:
     with open(a.out, "w") as f:
         f.write(text)

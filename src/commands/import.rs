@@ -47,7 +47,7 @@ pub(crate) fn import(args: ImportArgs) -> Result<ExitCode> {
         // not blamed on a scenario the user never named).
         None => {
             let scenario = load_str(DEFAULT_SCENARIO, "scenarios/pic-2013.toml", &[], None)?;
-            let list = import::contact_list(&file, &scenario.networks, &Options::default())
+            let list = import::contact_list(&args.file, &scenario.networks, &Options::default())
                 .map_err(|e| anyhow!(e))?;
             (scenario, list)
         }
@@ -157,12 +157,7 @@ fn summary(file: &Path, list: &ContactList, s: &Scenario, by: &str) -> String {
         }
     ));
     for r in list.rejected.iter().take(10) {
-        out.push_str(&format!(
-            "  {}:{}: {}\n",
-            file.display(),
-            r.position(),
-            r.reason
-        ));
+        out.push_str(&format!("  {}: {}\n", list.locate(r), r.reason));
     }
     if list.rejected.len() > 10 {
         out.push_str(&format!(

@@ -340,17 +340,22 @@ pub(crate) fn rejected_message(list: &ContactList) -> String {
         .rejected
         .iter()
         .take(20)
-        .map(|r| format!("  {}:{}: {}", list.path.display(), r.position(), r.reason))
+        .map(|r| format!("  {}: {}", list.locate(r), r.reason))
         .collect();
     let more = if list.rejected.len() > 20 {
         format!("\n  … and {} more", list.rejected.len() - 20)
     } else {
         String::new()
     };
+    let (one, many, of) = if list.source == crate::scenario::import::Source::Csv {
+        ("row", "rows", "the contact list")
+    } else {
+        ("entry", "entries", "the export")
+    };
     format!(
-        "{} row{} of the contact list cannot be used; fix them, or run with --skip-bad-rows to leave them out (they are then written to rejected.csv):\n{}{more}",
+        "{} {} of {of} cannot be used; fix them, or run with --skip-bad-rows to leave them out (they are then written to rejected.csv):\n{}{more}",
         list.rejected.len(),
-        if list.rejected.len() == 1 { "" } else { "s" },
+        if list.rejected.len() == 1 { one } else { many },
         shown.join("\n")
     )
 }

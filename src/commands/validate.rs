@@ -26,7 +26,14 @@ pub(crate) fn validate(args: ValidateArgs) -> Result<ExitCode> {
                     eprintln!("warning: {}", plan::rejected_message(list));
                 }
                 let orgs = match &s.population.import {
-                    Some(list) => format!("{} imported contact rows", list.rows.len()),
+                    Some(list) if list.source == crate::scenario::import::Source::Csv => {
+                        format!("{} imported contact rows", list.rows.len())
+                    }
+                    Some(list) => format!(
+                        "{} imported users, {} public-IM entries",
+                        list.users(),
+                        list.rows.len()
+                    ),
                     None => format!("{} organisations", s.orgs.count),
                 };
                 println!(

@@ -26,6 +26,9 @@ pub(crate) fn summary_text(
         r.threads,
         if r.threads == 1 { "" } else { "s" },
     );
+    if let Some(list) = &s.population.import {
+        out.push_str(&imported_text(list));
+    }
     let width = headlines
         .iter()
         .map(|h| h.label.chars().count())
@@ -45,4 +48,43 @@ pub(crate) fn summary_text(
         report.display()
     ));
     out
+}
+
+/// What an imported run simulated and left out, in two lines.
+fn imported_text(list: &crate::scenario::import::ContactList) -> String {
+    let n = |v: u64| thousands(v as f64);
+    let file = list.path.file_name().map_or_else(
+        || list.path.display().to_string(),
+        |f| f.to_string_lossy().into(),
+    );
+    let l = &list.left_out;
+    let mut left = Vec::new();
+    if l.internal + l.partner > 0 {
+        left.push(format!(
+            "{} internal and {} partner contacts",
+            n(l.internal),
+            n(l.partner)
+        ));
+    }
+    if l.distribution_groups > 0 {
+        left.push(format!("{} distribution groups", n(l.distribution_groups)));
+    }
+    if !list.rejected.is_empty() {
+        left.push(format!(
+            "{} refused (in rejected.csv)",
+            n(list.rejected.len() as u64)
+        ));
+    }
+    format!(
+        "Imported {file} ({}): {} users ({} with no public-IM contact), {} public-IM entries; left out: {}.\nPer user and contact: user_impact.csv.\n\n",
+        list.source.describe(),
+        n(list.users() as u64),
+        n(list.users_without_entries() as u64),
+        n(list.rows.len() as u64),
+        if left.is_empty() {
+            "nothing".to_string()
+        } else {
+            left.join(", ")
+        }
+    )
 }

@@ -159,6 +159,17 @@ impl ContactList {
         has.iter().filter(|h| !**h).count()
     }
 
+    /// Where a rejected row is, for messages: `file:line` (and `:column`), the file inside the
+    /// archive named for a ZIP export.
+    pub(crate) fn locate(&self, row: &RejectedRow) -> String {
+        let inner = if self.source == Source::ExportZip {
+            " (DocItemSet.xml)"
+        } else {
+            ""
+        };
+        format!("{}{inner}:{}", self.path.display(), row.position())
+    }
+
     /// Public-IM entries per network (indexed like the scenario's networks).
     pub(crate) fn entries_per_network(&self, networks: usize) -> Vec<u64> {
         let mut n = vec![0u64; networks];

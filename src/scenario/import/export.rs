@@ -73,7 +73,8 @@ pub(crate) fn read_export(
     } else {
         lync::read_xml(input, |u| fold.user(u))
     };
-    let export = read.map_err(|e| format!("'{shown}' {e}"))?;
+    let inner = if zip { " (its DocItemSet.xml)" } else { "" };
+    let export = read.map_err(|e| format!("'{shown}'{inner} {e}"))?;
     if let Some(expect) = expect
         && expect != export.format
     {
