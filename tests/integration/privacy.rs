@@ -123,6 +123,82 @@ fn contact_lists() -> Vec<(&'static str, Vec<u8>)> {
             format!("{HEADER}\n{u},{c},Contoso,contoso.example,aim\n").into_bytes(),
         ),
     ]
+    .into_iter()
+    .chain(exports())
+    .collect()
+}
+
+/// Server contact exports (written to the same file: the format is found from the content)
+/// reaching every refusal of the export reader, the canaries in the offending places.
+fn exports() -> Vec<(&'static str, Vec<u8>)> {
+    let (c, u) = (CONTACT, USER);
+    let doc = |items: &str| -> Vec<u8> {
+        format!(
+            "<?xml version=\"1.0\"?>\n<DocItemSet xmlns=\"urn:x\">\n  <DocItem Name=\"urn:lcd:u1@contoso.example\"><Data><HomedResource><Contacts><Contact Buddy=\"sip:{c}\" /></Contacts></HomedResource></Data></DocItem>\n{items}</DocItemSet>\n"
+        )
+        .into_bytes()
+    };
+    let list = |user: &str, contacts: &str| {
+        format!(
+            "  <DocItem Name=\"urn:lcd:{user}\"><Data><HomedResource><Contacts>{contacts}</Contacts></HomedResource></Data></DocItem>\n"
+        )
+    };
+    vec![
+        (
+            "export: contact without Buddy",
+            doc(&list(u, &format!("<Contact DisplayName=\"{c}\" />"))),
+        ),
+        (
+            "export: Buddy without @",
+            doc(&list(u, "<Contact Buddy=\"canary.secret\" />")),
+        ),
+        (
+            "export: user address without @",
+            doc(&list(
+                "canary.secret",
+                &format!("<Contact Buddy=\"{c}\" />"),
+            )),
+        ),
+        (
+            "export: user listed twice",
+            doc(&(list(u, &format!("<Contact Buddy=\"{c}\" />")) + &list(u, ""))),
+        ),
+        (
+            "export: mismatched end tag named by an address",
+            doc(&format!("<canary.secret></canary.secret.x>{}", list(u, ""))),
+        ),
+        (
+            "export: unquoted attribute",
+            doc(&list(u, &format!("<Contact Buddy={c} />"))),
+        ),
+        ("export: cut inside an attribute", {
+            let mut b = doc(&list(u, ""));
+            let at = String::from_utf8_lossy(&b).find("canary.secret").unwrap() + 8;
+            b.truncate(at);
+            b
+        }),
+        (
+            "export: root named by an address",
+            format!("<canary.secret><DocItem Name=\"urn:lcd:{u}\"/></canary.secret>").into_bytes(),
+        ),
+        ("export: no public contact", {
+            let text = format!(
+                "<HomedResources><HomedResource UserAtHost=\"{u}\"><Contacts><Contact Buddy=\"canary.secret@contoso.example\" /></Contacts></HomedResource></HomedResources>"
+            );
+            text.into_bytes()
+        }),
+        ("export: a ZIP without contact data", {
+            let mut bytes = std::io::Cursor::new(Vec::new());
+            let mut zip = zip::ZipWriter::new(&mut bytes);
+            zip.start_file(
+                "canary.secret@hotmail.com.xml",
+                zip::write::SimpleFileOptions::default(),
+            )
+            .unwrap();
+            zip.finish().unwrap();
+            bytes.into_inner()
+        }),
+    ]
 }
 
 /// Edge lists reaching every refusal of the reader and of the check against the population.

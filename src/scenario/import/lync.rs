@@ -69,9 +69,7 @@ pub(crate) enum ExportError {
         column: u64,
         problem: String,
     },
-    #[error(
-        "not a contact export: the root element is <{0}>, not <DocItemSet> or <HomedResources>"
-    )]
+    #[error("not a contact export: the root element is {0}, not <DocItemSet> or <HomedResources>")]
     Root(String),
     #[error("not a contact export: the ZIP holds no DocItemSet.xml")]
     NoDocItemSet,
@@ -176,6 +174,25 @@ fn attribute<'e>(e: &'e BytesStart, name: &[u8]) -> Option<Cow<'e, str>> {
     })
 }
 
+/// A parser's message with every quoted name (between backticks) that could be personal data (a
+/// dot, an @, anything but ASCII, or long) replaced by `…`: element names are the file's to choose,
+/// and a damaged file can make anything a name.
+fn without_names(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    for (i, part) in message.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        let quoted = i % 2 == 1;
+        let personal = part.contains(['.', '@'])
+            || !part.is_ascii()
+            || part.chars().count() > 40
+            || part.chars().any(char::is_control);
+        out.push_str(if quoted && personal { "…" } else { part });
+    }
+    out
+}
+
 /// An address without its `sip:` prefix (any case), trimmed.
 fn bare(address: &str) -> &str {
     let a = address.trim();
@@ -217,7 +234,7 @@ pub(crate) fn read_xml<R: BufRead>(
             ExportError::Xml {
                 line,
                 column,
-                problem: e.to_string(),
+                problem: without_names(&e.to_string()),
             }
         })?;
         let (start, empty) = match &event {
@@ -236,7 +253,10 @@ pub(crate) fn read_xml<R: BufRead>(
                     b"DocItemSet" => Format::DocItemSet,
                     b"HomedResources" => Format::Dbimpexp,
                     other => {
-                        return Err(ExportError::Root(String::from_utf8_lossy(other).into()));
+                        return Err(ExportError::Root(without_names(&format!(
+                            "`{}`",
+                            String::from_utf8_lossy(other)
+                        ))));
                     }
                 };
                 export = Some(Export {
@@ -472,7 +492,19 @@ mod tests {
             other => panic!("{other:?}"),
         }
         match read("<Users><User/></Users>".as_bytes()) {
-            Err(ExportError::Root(root)) => assert_eq!(root, "Users"),
+            Err(ExportError::Root(root)) => assert_eq!(root, "`Users`"),
+            other => panic!("{other:?}"),
+        }
+        // A name that could be personal data is not quoted back.
+        match read("<a.secret@x>\n</b.secret>".as_bytes()) {
+            Err(e) => assert!(!e.to_string().contains("secret"), "{e}"),
+            Ok(_) => panic!("accepted"),
+        }
+        match read("<DocItemSet><x.secret></y.secret></DocItemSet>".as_bytes()) {
+            Err(e @ ExportError::Xml { .. }) => {
+                let e = e.to_string();
+                assert!(e.contains("malformed XML") && !e.contains("secret"), "{e}");
+            }
             other => panic!("{other:?}"),
         }
     }
