@@ -7,7 +7,7 @@
 # number the README's caption states; given here explicitly so that a change to the scenario's
 # `replications` does not silently change the figure).
 #
-# Usage: docs/figures.sh            (from anywhere; about 5 s after the release build)
+# Usage: docs/figures.sh            (from anywhere; about 16 s after the release build)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)

@@ -126,7 +126,7 @@ fn end_before_start_and_zero_replications() {
         e.contains("scenario.end") && e.contains("before start"),
         "{e}"
     );
-    let e = error_after("replications = 20", "replications = 0");
+    let e = error_after("replications = 12", "replications = 0");
     assert!(e.contains("scenario.replications"), "{e}");
 }
 
