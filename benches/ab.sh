@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Two builds of picsim timed against each other, alternating old and new so that the machine's
-# drift between sittings falls on both alike: the default scenario (20 replications) and the
+# drift between sittings falls on both alike: the default scenario (12 replications) and the
 # 1 M-user world of benches/scale-world.toml, RUNS times each (default 5). Prints each build's
 # median wall time (min–max) and the ratio new/old. Not run by CI.
 #
