@@ -221,6 +221,10 @@ pub(crate) struct RunArgs {
     /// Scenario overrides.
     #[command(flatten)]
     pub(crate) scenario_args: ScenarioArgs,
+    /// Replay a world folder (written by `picsim population --export`, or part of one): what it
+    /// pins is never drawn (as `population.world = "DIR"` in the scenario; docs/world.md).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) world: Option<PathBuf>,
     /// Output and run settings.
     #[command(flatten)]
     pub(crate) output: OutputArgs,

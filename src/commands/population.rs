@@ -1,4 +1,5 @@
-//! `picsim population`: one replication's world, exported as CSV files for other tools.
+//! `picsim population`: one replication's world, exported as CSV files for other tools and for
+//! `picsim run --world`.
 
 use super::plan;
 use crate::cli::PopulationArgs;
@@ -20,7 +21,13 @@ pub(crate) fn population(args: PopulationArgs) -> Result<ExitCode> {
     plan::memory_guard(std::slice::from_ref(&one), 1, 1, &world.memory)?;
     let staging = Staging::new(&args.export, world.folder.force, "population")?;
     let population = crate::world::population::generate(&scenario, args.replication)?;
-    staging.fill(|dir| report::export::write(&scenario, &population, addresses, dir))?;
+    let days = crate::migration::compute(&scenario, &population, args.replication);
+    let export = report::export::Export {
+        population: &population,
+        days: &days,
+        replication: args.replication,
+    };
+    staging.fill(|dir| report::export::write(&scenario, &export, addresses, dir))?;
     let target = staging.commit()?;
     println!(
         "{}: {} organisations, {} users, {} persons, {} entries, {} graph edges (replication {})",

@@ -122,7 +122,17 @@ pub(crate) fn shared_days(
         mean_degree: *mean_degree,
     });
     let keys = Keys::new(s.seed, replication);
-    let days = assign_owned(s, &keys, owned, persons, &attributes, contacts, part);
+    let rules = Rule::all(&s.migrations);
+    let days = assign_owned(
+        s,
+        &rules,
+        &keys,
+        owned,
+        persons,
+        &attributes,
+        contacts,
+        part,
+    );
     let all = part.all_gather(&days);
     anyhow::ensure!(
         all.len() == persons as usize * n,

@@ -12,6 +12,9 @@ use crate::comm::Partition;
 use crate::day::{ALWAYS, Agreement, Day, FOREVER, Window};
 use crate::rng::{Keys, Kind, Stream, open01, uniform_int};
 use crate::scenario::{NetworkId, Scenario};
+use crate::world::pinned::World;
+use crate::world::pinned::orgs::{OrgPin, OrgPins};
+use crate::world::pinned::persons::PersonPins;
 use rayon::prelude::*;
 use std::ops::Range;
 
@@ -23,16 +26,18 @@ const MAX_CONTACT_ATTEMPTS: u32 = 64;
 /// Generates replication `replication` of `scenario`'s world (from its imported contact lists,
 /// when it has them).
 pub fn generate(scenario: &Scenario, replication: u32) -> anyhow::Result<Population> {
-    generate_part(scenario, replication, &Partition::Whole)
+    generate_part(scenario, None, replication, &Partition::Whole)
 }
 
 /// The share `part` of replication `replication`'s world. Whole, the whole world. Split, every
 /// organisation (they are few and fix user ids and the persons' layout), the chunks of
 /// organisations the share owns, and no persons and no graph: the share computes the persons it
 /// meets from their keyed draws. Any share is generated from (seed, replication, ids) alone,
-/// without the others.
+/// without the others. What `world` pins replaces what would be drawn; with a world, every share
+/// holds every person (a pinned person cannot be drawn when met).
 pub(crate) fn generate_part(
     scenario: &Scenario,
+    world: Option<&World>,
     replication: u32,
     part: &Partition,
 ) -> anyhow::Result<Population> {
@@ -51,17 +56,21 @@ pub(crate) fn generate_part(
             .collect();
         return Ok(pop);
     }
-    let (orgs, domain_added) = generate_orgs(scenario, &keys);
+    let (orgs, domain_added) = generate_orgs(scenario, &keys, world.map(|w| &w.orgs));
     let users = orgs.last().map_or(0, |o| o.users.end);
     let mixes = OrgMixes::new(scenario, &orgs);
-    let blocks = person_blocks(
-        scenario,
-        u64::from(users),
-        &mixes.expected_entries(scenario, &orgs),
-    );
-    let whole = part.is_whole();
+    let pinned_persons = world.and_then(|w| w.persons.as_ref());
+    let blocks = match pinned_persons {
+        Some(pins) => pins.blocks.clone(),
+        None => person_blocks(
+            scenario,
+            u64::from(users),
+            &mixes.expected_entries(scenario, &orgs),
+        ),
+    };
+    let whole = part.is_whole() || world.is_some();
     let persons = if whole {
-        generate_persons(scenario, &keys, &blocks)
+        generate_persons(scenario, &keys, &blocks, pinned_persons)
     } else {
         Vec::new()
     };
@@ -74,14 +83,14 @@ pub(crate) fn generate_part(
     let chunks = ranges[part.owned_chunks(&chunk_users)]
         .to_vec()
         .into_par_iter()
-        .map(|range| generate_chunk(scenario, &keys, &orgs, range, &sampler, &mixes))
+        .map(|range| generate_chunk(scenario, &keys, &orgs, range, &sampler, &mixes, world))
         .collect();
-    let graph = if whole {
-        build_graph(scenario, &keys, persons.len(), None)?
-    } else {
-        None
+    let graph = match world.and_then(|w| w.graph.as_ref()) {
+        Some(pinned) => Some(pinned.build(persons.len())?),
+        None if whole => build_graph(scenario, &keys, persons.len(), None)?,
+        None => None,
     };
-    Ok(Population {
+    let pop = Population {
         orgs,
         domain_added,
         persons,
@@ -89,14 +98,23 @@ pub(crate) fn generate_part(
         chunks,
         graph,
         imported: None,
-    })
+    };
+    if let Some(world) = world {
+        crate::world::pinned::fit::check(scenario, world, &pop)?;
+    }
+    Ok(pop)
 }
 
-/// Every organisation and SIP domain of a replication, from their keyed draws.
-pub(crate) fn generate_orgs(scenario: &Scenario, keys: &Keys) -> (Vec<Org>, Vec<Day>) {
-    let drafts: Vec<OrgDraft> = (0..scenario.orgs.count)
+/// Every organisation and SIP domain of a replication, from their keyed draws and `pins`.
+pub(crate) fn generate_orgs(
+    scenario: &Scenario,
+    keys: &Keys,
+    pins: Option<&OrgPins>,
+) -> (Vec<Org>, Vec<Day>) {
+    let count = pins.map_or(scenario.orgs.count, |p| p.count(scenario));
+    let drafts: Vec<OrgDraft> = (0..count)
         .into_par_iter()
-        .map(|o| draft_org(scenario, keys, o))
+        .map(|o| draft_pinned_org(scenario, keys, o, pins.and_then(|p| p.get(o))))
         .collect();
     let mut orgs = Vec::with_capacity(drafts.len());
     let mut domain_added = Vec::new();
@@ -363,21 +381,36 @@ fn name_key(id: &str) -> u64 {
 }
 
 fn draft_org(s: &Scenario, keys: &Keys, o: u32) -> OrgDraft {
+    draft_pinned_org(s, keys, o, None)
+}
+
+/// Organisation `o` as drawn, with what `pin` pins in place of its draws. Every draw is made
+/// whether pinned or not, so that what is drawn stays where the scenario alone puts it.
+fn draft_pinned_org(s: &Scenario, keys: &Keys, o: u32, pin: Option<&OrgPin>) -> OrgDraft {
     let spec = &s.orgs;
     let cal = s.calendar();
+    let pinned = |f: fn(&OrgPin) -> Option<u32>, drawn: u32| pin.and_then(f).unwrap_or(drawn);
     let mut rng = keys.stream(Kind::Org, u64::from(o), 0);
-    let users = spec.users.sample_count(&mut rng, 1);
+    let users = pinned(|p| p.users, spec.users.sample_count(&mut rng, 1));
     let mix = cumulative(spec.deployment_mix.iter().map(|(_, sh)| *sh));
     let initial = pick(&mix, open01(&mut rng)).unwrap_or(mix.len() - 1);
-    let mut deployments = vec![(ALWAYS, spec.deployment_mix[initial].0)];
+    let initial = pin
+        .and_then(|p| p.deployment)
+        .unwrap_or(spec.deployment_mix[initial].0);
+    let mut deployments = vec![(ALWAYS, initial)];
     let start_day = draw_day(&mut rng, spec.agreement_start);
     let term_years = spec.agreement_term_years.sample_count(&mut rng, 1);
     let agreement = Agreement {
-        start: cal.date(start_day),
-        term_years,
+        start: pin
+            .and_then(|p| p.agreement_start)
+            .unwrap_or_else(|| cal.date(start_day)),
+        term_years: pinned(|p| p.term_years, term_years),
     };
-    let domain_count = spec.domains_per_org.sample_count(&mut rng, 1);
-    let domain_days = (0..domain_count)
+    let domain_count = pinned(
+        |p| p.domains,
+        spec.domains_per_org.sample_count(&mut rng, 1),
+    );
+    let domain_days: Vec<Day> = (0..domain_count)
         .map(|i| {
             draw_day(
                 &mut rng,
@@ -389,6 +422,10 @@ fn draft_org(s: &Scenario, keys: &Keys, o: u32) -> OrgDraft {
             )
         })
         .collect();
+    let domain_days = match pin.and_then(|p| p.domain_added.clone()) {
+        Some(days) => days,
+        None => domain_days,
+    };
     // Each provider's enabling and each deployment change draws from its own stream (keyed by
     // the provider's id, the change's position), so that two scenarios differing in one
     // provider's cohorts keep every other draw: comparisons run on common random numbers.
@@ -413,12 +450,18 @@ fn draft_org(s: &Scenario, keys: &Keys, o: u32) -> OrgDraft {
             chosen.map(|i| (i, days[i]))
         })
         .collect();
+    // A pinned enable day is the organisation's, whatever any cohort's `among` says.
+    let pinned_enable = |p: usize| pin.and_then(|pin| pin.enable.get(p).copied().flatten());
+    let chosen: Vec<Option<(usize, Day)>> = (0..chosen.len())
+        .map(|p| chosen[p].filter(|_| pinned_enable(p).is_none()))
+        .collect();
     // A cohort `among` another provider's organisations only takes those that enable it (at any
     // time); repeated until nothing changes, so chains (`among` a provider that is itself
     // `among` another) resolve.
     let mut enable: Vec<Day> = chosen
         .iter()
-        .map(|c| c.map_or(FOREVER, |(_, day)| day))
+        .enumerate()
+        .map(|(p, c)| pinned_enable(p).unwrap_or(c.map_or(FOREVER, |(_, day)| day)))
         .collect();
     for _ in 0..enable.len() {
         let mut changed = false;
@@ -436,7 +479,15 @@ fn draft_org(s: &Scenario, keys: &Keys, o: u32) -> OrgDraft {
             break;
         }
     }
-    for (k, change) in spec.deployment_changes.iter().enumerate() {
+    if let Some(changes) = pin.and_then(|p| p.changes.as_ref()) {
+        deployments.extend_from_slice(changes);
+    }
+    let changes = if pin.is_some_and(|p| p.changes.is_some()) {
+        &[][..]
+    } else {
+        &spec.deployment_changes[..]
+    };
+    for (k, change) in changes.iter().enumerate() {
         let mut rng = keys.stream(Kind::Org, u64::from(o), CHANGE_STREAM + k as u64);
         let u = open01(&mut rng);
         let day = draw_day(&mut rng, change.window);
@@ -558,8 +609,13 @@ pub(crate) fn person_blocks(s: &Scenario, users: u64, expected_entries: &[f64]) 
         .collect()
 }
 
-/// Every person of a generated world, by id.
-pub(crate) fn generate_persons(s: &Scenario, keys: &Keys, blocks: &[Range<u32>]) -> Vec<Person> {
+/// Every person of a generated world, by id, with what `pins` pins in place of its draws.
+pub(crate) fn generate_persons(
+    s: &Scenario,
+    keys: &Keys,
+    blocks: &[Range<u32>],
+    pins: Option<&PersonPins>,
+) -> Vec<Person> {
     let classes = cumulative(s.population.activity.iter().map(|a| a.share));
     let total = blocks.last().map_or(0, |b| b.end);
     (0..total)
@@ -567,18 +623,39 @@ pub(crate) fn generate_persons(s: &Scenario, keys: &Keys, blocks: &[Range<u32>])
         .with_min_len(4096)
         .map(|p| {
             let home = blocks.iter().position(|b| b.contains(&p)).unwrap_or(0) as NetworkId;
-            make_person(s, keys, p, home, &classes)
+            match pins {
+                None => make_person(s, keys, p, home, &classes),
+                Some(pins) => {
+                    let accounts = pins.accounts.as_ref().map(|a| a[p as usize]);
+                    pins.apply(p, person_with(s, keys, p, home, &classes, accounts))
+                }
+            }
         })
         .collect()
 }
 
 /// The person with id `p` and home network `home`, from its own stream.
+#[inline]
 pub(crate) fn make_person(
     s: &Scenario,
     keys: &Keys,
     p: u32,
     home: NetworkId,
     classes: &[f64],
+) -> Person {
+    person_with(s, keys, p, home, classes, None)
+}
+
+/// The person with id `p` and home network `home`, holding `accounts` when pinned (their links
+/// are then drawn over those accounts).
+#[inline(always)]
+fn person_with(
+    s: &Scenario,
+    keys: &Keys,
+    p: u32,
+    home: NetworkId,
+    classes: &[f64],
+    accounts: Option<u16>,
 ) -> Person {
     let pop = &s.population;
     // Counter-based draws (draw k of person p), not a stream per person: generating tens of
@@ -588,12 +665,14 @@ pub(crate) fn make_person(
     let draws = keys.draws(Kind::Person, 0);
     let draw = |k: usize| draws.uniform((u64::from(p) << 12) | k as u64);
     let class = pick(classes, draw(0)).unwrap_or(classes.len().saturating_sub(1)) as u8;
+    let accounts_pinned = accounts;
     let mut accounts = 1u16 << home;
     for (r, mh) in pop.multi_homing.iter().enumerate() {
         if mh.home == home && draw(1 + r) < mh.share {
             accounts |= 1 << mh.extra;
         }
     }
+    let accounts = accounts_pinned.unwrap_or(accounts);
     let mut linked = 0u16;
     let first = 1 + pop.multi_homing.len();
     for (n, share) in pop.microsoft_account_share.iter().enumerate() {
@@ -635,6 +714,7 @@ fn generate_chunk(
     range: Range<u32>,
     sampler: &ContactSampler,
     mixes: &OrgMixes,
+    world: Option<&World>,
 ) -> Chunk {
     let first = &orgs[range.start as usize];
     let last = &orgs[range.end as usize - 1];
@@ -649,15 +729,28 @@ fn generate_chunk(
     };
     chunk.offsets.push(0);
     let mut seen = PersonSet::default();
+    let pinned_domain = world.and_then(|w| w.users.as_ref()?.domain.as_deref());
+    let mut pinned_entries = world
+        .and_then(|w| w.entries.as_ref())
+        .map(|e| e.from_user(users.start));
     for o in range.clone() {
         let org = &orgs[o as usize];
         let mix = mixes.of(o as usize);
         for u in org.users.clone() {
             let mut rng = keys.stream(Kind::User, u64::from(u), 0);
             let domains = org.domains.end - org.domains.start;
+            let domain =
+                org.domains.start + uniform_int(&mut rng, 0, i64::from(domains) - 1) as u32;
             chunk
                 .user_domain
-                .push(org.domains.start + uniform_int(&mut rng, 0, i64::from(domains) - 1) as u32);
+                .push(pinned_domain.map_or(domain, |d| d[u as usize]));
+            if let Some(rows) = &mut pinned_entries {
+                let n = rows.iter().take_while(|e| e.user == u).count();
+                chunk.entries.extend(rows[..n].iter().map(|e| e.person));
+                chunk.offsets.push(chunk.entries.len() as u32);
+                *rows = &rows[n..];
+                continue;
+            }
             let drawn = s.population.contacts_per_user.sample_count(&mut rng, 0);
             let k = if mix.is_empty() { 0 } else { drawn };
             seen.clear();

@@ -1,0 +1,111 @@
+//! A world folder read for replay (`picsim run --world DIR`): what each file pins, checked
+//! against the scenario, with every problem located at its file, line and column.
+//!
+//! A world is what `picsim population --export` writes (`docs/world.md` documents every file and
+//! column), or any part of it: each file, and each optional column of a file, pins what it holds;
+//! what is absent is drawn from the scenario exactly as generation draws it, from the same keyed
+//! streams, so a world that pins nothing generates the scenario's own world. Reading checks what
+//! the files alone can tell (formats, ids in order, references between files); what depends on
+//! drawn values too (an entry's person, a migration's population) is checked where the world is
+//! built, with the same kind of message.
+
+pub(crate) mod error;
+pub(crate) mod fit;
+pub(crate) mod orgs;
+pub(crate) mod persons;
+pub(crate) mod table;
+pub(crate) mod users;
+
+pub use error::{WorldError, WorldErrors};
+use orgs::OrgPins;
+use persons::{GraphPin, MigrationPins, PersonPins};
+use std::path::{Path, PathBuf};
+use users::{EntryPins, UserPins};
+
+/// What a world folder pins.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct World {
+    /// The folder.
+    pub(crate) dir: PathBuf,
+    /// The replication the world was exported from (`world.toml`; 0 without one): a replay's
+    /// replication `k` draws what the world leaves out as replication `replication + k` would.
+    pub(crate) replication: u32,
+    /// `orgs.csv`, `domains.csv`, and the user counts of `users.csv`.
+    pub(crate) orgs: OrgPins,
+    /// `users.csv`.
+    pub(crate) users: Option<UserPins>,
+    /// `persons.csv`.
+    pub(crate) persons: Option<PersonPins>,
+    /// `entries.csv`.
+    pub(crate) entries: Option<EntryPins>,
+    /// `migrations.csv`.
+    pub(crate) migrations: Option<MigrationPins>,
+    /// `graph.csv`.
+    pub(crate) graph: Option<GraphPin>,
+}
+
+/// `world.toml`: where the world comes from.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct About {
+    /// The replication exported.
+    replication: Option<u32>,
+    /// The scenario's seed then (for readers; a replay takes the run's seed).
+    #[allow(dead_code)]
+    seed: Option<u64>,
+    /// The scenario's name then (for readers).
+    #[allow(dead_code)]
+    scenario: Option<String>,
+}
+
+impl World {
+    /// Reads the world folder `dir` for `s`: every file present, checked; every problem found.
+    pub fn read(s: &crate::scenario::Scenario, dir: &Path) -> Result<World, WorldErrors> {
+        let mut problems = error::Problems::default();
+        let replication = read_about(dir, &mut problems);
+        let mut orgs = orgs::read(s, dir, &mut problems);
+        let users = users::read_users(s, dir, &mut orgs, &mut problems);
+        let world = World {
+            dir: dir.to_path_buf(),
+            replication,
+            orgs,
+            users,
+            persons: persons::read_persons(s, dir, &mut problems),
+            entries: users::read_entries(s, dir, &mut problems),
+            migrations: persons::read_migrations(s, dir, &mut problems),
+            graph: persons::read_graph(dir, &mut problems),
+        };
+        problems.or(world)
+    }
+
+    /// Reads the world `s` names (`population.world`), if any.
+    pub fn of(s: &crate::scenario::Scenario) -> Result<Option<World>, WorldErrors> {
+        s.population
+            .world
+            .as_deref()
+            .map(|dir| World::read(s, dir))
+            .transpose()
+    }
+}
+
+fn read_about(dir: &Path, problems: &mut error::Problems) -> u32 {
+    let path = dir.join("world.toml");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return 0;
+    };
+    match toml::from_str::<About>(&text) {
+        Ok(about) => about.replication.unwrap_or(0),
+        Err(e) => {
+            let line = e.span().map_or(0, |s| {
+                text[..s.start.min(text.len())].lines().count().max(1)
+            });
+            problems.push(WorldError {
+                file: path.display().to_string(),
+                line: line as u64,
+                column: String::new(),
+                problem: e.message().trim().to_string(),
+            });
+            0
+        }
+    }
+}

@@ -1,0 +1,278 @@
+//! `persons.csv`, `migrations.csv` and `graph.csv`: what a world pins of the public-IM persons
+//! (their layout by home network, accounts, Microsoft-account links, activity class), of when
+//! each one migrates, and of their contact graph.
+
+use super::error::{Problems, WorldError, WorldErrors};
+use super::table::{self, Column, Table, Words};
+use crate::day::Day;
+use crate::scenario::{NetworkId, Scenario};
+use crate::world::population::graph::Graph;
+use crate::world::population::model::Person;
+use std::ops::Range;
+use std::path::Path;
+
+/// What a world pins of each person.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct PersonPins {
+    /// Person id range of each home network's block (persons are listed by home network).
+    pub(crate) blocks: Vec<Range<u32>>,
+    /// Per person, the networks held at the start, when the file has `accounts`.
+    pub(crate) accounts: Option<Vec<u16>>,
+    /// Per person, the Microsoft-account linked networks, when the file has `microsoft_linked`.
+    pub(crate) linked: Option<Vec<u16>>,
+    /// Per person, the activity class, when the file has `activity`.
+    pub(crate) class: Option<Vec<u8>>,
+    /// Per person, the line of `persons.csv` that lists it.
+    pub(crate) lines: Vec<u32>,
+    /// `persons.csv`, as messages name it.
+    pub(crate) file: String,
+}
+
+impl PersonPins {
+    /// The problem `problem` with person `p`, in column `column`.
+    pub(crate) fn error(&self, p: u32, column: &str, problem: String) -> WorldError {
+        WorldError {
+            file: self.file.clone(),
+            line: u64::from(self.lines[p as usize]),
+            column: column.into(),
+            problem,
+        }
+    }
+}
+
+/// One row of `migrations.csv`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct MigrationPin {
+    /// The person.
+    pub(crate) person: u32,
+    /// The migration's index in the scenario.
+    pub(crate) migration: usize,
+    /// The day the person migrates ([`crate::migration::NEVER`]: never).
+    pub(crate) day: Day,
+    /// Its line.
+    pub(crate) line: u32,
+}
+
+/// Every pinned migration day.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct MigrationPins {
+    /// The rows, in file order.
+    pub(crate) rows: Vec<MigrationPin>,
+    /// `migrations.csv`, as messages name it.
+    pub(crate) file: String,
+}
+
+impl MigrationPins {
+    /// The problem `problem` with row `r`, in column `column`.
+    pub(crate) fn error(&self, r: &MigrationPin, column: &str, problem: String) -> WorldError {
+        WorldError {
+            file: self.file.clone(),
+            line: u64::from(r.line),
+            column: column.into(),
+            problem,
+        }
+    }
+}
+
+/// The persons' contact graph.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct GraphPin {
+    /// Undirected edges, with their lines.
+    pub(crate) edges: Vec<(u32, u32, u32)>,
+    /// `graph.csv`, as messages name it.
+    pub(crate) file: String,
+}
+
+/// Reads `persons.csv` when present.
+pub(crate) fn read_persons(
+    s: &Scenario,
+    dir: &Path,
+    problems: &mut Problems,
+) -> Option<PersonPins> {
+    let columns = [
+        Column::required("person"),
+        // Imported addresses (or their pseudonyms): a world of an import is not replayed.
+        Column::optional("contact"),
+        Column::required("home"),
+        Column::optional("accounts"),
+        Column::optional("microsoft_linked"),
+        Column::optional("activity"),
+    ];
+    let t = problems
+        .take(Table::open(dir, "persons.csv", &columns))
+        .flatten()?;
+    let classes: Vec<&str> = s
+        .population
+        .activity
+        .iter()
+        .map(|a| a.name.as_str())
+        .collect();
+    let mut pins = PersonPins {
+        blocks: vec![0..0; s.networks.len()],
+        accounts: t.has(3).then(Vec::new),
+        linked: t.has(4).then(Vec::new),
+        class: t.has(5).then(Vec::new),
+        lines: Vec::new(),
+        file: t.file.clone(),
+    };
+    let mut last_home: NetworkId = 0;
+    t.rows(problems, |row, problems| {
+        let p = pins.lines.len() as u32;
+        if let Some(id) = problems.take(row.need(0, table::id)) {
+            if id != p {
+                problems.push(row.error(0, format!("person {id} is listed where {p} was expected: list them in id order from 0")));
+            }
+        }
+        let home = problems.take(row.need(2, |c| table::network(s, c)));
+        let accounts = problems.take(row.parse(3, |c| table::networks(s, c))).flatten();
+        let linked = problems.take(row.parse(4, |c| table::networks(s, c))).flatten();
+        let class = problems
+            .take(row.parse(5, |c| table::one_of(c, &classes, "an activity class")))
+            .flatten();
+        if let Some(home) = home {
+            if home < last_home {
+                problems.push(row.error(2, format!("person {p}'s home {} comes after {}: persons are listed in blocks by home network, in the scenario's network order", s.networks[home as usize].id, s.networks[last_home as usize].id)));
+            } else {
+                last_home = home;
+                pins.blocks[home as usize].end = p + 1;
+            }
+            if accounts.is_some_and(|a| a & (1 << home) == 0) {
+                problems.push(row.error(3, format!("the accounts do not include the home network {}", s.networks[home as usize].id)));
+            }
+        }
+        if let (Some(a), Some(l)) = (accounts, linked) {
+            if l & !a != 0 {
+                problems.push(row.error(4, "a linked account must be one of the person's accounts"));
+            }
+        }
+        pins.lines.push(row.line as u32);
+        pins.accounts.iter_mut().for_each(|v| v.push(accounts.unwrap_or(0)));
+        pins.linked.iter_mut().for_each(|v| v.push(linked.unwrap_or(0)));
+        pins.class.iter_mut().for_each(|v| v.push(class.unwrap_or(0)));
+    });
+    // Blocks are contiguous: each starts where the one before it ends.
+    let mut start = 0;
+    for b in &mut pins.blocks {
+        b.start = start;
+        b.end = b.end.max(start);
+        start = b.end;
+    }
+    Some(pins)
+}
+
+/// Reads `migrations.csv` when present.
+pub(crate) fn read_migrations(
+    s: &Scenario,
+    dir: &Path,
+    problems: &mut Problems,
+) -> Option<MigrationPins> {
+    let columns = [
+        Column::required("person"),
+        Column::required("migration"),
+        Column::required("day"),
+    ];
+    let t = problems
+        .take(Table::open(dir, "migrations.csv", &columns))
+        .flatten()?;
+    let cal = s.calendar();
+    let labels: Vec<&str> = s.migrations.iter().map(|m| m.label.as_str()).collect();
+    let mut pins = MigrationPins {
+        rows: Vec::new(),
+        file: t.file.clone(),
+    };
+    let mut seen = std::collections::HashSet::new();
+    t.rows(problems, |row, problems| {
+        let person = problems.take(row.need(0, table::id));
+        let migration = problems.take(row.need(1, |c| {
+            table::one_of(c, &labels, "a migration").map(usize::from)
+        }));
+        let words = Words {
+            always: true,
+            never: true,
+        };
+        let day = problems.take(row.need(2, |c| table::day(c, &cal, words)));
+        let (Some(person), Some(migration), Some(day)) = (person, migration, day) else {
+            return;
+        };
+        if !seen.insert((person, migration)) {
+            problems.push(row.error(
+                0,
+                format!("person {person} has two days for {}", labels[migration]),
+            ));
+        }
+        pins.rows.push(MigrationPin {
+            person,
+            migration,
+            day,
+            line: row.line as u32,
+        });
+    });
+    Some(pins)
+}
+
+/// Reads `graph.csv` when present.
+pub(crate) fn read_graph(dir: &Path, problems: &mut Problems) -> Option<GraphPin> {
+    let columns = [Column::required("a"), Column::required("b")];
+    let t = problems
+        .take(Table::open(dir, "graph.csv", &columns))
+        .flatten()?;
+    let mut pin = GraphPin {
+        edges: Vec::new(),
+        file: t.file.clone(),
+    };
+    t.rows(problems, |row, problems| {
+        let a = problems.take(row.need(0, table::id));
+        let b = problems.take(row.need(1, table::id));
+        if let (Some(a), Some(b)) = (a, b) {
+            pin.edges.push((a, b, row.line as u32));
+        }
+    });
+    Some(pin)
+}
+
+impl PersonPins {
+    /// Person `p` as drawn (`person`, over its pinned accounts), with its pinned links and class.
+    pub(crate) fn apply(&self, p: u32, mut person: Person) -> Person {
+        if let Some(linked) = &self.linked {
+            person.linked = linked[p as usize];
+        }
+        if let Some(class) = &self.class {
+            person.class = class[p as usize];
+        }
+        person
+    }
+}
+
+impl GraphPin {
+    /// The graph over `persons` persons; an edge naming a person that does not exist is a problem
+    /// at its line.
+    pub(crate) fn build(&self, persons: usize) -> Result<Graph, WorldErrors> {
+        let mut problems = Problems::default();
+        for &(a, b, line) in &self.edges {
+            for (column, p) in [("a", a), ("b", b)] {
+                if p as usize >= persons {
+                    problems.push(WorldError {
+                        file: self.file.clone(),
+                        line: u64::from(line),
+                        column: column.into(),
+                        problem: absent_person(p, persons),
+                    });
+                }
+            }
+        }
+        let edges: Vec<(u32, u32)> = self.edges.iter().map(|&(a, b, _)| (a, b)).collect();
+        problems.or(()).map(|()| Graph::from_edges(persons, &edges))
+    }
+}
+
+/// Why person `p` cannot be named in a world of `persons` persons.
+pub(crate) fn absent_person(p: u32, persons: usize) -> String {
+    if persons == 0 {
+        format!("person {p} does not exist (the world has no person)")
+    } else {
+        format!(
+            "person {p} does not exist (persons are 0 to {})",
+            persons - 1
+        )
+    }
+}

@@ -1,0 +1,197 @@
+//! `users.csv` and `entries.csv`: what a world pins of the Lync users (how many each
+//! organisation has, each one's SIP domain) and of their contact lists on the first day.
+
+use super::error::{Problems, WorldError};
+use super::orgs::{OrgPin, OrgPins, dir_sibling};
+use super::table::{self, Column, Table, Words};
+use crate::scenario::{NetworkId, Scenario};
+use std::path::Path;
+
+/// What a world pins of each user.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct UserPins {
+    /// Per user, the global index of the user's SIP domain, when `users.csv` has a `domain` column.
+    pub(crate) domain: Option<Vec<u32>>,
+    /// Per user, the line of `users.csv` that lists it.
+    pub(crate) lines: Vec<u32>,
+    /// `users.csv`, as messages name it.
+    pub(crate) file: String,
+}
+
+/// No network given: the entry points at its person's home account.
+pub(crate) const HOME: NetworkId = NetworkId::MAX;
+
+/// One entry of `entries.csv`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct EntryPin {
+    /// The user whose list holds it.
+    pub(crate) user: u32,
+    /// The person it points at.
+    pub(crate) person: u32,
+    /// The account's network ([`HOME`] when the file has no `network` column).
+    pub(crate) network: NetworkId,
+    /// Its line in `entries.csv`.
+    pub(crate) line: u32,
+}
+
+/// Every user's contact list on the first day.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct EntryPins {
+    /// Entries grouped by user in user order, each list in file order.
+    pub(crate) rows: Vec<EntryPin>,
+    /// `entries.csv`, as messages name it.
+    pub(crate) file: String,
+}
+
+impl EntryPins {
+    /// The entries of users `from` and up, starting at the first of `from`'s.
+    pub(crate) fn from_user(&self, from: u32) -> &[EntryPin] {
+        &self.rows[self.rows.partition_point(|e| e.user < from)..]
+    }
+
+    /// The problem `problem` with the entry `e`, in column `column`.
+    pub(crate) fn error(&self, e: &EntryPin, column: &str, problem: String) -> WorldError {
+        WorldError {
+            file: self.file.clone(),
+            line: u64::from(e.line),
+            column: column.into(),
+            problem,
+        }
+    }
+}
+
+/// Reads `users.csv` (its user counts go into `orgs`) when present.
+pub(crate) fn read_users(
+    s: &Scenario,
+    dir: &Path,
+    orgs: &mut OrgPins,
+    problems: &mut Problems,
+) -> Option<UserPins> {
+    let columns = [
+        Column::required("user"),
+        Column::optional("name"),
+        Column::required("org"),
+        Column::optional("domain"),
+        // Written for readers (the add day of the user's domain); `domains.csv` pins it.
+        Column::optional("domain_added"),
+    ];
+    let t = problems
+        .take(Table::open(dir, "users.csv", &columns))
+        .flatten()?;
+    let file = t.file.clone();
+    let count = orgs.count(s);
+    let has_domain = t.has(3);
+    let mut per_org = vec![0u32; count as usize];
+    let mut pins = UserPins {
+        domain: has_domain.then(Vec::new),
+        lines: Vec::new(),
+        file: file.clone(),
+    };
+    let mut last_org = 0;
+    t.rows(problems, |row, problems| {
+        let u = problems.take(row.need(0, table::id));
+        let o = problems.take(row.need(2, table::id));
+        let domain = problems.take(row.parse(3, table::id)).flatten();
+        let expected = pins.lines.len() as u32;
+        if u.is_some_and(|u| u != expected) {
+            problems.push(row.error(0, format!("user {} is listed where {expected} was expected: list them in id order from 0", u.unwrap_or(0))));
+        }
+        match o {
+            Some(o) if o >= count => problems.push(row.error(2, format!("organisation {o} does not exist (organisations are 0 to {})", count.saturating_sub(1)))),
+            Some(o) if o < last_org => problems.push(row.error(2, format!("organisation {o} comes after {last_org}: list each organisation's users together, in organisation order"))),
+            Some(o) => {
+                last_org = o;
+                per_org[o as usize] += 1;
+                if let (Some(d), Some(range)) = (domain, domain_range(orgs, o)) {
+                    if !range.contains(&d) {
+                        problems.push(row.error(3, format!("domain {d} is not one of organisation {o}'s ({} to {} in domains.csv)", range.start, range.end.saturating_sub(1))));
+                    }
+                }
+            }
+            None => {}
+        }
+        pins.lines.push(row.line as u32);
+        if let Some(list) = &mut pins.domain {
+            list.push(domain.unwrap_or(0));
+        }
+    });
+    if orgs.of.is_empty() {
+        orgs.of = vec![OrgPin::default(); count as usize];
+    }
+    for (o, (pin, n)) in orgs.of.iter_mut().zip(per_org).enumerate() {
+        if let Some(pinned) = pin.users.filter(|&p| p != n) {
+            problems.push(WorldError {
+                file: dir_sibling(&file, "orgs.csv"),
+                line: 0,
+                column: "users".into(),
+                problem: format!("organisation {o} has {pinned} users, but users.csv lists {n}"),
+            });
+        }
+        pin.users = Some(n);
+    }
+    Some(pins)
+}
+
+/// The global domain indices of organisation `o`, when every organisation up to it has its
+/// domains pinned.
+fn domain_range(orgs: &OrgPins, o: u32) -> Option<std::ops::Range<u32>> {
+    let mut start = 0;
+    for pin in &orgs.of[..o as usize] {
+        start += pin.domain_added.as_ref()?.len() as u32;
+    }
+    let n = orgs.get(o)?.domain_added.as_ref()?.len() as u32;
+    Some(start..start + n)
+}
+
+/// Reads `entries.csv` when present.
+pub(crate) fn read_entries(s: &Scenario, dir: &Path, problems: &mut Problems) -> Option<EntryPins> {
+    let columns = [
+        Column::required("user"),
+        Column::required("person"),
+        Column::optional("network"),
+        Column::optional("added"),
+    ];
+    let t = problems
+        .take(Table::open(dir, "entries.csv", &columns))
+        .flatten()?;
+    let cal = s.calendar();
+    let mut pins = EntryPins {
+        rows: Vec::new(),
+        file: t.file.clone(),
+    };
+    t.rows(problems, |row, problems| {
+        let user = problems.take(row.need(0, table::id));
+        let person = problems.take(row.need(1, table::id));
+        let network = problems.take(row.parse(2, |c| table::network(s, c))).flatten();
+        let words = Words { always: false, never: false };
+        if let Some(Some(added)) = problems.take(row.parse(3, |c| table::day(c, &cal, words))) {
+            if added != 0 {
+                problems.push(row.error(3, format!("entries are the contact lists on the first day ({}); later additions are drawn during the run (contact adding)", s.start)));
+            }
+        }
+        if let (Some(user), Some(person)) = (user, person) {
+            pins.rows.push(EntryPin {
+                user,
+                person,
+                network: network.unwrap_or(HOME),
+                line: row.line as u32,
+            });
+        }
+    });
+    // A stable sort: each list keeps its file order (the order the engine walks it in).
+    pins.rows.sort_by_key(|e| e.user);
+    let mut seen = std::collections::HashSet::new();
+    for pair in pins.rows.chunk_by(|a, b| a.user == b.user) {
+        seen.clear();
+        for e in pair {
+            if !seen.insert(e.person) {
+                problems.push(pins.error(
+                    e,
+                    "person",
+                    format!("person {} is on user {}'s list twice", e.person, e.user),
+                ));
+            }
+        }
+    }
+    Some(pins)
+}
