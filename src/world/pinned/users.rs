@@ -136,7 +136,7 @@ pub(crate) fn read_users(
 /// domains pinned.
 fn domain_range(orgs: &OrgPins, o: u32) -> Option<std::ops::Range<u32>> {
     let mut start = 0;
-    for pin in &orgs.of[..o as usize] {
+    for pin in orgs.of.get(..o as usize)? {
         start += pin.domain_added.as_ref()?.len() as u32;
     }
     let n = orgs.get(o)?.domain_added.as_ref()?.len() as u32;
