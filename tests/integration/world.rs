@@ -468,3 +468,52 @@ fn a_world_cannot_replay_an_imported_contact_list() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("population.world: a world replays a generated population; it cannot be combined with [population.import]"), "{stderr}");
 }
+
+/// A replayed world split over ranks (ranks as threads: each rank generates its share of the
+/// users and every pinned person) or shared by whole replications gives one process's CSVs.
+#[test]
+fn a_replayed_world_over_ranks_matches_one_process() {
+    use picsim::comm::LocalRanks;
+    use picsim::scenario::{Override, load_file};
+    let dir = tempfile::tempdir().unwrap();
+    for scenario in ["scenarios/pic-2013.toml", "scenarios/wlm-bass.toml"] {
+        let (original, world) = original_and_export(dir.path(), scenario, &["orgs.count=30"], 1);
+        for replications in [1, 3] {
+            let overrides: Vec<Override> = [
+                "orgs.count=30".to_string(),
+                format!("scenario.seed={SEED}"),
+                format!("scenario.replications={replications}"),
+                format!("population.world={:?}", text(&world)),
+            ]
+            .iter()
+            .map(|o| Override::parse(o).unwrap())
+            .collect();
+            let s = load_file(Path::new(scenario), &overrides).unwrap_or_else(|e| panic!("{e}"));
+            let scenarios = [s];
+            let one = picsim::run::run_local(&scenarios, 1, &|_| {}).unwrap();
+            let many = LocalRanks::run(2, |c| {
+                picsim::run::run_many(&scenarios, 1, c, &|_| {}).unwrap()
+            });
+            let spread = many[0].as_ref().expect("rank 0 has the results");
+            let write = |r: &picsim::run::summary::RunResult, name: &str| {
+                let out = dir.path().join(name);
+                std::fs::create_dir_all(&out).unwrap();
+                picsim::report::csv::write_series(r, &out.join("series.csv")).unwrap();
+                picsim::report::csv::write_orgs(r, &out.join("orgs.csv")).unwrap();
+                out
+            };
+            let a = write(&one[0], "one");
+            let b = write(&spread[0], "ranks");
+            for file in ["series.csv", "orgs.csv"] {
+                let what = format!("{scenario}, {replications} replication(s): {file}");
+                assert!(
+                    std::fs::read(a.join(file)).unwrap() == std::fs::read(b.join(file)).unwrap(),
+                    "{what} differs over ranks"
+                );
+            }
+            assert_same_rows(&original, 1, &a, scenario);
+        }
+        std::fs::remove_dir_all(dir.path().join("original")).unwrap();
+        std::fs::remove_dir_all(&world).unwrap();
+    }
+}
