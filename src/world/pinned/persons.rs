@@ -244,9 +244,13 @@ impl PersonPins {
 }
 
 impl GraphPin {
-    /// The graph over `persons` persons; an edge naming a person that does not exist is a problem
-    /// at its line.
-    pub(crate) fn build(&self, persons: usize) -> Result<Graph, WorldErrors> {
+    /// The graph over `persons` persons (none when the file has no edge and `s` no graph, as an
+    /// export of a scenario without one writes); an edge naming a person that does not exist is
+    /// a problem at its line.
+    pub(crate) fn build(&self, s: &Scenario, persons: usize) -> Result<Option<Graph>, WorldErrors> {
+        if self.edges.is_empty() && s.population.graph.is_none() {
+            return Ok(None);
+        }
         let mut problems = Problems::default();
         for &(a, b, line) in &self.edges {
             for (column, p) in [("a", a), ("b", b)] {
@@ -261,7 +265,9 @@ impl GraphPin {
             }
         }
         let edges: Vec<(u32, u32)> = self.edges.iter().map(|&(a, b, _)| (a, b)).collect();
-        problems.or(()).map(|()| Graph::from_edges(persons, &edges))
+        problems
+            .or(())
+            .map(|()| Some(Graph::from_edges(persons, &edges)))
     }
 }
 
