@@ -76,15 +76,15 @@ pub(crate) fn compute_pinned(
         let m = &s.migrations[i];
         for (p, &day) in pinned.iter().enumerate() {
             if day == OUTSIDE && eligibility(s, i, pop.persons[p], days.of(p as u32)) != OUTSIDE {
-                problems.push(WorldError {
-                    file: pins.file.clone(),
-                    line: 0,
-                    column: "person".into(),
-                    problem: format!(
+                problems.push(WorldError::new(
+                    &pins.file,
+                    0,
+                    "person",
+                    format!(
                         "person {p} is in {}'s population but has no day (give its day, or never)",
                         m.label
                     ),
-                });
+                ));
             }
         }
     }

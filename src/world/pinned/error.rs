@@ -18,6 +18,23 @@ pub struct WorldError {
     pub(crate) problem: String,
 }
 
+impl WorldError {
+    /// The problem `problem` at `line` of `file`, in `column` (empty: the row or the file).
+    pub(crate) fn new(
+        file: impl Into<String>,
+        line: u64,
+        column: impl Into<String>,
+        problem: impl Into<String>,
+    ) -> WorldError {
+        WorldError {
+            file: file.into(),
+            line,
+            column: column.into(),
+            problem: problem.into(),
+        }
+    }
+}
+
 fn column_prefix(column: &str) -> String {
     if column.is_empty() {
         String::new()

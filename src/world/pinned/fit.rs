@@ -33,16 +33,13 @@ pub(crate) fn check(s: &Scenario, world: &World, pop: &Population) -> Result<(),
                 for u in org.users.clone() {
                     let d = domains[u as usize];
                     if !org.domains.contains(&d) {
-                        problems.push(WorldError {
-                            file: pins.file.clone(),
-                            line: u64::from(pins.lines[u as usize]),
-                            column: "domain".into(),
-                            problem: format!(
-                                "domain {d} is not one of organisation {o}'s ({} to {})",
-                                org.domains.start,
-                                org.domains.end.saturating_sub(1)
-                            ),
-                        });
+                        let problem = format!(
+                            "domain {d} is not one of organisation {o}'s ({} to {})",
+                            org.domains.start,
+                            org.domains.end.saturating_sub(1)
+                        );
+                        let line = u64::from(pins.lines[u as usize]);
+                        problems.push(WorldError::new(&pins.file, line, "domain", problem));
                     }
                 }
             }

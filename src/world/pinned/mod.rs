@@ -99,12 +99,12 @@ fn read_about(dir: &Path, problems: &mut error::Problems) -> u32 {
             let line = e.span().map_or(0, |s| {
                 text[..s.start.min(text.len())].lines().count().max(1)
             });
-            problems.push(WorldError {
-                file: path.display().to_string(),
-                line: line as u64,
-                column: String::new(),
-                problem: e.message().trim().to_string(),
-            });
+            problems.push(WorldError::new(
+                path.display().to_string(),
+                line as u64,
+                "",
+                e.message().trim().to_string(),
+            ));
             0
         }
     }

@@ -214,23 +214,21 @@ fn read_domains(s: &Scenario, t: Table, pins: &mut OrgPins, problems: &mut Probl
     }
     for (o, (pin, days)) in pins.of.iter_mut().zip(days).enumerate() {
         match pin.domains {
-            Some(n) if n as usize != days.len() => problems.push(WorldError {
-                file: dir_sibling(&file, "orgs.csv"),
-                line: 0,
-                column: "domains".into(),
-                problem: format!(
+            Some(n) if n as usize != days.len() => problems.push(WorldError::new(
+                dir_sibling(&file, "orgs.csv"),
+                0,
+                "domains",
+                format!(
                     "organisation {o} has {n} domains, but domains.csv lists {}",
                     days.len()
                 ),
-            }),
-            _ if days.is_empty() => problems.push(WorldError {
-                file: file.clone(),
-                line: 0,
-                column: "org".into(),
-                problem: format!(
-                    "organisation {o} has no domain; every organisation has at least one"
-                ),
-            }),
+            )),
+            _ if days.is_empty() => problems.push(WorldError::new(
+                &file,
+                0,
+                "org",
+                format!("organisation {o} has no domain; every organisation has at least one"),
+            )),
             _ => {}
         }
         pin.domains = Some(days.len() as u32);

@@ -31,12 +31,12 @@ pub(crate) struct PersonPins {
 impl PersonPins {
     /// The problem `problem` with person `p`, in column `column`.
     pub(crate) fn error(&self, p: u32, column: &str, problem: String) -> WorldError {
-        WorldError {
-            file: self.file.clone(),
-            line: u64::from(self.lines[p as usize]),
-            column: column.into(),
+        WorldError::new(
+            &self.file,
+            u64::from(self.lines[p as usize]),
+            column,
             problem,
-        }
+        )
     }
 }
 
@@ -65,12 +65,7 @@ pub(crate) struct MigrationPins {
 impl MigrationPins {
     /// The problem `problem` with row `r`, in column `column`.
     pub(crate) fn error(&self, r: &MigrationPin, column: &str, problem: String) -> WorldError {
-        WorldError {
-            file: self.file.clone(),
-            line: u64::from(r.line),
-            column: column.into(),
-            problem,
-        }
+        WorldError::new(&self.file, u64::from(r.line), column, problem)
     }
 }
 
@@ -255,12 +250,13 @@ impl GraphPin {
         for &(a, b, line) in &self.edges {
             for (column, p) in [("a", a), ("b", b)] {
                 if p as usize >= persons {
-                    problems.push(WorldError {
-                        file: self.file.clone(),
-                        line: u64::from(line),
-                        column: column.into(),
-                        problem: absent_person(p, persons),
-                    });
+                    let problem = absent_person(p, persons);
+                    problems.push(WorldError::new(
+                        &self.file,
+                        u64::from(line),
+                        column,
+                        problem,
+                    ));
                 }
             }
         }

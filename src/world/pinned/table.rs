@@ -65,12 +65,7 @@ impl Table {
         if !path.exists() {
             return Ok(None);
         }
-        let whole = |line: u64, problem: String| WorldError {
-            file: file.clone(),
-            line,
-            column: String::new(),
-            problem,
-        };
+        let whole = |line: u64, problem: String| WorldError::new(&file, line, "", problem);
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(true)
@@ -86,12 +81,7 @@ impl Table {
             })?
             .clone();
         let header: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
-        let at_header = |column: &str, problem: String| WorldError {
-            file: file.clone(),
-            line: 1,
-            column: column.to_string(),
-            problem,
-        };
+        let at_header = |column: &str, problem: String| WorldError::new(&file, 1, column, problem);
         for (i, h) in header.iter().enumerate() {
             if header[..i].contains(h) {
                 return Err(at_header(h, "the column is given twice".into()));
@@ -153,12 +143,7 @@ impl Table {
                 }
                 Err(e) => {
                     let line = e.position().map_or(0, |p| p.line());
-                    problems.push(WorldError {
-                        file: self.file.clone(),
-                        line,
-                        column: String::new(),
-                        problem: csv_problem(&e),
-                    });
+                    problems.push(WorldError::new(&self.file, line, "", csv_problem(&e)));
                     break;
                 }
             }
@@ -181,12 +166,7 @@ impl Row<'_> {
 
     /// The problem `problem` in column `c` of this row.
     pub(crate) fn error(&self, c: usize, problem: impl Into<String>) -> WorldError {
-        WorldError {
-            file: self.table.file.clone(),
-            line: self.line,
-            column: self.table.names[c].clone(),
-            problem: problem.into(),
-        }
+        WorldError::new(&self.table.file, self.line, &self.table.names[c], problem)
     }
 
     /// Column `c` parsed by `parse` (`Ok(None)` when the file has no such column); a cell that

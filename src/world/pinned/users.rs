@@ -45,18 +45,13 @@ pub(crate) struct EntryPins {
 
 impl EntryPins {
     /// The entries of users `from` and up, starting at the first of `from`'s.
-    pub(crate) fn from_user(&self, from: u32) -> &[EntryPin] {
+    pub(crate) fn starting_at(&self, from: u32) -> &[EntryPin] {
         &self.rows[self.rows.partition_point(|e| e.user < from)..]
     }
 
     /// The problem `problem` with the entry `e`, in column `column`.
     pub(crate) fn error(&self, e: &EntryPin, column: &str, problem: String) -> WorldError {
-        WorldError {
-            file: self.file.clone(),
-            line: u64::from(e.line),
-            column: column.into(),
-            problem,
-        }
+        WorldError::new(&self.file, u64::from(e.line), column, problem)
     }
 }
 
@@ -120,12 +115,13 @@ pub(crate) fn read_users(
     }
     for (o, (pin, n)) in orgs.of.iter_mut().zip(per_org).enumerate() {
         if let Some(pinned) = pin.users.filter(|&p| p != n) {
-            problems.push(WorldError {
-                file: dir_sibling(&file, "orgs.csv"),
-                line: 0,
-                column: "users".into(),
-                problem: format!("organisation {o} has {pinned} users, but users.csv lists {n}"),
-            });
+            let problem = format!("organisation {o} has {pinned} users, but users.csv lists {n}");
+            problems.push(WorldError::new(
+                dir_sibling(&file, "orgs.csv"),
+                0,
+                "users",
+                problem,
+            ));
         }
         pin.users = Some(n);
     }

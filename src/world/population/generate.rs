@@ -615,7 +615,7 @@ fn generate_chunk(
     let pinned_domain = world.and_then(|w| w.users.as_ref()?.domain.as_deref());
     let mut pinned_entries = world
         .and_then(|w| w.entries.as_ref())
-        .map(|e| e.from_user(users.start));
+        .map(|e| e.starting_at(users.start));
     for o in range.clone() {
         let org = &orgs[o as usize];
         let mix = mixes.of(o as usize);
