@@ -179,6 +179,10 @@ fn changes(
 }
 
 fn read_domains(s: &Scenario, t: Table, pins: &mut OrgPins, problems: &mut Problems) {
+    // The columns, by their place in `read`'s list.
+    const DOMAIN: usize = 0;
+    const OF_ORG: usize = 1;
+    const ADDED: usize = 2;
     let cal = s.calendar();
     let count = pins.count(s);
     let file = t.file.clone();
@@ -186,14 +190,14 @@ fn read_domains(s: &Scenario, t: Table, pins: &mut OrgPins, problems: &mut Probl
     let mut next = 0u32;
     let mut last_org = 0u32;
     t.rows(problems, |row, problems| {
-        let d = problems.take(row.need(0, table::id));
-        let o = problems.take(row.need(1, table::id));
-        let added = problems.take(row.need(2, |c| {
+        let d = problems.take(row.need(DOMAIN, table::id));
+        let o = problems.take(row.need(OF_ORG, table::id));
+        let added = problems.take(row.need(ADDED, |c| {
             table::day(c, &cal, Words { always: true, never: false })
         }));
         if let Some(d) = d {
             if d != next {
-                problems.push(row.error(0, format!("domain {d} is listed where {next} was expected: list them in id order from 0")));
+                problems.push(row.error(DOMAIN, format!("domain {d} is listed where {next} was expected: list them in id order from 0")));
             }
         }
         next += 1;
@@ -201,9 +205,9 @@ fn read_domains(s: &Scenario, t: Table, pins: &mut OrgPins, problems: &mut Probl
             return;
         };
         if o >= count {
-            problems.push(row.error(1, format!("organisation {o} does not exist (organisations are 0 to {})", count.saturating_sub(1))));
+            problems.push(row.error(OF_ORG, format!("organisation {o} does not exist (organisations are 0 to {})", count.saturating_sub(1))));
         } else if o < last_org {
-            problems.push(row.error(1, format!("organisation {o} comes after {last_org}: list each organisation's domains together, in organisation order")));
+            problems.push(row.error(OF_ORG, format!("organisation {o} comes after {last_org}: list each organisation's domains together, in organisation order")));
         } else {
             last_org = o;
             days[o as usize].push(added);

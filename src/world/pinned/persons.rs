@@ -3,7 +3,7 @@
 //! each one migrates, and of their contact graph.
 
 use super::error::{Problems, WorldError, WorldErrors};
-use super::table::{self, Column, Table, Words};
+use super::table::{self, Column, Lined, Rows, Table, Words};
 use crate::day::Day;
 use crate::scenario::{NetworkId, Scenario};
 use crate::world::population::graph::Graph;
@@ -53,30 +53,34 @@ pub(crate) struct MigrationPin {
     pub(crate) line: u32,
 }
 
-/// Every pinned migration day.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub(crate) struct MigrationPins {
-    /// The rows, in file order.
-    pub(crate) rows: Vec<MigrationPin>,
-    /// `migrations.csv`, as messages name it.
-    pub(crate) file: String,
+impl Lined for MigrationPin {
+    fn line(&self) -> u32 {
+        self.line
+    }
 }
 
-impl MigrationPins {
-    /// The problem `problem` with row `r`, in column `column`.
-    pub(crate) fn error(&self, r: &MigrationPin, column: &str, problem: String) -> WorldError {
-        WorldError::new(&self.file, u64::from(r.line), column, problem)
+/// Every pinned migration day, in file order.
+pub(crate) type MigrationPins = Rows<MigrationPin>;
+
+/// One undirected edge of `graph.csv`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct EdgePin {
+    /// One person.
+    pub(crate) a: u32,
+    /// The other.
+    pub(crate) b: u32,
+    /// Its line.
+    pub(crate) line: u32,
+}
+
+impl Lined for EdgePin {
+    fn line(&self) -> u32 {
+        self.line
     }
 }
 
 /// The persons' contact graph.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub(crate) struct GraphPin {
-    /// Undirected edges, with their lines.
-    pub(crate) edges: Vec<(u32, u32, u32)>,
-    /// `graph.csv`, as messages name it.
-    pub(crate) file: String,
-}
+pub(crate) type GraphPin = Rows<EdgePin>;
 
 /// Reads `persons.csv` when present.
 pub(crate) fn read_persons(
@@ -84,6 +88,12 @@ pub(crate) fn read_persons(
     dir: &Path,
     problems: &mut Problems,
 ) -> Option<PersonPins> {
+    // The columns, by their place in `columns`.
+    const PERSON: usize = 0;
+    const HOME: usize = 2;
+    const ACCOUNTS: usize = 3;
+    const LINKED: usize = 4;
+    const ACTIVITY: usize = 5;
     let columns = [
         Column::required("person"),
         // Imported addresses (or their pseudonyms): a world of an import is not replayed.
@@ -104,40 +114,40 @@ pub(crate) fn read_persons(
         .collect();
     let mut pins = PersonPins {
         blocks: vec![0..0; s.networks.len()],
-        accounts: t.has(3).then(Vec::new),
-        linked: t.has(4).then(Vec::new),
-        class: t.has(5).then(Vec::new),
+        accounts: t.has(ACCOUNTS).then(Vec::new),
+        linked: t.has(LINKED).then(Vec::new),
+        class: t.has(ACTIVITY).then(Vec::new),
         lines: Vec::new(),
         file: t.file.clone(),
     };
     let mut last_home: NetworkId = 0;
     t.rows(problems, |row, problems| {
         let p = pins.lines.len() as u32;
-        if let Some(id) = problems.take(row.need(0, table::id)) {
+        if let Some(id) = problems.take(row.need(PERSON, table::id)) {
             if id != p {
-                problems.push(row.error(0, format!("person {id} is listed where {p} was expected: list them in id order from 0")));
+                problems.push(row.error(PERSON, format!("person {id} is listed where {p} was expected: list them in id order from 0")));
             }
         }
-        let home = problems.take(row.need(2, |c| table::network(s, c)));
-        let accounts = problems.take(row.parse(3, |c| table::networks(s, c))).flatten();
-        let linked = problems.take(row.parse(4, |c| table::networks(s, c))).flatten();
+        let home = problems.take(row.need(HOME, |c| table::network(s, c)));
+        let accounts = problems.take(row.parse(ACCOUNTS, |c| table::networks(s, c))).flatten();
+        let linked = problems.take(row.parse(LINKED, |c| table::networks(s, c))).flatten();
         let class = problems
-            .take(row.parse(5, |c| table::one_of(c, &classes, "an activity class")))
+            .take(row.parse(ACTIVITY, |c| table::one_of(c, &classes, "an activity class")))
             .flatten();
         if let Some(home) = home {
             if home < last_home {
-                problems.push(row.error(2, format!("person {p}'s home {} comes after {}: persons are listed in blocks by home network, in the scenario's network order", s.networks[home as usize].id, s.networks[last_home as usize].id)));
+                problems.push(row.error(HOME, format!("person {p}'s home {} comes after {}: persons are listed in blocks by home network, in the scenario's network order", s.networks[home as usize].id, s.networks[last_home as usize].id)));
             } else {
                 last_home = home;
                 pins.blocks[home as usize].end = p + 1;
             }
             if accounts.is_some_and(|a| a & (1 << home) == 0) {
-                problems.push(row.error(3, format!("the accounts do not include the home network {}", s.networks[home as usize].id)));
+                problems.push(row.error(ACCOUNTS, format!("the accounts do not include the home network {}", s.networks[home as usize].id)));
             }
         }
         if let (Some(a), Some(l)) = (accounts, linked) {
             if l & !a != 0 {
-                problems.push(row.error(4, "a linked account must be one of the person's accounts"));
+                problems.push(row.error(LINKED, "a linked account must be one of the person's accounts"));
             }
         }
         pins.lines.push(row.line as u32);
@@ -161,6 +171,10 @@ pub(crate) fn read_migrations(
     dir: &Path,
     problems: &mut Problems,
 ) -> Option<MigrationPins> {
+    // The columns, by their place in `columns`.
+    const PERSON: usize = 0;
+    const MIGRATION: usize = 1;
+    const DAY: usize = 2;
     let columns = [
         Column::required("person"),
         Column::required("migration"),
@@ -177,15 +191,15 @@ pub(crate) fn read_migrations(
     };
     let mut seen = std::collections::HashSet::new();
     t.rows(problems, |row, problems| {
-        let person = problems.take(row.need(0, table::id));
-        let migration = problems.take(row.need(1, |c| {
+        let person = problems.take(row.need(PERSON, table::id));
+        let migration = problems.take(row.need(MIGRATION, |c| {
             table::one_of(c, &labels, "a migration").map(usize::from)
         }));
         let words = Words {
             always: true,
             never: true,
         };
-        let day = problems.take(row.need(2, |c| table::day(c, &cal, words)));
+        let day = problems.take(row.need(DAY, |c| table::day(c, &cal, words)));
         let (Some(person), Some(migration), Some(day)) = (person, migration, day) else {
             return;
         };
@@ -207,19 +221,26 @@ pub(crate) fn read_migrations(
 
 /// Reads `graph.csv` when present.
 pub(crate) fn read_graph(dir: &Path, problems: &mut Problems) -> Option<GraphPin> {
+    // The columns, by their place in `columns`.
+    const A: usize = 0;
+    const B: usize = 1;
     let columns = [Column::required("a"), Column::required("b")];
     let t = problems
         .take(Table::open(dir, "graph.csv", &columns))
         .flatten()?;
     let mut pin = GraphPin {
-        edges: Vec::new(),
+        rows: Vec::new(),
         file: t.file.clone(),
     };
     t.rows(problems, |row, problems| {
-        let a = problems.take(row.need(0, table::id));
-        let b = problems.take(row.need(1, table::id));
+        let a = problems.take(row.need(A, table::id));
+        let b = problems.take(row.need(B, table::id));
         if let (Some(a), Some(b)) = (a, b) {
-            pin.edges.push((a, b, row.line as u32));
+            pin.rows.push(EdgePin {
+                a,
+                b,
+                line: row.line as u32,
+            });
         }
     });
     Some(pin)
@@ -238,29 +259,23 @@ impl PersonPins {
     }
 }
 
-impl GraphPin {
+impl Rows<EdgePin> {
     /// The graph over `persons` persons (none when the file has no edge and `s` no graph, as an
     /// export of a scenario without one writes); an edge naming a person that does not exist is
     /// a problem at its line.
     pub(crate) fn build(&self, s: &Scenario, persons: usize) -> Result<Option<Graph>, WorldErrors> {
-        if self.edges.is_empty() && s.population.graph.is_none() {
+        if self.rows.is_empty() && s.population.graph.is_none() {
             return Ok(None);
         }
         let mut problems = Problems::default();
-        for &(a, b, line) in &self.edges {
-            for (column, p) in [("a", a), ("b", b)] {
+        for e in &self.rows {
+            for (column, p) in [("a", e.a), ("b", e.b)] {
                 if p as usize >= persons {
-                    let problem = absent_person(p, persons);
-                    problems.push(WorldError::new(
-                        &self.file,
-                        u64::from(line),
-                        column,
-                        problem,
-                    ));
+                    problems.push(self.error(e, column, absent_person(p, persons)));
                 }
             }
         }
-        let edges: Vec<(u32, u32)> = self.edges.iter().map(|&(a, b, _)| (a, b)).collect();
+        let edges: Vec<(u32, u32)> = self.rows.iter().map(|e| (e.a, e.b)).collect();
         problems
             .or(())
             .map(|()| Some(Graph::from_edges(persons, &edges)))

@@ -44,6 +44,29 @@ pub(crate) struct Table {
     reader: csv::Reader<std::fs::File>,
 }
 
+/// A row kept for checks made once the world is built (against what was drawn): it knows its
+/// line.
+pub(crate) trait Lined {
+    /// 1-based line of the row in its file.
+    fn line(&self) -> u32;
+}
+
+/// Rows of one world file kept for later checks, with the file as their messages name it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Rows<T> {
+    /// The rows.
+    pub(crate) rows: Vec<T>,
+    /// The file.
+    pub(crate) file: String,
+}
+
+impl<T: Lined> Rows<T> {
+    /// The problem `problem` with `row`, in `column`.
+    pub(crate) fn error(&self, row: &T, column: &str, problem: String) -> WorldError {
+        WorldError::new(&self.file, u64::from(row.line()), column, problem)
+    }
+}
+
 /// One row: its line and cells.
 pub(crate) struct Row<'t> {
     /// 1-based line of the row in its file.

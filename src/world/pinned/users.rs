@@ -3,7 +3,7 @@
 
 use super::error::{Problems, WorldError};
 use super::orgs::{OrgPin, OrgPins, dir_sibling};
-use super::table::{self, Column, Table, Words};
+use super::table::{self, Column, Lined, Rows, Table, Words};
 use crate::scenario::{NetworkId, Scenario};
 use std::path::Path;
 
@@ -34,24 +34,20 @@ pub(crate) struct EntryPin {
     pub(crate) line: u32,
 }
 
-/// Every user's contact list on the first day.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub(crate) struct EntryPins {
-    /// Entries grouped by user in user order, each list in file order.
-    pub(crate) rows: Vec<EntryPin>,
-    /// `entries.csv`, as messages name it.
-    pub(crate) file: String,
+impl Lined for EntryPin {
+    fn line(&self) -> u32 {
+        self.line
+    }
 }
 
-impl EntryPins {
+/// Every user's contact list on the first day: entries grouped by user in user order, each list
+/// in file order.
+pub(crate) type EntryPins = Rows<EntryPin>;
+
+impl Rows<EntryPin> {
     /// The entries of users `from` and up, starting at the first of `from`'s.
     pub(crate) fn starting_at(&self, from: u32) -> &[EntryPin] {
         &self.rows[self.rows.partition_point(|e| e.user < from)..]
-    }
-
-    /// The problem `problem` with the entry `e`, in column `column`.
-    pub(crate) fn error(&self, e: &EntryPin, column: &str, problem: String) -> WorldError {
-        WorldError::new(&self.file, u64::from(e.line), column, problem)
     }
 }
 
@@ -62,6 +58,10 @@ pub(crate) fn read_users(
     orgs: &mut OrgPins,
     problems: &mut Problems,
 ) -> Option<UserPins> {
+    // The columns, by their place in `columns`.
+    const USER: usize = 0;
+    const ORG: usize = 2;
+    const DOMAIN: usize = 3;
     let columns = [
         Column::required("user"),
         Column::optional("name"),
@@ -75,7 +75,7 @@ pub(crate) fn read_users(
         .flatten()?;
     let file = t.file.clone();
     let count = orgs.count(s);
-    let has_domain = t.has(3);
+    let has_domain = t.has(DOMAIN);
     let mut per_org = vec![0u32; count as usize];
     let mut pins = UserPins {
         domain: has_domain.then(Vec::new),
@@ -84,22 +84,22 @@ pub(crate) fn read_users(
     };
     let mut last_org = 0;
     t.rows(problems, |row, problems| {
-        let u = problems.take(row.need(0, table::id));
-        let o = problems.take(row.need(2, table::id));
-        let domain = problems.take(row.parse(3, table::id)).flatten();
+        let u = problems.take(row.need(USER, table::id));
+        let o = problems.take(row.need(ORG, table::id));
+        let domain = problems.take(row.parse(DOMAIN, table::id)).flatten();
         let expected = pins.lines.len() as u32;
         if u.is_some_and(|u| u != expected) {
-            problems.push(row.error(0, format!("user {} is listed where {expected} was expected: list them in id order from 0", u.unwrap_or(0))));
+            problems.push(row.error(USER, format!("user {} is listed where {expected} was expected: list them in id order from 0", u.unwrap_or(0))));
         }
         match o {
-            Some(o) if o >= count => problems.push(row.error(2, format!("organisation {o} does not exist (organisations are 0 to {})", count.saturating_sub(1)))),
-            Some(o) if o < last_org => problems.push(row.error(2, format!("organisation {o} comes after {last_org}: list each organisation's users together, in organisation order"))),
+            Some(o) if o >= count => problems.push(row.error(ORG, format!("organisation {o} does not exist (organisations are 0 to {})", count.saturating_sub(1)))),
+            Some(o) if o < last_org => problems.push(row.error(ORG, format!("organisation {o} comes after {last_org}: list each organisation's users together, in organisation order"))),
             Some(o) => {
                 last_org = o;
                 per_org[o as usize] += 1;
                 if let (Some(d), Some(range)) = (domain, domain_range(orgs, o)) {
                     if !range.contains(&d) {
-                        problems.push(row.error(3, format!("domain {d} is not one of organisation {o}'s ({} to {} in domains.csv)", range.start, range.end.saturating_sub(1))));
+                        problems.push(row.error(DOMAIN, format!("domain {d} is not one of organisation {o}'s ({} to {} in domains.csv)", range.start, range.end.saturating_sub(1))));
                     }
                 }
             }
@@ -141,6 +141,11 @@ fn domain_range(orgs: &OrgPins, o: u32) -> Option<std::ops::Range<u32>> {
 
 /// Reads `entries.csv` when present.
 pub(crate) fn read_entries(s: &Scenario, dir: &Path, problems: &mut Problems) -> Option<EntryPins> {
+    // The columns, by their place in `columns`.
+    const USER: usize = 0;
+    const PERSON: usize = 1;
+    const NETWORK: usize = 2;
+    const ADDED: usize = 3;
     let columns = [
         Column::required("user"),
         Column::required("person"),
@@ -156,13 +161,13 @@ pub(crate) fn read_entries(s: &Scenario, dir: &Path, problems: &mut Problems) ->
         file: t.file.clone(),
     };
     t.rows(problems, |row, problems| {
-        let user = problems.take(row.need(0, table::id));
-        let person = problems.take(row.need(1, table::id));
-        let network = problems.take(row.parse(2, |c| table::network(s, c))).flatten();
+        let user = problems.take(row.need(USER, table::id));
+        let person = problems.take(row.need(PERSON, table::id));
+        let network = problems.take(row.parse(NETWORK, |c| table::network(s, c))).flatten();
         let words = Words { always: false, never: false };
-        if let Some(Some(added)) = problems.take(row.parse(3, |c| table::day(c, &cal, words))) {
+        if let Some(Some(added)) = problems.take(row.parse(ADDED, |c| table::day(c, &cal, words))) {
             if added != 0 {
-                problems.push(row.error(3, format!("entries are the contact lists on the first day ({}); later additions are drawn during the run (contact adding)", s.start)));
+                problems.push(row.error(ADDED, format!("entries are the contact lists on the first day ({}); later additions are drawn during the run (contact adding)", s.start)));
             }
         }
         if let (Some(user), Some(person)) = (user, person) {
