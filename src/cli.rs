@@ -193,6 +193,9 @@ pub(crate) struct PopulationArgs {
     /// Which replication's world (default 0).
     #[arg(long, value_name = "R", default_value_t = 0)]
     pub(crate) replication: u32,
+    /// Complete a world folder: what it pins is kept, the rest drawn, as `run --world` would.
+    #[arg(long = "world", value_name = "DIR")]
+    pub(crate) replay: Option<PathBuf>,
     /// Threads, the folder, imported lists and the memory guard, as for `run`.
     #[command(flatten)]
     pub(crate) world: WorldArgs,

@@ -3,7 +3,7 @@
 //! dependency order, so that a chained migration sees the pinned days. Then every pinned day is
 //! checked against the population it belongs to, which only the finished days tell.
 
-use super::assigner::{compute_by, eligibility};
+use super::assigner::{compute, compute_by, eligibility};
 use super::days::{MigrationDays, NEVER, OUTSIDE};
 use super::triggers::Rule;
 use super::triggers::pinned::Pinned;
@@ -13,9 +13,23 @@ use crate::world::pinned::error::{Problems, WorldError, WorldErrors};
 use crate::world::pinned::persons::{MigrationPins, absent_person};
 use crate::world::population::Population;
 
+/// Every person's migration days for replication `replication` of `pop`, a world that holds its
+/// persons: with the days `pins` gives, when a world gives some, else as [`compute`] draws them.
+pub(crate) fn days_of(
+    s: &Scenario,
+    pop: &Population,
+    replication: u32,
+    pins: Option<&MigrationPins>,
+) -> Result<MigrationDays, WorldErrors> {
+    match pins {
+        Some(pins) => compute_pinned(s, pop, replication, pins),
+        None => Ok(compute(s, pop, replication)),
+    }
+}
+
 /// Every person's migration days for replication `replication` of `pop`, with the days `pins`
 /// gives in place of their migrations' triggers.
-pub(crate) fn compute_pinned(
+fn compute_pinned(
     s: &Scenario,
     pop: &Population,
     replication: u32,

@@ -165,10 +165,8 @@ impl<'a> Persons<'a> {
         part: &Partition,
     ) -> Result<Self> {
         if part.is_whole() || pop.imported.is_some() || world.is_some() {
-            let days = match world.and_then(|w| w.migrations.as_ref()) {
-                Some(pins) => migration::replay::compute_pinned(s, pop, r, pins)?,
-                None => migration::compute(s, pop, r),
-            };
+            let pins = world.and_then(|w| w.migrations.as_ref());
+            let days = migration::replay::days_of(s, pop, r, pins)?;
             return Ok(Persons {
                 graph_edges: pop.graph.as_ref().map_or(0, |g| g.edges()),
                 stored_bytes: if part.is_whole() { days.bytes() } else { 0 },

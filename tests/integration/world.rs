@@ -239,6 +239,36 @@ fn any_part_of_a_world_replays_the_whole() {
     let out = dir.path().join("replay-enable");
     replay(scenario, &overrides, &only, "1", "1", &out);
     assert_same_rows(&original, r, &out, "orgs.csv with enable days only");
+    // `population --world` completes the part: every file as the export of replication r.
+    let completed = dir.path().join("completed");
+    let mut args = vec!["population", scenario];
+    let set = sets(&overrides);
+    args.extend(set.iter().map(String::as_str));
+    let (only, completed_text) = (text(&only), text(&completed));
+    args.extend([
+        "--seed",
+        SEED,
+        "--world",
+        &only,
+        "--export",
+        &completed_text,
+    ]);
+    ok(&args);
+    for f in [
+        "world.toml",
+        "orgs.csv",
+        "domains.csv",
+        "users.csv",
+        "persons.csv",
+        "entries.csv",
+        "migrations.csv",
+        "graph.csv",
+    ] {
+        assert!(
+            std::fs::read(world.join(f)).unwrap() == std::fs::read(completed.join(f)).unwrap(),
+            "the completed {f} differs from the export's"
+        );
+    }
 }
 
 /// A scenario whose every number is known by hand once a world pins it: one organisation that
