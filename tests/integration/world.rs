@@ -472,6 +472,17 @@ fn unknown_ids_bad_dates_and_missing_columns_are_refused_with_their_place() {
         &["orgs.csv:1: enabeld_msn: unknown column"],
     );
     refused(
+        &[("world.toml", "replicaton = 1\n")],
+        &["world.toml:1: unknown field `replicaton`"],
+    );
+    refused(
+        &[(
+            "orgs.csv",
+            "org,deployment_changes\n0,2013-05-01:server;2013-04-01:server\n",
+        )],
+        &["orgs.csv:2: deployment_changes: `2013-04-01` is not after the change before it"],
+    );
+    refused(
         &[(
             "migrations.csv",
             "person,migration,day\n0,wlm_to_aim,2013-05-01\n",
@@ -479,6 +490,27 @@ fn unknown_ids_bad_dates_and_missing_columns_are_refused_with_their_place() {
         &[
             "migrations.csv:2: migration: `wlm_to_aim` is not a migration of the scenario (wlm_to_skype)",
         ],
+    );
+}
+
+#[test]
+fn a_world_that_is_not_a_folder_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nowhere");
+    let out = picsim(&[
+        "run",
+        "scenarios/pic-2013.toml",
+        "--world",
+        &text(&missing),
+        "--quiet",
+        "--out",
+        &text(&dir.path().join("out")),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("population.world: ") && stderr.contains("is not a folder"),
+        "{stderr}"
     );
 }
 

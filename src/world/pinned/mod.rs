@@ -50,12 +50,12 @@ pub struct World {
 struct About {
     /// The replication exported.
     replication: Option<u32>,
-    /// The scenario's seed then (for readers; a replay takes the run's seed).
-    #[allow(dead_code)]
-    seed: Option<u64>,
-    /// The scenario's name then (for readers).
-    #[allow(dead_code)]
-    scenario: Option<String>,
+    /// The scenario's seed then: for readers (a replay takes the run's seed).
+    #[serde(rename = "seed")]
+    _seed: Option<u64>,
+    /// The scenario's name then: for readers.
+    #[serde(rename = "scenario")]
+    _scenario: Option<String>,
 }
 
 impl World {
@@ -90,21 +90,34 @@ impl World {
 
 fn read_about(dir: &Path, problems: &mut error::Problems) -> u32 {
     let path = dir.join("world.toml");
-    let Ok(text) = std::fs::read_to_string(&path) else {
+    let file = path.display().to_string();
+    if !path.exists() {
         return 0;
+    }
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) => {
+            problems.push(WorldError::new(
+                file,
+                0,
+                "",
+                format!("could not be read: {e}"),
+            ));
+            return 0;
+        }
     };
     match toml::from_str::<About>(&text) {
         Ok(about) => about.replication.unwrap_or(0),
         Err(e) => {
-            let line = e.span().map_or(0, |s| {
-                text[..s.start.min(text.len())].lines().count().max(1)
-            });
-            problems.push(WorldError::new(
-                path.display().to_string(),
-                line as u64,
-                "",
-                e.message().trim().to_string(),
-            ));
+            // The 1-based line of the problem: newlines before it, plus one.
+            let before = e.span().map_or(0, |s| s.start.min(text.len()));
+            let line = text.as_bytes()[..before]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
+            let problem = e.message().trim().to_string();
+            problems.push(WorldError::new(file, line as u64, "", problem));
             0
         }
     }

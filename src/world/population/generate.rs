@@ -412,10 +412,9 @@ fn draft_pinned_org(s: &Scenario, keys: &Keys, o: u32, pin: Option<&OrgPin>) -> 
             )
         })
         .collect();
-    let domain_days = match pin.and_then(|p| p.domain_added.clone()) {
-        Some(days) => days,
-        None => domain_days,
-    };
+    let domain_days = pin
+        .and_then(|p| p.domain_added.clone())
+        .unwrap_or(domain_days);
     // Each provider's enabling and each deployment change draws from its own stream (keyed by
     // the provider's id, the change's position), so that two scenarios differing in one
     // provider's cohorts keep every other draw: comparisons run on common random numbers.
@@ -469,15 +468,15 @@ fn draft_pinned_org(s: &Scenario, keys: &Keys, o: u32, pin: Option<&OrgPin>) -> 
             break;
         }
     }
-    if let Some(changes) = pin.and_then(|p| p.changes.as_ref()) {
-        deployments.extend_from_slice(changes);
-    }
-    let changes = if pin.is_some_and(|p| p.changes.is_some()) {
-        &[][..]
-    } else {
-        &spec.deployment_changes[..]
+    // Pinned changes are the organisation's whole history after its first deployment.
+    let drawn_changes = match pin.and_then(|p| p.changes.as_ref()) {
+        Some(changes) => {
+            deployments.extend_from_slice(changes);
+            &[][..]
+        }
+        None => &spec.deployment_changes[..],
     };
-    for (k, change) in changes.iter().enumerate() {
+    for (k, change) in drawn_changes.iter().enumerate() {
         let mut rng = keys.stream(Kind::Org, u64::from(o), CHANGE_STREAM + k as u64);
         let u = open01(&mut rng);
         let day = draw_day(&mut rng, change.window);
