@@ -579,3 +579,125 @@ fn a_replayed_world_over_ranks_matches_one_process() {
         std::fs::remove_dir_all(&world).unwrap();
     }
 }
+
+/// Seeded mutations of a small exported world (bytes changed, lines dropped, repeated or swapped,
+/// cells replaced by extreme or malformed values, columns dropped): each is replayed or refused,
+/// never a panic, and every refusal names a file of the world.
+#[test]
+fn mutated_worlds_are_replayed_or_refused_never_a_panic() {
+    use picsim::scenario::{Override, load_file};
+    let dir = tempfile::tempdir().unwrap();
+    let world = dir.path().join("world");
+    ok(&[
+        "population",
+        "scenarios/wlm-bass.toml",
+        "--set",
+        "orgs.count=4",
+        "--export",
+        &text(&world),
+    ]);
+    let files = [
+        "world.toml",
+        "orgs.csv",
+        "domains.csv",
+        "users.csv",
+        "persons.csv",
+        "entries.csv",
+        "migrations.csv",
+        "graph.csv",
+    ];
+    let cells = [
+        "",
+        "-1",
+        "4294967296",
+        "4000000000",
+        "99999",
+        "never",
+        "always",
+        "2013-02-30",
+        "9999-12-31",
+        "wlm;skype;aim",
+        "\"",
+        "nobody",
+        "0",
+    ];
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    let (mut replayed, mut refused) = (0, 0);
+    for case in 0..120 {
+        let m = dir.path().join(format!("m{case}"));
+        std::fs::create_dir(&m).unwrap();
+        for f in files {
+            std::fs::copy(world.join(f), m.join(f)).unwrap();
+        }
+        let f = files[next(files.len())];
+        let body = std::fs::read_to_string(m.join(f)).unwrap();
+        let mut lines: Vec<String> = body.lines().map(String::from).collect();
+        let l = next(lines.len());
+        match next(5) {
+            0 => {
+                let mut bytes = lines[l].clone().into_bytes();
+                if !bytes.is_empty() {
+                    let at = next(bytes.len());
+                    bytes[at] = b",;:x9-\"\n "[next(9)];
+                }
+                lines[l] = String::from_utf8_lossy(&bytes).into_owned();
+            }
+            1 => {
+                lines.remove(l);
+            }
+            2 => {
+                let line = lines[l].clone();
+                lines.insert(next(lines.len() + 1), line);
+            }
+            3 => {
+                let mut row: Vec<String> = lines[l].split(',').map(String::from).collect();
+                let c = next(row.len());
+                row[c] = cells[next(cells.len())].to_string();
+                lines[l] = row.join(",");
+            }
+            _ => {
+                let width = lines[0].split(',').count();
+                let c = next(width);
+                for line in &mut lines {
+                    let mut row: Vec<&str> = line.split(',').collect();
+                    if c < row.len() {
+                        row.remove(c);
+                    }
+                    *line = row.join(",");
+                }
+            }
+        }
+        std::fs::write(m.join(f), lines.join("\n") + "\n").unwrap();
+        let overrides = [
+            "orgs.count=4".to_string(),
+            "scenario.replications=1".to_string(),
+            format!("population.world={:?}", text(&m)),
+        ]
+        .map(|o| Override::parse(&o).unwrap());
+        let s = load_file(Path::new("scenarios/wlm-bass.toml"), &overrides)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let run = std::panic::catch_unwind(|| picsim::run::run_local(&[s], 1, &|_| {}));
+        let Ok(result) = run else {
+            panic!("case {case} ({f}) panicked");
+        };
+        match result {
+            Ok(_) => replayed += 1,
+            Err(e) => {
+                refused += 1;
+                let message = format!("{e:#}");
+                assert!(
+                    message.contains(&text(&m)),
+                    "case {case} ({f}): a refusal that names no world file:\n{message}"
+                );
+            }
+        }
+    }
+    // Both kinds happen: the mutations reach the checks, and not every change is refused.
+    assert!(replayed > 10 && refused > 10, "{replayed} replayed, {refused} refused");
+}

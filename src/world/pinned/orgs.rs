@@ -53,6 +53,10 @@ impl OrgPins {
 // Columns of `orgs.csv`, in the order `columns` lists them; `enabled_<p>` follow.
 // (1 is `name`: names label imported organisations, which a world does not replay.)
 const ORG: usize = 0;
+// Users are numbered with 32-bit ids (as the memory guard says of generated worlds), with a margin.
+const MAX_USERS: u32 = u32::MAX / 10 * 9;
+// Far above any organisation's SIP domains; low enough that a typo cannot ask for billions.
+const MAX_DOMAINS: u32 = 10_000;
 const DEPLOYMENT: usize = 2;
 const CHANGES: usize = 3;
 const START: usize = 4;
@@ -104,6 +108,7 @@ pub(crate) fn read(s: &Scenario, dir: &Path, problems: &mut Problems) -> OrgPins
 }
 
 fn read_orgs(s: &Scenario, t: Table, pins: &mut OrgPins, problems: &mut Problems) {
+    let file = t.file.clone();
     let cal = s.calendar();
     let deployments: Vec<&str> = s.deployments.iter().map(String::as_str).collect();
     let deployment = |text: &str| table::one_of(text, &deployments, "a deployment");
@@ -119,16 +124,19 @@ fn read_orgs(s: &Scenario, t: Table, pins: &mut OrgPins, problems: &mut Problems
             }
         }
         let mut pin = OrgPin {
-            users: problems.take(row.parse(USERS, |c| table::count(c, 0))).flatten(),
+            users: problems.take(row.parse(USERS, |c| table::count(c, 0..=MAX_USERS))).flatten(),
             deployment: problems.take(row.parse(DEPLOYMENT, deployment)).flatten(),
             changes: problems.take(row.parse(CHANGES, |c| changes(c, &cal, &deployment))).flatten(),
-            agreement_start: problems.take(row.parse(START, |c| {
-                NaiveDate::parse_from_str(c, "%Y-%m-%d")
-                    .map_err(|_| format!("{} is not an ISO date (2013-04-08)", table::shown(c)))
-            }))
-            .flatten(),
-            term_years: problems.take(row.parse(TERM, |c| table::count(c, 1))).flatten(),
-            domains: problems.take(row.parse(DOMAINS, |c| table::count(c, 1))).flatten(),
+            agreement_start: problems
+                .take(row.parse(START, |c| {
+                    let words = Words { always: false, never: false };
+                    table::day(c, &cal, words).map(|d| cal.date(d))
+                }))
+                .flatten(),
+            term_years: problems.take(row.parse(TERM, |c| table::count(c, 1..=100))).flatten(),
+            domains: problems
+                .take(row.parse(DOMAINS, |c| table::count(c, 1..=MAX_DOMAINS)))
+                .flatten(),
             domain_added: None,
             enable: (0..providers)
                 .map(|p| {
@@ -143,6 +151,13 @@ fn read_orgs(s: &Scenario, t: Table, pins: &mut OrgPins, problems: &mut Problems
         }
         of.push(pin);
     });
+    let users: u64 = of.iter().filter_map(|p| p.users).map(u64::from).sum();
+    if users > u64::from(MAX_USERS) {
+        let problem = format!(
+            "{users} users in all; picsim numbers users with 32-bit ids, so at most {MAX_USERS} fit"
+        );
+        problems.push(WorldError::new(&file, 0, "users", problem));
+    }
     pins.count = Some(of.len() as u32);
     pins.of = of;
 }

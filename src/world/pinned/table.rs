@@ -234,11 +234,16 @@ pub(crate) fn id(text: &str) -> Result<u32, String> {
         .map_err(|_| format!("{} is not an id (a whole number from 0)", shown(text)))
 }
 
-/// A whole number from `min`.
-pub(crate) fn count(text: &str, min: u32) -> Result<u32, String> {
+/// A whole number within `range`.
+pub(crate) fn count(text: &str, range: std::ops::RangeInclusive<u32>) -> Result<u32, String> {
     match text.parse::<u32>() {
-        Ok(n) if n >= min => Ok(n),
-        _ => Err(format!("{} is not a whole number from {min}", shown(text))),
+        Ok(n) if range.contains(&n) => Ok(n),
+        _ => Err(format!(
+            "{} is not a whole number from {} to {}",
+            shown(text),
+            range.start(),
+            range.end()
+        )),
     }
 }
 
