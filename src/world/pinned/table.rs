@@ -320,3 +320,49 @@ pub(crate) fn one_of(text: &str, names: &[&str], what: &str) -> Result<u8, Strin
             )
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_take_their_words_only_where_a_column_accepts_them() {
+        let cal = Calendar::new(chrono::NaiveDate::from_ymd_opt(2013, 1, 1).unwrap());
+        let all = Words {
+            always: true,
+            never: true,
+        };
+        let dates = Words {
+            always: false,
+            never: false,
+        };
+        assert_eq!(day("2013-01-31", &cal, dates), Ok(30));
+        assert_eq!(day("2012-12-31", &cal, dates), Ok(-1));
+        assert_eq!(day("always", &cal, all), Ok(ALWAYS));
+        assert_eq!(day("never", &cal, all), Ok(FOREVER));
+        assert_eq!(
+            day("never", &cal, dates),
+            Err("`never` is not an ISO date (2013-04-08)".into())
+        );
+        assert!(day("2013-02-29", &cal, all).is_err());
+        assert!(day("", &cal, all).is_err());
+    }
+
+    #[test]
+    fn counts_and_ids_refuse_what_is_out_of_range() {
+        assert_eq!(count("3", 1..=100), Ok(3));
+        assert!(count("0", 1..=100).is_err());
+        assert!(count("101", 1..=100).is_err());
+        assert!(count("-1", 0..=5).is_err());
+        assert_eq!(id("7"), Ok(7));
+        assert!(id("4294967296").is_err());
+        assert!(id("1.5").is_err());
+    }
+
+    #[test]
+    fn long_cells_are_cut_in_messages() {
+        let long = "x".repeat(100);
+        assert_eq!(shown(&long), format!("`{}…`", "x".repeat(40)));
+        assert_eq!(shown("abc"), "`abc`");
+    }
+}
