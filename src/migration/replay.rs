@@ -42,8 +42,14 @@ fn compute_pinned(
         if r.person as usize >= persons {
             problems.push(pins.error(r, "person", absent_person(r.person, persons)));
         } else {
-            dense[r.migration].get_or_insert_with(|| vec![OUTSIDE; persons])[r.person as usize] =
-                r.day;
+            let day = &mut dense[r.migration].get_or_insert_with(|| vec![OUTSIDE; persons])
+                [r.person as usize];
+            if *day != OUTSIDE {
+                let label = &s.migrations[r.migration].label;
+                let problem = format!("person {} has two days for {label}", r.person);
+                problems.push(pins.error(r, "person", problem));
+            }
+            *day = r.day;
         }
     }
     let mut rules = Rule::all(&s.migrations);

@@ -472,6 +472,17 @@ fn unknown_ids_bad_dates_and_missing_columns_are_refused_with_their_place() {
         &["orgs.csv:1: enabeld_msn: unknown column"],
     );
     refused(
+        &[("entries.csv", "user,person\n0,0\n0,1\n0,0\n")],
+        &["entries.csv:4: person: person 0 is on user 0's list twice"],
+    );
+    refused(
+        &[(
+            "migrations.csv",
+            "person,migration,day\n0,wlm_to_skype,2013-05-01\n1,wlm_to_skype,never\n0,wlm_to_skype,never\n",
+        )],
+        &["migrations.csv:4: person: person 0 has two days for wlm_to_skype"],
+    );
+    refused(
         &[("world.toml", "replicaton = 1\n")],
         &["world.toml:1: unknown field `replicaton`"],
     );
@@ -699,5 +710,8 @@ fn mutated_worlds_are_replayed_or_refused_never_a_panic() {
         }
     }
     // Both kinds happen: the mutations reach the checks, and not every change is refused.
-    assert!(replayed > 10 && refused > 10, "{replayed} replayed, {refused} refused");
+    assert!(
+        replayed > 10 && refused > 10,
+        "{replayed} replayed, {refused} refused"
+    );
 }

@@ -70,6 +70,11 @@ impl Problems {
         self.0.push(e);
     }
 
+    /// Records every problem of `other`, after these.
+    pub(crate) fn append(&mut self, mut other: Problems) {
+        self.0.append(&mut other.0);
+    }
+
     /// The value of `r`, recording its problem when it has one.
     pub(crate) fn take<T>(&mut self, r: Result<T, WorldError>) -> Option<T> {
         r.map_err(|e| self.push(e)).ok()

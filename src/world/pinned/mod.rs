@@ -59,23 +59,52 @@ struct About {
 }
 
 impl World {
-    /// Reads the world folder `dir` for `s`: every file present, checked; every problem found.
+    /// Reads the world folder `dir` for `s`: every file present, checked; every problem found,
+    /// in file order. Files that need no other are read in parallel (the large ones, persons,
+    /// entries and migrations, are most of a world).
     pub fn read(s: &crate::scenario::Scenario, dir: &Path) -> Result<World, WorldErrors> {
-        let mut problems = error::Problems::default();
-        let replication = read_about(dir, &mut problems);
-        let mut orgs = orgs::read(s, dir, &mut problems);
-        let users = users::read_users(s, dir, &mut orgs, &mut problems);
-        let world = World {
+        let (((replication, orgs, users), first), ((persons, second), ((entries, third), rest))) =
+            rayon::join(
+                || {
+                    checked(|p| {
+                        let replication = read_about(dir, p);
+                        let mut orgs = orgs::read(s, dir, p);
+                        let users = users::read_users(s, dir, &mut orgs, p);
+                        (replication, orgs, users)
+                    })
+                },
+                || {
+                    rayon::join(
+                        || checked(|p| persons::read_persons(s, dir, p)),
+                        || {
+                            rayon::join(
+                                || checked(|p| users::read_entries(s, dir, p)),
+                                || {
+                                    checked(|p| {
+                                        let migrations = persons::read_migrations(s, dir, p);
+                                        (migrations, persons::read_graph(dir, p))
+                                    })
+                                },
+                            )
+                        },
+                    )
+                },
+            );
+        let ((migrations, graph), fourth) = rest;
+        let mut problems = first;
+        for more in [second, third, fourth] {
+            problems.append(more);
+        }
+        problems.or(World {
             dir: dir.to_path_buf(),
             replication,
             orgs,
             users,
-            persons: persons::read_persons(s, dir, &mut problems),
-            entries: users::read_entries(s, dir, &mut problems),
-            migrations: persons::read_migrations(s, dir, &mut problems),
-            graph: persons::read_graph(dir, &mut problems),
-        };
-        problems.or(world)
+            persons,
+            entries,
+            migrations,
+            graph,
+        })
     }
 
     /// Reads the world `s` names (`population.world`), if any.
@@ -86,6 +115,13 @@ impl World {
             .map(|dir| World::read(s, dir))
             .transpose()
     }
+}
+
+/// What `read` returns, with the problems it found.
+fn checked<T>(read: impl FnOnce(&mut error::Problems) -> T) -> (T, error::Problems) {
+    let mut problems = error::Problems::default();
+    let value = read(&mut problems);
+    (value, problems)
 }
 
 fn read_about(dir: &Path, problems: &mut error::Problems) -> u32 {

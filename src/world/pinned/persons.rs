@@ -189,7 +189,6 @@ pub(crate) fn read_migrations(
         rows: Vec::new(),
         file: t.file.clone(),
     };
-    let mut seen = std::collections::HashSet::new();
     t.rows(problems, |row, problems| {
         let person = problems.take(row.need(PERSON, table::id));
         let migration = problems.take(row.need(MIGRATION, |c| {
@@ -203,12 +202,6 @@ pub(crate) fn read_migrations(
         let (Some(person), Some(migration), Some(day)) = (person, migration, day) else {
             return;
         };
-        if !seen.insert((person, migration)) {
-            problems.push(row.error(
-                0,
-                format!("person {person} has two days for {}", labels[migration]),
-            ));
-        }
         pins.rows.push(MigrationPin {
             person,
             migration,

@@ -181,17 +181,16 @@ pub(crate) fn read_entries(s: &Scenario, dir: &Path, problems: &mut Problems) ->
     });
     // A stable sort: each list keeps its file order (the order the engine walks it in).
     pins.rows.sort_by_key(|e| e.user);
-    let mut seen = std::collections::HashSet::new();
-    for pair in pins.rows.chunk_by(|a, b| a.user == b.user) {
-        seen.clear();
-        for e in pair {
-            if !seen.insert(e.person) {
-                problems.push(pins.error(
-                    e,
-                    "person",
-                    format!("person {} is on user {}'s list twice", e.person, e.user),
-                ));
-            }
+    // Lists are short: a sorted copy finds a person listed twice without hashing every entry.
+    let mut sorted: Vec<(u32, usize)> = Vec::new();
+    for list in pins.rows.chunk_by(|a, b| a.user == b.user) {
+        sorted.clear();
+        sorted.extend(list.iter().enumerate().map(|(k, e)| (e.person, k)));
+        sorted.sort_unstable();
+        for pair in sorted.windows(2).filter(|w| w[0].0 == w[1].0) {
+            let e = &list[pair[1].1];
+            let problem = format!("person {} is on user {}'s list twice", e.person, e.user);
+            problems.push(pins.error(e, "person", problem));
         }
     }
     Some(pins)
