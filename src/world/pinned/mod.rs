@@ -19,14 +19,12 @@ pub(crate) mod users;
 pub use error::{WorldError, WorldErrors};
 use orgs::OrgPins;
 use persons::{GraphPin, MigrationPins, PersonPins};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use users::{EntryPins, UserPins};
 
 /// What a world folder pins.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct World {
-    /// The folder.
-    pub(crate) dir: PathBuf,
     /// The replication the world was exported from (`world.toml`; 0 without one): a replay's
     /// replication `k` draws what the world leaves out as replication `replication + k` would.
     pub(crate) replication: u32,
@@ -96,7 +94,6 @@ impl World {
             problems.append(more);
         }
         problems.or(World {
-            dir: dir.to_path_buf(),
             replication,
             orgs,
             users,

@@ -50,13 +50,14 @@ impl OrgPins {
     }
 }
 
-// Columns of `orgs.csv`, in the order `columns` lists them; `enabled_<p>` follow.
-// (1 is `name`: names label imported organisations, which a world does not replay.)
-const ORG: usize = 0;
 // Users are numbered with 32-bit ids (as the memory guard says of generated worlds), with a margin.
 const MAX_USERS: u32 = u32::MAX / 10 * 9;
 // Far above any organisation's SIP domains; low enough that a typo cannot ask for billions.
 const MAX_DOMAINS: u32 = 10_000;
+
+// Columns of `orgs.csv`, in the order `columns` lists them, `enabled_<p>` last. (1 is `name`:
+// names label imported organisations, which a world does not replay.)
+const ORG: usize = 0;
 const DEPLOYMENT: usize = 2;
 const CHANGES: usize = 3;
 const START: usize = 4;
@@ -115,12 +116,11 @@ fn read_orgs(s: &Scenario, t: Table, pins: &mut OrgPins, problems: &mut Problems
     let providers = s.providers.len();
     let mut of = Vec::new();
     t.rows(problems, |row, problems| {
+        let expected = of.len();
         if let Some(o) = problems.take(row.need(ORG, table::id)) {
-            if o as usize != of.len() {
-                problems.push(row.error(
-                    ORG,
-                    format!("organisation {o} is listed where {} was expected: list them in id order from 0", of.len()),
-                ));
+            if o as usize != expected {
+                let problem = format!("organisation {o} is listed where {expected} was expected: list them in id order from 0");
+                problems.push(row.error(ORG, problem));
             }
         }
         let mut pin = OrgPin {
