@@ -210,6 +210,9 @@ pub(crate) struct PopulationArgs {
     /// Which replication's world (default 0).
     #[arg(long, value_name = "R", default_value_t = 0)]
     pub(crate) replication: u32,
+    /// Complete a world folder: what it pins is kept, the rest drawn, as `run --world` would.
+    #[arg(long = "world", value_name = "DIR")]
+    pub(crate) replay: Option<PathBuf>,
     /// Threads, the folder, imported lists and the memory guard, as for `run`.
     #[command(flatten)]
     pub(crate) world: WorldArgs,
@@ -238,6 +241,10 @@ pub(crate) struct RunArgs {
     /// Scenario overrides.
     #[command(flatten)]
     pub(crate) scenario_args: ScenarioArgs,
+    /// Replay a world folder (written by `picsim population --export`, or part of one): what it
+    /// pins is never drawn (as `population.world = "DIR"` in the scenario; docs/world.md).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) world: Option<PathBuf>,
     /// Output and run settings.
     #[command(flatten)]
     pub(crate) output: OutputArgs,

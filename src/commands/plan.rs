@@ -52,6 +52,18 @@ pub(crate) fn overrides(args: &ScenarioArgs, out: Option<&Path>) -> Result<Vec<O
     Ok(list)
 }
 
+/// `--world DIR` as the override it stands for, `population.world`: the folder made absolute,
+/// since the command line's paths are the working directory's, not the scenario file's.
+pub(crate) fn world_override(dir: &Path) -> Result<Override> {
+    let absolute = std::path::absolute(dir)
+        .with_context(|| format!("could not resolve '{}'", dir.display()))?;
+    Ok(Override::new(
+        KeyPath::parse("population.world").map_err(|e| anyhow!(e))?,
+        toml::Value::String(absolute.display().to_string()),
+        format!("--world {}", dir.display()),
+    ))
+}
+
 /// A scenario loaded with the command line's overrides: the first step of every command.
 pub(crate) struct Loaded<'a> {
     /// The scenario file.
@@ -95,6 +107,8 @@ pub(crate) struct Plan<'a> {
     pub(crate) estimate: f64,
     /// No progress bar and no table.
     pub(crate) quiet: bool,
+    /// Per scenario, the world it replays (read and checked before anything is written).
+    worlds: Vec<Option<std::sync::Arc<crate::world::pinned::World>>>,
     /// The output folder being written (on the rank that writes).
     staging: Option<Staging>,
 }
@@ -113,6 +127,7 @@ impl<'a> Plan<'a> {
         let world = &output.world;
         let Prepared { options, threads } = prepare(&loaded.scenario, world, comm.rank() == 0)?;
         let estimate = memory_guard(&scenarios, threads, comm.size(), &world.memory)?;
+        let worlds = crate::run::jobs::worlds_of(&scenarios)?;
         let staging = prepare_output(comm, out, world.folder.force, command)?;
         Ok(Plan {
             loaded,
@@ -121,6 +136,7 @@ impl<'a> Plan<'a> {
             options,
             estimate,
             quiet: output.quiet,
+            worlds,
             staging,
         })
     }
@@ -130,7 +146,13 @@ impl<'a> Plan<'a> {
     pub fn run(self, comm: &dyn Comm, label: &str) -> Result<Option<Finished<'a>>> {
         let bar = progress_bar(1000, self.quiet || comm.rank() != 0, label);
         let progress = |share: f64| bar.set_position((share * 1000.0) as u64);
-        let results = crate::run::run_many(&self.scenarios, self.threads, comm, &progress)?;
+        let results = crate::run::jobs::run_worlds(
+            &self.scenarios,
+            &self.worlds,
+            self.threads,
+            comm,
+            &progress,
+        )?;
         let ranks = crate::comm::rank_stats(comm);
         let (Some(results), Some(staging), Some(ranks)) = (results, self.staging, ranks) else {
             return Ok(None);

@@ -1,4 +1,5 @@
-//! `picsim population`: one replication's world, exported as CSV files for other tools.
+//! `picsim population`: one replication's world, exported as CSV files for other tools and for
+//! `picsim run --world`.
 
 use super::plan;
 use crate::cli::PopulationArgs;
@@ -6,9 +7,15 @@ use crate::report::{self, Staging};
 use anyhow::Result;
 use std::process::ExitCode;
 
-/// Generates replication `--replication`'s world and writes it into `--export`.
+/// Generates replication `--replication`'s world and writes it into `--export`. Replaying a
+/// world (`--world`, `population.world`), its replication `k` is the one `run --world` draws as
+/// its replication `k`: the world's own, plus `k`.
 pub(crate) fn population(args: PopulationArgs) -> Result<ExitCode> {
-    let scenario = plan::load(&args.scenario, &args.scenario_args, None)?.scenario;
+    let mut scenario_args = args.scenario_args.clone();
+    if let Some(dir) = &args.replay {
+        scenario_args.set.push(plan::world_override(dir)?);
+    }
+    let scenario = plan::load(&args.scenario, &scenario_args, None)?.scenario;
     let world = &args.world;
     let prepared = plan::prepare(&scenario, world, true)?;
     let addresses = prepared
@@ -18,9 +25,26 @@ pub(crate) fn population(args: PopulationArgs) -> Result<ExitCode> {
     let mut one = scenario.clone();
     one.replications = 1;
     plan::memory_guard(std::slice::from_ref(&one), 1, 1, &world.memory)?;
+    let pinned = crate::world::pinned::World::of(&scenario)?;
+    let replication = pinned
+        .as_ref()
+        .map_or(0, |w| w.replication)
+        .saturating_add(args.replication);
     let staging = Staging::new(&args.export, world.folder.force, "population")?;
-    let population = crate::world::population::generate(&scenario, args.replication)?;
-    staging.fill(|dir| report::export::write(&scenario, &population, addresses, dir))?;
+    let population = crate::world::population::generate::generate_part(
+        &scenario,
+        pinned.as_ref(),
+        replication,
+        &crate::comm::Partition::Whole,
+    )?;
+    let pins = pinned.as_ref().and_then(|w| w.migrations.as_ref());
+    let days = crate::migration::replay::days_of(&scenario, &population, replication, pins)?;
+    let export = report::export::Export {
+        population: &population,
+        days: &days,
+        replication,
+    };
+    staging.fill(|dir| report::export::write(&scenario, &export, addresses, dir))?;
     let target = staging.commit()?;
     println!(
         "{}: {} organisations, {} users, {} persons, {} entries, {} graph edges (replication {})",
@@ -30,7 +54,7 @@ pub(crate) fn population(args: PopulationArgs) -> Result<ExitCode> {
         population.persons.len(),
         population.entry_count(),
         population.graph.as_ref().map_or(0, |g| g.edges()),
-        args.replication
+        replication
     );
     Ok(ExitCode::SUCCESS)
 }

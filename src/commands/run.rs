@@ -7,13 +7,14 @@ use crate::report;
 use anyhow::Result;
 use std::process::ExitCode;
 
-/// Runs the scenario and writes its folder (`--out` is the scenario's `output.dir`).
+/// Runs the scenario and writes its folder (`--out` is the scenario's `output.dir`; `--world`
+/// its `population.world`).
 pub fn run(args: RunArgs, comm: &dyn Comm) -> Result<ExitCode> {
-    let loaded = plan::load(
-        &args.scenario,
-        &args.scenario_args,
-        args.output.out.as_deref(),
-    )?;
+    let mut scenario_args = args.scenario_args.clone();
+    if let Some(dir) = &args.world {
+        scenario_args.set.push(plan::world_override(dir)?);
+    }
+    let loaded = plan::load(&args.scenario, &scenario_args, args.output.out.as_deref())?;
     let scenario = loaded.scenario.clone();
     let plan = Plan::resolve(
         loaded,

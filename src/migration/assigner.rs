@@ -20,6 +20,12 @@ pub(crate) fn per_person(s: &Scenario) -> bool {
     Rule::all(&s.migrations).iter().all(|r| !r.coupled())
 }
 
+/// When a person holding `person`'s accounts, with every migration's `days`, first holds
+/// migration `m`'s `from` account ([`eligible_from`] once every day is known).
+pub(crate) fn eligibility(s: &Scenario, m: usize, person: Person, days: &[Day]) -> Day {
+    eligible_from(&s.migrations, &s.migrations[m], person, days)
+}
+
 /// When a person holding `person`'s accounts, with `days` so far (one per migration,
 /// [`OUTSIDE`] where not yet assigned), first holds migration `m`'s `from` account:
 /// [`ALWAYS`], the first day a migration into `from` brought them there, or [`OUTSIDE`].
@@ -76,10 +82,13 @@ pub(crate) fn person_days(
 }
 
 /// Every owned person's days, person-major (`days[k · n + i]` for person `owned.start + k`),
-/// migration by migration in dependency order. `persons` are the owned persons' attributes,
-/// `persons_total` the world's person count, `contacts` the owned persons' graph rows.
+/// migration by migration in dependency order, by `rules` (one per migration). `persons` are the
+/// owned persons' attributes, `persons_total` the world's person count, `contacts` the owned
+/// persons' graph rows.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn assign_owned(
     s: &Scenario,
+    rules: &[Rule],
     keys: &Keys,
     owned: Range<u32>,
     persons_total: u32,
@@ -88,7 +97,6 @@ pub(crate) fn assign_owned(
     partition: &Partition,
 ) -> Vec<Day> {
     let n = s.migrations.len();
-    let rules = Rule::all(&s.migrations);
     let mut days = vec![OUTSIDE; persons.len() * n];
     let mut out = vec![OUTSIDE; persons.len()];
     for i in dependency_order(&s.migrations) {
@@ -125,15 +133,24 @@ pub(crate) fn assign_owned(
 /// Computes every person's migration days for replication `replication` of a world that holds
 /// its persons.
 pub fn compute(s: &Scenario, pop: &Population, replication: u32) -> MigrationDays {
+    compute_by(s, &Rule::all(&s.migrations), pop, replication)
+}
+
+/// [`compute`] with `rules` (one per migration) in place of the scenario's triggers.
+pub(crate) fn compute_by(
+    s: &Scenario,
+    rules: &[Rule],
+    pop: &Population,
+    replication: u32,
+) -> MigrationDays {
     let n = s.migrations.len();
     let keys = Keys::new(s.seed, replication);
-    if per_person(s) {
+    if rules.iter().all(|r| !r.coupled()) {
         // No contagion: every person on their own, in one pass and without per-migration
         // vectors.
-        let rules = Rule::all(&s.migrations);
         let order = dependency_order(&s.migrations);
         return MigrationDays::build(&pop.persons, n, |p, out| {
-            let days = person_days(s, &keys, &rules, &order, p as u32, pop.persons[p]);
+            let days = person_days(s, &keys, rules, &order, p as u32, pop.persons[p]);
             out.copy_from_slice(&days[..n]);
         });
     }
@@ -144,6 +161,7 @@ pub fn compute(s: &Scenario, pop: &Population, replication: u32) -> MigrationDay
     let persons = pop.persons.len() as u32;
     let days = assign_owned(
         s,
+        rules,
         &keys,
         0..persons,
         persons,

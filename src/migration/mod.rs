@@ -9,6 +9,9 @@
 //! the resulting days ([`MigrationDays`]), so a new trigger touches neither the assigner nor the
 //! engine (only the scenario, which must read its keys).
 //!
+//! `replay` takes the days a replayed world gives (`migrations.csv`) in place of their
+//! triggers, and checks them against each migration's population.
+//!
 //! `view` answers questions about one person's accounts on a day ([`PersonView`]): which
 //! account an entry resolves to, whether it is active or Microsoft-account linked. `on_demand`
 //! serves persons of a world that does not store them (a share of a split replication).
@@ -17,6 +20,7 @@ pub(crate) mod assigner;
 pub(crate) mod days;
 pub(crate) mod first_passage;
 pub(crate) mod on_demand;
+pub(crate) mod replay;
 pub(crate) mod trigger;
 pub(crate) mod triggers;
 pub(crate) mod view;

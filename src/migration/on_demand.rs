@@ -16,7 +16,7 @@ use crate::world::population::{Person, Population};
 use rayon::prelude::*;
 
 /// Persons computed on demand from their keyed draws, as generation and [`super::assigner::compute`] would make
-/// them: the attributes from `crate::world::population::generate::make_person` and the days from
+/// them: the attributes from `crate::world::population::persons::make_person` and the days from
 /// `person_days`, or, for contagion, from days computed once for everybody (`shared_days`).
 pub struct Computed<'a> {
     scenario: &'a Scenario,
@@ -63,7 +63,7 @@ impl<'a> Computed<'a> {
     #[inline]
     pub(crate) fn person(&self, p: u32) -> Person {
         let home = self.blocks.iter().position(|b| b.contains(&p)).unwrap_or(0) as NetworkId;
-        crate::world::population::generate::make_person(
+        crate::world::population::persons::make_person(
             self.scenario,
             &self.keys,
             p,
@@ -122,7 +122,17 @@ pub(crate) fn shared_days(
         mean_degree: *mean_degree,
     });
     let keys = Keys::new(s.seed, replication);
-    let days = assign_owned(s, &keys, owned, persons, &attributes, contacts, part);
+    let rules = Rule::all(&s.migrations);
+    let days = assign_owned(
+        s,
+        &rules,
+        &keys,
+        owned,
+        persons,
+        &attributes,
+        contacts,
+        part,
+    );
     let all = part.all_gather(&days);
     anyhow::ensure!(
         all.len() == persons as usize * n,

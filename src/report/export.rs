@@ -1,10 +1,16 @@
 //! `picsim population SCENARIO --export DIR`: one replication's world as plain CSV files, so that
-//! any other tool can be run on exactly the world picsim simulates.
+//! any other tool can be run on exactly the world picsim simulates, and `picsim run --world DIR`
+//! can replay it (`docs/world.md` documents every file and column).
 //!
-//! Files: `orgs.csv`, `users.csv`, `persons.csv`, `entries.csv` (the initial contact lists) and
-//! `graph.csv` (the persons' contact graph, `a,b` per undirected edge; only the header when the
-//! scenario has no graph). Imported contact addresses are pseudonymised unless revealed.
+//! Files: `world.toml` (the replication and seed it comes from), `orgs.csv` (with each
+//! organisation's deployment history, agreement and enable days), `domains.csv`, `users.csv`,
+//! `persons.csv`, `entries.csv` (the contact lists on the first day), `migrations.csv` (each
+//! person's day per migration) and `graph.csv` (the persons' contact graph, `a,b` per undirected
+//! edge; only the header when the scenario has no graph). Days are ISO dates, `always` (before
+//! the start) or `never`. Imported contact addresses are pseudonymised unless revealed.
 
+use crate::day::{ALWAYS, Day, FOREVER};
+use crate::migration::{MigrationDays, OUTSIDE};
 use crate::report::csv::{Addresses, writer};
 use crate::scenario::Scenario;
 use crate::world::population::Population;
@@ -53,20 +59,35 @@ fn network_list(s: &Scenario, mask: u16) -> String {
         .join(";")
 }
 
-/// Writes the five files of `pop` into `dir`.
-pub(crate) fn write(
-    s: &Scenario,
-    pop: &Population,
-    addresses: Addresses,
-    dir: &Path,
-) -> Result<()> {
+/// What is exported: replication `replication`'s world and its persons' migration days.
+pub(crate) struct Export<'a> {
+    /// The world.
+    pub(crate) population: &'a Population,
+    /// Every person's migration days.
+    pub(crate) days: &'a MigrationDays,
+    /// The replication it is.
+    pub(crate) replication: u32,
+}
+
+/// Writes the files of `world` into `dir`.
+pub(crate) fn write(s: &Scenario, world: &Export, addresses: Addresses, dir: &Path) -> Result<()> {
+    let pop = world.population;
     let cal = s.calendar();
-    let day = |d: crate::day::Day| match d {
-        crate::day::ALWAYS => "always".to_string(),
-        crate::day::FOREVER => String::new(),
+    let day = |d: Day| match d {
+        ALWAYS => "always".to_string(),
+        FOREVER => "never".to_string(),
         d => cal.date(d).to_string(),
     };
     let names = pop.imported.as_deref();
+    let about = format!(
+        "# The world of one replication, written by `picsim population --export` (docs/world.md).\n# `picsim run SCENARIO --world DIR` replays it; its first replication draws what the world\n# leaves out as this replication did.\nreplication = {}\nseed = {}\nscenario = {}\n",
+        world.replication,
+        s.seed,
+        toml::Value::String(s.name.clone())
+    );
+    let path = dir.join("world.toml");
+    std::fs::write(&path, about)
+        .with_context(|| format!("could not write '{}'", path.display()))?;
 
     let mut w = Table::create(&dir.join("orgs.csv"))?;
     let mut header: Vec<String> = [
@@ -100,6 +121,19 @@ pub(crate) fn write(
         ];
         row.extend(org.enable.iter().map(|&d| day(d)));
         w.row(&row)?;
+    }
+    w.finish()?;
+
+    let mut w = Table::create(&dir.join("domains.csv"))?;
+    w.row(["domain", "org", "added"])?;
+    for (o, org) in pop.orgs.iter().enumerate() {
+        for d in org.domains.clone() {
+            w.row([
+                d.to_string(),
+                o.to_string(),
+                day(pop.domain_added[d as usize]),
+            ])?;
+        }
     }
     w.finish()?;
 
@@ -153,6 +187,17 @@ pub(crate) fn write(
             &network_list(s, person.linked),
             &s.population.activity[person.class as usize].name,
         ])?;
+    }
+    w.finish()?;
+
+    let mut w = Table::create(&dir.join("migrations.csv"))?;
+    w.row(["person", "migration", "day"])?;
+    for (p, days) in world.days.rows().enumerate() {
+        for (m, &d) in days.iter().enumerate() {
+            if d != OUTSIDE {
+                w.row([p.to_string().as_str(), &s.migrations[m].label, &day(d)])?;
+            }
+        }
     }
     w.finish()?;
 

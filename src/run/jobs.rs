@@ -17,8 +17,18 @@ use super::replication::replicate;
 use super::summary::{RepOutput, RunResult, gather_results};
 use crate::comm::{Comm, Partition};
 use crate::scenario::Scenario;
+use crate::world::pinned::World;
 use anyhow::{Context as _, Result};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+
+/// Reads the world each scenario replays (`population.world`), once for all its replications.
+pub(crate) fn worlds_of(scenarios: &[Scenario]) -> Result<Vec<Option<Arc<World>>>> {
+    scenarios
+        .iter()
+        .map(|s| Ok(World::of(s)?.map(Arc::new)))
+        .collect()
+}
 
 /// Progress callback: the share of the work done, 0 to 1.
 pub type Progress<'a> = &'a (dyn Fn(f64) + Sync);
@@ -36,7 +46,8 @@ pub fn run_local(
     threads: usize,
     progress: Progress,
 ) -> Result<Vec<RunResult>> {
-    let outputs = run_jobs(scenarios, &jobs_of(scenarios), progress)?;
+    let worlds = worlds_of(scenarios)?;
+    let outputs = run_jobs(scenarios, &worlds, &jobs_of(scenarios, &worlds), progress)?;
     gather_results(scenarios, threads, outputs)
 }
 
@@ -55,20 +66,33 @@ pub fn run_many(
     comm: &dyn Comm,
     progress: Progress,
 ) -> Result<Option<Vec<RunResult>>> {
-    let jobs = jobs_of(scenarios);
+    run_worlds(scenarios, &worlds_of(scenarios)?, threads, comm, progress)
+}
+
+/// [`run_many`] with the worlds the scenarios replay already read ([`worlds_of`]).
+pub(crate) fn run_worlds(
+    scenarios: &[Scenario],
+    worlds: &[Option<Arc<World>>],
+    threads: usize,
+    comm: &dyn Comm,
+    progress: Progress,
+) -> Result<Option<Vec<RunResult>>> {
+    let jobs = jobs_of(scenarios, worlds);
     let (rank, size) = (comm.rank(), comm.size());
     if size == 1 {
-        return run_local(scenarios, threads, progress).map(Some);
+        let outputs = run_jobs(scenarios, worlds, &jobs, progress)?;
+        return gather_results(scenarios, threads, outputs).map(Some);
     }
     let outputs = if !splits(jobs.len(), size) {
-        whole_jobs_per_rank(scenarios, &jobs, comm, progress)?
+        whole_jobs_per_rank(scenarios, worlds, &jobs, comm, progress)?
     } else {
         let mut outputs = Vec::with_capacity(jobs.len());
         for (j, &(i, r)) in jobs.iter().enumerate() {
             let tick = |done: u64, total: u64| {
                 progress((j as f64 + done as f64 / total.max(1) as f64) / jobs.len() as f64)
             };
-            if let Some(out) = replicate(&scenarios[i], r, &Partition::Split(comm), &tick)? {
+            let world = worlds[i].as_deref();
+            if let Some(out) = replicate(&scenarios[i], world, r, &Partition::Split(comm), &tick)? {
                 outputs.push(out);
             }
         }
@@ -80,18 +104,25 @@ pub fn run_many(
     }
 }
 
-/// Every (scenario, replication) pair, in order.
-fn jobs_of(scenarios: &[Scenario]) -> Vec<(usize, u32)> {
+/// Every (scenario, replication) pair, in order. A scenario replaying a world exported from
+/// replication `r` runs replications `r`, `r + 1`, …: its first one draws what the world leaves
+/// out exactly as replication `r` did.
+fn jobs_of(scenarios: &[Scenario], worlds: &[Option<Arc<World>>]) -> Vec<(usize, u32)> {
     scenarios
         .iter()
+        .zip(worlds)
         .enumerate()
-        .flat_map(|(i, s)| (0..s.replications).map(move |r| (i, r)))
+        .flat_map(|(i, (s, w))| {
+            let first = w.as_ref().map_or(0, |w| w.replication);
+            (0..s.replications).map(move |r| (i, first.saturating_add(r)))
+        })
         .collect()
 }
 
 /// Job `j` on rank `j mod size`, whole; rank 0 gets every output in job order.
 fn whole_jobs_per_rank(
     scenarios: &[Scenario],
+    worlds: &[Option<Arc<World>>],
     jobs: &[(usize, u32)],
     comm: &dyn Comm,
     progress: Progress,
@@ -103,7 +134,7 @@ fn whole_jobs_per_rank(
         .filter(|(j, _)| j % size == rank)
         .map(|(_, job)| *job)
         .collect();
-    let outputs = run_jobs(scenarios, &mine, progress)?;
+    let outputs = run_jobs(scenarios, worlds, &mine, progress)?;
     // The same gather a split replication's rows take, here of each rank's whole outputs.
     let Some(gathered) = Partition::Split(comm).gather(outputs)? else {
         return Ok(None);
@@ -131,6 +162,7 @@ fn whole_jobs_per_rank(
 /// Runs the given jobs whole on this process and returns their outputs in the same order.
 fn run_jobs(
     scenarios: &[Scenario],
+    worlds: &[Option<Arc<World>>],
     jobs: &[(usize, u32)],
     progress: Progress,
 ) -> Result<Vec<RepOutput>> {
@@ -153,8 +185,14 @@ fn run_jobs(
             .map(|(k, &(i, r))| {
                 let j = b * batch + k;
                 let tick = |done, total| tracker.tick(j, done, total);
-                replicate(&scenarios[i], r, &Partition::Whole, &tick)?
-                    .context("a whole replication has its output on its one process")
+                replicate(
+                    &scenarios[i],
+                    worlds[i].as_deref(),
+                    r,
+                    &Partition::Whole,
+                    &tick,
+                )?
+                .context("a whole replication has its output on its one process")
             })
             .collect::<Result<_>>()?;
         outputs.extend(done);

@@ -9,7 +9,8 @@
 
 use super::jobs::splits;
 use crate::scenario::{GraphSpec, Scenario};
-use crate::world::population::generate::{OrgMixes, person_blocks};
+use crate::world::population::generate::OrgMixes;
+use crate::world::population::persons::person_blocks;
 
 /// What the estimate is made of, in bytes.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]

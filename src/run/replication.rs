@@ -14,6 +14,7 @@ use crate::engine::{self, Columns, OrgOutcome};
 use crate::migration::{self, Computed, MigrationDays, PersonSource, Stored};
 use crate::rng::Keys;
 use crate::scenario::Scenario;
+use crate::world::pinned::World;
 use crate::world::population::generate::build_graph;
 use crate::world::population::{self, Population};
 use crate::world::profiles::Profiles;
@@ -22,23 +23,24 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 /// Runs replication `r` of `s` over `part` and keeps what its run's result needs; `tick(done,
-/// total)` reports the engine's chunks. Rank 0 (or the one process) gets the output, the other
-/// ranks `None`.
+/// total)` reports the engine's chunks. What `world` pins replaces what would be drawn. Rank 0
+/// (or the one process) gets the output, the other ranks `None`.
 pub(crate) fn replicate(
     s: &Scenario,
+    world: Option<&World>,
     r: u32,
     part: &Partition,
     tick: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<Option<RepOutput>> {
     let mut timings = Timings::default();
     let now = Instant::now();
-    let pop = population::generate::generate_part(s, r, part)?;
+    let pop = population::generate::generate_part(s, world, r, part)?;
     let persons = pop.blocks.last().map_or(0, |b| b.end);
     let owned = part.owned_persons(persons);
     timings.add("generate", now);
 
     let now = Instant::now();
-    let world = Persons::of(s, r, &pop, part)?;
+    let world = Persons::of(s, world, r, &pop, part)?;
     let stored;
     let source: &dyn PersonSource = match &world.source {
         Source::Stored(days) => {
@@ -152,12 +154,19 @@ struct Persons<'a> {
 }
 
 impl<'a> Persons<'a> {
-    /// The persons of share `part` of replication `r`, whose world is `pop`: stored when the
-    /// world holds them, else computed (with every person's days computed once by all shares
-    /// together when a trigger couples persons).
-    fn of(s: &'a Scenario, r: u32, pop: &Population, part: &Partition) -> Result<Self> {
-        if part.is_whole() || pop.imported.is_some() {
-            let days = migration::compute(s, pop, r);
+    /// The persons of share `part` of replication `r`, whose world is `pop` (replaying `world`,
+    /// if given): stored when the world holds them, else computed (with every person's days
+    /// computed once by all shares together when a trigger couples persons).
+    fn of(
+        s: &'a Scenario,
+        world: Option<&World>,
+        r: u32,
+        pop: &Population,
+        part: &Partition,
+    ) -> Result<Self> {
+        if part.is_whole() || pop.imported.is_some() || world.is_some() {
+            let pins = world.and_then(|w| w.migrations.as_ref());
+            let days = migration::replay::days_of(s, pop, r, pins)?;
             return Ok(Persons {
                 graph_edges: pop.graph.as_ref().map_or(0, |g| g.edges()),
                 stored_bytes: if part.is_whole() { days.bytes() } else { 0 },

@@ -305,9 +305,10 @@ fn non_finite_numbers(table: &toml::Table) -> Vec<KeyPath> {
 }
 
 /// Keys whose values are file paths: resolved against the folder of the file that gives them.
-const PATH_KEYS: [&[&str]; 2] = [
+const PATH_KEYS: [&[&str]; 3] = [
     &["population", "import", "contacts"],
     &["population", "graph", "file"],
+    &["population", "world"],
 ];
 
 /// Makes a layer's relative file paths relative to the working directory, by prefixing the

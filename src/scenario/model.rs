@@ -305,6 +305,9 @@ pub struct PopulationSpec {
     /// Imported contact lists, read when the scenario is loaded (replace generated users and
     /// entries).
     pub import: Option<std::sync::Arc<ContactList>>,
+    /// A world folder to replay (`picsim run --world DIR`, or `world = "DIR"`): what its files
+    /// pin replaces what would be drawn (`docs/world.md`). Read by the run, not here.
+    pub world: Option<std::path::PathBuf>,
 }
 
 /// How the persons' contact graph is made.

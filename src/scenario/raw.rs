@@ -361,6 +361,7 @@ pub(crate) struct RawPopulation {
     pub(crate) activity: Vec<RawActivity>,
     pub(crate) graph: Option<RawGraph>,
     pub(crate) import: Option<RawImport>,
+    pub(crate) world: Option<String>,
 }
 
 /// `[population.import]`: an organisation's own contact lists.

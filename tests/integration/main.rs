@@ -18,3 +18,4 @@ mod sign_in;
 mod support;
 mod tiny_worlds;
 mod validation;
+mod world;

@@ -164,3 +164,42 @@ fn a_sweep_under_mpirun_equals_one_process() {
     run(Some(2), &args, &two);
     assert_same(&one, &two, 2);
 }
+
+/// An exported world replayed under `mpirun` (split, and shared by whole replications) gives
+/// the files of one process replaying it, and the exported replication's rows.
+#[test]
+fn a_replayed_world_under_mpirun_equals_one_process() {
+    let dir = tempfile::tempdir().unwrap();
+    for scenario in ["scenarios/pic-2013.toml", "scenarios/wlm-bass.toml"] {
+        let name = scenario.trim_start_matches("scenarios/");
+        let here = dir.path().join(name);
+        let (original, world) =
+            crate::world::original_and_export(&here, scenario, &["orgs.count=60"], 2);
+        for (label, reps) in [("split", "1"), ("shared", "3")] {
+            let world = world.display().to_string();
+            let args = [
+                "run",
+                scenario,
+                "--set",
+                "orgs.count=60",
+                "--seed",
+                "11",
+                "--replications",
+                reps,
+                "--world",
+                &world,
+            ];
+            let one = here.join(format!("{label}-1"));
+            run(None, &args, &one);
+            let two = here.join(format!("{label}-2"));
+            run(Some(2), &args, &two);
+            assert_same(&one, &two, 2);
+            for file in ["series.csv", "orgs.csv"] {
+                assert!(
+                    crate::world::rows(&original, file, 2) == crate::world::rows(&two, file, 0),
+                    "{scenario} ({label}): {file} under mpirun differs from replication 2's"
+                );
+            }
+        }
+    }
+}

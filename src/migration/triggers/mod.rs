@@ -9,6 +9,7 @@
 //! predicts, where a virtual call per entry and migration is not inlined.
 
 pub(crate) mod bass;
+pub(crate) mod pinned;
 pub(crate) mod scheduled;
 pub(crate) mod sign_in;
 
@@ -17,6 +18,7 @@ use crate::migration::trigger::{Assign, AssignContext, Draw};
 use crate::scenario::{Migration, Trigger};
 use crate::world::population::Person;
 use bass::Bass;
+use pinned::Pinned;
 use scheduled::Scheduled;
 use sign_in::SignIn;
 
@@ -28,6 +30,8 @@ pub(crate) enum Rule {
     SignIn(SignIn),
     /// `bass`.
     Bass(Bass),
+    /// Days a world pins (no scenario trigger: a replay's stand-in).
+    Pinned(Pinned),
 }
 
 impl Rule {
@@ -60,6 +64,7 @@ impl Rule {
             Rule::Scheduled(t) => t,
             Rule::SignIn(t) => t,
             Rule::Bass(t) => t,
+            Rule::Pinned(t) => t,
         }
     }
 }
@@ -71,6 +76,7 @@ impl Assign for Rule {
             Rule::Scheduled(t) => t.day(draw, p, person, eligible),
             Rule::SignIn(t) => t.day(draw, p, person, eligible),
             Rule::Bass(t) => t.day(draw, p, person, eligible),
+            Rule::Pinned(t) => t.day(draw, p, person, eligible),
         }
     }
 

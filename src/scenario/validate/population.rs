@@ -240,6 +240,23 @@ pub(super) fn population(
             }
         }
     }
+    let world = p.world.as_ref().map(std::path::PathBuf::from);
+    if let Some(dir) = &world {
+        if p.import.is_some() {
+            v.err(
+                kp!("population", "world"),
+                "a world replays a generated population; it cannot be combined with [population.import] (drop one of them)",
+            );
+        } else if !dir.is_dir() {
+            v.err(
+                kp!("population", "world"),
+                format!(
+                    "'{}' is not a folder (a world written by `picsim population --export`)",
+                    dir.display()
+                ),
+            );
+        }
+    }
     if activity.is_empty() {
         activity.push(ActivityClass {
             name: "all".into(),
@@ -261,5 +278,6 @@ pub(super) fn population(
         activity,
         graph,
         import,
+        world,
     }
 }

@@ -7,11 +7,14 @@
 //! contact lists, chunk by chunk in parallel.
 
 use super::model::{Chunk, ImportedNames, Org, Person, Population};
-use super::sampler::{ContactSampler, PersonSet, pick};
+use super::persons::{generate_persons, make_person, person_blocks};
+use super::sampler::{ContactSampler, PersonSet, cumulative, pick};
 use crate::comm::Partition;
 use crate::day::{ALWAYS, Agreement, Day, FOREVER, Window};
 use crate::rng::{Keys, Kind, Stream, open01, uniform_int};
 use crate::scenario::{NetworkId, Scenario};
+use crate::world::pinned::World;
+use crate::world::pinned::orgs::{OrgPin, OrgPins};
 use rayon::prelude::*;
 use std::ops::Range;
 
@@ -23,16 +26,18 @@ const MAX_CONTACT_ATTEMPTS: u32 = 64;
 /// Generates replication `replication` of `scenario`'s world (from its imported contact lists,
 /// when it has them).
 pub fn generate(scenario: &Scenario, replication: u32) -> anyhow::Result<Population> {
-    generate_part(scenario, replication, &Partition::Whole)
+    generate_part(scenario, None, replication, &Partition::Whole)
 }
 
 /// The share `part` of replication `replication`'s world. Whole, the whole world. Split, every
 /// organisation (they are few and fix user ids and the persons' layout), the chunks of
 /// organisations the share owns, and no persons and no graph: the share computes the persons it
 /// meets from their keyed draws. Any share is generated from (seed, replication, ids) alone,
-/// without the others.
+/// without the others. What `world` pins replaces what would be drawn; with a world, every share
+/// holds every person (a pinned person cannot be drawn when met).
 pub(crate) fn generate_part(
     scenario: &Scenario,
+    world: Option<&World>,
     replication: u32,
     part: &Partition,
 ) -> anyhow::Result<Population> {
@@ -51,17 +56,21 @@ pub(crate) fn generate_part(
             .collect();
         return Ok(pop);
     }
-    let (orgs, domain_added) = generate_orgs(scenario, &keys);
+    let (orgs, domain_added) = generate_orgs(scenario, &keys, world.map(|w| &w.orgs));
     let users = orgs.last().map_or(0, |o| o.users.end);
     let mixes = OrgMixes::new(scenario, &orgs);
-    let blocks = person_blocks(
-        scenario,
-        u64::from(users),
-        &mixes.expected_entries(scenario, &orgs),
-    );
-    let whole = part.is_whole();
+    let pinned_persons = world.and_then(|w| w.persons.as_ref());
+    let blocks = match pinned_persons {
+        Some(pins) => pins.blocks.clone(),
+        None => person_blocks(
+            scenario,
+            u64::from(users),
+            &mixes.expected_entries(scenario, &orgs),
+        ),
+    };
+    let whole = part.is_whole() || world.is_some();
     let persons = if whole {
-        generate_persons(scenario, &keys, &blocks)
+        generate_persons(scenario, &keys, &blocks, pinned_persons)
     } else {
         Vec::new()
     };
@@ -74,14 +83,14 @@ pub(crate) fn generate_part(
     let chunks = ranges[part.owned_chunks(&chunk_users)]
         .to_vec()
         .into_par_iter()
-        .map(|range| generate_chunk(scenario, &keys, &orgs, range, &sampler, &mixes))
+        .map(|range| generate_chunk(scenario, &keys, &orgs, range, &sampler, &mixes, world))
         .collect();
-    let graph = if whole {
-        build_graph(scenario, &keys, persons.len(), None)?
-    } else {
-        None
+    let graph = match world.and_then(|w| w.graph.as_ref()) {
+        Some(pinned) => pinned.build(scenario, persons.len())?,
+        None if whole => build_graph(scenario, &keys, persons.len(), None)?,
+        None => None,
     };
-    Ok(Population {
+    let pop = Population {
         orgs,
         domain_added,
         persons,
@@ -89,14 +98,23 @@ pub(crate) fn generate_part(
         chunks,
         graph,
         imported: None,
-    })
+    };
+    if let Some(world) = world {
+        crate::world::pinned::fit::check(scenario, world, &pop)?;
+    }
+    Ok(pop)
 }
 
-/// Every organisation and SIP domain of a replication, from their keyed draws.
-pub(crate) fn generate_orgs(scenario: &Scenario, keys: &Keys) -> (Vec<Org>, Vec<Day>) {
-    let drafts: Vec<OrgDraft> = (0..scenario.orgs.count)
+/// Every organisation and SIP domain of a replication, from their keyed draws and `pins`.
+pub(crate) fn generate_orgs(
+    scenario: &Scenario,
+    keys: &Keys,
+    pins: Option<&OrgPins>,
+) -> (Vec<Org>, Vec<Day>) {
+    let count = pins.map_or(scenario.orgs.count, |p| p.count(scenario));
+    let drafts: Vec<OrgDraft> = (0..count)
         .into_par_iter()
-        .map(|o| draft_org(scenario, keys, o))
+        .map(|o| draft_pinned_org(scenario, keys, o, pins.and_then(|p| p.get(o))))
         .collect();
     let mut orgs = Vec::with_capacity(drafts.len());
     let mut domain_added = Vec::new();
@@ -339,16 +357,6 @@ fn draw_day(rng: &mut Stream, window: Window) -> Day {
     }
 }
 
-fn cumulative(shares: impl Iterator<Item = f64>) -> Vec<f64> {
-    let mut acc = 0.0;
-    shares
-        .map(|s| {
-            acc += s;
-            acc
-        })
-        .collect()
-}
-
 /// Sub-stream tags of an organisation's provider enabling and deployment changes.
 const ENABLE_STREAM: u64 = 1 << 62;
 const CHANGE_STREAM: u64 = 1 << 61;
@@ -361,21 +369,36 @@ fn name_key(id: &str) -> u64 {
 }
 
 fn draft_org(s: &Scenario, keys: &Keys, o: u32) -> OrgDraft {
+    draft_pinned_org(s, keys, o, None)
+}
+
+/// Organisation `o` as drawn, with what `pin` pins in place of its draws. Every draw is made
+/// whether pinned or not, so that what is drawn stays where the scenario alone puts it.
+fn draft_pinned_org(s: &Scenario, keys: &Keys, o: u32, pin: Option<&OrgPin>) -> OrgDraft {
     let spec = &s.orgs;
     let cal = s.calendar();
+    let pinned = |f: fn(&OrgPin) -> Option<u32>, drawn: u32| pin.and_then(f).unwrap_or(drawn);
     let mut rng = keys.stream(Kind::Org, u64::from(o), 0);
-    let users = spec.users.sample_count(&mut rng, 1);
+    let users = pinned(|p| p.users, spec.users.sample_count(&mut rng, 1));
     let mix = cumulative(spec.deployment_mix.iter().map(|(_, sh)| *sh));
     let initial = pick(&mix, open01(&mut rng)).unwrap_or(mix.len() - 1);
-    let mut deployments = vec![(ALWAYS, spec.deployment_mix[initial].0)];
+    let initial = pin
+        .and_then(|p| p.deployment)
+        .unwrap_or(spec.deployment_mix[initial].0);
+    let mut deployments = vec![(ALWAYS, initial)];
     let start_day = draw_day(&mut rng, spec.agreement_start);
     let term_years = spec.agreement_term_years.sample_count(&mut rng, 1);
     let agreement = Agreement {
-        start: cal.date(start_day),
-        term_years,
+        start: pin
+            .and_then(|p| p.agreement_start)
+            .unwrap_or_else(|| cal.date(start_day)),
+        term_years: pinned(|p| p.term_years, term_years),
     };
-    let domain_count = spec.domains_per_org.sample_count(&mut rng, 1);
-    let domain_days = (0..domain_count)
+    let domain_count = pinned(
+        |p| p.domains,
+        spec.domains_per_org.sample_count(&mut rng, 1),
+    );
+    let domain_days: Vec<Day> = (0..domain_count)
         .map(|i| {
             draw_day(
                 &mut rng,
@@ -387,6 +410,9 @@ fn draft_org(s: &Scenario, keys: &Keys, o: u32) -> OrgDraft {
             )
         })
         .collect();
+    let domain_days = pin
+        .and_then(|p| p.domain_added.clone())
+        .unwrap_or(domain_days);
     // Each provider's enabling and each deployment change draws from its own stream (keyed by
     // the provider's id, the change's position), so that two scenarios differing in one
     // provider's cohorts keep every other draw: comparisons run on common random numbers.
@@ -411,12 +437,18 @@ fn draft_org(s: &Scenario, keys: &Keys, o: u32) -> OrgDraft {
             chosen.map(|i| (i, days[i]))
         })
         .collect();
+    // A pinned enable day is the organisation's, whatever any cohort's `among` says.
+    let pinned_enable = |p: usize| pin.and_then(|pin| pin.enable.get(p).copied().flatten());
+    let chosen: Vec<Option<(usize, Day)>> = (0..chosen.len())
+        .map(|p| chosen[p].filter(|_| pinned_enable(p).is_none()))
+        .collect();
     // A cohort `among` another provider's organisations only takes those that enable it (at any
     // time); repeated until nothing changes, so chains (`among` a provider that is itself
     // `among` another) resolve.
     let mut enable: Vec<Day> = chosen
         .iter()
-        .map(|c| c.map_or(FOREVER, |(_, day)| day))
+        .enumerate()
+        .map(|(p, c)| pinned_enable(p).unwrap_or(c.map_or(FOREVER, |(_, day)| day)))
         .collect();
     for _ in 0..enable.len() {
         let mut changed = false;
@@ -434,7 +466,15 @@ fn draft_org(s: &Scenario, keys: &Keys, o: u32) -> OrgDraft {
             break;
         }
     }
-    for (k, change) in spec.deployment_changes.iter().enumerate() {
+    // Pinned changes are the organisation's whole history after its first deployment.
+    let drawn_changes = match pin.and_then(|p| p.changes.as_ref()) {
+        Some(changes) => {
+            deployments.extend_from_slice(changes);
+            &[][..]
+        }
+        None => &spec.deployment_changes[..],
+    };
+    for (k, change) in drawn_changes.iter().enumerate() {
         let mut rng = keys.stream(Kind::Org, u64::from(o), CHANGE_STREAM + k as u64);
         let u = open01(&mut rng);
         let day = draw_day(&mut rng, change.window);
@@ -528,85 +568,6 @@ impl OrgMixes {
     }
 }
 
-/// Person id ranges per home network: sized from the expected entries on each network, or from
-/// `persons_per_user` where the scenario gives it.
-pub(crate) fn person_blocks(s: &Scenario, users: u64, expected_entries: &[f64]) -> Vec<Range<u32>> {
-    let pop = &s.population;
-    let users = users as f64;
-    let mut next = 0u64;
-    s.networks
-        .iter()
-        .enumerate()
-        .map(|(n, _)| {
-            let size = match pop.persons_per_user[n] {
-                Some(per_user) => (users * per_user).round(),
-                None => {
-                    let expected = expected_entries[n] / pop.entries_per_person;
-                    if expected > 0.0 {
-                        expected.round().max(1.0)
-                    } else {
-                        0.0
-                    }
-                }
-            };
-            let start = next;
-            next = (next + size as u64).min(u64::from(u32::MAX));
-            start as u32..next as u32
-        })
-        .collect()
-}
-
-/// Every person of a generated world, by id.
-pub(crate) fn generate_persons(s: &Scenario, keys: &Keys, blocks: &[Range<u32>]) -> Vec<Person> {
-    let classes = cumulative(s.population.activity.iter().map(|a| a.share));
-    let total = blocks.last().map_or(0, |b| b.end);
-    (0..total)
-        .into_par_iter()
-        .with_min_len(4096)
-        .map(|p| {
-            let home = blocks.iter().position(|b| b.contains(&p)).unwrap_or(0) as NetworkId;
-            make_person(s, keys, p, home, &classes)
-        })
-        .collect()
-}
-
-/// The person with id `p` and home network `home`, from its own stream.
-pub(crate) fn make_person(
-    s: &Scenario,
-    keys: &Keys,
-    p: u32,
-    home: NetworkId,
-    classes: &[f64],
-) -> Person {
-    let pop = &s.population;
-    // Counter-based draws (draw k of person p), not a stream per person: generating tens of
-    // millions of persons is then a few hash rounds each. Draw k has a fixed meaning (class, then
-    // one per multi-homing rule, then one per network), so changing one share leaves every other
-    // attribute of every person as it was.
-    let draws = keys.draws(Kind::Person, 0);
-    let draw = |k: usize| draws.uniform((u64::from(p) << 12) | k as u64);
-    let class = pick(classes, draw(0)).unwrap_or(classes.len().saturating_sub(1)) as u8;
-    let mut accounts = 1u16 << home;
-    for (r, mh) in pop.multi_homing.iter().enumerate() {
-        if mh.home == home && draw(1 + r) < mh.share {
-            accounts |= 1 << mh.extra;
-        }
-    }
-    let mut linked = 0u16;
-    let first = 1 + pop.multi_homing.len();
-    for (n, share) in pop.microsoft_account_share.iter().enumerate() {
-        if accounts & (1 << n) != 0 && draw(first + n) < *share {
-            linked |= 1 << n;
-        }
-    }
-    Person {
-        accounts,
-        linked,
-        home,
-        class,
-    }
-}
-
 /// Organisation ranges of about [`CHUNK_USERS`] users, cut at organisation boundaries.
 pub(crate) fn chunk_ranges(orgs: &[Org]) -> Vec<Range<u32>> {
     let mut ranges = Vec::new();
@@ -633,6 +594,7 @@ fn generate_chunk(
     range: Range<u32>,
     sampler: &ContactSampler,
     mixes: &OrgMixes,
+    world: Option<&World>,
 ) -> Chunk {
     let first = &orgs[range.start as usize];
     let last = &orgs[range.end as usize - 1];
@@ -647,15 +609,28 @@ fn generate_chunk(
     };
     chunk.offsets.push(0);
     let mut seen = PersonSet::default();
+    let pinned_domain = world.and_then(|w| w.users.as_ref()?.domain.as_deref());
+    let mut pinned_entries = world
+        .and_then(|w| w.entries.as_ref())
+        .map(|e| e.starting_at(users.start));
     for o in range.clone() {
         let org = &orgs[o as usize];
         let mix = mixes.of(o as usize);
         for u in org.users.clone() {
             let mut rng = keys.stream(Kind::User, u64::from(u), 0);
             let domains = org.domains.end - org.domains.start;
+            let domain =
+                org.domains.start + uniform_int(&mut rng, 0, i64::from(domains) - 1) as u32;
             chunk
                 .user_domain
-                .push(org.domains.start + uniform_int(&mut rng, 0, i64::from(domains) - 1) as u32);
+                .push(pinned_domain.map_or(domain, |d| d[u as usize]));
+            if let Some(rows) = &mut pinned_entries {
+                let n = rows.iter().take_while(|e| e.user == u).count();
+                chunk.entries.extend(rows[..n].iter().map(|e| e.person));
+                chunk.offsets.push(chunk.entries.len() as u32);
+                *rows = &rows[n..];
+                continue;
+            }
             let drawn = s.population.contacts_per_user.sample_count(&mut rng, 0);
             let k = if mix.is_empty() { 0 } else { drawn };
             seen.clear();

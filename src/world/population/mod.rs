@@ -9,6 +9,7 @@
 pub mod generate;
 pub mod graph;
 pub(crate) mod model;
+pub(crate) mod persons;
 pub(crate) mod sampler;
 
 pub use generate::generate;

@@ -7,6 +7,17 @@ use crate::rng::{Stream, open01};
 use crate::scenario::Scenario;
 use std::ops::Range;
 
+/// Running sums of `shares`: the cumulative shares [`pick`] chooses among.
+pub(crate) fn cumulative(shares: impl Iterator<Item = f64>) -> Vec<f64> {
+    let mut acc = 0.0;
+    shares
+        .map(|s| {
+            acc += s;
+            acc
+        })
+        .collect()
+}
+
 /// Index of the first cumulative share above `u` (`None` past the last: "none of them").
 pub(crate) fn pick(cumulative: &[f64], u: f64) -> Option<usize> {
     cumulative.iter().position(|&c| u < c)
