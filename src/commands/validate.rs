@@ -36,8 +36,21 @@ pub(crate) fn validate(args: ValidateArgs) -> Result<ExitCode> {
                     ),
                     None => format!("{} organisations", s.orgs.count),
                 };
+                // A world the scenario replays is checked as `run` would read it.
+                let world = match crate::world::pinned::World::of(&s) {
+                    Ok(Some(_)) => format!(
+                        ", the world in {}",
+                        s.population.world.as_deref().unwrap_or(file).display()
+                    ),
+                    Ok(None) => String::new(),
+                    Err(e) => {
+                        ok = false;
+                        eprintln!("{e}");
+                        continue;
+                    }
+                };
                 println!(
-                    "{}: valid ({} networks, {} providers, {} migrations, {orgs})",
+                    "{}: valid ({} networks, {} providers, {} migrations, {orgs}{world})",
                     file.display(),
                     s.networks.len(),
                     s.providers.len(),

@@ -714,3 +714,30 @@ fn mutated_worlds_are_replayed_or_refused_never_a_panic() {
         "{replayed} replayed, {refused} refused"
     );
 }
+
+#[test]
+fn validate_reads_the_world_a_scenario_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = hand_world(dir.path(), &HAND_FILES);
+    let out = picsim(&["validate", &text(&scenario)]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && said.contains("the world in"),
+        "{said}"
+    );
+    let mut files = HAND_FILES.to_vec();
+    files.retain(|(n, _)| *n != "migrations.csv");
+    files.push((
+        "migrations.csv",
+        "person,migration,day\n0,wlm_to_skype,banana\n",
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = hand_world(dir.path(), &files);
+    let out = picsim(&["validate", &text(&scenario)]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("migrations.csv:2: day: `banana` is not an ISO date"),
+        "{stderr}"
+    );
+}
