@@ -91,18 +91,11 @@ fn n(x: impl Into<u64>) -> String {
 
 /// The lines `picsim import` prints.
 fn summary(file: &Path, list: &ContactList, s: &Scenario, by: &str) -> String {
-    let mut orgs: Vec<&str> = Vec::new();
-    for u in &list.users {
-        if !orgs.contains(&u.org.as_str()) {
-            orgs.push(&u.org);
-        }
-    }
+    let orgs = list.org_names();
     let per_network: Vec<String> = list
-        .entries_per_network(s.networks.len())
-        .iter()
-        .zip(&s.networks)
-        .filter(|(k, _)| **k > 0)
-        .map(|(k, net)| format!("{} {}", net.name, n(*k)))
+        .entries_by_network(&s.networks)
+        .into_iter()
+        .map(|(name, k)| format!("{name} {}", n(k)))
         .collect();
     let l = &list.left_out;
     let mut out = format!(

@@ -53,10 +53,7 @@ pub(crate) fn summary_text(
 /// What an imported run simulated and left out, in two lines.
 fn imported_text(list: &crate::scenario::import::ContactList) -> String {
     let n = |v: u64| thousands(v as f64);
-    let file = list.path.file_name().map_or_else(
-        || list.path.display().to_string(),
-        |f| f.to_string_lossy().into(),
-    );
+    let file = list.file_name();
     let l = &list.left_out;
     let mut left = Vec::new();
     if l.internal + l.partner > 0 {

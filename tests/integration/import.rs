@@ -2,19 +2,8 @@
 //! `user_impact.csv`, pseudonyms, and the population export.
 
 use crate::cli::{RUN_FILES, picsim};
+use crate::support::{all_text, stderr_of};
 use std::path::Path;
-
-fn stderr_of(a: &assert_cmd::assert::Assert) -> String {
-    String::from_utf8_lossy(&a.get_output().stderr).to_string()
-}
-
-/// Every file under `dir`, as text (PNG bytes included, lossily).
-fn all_text(dir: &Path) -> String {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| String::from_utf8_lossy(&std::fs::read(e.unwrap().path()).unwrap()).to_string())
-        .collect()
-}
 
 #[test]
 fn bad_rows_are_refused_with_their_lines() {

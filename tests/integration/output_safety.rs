@@ -2,13 +2,10 @@
 //! failing runs leave nothing behind and never lose the report already in place.
 
 use crate::cli::{picsim, run_small};
+use crate::support::stderr_of;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-fn stderr_of(a: &assert_cmd::assert::Assert) -> String {
-    String::from_utf8_lossy(&a.get_output().stderr).to_string()
-}
 
 /// The names in folder `dir`, sorted.
 fn names(dir: &Path) -> Vec<String> {

@@ -307,3 +307,24 @@ impl Counts {
         self.expect(name, &[(&start, value)]);
     }
 }
+
+/// What a finished command printed on stderr.
+pub fn stderr_of(a: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&a.get_output().stderr).to_string()
+}
+
+/// What a finished command printed on stdout.
+pub fn stdout_of(a: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&a.get_output().stdout).to_string()
+}
+
+/// Every file directly in `dir`, as text (PNG bytes included, lossily).
+pub fn all_text(dir: &std::path::Path) -> String {
+    std::fs::read_dir(dir)
+        .expect("an output folder")
+        .map(|e| {
+            let path = e.expect("a folder entry").path();
+            String::from_utf8_lossy(&std::fs::read(path).expect("a readable file")).to_string()
+        })
+        .collect()
+}

@@ -12,22 +12,12 @@ use std::fmt::Write as _;
 /// Writes the "Imported contact lists" section.
 pub(crate) fn write(out: &mut String, s: &Scenario, list: &ContactList) -> Result<()> {
     let n = |v: u64| thousands(v as f64);
-    let file = list.path.file_name().map_or_else(
-        || list.path.display().to_string(),
-        |f| f.to_string_lossy().into(),
-    );
-    let mut orgs: Vec<&str> = Vec::new();
-    for u in &list.users {
-        if !orgs.contains(&u.org.as_str()) {
-            orgs.push(&u.org);
-        }
-    }
+    let file = list.file_name();
+    let orgs = list.org_names();
     let per_network: Vec<String> = list
-        .entries_per_network(s.networks.len())
-        .iter()
-        .zip(&s.networks)
-        .filter(|(k, _)| **k > 0)
-        .map(|(k, net)| format!("{} {}", escape(&net.name), n(*k)))
+        .entries_by_network(&s.networks)
+        .into_iter()
+        .map(|(name, k)| format!("{} {}", escape(name), n(k)))
         .collect();
     let mut rows: Vec<(&str, String)> = vec![
         ("Organisations", n(orgs.len() as u64)),

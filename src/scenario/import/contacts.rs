@@ -170,13 +170,38 @@ impl ContactList {
         format!("{}{inner}:{}", self.path.display(), row.position())
     }
 
-    /// Public-IM entries per network (indexed like the scenario's networks).
-    pub(crate) fn entries_per_network(&self, networks: usize) -> Vec<u64> {
-        let mut n = vec![0u64; networks];
+    /// Public-IM entries per network that has any: the network's display name and the count, in
+    /// the scenario's order.
+    pub(crate) fn entries_by_network<'n>(&self, networks: &'n [Network]) -> Vec<(&'n str, u64)> {
+        let mut n = vec![0u64; networks.len()];
         for r in &self.rows {
             n[r.network as usize] += 1;
         }
-        n
+        networks
+            .iter()
+            .zip(n)
+            .filter(|(_, k)| *k > 0)
+            .map(|(net, k)| (net.name.as_str(), k))
+            .collect()
+    }
+
+    /// The organisations' names, in order of first appearance.
+    pub(crate) fn org_names(&self) -> Vec<&str> {
+        let mut orgs: Vec<&str> = Vec::new();
+        for u in &self.users {
+            if !orgs.contains(&u.org.as_str()) {
+                orgs.push(&u.org);
+            }
+        }
+        orgs
+    }
+
+    /// The file's name without its folders, as reports show it.
+    pub(crate) fn file_name(&self) -> String {
+        self.path.file_name().map_or_else(
+            || self.path.display().to_string(),
+            |f| f.to_string_lossy().into(),
+        )
     }
 
     /// The persons of the imported population: one per distinct contact (address and network),
