@@ -64,6 +64,11 @@ pub(crate) enum Command {
     /// sensitivity.csv and a tornado chart per headline figure.
     #[command(after_help = EXIT_CODES)]
     Sensitivity(SensitivityArgs),
+    /// Fit scenario keys to observations (date,metric,value[,sem]) by approximate Bayesian
+    /// computation (ABC-SMC), and forecast the whole window from the fit: posterior.csv,
+    /// calibration.csv, the posterior predictive summary.csv, charts and report.html.
+    #[command(after_help = EXIT_CODES)]
+    Calibrate(CalibrateArgs),
     /// Read a Lync / Skype for Business contact export (the ZIP of Export-CsUserData, its
     /// DocItemSet.xml, or a Lync 2010 dbimpexp XML) or a contact-list CSV and say what a run
     /// would make of it: users, public-IM entries per network, internal and partner contacts,
@@ -192,6 +197,49 @@ pub(crate) struct SensitivityArgs {
     #[command(flatten)]
     pub(crate) scenario_args: ScenarioArgs,
     /// Output folder (default: output/<scenario name>-sensitivity).
+    #[command(flatten)]
+    pub(crate) output: OutputArgs,
+}
+
+/// Parses `--fit KEY=LO..HI` (or `KEY=log:LO..HI`; a usage error when malformed).
+fn parse_fit(text: &str) -> Result<crate::scenario::Fit, String> {
+    crate::calibration::parse_fit(text)
+}
+
+/// `picsim calibrate`.
+#[derive(Debug, Args)]
+pub(crate) struct CalibrateArgs {
+    /// Scenario file (TOML); its [calibration] table gives what the options below do not.
+    pub(crate) scenario: PathBuf,
+    /// Scenario overrides, applied to every particle before the fitted keys.
+    #[command(flatten)]
+    pub(crate) scenario_args: ScenarioArgs,
+    /// The observations: a CSV with columns date,metric,value and optionally sem, metrics named
+    /// as the columns of series.csv (default: calibration.observed).
+    #[arg(long, value_name = "OBS.csv")]
+    pub(crate) observed: Option<PathBuf>,
+    /// A key to fit and its prior range, uniform: `--fit population.activity.1.mean_days_between_sign_ins=2..20`;
+    /// `KEY=log:LO..HI` for log-uniform; dates work too (`KEY=2013-04-20..2013-05-10`).
+    /// Repeatable; replaces the [calibration] entry of the same key.
+    #[arg(long, value_name = "KEY=LO..HI", value_parser = parse_fit)]
+    pub(crate) fit: Vec<crate::scenario::Fit>,
+    /// Only these observed metrics count (repeatable; default: calibration.metrics, else all).
+    #[arg(long, value_name = "METRIC")]
+    pub(crate) metric: Vec<String>,
+    /// Particles per generation (default: calibration.particles, else 100).
+    #[arg(long, value_name = "N")]
+    pub(crate) particles: Option<u32>,
+    /// Most simulations in all (default: calibration.max_simulations, else 2000).
+    #[arg(long, value_name = "N")]
+    pub(crate) max_simulations: Option<u32>,
+    /// Most generations after the prior's (default: calibration.max_generations, else 8).
+    #[arg(long, value_name = "N")]
+    pub(crate) max_generations: Option<u32>,
+    /// Continue an interrupted calibration into the same folder from the generations it
+    /// finished; ends as an uninterrupted one would.
+    #[arg(long)]
+    pub(crate) resume: bool,
+    /// Output folder (default: output/<scenario name>-calibration).
     #[command(flatten)]
     pub(crate) output: OutputArgs,
 }

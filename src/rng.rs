@@ -37,6 +37,8 @@ pub(crate) enum Kind {
     Edge = 7,
     /// A whole-replication sequential stream (e.g. a graph generator).
     Replication = 8,
+    /// A calibration's proposal (`id` = its slot; the replication is the generation).
+    Calibration = 9,
 }
 
 #[inline]

@@ -3,6 +3,7 @@
 //! (which scenarios run, what is written); `validate`, `compare` and `population` are short
 //! functions of their own. This file only dispatches.
 
+mod calibrate;
 mod compare;
 mod experiments;
 mod import;
@@ -24,6 +25,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Run(args) => run::run(args, comm),
         Command::Sweep(args) => experiments::sweep(args, comm),
         Command::Sensitivity(args) => experiments::sensitivity(args, comm),
+        Command::Calibrate(args) => calibrate::calibrate(args, comm),
         // The other commands are one process's work: in a distributed launch, rank 0 does it.
         _ if comm.rank() != 0 => Ok(ExitCode::SUCCESS),
         Command::Validate(args) => validate::validate(args),

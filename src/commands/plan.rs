@@ -241,7 +241,7 @@ pub(crate) fn prepare(scenario: &Scenario, world: &WorldArgs, writes: bool) -> R
 
 /// The output folder of `command`, prepared on rank 0 only; every rank learns whether that
 /// worked, so that all stop together when it did not.
-fn prepare_output(
+pub(crate) fn prepare_output(
     comm: &dyn Comm,
     dir: &Path,
     force: bool,
@@ -278,7 +278,7 @@ fn worker_threads(threads: Option<usize>) -> Result<usize> {
 }
 
 /// A progress bar on the terminal (hidden when stderr is not one, or when quiet).
-fn progress_bar(len: u64, quiet: bool, what: &str) -> indicatif::ProgressBar {
+pub(crate) fn progress_bar(len: u64, quiet: bool, what: &str) -> indicatif::ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }

@@ -4,7 +4,7 @@
 //! shares; 2 for money) so that files are byte-identical across runs, platforms and thread counts.
 //! Empty cells mean "no value" (e.g. `sem` with one replication, a share with no entries).
 
-use crate::run::summary::{Enabled, RunResult};
+use crate::run::summary::{Enabled, RunResult, Stat};
 use anyhow::{Context, Result};
 use std::io::Write;
 use std::path::Path;
@@ -17,11 +17,11 @@ pub(crate) fn writer(path: &Path) -> Result<csv::Writer<std::io::BufWriter<std::
     Ok(csv::WriterBuilder::new().from_writer(std::io::BufWriter::with_capacity(1 << 20, file)))
 }
 
-fn f6(x: f64) -> String {
+pub(crate) fn f6(x: f64) -> String {
     format!("{x:.6}")
 }
 
-fn opt_f6(x: Option<f64>) -> String {
+pub(crate) fn opt_f6(x: Option<f64>) -> String {
     x.map(f6).unwrap_or_default()
 }
 
@@ -52,12 +52,23 @@ pub fn write_series(r: &RunResult, path: &Path) -> Result<()> {
 
 /// `summary.csv`: one row per reported day and metric.
 pub fn write_summary(r: &RunResult, path: &Path) -> Result<()> {
+    write_summary_of(&r.dates, &r.columns, &r.summary, path)
+}
+
+/// Writes `dates × columns` summaries (row-major) as `summary.csv` does: a run's, or a
+/// calibration's posterior predictive ones.
+pub(crate) fn write_summary_of(
+    dates: &[chrono::NaiveDate],
+    columns: &[String],
+    summary: &[Stat],
+    path: &Path,
+) -> Result<()> {
     let mut w = writer(path)?;
     w.write_record(["date", "metric", "mean", "sem", "p05", "p50", "p95"])?;
-    for (row, date) in r.dates.iter().enumerate() {
+    for (row, date) in dates.iter().enumerate() {
         let date = date.to_string();
-        for (col, name) in r.columns.iter().enumerate() {
-            let s = r.stat(row, col);
+        for (col, name) in columns.iter().enumerate() {
+            let s = &summary[row * columns.len() + col];
             w.write_record([
                 date.as_str(),
                 name.as_str(),

@@ -7,6 +7,7 @@
 //! frame. Every command writes into a temporary folder beside its target and renames it into
 //! place only when every file is written ([`staging`]).
 
+pub(crate) mod calibration;
 pub mod chart;
 pub(crate) mod comparison;
 pub mod csv;

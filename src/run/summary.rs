@@ -57,6 +57,22 @@ pub(crate) fn percentile(sorted: &[f64], q: f64) -> f64 {
     sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
+/// The `q` quantile of weighted values `(value, weight)`: the smallest value whose cumulative
+/// weight reaches `q` of the total.
+pub(crate) fn weighted_quantile(values: &[(f64, f64)], q: f64) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let total: f64 = sorted.iter().map(|v| v.1).sum();
+    let mut sum = 0.0;
+    for &(value, weight) in &sorted {
+        sum += weight;
+        if sum >= q * total * (1.0 - 1e-12) {
+            return value;
+        }
+    }
+    sorted.last().map_or(f64::NAN, |v| v.0)
+}
+
 /// One organisation's row of `orgs.csv` in one replication.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrgRow {

@@ -305,7 +305,8 @@ fn non_finite_numbers(table: &toml::Table) -> Vec<KeyPath> {
 }
 
 /// Keys whose values are file paths: resolved against the folder of the file that gives them.
-const PATH_KEYS: [&[&str]; 3] = [
+const PATH_KEYS: [&[&str]; 4] = [
+    &["calibration", "observed"],
     &["population", "import", "contacts"],
     &["population", "graph", "file"],
     &["population", "world"],

@@ -58,6 +58,8 @@ pub struct Scenario {
     pub sweep: Vec<(String, Vec<toml::Value>)>,
     /// `[sensitivity]`: key path, low and high value, in file order.
     pub sensitivity: Vec<(String, toml::Value, toml::Value)>,
+    /// `[calibration]`, if the file has one.
+    pub(crate) calibration: Option<CalibrationSpec>,
     /// Where the `[sweep]` and `[sensitivity]` entries are written (for messages).
     pub(crate) origins: EntryOrigins,
     /// The effective document after overrides (recorded in the manifest).
@@ -405,6 +407,151 @@ pub struct KeyDate {
     pub date: NaiveDate,
     /// What happens on it.
     pub label: String,
+}
+
+/// `[calibration]`: what `picsim calibrate` fits and how (every field can also come from the
+/// command line).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct CalibrationSpec {
+    /// The observations (`date,metric,value[,sem]`), relative to the working directory.
+    pub(crate) observed: Option<std::path::PathBuf>,
+    /// The observed metrics that count (all of the file's when empty).
+    pub(crate) metrics: Vec<String>,
+    /// The fitted keys with their prior ranges, in file order.
+    pub(crate) fit: Vec<Fit>,
+    /// Particles per generation.
+    pub(crate) particles: Option<u32>,
+    /// Most generations after the prior's.
+    pub(crate) max_generations: Option<u32>,
+    /// Most simulations in all.
+    pub(crate) max_simulations: Option<u32>,
+    /// Each generation's tolerance: this quantile of the previous generation's distances.
+    pub(crate) quantile: Option<f64>,
+    /// Stop when a generation accepts fewer of its simulations than this.
+    pub(crate) min_acceptance: Option<f64>,
+}
+
+/// One fitted key: its path and prior range.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Fit {
+    /// The key path, as written (`population.activity.1.mean_days_between_sign_ins`).
+    pub(crate) key: String,
+    /// The lowest value, as a number (a date as days since 1970-01-01).
+    pub(crate) low: f64,
+    /// The highest value.
+    pub(crate) high: f64,
+    /// What kind of value the key takes.
+    pub(crate) kind: FitKind,
+    /// Uniform in the value or in its logarithm.
+    pub(crate) log: bool,
+}
+
+impl Fit {
+    /// A fitted key from its range as written (two numbers, or two dates), uniform in the value
+    /// or (`log`) in its logarithm; why not, when the range cannot be one.
+    pub(crate) fn new(
+        key: &str,
+        low: &toml::Value,
+        high: &toml::Value,
+        log: bool,
+    ) -> Result<Fit, String> {
+        use toml::Value::{Datetime, Float, Integer};
+        let date = |d: &toml::value::Datetime| -> Option<f64> {
+            let day = d.date.filter(|_| d.time.is_none())?;
+            let date =
+                NaiveDate::from_ymd_opt(i32::from(day.year), day.month.into(), day.day.into())?;
+            Some(date.signed_duration_since(NaiveDate::default()).num_days() as f64)
+        };
+        let (lo, hi, kind) = match (low, high) {
+            (Integer(a), Integer(b)) => (*a as f64, *b as f64, FitKind::Whole),
+            (Integer(_) | Float(_), Integer(_) | Float(_)) => (
+                low.as_float()
+                    .or(low.as_integer().map(|i| i as f64))
+                    .unwrap_or(0.0),
+                high.as_float()
+                    .or(high.as_integer().map(|i| i as f64))
+                    .unwrap_or(0.0),
+                FitKind::Real,
+            ),
+            (Datetime(a), Datetime(b)) => match (date(a), date(b)) {
+                (Some(a), Some(b)) => (a, b, FitKind::Date),
+                _ => return Err("give the range as two dates (YYYY-MM-DD)".into()),
+            },
+            _ => {
+                return Err(format!(
+                    "give the range as two numbers or two dates; got {low} and {high}"
+                ));
+            }
+        };
+        if !(lo.is_finite() && hi.is_finite()) || lo >= hi {
+            return Err(format!(
+                "the low end ({low}) must be below the high end ({high})"
+            ));
+        }
+        if log && (kind == FitKind::Date || lo <= 0.0) {
+            return Err("a log-uniform range needs two positive numbers".into());
+        }
+        Ok(Fit {
+            key: key.to_string(),
+            low: lo,
+            high: hi,
+            kind,
+            log,
+        })
+    }
+
+    /// The value at `u` in the unit interval (0 is `low`, 1 is `high`, uniform in the prior).
+    pub(crate) fn at(&self, u: f64) -> f64 {
+        let x = if self.log {
+            (self.low.ln() + u * (self.high.ln() - self.low.ln())).exp()
+        } else {
+            self.low + u * (self.high - self.low)
+        };
+        match self.kind {
+            FitKind::Real => x,
+            FitKind::Whole | FitKind::Date => x.round(),
+        }
+    }
+
+    /// The value `x` as the scenario takes it.
+    pub(crate) fn toml(&self, x: f64) -> toml::Value {
+        match self.kind {
+            FitKind::Real => toml::Value::Float(x),
+            FitKind::Whole => toml::Value::Integer(x as i64),
+            FitKind::Date => {
+                let d = NaiveDate::default() + chrono::Duration::days(x as i64);
+                crate::scenario::parse_value(&d.to_string())
+            }
+        }
+    }
+
+    /// The value `x` as text (a date as a date).
+    pub(crate) fn text(&self, x: f64) -> String {
+        match self.kind {
+            FitKind::Date => (NaiveDate::default() + chrono::Duration::days(x as i64)).to_string(),
+            FitKind::Whole => format!("{}", x as i64),
+            // Four significant digits: enough to tell particles apart, short in a table.
+            FitKind::Real => {
+                let magnitude = if x == 0.0 {
+                    0
+                } else {
+                    x.abs().log10().floor() as i32
+                };
+                format!("{x:.*}", (3 - magnitude).clamp(0, 12) as usize)
+            }
+        }
+    }
+}
+
+/// What kind of value a fitted key takes, from how its range is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FitKind {
+    /// A real number.
+    Real,
+    /// A whole number (the range is written with whole numbers; values are rounded).
+    Whole,
+    /// A date (the range is written with dates; values are whole days).
+    Date,
 }
 
 /// `[output]`.

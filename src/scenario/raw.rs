@@ -62,6 +62,33 @@ pub(crate) struct RawScenario {
     pub(crate) sweep: toml::Table,
     #[serde(default)]
     pub(crate) sensitivity: toml::Table,
+    pub(crate) calibration: Option<RawCalibration>,
+}
+
+/// `[calibration]`: what `picsim calibrate` fits, to what, and how long it may look.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCalibration {
+    pub(crate) observed: Option<String>,
+    #[serde(default)]
+    pub(crate) metrics: Vec<String>,
+    #[serde(default)]
+    pub(crate) fit: Vec<RawFit>,
+    pub(crate) particles: Option<i64>,
+    pub(crate) max_generations: Option<i64>,
+    pub(crate) max_simulations: Option<i64>,
+    pub(crate) quantile: Option<f64>,
+    pub(crate) min_acceptance: Option<f64>,
+}
+
+/// One `[[calibration.fit]]` item: a key and its prior range.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawFit {
+    pub(crate) key: String,
+    pub(crate) low: toml::Value,
+    pub(crate) high: toml::Value,
+    pub(crate) prior: Option<String>,
 }
 
 /// `[scenario]`.

@@ -1,9 +1,10 @@
 //! The HTML pages: a run's `report.html` ([`run`]), a sweep's or comparison's ([`comparison`]) and
-//! a sensitivity analysis's ([`sensitivity`]), each one self-contained file (charts embedded as
+//! a sensitivity analysis's ([`sensitivity`]) and a calibration's (`calibration`), each one self-contained file (charts embedded as
 //! `data:` URIs, the style sheet inline, no scripts, no references outside its folder) in the
 //! frame they share (`frame`), with the sections more than one holds (`sections`) and every
 //! outside text escaped (`escape`).
 
+pub(crate) mod calibration;
 pub(crate) mod comparison;
 pub(crate) mod escape;
 pub(crate) mod frame;

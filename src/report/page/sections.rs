@@ -116,6 +116,12 @@ fn describe(file: &str) -> Option<&'static str> {
         "rejected.csv" => Some(
             "the imported rows left out (--skip-bad-rows), with their position and reason, addresses pseudonymised unless revealed",
         ),
+        "posterior.csv" => Some(
+            "per particle of the last generation: each fitted key's value, its weight and its distance to the observations",
+        ),
+        "calibration.csv" => Some(
+            "per generation: tolerance, acceptance rate, effective sample size and simulations",
+        ),
         "sensitivity.csv" => Some(
             "per parameter and figure: low and high values, the figure at base, at low and at high, and the swing",
         ),

@@ -6,6 +6,7 @@
 //! rather than stopping at the first, so that a user fixing a file sees the whole list at once.
 
 mod behaviours;
+mod calibration;
 mod check;
 mod experiments;
 mod import;
@@ -63,6 +64,10 @@ pub(crate) fn validate(raw: RawScenario, effective: toml::Table) -> Result<Scena
     let output = output::output(&raw.output, &meta.name);
     let sweep = experiments::sweep(v, &raw.sweep);
     let sensitivity = experiments::sensitivity(v, &raw.sensitivity);
+    let calibration = raw
+        .calibration
+        .as_ref()
+        .map(|c| calibration::calibration(v, c));
 
     if !v.problems.is_empty() {
         return Err(std::mem::take(&mut v.problems));
@@ -85,6 +90,7 @@ pub(crate) fn validate(raw: RawScenario, effective: toml::Table) -> Result<Scena
         output,
         sweep,
         sensitivity,
+        calibration,
         origins: Default::default(),
         effective,
     })

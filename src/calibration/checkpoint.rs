@@ -1,0 +1,134 @@
+//! A calibration's checkpoint: after each generation, what the sampler needs to go on (every
+//! generation's stats, the last one's particles and their simulations' rows), saved beside the
+//! output folder as `<folder>.partial/`, with what identifies the calibration (scenario, command
+//! line, observations, settings) so that `--resume` continues only the same one. Each file is
+//! written whole and renamed into place, so an interruption leaves the previous checkpoint.
+
+use super::smc::{Generation, Particle, Stats};
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+
+/// The folder that holds the checkpoint of a calibration writing into `out`.
+pub(crate) fn folder(out: &Path) -> PathBuf {
+    let mut name = out.file_name().unwrap_or_default().to_os_string();
+    name.push(".partial");
+    out.with_file_name(name)
+}
+
+/// What is saved of a particle besides its rows.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Saved {
+    u: Vec<f64>,
+    weight: f64,
+    distance: f64,
+}
+
+/// The state file.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct State {
+    /// What the calibration is: only the same one resumes.
+    identity: serde_json::Value,
+    history: Vec<Stats>,
+    particles: Vec<Saved>,
+    /// Values per particle's rows.
+    row_len: usize,
+}
+
+/// Saves `last` and `history` into `dir` (created if need be).
+pub(crate) fn save(
+    dir: &Path,
+    identity: &serde_json::Value,
+    last: &Generation<Vec<i64>>,
+    history: &[Stats],
+) -> Result<()> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("could not create the checkpoint '{}'", dir.display()))?;
+    let row_len = last.particles.first().map_or(0, |p| p.data.len());
+    let mut rows = Vec::with_capacity(last.particles.len() * row_len * 8);
+    for p in &last.particles {
+        anyhow::ensure!(
+            p.data.len() == row_len,
+            "particles with rows of different sizes"
+        );
+        for v in &p.data {
+            rows.extend_from_slice(&v.to_le_bytes());
+        }
+    }
+    let state = State {
+        identity: identity.clone(),
+        history: history.to_vec(),
+        particles: last
+            .particles
+            .iter()
+            .map(|p| Saved {
+                u: p.u.clone(),
+                weight: p.weight,
+                distance: p.distance,
+            })
+            .collect(),
+        row_len,
+    };
+    // Rows first: a state file always finds the rows it was saved with.
+    let generation = history.last().map_or(0, |h| h.generation);
+    write_whole(&dir.join(format!("rows-{generation}.bin")), &rows)?;
+    write_whole(&dir.join("state.json"), &serde_json::to_vec(&state)?)?;
+    // Older generations' rows are not needed any more.
+    for g in 0..generation {
+        let _ = std::fs::remove_file(dir.join(format!("rows-{g}.bin")));
+    }
+    Ok(())
+}
+
+/// The checkpoint in `dir`, if there is one: the last generation and every generation's stats.
+/// Refused when it belongs to another calibration.
+pub(crate) fn load(
+    dir: &Path,
+    identity: &serde_json::Value,
+) -> Result<Option<(Generation<Vec<i64>>, Vec<Stats>)>> {
+    let path = dir.join("state.json");
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e).with_context(|| format!("could not read '{}'", path.display())),
+    };
+    let state: State = serde_json::from_slice(&bytes)
+        .with_context(|| format!("'{}' is not a calibration checkpoint", path.display()))?;
+    if &state.identity != identity {
+        bail!(
+            "the interrupted calibration in '{}' was started with another scenario, command line, observations or settings; run without --resume to start afresh (it is then replaced), or with the same command line as before",
+            dir.display()
+        );
+    }
+    let Some(stats) = state.history.last().copied() else {
+        return Ok(None);
+    };
+    let rows_path = dir.join(format!("rows-{}.bin", stats.generation));
+    let rows = std::fs::read(&rows_path)
+        .with_context(|| format!("could not read '{}'", rows_path.display()))?;
+    if rows.len() != state.particles.len() * state.row_len * 8 {
+        bail!("'{}' is cut short", rows_path.display());
+    }
+    let mut chunks = rows.chunks_exact(8).map(|c| {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(c);
+        i64::from_le_bytes(b)
+    });
+    let particles = state
+        .particles
+        .into_iter()
+        .map(|s| Particle {
+            u: s.u,
+            weight: s.weight,
+            distance: s.distance,
+            data: chunks.by_ref().take(state.row_len).collect(),
+        })
+        .collect();
+    Ok(Some((Generation { particles, stats }, state.history)))
+}
+
+/// Writes `bytes` to `path` through a temporary file renamed into place.
+fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, bytes).with_context(|| format!("could not write '{}'", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("could not write '{}'", path.display()))
+}

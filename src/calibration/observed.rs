@@ -1,0 +1,449 @@
+//! What was observed: the tidy file `date,metric,value[,sem]` read and checked against the
+//! scenario (its reported days and its metrics), and the distance of a simulation to it.
+//!
+//! The distance is the root mean square of the observations' scaled differences: each difference
+//! is divided by the observation's `sem` when the file gives one, else by its metric's scale (the
+//! root mean square of that metric's observed values), so that metrics counted in millions and
+//! in hundreds weigh alike and a well-measured figure counts for more than a rough one.
+//!
+//! Besides `series.csv`'s counts, shares can be observed, since an organisation often knows a
+//! share better than a count of a world the scenario only samples (see [`Metrics`]).
+
+use anyhow::{Context, Result, anyhow, bail};
+use chrono::NaiveDate;
+use std::path::{Path, PathBuf};
+
+/// One observation, placed among a run's reported rows and columns.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Observation {
+    /// The day observed.
+    pub(crate) date: NaiveDate,
+    /// The metric, as `series.csv` names it.
+    pub(crate) metric: String,
+    /// The observed value.
+    pub(crate) value: f64,
+    /// Its standard error, if known.
+    pub(crate) sem: Option<f64>,
+    /// Its reported row in a run.
+    pub(crate) row: usize,
+    /// Its metric's index among [`Metrics::names`].
+    pub(crate) column: usize,
+    /// What its differences are divided by.
+    pub(crate) scale: f64,
+}
+
+/// What a share is made of: a column over the sum of others.
+#[derive(Debug, Clone, PartialEq)]
+struct Share {
+    name: String,
+    part: usize,
+    whole: Vec<usize>,
+}
+
+/// The metrics that can be observed: `series.csv`'s columns, then the shares made from them:
+/// `reachable_share` (entries reachable for IM over all entries), per network
+/// `reachable_share_<network>` (entries reachable on that network over all entries: the share of
+/// a contact list already on Skype, say), and `users_lost_some_share` and `users_isolated_share`
+/// (over users). (A migration's persons have no share: its population is not a column.)
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Metrics {
+    /// Every metric's name: the columns, then the shares.
+    pub(crate) names: Vec<String>,
+    columns: usize,
+    shares: Vec<Share>,
+}
+
+impl Metrics {
+    /// The metrics of a run with these `columns`.
+    pub(crate) fn new(columns: &[String]) -> Metrics {
+        let at = |name: &str| columns.iter().position(|c| c == name);
+        let mut shares = Vec::new();
+        let mut share = |name: String, part: Option<usize>, whole: Vec<Option<usize>>| {
+            if let (Some(part), Some(whole)) = (part, whole.into_iter().collect::<Option<Vec<_>>>())
+            {
+                shares.push(Share { name, part, whole });
+            }
+        };
+        share(
+            "reachable_share".into(),
+            at("reachable_im"),
+            vec![at("entries")],
+        );
+        share(
+            "users_lost_some_share".into(),
+            at("users_lost_some"),
+            vec![at("users")],
+        );
+        share(
+            "users_isolated_share".into(),
+            at("users_isolated"),
+            vec![at("users")],
+        );
+        for c in columns {
+            if let Some(network) = c.strip_prefix("reachable_") {
+                if !crate::scenario::Modalities::NAMES.contains(&network) {
+                    share(
+                        format!("reachable_share_{network}"),
+                        at(c),
+                        vec![at("entries")],
+                    );
+                }
+            }
+        }
+        let mut names = columns.to_vec();
+        names.extend(shares.iter().map(|s| s.name.clone()));
+        Metrics {
+            names,
+            columns: columns.len(),
+            shares,
+        }
+    }
+
+    /// Every metric of one reported row (`row`: the run's columns), counts then shares (0 when
+    /// the whole is 0).
+    pub(crate) fn values(&self, row: &[i64]) -> Vec<f64> {
+        let mut out: Vec<f64> = row.iter().map(|&v| v as f64).collect();
+        out.extend(self.shares.iter().map(|s| self.share(s, row)));
+        out
+    }
+
+    /// Metric `m` of one reported row.
+    fn value(&self, m: usize, row: &[i64]) -> f64 {
+        match m.checked_sub(self.columns) {
+            None => row[m] as f64,
+            Some(s) => self.share(&self.shares[s], row),
+        }
+    }
+
+    fn share(&self, s: &Share, row: &[i64]) -> f64 {
+        let whole: i64 = s.whole.iter().map(|&c| row[c]).sum();
+        if whole == 0 {
+            0.0
+        } else {
+            row[s.part] as f64 / whole as f64
+        }
+    }
+}
+
+/// Every observation that counts, in file order.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Observed {
+    /// The file.
+    pub(crate) path: PathBuf,
+    /// The observations.
+    pub(crate) observations: Vec<Observation>,
+    /// What can be observed.
+    pub(crate) metrics: Metrics,
+}
+
+impl Observed {
+    /// Reads `path` for a scenario reporting `dates` and `columns`; only the metrics in `only`
+    /// count (all when empty). Any problem is refused with the file, line and column.
+    pub(crate) fn read(
+        path: &Path,
+        dates: &[NaiveDate],
+        columns: &[String],
+        only: &[String],
+    ) -> Result<Observed> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("could not read the observations '{}'", path.display()))?;
+        Self::parse(path, &text, dates, columns, only)
+    }
+
+    /// [`Observed::read`] of text already read.
+    pub(crate) fn parse(
+        path: &Path,
+        text: &str,
+        dates: &[NaiveDate],
+        columns: &[String],
+        only: &[String],
+    ) -> Result<Observed> {
+        let name = path.display();
+        let metrics = Metrics::new(columns);
+        let columns = &metrics.names;
+        for m in only {
+            if !columns.contains(m) {
+                bail!(
+                    "calibration.metrics: `{m}` is not a metric of this scenario; its metrics are the columns of series.csv and their shares: {}",
+                    columns.join(", ")
+                );
+            }
+        }
+        let mut reader = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .from_reader(text.as_bytes());
+        let header = reader
+            .headers()
+            .with_context(|| format!("{name}:1: could not read the header"))?
+            .clone();
+        let find = |c: &str| header.iter().position(|h| h == c);
+        let (Some(date_col), Some(metric_col), Some(value_col)) =
+            (find("date"), find("metric"), find("value"))
+        else {
+            bail!(
+                "{name}:1: the header must name the columns date, metric and value (and optionally sem); it has {}",
+                header.iter().collect::<Vec<_>>().join(",")
+            );
+        };
+        if let Some(extra) = header
+            .iter()
+            .find(|h| !["date", "metric", "value", "sem"].contains(h))
+        {
+            bail!(
+                "{name}:1: unknown column `{extra}`; the columns are date, metric, value and sem"
+            );
+        }
+        let sem_col = find("sem");
+        let mut observations: Vec<Observation> = Vec::new();
+        for (i, record) in reader.records().enumerate() {
+            let line = i + 2;
+            let record = record.map_err(|e| anyhow!("{name}:{line}: not a CSV row: {e}"))?;
+            let at = |c: usize| format!("{name}:{line}:{}", c + 1);
+            let cell = |c: usize| record.get(c).unwrap_or("");
+            let date = NaiveDate::parse_from_str(cell(date_col), "%Y-%m-%d").map_err(|_| {
+                anyhow!(
+                    "{}: `{}` is not a date (YYYY-MM-DD)",
+                    at(date_col),
+                    cell(date_col)
+                )
+            })?;
+            let metric = cell(metric_col).to_string();
+            let Some(column) = columns.iter().position(|c| *c == metric) else {
+                let near =
+                    crate::scenario::key::nearest(&metric, columns.iter().map(String::as_str));
+                let hint = near.map_or(String::new(), |n| format!(" (did you mean `{n}`?)"));
+                bail!(
+                    "{}: `{metric}` is not a metric of this scenario{hint}; its metrics are the columns of series.csv and their shares ({})",
+                    at(metric_col),
+                    columns.join(", ")
+                );
+            };
+            let value = number(cell(value_col), &at(value_col))?;
+            let sem = match sem_col.map(cell) {
+                None | Some("") => None,
+                Some(text) => {
+                    let sem = number(text, &at(sem_col.unwrap_or(0)))?;
+                    if sem <= 0.0 {
+                        bail!(
+                            "{}: a sem must be above 0 (leave it empty when unknown)",
+                            at(sem_col.unwrap_or(0))
+                        );
+                    }
+                    Some(sem)
+                }
+            };
+            let Some(row) = dates.iter().position(|d| *d == date) else {
+                let (first, last) = (dates[0], dates[dates.len() - 1]);
+                bail!(
+                    "{}: {date} is not a reported day of the scenario ({first} to {last}{}); observe reported days, or set scenario.step_days = 1",
+                    at(date_col),
+                    if dates.len() > 1 && (dates[1] - first).num_days() > 1 {
+                        format!(", every {} days", (dates[1] - first).num_days())
+                    } else {
+                        String::new()
+                    }
+                );
+            };
+            if !only.is_empty() && !only.contains(&metric) {
+                continue;
+            }
+            if observations
+                .iter()
+                .any(|o| o.date == date && o.metric == metric)
+            {
+                bail!("{}: {metric} on {date} is observed twice", at(date_col));
+            }
+            observations.push(Observation {
+                date,
+                metric,
+                value,
+                sem,
+                row,
+                column,
+                scale: 1.0,
+            });
+        }
+        if observations.is_empty() {
+            bail!(
+                "{name}: no observation to fit{}",
+                if only.is_empty() {
+                    String::new()
+                } else {
+                    format!(" among the metrics {}", only.join(", "))
+                }
+            );
+        }
+        // Each metric's scale: the root mean square of its observed values (at least 1 for a
+        // count and 0.01 for a share, so a metric observed at zero still has a scale).
+        let scales: Vec<(usize, f64)> = {
+            let mut by: Vec<(usize, f64, usize)> = Vec::new();
+            for o in &observations {
+                match by.iter_mut().find(|b| b.0 == o.column) {
+                    Some(b) => {
+                        b.1 += o.value * o.value;
+                        b.2 += 1;
+                    }
+                    None => by.push((o.column, o.value * o.value, 1)),
+                }
+            }
+            by.into_iter()
+                .map(|(c, sum, n)| {
+                    let floor = if c < metrics.columns { 1.0 } else { 0.01 };
+                    (c, (sum / n as f64).sqrt().max(floor))
+                })
+                .collect()
+        };
+        for o in &mut observations {
+            o.scale = o
+                .sem
+                .unwrap_or_else(|| scales.iter().find(|s| s.0 == o.column).map_or(1.0, |s| s.1));
+        }
+        Ok(Observed {
+            path: path.to_path_buf(),
+            observations,
+            metrics,
+        })
+    }
+
+    /// The distance of one replication's reported `rows` (rows × `columns` values, row-major)
+    /// to the observations.
+    pub(crate) fn distance(&self, rows: &[i64], columns: usize) -> f64 {
+        let sum: f64 = self
+            .observations
+            .iter()
+            .map(|o| {
+                let row = &rows[o.row * columns..(o.row + 1) * columns];
+                let sim = self.metrics.value(o.column, row);
+                ((sim - o.value) / o.scale).powi(2)
+            })
+            .sum();
+        (sum / self.observations.len() as f64).sqrt()
+    }
+}
+
+/// A finite number, or why not at `at`.
+fn number(text: &str, at: &str) -> Result<f64> {
+    match text.parse::<f64>() {
+        Ok(x) if x.is_finite() => Ok(x),
+        _ => bail!("{at}: `{text}` is not a number"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dates() -> Vec<NaiveDate> {
+        (0..10)
+            .map(|d| NaiveDate::from_ymd_opt(2013, 4, 1).unwrap() + chrono::Duration::days(d))
+            .collect()
+    }
+
+    fn columns() -> Vec<String> {
+        vec!["entries".into(), "migrated_wlm_to_skype".into()]
+    }
+
+    #[test]
+    fn shares_are_made_from_their_columns() {
+        let columns: Vec<String> = [
+            "entries",
+            "reachable_im",
+            "reachable_video",
+            "reachable_skype",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let m = Metrics::new(&columns);
+        assert_eq!(m.names[4..], ["reachable_share", "reachable_share_skype"]);
+        assert_eq!(
+            m.values(&[200, 150, 30, 150]),
+            vec![200.0, 150.0, 30.0, 150.0, 0.75, 0.75]
+        );
+        assert_eq!(m.values(&[0, 0, 0, 0])[4..], [0.0, 0.0]);
+        let o = Observed::parse(
+            Path::new("o.csv"),
+            "date,metric,value,sem\n2013-04-02,reachable_share_skype,0.5,0.1\n",
+            &dates(),
+            &columns,
+            &[],
+        )
+        .unwrap();
+        // Row 1 of 10 rows × 4 columns: 150 of 200 is 0.75, (0.75 - 0.5) / 0.1 = 2.5.
+        let mut rows = vec![0i64; 40];
+        rows[4..8].copy_from_slice(&[200, 150, 30, 150]);
+        assert!((o.distance(&rows, 4) - 2.5).abs() < 1e-12);
+    }
+
+    fn parse(text: &str) -> Result<Observed> {
+        Observed::parse(Path::new("obs.csv"), text, &dates(), &columns(), &[])
+    }
+
+    #[test]
+    fn observations_are_placed_and_scaled() {
+        let o = parse("date,metric,value,sem\n2013-04-03,migrated_wlm_to_skype,30,\n2013-04-05,migrated_wlm_to_skype,40,\n2013-04-05,entries,100,5\n").unwrap();
+        assert_eq!(o.observations.len(), 3);
+        assert_eq!((o.observations[0].row, o.observations[0].column), (2, 1));
+        // RMS of 30 and 40 is sqrt(1250).
+        assert!((o.observations[0].scale - 1250f64.sqrt()).abs() < 1e-12);
+        assert_eq!(o.observations[2].scale, 5.0);
+        // rows: 10 days × 2 columns; a simulation 10 above each observation.
+        let mut rows = vec![0i64; 20];
+        rows[2 * 2 + 1] = 40;
+        rows[4 * 2 + 1] = 50;
+        rows[4 * 2] = 110;
+        let d = o.distance(&rows, 2);
+        let expected = ((2.0 * 100.0 / 1250.0 + 4.0) / 3.0f64).sqrt();
+        assert!((d - expected).abs() < 1e-12, "{d} {expected}");
+    }
+
+    #[test]
+    fn problems_name_the_line_and_column() {
+        let cases = [
+            (
+                "date,metric,value\n2013-04-03,migrated,30\n",
+                "obs.csv:2:2: `migrated` is not a metric",
+            ),
+            (
+                "date,metric,value\n2013-13-03,entries,30\n",
+                "obs.csv:2:1: `2013-13-03` is not a date",
+            ),
+            (
+                "date,metric,value\n2013-04-03,entries,x\n",
+                "obs.csv:2:3: `x` is not a number",
+            ),
+            (
+                "date,metric,value,sem\n2013-04-03,entries,1,0\n",
+                "obs.csv:2:4: a sem must be above 0",
+            ),
+            (
+                "date,metric,value\n2014-04-03,entries,1\n",
+                "obs.csv:2:1: 2014-04-03 is not a reported day",
+            ),
+            (
+                "date,metric,value\n2013-04-03,entries,1\n2013-04-03,entries,2\n",
+                "obs.csv:3:1: entries on 2013-04-03 is observed twice",
+            ),
+            ("day,metric,value\n", "obs.csv:1: the header must name"),
+            (
+                "date,metric,value,weight\n",
+                "obs.csv:1: unknown column `weight`",
+            ),
+            ("date,metric,value\n", "obs.csv: no observation to fit"),
+        ];
+        for (text, expected) in cases {
+            let e = parse(text).unwrap_err().to_string();
+            assert!(e.starts_with(expected), "{text:?}: {e}");
+        }
+        let e = Observed::parse(
+            Path::new("o.csv"),
+            "",
+            &dates(),
+            &columns(),
+            &["nope".into()],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("`nope` is not a metric"), "{e}");
+    }
+}

@@ -1,0 +1,225 @@
+//! `picsim calibrate`: the scenario's `[calibration]` and the command line resolved into what to
+//! fit and to what, the sampler run with a progress bar per generation and a checkpoint after
+//! each, and the folder written: `posterior.csv`, `calibration.csv`, the posterior predictive
+//! `summary.csv`, the charts and `report.html`.
+
+use super::plan;
+use crate::calibration::observed::Observed;
+use crate::calibration::simulate::Model;
+use crate::calibration::smc::{self, Settings};
+use crate::calibration::{self as cal, checkpoint, outcome::outcome};
+use crate::cli::CalibrateArgs;
+use crate::comm::Comm;
+use crate::report;
+use crate::scenario::{CalibrationSpec, Fit};
+use anyhow::{Context, Result, anyhow};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Fits the scenario's keys to the observations and writes the calibration's folder.
+pub(crate) fn calibrate(args: CalibrateArgs, comm: &dyn Comm) -> Result<ExitCode> {
+    let loaded = plan::load(&args.scenario, &args.scenario_args, None)?;
+    let s = loaded.scenario.clone();
+    let spec = s.calibration.clone().unwrap_or_else(empty_spec);
+    let fits = fits(&spec, &args.fit);
+    if fits.is_empty() {
+        return Err(anyhow!(
+            "nothing to fit: give --fit KEY=LO..HI, or [[calibration.fit]] entries in {}",
+            args.scenario.display()
+        ));
+    }
+    let observed_path = args
+        .observed
+        .clone()
+        .or(spec.observed.clone())
+        .ok_or_else(|| {
+            anyhow!(
+                "no observations: give --observed OBS.csv, or calibration.observed in {}",
+                args.scenario.display()
+            )
+        })?;
+    let metrics = if args.metric.is_empty() {
+        spec.metrics.clone()
+    } else {
+        args.metric.clone()
+    };
+    let columns = crate::engine::Columns::new(&s).names;
+    let cal_days = s.calendar();
+    let dates: Vec<_> = s.report_days().iter().map(|&d| cal_days.date(d)).collect();
+    let observed = Observed::read(&observed_path, &dates, &columns, &metrics)?;
+    let settings = Settings {
+        particles: args.particles.or(spec.particles).unwrap_or(cal::PARTICLES) as usize,
+        quantile: spec.quantile.unwrap_or(cal::QUANTILE),
+        max_generations: args
+            .max_generations
+            .or(spec.max_generations)
+            .unwrap_or(cal::MAX_GENERATIONS) as usize,
+        max_simulations: args
+            .max_simulations
+            .or(spec.max_simulations)
+            .unwrap_or(cal::MAX_SIMULATIONS) as usize,
+        min_acceptance: spec.min_acceptance.unwrap_or(cal::MIN_ACCEPTANCE),
+        seed: s.seed,
+    };
+    if settings.particles < 4 {
+        return Err(anyhow!("--particles must be at least 4"));
+    }
+    if settings.max_simulations < settings.particles {
+        return Err(anyhow!(
+            "{} particles need at least as many simulations; --max-simulations is {}",
+            settings.particles,
+            settings.max_simulations
+        ));
+    }
+    let world = &args.output.world;
+    let prepared = plan::prepare(&s, world, comm.rank() == 0)?;
+    let model = Model {
+        path: &args.scenario,
+        base: &loaded.overrides,
+        fits: &fits,
+        observed: &observed,
+        worlds: s.replications,
+        comm,
+        done: AtomicU64::new(0),
+    };
+    // Both corners of the prior make valid scenarios (a key that does not exist, or a value it
+    // cannot take, is refused here, before anything is written).
+    for corner in [0.0, 1.0] {
+        model.scenario(&vec![corner; fits.len()])?;
+    }
+    plan::memory_guard(
+        std::slice::from_ref(&s),
+        prepared.threads,
+        comm.size(),
+        &world.memory,
+    )?;
+    let out = args
+        .output
+        .out
+        .clone()
+        .unwrap_or_else(|| report::files::experiment_dir(&s.name, "calibration"));
+    let staging = plan::prepare_output(comm, &out, world.folder.force, "calibrate")?;
+    let partial = checkpoint::folder(&out);
+    let identity = identity(&loaded, &fits, &observed_path, &settings, &metrics)?;
+    let done = if args.resume {
+        checkpoint::load(&partial, &identity)?
+    } else {
+        None
+    };
+
+    let quiet = args.output.quiet || comm.rank() != 0;
+    let bar = plan::progress_bar(settings.particles as u64, quiet, &s.name);
+    let generation = AtomicU64::new(done.as_ref().map_or(0, |d| d.1.len() as u64));
+    let mut simulate = |batch: &[smc::Proposal]| {
+        let g = batch.first().map_or(0, |p| p.generation);
+        if g as u64 != generation.load(Ordering::Relaxed) || bar.position() == 0 {
+            generation.store(g as u64, Ordering::Relaxed);
+            bar.set_position(0);
+            bar.set_length(batch.len() as u64);
+            bar.set_message(format!("generation {g}"));
+        } else {
+            bar.inc_length(batch.len() as u64);
+        }
+        model.simulate(batch, &|_| bar.inc(1))
+    };
+    let mut finished = |g: &smc::Generation<Vec<i64>>, history: &[smc::Stats]| -> Result<()> {
+        if comm.rank() == 0 {
+            checkpoint::save(&partial, &identity, g, history)?;
+        }
+        let last = g.stats;
+        bar.println(format!(
+            "generation {}: tolerance {}, kept {} of {} simulations ({:.0} %), effective sample size {:.0}",
+            last.generation,
+            if last.tolerance.is_finite() { format!("{:.4}", last.tolerance) } else { "none".into() },
+            g.particles.len(),
+            last.simulations,
+            100.0 * last.acceptance,
+            last.ess
+        ));
+        Ok(())
+    };
+    let (last, history, stop) =
+        smc::sample(&settings, fits.len(), done, &mut simulate, &mut finished)?;
+    bar.finish_and_clear();
+    let Some(staging) = staging else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    let result = outcome(&s, &fits, &observed, &last, &history, stop);
+    staging.fill(|dir| write(&result, dir))?;
+    let target = staging.commit()?;
+    let _ = std::fs::remove_dir_all(&partial);
+    plan::close(
+        &target,
+        args.output.quiet,
+        loaded.started,
+        |report, seconds| format!("{}({seconds:.1} s)\n", result.terminal(report)),
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The fitted keys: the scenario's, each replaced by a `--fit` of the same key, then the other
+/// `--fit` keys in command-line order.
+fn fits(spec: &CalibrationSpec, given: &[Fit]) -> Vec<Fit> {
+    let mut fits = spec.fit.clone();
+    for f in given {
+        match fits.iter_mut().find(|g| g.key == f.key) {
+            Some(g) => *g = f.clone(),
+            None => fits.push(f.clone()),
+        }
+    }
+    fits
+}
+
+fn empty_spec() -> CalibrationSpec {
+    CalibrationSpec {
+        observed: None,
+        metrics: Vec::new(),
+        fit: Vec::new(),
+        particles: None,
+        max_generations: None,
+        max_simulations: None,
+        quantile: None,
+        min_acceptance: None,
+    }
+}
+
+/// What identifies a calibration for `--resume`: the scenario file's content, the command line's
+/// overrides, the fitted keys, the observations' content and the sampler's settings.
+fn identity(
+    loaded: &plan::Loaded,
+    fits: &[Fit],
+    observed: &std::path::Path,
+    settings: &Settings,
+    metrics: &[String],
+) -> Result<serde_json::Value> {
+    let read = |p: &std::path::Path| {
+        std::fs::read(p).with_context(|| format!("could not read '{}'", p.display()))
+    };
+    Ok(serde_json::json!({
+        "scenario": report::manifest::sha256_hex(&read(loaded.path)?),
+        "effective": report::manifest::sha256_hex(loaded.scenario.effective.to_string().as_bytes()),
+        "fits": fits.iter().map(|f| format!("{}={}..{}:{}", f.key, f.low, f.high, f.log)).collect::<Vec<_>>(),
+        "observed": report::manifest::sha256_hex(&read(observed)?),
+        "metrics": metrics,
+        "settings": format!("{settings:?}"),
+    }))
+}
+
+/// Writes the calibration's files into `dir`.
+fn write(c: &report::calibration::Calibration, dir: &std::path::Path) -> Result<()> {
+    c.write_posterior(&dir.join("posterior.csv"))?;
+    c.write_generations(&dir.join("calibration.csv"))?;
+    report::csv::write_summary_of(
+        &c.dates,
+        &c.columns,
+        &c.predictive,
+        &dir.join("summary.csv"),
+    )?;
+    let charts = report::chart::calibration::draw_all(c, dir)?;
+    report::page::calibration::write(
+        c,
+        &charts,
+        &["posterior.csv", "calibration.csv", "summary.csv"],
+        &dir.join("report.html"),
+    )
+}
