@@ -226,6 +226,10 @@ pub(crate) struct CalibrateArgs {
     /// Only these observed metrics count (repeatable; default: calibration.metrics, else all).
     #[arg(long, value_name = "METRIC")]
     pub(crate) metric: Vec<String>,
+    /// Only observations up to this day count: the forecast a migration in progress had on that
+    /// day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub(crate) observed_until: Option<chrono::NaiveDate>,
     /// Particles per generation (default: calibration.particles, else 100).
     #[arg(long, value_name = "N")]
     pub(crate) particles: Option<u32>,

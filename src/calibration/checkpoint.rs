@@ -1,6 +1,6 @@
 //! A calibration's checkpoint: after each generation, what the sampler needs to go on (every
 //! generation's stats, the last one's particles and their simulations' rows), saved beside the
-//! output folder as `<folder>.partial/`, with what identifies the calibration (scenario, command
+//! output folder as `<folder>.resume/`, with what identifies the calibration (scenario, command
 //! line, observations, settings) so that `--resume` continues only the same one. Each file is
 //! written whole and renamed into place, so an interruption leaves the previous checkpoint.
 
@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 /// The folder that holds the checkpoint of a calibration writing into `out`.
 pub(crate) fn folder(out: &Path) -> PathBuf {
     let mut name = out.file_name().unwrap_or_default().to_os_string();
-    name.push(".partial");
+    name.push(".resume");
     out.with_file_name(name)
 }
 
@@ -23,12 +23,46 @@ struct Saved {
     distance: f64,
 }
 
+/// A generation's stats as saved (JSON has no infinity: generation 0's tolerance is `None`).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SavedStats {
+    generation: usize,
+    tolerance: Option<f64>,
+    simulations: usize,
+    acceptance: f64,
+    ess: f64,
+}
+
+impl From<&Stats> for SavedStats {
+    fn from(s: &Stats) -> SavedStats {
+        SavedStats {
+            generation: s.generation,
+            tolerance: s.tolerance.is_finite().then_some(s.tolerance),
+            simulations: s.simulations,
+            acceptance: s.acceptance,
+            ess: s.ess,
+        }
+    }
+}
+
+impl From<&SavedStats> for Stats {
+    fn from(s: &SavedStats) -> Stats {
+        Stats {
+            generation: s.generation,
+            tolerance: s.tolerance.unwrap_or(f64::INFINITY),
+            simulations: s.simulations,
+            acceptance: s.acceptance,
+            ess: s.ess,
+        }
+    }
+}
+
 /// The state file.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct State {
     /// What the calibration is: only the same one resumes.
     identity: serde_json::Value,
-    history: Vec<Stats>,
+    history: Vec<SavedStats>,
     particles: Vec<Saved>,
     /// Values per particle's rows.
     row_len: usize,
@@ -56,7 +90,7 @@ pub(crate) fn save(
     }
     let state = State {
         identity: identity.clone(),
-        history: history.to_vec(),
+        history: history.iter().map(SavedStats::from).collect(),
         particles: last
             .particles
             .iter()
@@ -99,7 +133,8 @@ pub(crate) fn load(
             dir.display()
         );
     }
-    let Some(stats) = state.history.last().copied() else {
+    let history: Vec<Stats> = state.history.iter().map(Stats::from).collect();
+    let Some(stats) = history.last().copied() else {
         return Ok(None);
     };
     let rows_path = dir.join(format!("rows-{}.bin", stats.generation));
@@ -123,7 +158,7 @@ pub(crate) fn load(
             data: chunks.by_ref().take(state.row_len).collect(),
         })
         .collect();
-    Ok(Some((Generation { particles, stats }, state.history)))
+    Ok(Some((Generation { particles, stats }, history)))
 }
 
 /// Writes `bytes` to `path` through a temporary file renamed into place.

@@ -1,10 +1,16 @@
 //! What was observed: the tidy file `date,metric,value[,sem]` read and checked against the
 //! scenario (its reported days and its metrics), and the distance of a simulation to it.
 //!
-//! The distance is the root mean square of the observations' scaled differences: each difference
-//! is divided by the observation's `sem` when the file gives one, else by its metric's scale (the
-//! root mean square of that metric's observed values), so that metrics counted in millions and
-//! in hundreds weigh alike and a well-measured figure counts for more than a rough one.
+//! The distance is the root mean square of the observations' scaled differences. Each difference
+//! is divided by a scale that adapts to the simulations (Prangle 2017, "Adapting the ABC distance
+//! function"): the spread of that observation's simulated values among the particles of the
+//! previous generation (1.4826 × their median absolute deviation, a robust standard deviation),
+//! combined with the observation's `sem` when the file gives one (√(sem² + spread²)). As the
+//! particles close in, the spread left is the model's own noise (world to world), so each
+//! observation comes to weigh by how precisely the model can reproduce it: a share the worlds
+//! agree on counts for more than a count that varies with a world's size. Before any simulation,
+//! and where the spread is 0, the scale is the metric's own size (the root mean square of its
+//! observed values), so that metrics in millions and in hundreds weigh alike.
 //!
 //! Besides `series.csv`'s counts, shares can be observed, since an organisation often knows a
 //! share better than a count of a world the scenario only samples (see [`Metrics`]).
@@ -28,7 +34,7 @@ pub(crate) struct Observation {
     pub(crate) row: usize,
     /// Its metric's index among [`Metrics::names`].
     pub(crate) column: usize,
-    /// What its differences are divided by.
+    /// Its metric's size: what its differences are divided by before any simulation.
     pub(crate) scale: f64,
 }
 
@@ -138,16 +144,18 @@ pub(crate) struct Observed {
 
 impl Observed {
     /// Reads `path` for a scenario reporting `dates` and `columns`; only the metrics in `only`
-    /// count (all when empty). Any problem is refused with the file, line and column.
+    /// count (all when empty), and only the days up to `until`. Any problem is refused with the
+    /// file, line and column.
     pub(crate) fn read(
         path: &Path,
         dates: &[NaiveDate],
         columns: &[String],
         only: &[String],
+        until: Option<NaiveDate>,
     ) -> Result<Observed> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("could not read the observations '{}'", path.display()))?;
-        Self::parse(path, &text, dates, columns, only)
+        Self::parse(path, &text, dates, columns, only, until)
     }
 
     /// [`Observed::read`] of text already read.
@@ -157,6 +165,7 @@ impl Observed {
         dates: &[NaiveDate],
         columns: &[String],
         only: &[String],
+        until: Option<NaiveDate>,
     ) -> Result<Observed> {
         let name = path.display();
         let metrics = Metrics::new(columns);
@@ -244,7 +253,7 @@ impl Observed {
                     }
                 );
             };
-            if !only.is_empty() && !only.contains(&metric) {
+            if (!only.is_empty() && !only.contains(&metric)) || until.is_some_and(|u| date > u) {
                 continue;
             }
             if observations
@@ -265,12 +274,15 @@ impl Observed {
         }
         if observations.is_empty() {
             bail!(
-                "{name}: no observation to fit{}",
+                "{name}: no observation to fit{}{}",
                 if only.is_empty() {
                     String::new()
                 } else {
                     format!(" among the metrics {}", only.join(", "))
-                }
+                },
+                until.map_or(String::new(), |u| format!(
+                    " on or before {u} (--observed-until)"
+                ))
             );
         }
         // Each metric's scale: the root mean square of its observed values (at least 1 for a
@@ -305,20 +317,67 @@ impl Observed {
         })
     }
 
+    /// The simulated value of observation `o` in one replication's reported `rows` (rows ×
+    /// `columns` values, row-major).
+    fn simulated(&self, o: &Observation, rows: &[i64], columns: usize) -> f64 {
+        self.metrics
+            .value(o.column, &rows[o.row * columns..(o.row + 1) * columns])
+    }
+
+    /// The scales before any simulation: the sem where given, else the metric's size.
+    pub(crate) fn initial_scales(&self) -> Vec<f64> {
+        self.observations
+            .iter()
+            .map(|o| o.sem.unwrap_or(o.scale))
+            .collect()
+    }
+
+    /// The scales adapted to `sims` (each a replication's reported rows): per observation, the
+    /// robust spread of its simulated values, with its sem where given (see the module's notes).
+    pub(crate) fn adapted_scales(&self, sims: &[&[i64]], columns: usize) -> Vec<f64> {
+        let mut values = Vec::with_capacity(sims.len());
+        self.observations
+            .iter()
+            .map(|o| {
+                values.clear();
+                values.extend(sims.iter().map(|rows| self.simulated(o, rows, columns)));
+                let spread = 1.4826 * median_absolute_deviation(&mut values);
+                match (o.sem, spread > 0.0) {
+                    (Some(sem), _) => (sem * sem + spread * spread).sqrt(),
+                    (None, true) => spread,
+                    (None, false) => o.scale,
+                }
+            })
+            .collect()
+    }
+
     /// The distance of one replication's reported `rows` (rows × `columns` values, row-major)
-    /// to the observations.
-    pub(crate) fn distance(&self, rows: &[i64], columns: usize) -> f64 {
+    /// to the observations, under `scales` (one per observation).
+    pub(crate) fn distance(&self, rows: &[i64], columns: usize, scales: &[f64]) -> f64 {
         let sum: f64 = self
             .observations
             .iter()
-            .map(|o| {
-                let row = &rows[o.row * columns..(o.row + 1) * columns];
-                let sim = self.metrics.value(o.column, row);
-                ((sim - o.value) / o.scale).powi(2)
-            })
+            .zip(scales)
+            .map(|(o, scale)| ((self.simulated(o, rows, columns) - o.value) / scale).powi(2))
             .sum();
         (sum / self.observations.len() as f64).sqrt()
     }
+}
+
+/// The median absolute deviation from the median of `values` (reordered).
+fn median_absolute_deviation(values: &mut [f64]) -> f64 {
+    if values.is_empty() {
+        return 0.0;
+    }
+    let median = |v: &mut [f64]| {
+        v.sort_by(f64::total_cmp);
+        crate::run::summary::percentile(v, 0.5)
+    };
+    let m = median(values);
+    for v in values.iter_mut() {
+        *v = (*v - m).abs();
+    }
+    median(values)
 }
 
 /// A finite number, or why not at `at`.
@@ -367,16 +426,17 @@ mod tests {
             &dates(),
             &columns,
             &[],
+            None,
         )
         .unwrap();
         // Row 1 of 10 rows × 4 columns: 150 of 200 is 0.75, (0.75 - 0.5) / 0.1 = 2.5.
         let mut rows = vec![0i64; 40];
         rows[4..8].copy_from_slice(&[200, 150, 30, 150]);
-        assert!((o.distance(&rows, 4) - 2.5).abs() < 1e-12);
+        assert!((o.distance(&rows, 4, &o.initial_scales()) - 2.5).abs() < 1e-12);
     }
 
     fn parse(text: &str) -> Result<Observed> {
-        Observed::parse(Path::new("obs.csv"), text, &dates(), &columns(), &[])
+        Observed::parse(Path::new("obs.csv"), text, &dates(), &columns(), &[], None)
     }
 
     #[test]
@@ -392,9 +452,30 @@ mod tests {
         rows[2 * 2 + 1] = 40;
         rows[4 * 2 + 1] = 50;
         rows[4 * 2] = 110;
-        let d = o.distance(&rows, 2);
+        let d = o.distance(&rows, 2, &o.initial_scales());
         let expected = ((2.0 * 100.0 / 1250.0 + 4.0) / 3.0f64).sqrt();
         assert!((d - expected).abs() < 1e-12, "{d} {expected}");
+        // Adapted to three simulations: observation 0 simulated at 10, 20 and 40 (median 20,
+        // deviations 10, 0, 20: MAD 10); observation 1 always at 50 (no spread: the metric's
+        // size); observation 2 (sem 5) at 100, 103, 110 (MAD 3).
+        let sims: Vec<Vec<i64>> = [(10, 50, 100), (20, 50, 103), (40, 50, 110)]
+            .iter()
+            .map(|&(a, b, c)| {
+                let mut r = vec![0i64; 20];
+                r[2 * 2 + 1] = a;
+                r[4 * 2 + 1] = b;
+                r[4 * 2] = c;
+                r
+            })
+            .collect();
+        let refs: Vec<&[i64]> = sims.iter().map(Vec::as_slice).collect();
+        let scales = o.adapted_scales(&refs, 2);
+        assert!((scales[0] - 14.826).abs() < 1e-9, "{scales:?}");
+        assert!((scales[1] - 1250f64.sqrt()).abs() < 1e-9, "{scales:?}");
+        assert!(
+            (scales[2] - (25.0 + 4.4478f64.powi(2)).sqrt()).abs() < 1e-9,
+            "{scales:?}"
+        );
     }
 
     #[test]

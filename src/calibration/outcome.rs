@@ -172,20 +172,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn systematic_resampling_keeps_each_weight_share() {
-        let w = [0.5, 0.25, 0.125, 0.125];
-        let mut big = Vec::new();
-        for _ in 0..250 {
-            big.extend_from_slice(&w);
-        }
-        let draws = resample(3, &big);
-        assert_eq!(draws.len(), 1000);
-        // Systematic resampling gives particle i either floor or ceil of n·w_i copies.
-        let mut counts = [0usize; 4];
+    fn systematic_resampling_gives_each_particle_its_share_of_copies() {
+        // Systematic resampling gives particle i the floor or the ceiling of n·w_i copies.
+        let raw: Vec<f64> = (1..=100).map(|i| f64::from((i * 37) % 11 + 1)).collect();
+        let total: f64 = raw.iter().sum();
+        let draws = resample(3, &raw);
+        assert_eq!(draws.len(), 100);
+        let mut counts = vec![0usize; 100];
         for d in draws {
-            counts[d % 4] += 1;
+            counts[d] += 1;
         }
-        assert_eq!(counts, [500, 250, 125, 125]);
+        for (i, c) in counts.iter().enumerate() {
+            let expected = 100.0 * raw[i] / total;
+            assert!(
+                (*c as f64 - expected).abs() < 1.0,
+                "particle {i}: {c} copies for a share of {expected}"
+            );
+        }
         assert_eq!(resample(1, &[0.0, 1.0, 0.0]), vec![1, 1, 1]);
     }
 }

@@ -12,14 +12,21 @@
 use super::observed::Observed;
 use super::smc::Proposal;
 use crate::comm::Comm;
-use crate::run::jobs::Progress;
 use crate::scenario::{Fit, KeyPath, Override, Scenario, load_file};
 use anyhow::{Result, anyhow};
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
 
-/// What simulating a particle needs.
-pub(crate) struct Model<'a> {
+/// What the command hears of the simulations, for its progress bar.
+pub(crate) enum Progress {
+    /// A batch of `size` simulations of generation `generation` starts.
+    Batch { generation: usize, size: usize },
+    /// One simulation finished.
+    Done,
+}
+
+/// The model the sampler calls: particles simulated as one replication each, measured by the
+/// observations' adaptive distance.
+pub(crate) struct Simulator<'a> {
     /// The scenario file.
     pub(crate) path: &'a Path,
     /// The command line's overrides, before the fitted keys.
@@ -30,13 +37,17 @@ pub(crate) struct Model<'a> {
     pub(crate) observed: &'a Observed,
     /// Worlds the particles share (the scenario's replications).
     pub(crate) worlds: u32,
+    /// Values per reported rows of a simulation (rows × columns).
+    pub(crate) columns: usize,
     /// The ranks that simulate.
     pub(crate) comm: &'a dyn Comm,
-    /// Simulations run so far (for the progress bar).
-    pub(crate) done: AtomicU64,
+    /// Told of batches and finished simulations.
+    pub(crate) progress: &'a (dyn Fn(Progress) + Sync),
+    /// The distance's current scales, one per observation.
+    pub(crate) scales: Vec<f64>,
 }
 
-impl Model<'_> {
+impl Simulator<'_> {
     /// The values of point `u`, one per fitted key, as the scenario takes them.
     pub(crate) fn values(&self, u: &[f64]) -> Vec<f64> {
         self.fits.iter().zip(u).map(|(f, &u)| f.at(u)).collect()
@@ -56,13 +67,29 @@ impl Model<'_> {
         Ok(load_file(self.path, &overrides)?)
     }
 
-    /// Simulates `batch`: per proposal its distance and its replication's reported rows. Runs on
-    /// every rank; the rows are rank 0's (other ranks get empty rows and distance 0, unused).
-    pub(crate) fn simulate(
-        &self,
-        batch: &[Proposal],
-        progress: Progress,
-    ) -> Result<Vec<(f64, Vec<i64>)>> {
+    /// `values` computed on rank 0, given to every rank (a sum where the other ranks give 0).
+    fn from_rank_0(&self, values: Option<Vec<f64>>, len: usize) -> Result<Vec<f64>> {
+        let mut bits: Vec<u64> = match values {
+            Some(v) if self.comm.rank() == 0 => {
+                anyhow::ensure!(v.len() == len, "a simulation's output went missing");
+                v.iter().map(|x| x.to_bits()).collect()
+            }
+            _ => vec![0; len],
+        };
+        self.comm.sum_u64(&mut bits);
+        Ok(bits.into_iter().map(f64::from_bits).collect())
+    }
+}
+
+impl super::smc::Model for Simulator<'_> {
+    /// A replication's reported rows (rank 0's; empty on the other ranks).
+    type Data = Vec<i64>;
+
+    fn simulate(&mut self, batch: &[Proposal]) -> Result<Vec<Vec<i64>>> {
+        (self.progress)(Progress::Batch {
+            generation: batch.first().map_or(0, |p| p.generation),
+            size: batch.len(),
+        });
         let scenarios: Vec<Scenario> = batch
             .iter()
             .map(|p| self.scenario(&p.u))
@@ -72,34 +99,38 @@ impl Model<'_> {
             .enumerate()
             .map(|(i, p)| (i, (p.slot % self.worlds.max(1) as usize) as u32))
             .collect();
-        let columns = crate::engine::Columns::new(&scenarios[0]).len();
-        let mut out: Vec<(f64, Vec<i64>)> = Vec::with_capacity(batch.len());
-        let done = &self.done;
+        let mut out: Vec<Vec<i64>> = Vec::with_capacity(batch.len());
         let mut sink = |_: usize, rep: crate::run::summary::RepOutput| -> Result<()> {
-            let d = self.observed.distance(&rep.rows, columns);
-            out.push((d, rep.rows));
-            progress(done.fetch_add(1, Ordering::Relaxed) as f64 + 1.0);
+            out.push(rep.rows);
+            (self.progress)(Progress::Done);
             Ok(())
         };
         run_stream(&scenarios, &jobs, self.comm, &mut sink)?;
-        // Every rank decides what to keep from the same distances: rank 0's, shared.
-        let mut bits: Vec<u64> = if self.comm.rank() == 0 {
-            anyhow::ensure!(
-                out.len() == batch.len(),
-                "a simulation's output went missing"
-            );
-            out.iter().map(|(d, _)| d.to_bits()).collect()
-        } else {
-            vec![0; batch.len()]
-        };
-        self.comm.sum_u64(&mut bits);
         if self.comm.rank() != 0 {
-            return Ok(bits
-                .into_iter()
-                .map(|b| (f64::from_bits(b), Vec::new()))
-                .collect());
+            return Ok(vec![Vec::new(); batch.len()]);
         }
+        anyhow::ensure!(
+            out.len() == batch.len(),
+            "a simulation's output went missing"
+        );
         Ok(out)
+    }
+
+    fn adapt(&mut self, kept: &[&Vec<i64>]) -> Result<()> {
+        let sims: Vec<&[i64]> = kept.iter().map(|r| r.as_slice()).collect();
+        let scales =
+            (self.comm.rank() == 0).then(|| self.observed.adapted_scales(&sims, self.columns));
+        self.scales = self.from_rank_0(scales, self.observed.observations.len())?;
+        Ok(())
+    }
+
+    fn distances(&self, data: &[&Vec<i64>]) -> Result<Vec<f64>> {
+        let distances = (self.comm.rank() == 0).then(|| {
+            data.iter()
+                .map(|rows| self.observed.distance(rows, self.columns, &self.scales))
+                .collect()
+        });
+        self.from_rank_0(distances, data.len())
     }
 }
 

@@ -4,7 +4,9 @@
 //! (where every prior is uniform), knowing nothing of scenarios.
 //!
 //! Generation 0 draws `particles` points from the prior and keeps them all. Each later generation
-//! sets its tolerance to a quantile of the previous generation's distances, then proposes points
+//! first lets the model adapt its distance to the previous generation's simulations (the
+//! adaptive distance of Prangle 2017: see `super::observed`), recomputes their distances, sets
+//! its tolerance to a quantile of them, then proposes points
 //! (a parent drawn by weight, moved by a Gaussian kernel whose variance is twice the parents'
 //! weighted variance, per dimension, redrawn until inside the cube) until `particles` of them
 //! land within the tolerance. A kept point's weight is the prior over the proposal density, the
@@ -61,7 +63,7 @@ pub(crate) struct Proposal {
 }
 
 /// What one generation did.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Stats {
     /// Its number (0 is the prior's).
     pub(crate) generation: usize,
@@ -91,10 +93,9 @@ pub(crate) enum Stop {
     Generations,
     /// The next generation could not be finished within `max_simulations`.
     Budget,
-    /// The last generation accepted less than `min_acceptance` of its simulations.
+    /// The last generation accepted less than `min_acceptance` of its simulations: more
+    /// generations would cost much and refine little (the usual sign of convergence).
     Acceptance,
-    /// The tolerance fell by less than 1 % (more generations would refine little).
-    Converged,
 }
 
 impl Stop {
@@ -103,26 +104,38 @@ impl Stop {
         match self {
             Stop::Generations => "the most generations allowed were run",
             Stop::Budget => "the next generation would have exceeded the simulation budget",
-            Stop::Acceptance => "the last generation accepted too few of its simulations",
-            Stop::Converged => "the tolerance stopped falling (by less than 1 %)",
+            Stop::Acceptance => {
+                "the last generation kept less than the minimum share of its simulations (converged)"
+            }
         }
     }
 }
 
-/// The simulations of a batch of proposals: one `(distance, data)` per proposal, in order.
-pub(crate) type Simulate<'a, T> = dyn FnMut(&[Proposal]) -> Result<Vec<(f64, T)>> + 'a;
+/// What the sampler samples: simulations of proposals, and their distances to the observations
+/// under scales the model may adapt to a generation's simulations. Every method is called by every
+/// rank in the same order (a model spread over ranks communicates inside them).
+pub(crate) trait Model {
+    /// What a simulation leaves that the model measures (and the caller keeps).
+    type Data: Clone;
+    /// Simulates `batch`: one datum per proposal, in order.
+    fn simulate(&mut self, batch: &[Proposal]) -> Result<Vec<Self::Data>>;
+    /// Adapts the distance to the simulations a generation kept.
+    fn adapt(&mut self, kept: &[&Self::Data]) -> Result<()>;
+    /// The distances of `data` to the observations, under the current scales.
+    fn distances(&self, data: &[&Self::Data]) -> Result<Vec<f64>>;
+}
 
 /// Runs the sampler over `dims` dimensions from `done` (the generations a previous, interrupted
-/// calibration finished: the last one's particles and every one's stats; empty to start afresh).
+/// calibration finished: the last one's particles and every one's stats; `None` to start afresh).
 /// `finished` is told of each generation as it ends (to save it, or show it). Returns the last
 /// generation, every generation's stats and why it stopped.
-pub(crate) fn sample<T: Clone>(
+pub(crate) fn sample<M: Model>(
     settings: &Settings,
     dims: usize,
-    done: Option<(Generation<T>, Vec<Stats>)>,
-    simulate: &mut Simulate<T>,
-    finished: &mut dyn FnMut(&Generation<T>, &[Stats]) -> Result<()>,
-) -> Result<(Generation<T>, Vec<Stats>, Stop)> {
+    done: Option<(Generation<M::Data>, Vec<Stats>)>,
+    model: &mut M,
+    finished: &mut dyn FnMut(&Generation<M::Data>, &[Stats]) -> Result<()>,
+) -> Result<(Generation<M::Data>, Vec<Stats>, Stop)> {
     let n = settings.particles.max(1);
     let (mut last, mut history) = match done {
         Some(state) => state,
@@ -140,11 +153,14 @@ pub(crate) fn sample<T: Clone>(
                     u: prior_draw(settings.seed, slot, dims),
                 })
                 .collect();
-            let sims = simulate(&proposals)?;
-            let particles: Vec<Particle<T>> = proposals
+            let sims = model.simulate(&proposals)?;
+            model.adapt(&sims.iter().collect::<Vec<_>>())?;
+            let distances = model.distances(&sims.iter().collect::<Vec<_>>())?;
+            let particles: Vec<Particle<M::Data>> = proposals
                 .into_iter()
                 .zip(sims)
-                .map(|(p, (distance, data))| Particle {
+                .zip(distances)
+                .map(|((p, data), distance)| Particle {
                     u: p.u,
                     weight: 1.0 / n as f64,
                     distance,
@@ -172,6 +188,13 @@ pub(crate) fn sample<T: Clone>(
         }
         let used: usize = history.iter().map(|s| s.simulations).sum();
         let t = history.len();
+        // The distance adapts to the previous generation, whose distances are measured anew.
+        let kept: Vec<&M::Data> = last.particles.iter().map(|p| &p.data).collect();
+        model.adapt(&kept)?;
+        let distances = model.distances(&kept)?;
+        for (p, d) in last.particles.iter_mut().zip(distances) {
+            p.distance = d;
+        }
         let tolerance = weighted_quantile(
             &last
                 .particles
@@ -186,7 +209,7 @@ pub(crate) fn sample<T: Clone>(
             tolerance,
             &last,
             settings.max_simulations - used,
-            simulate,
+            model,
         )?
         else {
             return Ok((last, history, Stop::Budget));
@@ -206,25 +229,20 @@ fn stop_after(settings: &Settings, history: &[Stats]) -> Option<Stop> {
     if last.generation > 0 && last.acceptance < settings.min_acceptance {
         return Some(Stop::Acceptance);
     }
-    if let [.., before, now] = history {
-        if before.tolerance.is_finite() && now.tolerance > 0.99 * before.tolerance {
-            return Some(Stop::Converged);
-        }
-    }
     let used: usize = history.iter().map(|s| s.simulations).sum();
     (used + settings.particles > settings.max_simulations).then_some(Stop::Budget)
 }
 
 /// Generation `t` at `tolerance` from the particles of `last`, within `budget` simulations
 /// (`None` when they run out before `particles` are kept).
-fn generation<T: Clone>(
+fn generation<M: Model>(
     settings: &Settings,
     t: usize,
     tolerance: f64,
-    last: &Generation<T>,
+    last: &Generation<M::Data>,
     budget: usize,
-    simulate: &mut Simulate<T>,
-) -> Result<Option<Generation<T>>> {
+    model: &mut M,
+) -> Result<Option<Generation<M::Data>>> {
     let n = settings.particles.max(1);
     let kernel = Kernel::around(&last.particles);
     let cumulative: Vec<f64> = last
@@ -235,7 +253,7 @@ fn generation<T: Clone>(
             Some(*sum)
         })
         .collect();
-    let mut kept: Vec<Particle<T>> = Vec::with_capacity(n);
+    let mut kept: Vec<Particle<M::Data>> = Vec::with_capacity(n);
     let mut simulations = 0usize;
     // The first batch expects the quantile's share to be kept; later ones this generation's rate.
     let mut rate = settings.quantile.max(0.05);
@@ -253,9 +271,10 @@ fn generation<T: Clone>(
                 u: kernel.propose(settings.seed, t, slot, &last.particles, &cumulative),
             })
             .collect();
-        let sims = simulate(&proposals)?;
+        let sims = model.simulate(&proposals)?;
+        let distances = model.distances(&sims.iter().collect::<Vec<_>>())?;
         simulations += size;
-        for (p, (distance, data)) in proposals.into_iter().zip(sims) {
+        for ((p, data), distance) in proposals.into_iter().zip(sims).zip(distances) {
             if distance <= tolerance && kept.len() < n {
                 kept.push(Particle {
                     weight: 0.0,
@@ -390,6 +409,26 @@ fn normal(rng: &mut crate::rng::Stream) -> f64 {
 mod tests {
     use super::*;
 
+    /// A model whose simulations give their distance directly (no adaptive scales).
+    struct Direct<T, F>(F, std::marker::PhantomData<T>);
+
+    fn direct<T, F: FnMut(&[Proposal]) -> Vec<(f64, T)>>(f: F) -> Direct<T, F> {
+        Direct(f, std::marker::PhantomData)
+    }
+
+    impl<T: Clone, F: FnMut(&[Proposal]) -> Vec<(f64, T)>> Model for Direct<T, F> {
+        type Data = (f64, T);
+        fn simulate(&mut self, batch: &[Proposal]) -> Result<Vec<(f64, T)>> {
+            Ok((self.0)(batch))
+        }
+        fn adapt(&mut self, _: &[&(f64, T)]) -> Result<()> {
+            Ok(())
+        }
+        fn distances(&self, data: &[&(f64, T)]) -> Result<Vec<f64>> {
+            Ok(data.iter().map(|d| d.0).collect())
+        }
+    }
+
     fn settings(particles: usize, max_generations: usize) -> Settings {
         Settings {
             particles,
@@ -408,8 +447,8 @@ mod tests {
     fn recovers_a_normal_mean_and_its_spread() {
         let observed = 0.8;
         let theta = |u: f64| -10.0 * (0.5 - u);
-        let mut simulate = |batch: &[Proposal]| -> Result<Vec<(f64, ())>> {
-            Ok(batch
+        let mut simulate = direct(|batch: &[Proposal]| -> Vec<(f64, ())> {
+            batch
                 .iter()
                 .map(|p| {
                     // The simulation's noise, keyed by the proposal as a model's own draws are.
@@ -421,8 +460,8 @@ mod tests {
                     let y = theta(p.u[0]) + normal(&mut rng);
                     ((y - observed).abs(), ())
                 })
-                .collect())
-        };
+                .collect()
+        });
         let (last, history, stop) =
             sample(&settings(2000, 7), 1, None, &mut simulate, &mut |_, _| {
                 Ok(())
@@ -468,16 +507,16 @@ mod tests {
     fn fits_two_dimensions_and_is_reproducible() {
         let run = || {
             let mut slots = Vec::new();
-            let mut simulate = |batch: &[Proposal]| -> Result<Vec<(f64, usize)>> {
+            let mut simulate = direct(|batch: &[Proposal]| -> Vec<(f64, usize)> {
                 slots.extend(batch.iter().map(|p| (p.generation, p.slot)));
-                Ok(batch
+                batch
                     .iter()
                     .map(|p| {
                         let d = ((p.u[0] - 0.2).powi(2) + (p.u[1] - 0.7).powi(2)).sqrt();
                         (d, p.slot)
                     })
-                    .collect())
-            };
+                    .collect()
+            });
             let out = sample(
                 &settings(300, 6),
                 2,
@@ -510,12 +549,14 @@ mod tests {
     /// Stopping half-way and going on from the saved generation ends where one go ends.
     #[test]
     fn resuming_from_a_generation_ends_where_one_go_ends() {
-        let sim = |batch: &[Proposal]| -> Result<Vec<(f64, ())>> {
-            Ok(batch.iter().map(|p| ((p.u[0] - 0.4).abs(), ())).collect())
+        let sim = || {
+            direct(|batch: &[Proposal]| -> Vec<(f64, ())> {
+                batch.iter().map(|p| ((p.u[0] - 0.4).abs(), ())).collect()
+            })
         };
-        let whole = sample(&settings(100, 5), 1, None, &mut { sim }, &mut |_, _| Ok(())).unwrap();
+        let whole = sample(&settings(100, 5), 1, None, &mut sim(), &mut |_, _| Ok(())).unwrap();
         let mut saved = Vec::new();
-        let _ = sample(&settings(100, 2), 1, None, &mut { sim }, &mut |g, h| {
+        let _ = sample(&settings(100, 2), 1, None, &mut sim(), &mut |g, h| {
             saved.push((g.clone(), h.to_vec()));
             Ok(())
         })
@@ -525,7 +566,7 @@ mod tests {
             &settings(100, 5),
             1,
             Some(state),
-            &mut { sim },
+            &mut sim(),
             &mut |_, _| Ok(()),
         )
         .unwrap();
@@ -534,9 +575,9 @@ mod tests {
 
     #[test]
     fn a_budget_too_small_for_the_prior_is_refused_and_a_short_one_stops() {
-        let mut sim = |batch: &[Proposal]| -> Result<Vec<(f64, ())>> {
-            Ok(batch.iter().map(|p| (p.u[0], ())).collect())
-        };
+        let mut sim = direct(|batch: &[Proposal]| -> Vec<(f64, ())> {
+            batch.iter().map(|p| (p.u[0], ())).collect()
+        });
         let mut s = settings(50, 10);
         s.max_simulations = 40;
         assert!(sample(&s, 1, None, &mut sim, &mut |_, _| Ok(())).is_err());

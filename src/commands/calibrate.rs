@@ -5,7 +5,7 @@
 
 use super::plan;
 use crate::calibration::observed::Observed;
-use crate::calibration::simulate::Model;
+use crate::calibration::simulate::{Progress, Simulator};
 use crate::calibration::smc::{self, Settings};
 use crate::calibration::{self as cal, checkpoint, outcome::outcome};
 use crate::cli::CalibrateArgs;
@@ -14,7 +14,6 @@ use crate::report;
 use crate::scenario::{CalibrationSpec, Fit};
 use anyhow::{Context, Result, anyhow};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Fits the scenario's keys to the observations and writes the calibration's folder.
 pub(crate) fn calibrate(args: CalibrateArgs, comm: &dyn Comm) -> Result<ExitCode> {
@@ -46,7 +45,13 @@ pub(crate) fn calibrate(args: CalibrateArgs, comm: &dyn Comm) -> Result<ExitCode
     let columns = crate::engine::Columns::new(&s).names;
     let cal_days = s.calendar();
     let dates: Vec<_> = s.report_days().iter().map(|&d| cal_days.date(d)).collect();
-    let observed = Observed::read(&observed_path, &dates, &columns, &metrics)?;
+    let observed = Observed::read(
+        &observed_path,
+        &dates,
+        &columns,
+        &metrics,
+        args.observed_until,
+    )?;
     let settings = Settings {
         particles: args.particles.or(spec.particles).unwrap_or(cal::PARTICLES) as usize,
         quantile: spec.quantile.unwrap_or(cal::QUANTILE),
@@ -73,14 +78,30 @@ pub(crate) fn calibrate(args: CalibrateArgs, comm: &dyn Comm) -> Result<ExitCode
     }
     let world = &args.output.world;
     let prepared = plan::prepare(&s, world, comm.rank() == 0)?;
-    let model = Model {
+    let quiet = args.output.quiet || comm.rank() != 0;
+    let bar = plan::progress_bar(settings.particles as u64, quiet, &s.name);
+    let progress = |p: Progress| match p {
+        Progress::Batch { generation, size } => {
+            if bar.message() != format!("generation {generation}") {
+                bar.set_position(0);
+                bar.set_length(size as u64);
+                bar.set_message(format!("generation {generation}"));
+            } else {
+                bar.inc_length(size as u64);
+            }
+        }
+        Progress::Done => bar.inc(1),
+    };
+    let mut model = Simulator {
         path: &args.scenario,
         base: &loaded.overrides,
         fits: &fits,
         observed: &observed,
         worlds: s.replications,
+        columns: columns.len(),
         comm,
-        done: AtomicU64::new(0),
+        progress: &progress,
+        scales: observed.initial_scales(),
     };
     // Both corners of the prior make valid scenarios (a key that does not exist, or a value it
     // cannot take, is refused here, before anything is written).
@@ -100,28 +121,20 @@ pub(crate) fn calibrate(args: CalibrateArgs, comm: &dyn Comm) -> Result<ExitCode
         .unwrap_or_else(|| report::files::experiment_dir(&s.name, "calibration"));
     let staging = plan::prepare_output(comm, &out, world.folder.force, "calibrate")?;
     let partial = checkpoint::folder(&out);
-    let identity = identity(&loaded, &fits, &observed_path, &settings, &metrics)?;
+    let identity = identity(
+        &loaded,
+        &fits,
+        &observed_path,
+        &settings,
+        &metrics,
+        args.observed_until,
+    )?;
     let done = if args.resume {
         checkpoint::load(&partial, &identity)?
     } else {
         None
     };
 
-    let quiet = args.output.quiet || comm.rank() != 0;
-    let bar = plan::progress_bar(settings.particles as u64, quiet, &s.name);
-    let generation = AtomicU64::new(done.as_ref().map_or(0, |d| d.1.len() as u64));
-    let mut simulate = |batch: &[smc::Proposal]| {
-        let g = batch.first().map_or(0, |p| p.generation);
-        if g as u64 != generation.load(Ordering::Relaxed) || bar.position() == 0 {
-            generation.store(g as u64, Ordering::Relaxed);
-            bar.set_position(0);
-            bar.set_length(batch.len() as u64);
-            bar.set_message(format!("generation {g}"));
-        } else {
-            bar.inc_length(batch.len() as u64);
-        }
-        model.simulate(batch, &|_| bar.inc(1))
-    };
     let mut finished = |g: &smc::Generation<Vec<i64>>, history: &[smc::Stats]| -> Result<()> {
         if comm.rank() == 0 {
             checkpoint::save(&partial, &identity, g, history)?;
@@ -139,7 +152,7 @@ pub(crate) fn calibrate(args: CalibrateArgs, comm: &dyn Comm) -> Result<ExitCode
         Ok(())
     };
     let (last, history, stop) =
-        smc::sample(&settings, fits.len(), done, &mut simulate, &mut finished)?;
+        smc::sample(&settings, fits.len(), done, &mut model, &mut finished)?;
     bar.finish_and_clear();
     let Some(staging) = staging else {
         return Ok(ExitCode::SUCCESS);
@@ -191,6 +204,7 @@ fn identity(
     observed: &std::path::Path,
     settings: &Settings,
     metrics: &[String],
+    until: Option<chrono::NaiveDate>,
 ) -> Result<serde_json::Value> {
     let read = |p: &std::path::Path| {
         std::fs::read(p).with_context(|| format!("could not read '{}'", p.display()))
@@ -201,6 +215,7 @@ fn identity(
         "fits": fits.iter().map(|f| format!("{}={}..{}:{}", f.key, f.low, f.high, f.log)).collect::<Vec<_>>(),
         "observed": report::manifest::sha256_hex(&read(observed)?),
         "metrics": metrics,
+        "until": until.map(|d| d.to_string()),
         "settings": format!("{settings:?}"),
     }))
 }

@@ -1,0 +1,497 @@
+//! `picsim calibrate`: parameters recovered from observations that picsim produced at known
+//! values (one key, then three together: a sign-in rate, an enable share, a Bass q), a resumed
+//! calibration ending as an uninterrupted one, and the command's refusals.
+//!
+//! The observations come from a run at the true values with another seed than the calibration's,
+//! so the observed world is none of the worlds the particles meet, as a real one would be. The
+//! checks read `posterior.csv` and compute the weighted quantiles here, independently of the
+//! command's own summary.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+/// A small world: Messenger to Skype on sign-in (the weekly class's mean days between sign-ins
+/// is fitted), an enable share of the provider that reaches both, and AIM to Skype by word of
+/// mouth over a Barabási–Albert graph (Bass q).
+const WORLD: &str = r#"
+[scenario]
+name = "calibration-test"
+description = "A small world for calibration tests: Messenger to Skype on sign-in, AIM to Skype by word of mouth."
+start = 2013-03-01
+end = 2013-07-31
+seed = 5
+replications = 4
+
+[networks.wlm]
+until = 2013-06-30
+capabilities = [{ modalities = ["im"] }]
+
+[networks.skype]
+capabilities = [{ modalities = ["im"] }]
+
+[networks.aim]
+capabilities = [{ modalities = ["im"] }]
+
+[providers.msn]
+licence = "cal"
+reaches = [{ network = "wlm", deployments = ["server"] }, { network = "skype", deployments = ["server"] }]
+
+[providers.aol]
+licence = "cal"
+reaches = [{ network = "aim", deployments = ["server"] }]
+
+[[migrations]]
+from = "wlm"
+to = "skype"
+trigger = "sign_in"
+window = { from = 2013-04-01, until = 2013-04-10 }
+contacts_follow = true
+
+[[migrations]]
+from = "aim"
+to = "skype"
+trigger = "bass"
+window = { from = 2013-04-01 }
+p = 0.3
+q = 6.0
+contacts_follow = true
+
+[orgs]
+count = 150
+users = 20
+deployments = { server = 1.0 }
+agreement = { term_years = 1, start = { from = 2012-01-01, until = 2012-01-01 } }
+
+[orgs.providers]
+msn = [{ share = 0.6 }]
+aol = [{ share = 1.0 }]
+
+[population]
+contacts_per_user = 10
+network_mix = { wlm = 0.5, aim = 0.5 }
+persons_per_user = { skype = 0.0 }
+
+[population.graph]
+kind = "barabasi_albert"
+m = 3
+
+[[population.activity]]
+class = "daily"
+share = 0.5
+mean_days_between_sign_ins = 1.0
+
+[[population.activity]]
+class = "weekly"
+share = 0.5
+mean_days_between_sign_ins = 7.0
+"#;
+
+fn picsim() -> Command {
+    Command::cargo_bin("picsim").expect("the picsim binary is built")
+}
+
+/// Writes the world into `dir` and returns its path.
+fn world(dir: &Path) -> PathBuf {
+    let path = dir.join("world.toml");
+    std::fs::write(&path, WORLD).unwrap();
+    path
+}
+
+/// Observations from one replication of the world at its scenario values with seed 6: every
+/// other day of April and May 2013, of the given `(metric, column, share)` (a share divides the
+/// column by `entries`).
+fn observe(dir: &Path, metrics: &[(&str, &str, bool)]) -> PathBuf {
+    let truth = dir.join("truth");
+    picsim()
+        .args([
+            "run",
+            "--seed",
+            "6",
+            "--replications",
+            "1",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&truth)
+        .arg(world(dir))
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(truth.join("series.csv")).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let mut out = String::from("date,metric,value\n");
+    for (i, line) in lines.enumerate() {
+        let cells: Vec<&str> = line.split(',').collect();
+        let date = cells[col("date")];
+        if !("2013-04-01".."2013-05-31").contains(&date) || i % 2 != 0 {
+            continue;
+        }
+        let entries: f64 = cells[col("entries")].parse().unwrap();
+        for (metric, column, share) in metrics {
+            let v: f64 = cells[col(column)].parse().unwrap();
+            let v = if *share { v / entries } else { v };
+            out.push_str(&format!("{date},{metric},{v}\n"));
+        }
+    }
+    let path = dir.join("observed.csv");
+    std::fs::write(&path, out).unwrap();
+    path
+}
+
+/// Per fitted key of `posterior.csv`: its name and the weighted 5 %, 50 % and 95 % quantiles.
+fn posterior(out: &Path) -> Vec<(String, [f64; 3])> {
+    let text = std::fs::read_to_string(out.join("posterior.csv")).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<String> = lines.next().unwrap().split(',').map(String::from).collect();
+    let keys = header.len() - 2;
+    assert_eq!(header[keys..], ["weight", "distance"]);
+    let rows: Vec<Vec<f64>> = lines
+        .map(|l| l.split(',').map(|c| c.parse().unwrap()).collect())
+        .collect();
+    let total: f64 = rows.iter().map(|r| r[keys]).sum();
+    assert!((total - 1.0).abs() < 1e-6, "weights sum to {total}");
+    (0..keys)
+        .map(|k| {
+            let mut v: Vec<(f64, f64)> = rows.iter().map(|r| (r[k], r[keys])).collect();
+            v.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let q = |q: f64| {
+                let mut sum = 0.0;
+                v.iter()
+                    .find(|(_, w)| {
+                        sum += w;
+                        sum >= q * (1.0 - 1e-9)
+                    })
+                    .map_or(v[v.len() - 1].0, |x| x.0)
+            };
+            (header[k].clone(), [q(0.05), q(0.5), q(0.95)])
+        })
+        .collect()
+}
+
+/// A prior range: its ends and whether it is log-uniform.
+struct Prior(f64, f64, bool);
+
+impl Prior {
+    /// Where `x` sits in the range, 0 to 1, in the prior's own scale.
+    fn unit(&self, x: f64) -> f64 {
+        if self.2 {
+            (x.ln() - self.0.ln()) / (self.1.ln() - self.0.ln())
+        } else {
+            (x - self.0) / (self.1 - self.0)
+        }
+    }
+}
+
+/// Checks that `truth` is recovered: inside the 90 % interval `q`, the median within `near` of
+/// it and the interval narrower than `narrow`, both as shares of the prior range in its own
+/// scale (so a narrow interval means the observations taught something).
+fn recovered(key: &str, q: [f64; 3], truth: f64, prior: Prior, near: f64, narrow: f64) {
+    assert!(
+        q[0] <= truth && truth <= q[2],
+        "{key}: {truth} outside {q:?}"
+    );
+    let off = (prior.unit(q[1]) - prior.unit(truth)).abs();
+    assert!(
+        off <= near,
+        "{key}: median {} is {off:.2} of the range from {truth}",
+        q[1]
+    );
+    let width = prior.unit(q[2]) - prior.unit(q[0]);
+    assert!(
+        width <= narrow,
+        "{key}: interval {q:?} spans {width:.2} of the range"
+    );
+}
+
+#[test]
+fn a_sign_in_rate_is_recovered() {
+    let dir = tempfile::tempdir().unwrap();
+    let observed = observe(
+        dir.path(),
+        &[("reachable_share_skype", "reachable_skype", true)],
+    );
+    let out = dir.path().join("cal");
+    let assert = picsim()
+        .args([
+            "calibrate",
+            "--quiet",
+            "--particles",
+            "40",
+            "--max-simulations",
+            "400",
+        ])
+        .args([
+            "--fit",
+            "population.activity.1.mean_days_between_sign_ins=1..30",
+        ])
+        .arg("--observed")
+        .arg(&observed)
+        .arg("--out")
+        .arg(&out)
+        .arg(world(dir.path()))
+        .assert()
+        .success();
+    assert_eq!(
+        String::from_utf8_lossy(&assert.get_output().stdout).trim(),
+        out.join("report.html").display().to_string()
+    );
+    let p = posterior(&out);
+    assert_eq!(p[0].0, "population.activity.1.mean_days_between_sign_ins");
+    recovered(&p[0].0, p[0].1, 7.0, Prior(1.0, 30.0, false), 0.1, 0.5);
+    // Every file is there, and the forecast runs to the end of the window.
+    for f in [
+        "calibration.csv",
+        "summary.csv",
+        "report.html",
+        "posterior.png",
+        "fit_reachable_share_skype.png",
+    ] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    assert!(
+        summary
+            .lines()
+            .any(|l| l.starts_with("2013-07-31,reachable_share_skype,"))
+    );
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let n = std::fs::read_to_string(&observed).unwrap().lines().count() - 1;
+    let sentence = format!(
+        "Fitted to {n} observations up to 2013-05-30; forecast from 2013-05-31 to 2013-07-31."
+    );
+    assert!(
+        report.contains(&sentence),
+        "{sentence} not in {:?}",
+        report.lines().find(|l| l.contains("Fitted to"))
+    );
+    // The checkpoint is gone once the folder is written.
+    assert!(!dir.path().join("cal.resume").exists());
+}
+
+#[test]
+fn three_keys_are_recovered_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let observed = observe(
+        dir.path(),
+        &[
+            ("reachable_share_skype", "reachable_skype", true),
+            ("reachable_share_aim", "reachable_aim", true),
+            ("migrated_aim_to_skype", "migrated_aim_to_skype", false),
+        ],
+    );
+    let out = dir.path().join("cal");
+    let assert = picsim()
+        .args([
+            "calibrate",
+            "--particles",
+            "50",
+            "--max-simulations",
+            "1100",
+        ])
+        .args([
+            "--fit",
+            "population.activity.1.mean_days_between_sign_ins=log:2.0..30.0",
+        ])
+        .args(["--fit", "orgs.providers.msn.0.share=0.2..0.95"])
+        .args(["--fit", "migrations.1.q=log:0.5..30.0"])
+        .arg("--observed")
+        .arg(&observed)
+        .arg("--out")
+        .arg(&out)
+        .arg(world(dir.path()))
+        .assert()
+        .success();
+    let p = posterior(&out);
+    // The sign-in rate acts only in the first two weeks of one metric, so fitted with the others
+    // its interval stays wide (about 0.8 of its range); the enable share and q are pinned down.
+    recovered(&p[0].0, p[0].1, 7.0, Prior(2.0, 30.0, true), 0.15, 0.9);
+    recovered(&p[1].0, p[1].1, 0.6, Prior(0.2, 0.95, false), 0.05, 0.2);
+    recovered(&p[2].0, p[2].1, 6.0, Prior(0.5, 30.0, true), 0.2, 0.4);
+    // The terminal gives each key's median and interval, as posterior.csv has them.
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    assert!(
+        stdout.contains("Fitted to 93 observations up to 2013-05-30"),
+        "{stdout}"
+    );
+    for (key, _) in &p {
+        assert!(stdout.contains(key.as_str()), "{stdout}");
+    }
+    let generations = std::fs::read_to_string(out.join("calibration.csv")).unwrap();
+    let rows: Vec<Vec<String>> = generations
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(String::from).collect())
+        .collect();
+    assert!(rows.len() >= 3, "{generations}");
+    assert_eq!(rows[0][1], "inf");
+    // Every particle kept was within its generation's tolerance (the distance adapts from one
+    // generation to the next, so tolerances need not fall).
+    let last: f64 = rows[rows.len() - 1][1].parse().unwrap();
+    let text = std::fs::read_to_string(out.join("posterior.csv")).unwrap();
+    for line in text.lines().skip(1) {
+        let d: f64 = line.rsplit(',').next().unwrap().parse().unwrap();
+        assert!(d <= last + 1e-6, "{d} > {last}");
+    }
+    for r in &rows {
+        let acceptance: f64 = r[2].parse().unwrap();
+        let ess: f64 = r[3].parse().unwrap();
+        assert!(
+            acceptance > 0.0 && acceptance <= 1.0 && ess <= 80.0 + 1e-9,
+            "{generations}"
+        );
+    }
+    let sims: usize = rows.iter().map(|r| r[4].parse::<usize>().unwrap()).sum();
+    assert!(sims <= 2000);
+}
+
+/// The command line of the small calibration the resume test interrupts.
+fn small(dir: &Path, observed: &Path, out: &Path, extra: &[&str]) -> std::process::Command {
+    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("picsim"));
+    c.args([
+        "calibrate",
+        "--quiet",
+        "--particles",
+        "30",
+        "--max-simulations",
+        "450",
+    ])
+    .args([
+        "--fit",
+        "population.activity.1.mean_days_between_sign_ins=1.0..30.0",
+    ])
+    .args(extra)
+    .arg("--observed")
+    .arg(observed)
+    .arg("--out")
+    .arg(out)
+    .arg(dir.join("world.toml"));
+    c
+}
+
+#[test]
+fn an_interrupted_calibration_resumes_to_the_same_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let observed = observe(
+        dir.path(),
+        &[("reachable_share_skype", "reachable_skype", true)],
+    );
+    let whole = dir.path().join("whole");
+    assert!(
+        small(dir.path(), &observed, &whole, &[])
+            .status()
+            .unwrap()
+            .success()
+    );
+
+    let cut = dir.path().join("cut");
+    let checkpoint = dir.path().join("cut.resume");
+    let child = small(dir.path(), &observed, &cut, &[])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Interrupted once generation 1 is saved.
+    let started = std::time::Instant::now();
+    while !checkpoint.join("rows-1.bin").exists() {
+        assert!(started.elapsed().as_secs() < 120, "no checkpoint appeared");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let pid = i32::try_from(child.id()).unwrap();
+    // SAFETY: kill only sends a signal to the child this test started.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(!cut.exists());
+    assert!(checkpoint.join("state.json").is_file());
+
+    // Another calibration does not resume from it.
+    let other = small(dir.path(), &observed, &cut, &["--resume", "--seed", "9"])
+        .output()
+        .unwrap();
+    assert_eq!(other.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&other.stderr);
+    assert!(
+        err.contains("was started with another scenario, command line"),
+        "{err}"
+    );
+
+    let resumed = small(dir.path(), &observed, &cut, &["--resume"])
+        .output()
+        .unwrap();
+    assert!(
+        resumed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&resumed.stderr)
+    );
+    for f in ["posterior.csv", "calibration.csv", "summary.csv"] {
+        assert_eq!(
+            std::fs::read(whole.join(f)).unwrap(),
+            std::fs::read(cut.join(f)).unwrap(),
+            "{f} differs after resuming"
+        );
+    }
+    assert!(!checkpoint.exists());
+}
+
+#[test]
+fn bad_calibrations_are_refused_with_where_and_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = world(dir.path());
+    let obs = dir.path().join("obs.csv");
+    std::fs::write(
+        &obs,
+        "date,metric,value\n2013-04-10,reachable_share_skype,0.2\n2013-04-11,reachable_skyp,0.3\n",
+    )
+    .unwrap();
+    let run = |args: &[&str], scenario: &Path| {
+        let a = picsim()
+            .arg("calibrate")
+            .args(args)
+            .arg(scenario)
+            .assert()
+            .failure();
+        assert_eq!(a.get_output().status.code(), Some(1));
+        String::from_utf8_lossy(&a.get_output().stderr).to_string()
+    };
+    let fit = "--fit=population.activity.1.mean_days_between_sign_ins=1.0..30.0";
+    let obs_arg = format!("--observed={}", obs.display());
+    let out_arg = format!("--out={}", dir.path().join("out").display());
+    let e = run(&[&obs_arg, &out_arg], &w);
+    assert!(e.contains("nothing to fit: give --fit KEY=LO..HI"), "{e}");
+    let e = run(&[fit, &out_arg], &w);
+    assert!(e.contains("no observations: give --observed"), "{e}");
+    let e = run(&[fit, &obs_arg, &out_arg], &w);
+    assert!(e.contains("obs.csv:3:2: `reachable_skyp` is not a metric of this scenario (did you mean `reachable_skype`?)"), "{e}");
+    std::fs::write(
+        &obs,
+        "date,metric,value\n2013-04-10,reachable_share_skype,0.2\n",
+    )
+    .unwrap();
+    let e = run(
+        &["--fit=population.activity.7.share=0..1", &obs_arg, &out_arg],
+        &w,
+    );
+    assert!(e.contains("population.activity.7"), "{e}");
+    // The [calibration] table is checked with the scenario, at its line.
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        format!("{WORLD}\n[calibration]\nobserved = \"obs.csv\"\n\n[[calibration.fit]]\nkey = \"migrations.1.q\"\nlow = 1.0\nhigh = 10.0\nprior = \"normal\"\n"),
+    )
+    .unwrap();
+    let e = run(&[&out_arg], &bad);
+    assert!(
+        e.contains("calibration.fit[0].prior") || e.contains("calibration.fit.0.prior"),
+        "{e}"
+    );
+    assert!(e.contains("`normal` is not a prior"), "{e}");
+    assert!(e.contains(&format!("{}:", bad.display())), "{e}");
+    // Nothing was written.
+    assert!(!dir.path().join("out").exists());
+}
