@@ -146,13 +146,23 @@ impl<'a> Plan<'a> {
     pub fn run(self, comm: &dyn Comm, label: &str) -> Result<Option<Finished<'a>>> {
         let bar = progress_bar(1000, self.quiet || comm.rank() != 0, label);
         let progress = |share: f64| bar.set_position((share * 1000.0) as u64);
-        let results = crate::run::jobs::run_worlds(
+        let jobs = crate::run::jobs::jobs_of(&self.scenarios, &self.worlds);
+        let mut outputs = Vec::with_capacity(jobs.len());
+        let mut keep = |_: usize, out| {
+            outputs.push(out);
+            Ok(())
+        };
+        crate::run::jobs::run_stream_worlds(
             &self.scenarios,
             &self.worlds,
-            self.threads,
+            &jobs,
             comm,
             &progress,
+            &mut keep,
         )?;
+        let results = (comm.rank() == 0)
+            .then(|| crate::run::summary::gather_results(&self.scenarios, self.threads, outputs))
+            .transpose()?;
         let ranks = crate::comm::rank_stats(comm);
         let (Some(results), Some(staging), Some(ranks)) = (results, self.staging, ranks) else {
             return Ok(None);

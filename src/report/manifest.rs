@@ -89,6 +89,11 @@ pub(crate) fn manifest(r: &RunResult, inv: &Invocation, report_seconds: f64) -> 
             "graph_edges": r.sizes.graph_edges,
             "bytes": r.sizes.population_bytes,
             "note": "sizes of replication 0; entries are those at the start (contact adding adds more)",
+            "generated": r.populations_generated,
+            "generated_note": format!(
+                "generated {} populations for {} replications (a sweep's run may reuse the populations of runs that differ only in keys generation does not read)",
+                r.populations_generated, s.replications
+            ),
         },
         "events": {
             "entries_added": r.stats.entries_added,

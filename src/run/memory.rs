@@ -108,7 +108,6 @@ fn estimate_share(s: &Scenario, threads: usize, ranks: usize, split: bool) -> Es
     };
     let days = s.days() as f64;
     let columns = (16 + s.networks.len() + 2 * s.migrations.len() + s.providers.len()) as f64;
-    let rows = s.report_days().len() as f64;
     // Engine: per thread, per-day deltas of every column and per-organisation counters.
     let engine = threads as f64 * (columns * days * 8.0 * 2.0 + days * 16.0);
     let per_replication = world + engine;
@@ -118,11 +117,7 @@ fn estimate_share(s: &Scenario, threads: usize, ranks: usize, split: bool) -> Es
         (f64::from(s.replications) / ranks_f).ceil()
     };
     let concurrent = local_jobs.min(threads as f64).max(1.0);
-    let orgs = f64::from(s.orgs.count);
-    // Per replication: its reported rows, and a row per organisation (about 300 bytes plus 80
-    // per provider with their heap parts).
-    let results = f64::from(s.replications)
-        * (rows * columns * 8.0 + orgs * (300.0 + 80.0 * s.providers.len() as f64));
+    let results = f64::from(s.replications) * super::summary::output_bytes(s);
     let charts = s.output.charts.len().min(threads) as f64 * CHART_BYTES;
     Estimate {
         users,
