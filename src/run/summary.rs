@@ -204,10 +204,14 @@ pub struct RepOutput {
 /// The bytes one replication's output of `s` holds, about: its reported rows, and a row per
 /// organisation (about 300 bytes plus 80 per provider with their heap parts).
 pub(crate) fn output_bytes(s: &Scenario) -> f64 {
-    let columns = (16 + s.networks.len() + 2 * s.migrations.len() + s.providers.len()) as f64;
-    let rows = s.report_days().len() as f64;
     let orgs = f64::from(s.orgs.count);
-    rows * columns * 8.0 + orgs * (300.0 + 80.0 * s.providers.len() as f64)
+    output_bytes_rows(s) + orgs * (300.0 + 80.0 * s.providers.len() as f64)
+}
+
+/// The bytes of one number per reported day and metric of `s`.
+pub(crate) fn output_bytes_rows(s: &Scenario) -> f64 {
+    let columns = (16 + s.networks.len() + 2 * s.migrations.len() + s.providers.len()) as f64;
+    s.report_days().len() as f64 * columns * 8.0
 }
 
 /// Every scenario's result from all jobs' outputs (in job order: scenario, then replication).
