@@ -1,12 +1,14 @@
 //! `picsim sweep` and `picsim sensitivity`: many variants of one scenario, run together and
 //! written as one folder with a comparison at the top.
 
-use super::plan::{self, Plan};
+use super::plan::{self, Plan, Writer};
 use crate::cli::{SensitivityArgs, SweepArgs};
 use crate::comm::Comm;
 use crate::experiments::{folder, sweep};
 use crate::report;
-use anyhow::{Result, anyhow};
+use crate::report::comparison::RunSummary;
+use crate::run::summary::RunResult;
+use anyhow::{Context as _, Result, anyhow};
 use std::process::ExitCode;
 
 /// Runs every point of the sweep's grid, each run's reports in `run-NNN/`, and the comparison.
@@ -29,25 +31,29 @@ pub(crate) fn sweep(args: SweepArgs, comm: &dyn Comm) -> Result<ExitCode> {
         .unwrap_or_else(|| report::files::experiment_dir(&scenario.name, "sweep"));
     let plan = Plan::resolve(loaded, scenarios, &out, &args.output, comm, "sweep")?;
     let label = format!("{} sweep of {} runs", scenario.name, points.len());
-    let Some(finished) = plan.run(comm, &label)? else {
+    // Each run's folder is written as soon as its replications are done; only its summary stays.
+    let mut runs: Vec<Option<RunSummary>> = vec![None; points.len()];
+    let mut each = |i: usize, result: RunResult, w: &Writer| {
+        let inv = w.invocation();
+        let summary = w.staging.fill(|dir| {
+            folder::write_sweep_run(dir, i, &result, &points[i], &keys, &inv, w.options)
+        })?;
+        runs[i] = Some(summary);
+        Ok(())
+    };
+    let selected = vec![true; points.len()];
+    let Some(finished) = plan.stream(comm, &label, &selected, &mut each)? else {
         return Ok(ExitCode::SUCCESS);
     };
-    let inv = finished.invocation()?;
-    let cmp = finished.staging.fill(|dir| {
-        let runs = folder::write_sweep_runs(
-            dir,
-            &finished.results,
-            &points,
-            &keys,
-            &inv,
-            &finished.options,
-        )?;
-        let cmp = sweep::sweep_comparison(&scenario, &keys, runs);
+    let runs: Vec<RunSummary> = runs
+        .into_iter()
+        .collect::<Option<_>>()
+        .context("a sweep run did not finish")?;
+    let cmp = sweep::sweep_comparison(&scenario, &keys, runs);
+    finished.staging.fill(|dir| {
         sweep::write_runs_csv(&keys, &points, &dir.join("runs.csv"))?;
-        folder::write_comparison(&cmp, dir, &["runs.csv"])?;
-        Ok(cmp)
+        folder::write_comparison(&cmp, dir, &["runs.csv"])
     })?;
-    drop(inv);
     finished.close(|report, seconds| plan::table_text(&cmp.table(report), seconds))
 }
 
@@ -71,11 +77,23 @@ pub(crate) fn sensitivity(args: SensitivityArgs, comm: &dyn Comm) -> Result<Exit
         .clone()
         .unwrap_or_else(|| report::files::experiment_dir(&scenario.name, "sensitivity"));
     let label = format!("{} sensitivity ({} runs)", scenario.name, scenarios.len());
+    let runs = scenarios.len();
     let plan = Plan::resolve(loaded, scenarios, &out, &args.output, comm, "sensitivity")?;
-    let Some(finished) = plan.run(comm, &label)? else {
+    // The tornado needs only each run's summary: nothing else of a run is kept or written.
+    let mut summaries: Vec<Option<RunSummary>> = vec![None; runs];
+    let mut each = |i: usize, result: RunResult, _: &Writer| {
+        summaries[i] = Some(sweep::sensitivity_summary(&scenario, i, &result));
+        Ok(())
+    };
+    let selected = vec![true; runs];
+    let Some(finished) = plan.stream(comm, &label, &selected, &mut each)? else {
         return Ok(ExitCode::SUCCESS);
     };
-    let sens = sweep::sensitivity_of(&scenario, &finished.results);
+    let summaries: Vec<RunSummary> = summaries
+        .into_iter()
+        .collect::<Option<_>>()
+        .context("a sensitivity run did not finish")?;
+    let sens = sweep::sensitivity_of(&scenario, summaries)?;
     finished
         .staging
         .fill(|dir| folder::write_sensitivity(&sens, dir))?;

@@ -12,7 +12,7 @@
 use crate::cli::{MemoryArgs, OutputArgs, ScenarioArgs, WorldArgs};
 use crate::comm::Comm;
 use crate::report::{self, Staging, manifest::Invocation};
-use crate::run::summary::RunResult;
+use crate::run::summary::{RunResult, summarise_run};
 use crate::scenario::import::ContactList;
 use crate::scenario::{KeyPath, Override, Scenario, load_file};
 use anyhow::{Context, Result, anyhow};
@@ -142,25 +142,79 @@ impl<'a> Plan<'a> {
     }
 
     /// Runs every scenario (split over the ranks), with a progress bar labelled `label` on the
-    /// rank that writes. Returns `None` on the other ranks, whose work is done.
+    /// rank that writes, and keeps their results. Returns `None` on the other ranks, whose work
+    /// is done.
     pub fn run(self, comm: &dyn Comm, label: &str) -> Result<Option<Finished<'a>>> {
+        let mut results = Vec::with_capacity(self.scenarios.len());
+        let mut keep = |_: usize, result: RunResult, _: &Writer| {
+            results.push(result);
+            Ok(())
+        };
+        let all: Vec<bool> = vec![true; self.scenarios.len()];
+        let finished = self.stream(comm, label, &all, &mut keep)?;
+        Ok(finished.map(|f| Finished { results, ..f }))
+    }
+
+    /// Runs the scenarios `selected` (split over the ranks), with a progress bar labelled `label`
+    /// on the rank that writes, and hands each run's result to `each` (with the folder being
+    /// written) as soon as its replications are done, in scenario order: no run's replications
+    /// are kept after that. Returns `None` on the other ranks, whose work is done; the finished
+    /// plan holds no results.
+    pub(crate) fn stream(
+        self,
+        comm: &dyn Comm,
+        label: &str,
+        selected: &[bool],
+        each: &mut dyn FnMut(usize, RunResult, &Writer) -> Result<()>,
+    ) -> Result<Option<Finished<'a>>> {
         let bar = progress_bar(1000, self.quiet || comm.rank() != 0, label);
         let progress = |share: f64| bar.set_position((share * 1000.0) as u64);
-        let results = crate::run::jobs::run_worlds(
+        let jobs: Vec<(usize, u32)> = crate::run::jobs::jobs_of(&self.scenarios, &self.worlds)
+            .into_iter()
+            .filter(|&(i, _)| selected[i])
+            .collect();
+        let writer = match &self.staging {
+            Some(staging) => Some(Writer {
+                staging,
+                options: &self.options,
+                loaded: &self.loaded,
+                sha256: scenario_sha256(self.loaded.path)?,
+                estimate: self.estimate,
+                ranks: comm.size(),
+            }),
+            None => None,
+        };
+        let mut reps = Vec::new();
+        let mut sink = |j: usize, out| {
+            let i = jobs[j].0;
+            reps.push(out);
+            let s = &self.scenarios[i];
+            if reps.len() == s.replications as usize {
+                let result = summarise_run(s, self.threads, std::mem::take(&mut reps));
+                let writer = writer
+                    .as_ref()
+                    .context("only the rank that writes gets outputs")?;
+                each(i, result, writer)?;
+            }
+            Ok(())
+        };
+        crate::run::jobs::run_stream_worlds(
             &self.scenarios,
             &self.worlds,
-            self.threads,
+            &jobs,
             comm,
             &progress,
+            &mut sink,
         )?;
+        drop(writer);
         let ranks = crate::comm::rank_stats(comm);
-        let (Some(results), Some(staging), Some(ranks)) = (results, self.staging, ranks) else {
+        let (Some(staging), Some(ranks)) = (self.staging, ranks) else {
             return Ok(None);
         };
         bar.set_message("writing reports");
         Ok(Some(Finished {
             loaded: self.loaded,
-            results,
+            results: Vec::new(),
             options: self.options,
             estimate: self.estimate,
             quiet: self.quiet,
@@ -168,6 +222,46 @@ impl<'a> Plan<'a> {
             staging,
             bar,
         }))
+    }
+}
+
+/// The SHA-256 of the scenario file, hex.
+fn scenario_sha256(path: &Path) -> Result<String> {
+    let bytes =
+        std::fs::read(path).with_context(|| format!("could not read '{}'", path.display()))?;
+    Ok(report::manifest::sha256_hex(&bytes))
+}
+
+/// What a run's result is written with while the other runs go on (on the rank that writes).
+pub(crate) struct Writer<'p> {
+    /// The folder being written.
+    pub(crate) staging: &'p Staging,
+    /// How imported addresses are written.
+    pub(crate) options: &'p report::Options,
+    loaded: &'p Loaded<'p>,
+    sha256: String,
+    estimate: f64,
+    ranks: usize,
+}
+
+impl Writer<'_> {
+    /// What a run's manifest records about the invocation, with the wall time so far (the
+    /// ranks' traffic and memory are known only at the end, so a distributed run lists none).
+    pub(crate) fn invocation(&self) -> Invocation<'_> {
+        let own = (0, crate::sys::peak_rss_bytes().unwrap_or(0));
+        Invocation {
+            scenario_path: Some(self.loaded.path),
+            scenario_sha256: Some(self.sha256.clone()),
+            command_line: std::env::args().collect(),
+            wall_seconds: self.loaded.started.elapsed().as_secs_f64(),
+            memory_estimate: Some(self.estimate),
+            rank_count: self.ranks,
+            ranks: if self.ranks == 1 {
+                vec![own]
+            } else {
+                Vec::new()
+            },
+        }
     }
 }
 
@@ -195,14 +289,13 @@ impl Finished<'_> {
     /// What the manifest records about the invocation, with the wall time so far.
     pub(crate) fn invocation(&self) -> Result<Invocation<'_>> {
         let path = self.loaded.path;
-        let bytes =
-            std::fs::read(path).with_context(|| format!("could not read '{}'", path.display()))?;
         Ok(Invocation {
             scenario_path: Some(path),
-            scenario_sha256: Some(report::manifest::sha256_hex(&bytes)),
+            scenario_sha256: Some(scenario_sha256(path)?),
             command_line: std::env::args().collect(),
             wall_seconds: self.loaded.started.elapsed().as_secs_f64(),
             memory_estimate: Some(self.estimate),
+            rank_count: self.ranks.len(),
             ranks: self.ranks.clone(),
         })
     }

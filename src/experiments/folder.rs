@@ -12,37 +12,30 @@ use anyhow::{Context, Result};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
-/// Writes each sweep run's reports into its `run-NNN/` folder of `dir` (`points[i]`: the swept
-/// values of `results[i]`), with `inv` in every manifest; returns the runs' summaries, linked to
-/// their reports.
-pub(crate) fn write_sweep_runs(
+/// Writes sweep run `i`'s reports into its `run-NNN/` folder of `dir` (`point`: its swept
+/// values), with `inv` in its manifest; returns the run's summary, linked to its report.
+pub(crate) fn write_sweep_run(
     dir: &Path,
-    results: &[RunResult],
-    points: &[Vec<toml::Value>],
+    i: usize,
+    result: &RunResult,
+    point: &[toml::Value],
     keys: &[String],
     inv: &Invocation,
     options: &report::Options,
-) -> Result<Vec<RunSummary>> {
-    results
-        .par_iter()
-        .zip(points.par_iter())
-        .enumerate()
-        .map(|(i, (r, p))| -> Result<RunSummary> {
-            let id = report::files::run_id(i);
-            let run_dir = dir.join(&id);
-            std::fs::create_dir(&run_dir)
-                .with_context(|| format!("could not create '{}'", run_dir.display()))?;
-            report::write_all(r, inv, &run_dir, options)?;
-            let values = p.iter().map(sweep::value_text).collect();
-            Ok(RunSummary::from_result(
-                &id,
-                &sweep::point_label(keys, p),
-                values,
-                r,
-                Some(format!("{id}/report.html")),
-            ))
-        })
-        .collect()
+) -> Result<RunSummary> {
+    let id = report::files::run_id(i);
+    let run_dir = dir.join(&id);
+    std::fs::create_dir(&run_dir)
+        .with_context(|| format!("could not create '{}'", run_dir.display()))?;
+    report::write_all(result, inv, &run_dir, options)?;
+    let values = point.iter().map(sweep::value_text).collect();
+    Ok(RunSummary::from_result(
+        &id,
+        &sweep::point_label(keys, point),
+        values,
+        result,
+        Some(format!("{id}/report.html")),
+    ))
 }
 
 /// Writes a comparison's files into `dir`: `compare.csv`, `compare_<metric>.png`, `report.html`

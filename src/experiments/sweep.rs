@@ -360,28 +360,51 @@ pub(crate) fn sweep_comparison(
     }
 }
 
-/// A sensitivity analysis of `scenario` from its runs: the base first, then each
-/// `[sensitivity]` key's low and high run, in the scenario's order.
-pub(crate) fn sensitivity_of(scenario: &Scenario, results: &[RunResult]) -> Sensitivity {
-    let summary = |i: usize, id: &str, label: &str| {
-        RunSummary::from_result(id, label, Vec::new(), &results[i], None)
+/// The summary of run `i` of a sensitivity analysis of `scenario` (the base first, then each
+/// `[sensitivity]` key's low and high run, in the scenario's order).
+pub(crate) fn sensitivity_summary(scenario: &Scenario, i: usize, result: &RunResult) -> RunSummary {
+    let (id, label) = match i.checked_sub(1) {
+        None => ("base".to_string(), "base".to_string()),
+        Some(k) => {
+            let (key, low, high) = &scenario.sensitivity[k / 2];
+            if k % 2 == 0 {
+                (format!("{key}=low"), value_text(low))
+            } else {
+                (format!("{key}=high"), value_text(high))
+            }
+        }
     };
-    Sensitivity {
-        name: scenario.name.clone(),
-        base: summary(0, "base", "base"),
-        parameters: scenario
-            .sensitivity
-            .iter()
-            .enumerate()
-            .map(|(i, (k, low, high))| Parameter {
-                key: k.clone(),
-                low_text: value_text(low),
-                high_text: value_text(high),
-                low: summary(1 + 2 * i, &format!("{k}=low"), &value_text(low)),
-                high: summary(2 + 2 * i, &format!("{k}=high"), &value_text(high)),
-            })
-            .collect(),
+    RunSummary::from_result(&id, &label, Vec::new(), result, None)
+}
+
+/// A sensitivity analysis of `scenario` from its runs' summaries, in the order of
+/// [`sensitivity_summary`].
+pub(crate) fn sensitivity_of(scenario: &Scenario, runs: Vec<RunSummary>) -> Result<Sensitivity> {
+    let expected = 1 + 2 * scenario.sensitivity.len();
+    anyhow::ensure!(
+        runs.len() == expected,
+        "a sensitivity analysis of {} keys has {expected} runs, not {}",
+        scenario.sensitivity.len(),
+        runs.len()
+    );
+    let mut runs = runs.into_iter();
+    let mut next = || runs.next().context("every run is there");
+    let base = next()?;
+    let mut parameters = Vec::with_capacity(scenario.sensitivity.len());
+    for (k, low, high) in &scenario.sensitivity {
+        parameters.push(Parameter {
+            key: k.clone(),
+            low_text: value_text(low),
+            high_text: value_text(high),
+            low: next()?,
+            high: next()?,
+        });
     }
+    Ok(Sensitivity {
+        name: scenario.name.clone(),
+        base,
+        parameters,
+    })
 }
 
 #[cfg(test)]

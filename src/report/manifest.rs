@@ -23,7 +23,10 @@ pub(crate) struct Invocation<'a> {
     pub(crate) wall_seconds: f64,
     /// The memory guard's estimate of peak memory, bytes (per rank in distributed runs).
     pub(crate) memory_estimate: Option<f64>,
-    /// Per rank of a distributed run: bytes sent and peak memory (one entry for one process).
+    /// Ranks of the run.
+    pub(crate) rank_count: usize,
+    /// Per rank of a distributed run: bytes sent and peak memory (one entry for one process;
+    /// none when a sweep's run is written while the other ranks still run).
     pub(crate) ranks: Vec<(u64, u64)>,
 }
 
@@ -89,6 +92,11 @@ pub(crate) fn manifest(r: &RunResult, inv: &Invocation, report_seconds: f64) -> 
             "graph_edges": r.sizes.graph_edges,
             "bytes": r.sizes.population_bytes,
             "note": "sizes of replication 0; entries are those at the start (contact adding adds more)",
+            "generated": r.populations_generated,
+            "generated_note": format!(
+                "generated {} populations for {} replications (a sweep's run may reuse the populations of runs that differ only in keys generation does not read)",
+                r.populations_generated, s.replications
+            ),
         },
         "events": {
             "entries_added": r.stats.entries_added,
@@ -102,7 +110,7 @@ pub(crate) fn manifest(r: &RunResult, inv: &Invocation, report_seconds: f64) -> 
         "wall_seconds": inv.wall_seconds + report_seconds,
         "peak_rss_bytes": crate::sys::peak_rss_bytes(),
         "memory_estimate_bytes": inv.memory_estimate.map(|b| b as u64),
-        "ranks": inv.ranks.len().max(1),
+        "ranks": inv.rank_count.max(1),
         "per_rank": inv.ranks.iter().enumerate().map(|(r, (sent, peak))| json!({"rank": r, "bytes_sent": sent, "peak_rss_bytes": peak})).collect::<Vec<_>>(),
         "created": chrono::Local::now().to_rfc3339(),
     })

@@ -13,14 +13,19 @@
 //! Results are gathered in scenario and replication order, so they do not depend on the thread
 //! or rank count.
 
-use super::replication::replicate;
-use super::summary::{RepOutput, RunResult, gather_results};
+use super::replication::{replicate, replicate_on};
+use super::reuse::{self, Cache, Reuse};
+use super::summary::{RepOutput, RunResult, Timings, gather_results};
 use crate::comm::{Comm, Partition};
 use crate::scenario::Scenario;
 use crate::world::pinned::World;
-use anyhow::{Context as _, Result};
+use crate::world::population::generate::generate_part;
+use crate::world::population::{ImportedNames, Population};
+use anyhow::{Context as _, Result, anyhow};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::time::Instant;
 
 /// Reads the world each scenario replays (`population.world`), once for all its replications.
 pub(crate) fn worlds_of(scenarios: &[Scenario]) -> Result<Vec<Option<Arc<World>>>> {
@@ -46,9 +51,8 @@ pub fn run_local(
     threads: usize,
     progress: Progress,
 ) -> Result<Vec<RunResult>> {
-    let worlds = worlds_of(scenarios)?;
-    let outputs = run_jobs(scenarios, &worlds, &jobs_of(scenarios, &worlds), progress)?;
-    gather_results(scenarios, threads, outputs)
+    run_many(scenarios, threads, &crate::comm::Solo, progress)
+        .map(|r| r.context("one process gets the results"))?
 }
 
 /// Whether a run of `jobs` (scenario, replication) jobs over `ranks` ranks splits each
@@ -66,48 +70,152 @@ pub fn run_many(
     comm: &dyn Comm,
     progress: Progress,
 ) -> Result<Option<Vec<RunResult>>> {
-    run_worlds(scenarios, &worlds_of(scenarios)?, threads, comm, progress)
+    // Read here for the replications they start at, and again by `run_stream` (worlds are small
+    // and rare; `commands::plan` reads them once).
+    let jobs = jobs_of(scenarios, &worlds_of(scenarios)?);
+    let mut outputs = Vec::with_capacity(jobs.len());
+    let mut keep = |_: usize, out: RepOutput| {
+        outputs.push(out);
+        Ok(())
+    };
+    run_stream(scenarios, &jobs, threads, comm, progress, &mut keep)?;
+    if comm.rank() != 0 {
+        return Ok(None);
+    }
+    gather_results(scenarios, threads, outputs).map(Some)
 }
 
-/// [`run_many`] with the worlds the scenarios replay already read ([`worlds_of`]).
-pub(crate) fn run_worlds(
+/// Runs `jobs` ((scenario index, replication) pairs, in output order) over the ranks of `comm`;
+/// on rank 0 calls `sink(job index, output)` in job order as outputs complete (other ranks never
+/// call it). Memory is bounded: at most about `threads` worlds at once, outputs handed on, not
+/// kept. Jobs whose scenarios generate the same population share it (`super::reuse`).
+pub(crate) fn run_stream(
     scenarios: &[Scenario],
-    worlds: &[Option<Arc<World>>],
+    jobs: &[(usize, u32)],
     threads: usize,
     comm: &dyn Comm,
     progress: Progress,
-) -> Result<Option<Vec<RunResult>>> {
-    let jobs = jobs_of(scenarios, worlds);
+    sink: &mut dyn FnMut(usize, RepOutput) -> Result<()>,
+) -> Result<()> {
+    // The batches are as large as the pool the caller runs this in; `threads` is that pool's.
+    debug_assert!(threads >= 1);
+    let worlds = worlds_of(scenarios)?;
+    run_stream_worlds(scenarios, &worlds, jobs, comm, progress, sink)
+}
+
+/// [`run_stream`] with the worlds the scenarios replay already read ([`worlds_of`]).
+pub(crate) fn run_stream_worlds(
+    scenarios: &[Scenario],
+    worlds: &[Option<Arc<World>>],
+    jobs: &[(usize, u32)],
+    comm: &dyn Comm,
+    progress: Progress,
+    sink: &mut dyn FnMut(usize, RepOutput) -> Result<()>,
+) -> Result<()> {
     let (rank, size) = (comm.rank(), comm.size());
-    if size == 1 {
-        let outputs = run_jobs(scenarios, worlds, &jobs, progress)?;
-        return gather_results(scenarios, threads, outputs).map(Some);
-    }
-    let outputs = if !splits(jobs.len(), size) {
-        whole_jobs_per_rank(scenarios, worlds, &jobs, comm, progress)?
-    } else {
-        let mut outputs = Vec::with_capacity(jobs.len());
+    if splits(jobs.len(), size) {
         for (j, &(i, r)) in jobs.iter().enumerate() {
             let tick = |done: u64, total: u64| {
                 progress((j as f64 + done as f64 / total.max(1) as f64) / jobs.len() as f64)
             };
             let world = worlds[i].as_deref();
             if let Some(out) = replicate(&scenarios[i], world, r, &Partition::Split(comm), &tick)? {
-                outputs.push(out);
+                sink(j, out)?;
             }
         }
-        (rank == 0).then_some(outputs)
+        return Ok(());
+    }
+    let reuse = Reuse::of(scenarios, worlds, jobs);
+    let order = reuse.schedule(jobs, reuse::span(scenarios));
+    // Jobs run in batches of as many as there are threads: inside a batch they run in parallel
+    // (each parallel inside), and a thread that waits inside one job can only pick up work of
+    // the same batch, so at most `threads` worlds are in memory at once (rayon alone would let a
+    // waiting thread start yet another job, and another world).
+    let threads = rayon::current_num_threads().max(1) as u64;
+    // Over ranks, batches go round the ranks, in rounds: every rank agrees on their size.
+    let batch = if size == 1 {
+        threads
+    } else {
+        comm.min_u64(threads)
+    } as usize;
+    let batches: Vec<&[usize]> = order.chunks(batch.max(1)).collect();
+    let mine: Vec<&[usize]> = batches.iter().skip(rank).step_by(size).copied().collect();
+    let runner = Runner {
+        scenarios,
+        worlds,
+        jobs,
+        reuse: &reuse,
+        tracker: Tracker::new(jobs.len(), mine.iter().map(|b| b.len()).sum(), progress),
     };
-    match outputs {
-        Some(outputs) => gather_results(scenarios, threads, outputs).map(Some),
-        None => Ok(None),
+    let mut cache = Cache::default();
+    let mut in_order = InOrder {
+        next: 0,
+        waiting: BTreeMap::new(),
+        sink,
+    };
+    if size == 1 {
+        for (b, batch) in mine.iter().enumerate() {
+            let outputs = runner.batch(batch, &mut cache)?;
+            cache.keep_for(&reuse, mine.get(b + 1).copied().unwrap_or(&[]));
+            for out in outputs {
+                in_order.push(out)?;
+            }
+        }
+        return in_order.finish(jobs.len());
+    }
+    let mut names: HashMap<usize, Option<Arc<ImportedNames>>> = HashMap::new();
+    for round in 0..batches.len().div_ceil(size) {
+        let outputs = match mine.get(round) {
+            Some(batch) => {
+                let outputs = runner.batch(batch, &mut cache);
+                cache.keep_for(&reuse, mine.get(round + 1).copied().unwrap_or(&[]));
+                outputs
+            }
+            None => Ok(Vec::new()),
+        };
+        // Every rank stops together when one fails, rather than waiting for it in the gather.
+        if comm.any(outputs.is_err()) {
+            return Err(outputs
+                .err()
+                .unwrap_or_else(|| anyhow!("another rank's replication failed")));
+        }
+        let Some(gathered) = Partition::Split(comm).gather(outputs?)? else {
+            continue;
+        };
+        for (j, mut out) in gathered.into_iter().flatten() {
+            // Names do not travel: rank 0 reads the imported file itself.
+            let i = jobs
+                .get(j)
+                .context("a rank sent a job that does not exist")?
+                .0;
+            if out.imported.is_none() && scenarios[i].population.import.is_some() {
+                out.imported = match names.get(&i) {
+                    Some(n) => n.clone(),
+                    None => {
+                        let pop = generate_part(
+                            &scenarios[i],
+                            worlds[i].as_deref(),
+                            jobs[j].1,
+                            &Partition::Whole,
+                        )?;
+                        names.entry(i).or_insert(pop.imported).clone()
+                    }
+                };
+            }
+            in_order.push((j, out))?;
+        }
+    }
+    if rank == 0 {
+        in_order.finish(jobs.len())
+    } else {
+        Ok(())
     }
 }
 
 /// Every (scenario, replication) pair, in order. A scenario replaying a world exported from
 /// replication `r` runs replications `r`, `r + 1`, …: its first one draws what the world leaves
 /// out exactly as replication `r` did.
-fn jobs_of(scenarios: &[Scenario], worlds: &[Option<Arc<World>>]) -> Vec<(usize, u32)> {
+pub(crate) fn jobs_of(scenarios: &[Scenario], worlds: &[Option<Arc<World>>]) -> Vec<(usize, u32)> {
     scenarios
         .iter()
         .zip(worlds)
@@ -119,96 +227,122 @@ fn jobs_of(scenarios: &[Scenario], worlds: &[Option<Arc<World>>]) -> Vec<(usize,
         .collect()
 }
 
-/// Job `j` on rank `j mod size`, whole; rank 0 gets every output in job order.
-fn whole_jobs_per_rank(
-    scenarios: &[Scenario],
-    worlds: &[Option<Arc<World>>],
-    jobs: &[(usize, u32)],
-    comm: &dyn Comm,
-    progress: Progress,
-) -> Result<Option<Vec<RepOutput>>> {
-    let (rank, size) = (comm.rank(), comm.size());
-    let mine: Vec<(usize, u32)> = jobs
-        .iter()
-        .enumerate()
-        .filter(|(j, _)| j % size == rank)
-        .map(|(_, job)| *job)
-        .collect();
-    let outputs = run_jobs(scenarios, worlds, &mine, progress)?;
-    // The same gather a split replication's rows take, here of each rank's whole outputs.
-    let Some(gathered) = Partition::Split(comm).gather(outputs)? else {
-        return Ok(None);
-    };
-    let mut per_rank: Vec<std::vec::IntoIter<RepOutput>> =
-        gathered.into_iter().map(Vec::into_iter).collect();
-    let mut all = Vec::with_capacity(jobs.len());
-    for j in 0..jobs.len() {
-        all.push(
-            per_rank[j % size]
-                .next()
-                .context("a rank sent too few results")?,
-        );
-    }
-    // Rank 0 read the imported names itself; every rank read the same file.
-    let names = all.iter().find_map(|o| o.imported.clone());
-    for o in &mut all {
-        if o.imported.is_none() {
-            o.imported.clone_from(&names);
-        }
-    }
-    Ok(Some(all))
+/// Outputs handed to a sink in job order: each kept only until the jobs before it are done.
+struct InOrder<'s> {
+    next: usize,
+    waiting: BTreeMap<usize, RepOutput>,
+    sink: &'s mut dyn FnMut(usize, RepOutput) -> Result<()>,
 }
 
-/// Runs the given jobs whole on this process and returns their outputs in the same order.
-fn run_jobs(
-    scenarios: &[Scenario],
-    worlds: &[Option<Arc<World>>],
-    jobs: &[(usize, u32)],
-    progress: Progress,
-) -> Result<Vec<RepOutput>> {
-    use rayon::prelude::*;
-    let tracker = Tracker {
-        per_job: jobs.iter().map(|_| AtomicU64::new(0)).collect(),
-        total: AtomicU64::new(0),
-        report: progress,
-    };
-    // Jobs run in batches of as many as there are threads: inside a batch they run in parallel
-    // (each parallel inside), and a thread that waits inside one job can only pick up work of
-    // the same batch, so at most `threads` worlds are in memory at once (rayon alone would let a
-    // waiting thread start yet another job, and another world).
-    let batch = rayon::current_num_threads().max(1);
-    let mut outputs: Vec<RepOutput> = Vec::with_capacity(jobs.len());
-    for (b, chunk) in jobs.chunks(batch).enumerate() {
-        let done: Vec<RepOutput> = chunk
+impl InOrder<'_> {
+    /// Takes job `j`'s output and hands on every output that no longer waits.
+    fn push(&mut self, (j, out): (usize, RepOutput)) -> Result<()> {
+        self.waiting.insert(j, out);
+        while let Some(out) = self.waiting.remove(&self.next) {
+            (self.sink)(self.next, out)?;
+            self.next += 1;
+        }
+        Ok(())
+    }
+
+    /// Checks that all `jobs` outputs were handed on.
+    fn finish(&self, jobs: usize) -> Result<()> {
+        anyhow::ensure!(
+            self.next == jobs && self.waiting.is_empty(),
+            "{} of {jobs} replications finished",
+            self.next
+        );
+        Ok(())
+    }
+}
+
+/// What every batch of jobs needs.
+struct Runner<'a> {
+    scenarios: &'a [Scenario],
+    worlds: &'a [Option<Arc<World>>],
+    jobs: &'a [(usize, u32)],
+    reuse: &'a Reuse,
+    tracker: Tracker<'a>,
+}
+
+impl Runner<'_> {
+    /// Runs the jobs `batch` (job indices) whole on this process, in parallel, and returns their
+    /// outputs with their job indices. The populations they use and `cache` lacks are generated
+    /// first, each once (the time goes to the first job using it).
+    fn batch(&self, batch: &[usize], cache: &mut Cache) -> Result<Vec<(usize, RepOutput)>> {
+        use rayon::prelude::*;
+        let mut missing: Vec<(usize, usize)> = Vec::new();
+        for &j in batch {
+            let key = self.reuse.key[j];
+            if cache.get(key).is_none() && !missing.iter().any(|&(k, _)| k == key) {
+                missing.push((key, j));
+            }
+        }
+        let made: Vec<(usize, usize, Population, f64)> = missing
             .par_iter()
-            .enumerate()
-            .map(|(k, &(i, r))| {
-                let j = b * batch + k;
-                let tick = |done, total| tracker.tick(j, done, total);
-                replicate(
-                    &scenarios[i],
-                    worlds[i].as_deref(),
-                    r,
-                    &Partition::Whole,
-                    &tick,
-                )?
-                .context("a whole replication has its output on its one process")
+            .map(|&(key, j)| {
+                let (i, r) = self.jobs[j];
+                let now = Instant::now();
+                let world = self.worlds[i].as_deref();
+                let pop = generate_part(&self.scenarios[i], world, r, &Partition::Whole)?;
+                Ok((key, j, pop, now.elapsed().as_secs_f64()))
             })
             .collect::<Result<_>>()?;
-        outputs.extend(done);
+        let mut generated_by: HashMap<usize, f64> = HashMap::new();
+        for (key, j, pop, secs) in made {
+            cache.put(key, Arc::new(pop));
+            generated_by.insert(j, secs);
+        }
+        let cache = &*cache;
+        batch
+            .par_iter()
+            .map(|&j| {
+                let (i, r) = self.jobs[j];
+                let pop = cache
+                    .get(self.reuse.key[j])
+                    .context("a batch's population was generated before it ran")?;
+                let mut timings = Timings::default();
+                let generated = generated_by.get(&j);
+                timings.add_secs("generate", generated.copied().unwrap_or(0.0));
+                let tick = |done, total| self.tracker.tick(j, done, total);
+                let world = self.worlds[i].as_deref();
+                let s = &self.scenarios[i];
+                let out = replicate_on(s, world, r, &Partition::Whole, &pop, timings, &tick)?
+                    .context("a whole replication has its output on its one process")?;
+                Ok((
+                    j,
+                    RepOutput {
+                        generated: generated.is_some(),
+                        ..out
+                    },
+                ))
+            })
+            .collect()
     }
-    Ok(outputs)
 }
 
 /// Progress of many jobs, each reporting its own chunks: per job a share in thousandths, kept in
 /// one running total so a tick costs O(1).
 struct Tracker<'a> {
     per_job: Vec<AtomicU64>,
+    /// The jobs this process runs (the share is of these).
+    mine: usize,
     total: AtomicU64,
     report: Progress<'a>,
 }
 
-impl Tracker<'_> {
+impl<'a> Tracker<'a> {
+    /// A tracker of `mine` of `jobs` jobs.
+    fn new(jobs: usize, mine: usize, report: Progress<'a>) -> Self {
+        Tracker {
+            per_job: (0..jobs).map(|_| AtomicU64::new(0)).collect(),
+            mine,
+            total: AtomicU64::new(0),
+            report,
+        }
+    }
+
+    /// Job `job` has done `done` of its `total` chunks.
     fn tick(&self, job: usize, done: u64, total: u64) {
         let now = done * 1000 / total.max(1);
         let before = self.per_job[job].swap(now, Relaxed);
@@ -217,6 +351,6 @@ impl Tracker<'_> {
         } else {
             self.total.fetch_sub(before - now, Relaxed) - (before - now)
         };
-        (self.report)(sum as f64 / (1000.0 * self.per_job.len().max(1) as f64));
+        (self.report)(sum as f64 / (1000.0 * self.mine.max(1) as f64));
     }
 }

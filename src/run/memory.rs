@@ -27,7 +27,8 @@ pub(crate) struct Estimate {
     pub(crate) per_replication: f64,
     /// Replications in memory at once.
     pub(crate) concurrent: f64,
-    /// Results kept for the reports (all replications).
+    /// Results kept for the reports (a run: all its replications; a sweep: those of the runs in
+    /// memory at once, and a summary of each run).
     pub(crate) results: f64,
     /// Charts being drawn at once.
     pub(crate) charts: f64,
@@ -108,7 +109,6 @@ fn estimate_share(s: &Scenario, threads: usize, ranks: usize, split: bool) -> Es
     };
     let days = s.days() as f64;
     let columns = (16 + s.networks.len() + 2 * s.migrations.len() + s.providers.len()) as f64;
-    let rows = s.report_days().len() as f64;
     // Engine: per thread, per-day deltas of every column and per-organisation counters.
     let engine = threads as f64 * (columns * days * 8.0 * 2.0 + days * 16.0);
     let per_replication = world + engine;
@@ -118,11 +118,7 @@ fn estimate_share(s: &Scenario, threads: usize, ranks: usize, split: bool) -> Es
         (f64::from(s.replications) / ranks_f).ceil()
     };
     let concurrent = local_jobs.min(threads as f64).max(1.0);
-    let orgs = f64::from(s.orgs.count);
-    // Per replication: its reported rows, and a row per organisation (about 300 bytes plus 80
-    // per provider with their heap parts).
-    let results = f64::from(s.replications)
-        * (rows * columns * 8.0 + orgs * (300.0 + 80.0 * s.providers.len() as f64));
+    let results = f64::from(s.replications) * super::summary::output_bytes(s);
     let charts = s.output.charts.len().min(threads) as f64 * CHART_BYTES;
     Estimate {
         users,
@@ -160,18 +156,33 @@ pub(crate) fn guard_estimate(
     let jobs = jobs as f64;
     match estimates.as_slice() {
         [one] => Some(*one),
-        _ => combined(&estimates, jobs, threads),
+        _ => combined(scenarios, &estimates, jobs, threads),
     }
 }
 
 /// The estimate for several scenarios run together (a sweep): the largest replication, as many
-/// at a time as threads, every run's results, and the comparison's charts.
-fn combined(estimates: &[Estimate], jobs: f64, threads: usize) -> Option<Estimate> {
+/// at a time as threads, the results of the runs in memory at once (those run together, which
+/// wait for the runs before them, and the one being written: `super::reuse::span`), a summary
+/// per run, and the comparison's charts.
+fn combined(
+    scenarios: &[Scenario],
+    estimates: &[Estimate],
+    jobs: f64,
+    threads: usize,
+) -> Option<Estimate> {
     let largest = estimates
         .iter()
         .max_by(|a, b| a.per_replication.total_cmp(&b.per_replication))?;
     let concurrent = jobs.min(threads as f64).max(1.0);
-    let results: f64 = estimates.iter().map(|e| e.results).sum();
+    let every: f64 = estimates.iter().map(|e| e.results).sum();
+    let most = estimates.iter().map(|e| e.results).fold(0.0, f64::max);
+    let at_once = every.min((super::reuse::span(scenarios) + 1) as f64 * most);
+    // A run's summary: five numbers per reported day and metric.
+    let summaries: f64 = scenarios
+        .iter()
+        .map(|s| super::summary::output_bytes_rows(s) * 5.0)
+        .sum();
+    let results = at_once + summaries;
     let charts = threads.min(5) as f64 * CHART_BYTES;
     Some(Estimate {
         concurrent,
@@ -319,14 +330,25 @@ mod tests {
         assert!(guard_estimate(&one, 2, ranks).unwrap().total <= limit as f64);
         let text = refusal(&one, &too_big, limit, 2, 1);
         assert!(text.contains(&format!("mpirun -np {ranks}")), "{text}");
-        // A sweep of ten runs keeps every run's results on rank 0, more than the limit whatever
-        // the ranks, though one run alone would fit over enough of them.
-        let sweep = vec![pic(&["orgs.count=2500", "scenario.replications=20"]); 10];
-        let limit = 100 << 20;
-        assert!(ranks_needed(&sweep[..1], 2, limit).is_some());
+        // A sweep keeps the results of the runs in memory at once and a summary of the others
+        // (five numbers per day and metric, a tenth of one run's results here): a hundred runs
+        // need less than twice what ten need, not ten times.
+        let one = pic(&["orgs.count=2500", "scenario.replications=20"]);
+        let runs = |n: usize| guard_estimate(&vec![one.clone(); n], 2, 1).unwrap();
+        let (ten, hundred) = (runs(10), runs(100));
+        let single = guard_estimate(std::slice::from_ref(&one), 2, 1).unwrap();
+        assert!(
+            hundred.results < 2.0 * ten.results,
+            "{hundred:?} against {ten:?}"
+        );
+        assert!(hundred.results < 10.0 * single.results);
+        assert!(ten.results > single.results);
+        // A sweep too large for one process's memory is told to lower its size, never to add
+        // ranks, when the results alone are over the limit.
+        let limit = (hundred.results * 0.9) as u64;
+        let sweep = vec![one; 100];
         assert_eq!(ranks_needed(&sweep, 2, limit), None);
-        let e = guard_estimate(&sweep, 2, 1).unwrap();
-        assert!(!refusal(&sweep, &e, limit, 2, 1).contains("mpirun"));
+        assert!(!refusal(&sweep, &hundred, limit, 2, 1).contains("mpirun"));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 pub(crate) mod jobs;
 pub(crate) mod memory;
 pub(crate) mod replication;
+pub(crate) mod reuse;
 pub mod summary;
 
 pub use jobs::{run, run_local, run_many};

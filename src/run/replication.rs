@@ -35,12 +35,30 @@ pub(crate) fn replicate(
     let mut timings = Timings::default();
     let now = Instant::now();
     let pop = population::generate::generate_part(s, world, r, part)?;
+    timings.add("generate", now);
+    let out = replicate_on(s, world, r, part, &pop, timings, tick)?;
+    Ok(out.map(|o| RepOutput {
+        generated: true,
+        ..o
+    }))
+}
+
+/// [`replicate`] on the population `pop` of replication `r` (generated for `s`, or for a
+/// scenario that generates the same: see `super::reuse`), with `timings` so far.
+pub(crate) fn replicate_on(
+    s: &Scenario,
+    world: Option<&World>,
+    r: u32,
+    part: &Partition,
+    pop: &Population,
+    mut timings: Timings,
+    tick: &(dyn Fn(u64, u64) + Sync),
+) -> Result<Option<RepOutput>> {
     let persons = pop.blocks.last().map_or(0, |b| b.end);
     let owned = part.owned_persons(persons);
-    timings.add("generate", now);
 
     let now = Instant::now();
-    let world = Persons::of(s, world, r, &pop, part)?;
+    let world = Persons::of(s, world, r, pop, part)?;
     let stored;
     let source: &dyn PersonSource = match &world.source {
         Source::Stored(days) => {
@@ -55,14 +73,14 @@ pub(crate) fn replicate(
     timings.add("migrate", now);
 
     let now = Instant::now();
-    let profiles = Profiles::build(s, &pop);
+    let profiles = Profiles::build(s, pop);
     let mut pool_counts = Pools::counts(s, source, owned.clone());
     part.sum_u64(&mut pool_counts);
     let pools = Pools::from_counts(s, &pool_counts);
     timings.add("profiles", now);
 
     let now = Instant::now();
-    let ctx = engine::Context::new(s, &pop, source, owned, &profiles, &pools, r);
+    let ctx = engine::Context::new(s, pop, source, owned, &profiles, &pools, r);
     let total = pop.chunks.len() as u64;
     let done = AtomicU64::new(0);
     let progress = || tick(done.fetch_add(1, Ordering::Relaxed) + 1, total);
@@ -106,6 +124,7 @@ pub(crate) fn replicate(
         },
         imported: pop.imported.clone(),
         timings: Timings::default(),
+        generated: false,
     };
     timings.add(if part.is_whole() { "collect" } else { "gather" }, now);
     Ok(Some(RepOutput { timings, ..out }))

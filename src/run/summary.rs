@@ -154,6 +154,8 @@ pub struct RunResult {
     pub(crate) impacts: Vec<Vec<engine::ImpactRow>>,
     /// Names behind an imported population's ids.
     pub(crate) imported: Option<std::sync::Arc<crate::world::population::ImportedNames>>,
+    /// Populations generated for this run's replications (the others reused another run's).
+    pub(crate) populations_generated: u64,
 }
 
 impl RunResult {
@@ -211,6 +213,21 @@ pub struct RepOutput {
     pub(crate) imported: Option<std::sync::Arc<crate::world::population::ImportedNames>>,
     /// Seconds per phase.
     pub(crate) timings: Timings,
+    /// Whether this replication generated its population (rather than reusing one).
+    pub(crate) generated: bool,
+}
+
+/// The bytes one replication's output of `s` holds, about: its reported rows, and a row per
+/// organisation (about 300 bytes plus 80 per provider with their heap parts).
+pub(crate) fn output_bytes(s: &Scenario) -> f64 {
+    let orgs = f64::from(s.orgs.count);
+    output_bytes_rows(s) + orgs * (300.0 + 80.0 * s.providers.len() as f64)
+}
+
+/// The bytes of one number per reported day and metric of `s`.
+pub(crate) fn output_bytes_rows(s: &Scenario) -> f64 {
+    let columns = (16 + s.networks.len() + 2 * s.migrations.len() + s.providers.len()) as f64;
+    s.report_days().len() as f64 * columns * 8.0
 }
 
 /// Every scenario's result from all jobs' outputs (in job order: scenario, then replication).
@@ -241,7 +258,9 @@ pub(crate) fn summarise_run(s: &Scenario, threads: usize, reps: Vec<RepOutput>) 
     let sizes = reps.first().map(|r| r.sizes).unwrap_or_default();
     let mut impacts = Vec::new();
     let mut imported = None;
+    let mut populations_generated = 0;
     for rep in reps {
+        populations_generated += u64::from(rep.generated);
         for (phase, secs) in &rep.timings.0 {
             timings.add_secs(phase, *secs);
         }
@@ -270,6 +289,7 @@ pub(crate) fn summarise_run(s: &Scenario, threads: usize, reps: Vec<RepOutput>) 
         threads,
         impacts,
         imported,
+        populations_generated,
     }
 }
 

@@ -493,6 +493,7 @@ fn draft_pinned_org(s: &Scenario, keys: &Keys, o: u32, pin: Option<&OrgPin>) -> 
 }
 
 /// Each organisation's network mix for its users' initial contacts.
+#[derive(Debug)]
 pub(crate) struct OrgMixes {
     /// Distinct cumulative mixes (an empty one: no initial contacts).
     mixes: Vec<Vec<f64>>,
