@@ -6,8 +6,9 @@
 //! seed, where R is the scenario's replications, so every particle meets one of the same R worlds
 //! and two particles differ by their parameters and which world, never by fresh noise; where the
 //! fitted keys do not change the generated population, those worlds are the same persons and
-//! contacts for every particle. Using R worlds rather than one keeps the world-to-world spread in
-//! the posterior (a single shared world would fit that world, too narrowly).
+//! contacts for every particle, generated once per batch (the run layer's population reuse).
+//! Using R worlds rather than one keeps the world-to-world spread in the posterior (a single
+//! shared world would fit that world, too narrowly).
 
 use super::observed::Observed;
 use super::smc::Proposal;
@@ -105,7 +106,14 @@ impl super::smc::Model for Simulator<'_> {
             (self.progress)(Progress::Done);
             Ok(())
         };
-        run_stream(&scenarios, &jobs, self.comm, &mut sink)?;
+        crate::run::jobs::run_stream(
+            &scenarios,
+            &jobs,
+            rayon::current_num_threads(),
+            self.comm,
+            &|_| {},
+            &mut sink,
+        )?;
         if self.comm.rank() != 0 {
             return Ok(vec![Vec::new(); batch.len()]);
         }
@@ -132,35 +140,4 @@ impl super::smc::Model for Simulator<'_> {
         });
         self.from_rank_0(distances, data.len())
     }
-}
-
-/// Stand-in for the run layer's streaming runner while it lands: the jobs on this process, in
-/// batches of as many as there are threads.
-fn run_stream(
-    scenarios: &[Scenario],
-    jobs: &[(usize, u32)],
-    comm: &dyn Comm,
-    sink: &mut dyn FnMut(usize, crate::run::summary::RepOutput) -> Result<()>,
-) -> Result<()> {
-    use rayon::prelude::*;
-    anyhow::ensure!(comm.size() == 1, "calibration over ranks is not ready yet");
-    let batch = rayon::current_num_threads().max(1);
-    for (b, chunk) in jobs.chunks(batch).enumerate() {
-        let outs: Vec<_> = chunk
-            .par_iter()
-            .map(|&(i, r)| {
-                crate::run::replication::replicate(
-                    &scenarios[i],
-                    None,
-                    r,
-                    &crate::comm::Partition::Whole,
-                    &|_, _| {},
-                )
-            })
-            .collect::<Result<_>>()?;
-        for (k, o) in outs.into_iter().enumerate() {
-            sink(b * batch + k, o.ok_or_else(|| anyhow!("no output"))?)?;
-        }
-    }
-    Ok(())
 }

@@ -191,18 +191,14 @@ pub(crate) fn sample<M: Model>(
         // The distance adapts to the previous generation, whose distances are measured anew.
         let kept: Vec<&M::Data> = last.particles.iter().map(|p| &p.data).collect();
         model.adapt(&kept)?;
-        let distances = model.distances(&kept)?;
-        for (p, d) in last.particles.iter_mut().zip(distances) {
-            p.distance = d;
-        }
-        let tolerance = weighted_quantile(
-            &last
-                .particles
-                .iter()
-                .map(|p| (p.distance, p.weight))
-                .collect::<Vec<_>>(),
-            settings.quantile,
-        );
+        // (Each particle keeps the distance it was accepted at; only the tolerance uses these.)
+        let remeasured: Vec<(f64, f64)> = model
+            .distances(&kept)?
+            .into_iter()
+            .zip(&last.particles)
+            .map(|(d, p)| (d, p.weight))
+            .collect();
+        let tolerance = weighted_quantile(&remeasured, settings.quantile);
         let Some(next) = generation(
             settings,
             t,

@@ -158,7 +158,29 @@ pub(crate) fn calibrate(args: CalibrateArgs, comm: &dyn Comm) -> Result<ExitCode
         return Ok(ExitCode::SUCCESS);
     };
     let result = outcome(&s, &fits, &observed, &last, &history, stop);
-    staging.fill(|dir| write(&result, dir))?;
+    let manifest = serde_json::json!({
+        "picsim_version": env!("CARGO_PKG_VERSION"),
+        "command": "calibrate",
+        "command_line": std::env::args().collect::<Vec<_>>(),
+        "scenario": {
+            "path": args.scenario.display().to_string(),
+            "effective": report::manifest::toml_to_json(&toml::Value::Table(s.effective.clone())),
+        },
+        "identity": identity,
+        "simulations": result.simulations(),
+        "generations": history.len(),
+        "stopped_because": stop.text(),
+        "threads": prepared.threads,
+        "ranks": comm.size(),
+        "wall_seconds": loaded.started.elapsed().as_secs_f64(),
+        "note": "everything but the timings, threads and ranks is the same for any thread and rank count",
+    });
+    staging.fill(|dir| {
+        write(&result, dir)?;
+        let path = dir.join("manifest.json");
+        std::fs::write(&path, serde_json::to_vec_pretty(&manifest)?)
+            .with_context(|| format!("could not write '{}'", path.display()))
+    })?;
     let target = staging.commit()?;
     let _ = std::fs::remove_dir_all(&partial);
     plan::close(
@@ -234,7 +256,7 @@ fn write(c: &report::calibration::Calibration, dir: &std::path::Path) -> Result<
     report::page::calibration::write(
         c,
         &charts,
-        &["posterior.csv", "calibration.csv", "summary.csv"],
+        &["posterior.csv", "calibration.csv", "summary.csv", "manifest.json"],
         &dir.join("report.html"),
     )
 }

@@ -203,3 +203,41 @@ fn a_replayed_world_under_mpirun_equals_one_process() {
         }
     }
 }
+
+/// A calibration under `mpirun` (the batches' simulations spread over the ranks, rank 0 measuring
+/// them for all) writes what one process writes, with 1 thread or 2.
+#[test]
+fn a_calibration_under_mpirun_equals_one_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let observed = dir.path().join("observed.csv");
+    let mut text = String::from("date,metric,value\n");
+    for (day, share) in [(9, 0.01), (12, 0.08), (15, 0.16), (20, 0.26), (25, 0.31)] {
+        text.push_str(&format!("2013-04-{day:02},reachable_share_skype,{share}\n"));
+    }
+    std::fs::write(&observed, text).unwrap();
+    let observed = observed.display().to_string();
+    let args = [
+        "calibrate",
+        "tests/integration/calibration-world.toml",
+        "--observed",
+        &observed,
+        "--fit",
+        "population.activity.1.mean_days_between_sign_ins=1.0..30.0",
+        "--particles",
+        "12",
+        "--max-simulations",
+        "60",
+        "--set",
+        "orgs.count=40",
+    ];
+    let one = dir.path().join("one");
+    run(None, &args, &one);
+    let two = dir.path().join("two");
+    run(Some(2), &args, &two);
+    assert_same(&one, &two, 2);
+    let threads = dir.path().join("threads");
+    let mut with_threads = args.to_vec();
+    with_threads.extend(["--threads", "1"]);
+    run(Some(3), &with_threads, &threads);
+    assert_same(&one, &threads, 3);
+}
