@@ -479,6 +479,38 @@ mod tests {
     }
 
     #[test]
+    fn only_the_days_up_to_until_count() {
+        let text = "date,metric,value\n2013-04-03,entries,30\n2013-04-05,entries,40\n2013-04-09,entries,90\n";
+        let day = |d| NaiveDate::from_ymd_opt(2013, 4, d).unwrap();
+        let o = Observed::parse(
+            Path::new("o.csv"),
+            text,
+            &dates(),
+            &columns(),
+            &[],
+            Some(day(5)),
+        )
+        .unwrap();
+        assert_eq!(o.observations.len(), 2);
+        // The scale is that of the days kept (RMS of 30 and 40), not of the later ones.
+        assert!((o.observations[0].scale - 1250f64.sqrt()).abs() < 1e-12);
+        let e = Observed::parse(
+            Path::new("o.csv"),
+            text,
+            &dates(),
+            &columns(),
+            &[],
+            Some(day(2)),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("no observation to fit on or before 2013-04-02"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn problems_name_the_line_and_column() {
         let cases = [
             (
@@ -522,6 +554,7 @@ mod tests {
             &dates(),
             &columns(),
             &["nope".into()],
+            None,
         )
         .unwrap_err()
         .to_string();

@@ -256,7 +256,12 @@ fn write(c: &report::calibration::Calibration, dir: &std::path::Path) -> Result<
     report::page::calibration::write(
         c,
         &charts,
-        &["posterior.csv", "calibration.csv", "summary.csv", "manifest.json"],
+        &[
+            "posterior.csv",
+            "calibration.csv",
+            "summary.csv",
+            "manifest.json",
+        ],
         &dir.join("report.html"),
     )
 }
