@@ -4,7 +4,7 @@
 //! line, observations, settings) so that `--resume` continues only the same one. Each file is
 //! written whole and renamed into place, so an interruption leaves the previous checkpoint.
 
-use super::smc::{Generation, Particle, Stats};
+use super::smc::{Generation, Particle, State, Stats};
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 
@@ -59,7 +59,7 @@ impl From<&SavedStats> for Stats {
 
 /// The state file.
 #[derive(serde::Serialize, serde::Deserialize)]
-struct State {
+struct StateFile {
     /// What the calibration is: only the same one resumes.
     identity: serde_json::Value,
     history: Vec<SavedStats>,
@@ -88,7 +88,7 @@ pub(crate) fn save(
             rows.extend_from_slice(&v.to_le_bytes());
         }
     }
-    let state = State {
+    let state = StateFile {
         identity: identity.clone(),
         history: history.iter().map(SavedStats::from).collect(),
         particles: last
@@ -115,17 +115,14 @@ pub(crate) fn save(
 
 /// The checkpoint in `dir`, if there is one: the last generation and every generation's stats.
 /// Refused when it belongs to another calibration.
-pub(crate) fn load(
-    dir: &Path,
-    identity: &serde_json::Value,
-) -> Result<Option<(Generation<Vec<i64>>, Vec<Stats>)>> {
+pub(crate) fn load(dir: &Path, identity: &serde_json::Value) -> Result<Option<State<Vec<i64>>>> {
     let path = dir.join("state.json");
     let bytes = match std::fs::read(&path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(e).with_context(|| format!("could not read '{}'", path.display())),
     };
-    let state: State = serde_json::from_slice(&bytes)
+    let state: StateFile = serde_json::from_slice(&bytes)
         .with_context(|| format!("'{}' is not a calibration checkpoint", path.display()))?;
     if &state.identity != identity {
         bail!(

@@ -69,7 +69,7 @@ impl Simulator<'_> {
     }
 
     /// `values` computed on rank 0, given to every rank (a sum where the other ranks give 0).
-    fn from_rank_0(&self, values: Option<Vec<f64>>, len: usize) -> Result<Vec<f64>> {
+    fn shared_from_rank_0(&self, values: Option<Vec<f64>>, len: usize) -> Result<Vec<f64>> {
         let mut bits: Vec<u64> = match values {
             Some(v) if self.comm.rank() == 0 => {
                 anyhow::ensure!(v.len() == len, "a simulation's output went missing");
@@ -128,7 +128,7 @@ impl super::smc::Model for Simulator<'_> {
         let sims: Vec<&[i64]> = kept.iter().map(|r| r.as_slice()).collect();
         let scales =
             (self.comm.rank() == 0).then(|| self.observed.adapted_scales(&sims, self.columns));
-        self.scales = self.from_rank_0(scales, self.observed.observations.len())?;
+        self.scales = self.shared_from_rank_0(scales, self.observed.observations.len())?;
         Ok(())
     }
 
@@ -138,6 +138,6 @@ impl super::smc::Model for Simulator<'_> {
                 .map(|rows| self.observed.distance(rows, self.columns, &self.scales))
                 .collect()
         });
-        self.from_rank_0(distances, data.len())
+        self.shared_from_rank_0(distances, data.len())
     }
 }

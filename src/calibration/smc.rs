@@ -111,6 +111,12 @@ impl Stop {
     }
 }
 
+/// Where a calibration stands after a generation: its particles and every generation's stats.
+pub(crate) type State<T> = (Generation<T>, Vec<Stats>);
+
+/// Told of each finished generation, with every generation's stats so far.
+pub(crate) type Finished<'a, T> = dyn FnMut(&Generation<T>, &[Stats]) -> Result<()> + 'a;
+
 /// What the sampler samples: simulations of proposals, and their distances to the observations
 /// under scales the model may adapt to a generation's simulations. Every method is called by every
 /// rank in the same order (a model spread over ranks communicates inside them).
@@ -132,9 +138,9 @@ pub(crate) trait Model {
 pub(crate) fn sample<M: Model>(
     settings: &Settings,
     dims: usize,
-    done: Option<(Generation<M::Data>, Vec<Stats>)>,
+    done: Option<State<M::Data>>,
     model: &mut M,
-    finished: &mut dyn FnMut(&Generation<M::Data>, &[Stats]) -> Result<()>,
+    finished: &mut Finished<M::Data>,
 ) -> Result<(Generation<M::Data>, Vec<Stats>, Stop)> {
     let n = settings.particles.max(1);
     let (mut last, mut history) = match done {
@@ -533,10 +539,10 @@ mod tests {
         assert!((mean(0) - 0.2).abs() < 0.02, "{}", mean(0));
         assert!((mean(1) - 0.7).abs() < 0.02, "{}", mean(1));
         // Every generation's slots are 0, 1, 2, … with no gap.
-        for g in 0..history.len() {
+        for (g, stats) in history.iter().enumerate() {
             let of: Vec<usize> = slots.iter().filter(|s| s.0 == g).map(|s| s.1).collect();
             assert_eq!(of, (0..of.len()).collect::<Vec<_>>());
-            assert_eq!(of.len(), history[g].simulations);
+            assert_eq!(of.len(), stats.simulations);
         }
         let ((again, _, _), _) = run();
         assert_eq!(last, again);

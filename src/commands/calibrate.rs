@@ -19,7 +19,7 @@ use std::process::ExitCode;
 pub(crate) fn calibrate(args: CalibrateArgs, comm: &dyn Comm) -> Result<ExitCode> {
     let loaded = plan::load(&args.scenario, &args.scenario_args, None)?;
     let s = loaded.scenario.clone();
-    let spec = s.calibration.clone().unwrap_or_else(empty_spec);
+    let spec = s.calibration.clone().unwrap_or_default();
     let fits = fits(&spec, &args.fit);
     if fits.is_empty() {
         return Err(anyhow!(
@@ -203,19 +203,6 @@ fn fits(spec: &CalibrationSpec, given: &[Fit]) -> Vec<Fit> {
         }
     }
     fits
-}
-
-fn empty_spec() -> CalibrationSpec {
-    CalibrationSpec {
-        observed: None,
-        metrics: Vec::new(),
-        fit: Vec::new(),
-        particles: None,
-        max_generations: None,
-        max_simulations: None,
-        quantile: None,
-        min_acceptance: None,
-    }
 }
 
 /// What identifies a calibration for `--resume`: the scenario file's content, the command line's

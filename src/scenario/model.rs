@@ -411,7 +411,7 @@ pub struct KeyDate {
 
 /// `[calibration]`: what `picsim calibrate` fits and how (every field can also come from the
 /// command line).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct CalibrationSpec {
     /// The observations (`date,metric,value[,sem]`), relative to the working directory.
     pub(crate) observed: Option<std::path::PathBuf>,

@@ -145,7 +145,8 @@ fn fit<DB: DrawingBackend>(
     let err = || plot_err("drawing the legend");
     let (px, text_x) = (PANEL_X + 8, PANEL_X + 64);
     let mut y = HEADER_HEIGHT + 14;
-    let entries: [(&str, Box<dyn Fn(i32) -> Result<()>>); 4] = [
+    type Swatch<'a> = Box<dyn Fn(i32) -> Result<()> + 'a>;
+    let entries: [(&str, Swatch); 4] = [
         (
             "observed (± sem where given)",
             Box::new(|mid| {
