@@ -164,6 +164,10 @@ pub(crate) struct SweepArgs {
     /// Output folder (default: output/<scenario name>-sweep).
     #[command(flatten)]
     pub(crate) output: OutputArgs,
+    /// Continue an interrupted sweep of the same scenario, overrides and values from the runs
+    /// it finished (kept in <out>.partial/); with nothing to resume, just run.
+    #[arg(long)]
+    pub(crate) resume: bool,
 }
 
 /// `picsim compare`.
@@ -194,6 +198,10 @@ pub(crate) struct SensitivityArgs {
     /// Output folder (default: output/<scenario name>-sensitivity).
     #[command(flatten)]
     pub(crate) output: OutputArgs,
+    /// Continue an interrupted analysis of the same scenario and overrides from the runs it
+    /// finished (kept in <out>.partial/); with nothing to resume, just run.
+    #[arg(long)]
+    pub(crate) resume: bool,
 }
 
 /// `picsim population`.
