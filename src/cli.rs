@@ -169,6 +169,10 @@ pub(crate) struct SweepArgs {
     /// Output folder (default: output/<scenario name>-sweep).
     #[command(flatten)]
     pub(crate) output: OutputArgs,
+    /// Continue an interrupted sweep of the same scenario, overrides and values from the runs
+    /// it finished (kept in <out>.partial/); with nothing to resume, just run.
+    #[arg(long)]
+    pub(crate) resume: bool,
 }
 
 /// `picsim compare`.
@@ -199,6 +203,10 @@ pub(crate) struct SensitivityArgs {
     /// Output folder (default: output/<scenario name>-sensitivity).
     #[command(flatten)]
     pub(crate) output: OutputArgs,
+    /// Continue an interrupted analysis of the same scenario and overrides from the runs it
+    /// finished (kept in <out>.partial/); with nothing to resume, just run.
+    #[arg(long)]
+    pub(crate) resume: bool,
 }
 
 /// Parses `--fit KEY=LO..HI` (or `KEY=log:LO..HI`; a usage error when malformed).

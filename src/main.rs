@@ -17,8 +17,15 @@ fn stop(signal: i32) {
         if targets.is_empty() {
             eprintln!("interrupted");
         }
-        for target in targets {
-            eprintln!("interrupted: nothing written to {}", target.display());
+        for (target, kept) in targets {
+            match kept {
+                Some(kept) => eprintln!(
+                    "interrupted: the finished runs are kept in {}; run the same command with --resume to continue (nothing written to {} yet)",
+                    kept.display(),
+                    target.display()
+                ),
+                None => eprintln!("interrupted: nothing written to {}", target.display()),
+            }
         }
     }
     std::process::exit(128 + signal);

@@ -29,19 +29,39 @@ pub(crate) fn sweep(args: SweepArgs, comm: &dyn Comm) -> Result<ExitCode> {
         .out
         .clone()
         .unwrap_or_else(|| report::files::experiment_dir(&scenario.name, "sweep"));
-    let plan = Plan::resolve(loaded, scenarios, &out, &args.output, comm, "sweep")?;
+    let labels = points
+        .iter()
+        .map(|p| sweep::point_label(&keys, p))
+        .collect();
+    let record = record("sweep", &loaded, labels, &scenarios)?;
+    let resumable = (&record, args.resume);
+    let plan = Plan::resolve_resumable(
+        loaded,
+        scenarios,
+        &out,
+        &args.output,
+        comm,
+        "sweep",
+        resumable,
+    )?;
     let label = format!("{} sweep of {} runs", scenario.name, points.len());
-    // Each run's folder is written as soon as its replications are done; only its summary stays.
-    let mut runs: Vec<Option<RunSummary>> = vec![None; points.len()];
+    let n = points.len();
+    let (done, kept) = plan.kept(comm, |dir| folder::finished_runs(dir, n, true))?;
+    // Each run's folder is written as soon as its replications are done, and the run recorded
+    // as finished; only its summary stays.
+    let mut runs: Vec<Option<RunSummary>> = if kept.is_empty() { vec![None; n] } else { kept };
     let mut each = |i: usize, result: RunResult, w: &Writer| {
         let inv = w.invocation();
         let summary = w.staging.fill(|dir| {
-            folder::write_sweep_run(dir, i, &result, &points[i], &keys, &inv, w.options)
+            let summary =
+                folder::write_sweep_run(dir, i, &result, &points[i], &keys, &inv, w.options)?;
+            folder::keep_finished(dir, i, &summary)?;
+            Ok(summary)
         })?;
         runs[i] = Some(summary);
         Ok(())
     };
-    let selected = vec![true; points.len()];
+    let selected: Vec<bool> = done.iter().map(|d| !d).collect();
     let Some(finished) = plan.stream(comm, &label, &selected, &mut each)? else {
         return Ok(ExitCode::SUCCESS);
     };
@@ -78,14 +98,36 @@ pub(crate) fn sensitivity(args: SensitivityArgs, comm: &dyn Comm) -> Result<Exit
         .unwrap_or_else(|| report::files::experiment_dir(&scenario.name, "sensitivity"));
     let label = format!("{} sensitivity ({} runs)", scenario.name, scenarios.len());
     let runs = scenarios.len();
-    let plan = Plan::resolve(loaded, scenarios, &out, &args.output, comm, "sensitivity")?;
-    // The tornado needs only each run's summary: nothing else of a run is kept or written.
-    let mut summaries: Vec<Option<RunSummary>> = vec![None; runs];
-    let mut each = |i: usize, result: RunResult, _: &Writer| {
-        summaries[i] = Some(sweep::sensitivity_summary(&scenario, i, &result));
+    let labels = (0..runs)
+        .map(|i| sweep::sensitivity_run(&scenario, i).0)
+        .collect();
+    let record = record("sensitivity", &loaded, labels, &scenarios)?;
+    let resumable = (&record, args.resume);
+    let plan = Plan::resolve_resumable(
+        loaded,
+        scenarios,
+        &out,
+        &args.output,
+        comm,
+        "sensitivity",
+        resumable,
+    )?;
+    let (done, kept) = plan.kept(comm, |dir| folder::finished_runs(dir, runs, false))?;
+    // The tornado needs only each run's summary: nothing else of a run is kept or written (in
+    // the unfinished folder, the summary alone, for --resume).
+    let mut summaries: Vec<Option<RunSummary>> = if kept.is_empty() {
+        vec![None; runs]
+    } else {
+        kept
+    };
+    let mut each = |i: usize, result: RunResult, w: &Writer| {
+        let summary = sweep::sensitivity_summary(&scenario, i, &result);
+        w.staging
+            .fill(|dir| folder::keep_finished(dir, i, &summary))?;
+        summaries[i] = Some(summary);
         Ok(())
     };
-    let selected = vec![true; runs];
+    let selected: Vec<bool> = done.iter().map(|d| !d).collect();
     let Some(finished) = plan.stream(comm, &label, &selected, &mut each)? else {
         return Ok(ExitCode::SUCCESS);
     };
@@ -98,4 +140,35 @@ pub(crate) fn sensitivity(args: SensitivityArgs, comm: &dyn Comm) -> Result<Exit
         .staging
         .fill(|dir| folder::write_sensitivity(&sens, dir))?;
     finished.close(|report, seconds| plan::table_text(&sens.table(report), seconds))
+}
+
+/// What an experiment is, as its unfinished folder records it for `--resume`: the command, the
+/// scenario file's SHA-256, the command line's overrides, and per run its label and the SHA-256
+/// of its effective scenario (every key after overrides).
+fn record(
+    command: &str,
+    loaded: &plan::Loaded,
+    labels: Vec<String>,
+    scenarios: &[crate::scenario::Scenario],
+) -> Result<serde_json::Value> {
+    let path = loaded.path;
+    let bytes =
+        std::fs::read(path).with_context(|| format!("could not read '{}'", path.display()))?;
+    let runs = scenarios
+        .iter()
+        .zip(labels)
+        .map(|(s, label)| {
+            let effective = toml::to_string(&s.effective)?;
+            Ok(serde_json::json!({
+                "label": label,
+                "effective_sha256": report::manifest::sha256_hex(effective.as_bytes()),
+            }))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(serde_json::json!({
+        "command": command,
+        "scenario_sha256": report::manifest::sha256_hex(&bytes),
+        "overrides": loaded.overrides.iter().map(|o| o.text.clone()).collect::<Vec<_>>(),
+        "runs": runs,
+    }))
 }

@@ -11,6 +11,7 @@
 
 use crate::cli::{MemoryArgs, OutputArgs, ScenarioArgs, WorldArgs};
 use crate::comm::Comm;
+use crate::report::comparison::RunSummary;
 use crate::report::{self, Staging, manifest::Invocation};
 use crate::run::summary::{RunResult, summarise_run};
 use crate::scenario::import::ContactList;
@@ -124,11 +125,38 @@ impl<'a> Plan<'a> {
         comm: &dyn Comm,
         command: &'static str,
     ) -> Result<Plan<'a>> {
+        Self::resolve_with(loaded, scenarios, out, output, comm, command, None)
+    }
+
+    /// [`Plan::resolve`] for an experiment that can be resumed: its folder is kept when
+    /// interrupted, with the runs it finished and `record` (see `Staging::resumable`).
+    pub(crate) fn resolve_resumable(
+        loaded: Loaded<'a>,
+        scenarios: Vec<Scenario>,
+        out: &Path,
+        output: &OutputArgs,
+        comm: &dyn Comm,
+        command: &'static str,
+        (record, resume): (&serde_json::Value, bool),
+    ) -> Result<Plan<'a>> {
+        let resumable = Some((record, resume));
+        Self::resolve_with(loaded, scenarios, out, output, comm, command, resumable)
+    }
+
+    fn resolve_with(
+        loaded: Loaded<'a>,
+        scenarios: Vec<Scenario>,
+        out: &Path,
+        output: &OutputArgs,
+        comm: &dyn Comm,
+        command: &'static str,
+        resumable: Option<(&serde_json::Value, bool)>,
+    ) -> Result<Plan<'a>> {
         let world = &output.world;
         let Prepared { options, threads } = prepare(&loaded.scenario, world, comm.rank() == 0)?;
         let estimate = memory_guard(&scenarios, threads, comm.size(), &world.memory)?;
         let worlds = crate::run::jobs::worlds_of(&scenarios)?;
-        let staging = prepare_output(comm, out, world.folder.force, command)?;
+        let staging = prepare_output(comm, out, world.folder.force, command, resumable)?;
         Ok(Plan {
             loaded,
             scenarios,
@@ -222,6 +250,34 @@ impl<'a> Plan<'a> {
             staging,
             bar,
         }))
+    }
+}
+
+impl Plan<'_> {
+    /// The runs an unfinished folder already holds, as `read` finds them in it (per scenario,
+    /// its summary or `None`), on the rank that writes; every rank learns which are done.
+    pub(crate) fn kept(
+        &self,
+        comm: &dyn Comm,
+        read: impl FnOnce(&Path) -> Result<Vec<Option<RunSummary>>>,
+    ) -> Result<(Vec<bool>, Vec<Option<RunSummary>>)> {
+        let kept = self.staging.as_ref().map(|s| s.fill(read)).transpose();
+        if comm.any(kept.is_err()) {
+            return Err(kept
+                .err()
+                .unwrap_or_else(|| anyhow!("rank 0 could not read the unfinished folder")));
+        }
+        let kept = kept?.unwrap_or_default();
+        let mask: Vec<u8> = kept.iter().map(|k| u8::from(k.is_some())).collect();
+        let all = comm.all_gather(mask);
+        let done = all
+            .first()
+            .map_or_else(Vec::new, |m| m.iter().map(|&b| b == 1).collect());
+        anyhow::ensure!(
+            done.len() == self.scenarios.len(),
+            "the ranks disagree on the runs done"
+        );
+        Ok((done, kept))
     }
 }
 
@@ -339,11 +395,14 @@ pub(crate) fn prepare_output(
     dir: &Path,
     force: bool,
     command: &'static str,
+    resumable: Option<(&serde_json::Value, bool)>,
 ) -> Result<Option<Staging>> {
-    let staging = if comm.rank() == 0 {
-        Some(Staging::new(dir, force, command))
-    } else {
-        None
+    let staging = match (comm.rank(), resumable) {
+        (0, None) => Some(Staging::new(dir, force, command)),
+        (0, Some((record, resume))) => {
+            Some(Staging::resumable(dir, force, command, record, resume))
+        }
+        _ => None,
     };
     let failed = staging.as_ref().is_some_and(Result::is_err);
     if comm.any(failed) {

@@ -6,6 +6,7 @@
 use super::sweep;
 use crate::report::comparison::{Comparison, RunSummary};
 use crate::report::sensitivity::{Sensitivity, figure_file};
+use crate::report::staging::{KEPT, write_atomically};
 use crate::report::{self, manifest::Invocation};
 use crate::run::summary::RunResult;
 use anyhow::{Context, Result};
@@ -24,10 +25,14 @@ pub(crate) fn write_sweep_run(
     options: &report::Options,
 ) -> Result<RunSummary> {
     let id = report::files::run_id(i);
+    // Written aside and moved into place whole, so an interrupted sweep keeps whole runs only.
+    let aside = dir.join(format!(".tmp-{id}"));
     let run_dir = dir.join(&id);
-    std::fs::create_dir(&run_dir)
+    std::fs::create_dir(&aside)
         .with_context(|| format!("could not create '{}'", run_dir.display()))?;
-    report::write_all(result, inv, &run_dir, options)?;
+    report::write_all(result, inv, &aside, options)?;
+    std::fs::rename(&aside, &run_dir)
+        .with_context(|| format!("could not create '{}'", run_dir.display()))?;
     let values = point.iter().map(sweep::value_text).collect();
     Ok(RunSummary::from_result(
         &id,
@@ -36,6 +41,58 @@ pub(crate) fn write_sweep_run(
         result,
         Some(format!("{id}/report.html")),
     ))
+}
+
+/// The runs of `runs` an unfinished experiment's folder `dir` finished: per run, its summary
+/// (kept in `.finished/`), and for a sweep (`folders`) only with its whole `run-NNN/` folder.
+/// Whatever a killed process left half written is removed, so the run is done again.
+pub(crate) fn finished_runs(
+    dir: &Path,
+    runs: usize,
+    folders: bool,
+) -> Result<Vec<Option<RunSummary>>> {
+    let kept = dir.join(KEPT);
+    for entry in
+        std::fs::read_dir(dir).with_context(|| format!("cannot read '{}'", dir.display()))?
+    {
+        let path = entry?.path();
+        if path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with(".tmp-"))
+        {
+            std::fs::remove_dir_all(&path)
+                .with_context(|| format!("could not remove '{}'", path.display()))?;
+        }
+    }
+    (0..runs)
+        .map(|i| {
+            let id = report::files::run_id(i);
+            let file = kept.join(format!("{id}.json"));
+            let run_dir = dir.join(&id);
+            let summary = match std::fs::read_to_string(&file) {
+                Ok(text) if !folders || run_dir.is_dir() => {
+                    Some(serde_json::from_str::<RunSummary>(&text).with_context(|| {
+                        format!("'{}' is not a finished run's summary", file.display())
+                    })?)
+                }
+                _ => None,
+            };
+            if summary.is_none() && run_dir.exists() {
+                std::fs::remove_dir_all(&run_dir)
+                    .with_context(|| format!("could not remove '{}'", run_dir.display()))?;
+            }
+            Ok(summary)
+        })
+        .collect()
+}
+
+/// Records run `i` of an experiment in `dir` as finished, with its summary (after its folder,
+/// if it has one, is complete).
+pub(crate) fn keep_finished(dir: &Path, i: usize, summary: &RunSummary) -> Result<()> {
+    let file = dir
+        .join(KEPT)
+        .join(format!("{}.json", report::files::run_id(i)));
+    write_atomically(&file, &serde_json::to_string(summary)?)
 }
 
 /// Writes a comparison's files into `dir`: `compare.csv`, `compare_<metric>.png`, `report.html`

@@ -363,7 +363,14 @@ pub(crate) fn sweep_comparison(
 /// The summary of run `i` of a sensitivity analysis of `scenario` (the base first, then each
 /// `[sensitivity]` key's low and high run, in the scenario's order).
 pub(crate) fn sensitivity_summary(scenario: &Scenario, i: usize, result: &RunResult) -> RunSummary {
-    let (id, label) = match i.checked_sub(1) {
+    let (id, label) = sensitivity_run(scenario, i);
+    RunSummary::from_result(&id, &label, Vec::new(), result, None)
+}
+
+/// The id and label of run `i` of a sensitivity analysis of `scenario` (`base`, `key=low` or
+/// `key=high`, and the value).
+pub(crate) fn sensitivity_run(scenario: &Scenario, i: usize) -> (String, String) {
+    match i.checked_sub(1) {
         None => ("base".to_string(), "base".to_string()),
         Some(k) => {
             let (key, low, high) = &scenario.sensitivity[k / 2];
@@ -373,8 +380,7 @@ pub(crate) fn sensitivity_summary(scenario: &Scenario, i: usize, result: &RunRes
                 (format!("{key}=high"), value_text(high))
             }
         }
-    };
-    RunSummary::from_result(&id, &label, Vec::new(), result, None)
+    }
 }
 
 /// A sensitivity analysis of `scenario` from its runs' summaries, in the order of

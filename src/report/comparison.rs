@@ -21,8 +21,8 @@ pub(crate) const CHART_METRICS: [&str; 6] = [
     "never_reachable",
 ];
 
-/// One run as a comparison sees it.
-#[derive(Debug, Clone)]
+/// One run as a comparison sees it (kept as JSON in an unfinished experiment's folder).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct RunSummary {
     /// Short id (`run-001`, or the folder name).
     pub(crate) id: String,

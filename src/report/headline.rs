@@ -6,7 +6,7 @@ use crate::run::summary::RunResult;
 use crate::scenario::Licence;
 
 /// How a headline value is shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) enum Unit {
     /// A share in 0..=1, shown as a percentage.
     Share,
@@ -17,7 +17,7 @@ pub(crate) enum Unit {
 }
 
 /// One headline figure.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Headline {
     /// Stable machine name (for comparisons across runs), e.g. `reachable_share@2014-07-01`.
     pub key: String,

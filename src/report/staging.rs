@@ -18,26 +18,42 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 pub(crate) const MARKER: &str = ".picsim";
 /// In a temporary folder, until its commit: the host name of the machine whose process made it.
 const HOST_FILE: &str = ".picsim-host";
+/// In a resumable folder, until its commit: what experiment it holds.
+pub(crate) const RECORD: &str = "experiment.json";
+/// In a resumable folder, until its commit: the finished runs' summaries.
+pub(crate) const KEPT: &str = ".finished";
+
+/// Writes `text` to `path` under a temporary name first, so that `path` is whole or absent.
+pub(crate) fn write_atomically(path: &Path, text: &str) -> Result<()> {
+    let temp = path.with_extension("tmp");
+    std::fs::write(&temp, text).with_context(|| format!("could not write '{}'", path.display()))?;
+    std::fs::rename(&temp, path).with_context(|| format!("could not write '{}'", path.display()))
+}
 
 /// The temporary folders of this process not yet committed, with their targets. The signal
 /// handler removes them; [`Staging::commit`] holds the lock while it renames, so that a signal
 /// never finds a folder half moved.
-static LIVE: Mutex<Vec<(PathBuf, PathBuf)>> = Mutex::new(Vec::new());
+static LIVE: Mutex<Vec<(PathBuf, PathBuf, bool)>> = Mutex::new(Vec::new());
 
-fn live() -> MutexGuard<'static, Vec<(PathBuf, PathBuf)>> {
+fn live() -> MutexGuard<'static, Vec<(PathBuf, PathBuf, bool)>> {
     // A thread that panicked holding the lock left the list whole: pushes and removes only.
     LIVE.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Removes every temporary folder of this process and returns their targets (for a process
-/// stopped by a signal). Keeps the lock, so that no commit starts afterwards.
-pub fn abandon_all() -> Vec<PathBuf> {
+/// Removes every temporary folder of this process but the resumable ones ([`Staging::resumable`])
+/// and returns their targets, each with the resumable folder kept (for a process stopped by a
+/// signal). Keeps the lock, so that no commit starts afterwards.
+pub fn abandon_all() -> Vec<(PathBuf, Option<PathBuf>)> {
     let mut list = live();
     let targets = list
         .drain(..)
-        .map(|(temp, target)| {
-            remove_while_written(&temp);
-            target
+        .map(|(temp, target, kept)| {
+            if kept {
+                (target, Some(temp))
+            } else {
+                remove_while_written(&temp);
+                (target, None)
+            }
         })
         .collect();
     std::mem::forget(list);
@@ -65,6 +81,8 @@ pub struct Staging {
     command: &'static str,
     force: bool,
     committed: bool,
+    /// Kept when interrupted or failing, for `--resume` ([`Staging::resumable`]).
+    resumable: bool,
 }
 
 /// Whether the output folder `target` could be created: its nearest existing ancestor must be a
@@ -257,29 +275,36 @@ fn clear_stale(parent: &Path, name: &str) {
     }
 }
 
+/// Checks that `target` may be written (absent, or replaceable with `force`), after removing
+/// the stale temporary folders beside it; returns its name and the folder holding it.
+fn check_target(target: &Path, force: bool) -> Result<(String, PathBuf)> {
+    let name = target
+        .file_name()
+        .with_context(|| format!("output path '{}' has no folder name", target.display()))?
+        .to_string_lossy()
+        .to_string();
+    let parent = parent_of(target);
+    clear_stale(&parent, &name);
+    if std::fs::symlink_metadata(target).is_ok() {
+        if !force {
+            bail!(
+                "output folder '{}' already exists; use --force to replace it, or --out to choose another",
+                target.display()
+            );
+        }
+        check_replaceable(target)?;
+    }
+    check_creatable(target)?;
+    Ok((name, parent))
+}
+
 impl Staging {
     /// Checks the target and creates the temporary folder for `command` (`run`, `sweep`, …). An
     /// existing target is refused unless `force`, and even then unless it is empty or a folder
     /// picsim wrote; it is left untouched until [`Staging::commit`]. Stale temporary folders of
     /// ended processes for the same target are removed first.
     pub(crate) fn new(target: &Path, force: bool, command: &'static str) -> Result<Staging> {
-        let name = target
-            .file_name()
-            .with_context(|| format!("output path '{}' has no folder name", target.display()))?
-            .to_string_lossy()
-            .to_string();
-        let parent = parent_of(target);
-        clear_stale(&parent, &name);
-        if std::fs::symlink_metadata(target).is_ok() {
-            if !force {
-                bail!(
-                    "output folder '{}' already exists; use --force to replace it, or --out to choose another",
-                    target.display()
-                );
-            }
-            check_replaceable(target)?;
-        }
-        check_creatable(target)?;
+        let (name, parent) = check_target(target, force)?;
         std::fs::create_dir_all(&parent).with_context(|| {
             format!(
                 "could not create output directory '{}' (output.dir)",
@@ -299,7 +324,7 @@ impl Staging {
                 temp.display()
             )
         })?;
-        list.push((temp.clone(), target.to_path_buf()));
+        list.push((temp.clone(), target.to_path_buf(), false));
         drop(list);
         // Dropped (and the folder removed) if what follows fails.
         let staging = Staging {
@@ -308,6 +333,7 @@ impl Staging {
             command,
             force,
             committed: false,
+            resumable: false,
         };
         let host = staging.temp.join(HOST_FILE);
         std::fs::write(&host, crate::sys::host_name() + "\n").with_context(|| {
@@ -318,6 +344,80 @@ impl Staging {
             )
         })?;
         Ok(staging)
+    }
+
+    /// Checks the target as [`Staging::new`] does and opens the resumable folder
+    /// `<target>.partial` for `command`, an experiment of many runs that is kept when
+    /// interrupted or failing, holding the runs it finished and [`RECORD`] (`record`: what the
+    /// experiment is). With `resume`, an unfinished folder of the same record is continued, one
+    /// of another record refused (nothing removed); without, an unfinished folder is refused
+    /// unless `force`, which starts afresh.
+    pub(crate) fn resumable(
+        target: &Path,
+        force: bool,
+        command: &'static str,
+        record: &serde_json::Value,
+        resume: bool,
+    ) -> Result<Staging> {
+        let (name, parent) = check_target(target, force)?;
+        let temp = parent.join(format!("{name}.partial"));
+        let record_path = temp.join(RECORD);
+        if std::fs::symlink_metadata(&temp).is_ok() {
+            let kept: Option<serde_json::Value> = std::fs::read_to_string(&record_path)
+                .ok()
+                .and_then(|text| serde_json::from_str(&text).ok());
+            let Some(kept) = kept else {
+                bail!(
+                    "'{}' is in the way of the unfinished {command}'s folder and is not one (no readable {RECORD}); move it away, or choose another folder with --out",
+                    temp.display()
+                );
+            };
+            if resume && kept != *record {
+                let differs = ["command", "scenario_sha256", "overrides", "runs"]
+                    .into_iter()
+                    .filter(|k| kept.get(k) != record.get(k))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                bail!(
+                    "{}: the unfinished experiment there is another one (it differs in: {differs}); not resuming it and not touching it: run the same command as before with --resume, start afresh with --force and without --resume, or choose another folder with --out",
+                    record_path.display()
+                );
+            }
+            if !resume {
+                if !force {
+                    bail!(
+                        "'{}' holds an unfinished {command}; continue it with --resume (same scenario, overrides and values), or start afresh with --force",
+                        temp.display()
+                    );
+                }
+                std::fs::remove_dir_all(&temp)
+                    .with_context(|| format!("could not remove '{}'", temp.display()))?;
+            }
+        }
+        if !temp.exists() {
+            std::fs::create_dir_all(&temp).with_context(|| {
+                format!(
+                    "could not create output directory '{}' (its unfinished folder '{}' failed)",
+                    target.display(),
+                    temp.display()
+                )
+            })?;
+            write_atomically(
+                &record_path,
+                &(serde_json::to_string_pretty(record)? + "\n"),
+            )?;
+        }
+        std::fs::create_dir_all(temp.join(KEPT))
+            .with_context(|| format!("could not create '{}'", temp.join(KEPT).display()))?;
+        live().push((temp.clone(), target.to_path_buf(), true));
+        Ok(Staging {
+            target: target.to_path_buf(),
+            temp,
+            command,
+            force,
+            committed: false,
+            resumable: true,
+        })
     }
 
     /// Where files are written until the commit (the tests look inside).
@@ -358,8 +458,20 @@ impl Staging {
     /// replaceable: it may have changed during the run).
     pub(crate) fn commit(mut self) -> Result<PathBuf> {
         self.fill(|dir| {
-            std::fs::remove_file(dir.join(HOST_FILE))
-                .with_context(|| format!("could not remove '{}'", dir.join(HOST_FILE).display()))?;
+            if self.resumable {
+                std::fs::remove_file(dir.join(RECORD)).with_context(|| {
+                    format!("could not remove '{}'", dir.join(RECORD).display())
+                })?;
+                let kept = dir.join(KEPT);
+                if kept.exists() {
+                    std::fs::remove_dir_all(&kept)
+                        .with_context(|| format!("could not remove '{}'", kept.display()))?;
+                }
+            } else {
+                std::fs::remove_file(dir.join(HOST_FILE)).with_context(|| {
+                    format!("could not remove '{}'", dir.join(HOST_FILE).display())
+                })?;
+            }
             self.mark()
         })?;
         let mut list = live();
@@ -390,7 +502,7 @@ impl Staging {
             }
         };
         self.committed = true;
-        list.retain(|(temp, _)| *temp != self.temp);
+        list.retain(|(temp, ..)| *temp != self.temp);
         drop(list);
         if let Some(aside) = aside {
             // The new report is in place. The old one is checked again before it goes: a file
@@ -435,8 +547,11 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             let mut list = live();
-            let _ = std::fs::remove_dir_all(&self.temp);
-            list.retain(|(temp, _)| *temp != self.temp);
+            // A resumable folder keeps the runs finished so far.
+            if !self.resumable {
+                let _ = std::fs::remove_dir_all(&self.temp);
+            }
+            list.retain(|(temp, ..)| *temp != self.temp);
         }
     }
 }

@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use std::time::Instant;
 
 /// Summary of one metric on one reported day across replications.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Stat {
     /// Mean.
     pub(crate) mean: f64,

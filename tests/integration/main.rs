@@ -15,6 +15,7 @@ mod layout;
 mod mpi;
 mod output_safety;
 mod privacy;
+mod resume;
 mod reuse;
 mod sign_in;
 mod support;
