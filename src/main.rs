@@ -20,7 +20,7 @@ fn stop(signal: i32) {
         for (target, kept) in targets {
             match kept {
                 Some(kept) => eprintln!(
-                    "interrupted: the finished runs are kept in {}; run the same command with --resume to continue (nothing written to {} yet)",
+                    "interrupted: what it finished is kept in {}; run the same command with --resume to continue (nothing written to {} yet)",
                     kept.display(),
                     target.display()
                 ),

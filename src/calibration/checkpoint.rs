@@ -1,19 +1,15 @@
 //! A calibration's checkpoint: after each generation, what the sampler needs to go on (every
-//! generation's stats, the last one's particles and their simulations' rows), saved beside the
-//! output folder as `<folder>.resume/`, with what identifies the calibration (scenario, command
-//! line, observations, settings) so that `--resume` continues only the same one. Each file is
-//! written whole and renamed into place, so an interruption leaves the previous checkpoint.
+//! generation's stats, the last one's particles and their simulations' rows), saved in the kept
+//! part of the unfinished output folder (`<folder>.partial/`, whose record says which calibration
+//! it is, so that `--resume` continues only the same one: `crate::report::staging`). Each file is
+//! written whole and renamed into place, so an interruption leaves the previous checkpoint. Rank
+//! 0 reads it and tells the other ranks the particles (their rows stay on rank 0, which alone
+//! measures simulations).
 
 use super::smc::{Generation, Particle, State, Stats};
+use crate::comm::Comm;
 use anyhow::{Context, Result, bail};
-use std::path::{Path, PathBuf};
-
-/// The folder that holds the checkpoint of a calibration writing into `out`.
-pub(crate) fn folder(out: &Path) -> PathBuf {
-    let mut name = out.file_name().unwrap_or_default().to_os_string();
-    name.push(".resume");
-    out.with_file_name(name)
-}
+use std::path::Path;
 
 /// What is saved of a particle besides its rows.
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -60,8 +56,6 @@ impl From<&SavedStats> for Stats {
 /// The state file.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct StateFile {
-    /// What the calibration is: only the same one resumes.
-    identity: serde_json::Value,
     history: Vec<SavedStats>,
     particles: Vec<Saved>,
     /// Values per particle's rows.
@@ -71,7 +65,6 @@ struct StateFile {
 /// Saves `last` and `history` into `dir` (created if need be).
 pub(crate) fn save(
     dir: &Path,
-    identity: &serde_json::Value,
     last: &Generation<Vec<i64>>,
     history: &[Stats],
 ) -> Result<()> {
@@ -89,7 +82,6 @@ pub(crate) fn save(
         }
     }
     let state = StateFile {
-        identity: identity.clone(),
         history: history.iter().map(SavedStats::from).collect(),
         particles: last
             .particles
@@ -115,7 +107,7 @@ pub(crate) fn save(
 
 /// The checkpoint in `dir`, if there is one: the last generation and every generation's stats.
 /// Refused when it belongs to another calibration.
-pub(crate) fn load(dir: &Path, identity: &serde_json::Value) -> Result<Option<State<Vec<i64>>>> {
+pub(crate) fn load(dir: &Path) -> Result<Option<State<Vec<i64>>>> {
     let path = dir.join("state.json");
     let bytes = match std::fs::read(&path) {
         Ok(b) => b,
@@ -124,12 +116,6 @@ pub(crate) fn load(dir: &Path, identity: &serde_json::Value) -> Result<Option<St
     };
     let state: StateFile = serde_json::from_slice(&bytes)
         .with_context(|| format!("'{}' is not a calibration checkpoint", path.display()))?;
-    if &state.identity != identity {
-        bail!(
-            "the interrupted calibration in '{}' was started with another scenario, command line, observations or settings; run without --resume to start afresh (it is then replaced), or with the same command line as before",
-            dir.display()
-        );
-    }
     let history: Vec<Stats> = state.history.iter().map(Stats::from).collect();
     let Some(stats) = history.last().copied() else {
         return Ok(None);
@@ -156,6 +142,57 @@ pub(crate) fn load(dir: &Path, identity: &serde_json::Value) -> Result<Option<St
         })
         .collect();
     Ok(Some((Generation { particles, stats }, history)))
+}
+
+/// The state rank 0 read (`state` there; ignored elsewhere), on every rank: the particles' values,
+/// weights and distances and every generation's stats (the rows stay on rank 0).
+pub(crate) fn share(
+    comm: &dyn Comm,
+    state: Option<State<Vec<i64>>>,
+) -> Result<Option<State<Vec<i64>>>> {
+    if comm.size() == 1 {
+        return Ok(state);
+    }
+    let light = |s: &State<Vec<i64>>| StateFile {
+        history: s.1.iter().map(SavedStats::from).collect(),
+        particles: s
+            .0
+            .particles
+            .iter()
+            .map(|p| Saved {
+                u: p.u.clone(),
+                weight: p.weight,
+                distance: p.distance,
+            })
+            .collect(),
+        row_len: 0,
+    };
+    let bytes = match (comm.rank(), &state) {
+        (0, Some(s)) => serde_json::to_vec(&Some(light(s)))?,
+        (0, None) => serde_json::to_vec(&None::<StateFile>)?,
+        _ => Vec::new(),
+    };
+    let all = comm.all_gather(bytes);
+    if comm.rank() == 0 {
+        return Ok(state);
+    }
+    let got: Option<StateFile> = serde_json::from_slice(all.first().map_or(&[][..], Vec::as_slice))
+        .context("rank 0 sent an unreadable checkpoint")?;
+    Ok(got.and_then(|f| {
+        let history: Vec<Stats> = f.history.iter().map(Stats::from).collect();
+        let stats = *history.last()?;
+        let particles = f
+            .particles
+            .into_iter()
+            .map(|s| Particle {
+                u: s.u,
+                weight: s.weight,
+                distance: s.distance,
+                data: Vec::new(),
+            })
+            .collect();
+        Some((Generation { particles, stats }, history))
+    }))
 }
 
 /// Writes `bytes` to `path` through a temporary file renamed into place.

@@ -11,6 +11,7 @@ use crate::calibration::{self as cal, checkpoint, outcome::outcome};
 use crate::cli::CalibrateArgs;
 use crate::comm::Comm;
 use crate::report;
+use crate::report::staging::KEPT;
 use crate::scenario::{CalibrationSpec, Fit};
 use anyhow::{Context, Result, anyhow};
 use std::process::ExitCode;
@@ -119,8 +120,6 @@ pub(crate) fn calibrate(args: CalibrateArgs, comm: &dyn Comm) -> Result<ExitCode
         .out
         .clone()
         .unwrap_or_else(|| report::files::experiment_dir(&s.name, "calibration"));
-    let staging = plan::prepare_output(comm, &out, world.folder.force, "calibrate")?;
-    let partial = checkpoint::folder(&out);
     let identity = identity(
         &loaded,
         &fits,
@@ -129,15 +128,29 @@ pub(crate) fn calibrate(args: CalibrateArgs, comm: &dyn Comm) -> Result<ExitCode
         &metrics,
         args.observed_until,
     )?;
+    // An unfinished calibration's folder (`<out>.partial/`) holds its checkpoint, kept when it
+    // is interrupted; `--resume` continues it (the same calibration only).
+    let staging = plan::prepare_output(
+        comm,
+        &out,
+        world.folder.force,
+        "calibrate",
+        Some((&identity, args.resume)),
+    )?;
+    let kept = staging
+        .as_ref()
+        .map(|s| s.fill(|dir| Ok(dir.join(KEPT))))
+        .transpose()?;
     let done = if args.resume {
-        checkpoint::load(&partial, &identity)?
+        let state = kept.as_deref().map(checkpoint::load).transpose()?.flatten();
+        checkpoint::share(comm, state)?
     } else {
         None
     };
 
     let mut finished = |g: &smc::Generation<Vec<i64>>, history: &[smc::Stats]| -> Result<()> {
-        if comm.rank() == 0 {
-            checkpoint::save(&partial, &identity, g, history)?;
+        if let Some(dir) = &kept {
+            checkpoint::save(dir, g, history)?;
         }
         let last = g.stats;
         bar.println(format!(
@@ -182,7 +195,6 @@ pub(crate) fn calibrate(args: CalibrateArgs, comm: &dyn Comm) -> Result<ExitCode
             .with_context(|| format!("could not write '{}'", path.display()))
     })?;
     let target = staging.commit()?;
-    let _ = std::fs::remove_dir_all(&partial);
     plan::close(
         &target,
         args.output.quiet,
@@ -219,12 +231,13 @@ fn identity(
         std::fs::read(p).with_context(|| format!("could not read '{}'", p.display()))
     };
     Ok(serde_json::json!({
-        "scenario": report::manifest::sha256_hex(&read(loaded.path)?),
-        "effective": report::manifest::sha256_hex(loaded.scenario.effective.to_string().as_bytes()),
+        "command": "calibrate",
+        "scenario_sha256": report::manifest::sha256_hex(&read(loaded.path)?),
+        "overrides": loaded.overrides.iter().map(|o| o.text.clone()).collect::<Vec<_>>(),
         "fits": fits.iter().map(|f| format!("{}={}..{}:{}", f.key, f.low, f.high, f.log)).collect::<Vec<_>>(),
-        "observed": report::manifest::sha256_hex(&read(observed)?),
+        "observed_sha256": report::manifest::sha256_hex(&read(observed)?),
         "metrics": metrics,
-        "until": until.map(|d| d.to_string()),
+        "observed_until": until.map(|d| d.to_string()),
         "settings": format!("{settings:?}"),
     }))
 }

@@ -373,7 +373,17 @@ impl Staging {
                 );
             };
             if resume && kept != *record {
-                let differs = ["command", "scenario_sha256", "overrides", "runs"]
+                // Every key either record has (a sweep's record names its runs, a calibration's
+                // its fitted keys and observations).
+                let mut keys: Vec<&str> = Vec::new();
+                for r in [&kept, record] {
+                    for k in r.as_object().into_iter().flat_map(|o| o.keys()) {
+                        if !keys.contains(&k.as_str()) {
+                            keys.push(k);
+                        }
+                    }
+                }
+                let differs = keys
                     .into_iter()
                     .filter(|k| kept.get(k) != record.get(k))
                     .collect::<Vec<_>>()

@@ -195,8 +195,9 @@ fn a_sign_in_rate_is_recovered() {
         "{sentence} not in {:?}",
         report.lines().find(|l| l.contains("Fitted to"))
     );
-    // The checkpoint is gone once the folder is written.
-    assert!(!dir.path().join("cal.resume").exists());
+    // The unfinished folder is gone once the folder is written.
+    assert!(!dir.path().join("cal.partial").exists());
+    assert!(!out.join(".finished").exists() && !out.join("experiment.json").exists());
 }
 
 #[test]
@@ -320,7 +321,7 @@ fn an_interrupted_calibration_resumes_to_the_same_result() {
     );
 
     let cut = dir.path().join("cut");
-    let checkpoint = dir.path().join("cut.resume");
+    let checkpoint = dir.path().join("cut.partial");
     let child = small(dir.path(), &observed, &cut, &[])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
@@ -328,7 +329,7 @@ fn an_interrupted_calibration_resumes_to_the_same_result() {
         .unwrap();
     // Interrupted once generation 1 is saved.
     let started = std::time::Instant::now();
-    while !checkpoint.join("rows-1.bin").exists() {
+    while !checkpoint.join(".finished").join("rows-1.bin").exists() {
         assert!(started.elapsed().as_secs() < 120, "no checkpoint appeared");
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
@@ -343,7 +344,14 @@ fn an_interrupted_calibration_resumes_to_the_same_result() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(!cut.exists());
-    assert!(checkpoint.join("state.json").is_file());
+    assert!(checkpoint.join(".finished").join("state.json").is_file());
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("run the same command with --resume to continue"), "{err}");
+    // Without --resume the unfinished calibration is not replaced unasked.
+    let again = small(dir.path(), &observed, &cut, &[]).output().unwrap();
+    assert_eq!(again.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&again.stderr);
+    assert!(err.contains("holds an unfinished calibrate; continue it with --resume"), "{err}");
 
     // Another calibration does not resume from it.
     let other = small(dir.path(), &observed, &cut, &["--resume", "--seed", "9"])
