@@ -360,7 +360,7 @@ fn an_interrupted_calibration_resumes_to_the_same_result() {
     assert_eq!(other.status.code(), Some(1));
     let err = String::from_utf8_lossy(&other.stderr);
     assert!(
-        err.contains("was started with another scenario, command line"),
+        err.contains("the unfinished experiment there is another one (it differs in: overrides"),
         "{err}"
     );
 
