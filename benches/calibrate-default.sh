@@ -15,7 +15,7 @@ uptime
   --observed scenarios/examples/synthetic-first-30-days.csv \
   --fit population.activity.1.mean_days_between_sign_ins=log:2.0..30.0 \
   --fit population.activity.2.mean_days_between_sign_ins=log:10.0..120.0 \
-  --fit orgs.providers.msn.0.share=0.3..0.95 \
+  --fit orgs.providers.msn.0.share=0.3..0.9 \
   --particles "${PARTICLES:-50}" --max-simulations "${SIMULATIONS:-900}" \
   --out "$out" --force 2> "$out.time"
 grep -E "Elapsed|Maximum resident" "$out.time"
