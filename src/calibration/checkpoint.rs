@@ -63,11 +63,7 @@ struct StateFile {
 }
 
 /// Saves `last` and `history` into `dir` (created if need be).
-pub(crate) fn save(
-    dir: &Path,
-    last: &Generation<Vec<i64>>,
-    history: &[Stats],
-) -> Result<()> {
+pub(crate) fn save(dir: &Path, last: &Generation<Vec<i64>>, history: &[Stats]) -> Result<()> {
     std::fs::create_dir_all(dir)
         .with_context(|| format!("could not create the checkpoint '{}'", dir.display()))?;
     let row_len = last.particles.first().map_or(0, |p| p.data.len());

@@ -520,9 +520,10 @@ impl Fit {
             FitKind::Whole => toml::Value::Integer(x as i64),
             FitKind::Date => {
                 let d = NaiveDate::default() + chrono::Duration::days(x as i64);
-                d.to_string()
-                    .parse::<toml::value::Datetime>()
-                    .map_or_else(|_| toml::Value::String(d.to_string()), toml::Value::Datetime)
+                d.to_string().parse::<toml::value::Datetime>().map_or_else(
+                    |_| toml::Value::String(d.to_string()),
+                    toml::Value::Datetime,
+                )
             }
         }
     }

@@ -346,12 +346,18 @@ fn an_interrupted_calibration_resumes_to_the_same_result() {
     assert!(!cut.exists());
     assert!(checkpoint.join(".finished").join("state.json").is_file());
     let err = String::from_utf8_lossy(&output.stderr);
-    assert!(err.contains("run the same command with --resume to continue"), "{err}");
+    assert!(
+        err.contains("run the same command with --resume to continue"),
+        "{err}"
+    );
     // Without --resume the unfinished calibration is not replaced unasked.
     let again = small(dir.path(), &observed, &cut, &[]).output().unwrap();
     assert_eq!(again.status.code(), Some(1));
     let err = String::from_utf8_lossy(&again.stderr);
-    assert!(err.contains("holds an unfinished calibrate; continue it with --resume"), "{err}");
+    assert!(
+        err.contains("holds an unfinished calibrate; continue it with --resume"),
+        "{err}"
+    );
 
     // Another calibration does not resume from it.
     let other = small(dir.path(), &observed, &cut, &["--resume", "--seed", "9"])
