@@ -1,5 +1,6 @@
 //! `manifest.json`: what was run, with what, how big it was and how long it took. It is the one
-//! output that may differ between runs of the same scenario and seed (timings, memory, threads).
+//! output that may differ between runs of the same scenario and seed (timings, memory, threads,
+//! ranks, and how many populations were generated, which depends on how jobs were scheduled).
 
 use crate::run::summary::RunResult;
 use anyhow::{Context, Result};
