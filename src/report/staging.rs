@@ -40,7 +40,7 @@ fn live() -> MutexGuard<'static, Vec<(PathBuf, PathBuf, bool)>> {
     LIVE.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Removes every temporary folder of this process but the resumable ones ([`Staging::resumable`])
+/// Removes every temporary folder of this process but the resumable ones (`Staging::resumable`)
 /// and returns their targets, each with the resumable folder kept (for a process stopped by a
 /// signal). Keeps the lock, so that no commit starts afterwards.
 pub fn abandon_all() -> Vec<(PathBuf, Option<PathBuf>)> {
