@@ -130,10 +130,12 @@ fn write_how_to_read(out: &mut String, c: &Calibration) -> Result<()> {
         out,
         "<li>Each particle is one set of values of the fitted keys, simulated on one of the \
          scenario's {} worlds (replications of seed {}). The distance of a simulation to the \
-         observations is the root mean square of their differences, each divided by the \
-         observation's standard error where the file gives one, else by the typical size of its \
-         metric. Each generation keeps only particles closer than its tolerance, and the tolerance \
-         falls from one generation to the next.</li>",
+         observations is the root mean square of their differences, each divided by how much \
+         that observation varied among the previous generation's simulations (combined with its \
+         standard error where the file gives one), so that an observation the model reproduces \
+         precisely counts for more than a noisy one. Each generation keeps only particles closer \
+         than its tolerance; as the scales adapt to each generation, tolerances are not \
+         comparable from one generation to the next.</li>",
         c.worlds, c.seed
     )?;
     writeln!(
