@@ -69,17 +69,18 @@ fn comparable(name: &str, bytes: &[u8]) -> Vec<u8> {
         ] {
             m.as_object_mut().unwrap().remove(k);
         }
-        m.as_object_mut()
+        if let Some(p) = m
+            .as_object_mut()
             .unwrap()
             .get_mut("population")
             .and_then(|p| p.as_object_mut())
-            .map(|p| {
-                // How many populations a run generated depends on how its jobs were scheduled
-                // over the ranks (reuse is within a batch), as its timings do; its rows do not.
-                for k in ["bytes", "generated", "generated_note"] {
-                    p.remove(k);
-                }
-            });
+        {
+            // How many populations a run generated depends on how its jobs were scheduled over
+            // the ranks (reuse is within a batch), as its timings do; its rows do not.
+            for k in ["bytes", "generated", "generated_note"] {
+                p.remove(k);
+            }
+        }
         // The output folders differ between the two runs compared.
         m["scenario"]["effective"]
             .as_object_mut()
