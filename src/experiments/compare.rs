@@ -156,6 +156,8 @@ fn read_run(dir: &Path) -> Result<RunSummary> {
                             "money" => Unit::Money,
                             _ => Unit::Count,
                         },
+                        band: serde_json::from_value(h["band"].clone()).unwrap_or(None),
+                        definition: h["definition"].as_str().unwrap_or_default().to_string(),
                     })
                 })
                 .collect()

@@ -5,6 +5,7 @@
 //! Empty cells mean "no value" (e.g. `sem` with one replication, a share with no entries).
 
 use crate::run::summary::{Enabled, RunResult, Stat};
+use crate::scenario::Licence;
 use anyhow::{Context, Result};
 use std::io::Write;
 use std::path::Path;
@@ -103,12 +104,29 @@ pub(crate) fn orgs_header(r: &RunResult) -> Vec<String> {
     .iter()
     .map(|s| s.to_string())
     .collect();
-    for p in &r.scenario.providers {
-        for prefix in ["enabled", "last_served", "usl_until", "usl_credit"] {
-            h.push(format!("{prefix}_{}", p.id));
+    for (p, provider) in r.scenario.providers.iter().enumerate() {
+        for prefix in provider_columns(r, p) {
+            h.push(format!("{prefix}_{}", provider.id));
         }
     }
     h
+}
+
+/// The per-provider columns of `orgs.csv` for provider `p`, leaving out those that cannot hold a
+/// value in this scenario: none for a provider no organisation can enable, `usl_until` only for a
+/// `pic_usl` licence with a last day of sale, `usl_credit` only for a `pic_usl` licence.
+fn provider_columns(r: &RunResult, p: usize) -> Vec<&'static str> {
+    if !r.scenario.adoptable(p) {
+        return Vec::new();
+    }
+    let mut columns = vec!["enabled", "enabled_before_start", "last_served"];
+    if let Licence::PicUsl { sale_until } = r.scenario.providers[p].licence {
+        if sale_until.is_some() {
+            columns.push("usl_until");
+        }
+        columns.push("usl_credit");
+    }
+    columns
 }
 
 /// `orgs.csv`: one row per replication and organisation.
@@ -116,6 +134,9 @@ pub fn write_orgs(r: &RunResult, path: &Path) -> Result<()> {
     let mut w = writer(path)?;
     w.write_record(orgs_header(r))?;
     let cal = r.scenario.calendar();
+    let columns: Vec<Vec<&str>> = (0..r.scenario.providers.len())
+        .map(|p| provider_columns(r, p))
+        .collect();
     let mut record: Vec<String> = Vec::new();
     for (rep, orgs) in r.orgs.iter().enumerate() {
         for o in orgs {
@@ -137,19 +158,23 @@ pub fn write_orgs(r: &RunResult, path: &Path) -> Result<()> {
                     .map(|(_, d)| cal.date(d).to_string())
                     .unwrap_or_default(),
             ]);
-            for p in 0..r.scenario.providers.len() {
-                record.push(match o.enabled[p] {
-                    Enabled::Always => "always".to_string(),
-                    Enabled::On(d) => d.to_string(),
-                    Enabled::Never => String::new(),
-                });
-                record.push(
-                    out.last_served[p]
-                        .map(|d| cal.date(d).to_string())
-                        .unwrap_or_default(),
-                );
-                record.push(o.usl_until[p].map(|d| d.to_string()).unwrap_or_default());
-                record.push(format!("{:.2}", o.usl_credit[p]));
+            for (p, columns) in columns.iter().enumerate() {
+                for column in columns {
+                    record.push(match *column {
+                        // A date, or empty: before the start is said in its own column, so
+                        // that this one parses as dates.
+                        "enabled" => match o.enabled[p] {
+                            Enabled::On(d) => d.to_string(),
+                            Enabled::Always | Enabled::Never => String::new(),
+                        },
+                        "enabled_before_start" => (o.enabled[p] == Enabled::Always).to_string(),
+                        "last_served" => out.last_served[p]
+                            .map(|d| cal.date(d).to_string())
+                            .unwrap_or_default(),
+                        "usl_until" => o.usl_until[p].map(|d| d.to_string()).unwrap_or_default(),
+                        _ => format!("{:.2}", o.usl_credit[p]),
+                    });
+                }
             }
             w.write_record(&record)?;
         }
@@ -251,4 +276,64 @@ pub(crate) fn write_rejected(r: &RunResult, addresses: Addresses, path: &Path) -
     }
     w.flush()
         .with_context(|| format!("could not write '{}'", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixtures;
+
+    /// On the default scenario: `aim_direct`, which no organisation adopts, has no column;
+    /// `usl_*` only for Yahoo!'s `pic_usl` licence; every `enabled_*` cell is a date or empty,
+    /// and `enabled_before_start_*` says `true` exactly for the organisations drawn as enabled
+    /// before the start.
+    #[test]
+    fn orgs_csv_keeps_dates_as_dates_and_leaves_out_empty_columns() {
+        let r = fixtures::small();
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("orgs.csv");
+        write_orgs(r, &path).expect("orgs.csv writes");
+        let mut reader = ::csv::Reader::from_path(&path).expect("reads");
+        let header: Vec<String> = reader
+            .headers()
+            .expect("header")
+            .iter()
+            .map(String::from)
+            .collect();
+        assert!(
+            !header.iter().any(|h| h.ends_with("_aim_direct")),
+            "{header:?}"
+        );
+        for p in ["msn", "aol", "yahoo"] {
+            for c in ["enabled", "enabled_before_start", "last_served"] {
+                assert!(header.contains(&format!("{c}_{p}")), "{c}_{p}");
+            }
+        }
+        let usl: Vec<&String> = header.iter().filter(|h| h.starts_with("usl_")).collect();
+        assert_eq!(usl, ["usl_until_yahoo", "usl_credit_yahoo"]);
+        let col = |name: &str| header.iter().position(|h| h == name).expect(name);
+        let (enabled, before) = (col("enabled_msn"), col("enabled_before_start_msn"));
+        let mut rows = 0;
+        let mut before_start = 0;
+        for (row, o) in reader
+            .records()
+            .map(|r| r.expect("row"))
+            .zip(r.orgs.iter().flatten())
+        {
+            rows += 1;
+            let cell = &row[enabled];
+            assert!(
+                cell.is_empty() || chrono::NaiveDate::parse_from_str(cell, "%Y-%m-%d").is_ok(),
+                "{cell}"
+            );
+            let always = o.enabled[0] == Enabled::Always;
+            assert_eq!(&row[before], if always { "true" } else { "false" });
+            before_start += usize::from(always);
+        }
+        assert_eq!(rows, r.orgs.iter().map(Vec::len).sum::<usize>());
+        assert!(
+            before_start > 0,
+            "some organisations enabled msn before the start"
+        );
+    }
 }

@@ -1,8 +1,10 @@
 //! Headline figures: the few numbers a reader wants first, shown on the terminal and at the top of
-//! `report.html`. Computed from the run's summaries (means across replications).
+//! `report.html`. Each is the mean across replications with its p05–p95 across them (the 5th and
+//! 95th percentiles of the per-replication values, as `summary.csv` has them), and says what it
+//! means in one sentence.
 
 use super::number::{group_thousands, thousands};
-use crate::run::summary::RunResult;
+use crate::run::summary::{RunResult, Stat};
 use crate::scenario::Licence;
 
 /// How a headline value is shown.
@@ -27,12 +29,30 @@ pub struct Headline {
     pub value: f64,
     /// How to show it.
     pub(crate) unit: Unit,
+    /// The 5th and 95th percentiles across replications (`None` with one replication, and in
+    /// manifests written before they were recorded).
+    #[serde(default)]
+    pub(crate) band: Option<(f64, f64)>,
+    /// What the figure means, for a reader who meets it for the first time (empty when the label
+    /// says it all).
+    #[serde(default)]
+    pub(crate) definition: String,
 }
 
 impl Headline {
     /// The value formatted for people (`42.1 %`, `1,234`, `5,678.90`).
     pub(crate) fn display(&self) -> String {
         self.display_value(self.value)
+    }
+
+    /// The p05–p95 range formatted as the value is (`68.2–69.9 %`), if there is one.
+    pub(crate) fn display_band(&self) -> Option<String> {
+        let (lo, hi) = self.band?;
+        let (lo, hi) = (self.display_value(lo), self.display_value(hi));
+        Some(match self.unit {
+            Unit::Share => format!("{}–{hi}", lo.trim_end_matches(" %")),
+            _ => format!("{lo}–{hi}"),
+        })
     }
 
     /// Another value of this figure (at a sensitivity's low or high end, say) formatted as it is.
@@ -54,30 +74,55 @@ impl Headline {
 /// users with losses and isolated users at the end, and the total `usl_credit`.
 pub fn headlines(r: &RunResult) -> Vec<Headline> {
     let s = &r.scenario;
+    let words = &s.output.words;
     let cal = s.calendar();
     let entries = r.column("entries").unwrap_or(0);
     let reachable = r.column("reachable_im").unwrap_or(0);
     let last_row = r.dates.len() - 1;
-    let share_at = |row: usize| {
-        let e = r.stat(row, entries).mean;
-        if e > 0.0 {
-            r.stat(row, reachable).mean / e
+    let width = r.columns.len();
+    // The share of one replication's entries reachable on `row` (0 with no entries).
+    let share = |series: &[i64], row: usize| {
+        let e = series[row * width + entries];
+        if e > 0 {
+            series[row * width + reachable] as f64 / e as f64
         } else {
             0.0
         }
     };
+    let share_at = |row: usize| {
+        let e = r.stat(row, entries).mean;
+        let value = if e > 0.0 {
+            r.stat(row, reachable).mean / e
+        } else {
+            0.0
+        };
+        let per_rep: Vec<f64> = r.series.iter().map(|x| share(x, row)).collect();
+        (value, band(per_rep))
+    };
+    let count_at = |row: usize, col: usize| {
+        let st = r.stat(row, col);
+        (st.mean, (r.series.len() > 1).then_some((st.p05, st.p95)))
+    };
     let mut out = Vec::new();
+    let share_definition = format!(
+        "Contact-list entries reachable for instant messaging on that day, as a share of all the \
+         entries on the {users}' lists then.",
+        users = words.user
+    );
     let push_share = |row: usize, out: &mut Vec<Headline>, why: &str| {
         let date = r.dates[row];
         let key = format!("reachable_share@{date}");
         if out.iter().any(|h: &Headline| h.key == key) {
             return;
         }
+        let (value, band) = share_at(row);
         out.push(Headline {
             key,
             label: format!("Contacts reachable on {date}{why}"),
-            value: share_at(row),
+            value,
             unit: Unit::Share,
+            band,
+            definition: share_definition.clone(),
         });
     };
     push_share(0, &mut out, " (start)");
@@ -106,64 +151,160 @@ pub fn headlines(r: &RunResult) -> Vec<Headline> {
     }
     push_share(last_row, &mut out, " (end)");
     for m in &s.migrations {
-        for (prefix, what) in [("migrated_", "migrated"), ("stranded_", "stranded")] {
+        let (from, to) = (
+            &s.networks[m.from as usize].name,
+            &s.networks[m.to as usize].name,
+        );
+        for (prefix, what, definition) in [
+            (
+                "migrated_",
+                "migrated",
+                format!("Persons who had moved from {from} to {to} by the last day."),
+            ),
+            (
+                "stranded_",
+                "stranded",
+                format!(
+                    "Persons still on {from} after it closed, not (yet) on {to}: their entries \
+                     cannot be reached."
+                ),
+            ),
+        ] {
             if let Some(c) = r.column(&format!("{prefix}{}", m.label)) {
+                let (value, band) = count_at(last_row, c);
                 out.push(Headline {
                     key: format!("{prefix}{}@end", m.label),
-                    label: format!(
-                        "Persons {what} {} → {} at the end",
-                        s.networks[m.from as usize].name, s.networks[m.to as usize].name
-                    ),
-                    value: r.stat(last_row, c).mean,
+                    label: format!("Persons {what} {from} → {to} at the end"),
+                    value,
                     unit: Unit::Count,
+                    band,
+                    definition,
                 });
             }
         }
     }
-    for (name, label) in [
+    let users = words.users_title();
+    for (name, label, definition) in [
         (
             "users_lost_some",
-            "Users who lost some contacts, at the end",
+            format!("{users} who lost some contacts, at the end"),
+            "Users with at least one contact that was reachable before and is not now.",
         ),
         (
             "users_isolated",
-            "Users with no reachable contact, at the end",
+            format!("{users} with no reachable contact, at the end"),
+            "Users with contacts on their list of whom none can be reached.",
         ),
     ] {
         if let Some(c) = r.column(name) {
+            let (value, band) = count_at(last_row, c);
             out.push(Headline {
                 key: format!("{name}@end"),
-                label: label.to_string(),
-                value: r.stat(last_row, c).mean,
+                label,
+                value,
                 unit: Unit::Count,
+                band,
+                definition: definition.to_string(),
             });
         }
     }
     for (p, provider) in s.providers.iter().enumerate() {
         if matches!(provider.licence, Licence::PicUsl { .. }) {
-            let total: f64 = r
+            let per_rep: Vec<f64> = r
                 .orgs
                 .iter()
                 .map(|rep| rep.iter().map(|o| o.usl_credit[p]).sum::<f64>())
-                .sum::<f64>()
-                / r.orgs.len().max(1) as f64;
+                .collect();
+            let total = per_rep.iter().sum::<f64>() / per_rep.len().max(1) as f64;
+            let currency = words.currency();
             out.push(Headline {
                 key: format!("usl_credit_{}", provider.id),
                 label: format!(
-                    "Total USL credit owed for {} (all organisations)",
+                    "Licence credit due for {} ({currency}, all organisations)",
                     provider.name
                 ),
                 value: total,
                 unit: Unit::Money,
+                band: band(per_rep),
+                definition: format!(
+                    "{name} needs a per-user subscription licence (USL) bought for whole agreement \
+                     periods. Where {name} ends while an organisation's paid period runs on, the \
+                     organisation is owed a credit by the licence's vendor for the unused days: the licence price per user \
+                     and year × its users × those days / 365, summed over organisations, in \
+                     {currency}.",
+                    name = provider.name
+                ),
             });
         }
     }
     out
 }
 
+/// The p05 and p95 of per-replication values (`None` for fewer than two).
+fn band(mut values: Vec<f64>) -> Option<(f64, f64)> {
+    (values.len() > 1).then(|| {
+        let st = Stat::of(&mut values);
+        (st.p05, st.p95)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::report::fixtures;
+
+    /// The p05–p95 of a share figure is that of the per-replication shares, worked out here
+    /// from `series` by hand (three replications: numpy's linear p05 is x0 + 0.1 (x1 − x0)).
+    #[test]
+    fn share_band_is_the_per_replication_percentiles() {
+        let r = fixtures::small();
+        assert_eq!(r.series.len(), 3);
+        let heads = headlines(r);
+        let end = heads
+            .iter()
+            .find(|h| h.label.ends_with("(end)"))
+            .expect("end share");
+        let (e, re) = (
+            r.column("entries").unwrap(),
+            r.column("reachable_im").unwrap(),
+        );
+        let row = r.dates.len() - 1;
+        let w = r.columns.len();
+        let mut shares: Vec<f64> = r
+            .series
+            .iter()
+            .map(|s| s[row * w + re] as f64 / s[row * w + e] as f64)
+            .collect();
+        shares.sort_by(f64::total_cmp);
+        let p05 = shares[0] + 0.1 * (shares[1] - shares[0]);
+        let p95 = shares[1] + 0.9 * (shares[2] - shares[1]);
+        let (lo, hi) = end.band.expect("a band with 3 replications");
+        assert!((lo - p05).abs() < 1e-12 && (hi - p95).abs() < 1e-12);
+        assert!(lo <= end.value && end.value <= hi);
+        // Every figure says what it means, and the credit names its currency.
+        assert!(heads.iter().all(|h| !h.definition.is_empty()));
+        let credit = heads
+            .iter()
+            .find(|h| h.unit == Unit::Money)
+            .expect("credit");
+        assert!(credit.label.contains("US$"), "{}", credit.label);
+        assert!(
+            credit.definition.contains("licence"),
+            "{}",
+            credit.definition
+        );
+    }
+
+    /// One replication: no band.
+    #[test]
+    fn one_replication_has_no_band() {
+        assert!(
+            headlines(fixtures::single())
+                .iter()
+                .all(|h| h.band.is_none())
+        );
+    }
 
     #[test]
     fn display_formats() {
@@ -172,10 +313,17 @@ mod tests {
             label: String::new(),
             value,
             unit,
+            band: Some((value / 2.0, value)),
+            definition: String::new(),
         };
         assert_eq!(h(0.4217, Unit::Share).display(), "42.2 %");
         assert_eq!(h(1234567.4, Unit::Count).display(), "1,234,567");
         assert_eq!(h(-1234.5, Unit::Money).display(), "-1,234.50");
         assert_eq!(h(12.0, Unit::Count).display(), "12");
+        assert_eq!(h(0.5, Unit::Share).display_band().unwrap(), "25.0–50.0 %");
+        assert_eq!(
+            h(2000.0, Unit::Count).display_band().unwrap(),
+            "1,000–2,000"
+        );
     }
 }

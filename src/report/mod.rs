@@ -116,7 +116,14 @@ pub(crate) fn write_all(
             linked.push("rejected.csv");
         }
     }
-    page::run::write(r, &heads, &charts, &linked, &dir.join("report.html"))?;
+    page::run::write(
+        r,
+        &heads,
+        &charts,
+        &linked,
+        inv.wall_seconds,
+        &dir.join("report.html"),
+    )?;
     manifest::write(
         r,
         inv,

@@ -1,56 +1,199 @@
-//! The table of headline figures printed at the end of a run.
+//! The text printed at the end of a run: what ran, the headline figures with their p05–p95, and
+//! where the report is, laid out to fit the terminal (80 columns when it is not one). Also the
+//! width and word wrapping every terminal table shares.
 
-use super::headline::Headline;
+use super::headline::{Headline, Unit};
 use super::number::thousands;
 use crate::run::summary::RunResult;
 use std::path::Path;
 
-/// The end-of-run text: what ran, the headline figures, and where the report is.
+/// Columns to lay text out in: `COLUMNS` when set, else the width of the terminal on stdout,
+/// else 80; never fewer than 40, so that a table keeps room for its labels.
+pub(crate) fn width() -> usize {
+    let from_env = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok());
+    let cols = from_env
+        .or_else(|| {
+            console::Term::stdout()
+                .size_checked()
+                .map(|(_, cols)| cols as usize)
+        })
+        .unwrap_or(80);
+    cols.max(40)
+}
+
+/// `text` broken at spaces into lines of at most `width` characters (a word longer than that
+/// gets a line of its own).
+pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let needed = line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
+        if !line.is_empty() && needed > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// `text` wrapped to `width`, one string with a newline after each line.
+fn paragraph(text: &str, width: usize) -> String {
+    wrap(text, width).into_iter().map(|l| l + "\n").collect()
+}
+
+/// The end-of-run text at the terminal's width: what ran, the headline figures, and where the
+/// report is.
 pub(crate) fn summary_text(
     r: &RunResult,
     headlines: &[Headline],
     report: &Path,
     wall_seconds: f64,
 ) -> String {
+    summary_text_at(r, headlines, report, wall_seconds, width())
+}
+
+/// [`summary_text`] laid out in `width` columns.
+fn summary_text_at(
+    r: &RunResult,
+    headlines: &[Headline],
+    report: &Path,
+    wall_seconds: f64,
+    width: usize,
+) -> String {
     let s = &r.scenario;
-    let mut out = format!(
-        "picsim: {} ({} to {}), {} replication{}, {} users, {} entries at the start (replication 0), {:.1} s on {} thread{}\n\n",
-        s.name,
-        s.start,
-        s.end,
-        s.replications,
-        if s.replications == 1 { "" } else { "s" },
-        thousands(r.sizes.users as f64),
-        thousands(r.sizes.entries as f64),
-        wall_seconds,
-        r.threads,
-        if r.threads == 1 { "" } else { "s" },
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let cpu: f64 = r.timings.iter().map(|(_, t)| t).sum();
+    let mut out = paragraph(
+        &format!(
+            "picsim: {} ({} to {}), {} replication{}, {} {}, {} entries at the start (replication 0). \
+             Took {:.1} s on {} thread{} (CPU time {:.1} s).",
+            s.name,
+            s.start,
+            s.end,
+            s.replications,
+            plural(s.replications as usize),
+            thousands(r.sizes.users as f64),
+            s.output.words.users,
+            thousands(r.sizes.entries as f64),
+            wall_seconds,
+            r.threads,
+            plural(r.threads),
+            cpu,
+        ),
+        width,
     );
+    out.push('\n');
     if let Some(list) = &s.population.import {
-        out.push_str(&imported_text(list));
+        out.push_str(&paragraph(&imported_text(list), width));
+        out.push('\n');
     }
-    let width = headlines
+    out.push_str(&table(headlines, width));
+    let n = r.series.len();
+    let mut notes = vec![if n > 1 {
+        format!(
+            "Each figure is the mean across {n} replications; p05–p95 is the range of the middle \
+             90 % of them."
+        )
+    } else {
+        "One replication: each figure is its count, with no range.".to_string()
+    }];
+    notes.extend(
+        headlines
+            .iter()
+            .filter(|h| h.unit == Unit::Money && !h.definition.is_empty())
+            .map(|h| h.definition.clone()),
+    );
+    out.push('\n');
+    for note in notes {
+        out.push_str(&paragraph(&note, width));
+    }
+    out.push_str(&format!("Report: {}\n", report.display()));
+    out
+}
+
+/// The headline figures as a table of label, mean and p05–p95, the labels wrapped so that no
+/// line is longer than `width` (when the numbers leave a label less than 20 columns, the
+/// numbers go on a line of their own under it).
+fn table(headlines: &[Headline], width: usize) -> String {
+    let values: Vec<String> = headlines.iter().map(Headline::display).collect();
+    let bands: Vec<String> = headlines
+        .iter()
+        .map(|h| h.display_band().unwrap_or_default())
+        .collect();
+    let has_bands = bands.iter().any(|b| !b.is_empty());
+    let value_w = values
+        .iter()
+        .map(|v| v.chars().count())
+        .chain([4])
+        .max()
+        .unwrap_or(4);
+    let band_w = if has_bands {
+        bands
+            .iter()
+            .map(|b| b.chars().count())
+            .chain(["p05–p95".chars().count()])
+            .max()
+            .unwrap_or(0)
+    } else {
+        0
+    };
+    // "  label  value  band"
+    let numbers_w = value_w + if has_bands { 2 + band_w } else { 0 };
+    let longest = headlines
         .iter()
         .map(|h| h.label.chars().count())
         .max()
         .unwrap_or(0);
-    for h in headlines {
-        let pad = width - h.label.chars().count();
-        out.push_str(&format!(
-            "  {}{} {:>14}\n",
-            h.label,
-            " ".repeat(pad),
-            h.display()
-        ));
+    let label_w = longest.min(width.saturating_sub(2 + 2 + numbers_w));
+    let numbers = |value: &str, band: &str| {
+        if has_bands {
+            format!("{value:>value_w$}  {band:>band_w$}")
+        } else {
+            format!("{value:>value_w$}")
+        }
+    };
+    let mut out = String::new();
+    if label_w < 20 {
+        // Too narrow for columns: each label, then its numbers indented beneath.
+        for (h, (v, b)) in headlines.iter().zip(values.iter().zip(&bands)) {
+            for line in wrap(&h.label, width - 2) {
+                out.push_str(&format!("  {line}\n"));
+            }
+            out.push_str(&format!("    mean {v}\n"));
+            if !b.is_empty() {
+                out.push_str(&format!("    p05–p95 {b}\n"));
+            }
+        }
+        return out;
     }
     out.push_str(&format!(
-        "\n(means over replications)\nReport: {}\n",
-        report.display()
+        "  {}  {}\n",
+        " ".repeat(label_w),
+        numbers("mean", if has_bands { "p05–p95" } else { "" })
     ));
+    for (h, (v, b)) in headlines.iter().zip(values.iter().zip(&bands)) {
+        let lines = wrap(&h.label, label_w);
+        for (i, line) in lines.iter().enumerate() {
+            let pad = label_w - line.chars().count();
+            if i == 0 {
+                out.push_str(&format!("  {line}{}  {}\n", " ".repeat(pad), numbers(v, b)));
+            } else {
+                out.push_str(&format!("    {line}\n"));
+            }
+        }
+    }
     out
 }
 
-/// What an imported run simulated and left out, in two lines.
+/// What an imported run simulated and left out, in one paragraph.
 fn imported_text(list: &crate::scenario::import::ContactList) -> String {
     let n = |v: u64| thousands(v as f64);
     let file = list.file_name();
@@ -68,12 +211,13 @@ fn imported_text(list: &crate::scenario::import::ContactList) -> String {
     }
     if !list.rejected.is_empty() {
         left.push(format!(
-            "{} refused (in rejected.csv)",
+            "{} bad rows refused by --skip-bad-rows (in rejected.csv)",
             n(list.rejected.len() as u64)
         ));
     }
     format!(
-        "Imported {file} ({}): {} users ({} with no public-IM contact), {} public-IM entries; left out: {}.\nPer user and contact: user_impact.csv.\n\n",
+        "Imported {file} ({}): {} users ({} with no public-IM contact), {} public-IM entries; left \
+         out: {}. Per user and contact: user_impact.csv.",
         list.source.describe(),
         n(list.users() as u64),
         n(list.users_without_entries() as u64),
@@ -84,4 +228,64 @@ fn imported_text(list: &crate::scenario::import::ContactList) -> String {
             left.join(", ")
         }
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixtures;
+
+    #[test]
+    fn wrap_breaks_at_spaces_within_the_width() {
+        assert_eq!(
+            wrap("one two three four", 9),
+            vec!["one two", "three", "four"]
+        );
+        assert_eq!(wrap("", 9), vec![""]);
+        // A word longer than the width keeps a line of its own.
+        assert_eq!(wrap("a abcdefghijk b", 5), vec!["a", "abcdefghijk", "b"]);
+    }
+
+    /// Every line of the end-of-run text fits 80 columns (and 60), every headline's mean and
+    /// p05–p95 is in it, and nothing of the label is lost to the wrapping.
+    #[test]
+    fn summary_fits_the_width_with_every_figure_and_band() {
+        let r = fixtures::small();
+        let heads = crate::report::headline::headlines(r);
+        assert!(heads.iter().any(|h| h.band.is_some()), "fixture has bands");
+        for width in [80, 60] {
+            let text = summary_text_at(r, &heads, Path::new("out/report.html"), 1.5, width);
+            for line in text.lines() {
+                assert!(
+                    line.chars().count() <= width,
+                    "line longer than {width}: {line:?}"
+                );
+            }
+            // The labels, read back with the numbers that sit beside their first lines taken out.
+            let mut bare = text.clone();
+            for h in &heads {
+                for number in [Some(h.display()), h.display_band()].into_iter().flatten() {
+                    bare = bare.replace(&format!("  {number}"), " ");
+                }
+            }
+            let words: String = bare.split_whitespace().collect::<Vec<_>>().join(" ");
+            for h in &heads {
+                assert!(words.contains(&h.label), "label {:?} lost", h.label);
+                assert!(text.contains(&h.display()), "value of {:?}", h.label);
+                if let Some(b) = h.display_band() {
+                    assert!(text.contains(&b), "band of {:?}", h.label);
+                }
+            }
+        }
+    }
+
+    /// At widths too narrow for columns, each figure's numbers go beneath its label.
+    #[test]
+    fn narrow_terminal_puts_numbers_under_labels() {
+        let r = fixtures::small();
+        let heads = crate::report::headline::headlines(r);
+        let text = table(&heads, 40);
+        assert!(text.lines().all(|l| l.chars().count() <= 40), "{text}");
+        assert!(text.contains("\n    p05–p95 "), "{text}");
+    }
 }

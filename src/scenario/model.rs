@@ -569,6 +569,50 @@ pub struct OutputSpec {
     /// Where `dir` is given (the file and line of `output.dir`, or the file alone when the
     /// command line or the default gives it), for messages about the folder.
     pub(crate) dir_origin: Origin,
+    /// What the reports call the scenario's users and its money.
+    pub(crate) words: Words,
+}
+
+/// The scenario's own words for what the reports name: its users are "Lync users" in the PIC
+/// story, "employees" or "Slack users" in another, and its prices are in some currency.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Words {
+    /// One user, lower case where a sentence allows (`output.user`, default "user").
+    pub(crate) user: String,
+    /// Several users (`output.users`, default `user` with an "s").
+    pub(crate) users: String,
+    /// The currency of prices (`output.currency`), e.g. "US$"; `None`: "currency units".
+    pub(crate) currency: Option<String>,
+}
+
+impl Default for Words {
+    fn default() -> Words {
+        Words {
+            user: "user".into(),
+            users: "users".into(),
+            currency: None,
+        }
+    }
+}
+
+impl Words {
+    /// `users` with a capital first letter, to start a title or a label.
+    pub(crate) fn users_title(&self) -> String {
+        capitalise(&self.users)
+    }
+
+    /// The currency, or "currency units" when the scenario names none.
+    pub(crate) fn currency(&self) -> &str {
+        self.currency.as_deref().unwrap_or("currency units")
+    }
+}
+
+/// `s` with its first letter upper case.
+pub(crate) fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map_or_else(String::new, |c| {
+        c.to_uppercase().chain(chars).collect::<String>()
+    })
 }
 
 impl Scenario {
@@ -588,9 +632,31 @@ impl Scenario {
         format!(" ({})", names.join(", "))
     }
 
+    /// Whether some organisation can enable provider `p`: an `[orgs.providers]` cohort with a
+    /// share above 0, or a pinned world (whose organisations say for themselves). A provider
+    /// that fails this adds no key date to the charts and no column to `orgs.csv`.
+    pub(crate) fn adoptable(&self, p: usize) -> bool {
+        self.population.world.is_some()
+            || self
+                .orgs
+                .enable
+                .get(p)
+                .is_some_and(|cohorts| cohorts.iter().any(|c| c.share > 0.0))
+    }
+
+    /// The providers no organisation can enable (see [`Scenario::adoptable`]), by name: their
+    /// days are left off the key dates, and the report says so.
+    pub(crate) fn unadopted_providers(&self) -> Vec<&str> {
+        (0..self.providers.len())
+            .filter(|&p| !self.adoptable(p))
+            .map(|p| self.providers[p].name.as_str())
+            .collect()
+    }
+
     /// Dates worth marking on charts: migration windows, `forced_by`, network and provider ends,
-    /// `reaches` items starting or ending, capability changes, licence sale and provisioning ends,
-    /// deployment changes opening, and the user's own `[output].key_dates`. Only dates inside `start..=end`; labels of one date are joined.
+    /// `reaches` items starting or ending, capability changes, licence sale and provisioning ends
+    /// (of providers some organisation can enable), deployment changes opening, and the user's
+    /// own `[output].key_dates`. Only dates inside `start..=end`; labels of one date are joined.
     pub fn key_dates(&self) -> Vec<KeyDate> {
         let cal = self.calendar();
         let last = self.last_day();
@@ -602,8 +668,8 @@ impl Scenario {
         };
         for m in &self.migrations {
             let name = format!(
-                "{}→{}",
-                self.networks[m.from as usize].id, self.networks[m.to as usize].id
+                "{} → {}",
+                self.networks[m.from as usize].name, self.networks[m.to as usize].name
             );
             match &m.trigger {
                 Trigger::Scheduled { window } | Trigger::SignIn { rollout: window } => {
@@ -631,7 +697,11 @@ impl Scenario {
                 mark(*from, format!("{} {}", n.name, parts.join(" ")));
             }
         }
-        for p in &self.providers {
+        for (i, p) in self.providers.iter().enumerate() {
+            // A provider no organisation can enable changes nothing on its days.
+            if !self.adoptable(i) {
+                continue;
+            }
             if p.window.from != crate::day::ALWAYS {
                 mark(p.window.from, format!("{} opens", p.name));
             }

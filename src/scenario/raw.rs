@@ -489,6 +489,9 @@ pub(crate) struct RawOutput {
     pub(crate) charts: Option<Vec<RawChart>>,
     #[serde(default)]
     pub(crate) key_dates: Vec<RawKeyDate>,
+    pub(crate) user: Option<String>,
+    pub(crate) users: Option<String>,
+    pub(crate) currency: Option<String>,
 }
 
 /// An extra labelled marker for the charts.

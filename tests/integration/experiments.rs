@@ -366,7 +366,7 @@ fn lync_to_teams_marks_each_step() {
             .unwrap_or_default()
     };
     for (date, needle) in [
-        ("2013-04-08", "wlm→skype begins"),
+        ("2013-04-08", "Windows Live Messenger → Skype begins"),
         ("2013-05-29", "reaches Skype (online)"),
         ("2014-07-01", "AOL PIC ends"),
         ("2014-12-05", "Skype +video"),

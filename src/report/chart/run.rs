@@ -101,9 +101,10 @@ fn spec(chart: Chart, s: &Scenario) -> Spec {
                 RGBColor(230, 159, 0),
                 RGBColor(170, 51, 119),
             ];
-            // Modalities often coincide (every network here carries IM and presence), so each
-            // line is narrower than the one before and the coinciding ones show as nested stripes.
-            let widths = [14, 10, 6, 3];
+            // Modalities often coincide (every network here carries IM and presence): identical
+            // ones are drawn as one line and named together, lines that meet dashed (see
+            // `coincide`), all at one width.
+            let widths = [3 * SUPERSAMPLE; 4];
             let mut series: Vec<Series> = ["IM", "presence", "audio", "video"]
                 .iter()
                 .zip(crate::scenario::Modalities::NAMES)
@@ -188,7 +189,7 @@ fn spec(chart: Chart, s: &Scenario) -> Spec {
                 ),
             ];
             Spec {
-                title: "Lync users affected".into(),
+                title: format!("{} affected", s.output.words.users_title()),
                 unit: "users",
                 series: series
                     .into_iter()
@@ -279,7 +280,69 @@ fn render_rgb(result: &RunResult, chart: Chart) -> anyhow::Result<Vec<u8>> {
         .iter()
         .map(|s| data(result, &s.column, &xs))
         .collect::<anyhow::Result<Vec<Data>>>()?;
+    let (spec, series) = coincide(spec, series);
     supersampled(|root| render(result, chart, &spec, &series, origin, &xs, root))
+}
+
+/// Keeps every line identifiable where lines coincide, which blended colours would not: a
+/// series identical to an earlier one on every day (mean and band) is drawn once, as the earlier
+/// one, whose legend entry names both ("reachable for IM = presence"); a series that meets an
+/// earlier drawn one on some days (equal means) is drawn dashed and without a band, so the line
+/// under it shows between its dashes and no shade matches no swatch. Reference lines are left
+/// as they are.
+fn coincide(mut spec: Spec, data: Vec<Data>) -> (Spec, Vec<Data>) {
+    let same = |a: &Data, b: &Data| a.mean == b.mean && a.p05 == b.p05 && a.p95 == b.p95;
+    let mut kept: Vec<(Series, Data)> = Vec::new();
+    for (se, d) in std::mem::take(&mut spec.series).into_iter().zip(data) {
+        if se.reference {
+            kept.push((se, d));
+            continue;
+        }
+        if let Some((first, _)) = kept.iter_mut().find(|(k, kd)| !k.reference && same(kd, &d)) {
+            // "reachable for presence" beside "reachable for IM" is "presence".
+            let common = first
+                .label
+                .split(' ')
+                .zip(se.label.split(' '))
+                .take_while(|(a, b)| a == b)
+                .count();
+            let short: Vec<&str> = se.label.split(' ').skip(common).collect();
+            let short = if short.is_empty() {
+                se.label.clone()
+            } else {
+                short.join(" ")
+            };
+            first.label = format!("{} = {short}", first.label);
+            continue;
+        }
+        // Days on which this line meets one already drawn.
+        let met = kept
+            .iter()
+            .filter(|(k, _)| !k.reference)
+            .map(|(_, kd)| {
+                kd.mean
+                    .iter()
+                    .zip(&d.mean)
+                    .filter(|(a, b)| a.1 == b.1)
+                    .count()
+            })
+            .max()
+            .unwrap_or(0);
+        let se = if met > 0 {
+            Series {
+                dashed: true,
+                // A band over a tenth of the days or more would blend with the other's.
+                band: se.band && 10 * met < d.mean.len(),
+                ..se
+            }
+        } else {
+            se
+        };
+        kept.push((se, d));
+    }
+    let (series, data): (Vec<Series>, Vec<Data>) = kept.into_iter().unzip();
+    spec.series = series;
+    (spec, data)
 }
 
 fn render<DB: DrawingBackend>(
@@ -300,8 +363,9 @@ fn render<DB: DrawingBackend>(
     };
     let reachable_note = match chart {
         Chart::ReachableByNetwork | Chart::Losses => " · reachable means reachable for IM",
-        Chart::ReachableByModality => " · lines that coincide show nested, IM widest",
-        Chart::Users => " · lines that coincide show nested",
+        Chart::ReachableByModality | Chart::Users => {
+            " · identical lines drawn once (named together), lines that meet another dashed"
+        }
         Chart::Migration => "",
     };
     let subtitle = format!(
@@ -495,6 +559,55 @@ mod tests {
         let path = dir.path().join("missing").join("users.png");
         let err = draw(fixtures::small(), Chart::Users, &path).expect_err("no such directory");
         assert!(format!("{err:#}").contains("users.png"), "{err:#}");
+    }
+
+    /// Two identical series become one legend entry naming both; a series meeting another on a
+    /// few days is dashed and keeps its band; one meeting it on most days loses its band.
+    #[test]
+    fn coinciding_lines_stay_identifiable() {
+        let d = |means: &[f64]| Data {
+            mean: means
+                .iter()
+                .enumerate()
+                .map(|(x, m)| (x as i32, *m))
+                .collect(),
+            p05: means.iter().map(|m| m - 1.0).collect(),
+            p95: means.iter().map(|m| m + 1.0).collect(),
+        };
+        let black = RGBColor(0, 0, 0);
+        let spec = Spec {
+            title: String::new(),
+            unit: "entries",
+            series: vec![
+                Series::main("reachable for IM", "a", black),
+                Series::main("reachable for presence", "b", black),
+                Series::main("reachable for audio", "c", black),
+                Series::main("reachable for video", "d", black),
+            ],
+            empty_note: None,
+        };
+        let im: Vec<f64> = (0..20).map(|i| 100.0 + f64::from(i)).collect();
+        let mut audio: Vec<f64> = (0..20).map(|i| 50.0 + f64::from(i)).collect();
+        audio[19] = im[19];
+        let mut video = audio.clone();
+        for v in &mut video[..15] {
+            *v -= 10.0;
+        }
+        let (spec, data) = coincide(spec, vec![d(&im), d(&im), d(&audio), d(&video)]);
+        let labels: Vec<&str> = spec.series.iter().map(|s| s.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "reachable for IM = presence",
+                "reachable for audio",
+                "reachable for video"
+            ]
+        );
+        assert_eq!(data.len(), 3);
+        // Audio meets IM on 1 day of 20: dashed, band kept. Video meets audio on 5 of 20.
+        assert!(!spec.series[0].dashed && spec.series[0].band);
+        assert!(spec.series[1].dashed && spec.series[1].band);
+        assert!(spec.series[2].dashed && !spec.series[2].band);
     }
 
     #[test]

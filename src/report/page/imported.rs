@@ -19,10 +19,11 @@ pub(crate) fn write(out: &mut String, s: &Scenario, list: &ContactList) -> Resul
         .into_iter()
         .map(|(name, k)| format!("{} {}", escape(name), n(k)))
         .collect();
+    let users = s.output.words.users_title();
     let mut rows: Vec<(&str, String)> = vec![
         ("Organisations", n(orgs.len() as u64)),
         (
-            "Lync users",
+            &users,
             format!(
                 "{}, of whom {} with no public-IM contact (they count as users who lose nothing)",
                 n(list.users() as u64),

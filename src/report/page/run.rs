@@ -16,13 +16,14 @@ use crate::report::figure::style::palette;
 use crate::report::headline::Headline;
 use crate::report::number::thousands;
 use crate::run::summary::RunResult;
-use crate::scenario::Chart;
+use crate::scenario::{Chart, Words};
 use anyhow::Result;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 /// Writes `report.html` to `path`: `charts` are PNG files already written (embedded in the page),
-/// `csv_files` names of files in the same folder (linked relatively).
+/// `csv_files` names of files in the same folder (linked relatively), `wall_seconds` the run's
+/// wall time up to its reports.
 ///
 /// # Errors
 /// A chart file cannot be read, or the page cannot be written.
@@ -31,28 +32,36 @@ pub(crate) fn write(
     headlines: &[Headline],
     charts: &[(Chart, PathBuf)],
     csv_files: &[&str],
+    wall_seconds: f64,
     path: &Path,
 ) -> Result<()> {
-    super::frame::write(&render(result, headlines, charts, csv_files)?, path)
+    super::frame::write(
+        &render(result, headlines, charts, csv_files, wall_seconds)?,
+        path,
+    )
 }
 
-/// The whole page.
+/// The whole page: the answer first (headline figures, with what each means), then what an
+/// imported list left out, the charts and key dates, how to read them, and last the run's facts
+/// and files.
 fn render(
     result: &RunResult,
     headlines: &[Headline],
     charts: &[(Chart, PathBuf)],
     csv_files: &[&str],
+    wall_seconds: f64,
 ) -> Result<String> {
     let s = &result.scenario;
-    let mut contents = vec![("run", "Run"), ("headlines", "Headline figures")];
+    let mut contents = vec![("headlines", "Headline figures")];
     if s.population.import.is_some() {
         contents.push(("imported", "Imported contact lists"));
     }
-    contents.push(("how-to-read", "How to read"));
     if !charts.is_empty() {
         contents.push(("charts", "Charts"));
     }
     contents.push(("key-dates", "Key dates"));
+    contents.push(("how-to-read", "How to read"));
+    contents.push(("run", "Run"));
     if !csv_files.is_empty() {
         contents.push(("data", "Data files"));
     }
@@ -65,24 +74,41 @@ fn render(
         subject: format!("scenario {}", s.name),
     };
     frame.render(|out| {
-        write_facts(out, result)?;
         write_headlines(out, result, headlines)?;
         if let Some(list) = &s.population.import {
             super::imported::write(out, s, list)?;
         }
-        write_how_to_read(out, result, csv_files.contains(&"summary.csv"))?;
-        write_charts(out, charts)?;
+        write_charts(out, result, charts)?;
         write_key_dates(
             out,
             &s.key_dates(),
             "The scenario has no key dates inside its period.",
         )?;
+        let unadopted = s.unadopted_providers();
+        if !unadopted.is_empty() {
+            writeln!(
+                out,
+                "<p class=\"note\">Not marked: the days of {}, adopted by no organisation here.</p>",
+                escape(&unadopted.join(", "))
+            )?;
+        }
+        write_how_to_read(out, result, csv_files.contains(&"summary.csv"))?;
+        write_facts(out, result, wall_seconds)?;
         write_files(out, csv_files)
     })
 }
 
-/// Dates, replications, seed, threads, sizes, networks and providers.
-fn write_facts(out: &mut String, r: &RunResult) -> Result<()> {
+/// Seconds for people: one decimal, or two below one second (so a quick run is not "0.0 s").
+fn seconds(t: f64) -> String {
+    if t < 1.0 {
+        format!("{t:.2} s")
+    } else {
+        format!("{t:.1} s")
+    }
+}
+
+/// Dates, replications, seed, threads, times, sizes, networks and providers.
+fn write_facts(out: &mut String, r: &RunResult, wall_seconds: f64) -> Result<()> {
     let s = &r.scenario;
     let thousands = |v: u64| thousands(v as f64);
     let rows = r.dates.len();
@@ -91,9 +117,14 @@ fn write_facts(out: &mut String, r: &RunResult) -> Result<()> {
     } else {
         format!("every {} days", s.step_days)
     };
-    let mut facts: Vec<(&str, String)> = vec![
+    let threads = format!(
+        "{} thread{}",
+        r.threads,
+        if r.threads == 1 { "" } else { "s" }
+    );
+    let mut facts: Vec<(String, String)> = vec![
         (
-            "Period",
+            "Period".into(),
             format!(
                 "{} to {} ({} days)",
                 s.start,
@@ -102,31 +133,42 @@ fn write_facts(out: &mut String, r: &RunResult) -> Result<()> {
             ),
         ),
         (
-            "Reported",
+            "Reported".into(),
             format!("{step}, {} rows", thousands(rows as u64)),
         ),
-        ("Replications", thousands(r.series.len() as u64)),
-        ("Seed", s.seed.to_string()),
-        ("Threads", r.threads.to_string()),
-        ("Organisations", thousands(r.sizes.orgs)),
-        ("Lync users", thousands(r.sizes.users)),
-        ("Persons", thousands(r.sizes.persons)),
+        ("Replications".into(), thousands(r.series.len() as u64)),
+        ("Seed".into(), s.seed.to_string()),
         (
-            "Contact-list entries at the start",
-            thousands(r.sizes.entries),
+            "Wall time".into(),
+            format!(
+                "{} on {threads}, from the start to the reports",
+                seconds(wall_seconds)
+            ),
         ),
     ];
-    if r.sizes.graph_edges > 0 {
+    let cpu: f64 = r.timings.iter().map(|(_, t)| t).sum();
+    if cpu > 0.0 {
         facts.push((
-            "Contact edges among persons",
-            thousands(r.sizes.graph_edges),
+            "CPU time".into(),
+            format!(
+                "{} (every phase of every replication, summed over the threads)",
+                seconds(cpu)
+            ),
         ));
     }
-    let seconds: f64 = r.timings.iter().map(|(_, t)| t).sum();
-    if seconds > 0.0 {
+    facts.extend([
+        ("Organisations".into(), thousands(r.sizes.orgs)),
+        (s.output.words.users_title(), thousands(r.sizes.users)),
+        ("Persons".into(), thousands(r.sizes.persons)),
+        (
+            "Contact-list entries at the start".into(),
+            thousands(r.sizes.entries),
+        ),
+    ]);
+    if r.sizes.graph_edges > 0 {
         facts.push((
-            "Computing time",
-            format!("{seconds:.1} s (all phases, all replications)"),
+            "Contact edges among persons".into(),
+            thousands(r.sizes.graph_edges),
         ));
     }
     writeln!(out, "<section id=\"run\">")?;
@@ -139,7 +181,9 @@ fn write_facts(out: &mut String, r: &RunResult) -> Result<()> {
     for (label, value) in &facts {
         writeln!(
             out,
-            "<tr><th scope=\"row\">{label}</th><td>{value}</td></tr>"
+            "<tr><th scope=\"row\">{}</th><td>{}</td></tr>",
+            escape(label),
+            escape(value)
         )?;
     }
     // Networks with the colour the charts give them.
@@ -178,38 +222,105 @@ fn write_facts(out: &mut String, r: &RunResult) -> Result<()> {
     Ok(())
 }
 
+/// The answer first: a sentence on the reachable share from start to end, then every headline
+/// figure with its p05–p95 and what it means.
 fn write_headlines(out: &mut String, r: &RunResult, headlines: &[Headline]) -> Result<()> {
     writeln!(out, "<section id=\"headlines\">")?;
     writeln!(out, "<h2>Headline figures</h2>")?;
     if headlines.is_empty() {
         writeln!(out, "<p>This run has no headline figures.</p>")?;
+        writeln!(out, "</section>")?;
+        return Ok(());
+    }
+    let n = r.series.len();
+    if let Some(answer) = answer(r, headlines) {
+        writeln!(out, "<p class=\"lead\">{}</p>", escape(&answer))?;
+    }
+    let across = if n == 1 {
+        "Each figure is the count of the run's one replication.".to_string()
     } else {
-        let n = r.series.len();
-        let across = if n == 1 {
-            "one replication".to_string()
+        format!(
+            "Each figure is the mean across {n} replications; p05–p95 is the range of the \
+             middle 90 % of them."
+        )
+    };
+    writeln!(out, "<p class=\"note\">{across}</p>")?;
+    writeln!(out, "<div class=\"wide\"><table class=\"headlines\">")?;
+    let band_head = if n > 1 {
+        "<th scope=\"col\" class=\"num\">p05–p95</th>"
+    } else {
+        ""
+    };
+    writeln!(
+        out,
+        "<thead><tr><th scope=\"col\">Figure</th><th scope=\"col\" class=\"num\">Mean</th>{band_head}</tr></thead>"
+    )?;
+    writeln!(out, "<tbody>")?;
+    for h in headlines {
+        let definition = if h.definition.is_empty() {
+            String::new()
         } else {
-            format!("the mean across {n} replications")
+            format!("<div class=\"definition\">{}</div>", escape(&h.definition))
         };
-        writeln!(out, "<p class=\"note\">Each figure is {across}.</p>")?;
-        writeln!(out, "<table class=\"headlines\">")?;
+        let band = if n > 1 {
+            format!(
+                "<td class=\"num band\">{}</td>",
+                escape(&h.display_band().unwrap_or_default())
+            )
+        } else {
+            String::new()
+        };
         writeln!(
             out,
-            "<thead><tr><th scope=\"col\">Figure</th><th scope=\"col\" class=\"num\">Value</th></tr></thead>"
+            "<tr><td>{}{definition}</td><td class=\"num\">{}</td>{band}</tr>",
+            escape(&h.label),
+            escape(&h.display())
         )?;
-        writeln!(out, "<tbody>")?;
-        for h in headlines {
-            writeln!(
-                out,
-                "<tr><td>{}</td><td class=\"num\">{}</td></tr>",
-                escape(&h.label),
-                escape(&h.display())
-            )?;
-        }
-        writeln!(out, "</tbody>")?;
-        writeln!(out, "</table>")?;
     }
+    writeln!(out, "</tbody>")?;
+    writeln!(out, "</table></div>")?;
     writeln!(out, "</section>")?;
     Ok(())
+}
+
+/// One sentence a manager can stop at: the reachable share at the start and at the end (with
+/// its p05–p95), and the largest fall between two dated share figures, when there is one.
+fn answer(r: &RunResult, headlines: &[Headline]) -> Option<String> {
+    let shares: Vec<&Headline> = headlines
+        .iter()
+        .filter(|h| h.key.starts_with("reachable_share@"))
+        .collect();
+    let (first, last) = (shares.first()?, shares.last()?);
+    let date = |h: &Headline| h.key.trim_start_matches("reachable_share@").to_string();
+    let band = last
+        .display_band()
+        .map(|b| format!(" (p05–p95 {b}, across {} replications)", r.series.len()))
+        .unwrap_or_default();
+    let users = &r.scenario.output.words.users;
+    let mut text = format!(
+        "Of the contacts on the {users}' lists, {} were reachable on {} and {}{band} on {}.",
+        first.display(),
+        date(first),
+        last.display(),
+        date(last)
+    );
+    let fall = shares
+        .windows(2)
+        .map(|w| (w[0].value - w[1].value, w[1]))
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    if let Some((drop, at)) = fall.filter(|(d, _)| *d >= 0.005) {
+        let why = at
+            .label
+            .split_once(", ")
+            .map(|(_, why)| format!(", {why}"))
+            .unwrap_or_default();
+        text.push_str(&format!(
+            " The largest fall, {:.1} percentage points, comes by {}{why}.",
+            100.0 * drop,
+            date(at)
+        ));
+    }
+    Some(text)
 }
 
 fn write_how_to_read(out: &mut String, r: &RunResult, summary_linked: bool) -> Result<()> {
@@ -219,8 +330,9 @@ fn write_how_to_read(out: &mut String, r: &RunResult, summary_linked: bool) -> R
     writeln!(out, "<ul>")?;
     writeln!(
         out,
-        "<li>An <em>entry</em> is one public contact on one Lync user's contact list; a <em>person</em> \
-         is the individual behind it, who may be on many lists and hold accounts on several networks.</li>"
+        "<li>An <em>entry</em> is one public contact on one {}'s contact list; a <em>person</em> \
+         is the individual behind it, who may be on many lists and hold accounts on several networks.</li>",
+        escape(&r.scenario.output.words.user)
     )?;
     writeln!(
         out,
@@ -264,9 +376,9 @@ fn write_how_to_read(out: &mut String, r: &RunResult, summary_linked: bool) -> R
     Ok(())
 }
 
-/// What each chart shows, for its caption.
-fn caption(chart: Chart) -> (&'static str, &'static str) {
-    match chart {
+/// What each chart shows, for its caption, in the scenario's words.
+fn caption(chart: Chart, words: &Words) -> (String, String) {
+    let (title, text) = match chart {
         Chart::ReachableByNetwork => (
             "Reachable entries by network",
             "Contact-list entries reachable for IM, by the network of the contact's account. Each \
@@ -275,38 +387,47 @@ fn caption(chart: Chart) -> (&'static str, &'static str) {
         Chart::ReachableByModality => (
             "Reachable entries by modality",
             "Entries reachable for IM, presence, audio and video, with all existing entries as a grey \
-             reference line. Where modalities coincide their lines are drawn nested, IM widest.",
+             reference line. Modalities identical throughout are drawn as one line and named together \
+             (\"IM = presence\"); a line that meets another on some days is dashed, so both show.",
         ),
         Chart::Migration => (
             "Migrated and stranded persons",
             "Per migration: persons migrated so far (solid) and persons stranded — still on the old \
              network after it closed, not yet migrated (dashed, same colour).",
         ),
-        Chart::Users => (
-            "Lync users affected",
-            "Users with at least one contact not reachable, users who lost at least one contact \
-             (reachable before, not now), and isolated users (no contact reachable at all).",
-        ),
+        Chart::Users => {
+            return (
+                format!("{} affected", words.users_title()),
+                format!(
+                    "{} with at least one contact not reachable, {users} who lost at least one \
+                     contact (reachable before, not now), and isolated {users} (no contact \
+                     reachable at all).",
+                    words.users_title(),
+                    users = words.users
+                ),
+            );
+        }
         Chart::Losses => (
             "Unreachable entries by cause",
             "Entries not reachable for IM: never reachable since they were added; lost because the \
              contact's account is no longer active; lost because no provider serves it any more. \
              Together with reachable entries they add up to all entries.",
         ),
-    }
+    };
+    (title.to_string(), text.to_string())
 }
 
 /// The charts, embedded.
-fn write_charts(out: &mut String, charts: &[(Chart, PathBuf)]) -> Result<()> {
+fn write_charts(out: &mut String, r: &RunResult, charts: &[(Chart, PathBuf)]) -> Result<()> {
     if charts.is_empty() {
         return Ok(());
     }
     writeln!(out, "<section id=\"charts\">")?;
     writeln!(out, "<h2>Charts</h2>")?;
     for (chart, path) in charts {
-        let (title, text) = caption(*chart);
+        let (title, text) = caption(*chart, &r.scenario.output.words);
         let id = format!("chart-{}", chart.stem());
-        write_figure(out, Some(&id), path, title, title, text)?;
+        write_figure(out, Some(&id), path, &title, &title, &escape(&text))?;
     }
     writeln!(out, "</section>")?;
     Ok(())
@@ -334,6 +455,7 @@ mod tests {
             &heads,
             &charts,
             &["series.csv", "summary.csv", "orgs.csv"],
+            12.5,
             &path,
         )
         .expect("report writes");
@@ -410,6 +532,7 @@ mod tests {
             &[],
             &[(Chart::Losses, missing)],
             &[],
+            1.0,
             &dir.path().join("report.html"),
         )
         .expect_err("chart file is missing");

@@ -1,7 +1,8 @@
-//! `[output]`: the output folder, the charts to draw and the user's key dates. Nothing here can
+//! `[output]`: the output folder, the charts to draw, the user's key dates and the words the
+//! reports use for the scenario's users and money. Nothing here can
 //! be wrong once deserialised; whether the folder can be created is checked when it is.
 
-use super::super::model::{Chart, KeyDate, OutputSpec};
+use super::super::model::{Chart, KeyDate, OutputSpec, Words};
 use super::super::raw::{RawChart, RawOutput};
 
 /// `[output]`, with the folder defaulting to `output/<name>`.
@@ -33,10 +34,17 @@ pub(super) fn output(out: &RawOutput, name: &str) -> OutputSpec {
         })
         .collect();
 
+    let user = out.user.clone().unwrap_or_else(|| Words::default().user);
+    let words = Words {
+        users: out.users.clone().unwrap_or_else(|| format!("{user}s")),
+        user,
+        currency: out.currency.clone(),
+    };
     OutputSpec {
         dir,
         charts,
         key_dates,
         dir_origin: Default::default(),
+        words,
     }
 }
