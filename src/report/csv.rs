@@ -113,10 +113,23 @@ pub(crate) fn orgs_header(r: &RunResult) -> Vec<String> {
 }
 
 /// The per-provider columns of `orgs.csv` for provider `p`, leaving out those that cannot hold a
-/// value in this scenario: none for a provider no organisation can enable, `usl_until` only for a
-/// `pic_usl` licence with a last day of sale, `usl_credit` only for a `pic_usl` licence.
+/// value: none for a provider that no `[orgs.providers]` cohort can enable and no organisation
+/// of the run enabled (a pinned world's organisations say for themselves, so the replay of an
+/// exported world has the original's columns), `usl_until` only for a `pic_usl` licence with a
+/// last day of sale, `usl_credit` only for a `pic_usl` licence.
 fn provider_columns(r: &RunResult, p: usize) -> Vec<&'static str> {
-    if !r.scenario.adoptable(p) {
+    let by_cohort = r
+        .scenario
+        .orgs
+        .enable
+        .get(p)
+        .is_some_and(|cohorts| cohorts.iter().any(|c| c.share > 0.0));
+    let by_some_org = r
+        .orgs
+        .iter()
+        .flatten()
+        .any(|o| o.enabled[p] != Enabled::Never);
+    if !by_cohort && !by_some_org {
         return Vec::new();
     }
     let mut columns = vec!["enabled", "enabled_before_start", "last_served"];

@@ -634,7 +634,7 @@ impl Scenario {
 
     /// Whether some organisation can enable provider `p`: an `[orgs.providers]` cohort with a
     /// share above 0, or a pinned world (whose organisations say for themselves). A provider
-    /// that fails this adds no key date to the charts and no column to `orgs.csv`.
+    /// that fails this adds no key date to the charts.
     pub(crate) fn adoptable(&self, p: usize) -> bool {
         self.population.world.is_some()
             || self
