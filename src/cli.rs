@@ -178,12 +178,12 @@ pub(crate) struct SweepArgs {
 /// `picsim compare`.
 #[derive(Debug, Args)]
 pub(crate) struct CompareArgs {
-    /// Run folders (written by `picsim run` or a sweep's run-NNN/).
+    /// Run folders (written by `picsim run` or a sweep's run-NNN/), each once.
     #[arg(required = true, num_args = 2..)]
     pub(crate) runs: Vec<PathBuf>,
-    /// Output folder.
+    /// Output folder (default: output/compare-<first folder's name>-<last folder's name>).
     #[arg(long, value_name = "DIR")]
-    pub(crate) out: PathBuf,
+    pub(crate) out: Option<PathBuf>,
     /// Whether an existing folder is replaced, as for `run`.
     #[command(flatten)]
     pub(crate) folder: FolderArgs,

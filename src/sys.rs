@@ -1,8 +1,9 @@
 //! What the operating system can tell and do that the standard library does not offer: this
 //! process's peak resident set and the memory available for a new run (Linux only, `/proc`;
 //! elsewhere both are unknown), whether a folder may be written and a process is alive, this
-//! machine's name, a hook for the signals that ask the process to stop, a prefetch hint for the
-//! hot loops, and the allocator setting that returns large freed blocks to the system.
+//! machine's name, the terminal's width, a hook for the signals that ask the process to stop, a
+//! prefetch hint for the hot loops, and the allocator setting that returns large freed blocks to
+//! the system.
 
 /// Reads a `kB` field of a `/proc` file as bytes.
 fn proc_kb(file: &str, field: &str) -> Option<u64> {
@@ -156,4 +157,32 @@ mod tests {
         child.wait().unwrap();
         assert!(!super::process_alive(child.id()));
     }
+}
+
+/// The width of the terminal, in columns: `COLUMNS` when set to a number, else the width of the
+/// terminal standard output writes to, else 80 (not a terminal: a pipe or a file).
+pub(crate) fn terminal_width() -> usize {
+    if let Some(n) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|n| *n > 0)
+    {
+        return n;
+    }
+    #[cfg(unix)]
+    {
+        let mut size = libc::winsize {
+            ws_row: 0,
+            ws_col: 0,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
+        // SAFETY: TIOCGWINSZ writes a `winsize` into the struct passed, which outlives the call;
+        // on a descriptor that is not a terminal it fails and leaves it untouched.
+        let ok = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut size) } == 0;
+        if ok && size.ws_col > 0 {
+            return usize::from(size.ws_col);
+        }
+    }
+    80
 }

@@ -12,12 +12,16 @@ use std::time::Instant;
 /// Reads the runs, checks that they can be compared, and writes the comparison.
 pub(crate) fn compare(args: CompareArgs) -> Result<ExitCode> {
     let started = Instant::now();
-    let cmp = compare::from_folders(&args.runs, &args.out)?;
-    let staging = Staging::new(&args.out, args.folder.force, "compare")?;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| compare::default_out(&args.runs));
+    let cmp = compare::from_folders(&args.runs, &out)?;
+    let staging = Staging::new(&out, args.folder.force, "compare")?;
     staging.fill(|dir| folder::write_comparison(&cmp, dir, &[]))?;
     let target = staging.commit()?;
     plan::close(&target, args.quiet, started, |report, seconds| {
-        plan::table_text(&cmp.table(report), seconds)
+        plan::table_text(&cmp.table(report, crate::sys::terminal_width()), seconds)
     });
     Ok(ExitCode::SUCCESS)
 }

@@ -70,6 +70,7 @@ impl Comparison {
 /// `out` (each run links to its report from there): read, labelled by what differs, and refused
 /// when their dates or metrics differ.
 pub(crate) fn from_folders(dirs: &[PathBuf], out: &Path) -> Result<Comparison> {
+    refuse_repeated(dirs)?;
     let mut runs: Vec<RunSummary> = dirs.iter().map(|d| read_run(d)).collect::<Result<_>>()?;
     label_runs(&mut runs);
     for (r, dir) in runs.iter_mut().zip(dirs) {
@@ -88,6 +89,37 @@ pub(crate) fn from_folders(dirs: &[PathBuf], out: &Path) -> Result<Comparison> {
     };
     cmp.check_compatible()?;
     Ok(cmp)
+}
+
+/// The default output folder of a comparison of `dirs`: `output/compare-<first>-<last>`, by
+/// the folders' names (as sweeps and sensitivity analyses write into `output/<name>-<kind>`).
+pub(crate) fn default_out(dirs: &[PathBuf]) -> PathBuf {
+    let name = |d: Option<&PathBuf>| -> String {
+        d.and_then(|d| {
+            let d = std::fs::canonicalize(d).unwrap_or_else(|_| d.clone());
+            d.file_name().map(|n| n.to_string_lossy().to_string())
+        })
+        .unwrap_or_else(|| "runs".into())
+    };
+    Path::new("output").join(format!("compare-{}-{}", name(dirs.first()), name(dirs.last())))
+}
+
+/// Refuses a folder given twice (however spelled: `a`, `./a`, a link to it), naming both.
+fn refuse_repeated(dirs: &[PathBuf]) -> Result<()> {
+    let canonical: Vec<Option<PathBuf>> =
+        dirs.iter().map(|d| std::fs::canonicalize(d).ok()).collect();
+    for (i, c) in canonical.iter().enumerate() {
+        let Some(c) = c else { continue };
+        if let Some(j) = canonical[..i].iter().position(|p| p.as_ref() == Some(c)) {
+            bail!(
+                "'{}' and '{}' are the same folder ({}); give each run folder once",
+                dirs[j].display(),
+                dirs[i].display(),
+                c.display()
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Reads a finished run back from its folder: `summary.csv` and `manifest.json`.

@@ -10,6 +10,7 @@
 //! What the variants' results become is report data: a `crate::report::comparison::Comparison`
 //! for a sweep, a `crate::report::sensitivity::Sensitivity` for a sensitivity analysis.
 
+use super::label::{change, differing, entry_label, value_at};
 use crate::report::comparison::{Comparison, RunSummary};
 use crate::report::files::run_id;
 use crate::report::sensitivity::{Parameter, Sensitivity};
@@ -274,11 +275,12 @@ pub fn sensitivity_scenarios(
     let keys: Vec<(&str, Option<&Origin>)> = s
         .sensitivity
         .iter()
-        .map(|(k, _, _)| (k.as_str(), s.origins.get("sensitivity", k, None)))
+        .map(|e| (e.key.as_str(), s.origins.get("sensitivity", &e.key, None)))
         .collect();
     check_keys(s, "sensitivity", &keys)?;
-    let settings = s.sensitivity.iter().flat_map(|(key, low, high)| {
-        [(low, "low", 0), (high, "high", 1)].map(|(value, which, i)| {
+    let settings = s.sensitivity.iter().flat_map(|e| {
+        let key = e.key.as_str();
+        [(&e.low, "low", 0), (&e.high, "high", 1)].map(|(value, which, i)| {
             vec![Setting {
                 key,
                 value,
@@ -373,11 +375,11 @@ pub(crate) fn sensitivity_run(scenario: &Scenario, i: usize) -> (String, String)
     match i.checked_sub(1) {
         None => ("base".to_string(), "base".to_string()),
         Some(k) => {
-            let (key, low, high) = &scenario.sensitivity[k / 2];
+            let e = &scenario.sensitivity[k / 2];
             if k % 2 == 0 {
-                (format!("{key}=low"), value_text(low))
+                (format!("{}=low", e.key), value_text(&e.low))
             } else {
-                (format!("{key}=high"), value_text(high))
+                (format!("{}=high", e.key), value_text(&e.high))
             }
         }
     }
@@ -397,11 +399,19 @@ pub(crate) fn sensitivity_of(scenario: &Scenario, runs: Vec<RunSummary>) -> Resu
     let mut next = || runs.next().context("every run is there");
     let base = next()?;
     let mut parameters = Vec::with_capacity(scenario.sensitivity.len());
-    for (k, low, high) in &scenario.sensitivity {
+    for e in &scenario.sensitivity {
+        let base = value_at(&scenario.effective, &e.key);
         parameters.push(Parameter {
-            key: k.clone(),
-            low_text: value_text(low),
-            high_text: value_text(high),
+            key: e.key.clone(),
+            label: e
+                .label
+                .clone()
+                .unwrap_or_else(|| entry_label(scenario, &e.key)),
+            low_text: value_text(&e.low),
+            high_text: value_text(&e.high),
+            low_shown: differing(base, &e.low),
+            high_shown: differing(base, &e.high),
+            change: change(base, &e.low, &e.high),
             low: next()?,
             high: next()?,
         });

@@ -167,56 +167,148 @@ impl Comparison {
         runs
     }
 
-    /// The end-of-command terminal table: one row per run (sorted), the headline figures as
-    /// columns, then the report's path.
-    pub(crate) fn table(&self, report: &Path) -> String {
-        let keys = self.headline_keys();
-        let mut header: Vec<String> = vec!["run".into()];
-        header.extend(self.keys.iter().cloned());
-        header.extend(keys.iter().map(|(k, _)| short_key(k)));
-        let mut rows: Vec<Vec<String>> = vec![header];
-        for r in self.sorted_runs() {
-            let mut row = vec![r.id.clone()];
-            row.extend(r.values.iter().cloned());
-            row.extend(
-                keys.iter()
-                    .map(|(k, _)| r.headline(k).map_or("—".into(), Headline::display)),
-            );
-            rows.push(row);
-        }
-        let widths: Vec<usize> = (0..rows[0].len())
-            .map(|c| {
-                rows.iter()
-                    .map(|r| r.get(c).map_or(0, |s| s.chars().count()))
-                    .max()
-                    .unwrap_or(0)
+    /// The headline keys split for tables: those whose shown value differs between runs, then
+    /// those the same in every run (shown once, not as a column). With one run, every key
+    /// differs (there is nothing to compare it with).
+    pub(crate) fn split_headline_keys(&self) -> (Vec<(String, String)>, Vec<(String, String)>) {
+        let shown = |r: &RunSummary, k: &str| r.headline(k).map(Headline::display);
+        self.headline_keys().into_iter().partition(|(k, _)| {
+            self.runs.len() < 2 || self.runs.iter().any(|r| shown(r, k) != shown(&self.runs[0], k))
+        })
+    }
+
+    /// The end-of-command terminal table, no line wider than `width` columns: one row per run
+    /// (sorted), its swept values and the headline figures that differ between runs as columns
+    /// (those that do not fit left out, and said so), then the figures the same in every run,
+    /// what each column is, and the report's path.
+    pub(crate) fn table(&self, report: &Path, width: usize) -> String {
+        let width = width.max(40);
+        let (differ, same) = self.split_headline_keys();
+        let runs = self.sorted_runs();
+        // Swept keys by their last two segments, or by their last one when that is what fits.
+        let key_name = |k: &str, segments: usize| -> String {
+            let parts: Vec<&str> = k.rsplit('.').take(segments).collect();
+            parts.into_iter().rev().collect::<Vec<_>>().join(".")
+        };
+        let column = |header: String, cells: Vec<String>| {
+            let w = cells
+                .iter()
+                .chain(std::iter::once(&header))
+                .map(|c| c.chars().count())
+                .max()
+                .unwrap_or(0);
+            (header, cells, w)
+        };
+        let id_w = (width / 4).max(8);
+        let ids = column(
+            "run".into(),
+            runs.iter().map(|r| fit(&r.id, id_w)).collect(),
+        );
+        let figures: Vec<(String, Vec<String>, usize)> = differ
+            .iter()
+            .map(|(k, _)| {
+                column(
+                    short_key(k),
+                    runs.iter()
+                        .map(|r| r.headline(k).map_or("—".into(), Headline::display))
+                        .collect(),
+                )
             })
             .collect();
-        let mut out = String::new();
-        for (i, row) in rows.iter().enumerate() {
-            let cells: Vec<String> = row
+        let values_for = |segments: usize| -> Vec<(String, Vec<String>, usize)> {
+            self.keys
                 .iter()
                 .enumerate()
-                .map(|(c, s)| {
-                    let pad = widths[c] - s.chars().count();
-                    if c == 0 || i == 0 {
-                        format!("{s}{}", " ".repeat(pad))
+                .map(|(i, k)| {
+                    column(
+                        key_name(k, segments),
+                        runs.iter()
+                            .map(|r| fit(r.values.get(i).map_or("—", String::as_str), 24))
+                            .collect(),
+                    )
+                })
+                .collect()
+        };
+        let total = |cols: &[&(String, Vec<String>, usize)]| -> usize {
+            2 + cols.iter().map(|c| c.2).sum::<usize>() + 2 * cols.len().saturating_sub(1)
+        };
+        let mut values = values_for(2);
+        {
+            let mut cols: Vec<&(String, Vec<String>, usize)> = vec![&ids];
+            cols.extend(values.iter());
+            cols.extend(figures.iter().take(1));
+            if total(&cols) > width {
+                values = values_for(1);
+            }
+        }
+        // The columns that fit, in order: the id, the values, then as many figures as fit.
+        let mut cols: Vec<&(String, Vec<String>, usize)> = vec![&ids];
+        cols.extend(values.iter());
+        let mut shown = 0;
+        for f in &figures {
+            cols.push(f);
+            if total(&cols) > width {
+                cols.pop();
+                break;
+            }
+            shown += 1;
+        }
+        let mut out = String::new();
+        for row in 0..=runs.len() {
+            let cells: Vec<String> = cols
+                .iter()
+                .enumerate()
+                .map(|(c, (header, cells, w))| {
+                    let text = if row == 0 { header } else { &cells[row - 1] };
+                    let text = fit(text, *w);
+                    let pad = w - text.chars().count();
+                    if c == 0 || row == 0 {
+                        format!("{text}{}", " ".repeat(pad))
                     } else {
-                        format!("{}{s}", " ".repeat(pad))
+                        format!("{}{text}", " ".repeat(pad))
                     }
                 })
                 .collect();
-            out.push_str(&format!("  {}\n", cells.join("  ")));
+            out.push_str(&fit(&format!("  {}", cells.join("  ")).trim_end(), width));
+            out.push('\n');
         }
-        out.push_str(
-            "\nColumns (means over replications; sorted by the reachable share at the end):\n",
-        );
-        for (k, label) in &keys {
-            out.push_str(&format!("  {}: {label}\n", short_key(k)));
+        let mut lines = vec![String::new()];
+        if shown < figures.len() {
+            lines.push(format!(
+                "{} more figure{} that differ between runs: in report.html and compare.csv.",
+                figures.len() - shown,
+                if figures.len() - shown == 1 { "" } else { "s" }
+            ));
+        }
+        lines.push("Columns (means over replications; sorted by the reachable share at the end):".into());
+        for (k, label) in differ.iter().take(shown) {
+            lines.push(format!("  {}: {label}", short_key(k)));
+        }
+        if !same.is_empty() && !runs.is_empty() {
+            lines.push("The same in every run:".into());
+            for (k, label) in &same {
+                let value = runs[0].headline(k).map_or("—".into(), Headline::display);
+                lines.push(format!("  {label}: {value}"));
+            }
+        }
+        for l in lines {
+            out.push_str(&fit(&l, width));
+            out.push('\n');
         }
         out.push_str(&format!("Report: {}\n", report.display()));
         out
     }
+}
+
+/// `text` cut to at most `width` characters, ending in "…" when cut.
+pub(crate) fn fit(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
+    cut.truncate(cut.trim_end().len());
+    cut.push('…');
+    cut
 }
 
 /// A short column name for a headline key.

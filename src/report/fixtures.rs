@@ -199,10 +199,18 @@ pub(crate) fn sensitivity(n: usize) -> Sensitivity {
                 _ => (1.0 - 0.01 * i as f64, 1.0 + 0.02 * i as f64),
             };
             let key = format!("behaviours.parameter_{i}.probability");
+            let (low_text, high_text) = (
+                format!("{:.2}", 0.1 * i as f64),
+                format!("{:.2}", 0.1 * i as f64 + 0.5),
+            );
             Parameter {
                 key: key.clone(),
-                low_text: format!("{:.2}", 0.1 * i as f64),
-                high_text: format!("{:.2}", 0.1 * i as f64 + 0.5),
+                label: format!("Probability of parameter {i} <p>"),
+                change: format!("{low_text} → {high_text}"),
+                low_shown: low_text.clone(),
+                high_shown: high_text.clone(),
+                low_text,
+                high_text,
                 low: run(&format!("{key}=low"), "low", Vec::new(), 3, lo),
                 high: run(&format!("{key}=high"), "high", Vec::new(), 3, hi),
             }

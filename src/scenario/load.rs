@@ -8,6 +8,7 @@ use super::model::Scenario;
 use super::origin::{EntryOrigins, Origin, Position};
 use super::overrides::{Override, apply_override};
 use super::raw::RawScenario;
+use super::validate::experiments::is_entry_table;
 use super::validate::validate;
 use std::path::{Path, PathBuf};
 use toml::de::DeTable;
@@ -178,7 +179,7 @@ pub fn load_str(
             scenario
                 .sensitivity
                 .iter()
-                .map(|(k, _, _)| ("sensitivity", k, 2)),
+                .map(|e| ("sensitivity", &e.key, 2)),
         );
     let mut origins = EntryOrigins::default();
     for (section, key, values) in entries {
@@ -348,8 +349,15 @@ const EXPERIMENT_SECTIONS: [&str; 2] = ["sweep", "sensitivity"];
 /// The entries of a `[sweep]` or `[sensitivity]` table, in file order, each under the canonical
 /// spelling of its key path (`a.0.b`) however the file nests or quotes it. A key that does not
 /// parse as a path is kept as written, for validation to report.
-fn flat_entries(nested: toml::Table) -> Vec<(String, toml::Value)> {
-    fn walk(prefix: &str, table: toml::Table, out: &mut Vec<(String, toml::Value)>) {
+/// In `[sensitivity]`, a table that is one labelled entry (`{ low = …, high = …, label = … }`) is
+/// a value, not a level.
+fn flat_entries(section: &str, nested: toml::Table) -> Vec<(String, toml::Value)> {
+    fn walk(
+        prefix: &str,
+        table: toml::Table,
+        labelled: bool,
+        out: &mut Vec<(String, toml::Value)>,
+    ) {
         for (k, v) in table {
             let key = if prefix.is_empty() {
                 k
@@ -357,13 +365,15 @@ fn flat_entries(nested: toml::Table) -> Vec<(String, toml::Value)> {
                 format!("{prefix}.{k}")
             };
             match v {
-                toml::Value::Table(t) => walk(&key, t, out),
+                toml::Value::Table(t) if !(labelled && is_entry_table(&t)) => {
+                    walk(&key, t, labelled, out)
+                }
                 other => out.push((key, other)),
             }
         }
     }
     let mut entries = Vec::new();
-    walk("", nested, &mut entries);
+    walk("", nested, section == "sensitivity", &mut entries);
     entries
         .into_iter()
         .map(|(key, value)| (KeyPath::parse(&key).map_or(key, |p| p.to_string()), value))
@@ -381,7 +391,7 @@ fn flatten_experiments(table: &mut toml::Table, layer: &Layer) -> Result<(), Sce
             continue;
         };
         let mut flat = toml::Table::new();
-        for (canonical, value) in flat_entries(nested) {
+        for (canonical, value) in flat_entries(section, nested) {
             if flat.contains_key(&canonical) {
                 let section_path = KeyPath(vec![Seg::Key(section.into())]);
                 let position = DeTable::parse(&layer.text)
@@ -419,7 +429,7 @@ fn flatten_overridden_experiments(table: &mut toml::Table) {
             continue;
         };
         let mut flat = toml::Table::new();
-        for (canonical, value) in flat_entries(nested) {
+        for (canonical, value) in flat_entries(section, nested) {
             // Overrides come after the file's entries: the later value wins.
             flat.insert(canonical, value);
         }

@@ -56,14 +56,27 @@ pub struct Scenario {
     pub output: OutputSpec,
     /// `[sweep]`: key path and the values it takes, in file order.
     pub sweep: Vec<(String, Vec<toml::Value>)>,
-    /// `[sensitivity]`: key path, low and high value, in file order.
-    pub sensitivity: Vec<(String, toml::Value, toml::Value)>,
+    /// `[sensitivity]`: each entry's key path, low and high value and label, in file order.
+    pub sensitivity: Vec<SensitivityEntry>,
     /// `[calibration]`, if the file has one.
     pub(crate) calibration: Option<CalibrationSpec>,
     /// Where the `[sweep]` and `[sensitivity]` entries are written (for messages).
     pub(crate) origins: EntryOrigins,
     /// The effective document after overrides (recorded in the manifest).
     pub effective: toml::Table,
+}
+
+/// One `[sensitivity]` entry: `"key" = [low, high]`, or `"key" = { low = …, high = …, label = "…" }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SensitivityEntry {
+    /// The key path, canonical spelling.
+    pub key: String,
+    /// The low value.
+    pub low: toml::Value,
+    /// The high value.
+    pub high: toml::Value,
+    /// What the entry varies, for people, when the file says (else reports derive one from the key).
+    pub label: Option<String>,
 }
 
 impl Scenario {

@@ -17,7 +17,9 @@
 //! compute them.
 
 use crate::report::comparison::{Comparison, RunSummary};
-use crate::report::figure::axes::time_plot;
+use crate::report::figure::axes::{CountAxis, time_plot_on};
+use crate::report::figure::ticks::{round_ticks, y_ticks};
+use crate::report::number::thousands;
 use crate::report::figure::canvas::{supersampled, write_png};
 use crate::report::figure::frame::{HEADER_HEIGHT, PANEL_RIGHT, PANEL_X, header, plot_area};
 use crate::report::figure::markers::key_date_legend;
@@ -229,23 +231,40 @@ fn render_compare<DB: DrawingBackend>(
     } else {
         ""
     };
-    header(root, &title, &format!("{} · {spread}{nested}", cmp.title))?;
-
-    let y_max = lines
+    // Everything drawn: means, and the bands of banded runs.
+    let drawn = lines
         .iter()
         .flat_map(|l| {
-            let band: &[f64] = if banded(l) { &l.p95 } else { &[] };
-            l.mean.iter().map(|p| p.1).chain(band.iter().copied())
+            let (lo, hi): (&[f64], &[f64]) = if banded(l) {
+                (&l.p05, &l.p95)
+            } else {
+                (&[], &[])
+            };
+            l.mean
+                .iter()
+                .map(|p| p.1)
+                .chain(lo.iter().copied())
+                .chain(hi.iter().copied())
         })
-        .filter(|v| v.is_finite())
-        .fold(0.0f64, f64::max);
+        .filter(|v| v.is_finite());
+    let (y_min, y_max) = drawn.fold((f64::INFINITY, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let y_axis = zoomed_axis(y_min, y_max);
+    let (zoom, unit) = match y_axis.ticks.first() {
+        Some(&b) if b > 0.0 => (
+            format!("y axis starts at {}, not 0 · ", thousands(b)),
+            format!("{unit} (axis from {})", thousands(b)),
+        ),
+        _ => (String::new(), unit.to_string()),
+    };
+    header(root, &title, &format!("{zoom}{} · {spread}{nested}", cmp.title))?;
     let last = lines
         .iter()
         .filter_map(|l| l.mean.last().map(|p| p.0))
         .max()
         .unwrap_or(0);
     let area = plot_area(root);
-    let (mut ctx, markers) = time_plot(root, &area, origin, last, y_max, unit, &cmp.key_dates)?;
+    let (mut ctx, markers) =
+        time_plot_on(root, &area, origin, last, y_axis, &unit, &cmp.key_dates)?;
 
     // Bands under every line: a light fill, fainter the more runs overlap, and a thin edge in the
     // run's colour, so overlapping bands stay apart (fills alone blend into one muddy colour).
@@ -333,6 +352,31 @@ fn render_compare<DB: DrawingBackend>(
         run_legend(root, cmp, lines, banded)?
     };
     key_date_legend(root, &cmp.key_dates, &markers.marks, PANEL_X + 8, y + 10)
+}
+
+/// The y axis of values from `lo` to `hi`: zoomed to them (round ticks from just below `lo` to
+/// just above `hi`) when that leaves out at least a quarter of the range from 0, so that runs a
+/// percentage point apart are told apart; else from 0, as every chart of counts. A zoomed axis's
+/// first tick is above 0, and the chart says so.
+fn zoomed_axis(lo: f64, hi: f64) -> CountAxis {
+    let from_zero = || CountAxis {
+        ticks: y_ticks(hi * 1.03),
+    };
+    if !(lo.is_finite() && hi.is_finite() && lo > 0.0 && hi >= lo) {
+        return from_zero();
+    }
+    let margin = ((hi - lo) * 0.08).max(hi * 0.005).max(0.5);
+    let (_, step) = round_ticks(lo - margin, hi + margin, 6.0);
+    let step = step.max(1.0);
+    let bottom = ((lo - margin) / step).floor() * step;
+    let top = ((hi + margin) / step).ceil() * step;
+    if bottom < 0.25 * top || bottom <= 0.0 {
+        return from_zero();
+    }
+    let n = ((top - bottom) / step).round() as usize;
+    CountAxis {
+        ticks: (0..=n).map(|i| bottom + i as f64 * step).collect(),
+    }
 }
 
 /// The width of run `i`'s line of `n`, drawing pixels. Two to four runs get nested widths, the
@@ -711,6 +755,48 @@ mod tests {
         // The ramp in the legend and the emphasised lines, at least.
         assert!(count(&pixels, run_colour(0, 60)) > 100);
         assert!(count(&pixels, run_colour(59, 60)) > 100);
+    }
+
+    #[test]
+    fn the_axis_zooms_to_the_data_and_says_from_where() {
+        // 75,000 to 76,900 of 100,000 entries: 75.0 % to 76.9 %.
+        let a = zoomed_axis(75_000.0, 76_900.0);
+        let (bottom, top) = (a.ticks[0], *a.ticks.last().expect("ticks"));
+        assert!(bottom > 70_000.0 && bottom <= 75_000.0, "{bottom}");
+        assert!((76_900.0..80_000.0).contains(&top), "{top}");
+        // Counts that start near 0 keep an axis from 0.
+        assert_eq!(zoomed_axis(12.0, 5_000.0).ticks[0], 0.0);
+        assert_eq!(zoomed_axis(0.0, 0.0).ticks[0], 0.0);
+    }
+
+    #[test]
+    fn runs_a_percentage_point_apart_are_lines_apart() {
+        // Three runs flat at 75.0 %, 76.0 % and 76.9 % of 100,000 entries, one replication each
+        // (no bands): each run's line is drawn in its own rows of pixels, far apart.
+        let mut cmp = fixtures::sweep(3, 20);
+        for (r, v) in cmp.runs.iter_mut().zip([75_000.0, 76_000.0, 76_900.0]) {
+            for s in &mut r.summary {
+                *s = crate::run::summary::Stat::of(&mut [v]);
+            }
+            r.replications = 1;
+        }
+        let pixels = compare_pixels(&cmp, "reachable_im");
+        let width = crate::report::figure::style::WIDTH as usize;
+        // The middle row of each run's line, in the plot (left of the legend panel).
+        let row_of = |c: RGBColor| -> f64 {
+            let rows: Vec<usize> = pixels
+                .chunks_exact(3)
+                .enumerate()
+                .filter(|(i, p)| i % width < 1100 && p == &[c.0, c.1, c.2])
+                .map(|(i, _)| i / width)
+                .collect();
+            assert!(rows.len() > 100, "colour barely drawn");
+            rows.iter().sum::<usize>() as f64 / rows.len() as f64
+        };
+        let rows: Vec<f64> = (0..3).map(|i| row_of(run_colour(i, 3))).collect();
+        // 1 percentage point is at least 100 pixels on a 900-pixel chart (from 0 it was 6).
+        assert!(rows[0] - rows[1] > 100.0, "{rows:?}");
+        assert!(rows[1] - rows[2] > 80.0, "{rows:?}");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::report::figure::frame::{HEADER_HEIGHT, header};
 use crate::report::figure::style::{
     AXIS, GRID, HEIGHT, TEXT, TEXT_MUTED, WIDTH, bold, font, plot_err, stroke, z,
 };
-use crate::report::figure::text::{ellipsize, ellipsize_front};
+use crate::report::figure::text::ellipsize;
 use crate::report::figure::ticks::round_ticks;
 use crate::report::headline::{Headline, Unit};
 use crate::report::number::grouped;
@@ -171,13 +171,38 @@ fn render_tornado<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
 ) -> Result<()> {
     let err = |what| plot_err(what);
-    let all = sens.bars(&base.key);
-    let missing: Vec<&str> = sens
-        .parameters
+    let all = sens.moving_bars(&base.key);
+    let mut missing = Vec::new();
+    let moved: Vec<&str> = sens
+        .not_measured(&base.key)
         .iter()
-        .filter(|p| !all.iter().any(|b| b.key == p.key))
-        .map(|p| p.key.as_str())
+        .map(|p| p.label.as_str())
         .collect();
+    if !moved.is_empty() {
+        missing.push(format!(
+            "Not measured, as it moves the day of this figure: {}",
+            moved.join("; ")
+        ));
+    }
+    let lacking: Vec<&str> = sens
+        .missing(&base.key)
+        .iter()
+        .map(|p| p.label.as_str())
+        .collect();
+    if !lacking.is_empty() {
+        missing.push(format!(
+            "Not shown (their runs lack this figure): {}",
+            lacking.join("; ")
+        ));
+    }
+    let still = sens.still(&base.key).len();
+    if still > 0 {
+        missing.push(format!(
+            "{still} parameter{} leave{} it unchanged (listed in report.html)",
+            if still == 1 { "" } else { "s" },
+            if still == 1 { "s" } else { "" }
+        ));
+    }
     let (bars, hidden) = if all.len() > MAX_TORNADO_ROWS {
         (
             &all[..MAX_TORNADO_ROWS - 1],
@@ -222,7 +247,7 @@ fn render_tornado<DB: DrawingBackend>(
     let mut keys = Vec::with_capacity(rows);
     let mut key_w = 0;
     for b in bars {
-        let text = ellipsize_front(root, &b.key, &key_style, max_key_w)?;
+        let text = ellipsize(root, &b.label, &key_style, max_key_w)?;
         let (w, _) = root
             .estimate_text_size(&text, &key_style)
             .map_err(err("measuring text"))?;
@@ -488,7 +513,7 @@ fn note_on_white<DB: DrawingBackend>(
 /// left out because their runs lack the figure.
 fn tornado_legend<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    missing: &[&str],
+    missing: &[String],
 ) -> Result<()> {
     let err = || plot_err("drawing the legend");
     let y = HEIGHT as i32 - 26;
@@ -518,10 +543,7 @@ fn tornado_legend<DB: DrawingBackend>(
         x += 32 + w as i32 / z(1) + 28;
     }
     if !missing.is_empty() {
-        let text = format!(
-            "Not shown (their runs lack this figure): {}",
-            missing.join(", ")
-        );
+        let text = missing.join(" · ");
         let muted = font(15.0)
             .color(&TEXT_MUTED)
             .pos(Pos::new(HPos::Left, VPos::Center));
@@ -571,6 +593,7 @@ mod tests {
         let mut sens = fixtures::sensitivity(4);
         sens.parameters[2].high.headlines.clear();
         assert_eq!(sens.bars("users_isolated@end").len(), 3);
+        assert_eq!(sens.missing("users_isolated@end").len(), 1);
         tornado(&sens);
         sens.parameters
             .iter_mut()
@@ -603,6 +626,7 @@ mod tests {
     fn end_labels_go_outwards() {
         let bar = |at_low, at_high| Bar {
             key: "k".into(),
+            label: "K".into(),
             low_text: "lo".into(),
             high_text: "hi".into(),
             at_low,

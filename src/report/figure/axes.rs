@@ -14,11 +14,12 @@ use plotters::coord::types::RangedCoordi32;
 use plotters::prelude::*;
 use std::ops::Range;
 
-/// The y axis: counts from 0 to the last of its ticks, labelled only at those ticks. (plotters'
+/// The y axis: counts from its first tick (0, unless a chart zooms to its data) to its last,
+/// labelled only at those ticks. (plotters'
 /// own `f64` axis picks fractional ticks for small counts and cannot take given ticks and still be
 /// formatted.)
 pub(crate) struct CountAxis {
-    /// Tick values from 0 up; the last is the top of the axis.
+    /// Tick values from the bottom of the axis up; the last is the top.
     pub(crate) ticks: Vec<f64>,
 }
 
@@ -31,6 +32,15 @@ impl CountAxis {
             .filter(|t| *t > 0.0)
             .unwrap_or(1.0)
     }
+
+    /// The bottom of the axis: its first tick (0 when it has none).
+    pub(crate) fn bottom(&self) -> f64 {
+        self.ticks
+            .first()
+            .copied()
+            .filter(|b| *b < self.top())
+            .unwrap_or(0.0)
+    }
 }
 
 impl Ranged for CountAxis {
@@ -38,7 +48,7 @@ impl Ranged for CountAxis {
     type ValueType = f64;
 
     fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
-        let share = value / self.top();
+        let share = (value - self.bottom()) / (self.top() - self.bottom());
         limit.0 + (share * f64::from(limit.1 - limit.0)).round() as i32
     }
 
@@ -51,7 +61,7 @@ impl Ranged for CountAxis {
     }
 
     fn range(&self) -> Range<f64> {
-        0.0..self.top()
+        self.bottom()..self.top()
     }
 }
 
@@ -72,14 +82,28 @@ pub(crate) fn time_plot<'a, DB: DrawingBackend>(
     unit: &str,
     key_dates: &[KeyDate],
 ) -> anyhow::Result<(ChartContext<'a, DB, TimeCoord>, Markers)> {
+    let y_axis = CountAxis {
+        ticks: y_ticks(y_max * 1.03),
+    };
+    time_plot_on(root, plot_area, origin, last, y_axis, unit, key_dates)
+}
+
+/// [`time_plot`] on a given y axis (one that starts above 0, say).
+pub(crate) fn time_plot_on<'a, DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    plot_area: &'a DrawingArea<DB, Shift>,
+    origin: NaiveDate,
+    last: i32,
+    y_axis: CountAxis,
+    unit: &str,
+    key_dates: &[KeyDate],
+) -> anyhow::Result<(ChartContext<'a, DB, TimeCoord>, Markers)> {
+    let bottom = y_axis.bottom();
     let (x_lo, x_hi) = if last > 0 { (0, last) } else { (-15, 15) };
     let (x_key, x_format) = if last > 0 {
         x_ticks(origin, x_lo, x_hi)
     } else {
         (vec![0], "%Y-%m-%d")
-    };
-    let y_axis = CountAxis {
-        ticks: y_ticks(y_max * 1.03),
     };
     let mut ctx = ChartBuilder::on(plot_area)
         .margin_top(z(BADGE_ROWS as i32 * BADGE_ROW_HEIGHT + 8))
@@ -117,7 +141,7 @@ pub(crate) fn time_plot<'a, DB: DrawingBackend>(
         key_dates,
         origin + TimeDelta::days(i64::from(x_lo)),
         origin + TimeDelta::days(i64::from(x_hi)),
-        |d| ctx.backend_coord(&((d - origin).num_days() as i32, 0.0)).0,
+        |d| ctx.backend_coord(&((d - origin).num_days() as i32, bottom)).0,
         px_y,
     )?;
     Ok((ctx, markers))

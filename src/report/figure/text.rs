@@ -72,16 +72,3 @@ pub(crate) fn ellipsize<DB: DrawingBackend>(
         .to_string()
         + "…")
 }
-
-/// `text`, cut at the front with "…" so that it fits `width` drawing pixels.
-pub(crate) fn ellipsize_front<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    text: &str,
-    style: &TextStyle,
-    width: i32,
-) -> anyhow::Result<String> {
-    let reversed: String = text.chars().rev().collect();
-    // Measuring the reversed text is exact enough: widths do not depend on order.
-    let cut = ellipsize(area, &reversed, style, width)?;
-    Ok(cut.chars().rev().collect())
-}

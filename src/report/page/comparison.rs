@@ -85,7 +85,7 @@ fn render(cmp: &Comparison, charts: &[(String, PathBuf)], files: &[&str]) -> Res
 /// replications, then the headline figures, sorted as [`Comparison::sorted_runs`].
 fn write_runs(out: &mut String, cmp: &Comparison) -> Result<()> {
     let n = cmp.runs.len();
-    let keys = cmp.headline_keys();
+    let (keys, same) = cmp.split_headline_keys();
     writeln!(out, "<section id=\"runs\">")?;
     writeln!(out, "<h2>Runs</h2>")?;
     if n == 0 {
@@ -105,7 +105,25 @@ fn write_runs(out: &mut String, cmp: &Comparison) -> Result<()> {
          charts; a dash means the run lacks that figure.{linked}</p>",
         if n == 1 { "" } else { "s" }
     )?;
-    writeln!(out, "<div class=\"wide\">")?;
+    if !same.is_empty() {
+        let items: Vec<String> = same
+            .iter()
+            .map(|(k, label)| {
+                let value = cmp.runs[0].headline(k).map_or("—".into(), Headline::display);
+                format!(
+                    "<li>{}: <span class=\"value\">{}</span></li>",
+                    escape(label),
+                    escape(&value)
+                )
+            })
+            .collect();
+        writeln!(
+            out,
+            "<p class=\"note\">The same in every run, so not a column:</p>\n<ul class=\"same\">{}</ul>",
+            items.join("")
+        )?;
+    }
+    writeln!(out, "<div class=\"wide\" tabindex=\"0\">")?;
     writeln!(out, "<table class=\"runs\">")?;
     write!(out, "<thead><tr><th scope=\"col\">Run</th>")?;
     if cmp.keys.is_empty() {
@@ -114,14 +132,10 @@ fn write_runs(out: &mut String, cmp: &Comparison) -> Result<()> {
     for k in &cmp.keys {
         write!(out, "<th scope=\"col\"><code>{}</code></th>", escape(k))?;
     }
-    write!(out, "<th scope=\"col\" class=\"num\">Replications</th>")?;
     for (_, label) in &keys {
-        write!(
-            out,
-            "<th scope=\"col\" class=\"num\">{}</th>",
-            escape(label)
-        )?;
+        write!(out, "<th scope=\"col\" class=\"num\">{}</th>", figure_header(label))?;
     }
+    write!(out, "<th scope=\"col\" class=\"num\">Replications</th>")?;
     writeln!(out, "</tr></thead>")?;
     writeln!(out, "<tbody>")?;
     for r in cmp.sorted_runs() {
@@ -146,11 +160,11 @@ fn write_runs(out: &mut String, cmp: &Comparison) -> Result<()> {
             let value = r.values.get(k).map_or("—", String::as_str);
             write!(out, "<td><code>{}</code></td>", escape(value))?;
         }
-        write!(out, "<td class=\"num\">{}</td>", r.replications)?;
         for (key, _) in &keys {
             let value = r.headline(key).map_or("—".to_string(), Headline::display);
             write!(out, "<td class=\"num\">{}</td>", escape(&value))?;
         }
+        write!(out, "<td class=\"num\">{}</td>", r.replications)?;
         writeln!(out, "</tr>")?;
     }
     writeln!(out, "</tbody>")?;
@@ -158,6 +172,20 @@ fn write_runs(out: &mut String, cmp: &Comparison) -> Result<()> {
     writeln!(out, "</div>")?;
     writeln!(out, "</section>")?;
     Ok(())
+}
+
+/// A figure's column header: its label with what follows the first comma set smaller on its
+/// own line ("Contacts reachable on 2014-06-30" over "last day of AOL PIC and Yahoo! PIC"), so
+/// that columns stay narrow.
+fn figure_header(label: &str) -> String {
+    match label.split_once(", ") {
+        Some((head, rest)) => format!(
+            "{}<br><span class=\"sub\">{}</span>",
+            escape(head),
+            escape(rest)
+        ),
+        None => escape(label),
+    }
 }
 
 fn write_how_to_read(out: &mut String, cmp: &Comparison, csv_linked: bool) -> Result<()> {
@@ -294,8 +322,12 @@ mod tests {
                 assert!(html.contains(&format!("<a href=\"{}\">", escape(&link_url(link)))));
             }
         }
-        for (_, label) in cmp.headline_keys() {
-            assert!(html.contains(&escape(&label)), "missing headline {label}");
+        let (differ, same) = cmp.split_headline_keys();
+        for (_, label) in &differ {
+            assert!(html.contains(&figure_header(label)), "missing headline {label}");
+        }
+        for (_, label) in &same {
+            assert!(html.contains(&format!("<li>{}: ", escape(label))), "missing {label}");
         }
         for r in &cmp.runs {
             for h in &r.headlines {
@@ -313,7 +345,7 @@ mod tests {
         // The fixture's title, description and a headline label hold markup.
         assert!(html.contains("sweep of &lt;runs&gt; &amp; more"));
         assert!(html.contains("A &quot;sweep&quot; for &lt;tests&gt;."));
-        assert!(html.contains("without &lt;AOL&gt; &amp; Yahoo!"));
+        assert!(html.contains("first day without &lt;AOL&gt; &amp; Yahoo!"));
         assert!(!html.contains("<runs>") && !html.contains("<AOL>"));
         // Rows follow sorted_runs.
         let positions: Vec<usize> = cmp
@@ -351,6 +383,26 @@ mod tests {
         assert!(html.contains(&format!("{}run-001</td>", swatch(run_colour(0, 2)))));
         assert!(html.contains("<a href=\"../a%20b/report.html\">run-002</a>"));
         assert!(html.contains("<th scope=\"col\">Label</th>"));
+    }
+
+    #[test]
+    fn figures_that_differ_come_first_and_the_same_ones_are_not_columns() {
+        let mut cmp = fixtures::sweep(3, 10);
+        // The credit is the same in every run; the share differs.
+        for r in &mut cmp.runs {
+            r.headlines[2].value = 500.0;
+        }
+        let dir = tempfile::tempdir().expect("temp dir");
+        let html = comparison_page(&cmp, dir.path());
+        let head = &html[html.find("<table class=\"runs\">").expect("table")..];
+        let head = &head[..head.find("</thead>").expect("head")];
+        assert!(!head.contains("USL credit"), "{head}");
+        let share = head.find("Contacts reachable on 2014-07-01").expect("share column");
+        let reps = head.find("Replications").expect("replications column");
+        assert!(share < reps, "figures that differ come before the replications");
+        assert!(html.contains(
+            "<li>Total USL credit owed for AOL (all organisations): <span class=\"value\">500.00</span></li>"
+        ));
     }
 
     #[test]

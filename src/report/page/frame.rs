@@ -129,6 +129,12 @@ table.runs { font-size: .9rem; }
 table.runs thead th { vertical-align: bottom; font-weight: 600; }
 table.runs th.num { min-width: 6.5rem; }
 table.runs td:first-child { white-space: nowrap; }
+table.runs th { max-width: 11rem; }
+th .sub { font-weight: 400; color: var(--muted); font-size: .85em; }
+ul.same { margin: .25rem 0 1rem; padding-left: 1.25rem; }
+code.key { color: var(--muted); font-size: .78em; overflow-wrap: anywhere; }
+table.bars td:first-child, table.parameters td:first-child { min-width: 16rem; }
+.wide:focus-visible { outline: 2px solid var(--accent); }
 h3 { margin: 2rem 0 .5rem; font-size: 1.15rem; }
 .value { font-weight: 600; font-variant-numeric: tabular-nums; }
 ul.files li { margin: .3rem 0; }

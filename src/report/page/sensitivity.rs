@@ -9,7 +9,7 @@ use super::escape::escape;
 use super::frame::Frame;
 use super::sections::{write_figure, write_files};
 use crate::report::headline::{Headline, Unit};
-use crate::report::sensitivity::{Bar, Sensitivity};
+use crate::report::sensitivity::{Bar, Parameter, Sensitivity};
 use anyhow::Result;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -76,8 +76,12 @@ fn write_parameters(out: &mut String, sens: &Sensitivity) -> Result<()> {
     } else {
         writeln!(
             out,
-            "<p class=\"note\">In the order of the scenario's <code>[sensitivity]</code> table.</p>"
+            "<p class=\"note\">In the order of the scenario's <code>[sensitivity]</code> table, \
+             each under its label and its key. Of a table value (a distribution, a mix) only the \
+             fields that differ from the scenario's value are shown; \
+             <code>sensitivity.csv</code> has the whole values.</p>"
         )?;
+        writeln!(out, "<div class=\"wide\">")?;
         writeln!(out, "<table class=\"parameters\">")?;
         writeln!(
             out,
@@ -87,17 +91,35 @@ fn write_parameters(out: &mut String, sens: &Sensitivity) -> Result<()> {
         for p in &sens.parameters {
             writeln!(
                 out,
-                "<tr><td><code>{}</code></td><td><code>{}</code></td><td><code>{}</code></td></tr>",
-                escape(&p.key),
-                escape(&p.low_text),
-                escape(&p.high_text)
+                "<tr><td>{}</td><td><code>{}</code></td><td><code>{}</code></td></tr>",
+                parameter_cell(&p.label, &p.key),
+                escape(&p.low_shown),
+                escape(&p.high_shown)
             )?;
         }
         writeln!(out, "</tbody>")?;
         writeln!(out, "</table>")?;
+        writeln!(out, "</div>")?;
     }
     writeln!(out, "</section>")?;
     Ok(())
+}
+
+/// A parameter as tables name it: its label, and its key under it, smaller.
+fn parameter_cell(label: &str, key: &str) -> String {
+    format!(
+        "{}<br><code class=\"key\">{}</code>",
+        escape(label),
+        escape(key)
+    )
+}
+
+/// A list of parameters by label, for notes.
+fn labels(ps: &[&Parameter]) -> String {
+    ps.iter()
+        .map(|p| escape(&p.label))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn write_how_to_read(out: &mut String, csv_linked: bool) -> Result<()> {
@@ -175,10 +197,11 @@ fn write_figures(out: &mut String, sens: &Sensitivity, charts: &[(String, PathBu
             let alt = format!("Tornado chart: {label}");
             write_figure(out, None, path, &alt, label, text)?;
         }
-        let bars = sens.bars(key);
+        let bars = sens.moving_bars(key);
         if bars.is_empty() {
-            writeln!(out, "<p>No parameter's runs report this figure.</p>")?;
+            writeln!(out, "<p>No parameter's runs move this figure.</p>")?;
         } else {
+            writeln!(out, "<div class=\"wide\">")?;
             writeln!(out, "<table class=\"bars\">")?;
             writeln!(
                 out,
@@ -188,8 +211,8 @@ fn write_figures(out: &mut String, sens: &Sensitivity, charts: &[(String, PathBu
             for b in &bars {
                 writeln!(
                     out,
-                    "<tr><td><code>{}</code></td><td><code>{}</code></td><td class=\"num\">{}</td><td><code>{}</code></td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                    escape(&b.key),
+                    "<tr><td>{}</td><td><code>{}</code></td><td class=\"num\">{}</td><td><code>{}</code></td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                    parameter_cell(&b.label, &b.key),
                     escape(&b.low_text),
                     escape(&base.display_value(b.at_low)),
                     escape(&b.high_text),
@@ -199,18 +222,32 @@ fn write_figures(out: &mut String, sens: &Sensitivity, charts: &[(String, PathBu
             }
             writeln!(out, "</tbody>")?;
             writeln!(out, "</table>")?;
+            writeln!(out, "</div>")?;
         }
-        let missing: Vec<String> = sens
-            .parameters
-            .iter()
-            .filter(|p| !bars.iter().any(|b| b.key == p.key))
-            .map(|p| format!("<code>{}</code>", escape(&p.key)))
-            .collect();
+        let moved = sens.not_measured(key);
+        if !moved.is_empty() {
+            writeln!(
+                out,
+                "<p class=\"note\">Not measured: {}. This key moves the day the figure is \
+                 measured on (at one end its run reports this date for another event), so the \
+                 two runs would not measure the same thing.</p>",
+                labels(&moved)
+            )?;
+        }
+        let still = sens.still(key);
+        if !still.is_empty() {
+            writeln!(
+                out,
+                "<p class=\"note\">Unchanged at both ends (not drawn): {}.</p>",
+                labels(&still)
+            )?;
+        }
+        let missing = sens.missing(key);
         if !missing.is_empty() {
             writeln!(
                 out,
                 "<p class=\"note\">Not shown, because their runs lack this figure: {}.</p>",
-                missing.join(", ")
+                labels(&missing)
             )?;
         }
         writeln!(out, "</article>")?;
@@ -247,10 +284,12 @@ mod tests {
         assert_self_contained(&html);
         assert!(html.contains("<h1>pic-2013 &lt;sens&gt;</h1>"));
         for p in &sens.parameters {
-            assert!(html.contains(&format!("<code>{}</code>", escape(&p.key))));
-            assert!(html.contains(&format!("<code>{}</code>", escape(&p.low_text))));
-            assert!(html.contains(&format!("<code>{}</code>", escape(&p.high_text))));
+            assert!(html.contains(&format!("<code class=\"key\">{}</code>", escape(&p.key))));
+            assert!(html.contains(&escape(&p.label)));
+            assert!(html.contains(&format!("<code>{}</code>", escape(&p.low_shown))));
+            assert!(html.contains(&format!("<code>{}</code>", escape(&p.high_shown))));
         }
+        assert!(!html.contains("<p>Probability"), "labels are escaped");
         for (key, label) in sens.figures() {
             assert!(html.contains(&format!("<h3>{}</h3>", escape(&label))));
             let base = sens.base.headline(&key).expect("base figure");
@@ -276,13 +315,30 @@ mod tests {
     fn sensitivity_with_thirty_parameters() {
         let sens = fixtures::sensitivity(30);
         let html = check_sensitivity(&sens);
-        // One bar row per parameter and figure.
+        // One row per parameter, and one per moving parameter and figure (parameter 1 moves
+        // none of the fixture's figures).
         assert_eq!(
-            html.matches("<tr><td><code>behaviours.parameter_").count(),
-            30 + 30 * sens.figures().len()
+            html.matches("<tr><td>Probability of parameter ").count(),
+            30 + 29 * sens.figures().len()
         );
+        assert!(html.contains("Unchanged at both ends (not drawn): Probability of parameter 1 &lt;p&gt;."));
         // Shares swing in percentage points.
         assert!(html.contains(" pp</td>"));
+    }
+
+    #[test]
+    fn sensitivity_says_which_key_moves_a_figures_day() {
+        let mut sens = fixtures::sensitivity(3);
+        sens.parameters[2].high.headlines[0].label = "Contacts reachable on 2014-07-01, other".into();
+        let html = check_sensitivity(&sens);
+        assert!(html.contains(
+            "Not measured: Probability of parameter 2 &lt;p&gt;. This key moves the day"
+        ));
+        // Its row is in the tables of the other figures only.
+        assert_eq!(
+            html.matches("<tr><td>Probability of parameter 2 ").count(),
+            1 + sens.figures().len() - 1
+        );
     }
 
     #[test]
@@ -291,7 +347,7 @@ mod tests {
         sens.parameters[1].low.headlines.clear();
         let html = check_sensitivity(&sens);
         assert!(html.contains(
-            "Not shown, because their runs lack this figure: <code>behaviours.parameter_1.probability</code>."
+            "Not shown, because their runs lack this figure: Probability of parameter 1 &lt;p&gt;."
         ));
     }
 }

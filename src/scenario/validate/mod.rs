@@ -8,7 +8,7 @@
 mod behaviours;
 mod calibration;
 mod check;
-mod experiments;
+pub(super) mod experiments;
 mod import;
 mod meta;
 mod migrations;
