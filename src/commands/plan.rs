@@ -25,7 +25,7 @@ use std::time::Instant;
 /// The overrides given on the command line, in the order they apply.
 pub(crate) fn overrides(args: &ScenarioArgs, out: Option<&Path>) -> Result<Vec<Override>> {
     let key = |k: &str| KeyPath::parse(k).map_err(|e| anyhow!(e));
-    let mut list = args.set.clone();
+    let mut list = args.keys.set.clone();
     if let Some(r) = args.replications {
         list.push(Override::new(
             key("scenario.replications")?,
@@ -33,7 +33,7 @@ pub(crate) fn overrides(args: &ScenarioArgs, out: Option<&Path>) -> Result<Vec<O
             format!("--replications {r}"),
         ));
     }
-    if let Some(seed) = args.seed {
+    if let Some(seed) = args.keys.seed {
         let value =
             i64::try_from(seed).map_err(|_| anyhow!("--seed must be at most {}", i64::MAX))?;
         list.push(Override::new(

@@ -11,9 +11,12 @@ use std::process::ExitCode;
 /// world (`--world`, `population.world`), its replication `k` is the one `run --world` draws as
 /// its replication `k`: the world's own, plus `k`.
 pub(crate) fn population(args: PopulationArgs) -> Result<ExitCode> {
-    let mut scenario_args = args.scenario_args.clone();
+    let mut scenario_args = crate::cli::ScenarioArgs {
+        keys: args.keys.clone(),
+        replications: None,
+    };
     if let Some(dir) = &args.replay {
-        scenario_args.set.push(plan::world_override(dir)?);
+        scenario_args.keys.set.push(plan::world_override(dir)?);
     }
     let scenario = plan::load(&args.scenario, &scenario_args, None)?.scenario;
     let world = &args.world;
