@@ -132,7 +132,7 @@ pub(crate) fn calibrate(args: CalibrateArgs, comm: &dyn Comm) -> Result<ExitCode
     // is interrupted; `--resume` continues it (the same calibration only).
     let staging = plan::prepare_output(
         comm,
-        &out,
+        (&out, &plan::named(&args.output, None)),
         world.folder.force,
         "calibrate",
         Some((&identity, args.resume)),

@@ -12,6 +12,7 @@
 use crate::cli::{MemoryArgs, OutputArgs, ScenarioArgs, WorldArgs};
 use crate::comm::Comm;
 use crate::report::comparison::RunSummary;
+use crate::report::staging::Named;
 use crate::report::{self, Staging, manifest::Invocation};
 use crate::run::summary::{RunResult, summarise_run};
 use crate::scenario::import::ContactList;
@@ -156,7 +157,9 @@ impl<'a> Plan<'a> {
         let Prepared { options, threads } = prepare(&loaded.scenario, world, comm.rank() == 0)?;
         let estimate = memory_guard(&scenarios, threads, comm.size(), &world.memory)?;
         let worlds = crate::run::jobs::worlds_of(&scenarios)?;
-        let staging = prepare_output(comm, out, world.folder.force, command, resumable)?;
+        let named = named(output, (command == "run").then_some(&loaded));
+        let folder = (out, &named);
+        let staging = prepare_output(comm, folder, world.folder.force, command, resumable)?;
         Ok(Plan {
             loaded,
             scenarios,
@@ -388,20 +391,45 @@ pub(crate) fn prepare(scenario: &Scenario, world: &WorldArgs, writes: bool) -> R
     Ok(Prepared { options, threads })
 }
 
-/// The output folder of `command`, prepared on rank 0 only; every rank learns whether that
-/// worked, so that all stop together when it did not.
+/// How the user named the output folder: `--out`, else (for `run`, whose `loaded` scenario
+/// gives it) the override of `output.dir` or its place in the file, else the command's default.
+pub(crate) fn named(output: &OutputArgs, loaded: Option<&Loaded>) -> Named {
+    if output.out.is_some() {
+        return Named::Option("--out".into());
+    }
+    let Some(loaded) = loaded else {
+        return Named::Default;
+    };
+    let key = KeyPath::parse("output.dir").unwrap_or_default();
+    if let Some(o) = loaded.overrides.iter().rev().find(|o| o.path == key) {
+        return Named::Option(o.text.clone());
+    }
+    let origin = &loaded.scenario.output.dir_origin;
+    match origin.position {
+        Some(_) => Named::Key(origin.to_string()),
+        None => Named::Default,
+    }
+}
+
+/// The output folder `dir` (named by the user as the `Named` beside it) of `command`, prepared
+/// on rank 0 only; every rank learns whether that worked, so that all stop together when it
+/// did not.
 pub(crate) fn prepare_output(
     comm: &dyn Comm,
-    dir: &Path,
+    (dir, named): (&Path, &Named),
     force: bool,
     command: &'static str,
     resumable: Option<(&serde_json::Value, bool)>,
 ) -> Result<Option<Staging>> {
     let staging = match (comm.rank(), resumable) {
-        (0, None) => Some(Staging::new(dir, force, command)),
-        (0, Some((record, resume))) => {
-            Some(Staging::resumable(dir, force, command, record, resume))
-        }
+        (0, None) => Some(Staging::named(dir, named, force, command)),
+        (0, Some((record, resume))) => Some(Staging::resumable(
+            (dir, named),
+            force,
+            command,
+            record,
+            resume,
+        )),
         _ => None,
     };
     let failed = staging.as_ref().is_some_and(Result::is_err);
