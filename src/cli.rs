@@ -44,30 +44,30 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Run a scenario's replications and write its reports (CSV, PNG, HTML).
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = EXIT_CODES, mut_arg("out", |a| a.help(RUN_OUT)))]
     Run(RunArgs),
     /// Check scenario files without running them.
     #[command(after_help = EXIT_CODES)]
     Validate(ValidateArgs),
     /// Generate one replication's world and export it as CSV files (orgs, users, persons,
     /// entries, graph), for use with other tools.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = EXIT_CODES, mut_arg("force", |a| a.help(EXPORT_FORCE)))]
     Population(PopulationArgs),
     /// Run every combination of swept values ([sweep] table and --vary), each run in run-NNN/,
     /// with comparison files and charts at the top.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = EXIT_CODES, mut_arg("out", |a| a.help(SWEEP_OUT)))]
     Sweep(SweepArgs),
     /// Compare finished runs (their folders): compare.csv, compare_*.png and report.html.
     #[command(after_help = EXIT_CODES)]
     Compare(CompareArgs),
     /// Move each [sensitivity] key to its low and high value, everything else at base:
     /// sensitivity.csv and a tornado chart per headline figure.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = EXIT_CODES, mut_arg("out", |a| a.help(SENSITIVITY_OUT)))]
     Sensitivity(SensitivityArgs),
     /// Fit scenario keys to observations (date,metric,value[,sem]) by approximate Bayesian
     /// computation (ABC-SMC), and forecast the whole window from the fit: posterior.csv,
     /// calibration.csv, the posterior predictive summary.csv, charts and report.html.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = EXIT_CODES, mut_arg("out", |a| a.help(CALIBRATE_OUT)))]
     Calibrate(CalibrateArgs),
     /// Read a Lync / Skype for Business contact export (the ZIP of Export-CsUserData, its
     /// DocItemSet.xml, or a Lync 2010 dbimpexp XML) or a contact-list CSV and say what a run
@@ -102,6 +102,15 @@ pub(crate) struct ImportArgs {
     pub(crate) force: bool,
 }
 
+// `--out` is shared (`OutputArgs`) but each command has its own default: each says its own
+// (clap would show the doc comment of the shared field, the same for all).
+const RUN_OUT: &str =
+    "Output folder (default: output.dir of the scenario, else output/<scenario name>)";
+const SWEEP_OUT: &str = "Output folder (default: output/<scenario name>-sweep)";
+const SENSITIVITY_OUT: &str = "Output folder (default: output/<scenario name>-sensitivity)";
+const CALIBRATE_OUT: &str = "Output folder (default: output/<scenario name>-calibration)";
+const EXPORT_FORCE: &str = "Replace the --export folder if it exists";
+
 /// Parses `--vary KEY.PATH=V1,V2,…` (a usage error when malformed).
 fn parse_axis(text: &str) -> Result<crate::experiments::sweep::Axis, String> {
     crate::experiments::sweep::parse_vary(text)
@@ -110,8 +119,7 @@ fn parse_axis(text: &str) -> Result<crate::experiments::sweep::Axis, String> {
 /// Settings shared by commands that run scenarios and write a folder.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct OutputArgs {
-    /// Output folder (default: for `run`, output.dir of the scenario, else output/<scenario
-    /// name>; for `sweep` and `sensitivity`, output/<name>-sweep or output/<name>-sensitivity).
+    /// Output folder (each command's help gives its default: `RUN_OUT`, `SWEEP_OUT`, …).
     #[arg(long, value_name = "DIR")]
     pub(crate) out: Option<PathBuf>,
     /// No progress bar and no table; only errors and the report path.
@@ -166,7 +174,7 @@ pub(crate) struct SweepArgs {
     /// Repeatable; the sweep is every combination with the [sweep] table's keys.
     #[arg(long, value_name = "KEY.PATH=V1,V2,…", value_parser = parse_axis)]
     pub(crate) vary: Vec<crate::experiments::sweep::Axis>,
-    /// Output folder (default: output/<scenario name>-sweep).
+    /// Output and run settings (`--out`'s help: `SWEEP_OUT`).
     #[command(flatten)]
     pub(crate) output: OutputArgs,
     /// Continue an interrupted sweep of the same scenario, overrides and values from the runs
@@ -200,7 +208,7 @@ pub(crate) struct SensitivityArgs {
     /// Scenario overrides, applied to every run.
     #[command(flatten)]
     pub(crate) scenario_args: ScenarioArgs,
-    /// Output folder (default: output/<scenario name>-sensitivity).
+    /// Output and run settings (`--out`'s help: `SENSITIVITY_OUT`).
     #[command(flatten)]
     pub(crate) output: OutputArgs,
     /// Continue an interrupted analysis of the same scenario and overrides from the runs it
@@ -251,7 +259,7 @@ pub(crate) struct CalibrateArgs {
     /// finished; ends as an uninterrupted one would.
     #[arg(long)]
     pub(crate) resume: bool,
-    /// Output folder (default: output/<scenario name>-calibration).
+    /// Output and run settings (`--out`'s help: `CALIBRATE_OUT`).
     #[command(flatten)]
     pub(crate) output: OutputArgs,
 }
@@ -261,13 +269,13 @@ pub(crate) struct CalibrateArgs {
 pub(crate) struct PopulationArgs {
     /// Scenario file (TOML).
     pub(crate) scenario: PathBuf,
-    /// Scenario overrides.
+    /// Scenario overrides (no `--replications`: one replication's world is written).
     #[command(flatten)]
-    pub(crate) scenario_args: ScenarioArgs,
+    pub(crate) keys: KeyArgs,
     /// Folder to write the files into.
     #[arg(long, value_name = "DIR")]
     pub(crate) export: PathBuf,
-    /// Which replication's world (default 0).
+    /// Which replication's world (its draws are the ones `run` makes for that replication).
     #[arg(long, value_name = "R", default_value_t = 0)]
     pub(crate) replication: u32,
     /// Complete a world folder: what it pins is kept, the rest drawn, as `run --world` would.
@@ -281,13 +289,23 @@ pub(crate) struct PopulationArgs {
 /// Settings that change a scenario; every one goes through the scenario's validation.
 #[derive(Debug, Clone, Args, Default)]
 pub(crate) struct ScenarioArgs {
-    /// Override a scenario key: `--set migrations.0.window.from=2013-05-23`. Values are TOML
-    /// (text that is not TOML is taken as a string); array items by zero-based index. Repeatable.
-    #[arg(long = "set", value_name = "KEY.PATH=VALUE", value_parser = parse_override)]
-    pub(crate) set: Vec<Override>,
+    /// `--set` and `--seed`.
+    #[command(flatten)]
+    pub(crate) keys: KeyArgs,
     /// Number of replications (overrides scenario.replications).
     #[arg(long, value_name = "N")]
     pub(crate) replications: Option<u32>,
+}
+
+/// The scenario settings of every command, `population` included (which builds one
+/// replication's world, so `--replications` has no meaning there).
+#[derive(Debug, Clone, Args, Default)]
+pub(crate) struct KeyArgs {
+    /// Override a scenario key: `--set migrations.0.window.from=2013-05-23`. Values are TOML
+    /// (text that is not TOML is taken as a string; a list is `--set 'output.charts=["users"]'`);
+    /// array items by zero-based index. Repeatable.
+    #[arg(long = "set", value_name = "KEY.PATH=VALUE", value_parser = parse_override)]
+    pub(crate) set: Vec<Override>,
     /// Master seed, 0 to 2^63 − 1 (overrides scenario.seed).
     #[arg(long, value_name = "SEED", value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     pub(crate) seed: Option<u64>,

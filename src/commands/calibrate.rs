@@ -80,13 +80,14 @@ pub(crate) fn calibrate(args: CalibrateArgs, comm: &dyn Comm) -> Result<ExitCode
     let world = &args.output.world;
     let prepared = plan::prepare(&s, world, comm.rank() == 0)?;
     let quiet = args.output.quiet || comm.rank() != 0;
-    let bar = plan::progress_bar(settings.particles as u64, quiet, &s.name);
+    let bar = super::progress::progress_bar(settings.particles as u64, quiet, &s.name);
     let progress = |p: Progress| match p {
         Progress::Batch { generation, size } => {
-            if bar.message() != format!("generation {generation}") {
+            let text = super::progress::status(&s.name, &[format!("generation {generation}")]);
+            if bar.message() != text {
                 bar.set_position(0);
                 bar.set_length(size as u64);
-                bar.set_message(format!("generation {generation}"));
+                bar.set_message(text);
             } else {
                 bar.inc_length(size as u64);
             }
@@ -132,7 +133,7 @@ pub(crate) fn calibrate(args: CalibrateArgs, comm: &dyn Comm) -> Result<ExitCode
     // is interrupted; `--resume` continues it (the same calibration only).
     let staging = plan::prepare_output(
         comm,
-        &out,
+        (&out, &plan::named(&args.output, None)),
         world.folder.force,
         "calibrate",
         Some((&identity, args.resume)),

@@ -9,6 +9,7 @@ mod experiments;
 mod import;
 mod plan;
 mod population;
+mod progress;
 mod run;
 mod validate;
 

@@ -9,23 +9,26 @@
 //! by the others; `population`, which writes one world and no run, takes the same first steps
 //! ([`prepare`], the memory guard).
 
+use super::progress::{Phase, places, progress_bar, status};
 use crate::cli::{MemoryArgs, OutputArgs, ScenarioArgs, WorldArgs};
 use crate::comm::Comm;
 use crate::report::comparison::RunSummary;
+use crate::report::staging::Named;
 use crate::report::{self, Staging, manifest::Invocation};
+use crate::run::jobs::Tick;
 use crate::run::summary::{RunResult, summarise_run};
 use crate::scenario::import::ContactList;
 use crate::scenario::{KeyPath, Override, Scenario, load_file};
 use anyhow::{Context, Result, anyhow};
-use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
 
 /// The overrides given on the command line, in the order they apply.
 pub(crate) fn overrides(args: &ScenarioArgs, out: Option<&Path>) -> Result<Vec<Override>> {
     let key = |k: &str| KeyPath::parse(k).map_err(|e| anyhow!(e));
-    let mut list = args.set.clone();
+    let mut list = args.keys.set.clone();
     if let Some(r) = args.replications {
         list.push(Override::new(
             key("scenario.replications")?,
@@ -33,7 +36,7 @@ pub(crate) fn overrides(args: &ScenarioArgs, out: Option<&Path>) -> Result<Vec<O
             format!("--replications {r}"),
         ));
     }
-    if let Some(seed) = args.seed {
+    if let Some(seed) = args.keys.seed {
         let value =
             i64::try_from(seed).map_err(|_| anyhow!("--seed must be at most {}", i64::MAX))?;
         list.push(Override::new(
@@ -156,7 +159,9 @@ impl<'a> Plan<'a> {
         let Prepared { options, threads } = prepare(&loaded.scenario, world, comm.rank() == 0)?;
         let estimate = memory_guard(&scenarios, threads, comm.size(), &world.memory)?;
         let worlds = crate::run::jobs::worlds_of(&scenarios)?;
-        let staging = prepare_output(comm, out, world.folder.force, command, resumable)?;
+        let named = named(output, (command == "run").then_some(&loaded));
+        let folder = (out, &named);
+        let staging = prepare_output(comm, folder, world.folder.force, command, resumable)?;
         Ok(Plan {
             loaded,
             scenarios,
@@ -196,11 +201,33 @@ impl<'a> Plan<'a> {
         each: &mut dyn FnMut(usize, RunResult, &Writer) -> Result<()>,
     ) -> Result<Option<Finished<'a>>> {
         let bar = progress_bar(1000, self.quiet || comm.rank() != 0, label);
-        let progress = |share: f64| bar.set_position((share * 1000.0) as u64);
         let jobs: Vec<(usize, u32)> = crate::run::jobs::jobs_of(&self.scenarios, &self.worlds)
             .into_iter()
             .filter(|&(i, _)| selected[i])
             .collect();
+        // The bar says which world is being generated, then which replication the run waits
+        // for (the next one to finish, in order), of which run.
+        let places = places(&self.scenarios, &jobs);
+        const NONE: usize = usize::MAX;
+        let (generating, done) = (AtomicUsize::new(NONE), AtomicUsize::new(0));
+        let show = |phase: Option<Phase>| {
+            if let Some(phase) = phase {
+                bar.set_message(status(label, &phase.texts()));
+            }
+        };
+        let simulating = || show(places.get(done.load(Relaxed)).map(|p| p.simulating()));
+        let progress = |tick: Tick| match tick {
+            Tick::Generating(j) => {
+                generating.store(j, Relaxed);
+                show(places.get(j).map(|p| p.generating()));
+            }
+            Tick::Share(share) => {
+                bar.set_position((share * 1000.0) as u64);
+                if generating.swap(NONE, Relaxed) != NONE {
+                    simulating();
+                }
+            }
+        };
         let writer = match &self.staging {
             Some(staging) => Some(Writer {
                 staging,
@@ -214,6 +241,10 @@ impl<'a> Plan<'a> {
         };
         let mut reps = Vec::new();
         let mut sink = |j: usize, out| {
+            done.fetch_add(1, Relaxed);
+            if generating.load(Relaxed) == NONE {
+                simulating();
+            }
             let i = jobs[j].0;
             reps.push(out);
             let s = &self.scenarios[i];
@@ -239,7 +270,7 @@ impl<'a> Plan<'a> {
         let (Some(staging), Some(ranks)) = (self.staging, ranks) else {
             return Ok(None);
         };
-        bar.set_message("writing reports");
+        bar.set_message(status(label, &Phase::Writing.texts()));
         Ok(Some(Finished {
             loaded: self.loaded,
             results: Vec::new(),
@@ -388,20 +419,45 @@ pub(crate) fn prepare(scenario: &Scenario, world: &WorldArgs, writes: bool) -> R
     Ok(Prepared { options, threads })
 }
 
-/// The output folder of `command`, prepared on rank 0 only; every rank learns whether that
-/// worked, so that all stop together when it did not.
+/// How the user named the output folder: `--out`, else (for `run`, whose `loaded` scenario
+/// gives it) the override of `output.dir` or its place in the file, else the command's default.
+pub(crate) fn named(output: &OutputArgs, loaded: Option<&Loaded>) -> Named {
+    if output.out.is_some() {
+        return Named::Option("--out".into());
+    }
+    let Some(loaded) = loaded else {
+        return Named::Default;
+    };
+    let key = KeyPath::parse("output.dir").unwrap_or_default();
+    if let Some(o) = loaded.overrides.iter().rev().find(|o| o.path == key) {
+        return Named::Option(o.text.clone());
+    }
+    let origin = &loaded.scenario.output.dir_origin;
+    match origin.position {
+        Some(_) => Named::Key(origin.to_string()),
+        None => Named::Default,
+    }
+}
+
+/// The output folder `dir` (named by the user as the `Named` beside it) of `command`, prepared
+/// on rank 0 only; every rank learns whether that worked, so that all stop together when it
+/// did not.
 pub(crate) fn prepare_output(
     comm: &dyn Comm,
-    dir: &Path,
+    (dir, named): (&Path, &Named),
     force: bool,
     command: &'static str,
     resumable: Option<(&serde_json::Value, bool)>,
 ) -> Result<Option<Staging>> {
     let staging = match (comm.rank(), resumable) {
-        (0, None) => Some(Staging::new(dir, force, command)),
-        (0, Some((record, resume))) => {
-            Some(Staging::resumable(dir, force, command, record, resume))
-        }
+        (0, None) => Some(Staging::named(dir, named, force, command)),
+        (0, Some((record, resume))) => Some(Staging::resumable(
+            (dir, named),
+            force,
+            command,
+            record,
+            resume,
+        )),
         _ => None,
     };
     let failed = staging.as_ref().is_some_and(Result::is_err);
@@ -427,21 +483,6 @@ fn worker_threads(threads: Option<usize>) -> Result<usize> {
         .num_threads(n)
         .build_global();
     Ok(rayon::current_num_threads())
-}
-
-/// A progress bar on the terminal (hidden when stderr is not one, or when quiet).
-pub(crate) fn progress_bar(len: u64, quiet: bool, what: &str) -> indicatif::ProgressBar {
-    if quiet || !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::new(len);
-    let style = indicatif::ProgressStyle::with_template(
-        "{prefix} [{elapsed_precise}] {wide_bar} {percent:>3}% {msg} (eta {eta})",
-    )
-    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
-    bar.set_style(style);
-    bar.set_prefix(what.to_string());
-    bar
 }
 
 /// Estimates the peak memory of running `scenarios` together (the largest replication, as many

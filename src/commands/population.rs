@@ -4,6 +4,7 @@
 use super::plan;
 use crate::cli::PopulationArgs;
 use crate::report::{self, Staging};
+use crate::scenario::validate::count;
 use anyhow::Result;
 use std::process::ExitCode;
 
@@ -11,9 +12,12 @@ use std::process::ExitCode;
 /// world (`--world`, `population.world`), its replication `k` is the one `run --world` draws as
 /// its replication `k`: the world's own, plus `k`.
 pub(crate) fn population(args: PopulationArgs) -> Result<ExitCode> {
-    let mut scenario_args = args.scenario_args.clone();
+    let mut scenario_args = crate::cli::ScenarioArgs {
+        keys: args.keys.clone(),
+        replications: None,
+    };
     if let Some(dir) = &args.replay {
-        scenario_args.set.push(plan::world_override(dir)?);
+        scenario_args.keys.set.push(plan::world_override(dir)?);
     }
     let scenario = plan::load(&args.scenario, &scenario_args, None)?.scenario;
     let world = &args.world;
@@ -30,7 +34,8 @@ pub(crate) fn population(args: PopulationArgs) -> Result<ExitCode> {
         .as_ref()
         .map_or(0, |w| w.replication)
         .saturating_add(args.replication);
-    let staging = Staging::new(&args.export, world.folder.force, "population")?;
+    let export = crate::report::staging::Named::Option("--export".into());
+    let staging = Staging::named(&args.export, &export, world.folder.force, "population")?;
     let population = crate::world::population::generate::generate_part(
         &scenario,
         pinned.as_ref(),
@@ -46,15 +51,19 @@ pub(crate) fn population(args: PopulationArgs) -> Result<ExitCode> {
     };
     staging.fill(|dir| report::export::write(&scenario, &export, addresses, dir))?;
     let target = staging.commit()?;
+    let edges = population.graph.as_ref().map_or(0, |g| g.edges());
     println!(
-        "{}: {} organisations, {} users, {} persons, {} entries, {} graph edges (replication {})",
+        "{}: {}, {}, {}, {}, {} (replication {replication})",
         target.display(),
-        population.orgs.len(),
-        population.user_count(),
-        population.persons.len(),
-        population.entry_count(),
-        population.graph.as_ref().map_or(0, |g| g.edges()),
-        replication
+        count(
+            population.orgs.len() as u64,
+            "organisation",
+            "organisations"
+        ),
+        count(population.user_count(), "user", "users"),
+        count(population.persons.len() as u64, "person", "persons"),
+        count(population.entry_count(), "entry", "entries"),
+        count(edges as u64, "graph edge", "graph edges"),
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 pub fn run(args: RunArgs, comm: &dyn Comm) -> Result<ExitCode> {
     let mut scenario_args = args.scenario_args.clone();
     if let Some(dir) = &args.world {
-        scenario_args.set.push(plan::world_override(dir)?);
+        scenario_args.keys.set.push(plan::world_override(dir)?);
     }
     let loaded = plan::load(&args.scenario, &scenario_args, args.output.out.as_deref())?;
     let scenario = loaded.scenario.clone();

@@ -5,6 +5,7 @@ use super::plan;
 use crate::cli::ValidateArgs;
 use crate::experiments::sweep;
 use crate::report;
+use crate::scenario::validate::count;
 use crate::scenario::{Override, Scenario, load_file};
 use anyhow::{Result, anyhow};
 use std::path::Path;
@@ -26,15 +27,21 @@ pub(crate) fn validate(args: ValidateArgs) -> Result<ExitCode> {
                     eprintln!("warning: {}", plan::rejected_message(list));
                 }
                 let orgs = match &s.population.import {
-                    Some(list) if list.source == crate::scenario::import::Source::Csv => {
-                        format!("{} imported contact rows", list.rows.len())
-                    }
-                    Some(list) => format!(
-                        "{} imported users, {} public-IM entries",
-                        list.users(),
-                        list.rows.len()
+                    Some(list) if list.source == crate::scenario::import::Source::Csv => count(
+                        list.rows.len() as u64,
+                        "imported contact row",
+                        "imported contact rows",
                     ),
-                    None => format!("{} organisations", s.orgs.count),
+                    Some(list) => format!(
+                        "{}, {}",
+                        count(list.users() as u64, "imported user", "imported users"),
+                        count(
+                            list.rows.len() as u64,
+                            "public-IM entry",
+                            "public-IM entries"
+                        )
+                    ),
+                    None => count(u64::from(s.orgs.count), "organisation", "organisations"),
                 };
                 // A world the scenario replays is checked as `run` would read it.
                 let world = match crate::world::pinned::World::of(&s) {
@@ -50,11 +57,11 @@ pub(crate) fn validate(args: ValidateArgs) -> Result<ExitCode> {
                     }
                 };
                 println!(
-                    "{}: valid ({} networks, {} providers, {} migrations, {orgs}{world})",
+                    "{}: valid ({}, {}, {}, {orgs}{world})",
                     file.display(),
-                    s.networks.len(),
-                    s.providers.len(),
-                    s.migrations.len(),
+                    count(s.networks.len() as u64, "network", "networks"),
+                    count(s.providers.len() as u64, "provider", "providers"),
+                    count(s.migrations.len() as u64, "migration", "migrations"),
                 );
             }
             Err(e) => {
@@ -74,8 +81,14 @@ pub(crate) fn validate(args: ValidateArgs) -> Result<ExitCode> {
 /// would run.
 fn check(file: &Path, overrides: &[Override]) -> Result<Scenario> {
     let s = load_file(file, overrides)?;
+    // Named as `run` would: at its line in the file, or the option that set it.
+    let key = crate::scenario::KeyPath::parse("output.dir").map_err(|e| anyhow!(e))?;
+    let by = match overrides.iter().rev().find(|o| o.path == key) {
+        Some(o) => format!(" (set by {})", o.text),
+        None => String::new(),
+    };
     report::check_creatable(&s.output.dir)
-        .map_err(|e| anyhow!("{}: output.dir: {e:#}", s.output.dir_origin))?;
+        .map_err(|e| anyhow!("{}: output.dir: {e:#}{by}", s.output.dir_origin))?;
     check_experiments(file, overrides, &s)?;
     Ok(s)
 }

@@ -85,10 +85,60 @@ pub struct Staging {
     resumable: bool,
 }
 
+/// How the user named an output folder, so that a refusal names it the same way (the option
+/// they gave, or the key and its place in the scenario) and says how to choose another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Named {
+    /// A command-line option as given: `--out`, `--export`, `--set output.dir=DIR`.
+    Option(String),
+    /// The scenario's `output.dir`, written at this place (`file:line:column`).
+    Key(String),
+    /// The command's default folder.
+    Default,
+}
+
+impl Named {
+    /// `'DIR' (--out)`, `'DIR' (output.dir at FILE:LINE:COL)`, `'DIR' (the default)`.
+    fn folder(&self, target: &Path) -> String {
+        let how = match self {
+            Named::Option(o) => o.clone(),
+            Named::Key(at) => format!("output.dir at {at}"),
+            Named::Default => "the default".to_string(),
+        };
+        format!("'{}' ({how})", target.display())
+    }
+
+    /// How to choose another folder.
+    fn another(&self) -> String {
+        match self {
+            Named::Option(o) if o.starts_with("--set") => {
+                "give output.dir another folder, or choose one with --out".to_string()
+            }
+            Named::Option(o) => format!("give {o} another folder"),
+            Named::Key(_) => "set output.dir to another folder, or choose one with --out".into(),
+            Named::Default => "choose another with --out".into(),
+        }
+    }
+}
+
+/// `a file` or `a symbolic link`: what is at a path that is not a folder.
+fn what_is(meta: &std::fs::Metadata) -> &'static str {
+    if meta.file_type().is_symlink() {
+        "a symbolic link"
+    } else {
+        "a file"
+    }
+}
+
 /// Whether the output folder `target` could be created: its nearest existing ancestor must be a
 /// folder this process may write in, as the operating system says (a read-only file system
-/// included). Used by `validate`, which must not create anything.
+/// included). Used by `validate`, which must not create anything (and names the key itself).
 pub fn check_creatable(target: &Path) -> Result<()> {
+    creatable(&format!("'{}'", target.display()), target)
+}
+
+/// [`check_creatable`], the folder shown as `shown`.
+fn creatable(shown: &str, target: &Path) -> Result<()> {
     let mut at = target;
     loop {
         if at.exists() {
@@ -96,15 +146,14 @@ pub fn check_creatable(target: &Path) -> Result<()> {
                 .with_context(|| format!("cannot inspect '{}'", at.display()))?;
             if !meta.is_dir() {
                 bail!(
-                    "could not create output directory '{}' (output.dir): '{}' is not a folder",
-                    target.display(),
-                    at.display()
+                    "could not create output folder {shown}: '{}' is {}, not a folder",
+                    at.display(),
+                    what_is(&meta)
                 );
             }
             return crate::sys::check_writable(at).with_context(|| {
                 format!(
-                    "could not create output directory '{}' (output.dir): '{}' is not writable",
-                    target.display(),
+                    "could not create output folder {shown}: '{}' is not writable",
                     at.display()
                 )
             });
@@ -184,14 +233,10 @@ fn check_replaceable(target: &Path) -> Result<()> {
         other => other.with_context(|| format!("cannot inspect '{}'", target.display()))?,
     };
     if !meta.is_dir() {
-        let what = if meta.file_type().is_symlink() {
-            "a symbolic link"
-        } else {
-            "a file"
-        };
         bail!(
-            "'{}' is {what}, not a folder picsim wrote; not replacing it (choose another folder with --out)",
-            target.display()
+            "'{}' is {}, not a folder picsim wrote; not replacing it (choose another folder with --out)",
+            target.display(),
+            what_is(&meta)
         );
     }
     let found = entries(target)?;
@@ -275,26 +320,35 @@ fn clear_stale(parent: &Path, name: &str) {
     }
 }
 
-/// Checks that `target` may be written (absent, or replaceable with `force`), after removing
-/// the stale temporary folders beside it; returns its name and the folder holding it.
-fn check_target(target: &Path, force: bool) -> Result<(String, PathBuf)> {
+/// Checks that `target` (named by the user as `named`) may be written (absent, or replaceable
+/// with `force`), after removing the stale temporary folders beside it; returns its name and
+/// the folder holding it.
+fn check_target(target: &Path, named: &Named, force: bool) -> Result<(String, PathBuf)> {
+    let shown = named.folder(target);
     let name = target
         .file_name()
-        .with_context(|| format!("output path '{}' has no folder name", target.display()))?
+        .with_context(|| format!("output path {shown} has no folder name"))?
         .to_string_lossy()
         .to_string();
     let parent = parent_of(target);
     clear_stale(&parent, &name);
-    if std::fs::symlink_metadata(target).is_ok() {
+    if let Ok(meta) = std::fs::symlink_metadata(target) {
+        // A file is never replaced, with --force or without: say so rather than "exists".
+        if meta.is_file() {
+            bail!(
+                "output folder {shown} is a file, not a folder; {}",
+                named.another()
+            );
+        }
         if !force {
             bail!(
-                "output folder '{}' already exists; use --force to replace it, or --out to choose another",
-                target.display()
+                "output folder {shown} already exists; use --force to replace it, or {}",
+                named.another()
             );
         }
         check_replaceable(target)?;
     }
-    check_creatable(target)?;
+    creatable(&shown, target)?;
     Ok((name, parent))
 }
 
@@ -304,13 +358,20 @@ impl Staging {
     /// picsim wrote; it is left untouched until [`Staging::commit`]. Stale temporary folders of
     /// ended processes for the same target are removed first.
     pub(crate) fn new(target: &Path, force: bool, command: &'static str) -> Result<Staging> {
-        let (name, parent) = check_target(target, force)?;
-        std::fs::create_dir_all(&parent).with_context(|| {
-            format!(
-                "could not create output directory '{}' (output.dir)",
-                target.display()
-            )
-        })?;
+        Self::named(target, &Named::Option("--out".into()), force, command)
+    }
+
+    /// [`Staging::new`] for a folder the user named as `named` (which refusals repeat).
+    pub(crate) fn named(
+        target: &Path,
+        named: &Named,
+        force: bool,
+        command: &'static str,
+    ) -> Result<Staging> {
+        let (name, parent) = check_target(target, named, force)?;
+        let shown = named.folder(target);
+        std::fs::create_dir_all(&parent)
+            .with_context(|| format!("could not create output folder {shown}"))?;
         let temp = parent.join(format!(".{name}.partial-{}", std::process::id()));
         if temp.exists() {
             std::fs::remove_dir_all(&temp)
@@ -319,8 +380,7 @@ impl Staging {
         let mut list = live();
         std::fs::create_dir(&temp).with_context(|| {
             format!(
-                "could not create output directory '{}' (output.dir; its temporary folder '{}' failed)",
-                target.display(),
+                "could not create output folder {shown} (its temporary folder '{}' failed)",
                 temp.display()
             )
         })?;
@@ -338,8 +398,7 @@ impl Staging {
         let host = staging.temp.join(HOST_FILE);
         std::fs::write(&host, crate::sys::host_name() + "\n").with_context(|| {
             format!(
-                "could not create output directory '{}' (output.dir; could not write '{}')",
-                target.display(),
+                "could not create output folder {shown} (could not write '{}')",
                 host.display()
             )
         })?;
@@ -353,13 +412,13 @@ impl Staging {
     /// of another record refused (nothing removed); without, an unfinished folder is refused
     /// unless `force`, which starts afresh.
     pub(crate) fn resumable(
-        target: &Path,
+        (target, named): (&Path, &Named),
         force: bool,
         command: &'static str,
         record: &serde_json::Value,
         resume: bool,
     ) -> Result<Staging> {
-        let (name, parent) = check_target(target, force)?;
+        let (name, parent) = check_target(target, named, force)?;
         let temp = parent.join(format!("{name}.partial"));
         let record_path = temp.join(RECORD);
         if std::fs::symlink_metadata(&temp).is_ok() {
@@ -407,8 +466,8 @@ impl Staging {
         if !temp.exists() {
             std::fs::create_dir_all(&temp).with_context(|| {
                 format!(
-                    "could not create output directory '{}' (its unfinished folder '{}' failed)",
-                    target.display(),
+                    "could not create output folder {} (its unfinished folder '{}' failed)",
+                    named.folder(target),
                     temp.display()
                 )
             })?;

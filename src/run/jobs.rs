@@ -35,8 +35,18 @@ pub(crate) fn worlds_of(scenarios: &[Scenario]) -> Result<Vec<Option<Arc<World>>
         .collect()
 }
 
-/// Progress callback: the share of the work done, 0 to 1.
-pub type Progress<'a> = &'a (dyn Fn(f64) + Sync);
+/// What a run reports as it goes, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Tick {
+    /// The population of job `j` (an index into the jobs) is being generated, and those of the
+    /// jobs run with it.
+    Generating(usize),
+    /// The share of the work done, 0 to 1 (the engine's chunks).
+    Share(f64),
+}
+
+/// Progress callback.
+pub type Progress<'a> = &'a (dyn Fn(Tick) + Sync);
 
 /// Runs every replication of `s` on this process and summarises them. `threads` is recorded,
 /// not set: callers run this inside the thread pool they want.
@@ -116,8 +126,10 @@ pub(crate) fn run_stream_worlds(
     if splits(jobs.len(), size) {
         for (j, &(i, r)) in jobs.iter().enumerate() {
             let tick = |done: u64, total: u64| {
-                progress((j as f64 + done as f64 / total.max(1) as f64) / jobs.len() as f64)
+                let share = (j as f64 + done as f64 / total.max(1) as f64) / jobs.len() as f64;
+                progress(Tick::Share(share))
             };
+            progress(Tick::Generating(j));
             let world = worlds[i].as_deref();
             if let Some(out) = replicate(&scenarios[i], world, r, &Partition::Split(comm), &tick)? {
                 sink(j, out)?;
@@ -278,6 +290,9 @@ impl Runner<'_> {
                 missing.push((key, j));
             }
         }
+        if let Some(&(_, j)) = missing.first() {
+            (self.tracker.report)(Tick::Generating(j));
+        }
         let made: Vec<(usize, usize, Population, f64)> = missing
             .par_iter()
             .map(|&(key, j)| {
@@ -351,6 +366,6 @@ impl<'a> Tracker<'a> {
         } else {
             self.total.fetch_sub(before - now, Relaxed) - (before - now)
         };
-        (self.report)(sum as f64 / (1000.0 * self.mine.max(1) as f64));
+        (self.report)(Tick::Share(sum as f64 / (1000.0 * self.mine.max(1) as f64)));
     }
 }

@@ -157,7 +157,7 @@ pub fn load_str(
             )
         })
         .collect();
-    let raw = deserialize(table, &locator, &mut errors);
+    let raw = deserialize(table, &locator, overrides, &mut errors);
     let raw = match raw {
         Some(raw) if errors.is_empty() => raw,
         _ => return Err(ScenarioErrors(errors)),
@@ -219,6 +219,7 @@ pub(crate) const MAX_ERRORS: usize = 50;
 fn deserialize(
     table: toml::Table,
     locator: &Locator,
+    overrides: &[Override],
     errors: &mut Vec<ScenarioError>,
 ) -> Option<RawScenario> {
     let mut table = table;
@@ -236,12 +237,22 @@ fn deserialize(
                         .iter()
                         .any(|r| r.0.len() == path.0.len() + 1 && r.starts_with(&path));
                 if !echo {
-                    let (message, hint) = with_suggestion(&message);
-                    errors.push(locator.locate(Problem {
-                        path: path.clone(),
-                        message,
-                        hint,
-                    }));
+                    let problem = match missing_field(&message) {
+                        // Reported at the missing key, which the locator places at the table
+                        // it belongs under (line 1 for a top-level table).
+                        Some(key) => missing_problem(&path, key),
+                        None => {
+                            let set = overrides.iter().rev().any(|o| path.starts_with(&o.path));
+                            let (message, hint) = with_suggestion(&message);
+                            let hint = hint.or_else(|| type_hint(&path, &message, set));
+                            Problem {
+                                path: path.clone(),
+                                message,
+                                hint,
+                            }
+                        }
+                    };
+                    errors.push(locator.locate(problem));
                 }
                 if missing || path.0.is_empty() || !remove_at(&mut table, &path) {
                     return None;
@@ -466,6 +477,104 @@ fn serde_path(path: &serde_path_to_error::Path) -> KeyPath {
     )
 }
 
+/// The shipped default scenario: where a missing key's message finds what it looks like.
+const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/pic-2013.toml");
+
+/// The key of serde's "missing field `KEY`".
+fn missing_field(message: &str) -> Option<&str> {
+    message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split_once('`'))
+        .map(|(key, _)| key)
+}
+
+/// A missing `key` of the table at `parent`: whether it is a table, a list of tables or a key
+/// (as in the shipped default scenario), and how to add it, with the default's value.
+fn missing_problem(parent: &KeyPath, key: &str) -> Problem {
+    let path = parent.join(Seg::Key(key.to_string()));
+    // The default's value at the same path (its first item where the path has an index).
+    let default: Option<toml::Value> = toml::from_str::<toml::Table>(DEFAULT_SCENARIO)
+        .ok()
+        .and_then(|t| {
+            path.0
+                .iter()
+                .try_fold(toml::Value::Table(t), |v, seg| match seg {
+                    Seg::Key(k) => v.as_table()?.get(k).cloned(),
+                    Seg::Index(_) => v.as_array()?.first().cloned(),
+                })
+        });
+    // The table's name as the file writes it: `orgs.agreement`, `migrations` for an item.
+    let name = |p: &KeyPath| {
+        p.0.iter()
+            .filter_map(|s| match s {
+                Seg::Key(k) => Some(k.as_str()),
+                Seg::Index(_) => None,
+            })
+            .collect::<Vec<_>>()
+            .join(".")
+    };
+    let under = match parent.0.last() {
+        None => "to the file".to_string(),
+        Some(Seg::Index(_)) => format!("under [[{}]]", name(parent)),
+        Some(Seg::Key(_)) => format!("under [{}]", name(parent)),
+    };
+    let example = "scenarios/pic-2013.toml has one to start from";
+    let (message, hint) = match default {
+        Some(toml::Value::Table(_)) => (
+            format!("the required table [{}] is missing", name(&path)),
+            format!(
+                "add a line `[{}]` and its keys {under} ({example})",
+                name(&path)
+            ),
+        ),
+        Some(toml::Value::Array(a)) if a.iter().all(toml::Value::is_table) && !a.is_empty() => (
+            format!("the required list [[{}]] is missing", name(&path)),
+            format!(
+                "add a line `[[{}]]` and its keys {under} ({example})",
+                name(&path)
+            ),
+        ),
+        Some(v) if v.to_string().chars().count() <= 40 => (
+            format!("the required key `{key}` is missing"),
+            format!("add a line `{key} = {v}` {under}"),
+        ),
+        _ => (
+            format!("the required key `{key}` is missing"),
+            format!("add `{key} = …` {under}"),
+        ),
+    };
+    Problem {
+        path,
+        message,
+        hint: Some(hint),
+    }
+}
+
+/// How to write a value of the type serde expected, for a value of the wrong type: a list in
+/// TOML (with the chart names for `output.charts`), on the command line when an override (`set`)
+/// gave it.
+fn type_hint(path: &KeyPath, message: &str, set: bool) -> Option<String> {
+    if !message.contains("expected a list") {
+        return None;
+    }
+    let charts = path.to_string() == "output.charts";
+    let items = if charts { r#""users","losses""# } else { "…" };
+    let how = if set {
+        format!("--set '{path}=[{items}]'")
+    } else {
+        format!("{path} = [{items}]")
+    };
+    let names = if charts {
+        let all: Vec<&str> = crate::scenario::Chart::ALL.map(|c| c.stem()).to_vec();
+        format!("; the charts are {}", all.join(", "))
+    } else {
+        String::new()
+    };
+    Some(format!(
+        "give a TOML list in brackets, strings quoted: {how}{names}"
+    ))
+}
+
 /// Serde's message in plain words, and "did you mean …?" for its unknown-field and
 /// unknown-variant messages.
 fn with_suggestion(message: &str) -> (String, Option<String>) {
@@ -476,8 +585,13 @@ fn with_suggestion(message: &str) -> (String, Option<String>) {
         ("expected u32", "expected a non-negative integer"),
         ("expected f64", "expected a number"),
         ("expected a boolean", "expected true or false"),
+        ("expected a sequence", "expected a list"),
     ] {
         message = message.replace(rust, plain);
+    }
+    // Serde names the Rust type (`expected struct RawOrgs`): the file knows it as a table.
+    if let Some((before, _)) = message.split_once("expected struct Raw") {
+        message = format!("{before}expected a table");
     }
     let Some(rest) = ["unknown field `", "unknown variant `"]
         .iter()

@@ -93,7 +93,8 @@ fn set_at(
         (toml::Value::Array(a), Seg::Index(i)) => {
             let len = a.len();
             a.get_mut(*i).ok_or_else(|| {
-                format!("`{walked}` is out of range: the list has {len} item(s), indices from 0")
+                let items = super::validate::count(len as u64, "item", "items");
+                format!("`{walked}` is out of range: the list has {items}, indices from 0")
             })?
         }
         (v, Seg::Key(_)) => {

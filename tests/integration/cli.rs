@@ -137,7 +137,7 @@ fn an_output_folder_that_cannot_be_created_is_an_error_before_any_work() {
     .code(1);
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
     assert!(
-        stderr.contains("could not create output directory") && stderr.contains("output.dir"),
+        stderr.contains("could not create output folder '/proc/picsim-cannot/run' (--out)"),
         "{stderr}"
     );
 }

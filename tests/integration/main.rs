@@ -3,6 +3,7 @@
 mod bass;
 mod calibrate;
 mod cli;
+mod cli_messages;
 mod default_scenario;
 mod distributed;
 mod experiments;

@@ -586,7 +586,7 @@ fn an_output_folder_that_cannot_be_made_is_refused_at_its_line() {
     let stderr = validate_refuses(&child);
     assert!(
         stderr.contains(&format!("{}:5:1: output.dir:", child.display()))
-            && stderr.contains("is not a folder"),
+            && stderr.contains("is a file, not a folder"),
         "{stderr}"
     );
 }

@@ -21,6 +21,12 @@ pub(super) fn number(x: f64) -> String {
     }
 }
 
+/// `n` and its noun, singular for 1 only: `0 migrations`, `1 migration`, `2 migrations`.
+/// Every count-and-noun message goes through it (`validate`'s summary, `population`'s line).
+pub(crate) fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// A key path from its segments: `kp!("orgs", "deployments", id)`.
 macro_rules! kp {
     ($($seg:expr),* $(,)?) => {
@@ -149,16 +155,16 @@ impl Validator {
         }
         let names: Vec<&str> = known.iter().map(|(k, _)| k.as_str()).collect();
         let hint = nearest(name, names.iter().copied()).map(|n| format!("did you mean `{n}`?"));
+        // An empty list would read "known: " and stop: say that none is defined.
+        let known = if names.is_empty() {
+            format!("the scenario defines no {what}")
+        } else {
+            let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+            format!("known: {}", quoted.join(", "))
+        };
         self.problems.push(Problem {
             path,
-            message: format!(
-                "unknown {what} `{name}`; known: {}",
-                names
-                    .iter()
-                    .map(|n| format!("`{n}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            message: format!("unknown {what} `{name}`; {known}"),
             hint,
         });
         None
@@ -338,4 +344,18 @@ pub(super) fn modalities(list: &[RawModality]) -> Modalities {
             RawModality::Video => Modalities::VIDEO.0,
         }
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_are_singular_for_one_only() {
+        let said: Vec<String> = [0, 1, 2]
+            .into_iter()
+            .map(|n| super::count(n, "migration", "migrations"))
+            .collect();
+        assert_eq!(said, ["0 migrations", "1 migration", "2 migrations"]);
+        assert_eq!(super::count(1, "entry", "entries"), "1 entry");
+        assert_eq!(super::count(21, "entry", "entries"), "21 entries");
+    }
 }

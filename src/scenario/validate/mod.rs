@@ -23,6 +23,7 @@ use super::model::Scenario;
 use super::raw::RawScenario;
 use crate::day::Calendar;
 use check::Validator;
+pub(crate) use check::count;
 
 /// Validates `raw` into a [`Scenario`], or returns every problem found.
 pub(crate) fn validate(raw: RawScenario, effective: toml::Table) -> Result<Scenario, Vec<Problem>> {
