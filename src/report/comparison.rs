@@ -173,7 +173,11 @@ impl Comparison {
     pub(crate) fn split_headline_keys(&self) -> (Vec<(String, String)>, Vec<(String, String)>) {
         let shown = |r: &RunSummary, k: &str| r.headline(k).map(Headline::display);
         self.headline_keys().into_iter().partition(|(k, _)| {
-            self.runs.len() < 2 || self.runs.iter().any(|r| shown(r, k) != shown(&self.runs[0], k))
+            self.runs.len() < 2
+                || self
+                    .runs
+                    .iter()
+                    .any(|r| shown(r, k) != shown(&self.runs[0], k))
         })
     }
 
@@ -280,7 +284,9 @@ impl Comparison {
                 if figures.len() - shown == 1 { "" } else { "s" }
             ));
         }
-        lines.push("Columns (means over replications; sorted by the reachable share at the end):".into());
+        lines.push(
+            "Columns (means over replications; sorted by the reachable share at the end):".into(),
+        );
         for (k, label) in differ.iter().take(shown) {
             lines.push(format!("  {}: {label}", short_key(k)));
         }

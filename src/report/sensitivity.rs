@@ -327,8 +327,15 @@ mod tests {
         let sens = with_moved_day();
         let share = "reachable_share@2014-07-01";
         let keys = |ps: Vec<&Parameter>| ps.iter().map(|p| p.key.clone()).collect::<Vec<_>>();
-        assert_eq!(keys(sens.not_measured(share)), vec![sens.parameters[0].key.clone()]);
-        assert!(sens.bars(share).iter().all(|b| b.key != sens.parameters[0].key));
+        assert_eq!(
+            keys(sens.not_measured(share)),
+            vec![sens.parameters[0].key.clone()]
+        );
+        assert!(
+            sens.bars(share)
+                .iter()
+                .all(|b| b.key != sens.parameters[0].key)
+        );
         // Measured for the other figures, whose events it does not move.
         assert!(sens.not_measured("users_isolated@end").is_empty());
         assert_eq!(sens.bars("users_isolated@end").len(), 4);
@@ -353,14 +360,24 @@ mod tests {
         sens.parameters[2].change = "mean 6 → 32, dispersion 0.7 → 10, max 600 → 400".into();
         let text = sens.table(Path::new("/a/very/long/path/to/the/report.html"), 80);
         for line in text.lines().filter(|l| !l.starts_with("Report: ")) {
-            assert!(line.chars().count() <= 80, "{} columns: {line}", line.chars().count());
+            assert!(
+                line.chars().count() <= 80,
+                "{} columns: {line}",
+                line.chars().count()
+            );
         }
         // Users isolated: base 1,234; parameter 1 (scale 1.0 both ends) is not a row.
         let rows: Vec<&str> = text.lines().filter(|l| l.starts_with("  ")).collect();
-        assert!(!rows.iter().any(|l| l.contains(&sens.parameters[1].label)), "{text}");
+        assert!(
+            !rows.iter().any(|l| l.contains(&sens.parameters[1].label)),
+            "{text}"
+        );
         assert!(text.contains("(1 parameter leaves it unchanged)"), "{text}");
         // Parameter 0 at the share: 1.3 scale low, 0.8 high → 53.0 % … 48.0 % unless not measured.
-        assert!(text.contains("not measured for Probability of parameter 0"), "{text}");
+        assert!(
+            text.contains("not measured for Probability of parameter 0"),
+            "{text}"
+        );
         // Parameter 0 for users isolated: 1,234 × 1.3 = 1,604 and × 0.8 = 987.
         assert!(text.contains("1,604 → 987"), "{text}");
     }

@@ -229,7 +229,7 @@ fn sensitivity_writes_a_table_and_tornado_charts() {
     assert!(csv.starts_with("parameter,low,high,figure,base,at_low,at_high,swing\n"));
     // Every parameter of the scenario appears for the end-of-run reachable share.
     let s = picsim::scenario::load_file(Path::new("scenarios/aim-direct.toml"), &[]).unwrap();
-    for (k, _, _) in &s.sensitivity {
+    for k in s.sensitivity.iter().map(|e| &e.key) {
         assert!(
             csv.contains(&format!("{k},")),
             "{k} missing from sensitivity.csv"

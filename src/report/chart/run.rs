@@ -226,6 +226,50 @@ fn spec(chart: Chart, s: &Scenario) -> Spec {
     }
 }
 
+/// One series of a chart as the report's explorer draws it: the same definition as the PNG's
+/// (from [`spec`]), so the page's interactive chart cannot drift from the picture.
+pub(crate) struct SeriesOutline {
+    pub(crate) label: String,
+    /// The metric column.
+    pub(crate) column: String,
+    pub(crate) colour: RGBColor,
+    /// Line width in pixels of the 1600-pixel-wide chart.
+    pub(crate) width: f64,
+    pub(crate) dashed: bool,
+    /// Whether the chart shades p05–p95 behind the line.
+    pub(crate) band: bool,
+    /// A reference line, drawn under every other line.
+    pub(crate) reference: bool,
+}
+
+/// What `chart` shows for `s`: its title, the unit of its y axis, its series in drawing (and
+/// legend) order and the note it shows when it has none.
+pub(crate) fn outline(
+    chart: Chart,
+    s: &Scenario,
+) -> (
+    String,
+    &'static str,
+    Vec<SeriesOutline>,
+    Option<&'static str>,
+) {
+    let spec = spec(chart, s);
+    let series = spec
+        .series
+        .into_iter()
+        .map(|se| SeriesOutline {
+            label: se.label,
+            column: se.column,
+            colour: se.colour,
+            width: f64::from(se.width) / f64::from(SUPERSAMPLE),
+            dashed: se.dashed,
+            band: se.band,
+            reference: se.reference,
+        })
+        .collect();
+    (spec.title, spec.unit, series, spec.empty_note)
+}
+
 /// One series' numbers, x in days since the first reported date.
 struct Data {
     mean: Vec<(i32, f64)>,

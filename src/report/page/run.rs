@@ -1,6 +1,6 @@
 //! `report.html`: one self-contained page per run. The charts are embedded as `data:` URIs, the
-//! style sheet is inline, and the page has no scripts and no references outside its own folder,
-//! so it opens (and prints) anywhere without network access.
+//! style sheet and the explorer's script are inline (`super::explore`), and the page has no
+//! references outside its own folder, so it opens (and prints) anywhere without network access.
 //!
 //! The page holds the scenario's name and description, the run's facts, the headline figures, a
 //! note on how to read the figures, the charts, the key dates (numbered as the charts' markers)
@@ -94,7 +94,10 @@ fn render(
         }
         write_how_to_read(out, result, csv_files.contains(&"summary.csv"))?;
         write_facts(out, result, wall_seconds)?;
-        write_files(out, csv_files)
+        write_files(out, csv_files)?;
+        // Last, so the script finds the figures and the key-dates table above it.
+        let shown: Vec<Chart> = charts.iter().map(|(c, _)| *c).collect();
+        super::explore::write(out, result, &shown)
     })
 }
 
@@ -491,7 +494,16 @@ mod tests {
             !html.contains("http://") && !html.contains("https://"),
             "the page references the network"
         );
-        assert!(!html.contains("<script"), "the page has a script");
+        // One inline script and its JSON data, nothing loaded from elsewhere.
+        assert_eq!(html.matches("<script").count(), 2, "scripts");
+        assert_eq!(
+            html.matches("<script type=\"application/json\" id=\"picsim-data\">")
+                .count(),
+            1
+        );
+        assert_eq!(html.matches("<script id=\"picsim-explore\">").count(), 1);
+        assert!(!html.contains(" src=\"http") && !html.contains("<script src"));
+        assert!(!html.contains("eval("), "the script evaluates text");
         for file in ["series.csv", "summary.csv", "orgs.csv"] {
             assert!(
                 html.contains(&format!("<a href=\"{file}\">")),

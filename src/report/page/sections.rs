@@ -62,8 +62,8 @@ pub(crate) fn write_figure(
     Ok(())
 }
 
-/// The section listing `key_dates`, numbered as the charts' markers; `none` (plain text) when
-/// there are none.
+/// The section listing `key_dates`, numbered as the charts' markers (each row's number also in
+/// `data-key-date`, for the run page's explorer); `none` (plain text) when there are none.
 pub(crate) fn write_key_dates(out: &mut String, key_dates: &[KeyDate], none: &str) -> Result<()> {
     writeln!(out, "<section id=\"key-dates\">")?;
     writeln!(out, "<h2>Key dates</h2>")?;
@@ -80,7 +80,8 @@ pub(crate) fn write_key_dates(out: &mut String, key_dates: &[KeyDate], none: &st
             let what: Vec<String> = k.label.split("; ").map(escape).collect();
             writeln!(
                 out,
-                "<tr><td class=\"num\"><span class=\"badge\">{}</span></td><td class=\"date\">{}</td><td>{}</td></tr>",
+                "<tr data-key-date=\"{}\"><td class=\"num\"><span class=\"badge\">{}</span></td><td class=\"date\">{}</td><td>{}</td></tr>",
+                i + 1,
                 i + 1,
                 k.date,
                 what.join("<br>")
