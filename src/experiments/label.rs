@@ -3,7 +3,6 @@
 //! names ([`entry_label`]); and a value shown as what differs from the base value, so that of
 //! two distributions only the parameter that changes is shown ([`differing`], [`change`]).
 
-use super::sweep::value_text;
 use crate::scenario::{KeyPath, Scenario, Seg};
 
 /// A label for the `[sensitivity]` key `key` of `s` when the entry gives none, from the key path
@@ -84,7 +83,7 @@ pub(crate) fn entry_label(s: &Scenario, key: &str) -> String {
             Seg::Key(k) => words(k),
             Seg::Index(n) => item_name(s, next).unwrap_or_else(|| format!("item {}", n + 1)),
         };
-        if last && parts.len() > 0 {
+        if last && !parts.is_empty() {
             return format!("{}: {part}", parts.join(", "));
         }
         // A list item's name stands with its list ("activity rare").
@@ -236,6 +235,14 @@ pub(crate) fn change(base: Option<&toml::Value>, low: &toml::Value, high: &toml:
         "no field differs".into()
     } else {
         fields.join(", ")
+    }
+}
+
+/// A value as TOML text, for labels and `runs.csv`.
+pub(crate) fn value_text(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => s.clone(),
+        other => other.to_string(),
     }
 }
 

@@ -11,6 +11,9 @@ use chrono::NaiveDate;
 use std::fmt::Write as _;
 use std::path::Path;
 
+/// A headline's key and its label.
+pub(crate) type KeyLabel = (String, String);
+
 /// Metrics drawn as `compare_<metric>.png` (when present in every run).
 pub(crate) const CHART_METRICS: [&str; 6] = [
     "reachable_im",
@@ -170,7 +173,7 @@ impl Comparison {
     /// The headline keys split for tables: those whose shown value differs between runs, then
     /// those the same in every run (shown once, not as a column). With one run, every key
     /// differs (there is nothing to compare it with).
-    pub(crate) fn split_headline_keys(&self) -> (Vec<(String, String)>, Vec<(String, String)>) {
+    pub(crate) fn split_headline_keys(&self) -> (Vec<KeyLabel>, Vec<KeyLabel>) {
         let shown = |r: &RunSummary, k: &str| r.headline(k).map(Headline::display);
         self.headline_keys().into_iter().partition(|(k, _)| {
             self.runs.len() < 2
@@ -273,7 +276,7 @@ impl Comparison {
                     }
                 })
                 .collect();
-            out.push_str(&fit(&format!("  {}", cells.join("  ")).trim_end(), width));
+            out.push_str(&fit(format!("  {}", cells.join("  ")).trim_end(), width));
             out.push('\n');
         }
         let mut lines = vec![String::new()];

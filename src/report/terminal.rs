@@ -7,20 +7,10 @@ use super::number::thousands;
 use crate::run::summary::RunResult;
 use std::path::Path;
 
-/// Columns to lay text out in: `COLUMNS` when set, else the width of the terminal on stdout,
-/// else 80; never fewer than 40, so that a table keeps room for its labels.
+/// Columns to lay text out in: the terminal's width (`crate::sys::terminal_width`: `COLUMNS`,
+/// the terminal, else 80), never fewer than 40, so that a table keeps room for its labels.
 pub(crate) fn width() -> usize {
-    let from_env = std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.trim().parse::<usize>().ok());
-    let cols = from_env
-        .or_else(|| {
-            console::Term::stdout()
-                .size_checked()
-                .map(|(_, cols)| cols as usize)
-        })
-        .unwrap_or(80);
-    cols.max(40)
+    crate::sys::terminal_width().max(40)
 }
 
 /// `text` broken at spaces into lines of at most `width` characters (a word longer than that

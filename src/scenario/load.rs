@@ -565,7 +565,7 @@ fn type_hint(path: &KeyPath, message: &str, set: bool) -> Option<String> {
         format!("{path} = [{items}]")
     };
     let names = if charts {
-        let all: Vec<&str> = crate::scenario::Chart::ALL.map(|c| c.stem()).to_vec();
+        let all: Vec<&str> = super::model::Chart::ALL.map(|c| c.stem()).to_vec();
         format!("; the charts are {}", all.join(", "))
     } else {
         String::new()

@@ -226,7 +226,7 @@ fn sensitivity_writes_a_table_and_tornado_charts() {
         .assert()
         .success();
     let csv = std::fs::read_to_string(out.join("sensitivity.csv")).unwrap();
-    assert!(csv.starts_with("parameter,low,high,figure,base,at_low,at_high,swing\n"));
+    assert!(csv.starts_with("parameter,low,high,figure,base,at_low,at_high,swing,label\n"));
     // Every parameter of the scenario appears for the end-of-run reachable share.
     let s = picsim::scenario::load_file(Path::new("scenarios/aim-direct.toml"), &[]).unwrap();
     for k in s.sensitivity.iter().map(|e| &e.key) {
@@ -244,7 +244,12 @@ fn sensitivity_writes_a_table_and_tornado_charts() {
                 && l.contains(",reachable_share@2014-07-01,")
         })
         .expect("a row for aim_direct's share");
-    let f: Vec<f64> = row.split(',').skip(4).map(|x| x.parse().unwrap()).collect();
+    let f: Vec<f64> = row
+        .split(',')
+        .skip(4)
+        .take(4)
+        .map(|x| x.parse().unwrap())
+        .collect();
     assert!(f[1] < f[2], "more adopters keep more contacts: {row}");
     let tornadoes = std::fs::read_dir(&out)
         .unwrap()
