@@ -118,12 +118,7 @@ pub(crate) fn orgs_header(r: &RunResult) -> Vec<String> {
 /// exported world has the original's columns), `usl_until` only for a `pic_usl` licence with a
 /// last day of sale, `usl_credit` only for a `pic_usl` licence.
 fn provider_columns(r: &RunResult, p: usize) -> Vec<&'static str> {
-    let by_cohort = r
-        .scenario
-        .orgs
-        .enable
-        .get(p)
-        .is_some_and(|cohorts| cohorts.iter().any(|c| c.share > 0.0));
+    let by_cohort = r.scenario.cohort_enables(p);
     let by_some_org = r
         .orgs
         .iter()

@@ -649,12 +649,15 @@ impl Scenario {
     /// share above 0, or a pinned world (whose organisations say for themselves). A provider
     /// that fails this adds no key date to the charts.
     pub(crate) fn adoptable(&self, p: usize) -> bool {
-        self.population.world.is_some()
-            || self
-                .orgs
-                .enable
-                .get(p)
-                .is_some_and(|cohorts| cohorts.iter().any(|c| c.share > 0.0))
+        self.population.world.is_some() || self.cohort_enables(p)
+    }
+
+    /// Whether an `[orgs.providers]` cohort with a share above 0 enables provider `p`.
+    pub(crate) fn cohort_enables(&self, p: usize) -> bool {
+        self.orgs
+            .enable
+            .get(p)
+            .is_some_and(|cohorts| cohorts.iter().any(|c| c.share > 0.0))
     }
 
     /// The providers no organisation can enable (see [`Scenario::adoptable`]), by name: their
