@@ -74,7 +74,9 @@ pub(crate) fn sweep(args: SweepArgs, comm: &dyn Comm) -> Result<ExitCode> {
         sweep::write_runs_csv(&keys, &points, &dir.join("runs.csv"))?;
         folder::write_comparison(&cmp, dir, &["runs.csv"])
     })?;
-    finished.close(|report, seconds| plan::table_text(&cmp.table(report, crate::sys::terminal_width()), seconds))
+    finished.close(|report, seconds| {
+        plan::table_text(&cmp.table(report, crate::sys::terminal_width()), seconds)
+    })
 }
 
 /// Runs the base and each `[sensitivity]` key at its low and high value, and writes the table
@@ -139,7 +141,9 @@ pub(crate) fn sensitivity(args: SensitivityArgs, comm: &dyn Comm) -> Result<Exit
     finished
         .staging
         .fill(|dir| folder::write_sensitivity(&sens, dir))?;
-    finished.close(|report, seconds| plan::table_text(&sens.table(report, crate::sys::terminal_width()), seconds))
+    finished.close(|report, seconds| {
+        plan::table_text(&sens.table(report, crate::sys::terminal_width()), seconds)
+    })
 }
 
 /// What an experiment is, as its unfinished folder records it for `--resume`: the command, the

@@ -101,7 +101,11 @@ pub(crate) fn default_out(dirs: &[PathBuf]) -> PathBuf {
         })
         .unwrap_or_else(|| "runs".into())
     };
-    Path::new("output").join(format!("compare-{}-{}", name(dirs.first()), name(dirs.last())))
+    Path::new("output").join(format!(
+        "compare-{}-{}",
+        name(dirs.first()),
+        name(dirs.last())
+    ))
 }
 
 /// Refuses a folder given twice (however spelled: `a`, `./a`, a link to it), naming both.

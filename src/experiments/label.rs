@@ -43,11 +43,21 @@ pub(crate) fn entry_label(s: &Scenario, key: &str) -> String {
             return format!("{}: {what}, cohort {cohort}", provider(id));
         }
         ["providers", id, "reaches", i, field] => {
-            let reach = reach_network(s, id, i).map_or(String::new(), |n| format!(" {}", network(&n)));
-            return format!("{}: reach of{reach} (item {}), {}", provider(id), plus_one(i), words(field));
+            let reach =
+                reach_network(s, id, i).map_or(String::new(), |n| format!(" {}", network(&n)));
+            return format!(
+                "{}: reach of{reach} (item {}), {}",
+                provider(id),
+                plus_one(i),
+                words(field)
+            );
         }
-        ["providers", id, rest @ ..] => return format!("{}: {}", provider(id), words(&rest.join(" "))),
-        ["networks", id, rest @ ..] => return format!("{}: {}", network(id), words(&rest.join(" "))),
+        ["providers", id, rest @ ..] => {
+            return format!("{}: {}", provider(id), words(&rest.join(" ")));
+        }
+        ["networks", id, rest @ ..] => {
+            return format!("{}: {}", network(id), words(&rest.join(" ")));
+        }
         _ => {}
     }
     // Otherwise: the section, each level (a list item by its class, label or networks), then
@@ -89,13 +99,19 @@ pub(crate) fn entry_label(s: &Scenario, key: &str) -> String {
 
 /// `"3"` → `"4"`.
 fn plus_one(i: &str) -> String {
-    i.parse::<usize>().map_or_else(|_| i.to_string(), |n| (n + 1).to_string())
+    i.parse::<usize>()
+        .map_or_else(|_| i.to_string(), |n| (n + 1).to_string())
 }
 
 /// The network of item `i` of provider `id`'s `reaches`.
 fn reach_network(s: &Scenario, id: &str, i: &str) -> Option<String> {
     let i: usize = i.parse().ok()?;
-    let item = s.effective.get("providers")?.get(id)?.get("reaches")?.get(i)?;
+    let item = s
+        .effective
+        .get("providers")?
+        .get(id)?
+        .get("reaches")?
+        .get(i)?;
     item.get("network")?.as_str().map(str::to_string)
 }
 
@@ -257,15 +273,25 @@ mod tests {
             entry_label(&s, "population.multi_homing.1.share"),
             "Population, multi homing (AOL Instant Messenger users also on Windows Live Messenger): share"
         );
-        assert_eq!(entry_label(&s, "orgs.deployments"), "Organisations: deployments");
+        assert_eq!(
+            entry_label(&s, "orgs.deployments"),
+            "Organisations: deployments"
+        );
     }
 
     #[test]
     fn tables_show_only_what_differs() {
-        let base = parse_value(r#"{ dist = "negative_binomial", mean = 32, dispersion = 0.25, max = 400 }"#);
-        let low = parse_value(r#"{ dist = "negative_binomial", mean = 6, dispersion = 0.7, max = 600 }"#);
-        let high = parse_value(r#"{ dist = "negative_binomial", mean = 32, dispersion = 10, max = 400 }"#);
-        assert_eq!(differing(Some(&base), &low), "mean 6, dispersion 0.7, max 600");
+        let base = parse_value(
+            r#"{ dist = "negative_binomial", mean = 32, dispersion = 0.25, max = 400 }"#,
+        );
+        let low =
+            parse_value(r#"{ dist = "negative_binomial", mean = 6, dispersion = 0.7, max = 600 }"#);
+        let high =
+            parse_value(r#"{ dist = "negative_binomial", mean = 32, dispersion = 10, max = 400 }"#);
+        assert_eq!(
+            differing(Some(&base), &low),
+            "mean 6, dispersion 0.7, max 600"
+        );
         assert_eq!(differing(Some(&base), &high), "dispersion 10");
         assert_eq!(differing(Some(&base), &base), "= base");
         assert_eq!(
@@ -274,14 +300,20 @@ mod tests {
         );
         let d = parse_value("2014-06-29");
         assert_eq!(differing(None, &d), "2014-06-29");
-        assert_eq!(change(None, &parse_value("0.5"), &parse_value("0.9")), "0.5 → 0.9");
+        assert_eq!(
+            change(None, &parse_value("0.5"), &parse_value("0.9")),
+            "0.5 → 0.9"
+        );
     }
 
     #[test]
     fn values_by_key_path() {
         let s = pic();
         assert_eq!(
-            value_at(&s.effective, "population.activity.3.mean_days_between_sign_ins"),
+            value_at(
+                &s.effective,
+                "population.activity.3.mean_days_between_sign_ins"
+            ),
             Some(&toml::Value::Float(180.0))
         );
         assert_eq!(value_at(&s.effective, "population.nothing"), None);

@@ -173,7 +173,11 @@ impl Comparison {
     pub(crate) fn split_headline_keys(&self) -> (Vec<(String, String)>, Vec<(String, String)>) {
         let shown = |r: &RunSummary, k: &str| r.headline(k).map(Headline::display);
         self.headline_keys().into_iter().partition(|(k, _)| {
-            self.runs.len() < 2 || self.runs.iter().any(|r| shown(r, k) != shown(&self.runs[0], k))
+            self.runs.len() < 2
+                || self
+                    .runs
+                    .iter()
+                    .any(|r| shown(r, k) != shown(&self.runs[0], k))
         })
     }
 
@@ -190,10 +194,16 @@ impl Comparison {
             let parts: Vec<&str> = k.rsplit('.').take(segments).collect();
             parts.into_iter().rev().collect::<Vec<_>>().join(".")
         };
+        // A column: its header (one line, or two: a figure's `reach` over `@2014-06-30`), its
+        // cells and its width.
         let column = |header: String, cells: Vec<String>| {
+            let header: Vec<String> = match header.split_once('@') {
+                Some((what, at)) => vec![what.to_string(), format!("@{at}")],
+                None => vec![header],
+            };
             let w = cells
                 .iter()
-                .chain(std::iter::once(&header))
+                .chain(header.iter())
                 .map(|c| c.chars().count())
                 .max()
                 .unwrap_or(0);
@@ -201,10 +211,10 @@ impl Comparison {
         };
         let id_w = (width / 4).max(8);
         let ids = column(
-            "run".into(),
+            "run".to_string(),
             runs.iter().map(|r| fit(&r.id, id_w)).collect(),
         );
-        let figures: Vec<(String, Vec<String>, usize)> = differ
+        let figures: Vec<(Vec<String>, Vec<String>, usize)> = differ
             .iter()
             .map(|(k, _)| {
                 column(
@@ -215,7 +225,7 @@ impl Comparison {
                 )
             })
             .collect();
-        let values_for = |segments: usize| -> Vec<(String, Vec<String>, usize)> {
+        let values_for = |segments: usize| -> Vec<(Vec<String>, Vec<String>, usize)> {
             self.keys
                 .iter()
                 .enumerate()
@@ -229,12 +239,12 @@ impl Comparison {
                 })
                 .collect()
         };
-        let total = |cols: &[&(String, Vec<String>, usize)]| -> usize {
+        let total = |cols: &[&(Vec<String>, Vec<String>, usize)]| -> usize {
             2 + cols.iter().map(|c| c.2).sum::<usize>() + 2 * cols.len().saturating_sub(1)
         };
         let mut values = values_for(2);
         {
-            let mut cols: Vec<&(String, Vec<String>, usize)> = vec![&ids];
+            let mut cols: Vec<&(Vec<String>, Vec<String>, usize)> = vec![&ids];
             cols.extend(values.iter());
             cols.extend(figures.iter().take(1));
             if total(&cols) > width {
@@ -242,7 +252,7 @@ impl Comparison {
             }
         }
         // The columns that fit, in order: the id, the values, then as many figures as fit.
-        let mut cols: Vec<&(String, Vec<String>, usize)> = vec![&ids];
+        let mut cols: Vec<&(Vec<String>, Vec<String>, usize)> = vec![&ids];
         cols.extend(values.iter());
         let mut shown = 0;
         for f in &figures {
@@ -254,15 +264,24 @@ impl Comparison {
             shown += 1;
         }
         let mut out = String::new();
-        for row in 0..=runs.len() {
+        let header_lines = cols.iter().map(|c| c.0.len()).max().unwrap_or(1);
+        for row in 0..header_lines + runs.len() {
             let cells: Vec<String> = cols
                 .iter()
                 .enumerate()
                 .map(|(c, (header, cells, w))| {
-                    let text = if row == 0 { header } else { &cells[row - 1] };
+                    // Headers sit on their last line.
+                    let blank = String::new();
+                    let text = if row < header_lines {
+                        (row + header.len())
+                            .checked_sub(header_lines)
+                            .map_or(&blank, |i| &header[i])
+                    } else {
+                        &cells[row - header_lines]
+                    };
                     let text = fit(text, *w);
                     let pad = w - text.chars().count();
-                    if c == 0 || row == 0 {
+                    if c == 0 || row < header_lines {
                         format!("{text}{}", " ".repeat(pad))
                     } else {
                         format!("{}{text}", " ".repeat(pad))
@@ -280,7 +299,9 @@ impl Comparison {
                 if figures.len() - shown == 1 { "" } else { "s" }
             ));
         }
-        lines.push("Columns (means over replications; sorted by the reachable share at the end):".into());
+        lines.push(
+            "Columns (means over replications; sorted by the reachable share at the end):".into(),
+        );
         for (k, label) in differ.iter().take(shown) {
             lines.push(format!("  {}: {label}", short_key(k)));
         }
@@ -320,6 +341,47 @@ pub(crate) fn short_key(key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use crate::report::fixtures;
+
+    #[test]
+    fn terminal_table_fits_80_columns_differing_figures_first() {
+        let mut cmp = fixtures::sweep(12, 3);
+        // The credit is the same in every run: not a column, but listed once.
+        for r in &mut cmp.runs {
+            r.headlines[2].value = 500.0;
+        }
+        cmp.runs[3].id = "a-run-folder-with-a-very-long-name-indeed".into();
+        let text = cmp.table(std::path::Path::new("/out/report.html"), 80);
+        for line in text.lines() {
+            assert!(
+                line.chars().count() <= 80,
+                "{} columns: {line}",
+                line.chars().count()
+            );
+        }
+        let lines: Vec<&str> = text.lines().collect();
+        // Two header lines, then one row per run.
+        assert!(
+            lines[0].contains("reach") && lines[1].contains("@2014-07-01"),
+            "{text}"
+        );
+        assert!(lines[1].starts_with("  run ") && lines[1].contains("recovery.probability"));
+        assert_eq!(
+            text.lines().filter(|l| l.contains("run-0")).count(),
+            11,
+            "{text}"
+        );
+        // Sorted by the share at the end, highest first: the last run has the largest scale.
+        assert!(lines[2].starts_with("  run-012 "), "{text}");
+        assert!(!lines[0].contains("usl_credit"), "{text}");
+        assert!(
+            text.contains("The same in every run:\n  Total USL credit owed for AOL (all organisations): 500.00\n"),
+            "{text}"
+        );
+        // At 40 columns the figures that do not fit are counted, not cut.
+        let narrow = cmp.table(std::path::Path::new("/out/report.html"), 40);
+        assert!(narrow.lines().all(|l| l.chars().count() <= 40), "{narrow}");
+        assert!(narrow.contains("more figure"), "{narrow}");
+    }
 
     #[test]
     fn compare_csv_quotes_only_what_needs_it() {

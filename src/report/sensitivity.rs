@@ -240,7 +240,13 @@ impl Sensitivity {
             let head = format!("{label} (base {}):", base.display());
             out.push_str(&fit(&head, width));
             out.push('\n');
-            let bars: Vec<Bar> = self.moving_bars(&figure).into_iter().take(5).collect();
+            // Rows whose figure reads the same at both ends say nothing at this precision.
+            let (bars, hidden): (Vec<Bar>, Vec<Bar>) =
+                self.moving_bars(&figure).into_iter().partition(|b| {
+                    base.display_value(b.at_low) != base.display_value(b.at_high)
+                        || base.display_value(b.at_low) != base.display()
+                });
+            let bars: Vec<Bar> = bars.into_iter().take(5).collect();
             let figures: Vec<String> = bars
                 .iter()
                 .map(|b| {
@@ -252,12 +258,13 @@ impl Sensitivity {
                 })
                 .collect();
             let fig_w = figures.iter().map(|f| f.chars().count()).max().unwrap_or(0);
+            // Labels get what the figures and a short change text leave.
             let label_w = bars
                 .iter()
                 .map(|b| b.label.chars().count())
                 .max()
                 .unwrap_or(0)
-                .min(width * 2 / 5);
+                .min(width.saturating_sub(6 + fig_w + 16).max(12));
             for (b, f) in bars.iter().zip(&figures) {
                 let p = self.parameters.iter().find(|p| p.key == b.key);
                 let change = p.map_or("", |p| p.change.as_str());
@@ -268,13 +275,14 @@ impl Sensitivity {
                 out.push_str(&fit(&line, width));
                 out.push('\n');
             }
-            let (still, moved) = (self.still(&figure).len(), self.not_measured(&figure));
+            let still = self.still(&figure).len() + hidden.len();
+            let moved = self.not_measured(&figure);
             let mut notes = Vec::new();
             if bars.is_empty() {
                 notes.push("no parameter moves it".to_string());
             } else if still > 0 {
                 notes.push(format!(
-                    "{still} parameter{} leave{} it unchanged",
+                    "{still} parameter{} leave{} it unchanged at this precision",
                     if still == 1 { "" } else { "s" },
                     if still == 1 { "s" } else { "" }
                 ));
@@ -327,8 +335,15 @@ mod tests {
         let sens = with_moved_day();
         let share = "reachable_share@2014-07-01";
         let keys = |ps: Vec<&Parameter>| ps.iter().map(|p| p.key.clone()).collect::<Vec<_>>();
-        assert_eq!(keys(sens.not_measured(share)), vec![sens.parameters[0].key.clone()]);
-        assert!(sens.bars(share).iter().all(|b| b.key != sens.parameters[0].key));
+        assert_eq!(
+            keys(sens.not_measured(share)),
+            vec![sens.parameters[0].key.clone()]
+        );
+        assert!(
+            sens.bars(share)
+                .iter()
+                .all(|b| b.key != sens.parameters[0].key)
+        );
         // Measured for the other figures, whose events it does not move.
         assert!(sens.not_measured("users_isolated@end").is_empty());
         assert_eq!(sens.bars("users_isolated@end").len(), 4);
@@ -353,14 +368,27 @@ mod tests {
         sens.parameters[2].change = "mean 6 → 32, dispersion 0.7 → 10, max 600 → 400".into();
         let text = sens.table(Path::new("/a/very/long/path/to/the/report.html"), 80);
         for line in text.lines().filter(|l| !l.starts_with("Report: ")) {
-            assert!(line.chars().count() <= 80, "{} columns: {line}", line.chars().count());
+            assert!(
+                line.chars().count() <= 80,
+                "{} columns: {line}",
+                line.chars().count()
+            );
         }
         // Users isolated: base 1,234; parameter 1 (scale 1.0 both ends) is not a row.
         let rows: Vec<&str> = text.lines().filter(|l| l.starts_with("  ")).collect();
-        assert!(!rows.iter().any(|l| l.contains(&sens.parameters[1].label)), "{text}");
-        assert!(text.contains("(1 parameter leaves it unchanged)"), "{text}");
+        assert!(
+            !rows.iter().any(|l| l.contains(&sens.parameters[1].label)),
+            "{text}"
+        );
+        assert!(
+            text.contains("(1 parameter leaves it unchanged at this precision)"),
+            "{text}"
+        );
         // Parameter 0 at the share: 1.3 scale low, 0.8 high → 53.0 % … 48.0 % unless not measured.
-        assert!(text.contains("not measured for Probability of parameter 0"), "{text}");
+        assert!(
+            text.contains("not measured for Probability of parameter 0"),
+            "{text}"
+        );
         // Parameter 0 for users isolated: 1,234 × 1.3 = 1,604 and × 0.8 = 987.
         assert!(text.contains("1,604 → 987"), "{text}");
     }

@@ -305,16 +305,16 @@ fn sensitivity_and_sweep_keys_are_one_key_however_spelled() {
         "[sensitivity.providers.aol]\nuntil = []\n[sensitivity.orgs.agreement]\nterm_years = [2, 4]\n",
     );
     let s = load_file(&child, &[]).unwrap_or_else(|e| panic!("{e}"));
-    let keys: Vec<&str> = s.sensitivity.iter().map(|(k, _, _)| k.as_str()).collect();
+    let keys: Vec<&str> = s.sensitivity.iter().map(|e| e.key.as_str()).collect();
     assert!(!keys.contains(&"providers.aol.until"), "{keys:?}");
     assert!(keys.contains(&"providers.yahoo.until"), "{keys:?}");
     let term = s
         .sensitivity
         .iter()
-        .find(|(k, _, _)| k == "orgs.agreement.term_years")
+        .find(|e| e.key == "orgs.agreement.term_years")
         .unwrap();
     assert_eq!(
-        (term.1.as_integer(), term.2.as_integer()),
+        (term.low.as_integer(), term.high.as_integer()),
         (Some(2), Some(4))
     );
     assert_eq!(

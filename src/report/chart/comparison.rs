@@ -18,8 +18,6 @@
 
 use crate::report::comparison::{Comparison, RunSummary};
 use crate::report::figure::axes::{CountAxis, time_plot_on};
-use crate::report::figure::ticks::{round_ticks, y_ticks};
-use crate::report::number::thousands;
 use crate::report::figure::canvas::{supersampled, write_png};
 use crate::report::figure::frame::{HEADER_HEIGHT, PANEL_RIGHT, PANEL_X, header, plot_area};
 use crate::report::figure::markers::key_date_legend;
@@ -27,6 +25,8 @@ use crate::report::figure::style::{
     HEIGHT, SUPERSAMPLE, TEXT, TEXT_MUTED, bold, font, palette, plot_err, stroke, z,
 };
 use crate::report::figure::text::{ellipsize, wrap};
+use crate::report::figure::ticks::{round_ticks, y_ticks};
+use crate::report::number::thousands;
 use anyhow::{Context, Result, anyhow, bail};
 use chrono::NaiveDate;
 use plotters::coord::Shift;
@@ -247,7 +247,9 @@ fn render_compare<DB: DrawingBackend>(
                 .chain(hi.iter().copied())
         })
         .filter(|v| v.is_finite());
-    let (y_min, y_max) = drawn.fold((f64::INFINITY, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let (y_min, y_max) = drawn.fold((f64::INFINITY, 0.0f64), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    });
     let y_axis = zoomed_axis(y_min, y_max);
     let (zoom, unit) = match y_axis.ticks.first() {
         Some(&b) if b > 0.0 => (
@@ -256,7 +258,11 @@ fn render_compare<DB: DrawingBackend>(
         ),
         _ => (String::new(), unit.to_string()),
     };
-    header(root, &title, &format!("{zoom}{} · {spread}{nested}", cmp.title))?;
+    header(
+        root,
+        &title,
+        &format!("{zoom}{} · {spread}{nested}", cmp.title),
+    )?;
     let last = lines
         .iter()
         .filter_map(|l| l.mean.last().map(|p| p.0))

@@ -141,7 +141,10 @@ pub(crate) fn time_plot_on<'a, DB: DrawingBackend>(
         key_dates,
         origin + TimeDelta::days(i64::from(x_lo)),
         origin + TimeDelta::days(i64::from(x_hi)),
-        |d| ctx.backend_coord(&((d - origin).num_days() as i32, bottom)).0,
+        |d| {
+            ctx.backend_coord(&((d - origin).num_days() as i32, bottom))
+                .0
+        },
         px_y,
     )?;
     Ok((ctx, markers))

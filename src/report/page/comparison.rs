@@ -109,7 +109,9 @@ fn write_runs(out: &mut String, cmp: &Comparison) -> Result<()> {
         let items: Vec<String> = same
             .iter()
             .map(|(k, label)| {
-                let value = cmp.runs[0].headline(k).map_or("—".into(), Headline::display);
+                let value = cmp.runs[0]
+                    .headline(k)
+                    .map_or("—".into(), Headline::display);
                 format!(
                     "<li>{}: <span class=\"value\">{}</span></li>",
                     escape(label),
@@ -133,7 +135,11 @@ fn write_runs(out: &mut String, cmp: &Comparison) -> Result<()> {
         write!(out, "<th scope=\"col\"><code>{}</code></th>", escape(k))?;
     }
     for (_, label) in &keys {
-        write!(out, "<th scope=\"col\" class=\"num\">{}</th>", figure_header(label))?;
+        write!(
+            out,
+            "<th scope=\"col\" class=\"num\">{}</th>",
+            figure_header(label)
+        )?;
     }
     write!(out, "<th scope=\"col\" class=\"num\">Replications</th>")?;
     writeln!(out, "</tr></thead>")?;
@@ -324,10 +330,16 @@ mod tests {
         }
         let (differ, same) = cmp.split_headline_keys();
         for (_, label) in &differ {
-            assert!(html.contains(&figure_header(label)), "missing headline {label}");
+            assert!(
+                html.contains(&figure_header(label)),
+                "missing headline {label}"
+            );
         }
         for (_, label) in &same {
-            assert!(html.contains(&format!("<li>{}: ", escape(label))), "missing {label}");
+            assert!(
+                html.contains(&format!("<li>{}: ", escape(label))),
+                "missing {label}"
+            );
         }
         for r in &cmp.runs {
             for h in &r.headlines {
@@ -397,9 +409,14 @@ mod tests {
         let head = &html[html.find("<table class=\"runs\">").expect("table")..];
         let head = &head[..head.find("</thead>").expect("head")];
         assert!(!head.contains("USL credit"), "{head}");
-        let share = head.find("Contacts reachable on 2014-07-01").expect("share column");
+        let share = head
+            .find("Contacts reachable on 2014-07-01")
+            .expect("share column");
         let reps = head.find("Replications").expect("replications column");
-        assert!(share < reps, "figures that differ come before the replications");
+        assert!(
+            share < reps,
+            "figures that differ come before the replications"
+        );
         assert!(html.contains(
             "<li>Total USL credit owed for AOL (all organisations): <span class=\"value\">500.00</span></li>"
         ));

@@ -321,7 +321,11 @@ mod tests {
             html.matches("<tr><td>Probability of parameter ").count(),
             30 + 29 * sens.figures().len()
         );
-        assert!(html.contains("Unchanged at both ends (not drawn): Probability of parameter 1 &lt;p&gt;."));
+        assert!(
+            html.contains(
+                "Unchanged at both ends (not drawn): Probability of parameter 1 &lt;p&gt;."
+            )
+        );
         // Shares swing in percentage points.
         assert!(html.contains(" pp</td>"));
     }
@@ -329,7 +333,8 @@ mod tests {
     #[test]
     fn sensitivity_says_which_key_moves_a_figures_day() {
         let mut sens = fixtures::sensitivity(3);
-        sens.parameters[2].high.headlines[0].label = "Contacts reachable on 2014-07-01, other".into();
+        sens.parameters[2].high.headlines[0].label =
+            "Contacts reachable on 2014-07-01, other".into();
         let html = check_sensitivity(&sens);
         assert!(html.contains(
             "Not measured: Probability of parameter 2 &lt;p&gt;. This key moves the day"

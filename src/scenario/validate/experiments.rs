@@ -43,14 +43,13 @@ pub(super) fn sensitivity(v: &mut Validator, raw: &toml::Table) -> Vec<Sensitivi
         if let Err(e) = KeyPath::parse(&key) {
             v.err(kp!("sensitivity", &key), e);
         }
-        let entry = |low: &toml::Value, high: &toml::Value, label: Option<String>| {
-            SensitivityEntry {
+        let entry =
+            |low: &toml::Value, high: &toml::Value, label: Option<String>| SensitivityEntry {
                 key: key.clone(),
                 low: low.clone(),
                 high: high.clone(),
                 label,
-            }
-        };
+            };
         match value {
             toml::Value::Array(values) => match values.as_slice() {
                 // An empty list drops an entry inherited through `extends`.
@@ -86,7 +85,10 @@ pub(super) fn sensitivity(v: &mut Validator, raw: &toml::Table) -> Vec<Sensitivi
 /// What is wrong with a labelled entry `{ low = …, high = …, label = "…" }`, if anything.
 fn labelled(t: &toml::Table) -> Option<String> {
     let shape = "give { low = …, high = …, label = \"…\" }";
-    if let Some(other) = t.keys().find(|k| !["low", "high", "label"].contains(&k.as_str())) {
+    if let Some(other) = t
+        .keys()
+        .find(|k| !["low", "high", "label"].contains(&k.as_str()))
+    {
         return Some(format!("unknown field `{other}`: {shape}"));
     }
     if let Some(missing) = ["low", "high"].into_iter().find(|k| !t.contains_key(*k)) {
@@ -104,10 +106,7 @@ fn labelled(t: &toml::Table) -> Option<String> {
 /// The leaves of a table of dotted keys (`"a.b.c" = …` or nested `a.b.c = …`), as
 /// `("a.b.c", value)` in file order.
 /// Tables for which `leaf` holds are values, not levels.
-fn flatten_keys(
-    table: &toml::Table,
-    leaf: fn(&toml::Table) -> bool,
-) -> Vec<(String, toml::Value)> {
+fn flatten_keys(table: &toml::Table, leaf: fn(&toml::Table) -> bool) -> Vec<(String, toml::Value)> {
     fn walk(
         prefix: &str,
         table: &toml::Table,
