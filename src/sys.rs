@@ -139,26 +139,6 @@ pub(crate) fn prefetch<T>(x: &T) {
     let _ = x;
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn linux_reports_memory() {
-        if cfg!(target_os = "linux") {
-            assert!(super::peak_rss_bytes().is_some_and(|b| b > 1 << 20));
-            assert!(super::available_memory_bytes().is_some_and(|b| b > 1 << 20));
-        }
-    }
-
-    #[test]
-    #[cfg(unix)]
-    fn a_process_is_alive_until_it_ends() {
-        assert!(super::process_alive(std::process::id()));
-        let mut child = std::process::Command::new("true").spawn().unwrap();
-        child.wait().unwrap();
-        assert!(!super::process_alive(child.id()));
-    }
-}
-
 /// The width of the terminal, in columns: `COLUMNS` when set to a number, else the width of the
 /// terminal standard output writes to, else 80 (not a terminal: a pipe or a file).
 pub(crate) fn terminal_width() -> usize {
@@ -185,4 +165,24 @@ pub(crate) fn terminal_width() -> usize {
         }
     }
     80
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn linux_reports_memory() {
+        if cfg!(target_os = "linux") {
+            assert!(super::peak_rss_bytes().is_some_and(|b| b > 1 << 20));
+            assert!(super::available_memory_bytes().is_some_and(|b| b > 1 << 20));
+        }
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_process_is_alive_until_it_ends() {
+        assert!(super::process_alive(std::process::id()));
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        child.wait().unwrap();
+        assert!(!super::process_alive(child.id()));
+    }
 }

@@ -84,7 +84,7 @@ pub(crate) fn entry_label(s: &Scenario, key: &str) -> String {
             Seg::Key(k) => words(k),
             Seg::Index(n) => item_name(s, next).unwrap_or_else(|| format!("item {}", n + 1)),
         };
-        if last && parts.len() > 0 {
+        if last && !parts.is_empty() {
             return format!("{}: {part}", parts.join(", "));
         }
         // A list item's name stands with its list ("activity rare").

@@ -78,6 +78,9 @@ impl RunSummary {
     }
 }
 
+/// A headline figure's key and label.
+pub(crate) type KeyLabel = (String, String);
+
 /// Several runs over the same dates and metrics.
 #[derive(Debug, Clone)]
 pub(crate) struct Comparison {
@@ -170,7 +173,7 @@ impl Comparison {
     /// The headline keys split for tables: those whose shown value differs between runs, then
     /// those the same in every run (shown once, not as a column). With one run, every key
     /// differs (there is nothing to compare it with).
-    pub(crate) fn split_headline_keys(&self) -> (Vec<(String, String)>, Vec<(String, String)>) {
+    pub(crate) fn split_headline_keys(&self) -> (Vec<KeyLabel>, Vec<KeyLabel>) {
         let shown = |r: &RunSummary, k: &str| r.headline(k).map(Headline::display);
         self.headline_keys().into_iter().partition(|(k, _)| {
             self.runs.len() < 2
@@ -288,7 +291,7 @@ impl Comparison {
                     }
                 })
                 .collect();
-            out.push_str(&fit(&format!("  {}", cells.join("  ")).trim_end(), width));
+            out.push_str(&fit(format!("  {}", cells.join("  ")).trim_end(), width));
             out.push('\n');
         }
         let mut lines = vec![String::new()];
