@@ -33,7 +33,7 @@ pub(crate) fn write_sweep_run(
     report::write_all(result, inv, &aside, options)?;
     std::fs::rename(&aside, &run_dir)
         .with_context(|| format!("could not create '{}'", run_dir.display()))?;
-    let values = point.iter().map(sweep::value_text).collect();
+    let values = point.iter().map(super::label::value_text).collect();
     Ok(RunSummary::from_result(
         &id,
         &sweep::point_label(keys, point),

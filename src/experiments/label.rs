@@ -3,7 +3,6 @@
 //! names ([`entry_label`]); and a value shown as what differs from the base value, so that of
 //! two distributions only the parameter that changes is shown ([`differing`], [`change`]).
 
-use super::sweep::value_text;
 use crate::scenario::{KeyPath, Scenario, Seg};
 
 /// A label for the `[sensitivity]` key `key` of `s` when the entry gives none, from the key path
@@ -168,6 +167,14 @@ fn words(key: &str) -> String {
         .iter()
         .find(|(k, _)| *k == key)
         .map_or_else(|| key.replace('_', " "), |(_, w)| w.to_string())
+}
+
+/// A value as TOML text, for labels and `runs.csv` (a string without its quotes).
+pub(crate) fn value_text(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
 }
 
 /// The value at `key` in the document `table`, if any.

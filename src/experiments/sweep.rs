@@ -10,7 +10,7 @@
 //! What the variants' results become is report data: a `crate::report::comparison::Comparison`
 //! for a sweep, a `crate::report::sensitivity::Sensitivity` for a sensitivity analysis.
 
-use super::label::{change, differing, entry_label, value_at};
+use super::label::{change, differing, entry_label, value_at, value_text};
 use crate::report::comparison::{Comparison, RunSummary};
 use crate::report::files::run_id;
 use crate::report::sensitivity::{Parameter, Sensitivity};
@@ -104,14 +104,6 @@ pub fn axes(s: &Scenario, vary: &[Axis]) -> Vec<Axis> {
         }
     }
     axes
-}
-
-/// A value as TOML text, for labels and `runs.csv`.
-pub(crate) fn value_text(v: &toml::Value) -> String {
-    match v {
-        toml::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
 }
 
 /// One value a variant gives a key: where it goes, where it was written (a file entry, for

@@ -1,5 +1,6 @@
 //! What a comparison of runs holds: per run, its id and label, the values that distinguish it,
-//! its per-day summaries and its headline figures. The comparison charts, the comparison page,
+//! its per-day summaries and its headline figures; what each charted metric counts; and the
+//! terminal table, fitted to the terminal's width. The comparison charts, the comparison page,
 //! `compare.csv` and the terminal table all read a [`Comparison`]; building one (from a sweep's
 //! results or from run folders) is the business of `experiments`.
 
@@ -335,6 +336,41 @@ pub(crate) fn fit(text: &str, width: usize) -> String {
     cut
 }
 
+/// What `metric` counts, in words for a title, and the unit of its axis.
+pub(crate) fn metric_title(metric: &str) -> (String, &'static str) {
+    let fixed = match metric {
+        "reachable_im" => Some(("Contact-list entries reachable for IM", "entries")),
+        "entries" => Some(("Contact-list entries", "entries")),
+        "users_lost_some" => Some(("Lync users who lost some contact", "users")),
+        "users_isolated" => Some(("Lync users isolated (no contact reachable)", "users")),
+        "users_some_unreachable" => Some(("Lync users with some contact not reachable", "users")),
+        "lost_federation" => Some(("Entries lost: no provider serves them", "entries")),
+        "lost_account" => Some(("Entries lost: the contact's account is inactive", "entries")),
+        "never_reachable" => Some(("Entries never reachable", "entries")),
+        _ => None,
+    };
+    if let Some((title, unit)) = fixed {
+        return (title.to_string(), unit);
+    }
+    if let Some(m) = metric.strip_prefix("migrated_") {
+        return (format!("Persons migrated ({m})"), "persons");
+    }
+    if let Some(m) = metric.strip_prefix("stranded_") {
+        return (format!("Persons stranded ({m})"), "persons");
+    }
+    if let Some(x) = metric.strip_prefix("reachable_") {
+        return if crate::scenario::Modalities::NAMES.contains(&x) {
+            (format!("Contact-list entries reachable for {x}"), "entries")
+        } else {
+            (
+                format!("Reachable contact-list entries on network {x}"),
+                "entries",
+            )
+        };
+    }
+    (metric.to_string(), "count")
+}
+
 /// A short column name for a headline key.
 pub(crate) fn short_key(key: &str) -> String {
     key.replace("reachable_share@", "reach@")
@@ -343,6 +379,7 @@ pub(crate) fn short_key(key: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::metric_title;
     use crate::report::fixtures;
 
     #[test]
@@ -384,6 +421,21 @@ mod tests {
         let narrow = cmp.table(std::path::Path::new("/out/report.html"), 40);
         assert!(narrow.lines().all(|l| l.chars().count() <= 40), "{narrow}");
         assert!(narrow.contains("more figure"), "{narrow}");
+    }
+
+    #[test]
+    fn metric_titles() {
+        assert_eq!(metric_title("reachable_im").1, "entries");
+        assert_eq!(metric_title("users_isolated").1, "users");
+        assert_eq!(
+            metric_title("migrated_wlm_skype").0,
+            "Persons migrated (wlm_skype)"
+        );
+        assert_eq!(
+            metric_title("reachable_video").0,
+            "Contact-list entries reachable for video"
+        );
+        assert_eq!(metric_title("odd").0, "odd");
     }
 
     #[test]

@@ -16,7 +16,7 @@
 //! This module draws one chart into one file; it does not choose which metrics are drawn, nor
 //! compute them.
 
-use crate::report::comparison::{Comparison, RunSummary};
+use crate::report::comparison::{Comparison, RunSummary, metric_title};
 use crate::report::figure::axes::{CountAxis, time_plot_on};
 use crate::report::figure::canvas::{supersampled, write_png};
 use crate::report::figure::frame::{HEADER_HEIGHT, PANEL_RIGHT, PANEL_X, header, plot_area};
@@ -25,7 +25,6 @@ use crate::report::figure::style::{
     HEIGHT, SUPERSAMPLE, TEXT, TEXT_MUTED, bold, font, palette, plot_err, stroke, z,
 };
 use crate::report::figure::text::{ellipsize, wrap};
-use crate::report::figure::ticks::{round_ticks, y_ticks};
 use crate::report::number::thousands;
 use anyhow::{Context, Result, anyhow, bail};
 use chrono::NaiveDate;
@@ -73,41 +72,6 @@ fn ramp(t: f64) -> RGBColor {
     let mix = |a: u8, b: u8| (f64::from(a) + f * (f64::from(b) - f64::from(a))).round() as u8;
     let (a, b) = (VIRIDIS[i], VIRIDIS[i + 1]);
     RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
-}
-
-/// What `metric` counts, in words for a title, and the unit of its axis.
-pub(crate) fn metric_title(metric: &str) -> (String, &'static str) {
-    let fixed = match metric {
-        "reachable_im" => Some(("Contact-list entries reachable for IM", "entries")),
-        "entries" => Some(("Contact-list entries", "entries")),
-        "users_lost_some" => Some(("Lync users who lost some contact", "users")),
-        "users_isolated" => Some(("Lync users isolated (no contact reachable)", "users")),
-        "users_some_unreachable" => Some(("Lync users with some contact not reachable", "users")),
-        "lost_federation" => Some(("Entries lost: no provider serves them", "entries")),
-        "lost_account" => Some(("Entries lost: the contact's account is inactive", "entries")),
-        "never_reachable" => Some(("Entries never reachable", "entries")),
-        _ => None,
-    };
-    if let Some((title, unit)) = fixed {
-        return (title.to_string(), unit);
-    }
-    if let Some(m) = metric.strip_prefix("migrated_") {
-        return (format!("Persons migrated ({m})"), "persons");
-    }
-    if let Some(m) = metric.strip_prefix("stranded_") {
-        return (format!("Persons stranded ({m})"), "persons");
-    }
-    if let Some(x) = metric.strip_prefix("reachable_") {
-        return if crate::scenario::Modalities::NAMES.contains(&x) {
-            (format!("Contact-list entries reachable for {x}"), "entries")
-        } else {
-            (
-                format!("Reachable contact-list entries on network {x}"),
-                "entries",
-            )
-        };
-    }
-    (metric.to_string(), "count")
 }
 
 /// One run's numbers for one metric, x in days since the comparison's first reported date.
@@ -232,25 +196,21 @@ fn render_compare<DB: DrawingBackend>(
         ""
     };
     // Everything drawn: means, and the bands of banded runs.
-    let drawn = lines
+    let (y_min, y_max) = lines
         .iter()
         .flat_map(|l| {
-            let (lo, hi): (&[f64], &[f64]) = if banded(l) {
-                (&l.p05, &l.p95)
+            let band = if banded(l) {
+                [&l.p05[..], &l.p95[..]].concat()
             } else {
-                (&[], &[])
+                Vec::new()
             };
-            l.mean
-                .iter()
-                .map(|p| p.1)
-                .chain(lo.iter().copied())
-                .chain(hi.iter().copied())
+            l.mean.iter().map(|p| p.1).chain(band)
         })
-        .filter(|v| v.is_finite());
-    let (y_min, y_max) = drawn.fold((f64::INFINITY, 0.0f64), |(lo, hi), v| {
-        (lo.min(v), hi.max(v))
-    });
-    let y_axis = zoomed_axis(y_min, y_max);
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, 0.0f64), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
+    let y_axis = CountAxis::zoomed(y_min, y_max);
     let (zoom, unit) = match y_axis.ticks.first() {
         Some(&b) if b > 0.0 => (
             format!("y axis starts at {}, not 0 · ", thousands(b)),
@@ -358,31 +318,6 @@ fn render_compare<DB: DrawingBackend>(
         run_legend(root, cmp, lines, banded)?
     };
     key_date_legend(root, &cmp.key_dates, &markers.marks, PANEL_X + 8, y + 10)
-}
-
-/// The y axis of values from `lo` to `hi`: zoomed to them (round ticks from just below `lo` to
-/// just above `hi`) when that leaves out at least a quarter of the range from 0, so that runs a
-/// percentage point apart are told apart; else from 0, as every chart of counts. A zoomed axis's
-/// first tick is above 0, and the chart says so.
-fn zoomed_axis(lo: f64, hi: f64) -> CountAxis {
-    let from_zero = || CountAxis {
-        ticks: y_ticks(hi * 1.03),
-    };
-    if !(lo.is_finite() && hi.is_finite() && lo > 0.0 && hi >= lo) {
-        return from_zero();
-    }
-    let margin = ((hi - lo) * 0.08).max(hi * 0.005).max(0.5);
-    let (_, step) = round_ticks(lo - margin, hi + margin, 6.0);
-    let step = step.max(1.0);
-    let bottom = ((lo - margin) / step).floor() * step;
-    let top = ((hi + margin) / step).ceil() * step;
-    if bottom < 0.25 * top || bottom <= 0.0 {
-        return from_zero();
-    }
-    let n = ((top - bottom) / step).round() as usize;
-    CountAxis {
-        ticks: (0..=n).map(|i| bottom + i as f64 * step).collect(),
-    }
 }
 
 /// The width of run `i`'s line of `n`, drawing pixels. Two to four runs get nested widths, the
@@ -764,18 +699,6 @@ mod tests {
     }
 
     #[test]
-    fn the_axis_zooms_to_the_data_and_says_from_where() {
-        // 75,000 to 76,900 of 100,000 entries: 75.0 % to 76.9 %.
-        let a = zoomed_axis(75_000.0, 76_900.0);
-        let (bottom, top) = (a.ticks[0], *a.ticks.last().expect("ticks"));
-        assert!(bottom > 70_000.0 && bottom <= 75_000.0, "{bottom}");
-        assert!((76_900.0..80_000.0).contains(&top), "{top}");
-        // Counts that start near 0 keep an axis from 0.
-        assert_eq!(zoomed_axis(12.0, 5_000.0).ticks[0], 0.0);
-        assert_eq!(zoomed_axis(0.0, 0.0).ticks[0], 0.0);
-    }
-
-    #[test]
     fn runs_a_percentage_point_apart_are_lines_apart() {
         // Three runs flat at 75.0 %, 76.0 % and 76.9 % of 100,000 entries, one replication each
         // (no bands): each run's line is drawn in its own rows of pixels, far apart.
@@ -788,18 +711,19 @@ mod tests {
         }
         let pixels = compare_pixels(&cmp, "reachable_im");
         let width = crate::report::figure::style::WIDTH as usize;
-        // The middle row of each run's line, in the plot (left of the legend panel).
-        let row_of = |c: RGBColor| -> f64 {
-            let rows: Vec<usize> = pixels
-                .chunks_exact(3)
-                .enumerate()
-                .filter(|(i, p)| i % width < 1100 && p == &[c.0, c.1, c.2])
-                .map(|(i, _)| i / width)
-                .collect();
-            assert!(rows.len() > 100, "colour barely drawn");
-            rows.iter().sum::<usize>() as f64 / rows.len() as f64
-        };
-        let rows: Vec<f64> = (0..3).map(|i| row_of(run_colour(i, 3))).collect();
+        // The mean row of each run's line in the plot (left of the legend panel).
+        let rows: Vec<f64> = (0..3)
+            .map(|i| {
+                let c = run_colour(i, 3);
+                let at = pixels.chunks_exact(3).enumerate();
+                let rows: Vec<usize> = at
+                    .filter(|(i, p)| i % width < 1100 && p == &[c.0, c.1, c.2])
+                    .map(|(i, _)| i / width)
+                    .collect();
+                assert!(rows.len() > 100, "colour barely drawn");
+                rows.iter().sum::<usize>() as f64 / rows.len() as f64
+            })
+            .collect();
         // 1 percentage point is at least 100 pixels on a 900-pixel chart (from 0 it was 6).
         assert!(rows[0] - rows[1] > 100.0, "{rows:?}");
         assert!(rows[1] - rows[2] > 80.0, "{rows:?}");
@@ -835,20 +759,5 @@ mod tests {
             ..fixtures::sweep(0, 1)
         };
         assert!(draw(&empty, "reachable_im", &path).is_err());
-    }
-
-    #[test]
-    fn metric_titles() {
-        assert_eq!(metric_title("reachable_im").1, "entries");
-        assert_eq!(metric_title("users_isolated").1, "users");
-        assert_eq!(
-            metric_title("migrated_wlm_skype").0,
-            "Persons migrated (wlm_skype)"
-        );
-        assert_eq!(
-            metric_title("reachable_video").0,
-            "Contact-list entries reachable for video"
-        );
-        assert_eq!(metric_title("odd").0, "odd");
     }
 }

@@ -9,10 +9,8 @@
 use super::escape::{escape, link_url, url_path};
 use super::frame::{Frame, description};
 use super::sections::{swatch, write_figure, write_files, write_key_dates};
-use crate::report::chart::comparison::{
-    MAX_BANDED_RUNS, MAX_DISTINCT_RUNS, metric_title, run_colour,
-};
-use crate::report::comparison::{Comparison, RunSummary};
+use crate::report::chart::comparison::{MAX_BANDED_RUNS, MAX_DISTINCT_RUNS, run_colour};
+use crate::report::comparison::{Comparison, RunSummary, metric_title};
 use crate::report::headline::Headline;
 use anyhow::Result;
 use std::fmt::Write as _;

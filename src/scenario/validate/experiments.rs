@@ -2,8 +2,8 @@
 //! label. Whether each value is valid is checked when the variants are loaded, not here.
 
 use super::super::key::KeyPath;
+use super::super::model::SensitivityEntry;
 use super::check::{Validator, kp};
-use crate::scenario::SensitivityEntry;
 
 /// `[sweep]`: each key path with the values it takes, in file order.
 pub(super) fn sweep(v: &mut Validator, raw: &toml::Table) -> Vec<(String, Vec<toml::Value>)> {
@@ -27,7 +27,7 @@ pub(super) fn sweep(v: &mut Validator, raw: &toml::Table) -> Vec<(String, Vec<to
 /// (`{ low = …, high = …, label = "…" }`) rather than a level of nested key paths
 /// (`[sensitivity.population] entries_per_person = [1.0, 2.0]`): it has a string `label`, or a
 /// `low` or `high` that is not a list (a nested level's leaves are lists).
-pub(in crate::scenario) fn is_entry_table(t: &toml::Table) -> bool {
+pub(crate) fn is_entry_table(t: &toml::Table) -> bool {
     t.get("label").is_some_and(toml::Value::is_str)
         || ["low", "high"]
             .iter()
