@@ -8,6 +8,7 @@ use crate::experiments::{folder, sweep};
 use crate::report;
 use crate::report::comparison::RunSummary;
 use crate::run::summary::RunResult;
+use crate::scenario::validate::count;
 use anyhow::{Context as _, Result, anyhow};
 use std::process::ExitCode;
 
@@ -44,7 +45,11 @@ pub(crate) fn sweep(args: SweepArgs, comm: &dyn Comm) -> Result<ExitCode> {
         "sweep",
         resumable,
     )?;
-    let label = format!("{} sweep of {} runs", scenario.name, points.len());
+    let label = format!(
+        "{} sweep of {}",
+        scenario.name,
+        count(points.len() as u64, "run", "runs")
+    );
     let n = points.len();
     let (done, kept) = plan.kept(comm, |dir| folder::finished_runs(dir, n, true))?;
     // Each run's folder is written as soon as its replications are done, and the run recorded

@@ -9,7 +9,8 @@
 use crate::report::comparison::{Comparison, RunSummary};
 use crate::report::headline::{Headline, Unit};
 use crate::run::summary::Stat;
-use crate::scenario::KeyDate;
+use crate::scenario::Scenario;
+use crate::scenario::validate::count;
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
@@ -72,12 +73,14 @@ impl Comparison {
 pub(crate) fn from_folders(dirs: &[PathBuf], out: &Path) -> Result<Comparison> {
     refuse_repeated(dirs)?;
     let mut runs: Vec<RunSummary> = dirs.iter().map(|d| read_run(d)).collect::<Result<_>>()?;
+    // Key dates and words come from the first run's scenario.
+    let first = dirs.first().and_then(|d| scenario_of(d));
     label_runs(&mut runs);
     for (r, dir) in runs.iter_mut().zip(dirs) {
         r.link = relative_link(out, &dir.join("report.html"));
     }
     let cmp = Comparison {
-        title: format!("Comparison of {} runs", runs.len()),
+        title: format!("Comparison of {}", count(runs.len() as u64, "run", "runs")),
         description: runs
             .iter()
             .map(|r| r.label.clone())
@@ -85,7 +88,8 @@ pub(crate) fn from_folders(dirs: &[PathBuf], out: &Path) -> Result<Comparison> {
             .join(" · "),
         keys: Vec::new(),
         runs,
-        key_dates: dirs.first().map(|d| key_dates_of(d)).unwrap_or_default(),
+        key_dates: first.as_ref().map(Scenario::key_dates).unwrap_or_default(),
+        words: first.map(|s| s.output.words).unwrap_or_default(),
     };
     cmp.check_compatible()?;
     Ok(cmp)
@@ -220,24 +224,15 @@ fn read_run(dir: &Path) -> Result<RunSummary> {
     })
 }
 
-/// The key dates of a run folder's scenario, when its effective scenario still loads.
-fn key_dates_of(dir: &Path) -> Vec<KeyDate> {
-    let Ok(text) = std::fs::read_to_string(dir.join("manifest.json")) else {
-        return Vec::new();
-    };
-    let Ok(manifest) = serde_json::from_str::<serde_json::Value>(&text) else {
-        return Vec::new();
-    };
-    let effective = &manifest["scenario"]["effective"];
-    let Ok(table) = toml::Table::try_from(effective.clone()) else {
-        return Vec::new();
-    };
-    let Ok(text) = toml::to_string(&table) else {
-        return Vec::new();
-    };
-    crate::scenario::load_str(&text, "manifest", &[], None)
-        .map(|s| s.key_dates())
-        .unwrap_or_default()
+/// A run folder's scenario, when the effective scenario its manifest records still loads (a
+/// folder from an older picsim may not): `None` leaves the comparison without key dates and
+/// with the default words.
+fn scenario_of(dir: &Path) -> Option<Scenario> {
+    let text = std::fs::read_to_string(dir.join("manifest.json")).ok()?;
+    let manifest = serde_json::from_str::<serde_json::Value>(&text).ok()?;
+    let table = toml::Table::try_from(manifest["scenario"]["effective"].clone()).ok()?;
+    let text = toml::to_string(&table).ok()?;
+    crate::scenario::load_str(&text, "manifest", &[], None).ok()
 }
 
 /// Labels runs by what differs: folder name, or scenario name when they are all different.

@@ -169,6 +169,14 @@ fn words(key: &str) -> String {
         .map_or_else(|| key.replace('_', " "), |(_, w)| w.to_string())
 }
 
+/// A value as TOML text, for labels and `runs.csv` (a string without its quotes).
+pub(crate) fn value_text(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
 /// The value at `key` in the document `table`, if any.
 pub(crate) fn value_at<'t>(table: &'t toml::Table, key: &str) -> Option<&'t toml::Value> {
     let path = KeyPath::parse(key).ok()?;
@@ -235,14 +243,6 @@ pub(crate) fn change(base: Option<&toml::Value>, low: &toml::Value, high: &toml:
         "no field differs".into()
     } else {
         fields.join(", ")
-    }
-}
-
-/// A value as TOML text, for labels and `runs.csv`.
-pub(crate) fn value_text(v: &toml::Value) -> String {
-    match v {
-        toml::Value::String(s) => s.clone(),
-        other => other.to_string(),
     }
 }
 

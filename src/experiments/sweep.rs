@@ -15,6 +15,7 @@ use crate::report::comparison::{Comparison, RunSummary};
 use crate::report::files::run_id;
 use crate::report::sensitivity::{Parameter, Sensitivity};
 use crate::run::summary::RunResult;
+use crate::scenario::validate::count;
 use crate::scenario::{KeyPath, MAX_ERRORS, Origin, Seg, parse_value};
 use crate::scenario::{Override, Scenario, ScenarioError, ScenarioErrors, load_file};
 use anyhow::{Context, Result, bail};
@@ -346,11 +347,16 @@ pub(crate) fn sweep_comparison(
     runs: Vec<RunSummary>,
 ) -> Comparison {
     Comparison {
-        title: format!("{}: sweep of {} runs", scenario.name, runs.len()),
+        title: format!(
+            "{}: sweep of {}",
+            scenario.name,
+            count(runs.len() as u64, "run", "runs")
+        ),
         description: format!("{} Swept: {}.", scenario.description, keys.join(", ")),
         keys: keys.to_vec(),
         runs,
         key_dates: scenario.key_dates(),
+        words: scenario.output.words.clone(),
     }
 }
 
@@ -412,6 +418,7 @@ pub(crate) fn sensitivity_of(scenario: &Scenario, runs: Vec<RunSummary>) -> Resu
         name: scenario.name.clone(),
         base,
         parameters,
+        words: scenario.output.words.clone(),
     })
 }
 

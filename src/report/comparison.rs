@@ -1,11 +1,12 @@
 //! What a comparison of runs holds: per run, its id and label, the values that distinguish it,
-//! its per-day summaries and its headline figures. The comparison charts, the comparison page,
+//! its per-day summaries and its headline figures; what each charted metric counts; and the
+//! terminal table, fitted to the terminal's width. The comparison charts, the comparison page,
 //! `compare.csv` and the terminal table all read a [`Comparison`]; building one (from a sweep's
 //! results or from run folders) is the business of `experiments`.
 
 use super::headline::{Headline, headlines};
 use crate::run::summary::{RunResult, Stat};
-use crate::scenario::KeyDate;
+use crate::scenario::{KeyDate, Words};
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use std::fmt::Write as _;
@@ -94,6 +95,8 @@ pub(crate) struct Comparison {
     pub(crate) runs: Vec<RunSummary>,
     /// Key dates for chart markers (from the first run's scenario, when known).
     pub(crate) key_dates: Vec<KeyDate>,
+    /// What the scenario calls its users (from the first run's scenario, when known).
+    pub(crate) words: Words,
 }
 
 impl Comparison {
@@ -197,10 +200,16 @@ impl Comparison {
             let parts: Vec<&str> = k.rsplit('.').take(segments).collect();
             parts.into_iter().rev().collect::<Vec<_>>().join(".")
         };
+        // A column: its header (one line, or two: a figure's `reach` over `@2014-06-30`), its
+        // cells and its width.
         let column = |header: String, cells: Vec<String>| {
+            let header: Vec<String> = match header.split_once('@') {
+                Some((what, at)) => vec![what.to_string(), format!("@{at}")],
+                None => vec![header],
+            };
             let w = cells
                 .iter()
-                .chain(std::iter::once(&header))
+                .chain(header.iter())
                 .map(|c| c.chars().count())
                 .max()
                 .unwrap_or(0);
@@ -208,10 +217,10 @@ impl Comparison {
         };
         let id_w = (width / 4).max(8);
         let ids = column(
-            "run".into(),
+            "run".to_string(),
             runs.iter().map(|r| fit(&r.id, id_w)).collect(),
         );
-        let figures: Vec<(String, Vec<String>, usize)> = differ
+        let figures: Vec<(Vec<String>, Vec<String>, usize)> = differ
             .iter()
             .map(|(k, _)| {
                 column(
@@ -222,7 +231,7 @@ impl Comparison {
                 )
             })
             .collect();
-        let values_for = |segments: usize| -> Vec<(String, Vec<String>, usize)> {
+        let values_for = |segments: usize| -> Vec<(Vec<String>, Vec<String>, usize)> {
             self.keys
                 .iter()
                 .enumerate()
@@ -236,12 +245,12 @@ impl Comparison {
                 })
                 .collect()
         };
-        let total = |cols: &[&(String, Vec<String>, usize)]| -> usize {
+        let total = |cols: &[&(Vec<String>, Vec<String>, usize)]| -> usize {
             2 + cols.iter().map(|c| c.2).sum::<usize>() + 2 * cols.len().saturating_sub(1)
         };
         let mut values = values_for(2);
         {
-            let mut cols: Vec<&(String, Vec<String>, usize)> = vec![&ids];
+            let mut cols: Vec<&(Vec<String>, Vec<String>, usize)> = vec![&ids];
             cols.extend(values.iter());
             cols.extend(figures.iter().take(1));
             if total(&cols) > width {
@@ -249,7 +258,7 @@ impl Comparison {
             }
         }
         // The columns that fit, in order: the id, the values, then as many figures as fit.
-        let mut cols: Vec<&(String, Vec<String>, usize)> = vec![&ids];
+        let mut cols: Vec<&(Vec<String>, Vec<String>, usize)> = vec![&ids];
         cols.extend(values.iter());
         let mut shown = 0;
         for f in &figures {
@@ -261,15 +270,24 @@ impl Comparison {
             shown += 1;
         }
         let mut out = String::new();
-        for row in 0..=runs.len() {
+        let header_lines = cols.iter().map(|c| c.0.len()).max().unwrap_or(1);
+        for row in 0..header_lines + runs.len() {
             let cells: Vec<String> = cols
                 .iter()
                 .enumerate()
                 .map(|(c, (header, cells, w))| {
-                    let text = if row == 0 { header } else { &cells[row - 1] };
+                    // Headers sit on their last line.
+                    let blank = String::new();
+                    let text = if row < header_lines {
+                        (row + header.len())
+                            .checked_sub(header_lines)
+                            .map_or(&blank, |i| &header[i])
+                    } else {
+                        &cells[row - header_lines]
+                    };
                     let text = fit(text, *w);
                     let pad = w - text.chars().count();
-                    if c == 0 || row == 0 {
+                    if c == 0 || row < header_lines {
                         format!("{text}{}", " ".repeat(pad))
                     } else {
                         format!("{}{text}", " ".repeat(pad))
@@ -320,6 +338,49 @@ pub(crate) fn fit(text: &str, width: usize) -> String {
     cut
 }
 
+/// What `metric` counts, in words for a title (users called as the scenario calls them), and
+/// the unit of its axis.
+pub(crate) fn metric_title(metric: &str, words: &Words) -> (String, &'static str) {
+    let users = words.users_title();
+    let user_metric = match metric {
+        "users_lost_some" => Some(format!("{users} who lost some contact")),
+        "users_isolated" => Some(format!("{users} isolated (no contact reachable)")),
+        "users_some_unreachable" => Some(format!("{users} with some contact not reachable")),
+        _ => None,
+    };
+    if let Some(title) = user_metric {
+        return (title, "users");
+    }
+    let fixed = match metric {
+        "reachable_im" => Some(("Contact-list entries reachable for IM", "entries")),
+        "entries" => Some(("Contact-list entries", "entries")),
+        "lost_federation" => Some(("Entries lost: no provider serves them", "entries")),
+        "lost_account" => Some(("Entries lost: the contact's account is inactive", "entries")),
+        "never_reachable" => Some(("Entries never reachable", "entries")),
+        _ => None,
+    };
+    if let Some((title, unit)) = fixed {
+        return (title.to_string(), unit);
+    }
+    if let Some(m) = metric.strip_prefix("migrated_") {
+        return (format!("Persons migrated ({m})"), "persons");
+    }
+    if let Some(m) = metric.strip_prefix("stranded_") {
+        return (format!("Persons stranded ({m})"), "persons");
+    }
+    if let Some(x) = metric.strip_prefix("reachable_") {
+        return if crate::scenario::Modalities::NAMES.contains(&x) {
+            (format!("Contact-list entries reachable for {x}"), "entries")
+        } else {
+            (
+                format!("Reachable contact-list entries on network {x}"),
+                "entries",
+            )
+        };
+    }
+    (metric.to_string(), "count")
+}
+
 /// A short column name for a headline key.
 pub(crate) fn short_key(key: &str) -> String {
     key.replace("reachable_share@", "reach@")
@@ -328,7 +389,75 @@ pub(crate) fn short_key(key: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::{Words, metric_title};
     use crate::report::fixtures;
+
+    #[test]
+    fn terminal_table_fits_80_columns_differing_figures_first() {
+        let mut cmp = fixtures::sweep(12, 3);
+        // The credit is the same in every run: not a column, but listed once.
+        for r in &mut cmp.runs {
+            r.headlines[2].value = 500.0;
+        }
+        cmp.runs[3].id = "a-run-folder-with-a-very-long-name-indeed".into();
+        let text = cmp.table(std::path::Path::new("/out/report.html"), 80);
+        for line in text.lines() {
+            assert!(
+                line.chars().count() <= 80,
+                "{} columns: {line}",
+                line.chars().count()
+            );
+        }
+        let lines: Vec<&str> = text.lines().collect();
+        // Two header lines, then one row per run.
+        assert!(
+            lines[0].contains("reach") && lines[1].contains("@2014-07-01"),
+            "{text}"
+        );
+        assert!(lines[1].starts_with("  run ") && lines[1].contains("recovery.probability"));
+        assert_eq!(
+            text.lines().filter(|l| l.contains("run-0")).count(),
+            11,
+            "{text}"
+        );
+        // Sorted by the share at the end, highest first: the last run has the largest scale.
+        assert!(lines[2].starts_with("  run-012 "), "{text}");
+        assert!(!lines[0].contains("usl_credit"), "{text}");
+        assert!(
+            text.contains("The same in every run:\n  Total USL credit owed for AOL (all organisations): 500.00\n"),
+            "{text}"
+        );
+        // At 40 columns the figures that do not fit are counted, not cut.
+        let narrow = cmp.table(std::path::Path::new("/out/report.html"), 40);
+        assert!(narrow.lines().all(|l| l.chars().count() <= 40), "{narrow}");
+        assert!(narrow.contains("more figure"), "{narrow}");
+    }
+
+    #[test]
+    fn metric_titles() {
+        assert_eq!(metric_title("reachable_im", &Words::default()).1, "entries");
+        assert_eq!(metric_title("users_isolated", &Words::default()).1, "users");
+        assert_eq!(
+            metric_title("migrated_wlm_skype", &Words::default()).0,
+            "Persons migrated (wlm_skype)"
+        );
+        assert_eq!(
+            metric_title("reachable_video", &Words::default()).0,
+            "Contact-list entries reachable for video"
+        );
+        assert_eq!(metric_title("odd", &Words::default()).0, "odd");
+        // Users are named as the scenario names them.
+        let words = Words {
+            user: "enterprise user".into(),
+            users: "enterprise users".into(),
+            currency: None,
+        };
+        assert_eq!(
+            metric_title("users_isolated", &words).0,
+            "Enterprise users isolated (no contact reachable)"
+        );
+        assert!(!metric_title("users_lost_some", &words).0.contains("Lync"));
+    }
 
     #[test]
     fn compare_csv_quotes_only_what_needs_it() {

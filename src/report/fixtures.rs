@@ -183,6 +183,7 @@ pub(crate) fn sweep(n: usize, days: usize) -> Comparison {
                 label: "AOL PIC ends; Yahoo! PIC ends".into(),
             },
         ],
+        words: crate::scenario::Words::default(),
     }
 }
 
@@ -220,6 +221,7 @@ pub(crate) fn sensitivity(n: usize) -> Sensitivity {
         name: "pic-2013 <sens>".into(),
         base,
         parameters,
+        words: crate::scenario::Words::default(),
     }
 }
 

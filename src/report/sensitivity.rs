@@ -12,6 +12,7 @@
 
 use super::comparison::{RunSummary, fit, short_key};
 use super::headline::Headline;
+use crate::scenario::Words;
 use anyhow::{Context, Result};
 use std::path::Path;
 
@@ -47,6 +48,8 @@ pub(crate) struct Sensitivity {
     pub(crate) base: RunSummary,
     /// Parameters in the scenario's order.
     pub(crate) parameters: Vec<Parameter>,
+    /// What the scenario calls its users and its currency.
+    pub(crate) words: Words,
 }
 
 /// One bar of a tornado chart.
@@ -240,7 +243,13 @@ impl Sensitivity {
             let head = format!("{label} (base {}):", base.display());
             out.push_str(&fit(&head, width));
             out.push('\n');
-            let bars: Vec<Bar> = self.moving_bars(&figure).into_iter().take(5).collect();
+            // Rows whose figure reads the same at both ends say nothing at this precision.
+            let (bars, hidden): (Vec<Bar>, Vec<Bar>) =
+                self.moving_bars(&figure).into_iter().partition(|b| {
+                    base.display_value(b.at_low) != base.display_value(b.at_high)
+                        || base.display_value(b.at_low) != base.display()
+                });
+            let bars: Vec<Bar> = bars.into_iter().take(5).collect();
             let figures: Vec<String> = bars
                 .iter()
                 .map(|b| {
@@ -252,12 +261,13 @@ impl Sensitivity {
                 })
                 .collect();
             let fig_w = figures.iter().map(|f| f.chars().count()).max().unwrap_or(0);
+            // Labels get what the figures and a short change text leave.
             let label_w = bars
                 .iter()
                 .map(|b| b.label.chars().count())
                 .max()
                 .unwrap_or(0)
-                .min(width * 2 / 5);
+                .min(width.saturating_sub(6 + fig_w + 16).max(12));
             for (b, f) in bars.iter().zip(&figures) {
                 let p = self.parameters.iter().find(|p| p.key == b.key);
                 let change = p.map_or("", |p| p.change.as_str());
@@ -268,13 +278,14 @@ impl Sensitivity {
                 out.push_str(&fit(&line, width));
                 out.push('\n');
             }
-            let (still, moved) = (self.still(&figure).len(), self.not_measured(&figure));
+            let still = self.still(&figure).len() + hidden.len();
+            let moved = self.not_measured(&figure);
             let mut notes = Vec::new();
             if bars.is_empty() {
                 notes.push("no parameter moves it".to_string());
             } else if still > 0 {
                 notes.push(format!(
-                    "{still} parameter{} leave{} it unchanged",
+                    "{still} parameter{} leave{} it unchanged at this precision",
                     if still == 1 { "" } else { "s" },
                     if still == 1 { "s" } else { "" }
                 ));
@@ -372,7 +383,10 @@ mod tests {
             !rows.iter().any(|l| l.contains(&sens.parameters[1].label)),
             "{text}"
         );
-        assert!(text.contains("(1 parameter leaves it unchanged)"), "{text}");
+        assert!(
+            text.contains("(1 parameter leaves it unchanged at this precision)"),
+            "{text}"
+        );
         // Parameter 0 at the share: 1.3 scale low, 0.8 high → 53.0 % … 48.0 % unless not measured.
         assert!(
             text.contains("not measured for Probability of parameter 0"),

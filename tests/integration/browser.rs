@@ -577,7 +577,6 @@ fn sweep_reports_fit_in_a_browser() {
 
 /// A sensitivity analysis's page in a browser.
 #[test]
-#[ignore = "page/sensitivity.rs: its table.bars is 1,159 px wide in a 1,024 px window"]
 fn sensitivity_report_fits_in_a_browser() {
     let Some(driver) = driver() else { return };
     let dir = tempfile::tempdir().expect("temp dir");

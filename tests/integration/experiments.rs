@@ -389,3 +389,191 @@ fn lync_to_teams_marks_each_step() {
         "{dates:?}"
     );
 }
+
+/// The lines of a command's table wider than `width` columns (the report's path may be).
+fn wider_than(text: &str, width: usize) -> Vec<String> {
+    text.lines()
+        .filter(|l| !l.starts_with("Report: ") && l.chars().count() > width)
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn compare_refuses_a_folder_given_twice_and_writes_to_a_default_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let (base, other) = (dir.path().join("base"), dir.path().join("other"));
+    run_small(&base, 40, &["--replications", "1"]).success();
+    run_small(
+        &other,
+        40,
+        &[
+            "--replications",
+            "1",
+            "--set",
+            "behaviours.recovery.probability=1",
+        ],
+    )
+    .success();
+    // The same folder, spelled two ways.
+    let refused = picsim()
+        .current_dir(dir.path())
+        .args(["compare", "base", "./other/../base", "--quiet"])
+        .assert()
+        .code(1);
+    let err = crate::support::stderr_of(&refused);
+    assert!(
+        err.contains("'base' and './other/../base' are the same folder") && err.contains("once"),
+        "{err}"
+    );
+    assert!(!dir.path().join("output").exists());
+    // No --out: output/compare-<first>-<last>, as sweeps write output/<name>-sweep.
+    let done = picsim()
+        .current_dir(dir.path())
+        .env("COLUMNS", "80")
+        .args(["compare", "base", "other"])
+        .assert()
+        .success();
+    let out = dir.path().join("output/compare-base-other");
+    assert!(out.join("report.html").exists() && out.join("compare.csv").exists());
+    let table = crate::support::stdout_of(&done);
+    assert!(wider_than(&table, 80).is_empty(), "{table}");
+    // The share at the start is the same in both runs: listed once, not a column.
+    assert!(
+        table.contains(
+            "The same in every run:\n  Contacts reachable on 2012-07-01 (start): 100.0 %"
+        ),
+        "{table}"
+    );
+}
+
+#[test]
+fn a_sweep_table_fits_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let done = picsim()
+        .env("COLUMNS", "80")
+        .args([
+            "sweep",
+            "scenarios/pic-2013.toml",
+            "--vary",
+            "behaviours.recovery.probability=0,1",
+            "--set",
+            "orgs.count=40",
+            "--replications",
+            "1",
+            "--out",
+        ])
+        .arg(dir.path().join("sweep"))
+        .assert()
+        .success();
+    let table = crate::support::stdout_of(&done);
+    assert!(
+        table.contains("run-001") && table.contains("run-002"),
+        "{table}"
+    );
+    assert!(wider_than(&table, 80).is_empty(), "{table}");
+    let html = std::fs::read_to_string(dir.path().join("sweep/report.html")).unwrap();
+    // Columns are the figures that differ; the start share (100 % in both) is not one.
+    let head = &html[html.find("<table class=\"runs\">").unwrap()..];
+    let head = &head[..head.find("</thead>").unwrap()];
+    assert!(!head.contains("(start)"), "{head}");
+}
+
+/// pic-2013 with its `[sensitivity]` table replaced by `table`.
+fn with_sensitivity(dir: &Path, table: &str) -> std::path::PathBuf {
+    let text = std::fs::read_to_string("scenarios/pic-2013.toml").unwrap();
+    let at = text
+        .find("\n[sensitivity]\n")
+        .expect("pic-2013 has a [sensitivity] table");
+    let path = dir.join("sens.toml");
+    std::fs::write(&path, format!("{}\n[sensitivity]\n{table}", &text[..at])).unwrap();
+    path
+}
+
+#[test]
+fn sensitivity_labels_differing_fields_and_days_a_key_moves() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = with_sensitivity(
+        dir.path(),
+        r#""providers.aol.until" = { low = 2014-06-29, high = 2014-06-30, label = "Last day of AOL PIC" }
+"orgs.providers.msn.0.share" = [0.5, 0.9]
+"population.contacts_per_user" = [
+  { dist = "negative_binomial", mean = 6, dispersion = 0.7, max = 600 },
+  { dist = "negative_binomial", mean = 32, dispersion = 10, max = 400 },
+]
+"#,
+    );
+    let out = dir.path().join("sens");
+    let done = picsim()
+        .env("COLUMNS", "80")
+        .arg("sensitivity")
+        .arg(&file)
+        .args(["--set", "orgs.count=40", "--replications", "1", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let table = crate::support::stdout_of(&done);
+    assert!(wider_than(&table, 80).is_empty(), "{table}");
+    // 2014-06-30 is AOL PIC's last day in the base run and its first day without it at the low
+    // value: not measured there, and said so under that figure.
+    let section = &table[table.find("Contacts reachable on 2014-06-30").unwrap()..];
+    let section = &section[..section.find("\nContacts reachable on 2014-07-01").unwrap()];
+    assert!(
+        section.contains("(not measured for Last day of AOL PIC: it moves this day)"),
+        "{table}"
+    );
+    let csv = std::fs::read_to_string(out.join("sensitivity.csv")).unwrap();
+    assert!(csv.starts_with("parameter,low,high,figure,base,at_low,at_high,swing,label\n"));
+    let rows = |key: &str, figure: &str| {
+        csv.lines()
+            .filter(|l| l.starts_with(&format!("{key},")) && l.contains(&format!(",{figure},")))
+            .count()
+    };
+    assert_eq!(
+        rows("providers.aol.until", "reachable_share@2014-06-30"),
+        0,
+        "{csv}"
+    );
+    assert_eq!(
+        rows("providers.aol.until", "reachable_share@2014-12-31"),
+        1,
+        "{csv}"
+    );
+    assert_eq!(
+        rows("orgs.providers.msn.0.share", "reachable_share@2014-06-30"),
+        1,
+        "{csv}"
+    );
+    // Labels: the file's, and one derived from the key with the provider's display name.
+    assert!(csv.contains(",Last day of AOL PIC\n"), "{csv}");
+    assert!(csv.contains(
+        ",\"Microsoft (Messenger, then Skype): share of organisations enabling it, cohort 1\"\n"
+    ));
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("Not measured: Last day of AOL PIC. This key moves the day"));
+    // Of the two distributions, only the fields that differ from the scenario's (mean 32,
+    // dispersion 0.25, at most 400).
+    assert!(
+        html.contains("<code>mean 6, dispersion 0.7, max 600</code>"),
+        "low value"
+    );
+    assert!(html.contains("<code>dispersion 10</code>"), "high value");
+}
+
+#[test]
+fn a_labelled_sensitivity_entry_is_checked_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = with_sensitivity(
+        dir.path(),
+        "\"orgs.providers.msn.0.share\" = [0.5, 0.9]\n\"providers.aol.until\" = { low = 2014-06-29, hihg = 2014-06-30 }\n",
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    let line = text.lines().position(|l| l.contains("hihg")).unwrap() + 1;
+    let refused = picsim().arg("validate").arg(&file).assert().code(1);
+    let err = crate::support::stderr_of(&refused);
+    assert!(
+        err.contains(&format!("sens.toml:{line}"))
+            && err.contains("providers.aol.until")
+            && err.contains("unknown field `hihg`"),
+        "{err}"
+    );
+}

@@ -16,7 +16,7 @@
 //! This module draws one chart into one file; it does not choose which metrics are drawn, nor
 //! compute them.
 
-use crate::report::comparison::{Comparison, RunSummary};
+use crate::report::comparison::{Comparison, RunSummary, metric_title};
 use crate::report::figure::axes::{CountAxis, time_plot_on};
 use crate::report::figure::canvas::{supersampled, write_png};
 use crate::report::figure::frame::{HEADER_HEIGHT, PANEL_RIGHT, PANEL_X, header, plot_area};
@@ -25,8 +25,8 @@ use crate::report::figure::style::{
     HEIGHT, SUPERSAMPLE, TEXT, TEXT_MUTED, bold, font, palette, plot_err, stroke, z,
 };
 use crate::report::figure::text::{ellipsize, wrap};
-use crate::report::figure::ticks::{round_ticks, y_ticks};
 use crate::report::number::thousands;
+use crate::scenario::validate::count;
 use anyhow::{Context, Result, anyhow, bail};
 use chrono::NaiveDate;
 use plotters::coord::Shift;
@@ -73,41 +73,6 @@ fn ramp(t: f64) -> RGBColor {
     let mix = |a: u8, b: u8| (f64::from(a) + f * (f64::from(b) - f64::from(a))).round() as u8;
     let (a, b) = (VIRIDIS[i], VIRIDIS[i + 1]);
     RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
-}
-
-/// What `metric` counts, in words for a title, and the unit of its axis.
-pub(crate) fn metric_title(metric: &str) -> (String, &'static str) {
-    let fixed = match metric {
-        "reachable_im" => Some(("Contact-list entries reachable for IM", "entries")),
-        "entries" => Some(("Contact-list entries", "entries")),
-        "users_lost_some" => Some(("Lync users who lost some contact", "users")),
-        "users_isolated" => Some(("Lync users isolated (no contact reachable)", "users")),
-        "users_some_unreachable" => Some(("Lync users with some contact not reachable", "users")),
-        "lost_federation" => Some(("Entries lost: no provider serves them", "entries")),
-        "lost_account" => Some(("Entries lost: the contact's account is inactive", "entries")),
-        "never_reachable" => Some(("Entries never reachable", "entries")),
-        _ => None,
-    };
-    if let Some((title, unit)) = fixed {
-        return (title.to_string(), unit);
-    }
-    if let Some(m) = metric.strip_prefix("migrated_") {
-        return (format!("Persons migrated ({m})"), "persons");
-    }
-    if let Some(m) = metric.strip_prefix("stranded_") {
-        return (format!("Persons stranded ({m})"), "persons");
-    }
-    if let Some(x) = metric.strip_prefix("reachable_") {
-        return if crate::scenario::Modalities::NAMES.contains(&x) {
-            (format!("Contact-list entries reachable for {x}"), "entries")
-        } else {
-            (
-                format!("Reachable contact-list entries on network {x}"),
-                "entries",
-            )
-        };
-    }
-    (metric.to_string(), "count")
 }
 
 /// One run's numbers for one metric, x in days since the comparison's first reported date.
@@ -213,7 +178,7 @@ fn render_compare<DB: DrawingBackend>(
     let n = lines.len();
     let many = n > MAX_DISTINCT_RUNS;
     let banded = |l: &RunLine| n <= MAX_BANDED_RUNS && l.replications > 1;
-    let (title, unit) = metric_title(metric);
+    let (title, unit) = metric_title(metric, &cmp.words);
     let spread = if many {
         format!("{} · thin lines, no bands", replications_text(lines))
     } else if n > MAX_BANDED_RUNS {
@@ -232,25 +197,21 @@ fn render_compare<DB: DrawingBackend>(
         ""
     };
     // Everything drawn: means, and the bands of banded runs.
-    let drawn = lines
+    let (y_min, y_max) = lines
         .iter()
         .flat_map(|l| {
-            let (lo, hi): (&[f64], &[f64]) = if banded(l) {
-                (&l.p05, &l.p95)
+            let band = if banded(l) {
+                [&l.p05[..], &l.p95[..]].concat()
             } else {
-                (&[], &[])
+                Vec::new()
             };
-            l.mean
-                .iter()
-                .map(|p| p.1)
-                .chain(lo.iter().copied())
-                .chain(hi.iter().copied())
+            l.mean.iter().map(|p| p.1).chain(band)
         })
-        .filter(|v| v.is_finite());
-    let (y_min, y_max) = drawn.fold((f64::INFINITY, 0.0f64), |(lo, hi), v| {
-        (lo.min(v), hi.max(v))
-    });
-    let y_axis = zoomed_axis(y_min, y_max);
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, 0.0f64), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
+    let y_axis = CountAxis::zoomed(y_min, y_max);
     let (zoom, unit) = match y_axis.ticks.first() {
         Some(&b) if b > 0.0 => (
             format!("y axis starts at {}, not 0 · ", thousands(b)),
@@ -358,31 +319,6 @@ fn render_compare<DB: DrawingBackend>(
         run_legend(root, cmp, lines, banded)?
     };
     key_date_legend(root, &cmp.key_dates, &markers.marks, PANEL_X + 8, y + 10)
-}
-
-/// The y axis of values from `lo` to `hi`: zoomed to them (round ticks from just below `lo` to
-/// just above `hi`) when that leaves out at least a quarter of the range from 0, so that runs a
-/// percentage point apart are told apart; else from 0, as every chart of counts. A zoomed axis's
-/// first tick is above 0, and the chart says so.
-fn zoomed_axis(lo: f64, hi: f64) -> CountAxis {
-    let from_zero = || CountAxis {
-        ticks: y_ticks(hi * 1.03),
-    };
-    if !(lo.is_finite() && hi.is_finite() && lo > 0.0 && hi >= lo) {
-        return from_zero();
-    }
-    let margin = ((hi - lo) * 0.08).max(hi * 0.005).max(0.5);
-    let (_, step) = round_ticks(lo - margin, hi + margin, 6.0);
-    let step = step.max(1.0);
-    let bottom = ((lo - margin) / step).floor() * step;
-    let top = ((hi + margin) / step).ceil() * step;
-    if bottom < 0.25 * top || bottom <= 0.0 {
-        return from_zero();
-    }
-    let n = ((top - bottom) / step).round() as usize;
-    CountAxis {
-        ticks: (0..=n).map(|i| bottom + i as f64 * step).collect(),
-    }
 }
 
 /// The width of run `i`'s line of `n`, drawing pixels. Two to four runs get nested widths, the
@@ -625,7 +561,7 @@ fn ramp_legend<DB: DrawingBackend>(
     let x = PANEL_X + 8;
     let mut y = HEADER_HEIGHT + 10;
     root.draw_text(
-        &format!("{n} runs, coloured in run order"),
+        &format!("{}, coloured in run order", count(n as u64, "run", "runs")),
         &bold(17.0),
         (z(x), z(y)),
     )

@@ -16,6 +16,7 @@ use crate::report::figure::ticks::round_ticks;
 use crate::report::headline::{Headline, Unit};
 use crate::report::number::grouped;
 use crate::report::sensitivity::{Bar, Sensitivity};
+use crate::scenario::Words;
 use anyhow::{Context, Result, anyhow};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -54,20 +55,21 @@ fn tick_text(value: f64, unit: Unit, step: f64) -> String {
     }
 }
 
-/// What the x axis of a tornado chart measures.
-fn figure_axis(base: &Headline) -> &'static str {
+/// What the x axis of a tornado chart measures, users and currency named as the scenario names
+/// them.
+fn figure_axis(base: &Headline, words: &Words) -> String {
     let k = base.key.as_str();
     if k.starts_with("reachable_share") {
-        "share of contact-list entries reachable for IM"
+        "share of contact-list entries reachable for IM".into()
     } else if k.starts_with("migrated_") || k.starts_with("stranded_") {
-        "persons"
+        "persons".into()
     } else if k.starts_with("users_") {
-        "Lync users"
+        words.users.clone()
     } else {
         match base.unit {
-            Unit::Share => "share",
-            Unit::Count => "count",
-            Unit::Money => "amount (scenario currency)",
+            Unit::Share => "share".into(),
+            Unit::Count => "count".into(),
+            Unit::Money => format!("amount ({})", words.currency()),
         }
     }
 }
@@ -374,7 +376,7 @@ fn render_tornado<DB: DrawingBackend>(
     ))
     .map_err(err("drawing the axis"))?;
     root.draw_text(
-        figure_axis(base),
+        &figure_axis(base, &sens.words),
         &font(20.0).pos(Pos::new(HPos::Center, VPos::Top)),
         ((z(plot_left) + z(plot_right)) / 2, z(plot_bottom + 44)),
     )

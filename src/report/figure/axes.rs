@@ -3,7 +3,7 @@
 
 use super::markers::{BADGE_ROW_HEIGHT, BADGE_ROWS, Markers, key_date_markers};
 use super::style::{AXIS, GRID, TEXT_MUTED, font, plot_err, stroke, z};
-use super::ticks::{x_ticks, y_ticks};
+use super::ticks::{round_ticks, x_ticks, y_ticks};
 use crate::report::number::thousands;
 use crate::scenario::KeyDate;
 use chrono::{NaiveDate, TimeDelta};
@@ -31,6 +31,31 @@ impl CountAxis {
             .copied()
             .filter(|t| *t > 0.0)
             .unwrap_or(1.0)
+    }
+
+    /// The y axis of values from `lo` to `hi`: zoomed to them (round ticks from just below `lo` to
+    /// just above `hi`) when that leaves out at least a quarter of the range from 0, so that runs a
+    /// percentage point apart are told apart; else from 0, as every chart of counts. A zoomed axis's
+    /// first tick is above 0, and the chart says so.
+    pub(crate) fn zoomed(lo: f64, hi: f64) -> CountAxis {
+        let from_zero = || CountAxis {
+            ticks: y_ticks(hi * 1.03),
+        };
+        if !(lo.is_finite() && hi.is_finite() && lo > 0.0 && hi >= lo) {
+            return from_zero();
+        }
+        let margin = ((hi - lo) * 0.08).max(hi * 0.005).max(0.5);
+        let (_, step) = round_ticks(lo - margin, hi + margin, 6.0);
+        let step = step.max(1.0);
+        let bottom = ((lo - margin) / step).floor() * step;
+        let top = ((hi + margin) / step).ceil() * step;
+        if bottom < 0.25 * top || bottom <= 0.0 {
+            return from_zero();
+        }
+        let n = ((top - bottom) / step).round() as usize;
+        CountAxis {
+            ticks: (0..=n).map(|i| bottom + i as f64 * step).collect(),
+        }
     }
 
     /// The bottom of the axis: its first tick (0 when it has none).
@@ -148,4 +173,21 @@ pub(crate) fn time_plot_on<'a, DB: DrawingBackend>(
         px_y,
     )?;
     Ok((ctx, markers))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_axis_zooms_to_the_data_and_says_from_where() {
+        // 75,000 to 76,900 of 100,000 entries: 75.0 % to 76.9 %.
+        let a = CountAxis::zoomed(75_000.0, 76_900.0);
+        let (bottom, top) = (a.ticks[0], *a.ticks.last().expect("ticks"));
+        assert!(bottom > 70_000.0 && bottom <= 75_000.0, "{bottom}");
+        assert!((76_900.0..80_000.0).contains(&top), "{top}");
+        // Counts that start near 0 keep an axis from 0.
+        assert_eq!(CountAxis::zoomed(12.0, 5_000.0).ticks[0], 0.0);
+        assert_eq!(CountAxis::zoomed(0.0, 0.0).ticks[0], 0.0);
+    }
 }

@@ -9,10 +9,8 @@
 use super::escape::{escape, link_url, url_path};
 use super::frame::{Frame, description};
 use super::sections::{swatch, write_figure, write_files, write_key_dates};
-use crate::report::chart::comparison::{
-    MAX_BANDED_RUNS, MAX_DISTINCT_RUNS, metric_title, run_colour,
-};
-use crate::report::comparison::{Comparison, RunSummary};
+use crate::report::chart::comparison::{MAX_BANDED_RUNS, MAX_DISTINCT_RUNS, run_colour};
+use crate::report::comparison::{Comparison, RunSummary, metric_title};
 use crate::report::headline::Headline;
 use anyhow::Result;
 use std::fmt::Write as _;
@@ -36,13 +34,14 @@ pub(crate) fn write(
 }
 
 /// "4", or "2–5" when runs differ.
+/// "3 replications", "one replication", or "2–4 replications" when the runs differ.
 fn replications_range(runs: &[RunSummary]) -> String {
     let lo = runs.iter().map(|r| r.replications).min().unwrap_or(0);
     let hi = runs.iter().map(|r| r.replications).max().unwrap_or(0);
-    if lo == hi {
-        lo.to_string()
-    } else {
-        format!("{lo}–{hi}")
+    match (lo, hi) {
+        (1, 1) => "one replication".into(),
+        (lo, hi) if lo == hi => format!("{lo} replications"),
+        (lo, hi) => format!("{lo}–{hi} replications"),
     }
 }
 
@@ -215,7 +214,7 @@ fn write_how_to_read(out: &mut String, cmp: &Comparison, csv_linked: bool) -> Re
     }
     writeln!(
         out,
-        "<li>Lines are each run's <em>mean</em> across its {} replications.",
+        "<li>Lines are each run's <em>mean</em> across its {}.",
         replications_range(&cmp.runs)
     )?;
     if n <= MAX_BANDED_RUNS {
@@ -283,7 +282,7 @@ fn write_charts(out: &mut String, cmp: &Comparison, charts: &[(String, PathBuf)]
     writeln!(out, "<section id=\"charts\">")?;
     writeln!(out, "<h2>Charts</h2>")?;
     for (metric, path) in charts {
-        let (title, _) = metric_title(metric);
+        let (title, _) = metric_title(metric, &cmp.words);
         let text = format!(
             "{how}, for metric <code>{}</code>; colours as in the table of runs.",
             escape(metric)

@@ -129,7 +129,8 @@ table.runs { font-size: .9rem; }
 table.runs thead th { vertical-align: bottom; font-weight: 600; }
 table.runs th.num { min-width: 6.5rem; }
 table.runs td:first-child { white-space: nowrap; }
-table.runs th { max-width: 11rem; }
+table.runs th { max-width: 11rem; white-space: normal; }
+table.runs th code { overflow-wrap: anywhere; }
 th .sub { font-weight: 400; color: var(--muted); font-size: .85em; }
 ul.same { margin: .25rem 0 1rem; padding-left: 1.25rem; }
 code.key { color: var(--muted); font-size: .78em; overflow-wrap: anywhere; }
