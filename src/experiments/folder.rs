@@ -4,7 +4,7 @@
 //! `super::sweep` and `super::compare`, and the commands wire the two together.
 
 use super::sweep;
-use crate::report::comparison::{Comparison, RunSummary};
+use crate::report::comparison::{CompareChart, Comparison, RunSummary};
 use crate::report::sensitivity::{Sensitivity, figure_file};
 use crate::report::staging::{KEPT, write_atomically};
 use crate::report::{self, manifest::Invocation};
@@ -95,18 +95,18 @@ pub(crate) fn keep_finished(dir: &Path, i: usize, summary: &RunSummary) -> Resul
     write_atomically(&file, &serde_json::to_string(summary)?)
 }
 
-/// Writes a comparison's files into `dir`: `compare.csv`, `compare_<metric>.png`, `report.html`
-/// (which also lists `extra_files`).
+/// Writes a comparison's files into `dir`: `compare.csv`, `compare_<metric>.png` and
+/// `compare_<metric>_difference.png`, `report.html` (which also lists `extra_files`).
 pub(crate) fn write_comparison(cmp: &Comparison, dir: &Path, extra_files: &[&str]) -> Result<()> {
     cmp.write_csv(&dir.join("compare.csv"))?;
-    let charts: Vec<(String, PathBuf)> = cmp
-        .chart_metrics()
-        .iter()
-        .map(|m| (m.to_string(), dir.join(format!("compare_{m}.png"))))
+    let charts: Vec<(CompareChart, PathBuf)> = cmp
+        .charts()
+        .into_iter()
+        .map(|c| (c, dir.join(c.file_name())))
         .collect();
     charts
         .par_iter()
-        .map(|(m, p)| report::chart::comparison::draw(cmp, m, p))
+        .map(|(c, p)| report::chart::comparison::draw(cmp, *c, p))
         .collect::<Result<Vec<()>>>()?;
     let mut files = vec!["compare.csv"];
     files.extend_from_slice(extra_files);

@@ -25,6 +25,28 @@ pub(crate) const CHART_METRICS: [&str; 6] = [
     "never_reachable",
 ];
 
+/// One chart of a comparison: a metric, drawn as each run's level, or as each run's difference
+/// from the first run (which tells runs apart when their levels differ by less than the line's
+/// width).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct CompareChart {
+    /// The metric, one of [`CHART_METRICS`].
+    pub(crate) metric: &'static str,
+    /// Differences from the first run, not levels.
+    pub(crate) difference: bool,
+}
+
+impl CompareChart {
+    /// The chart's file: `compare_<metric>.png`, or `compare_<metric>_difference.png`.
+    pub(crate) fn file_name(&self) -> String {
+        if self.difference {
+            format!("compare_{}_difference.png", self.metric)
+        } else {
+            format!("compare_{}.png", self.metric)
+        }
+    }
+}
+
 /// One run as a comparison sees it (kept as JSON in an unfinished experiment's folder).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct RunSummary {
@@ -100,6 +122,26 @@ pub(crate) struct Comparison {
 }
 
 impl Comparison {
+    /// The charts to draw: per metric of [`Comparison::chart_metrics`], its levels, then (with
+    /// two runs or more) its differences from the first run.
+    pub(crate) fn charts(&self) -> Vec<CompareChart> {
+        let differences = self.runs.len() >= 2;
+        self.chart_metrics()
+            .into_iter()
+            .flat_map(|metric| {
+                let level = CompareChart {
+                    metric,
+                    difference: false,
+                };
+                let diff = CompareChart {
+                    metric,
+                    difference: true,
+                };
+                std::iter::once(level).chain(differences.then_some(diff))
+            })
+            .collect()
+    }
+
     /// Metrics to chart: [`CHART_METRICS`] that every run has.
     pub(crate) fn chart_metrics(&self) -> Vec<&'static str> {
         CHART_METRICS

@@ -106,8 +106,8 @@ pub fn headlines(r: &RunResult) -> Vec<Headline> {
     let mut out = Vec::new();
     let share_definition = format!(
         "Contact-list entries reachable for instant messaging on that day, as a share of all the \
-         entries on the {users}' lists then.",
-        users = words.user
+         entries on the {users} lists then.",
+        users = words.users_possessive()
     );
     let push_share = |row: usize, out: &mut Vec<Headline>, why: &str| {
         let date = r.dates[row];
@@ -297,6 +297,22 @@ mod tests {
     }
 
     /// One replication: no band.
+    #[test]
+    fn shares_are_defined_in_the_scenario_s_words() {
+        let mut r = fixtures::small().clone();
+        r.scenario.output.words.users = "Lync users".into();
+        let h = headlines(&r);
+        assert!(
+            h[0].definition
+                .ends_with("entries on the Lync users' lists then."),
+            "{}",
+            h[0].definition
+        );
+        // A plural without an -s still reads.
+        r.scenario.output.words.users = "staff".into();
+        assert!(headlines(&r)[0].definition.contains("on the staff's lists"));
+    }
+
     #[test]
     fn one_replication_has_no_band() {
         assert!(

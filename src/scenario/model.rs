@@ -618,6 +618,15 @@ impl Words {
     pub(crate) fn currency(&self) -> &str {
         self.currency.as_deref().unwrap_or("currency units")
     }
+
+    /// `users` owning something: "Lync users'" (a plural in -s), "staff's" (any other).
+    pub(crate) fn users_possessive(&self) -> String {
+        if self.users.ends_with('s') {
+            format!("{}'", self.users)
+        } else {
+            format!("{}'s", self.users)
+        }
+    }
 }
 
 /// `s` with its first letter upper case.

@@ -13,10 +13,16 @@
 //! the legend shows the ramp with a few runs named along it, plus the runs highest and lowest at
 //! the end, drawn wider. A legend entry per run was rejected there: 100 entries do not fit.
 //!
+//! `compare_<metric>_difference.png` draws each run's mean minus the first run's, day by day, on
+//! an axis around 0. Runs whose levels lie within a line's width of each other (75.0 against
+//! 76.0 % of a million entries, on an axis that must also hold the days before the change) are
+//! told apart there. It has no bands: the spread of a difference would need the runs' paired
+//! replications, and a comparison holds only each run's own percentiles.
+//!
 //! This module draws one chart into one file; it does not choose which metrics are drawn, nor
 //! compute them.
 
-use crate::report::comparison::{Comparison, RunSummary, metric_title};
+use crate::report::comparison::{CompareChart, Comparison, RunSummary, metric_title};
 use crate::report::figure::axes::{CountAxis, time_plot_on};
 use crate::report::figure::canvas::{supersampled, write_png};
 use crate::report::figure::frame::{HEADER_HEIGHT, PANEL_RIGHT, PANEL_X, header, plot_area};
@@ -148,13 +154,46 @@ fn run_lines(cmp: &Comparison, metric: &str) -> Result<(NaiveDate, Vec<RunLine>)
 /// # Errors
 /// The comparison has no runs, a run lacks `metric` (the error names the run and the metric) or has
 /// no reported days, or the file cannot be written. Never panics on the values themselves.
-pub(crate) fn draw(cmp: &Comparison, metric: &str, path: &Path) -> Result<()> {
-    let pixels = run_lines(cmp, metric)
+pub(crate) fn draw(cmp: &Comparison, chart: CompareChart, path: &Path) -> Result<()> {
+    let pixels = run_lines(cmp, chart.metric)
+        .map(|(origin, lines)| {
+            let lines = if chart.difference {
+                differences(lines)
+            } else {
+                lines
+            };
+            (origin, lines)
+        })
         .and_then(|(origin, lines)| {
-            supersampled(|root| render_compare(cmp, metric, origin, &lines, root))
+            supersampled(|root| render_compare(cmp, chart, origin, &lines, root))
         })
         .with_context(|| format!("could not draw chart '{}'", path.display()))?;
     write_png(&pixels, path)
+}
+
+/// Each line's mean minus the first line's on the same day (the first becomes 0), without bands.
+fn differences(lines: Vec<RunLine>) -> Vec<RunLine> {
+    let base: std::collections::HashMap<i32, f64> = lines
+        .first()
+        .map(|l| l.mean.iter().copied().collect())
+        .unwrap_or_default();
+    lines
+        .into_iter()
+        .map(|l| {
+            let mean: Vec<(i32, f64)> = l
+                .mean
+                .iter()
+                .filter_map(|&(x, v)| base.get(&x).map(|b| (x, v - b)))
+                .collect();
+            let flat: Vec<f64> = mean.iter().map(|p| p.1).collect();
+            RunLine {
+                mean,
+                p05: flat.clone(),
+                p95: flat,
+                replications: l.replications,
+            }
+        })
+        .collect()
 }
 
 /// "mean of 4 replications", or the range when the runs differ.
@@ -170,16 +209,23 @@ fn replications_text(lines: &[RunLine]) -> String {
 
 fn render_compare<DB: DrawingBackend>(
     cmp: &Comparison,
-    metric: &str,
+    chart: CompareChart,
     origin: NaiveDate,
     lines: &[RunLine],
     root: &DrawingArea<DB, Shift>,
 ) -> Result<()> {
     let n = lines.len();
     let many = n > MAX_DISTINCT_RUNS;
-    let banded = |l: &RunLine| n <= MAX_BANDED_RUNS && l.replications > 1;
-    let (title, unit) = metric_title(metric, &cmp.words);
-    let spread = if many {
+    let difference = chart.difference;
+    let banded = |l: &RunLine| !difference && n <= MAX_BANDED_RUNS && l.replications > 1;
+    let (title, unit) = metric_title(chart.metric, &cmp.words);
+    let first = cmp.runs.first().map_or("", |r| r.id.as_str());
+    let spread = if difference {
+        format!(
+            "{}, minus {first}'s · no bands (a difference's spread needs paired replications)",
+            replications_text(lines)
+        )
+    } else if many {
         format!("{} · thin lines, no bands", replications_text(lines))
     } else if n > MAX_BANDED_RUNS {
         format!(
@@ -211,13 +257,23 @@ fn render_compare<DB: DrawingBackend>(
         .fold((f64::INFINITY, 0.0f64), |(lo, hi), v| {
             (lo.min(v), hi.max(v))
         });
-    let y_axis = CountAxis::zoomed(y_min, y_max);
+    let y_axis = if difference {
+        CountAxis::around_zero(y_min, y_max)
+    } else {
+        CountAxis::zoomed(y_min, y_max)
+    };
     let (zoom, unit) = match y_axis.ticks.first() {
+        _ if difference => (String::new(), format!("{unit} more than {first}")),
         Some(&b) if b > 0.0 => (
             format!("y axis starts at {}, not 0 · ", thousands(b)),
             format!("{unit} (axis from {})", thousands(b)),
         ),
         _ => (String::new(), unit.to_string()),
+    };
+    let title = if difference {
+        format!("{title}: difference from {first}")
+    } else {
+        title
     };
     header(
         root,

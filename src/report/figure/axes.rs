@@ -24,13 +24,41 @@ pub(crate) struct CountAxis {
 }
 
 impl CountAxis {
-    /// The top of the axis: its last tick (at least 1).
+    /// The top of the axis: its last tick when it lies above the first (else 1).
     pub(crate) fn top(&self) -> f64 {
-        self.ticks
-            .last()
-            .copied()
-            .filter(|t| *t > 0.0)
-            .unwrap_or(1.0)
+        match (self.ticks.first(), self.ticks.last()) {
+            (Some(&first), Some(&last)) if last > first => last,
+            _ => 1.0,
+        }
+    }
+
+    /// The y axis of differences from `lo` to `hi`, which may be negative: round ticks from
+    /// just below the lower of `lo` and 0 to just above the higher of `hi` and 0, so the zero line
+    /// (no difference) is always on the axis.
+    pub(crate) fn around_zero(lo: f64, hi: f64) -> CountAxis {
+        let (lo, hi) = (lo.min(0.0), hi.max(0.0));
+        if !(lo.is_finite() && hi.is_finite()) || hi - lo < 1e-9 {
+            return CountAxis {
+                ticks: vec![-1.0, 0.0, 1.0],
+            };
+        }
+        let margin = (hi - lo) * 0.05;
+        // Whole steps: the labels are whole counts.
+        let step = round_ticks(lo - margin, hi + margin, 6.0).1.max(1.0);
+        let bottom = if lo < 0.0 {
+            ((lo - margin) / step).floor() * step
+        } else {
+            0.0
+        };
+        let top = if hi > 0.0 {
+            ((hi + margin) / step).ceil() * step
+        } else {
+            0.0
+        };
+        let n = ((top - bottom) / step).round() as usize;
+        CountAxis {
+            ticks: (0..=n).map(|i| bottom + i as f64 * step).collect(),
+        }
     }
 
     /// The y axis of values from `lo` to `hi`: zoomed to them (round ticks from just below `lo` to
@@ -189,5 +217,32 @@ mod tests {
         // Counts that start near 0 keep an axis from 0.
         assert_eq!(CountAxis::zoomed(12.0, 5_000.0).ticks[0], 0.0);
         assert_eq!(CountAxis::zoomed(0.0, 0.0).ticks[0], 0.0);
+    }
+
+    #[test]
+    fn an_axis_of_differences_always_holds_zero() {
+        for (lo, hi) in [
+            (-3_400.0, 1_200.0),
+            (250.0, 9_800.0),
+            (-70.0, -2.0),
+            (0.0, 0.0),
+        ] {
+            let a = CountAxis::around_zero(lo, hi);
+            let (bottom, top) = (a.bottom(), a.top());
+            assert!(
+                bottom <= lo.min(0.0) && top >= hi.max(0.0),
+                "{lo}..{hi}: {:?}",
+                a.ticks
+            );
+            assert!(a.ticks.contains(&0.0), "{lo}..{hi}: {:?}", a.ticks);
+            assert!(top > bottom);
+            // Round, whole steps, and not too many.
+            let step = a.ticks[1] - a.ticks[0];
+            assert!(step >= 1.0 && step.fract() == 0.0, "{:?}", a.ticks);
+            assert!((3..=12).contains(&a.ticks.len()), "{:?}", a.ticks);
+        }
+        // A tiny difference keeps whole-count ticks.
+        let a = CountAxis::around_zero(-0.4, 2.6);
+        assert!(a.ticks.iter().all(|t| t.fract() == 0.0), "{:?}", a.ticks);
     }
 }

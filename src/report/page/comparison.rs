@@ -10,7 +10,7 @@ use super::escape::{escape, link_url, url_path};
 use super::frame::{Frame, description};
 use super::sections::{swatch, write_figure, write_files, write_key_dates};
 use crate::report::chart::comparison::{MAX_BANDED_RUNS, MAX_DISTINCT_RUNS, run_colour};
-use crate::report::comparison::{Comparison, RunSummary, metric_title};
+use crate::report::comparison::{CompareChart, Comparison, RunSummary, metric_title};
 use crate::report::headline::Headline;
 use anyhow::Result;
 use std::fmt::Write as _;
@@ -19,14 +19,14 @@ use std::path::{Path, PathBuf};
 /// The report of a sweep or comparison: the runs and their values, the headline figures per run,
 /// the comparison charts (embedded), links to `compare.csv`, `runs.csv` and each run's report.
 ///
-/// `charts` are `(metric, PNG file)` pairs already drawn; `files` names of files in the same
+/// `charts` are `(chart, PNG file)` pairs already drawn; `files` names of files in the same
 /// folder as `path` (linked relatively).
 ///
 /// # Errors
 /// A chart file cannot be read, or the page cannot be written.
 pub(crate) fn write(
     cmp: &Comparison,
-    charts: &[(String, PathBuf)],
+    charts: &[(CompareChart, PathBuf)],
     files: &[&str],
     path: &Path,
 ) -> Result<()> {
@@ -45,7 +45,7 @@ fn replications_range(runs: &[RunSummary]) -> String {
     }
 }
 
-fn render(cmp: &Comparison, charts: &[(String, PathBuf)], files: &[&str]) -> Result<String> {
+fn render(cmp: &Comparison, charts: &[(CompareChart, PathBuf)], files: &[&str]) -> Result<String> {
     let mut contents = vec![("runs", "Runs"), ("how-to-read", "How to read")];
     if !charts.is_empty() {
         contents.push(("charts", "Charts"));
@@ -131,7 +131,12 @@ fn write_runs(out: &mut String, cmp: &Comparison) -> Result<()> {
         write!(out, "<th scope=\"col\">Label</th>")?;
     }
     for k in &cmp.keys {
-        write!(out, "<th scope=\"col\"><code>{}</code></th>", escape(k))?;
+        // A key breaks after its dots, never inside a word.
+        let key = k.split('.').map(escape).collect::<Vec<_>>().join(".<wbr>");
+        write!(
+            out,
+            "<th scope=\"col\" class=\"key\"><code>{key}</code></th>"
+        )?;
     }
     for (_, label) in &keys {
         write!(
@@ -221,7 +226,10 @@ fn write_how_to_read(out: &mut String, cmp: &Comparison, csv_linked: bool) -> Re
         writeln!(
             out,
             "The shaded band around a line runs from the 5th to the 95th percentile (p05–p95) of \
-             that run; where bands of two runs overlap, the difference between them may be chance.</li>"
+             that run: how much the figure varies from one replication's world to another's. \
+             Bands that overlap do not make two runs the same: runs keep the seed, so their \
+             replications are drawn alike and their difference can be much steadier than either \
+             band.</li>"
         )?;
     } else if n <= MAX_DISTINCT_RUNS {
         writeln!(
@@ -236,6 +244,15 @@ fn write_how_to_read(out: &mut String, cmp: &Comparison, csv_linked: bool) -> Re
              coloured along a ramp from the first run (dark purple) to the last (green), as the \
              swatches in the table show; the runs highest and lowest at the end are drawn wider \
              and named in the legend.</li>"
+        )?;
+    }
+    if n >= 2 {
+        writeln!(
+            out,
+            "<li>Under each chart, its <em>difference from {}</em>: each run's mean minus the \
+             first run's, day by day, on an axis around 0, so runs whose lines lie on top of each \
+             other part there.</li>",
+            escape(&cmp.runs[0].id)
         )?;
     }
     if (2..=4).contains(&n) {
@@ -267,7 +284,11 @@ fn write_how_to_read(out: &mut String, cmp: &Comparison, csv_linked: bool) -> Re
     Ok(())
 }
 
-fn write_charts(out: &mut String, cmp: &Comparison, charts: &[(String, PathBuf)]) -> Result<()> {
+fn write_charts(
+    out: &mut String,
+    cmp: &Comparison,
+    charts: &[(CompareChart, PathBuf)],
+) -> Result<()> {
     if charts.is_empty() {
         return Ok(());
     }
@@ -281,13 +302,34 @@ fn write_charts(out: &mut String, cmp: &Comparison, charts: &[(String, PathBuf)]
     };
     writeln!(out, "<section id=\"charts\">")?;
     writeln!(out, "<h2>Charts</h2>")?;
-    for (metric, path) in charts {
+    let first = cmp.runs.first().map_or("", |r| r.id.as_str());
+    for (chart, path) in charts {
+        let metric = chart.metric;
         let (title, _) = metric_title(metric, &cmp.words);
-        let text = format!(
-            "{how}, for metric <code>{}</code>; colours as in the table of runs.",
-            escape(metric)
-        );
-        let id = format!("chart-{}", url_path(metric));
+        let (title, text, id) = if chart.difference {
+            (
+                format!("{title}: difference from {first}"),
+                format!(
+                    "Each run's mean minus the mean of {} on the same day, for metric \
+                     <code>{}</code>: runs whose lines lie on top of each other above part here. \
+                     Every run keeps the scenario's seed, so where the swept value does not change \
+                     how worlds are generated the difference is the parameter's effect. No bands: \
+                     the spread of a difference would need each pair of replications.",
+                    escape(first),
+                    escape(metric)
+                ),
+                format!("chart-{}-difference", url_path(metric)),
+            )
+        } else {
+            (
+                title,
+                format!(
+                    "{how}, for metric <code>{}</code>; colours as in the table of runs.",
+                    escape(metric)
+                ),
+                format!("chart-{}", url_path(metric)),
+            )
+        };
         write_figure(out, Some(&id), path, &title, &title, &text)?;
     }
     writeln!(out, "</section>")?;
@@ -301,13 +343,13 @@ mod tests {
 
     /// Draws every chart of `cmp` into `dir` and writes its report; returns the page.
     fn comparison_page(cmp: &Comparison, dir: &Path) -> String {
-        let charts: Vec<(String, PathBuf)> = cmp
-            .chart_metrics()
-            .iter()
-            .map(|m| (m.to_string(), dir.join(format!("compare_{m}.png"))))
+        let charts: Vec<(CompareChart, PathBuf)> = cmp
+            .charts()
+            .into_iter()
+            .map(|c| (c, dir.join(c.file_name())))
             .collect();
-        for (m, p) in &charts {
-            crate::report::chart::comparison::draw(cmp, m, p).expect("chart draws");
+        for (c, p) in &charts {
+            crate::report::chart::comparison::draw(cmp, *c, p).expect("chart draws");
         }
         let path = dir.join("report.html");
         write(cmp, &charts, &["compare.csv", "runs.csv"], &path).expect("writes");
@@ -345,11 +387,22 @@ mod tests {
                 assert!(html.contains(&escape(&h.display())));
             }
         }
+        // Levels, and differences from the first run when there are two runs or more.
+        let charts = cmp.chart_metrics().len() * if cmp.runs.len() >= 2 { 2 } else { 1 };
         assert_eq!(
             html.matches("<img src=\"data:image/png;base64,").count(),
-            cmp.chart_metrics().len()
+            charts
         );
-        assert_eq!(html.matches("<figure").count(), cmp.chart_metrics().len());
+        assert_eq!(html.matches("<figure").count(), charts);
+        assert_eq!(
+            html.matches(": difference from ").count(),
+            if cmp.runs.len() >= 2 {
+                2 * cmp.chart_metrics().len()
+            } else {
+                0
+            },
+            "each difference chart titled (alt text and caption)"
+        );
         for file in ["compare.csv", "runs.csv"] {
             assert!(html.contains(&format!("<a href=\"{file}\">")));
         }
@@ -437,7 +490,13 @@ mod tests {
         let missing = dir.path().join("compare_users_isolated.png");
         let err = write(
             &cmp,
-            &[("users_isolated".into(), missing)],
+            &[(
+                CompareChart {
+                    metric: "users_isolated",
+                    difference: false,
+                },
+                missing,
+            )],
             &[],
             &dir.path().join("report.html"),
         )

@@ -131,6 +131,7 @@ table.runs th.num { min-width: 6.5rem; }
 table.runs td:first-child { white-space: nowrap; }
 table.runs th { max-width: 11rem; white-space: normal; }
 table.runs th code { overflow-wrap: anywhere; }
+table.runs th.key code { overflow-wrap: normal; }
 th .sub { font-weight: 400; color: var(--muted); font-size: .85em; }
 ul.same { margin: .25rem 0 1rem; padding-left: 1.25rem; }
 code.key { color: var(--muted); font-size: .78em; overflow-wrap: anywhere; }

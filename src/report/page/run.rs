@@ -299,9 +299,10 @@ fn answer(r: &RunResult, headlines: &[Headline]) -> Option<String> {
         .display_band()
         .map(|b| format!(" (p05–p95 {b}, across {} replications)", r.series.len()))
         .unwrap_or_default();
-    let users = &r.scenario.output.words.users;
+    let users = &r.scenario.output.words;
     let mut text = format!(
-        "Of the contacts on the {users}' lists, {} were reachable on {} and {}{band} on {}.",
+        "Of the contacts on the {} lists, {} were reachable on {} and {}{band} on {}.",
+        users.users_possessive(),
         first.display(),
         date(first),
         last.display(),

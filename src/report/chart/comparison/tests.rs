@@ -3,18 +3,60 @@ use super::*;
 use crate::report::figure::canvas::assert_png_size;
 use crate::report::fixtures;
 
-fn compare_png(cmp: &Comparison, metric: &str) -> Vec<u8> {
+/// The chart of `metric`'s levels.
+fn level(metric: &'static str) -> CompareChart {
+    CompareChart {
+        metric,
+        difference: false,
+    }
+}
+
+/// The chart of `metric`'s differences from the first run.
+fn difference(metric: &'static str) -> CompareChart {
+    CompareChart {
+        metric,
+        difference: true,
+    }
+}
+
+fn chart_png(cmp: &Comparison, chart: CompareChart) -> Vec<u8> {
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join(format!("compare_{metric}.png"));
-    draw(cmp, metric, &path).unwrap_or_else(|e| panic!("{metric}: {e:#}"));
+    let path = dir.path().join(chart.file_name());
+    draw(cmp, chart, &path).unwrap_or_else(|e| panic!("{chart:?}: {e:#}"));
     assert_png_size(&path);
     std::fs::read(&path).expect("chart reads")
 }
 
+fn compare_png(cmp: &Comparison, metric: &'static str) -> Vec<u8> {
+    chart_png(cmp, level(metric))
+}
+
 /// The RGB pixels of a chart, decoded with the renderer's own pipeline (no PNG decoder).
-fn compare_pixels(cmp: &Comparison, metric: &str) -> Vec<u8> {
-    let (origin, lines) = run_lines(cmp, metric).expect("lines");
-    supersampled(|root| render_compare(cmp, metric, origin, &lines, root)).expect("renders")
+fn chart_pixels(cmp: &Comparison, chart: CompareChart) -> Vec<u8> {
+    let (origin, lines) = run_lines(cmp, chart.metric).expect("lines");
+    let lines = if chart.difference {
+        differences(lines)
+    } else {
+        lines
+    };
+    supersampled(|root| render_compare(cmp, chart, origin, &lines, root)).expect("renders")
+}
+
+fn compare_pixels(cmp: &Comparison, metric: &'static str) -> Vec<u8> {
+    chart_pixels(cmp, level(metric))
+}
+
+/// The mean pixel row of colour `c` in the plot (left of the legend panel).
+fn mean_row(pixels: &[u8], c: RGBColor) -> f64 {
+    let width = crate::report::figure::style::WIDTH as usize;
+    let rows: Vec<usize> = pixels
+        .chunks_exact(3)
+        .enumerate()
+        .filter(|(i, p)| i % width < 1100 && p == &[c.0, c.1, c.2])
+        .map(|(i, _)| i / width)
+        .collect();
+    assert!(rows.len() > 100, "colour barely drawn");
+    rows.iter().sum::<usize>() as f64 / rows.len() as f64
 }
 
 fn count(pixels: &[u8], c: RGBColor) -> usize {
@@ -30,6 +72,96 @@ fn compares_one_run() {
     for m in crate::report::comparison::CHART_METRICS {
         compare_png(&cmp, m);
     }
+    // One run has nothing to differ from.
+    assert!(cmp.charts().iter().all(|c| !c.difference));
+}
+
+/// The column of `reachable_im` in a run's summary rows.
+fn im_column(r: &RunSummary) -> usize {
+    r.columns
+        .iter()
+        .position(|c| c == "reachable_im")
+        .expect("reachable_im")
+}
+
+#[test]
+fn differences_are_each_day_less_the_first_run() {
+    // Run 0: 100, 200, 300; run 1: 110, 190, 330 (hand-made), on the same three days.
+    let mut cmp = fixtures::sweep(2, 3);
+    for (r, values) in cmp
+        .runs
+        .iter_mut()
+        .zip([[100.0, 200.0, 300.0], [110.0, 190.0, 330.0]])
+    {
+        let col = im_column(r);
+        for (row, v) in values.iter().enumerate() {
+            r.summary[row * r.columns.len() + col] = crate::run::summary::Stat::of(&mut [*v]);
+        }
+    }
+    let (_, lines) = run_lines(&cmp, "reachable_im").expect("lines");
+    let diff = differences(lines);
+    let means = |l: &RunLine| l.mean.iter().map(|p| p.1).collect::<Vec<_>>();
+    assert_eq!(means(&diff[0]), [0.0, 0.0, 0.0]);
+    assert_eq!(means(&diff[1]), [10.0, -10.0, 30.0]);
+    // No bands: both ends are the mean.
+    assert_eq!(diff[1].p05, means(&diff[1]));
+    assert_eq!(diff[1].p95, means(&diff[1]));
+    assert_eq!(
+        cmp.charts(),
+        crate::report::comparison::CHART_METRICS
+            .iter()
+            .flat_map(|m| [level(m), difference(m)])
+            .collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn differences_part_runs_that_the_levels_chart_draws_together() {
+    // Three runs falling from 900,000 to 300,000 entries; from day 10 on the second is 1,000
+    // and the third 1,900 above the first. On the levels chart (an axis that must hold the
+    // whole fall) their lines lie within a few pixels; on the differences chart far apart.
+    let mut cmp = fixtures::sweep(3, 20);
+    for (k, r) in cmp.runs.iter_mut().enumerate() {
+        let (columns, col) = (r.columns.len(), im_column(r));
+        for row in 0..20 {
+            let base = 900_000.0 - 30_000.0 * row as f64;
+            let extra = if row >= 10 {
+                [0.0, 1_000.0, 1_900.0][k]
+            } else {
+                0.0
+            };
+            r.summary[row * columns + col] = crate::run::summary::Stat::of(&mut [base + extra]);
+        }
+        r.replications = 1;
+    }
+    // Per pixel column of the plot, the middle row of the first and the third run's line;
+    // their distance, averaged over the columns where both show (nested widths keep both
+    // visible where they coincide).
+    let gap = |pixels: &[u8]| {
+        let width = crate::report::figure::style::WIDTH as usize;
+        let middle = |x: usize, c: RGBColor| {
+            let rows: Vec<usize> = (0..pixels.len() / 3 / width)
+                .filter(|y| {
+                    let p = &pixels[3 * (y * width + x)..3 * (y * width + x) + 3];
+                    p == [c.0, c.1, c.2]
+                })
+                .collect();
+            (!rows.is_empty()).then(|| rows.iter().sum::<usize>() as f64 / rows.len() as f64)
+        };
+        let gaps: Vec<f64> = (0..1100)
+            .filter_map(|x| {
+                let (a, b) = (middle(x, run_colour(0, 3))?, middle(x, run_colour(2, 3))?);
+                Some((a - b).abs())
+            })
+            .collect();
+        assert!(gaps.len() > 300, "lines barely drawn");
+        gaps.iter().sum::<f64>() / gaps.len() as f64
+    };
+    let levels = gap(&compare_pixels(&cmp, "reachable_im"));
+    let diffs = gap(&chart_pixels(&cmp, difference("reachable_im")));
+    assert!(levels < 5.0, "levels {levels} rows apart");
+    assert!(diffs > 150.0, "differences only {diffs} rows apart");
+    chart_png(&cmp, difference("reachable_im"));
 }
 
 #[test]
@@ -70,19 +202,8 @@ fn runs_a_percentage_point_apart_are_lines_apart() {
         r.replications = 1;
     }
     let pixels = compare_pixels(&cmp, "reachable_im");
-    let width = crate::report::figure::style::WIDTH as usize;
-    // The mean row of each run's line in the plot (left of the legend panel).
     let rows: Vec<f64> = (0..3)
-        .map(|i| {
-            let c = run_colour(i, 3);
-            let at = pixels.chunks_exact(3).enumerate();
-            let rows: Vec<usize> = at
-                .filter(|(i, p)| i % width < 1100 && p == &[c.0, c.1, c.2])
-                .map(|(i, _)| i / width)
-                .collect();
-            assert!(rows.len() > 100, "colour barely drawn");
-            rows.iter().sum::<usize>() as f64 / rows.len() as f64
-        })
+        .map(|i| mean_row(&pixels, run_colour(i, 3)))
         .collect();
     // 1 percentage point is at least 100 pixels on a 900-pixel chart (from 0 it was 6).
     assert!(rows[0] - rows[1] > 100.0, "{rows:?}");
@@ -107,7 +228,7 @@ fn missing_metric_is_an_error_naming_it_and_the_run() {
     cmp.runs[1].columns[1] = "something_else".into();
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("compare_reachable_im.png");
-    let err = draw(&cmp, "reachable_im", &path).expect_err("metric missing");
+    let err = draw(&cmp, level("reachable_im"), &path).expect_err("metric missing");
     let text = format!("{err:#}");
     assert!(
         text.contains("run-002") && text.contains("reachable_im"),
@@ -118,5 +239,6 @@ fn missing_metric_is_an_error_naming_it_and_the_run() {
         runs: Vec::new(),
         ..fixtures::sweep(0, 1)
     };
-    assert!(draw(&empty, "reachable_im", &path).is_err());
+    assert!(draw(&empty, level("reachable_im"), &path).is_err());
+    assert!(draw(&empty, difference("reachable_im"), &path).is_err());
 }
