@@ -242,18 +242,22 @@ pub(crate) struct SeriesOutline {
     pub(crate) reference: bool,
 }
 
-/// What `chart` shows for `s`: its title, the unit of its y axis, its series in drawing (and
-/// legend) order and the note it shows when it has none.
+/// What `chart` shows for `result`: its title, the unit of its y axis, its series in drawing
+/// (and legend) order, as the PNG draws them (coinciding series merged or dashed, see
+/// [`coincide`]), and the note it shows when it has none.
+///
+/// # Errors
+/// As [`draw`]: a metric the chart needs is missing, or the run has no reported days.
 pub(crate) fn outline(
     chart: Chart,
-    s: &Scenario,
-) -> (
+    result: &RunResult,
+) -> anyhow::Result<(
     String,
     &'static str,
     Vec<SeriesOutline>,
     Option<&'static str>,
-) {
-    let spec = spec(chart, s);
+)> {
+    let (spec, _, _, _) = drawn(result, chart)?;
     let series = spec
         .series
         .into_iter()
@@ -267,7 +271,7 @@ pub(crate) fn outline(
             reference: se.reference,
         })
         .collect();
-    (spec.title, spec.unit, series, spec.empty_note)
+    Ok((spec.title, spec.unit, series, spec.empty_note))
 }
 
 /// One series' numbers, x in days since the first reported date.
@@ -309,6 +313,16 @@ pub fn draw(result: &RunResult, chart: Chart, path: &Path) -> anyhow::Result<()>
 
 /// Draws `chart` for `result` and returns its `WIDTH × HEIGHT` RGB pixels, row by row.
 fn render_rgb(result: &RunResult, chart: Chart) -> anyhow::Result<Vec<u8>> {
+    let (spec, series, origin, xs) = drawn(result, chart)?;
+    supersampled(|root| render(result, chart, &spec, &series, origin, &xs, root))
+}
+
+/// What `chart` draws for `result`: its series after [`coincide`], their numbers, the first
+/// reported date and each reported day's x.
+fn drawn(
+    result: &RunResult,
+    chart: Chart,
+) -> anyhow::Result<(Spec, Vec<Data>, NaiveDate, Vec<i32>)> {
     let spec = spec(chart, &result.scenario);
     let origin = *result
         .dates
@@ -325,7 +339,7 @@ fn render_rgb(result: &RunResult, chart: Chart) -> anyhow::Result<Vec<u8>> {
         .map(|s| data(result, &s.column, &xs))
         .collect::<anyhow::Result<Vec<Data>>>()?;
     let (spec, series) = coincide(spec, series);
-    supersampled(|root| render(result, chart, &spec, &series, origin, &xs, root))
+    Ok((spec, series, origin, xs))
 }
 
 /// Keeps every line identifiable where lines coincide, which blended colours would not: a

@@ -112,7 +112,7 @@ fn data(result: &RunResult, charts: &[Chart]) -> Result<Value> {
     let mut columns = Map::new();
     let mut chart_values = Vec::new();
     for &chart in charts {
-        let (title, unit, series, empty) = outline(chart, s);
+        let (title, unit, series, empty) = outline(chart, result)?;
         let mut series_values = Vec::new();
         for se in &series {
             if !columns.contains_key(&se.column) {
@@ -232,7 +232,21 @@ mod tests {
                 se["colour"],
                 json!(format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2))
             );
-            assert_eq!(se["dashed"], json!(false));
+            // Dashed where it meets a line drawn before it on some day (both at 0 once their
+            // federation ends, say), as the PNG draws it.
+            let means = |se: &Value| {
+                d["columns"][se["column"].as_str().expect("column")]["mean"]
+                    .as_array()
+                    .expect("means")
+                    .clone()
+            };
+            let meets = series[..i].iter().any(|earlier| {
+                means(earlier)
+                    .iter()
+                    .zip(means(se).iter())
+                    .any(|(a, b)| a == b)
+            });
+            assert_eq!(se["dashed"], json!(meets), "{}", n.name);
         }
         // Stranded persons are the dashed companions of migrated ones.
         let migration = &charts[2]["series"];
@@ -247,6 +261,45 @@ mod tests {
         );
         assert_eq!(d["keyDates"][0]["n"], json!(1));
         assert_eq!(d["keyDates"][0]["date"], json!(keys[0].date.to_string()));
+    }
+
+    #[test]
+    fn coinciding_series_are_merged_as_in_the_png() {
+        // Whatever the scenario, no chart of the explorer draws two lines over each other with
+        // the same numbers on every day: the reader could not tell them apart.
+        let r = fixtures::small();
+        let (_, d) = embedded(r);
+        let mut merged = 0;
+        for chart in d["charts"].as_array().expect("charts") {
+            let lines: Vec<&Value> = chart["series"]
+                .as_array()
+                .expect("series")
+                .iter()
+                .filter(|se| se["reference"] == json!(false))
+                .collect();
+            for (i, a) in lines.iter().enumerate() {
+                for b in &lines[i + 1..] {
+                    let (ca, cb) = (
+                        &d["columns"][a["column"].as_str().expect("column")],
+                        &d["columns"][b["column"].as_str().expect("column")],
+                    );
+                    assert!(
+                        ca != cb,
+                        "{}: {} and {} coincide",
+                        chart["id"],
+                        a["label"],
+                        b["label"]
+                    );
+                }
+            }
+            merged += lines
+                .iter()
+                .filter(|se| se["label"].as_str().is_some_and(|l| l.contains(" = ")))
+                .count();
+        }
+        // In this world IM and presence are the same on every day (presence federates wherever
+        // IM does), so the modality chart names them together.
+        assert!(merged > 0, "no merged series");
     }
 
     #[test]
