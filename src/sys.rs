@@ -2,8 +2,8 @@
 //! process's peak resident set and the memory available for a new run (Linux only, `/proc`;
 //! elsewhere both are unknown), whether a folder may be written and a process is alive, this
 //! machine's name, the terminal's width, a hook for the signals that ask the process to stop, a
-//! prefetch hint for the hot loops, and the allocator setting that returns large freed blocks to
-//! the system.
+//! prefetch hint for the hot loops, the allocator setting that returns large freed blocks to
+//! the system, and a view of a `u32` buffer as atomics (for filling it from several threads).
 
 /// Reads a `kB` field of a `/proc` file as bytes.
 fn proc_kb(file: &str, field: &str) -> Option<u64> {
@@ -165,6 +165,14 @@ pub(crate) fn terminal_width() -> usize {
         }
     }
     80
+}
+
+/// `buf` seen as atomics, so that threads can each write their own cells of one buffer without
+/// a second buffer of atomics (and a copy back) the size of a whole graph.
+pub(crate) fn as_atomic(buf: &mut [u32]) -> &[std::sync::atomic::AtomicU32] {
+    // SAFETY: `AtomicU32` has the same size, alignment and bit validity as `u32`; the exclusive
+    // borrow of `buf` guarantees no other access for the lifetime of the returned view.
+    unsafe { &*(std::ptr::from_mut::<[u32]>(buf) as *const [std::sync::atomic::AtomicU32]) }
 }
 
 #[cfg(test)]

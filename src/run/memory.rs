@@ -74,15 +74,16 @@ fn estimate_share(s: &Scenario, threads: usize, ranks: usize, split: bool) -> Es
     let record = if n <= 2.0 { 16.0 } else { 32.0 };
     // A trigger that couples persons (contagion) searches the whole graph.
     let contagion = !crate::migration::per_person(s);
-    // The contact graph: CSR (8-byte offsets, 4-byte targets in both directions) plus the
-    // generator's edge list, and for the configuration model its stubs.
+    // The contact graph while it is built: CSR (8-byte offsets, 4-byte targets in both
+    // directions) and 4 bytes per person of counts, plus what the generator holds beside it:
+    // Barabási–Albert its list of edge ends (8 bytes per edge), an edge-list file its edges;
+    // the configuration model fills the lists straight from its stubs.
     let graph = if edges > 0.0 {
         let generator = match &s.population.graph {
-            Some(GraphSpec::Configuration { .. }) => 32.0 + 16.0,
-            Some(GraphSpec::BarabasiAlbert { .. }) => 16.0 + 8.0,
-            _ => 8.0 + 16.0,
+            Some(GraphSpec::Configuration { .. }) => 0.0,
+            _ => 8.0,
         };
-        persons * 8.0 + edges * (8.0 + generator)
+        persons * 12.0 + edges * (8.0 + generator)
     } else {
         0.0
     };

@@ -1,18 +1,31 @@
 //! The persons' contact graph: who talks to whom on the public networks, for contagion.
 //!
 //! Stored as an undirected CSR (each edge in both adjacency lists, `u32` person ids, lists
-//! sorted). Generators:
+//! sorted): 8 bytes per undirected edge and 8 per person. Every generator builds it the same way
+//! ([`Graph::from_edge_fn`]): edges are produced by a function of their index, called once to
+//! count each person's degree and once to place each edge, in parallel, so no edge list is held
+//! beside the graph. Generators:
 //! - `barabasi_albert` (m): preferential attachment, one sequential stream per replication (the
 //!   process is inherently sequential); node `i` of the process is mapped to a person by a keyed
-//!   pseudo-random permutation, so hubs are not tied to a network block or to id order;
-//! - `configuration`: each person's degree from a distribution (keyed by person), stubs matched by
-//!   sorting on keyed random numbers (the same result with any thread count), self-loops and
-//!   repeated edges erased;
+//!   pseudo-random permutation, so hubs are not tied to a network block or to id order. Its
+//!   list of edge ends (which the process draws from) is the only other buffer;
+//! - `configuration`: each person's degree from a distribution (keyed by person), stub `2j` matched
+//!   with stub `2j + 1` of a keyed permutation of all stubs (computed, never stored), self-loops
+//!   and repeated edges erased; the same graph with any thread count;
 //! - an edge-list file (`a,b` per line), see `crate::scenario::import`.
 
-use crate::rng::{Keys, Kind, open01, uniform_int};
+use crate::rng::{Keys, Kind, uniform_int};
 use crate::scenario::Distribution;
 use rayon::prelude::*;
+use std::sync::atomic::Ordering::Relaxed;
+
+/// Edges per parallel task when counting and placing edges.
+const EDGE_CHUNK: u64 = 1 << 16;
+/// Persons per parallel task when sorting adjacency lists.
+const PERSON_CHUNK: usize = 1 << 14;
+/// A list cell that holds no neighbour (a stub matched with its own person, or left over).
+/// Persons are fewer than `u32::MAX`, so no neighbour has this id.
+const NONE: u32 = u32::MAX;
 
 /// An undirected graph over persons `0..n`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -85,49 +98,63 @@ impl Graph {
 
     /// Builds the graph on `n` persons from undirected edges, dropping self-loops and repeats.
     pub fn from_edges(n: usize, edges: &[(u32, u32)]) -> Graph {
-        let mut degree = vec![0u64; n + 1];
-        for &(a, b) in edges {
-            if a != b {
-                degree[a as usize] += 1;
-                degree[b as usize] += 1;
-            }
+        Graph::from_edge_fn(n, edges.len() as u64, |i| edges[i as usize])
+    }
+
+    /// Builds the graph on `n` persons from the `m` undirected edges `edge(0)`, …, `edge(m - 1)`,
+    /// dropping self-loops and repeats. `edge` is called twice per index, from several threads:
+    /// once to count degrees, once to place the edge in both lists. Lists are filled in whatever
+    /// order threads reach them and then sorted, so the graph does not depend on the thread count.
+    ///
+    /// Memory: the graph itself (8 bytes per edge kept, 8 per person) plus 4 bytes per person;
+    /// repeated edges hold their place until the lists are compacted.
+    pub(crate) fn from_edge_fn(n: usize, m: u64, edge: impl Fn(u64) -> (u32, u32) + Sync) -> Graph {
+        let chunks = m.div_ceil(EDGE_CHUNK);
+        let over_edges = |f: &(dyn Fn(u32, u32) + Sync)| {
+            (0..chunks).into_par_iter().for_each(|c| {
+                for i in c * EDGE_CHUNK..((c + 1) * EDGE_CHUNK).min(m) {
+                    let (a, b) = edge(i);
+                    if a != b {
+                        f(a, b);
+                    }
+                }
+            });
+        };
+        // Degrees (with repeats), then the offsets.
+        let mut degree = vec![0u32; n];
+        {
+            let counts = crate::sys::as_atomic(&mut degree);
+            over_edges(&|a, b| {
+                counts[a as usize].fetch_add(1, Relaxed);
+                counts[b as usize].fetch_add(1, Relaxed);
+            });
         }
         let mut offsets = Vec::with_capacity(n + 1);
         let mut acc = 0u64;
-        offsets.push(0);
-        for d in &degree[..n] {
-            acc += d;
+        offsets.push(0u64);
+        for d in &degree {
+            acc += u64::from(*d);
             offsets.push(acc);
         }
-        let mut fill: Vec<u64> = offsets[..n].to_vec();
+        // Each edge takes the next free cell of both lists, counting each person's degree back
+        // down to 0.
         let mut targets = vec![0u32; acc as usize];
-        for &(a, b) in edges {
-            if a != b {
-                targets[fill[a as usize] as usize] = b;
-                fill[a as usize] += 1;
-                targets[fill[b as usize] as usize] = a;
-                fill[b as usize] += 1;
-            }
+        {
+            let cells = crate::sys::as_atomic(&mut targets);
+            let left = crate::sys::as_atomic(&mut degree);
+            let place = |p: u32, to: u32| {
+                let k = left[p as usize].fetch_sub(1, Relaxed) - 1;
+                cells[(offsets[p as usize] + u64::from(k)) as usize].store(to, Relaxed);
+            };
+            over_edges(&|a, b| {
+                place(a, b);
+                place(b, a);
+            });
         }
-        // Sort and de-duplicate each list in parallel, then compact.
-        let lists: Vec<Vec<u32>> = (0..n)
-            .into_par_iter()
-            .with_min_len(4096)
-            .map(|p| {
-                let mut l = targets[offsets[p] as usize..offsets[p + 1] as usize].to_vec();
-                l.sort_unstable();
-                l.dedup();
-                l
-            })
-            .collect();
-        let mut offsets = Vec::with_capacity(n + 1);
-        offsets.push(0u64);
-        let mut targets = Vec::with_capacity(acc as usize);
-        for l in lists {
-            targets.extend_from_slice(&l);
-            offsets.push(targets.len() as u64);
-        }
-        Graph { offsets, targets }
+        // Sort and de-duplicate each list in place (its kept length into `degree`), then close
+        // the gaps the repeats left.
+        sorted_lists(&offsets, &mut targets, &mut degree, |_, _| {});
+        compacted(offsets, targets, &degree)
     }
 
     /// Every undirected edge once, as `(a, b)` with `a < b`, in order.
@@ -139,6 +166,72 @@ impl Graph {
                 .map(move |&b| (a, b))
         })
     }
+}
+
+/// The graph of lists `offsets`/`targets` of which person `p` keeps the first `kept[p]` entries:
+/// the kept entries moved together (nothing moves when every entry is kept).
+fn compacted(mut offsets: Vec<u64>, mut targets: Vec<u32>, kept: &[u32]) -> Graph {
+    let n = kept.len();
+    let total: u64 = kept.iter().map(|&d| u64::from(d)).sum();
+    if total < targets.len() as u64 {
+        let mut to = 0usize;
+        for p in 0..n {
+            let from = offsets[p] as usize;
+            let len = kept[p] as usize;
+            targets.copy_within(from..from + len, to);
+            offsets[p] = to as u64;
+            to += len;
+        }
+        offsets[n] = to as u64;
+        targets.truncate(to);
+        targets.shrink_to_fit();
+    }
+    Graph { offsets, targets }
+}
+
+/// Fills each person's list of `targets` (rows by `offsets`) with `fill(p, list)`, sorts it and
+/// drops repeats and [`NONE`] cells, in parallel over blocks of persons, writing each list's kept
+/// length into `kept`.
+fn sorted_lists(
+    offsets: &[u64],
+    targets: &mut [u32],
+    kept: &mut [u32],
+    fill: impl Fn(usize, &mut [u32]) + Sync,
+) {
+    // Blocks of persons and their share of `targets`, split off one after another.
+    let mut blocks = Vec::new();
+    let mut rest = targets;
+    let mut kept_rest = kept;
+    let n = offsets.len() - 1;
+    for first in (0..n).step_by(PERSON_CHUNK) {
+        let last = (first + PERSON_CHUNK).min(n);
+        let len = (offsets[last] - offsets[first]) as usize;
+        let (block, after) = rest.split_at_mut(len);
+        let (lengths, kept_after) = kept_rest.split_at_mut(last - first);
+        blocks.push((first, block, lengths));
+        rest = after;
+        kept_rest = kept_after;
+    }
+    blocks.into_par_iter().for_each(|(first, block, lengths)| {
+        let base = offsets[first];
+        for (i, len) in lengths.iter_mut().enumerate() {
+            let (from, to) = (offsets[first + i] - base, offsets[first + i + 1] - base);
+            let list = &mut block[from as usize..to as usize];
+            fill(first + i, list);
+            list.sort_unstable();
+            let mut k = 0;
+            for j in 0..list.len() {
+                if list[j] == NONE {
+                    break; // sorted last
+                }
+                if j == 0 || list[j] != list[k - 1] {
+                    list[k] = list[j];
+                    k += 1;
+                }
+            }
+            *len = k as u32;
+        }
+    });
 }
 
 /// A keyed pseudo-random permutation of `0..n` (a 4-round Feistel network on the next even power
@@ -178,11 +271,31 @@ impl Permutation {
         (l << self.half_bits) | r
     }
 
+    /// The rounds of [`Permutation::round`] undone, last key first.
+    fn unround(&self, x: u64) -> u64 {
+        let mask = (1u64 << self.half_bits) - 1;
+        let (mut l, mut r) = (x >> self.half_bits, x & mask);
+        for k in self.keys.iter().rev() {
+            let f = mix(l ^ k) & mask;
+            (l, r) = (r ^ f, l);
+        }
+        (l << self.half_bits) | r
+    }
+
     /// The image of `i` (`i < n`).
     pub(crate) fn apply(&self, i: u64) -> u64 {
         let mut x = self.round(i);
         while x >= self.n {
             x = self.round(x);
+        }
+        x
+    }
+
+    /// The `i` whose image is `y` (`y < n`): the walk of [`Permutation::apply`] backwards.
+    pub(crate) fn invert(&self, y: u64) -> u64 {
+        let mut x = self.unround(y);
+        while x >= self.n {
+            x = self.unround(x);
         }
         x
     }
@@ -209,75 +322,122 @@ pub fn barabasi_albert(n: usize, m: usize, keys: &Keys) -> Graph {
     }
     let m = m.min(n.saturating_sub(1)).max(1);
     let mut rng = keys.stream(Kind::Replication, 0xBA, 0);
-    let mut edges: Vec<(u32, u32)> = Vec::with_capacity(n * m);
-    // `repeated` holds every edge's endpoints: a uniform draw from it is degree-proportional.
-    let mut repeated: Vec<u32> = Vec::with_capacity(2 * n * m);
+    // `ends` holds every edge's two ends, edge `i` at `2i` and `2i + 1`: a uniform draw from it is
+    // degree-proportional, and it is the edge list the graph is built from.
+    let mut ends: Vec<u32> = Vec::with_capacity(2 * n * m);
     for t in 1..=m.min(n - 1) {
-        edges.push((0, t as u32));
-        repeated.push(0);
-        repeated.push(t as u32);
+        ends.push(0);
+        ends.push(t as u32);
     }
     let mut targets: Vec<u32> = Vec::with_capacity(m);
     for source in (m + 1)..n {
         targets.clear();
         while targets.len() < m {
-            let t = repeated[uniform_int(&mut rng, 0, repeated.len() as i64 - 1) as usize];
+            let t = ends[uniform_int(&mut rng, 0, ends.len() as i64 - 1) as usize];
             if !targets.contains(&t) {
                 targets.push(t);
             }
         }
         for &t in &targets {
-            edges.push((source as u32, t));
-            repeated.push(t);
-            repeated.push(source as u32);
+            ends.push(t);
+            ends.push(source as u32);
         }
     }
-    drop(repeated);
     let perm = Permutation::new(n as u64, keys, 0xBA);
-    edges.par_iter_mut().for_each(|(a, b)| {
-        *a = perm.apply(u64::from(*a)) as u32;
-        *b = perm.apply(u64::from(*b)) as u32;
-    });
-    Graph::from_edges(n, &edges)
+    let person = |node: u32| perm.apply(u64::from(node)) as u32;
+    Graph::from_edge_fn(n, ends.len() as u64 / 2, |i| {
+        let i = 2 * i as usize;
+        (person(ends[i]), person(ends[i + 1]))
+    })
 }
 
 /// An erased configuration-model graph: each person's degree is drawn from `degree` (its own
 /// stream), stubs are matched in the order of keyed random numbers, and self-loops and repeated
 /// edges are dropped (so realised degrees can be a little lower than drawn ones; the shortfall is
 /// small when degrees are much smaller than `n`).
+///
+/// Stub `s` becomes cell `s` of its owner's list, holding the owner of the stub it is matched
+/// with: the stub at the other place of the same pair of the permutation (`2j`, `2j + 1`). So the
+/// lists are filled in order, one person after another, with one look-up per stub, and need no
+/// buffer but the graph's own (8 bytes per drawn edge) and the stubs' index (8 bytes per person).
 pub(crate) fn configuration(n: usize, degree: &Distribution, keys: &Keys) -> Graph {
-    let degrees: Vec<u32> = (0..n)
-        .into_par_iter()
-        .with_min_len(4096)
-        .map(|p| degree.sample_count(&mut keys.stream(Kind::Person, p as u64, 0x6D), 0))
-        .collect();
-    let mut offsets = Vec::with_capacity(n + 1);
-    let mut acc = 0u64;
-    offsets.push(0u64);
-    for d in &degrees {
-        acc += u64::from(*d);
-        offsets.push(acc);
+    // Person p's stubs are `stubs.first[p]..stubs.first[p + 1]`.
+    let stubs = Stubs::new(
+        (0..n)
+            .into_par_iter()
+            .with_min_len(4096)
+            .map(|p| degree.sample_count(&mut keys.stream(Kind::Person, p as u64, 0x6D), 0))
+            .collect(),
+    );
+    let total = stubs.total();
+    let perm = Permutation::new(total.max(1), keys, 0xC0);
+    let mut targets = vec![NONE; total as usize];
+    let mut kept = vec![0u32; n];
+    sorted_lists(&stubs.first, &mut targets, &mut kept, |p, list| {
+        let first = stubs.first[p];
+        for (cell, s) in list.iter_mut().zip(first..) {
+            // An odd stub out (the last place of the permutation) is left unmatched.
+            let partner = perm.invert(s) ^ 1;
+            if partner < total {
+                let q = stubs.owner(perm.apply(partner));
+                if q as usize != p {
+                    *cell = q;
+                }
+            }
+        }
+    });
+    compacted(stubs.first, targets, &kept)
+}
+
+/// The stubs of a configuration model, numbered person by person, and who owns each.
+struct Stubs {
+    /// Person `p`'s first stub; one more entry than persons.
+    first: Vec<u64>,
+    /// Per block of `1 << BLOCK_BITS` stubs, the owner of its first stub: a lookup then searches
+    /// only the persons that share the block.
+    block_owner: Vec<u32>,
+}
+
+/// See [`Stubs::block_owner`].
+const BLOCK_BITS: u32 = 8;
+
+impl Stubs {
+    fn new(degrees: Vec<u32>) -> Stubs {
+        let mut first = Vec::with_capacity(degrees.len() + 1);
+        let mut acc = 0u64;
+        first.push(0);
+        for d in degrees {
+            acc += u64::from(d);
+            first.push(acc);
+        }
+        let blocks = acc.div_ceil(1 << BLOCK_BITS);
+        let mut block_owner = Vec::with_capacity(blocks as usize + 1);
+        let mut p = 0usize;
+        for b in 0..=blocks {
+            let s = b << BLOCK_BITS;
+            while p + 1 < first.len() - 1 && first[p + 1] <= s {
+                p += 1;
+            }
+            block_owner.push(p as u32);
+        }
+        Stubs { first, block_owner }
     }
-    // Stub s of person p gets a random key; sorting by key pairs consecutive stubs.
-    let mut stubs: Vec<(u64, u32)> = (0..n)
-        .into_par_iter()
-        .with_min_len(1024)
-        .flat_map_iter(|p| {
-            let (first, last) = (offsets[p], offsets[p + 1]);
-            (first..last).map(move |s| (s, p as u32))
-        })
-        .map(|(s, p)| {
-            let mut rng = keys.stream(Kind::Edge, s, 0xC0);
-            (
-                (open01(&mut rng) * (u64::MAX as f64)) as u64 ^ s.rotate_left(17),
-                p,
-            )
-        })
-        .collect();
-    stubs.par_sort_unstable();
-    let edges: Vec<(u32, u32)> = stubs.chunks_exact(2).map(|c| (c[0].1, c[1].1)).collect();
-    drop(stubs);
-    Graph::from_edges(n, &edges)
+
+    fn total(&self) -> u64 {
+        self.first.last().copied().unwrap_or(0)
+    }
+
+    /// The person who owns stub `s` (`s` < [`Stubs::total`]).
+    fn owner(&self, s: u64) -> u32 {
+        let b = (s >> BLOCK_BITS) as usize;
+        let (lo, hi) = (
+            self.block_owner[b] as usize,
+            self.block_owner[b + 1] as usize + 1,
+        );
+        // The last person in lo..=hi whose first stub is at most s.
+        let within = self.first[lo..=hi.min(self.first.len() - 2)].partition_point(|&f| f <= s);
+        (lo + within - 1) as u32
+    }
 }
 
 #[cfg(test)]
@@ -294,6 +454,7 @@ mod tests {
                 let j = p.apply(i) as usize;
                 assert!(!seen[j], "n = {n}: {j} hit twice");
                 seen[j] = true;
+                assert_eq!(p.invert(j as u64), i, "n = {n}");
             }
         }
     }
@@ -344,6 +505,95 @@ mod tests {
             )
         });
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn built_lists_are_the_sorted_sets_of_neighbours() {
+        // Random edges with self-loops and repeats, against sets built by hand.
+        let mut rng = Keys::new(4, 0).stream(Kind::Replication, 1, 2);
+        let n = 3_000usize;
+        let edges: Vec<(u32, u32)> = (0..40_000)
+            .map(|_| {
+                let a = uniform_int(&mut rng, 0, n as i64 - 1) as u32;
+                (a, uniform_int(&mut rng, 0, 59) as u32)
+            })
+            .collect();
+        let mut sets = vec![std::collections::BTreeSet::new(); n];
+        for &(a, b) in &edges {
+            if a != b {
+                sets[a as usize].insert(b);
+                sets[b as usize].insert(a);
+            }
+        }
+        let g = Graph::from_edges(n, &edges);
+        assert_eq!(g.persons(), n);
+        for (p, set) in sets.iter().enumerate() {
+            let want: Vec<u32> = set.iter().copied().collect();
+            assert_eq!(g.neighbours(p as u32), &want[..], "person {p}");
+        }
+        let kept: usize = sets.iter().map(|s| s.len()).sum();
+        assert_eq!(g.targets.len(), kept);
+        // No repeats to drop: nothing to compact, the same lists.
+        let simple: Vec<(u32, u32)> = g.edge_list().collect();
+        assert_eq!(Graph::from_edges(n, &simple), g);
+        assert_eq!(Graph::from_edges(0, &[]).persons(), 0);
+    }
+
+    #[test]
+    fn each_stub_has_its_owner_and_is_matched_once() {
+        // Degrees with zeros (persons with no stub) among them, hand-checked owners.
+        let stubs = Stubs::new(vec![2, 0, 0, 3, 0, 1]);
+        let owners: Vec<u32> = (0..stubs.total()).map(|s| stubs.owner(s)).collect();
+        assert_eq!(owners, [0, 0, 3, 3, 3, 5]);
+        // Many blocks: every stub's owner by a plain search.
+        let keys = Keys::new(2, 0);
+        let degrees: Vec<u32> = (0..5_000u64)
+            .map(|p| {
+                [0, 1, 7, 300, 2]
+                    [(crate::rng::uniform_int(&mut keys.stream(Kind::Person, p, 1), 0, 4)) as usize]
+            })
+            .collect();
+        let stubs = Stubs::new(degrees.clone());
+        let mut seen = vec![0u32; degrees.len()];
+        let perm = Permutation::new(stubs.total(), &keys, 0xC0);
+        for s in 0..stubs.total() {
+            let plain = stubs.first.partition_point(|&f| f <= s) - 1;
+            assert_eq!(stubs.owner(s) as usize, plain, "stub {s}");
+            // The matching uses each stub once: each person's ends are its drawn degree.
+            seen[stubs.owner(perm.apply(s)) as usize] += 1;
+        }
+        assert_eq!(seen, degrees);
+    }
+
+    #[test]
+    fn configuration_model_is_its_matching_of_stubs() {
+        // The same graph built plainly: the edge list of stub pairs (2j, 2j + 1) of the
+        // permutation, through `from_edges`.
+        let keys = Keys::new(11, 3);
+        let d = Distribution {
+            shape: crate::scenario::dist::Shape::PowerLaw {
+                low: 1.0,
+                exponent: 2.2,
+                high: Some(400.0),
+            },
+            min: None,
+            max: None,
+        };
+        let n = 4_000;
+        let g = configuration(n, &d, &keys);
+        let degrees: Vec<u32> = (0..n)
+            .map(|p| d.sample_count(&mut keys.stream(Kind::Person, p as u64, 0x6D), 0))
+            .collect();
+        let stubs = Stubs::new(degrees);
+        let perm = Permutation::new(stubs.total(), &keys, 0xC0);
+        let edges: Vec<(u32, u32)> = (0..stubs.total() / 2)
+            .map(|j| {
+                let a = stubs.owner(perm.apply(2 * j));
+                (a, stubs.owner(perm.apply(2 * j + 1)))
+            })
+            .collect();
+        assert_eq!(g, Graph::from_edges(n, &edges));
+        assert!(g.edges() > 1_000);
     }
 
     #[test]
