@@ -2,7 +2,7 @@
 //!
 //! Stored as an undirected CSR (each edge in both adjacency lists, `u32` person ids, lists
 //! sorted): 8 bytes per undirected edge and 8 per person. Every generator builds it the same way
-//! ([`Graph::from_edge_fn`]): edges are produced by a function of their index, called once to
+//! (`Graph::from_edge_fn`): edges are produced by a function of their index, called once to
 //! count each person's degree and once to place each edge, in parallel, so no edge list is held
 //! beside the graph. Generators:
 //! - `barabasi_albert` (m): preferential attachment, one sequential stream per replication (the
