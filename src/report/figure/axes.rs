@@ -55,10 +55,7 @@ impl CountAxis {
         } else {
             0.0
         };
-        let n = ((top - bottom) / step).round() as usize;
-        CountAxis {
-            ticks: (0..=n).map(|i| bottom + i as f64 * step).collect(),
-        }
+        CountAxis::stepped(bottom, top, step)
     }
 
     /// The y axis of values from `lo` to `hi`: zoomed to them (round ticks from just below `lo` to
@@ -80,6 +77,11 @@ impl CountAxis {
         if bottom < 0.25 * top || bottom <= 0.0 {
             return from_zero();
         }
+        CountAxis::stepped(bottom, top, step)
+    }
+
+    /// Ticks every `step` from `bottom` to `top` (both on the step).
+    fn stepped(bottom: f64, top: f64, step: f64) -> CountAxis {
         let n = ((top - bottom) / step).round() as usize;
         CountAxis {
             ticks: (0..=n).map(|i| bottom + i as f64 * step).collect(),

@@ -299,10 +299,10 @@ fn answer(r: &RunResult, headlines: &[Headline]) -> Option<String> {
         .display_band()
         .map(|b| format!(" (p05–p95 {b}, across {} replications)", r.series.len()))
         .unwrap_or_default();
-    let users = &r.scenario.output.words;
+    let words = &r.scenario.output.words;
     let mut text = format!(
         "Of the contacts on the {} lists, {} were reachable on {} and {}{band} on {}.",
-        users.users_possessive(),
+        words.users_possessive(),
         first.display(),
         date(first),
         last.display(),

@@ -430,12 +430,13 @@ impl Stubs {
     /// The person who owns stub `s` (`s` < [`Stubs::total`]).
     fn owner(&self, s: u64) -> u32 {
         let b = (s >> BLOCK_BITS) as usize;
+        // The owner lies between the owners of this block's first stub and the next block's.
         let (lo, hi) = (
             self.block_owner[b] as usize,
-            self.block_owner[b + 1] as usize + 1,
+            self.block_owner[b + 1] as usize,
         );
         // The last person in lo..=hi whose first stub is at most s.
-        let within = self.first[lo..=hi.min(self.first.len() - 2)].partition_point(|&f| f <= s);
+        let within = self.first[lo..=hi].partition_point(|&f| f <= s);
         (lo + within - 1) as u32
     }
 }
@@ -443,6 +444,19 @@ impl Stubs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Degrees from a power law from `low`, of `exponent`, at most `high`.
+    fn power_law(low: f64, exponent: f64, high: f64) -> Distribution {
+        Distribution {
+            shape: crate::scenario::dist::Shape::PowerLaw {
+                low,
+                exponent,
+                high: Some(high),
+            },
+            min: None,
+            max: None,
+        }
+    }
 
     #[test]
     fn permutation_is_a_bijection() {
@@ -475,15 +489,7 @@ mod tests {
     #[test]
     fn graphs_do_not_depend_on_the_thread_count() {
         let keys = Keys::new(5, 2);
-        let d = Distribution {
-            shape: crate::scenario::dist::Shape::PowerLaw {
-                low: 2.0,
-                exponent: 2.5,
-                high: Some(200.0),
-            },
-            min: None,
-            max: None,
-        };
+        let d = power_law(2.0, 2.5, 200.0);
         let one = rayon::ThreadPoolBuilder::new()
             .num_threads(1)
             .build()
@@ -570,15 +576,7 @@ mod tests {
         // The same graph built plainly: the edge list of stub pairs (2j, 2j + 1) of the
         // permutation, through `from_edges`.
         let keys = Keys::new(11, 3);
-        let d = Distribution {
-            shape: crate::scenario::dist::Shape::PowerLaw {
-                low: 1.0,
-                exponent: 2.2,
-                high: Some(400.0),
-            },
-            min: None,
-            max: None,
-        };
+        let d = power_law(1.0, 2.2, 400.0);
         let n = 4_000;
         let g = configuration(n, &d, &keys);
         let degrees: Vec<u32> = (0..n)
