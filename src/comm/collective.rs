@@ -89,7 +89,7 @@ macro_rules! wire_numbers {
     )*};
 }
 
-wire_numbers!(i32, u32, i64, u64, f64);
+wire_numbers!(i32, u32, i64, u64, f32, f64);
 
 /// One byte, 1 for true.
 impl Wire for bool {

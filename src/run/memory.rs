@@ -72,41 +72,55 @@ fn estimate_share(s: &Scenario, threads: usize, ranks: usize, split: bool) -> Es
     };
     let n = s.migrations.len() as f64;
     let record = if n <= 2.0 { 16.0 } else { 32.0 };
-    // A trigger that couples persons (contagion) searches the whole graph.
-    let contagion = !crate::migration::per_person(s);
     // The contact graph while it is built: CSR (8-byte offsets, 4-byte targets in both
     // directions) and 4 bytes per person of counts, plus what the generator holds beside it:
     // Barabási–Albert its list of edge ends (8 bytes per edge), an edge-list file its edges;
-    // the configuration model fills the lists straight from its stubs.
-    let graph = if edges > 0.0 {
+    // the configuration model fills the lists straight from its stubs. Once built: the offsets
+    // and the targets alone.
+    let (building, built) = if edges > 0.0 {
         let generator = match &s.population.graph {
             Some(GraphSpec::Configuration { .. }) => 0.0,
             _ => 8.0,
         };
-        persons * 12.0 + edges * (8.0 + generator)
+        (
+            persons * 12.0 + edges * (8.0 + generator),
+            persons * 8.0 + edges * 8.0,
+        )
     } else {
-        0.0
+        (0.0, 0.0)
     };
-    // First passage: per person two keys, an opening time, a source time and a search time,
-    // plus the heap.
-    let search = if contagion { 56.0 } else { 0.0 };
+    // The first-passage search: a 4-byte time per person, opening times (4 bytes) when some
+    // persons open late, and the entries of its window of buckets (8 bytes each, for at most
+    // about an eighth of the persons). Spread over ranks, also the time each person last passed
+    // its edges on, and queue entries for every bucket. Only a trigger that couples persons
+    // (contagion) searches.
+    let contagion = !crate::migration::per_person(s);
+    let search = if contagion { 9.0 } else { 0.0 };
+    let distributed_search = if contagion { 16.0 } else { 0.0 };
     let ranks_f = ranks.max(1) as f64;
+    let people = entries * 4.0 + users * 8.0;
     let world = if !split {
-        // World at its peak, when migration days are packed into records: persons (6 B), their
-        // records, one day vector per migration still alive; entries (4 B) and users (8 B).
-        persons * (6.0 + record + 4.0 * n + search) + entries * 4.0 + users * 8.0 + graph
+        // The peak is the largest of three moments: the graph being built beside the persons
+        // (6 B each); the search, beside one day vector per migration, the eligibility and
+        // output days of the migration searched (4 B each) and the built graph; and the records
+        // being packed from the day vectors.
+        let generating = persons * 6.0 + building;
+        let searching = persons * (6.0 + 4.0 * n + 8.0 + search) + built;
+        let packing = persons * (6.0 + record + 4.0 * n) + built;
+        generating.max(searching).max(packing) + people
     } else if s.population.import.is_some() {
         // Imported worlds are whole on every rank; only the engine's share is split.
-        persons * (6.0 + record + 4.0 * n) + entries * 4.0 + users * 8.0
+        persons * (6.0 + record + 4.0 * n) + people
     } else {
         // A rank holds its share of users and entries and no persons, except that contagion
         // needs the whole graph while it is built, and everybody's days afterwards.
-        let people = if contagion {
-            persons * 4.0 * n + graph + persons / ranks_f * (8.0 + search)
+        let graph = building.max(built);
+        let everyone = if contagion {
+            persons * 4.0 * n + graph + persons / ranks_f * (8.0 + distributed_search)
         } else {
             0.0
         };
-        (entries * 4.0 + users * 8.0) / ranks_f + people
+        people / ranks_f + everyone
     };
     let days = s.days() as f64;
     let columns = (16 + s.networks.len() + 2 * s.migrations.len() + s.providers.len()) as f64;

@@ -5,9 +5,9 @@
 //! time (p per year), and each contact who has adopted by the same migration passes it on after an
 //! Exp(q / ⟨k⟩) waiting time on their shared edge. With exponential waiting times the adoption time
 //! of every person is the length of the shortest path to it from a virtual source that has an
-//! edge of weight Exp(p) to every person (0 to initial adopters) — so one Dijkstra pass gives every
-//! adoption time, with no time steps. The priority queue is a radix heap on the bit patterns of
-//! non-negative `f64` times (which order like the times), so a pass costs O(E + N·log C).
+//! edge of weight Exp(p) to every person (0 to initial adopters) — so one shortest-path search
+//! gives every adoption time, with no time steps. With `forced_by`, the search stops at the
+//! forced day: every later adopter is switched over on it whatever its own time.
 //!
 //! Every random time is drawn from a stream keyed by the person or by the undirected edge (its two
 //! endpoints), never by processing order: the times do not depend on how the graph is stored, split
@@ -18,7 +18,7 @@
 use crate::comm::Partition;
 use crate::day::Day;
 use crate::migration::days::{NEVER, OUTSIDE};
-use crate::migration::first_passage::{distributed_first_passage, first_passage, smallest};
+use crate::migration::first_passage::{Search, distributed_first_passage, first_passage, smallest};
 use crate::migration::trigger::{Assign, AssignContext, Draw};
 use crate::rng::{Draws, Keys, Kind, exponential, open01};
 use crate::scenario::InitialAdopters;
@@ -30,6 +30,8 @@ pub(crate) const DAYS_PER_YEAR: f64 = 365.0;
 
 /// The `bass` trigger of one migration.
 pub(crate) struct Bass {
+    /// The migration's `forced_by` day, after which no adoption time changes a day.
+    pub(crate) forced_by: Option<Day>,
     /// First day of the contagion.
     pub(crate) from: Day,
     /// Spontaneous adoption rate, per year.
@@ -44,9 +46,9 @@ pub(crate) struct Bass {
 /// `rate_per_day`: keyed by the two endpoints (in increasing order) through `draws`, which is
 /// keyed by the seed, replication and migration.
 #[inline]
-pub(crate) fn edge_days(draws: &Draws, a: u32, b: u32, rate_per_day: f64) -> f64 {
+pub(crate) fn edge_days(draws: &Draws, a: u32, b: u32, rate_per_day: f64) -> f32 {
     let (lo, hi) = if a < b { (a, b) } else { (b, a) };
-    -draws.uniform((u64::from(lo) << 32) | u64::from(hi)).ln() / rate_per_day
+    (-draws.uniform((u64::from(lo) << 32) | u64::from(hi)).ln() / rate_per_day) as f32
 }
 
 impl Bass {
@@ -83,21 +85,38 @@ impl Bass {
 
     /// The migration day of a person eligible from `e` who adopts `time` days after `from`.
     #[inline]
-    pub(crate) fn day_of(&self, e: Day, time: f64) -> Day {
+    pub(crate) fn day_of(&self, e: Day, time: f32) -> Day {
         if e == OUTSIDE {
             OUTSIDE
-        } else if time.is_finite() && time < f64::from(NEVER / 2) {
-            self.from + time.ceil() as Day
+        } else if time.is_finite() && f64::from(time) < f64::from(NEVER / 2) {
+            self.from + f64::from(time).ceil() as Day
         } else {
             NEVER
         }
     }
 
     /// The source time of a person: 0 for an initial adopter, else opening plus spontaneous
-    /// waiting time.
+    /// waiting time (NaN for a person who can never adopt).
     #[inline]
-    pub(crate) fn source(initial: bool, open: f64, spontaneous: f64) -> f64 {
-        if initial { 0.0 } else { open + spontaneous }
+    pub(crate) fn source(initial: bool, open: f64, spontaneous: f64) -> f32 {
+        if !open.is_finite() {
+            f32::NAN
+        } else if initial {
+            0.0
+        } else {
+            (open + spontaneous) as f32
+        }
+    }
+
+    /// The search's horizon: days after `from` beyond which adoption times need not be known,
+    /// because `forced_by` switches every person still waiting over by then. A person adopting
+    /// later than `f − from` days would get a day after `f`, and the assigner's `forced_by` turns
+    /// any such day into `max(f, eligibility)`, the same day whatever the time.
+    pub(crate) fn horizon(&self) -> f32 {
+        match self.forced_by {
+            Some(f) => (f - self.from).max(0) as f32,
+            None => f32::INFINITY,
+        }
     }
 }
 
@@ -116,19 +135,32 @@ impl Assign for Bass {
         // The context's partition may not be shared across threads: borrow only what is.
         let (eligible, persons) = (ctx.eligible, ctx.persons);
         let n = persons.len();
-        let open: Vec<f64> = (0..n)
+        let opening =
+            |k: usize| self.opening(eligible[k], classes[persons[k].class as usize].sign_in_rate);
+        // Opening times are held only when some person opens late; otherwise every person who
+        // can adopt at all can from time 0. Everything else is drawn again when needed rather
+        // than kept: the search's times are the only array per person.
+        let late = (0..n).into_par_iter().with_min_len(4096).any(|k| {
+            let o = opening(k);
+            o.is_finite() && o > 0.0
+        });
+        let open: Option<Vec<f32>> = late.then(|| {
+            (0..n)
+                .into_par_iter()
+                .with_min_len(4096)
+                .map(|k| opening(k) as f32)
+                .collect()
+        });
+        let key = |k: usize| self.person_draws(keys, index, first + k as u32).0;
+        let initial = initial_adopters(ctx.partition, self.initial, n, &opening, &key, first);
+        let source: Vec<f32> = (0..n)
             .into_par_iter()
             .with_min_len(4096)
-            .map(|k| self.opening(eligible[k], classes[persons[k].class as usize].sign_in_rate))
-            .collect();
-        let draws: Vec<(f64, f64)> = (0..n as u32)
-            .into_par_iter()
-            .with_min_len(4096)
-            .map(|k| self.person_draws(keys, index, first + k))
-            .collect();
-        let initial = initial_adopters(ctx.partition, self.initial, &open, &draws, first);
-        let source: Vec<f64> = (0..n)
-            .map(|k| Self::source(initial[k], open[k], draws[k].1))
+            .map(|k| {
+                let o = opening(k);
+                let (key, spontaneous) = self.person_draws(keys, index, first + k as u32);
+                Self::source(initial.contains(k, key), o, spontaneous)
+            })
             .collect();
         let times = match ctx
             .contacts
@@ -136,21 +168,17 @@ impl Assign for Bass {
         {
             Some((graph, rate)) => {
                 let edge_draws = keys.draws(Kind::Edge, index as u64);
-                let edge_time = |a: u32, b: u32| edge_days(&edge_draws, a, b, rate);
+                let search = Search {
+                    graph,
+                    open: open.as_deref(),
+                    edge_time: |a: u32, b: u32| edge_days(&edge_draws, a, b, rate),
+                    horizon: self.horizon(),
+                };
                 match ctx.partition.comm() {
-                    None => first_passage(graph, &source, &open, edge_time),
+                    None => first_passage(&search, source),
                     Some(comm) => {
                         let owner = ctx.partition.owners(ctx.persons_total);
-                        distributed_first_passage(
-                            comm,
-                            ctx.owned.clone(),
-                            &owner,
-                            graph,
-                            &source,
-                            &open,
-                            &edge_time,
-                            1.0 / rate,
-                        )
+                        distributed_first_passage(comm, ctx.owned.clone(), &owner, &search, source)
                     }
                 }
             }
@@ -162,35 +190,66 @@ impl Assign for Bass {
     }
 }
 
+/// Who adopts on `from`.
+enum Initial {
+    /// Every person whose key is below the share.
+    Share(f64),
+    /// These persons (by position), sorted.
+    Chosen(Vec<u32>),
+}
+
+impl Initial {
+    /// Whether the person at position `k`, with key `key` and open at time 0, adopts on `from`.
+    fn contains(&self, k: usize, key: f64) -> bool {
+        match self {
+            Initial::Share(share) => key < *share,
+            Initial::Chosen(chosen) => chosen.binary_search(&(k as u32)).is_ok(),
+        }
+    }
+}
+
 /// Which persons adopt on `from`: those eligible then (open at time 0), chosen by their keys —
 /// every key below `share`, or the `count` smallest of every share of the replication — so the
-/// choice depends neither on order nor on how persons are split. `first` is the id of the first
-/// person of `open` and `draws`.
+/// choice depends neither on order nor on how persons are split. `n` persons, the first with id
+/// `first`; `open` and `key` give a person's opening time and key by position.
 fn initial_adopters(
     part: &Partition,
     initial: InitialAdopters,
-    open: &[f64],
-    draws: &[(f64, f64)],
+    n: usize,
+    open: &(impl Fn(usize) -> f64 + Sync),
+    key: &(impl Fn(usize) -> f64 + Sync),
     first: u32,
-) -> Vec<bool> {
-    let n = open.len();
+) -> Initial {
     match initial {
-        InitialAdopters::Share(share) => (0..n)
-            .map(|k| open[k] == 0.0 && draws[k].0 < share)
-            .collect(),
+        InitialAdopters::Share(share) => Initial::Share(share),
         InitialAdopters::Count(count) => {
+            let count = count as usize;
+            // The smallest keys of each block of persons, then of those: never a list of all.
             let local: Vec<(u64, u32)> = (0..n)
-                .filter(|&k| open[k] == 0.0)
-                .map(|k| (draws[k].0.to_bits(), first + k as u32))
+                .into_par_iter()
+                .with_min_len(1 << 16)
+                .fold(Vec::new, |mut kept: Vec<(u64, u32)>, k| {
+                    if open(k) == 0.0 {
+                        kept.push((key(k).to_bits(), first + k as u32));
+                        if kept.len() >= 2 * count.max(512) {
+                            kept = smallest(kept, count);
+                        }
+                    }
+                    kept
+                })
+                .map(|kept| smallest(kept, count))
+                .reduce(Vec::new, |mut a, b| {
+                    a.extend(b);
+                    smallest(a, count)
+                });
+            let candidates = part.all_gather(&local);
+            let mut chosen: Vec<u32> = smallest(candidates, count)
+                .into_iter()
+                .filter(|&(_, p)| p >= first && ((p - first) as usize) < n)
+                .map(|(_, p)| p - first)
                 .collect();
-            let candidates = part.all_gather(&smallest(local, count as usize));
-            let mut chosen = vec![false; n];
-            for (_, p) in smallest(candidates, count as usize) {
-                if p >= first && ((p - first) as usize) < n {
-                    chosen[(p - first) as usize] = true;
-                }
-            }
-            chosen
+            chosen.sort_unstable();
+            Initial::Chosen(chosen)
         }
     }
 }

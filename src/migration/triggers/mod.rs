@@ -46,6 +46,7 @@ impl Rule {
                 q,
                 initial,
             } => Rule::Bass(Bass {
+                forced_by: m.forced_by,
                 from: *from,
                 p: *p,
                 q: *q,

@@ -375,13 +375,29 @@ pub(crate) fn configuration(n: usize, degree: &Distribution, keys: &Keys) -> Gra
     let mut kept = vec![0u32; n];
     sorted_lists(&stubs.first, &mut targets, &mut kept, |p, list| {
         let first = stubs.first[p];
-        for (cell, s) in list.iter_mut().zip(first..) {
-            // An odd stub out (the last place of the permutation) is left unmatched.
-            let partner = perm.invert(s) ^ 1;
-            if partner < total {
-                let q = stubs.owner(perm.apply(partner));
-                if q as usize != p {
-                    *cell = q;
+        // Each owner look-up waits on memory at a random place: the partners of a batch of
+        // stubs are computed first (arithmetic only) and their look-ups asked for, so that the
+        // batch's cache misses overlap instead of following each other.
+        let mut partners = [u64::MAX; OWNER_BATCH];
+        for (k, cells) in list.chunks_mut(OWNER_BATCH).enumerate() {
+            let from = first + (k * OWNER_BATCH) as u64;
+            for (slot, s) in partners.iter_mut().zip(from..from + cells.len() as u64) {
+                // An odd stub out (the last place of the permutation) is left unmatched.
+                let partner = perm.invert(s) ^ 1;
+                *slot = if partner < total {
+                    let t = perm.apply(partner);
+                    stubs.prefetch(t);
+                    t
+                } else {
+                    u64::MAX
+                };
+            }
+            for (cell, &t) in cells.iter_mut().zip(&partners) {
+                if t != u64::MAX {
+                    let q = stubs.owner(t);
+                    if q as usize != p {
+                        *cell = q;
+                    }
                 }
             }
         }
@@ -400,6 +416,8 @@ struct Stubs {
 
 /// See [`Stubs::block_owner`].
 const BLOCK_BITS: u32 = 8;
+/// Stubs whose owners are looked up together (see [`configuration`]).
+const OWNER_BATCH: usize = 32;
 
 impl Stubs {
     fn new(degrees: Vec<u32>) -> Stubs {
@@ -425,6 +443,13 @@ impl Stubs {
 
     fn total(&self) -> u64 {
         self.first.last().copied().unwrap_or(0)
+    }
+
+    /// Asks for the memory [`Stubs::owner`] of `s` reads first.
+    #[inline]
+    fn prefetch(&self, s: u64) {
+        let b = (s >> BLOCK_BITS) as usize;
+        crate::sys::prefetch(&self.block_owner[b]);
     }
 
     /// The person who owns stub `s` (`s` < [`Stubs::total`]).
