@@ -3,8 +3,9 @@
 //! ranks by the same buckets ([`distributed_first_passage`]); both give the same times bit for bit
 //! whatever the thread and rank counts.
 //!
-//! Times are `f32` days: four bytes per person, the only per-person state of the search (its
-//! ulp at 4,096 days is 0.0005 days, far below the one-day resolution of migration days).
+//! Times are `f32` days: four bytes per person, the only per-person state of the search on one
+//! process besides opening times when some person opens late (its ulp at 4,096 days is 0.0005
+//! days, far below the one-day resolution of migration days).
 //! Non-negative `f32`s order like their bit patterns, so a person's time is an `AtomicU32` that
 //! threads lower with `fetch_min`.
 //!
@@ -28,11 +29,12 @@ const DELTA: f32 = 1.0;
 /// only lower the time; the persons are found by a scan of all times when the search gets there,
 /// so no queue entry is kept for them.
 const WINDOW: u64 = 64;
-/// The widest window, in buckets (far below 2²⁴ days, where bucket starts stop being exact).
+/// The widest window, in buckets.
 const MAX_WINDOW: u64 = 1 << 16;
-/// The last bucket searched without a horizon: 2⁴⁰ days, past any day a scenario can hold (and
-/// far enough below `u64::MAX` that a window after it cannot overflow).
-const LAST: u64 = 1 << 40;
+/// The last bucket searched: about 45,000 years, the last whole window whose bucket starts are
+/// exact in `f32` (below 2²⁴ days). Later times are lowered by the persons before them but not
+/// passed on, in every search alike, so they are the same on any thread or rank count.
+const LAST: u64 = (1 << 24) - MAX_WINDOW - 1;
 /// Frontiers at least this long are relaxed in parallel, in chunks of [`CHUNK`] persons.
 const PARALLEL: usize = 512;
 /// See [`PARALLEL`].
@@ -180,8 +182,8 @@ fn fill(time: &[AtomicU32], first: u64, span: u64, buckets: &mut [Vec<(u32, u32)
         .collect();
     let mut count = 0;
     for (v, bits) in found.into_iter().flatten() {
-        // Past 2²⁴ days bucket starts round; such a time is left where it is (no day that far
-        // out is ever used).
+        // Bucket starts are exact up to `LAST`, past which nothing is filled; the check only
+        // keeps a rounding there from indexing outside the window.
         if let Some(b) = bucket(f32::from_bits(bits))
             .checked_sub(first)
             .filter(|&b| b < span)
@@ -212,7 +214,7 @@ pub(crate) fn first_passage<W: Fn(u32, u32) -> f32 + Sync>(
     let mut bits: Vec<u32> = time.into_iter().map(f32::to_bits).collect();
     let time = crate::sys::as_atomic(&mut bits);
     let last = if search.horizon.is_finite() {
-        bucket(search.horizon.max(0.0))
+        bucket(search.horizon.max(0.0)).min(LAST)
     } else {
         LAST
     };
@@ -331,7 +333,7 @@ pub(crate) fn distributed_first_passage<W: Fn(u32, u32) -> f32 + Sync>(
         }
     }
     let last = if search.horizon.is_finite() {
-        bucket(search.horizon.max(0.0))
+        bucket(search.horizon.max(0.0)).min(LAST)
     } else {
         LAST
     };

@@ -90,8 +90,9 @@ fn estimate_share(s: &Scenario, threads: usize, ranks: usize, split: bool) -> Es
         (0.0, 0.0)
     };
     // The first-passage search: a 4-byte time per person, opening times (4 bytes) when some
-    // persons open late, and the entries of its window of buckets (8 bytes each, for at most
-    // about an eighth of the persons). Spread over ranks, also the time each person last passed
+    // persons open late, and the entries of its window of buckets (8 bytes each; the window
+    // narrows once it holds an eighth of the persons, though a widened one can briefly hold
+    // more, as when many spontaneous times fall in it). Spread over ranks, also the time each person last passed
     // its edges on, and queue entries for every bucket. Only a trigger that couples persons
     // (contagion) searches.
     let contagion = !crate::migration::per_person(s);

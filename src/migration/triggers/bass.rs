@@ -159,7 +159,7 @@ impl Assign for Bass {
             .map(|k| {
                 let o = opening(k);
                 let (key, spontaneous) = self.person_draws(keys, index, first + k as u32);
-                Self::source(initial.contains(k, key), o, spontaneous)
+                Self::source(initial.contains(k, o, key), o, spontaneous)
             })
             .collect();
         let times = match ctx
@@ -199,12 +199,35 @@ enum Initial {
 }
 
 impl Initial {
-    /// Whether the person at position `k`, with key `key` and open at time 0, adopts on `from`.
-    fn contains(&self, k: usize, key: f64) -> bool {
-        match self {
-            Initial::Share(share) => key < *share,
-            Initial::Chosen(chosen) => chosen.binary_search(&(k as u32)).is_ok(),
-        }
+    /// Whether the person at position `k`, opening at `open` with key `key`, adopts on `from`:
+    /// only persons open at time 0 can.
+    fn contains(&self, k: usize, open: f64, key: f64) -> bool {
+        open == 0.0
+            && match self {
+                Initial::Share(share) => key < *share,
+                Initial::Chosen(chosen) => chosen.binary_search(&(k as u32)).is_ok(),
+            }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A person who opens late is never an initial adopter, whatever its key; among persons open
+    /// at time 0, a share takes keys below it and a count the chosen positions.
+    #[test]
+    fn only_persons_open_at_the_start_adopt_first() {
+        let share = Initial::Share(0.5);
+        assert!(share.contains(3, 0.0, 0.2));
+        assert!(!share.contains(3, 0.0, 0.7));
+        assert!(!share.contains(3, 4.0, 0.2));
+        assert!(!share.contains(3, f64::INFINITY, 0.2));
+        let chosen = Initial::Chosen(vec![1, 3]);
+        assert!(chosen.contains(3, 0.0, 0.9) && !chosen.contains(2, 0.0, 0.0));
+        assert!(!chosen.contains(3, 4.0, 0.9));
+        // A late opener's source is its opening plus its own waiting time, not 0.
+        assert_eq!(Bass::source(share.contains(3, 4.0, 0.2), 4.0, 1.5), 5.5);
     }
 }
 
