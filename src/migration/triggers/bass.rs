@@ -210,27 +210,6 @@ impl Initial {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A person who opens late is never an initial adopter, whatever its key; among persons open
-    /// at time 0, a share takes keys below it and a count the chosen positions.
-    #[test]
-    fn only_persons_open_at_the_start_adopt_first() {
-        let share = Initial::Share(0.5);
-        assert!(share.contains(3, 0.0, 0.2));
-        assert!(!share.contains(3, 0.0, 0.7));
-        assert!(!share.contains(3, 4.0, 0.2));
-        assert!(!share.contains(3, f64::INFINITY, 0.2));
-        let chosen = Initial::Chosen(vec![1, 3]);
-        assert!(chosen.contains(3, 0.0, 0.9) && !chosen.contains(2, 0.0, 0.0));
-        assert!(!chosen.contains(3, 4.0, 0.9));
-        // A late opener's source is its opening plus its own waiting time, not 0.
-        assert_eq!(Bass::source(share.contains(3, 4.0, 0.2), 4.0, 1.5), 5.5);
-    }
-}
-
 /// Which persons adopt on `from`: those eligible then (open at time 0), chosen by their keys —
 /// every key below `share`, or the `count` smallest of every share of the replication — so the
 /// choice depends neither on order nor on how persons are split. `n` persons, the first with id
@@ -274,5 +253,26 @@ fn initial_adopters(
             chosen.sort_unstable();
             Initial::Chosen(chosen)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A person who opens late is never an initial adopter, whatever its key; among persons open
+    /// at time 0, a share takes keys below it and a count the chosen positions.
+    #[test]
+    fn only_persons_open_at_the_start_adopt_first() {
+        let share = Initial::Share(0.5);
+        assert!(share.contains(3, 0.0, 0.2));
+        assert!(!share.contains(3, 0.0, 0.7));
+        assert!(!share.contains(3, 4.0, 0.2));
+        assert!(!share.contains(3, f64::INFINITY, 0.2));
+        let chosen = Initial::Chosen(vec![1, 3]);
+        assert!(chosen.contains(3, 0.0, 0.9) && !chosen.contains(2, 0.0, 0.0));
+        assert!(!chosen.contains(3, 4.0, 0.9));
+        // A late opener's source is its opening plus its own waiting time, not 0.
+        assert_eq!(Bass::source(share.contains(3, 4.0, 0.2), 4.0, 1.5), 5.5);
     }
 }
