@@ -7,8 +7,9 @@
 //! beside the graph. Generators:
 //! - `barabasi_albert` (m): preferential attachment, one sequential stream per replication (the
 //!   process is inherently sequential); node `i` of the process is mapped to a person by a keyed
-//!   pseudo-random permutation, so hubs are not tied to a network block or to id order. Its
-//!   list of edge ends (which the process draws from) is the only other buffer;
+//!   pseudo-random permutation, so hubs are not tied to a network block or to id order. The
+//!   node each edge chose (4 bytes per edge, which the process draws from) is its only other
+//!   buffer, freed before the lists are sorted;
 //! - `configuration`: each person's degree from a distribution (keyed by person), stub `2j` matched
 //!   with stub `2j + 1` of a keyed permutation of all stubs (computed, never stored), self-loops
 //!   and repeated edges erased; the same graph with any thread count;
@@ -106,9 +107,34 @@ impl Graph {
     /// once to count degrees, once to place the edge in both lists. Lists are filled in whatever
     /// order threads reach them and then sorted, so the graph does not depend on the thread count.
     ///
-    /// Memory: the graph itself (8 bytes per edge kept, 8 per person) plus 4 bytes per person;
-    /// repeated edges hold their place until the lists are compacted.
+    /// Memory: the graph itself (8 bytes per edge kept, 8 per person), plus 4 bytes per person
+    /// while the lists are sorted; repeated edges hold their place until the lists are compacted.
     pub(crate) fn from_edge_fn(n: usize, m: u64, edge: impl Fn(u64) -> (u32, u32) + Sync) -> Graph {
+        Placed::new(n, m, edge).finish()
+    }
+
+    /// Every undirected edge once, as `(a, b)` with `a < b`, in order.
+    pub(crate) fn edge_list(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        (0..self.persons() as u32).flat_map(move |a| {
+            self.neighbours(a)
+                .iter()
+                .filter(move |&&b| b > a)
+                .map(move |&b| (a, b))
+        })
+    }
+}
+
+/// Every edge placed in both of its ends' lists, unsorted and with repeats: a graph before
+/// [`Placed::finish`]. Kept apart so that a generator can free what its edges were computed from
+/// before the sort allocates its own buffer.
+pub(crate) struct Placed {
+    offsets: Vec<u64>,
+    targets: Vec<u32>,
+}
+
+impl Placed {
+    /// See [`Graph::from_edge_fn`].
+    pub(crate) fn new(n: usize, m: u64, edge: impl Fn(u64) -> (u32, u32) + Sync) -> Placed {
         let chunks = m.div_ceil(EDGE_CHUNK);
         let over_edges = |f: &(dyn Fn(u32, u32) + Sync)| {
             (0..chunks).into_par_iter().for_each(|c| {
@@ -120,51 +146,47 @@ impl Graph {
                 }
             });
         };
-        // Degrees (with repeats), then the offsets.
-        let mut degree = vec![0u32; n];
+        // Degrees (with repeats) counted straight into the offsets (person p's at p + 1), which
+        // then become prefix sums: no array of degrees beside them.
+        let mut offsets = vec![0u64; n + 1];
         {
-            let counts = crate::sys::as_atomic(&mut degree);
+            let counts = crate::sys::as_atomic_u64(&mut offsets);
             over_edges(&|a, b| {
-                counts[a as usize].fetch_add(1, Relaxed);
-                counts[b as usize].fetch_add(1, Relaxed);
+                counts[a as usize + 1].fetch_add(1, Relaxed);
+                counts[b as usize + 1].fetch_add(1, Relaxed);
             });
         }
-        let mut offsets = Vec::with_capacity(n + 1);
-        let mut acc = 0u64;
-        offsets.push(0u64);
-        for d in &degree {
-            acc += u64::from(*d);
-            offsets.push(acc);
+        for p in 1..=n {
+            offsets[p] += offsets[p - 1];
         }
-        // Each edge takes the next free cell of both lists, counting each person's degree back
-        // down to 0.
-        let mut targets = vec![0u32; acc as usize];
+        // Each edge takes the next free cell of both lists: `offsets[p]` counts up from p's first
+        // cell to its last plus one, which is p + 1's first; shifting by one restores the offsets.
+        let mut targets = vec![0u32; offsets[n] as usize];
         {
             let cells = crate::sys::as_atomic(&mut targets);
-            let left = crate::sys::as_atomic(&mut degree);
+            let next = crate::sys::as_atomic_u64(&mut offsets);
             let place = |p: u32, to: u32| {
-                let k = left[p as usize].fetch_sub(1, Relaxed) - 1;
-                cells[(offsets[p as usize] + u64::from(k)) as usize].store(to, Relaxed);
+                let k = next[p as usize].fetch_add(1, Relaxed);
+                cells[k as usize].store(to, Relaxed);
             };
             over_edges(&|a, b| {
                 place(a, b);
                 place(b, a);
             });
         }
-        // Sort and de-duplicate each list in place (its kept length into `degree`), then close
-        // the gaps the repeats left.
-        sorted_lists(&offsets, &mut targets, &mut degree, |_, _| {});
-        compacted(offsets, targets, &degree)
+        if n > 0 {
+            offsets.copy_within(0..n, 1);
+            offsets[0] = 0;
+        }
+        Placed { offsets, targets }
     }
 
-    /// Every undirected edge once, as `(a, b)` with `a < b`, in order.
-    pub(crate) fn edge_list(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
-        (0..self.persons() as u32).flat_map(move |a| {
-            self.neighbours(a)
-                .iter()
-                .filter(move |&&b| b > a)
-                .map(move |&b| (a, b))
-        })
+    /// Sorts and de-duplicates each list in place (its kept length into a buffer of 4 bytes per
+    /// person), then closes the gaps the repeats left.
+    pub(crate) fn finish(mut self) -> Graph {
+        let mut kept = vec![0u32; self.offsets.len() - 1];
+        sorted_lists(&self.offsets, &mut self.targets, &mut kept, |_, _| {});
+        compacted(self.offsets, self.targets, &kept)
     }
 }
 
@@ -322,33 +344,62 @@ pub fn barabasi_albert(n: usize, m: usize, keys: &Keys) -> Graph {
     }
     let m = m.min(n.saturating_sub(1)).max(1);
     let mut rng = keys.stream(Kind::Replication, 0xBA, 0);
-    // `ends` holds every edge's two ends, edge `i` at `2i` and `2i + 1`: a uniform draw from it is
-    // degree-proportional, and it is the edge list the graph is built from.
-    let mut ends: Vec<u32> = Vec::with_capacity(2 * n * m);
-    for t in 1..=m.min(n - 1) {
-        ends.push(0);
-        ends.push(t as u32);
-    }
+    // The process draws uniformly from the list of every edge's two ends (edge `e`'s at cells
+    // `2e` and `2e + 1`), which is degree-proportional. An edge's second end is its source node,
+    // a function of `e` alone (the star's edge `e` joins node 0 to `e + 1`; node `m + 1 + k` adds
+    // edges `m + k·m ..`), so only the first, the node chosen, is stored: 4 bytes per edge.
+    let star = m.min(n - 1);
+    let source = |e: usize| {
+        if e < star {
+            e as u32 + 1
+        } else {
+            (star + 1 + (e - star) / m) as u32
+        }
+    };
+    let mut chosen: Vec<u32> = Vec::with_capacity(star + (n - star - 1) * m);
+    chosen.resize(star, 0);
+    let end = |chosen: &[u32], cell: usize| {
+        if cell % 2 == 0 {
+            chosen[cell / 2]
+        } else {
+            source(cell / 2)
+        }
+    };
     let mut targets: Vec<u32> = Vec::with_capacity(m);
-    for source in (m + 1)..n {
+    let mut cells: Vec<usize> = Vec::with_capacity(m);
+    for _ in (star + 1)..n {
+        let last = 2 * chosen.len() as i64 - 1;
+        // The node's first m draws are made whatever they give (only repeats draw again), so
+        // they are drawn together and their cells asked for before any is read: m cache misses
+        // at once instead of one after another, and the same stream of draws as one at a time.
+        cells.clear();
+        for _ in 0..m {
+            let cell = uniform_int(&mut rng, 0, last) as usize;
+            crate::sys::prefetch(&chosen[cell / 2]);
+            cells.push(cell);
+        }
         targets.clear();
-        while targets.len() < m {
-            let t = ends[uniform_int(&mut rng, 0, ends.len() as i64 - 1) as usize];
+        for &cell in &cells {
+            let t = end(&chosen, cell);
             if !targets.contains(&t) {
                 targets.push(t);
             }
         }
-        for &t in &targets {
-            ends.push(t);
-            ends.push(source as u32);
+        while targets.len() < m {
+            let t = end(&chosen, uniform_int(&mut rng, 0, last) as usize);
+            if !targets.contains(&t) {
+                targets.push(t);
+            }
         }
+        chosen.extend_from_slice(&targets);
     }
     let perm = Permutation::new(n as u64, keys, 0xBA);
     let person = |node: u32| perm.apply(u64::from(node)) as u32;
-    Graph::from_edge_fn(n, ends.len() as u64 / 2, |i| {
-        let i = 2 * i as usize;
-        (person(ends[i]), person(ends[i + 1]))
-    })
+    let placed = Placed::new(n, chosen.len() as u64, |e| {
+        (person(chosen[e as usize]), person(source(e as usize)))
+    });
+    drop(chosen);
+    placed.finish()
 }
 
 /// An erased configuration-model graph: each person's degree is drawn from `degree` (its own
