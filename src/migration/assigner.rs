@@ -169,7 +169,7 @@ pub(crate) fn compute_by(
         contacts,
         &Partition::Whole,
     );
-    MigrationDays::from_days(&pop.persons, n, &days)
+    MigrationDays::from_day_vec(&pop.persons, n, days)
 }
 
 /// Migrations ordered so that every migration into a network comes before the one leaving it.

@@ -30,12 +30,61 @@ pub struct MigrationDays {
     records: Vec<i32>,
 }
 
+/// Slots per person's record: its two header slots and its days, rounded up to 4 or 8 so that
+/// a record never straddles a cache line when it can help it.
+fn stride_of(n: usize) -> usize {
+    match 2 + n {
+        s if s <= 4 => 4,
+        s if s <= 8 => 8,
+        s => s,
+    }
+}
+
+/// A record's first two slots: the person's accounts and links, home and activity class.
+#[inline]
+fn header(person: &Person) -> [i32; 2] {
+    [
+        (u32::from(person.accounts) | u32::from(person.linked) << 16) as i32,
+        i32::from(person.home) | i32::from(person.class) << 8,
+    ]
+}
+
 impl MigrationDays {
     /// Records for `persons` from their days, person-major (`days[p · n + i]`).
     pub fn from_days(persons: &[Person], n: usize, days: &[Day]) -> Self {
         Self::build(persons, n, |p, out| {
             out.copy_from_slice(&days[p * n..(p + 1) * n])
         })
+    }
+
+    /// [`MigrationDays::from_days`] in the memory of `days`: it grows in place (a large block is
+    /// remapped by the allocator, not copied) and each person's days move into their record, so
+    /// the days and the records are never held side by side (4 bytes per person and migration
+    /// less at the peak of a contagion run).
+    pub(crate) fn from_day_vec(persons: &[Person], n: usize, mut days: Vec<Day>) -> Self {
+        assert_eq!(
+            days.len(),
+            persons.len() * n,
+            "one day per person and migration"
+        );
+        let stride = stride_of(n);
+        let len = persons.len() * stride;
+        days.reserve_exact(len - days.len());
+        days.resize(len, 0);
+        // From the last person back: person p's record starts at or after the end of every
+        // earlier person's days (p·stride ≥ p·n), so nothing is overwritten before it has moved.
+        for (p, person) in persons.iter().enumerate().rev() {
+            let record = p * stride;
+            days.copy_within(p * n..(p + 1) * n, record + 2);
+            days[record] = header(person)[0];
+            days[record + 1] = header(person)[1];
+            days[record + 2 + n..record + stride].fill(0);
+        }
+        MigrationDays {
+            n,
+            stride,
+            records: days,
+        }
     }
 
     /// Records for `persons`, `n` migrations each, with `days_of(p, out)` writing person `p`'s
@@ -45,11 +94,7 @@ impl MigrationDays {
         n: usize,
         days_of: impl Fn(usize, &mut [Day]) + Sync,
     ) -> Self {
-        let stride = match 2 + n {
-            s if s <= 4 => 4,
-            s if s <= 8 => 8,
-            s => s,
-        };
+        let stride = stride_of(n);
         // Zeroed memory comes from the system already zero (no write here); the pages are first
         // touched by the parallel fill below. Padding slots stay 0 and are never read.
         let mut records = vec![0; persons.len() * stride];
@@ -58,8 +103,7 @@ impl MigrationDays {
             .zip(persons.par_iter())
             .enumerate()
             .for_each(|(p, (r, person))| {
-                r[0] = (u32::from(person.accounts) | u32::from(person.linked) << 16) as i32;
-                r[1] = i32::from(person.home) | i32::from(person.class) << 8;
+                r[..2].copy_from_slice(&header(person));
                 days_of(p, &mut r[2..2 + n]);
             });
         MigrationDays { n, stride, records }
@@ -119,4 +163,35 @@ pub(crate) fn padded(days: &[Day]) -> [Day; MAX_MIGRATIONS] {
         _ => out[..days.len()].copy_from_slice(days),
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_packed_in_place_equal_records_copied() {
+        // Persons with distinct attributes, and days that name their person and migration, so
+        // that a day moved to the wrong record or slot shows.
+        let persons: Vec<Person> = (0..1000u16)
+            .map(|p| Person {
+                accounts: p | 1,
+                linked: p >> 3,
+                home: (p % 7) as u8,
+                class: (p % 3) as u8,
+            })
+            .collect();
+        for n in [0, 1, 2, 3, 6, 7] {
+            let days: Vec<Day> = (0..persons.len() * n)
+                .map(|i| (i / n.max(1) * 10 + i % n.max(1)) as Day)
+                .collect();
+            let copied = MigrationDays::from_days(&persons, n, &days);
+            let packed = MigrationDays::from_day_vec(&persons, n, days);
+            assert_eq!(packed, copied, "{n} migrations");
+            assert_eq!(
+                packed.of(999),
+                &(0..n).map(|i| 9990 + i as Day).collect::<Vec<_>>()[..]
+            );
+        }
+    }
 }
