@@ -98,13 +98,14 @@ impl PersonSource for Computed<'_> {
 
 /// Every person's migration days (person-major) for a share `part` of replication `replication`
 /// whose persons are not stored: each share assigns the persons it owns (contagion by the
-/// distributed search, over `graph`'s rows of those persons), then every share receives
-/// everybody's. `graph` is the whole contact graph, when the scenario has one.
+/// distributed search, over the contact graph's rows of those persons), then every share receives
+/// everybody's. `contacts`: this share's rows of the contact graph (row `i` is the share's `i`th
+/// person) and the whole graph's mean degree, when the scenario has a graph.
 pub(crate) fn shared_days(
     s: &Scenario,
     replication: u32,
     pop: &Population,
-    graph: Option<&crate::world::population::graph::Graph>,
+    contacts: Option<(&crate::world::population::graph::Graph, f64)>,
     part: &Partition,
 ) -> anyhow::Result<Vec<Day>> {
     let n = s.migrations.len();
@@ -116,11 +117,13 @@ pub(crate) fn shared_days(
         .into_par_iter()
         .map(|p| people.person(p))
         .collect();
-    let rows = graph.map(|g| (g.rows(owned.clone()), g.mean_degree()));
-    let contacts = rows.as_ref().map(|(graph, mean_degree)| Contacts {
-        graph,
-        mean_degree: *mean_degree,
-    });
+    if let Some((rows, _)) = contacts {
+        anyhow::ensure!(
+            rows.persons() == owned.len(),
+            "the graph's rows are not this share's persons"
+        );
+    }
+    let contacts = contacts.map(|(graph, mean_degree)| Contacts { graph, mean_degree });
     let keys = Keys::new(s.seed, replication);
     let rules = Rule::all(&s.migrations);
     let days = assign_owned(

@@ -73,19 +73,24 @@ fn estimate_share(s: &Scenario, threads: usize, ranks: usize, split: bool) -> Es
     let n = s.migrations.len() as f64;
     let record = if n <= 2.0 { 16.0 } else { 32.0 };
     // The contact graph while it is built: CSR (8-byte offsets, 4-byte targets in both
-    // directions) and 4 bytes per person of counts, plus what the generator holds beside it:
-    // Barabási–Albert its list of edge ends (8 bytes per edge), an edge-list file its edges;
-    // the configuration model fills the lists straight from its stubs. Once built: the offsets
-    // and the targets alone.
+    // directions) with every drawn edge placed, then 4 bytes per person of kept lengths while the
+    // lists are sorted, plus what the generator holds while the edges are placed: Barabási–Albert
+    // the node each edge chose (4 bytes per edge; freed before the sort), an edge-list file its
+    // edges (8 bytes each). The configuration model fills the lists straight from its stubs. Once
+    // built: the offsets and the targets alone.
     let (building, built) = if edges > 0.0 {
         let generator = match &s.population.graph {
             Some(GraphSpec::Configuration { .. }) => 0.0,
+            Some(GraphSpec::BarabasiAlbert { .. }) => 4.0,
             _ => 8.0,
         };
-        (
-            persons * 12.0 + edges * (8.0 + generator),
-            persons * 8.0 + edges * 8.0,
-        )
+        let placing = persons * 8.0 + edges * (8.0 + generator);
+        let sorting = persons * 12.0 + edges * 8.0;
+        let sorting = match &s.population.graph {
+            Some(GraphSpec::File { .. }) => sorting + edges * generator,
+            _ => sorting,
+        };
+        (placing.max(sorting), persons * 8.0 + edges * 8.0)
     } else {
         (0.0, 0.0)
     };
@@ -103,25 +108,36 @@ fn estimate_share(s: &Scenario, threads: usize, ranks: usize, split: bool) -> Es
     let world = if !split {
         // The peak is the largest of three moments: the graph being built beside the persons
         // (6 B each); the search, beside one day vector per migration, the eligibility and
-        // output days of the migration searched (4 B each) and the built graph; and the records
-        // being packed from the day vectors.
+        // output days of the migration searched (4 B each) and the built graph; and the records,
+        // packed in place where the days were (which grow into them).
         let generating = persons * 6.0 + building;
         let searching = persons * (6.0 + 4.0 * n + 8.0 + search) + built;
-        let packing = persons * (6.0 + record + 4.0 * n) + built;
+        let packing = persons * (6.0 + record) + built;
         generating.max(searching).max(packing) + people
     } else if s.population.import.is_some() {
         // Imported worlds are whole on every rank; only the engine's share is split.
         persons * (6.0 + record + 4.0 * n) + people
     } else {
-        // A rank holds its share of users and entries and no persons, except that contagion
-        // needs the whole graph while it is built, and everybody's days afterwards.
-        let graph = building.max(built);
+        // A rank holds its share of users and entries and no persons, and builds its share of
+        // the graph: every rank runs the whole generator (the configuration model's stub index
+        // of 8 bytes per person, Barabási–Albert's chosen nodes of 4 bytes per edge; an edge-list
+        // file is built whole, then cut) and keeps its persons' lists. Contagion then needs
+        // everybody's days beside those lists.
+        let share = (persons * 8.0 + edges * 8.0) / ranks_f;
+        let graph = match &s.population.graph {
+            _ if edges == 0.0 => 0.0,
+            Some(GraphSpec::Configuration { .. }) => {
+                persons * 8.0 + share + persons * 4.0 / ranks_f
+            }
+            Some(GraphSpec::BarabasiAlbert { .. }) => edges * 4.0 + share,
+            _ => building.max(built + share),
+        };
         let everyone = if contagion {
-            persons * 4.0 * n + graph + persons / ranks_f * (8.0 + distributed_search)
+            share + persons * 4.0 * n + persons / ranks_f * (8.0 + distributed_search)
         } else {
             0.0
         };
-        people / ranks_f + everyone
+        people / ranks_f + graph.max(everyone)
     };
     let days = s.days() as f64;
     let columns = (16 + s.networks.len() + 2 * s.migrations.len() + s.providers.len()) as f64;

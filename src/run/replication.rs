@@ -15,7 +15,7 @@ use crate::migration::{self, Computed, MigrationDays, PersonSource, Stored};
 use crate::rng::Keys;
 use crate::scenario::Scenario;
 use crate::world::pinned::World;
-use crate::world::population::generate::build_graph;
+use crate::world::population::generate::build_graph_rows;
 use crate::world::population::{self, Population};
 use crate::world::profiles::Profiles;
 use anyhow::Result;
@@ -192,23 +192,33 @@ impl<'a> Persons<'a> {
                 source: Source::Stored(days),
             });
         }
-        // No persons held: the graph (generated whole: Barabási–Albert is sequential) is built
-        // here for contagion and for its size, and dropped before the engine runs.
-        let persons = pop.blocks.last().map_or(0, |b| b.end) as usize;
-        let graph = build_graph(s, &Keys::new(s.seed, r), persons, None)?;
+        // No persons held: the share's rows of the graph (every rank runs the generator's
+        // draws, and keeps the lists of the persons it owns) are built here for contagion and
+        // for the graph's size, and dropped before the engine runs.
+        let persons = pop.blocks.last().map_or(0, |b| b.end);
+        let owned = part.owned_persons(persons);
+        let rows = build_graph_rows(s, &Keys::new(s.seed, r), persons as usize, None, owned)?;
+        // Every share has rows or none (the scenario decides), so all take part in the sum.
+        let cells = rows.as_ref().map(|g| {
+            let mut cells = [g.targets.len() as u64];
+            part.sum_u64(&mut cells);
+            cells[0]
+        });
         let shared = if migration::per_person(s) {
             None
         } else {
+            let mean_degree = cells.map_or(0.0, |c| c as f64 / f64::from(persons.max(1)));
             Some(migration::on_demand::shared_days(
                 s,
                 r,
                 pop,
-                graph.as_ref(),
+                rows.as_ref().map(|g| (g, mean_degree)),
                 part,
             )?)
         };
+        drop(rows);
         Ok(Persons {
-            graph_edges: graph.map_or(0, |g| g.edges()),
+            graph_edges: cells.map_or(0, |c| c / 2),
             stored_bytes: 0,
             source: Source::Computed(Computed::new(s, r, &pop.blocks, shared)),
         })

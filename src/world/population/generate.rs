@@ -143,6 +143,19 @@ pub(crate) fn build_graph(
     n: usize,
     addresses: Option<&std::collections::HashMap<String, u32>>,
 ) -> anyhow::Result<Option<super::graph::Graph>> {
+    build_graph_rows(s, keys, n, addresses, 0..n as u32)
+}
+
+/// The lists of persons `rows` of [`build_graph`]'s graph (row `i` is person `rows.start + i`),
+/// built without the other persons' lists where the generator allows (an edge-list file is read
+/// whole, then cut).
+pub(crate) fn build_graph_rows(
+    s: &Scenario,
+    keys: &Keys,
+    n: usize,
+    addresses: Option<&std::collections::HashMap<String, u32>>,
+    rows: std::ops::Range<u32>,
+) -> anyhow::Result<Option<super::graph::Graph>> {
     use super::graph;
     use crate::scenario::import::Endpoint;
     let Some(spec) = &s.population.graph else {
@@ -150,10 +163,10 @@ pub(crate) fn build_graph(
     };
     Ok(Some(match spec {
         crate::scenario::GraphSpec::BarabasiAlbert { m } => {
-            graph::barabasi_albert(n, *m as usize, keys)
+            graph::barabasi_albert_rows(n, *m as usize, keys, rows)
         }
         crate::scenario::GraphSpec::Configuration { degree } => {
-            graph::configuration(n, degree, keys)
+            graph::configuration_rows(n, degree, keys, rows)
         }
         crate::scenario::GraphSpec::File { edges } => {
             let mut problems = Vec::new();
@@ -188,7 +201,12 @@ pub(crate) fn build_graph(
                     )
                 );
             }
-            graph::Graph::from_edges(n, &list)
+            let whole = graph::Graph::from_edges(n, &list);
+            if rows.len() == n {
+                whole
+            } else {
+                whole.rows(rows)
+            }
         }
     }))
 }

@@ -2,22 +2,25 @@
 //!
 //! Stored as an undirected CSR (each edge in both adjacency lists, `u32` person ids, lists
 //! sorted): 8 bytes per undirected edge and 8 per person. Every generator builds it the same way
-//! (`Graph::from_edge_fn`): edges are produced by a function of their index, called once to
-//! count each person's degree and once to place each edge, in parallel, so no edge list is held
-//! beside the graph. Generators:
+//! (`Graph::from_edge_fn`, `Placed`): edges are produced by a function of their index, called
+//! once to count each person's degree and once to place each edge, in parallel, so no edge list
+//! is held beside the graph. Each generator can also build the lists of a range of persons
+//! alone (a rank's share of a split replication), equal to those rows of the whole graph.
+//! Generators:
 //! - `barabasi_albert` (m): preferential attachment, one sequential stream per replication (the
 //!   process is inherently sequential); node `i` of the process is mapped to a person by a keyed
 //!   pseudo-random permutation, so hubs are not tied to a network block or to id order. The
 //!   node each edge chose (4 bytes per edge, which the process draws from) is its only other
 //!   buffer, freed before the lists are sorted;
-//! - `configuration`: each person's degree from a distribution (keyed by person), stub `2j` matched
-//!   with stub `2j + 1` of a keyed permutation of all stubs (computed, never stored), self-loops
-//!   and repeated edges erased; the same graph with any thread count;
+//! - `configuration_rows`: each person's degree from a distribution (keyed by person), stub `2j`
+//!   matched with stub `2j + 1` of a keyed permutation of all stubs (computed, never stored),
+//!   self-loops and repeated edges erased; the same graph with any thread count;
 //! - an edge-list file (`a,b` per line), see `crate::scenario::import`.
 
 use crate::rng::{Keys, Kind, uniform_int};
 use crate::scenario::Distribution;
 use rayon::prelude::*;
+use std::ops::Range;
 use std::sync::atomic::Ordering::Relaxed;
 
 /// Edges per parallel task when counting and placing edges.
@@ -83,7 +86,7 @@ impl Graph {
 
     /// The adjacency lists of persons `range` alone (person `range.start + i` is row `i`;
     /// neighbours keep their global ids): the rows a share of a split replication owns.
-    pub(crate) fn rows(&self, range: std::ops::Range<u32>) -> Graph {
+    pub(crate) fn rows(&self, range: Range<u32>) -> Graph {
         Graph {
             offsets: std::iter::once(0)
                 .chain(range.clone().scan(0u64, |acc, p| {
@@ -135,6 +138,23 @@ pub(crate) struct Placed {
 impl Placed {
     /// See [`Graph::from_edge_fn`].
     pub(crate) fn new(n: usize, m: u64, edge: impl Fn(u64) -> (u32, u32) + Sync) -> Placed {
+        Placed::rows(0..n as u32, m, edge)
+    }
+
+    /// The lists of persons `rows` alone (row `i` is person `rows.start + i`): only the ends of
+    /// edges that fall in `rows` are counted and placed, so a rank holds its own persons' share
+    /// of the graph while every rank runs through the same edges.
+    pub(crate) fn rows(
+        rows: Range<u32>,
+        m: u64,
+        edge: impl Fn(u64) -> (u32, u32) + Sync,
+    ) -> Placed {
+        let n = rows.len();
+        // The row of person p, if it is one of `rows` (ids below the start wrap past n).
+        let row = |p: u32| {
+            let i = p.wrapping_sub(rows.start) as usize;
+            (i < n).then_some(i)
+        };
         let chunks = m.div_ceil(EDGE_CHUNK);
         let over_edges = |f: &(dyn Fn(u32, u32) + Sync)| {
             (0..chunks).into_par_iter().for_each(|c| {
@@ -152,8 +172,11 @@ impl Placed {
         {
             let counts = crate::sys::as_atomic_u64(&mut offsets);
             over_edges(&|a, b| {
-                counts[a as usize + 1].fetch_add(1, Relaxed);
-                counts[b as usize + 1].fetch_add(1, Relaxed);
+                for p in [a, b] {
+                    if let Some(i) = row(p) {
+                        counts[i + 1].fetch_add(1, Relaxed);
+                    }
+                }
             });
         }
         for p in 1..=n {
@@ -166,8 +189,10 @@ impl Placed {
             let cells = crate::sys::as_atomic(&mut targets);
             let next = crate::sys::as_atomic_u64(&mut offsets);
             let place = |p: u32, to: u32| {
-                let k = next[p as usize].fetch_add(1, Relaxed);
-                cells[k as usize].store(to, Relaxed);
+                if let Some(i) = row(p) {
+                    let k = next[i].fetch_add(1, Relaxed);
+                    cells[k as usize].store(to, Relaxed);
+                }
             };
             over_edges(&|a, b| {
                 place(a, b);
@@ -339,8 +364,15 @@ fn mix(mut z: u64) -> u64 {
 /// links to `m` distinct earlier nodes chosen with probability proportional to their degree (as
 /// networkx's `barabasi_albert_graph`). Nodes are mapped to persons by a keyed permutation.
 pub fn barabasi_albert(n: usize, m: usize, keys: &Keys) -> Graph {
+    barabasi_albert_rows(n, m, keys, 0..n as u32)
+}
+
+/// The lists of persons `rows` of [`barabasi_albert`]`(n, m, keys)` (row `i` is person
+/// `rows.start + i`). The process runs whole (it is sequential, and every edge may end in
+/// `rows`); only the rows' lists are built.
+pub(crate) fn barabasi_albert_rows(n: usize, m: usize, keys: &Keys, rows: Range<u32>) -> Graph {
     if n == 0 || m == 0 {
-        return Graph::from_edges(n, &[]);
+        return Graph::from_edges(rows.len(), &[]);
     }
     let m = m.min(n.saturating_sub(1)).max(1);
     let mut rng = keys.stream(Kind::Replication, 0xBA, 0);
@@ -395,23 +427,37 @@ pub fn barabasi_albert(n: usize, m: usize, keys: &Keys) -> Graph {
     }
     let perm = Permutation::new(n as u64, keys, 0xBA);
     let person = |node: u32| perm.apply(u64::from(node)) as u32;
-    let placed = Placed::new(n, chosen.len() as u64, |e| {
+    let placed = Placed::rows(rows, chosen.len() as u64, |e| {
         (person(chosen[e as usize]), person(source(e as usize)))
     });
     drop(chosen);
     placed.finish()
 }
 
-/// An erased configuration-model graph: each person's degree is drawn from `degree` (its own
-/// stream), stubs are matched in the order of keyed random numbers, and self-loops and repeated
-/// edges are dropped (so realised degrees can be a little lower than drawn ones; the shortfall is
-/// small when degrees are much smaller than `n`).
+/// The whole of [`configuration_rows`]'s graph (the runs build it through its rows).
+#[cfg(test)]
+pub(crate) fn configuration(n: usize, degree: &Distribution, keys: &Keys) -> Graph {
+    configuration_rows(n, degree, keys, 0..n as u32)
+}
+
+/// The lists of persons `rows` (row `i` is person `rows.start + i`) of an erased
+/// configuration-model graph on `n` persons: each person's degree is drawn from `degree` (its
+/// own stream), stubs are matched in the order of keyed random numbers, and self-loops and
+/// repeated edges are dropped (so realised degrees can be a little lower than drawn ones; the
+/// shortfall is small when degrees are much smaller than `n`). The rows do not depend on which
+/// others are built: a rank builds its own persons' share of the same graph.
 ///
 /// Stub `s` becomes cell `s` of its owner's list, holding the owner of the stub it is matched
 /// with: the stub at the other place of the same pair of the permutation (`2j`, `2j + 1`). So the
 /// lists are filled in order, one person after another, with one look-up per stub, and need no
-/// buffer but the graph's own (8 bytes per drawn edge) and the stubs' index (8 bytes per person).
-pub(crate) fn configuration(n: usize, degree: &Distribution, keys: &Keys) -> Graph {
+/// buffer but the rows' own (8 bytes per drawn edge of the whole graph) and the stubs' index of
+/// every person (8 bytes each).
+pub(crate) fn configuration_rows(
+    n: usize,
+    degree: &Distribution,
+    keys: &Keys,
+    rows: Range<u32>,
+) -> Graph {
     // Person p's stubs are `stubs.first[p]..stubs.first[p + 1]`.
     let stubs = Stubs::new(
         (0..n)
@@ -422,9 +468,14 @@ pub(crate) fn configuration(n: usize, degree: &Distribution, keys: &Keys) -> Gra
     );
     let total = stubs.total();
     let perm = Permutation::new(total.max(1), keys, 0xC0);
-    let mut targets = vec![NONE; total as usize];
-    let mut kept = vec![0u32; n];
-    sorted_lists(&stubs.first, &mut targets, &mut kept, |p, list| {
+    let (a, b) = (rows.start as usize, rows.end as usize);
+    // The rows' lists are their stubs, in order: offsets from the rows' first stub.
+    let offsets = &stubs.first[a..=b];
+    let base = offsets[0];
+    let mut targets = vec![NONE; (offsets[b - a] - base) as usize];
+    let mut kept = vec![0u32; b - a];
+    sorted_lists(offsets, &mut targets, &mut kept, |i, list| {
+        let p = a + i;
         let first = stubs.first[p];
         // Each owner look-up waits on memory at a random place: the partners of a batch of
         // stubs are computed first (arithmetic only) and their look-ups asked for, so that the
@@ -453,7 +504,12 @@ pub(crate) fn configuration(n: usize, degree: &Distribution, keys: &Keys) -> Gra
             }
         }
     });
-    compacted(stubs.first, targets, &kept)
+    let offsets = if a == 0 && b == n {
+        stubs.first
+    } else {
+        stubs.first[a..=b].iter().map(|f| f - base).collect()
+    };
+    compacted(offsets, targets, &kept)
 }
 
 /// The stubs of a configuration model, numbered person by person, and who owns each.
@@ -467,7 +523,7 @@ struct Stubs {
 
 /// See [`Stubs::block_owner`].
 const BLOCK_BITS: u32 = 8;
-/// Stubs whose owners are looked up together (see [`configuration`]).
+/// Stubs whose owners are looked up together (see [`configuration_rows`]).
 const OWNER_BATCH: usize = 32;
 
 impl Stubs {
@@ -587,6 +643,35 @@ mod tests {
             )
         });
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn rows_built_alone_are_the_rows_of_the_whole_graph() {
+        let keys = Keys::new(8, 1);
+        let d = power_law(2.0, 2.5, 300.0);
+        let n = 7_001usize;
+        let whole = (configuration(n, &d, &keys), barabasi_albert(n, 3, &keys));
+        // Three ranks' shares, an empty range, and ranges at both ends.
+        let cuts = [
+            0..2_334,
+            2_334..4_667,
+            4_667..7_001,
+            500..500,
+            0..1,
+            7_000..7_001,
+        ];
+        for rows in cuts {
+            let cm = configuration_rows(n, &d, &keys, rows.clone());
+            assert_eq!(cm, whole.0.rows(rows.clone()), "configuration {rows:?}");
+            let ba = barabasi_albert_rows(n, 3, &keys, rows.clone());
+            assert_eq!(ba, whole.1.rows(rows.clone()), "Barabási–Albert {rows:?}");
+        }
+        // The shares' lists together are the whole graph's.
+        let cells: usize = [0..2_334, 2_334..4_667, 4_667..7_001]
+            .into_iter()
+            .map(|r| configuration_rows(n, &d, &keys, r).targets.len())
+            .sum();
+        assert_eq!(cells, whole.0.targets.len());
     }
 
     #[test]
