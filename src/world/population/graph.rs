@@ -25,6 +25,8 @@ use std::sync::atomic::Ordering::Relaxed;
 
 /// Edges per parallel task when counting and placing edges.
 const EDGE_CHUNK: u64 = 1 << 16;
+/// Edges whose cells are asked for together when counting and placing edges.
+const EDGE_BATCH: usize = 32;
 /// Persons per parallel task when sorting adjacency lists.
 const PERSON_CHUNK: usize = 1 << 14;
 /// A list cell that holds no neighbour (a stub matched with its own person, or left over).
@@ -155,14 +157,32 @@ impl Placed {
             let i = p.wrapping_sub(rows.start) as usize;
             (i < n).then_some(i)
         };
+        // Both ends of each edge that fall in `rows`, as (row, neighbour), a batch of edges at a
+        // time: the cells a batch updates are asked for together, then updated, so that their
+        // cache misses overlap instead of each locked update (a fence) waiting for the last.
         let chunks = m.div_ceil(EDGE_CHUNK);
-        let over_edges = |f: &(dyn Fn(u32, u32) + Sync)| {
+        let over_ends = |f: &(dyn Fn(&[(usize, u32)]) + Sync)| {
             (0..chunks).into_par_iter().for_each(|c| {
-                for i in c * EDGE_CHUNK..((c + 1) * EDGE_CHUNK).min(m) {
-                    let (a, b) = edge(i);
-                    if a != b {
-                        f(a, b);
+                let mut ends = [(0usize, 0u32); 2 * EDGE_BATCH];
+                let last = ((c + 1) * EDGE_CHUNK).min(m);
+                let mut from = c * EDGE_CHUNK;
+                while from < last {
+                    let to = (from + EDGE_BATCH as u64).min(last);
+                    let mut len = 0;
+                    for e in from..to {
+                        let (a, b) = edge(e);
+                        if a == b {
+                            continue;
+                        }
+                        for (p, q) in [(a, b), (b, a)] {
+                            if let Some(i) = row(p) {
+                                ends[len] = (i, q);
+                                len += 1;
+                            }
+                        }
                     }
+                    f(&ends[..len]);
+                    from = to;
                 }
             });
         };
@@ -171,11 +191,12 @@ impl Placed {
         let mut offsets = vec![0u64; n + 1];
         {
             let counts = crate::sys::as_atomic_u64(&mut offsets);
-            over_edges(&|a, b| {
-                for p in [a, b] {
-                    if let Some(i) = row(p) {
-                        counts[i + 1].fetch_add(1, Relaxed);
-                    }
+            over_ends(&|ends| {
+                for &(i, _) in ends {
+                    crate::sys::prefetch(&counts[i + 1]);
+                }
+                for &(i, _) in ends {
+                    counts[i + 1].fetch_add(1, Relaxed);
                 }
             });
         }
@@ -188,15 +209,18 @@ impl Placed {
         {
             let cells = crate::sys::as_atomic(&mut targets);
             let next = crate::sys::as_atomic_u64(&mut offsets);
-            let place = |p: u32, to: u32| {
-                if let Some(i) = row(p) {
-                    let k = next[i].fetch_add(1, Relaxed);
-                    cells[k as usize].store(to, Relaxed);
+            over_ends(&|ends| {
+                for &(i, _) in ends {
+                    crate::sys::prefetch(&next[i]);
                 }
-            };
-            over_edges(&|a, b| {
-                place(a, b);
-                place(b, a);
+                let mut at = [0usize; 2 * EDGE_BATCH];
+                for (k, &(i, _)) in at.iter_mut().zip(ends) {
+                    *k = next[i].fetch_add(1, Relaxed) as usize;
+                    crate::sys::prefetch(&cells[*k]);
+                }
+                for (&k, &(_, q)) in at.iter().zip(ends) {
+                    cells[k].store(q, Relaxed);
+                }
             });
         }
         if n > 0 {
