@@ -518,6 +518,12 @@ pub(crate) fn configuration_rows(
                     u64::MAX
                 };
             }
+            // Then the persons' first stubs that the owners' searches will read (a second miss).
+            for &t in &partners[..cells.len()] {
+                if t != u64::MAX {
+                    stubs.prefetch_search(t);
+                }
+            }
             for (cell, &t) in cells.iter_mut().zip(&partners) {
                 if t != u64::MAX {
                     let q = stubs.owner(t);
@@ -581,6 +587,22 @@ impl Stubs {
     fn prefetch(&self, s: u64) {
         let b = (s >> BLOCK_BITS) as usize;
         crate::sys::prefetch(&self.block_owner[b]);
+    }
+
+    /// Asks for the memory [`Stubs::owner`] of `s` searches (once [`Stubs::prefetch`] has had
+    /// its effect): the first stubs of the persons its block shares.
+    #[inline]
+    fn prefetch_search(&self, s: u64) {
+        let b = (s >> BLOCK_BITS) as usize;
+        let (lo, hi) = (
+            self.block_owner[b] as usize,
+            self.block_owner[b + 1] as usize,
+        );
+        // A cache line holds 8 first stubs.
+        for p in (lo..=hi).step_by(8) {
+            crate::sys::prefetch(&self.first[p]);
+        }
+        crate::sys::prefetch(&self.first[hi]);
     }
 
     /// The person who owns stub `s` (`s` < [`Stubs::total`]).
