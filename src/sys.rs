@@ -177,8 +177,8 @@ pub(crate) fn as_atomic(buf: &mut [u32]) -> &[std::sync::atomic::AtomicU32] {
 
 /// [`as_atomic`] for `u64` cells (counters that may pass `u32::MAX`, such as CSR offsets).
 pub(crate) fn as_atomic_u64(buf: &mut [u64]) -> &[std::sync::atomic::AtomicU64] {
-    // SAFETY: `AtomicU64` has the same size and bit validity as `u64`, and on the 64-bit targets
-    // picsim builds for the same alignment; the exclusive borrow of `buf` guarantees no other
+    // SAFETY: `AtomicU64` has the same size and bit validity as `u64`, and the same alignment
+    // (checked at compile time below); the exclusive borrow of `buf` guarantees no other
     // access for the lifetime of the returned view.
     const _: () = assert!(
         std::mem::align_of::<u64>() == std::mem::align_of::<std::sync::atomic::AtomicU64>()

@@ -57,8 +57,8 @@ impl MigrationDays {
         })
     }
 
-    /// [`MigrationDays::from_days`] in the memory of `days`: it grows in place (a large block is
-    /// remapped by the allocator, not copied) and each person's days move into their record, so
+    /// [`MigrationDays::from_days`] in the memory of `days`: it grows in place (glibc remaps a
+    /// large block rather than copying it; other allocators may copy) and each person's days move into their record, so
     /// the days and the records are never held side by side (4 bytes per person and migration
     /// less at the peak of a contagion run).
     pub(crate) fn from_day_vec(persons: &[Person], n: usize, mut days: Vec<Day>) -> Self {
@@ -76,8 +76,7 @@ impl MigrationDays {
         for (p, person) in persons.iter().enumerate().rev() {
             let record = p * stride;
             days.copy_within(p * n..(p + 1) * n, record + 2);
-            days[record] = header(person)[0];
-            days[record + 1] = header(person)[1];
+            days[record..record + 2].copy_from_slice(&header(person));
             days[record + 2 + n..record + stride].fill(0);
         }
         MigrationDays {

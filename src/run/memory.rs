@@ -76,7 +76,7 @@ fn estimate_share(s: &Scenario, threads: usize, ranks: usize, split: bool) -> Es
     // directions) with every drawn edge placed, then 4 bytes per person of kept lengths while the
     // lists are sorted, plus what the generator holds while the edges are placed: Barabási–Albert
     // the node each edge chose (4 bytes per edge; freed before the sort), an edge-list file its
-    // edges (8 bytes each). The configuration model fills the lists straight from its stubs. Once
+    // edges (8 bytes each, until the graph is built). The configuration model fills the lists straight from its stubs. Once
     // built: the offsets and the targets alone.
     let (building, built) = if edges > 0.0 {
         let generator = match &s.population.graph {
@@ -307,7 +307,8 @@ fn two_sizes(needed: f64, limit: f64) -> (String, String, (f64, &'static str)) {
 }
 
 /// The fewest ranks over which `scenarios` would pass the memory guard at `limit` bytes per rank
-/// (`None` if even 4096 would not do: what rank 0 keeps for the reports does not shrink).
+/// (`None` if even 4096 would not do: what rank 0 keeps for the reports does not shrink, nor do
+/// the parts of a graph every rank builds whole, such as Barabási–Albert's chosen nodes).
 pub(crate) fn ranks_needed(scenarios: &[Scenario], threads: usize, limit: u64) -> Option<usize> {
     let mut ranks = 1;
     while ranks <= 4096 {

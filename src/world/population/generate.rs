@@ -202,6 +202,7 @@ pub(crate) fn build_graph_rows(
                 );
             }
             let whole = graph::Graph::from_edges(n, &list);
+            drop(list);
             if rows.len() == n {
                 whole
             } else {

@@ -1,12 +1,13 @@
 //! The persons' contact graph: who talks to whom on the public networks, for contagion.
 //!
 //! Stored as an undirected CSR (each edge in both adjacency lists, `u32` person ids, lists
-//! sorted): 8 bytes per undirected edge and 8 per person. Every generator builds it the same way
-//! (`Graph::from_edge_fn`, `Placed`): edges are produced by a function of their index, called
-//! once to count each person's degree and once to place each edge, in parallel, so no edge list
-//! is held beside the graph. Each generator can also build the lists of a range of persons
-//! alone (a rank's share of a split replication), equal to those rows of the whole graph.
-//! Generators:
+//! sorted): 8 bytes per undirected edge and 8 per person. Graphs from edges (Barabási–Albert,
+//! an edge-list file) are built by `Graph::from_edge_fn` and `Placed`: edges are produced by a
+//! function of their index, called once to count each person's degree and once to place each
+//! edge, in parallel, straight into the CSR. The configuration model fills each list from its
+//! stubs instead. Barabási–Albert and the configuration model can also build the lists of a range
+//! of persons alone (a rank's share of a split replication), equal to those rows of the whole
+//! graph; an edge-list file is built whole, then cut. Generators:
 //! - `barabasi_albert` (m): preferential attachment, one sequential stream per replication (the
 //!   process is inherently sequential); node `i` of the process is mapped to a person by a keyed
 //!   pseudo-random permutation, so hubs are not tied to a network block or to id order. The
@@ -89,20 +90,19 @@ impl Graph {
     /// The adjacency lists of persons `range` alone (person `range.start + i` is row `i`;
     /// neighbours keep their global ids): the rows a share of a split replication owns.
     pub(crate) fn rows(&self, range: Range<u32>) -> Graph {
+        let (a, b) = (range.start as usize, range.end as usize);
+        if a == b {
+            return Graph::from_edges(0, &[]);
+        }
+        let (from, to) = (self.offsets[a], self.offsets[b]);
         Graph {
-            offsets: std::iter::once(0)
-                .chain(range.clone().scan(0u64, |acc, p| {
-                    *acc += self.neighbours(p).len() as u64;
-                    Some(*acc)
-                }))
-                .collect(),
-            targets: range
-                .flat_map(|p| self.neighbours(p).iter().copied())
-                .collect(),
+            offsets: self.offsets[a..=b].iter().map(|o| o - from).collect(),
+            targets: self.targets[from as usize..to as usize].to_vec(),
         }
     }
 
-    /// Builds the graph on `n` persons from undirected edges, dropping self-loops and repeats.
+    /// Builds the graph on `n` persons from undirected edges (ids below `n`), dropping self-loops
+    /// and repeats.
     pub fn from_edges(n: usize, edges: &[(u32, u32)]) -> Graph {
         Graph::from_edge_fn(n, edges.len() as u64, |i| edges[i as usize])
     }
@@ -132,25 +132,21 @@ impl Graph {
 /// Every edge placed in both of its ends' lists, unsorted and with repeats: a graph before
 /// [`Placed::finish`]. Kept apart so that a generator can free what its edges were computed from
 /// before the sort allocates its own buffer.
-pub(crate) struct Placed {
+struct Placed {
     offsets: Vec<u64>,
     targets: Vec<u32>,
 }
 
 impl Placed {
     /// See [`Graph::from_edge_fn`].
-    pub(crate) fn new(n: usize, m: u64, edge: impl Fn(u64) -> (u32, u32) + Sync) -> Placed {
+    fn new(n: usize, m: u64, edge: impl Fn(u64) -> (u32, u32) + Sync) -> Placed {
         Placed::rows(0..n as u32, m, edge)
     }
 
     /// The lists of persons `rows` alone (row `i` is person `rows.start + i`): only the ends of
     /// edges that fall in `rows` are counted and placed, so a rank holds its own persons' share
     /// of the graph while every rank runs through the same edges.
-    pub(crate) fn rows(
-        rows: Range<u32>,
-        m: u64,
-        edge: impl Fn(u64) -> (u32, u32) + Sync,
-    ) -> Placed {
+    fn rows(rows: Range<u32>, m: u64, edge: impl Fn(u64) -> (u32, u32) + Sync) -> Placed {
         let n = rows.len();
         // The row of person p, if it is one of `rows` (ids below the start wrap past n).
         let row = |p: u32| {
@@ -232,7 +228,7 @@ impl Placed {
 
     /// Sorts and de-duplicates each list in place (its kept length into a buffer of 4 bytes per
     /// person), then closes the gaps the repeats left.
-    pub(crate) fn finish(mut self) -> Graph {
+    fn finish(mut self) -> Graph {
         let mut kept = vec![0u32; self.offsets.len() - 1];
         sorted_lists(&self.offsets, &mut self.targets, &mut kept, |_, _| {});
         compacted(self.offsets, self.targets, &kept)
@@ -395,6 +391,7 @@ pub fn barabasi_albert(n: usize, m: usize, keys: &Keys) -> Graph {
 /// `rows.start + i`). The process runs whole (it is sequential, and every edge may end in
 /// `rows`); only the rows' lists are built.
 pub(crate) fn barabasi_albert_rows(n: usize, m: usize, keys: &Keys, rows: Range<u32>) -> Graph {
+    debug_assert!(rows.end as usize <= n, "rows {rows:?} of {n} persons");
     if n == 0 || m == 0 {
         return Graph::from_edges(rows.len(), &[]);
     }
@@ -431,6 +428,8 @@ pub(crate) fn barabasi_albert_rows(n: usize, m: usize, keys: &Keys, rows: Range<
         cells.clear();
         for _ in 0..m {
             let cell = uniform_int(&mut rng, 0, last) as usize;
+            // An odd cell's end is its edge's source and reads nothing, but a useless prefetch
+            // costs less than a branch on a random bit.
             crate::sys::prefetch(&chosen[cell / 2]);
             cells.push(cell);
         }
@@ -458,12 +457,6 @@ pub(crate) fn barabasi_albert_rows(n: usize, m: usize, keys: &Keys, rows: Range<
     placed.finish()
 }
 
-/// The whole of [`configuration_rows`]'s graph (the runs build it through its rows).
-#[cfg(test)]
-pub(crate) fn configuration(n: usize, degree: &Distribution, keys: &Keys) -> Graph {
-    configuration_rows(n, degree, keys, 0..n as u32)
-}
-
 /// The lists of persons `rows` (row `i` is person `rows.start + i`) of an erased
 /// configuration-model graph on `n` persons: each person's degree is drawn from `degree` (its
 /// own stream), stubs are matched in the order of keyed random numbers, and self-loops and
@@ -474,22 +467,26 @@ pub(crate) fn configuration(n: usize, degree: &Distribution, keys: &Keys) -> Gra
 /// Stub `s` becomes cell `s` of its owner's list, holding the owner of the stub it is matched
 /// with: the stub at the other place of the same pair of the permutation (`2j`, `2j + 1`). So the
 /// lists are filled in order, one person after another, with one look-up per stub, and need no
-/// buffer but the rows' own (8 bytes per drawn edge of the whole graph) and the stubs' index of
-/// every person (8 bytes each).
+/// buffer but the rows' own (4 bytes per drawn stub of the rows: 8 bytes per drawn edge for the
+/// whole graph) and the stubs' index of every person (8 bytes each).
 pub(crate) fn configuration_rows(
     n: usize,
     degree: &Distribution,
     keys: &Keys,
     rows: Range<u32>,
 ) -> Graph {
-    // Person p's stubs are `stubs.first[p]..stubs.first[p + 1]`.
-    let stubs = Stubs::new(
-        (0..n)
-            .into_par_iter()
-            .with_min_len(4096)
-            .map(|p| degree.sample_count(&mut keys.stream(Kind::Person, p as u64, 0x6D), 0))
-            .collect(),
-    );
+    debug_assert!(rows.end as usize <= n, "rows {rows:?} of {n} persons");
+    // Person p's stubs are `stubs.first[p]..stubs.first[p + 1]`; degrees are drawn straight
+    // into `first` (p's at p + 1), no array of degrees beside it.
+    let mut first = vec![0u64; n + 1];
+    first[1..]
+        .par_iter_mut()
+        .with_min_len(4096)
+        .enumerate()
+        .for_each(|(p, d)| {
+            *d = u64::from(degree.sample_count(&mut keys.stream(Kind::Person, p as u64, 0x6D), 0));
+        });
+    let stubs = Stubs::from_counts(first);
     let total = stubs.total();
     let perm = Permutation::new(total.max(1), keys, 0xC0);
     let (a, b) = (rows.start as usize, rows.end as usize);
@@ -557,14 +554,13 @@ const BLOCK_BITS: u32 = 8;
 const OWNER_BATCH: usize = 32;
 
 impl Stubs {
-    fn new(degrees: Vec<u32>) -> Stubs {
-        let mut first = Vec::with_capacity(degrees.len() + 1);
-        let mut acc = 0u64;
-        first.push(0);
-        for d in degrees {
-            acc += u64::from(d);
-            first.push(acc);
+    /// The stubs of persons whose degrees are `first[1..]` (`first[0]` is 0), summed in place
+    /// into each person's first stub.
+    fn from_counts(mut first: Vec<u64>) -> Stubs {
+        for p in 1..first.len() {
+            first[p] += first[p - 1];
         }
+        let acc = first.last().copied().unwrap_or(0);
         let blocks = acc.div_ceil(1 << BLOCK_BITS);
         let mut block_owner = Vec::with_capacity(blocks as usize + 1);
         let mut p = 0usize;
@@ -598,11 +594,16 @@ impl Stubs {
             self.block_owner[b] as usize,
             self.block_owner[b + 1] as usize,
         );
-        // A cache line holds 8 first stubs.
-        for p in (lo..=hi).step_by(8) {
-            crate::sys::prefetch(&self.first[p]);
+        // A cache line holds 8 first stubs. A block shared by many persons (low degrees, or
+        // persons without stubs) is searched in a few steps: its middle line is the first read.
+        if hi - lo <= 32 {
+            for p in (lo..=hi).step_by(8) {
+                crate::sys::prefetch(&self.first[p]);
+            }
+            crate::sys::prefetch(&self.first[hi]);
+        } else {
+            crate::sys::prefetch(&self.first[lo + (hi - lo) / 2]);
         }
-        crate::sys::prefetch(&self.first[hi]);
     }
 
     /// The person who owns stub `s` (`s` < [`Stubs::total`]).
@@ -622,6 +623,20 @@ impl Stubs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The whole of [`configuration_rows`]'s graph.
+    fn configuration(n: usize, degree: &Distribution, keys: &Keys) -> Graph {
+        configuration_rows(n, degree, keys, 0..n as u32)
+    }
+
+    /// The stubs of persons with `degrees`.
+    fn stubs_of(degrees: Vec<u32>) -> Stubs {
+        Stubs::from_counts(
+            std::iter::once(0)
+                .chain(degrees.into_iter().map(u64::from))
+                .collect(),
+        )
+    }
 
     /// Degrees from a power law from `low`, of `exponent`, at most `high`.
     fn power_law(low: f64, exponent: f64, high: f64) -> Distribution {
@@ -712,12 +727,44 @@ mod tests {
             let ba = barabasi_albert_rows(n, 3, &keys, rows.clone());
             assert_eq!(ba, whole.1.rows(rows.clone()), "Barabási–Albert {rows:?}");
         }
+        // Tiny processes: one or two persons, m at or above n.
+        for (n, m) in [(1, 1), (2, 1), (2, 5), (3, 7)] {
+            let whole = barabasi_albert(n, m, &keys);
+            for rows in [
+                0..0,
+                0..1,
+                0..n as u32,
+                n as u32 - 1..n as u32,
+                n as u32..n as u32,
+            ] {
+                let part = barabasi_albert_rows(n, m, &keys, rows.clone());
+                assert_eq!(part, whole.rows(rows.clone()), "n {n}, m {m}, {rows:?}");
+            }
+        }
         // The shares' lists together are the whole graph's.
         let cells: usize = [0..2_334, 2_334..4_667, 4_667..7_001]
             .into_iter()
             .map(|r| configuration_rows(n, &d, &keys, r).targets.len())
             .sum();
         assert_eq!(cells, whole.0.targets.len());
+    }
+
+    #[test]
+    fn rows_placed_alone_drop_loops_and_repeats_as_the_whole_graph_does() {
+        let mut rng = Keys::new(9, 0).stream(Kind::Replication, 3, 4);
+        let n = 500usize;
+        // Few distinct ends, so that many edges repeat, and self-loops among them.
+        let edges: Vec<(u32, u32)> = (0..6_000)
+            .map(|_| {
+                let a = uniform_int(&mut rng, 0, n as i64 - 1) as u32;
+                (a, uniform_int(&mut rng, 0, 40) as u32)
+            })
+            .collect();
+        let whole = Graph::from_edges(n, &edges);
+        for rows in [0..0, 0..1, 0..41, 20..300, 300..500, 499..500, 500..500] {
+            let part = Placed::rows(rows.clone(), edges.len() as u64, |i| edges[i as usize]);
+            assert_eq!(part.finish(), whole.rows(rows.clone()), "{rows:?}");
+        }
     }
 
     #[test]
@@ -755,7 +802,7 @@ mod tests {
     #[test]
     fn each_stub_has_its_owner_and_is_matched_once() {
         // Degrees with zeros (persons with no stub) among them, hand-checked owners.
-        let stubs = Stubs::new(vec![2, 0, 0, 3, 0, 1]);
+        let stubs = stubs_of(vec![2, 0, 0, 3, 0, 1]);
         let owners: Vec<u32> = (0..stubs.total()).map(|s| stubs.owner(s)).collect();
         assert_eq!(owners, [0, 0, 3, 3, 3, 5]);
         // Many blocks: every stub's owner by a plain search.
@@ -766,7 +813,7 @@ mod tests {
                     [(crate::rng::uniform_int(&mut keys.stream(Kind::Person, p, 1), 0, 4)) as usize]
             })
             .collect();
-        let stubs = Stubs::new(degrees.clone());
+        let stubs = stubs_of(degrees.clone());
         let mut seen = vec![0u32; degrees.len()];
         let perm = Permutation::new(stubs.total(), &keys, 0xC0);
         for s in 0..stubs.total() {
@@ -789,7 +836,7 @@ mod tests {
         let degrees: Vec<u32> = (0..n)
             .map(|p| d.sample_count(&mut keys.stream(Kind::Person, p as u64, 0x6D), 0))
             .collect();
-        let stubs = Stubs::new(degrees);
+        let stubs = stubs_of(degrees);
         let perm = Permutation::new(stubs.total(), &keys, 0xC0);
         let edges: Vec<(u32, u32)> = (0..stubs.total() / 2)
             .map(|j| {
