@@ -28,6 +28,8 @@ use std::sync::atomic::Ordering::Relaxed;
 const EDGE_CHUNK: u64 = 1 << 16;
 /// Edges whose cells are asked for together when counting and placing edges.
 const EDGE_BATCH: usize = 32;
+/// One end of an edge while it is placed: the row of the list it goes in, and the neighbour.
+type End = (usize, u32);
 /// Persons per parallel task when sorting adjacency lists.
 const PERSON_CHUNK: usize = 1 << 14;
 /// A list cell that holds no neighbour (a stub matched with its own person, or left over).
@@ -157,7 +159,7 @@ impl Placed {
         // time: the cells a batch updates are asked for together, then updated, so that their
         // cache misses overlap instead of each locked update (a fence) waiting for the last.
         let chunks = m.div_ceil(EDGE_CHUNK);
-        let over_ends = |f: &(dyn Fn(&[(usize, u32)]) + Sync)| {
+        let over_ends = |f: &(dyn Fn(&[End]) + Sync)| {
             (0..chunks).into_par_iter().for_each(|c| {
                 let mut ends = [(0usize, 0u32); 2 * EDGE_BATCH];
                 let last = ((c + 1) * EDGE_CHUNK).min(m);
