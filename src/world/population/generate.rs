@@ -166,7 +166,7 @@ pub(crate) fn build_graph_rows(
             graph::barabasi_albert_rows(n, *m as usize, keys, rows)
         }
         crate::scenario::GraphSpec::Configuration { degree } => {
-            graph::configuration_rows(n, degree, keys, rows)
+            super::configuration::configuration_rows(n, degree, keys, rows)
         }
         crate::scenario::GraphSpec::File { edges } => {
             let mut problems = Vec::new();

@@ -6,6 +6,7 @@
 //! chunk boundaries depend only on organisation sizes, never on the thread count. This module holds
 //! the types; [`generate()`] builds them from a scenario.
 
+pub(crate) mod configuration;
 pub mod generate;
 pub mod graph;
 pub(crate) mod model;
