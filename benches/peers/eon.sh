@@ -39,12 +39,15 @@ q_for() { awk -v tau="$tau" -v e="$(($(wc -l < "$1") - 1))" -v n="$2" 'BEGIN { p
 
 compare() { # name persons picsim_runs eon_runs mode [p_per_year]
   local name=$1 n=$2 ours=$3 theirs=$4 mode=$5 p=${6:-0.0}
-  "$picsim" population "$here/ba-world.toml" --set population.persons_per_user.a="$n" --export "$work/$name-world" > /dev/null
+  # A user holds at most a million persons: more persons take more (whole millions) users.
+  local users=$(( (n + 999999) / 1000000 ))
+  local world=(--set orgs.users="$users" --set population.persons_per_user.a="$((n / users))")
+  "$picsim" population "$here/ba-world.toml" "${world[@]}" --export "$work/$name-world" > /dev/null
   local graph="$work/$name-world/graph.csv"
   local q
   q=$(q_for "$graph" "$n")
   /usr/bin/time -f "%e s wall, peak %M KiB" -o "$work/$name.time" "$picsim" run "$here/ba-world.toml" --quiet \
-    --set population.persons_per_user.a="$n" \
+    "${world[@]}" \
     --set "population.graph={ kind = \"file\", file = \"$graph\" }" \
     --set migrations.0.q="$q" --set migrations.0.p="$p" \
     --replications "$ours" --out "$work/$name-picsim" > /dev/null
