@@ -49,7 +49,9 @@ def counts_by_day(times, counts, days):
 def main():
     mode, graph_csv, series_csv, runs, tau = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), float(sys.argv[5])
     spontaneous = float(sys.argv[6]) if len(sys.argv) > 6 else 0.0
+    start = time.perf_counter()
     g = read_graph(graph_csv)
+    print(f"  networkx read the graph in {time.perf_counter() - start:.1f} s", flush=True)
     ours = picsim_curves(series_csv)
     days = len(ours[0])
     nodes = list(g.nodes())
@@ -73,6 +75,13 @@ def main():
             curve = counts_by_day([float(x) for x in t], [float(x) for x in I], days)
         seconds.append(time.perf_counter() - start)
         theirs.append(curve)
+    n = g.number_of_nodes()
+    print(f"{mode}: {n} persons, {g.number_of_edges()} edges, {len(ours)} picsim runs, {runs} EoN runs, {days} days")
+    print(f"  EoN seconds per run: median {statistics.median(seconds):.3f} (min {min(seconds):.3f}, max {max(seconds):.3f})")
+    print(f"  mean adopted on the last day: picsim {statistics.mean(c[-1] for c in ours):.1f}, EoN {statistics.mean(c[-1] for c in theirs):.1f}")
+    if min(len(ours), len(theirs)) < 2:
+        print("  (one run on a side: no standard error, so no gap between the mean curves)")
+        return
     worst, worst_day = 0.0, 0
     for d in range(days):
         a = [c[d] for c in ours]
@@ -87,11 +96,7 @@ def main():
             z = gap / se
         if z > worst:
             worst, worst_day = z, d
-    n = g.number_of_nodes()
-    print(f"{mode}: {n} persons, {g.number_of_edges()} edges, {len(ours)} picsim runs, {runs} EoN runs, {days} days")
     print(f"  largest gap between mean curves: {worst:.2f} standard errors of the difference (day {worst_day})")
-    print(f"  mean adopted on the last day: picsim {statistics.mean(c[-1] for c in ours):.1f}, EoN {statistics.mean(c[-1] for c in theirs):.1f}")
-    print(f"  EoN seconds per run: median {statistics.median(seconds):.3f} (min {min(seconds):.3f}, max {max(seconds):.3f})")
 
 
 if __name__ == "__main__":
