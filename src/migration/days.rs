@@ -58,9 +58,9 @@ impl MigrationDays {
     }
 
     /// [`MigrationDays::from_days`] in the memory of `days`: it grows in place (glibc remaps a
-    /// large block rather than copying it; other allocators may copy) and each person's days move into their record, so
-    /// the days and the records are never held side by side (4 bytes per person and migration
-    /// less at the peak of a contagion run).
+    /// large block rather than copying it; other allocators may copy) and each person's days
+    /// move into their record, so the days and the records are never held side by side (4 bytes
+    /// per person and migration less at the peak of a contagion run).
     pub(crate) fn from_day_vec(persons: &[Person], n: usize, mut days: Vec<Day>) -> Self {
         assert_eq!(
             days.len(),

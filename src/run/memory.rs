@@ -73,23 +73,19 @@ fn estimate_share(s: &Scenario, threads: usize, ranks: usize, split: bool) -> Es
     let n = s.migrations.len() as f64;
     let record = if n <= 2.0 { 16.0 } else { 32.0 };
     // The contact graph while it is built: CSR (8-byte offsets, 4-byte targets in both
-    // directions) with every drawn edge placed, then 4 bytes per person of kept lengths while the
-    // lists are sorted, plus what the generator holds while the edges are placed: Barabási–Albert
-    // the node each edge chose (4 bytes per edge; freed before the sort), an edge-list file its
-    // edges (8 bytes each, until the graph is built). The configuration model fills the lists straight from its stubs. Once
-    // built: the offsets and the targets alone.
+    // directions) with every drawn edge placed, then 4 bytes per person of kept lengths while
+    // the lists are sorted, plus what the generator holds: Barabási–Albert the node each edge
+    // chose (4 bytes per edge, freed before the sort), an edge-list file its edges (8 bytes each,
+    // until the graph is built). The configuration model fills the lists straight from its
+    // stubs. Once built: the offsets and the targets alone.
     let (building, built) = if edges > 0.0 {
-        let generator = match &s.population.graph {
-            Some(GraphSpec::Configuration { .. }) => 0.0,
-            Some(GraphSpec::BarabasiAlbert { .. }) => 4.0,
-            _ => 8.0,
+        let (placing_extra, sorting_extra) = match &s.population.graph {
+            Some(GraphSpec::Configuration { .. }) => (0.0, 0.0),
+            Some(GraphSpec::BarabasiAlbert { .. }) => (4.0, 0.0),
+            _ => (8.0, 8.0),
         };
-        let placing = persons * 8.0 + edges * (8.0 + generator);
-        let sorting = persons * 12.0 + edges * 8.0;
-        let sorting = match &s.population.graph {
-            Some(GraphSpec::File { .. }) => sorting + edges * generator,
-            _ => sorting,
-        };
+        let placing = persons * 8.0 + edges * (8.0 + placing_extra);
+        let sorting = persons * 12.0 + edges * (8.0 + sorting_extra);
         (placing.max(sorting), persons * 8.0 + edges * 8.0)
     } else {
         (0.0, 0.0)

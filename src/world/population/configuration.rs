@@ -225,22 +225,14 @@ mod tests {
         let d = power_law(2.0, 2.5, 300.0);
         let n = 7_001usize;
         let whole = configuration(n, &d, &keys);
-        // Three ranks' shares, an empty range, and ranges at both ends.
-        let cuts = [
-            0..2_334,
-            2_334..4_667,
-            4_667..7_001,
-            500..500,
-            0..1,
-            7_000..7_001,
-        ];
-        for rows in cuts {
+        for rows in super::super::graph::CUTS {
             let part = configuration_rows(n, &d, &keys, rows.clone());
             assert_eq!(part, whole.rows(rows.clone()), "{rows:?}");
         }
         // The shares' lists together are the whole graph's.
-        let cells: usize = [0..2_334, 2_334..4_667, 4_667..7_001]
-            .into_iter()
+        let cells: usize = super::super::graph::CUTS[..3]
+            .iter()
+            .cloned()
             .map(|r| configuration_rows(n, &d, &keys, r).targets.len())
             .sum();
         assert_eq!(cells, whole.targets.len());

@@ -457,9 +457,33 @@ pub(crate) fn barabasi_albert_rows(n: usize, m: usize, keys: &Keys, rows: Range<
     placed.finish()
 }
 
+/// Cuts of 7,001 persons the tests build rows of: three ranks' shares, an empty range, and
+/// ranges at both ends.
+#[cfg(test)]
+pub(super) const CUTS: [Range<u32>; 6] = [
+    0..2_334,
+    2_334..4_667,
+    4_667..7_001,
+    500..500,
+    0..1,
+    7_000..7_001,
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `count` random edges from any of `n` persons to one of the first `few`: many repeats,
+    /// and self-loops among them.
+    fn random_edges(keys: Keys, n: usize, count: usize, few: i64) -> Vec<(u32, u32)> {
+        let mut rng = keys.stream(Kind::Replication, 1, 2);
+        (0..count)
+            .map(|_| {
+                let a = uniform_int(&mut rng, 0, n as i64 - 1) as u32;
+                (a, uniform_int(&mut rng, 0, few - 1) as u32)
+            })
+            .collect()
+    }
 
     #[test]
     fn permutation_is_a_bijection() {
@@ -508,16 +532,7 @@ mod tests {
         let keys = Keys::new(8, 1);
         let n = 7_001usize;
         let whole = barabasi_albert(n, 3, &keys);
-        // Three ranks' shares, an empty range, and ranges at both ends.
-        let cuts = [
-            0..2_334,
-            2_334..4_667,
-            4_667..7_001,
-            500..500,
-            0..1,
-            7_000..7_001,
-        ];
-        for rows in cuts {
+        for rows in CUTS {
             let part = barabasi_albert_rows(n, 3, &keys, rows.clone());
             assert_eq!(part, whole.rows(rows.clone()), "{rows:?}");
         }
@@ -539,15 +554,8 @@ mod tests {
 
     #[test]
     fn rows_placed_alone_drop_loops_and_repeats_as_the_whole_graph_does() {
-        let mut rng = Keys::new(9, 0).stream(Kind::Replication, 3, 4);
         let n = 500usize;
-        // Few distinct ends, so that many edges repeat, and self-loops among them.
-        let edges: Vec<(u32, u32)> = (0..6_000)
-            .map(|_| {
-                let a = uniform_int(&mut rng, 0, n as i64 - 1) as u32;
-                (a, uniform_int(&mut rng, 0, 40) as u32)
-            })
-            .collect();
+        let edges = random_edges(Keys::new(9, 0), n, 6_000, 41);
         let whole = Graph::from_edges(n, &edges);
         for rows in [0..0, 0..1, 0..41, 20..300, 300..500, 499..500, 500..500] {
             let part = Placed::rows(rows.clone(), edges.len() as u64, |i| edges[i as usize]);
@@ -558,14 +566,8 @@ mod tests {
     #[test]
     fn built_lists_are_the_sorted_sets_of_neighbours() {
         // Random edges with self-loops and repeats, against sets built by hand.
-        let mut rng = Keys::new(4, 0).stream(Kind::Replication, 1, 2);
         let n = 3_000usize;
-        let edges: Vec<(u32, u32)> = (0..40_000)
-            .map(|_| {
-                let a = uniform_int(&mut rng, 0, n as i64 - 1) as u32;
-                (a, uniform_int(&mut rng, 0, 59) as u32)
-            })
-            .collect();
+        let edges = random_edges(Keys::new(4, 0), n, 40_000, 60);
         let mut sets = vec![std::collections::BTreeSet::new(); n];
         for &(a, b) in &edges {
             if a != b {
