@@ -18,6 +18,12 @@ pub trait Comm {
     fn all_to_all(&self, send: Vec<Vec<u8>>) -> Vec<Vec<u8>>;
     /// Every rank's buffer, by rank, on every rank.
     fn all_gather(&self, data: Vec<u8>) -> Vec<Vec<u8>>;
+    /// Every rank's buffer, one after another in rank order, on every rank: [`Comm::all_gather`]
+    /// in one buffer, which a communicator that receives into one buffer returns as it is
+    /// (gathering every person's days, the copies would be the largest thing a rank holds).
+    fn all_gather_flat(&self, data: Vec<u8>) -> Vec<u8> {
+        self.all_gather(data).concat()
+    }
     /// Bytes this rank has sent so far.
     fn bytes_sent(&self) -> u64;
 
@@ -159,6 +165,11 @@ pub(crate) trait Records: Comm {
             .iter()
             .map(|b| decode(b))
             .collect()
+    }
+
+    /// Every rank's records, one rank's after another in rank order, on every rank.
+    fn all_gather_flat_records<T: Wire>(&self, records: &[T]) -> Vec<T> {
+        decode(&self.all_gather_flat(encode(records)))
     }
 
     /// Every rank's records, by rank, on rank 0 (`None` elsewhere).

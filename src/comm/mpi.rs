@@ -33,6 +33,25 @@ impl MpiComm {
             _universe: universe,
         })
     }
+
+    /// Every rank's `data`, in rank order in one buffer, with each rank's byte count.
+    fn gather_into_one(&self, data: Vec<u8>) -> (Vec<u8>, Vec<Count>) {
+        let size = self.size();
+        self.sent
+            .fetch_add(((data.len() + 4) * (size - 1)) as u64, Ordering::Relaxed);
+        let count = count_of(data.len());
+        let mut counts = vec![0 as Count; size];
+        self.world.all_gather_into(&count, &mut counts[..]);
+        let total: usize = counts.iter().map(|&c| c as usize).sum();
+        let mut received = buffer_of(vec![0u8; total]);
+        let data = buffer_of(data);
+        {
+            let displs = displacements(&counts);
+            let mut recvbuf = PartitionMut::new(&mut received[..], &counts[..], &displs[..]);
+            self.world.all_gather_varcount_into(&data[..], &mut recvbuf);
+        }
+        (received, counts)
+    }
 }
 
 fn displacements(counts: &[Count]) -> Vec<Count> {
@@ -108,21 +127,12 @@ impl Comm for MpiComm {
     }
 
     fn all_gather(&self, data: Vec<u8>) -> Vec<Vec<u8>> {
-        let size = self.size();
-        self.sent
-            .fetch_add(((data.len() + 4) * (size - 1)) as u64, Ordering::Relaxed);
-        let count = count_of(data.len());
-        let mut counts = vec![0 as Count; size];
-        self.world.all_gather_into(&count, &mut counts[..]);
-        let total: usize = counts.iter().map(|&c| c as usize).sum();
-        let mut received = buffer_of(vec![0u8; total]);
-        let data = buffer_of(data);
-        {
-            let displs = displacements(&counts);
-            let mut recvbuf = PartitionMut::new(&mut received[..], &counts[..], &displs[..]);
-            self.world.all_gather_varcount_into(&data[..], &mut recvbuf);
-        }
+        let (received, counts) = self.gather_into_one(data);
         split(received, &counts)
+    }
+
+    fn all_gather_flat(&self, data: Vec<u8>) -> Vec<u8> {
+        self.gather_into_one(data).0
     }
 
     fn bytes_sent(&self) -> u64 {

@@ -82,7 +82,7 @@ impl Partition<'_> {
     pub(crate) fn all_gather<T: Wire>(&self, records: &[T]) -> Vec<T> {
         match self {
             Partition::Whole => records.to_vec(),
-            Partition::Split(comm) => comm.all_gather_records(records).concat(),
+            Partition::Split(comm) => comm.all_gather_flat_records(records),
         }
     }
 

@@ -100,12 +100,13 @@ impl PersonSource for Computed<'_> {
 /// whose persons are not stored: each share assigns the persons it owns (contagion by the
 /// distributed search, over the contact graph's rows of those persons), then every share receives
 /// everybody's. `contacts`: this share's rows of the contact graph (row `i` is the share's `i`th
-/// person) and the whole graph's mean degree, when the scenario has a graph.
+/// person) and the whole graph's mean degree, when the scenario has a graph; they are dropped
+/// once the search is done, before everybody's days arrive, so that a rank never holds both.
 pub(crate) fn shared_days(
     s: &Scenario,
     replication: u32,
     pop: &Population,
-    contacts: Option<(&crate::world::population::graph::Graph, f64)>,
+    contacts: Option<(crate::world::population::graph::Graph, f64)>,
     part: &Partition,
 ) -> anyhow::Result<Vec<Day>> {
     let n = s.migrations.len();
@@ -118,8 +119,11 @@ pub(crate) fn shared_days(
         .map(|p| people.person(p))
         .collect();
     // (Not an error return: every share must reach the collectives below.)
-    debug_assert!(contacts.is_none_or(|(rows, _)| rows.persons() == owned.len()));
-    let contacts = contacts.map(|(graph, mean_degree)| Contacts { graph, mean_degree });
+    debug_assert!(
+        contacts
+            .as_ref()
+            .is_none_or(|(rows, _)| rows.persons() == owned.len())
+    );
     let keys = Keys::new(s.seed, replication);
     let rules = Rule::all(&s.migrations);
     let days = assign_owned(
@@ -129,9 +133,13 @@ pub(crate) fn shared_days(
         owned,
         persons,
         &attributes,
-        contacts,
+        contacts.as_ref().map(|(graph, mean_degree)| Contacts {
+            graph,
+            mean_degree: *mean_degree,
+        }),
         part,
     );
+    drop((contacts, attributes));
     let all = part.all_gather(&days);
     anyhow::ensure!(
         all.len() == persons as usize * n,

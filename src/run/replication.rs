@@ -194,7 +194,7 @@ impl<'a> Persons<'a> {
         }
         // No persons held: the share's rows of the graph (every rank runs the generator's
         // draws, and keeps the lists of the persons it owns) are built here for contagion and
-        // for the graph's size, and dropped before the engine runs.
+        // for the graph's size, and dropped once the search is done (or now, without one).
         let persons = pop.blocks.last().map_or(0, |b| b.end);
         let owned = part.owned_persons(persons);
         let rows = build_graph_rows(s, &Keys::new(s.seed, r), persons as usize, None, owned)?;
@@ -212,11 +212,10 @@ impl<'a> Persons<'a> {
                 s,
                 r,
                 pop,
-                rows.as_ref().map(|g| (g, mean_degree)),
+                rows.map(|g| (g, mean_degree)),
                 part,
             )?)
         };
-        drop(rows);
         Ok(Persons {
             graph_edges: cells.map_or(0, |c| c / 2),
             stored_bytes: 0,
