@@ -21,7 +21,8 @@ use std::ops::Range;
 /// with: the stub at the other place of the same pair of the permutation (`2j`, `2j + 1`). So the
 /// lists are filled in order, one person after another, with one look-up per stub, and need no
 /// buffer but the rows' own (4 bytes per drawn stub of the rows: 8 bytes per drawn edge for the
-/// whole graph) and the stubs' index of every person (8 bytes each).
+/// whole graph, with the rows' offsets) and the stubs' index of every person (about 1.2 bytes
+/// each: see [`Stubs`]).
 pub(crate) fn configuration_rows(
     n: usize,
     degree: &Distribution,
@@ -29,28 +30,20 @@ pub(crate) fn configuration_rows(
     rows: Range<u32>,
 ) -> Graph {
     debug_assert!(rows.end as usize <= n, "rows {rows:?} of {n} persons");
-    // Person p's stubs are `stubs.first[p]..stubs.first[p + 1]`; degrees are drawn straight
-    // into `first` (p's at p + 1), no array of degrees beside it.
-    let mut first = vec![0u64; n + 1];
-    first[1..]
-        .par_iter_mut()
-        .with_min_len(4096)
-        .enumerate()
-        .for_each(|(p, d)| {
-            *d = u64::from(degree.sample_count(&mut keys.stream(Kind::Person, p as u64, 0x6D), 0));
-        });
-    let stubs = Stubs::from_counts(first);
-    let total = stubs.total();
+    let draw = |p: usize| {
+        u64::from(degree.sample_count(&mut keys.stream(Kind::Person, p as u64, 0x6D), 0))
+    };
+    let (stubs, firsts) = Stubs::number(n, draw, rows.clone());
+    let total = stubs.total;
     let perm = Permutation::new(total.max(1), keys, 0xC0);
-    let (a, b) = (rows.start as usize, rows.end as usize);
+    let a = rows.start as usize;
     // The rows' lists are their stubs, in order: offsets from the rows' first stub.
-    let offsets = &stubs.first[a..=b];
-    let base = offsets[0];
-    let mut targets = vec![NONE; (offsets[b - a] - base) as usize];
-    let mut kept = vec![0u32; b - a];
-    sorted_lists(offsets, &mut targets, &mut kept, |i, list| {
+    let base = firsts[0];
+    let mut targets = vec![NONE; (firsts[firsts.len() - 1] - base) as usize];
+    let mut kept = vec![0u32; firsts.len() - 1];
+    sorted_lists(&firsts, &mut targets, &mut kept, |i, list| {
         let p = a + i;
-        let first = stubs.first[p];
+        let first = firsts[i];
         // Each owner look-up waits on memory at a random place: the partners of a batch of
         // stubs are computed first (arithmetic only) and their look-ups asked for, so that the
         // batch's cache misses overlap instead of following each other.
@@ -68,7 +61,7 @@ pub(crate) fn configuration_rows(
                     u64::MAX
                 };
             }
-            // Then the persons' first stubs that the owners' searches will read (a second miss).
+            // Then the index bytes that the owners' searches will read (a second miss).
             for &t in &partners[..cells.len()] {
                 if t != u64::MAX {
                     stubs.prefetch_search(t);
@@ -84,51 +77,141 @@ pub(crate) fn configuration_rows(
             }
         }
     });
-    let offsets = if a == 0 && b == n {
-        stubs.first
+    let offsets = if base == 0 {
+        firsts
     } else {
-        stubs.first[a..=b].iter().map(|f| f - base).collect()
+        firsts.iter().map(|f| f - base).collect()
     };
     compacted(offsets, targets, &kept)
 }
 
-/// The stubs of a configuration model, numbered person by person, and who owns each.
+/// Who owns each stub of a configuration model, whose stubs are numbered person by person
+/// (person `p`'s are `first[p]..first[p + 1]`, in the numbering's terms), in about 1.2 bytes per
+/// person instead of the 8 of every person's first stub.
+///
+/// Stubs fall in blocks of `1 << BLOCK_BITS`. The owner of stub `s` lies between the owners of
+/// its block's first stub and of the next block's (`block_owner`), and every person strictly
+/// between those two has its first stub less one inside `s`'s block (its first stub is past the
+/// block's start, and at most the next block's): so that person's offset in the block (`low`,
+/// one byte) is all a search needs to compare with `s`'s.
 struct Stubs {
-    /// Person `p`'s first stub; one more entry than persons.
-    first: Vec<u64>,
-    /// Per block of `1 << BLOCK_BITS` stubs, the owner of its first stub: a lookup then searches
-    /// only the persons that share the block.
+    /// Per block, the owner of its first stub; one more entry (the last person).
     block_owner: Vec<u32>,
+    /// Person `q`'s first stub less one, within its block (`q` ≥ 1; `low[0]` is never read).
+    low: Vec<u8>,
+    /// Stubs of all persons.
+    total: u64,
 }
 
-/// See [`Stubs::block_owner`].
+/// See [`Stubs`].
 const BLOCK_BITS: u32 = 8;
 /// Stubs whose owners are looked up together (see [`configuration_rows`]).
 const OWNER_BATCH: usize = 32;
+/// Persons whose degrees are summed together while the stubs are numbered: a fixed count, so
+/// that the work does not depend on the thread count.
+const DEGREE_CHUNK: usize = 1 << 16;
 
 impl Stubs {
-    /// The stubs of persons whose degrees are `first[1..]` (`first[0]` is 0), summed in place
-    /// into each person's first stub.
-    fn from_counts(mut first: Vec<u64>) -> Stubs {
-        for p in 1..first.len() {
-            first[p] += first[p - 1];
+    /// The stubs of `n` persons whose degrees are `degree(p)` (drawn anew when asked twice), and
+    /// the first stubs of persons `rows.start..=rows.end` (one more than the rows, the last
+    /// being the first stub after the rows).
+    ///
+    /// Twice over chunks of persons, in parallel: degrees summed per chunk (the rows' kept), then
+    /// each chunk numbers its persons' stubs from the chunks' running sum and writes its part of
+    /// the index (its persons' bytes, its stubs' blocks) and its rows' first stubs. Persons
+    /// outside the rows have their degrees drawn twice, which costs less than the 8 bytes per
+    /// person of keeping them.
+    fn number(
+        n: usize,
+        degree: impl Fn(usize) -> u64 + Sync,
+        rows: Range<u32>,
+    ) -> (Stubs, Vec<u64>) {
+        let (a, b) = (rows.start as usize, rows.end as usize);
+        // The rows' degrees, then (in place) their first stubs; one more for the stub after.
+        let mut firsts = vec![0u64; b - a + 1];
+        let chunks: Vec<Range<usize>> = (0..n)
+            .step_by(DEGREE_CHUNK)
+            .map(|c| c..(c + DEGREE_CHUNK).min(n))
+            .collect();
+        let sums: Vec<u64> = chunks
+            .par_iter()
+            .zip(row_parts(&mut firsts, &chunks, a..b))
+            .map(|(c, part)| {
+                let mut sum = 0;
+                for p in c.clone() {
+                    let d = degree(p);
+                    if (a..b).contains(&p) {
+                        part[p - c.start.max(a)] = d;
+                    }
+                    sum += d;
+                }
+                sum
+            })
+            .collect();
+        let starts: Vec<u64> = sums
+            .iter()
+            .scan(0u64, |acc, &s| {
+                let start = *acc;
+                *acc += s;
+                Some(start)
+            })
+            .collect();
+        let total: u64 = sums.iter().sum();
+        let blocks = total.div_ceil(1 << BLOCK_BITS) as usize;
+        let mut block_owner = vec![0u32; blocks + 1];
+        block_owner[blocks] = n.saturating_sub(1) as u32;
+        let mut low = vec![0u8; n];
+        // Each chunk's blocks: those whose first stub is one of the chunk's.
+        let first_block = |stub: u64| stub.div_ceil(1 << BLOCK_BITS) as usize;
+        let mut owner_parts = Vec::with_capacity(chunks.len());
+        let mut rest = &mut block_owner[..blocks];
+        for (i, _) in chunks.iter().enumerate() {
+            let end = starts.get(i + 1).map_or(blocks, |&s| first_block(s));
+            let len = end - first_block(starts[i]);
+            let (part, after) = std::mem::take(&mut rest).split_at_mut(len);
+            owner_parts.push(part);
+            rest = after;
         }
-        let acc = first.last().copied().unwrap_or(0);
-        let blocks = acc.div_ceil(1 << BLOCK_BITS);
-        let mut block_owner = Vec::with_capacity(blocks as usize + 1);
-        let mut p = 0usize;
-        for b in 0..=blocks {
-            let s = b << BLOCK_BITS;
-            while p + 1 < first.len() - 1 && first[p + 1] <= s {
-                p += 1;
-            }
-            block_owner.push(p as u32);
-        }
-        Stubs { first, block_owner }
-    }
-
-    fn total(&self) -> u64 {
-        self.first.last().copied().unwrap_or(0)
+        let after_rows = chunks
+            .par_iter()
+            .zip(low.par_chunks_mut(DEGREE_CHUNK))
+            .zip(owner_parts)
+            .zip(row_parts(&mut firsts, &chunks, a..b))
+            .zip(&starts)
+            .map(|((((c, low), owners), part), &start)| {
+                let block0 = first_block(start);
+                let mut f = start;
+                let mut after_rows = None;
+                for p in c.clone() {
+                    let in_rows = (a..b).contains(&p);
+                    let slot = p.wrapping_sub(c.start.max(a));
+                    let d = if in_rows { part[slot] } else { degree(p) };
+                    if in_rows {
+                        part[slot] = f;
+                    }
+                    if p > 0 {
+                        low[p - c.start] = ((f - 1) & ((1 << BLOCK_BITS) - 1)) as u8;
+                    }
+                    for block in first_block(f)..first_block(f + d) {
+                        owners[block - block0] = p as u32;
+                    }
+                    f += d;
+                    if a < b && p + 1 == b {
+                        after_rows = Some(f);
+                    }
+                }
+                after_rows
+            })
+            .reduce(|| None, |x, y| x.or(y));
+        // The first stub after the rows; with no rows, the one entry is a base that the offsets
+        // subtract again.
+        firsts[b - a] = after_rows.unwrap_or(0);
+        let stubs = Stubs {
+            block_owner,
+            low,
+            total,
+        };
+        (stubs, firsts)
     }
 
     /// Asks for the memory [`Stubs::owner`] of `s` reads first.
@@ -139,7 +222,7 @@ impl Stubs {
     }
 
     /// Asks for the memory [`Stubs::owner`] of `s` searches (once [`Stubs::prefetch`] has had
-    /// its effect): the first stubs of the persons its block shares.
+    /// its effect): the index bytes of the persons its block shares.
     #[inline]
     fn prefetch_search(&self, s: u64) {
         let b = (s >> BLOCK_BITS) as usize;
@@ -147,30 +230,48 @@ impl Stubs {
             self.block_owner[b] as usize,
             self.block_owner[b + 1] as usize,
         );
-        // A cache line holds 8 first stubs. A block shared by many persons (low degrees, or
-        // persons without stubs) is searched in a few steps: its middle line is the first read.
-        if hi - lo <= 32 {
-            for p in (lo..=hi).step_by(8) {
-                crate::sys::prefetch(&self.first[p]);
+        // A cache line holds 64 bytes. A block shared by very many persons (persons without
+        // stubs) is searched in a few steps: its middle line is the first read.
+        if hi > lo + 256 {
+            crate::sys::prefetch(&self.low[lo + (hi - lo) / 2]);
+        } else if hi > lo {
+            for q in (lo + 1..=hi).step_by(64) {
+                crate::sys::prefetch(&self.low[q]);
             }
-            crate::sys::prefetch(&self.first[hi]);
-        } else {
-            crate::sys::prefetch(&self.first[lo + (hi - lo) / 2]);
+            crate::sys::prefetch(&self.low[hi]);
         }
     }
 
     /// The person who owns stub `s` (`s` < [`Stubs::total`]).
     fn owner(&self, s: u64) -> u32 {
         let b = (s >> BLOCK_BITS) as usize;
-        // The owner lies between the owners of this block's first stub and the next block's.
         let (lo, hi) = (
             self.block_owner[b] as usize,
             self.block_owner[b + 1] as usize,
         );
-        // The last person in lo..=hi whose first stub is at most s.
-        let within = self.first[lo..=hi].partition_point(|&f| f <= s);
-        (lo + within - 1) as u32
+        // The last of lo..=hi whose first stub is at most s: lo's always is, and each later
+        // one's is iff its first stub less one is below s, both inside the block.
+        let within = (s & ((1 << BLOCK_BITS) - 1)) as u8;
+        (lo + self.low[lo + 1..=hi].partition_point(|&l| l < within)) as u32
     }
+}
+
+/// Each chunk of persons' share of the rows `rows`, as a slice of its own of `firsts` (one cell
+/// per row).
+fn row_parts<'f>(
+    firsts: &'f mut [u64],
+    chunks: &[Range<usize>],
+    rows: Range<usize>,
+) -> Vec<&'f mut [u64]> {
+    let mut parts = Vec::with_capacity(chunks.len());
+    let mut rest = &mut firsts[..rows.len()];
+    for c in chunks {
+        let len = c.end.min(rows.end).saturating_sub(c.start.max(rows.start));
+        let (part, after) = std::mem::take(&mut rest).split_at_mut(len);
+        parts.push(part);
+        rest = after;
+    }
+    parts
 }
 
 #[cfg(test)]
@@ -182,13 +283,23 @@ mod tests {
         configuration_rows(n, degree, keys, 0..n as u32)
     }
 
-    /// The stubs of persons with `degrees`.
-    fn stubs_of(degrees: Vec<u32>) -> Stubs {
-        Stubs::from_counts(
-            std::iter::once(0)
-                .chain(degrees.into_iter().map(u64::from))
-                .collect(),
-        )
+    /// The stubs of persons with `degrees`, and every person's first stub counted plainly.
+    fn stubs_of(degrees: &[u32]) -> (Stubs, Vec<u64>) {
+        let n = degrees.len();
+        let (stubs, firsts) = Stubs::number(n, |p| u64::from(degrees[p]), 0..n as u32);
+        let plain: Vec<u64> = std::iter::once(0)
+            .chain(degrees.iter().scan(0u64, |acc, &d| {
+                *acc += u64::from(d);
+                Some(*acc)
+            }))
+            .collect();
+        assert_eq!(firsts, plain);
+        (stubs, plain)
+    }
+
+    /// The owner of stub `s` by a plain search of every person's first stub.
+    fn plain_owner(first: &[u64], s: u64) -> u32 {
+        (first.partition_point(|&f| f <= s) - 1) as u32
     }
 
     /// Degrees from a power law from `low`, of `exponent`, at most `high`.
@@ -241,8 +352,8 @@ mod tests {
     #[test]
     fn each_stub_has_its_owner_and_is_matched_once() {
         // Degrees with zeros (persons with no stub) among them, hand-checked owners.
-        let stubs = stubs_of(vec![2, 0, 0, 3, 0, 1]);
-        let owners: Vec<u32> = (0..stubs.total()).map(|s| stubs.owner(s)).collect();
+        let (stubs, _) = stubs_of(&[2, 0, 0, 3, 0, 1]);
+        let owners: Vec<u32> = (0..stubs.total).map(|s| stubs.owner(s)).collect();
         assert_eq!(owners, [0, 0, 3, 3, 3, 5]);
         // Many blocks: every stub's owner by a plain search.
         let keys = Keys::new(2, 0);
@@ -252,16 +363,56 @@ mod tests {
                     [(crate::rng::uniform_int(&mut keys.stream(Kind::Person, p, 1), 0, 4)) as usize]
             })
             .collect();
-        let stubs = stubs_of(degrees.clone());
+        let (stubs, first) = stubs_of(&degrees);
         let mut seen = vec![0u32; degrees.len()];
-        let perm = Permutation::new(stubs.total(), &keys, 0xC0);
-        for s in 0..stubs.total() {
-            let plain = stubs.first.partition_point(|&f| f <= s) - 1;
-            assert_eq!(stubs.owner(s) as usize, plain, "stub {s}");
+        let perm = Permutation::new(stubs.total, &keys, 0xC0);
+        for s in 0..stubs.total {
+            assert_eq!(stubs.owner(s), plain_owner(&first, s), "stub {s}");
             // The matching uses each stub once: each person's ends are its drawn degree.
             seen[stubs.owner(perm.apply(s)) as usize] += 1;
         }
         assert_eq!(seen, degrees);
+    }
+
+    #[test]
+    fn the_index_holds_at_block_and_chunk_edges() {
+        // Over three chunks of numbering: runs of persons without stubs longer than a block
+        // (hundreds of persons sharing one), degrees of exactly a block and of several, and a
+        // last person without stubs; every owner and several cuts of rows against plain sums.
+        let n = 2 * DEGREE_CHUNK + 1_234;
+        let block = 1u32 << BLOCK_BITS;
+        let degrees: Vec<u32> = (0..n)
+            .map(|p| match p % 1_000 {
+                _ if p == n - 1 => 0,
+                0..300 => 0,
+                300 | 301 => block,
+                302 => 3 * block + 1,
+                q => (q % 5) as u32,
+            })
+            .collect();
+        let (stubs, first) = stubs_of(&degrees);
+        for s in 0..stubs.total {
+            assert_eq!(stubs.owner(s), plain_owner(&first, s), "stub {s}");
+        }
+        let c = DEGREE_CHUNK as u32;
+        let n32 = n as u32;
+        for rows in [
+            0..0,
+            5..5,
+            0..1,
+            c - 1..c + 1,
+            17..2 * c + 3,
+            n32 - 1..n32,
+            0..n32,
+        ] {
+            let (_, firsts) = Stubs::number(n, |p| u64::from(degrees[p]), rows.clone());
+            let (a, b) = (rows.start as usize, rows.end as usize);
+            if a < b {
+                assert_eq!(firsts, first[a..=b], "{rows:?}");
+            } else {
+                assert_eq!(firsts, [0], "{rows:?}");
+            }
+        }
     }
 
     #[test]
@@ -275,12 +426,12 @@ mod tests {
         let degrees: Vec<u32> = (0..n)
             .map(|p| d.sample_count(&mut keys.stream(Kind::Person, p as u64, 0x6D), 0))
             .collect();
-        let stubs = stubs_of(degrees);
-        let perm = Permutation::new(stubs.total(), &keys, 0xC0);
-        let edges: Vec<(u32, u32)> = (0..stubs.total() / 2)
+        let (stubs, first) = stubs_of(&degrees);
+        let perm = Permutation::new(stubs.total, &keys, 0xC0);
+        let edges: Vec<(u32, u32)> = (0..stubs.total / 2)
             .map(|j| {
-                let a = stubs.owner(perm.apply(2 * j));
-                (a, stubs.owner(perm.apply(2 * j + 1)))
+                let a = plain_owner(&first, perm.apply(2 * j));
+                (a, plain_owner(&first, perm.apply(2 * j + 1)))
             })
             .collect();
         assert_eq!(g, Graph::from_edges(n, &edges));
