@@ -50,6 +50,11 @@ impl LocalRanks {
                 .collect()
         })
     }
+
+    /// Bytes this rank has sent so far, counted as MPI's communicator counts them.
+    pub fn sent_bytes(&self) -> u64 {
+        self.bytes_sent()
+    }
 }
 
 impl Comm for LocalRanks {

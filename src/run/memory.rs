@@ -77,15 +77,17 @@ fn estimate_share(s: &Scenario, threads: usize, ranks: usize, split: bool) -> Es
     // the lists are sorted, plus what the generator holds: Barabási–Albert the node each edge
     // chose (4 bytes per edge, freed before the sort), an edge-list file its edges (8 bytes each,
     // until the graph is built). The configuration model fills the lists straight from its
-    // stubs. Once built: the offsets and the targets alone.
+    // stubs, beside the stubs' owner index (a byte per person, 4 bytes per 256 stubs). Once
+    // built: the offsets and the targets alone.
+    let stub_index = persons + edges / 32.0;
     let (building, built) = if edges > 0.0 {
-        let (placing_extra, sorting_extra) = match &s.population.graph {
-            Some(GraphSpec::Configuration { .. }) => (0.0, 0.0),
-            Some(GraphSpec::BarabasiAlbert { .. }) => (4.0, 0.0),
-            _ => (8.0, 8.0),
+        let (placing_extra, sorting_extra, index) = match &s.population.graph {
+            Some(GraphSpec::Configuration { .. }) => (0.0, 0.0, stub_index),
+            Some(GraphSpec::BarabasiAlbert { .. }) => (4.0, 0.0, 0.0),
+            _ => (8.0, 8.0, 0.0),
         };
-        let placing = persons * 8.0 + edges * (8.0 + placing_extra);
-        let sorting = persons * 12.0 + edges * (8.0 + sorting_extra);
+        let placing = persons * 8.0 + edges * (8.0 + placing_extra) + index;
+        let sorting = persons * 12.0 + edges * (8.0 + sorting_extra) + index;
         (placing.max(sorting), persons * 8.0 + edges * 8.0)
     } else {
         (0.0, 0.0)
@@ -116,20 +118,26 @@ fn estimate_share(s: &Scenario, threads: usize, ranks: usize, split: bool) -> Es
     } else {
         // A rank holds its share of users and entries and no persons, and builds its share of
         // the graph: every rank runs the whole generator (the configuration model's stub index
-        // of 8 bytes per person, Barabási–Albert's chosen nodes of 4 bytes per edge; an edge-list
-        // file is built whole, then cut) and keeps its persons' lists. Contagion then needs
-        // everybody's days beside those lists.
+        // of about a byte per person, Barabási–Albert's chosen nodes of 4 bytes per edge; an
+        // edge-list file is built whole, then cut) and keeps its persons' lists. Contagion
+        // searches beside those lists, then drops them and receives everybody's days (in one
+        // buffer, then decoded: twice their size for a moment), or, when users add no contacts,
+        // only those of its own persons and of the persons on its lists (with their ids).
         let share = (persons * 8.0 + edges * 8.0) / ranks_f;
         let graph = match &s.population.graph {
             _ if edges == 0.0 => 0.0,
-            Some(GraphSpec::Configuration { .. }) => {
-                persons * 8.0 + share + persons * 4.0 / ranks_f
-            }
+            Some(GraphSpec::Configuration { .. }) => stub_index + share + persons * 4.0 / ranks_f,
             Some(GraphSpec::BarabasiAlbert { .. }) => edges * 4.0 + share,
             _ => building.max(built + share),
         };
         let everyone = if contagion {
-            share + persons * 4.0 * n + persons / ranks_f * (8.0 + distributed_search)
+            let searching = share + persons / ranks_f * (8.0 + distributed_search);
+            let gathering = if s.behaviours.contact_adding.is_empty() {
+                (persons + entries) / ranks_f * (4.0 * n) + entries / ranks_f * 4.0 * 2.0
+            } else {
+                persons * 4.0 * n * 2.0
+            };
+            searching.max(gathering)
         } else {
             0.0
         };

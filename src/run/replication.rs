@@ -219,7 +219,7 @@ impl<'a> Persons<'a> {
         Ok(Persons {
             graph_edges: cells.map_or(0, |c| c / 2),
             stored_bytes: 0,
-            source: Source::Computed(Computed::new(s, r, &pop.blocks, shared)),
+            source: Source::Computed(Computed::sharing(s, r, &pop.blocks, shared)),
         })
     }
 }

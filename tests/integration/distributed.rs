@@ -89,6 +89,42 @@ fn contagion_split_over_ranks_matches_one_process() {
 }
 
 #[test]
+fn days_sent_only_where_lists_meet_them_match_one_process() {
+    // Without contact adding, a rank's engine meets only its own persons and those on its
+    // users' lists, so it asks their owners for those days alone instead of receiving all.
+    let with_adding = scenario(
+        "scenarios/wlm-bass.toml",
+        &["orgs.count=80", "scenario.replications=1"],
+    );
+    let without = scenario(
+        "scenarios/wlm-bass.toml",
+        &[
+            "orgs.count=80",
+            "scenario.replications=1",
+            "behaviours.contact_adding=[]",
+            "sensitivity={}",
+        ],
+    );
+    for ranks in [2, 3] {
+        assert_same_as_one_process(std::slice::from_ref(&without), ranks);
+    }
+    // The search sends the same in both (contact adding does not touch it); the days less.
+    let sent = |s: &Scenario| {
+        LocalRanks::run(3, |c| {
+            picsim::run::run_many(std::slice::from_ref(s), 1, c, &|_| {}).unwrap();
+            c.sent_bytes()
+        })
+    };
+    let (all, met) = (sent(&with_adding), sent(&without));
+    for (rank, (a, m)) in all.iter().zip(&met).enumerate() {
+        assert!(
+            m < a,
+            "rank {rank} sent {m} bytes, against {a} when every day is gathered"
+        );
+    }
+}
+
+#[test]
 fn a_sweep_spread_over_ranks_matches_one_process() {
     let a = scenario(
         "scenarios/pic-2013.toml",
