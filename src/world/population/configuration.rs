@@ -190,7 +190,9 @@ impl Stubs {
                         part[slot] = f;
                     }
                     if p > 0 {
-                        low[p - c.start] = ((f - 1) & ((1 << BLOCK_BITS) - 1)) as u8;
+                        // f is 0 when every earlier person has no stub: such a person is at
+                        // most block 0's owner, so its byte is never read, and wrapping is safe.
+                        low[p - c.start] = (f.wrapping_sub(1) & ((1 << BLOCK_BITS) - 1)) as u8;
                     }
                     for block in first_block(f)..first_block(f + d) {
                         owners[block - block0] = p as u32;
