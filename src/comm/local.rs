@@ -51,7 +51,8 @@ impl LocalRanks {
         })
     }
 
-    /// Bytes this rank has sent so far, counted as MPI's communicator counts them.
+    /// Payload bytes this rank has sent to other ranks so far (MPI's count adds the counts it
+    /// exchanges first).
     pub fn sent_bytes(&self) -> u64 {
         self.bytes_sent()
     }

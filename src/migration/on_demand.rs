@@ -127,7 +127,11 @@ impl PersonSource for Computed<'_> {
         let days = match &self.shared {
             // A share is given the days of every person its engine can meet; any other person's
             // would be a bug, which the runs' comparison with one process would show.
-            Some(shared) => padded(shared.of(p, n).unwrap_or(&[])),
+            Some(shared) => {
+                let days = shared.of(p, n);
+                debug_assert!(days.is_some(), "person {p}'s days are not held here");
+                padded(days.unwrap_or(&[]))
+            }
             None => person_days(
                 self.scenario,
                 &self.keys,
@@ -218,6 +222,7 @@ pub(crate) fn shared_days(
         asks[owner(p)].push(p);
     }
     let asked = comm.all_to_all_records(&asks);
+    drop(asks);
     let answers: Vec<Vec<Day>> = asked
         .iter()
         .map(|ids| {

@@ -122,7 +122,9 @@ fn estimate_share(s: &Scenario, threads: usize, ranks: usize, split: bool) -> Es
         // edge-list file is built whole, then cut) and keeps its persons' lists. Contagion
         // searches beside those lists, then drops them and receives everybody's days (in one
         // buffer, then decoded: twice their size for a moment), or, when users add no contacts,
-        // only those of its own persons and of the persons on its lists (with their ids).
+        // only those of its own persons and of the persons on its lists (with their ids; an
+        // exchange copies what it moves about five times over: encoded, joined, received,
+        // split, decoded).
         let share = (persons * 8.0 + edges * 8.0) / ranks_f;
         let graph = match &s.population.graph {
             _ if edges == 0.0 => 0.0,
@@ -133,7 +135,8 @@ fn estimate_share(s: &Scenario, threads: usize, ranks: usize, split: bool) -> Es
         let everyone = if contagion {
             let searching = share + persons / ranks_f * (8.0 + distributed_search);
             let gathering = if s.behaviours.contact_adding.is_empty() {
-                (persons + entries) / ranks_f * (4.0 * n) + entries / ranks_f * 4.0 * 2.0
+                let others = (entries / ranks_f).min(persons);
+                persons / ranks_f * 4.0 * n + others * 4.0 * (n + 1.0) * 5.0
             } else {
                 persons * 4.0 * n * 2.0
             };

@@ -21,8 +21,8 @@ use std::ops::Range;
 /// with: the stub at the other place of the same pair of the permutation (`2j`, `2j + 1`). So the
 /// lists are filled in order, one person after another, with one look-up per stub, and need no
 /// buffer but the rows' own (4 bytes per drawn stub of the rows: 8 bytes per drawn edge for the
-/// whole graph, with the rows' offsets) and the stubs' index of every person (about 1.2 bytes
-/// each: see [`Stubs`]).
+/// whole graph, with the rows' offsets) and the stubs' index (a byte per person and 4 bytes per
+/// 256 stubs: see [`Stubs`]).
 pub(crate) fn configuration_rows(
     n: usize,
     degree: &Distribution,
@@ -86,12 +86,12 @@ pub(crate) fn configuration_rows(
 }
 
 /// Who owns each stub of a configuration model, whose stubs are numbered person by person
-/// (person `p`'s are `first[p]..first[p + 1]`, in the numbering's terms), in about 1.2 bytes per
-/// person instead of the 8 of every person's first stub.
+/// (person `p`'s are `first[p]..first[p + 1]`, in the numbering's terms), in 1 + degree/64 bytes
+/// per person (a byte, and 4 per block of 256 stubs) instead of the 8 of every first stub.
 ///
 /// Stubs fall in blocks of `1 << BLOCK_BITS`. The owner of stub `s` lies between the owners of
-/// its block's first stub and of the next block's (`block_owner`), and every person strictly
-/// between those two has its first stub less one inside `s`'s block (its first stub is past the
+/// its block's first stub and of the next block's (`block_owner`), and every person after the
+/// first of those, up to the second, has its first stub less one inside `s`'s block (its first stub is past the
 /// block's start, and at most the next block's): so that person's offset in the block (`low`,
 /// one byte) is all a search needs to compare with `s`'s.
 struct Stubs {
@@ -163,15 +163,13 @@ impl Stubs {
         let mut low = vec![0u8; n];
         // Each chunk's blocks: those whose first stub is one of the chunk's.
         let first_block = |stub: u64| stub.div_ceil(1 << BLOCK_BITS) as usize;
-        let mut owner_parts = Vec::with_capacity(chunks.len());
-        let mut rest = &mut block_owner[..blocks];
-        for (i, _) in chunks.iter().enumerate() {
-            let end = starts.get(i + 1).map_or(blocks, |&s| first_block(s));
-            let len = end - first_block(starts[i]);
-            let (part, after) = std::mem::take(&mut rest).split_at_mut(len);
-            owner_parts.push(part);
-            rest = after;
-        }
+        let owner_parts = split_at_lengths(
+            &mut block_owner[..blocks],
+            (0..chunks.len()).map(|i| {
+                let end = starts.get(i + 1).map_or(blocks, |&s| first_block(s));
+                end - first_block(starts[i])
+            }),
+        );
         let after_rows = chunks
             .par_iter()
             .zip(low.par_chunks_mut(DEGREE_CHUNK))
@@ -183,12 +181,12 @@ impl Stubs {
                 let mut f = start;
                 let mut after_rows = None;
                 for p in c.clone() {
-                    let in_rows = (a..b).contains(&p);
-                    let slot = p.wrapping_sub(c.start.max(a));
-                    let d = if in_rows { part[slot] } else { degree(p) };
-                    if in_rows {
-                        part[slot] = f;
-                    }
+                    let d = if (a..b).contains(&p) {
+                        let slot = &mut part[p - c.start.max(a)];
+                        std::mem::replace(slot, f)
+                    } else {
+                        degree(p)
+                    };
                     if p > 0 {
                         // f is 0 when every earlier person has no stub: such a person is at
                         // most block 0's owner, so its byte is never read, and wrapping is safe.
@@ -265,15 +263,21 @@ fn row_parts<'f>(
     chunks: &[Range<usize>],
     rows: Range<usize>,
 ) -> Vec<&'f mut [u64]> {
-    let mut parts = Vec::with_capacity(chunks.len());
-    let mut rest = &mut firsts[..rows.len()];
-    for c in chunks {
-        let len = c.end.min(rows.end).saturating_sub(c.start.max(rows.start));
-        let (part, after) = std::mem::take(&mut rest).split_at_mut(len);
-        parts.push(part);
-        rest = after;
-    }
-    parts
+    let lengths = chunks
+        .iter()
+        .map(|c| c.end.min(rows.end).saturating_sub(c.start.max(rows.start)));
+    split_at_lengths(&mut firsts[..rows.len()], lengths)
+}
+
+/// `cells` cut into consecutive slices of `lengths` (which add up to at most its length).
+fn split_at_lengths<T>(mut cells: &mut [T], lengths: impl Iterator<Item = usize>) -> Vec<&mut [T]> {
+    lengths
+        .map(|len| {
+            let (part, after) = std::mem::take(&mut cells).split_at_mut(len);
+            cells = after;
+            part
+        })
+        .collect()
 }
 
 #[cfg(test)]
