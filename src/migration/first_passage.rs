@@ -98,11 +98,16 @@ impl<W: Fn(u32, u32) -> f32 + Sync> Search<'_, W> {
         for (i, &(u, bits)) in frontier.iter().enumerate() {
             // The search waits on memory (the graph and the times do not fit in cache): ask for
             // later persons' rows while this one's are relaxed.
-            if let Some(&(w, _)) = frontier.get(i + 8).filter(|&&(w, _)| w < rows) {
+            if let Some(&(w, _)) = frontier.get(i + 16).filter(|&&(w, _)| w < rows) {
                 graph.prefetch_offset(w);
             }
-            if let Some(&(w, _)) = frontier.get(i + 4).filter(|&&(w, _)| w < rows) {
+            if let Some(&(w, _)) = frontier.get(i + 8).filter(|&&(w, _)| w < rows) {
                 graph.prefetch_neighbours(w, 2);
+            }
+            if let Some(&(w, _)) = frontier.get(i + 4).filter(|&&(w, _)| w < rows) {
+                for &v in graph.neighbours(w).iter().take(32) {
+                    crate::sys::prefetch(&time[v as usize]);
+                }
             }
             if u >= rows || time[u as usize].load(Relaxed) != bits {
                 continue;
@@ -110,12 +115,15 @@ impl<W: Fn(u32, u32) -> f32 + Sync> Search<'_, W> {
             let t = f32::from_bits(bits);
             let neighbours = graph.neighbours(u);
             for (j, &v) in neighbours.iter().enumerate() {
-                if let Some(&later) = neighbours.get(j + 16) {
+                if let Some(&later) = neighbours.get(j + 32) {
                     crate::sys::prefetch(&time[later as usize]);
                 }
                 let cell = &time[v as usize];
                 let current = cell.load(Relaxed);
-                if current > UNREACHED {
+                // A neighbour who never adopts, or whose time is already no later than `t`
+                // (every candidate from `u` is at least `t`), is left before its edge's waiting
+                // time is drawn: over a whole search, that is every edge's second relaxation.
+                if current > UNREACHED || current <= bits {
                     continue;
                 }
                 let candidate = relax(t, self.open(v as usize), (self.edge_time)(u, v));

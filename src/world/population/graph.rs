@@ -140,13 +140,15 @@ struct Placed {
 impl Placed {
     /// See [`Graph::from_edge_fn`].
     fn new(n: usize, m: u64, edge: impl Fn(u64) -> (u32, u32) + Sync) -> Placed {
-        Placed::rows(0..n as u32, m, edge)
+        Placed::rows(0..n as u32, m, one_at_a_time(edge))
     }
 
     /// The lists of persons `rows` alone (row `i` is person `rows.start + i`): only the ends of
     /// edges that fall in `rows` are counted and placed, so a rank holds its own persons' share
-    /// of the graph while every rank runs through the same edges.
-    fn rows(rows: Range<u32>, m: u64, edge: impl Fn(u64) -> (u32, u32) + Sync) -> Placed {
+    /// of the graph while every rank runs through the same edges. `edges(from, out)` writes
+    /// edges `from..from + out.len()` into `out` (a batch of consecutive edges, so that a
+    /// generator can compute once what neighbouring edges share).
+    fn rows(rows: Range<u32>, m: u64, edges: impl Fn(u64, &mut [(u32, u32)]) + Sync) -> Placed {
         let n = rows.len();
         // The row of person p, if it is one of `rows` (ids below the start wrap past n).
         let row = |p: u32| {
@@ -160,13 +162,15 @@ impl Placed {
         let over_ends = |f: &(dyn Fn(&[End]) + Sync)| {
             (0..chunks).into_par_iter().for_each(|c| {
                 let mut ends = [(0usize, 0u32); 2 * EDGE_BATCH];
+                let mut batch = [(0u32, 0u32); EDGE_BATCH];
                 let last = ((c + 1) * EDGE_CHUNK).min(m);
                 let mut from = c * EDGE_CHUNK;
                 while from < last {
                     let to = (from + EDGE_BATCH as u64).min(last);
+                    let batch = &mut batch[..(to - from) as usize];
+                    edges(from, batch);
                     let mut len = 0;
-                    for e in from..to {
-                        let (a, b) = edge(e);
+                    for &(a, b) in batch.iter() {
                         if a == b {
                             continue;
                         }
@@ -232,6 +236,17 @@ impl Placed {
         let mut kept = vec![0u32; self.offsets.len() - 1];
         sorted_lists(&self.offsets, &mut self.targets, &mut kept, |_, _| {});
         compacted(self.offsets, self.targets, &kept)
+    }
+}
+
+/// A batch function for [`Placed::rows`] from a function of one edge's index.
+fn one_at_a_time(
+    edge: impl Fn(u64) -> (u32, u32) + Sync,
+) -> impl Fn(u64, &mut [(u32, u32)]) + Sync {
+    move |from, out| {
+        for (e, o) in (from..).zip(out.iter_mut()) {
+            *o = edge(e);
+        }
     }
 }
 
@@ -418,20 +433,38 @@ pub(crate) fn barabasi_albert_rows(n: usize, m: usize, keys: &Keys, rows: Range<
             source(cell / 2)
         }
     };
+    // A node's first m draws are made whatever they give (only repeats draw again), so they are
+    // drawn together and their cells asked for before any is read: m cache misses at once
+    // instead of one after another, and the same stream of draws as one at a time.
+    let first_draws =
+        |rng: &mut crate::rng::Stream, last: i64, chosen: &[u32], cells: &mut Vec<usize>| {
+            cells.clear();
+            for _ in 0..m {
+                let cell = uniform_int(rng, 0, last) as usize;
+                // An odd cell's end is its edge's source and reads nothing, but a useless prefetch
+                // costs less than a branch on a random bit. Cells of the node before, not yet
+                // written, are in cache anyway.
+                if let Some(c) = chosen.get(cell / 2) {
+                    crate::sys::prefetch(c);
+                }
+                cells.push(cell);
+            }
+        };
     let mut targets: Vec<u32> = Vec::with_capacity(m);
-    let mut cells: Vec<usize> = Vec::with_capacity(m);
-    for _ in (star + 1)..n {
+    let (mut cells, mut ahead_cells) = (Vec::with_capacity(m), Vec::with_capacity(m));
+    if star + 1 < n {
+        first_draws(&mut rng, 2 * chosen.len() as i64 - 1, &chosen, &mut cells);
+    }
+    for node in (star + 1)..n {
         let last = 2 * chosen.len() as i64 - 1;
-        // The node's first m draws are made whatever they give (only repeats draw again), so
-        // they are drawn together and their cells asked for before any is read: m cache misses
-        // at once instead of one after another, and the same stream of draws as one at a time.
-        cells.clear();
-        for _ in 0..m {
-            let cell = uniform_int(&mut rng, 0, last) as usize;
-            // An odd cell's end is its edge's source and reads nothing, but a useless prefetch
-            // costs less than a branch on a random bit.
-            crate::sys::prefetch(&chosen[cell / 2]);
-            cells.push(cell);
+        // The next node's first draws are made too, from a copy of the stream, before this
+        // node's are read, so that both nodes' misses overlap. They are the right draws unless
+        // this node draws again for a repeat (rarely): then they are made again from the stream.
+        // Every node adds m edges, so the next node draws from m more edges' cells.
+        let mut ahead = rng.clone();
+        let next = node + 1 < n;
+        if next {
+            first_draws(&mut ahead, last + 2 * m as i64, &chosen, &mut ahead_cells);
         }
         targets.clear();
         for &cell in &cells {
@@ -440,6 +473,7 @@ pub(crate) fn barabasi_albert_rows(n: usize, m: usize, keys: &Keys, rows: Range<
                 targets.push(t);
             }
         }
+        let repeats = targets.len() < m;
         while targets.len() < m {
             let t = end(&chosen, uniform_int(&mut rng, 0, last) as usize);
             if !targets.contains(&t) {
@@ -447,11 +481,30 @@ pub(crate) fn barabasi_albert_rows(n: usize, m: usize, keys: &Keys, rows: Range<
             }
         }
         chosen.extend_from_slice(&targets);
+        if next && repeats {
+            first_draws(&mut rng, 2 * chosen.len() as i64 - 1, &chosen, &mut cells);
+        } else if next {
+            rng = ahead;
+            std::mem::swap(&mut cells, &mut ahead_cells);
+        }
     }
     let perm = Permutation::new(n as u64, keys, 0xBA);
     let person = |node: u32| perm.apply(u64::from(node)) as u32;
-    let placed = Placed::rows(rows, chosen.len() as u64, |e| {
-        (person(chosen[e as usize]), person(source(e as usize)))
+    // Each edge's two ends are mapped once, not once per pass over the edges: the chosen nodes
+    // in place, the source nodes once per node of a batch (a node's m edges are consecutive).
+    chosen
+        .par_iter_mut()
+        .with_min_len(1 << 16)
+        .for_each(|c| *c = person(*c));
+    let placed = Placed::rows(rows, chosen.len() as u64, |from, out| {
+        let mut last = (u32::MAX, 0);
+        for (e, o) in (from as usize..).zip(out.iter_mut()) {
+            let node = source(e);
+            if node != last.0 {
+                last = (node, person(node));
+            }
+            *o = (chosen[e], last.1);
+        }
     });
     drop(chosen);
     placed.finish()
@@ -513,6 +566,53 @@ mod tests {
         assert!((0..n as u32).all(|p| !g.neighbours(p).is_empty()));
     }
 
+    /// The process as networkx states it, one draw at a time from the list of every edge's
+    /// two ends, each edge's ends mapped to persons when the edge is made: the generator, which
+    /// draws ahead, stores only the chosen nodes and maps them in batches, builds the same graph.
+    #[test]
+    fn barabasi_albert_is_the_plain_process() {
+        let keys = Keys::new(6, 3);
+        for (n, m) in [(3_000, 4), (3_000, 1), (500, 12), (2, 1), (5, 7)] {
+            let m_used = m.min(n - 1).max(1);
+            let perm = Permutation::new(n as u64, &keys, 0xBA);
+            let person = |node: u32| perm.apply(u64::from(node)) as u32;
+            let mut rng = keys.stream(Kind::Replication, 0xBA, 0);
+            let mut ends: Vec<u32> = Vec::new();
+            let mut edges = Vec::new();
+            let mut add = |ends: &mut Vec<u32>, a: u32, b: u32| {
+                ends.extend([a, b]);
+                edges.push((person(a), person(b)));
+            };
+            for i in 0..m_used {
+                add(&mut ends, 0, i as u32 + 1);
+            }
+            let mut repeats = 0;
+            for node in (m_used + 1)..n {
+                let mut targets: Vec<u32> = Vec::new();
+                while targets.len() < m_used {
+                    let t = ends[uniform_int(&mut rng, 0, ends.len() as i64 - 1) as usize];
+                    if targets.contains(&t) {
+                        repeats += 1;
+                    } else {
+                        targets.push(t);
+                    }
+                }
+                for t in targets {
+                    add(&mut ends, t, node as u32);
+                }
+            }
+            if m > 1 && n > 100 {
+                // The draws ahead are thrown away and made again after a repeat.
+                assert!(repeats > 10, "n {n}, m {m}: {repeats} repeats");
+            }
+            assert_eq!(
+                barabasi_albert(n, m, &keys),
+                Graph::from_edges(n, &edges),
+                "n {n}, m {m}"
+            );
+        }
+    }
+
     #[test]
     fn graphs_do_not_depend_on_the_thread_count() {
         let keys = Keys::new(5, 2);
@@ -558,7 +658,11 @@ mod tests {
         let edges = random_edges(Keys::new(9, 0), n, 6_000, 41);
         let whole = Graph::from_edges(n, &edges);
         for rows in [0..0, 0..1, 0..41, 20..300, 300..500, 499..500, 500..500] {
-            let part = Placed::rows(rows.clone(), edges.len() as u64, |i| edges[i as usize]);
+            let part = Placed::rows(
+                rows.clone(),
+                edges.len() as u64,
+                one_at_a_time(|i| edges[i as usize]),
+            );
             assert_eq!(part.finish(), whole.rows(rows.clone()), "{rows:?}");
         }
     }
