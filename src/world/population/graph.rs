@@ -26,6 +26,8 @@ use std::sync::atomic::Ordering::Relaxed;
 const EDGE_CHUNK: u64 = 1 << 16;
 /// Edges whose cells are asked for together when counting and placing edges.
 const EDGE_BATCH: usize = 32;
+/// Nodes of the Barabási–Albert process whose draws are made ahead of the node being added.
+const AHEAD: usize = 8;
 /// One end of an edge while it is placed: the row of the list it goes in, and the neighbour.
 type End = (usize, u32);
 /// Persons per parallel task when sorting adjacency lists.
@@ -411,7 +413,7 @@ pub(crate) fn barabasi_albert_rows(n: usize, m: usize, keys: &Keys, rows: Range<
         return Graph::from_edges(rows.len(), &[]);
     }
     let m = m.min(n.saturating_sub(1)).max(1);
-    let mut rng = keys.stream(Kind::Replication, 0xBA, 0);
+    let rng = keys.stream(Kind::Replication, 0xBA, 0);
     // The process draws uniformly from the list of every edge's two ends (edge `e`'s at cells
     // `2e` and `2e + 1`), which is degree-proportional. An edge's second end is its source node,
     // a function of `e` alone (the star's edge `e` joins node 0 to `e + 1`; node `m + 1 + k` adds
@@ -437,56 +439,58 @@ pub(crate) fn barabasi_albert_rows(n: usize, m: usize, keys: &Keys, rows: Range<
     // drawn together and their cells asked for before any is read: m cache misses at once
     // instead of one after another, and the same stream of draws as one at a time.
     let first_draws =
-        |rng: &mut crate::rng::Stream, last: i64, chosen: &[u32], cells: &mut Vec<usize>| {
+        |rng: &mut crate::rng::Stream, node: usize, chosen: &[u32], cells: &mut Vec<usize>| {
+            // Every node after the star adds m edges: the cells before `node`'s.
+            let last = 2 * (star + (node - star - 1) * m) as i64 - 1;
             cells.clear();
             for _ in 0..m {
                 let cell = uniform_int(rng, 0, last) as usize;
                 // An odd cell's end is its edge's source and reads nothing, but a useless prefetch
-                // costs less than a branch on a random bit. Cells of the node before, not yet
-                // written, are in cache anyway.
+                // costs less than a branch on a random bit. Cells of nodes not yet added are
+                // written just before they are read, so in cache.
                 if let Some(c) = chosen.get(cell / 2) {
                     crate::sys::prefetch(c);
                 }
                 cells.push(cell);
             }
         };
+    // The next nodes' first draws are made ahead, from a copy of the stream, before this node's
+    // are read, so that several nodes' misses overlap. They are the right draws unless a node
+    // draws again for a repeat (rarely): then those ahead of it are made again.
+    let mut slots: Vec<(crate::rng::Stream, Vec<usize>)> = (0..AHEAD)
+        .map(|_| (rng.clone(), Vec::with_capacity(m)))
+        .collect();
+    let mut ahead = rng;
+    let mut drawn = star + 1;
     let mut targets: Vec<u32> = Vec::with_capacity(m);
-    let (mut cells, mut ahead_cells) = (Vec::with_capacity(m), Vec::with_capacity(m));
-    if star + 1 < n {
-        first_draws(&mut rng, 2 * chosen.len() as i64 - 1, &chosen, &mut cells);
-    }
     for node in (star + 1)..n {
-        let last = 2 * chosen.len() as i64 - 1;
-        // The next node's first draws are made too, from a copy of the stream, before this
-        // node's are read, so that both nodes' misses overlap. They are the right draws unless
-        // this node draws again for a repeat (rarely): then they are made again from the stream.
-        // Every node adds m edges, so the next node draws from m more edges' cells.
-        let mut ahead = rng.clone();
-        let next = node + 1 < n;
-        if next {
-            first_draws(&mut ahead, last + 2 * m as i64, &chosen, &mut ahead_cells);
+        while drawn < n && drawn < node + AHEAD {
+            let (after, cells) = &mut slots[drawn % AHEAD];
+            first_draws(&mut ahead, drawn, &chosen, cells);
+            after.clone_from(&ahead);
+            drawn += 1;
         }
+        let (after, cells) = &mut slots[node % AHEAD];
+        let last = 2 * chosen.len() as i64 - 1;
         targets.clear();
-        for &cell in &cells {
+        for &cell in cells.iter() {
             let t = end(&chosen, cell);
             if !targets.contains(&t) {
                 targets.push(t);
             }
         }
-        let repeats = targets.len() < m;
-        while targets.len() < m {
-            let t = end(&chosen, uniform_int(&mut rng, 0, last) as usize);
-            if !targets.contains(&t) {
-                targets.push(t);
+        if targets.len() < m {
+            // The stream as it is after this node's first draws: the nodes after draw anew.
+            while targets.len() < m {
+                let t = end(&chosen, uniform_int(after, 0, last) as usize);
+                if !targets.contains(&t) {
+                    targets.push(t);
+                }
             }
+            ahead.clone_from(after);
+            drawn = node + 1;
         }
         chosen.extend_from_slice(&targets);
-        if next && repeats {
-            first_draws(&mut rng, 2 * chosen.len() as i64 - 1, &chosen, &mut cells);
-        } else if next {
-            rng = ahead;
-            std::mem::swap(&mut cells, &mut ahead_cells);
-        }
     }
     let perm = Permutation::new(n as u64, keys, 0xBA);
     let person = |node: u32| perm.apply(u64::from(node)) as u32;
