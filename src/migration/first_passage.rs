@@ -67,7 +67,8 @@ pub(crate) struct Search<'a, W> {
     /// When each person can first adopt, in days (`None`: everybody from time 0). Persons who
     /// never can are NaN in the times given to the search instead.
     pub(crate) open: Option<&'a [f32]>,
-    /// The waiting time on the edge `{u, v}`, in days.
+    /// The waiting time on the edge `{u, v}`, in days: never negative (the search leaves a
+    /// neighbour no later than `u` unrelaxed).
     pub(crate) edge_time: W,
     /// Times beyond this are not needed (a forced switch-over settles them): the search stops
     /// there and reports them as +∞. `f32::INFINITY` for none.
@@ -122,7 +123,8 @@ impl<W: Fn(u32, u32) -> f32 + Sync> Search<'_, W> {
                 let current = cell.load(Relaxed);
                 // A neighbour who never adopts, or whose time is already no later than `t`
                 // (every candidate from `u` is at least `t`), is left before its edge's waiting
-                // time is drawn: over a whole search, that is every edge's second relaxation.
+                // time is drawn: over a whole search, that is about half the relaxations (each
+                // edge's from its later end).
                 if current > UNREACHED || current <= bits {
                     continue;
                 }

@@ -3,8 +3,8 @@
 //! Stored as an undirected CSR (each edge in both adjacency lists, `u32` person ids, lists
 //! sorted): 8 bytes per undirected edge and 8 per person. Graphs from edges (Barabási–Albert,
 //! an edge-list file) are built by `Graph::from_edge_fn` and `Placed`: edges are produced by a
-//! function of their index, called once to count each person's degree and once to place each
-//! edge, in parallel, straight into the CSR. The configuration model fills each list from its
+//! function of their index (in batches of consecutive indices), called once to count each
+//! person's degree and once to place each edge, in parallel, straight into the CSR. The configuration model fills each list from its
 //! stubs instead. Barabási–Albert and the configuration model can also build the lists of a range
 //! of persons alone (a rank's share of a split replication), equal to those rows of the whole
 //! graph; an edge-list file is built whole, then cut. Generators:
@@ -26,7 +26,8 @@ use std::sync::atomic::Ordering::Relaxed;
 const EDGE_CHUNK: u64 = 1 << 16;
 /// Edges whose cells are asked for together when counting and placing edges.
 const EDGE_BATCH: usize = 32;
-/// Nodes of the Barabási–Albert process whose draws are made ahead of the node being added.
+/// Nodes of the Barabási–Albert process whose first draws are made at once: the node being
+/// added and the 7 after it.
 const AHEAD: usize = 8;
 /// One end of an edge while it is placed: the row of the list it goes in, and the neighbour.
 type End = (usize, u32);
@@ -570,13 +571,22 @@ mod tests {
         assert!((0..n as u32).all(|p| !g.neighbours(p).is_empty()));
     }
 
-    /// The process as networkx states it, one draw at a time from the list of every edge's
-    /// two ends, each edge's ends mapped to persons when the edge is made: the generator, which
-    /// draws ahead, stores only the chosen nodes and maps them in batches, builds the same graph.
+    /// The process written plainly, one draw at a time from the list of every edge's two ends
+    /// (the generator's layout: each edge's chosen node, then its source), each edge's ends
+    /// mapped to persons when the edge is made: the generator, which draws ahead, stores only the
+    /// chosen nodes and maps them in batches, builds the same graph.
     #[test]
     fn barabasi_albert_is_the_plain_process() {
         let keys = Keys::new(6, 3);
-        for (n, m) in [(3_000, 4), (3_000, 1), (500, 12), (2, 1), (5, 7)] {
+        for (n, m) in [
+            (3_000, 4),
+            (3_000, 1),
+            (500, 12),
+            (2, 1),
+            (5, 7),
+            (6, 2),
+            (10, 3),
+        ] {
             let m_used = m.min(n - 1).max(1);
             let perm = Permutation::new(n as u64, &keys, 0xBA);
             let person = |node: u32| perm.apply(u64::from(node)) as u32;
