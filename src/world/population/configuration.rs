@@ -91,9 +91,9 @@ pub(crate) fn configuration_rows(
 ///
 /// Stubs fall in blocks of `1 << BLOCK_BITS`. The owner of stub `s` lies between the owners of
 /// its block's first stub and of the next block's (`block_owner`), and every person after the
-/// first of those, up to the second, has its first stub less one inside `s`'s block (its first stub is past the
-/// block's start, and at most the next block's): so that person's offset in the block (`low`,
-/// one byte) is all a search needs to compare with `s`'s.
+/// first of those, up to the second, has its first stub less one inside `s`'s block (its first
+/// stub is past the block's start, and at most the next block's): so that person's offset in
+/// the block (`low`, one byte) is all a search needs to compare with `s`'s.
 struct Stubs {
     /// Per block, the owner of its first stub; one more entry (the last person).
     block_owner: Vec<u32>,

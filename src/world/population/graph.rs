@@ -4,9 +4,9 @@
 //! sorted): 8 bytes per undirected edge and 8 per person. Graphs from edges (Barabási–Albert,
 //! an edge-list file) are built by `Graph::from_edge_fn` and `Placed`: edges are produced by a
 //! function of their index (in batches of consecutive indices), called once to count each
-//! person's degree and once to place each edge, in parallel, straight into the CSR. The configuration model fills each list from its
-//! stubs instead. Barabási–Albert and the configuration model can also build the lists of a range
-//! of persons alone (a rank's share of a split replication), equal to those rows of the whole
+//! person's degree and once to place each edge, in parallel, straight into the CSR. The
+//! configuration model fills each list from its stubs instead. Barabási–Albert and the
+//! configuration model can also build the lists of a range of persons alone (a rank's share of a split replication), equal to those rows of the whole
 //! graph; an edge-list file is built whole, then cut. Generators:
 //! - `barabasi_albert` (m): preferential attachment, one sequential stream per replication (the
 //!   process is inherently sequential); node `i` of the process is mapped to a person by a keyed
@@ -439,10 +439,11 @@ pub(crate) fn barabasi_albert_rows(n: usize, m: usize, keys: &Keys, rows: Range<
     // A node's first m draws are made whatever they give (only repeats draw again), so they are
     // drawn together and their cells asked for before any is read: m cache misses at once
     // instead of one after another, and the same stream of draws as one at a time.
+    // The last cell `node` draws from: every node after the star adds m edges.
+    let last_cell = |node: usize| 2 * (star + (node - star - 1) * m) as i64 - 1;
     let first_draws =
         |rng: &mut crate::rng::Stream, node: usize, chosen: &[u32], cells: &mut Vec<usize>| {
-            // Every node after the star adds m edges: the cells before `node`'s.
-            let last = 2 * (star + (node - star - 1) * m) as i64 - 1;
+            let last = last_cell(node);
             cells.clear();
             for _ in 0..m {
                 let cell = uniform_int(rng, 0, last) as usize;
@@ -472,7 +473,7 @@ pub(crate) fn barabasi_albert_rows(n: usize, m: usize, keys: &Keys, rows: Range<
             drawn += 1;
         }
         let (after, cells) = &mut slots[node % AHEAD];
-        let last = 2 * chosen.len() as i64 - 1;
+        let last = last_cell(node);
         targets.clear();
         for &cell in cells.iter() {
             let t = end(&chosen, cell);
