@@ -131,10 +131,12 @@ pub(crate) fn calibrate(args: CalibrateArgs, comm: &dyn Comm) -> Result<ExitCode
     )?;
     // An unfinished calibration's folder (`<out>.partial/`) holds its checkpoint, kept when it
     // is interrupted; `--resume` continues it (the same calibration only).
+    let mut inputs = plan::inputs_of([&s]);
+    inputs.add(&observed_path, "the observations");
     let staging = plan::prepare_output(
         comm,
         (&out, &plan::named(&args.output, None)),
-        world.folder.force,
+        (world.folder.force, &inputs),
         "calibrate",
         Some((&identity, args.resume)),
     )?;

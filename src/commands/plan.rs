@@ -14,7 +14,7 @@ use crate::cli::{MemoryArgs, OutputArgs, ScenarioArgs, WorldArgs};
 use crate::comm::Comm;
 use crate::report::comparison::RunSummary;
 use crate::report::staging::Named;
-use crate::report::{self, Staging, manifest::Invocation};
+use crate::report::{self, Inputs, Staging, manifest::Invocation};
 use crate::run::jobs::Tick;
 use crate::run::summary::{RunResult, summarise_run};
 use crate::scenario::import::ContactList;
@@ -161,7 +161,9 @@ impl<'a> Plan<'a> {
         let worlds = crate::run::jobs::worlds_of(&scenarios)?;
         let named = named(output, (command == "run").then_some(&loaded));
         let folder = (out, &named);
-        let staging = prepare_output(comm, folder, world.folder.force, command, resumable)?;
+        let inputs = inputs_of(std::iter::once(&loaded.scenario).chain(&scenarios));
+        let force = (world.folder.force, &inputs);
+        let staging = prepare_output(comm, folder, force, command, resumable)?;
         Ok(Plan {
             loaded,
             scenarios,
@@ -439,21 +441,30 @@ pub(crate) fn named(output: &OutputArgs, loaded: Option<&Loaded>) -> Named {
     }
 }
 
+/// Every file and folder the `scenarios` read (each variant may read its own).
+pub(crate) fn inputs_of<'s>(scenarios: impl IntoIterator<Item = &'s Scenario>) -> Inputs {
+    let mut inputs = Inputs::default();
+    for s in scenarios {
+        inputs.extend(s.inputs());
+    }
+    inputs
+}
+
 /// The output folder `dir` (named by the user as the `Named` beside it) of `command`, prepared
-/// on rank 0 only; every rank learns whether that worked, so that all stop together when it
-/// did not.
+/// on rank 0 only (replaced if `force`, never when it is one of `inputs` or holds one); every
+/// rank learns whether that worked, so that all stop together when it did not.
 pub(crate) fn prepare_output(
     comm: &dyn Comm,
     (dir, named): (&Path, &Named),
-    force: bool,
+    (force, inputs): (bool, &Inputs),
     command: &'static str,
     resumable: Option<(&serde_json::Value, bool)>,
 ) -> Result<Option<Staging>> {
     let staging = match (comm.rank(), resumable) {
-        (0, None) => Some(Staging::named(dir, named, force, command)),
+        (0, None) => Some(Staging::named(dir, named, force, command, inputs)),
         (0, Some((record, resume))) => Some(Staging::resumable(
             (dir, named),
-            force,
+            (force, inputs),
             command,
             record,
             resume,

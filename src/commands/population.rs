@@ -35,7 +35,9 @@ pub(crate) fn population(args: PopulationArgs) -> Result<ExitCode> {
         .map_or(0, |w| w.replication)
         .saturating_add(args.replication);
     let export = crate::report::staging::Named::Option("--export".into());
-    let staging = Staging::named(&args.export, &export, world.folder.force, "population")?;
+    let inputs = plan::inputs_of([&scenario]);
+    let force = world.folder.force;
+    let staging = Staging::named(&args.export, &export, force, "population", &inputs)?;
     let population = crate::world::population::generate::generate_part(
         &scenario,
         pinned.as_ref(),

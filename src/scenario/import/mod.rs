@@ -19,17 +19,23 @@
 //!
 //! This file is only the façade; the files here name each other directly.
 
+mod archive;
+mod attributes;
 mod cache;
 mod contacts;
 mod csv;
+mod decode;
 mod edges;
 mod export;
-pub(crate) mod lync;
+mod limits;
+mod lync;
 mod open;
+mod stream;
 
 pub(crate) use self::csv::NO_CONTACT;
 pub(crate) use cache::{contact_list, edge_list};
 pub(crate) use contacts::{ContactList, ImportedUser, Source, fresh_salt, pseudonym};
 pub(crate) use edges::{BadLine, EdgeList, Endpoint, bad_lines_message};
 pub(crate) use export::Orgs;
+pub(crate) use limits::{Limit, Limits, parse_size};
 pub(crate) use open::{Forced, Options};

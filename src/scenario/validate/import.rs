@@ -1,7 +1,9 @@
 //! `[population.import]`: the contact-list file, its format and how an export's users make
 //! organisations. The file is read here, so that validate refuses what a run would.
 
-use super::super::import::{self, BadLine, ContactList, Forced, Options, Orgs, Source};
+use super::super::import::{
+    self, BadLine, ContactList, Forced, Limit, Limits, Options, Orgs, Source, parse_size,
+};
 use super::super::network::Network;
 use super::super::raw::RawImport;
 use super::check::{Validator, kp};
@@ -132,11 +134,44 @@ fn options(v: &mut Validator, i: &RawImport) -> Option<Options> {
             by_domain.push((d, org.trim().to_string()));
         }
     }
-    ok.then(|| Options {
+    let limits = limits(v, i);
+    (ok && limits.is_some()).then(|| Options {
         format,
         orgs: Orgs {
             name: i.org.as_ref().map(|o| o.trim().to_string()),
             by_domain,
         },
+        limits: limits.unwrap_or_default(),
     })
+}
+
+/// The bounds an export is read within: the defaults, and each key given (a whole number of
+/// bytes above 0, or a size such as `"8G"`).
+fn limits(v: &mut Validator, i: &RawImport) -> Option<Limits> {
+    let mut limits = Limits::default();
+    let mut ok = true;
+    for limit in Limit::ALL {
+        let given = match limit {
+            Limit::Inflated => &i.max_inflated_size,
+            Limit::Piece => &i.max_piece_size,
+            Limit::Memory => &i.max_list_memory,
+        };
+        let bytes = match given {
+            None => continue,
+            Some(toml::Value::Integer(n)) => u64::try_from(*n).map_err(|_| String::new()),
+            Some(toml::Value::String(s)) => parse_size(s),
+            Some(_) => Err(String::new()),
+        };
+        match bytes {
+            Ok(b) if b > 0 => limit.set(&mut limits, b),
+            _ => {
+                v.err(
+                    kp!("population", "import", limit.key()),
+                    "a size above 0: a whole number of bytes, or a string such as \"8G\" (K, M, G and T are powers of 1024)",
+                );
+                ok = false;
+            }
+        }
+    }
+    ok.then_some(limits)
 }
