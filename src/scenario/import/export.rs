@@ -410,6 +410,43 @@ mod tests {
     }
 
     #[test]
+    fn internal_and_partner_domains_are_told_apart_by_suffix_at_any_number_of_domains() {
+        // Each user on a domain of their own, with contacts on a subdomain of it (internal), on
+        // a domain that merely ends like it (partner) and on the next user's domain (internal:
+        // one organisation holds every domain).
+        let n = 300;
+        let items: String = (0..n)
+            .map(|i| {
+                format!(
+                    "<DocItem Name=\"urn:lcd:u{i}@d{i}.example\"><Data><Contact Buddy=\"a@x.d{i}.example\"/><Contact Buddy=\"b@xd{i}.example\"/><Contact Buddy=\"c@d{}.example\"/></Data></DocItem>\n",
+                    (i + 1) % n
+                )
+            })
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("DocItemSet.xml");
+        std::fs::write(&f, format!("<DocItemSet>\n{items}</DocItemSet>\n")).unwrap();
+        let options = (&Orgs::default(), &Limits::default());
+        let list = read_export(&f, false, None, &nets(), options).unwrap();
+        assert_eq!(list.users.len(), n);
+        // "xd7.example" is not under "d7.example", unless it is some user's own domain: d0 to
+        // d299 have no x-prefixed twin.
+        assert_eq!(
+            (list.left_out.internal, list.left_out.partner),
+            (2 * n as u64, n as u64)
+        );
+        // A user whose SIP address holds a control character is refused with their list.
+        std::fs::write(
+            &f,
+            "<DocItemSet><DocItem Name=\"urn:lcd:a&#9;b@c.com\"><Data><Contact Buddy=\"x@hotmail.com\"/></Data></DocItem></DocItemSet>",
+        )
+        .unwrap();
+        let list = read_export(&f, false, None, &nets(), options).unwrap();
+        assert_eq!(list.users.len(), 0);
+        assert!(list.rejected[0].reason.contains("control character"));
+    }
+
+    #[test]
     fn a_forced_format_must_match_the_content() {
         let dir = tempfile::tempdir().unwrap();
         let f = dir.path().join("x.xml");

@@ -30,6 +30,8 @@ mod export;
 mod limits;
 mod lync;
 mod open;
+#[cfg(test)]
+mod refusals;
 mod stream;
 
 pub(crate) use self::csv::NO_CONTACT;
