@@ -1,6 +1,7 @@
 //! picsim's integration tests: one binary, a module per feature.
 
 mod bass;
+mod bombs;
 mod browser;
 mod calibrate;
 mod cli;

@@ -526,6 +526,9 @@ pub(crate) fn read_xml<R: Read>(
         if matches!(event, Event::Eof) {
             break;
         }
+        if let Some(at) = reader.get_ref().piece_too_long() {
+            return Err(ExportError::at(at, Limit::Piece.exceeded(limits)));
+        }
         reading.event(&event, reader.get_ref().tag, start)?;
         buf.clear();
     }

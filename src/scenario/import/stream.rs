@@ -46,19 +46,22 @@ pub(crate) struct Capped<R> {
 
 impl<R: Read> Read for Capped<R> {
     fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        // One byte past the limit is asked for, to tell an entry of exactly `limit` bytes from a
-        // longer one.
-        let room = (self.limit - self.total.min(self.limit)).saturating_add(1);
+        let room = self.limit - self.total.min(self.limit);
+        if room == 0 {
+            // Every byte up to the limit is handed out; one more is a refusal, where it stands.
+            let n = self.inner.read(&mut [0u8; 1])?;
+            if n > 0 {
+                return Err(Stop::Limit {
+                    limit: Limit::Inflated,
+                    at: None,
+                }
+                .io());
+            }
+            return Ok(0);
+        }
         let want = out.len().min(usize::try_from(room).unwrap_or(usize::MAX));
         let n = self.inner.read(&mut out[..want])?;
         self.total += n as u64;
-        if self.total > self.limit {
-            return Err(Stop::Limit {
-                limit: Limit::Inflated,
-                at: None,
-            }
-            .io());
-        }
         Ok(n)
     }
 }
@@ -98,6 +101,13 @@ impl<R: BufRead> Counting<R> {
     /// Where the piece being read began.
     pub(crate) fn piece_at(&self) -> (u64, u64) {
         self.piece_at
+    }
+
+    /// The piece just read, if it is longer than the limit: where it began. (The stream stops
+    /// a piece that needs more input once it is past the limit; one that came whole in a
+    /// buffer is caught here.)
+    pub(crate) fn piece_too_long(&self) -> Option<(u64, u64)> {
+        (self.piece > self.max_piece).then_some(self.piece_at)
     }
 
     /// Starts a new piece here (after an event): at the `<` just consumed, if the last event
