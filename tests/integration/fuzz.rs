@@ -14,6 +14,8 @@
 //! gives the same counts. The short pass runs with the other tests; `fuzz/run.sh N SEED` runs the
 //! long one ([`long_run`], ignored otherwise) and saves what it finds under `fuzz/results/`.
 
+mod export;
+mod export_mutate;
 mod mutate;
 
 use mutate::Format;

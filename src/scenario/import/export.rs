@@ -58,10 +58,13 @@ pub(crate) fn read_export(
     } else {
         read_xml(file, limits, &budget, |u| fold.user(u))
     };
+    let inner = if zip { " (its DocItemSet.xml)" } else { "" };
     let export = read.map_err(|e| match e {
-        ExportError::At { .. } if zip => format!("'{shown}' (its DocItemSet.xml) {e}"),
+        ExportError::At { .. } => format!("'{shown}'{inner} {e}"),
         e => format!("'{shown}' {e}"),
     })?;
+    let (line, column) = export.root_at;
+    let at = format!("'{shown}'{inner} line {line}, column {column}");
     if let Some(expect) = expect
         && expect != export.format
     {
@@ -70,9 +73,15 @@ pub(crate) fn read_export(
             Format::Dbimpexp => "a Lync 2010 dbimpexp export",
         };
         return Err(format!(
-            "'{shown}' holds {}, not {} as `format` says",
+            "{at}: its root element makes it {}, not {} as `format` says",
             name(export.format),
             name(expect)
+        ));
+    }
+    if fold.list.users.is_empty() && fold.list.rejected.is_empty() {
+        return Err(format!(
+            "{at}: the export holds no user's contact list (no <{}> of a user in its root element)",
+            export.format.item()
         ));
     }
     let source = match (zip, export.format) {
@@ -459,6 +468,9 @@ mod tests {
             (&Orgs::default(), &Limits::default()),
         )
         .unwrap_err();
-        assert!(e.contains("holds a DocItemSet, not a Lync 2010"), "{e}");
+        assert!(
+            e.contains("line 2, column 1: its root element makes it a DocItemSet, not a Lync 2010"),
+            "{e}"
+        );
     }
 }

@@ -36,7 +36,7 @@ pub(crate) enum Format {
 
 impl Format {
     /// The element that holds one user's data.
-    fn item(self) -> &'static str {
+    pub(crate) fn item(self) -> &'static str {
         match self {
             Format::DocItemSet => "DocItem",
             Format::Dbimpexp => "HomedResource",
@@ -73,6 +73,8 @@ pub(crate) struct BadContact {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Export {
     pub(crate) format: Format,
+    /// Line and column of the root element, which says the format.
+    pub(crate) root_at: (u64, u64),
     /// Distribution groups (`ContactGroup` with an `ExternalUri`): counted, never expanded.
     pub(crate) distribution_groups: u64,
     /// Items that are not contact lists (`urn:hcd:…` and other `DocItem`s).
@@ -297,6 +299,7 @@ impl<F: FnMut(User) -> Result<(), Exceeded>> Reading<'_, F> {
         };
         self.export = Some(Export {
             format,
+            root_at: tag,
             distribution_groups: 0,
             skipped_items: 0,
             repeated_contacts: 0,

@@ -75,13 +75,13 @@ pub(crate) fn read_contacts(
         }
         None | Some(Forced::Csv) => read_contact_list(path, networks),
         Some(Forced::Zip) if !zip => Err(format!(
-            "'{shown}' is not a ZIP archive, but `format` says it is the ZIP of Export-CsUserData"
+            "'{shown}' line 1, column 1: it is not a ZIP archive (no ZIP signature at its start), but `format` says it is the ZIP of Export-CsUserData"
         )),
         Some(Forced::Zip) => {
             read_export(path, true, None, networks, (&options.orgs, &options.limits))
         }
         Some(forced) if zip => Err(format!(
-            "'{shown}' is a ZIP archive, but `format` says it is {}",
+            "'{shown}' line 1, column 1: it is a ZIP archive (it starts with the ZIP signature), but `format` says it is {}",
             if forced == Forced::DocItemSet {
                 "a bare DocItemSet.xml"
             } else {

@@ -2,7 +2,7 @@
 //! organisations. The file is read here, so that validate refuses what a run would.
 
 use super::super::import::{
-    self, BadLine, ContactList, Forced, Limit, Limits, Options, Orgs, Source, parse_size,
+    self, ContactList, Forced, Limit, Limits, Options, Orgs, Source, parse_size,
 };
 use super::super::network::Network;
 use super::super::raw::RawImport;
@@ -37,35 +37,41 @@ pub(super) fn import(
         return None;
     }
     if list.rows.is_empty() {
-        // Nothing to simulate: say where and why, as for any bad row.
-        let refused: Vec<BadLine> = list
-            .rejected
-            .iter()
-            .map(|r| BadLine {
-                line: r.line,
-                reason: r.reason.clone(),
-            })
-            .collect();
-        let what = if list.users.is_empty() {
-            format!(
+        // Nothing to simulate: say why, with the rows refused at their places, and where the
+        // first user is when there are users.
+        let what = match list.users.first() {
+            None => format!(
                 "'{}' has no usable row ({} refused)",
                 path.display(),
-                refused.len()
-            )
-        } else {
-            format!(
-                "'{}' holds {} users but not one public-IM contact, so nothing would be simulated ({} refused)",
+                list.rejected.len()
+            ),
+            Some(first) => format!(
+                "'{}' holds {} users (the first at line {}) but not one public-IM contact, so nothing would be simulated ({} refused)",
                 path.display(),
                 list.users.len(),
-                refused.len()
-            )
+                first.line,
+                list.rejected.len()
+            ),
+        };
+        let refused: Vec<String> = list
+            .rejected
+            .iter()
+            .take(10)
+            .map(|r| match r.line {
+                0 => r.reason.clone(),
+                _ => format!("{}: {}", list.locate(r), r.reason),
+            })
+            .collect();
+        let more = match list.rejected.len() {
+            0..=10 => String::new(),
+            n => format!(" (and {} more)", n - 10),
         };
         v.err(
             kp!("population", "import", "contacts"),
             if refused.is_empty() {
                 what
             } else {
-                import::bad_lines_message(&what, &path, &refused)
+                format!("{what}: {}{more}", refused.join("; "))
             },
         );
         return None;
