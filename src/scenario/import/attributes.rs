@@ -68,6 +68,9 @@ impl<'e> Names<'e> {
     }
 }
 
+/// A problem of an attribute: where (line and column) and what.
+pub(crate) type Misplaced = ((u64, u64), String);
+
 /// A searcher for an attribute's name, made once per export (making one costs more than a search).
 pub(crate) fn finder(name: &'static [u8]) -> memchr::memmem::Finder<'static> {
     memchr::memmem::Finder::new(name)
@@ -85,7 +88,7 @@ pub(crate) fn attribute<'e>(
     tag: (u64, u64),
     decoder: quick_xml::encoding::Decoder,
     reads: &memchr::memmem::Finder<'static>,
-) -> Result<Option<Cow<'e, str>>, ((u64, u64), String)> {
+) -> Result<Option<Cow<'e, str>>, Misplaced> {
     let finder = reads;
     let reads = finder.needle();
     let content: &[u8] = e;
