@@ -8,7 +8,7 @@
 //! next run to the same target, the live ones by [`abandon_all`] when a signal stops the process,
 //! and the report already in place survives a new one that cannot be moved in.
 
-use super::Inputs;
+use super::inputs::Inputs;
 use anyhow::{Context, Result, anyhow, bail};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -126,11 +126,14 @@ fn group(n: u64) -> String {
     out
 }
 
-/// A ZIP whose `DocItemSet.xml` of `size` bytes (a valid export of skipped items) says it is
-/// 100 bytes, in its local header and in the central directory.
+/// The start of [`lying`]'s export: its root and one user (two lines).
+const LYING_HEAD: &str = "<DocItemSet>\n<DocItem Name=\"urn:lcd:u@x.example\"/>\n";
+
+/// A ZIP whose `DocItemSet.xml` of `size` bytes (a valid export: one user, then skipped items of
+/// 28 bytes a line) says it is 100 bytes, in its local header and in the central directory.
 fn lying(path: &Path, size: u64) {
     let item = "<DocItem Name=\"urn:hcd:x\"/>\n";
-    bomb(path, "<DocItemSet>\n", item, size, "</DocItemSet>\n");
+    bomb(path, LYING_HEAD, item, size, "</DocItemSet>\n");
     let mut bytes = std::fs::read(path).unwrap();
     for (signature, at) in [(b"PK\x03\x04", 22), (b"PK\x01\x02", 24)] {
         let header = bytes.windows(4).position(|w| w == signature).unwrap();
@@ -164,10 +167,12 @@ fn an_entry_that_says_it_is_small_is_stopped_at_the_limit_while_inflating() {
         .assert()
         .code(1);
     let err = stderr_of(&a);
-    // Every byte up to the limit is read: 13 on the first line, then 28 a line, so byte
-    // 16,777,217 is on line 2 + (16,777,216 - 13) / 28, at column 1 + the rest.
-    let (line, column) = (2 + (16_777_216 - 13) / 28, 1 + (16_777_216 - 13) % 28);
-    assert_eq!((line, column), (599_187, 24));
+    // Every byte up to the limit is read: the two lines of the head, then 28 bytes a line, so
+    // byte 16,777,217 is on line 3 + (16,777,216 - head) / 28, at column 1 + the rest.
+    let head = LYING_HEAD.len() as u64;
+    assert_eq!(head, 13 + 38);
+    let (line, column) = (3 + (16_777_216 - head) / 28, 1 + (16_777_216 - head) % 28);
+    assert_eq!((line, column), (599_187, 14));
     assert!(
         err.contains(&format!(
             "(its DocItemSet.xml) line {line}, column {column}: "
@@ -183,7 +188,7 @@ fn an_entry_that_says_it_is_small_is_stopped_at_the_limit_while_inflating() {
         .success();
     // As many items as the builder wrote: whole blocks of 1 MiB / 28 items past the 64 MiB.
     let per_block = (1u64 << 20) / 28;
-    let blocks = ((64u64 << 20) - 13).div_ceil(per_block * 28);
+    let blocks = ((64u64 << 20) - head).div_ceil(per_block * 28);
     let items = crate::support::stdout_of(&ok);
     assert!(
         items.contains(&format!(
