@@ -64,13 +64,21 @@ fn positioned(message: &str) -> bool {
             .match_indices("s.toml:")
             .any(|(i, _)| number(&message[i + 7..]).is_some_and(|n| n > 0));
     };
+    // A refused row: `FILE:N` (or, in an archive, `FILE (DocItemSet.xml):N`), anywhere.
+    let row = message.match_indices(FILE).any(|(i, _)| {
+        let rest = &message[i + FILE.len()..];
+        let rest = rest.strip_prefix(" (DocItemSet.xml)").unwrap_or(rest);
+        rest.strip_prefix(':')
+            .and_then(number)
+            .is_some_and(|n| n > 0)
+    });
     let rest = &message[at + FILE.len()..];
     // Lines count from 1; bytes are offsets, from 0.
     let after = |needle: &str, least: u64| {
         rest.match_indices(needle)
             .any(|(i, _)| number(&rest[i + needle.len()..]).is_some_and(|n| n >= least))
     };
-    after("line ", 1) || after("byte ", 0) || rest.starts_with(':') && after(":", 1)
+    row || after("line ", 1) || after("byte ", 0)
 }
 
 /// What one input came to, as a user would read it.
@@ -362,6 +370,7 @@ fn a_refusal_is_placed_only_after_the_files_name() {
         "s.toml:5:1: population.import.contacts: 'export.bin' (its DocItemSet.xml) line 3, column 5: malformed XML",
         "s.toml:5:1: population.import.contacts: 'export.bin' holds DocItemSet.xml twice, entry 1 of its directory (at byte 120) and entry 2",
         "export.bin:12:7: the contact: it has no Buddy attribute",
+        "s.toml:3:1: population.import.contacts: 'export.bin' has no usable row (2 refused): export.bin (DocItemSet.xml):3:3: the user's SIP address is not an address",
         "s.toml:7:1: population.import.format: unknown format `x`",
     ] {
         assert!(positioned(m), "{m}");
@@ -369,6 +378,7 @@ fn a_refusal_is_placed_only_after_the_files_name() {
     for m in [
         "s.toml:5:1: population.import.contacts: 'export.bin' holds a DocItemSet",
         "s.toml:5:1: population.import.contacts: 'export.bin' line 0, column 1: x",
+        "s.toml:5:1: population.import.contacts: 'export.bin' has no usable row (0 refused): export.bin:0: x",
         "population.import.contacts: 'export.bin' cannot be read",
     ] {
         assert!(!positioned(m), "{m}");
@@ -404,6 +414,25 @@ fn long_run() {
         PathBuf::from,
     );
     let seeds = seeds();
+    // `FUZZ_ONLY=i,j,…`: those inputs alone, one at a time, each with its outcome and time (to
+    // tell an input that is slow from one that was descheduled).
+    if let Ok(only) = std::env::var("FUZZ_ONLY") {
+        let workspace = Workspace::new();
+        for i in only.split(',').filter_map(|i| i.trim().parse::<u64>().ok()) {
+            let input = nth(&seeds, seed, i);
+            let at = Instant::now();
+            let (outcome, _) = workspace.run(&input, true);
+            let shown = format!("{outcome:?}");
+            println!(
+                "input {i} ({}, {} bytes): {:.3} s, {}",
+                input.kind,
+                input.bytes.len(),
+                at.elapsed().as_secs_f64(),
+                shown.chars().take(160).collect::<String>()
+            );
+        }
+        return;
+    }
     let started = Instant::now();
     let (tally, kinds) = pass(&seeds, seed, n, threads);
     let seconds = started.elapsed().as_secs_f64();
