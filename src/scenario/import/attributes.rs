@@ -1,7 +1,8 @@
-//! The attributes of an export's elements, checked as they are read: each well-formed and written
-//! once (a `Contact` with two `Buddy` attributes is refused, not read as either), each value's
-//! references known; and the names of the file as messages may show them. The ones picsim reads
-//! come back by local name, whatever their namespace prefix.
+//! The one attribute picsim reads of an element (`Buddy`, `Name`, `UserAtHost`, `ExternalUri`),
+//! checked as it is read: written once (a `Contact` with two `Buddy` attributes is refused, not
+//! read as either), well-formed, its references known, and the attributes before it well-formed
+//! and each written once; it comes back by local name, whatever its namespace prefix. Also how
+//! the names of the file may be shown in messages.
 
 use super::stream::after;
 use quick_xml::events::BytesStart;
@@ -81,8 +82,8 @@ pub(crate) fn finder(name: &'static [u8]) -> memchr::memmem::Finder<'static> {
 /// element has none. The attributes up to it are parsed and checked (well-formed, each name
 /// once); after it, the rest of the tag is only searched for the name again, and parsed to the end
 /// when it holds it, so that an attribute written twice is refused. The attributes after it are
-/// not otherwise checked: picsim does not read them, and parsing them all cost a third of an
-/// export's reading time.
+/// not otherwise checked: picsim does not read them, and parsing them all cost some 14 % more
+/// instructions in reading a typical export (callgrind; BENCHMARKS.md, issue 29A).
 pub(crate) fn attribute<'e>(
     e: &'e BytesStart<'_>,
     tag: (u64, u64),

@@ -3,8 +3,10 @@
 //!
 //! Contact lists come as a CSV of `user,contact` rows ([`csv`](self)) or as the server's own
 //! export: the ZIP that Lync / Skype for Business Server's `Export-CsUserData` writes, its bare
-//! `DocItemSet.xml`, or a Lync 2010 `dbimpexp` file (read as a stream by `lync`, made into lists by
-//! `export`). Either way they become one [`ContactList`] (`contacts`): users, their public-IM
+//! `DocItemSet.xml`, or a Lync 2010 `dbimpexp` file (out of the archive by `archive`, decoded from
+//! its encoding by `decode`, positioned and bounded by `stream`, read as a stream of XML events by
+//! `lync` with `attributes`, made into lists by `export`; `limits` holds the bounds a user can
+//! raise). Either way they become one [`ContactList`] (`contacts`): users, their public-IM
 //! entries, the rows refused and what was counted but not simulated.
 //!
 //! Both kinds of file are read when the scenario is loaded, so that a problem is reported before
