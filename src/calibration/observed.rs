@@ -17,6 +17,7 @@
 
 use anyhow::{Context, Result, anyhow, bail};
 use chrono::NaiveDate;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// One observation, placed among a run's reported rows and columns.
@@ -142,10 +143,20 @@ pub(crate) struct Observed {
     pub(crate) metrics: Metrics,
 }
 
+/// The largest count an observation can hold: picsim numbers users, persons and organisations
+/// with 32-bit ids and refuses a world whose entries could outgrow them, so no count of a
+/// replication comes near 2^32 (and a value far beyond it would make every distance infinite).
+pub(crate) const MAX_COUNT: f64 = 4_294_967_296.0;
+
+/// Bytes an observations file may have per row it could hold (a date, a metric's name, a value
+/// and a sem, generously), beyond a fixed allowance.
+const BYTES_PER_ROW: u64 = 256;
+
 impl Observed {
-    /// Reads `path` for a scenario reporting `dates` and `columns`; only the metrics in `only`
-    /// count (all when empty), and only the days up to `until`. Any problem is refused with the
-    /// file, line and column.
+    /// Reads `path` for a scenario reporting `dates` (in increasing order) and `columns`; only
+    /// the metrics in `only` count (all when empty), and only the days up to `until`. Any problem
+    /// is refused with the file, line and column; no cell is quoted. A file larger than one row
+    /// per reported day and metric could make is refused before it is read.
     pub(crate) fn read(
         path: &Path,
         dates: &[NaiveDate],
@@ -153,15 +164,16 @@ impl Observed {
         only: &[String],
         until: Option<NaiveDate>,
     ) -> Result<Observed> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("could not read the observations '{}'", path.display()))?;
-        Self::parse(path, &text, dates, columns, only, until)
+        let metrics = Metrics::new(columns).names.len() as u64;
+        let most = (64 << 10) + BYTES_PER_ROW * (dates.len() as u64 * metrics + 1);
+        let bytes = read_at_most(path, most)?;
+        Self::parse(path, &bytes, dates, columns, only, until)
     }
 
-    /// [`Observed::read`] of text already read.
+    /// [`Observed::read`] of bytes already read.
     pub(crate) fn parse(
         path: &Path,
-        text: &str,
+        bytes: &[u8],
         dates: &[NaiveDate],
         columns: &[String],
         only: &[String],
@@ -169,108 +181,55 @@ impl Observed {
     ) -> Result<Observed> {
         let name = path.display();
         let metrics = Metrics::new(columns);
-        let columns = &metrics.names;
+        let names = &metrics.names;
         for m in only {
-            if !columns.contains(m) {
+            if !names.contains(m) {
                 bail!(
                     "calibration.metrics: `{m}` is not a metric of this scenario; its metrics are the columns of series.csv and their shares: {}",
-                    columns.join(", ")
+                    names.join(", ")
                 );
             }
         }
-        let mut reader = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .from_reader(text.as_bytes());
-        let header = reader
-            .headers()
-            .with_context(|| format!("{name}:1: could not read the header"))?
-            .clone();
-        let find = |c: &str| header.iter().position(|h| h == c);
-        let (Some(date_col), Some(metric_col), Some(value_col)) =
-            (find("date"), find("metric"), find("value"))
-        else {
-            bail!(
-                "{name}:1: the header must name the columns date, metric and value (and optionally sem); it has {}",
-                header.iter().collect::<Vec<_>>().join(",")
-            );
+        let mut records = crate::records::Records::new(bytes);
+        let mut raw = csv::ByteRecord::new();
+        let (line, header) = match records.next(&mut raw) {
+            Ok(Some(line)) => (line, utf8_record(&name, raw.clone(), line)?),
+            Ok(None) => (1, csv::StringRecord::new()),
+            Err((line, e)) => bail!("{name}:{line}: {}", csv_problem(&e)),
         };
-        if let Some(extra) = header
-            .iter()
-            .find(|h| !["date", "metric", "value", "sem"].contains(h))
-        {
-            bail!(
-                "{name}:1: unknown column `{extra}`; the columns are date, metric, value and sem"
-            );
-        }
-        let sem_col = find("sem");
+        let at = Header::of(&name, line, &header)?;
         let mut observations: Vec<Observation> = Vec::new();
-        for (i, record) in reader.records().enumerate() {
-            let line = i + 2;
-            let record = record.map_err(|e| anyhow!("{name}:{line}: not a CSV row: {e}"))?;
-            let at = |c: usize| format!("{name}:{line}:{}", c + 1);
-            let cell = |c: usize| record.get(c).unwrap_or("");
-            let date = NaiveDate::parse_from_str(cell(date_col), "%Y-%m-%d").map_err(|_| {
-                anyhow!(
-                    "{}: `{}` is not a date (YYYY-MM-DD)",
-                    at(date_col),
-                    cell(date_col)
-                )
-            })?;
-            let metric = cell(metric_col).to_string();
-            let Some(column) = columns.iter().position(|c| *c == metric) else {
-                let near =
-                    crate::scenario::key::nearest(&metric, columns.iter().map(String::as_str));
-                let hint = near.map_or(String::new(), |n| format!(" (did you mean `{n}`?)"));
-                bail!(
-                    "{}: `{metric}` is not a metric of this scenario{hint}; its metrics are the columns of series.csv and their shares ({})",
-                    at(metric_col),
-                    columns.join(", ")
-                );
+        let mut seen = std::collections::HashSet::new();
+        loop {
+            let line = match records.next(&mut raw) {
+                Ok(None) => break,
+                Ok(Some(line)) => line,
+                Err((line, e)) => bail!("{name}:{line}: {}", csv_problem(&e)),
             };
-            let value = number(cell(value_col), &at(value_col))?;
-            let sem = match sem_col.map(cell) {
-                None | Some("") => None,
-                Some(text) => {
-                    let sem = number(text, &at(sem_col.unwrap_or(0)))?;
-                    if sem <= 0.0 {
-                        bail!(
-                            "{}: a sem must be above 0 (leave it empty when unknown)",
-                            at(sem_col.unwrap_or(0))
-                        );
-                    }
-                    Some(sem)
-                }
-            };
-            let Some(row) = dates.iter().position(|d| *d == date) else {
-                let (first, last) = (dates[0], dates[dates.len() - 1]);
-                bail!(
-                    "{}: {date} is not a reported day of the scenario ({first} to {last}{}); observe reported days, or set scenario.step_days = 1",
-                    at(date_col),
-                    if dates.len() > 1 && (dates[1] - first).num_days() > 1 {
-                        format!(", every {} days", (dates[1] - first).num_days())
-                    } else {
-                        String::new()
-                    }
-                );
-            };
-            if (!only.is_empty() && !only.contains(&metric)) || until.is_some_and(|u| date > u) {
+            let record = utf8_record(&name, raw.clone(), line)?;
+            if record.iter().all(str::is_empty) {
                 continue;
             }
-            if observations
-                .iter()
-                .any(|o| o.date == date && o.metric == metric)
+            let row = Row {
+                name: &name,
+                line,
+                record: &record,
+            };
+            // A row of a day or metric that does not count is checked all the same.
+            let o = row.observation(&at, dates, &metrics)?;
+            if (!only.is_empty() && !only.contains(&o.metric)) || until.is_some_and(|u| o.date > u)
             {
-                bail!("{}: {metric} on {date} is observed twice", at(date_col));
+                continue;
             }
-            observations.push(Observation {
-                date,
-                metric,
-                value,
-                sem,
-                row,
-                column,
-                scale: 1.0,
-            });
+            if !seen.insert((o.row, o.column)) {
+                bail!(
+                    "{}: {} on {} is observed twice",
+                    row.at(at.date),
+                    o.metric,
+                    o.date
+                );
+            }
+            observations.push(o);
         }
         if observations.is_empty() {
             bail!(
@@ -285,31 +244,7 @@ impl Observed {
                 ))
             );
         }
-        // Each metric's scale: the root mean square of its observed values (at least 1 for a
-        // count and 0.01 for a share, so a metric observed at zero still has a scale).
-        let scales: Vec<(usize, f64)> = {
-            let mut by: Vec<(usize, f64, usize)> = Vec::new();
-            for o in &observations {
-                match by.iter_mut().find(|b| b.0 == o.column) {
-                    Some(b) => {
-                        b.1 += o.value * o.value;
-                        b.2 += 1;
-                    }
-                    None => by.push((o.column, o.value * o.value, 1)),
-                }
-            }
-            by.into_iter()
-                .map(|(c, sum, n)| {
-                    let floor = if c < metrics.columns { 1.0 } else { 0.01 };
-                    (c, (sum / n as f64).sqrt().max(floor))
-                })
-                .collect()
-        };
-        for o in &mut observations {
-            o.scale = o
-                .sem
-                .unwrap_or_else(|| scales.iter().find(|s| s.0 == o.column).map_or(1.0, |s| s.1));
-        }
+        scale(&mut observations, metrics.columns);
         Ok(Observed {
             path: path.to_path_buf(),
             observations,
@@ -364,6 +299,238 @@ impl Observed {
     }
 }
 
+/// The observations in `path` for scenario `s`, checked as `picsim calibrate --observed` checks
+/// them (every metric and day counting), for tools and for this door's fuzzer: how many there
+/// are, or why they are refused.
+pub fn check_observations(s: &crate::scenario::Scenario, path: &Path) -> Result<usize> {
+    let columns = crate::engine::Columns::new(s).names;
+    let cal = s.calendar();
+    let dates: Vec<NaiveDate> = s.report_days().iter().map(|&d| cal.date(d)).collect();
+    Ok(Observed::read(path, &dates, &columns, &[], None)?
+        .observations
+        .len())
+}
+
+/// Each observation's scale before any simulation: its sem where given, else its metric's size,
+/// the root mean square of its observed values (at least 1 for a count and 0.01 for a share, so
+/// that a metric observed at zero still has a scale). `columns`: the run's columns (counts);
+/// metrics past them are shares.
+fn scale(observations: &mut [Observation], columns: usize) {
+    let mut by: Vec<(usize, f64, usize)> = Vec::new();
+    for o in observations.iter() {
+        match by.iter_mut().find(|b| b.0 == o.column) {
+            Some(b) => {
+                b.1 += o.value * o.value;
+                b.2 += 1;
+            }
+            None => by.push((o.column, o.value * o.value, 1)),
+        }
+    }
+    let scales: Vec<(usize, f64)> = by
+        .into_iter()
+        .map(|(c, sum, n)| {
+            let floor = if c < columns { 1.0 } else { 0.01 };
+            (c, (sum / n as f64).sqrt().max(floor))
+        })
+        .collect();
+    for o in observations {
+        o.scale = o
+            .sem
+            .unwrap_or_else(|| scales.iter().find(|s| s.0 == o.column).map_or(1.0, |s| s.1));
+    }
+}
+
+/// At most `most` bytes of the regular file `path` (a link is followed; a pipe or a device,
+/// which could block or never end, is refused), or why not.
+fn read_at_most(path: &Path, most: u64) -> Result<Vec<u8>> {
+    let name = path.display();
+    let meta = std::fs::metadata(path)
+        .with_context(|| format!("could not read the observations '{name}'"))?;
+    if !meta.is_file() {
+        bail!(
+            "{name}: not a regular file (a folder, a device or a pipe); observations are a CSV file"
+        );
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| std::io::Read::take(f, most + 1).read_to_end(&mut bytes))
+        .with_context(|| format!("could not read the observations '{name}'"))?;
+    if bytes.len() as u64 > most {
+        bail!(
+            "{name}: larger than {} KiB, more than one row per reported day and metric of the scenario could make; is it the right file?",
+            most >> 10
+        );
+    }
+    Ok(bytes)
+}
+
+/// `record` (read at `line`) as text, its cells trimmed, or where it is not UTF-8: the line, the
+/// column (field) and the character of that field at which the first byte that is not UTF-8
+/// sits.
+fn utf8_record(
+    name: &dyn std::fmt::Display,
+    record: csv::ByteRecord,
+    line: u64,
+) -> Result<csv::StringRecord> {
+    match csv::StringRecord::from_byte_record(record) {
+        Ok(mut record) => {
+            record.trim();
+            Ok(record)
+        }
+        Err(e) => {
+            let field = e.utf8_error().field();
+            let byte = e.utf8_error().valid_up_to();
+            let chars = e
+                .into_byte_record()
+                .get(field)
+                .and_then(|f| std::str::from_utf8(&f[..byte.min(f.len())]).ok())
+                .map_or(byte, |t| t.chars().count());
+            bail!(
+                "{name}:{line}:{}: not UTF-8 text (from its character {}; save the file as UTF-8)",
+                field + 1,
+                chars + 1
+            )
+        }
+    }
+}
+
+/// What the CSV reader's error `e` says, for people.
+fn csv_problem(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Io(io) if crate::records::is_run_on(io) => io.to_string(),
+        _ => "not a CSV row picsim can read".into(),
+    }
+}
+
+/// Where the columns of an observations file are.
+struct Header {
+    date: usize,
+    metric: usize,
+    value: usize,
+    sem: Option<usize>,
+}
+
+impl Header {
+    /// The columns of `header` (at `line`): date, metric and value, and optionally sem;
+    /// nothing else.
+    fn of(name: &dyn std::fmt::Display, line: u64, header: &csv::StringRecord) -> Result<Header> {
+        const NAMES: [&str; 4] = ["date", "metric", "value", "sem"];
+        if let Some(extra) = header.iter().position(|h| !NAMES.contains(&h)) {
+            bail!(
+                "{name}:{line}:{}: not a column of observations; the columns are date, metric, value and sem",
+                extra + 1
+            );
+        }
+        let find = |c: &str| header.iter().position(|h| h == c);
+        for (i, h) in header.iter().enumerate() {
+            if find(h) != Some(i) {
+                bail!("{name}:{line}:{}: {h} is given twice", i + 1);
+            }
+        }
+        let (Some(date), Some(metric), Some(value)) = (find("date"), find("metric"), find("value"))
+        else {
+            bail!(
+                "{name}:{line}: the header must name the columns date, metric and value (and optionally sem)"
+            );
+        };
+        Ok(Header {
+            date,
+            metric,
+            value,
+            sem: find("sem"),
+        })
+    }
+}
+
+/// One row of an observations file.
+struct Row<'r> {
+    name: &'r dyn std::fmt::Display,
+    line: u64,
+    record: &'r csv::StringRecord,
+}
+
+impl Row<'_> {
+    /// Column `c` of this row, as messages place it.
+    fn at(&self, c: usize) -> String {
+        format!("{}:{}:{}", self.name, self.line, c + 1)
+    }
+
+    fn cell(&self, c: usize) -> &str {
+        self.record.get(c).unwrap_or("")
+    }
+
+    /// The observation this row makes, placed among `dates` (increasing) and `metrics`, with its
+    /// value within the metric's range.
+    fn observation(
+        &self,
+        at: &Header,
+        dates: &[NaiveDate],
+        metrics: &Metrics,
+    ) -> Result<Observation> {
+        let date = NaiveDate::parse_from_str(self.cell(at.date), "%Y-%m-%d")
+            .map_err(|_| anyhow!("{}: not a date (YYYY-MM-DD)", self.at(at.date)))?;
+        let text = self.cell(at.metric);
+        let Some(column) = metrics.names.iter().position(|c| c == text) else {
+            let near =
+                crate::scenario::key::nearest(text, metrics.names.iter().map(String::as_str));
+            let hint = near.map_or(String::new(), |n| format!(" (did you mean `{n}`?)"));
+            bail!(
+                "{}: not a metric of this scenario{hint}; its metrics are the columns of series.csv and their shares ({})",
+                self.at(at.metric),
+                metrics.names.join(", ")
+            );
+        };
+        let share = column >= metrics.columns;
+        let (what, most) = if share {
+            ("a share is from 0 to 1", 1.0)
+        } else {
+            ("a count is from 0 to 4294967296 (2^32)", MAX_COUNT)
+        };
+        let value = number(self.cell(at.value), &self.at(at.value))?;
+        if !(0.0..=most).contains(&value) {
+            bail!("{}: out of range: {what}", self.at(at.value));
+        }
+        let sem = match at.sem.map(|c| (c, self.cell(c))) {
+            None | Some((_, "")) => None,
+            Some((c, text)) => {
+                let sem = number(text, &self.at(c))?;
+                if sem <= 0.0 || sem > most {
+                    bail!(
+                        "{}: a sem must be above 0 and at most the metric's range ({}; leave it empty when unknown)",
+                        self.at(c),
+                        if share { "1" } else { "2^32" }
+                    );
+                }
+                Some(sem)
+            }
+        };
+        let Ok(row) = dates.binary_search(&date) else {
+            let (Some(first), Some(last)) = (dates.first(), dates.last()) else {
+                bail!("{}: the scenario reports no day", self.at(at.date));
+            };
+            let step = dates.get(1).map_or(1, |d| (*d - *first).num_days());
+            bail!(
+                "{}: {date} is not a reported day of the scenario ({first} to {last}{}); observe reported days, or set scenario.step_days = 1",
+                self.at(at.date),
+                if step > 1 {
+                    format!(", every {step} days")
+                } else {
+                    String::new()
+                }
+            );
+        };
+        Ok(Observation {
+            date,
+            metric: text.to_string(),
+            value,
+            sem,
+            row,
+            column,
+            scale: 1.0,
+        })
+    }
+}
+
 /// The median absolute deviation from the median of `values` (reordered).
 fn median_absolute_deviation(values: &mut [f64]) -> f64 {
     if values.is_empty() {
@@ -384,7 +551,7 @@ fn median_absolute_deviation(values: &mut [f64]) -> f64 {
 fn number(text: &str, at: &str) -> Result<f64> {
     match text.parse::<f64>() {
         Ok(x) if x.is_finite() => Ok(x),
-        _ => bail!("{at}: `{text}` is not a number"),
+        _ => bail!("{at}: not a number"),
     }
 }
 
@@ -422,7 +589,7 @@ mod tests {
         assert_eq!(m.values(&[0, 0, 0, 0])[4..], [0.0, 0.0]);
         let o = Observed::parse(
             Path::new("o.csv"),
-            "date,metric,value,sem\n2013-04-02,reachable_share_skype,0.5,0.1\n",
+            b"date,metric,value,sem\n2013-04-02,reachable_share_skype,0.5,0.1\n",
             &dates(),
             &columns,
             &[],
@@ -436,7 +603,14 @@ mod tests {
     }
 
     fn parse(text: &str) -> Result<Observed> {
-        Observed::parse(Path::new("obs.csv"), text, &dates(), &columns(), &[], None)
+        Observed::parse(
+            Path::new("obs.csv"),
+            text.as_bytes(),
+            &dates(),
+            &columns(),
+            &[],
+            None,
+        )
     }
 
     #[test]
@@ -484,7 +658,7 @@ mod tests {
         let day = |d| NaiveDate::from_ymd_opt(2013, 4, d).unwrap();
         let o = Observed::parse(
             Path::new("o.csv"),
-            text,
+            text.as_bytes(),
             &dates(),
             &columns(),
             &[],
@@ -496,7 +670,7 @@ mod tests {
         assert!((o.observations[0].scale - 1250f64.sqrt()).abs() < 1e-12);
         let e = Observed::parse(
             Path::new("o.csv"),
-            text,
+            text.as_bytes(),
             &dates(),
             &columns(),
             &[],
@@ -515,15 +689,15 @@ mod tests {
         let cases = [
             (
                 "date,metric,value\n2013-04-03,migrated,30\n",
-                "obs.csv:2:2: `migrated` is not a metric",
+                "obs.csv:2:2: not a metric of this scenario;",
             ),
             (
                 "date,metric,value\n2013-13-03,entries,30\n",
-                "obs.csv:2:1: `2013-13-03` is not a date",
+                "obs.csv:2:1: not a date",
             ),
             (
                 "date,metric,value\n2013-04-03,entries,x\n",
-                "obs.csv:2:3: `x` is not a number",
+                "obs.csv:2:3: not a number",
             ),
             (
                 "date,metric,value,sem\n2013-04-03,entries,1,0\n",
@@ -537,10 +711,14 @@ mod tests {
                 "date,metric,value\n2013-04-03,entries,1\n2013-04-03,entries,2\n",
                 "obs.csv:3:1: entries on 2013-04-03 is observed twice",
             ),
-            ("day,metric,value\n", "obs.csv:1: the header must name"),
+            (
+                "day,metric,value\n",
+                "obs.csv:1:1: not a column of observations",
+            ),
+            ("metric,value\n", "obs.csv:1: the header must name"),
             (
                 "date,metric,value,weight\n",
-                "obs.csv:1: unknown column `weight`",
+                "obs.csv:1:4: not a column of observations",
             ),
             ("date,metric,value\n", "obs.csv: no observation to fit"),
         ];
@@ -550,7 +728,7 @@ mod tests {
         }
         let e = Observed::parse(
             Path::new("o.csv"),
-            "",
+            b"",
             &dates(),
             &columns(),
             &["nope".into()],
@@ -559,5 +737,65 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.contains("`nope` is not a metric"), "{e}");
+    }
+
+    #[test]
+    fn values_beyond_a_metrics_range_and_bytes_that_are_not_utf8_are_refused_where_they_are() {
+        let cases: [(&[u8], &str); 7] = [
+            (
+                b"date,metric,value\n2013-04-03,entries,-1\n",
+                "obs.csv:2:3: out of range: a count",
+            ),
+            (
+                b"date,metric,value\n2013-04-03,entries,1e308\n",
+                "obs.csv:2:3: out of range: a count",
+            ),
+            (b"date,metric,value\n2013-04-03,entries,4294967296\n", ""),
+            (
+                b"date,metric,value,sem\n2013-04-03,entries,3,1e300\n",
+                "obs.csv:2:4: a sem must be",
+            ),
+            (
+                b"date,metric,value\n\n\n2013-04-03,entries,x\n",
+                "obs.csv:4:3: not a number",
+            ),
+            (
+                b"date,metric,value\r\n2013-04-03,entries,1\r\n2013-04-04,ent\xe9ries,2\r\n",
+                "obs.csv:3:2: not UTF-8 text (from its character 4",
+            ),
+            (
+                b"date,metric,value\n2013-04-03,\"entries\n\",1\n2013-04-04,entries,x\n",
+                "obs.csv:4:3: not a number",
+            ),
+        ];
+        for (bytes, wanted) in cases {
+            let r = Observed::parse(Path::new("obs.csv"), bytes, &dates(), &columns(), &[], None);
+            match (r, wanted) {
+                (Ok(_), "") => {}
+                (Err(e), w) if !w.is_empty() => {
+                    let e = e.to_string();
+                    assert!(
+                        e.starts_with(w),
+                        "{:?}: {e}",
+                        String::from_utf8_lossy(bytes)
+                    );
+                }
+                (r, w) => panic!("{:?}: {r:?}, wanted {w:?}", String::from_utf8_lossy(bytes)),
+            }
+        }
+        // Shares: from 0 to 1.
+        let share = ["entries".to_string(), "reachable_im".to_string()];
+        for (v, ok) in [("0", true), ("1", true), ("-0.5", false), ("1.5", false)] {
+            let text = format!("date,metric,value\n2013-04-03,reachable_share,{v}\n");
+            let r = Observed::parse(
+                Path::new("o.csv"),
+                text.as_bytes(),
+                &dates(),
+                &share,
+                &[],
+                None,
+            );
+            assert_eq!(r.is_ok(), ok, "{v}: {r:?}");
+        }
     }
 }
