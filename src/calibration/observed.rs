@@ -200,12 +200,14 @@ impl Observed {
         let at = Header::of(&name, line, &header)?;
         let mut observations: Vec<Observation> = Vec::new();
         let mut seen = std::collections::HashSet::new();
+        let mut last = line;
         loop {
             let line = match records.next(&mut raw) {
                 Ok(None) => break,
                 Ok(Some(line)) => line,
                 Err((line, e)) => bail!("{name}:{line}: {}", csv_problem(&e)),
             };
+            last = line;
             let record = utf8_record(&name, raw.clone(), line)?;
             if record.iter().all(str::is_empty) {
                 continue;
@@ -233,7 +235,7 @@ impl Observed {
         }
         if observations.is_empty() {
             bail!(
-                "{name}: no observation to fit{}{}",
+                "{name}:{last}: no observation to fit{}{} (the file ends here)",
                 if only.is_empty() {
                     String::new()
                 } else {
@@ -720,7 +722,7 @@ mod tests {
                 "date,metric,value,weight\n",
                 "obs.csv:1:4: not a column of observations",
             ),
-            ("date,metric,value\n", "obs.csv: no observation to fit"),
+            ("date,metric,value\n", "obs.csv:1: no observation to fit"),
         ];
         for (text, expected) in cases {
             let e = parse(text).unwrap_err().to_string();

@@ -290,11 +290,9 @@ fn total(per_replication: f64, concurrent: f64, results: f64, charts: f64) -> f6
     BASE_BYTES + (per_replication * concurrent + results).max(results + charts)
 }
 
-/// The estimate the memory guard compares with its limit: `scenarios` run together (one for
-/// `run`, several for a sweep) over `ranks` processes of `threads` threads, on rank 0. `None`
-/// for no scenario. A replayed world's folder is measured here, before any of it is read; a
-/// problem with the folder itself is refused.
-pub(crate) fn guard_estimate(
+/// The estimate the memory guard compares with its limit (`guard`), for the tests.
+#[cfg(test)]
+fn guard_estimate(
     scenarios: &[Scenario],
     threads: usize,
     ranks: usize,
@@ -306,16 +304,22 @@ pub(crate) fn guard_estimate(
     Ok(estimate_with(scenarios, &sizes, threads, ranks))
 }
 
-/// The memory guard: refuses `scenarios` run together over `ranks` processes of `threads`
-/// threads when a replication could outgrow picsim's 32-bit ids, or when the estimate exceeds
-/// `limit` bytes (none: no limit). Returns the estimate in bytes.
+/// The memory guard: refuses `scenarios` run together (one for `run`, several for a sweep) over
+/// `ranks` processes of `threads` threads when a replication could outgrow picsim's 32-bit ids,
+/// or when the estimate of rank 0's peak exceeds `limit` bytes (none: no limit). A replayed
+/// world's folder is measured here, before any of it is read; a problem with the folder itself
+/// is refused. Returns the estimate in bytes (0 for no scenario).
 pub(crate) fn guard(
     scenarios: &[Scenario],
     threads: usize,
     ranks: usize,
     limit: Option<u64>,
 ) -> anyhow::Result<f64> {
-    let Some(estimate) = guard_estimate(scenarios, threads, ranks)? else {
+    let sizes = scenarios
+        .iter()
+        .map(sizes_of)
+        .collect::<Result<Vec<_>, _>>()?;
+    let Some(estimate) = estimate_with(scenarios, &sizes, threads, ranks) else {
         return Ok(0.0);
     };
     // Users, entries and persons are numbered with 32-bit ids: a world that could outgrow them is
@@ -330,23 +334,32 @@ pub(crate) fn guard(
                 "this world has about {} {what} per replication; picsim numbers them with 32-bit ids, so at most about {} fit: lower orgs.count, orgs.users or population.contacts_per_user{}",
                 crate::report::thousands(n),
                 crate::report::thousands(0.9 * f64::from(u32::MAX)),
-                if scenarios.iter().any(|s| s.population.world.is_some()) {
-                    ", or replay a smaller world"
-                } else {
-                    ""
-                }
+                world_note(&sizes)
             );
         }
     }
     if let Some(limit) = limit {
         if estimate.total > limit as f64 {
-            anyhow::bail!("{}", refusal(scenarios, &estimate, limit, threads, ranks));
+            let text = refusal(scenarios, &sizes, &estimate, limit, (threads, ranks));
+            anyhow::bail!("{text}");
         }
     }
     Ok(estimate.total)
 }
 
-/// [`guard_estimate`] of scenarios of known `sizes`.
+/// What a refusal says of the worlds replayed, if any: where the first pins the most users.
+fn world_note(sizes: &[Sizes]) -> String {
+    match sizes.iter().find_map(|z| z.world.as_ref()) {
+        Some((dir, Some((file, line)))) => {
+            format!(", or replay a smaller world (the world in {dir}: {file}:{line} pins the most)")
+        }
+        Some((dir, None)) => format!(", or replay a smaller world than the one in {dir}"),
+        None => String::new(),
+    }
+}
+
+/// The estimate of rank 0's peak when `scenarios`, of `sizes`, run together over `ranks`
+/// processes of `threads` threads; `None` for no scenario.
 fn estimate_with(
     scenarios: &[Scenario],
     sizes: &[Sizes],
@@ -428,22 +441,21 @@ fn generated_sizes(s: &Scenario) -> (f64, f64, f64) {
 const MIB: f64 = (1u64 << 20) as f64;
 const GIB: f64 = (1u64 << 30) as f64;
 
-/// The refusal message when `e` (from [`guard_estimate`] of `scenarios`) exceeds `limit`: the
-/// estimate, its parts, what to lower, and the number of ranks when spreading the run over
-/// processes would bring each under the limit.
-pub(crate) fn refusal(
+/// The refusal message when `e` (the estimate of `scenarios`, of `sizes`) exceeds `limit` over
+/// `ranks` of `threads` threads: the estimate, its parts, what to lower, and the number of ranks
+/// when spreading the run over processes would bring each under the limit.
+fn refusal(
     scenarios: &[Scenario],
+    sizes: &[Sizes],
     e: &Estimate,
     limit: u64,
-    threads: usize,
-    ranks: usize,
+    (threads, ranks): (usize, usize),
 ) -> String {
     let (needed, allowed, unit) = two_sizes(e.total, limit as f64);
     let size = |b: f64| format!("{:.2} {}", b / unit.0, unit.1);
     let s = &scenarios[0];
-    let sizes: Option<Vec<Sizes>> = scenarios.iter().map(|s| sizes_of(s).ok()).collect();
     // What makes the run large: the scenario's organisations, or the world it replays.
-    let lower = match sizes.as_ref().and_then(|z| z.first()?.world.clone()) {
+    let lower = match sizes.first().and_then(|z| z.world.clone()) {
         Some((dir, most)) => format!(
             "Replay a smaller world (the world in {dir} makes about {:.1} M users{}), lower --threads (now {threads}) or --replications (now {})",
             e.users / 1e6,
@@ -457,7 +469,7 @@ pub(crate) fn refusal(
             s.orgs.count, s.replications
         ),
     };
-    let spread = sizes.and_then(|z| ranks_needed_with(scenarios, &z, threads, limit));
+    let spread = ranks_needed_with(scenarios, sizes, threads, limit);
     format!(
         "this run needs about {needed} of memory, more than the limit of {allowed}: {} replication{} at a time × {} each \
          (about {:.1} M users, {:.1} M entries, {:.1} M persons{}), plus {} of results{}. \
@@ -503,9 +515,7 @@ fn two_sizes(needed: f64, limit: f64) -> (String, String, (f64, &'static str)) {
     (show(needed, decimals), show(limit, decimals), unit)
 }
 
-/// The fewest ranks over which `scenarios` would pass the memory guard at `limit` bytes per rank
-/// (`None` if even 4096 would not do: what rank 0 keeps for the reports does not shrink, nor do
-/// the parts of a graph every rank builds whole, such as Barabási–Albert's chosen nodes).
+/// `ranks_needed_with` of the scenarios' own sizes, for the tests.
 #[cfg(test)]
 fn ranks_needed(scenarios: &[Scenario], threads: usize, limit: u64) -> Option<usize> {
     let sizes: Vec<Sizes> = scenarios
@@ -515,7 +525,10 @@ fn ranks_needed(scenarios: &[Scenario], threads: usize, limit: u64) -> Option<us
     ranks_needed_with(scenarios, &sizes, threads, limit)
 }
 
-/// [`ranks_needed`] for scenarios of known `sizes`.
+/// The fewest ranks over which `scenarios` (of `sizes`) would pass the memory guard at `limit`
+/// bytes per rank (`None` if even 4096 would not do: what rank 0 keeps for the reports does not
+/// shrink, nor do the parts of a graph every rank builds whole, such as Barabási–Albert's chosen
+/// nodes).
 fn ranks_needed_with(
     scenarios: &[Scenario],
     sizes: &[Sizes],
@@ -578,7 +591,8 @@ mod tests {
         assert!(too_big.total > limit as f64);
         let ranks = ranks_needed(&one, 2, limit).unwrap();
         assert!(guard_estimate(&one, 2, ranks).unwrap().unwrap().total <= limit as f64);
-        let text = refusal(&one, &too_big, limit, 2, 1);
+        let sizes = [sizes_of(&one[0]).unwrap()];
+        let text = refusal(&one, &sizes, &too_big, limit, (2, 1));
         assert!(text.contains(&format!("mpirun -np {ranks}")), "{text}");
         // A sweep keeps the results of the runs in memory at once and a summary of the others
         // (five numbers per day and metric, a tenth of one run's results here): a hundred runs
@@ -604,7 +618,8 @@ mod tests {
         let limit = (hundred.results * 0.9) as u64;
         let sweep = vec![one; 100];
         assert_eq!(ranks_needed(&sweep, 2, limit), None);
-        assert!(!refusal(&sweep, &hundred, limit, 2, 1).contains("mpirun"));
+        let sizes: Vec<Sizes> = sweep.iter().map(|s| sizes_of(s).unwrap()).collect();
+        assert!(!refusal(&sweep, &sizes, &hundred, limit, (2, 1)).contains("mpirun"));
     }
 
     #[test]

@@ -278,7 +278,7 @@ fn any_part_of_a_world_replays_the_whole() {
 /// enables `msn` on 2013-03-01, one user with two Messenger contacts; person 0 migrates to Skype
 /// on 2013-05-01 (the entry follows to Skype, which `msn` does not reach: lost to federation),
 /// person 1 never (the scenario's own trigger would move both in October).
-const HAND: &str = r#"
+pub(crate) const HAND: &str = r#"
 [scenario]
 name = "hand"
 start = 2013-01-01

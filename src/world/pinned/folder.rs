@@ -24,8 +24,8 @@ pub(crate) const FILES: [&str; 8] = [
     "graph.csv",
 ];
 
-/// The largest `world.toml` read (it holds three keys).
-pub(crate) const MAX_ABOUT_BYTES: u64 = 64 << 10;
+/// The largest `world.toml` read (it holds three keys; a scenario's name may be long).
+pub(crate) const MAX_ABOUT_BYTES: u64 = 1 << 20;
 
 /// A world folder whose every entry is a file a world may hold, each a regular file.
 #[derive(Debug, Clone)]

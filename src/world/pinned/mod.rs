@@ -150,10 +150,11 @@ fn read_about(
     }
     if bytes.len() as u64 > MAX_ABOUT_BYTES {
         let problem = format!(
-            "larger than {} KiB; world.toml holds the keys replication, seed and scenario",
-            MAX_ABOUT_BYTES >> 10
+            "the file runs past {} MiB here; world.toml holds the keys replication, seed and scenario",
+            MAX_ABOUT_BYTES >> 20
         );
-        problems.push(WorldError::whole_file(file, problem));
+        let line = line_at(&bytes, MAX_ABOUT_BYTES as usize);
+        problems.push(WorldError::new(file, line, "", problem));
         return 0;
     }
     let text = match std::str::from_utf8(&bytes) {
