@@ -169,7 +169,7 @@ impl Door for CheckpointDoor {
         for _ in 0..1 + below(&mut rng, 2) {
             match below(&mut rng, 10) {
                 0..=4 => mutate_value(&mut rng, &mut state),
-                5 => {
+                5 if rows.len() >= 8 => {
                     let k = below(&mut rng, rows.len() / 8) * 8;
                     let v: i64 = [-1, i64::MIN, i64::MAX, 0, 1 << 40][below(&mut rng, 5)];
                     rows[k..k + 8].copy_from_slice(&v.to_le_bytes());
