@@ -631,4 +631,45 @@ mod tests {
         let (a, b, _) = two_sizes(20.04 * MIB, 20.0 * MIB);
         assert_eq!((a.as_str(), b.as_str()), ("20.04 MiB", "20.00 MiB"));
     }
+
+    #[test]
+    fn a_worlds_files_size_its_replications() {
+        let dir = tempfile::tempdir().unwrap();
+        let w = dir.path().join("w");
+        std::fs::create_dir(&w).unwrap();
+        let world = format!("population.world={:?}", w.display().to_string());
+        let base = pic(&["orgs.count=100", "scenario.replications=1"]);
+        let plain = sizes_of(&base).unwrap();
+        // Nothing pinned: the scenario's own sizes (the world has the scenario's organisations).
+        let empty = sizes_of(&pic(&["orgs.count=100", "scenario.replications=1", &world])).unwrap();
+        assert!(
+            (empty.users - plain.users).abs() < 1e-6 * plain.users,
+            "{empty:?}"
+        );
+        assert!((empty.persons - plain.persons).abs() < 1e-6 * plain.persons.max(1.0));
+        // Two organisations, one pinned at 10^8 users: those, and one drawn organisation's worth;
+        // entries and persons in the scenario's proportions to users.
+        std::fs::write(w.join("orgs.csv"), "org,users\n0,100000000\n1,\n").unwrap();
+        let s = pic(&["orgs.count=100", "scenario.replications=1", &world]);
+        let big = sizes_of(&s).unwrap();
+        let per_org = plain.users / 100.0;
+        assert!((big.users - (1e8 + per_org)).abs() < 1.0, "{big:?}");
+        let ratio = |a: f64, b: f64| a / b;
+        assert!((ratio(big.entries, big.users) - ratio(plain.entries, plain.users)).abs() < 1e-9);
+        let estimate =
+            estimate_with(std::slice::from_ref(&s), std::slice::from_ref(&big), 1, 1).unwrap();
+        assert!(estimate.total > 10.0 * GIB, "{estimate:?}");
+        let text = refusal(std::slice::from_ref(&s), &[big], &estimate, 1 << 30, (1, 1));
+        assert!(text.contains("orgs.csv:2 pins the most"), "{text}");
+        // users.csv fixes the users, entries.csv the entries, persons.csv the persons: their rows.
+        std::fs::write(w.join("users.csv"), "user,org\n0,0\n1,0\n2,1\n").unwrap();
+        std::fs::write(w.join("entries.csv"), "user,person\n0,0\n\n").unwrap();
+        std::fs::write(w.join("persons.csv"), "person,home\n0,wlm\n1,wlm\n").unwrap();
+        let rows = sizes_of(&s).unwrap();
+        assert_eq!((rows.users, rows.entries, rows.persons), (3.0, 2.0, 2.0));
+        assert!(rows.pins > 0.0);
+        // A file a world does not have is refused here, before any is read.
+        std::fs::write(w.join("org.csv"), "org\n0\n").unwrap();
+        assert!(sizes_of(&s).is_err());
+    }
 }

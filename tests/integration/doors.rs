@@ -296,7 +296,8 @@ pub(crate) fn assert_clean(name: &str, tally: &Tally, n: u64) {
 
 /// The long pass of `door`: `DOOR_INPUTS` inputs (default 10^5) of `DOOR_SEED` (default 1) on
 /// `DOOR_THREADS` threads (default 2), findings and every kind of refusal saved in
-/// `DOOR_RESULTS` (default `fuzz/results/<door>-seed-S-n-N/`).
+/// `DOOR_RESULTS` (default `fuzz/results/<door>-seed-S-n-N/`); with `DOOR_ONLY=i`, input `i`
+/// alone, timed, its files saved there.
 pub(crate) fn long_run<D: Door>(door: &D) {
     let var = |name: &str, default: u64| {
         std::env::var(name).map_or(default, |v| {
@@ -316,6 +317,20 @@ pub(crate) fn long_run<D: Door>(door: &D) {
         },
         PathBuf::from,
     );
+    if let Ok(only) = std::env::var("DOOR_ONLY") {
+        // One input again, timed, its files saved: to look into what a pass found.
+        let i: u64 = only.parse().expect("DOOR_ONLY must be a whole number");
+        let files = door.input(seed, i);
+        std::fs::create_dir_all(&dir).expect("the results folder");
+        for (name, bytes) in &files {
+            std::fs::write(dir.join(format!("input-{i}-{name}")), bytes).expect("an input file");
+        }
+        let mut space = door.space();
+        let at = Instant::now();
+        let result = catch(|| door.check(&mut space, &files));
+        println!("input {i}: {:.3} s, {result:?}", at.elapsed().as_secs_f64());
+        return;
+    }
     let started = Instant::now();
     let tally = pass(door, seed, n, threads);
     let seconds = started.elapsed().as_secs_f64();

@@ -107,7 +107,7 @@ impl Table {
             }
         };
         let header = text_record(header).map_err(|(column, problem)| {
-            WorldError::new(&file, line, column, format!("the header {problem}"))
+            WorldError::new(&file, line, column, format!("the header is {problem}"))
         })?;
         let header: Vec<&str> = header.iter().map(str::trim).collect();
         check_header(&file, line, name, &header, columns)?;
