@@ -2,7 +2,7 @@
 //! row's date, metric, value and sem checked against the scenario and the metric's range, and
 //! every problem placed at its line and column (the field), with no cell quoted.
 
-use super::{Metrics, Observation};
+use super::metrics::{Metrics, Observation};
 use anyhow::{Context, Result, anyhow, bail};
 use chrono::NaiveDate;
 use std::io::Read;
