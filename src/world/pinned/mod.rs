@@ -203,7 +203,10 @@ fn about(text: &str) -> Result<u32, (u64, String, String)> {
     let table: toml::Table = toml::from_str(text).map_err(|e| {
         let at = e.span().map_or(0, |s| s.start.min(text.len()));
         let line = line_at(text.as_bytes(), at);
-        let column = text[..at]
+        // `get`: a span off a character's boundary gives column 1, not a panic.
+        let column = text
+            .get(..at)
+            .unwrap_or("")
             .rsplit('\n')
             .next()
             .map_or(0, |l| l.chars().count())
