@@ -374,4 +374,7 @@ pub(crate) struct ValidateArgs {
     /// Overrides, checked as `run` would apply them.
     #[command(flatten)]
     pub(crate) scenario_args: ScenarioArgs,
+    /// The memory guard, for a scenario that replays a world (checked as a one-thread run).
+    #[command(flatten)]
+    pub(crate) memory: MemoryArgs,
 }

@@ -145,7 +145,15 @@ pub(crate) fn calibrate(args: CalibrateArgs, comm: &dyn Comm) -> Result<ExitCode
         .map(|s| s.fill(|dir| Ok(dir.join(KEPT))))
         .transpose()?;
     let done = if args.resume {
-        let state = kept.as_deref().map(checkpoint::load).transpose()?.flatten();
+        let expected = checkpoint::CheckpointShape {
+            particles: settings.particles,
+            dims: fits.len(),
+            row_len: dates.len() * columns.len(),
+            max_generations: settings.max_generations,
+            max_simulations: settings.max_simulations,
+        };
+        let load = |dir: &std::path::Path| checkpoint::load(dir, &expected);
+        let state = kept.as_deref().map(load).transpose()?.flatten();
         checkpoint::share(comm, state)?
     } else {
         None

@@ -505,36 +505,13 @@ pub(crate) fn memory_guard(
     ranks: usize,
     args: &MemoryArgs,
 ) -> Result<f64> {
-    let Some(estimate) = crate::run::memory::guard_estimate(scenarios, threads, ranks) else {
-        return Ok(0.0);
-    };
-    // Users, entries and persons are numbered with 32-bit ids: a world that could outgrow them is
-    // refused whatever the memory (with a margin, since the sizes are expected values).
-    for (what, n) in [
-        ("users", estimate.users),
-        ("contact-list entries", estimate.entries),
-        ("persons", estimate.persons),
-    ] {
-        if n > 0.9 * f64::from(u32::MAX) {
-            return Err(anyhow!(
-                "this world has about {} {what} per replication; picsim numbers them with 32-bit ids, so at most about {} fit: lower orgs.count, orgs.users or population.contacts_per_user",
-                report::thousands(n),
-                report::thousands(0.9 * f64::from(u32::MAX))
-            ));
-        }
-    }
-    let limit = args
-        .memory_limit
-        .or_else(crate::sys::available_memory_bytes);
-    if let Some(limit) = limit {
-        if estimate.total > limit as f64 && !args.ignore_memory_limit {
-            return Err(anyhow!(
-                "{}",
-                crate::run::memory::refusal(scenarios, &estimate, limit, threads, ranks)
-            ));
-        }
-    }
-    Ok(estimate.total)
+    let limit = (!args.ignore_memory_limit)
+        .then(|| {
+            args.memory_limit
+                .or_else(crate::sys::available_memory_bytes)
+        })
+        .flatten();
+    crate::run::memory::guard(scenarios, threads, ranks, limit)
 }
 
 /// Refuses an imported contact list with bad rows unless they may be skipped.

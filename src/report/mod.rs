@@ -21,6 +21,7 @@ pub(crate) mod inputs;
 pub(crate) mod manifest;
 pub(crate) mod number;
 pub(crate) mod page;
+pub(crate) mod sealed;
 pub(crate) mod sensitivity;
 pub mod staging;
 pub(crate) mod terminal;

@@ -8,6 +8,7 @@ mod cli;
 mod cli_messages;
 mod default_scenario;
 mod distributed;
+mod doors;
 mod experiments;
 mod export;
 mod fuzz;
