@@ -20,7 +20,7 @@ mod sink;
 pub use columns::Columns;
 pub use counts::{EngineStats, EntryImpact, ImpactRow, LossCause, OrgOutcome, ReplicationCounts};
 
-use sink::{Class, EV_LOST, EV_REACHABLE, EV_UNREACHABLE, Sink, Stretch};
+use sink::{Class, Count, Sink, Stretch, UserCounts};
 
 use crate::day::{Day, Window};
 use crate::engine::adding::{Drawer, Pools, addition_days};
@@ -312,22 +312,20 @@ fn run_chunk(ctx: &Context, chunk: &Chunk, acc: &mut Accumulator) {
                 org_entries: &mut org_entries,
                 org_reachable: &mut org_reachable,
                 user_events: &mut user_events,
-                user_start: [0; 3],
+                user_start: UserCounts::default(),
                 last: ctx.last,
-                entry_category: None,
+                entry_standing: None,
             };
             for (k, &(person, network, added)) in list.iter().enumerate() {
                 let key = (u64::from(u) << 20) | k as u64;
-                let impact = walk_entry(
-                    ctx,
-                    &mut sink,
+                let entry = Entry {
                     domain,
                     person,
                     network,
                     added,
                     key,
-                    &mut acc.stats,
-                );
+                };
+                let impact = walk_entry(ctx, &mut sink, entry, &mut acc.stats);
                 if ctx.track_impacts && k < initial {
                     acc.impacts.push(ImpactRow {
                         user: u,
@@ -451,19 +449,35 @@ fn add_contacts(
     }
 }
 
+/// One entry of a user's contact list, as [`walk_entry`] follows it.
+struct Entry {
+    /// The user's organisation's federation domain.
+    domain: u32,
+    /// The contact.
+    person: u32,
+    /// The network the entry was added on.
+    network: NetworkId,
+    /// The day it was added (before the start for the initial list).
+    added: Day,
+    /// The entry's key for its own random draws: the user above bit 20, the entry's position below.
+    key: u64,
+}
+
 /// Follows one entry from its first day to the end, adding its stretches to `sink`; returns
 /// what happened to it.
-#[allow(clippy::too_many_arguments)]
 fn walk_entry(
     ctx: &Context,
     sink: &mut Sink,
-    domain: u32,
-    person: u32,
-    network: NetworkId,
-    added: Day,
-    key: u64,
+    entry: Entry,
     stats: &mut EngineStats,
 ) -> EntryImpact {
+    let Entry {
+        domain,
+        person,
+        network,
+        added,
+        key,
+    } = entry;
     let last = ctx.last;
     let first = added.max(0);
     let mut impact = EntryImpact::default();
@@ -623,7 +637,7 @@ fn recovery_target(
 
 /// Turns one user's entry events into the users' metrics.
 fn user_metrics(
-    start: [i64; 3],
+    start: UserCounts,
     events: &mut [u64],
     deltas: &mut [i64],
     stride: usize,
@@ -632,11 +646,11 @@ fn user_metrics(
     let base = columns.users_some_unreachable();
     let mut counts = start;
     let mut flags = [false; 3]; // some unreachable, lost some, isolated
-    let mut update = |counts: &[i64; 3], day: usize, deltas: &mut [i64]| {
+    let mut update = |counts: &UserCounts, day: usize, deltas: &mut [i64]| {
         let now = [
-            counts[EV_UNREACHABLE as usize] > 0,
-            counts[EV_LOST as usize] > 0,
-            counts[EV_UNREACHABLE as usize] > 0 && counts[EV_REACHABLE as usize] == 0,
+            counts.unreachable > 0,
+            counts.lost > 0,
+            counts.unreachable > 0 && counts.reachable == 0,
         ];
         for k in 0..3 {
             if now[k] != flags[k] {
@@ -651,8 +665,7 @@ fn user_metrics(
     while i < events.len() {
         let day = (events[i] >> 3) as usize;
         while i < events.len() && (events[i] >> 3) as usize == day {
-            let kind = ((events[i] >> 1) & 3) as usize;
-            counts[kind] += if events[i] & 1 == 1 { 1 } else { -1 };
+            counts.add(Count::unpack(events[i]), events[i] & 1 == 1);
             i += 1;
         }
         update(&counts, day, deltas);

@@ -81,21 +81,30 @@ pub(crate) fn person_days(
     days
 }
 
-/// Every owned person's days, person-major (`days[k · n + i]` for person `owned.start + k`),
-/// migration by migration in dependency order, by `rules` (one per migration). `persons` are the
-/// owned persons' attributes, `persons_total` the world's person count, `contacts` the owned
-/// persons' graph rows.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn assign_owned(
-    s: &Scenario,
-    rules: &[Rule],
-    keys: &Keys,
-    owned: Range<u32>,
-    persons_total: u32,
-    persons: &[Person],
-    contacts: Option<Contacts>,
-    partition: &Partition,
-) -> Vec<Day> {
+/// The persons a call assigns days to, and what it needs of the rest of the world.
+pub(crate) struct Owned<'a> {
+    /// Their ids.
+    pub(crate) ids: Range<u32>,
+    /// Persons in the whole world.
+    pub(crate) persons_total: u32,
+    /// Their attributes, in id order.
+    pub(crate) persons: &'a [Person],
+    /// Their graph rows, when the scenario has a graph.
+    pub(crate) contacts: Option<Contacts<'a>>,
+    /// Which share of the replication this call computes.
+    pub(crate) partition: &'a Partition<'a>,
+}
+
+/// Every owned person's days, person-major (`days[k · n + i]` for person `owned.ids.start + k`),
+/// migration by migration in dependency order, by `rules` (one per migration).
+pub(crate) fn assign_owned(s: &Scenario, rules: &[Rule], keys: &Keys, owned: Owned) -> Vec<Day> {
+    let Owned {
+        ids: owned,
+        persons_total,
+        persons,
+        contacts,
+        partition,
+    } = owned;
     let n = s.migrations.len();
     let mut days = vec![OUTSIDE; persons.len() * n];
     let mut out = vec![OUTSIDE; persons.len()];
@@ -159,16 +168,14 @@ pub(crate) fn compute_by(
         mean_degree: graph.mean_degree(),
     });
     let persons = pop.persons.len() as u32;
-    let days = assign_owned(
-        s,
-        rules,
-        &keys,
-        0..persons,
-        persons,
-        &pop.persons,
+    let owned = Owned {
+        ids: 0..persons,
+        persons_total: persons,
+        persons: &pop.persons,
         contacts,
-        &Partition::Whole,
-    );
+        partition: &Partition::Whole,
+    };
+    let days = assign_owned(s, rules, &keys, owned);
     MigrationDays::from_day_vec(&pop.persons, n, days)
 }
 

@@ -3,7 +3,7 @@
 //! when persons are coupled (contagion), every person's days computed once by the shares together
 //! and delivered to the shares whose engines meet them (`shared_days`).
 
-use super::assigner::{assign_owned, dependency_order, person_days};
+use super::assigner::{Owned, assign_owned, dependency_order, person_days};
 use super::days::padded;
 use super::trigger::Contacts;
 use super::triggers::Rule;
@@ -181,19 +181,17 @@ pub(crate) fn shared_days(
     );
     let keys = Keys::new(s.seed, replication);
     let rules = Rule::all(&s.migrations);
-    let days = assign_owned(
-        s,
-        &rules,
-        &keys,
-        owned.clone(),
-        persons,
-        &attributes,
-        contacts.as_ref().map(|(graph, mean_degree)| Contacts {
+    let assigned = Owned {
+        ids: owned.clone(),
+        persons_total: persons,
+        persons: &attributes,
+        contacts: contacts.as_ref().map(|(graph, mean_degree)| Contacts {
             graph,
             mean_degree: *mean_degree,
         }),
-        part,
-    );
+        partition: part,
+    };
+    let days = assign_owned(s, &rules, &keys, assigned);
     drop((contacts, attributes));
     let Some(comm) = part
         .comm()
