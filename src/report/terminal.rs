@@ -13,25 +13,18 @@ pub(crate) fn width() -> usize {
     crate::sys::terminal_width().max(40)
 }
 
-/// `text` broken at spaces into lines of at most `width` characters (a word longer than that
-/// gets a line of its own).
+/// `text` broken at spaces into lines of at most `width` terminal columns (a word wider than that
+/// gets a line of its own; runs of white space, line breaks included, count as one space). Widths
+/// are display widths, so a label in a wide script still fits.
 pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        let needed = line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
-        if !line.is_empty() && needed > width {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.is_empty() || lines.is_empty() {
-        lines.push(line);
-    }
-    lines
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let options = textwrap::Options::new(width.max(1))
+        .break_words(false)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    textwrap::wrap(&words, options)
+        .into_iter()
+        .map(std::borrow::Cow::into_owned)
+        .collect()
 }
 
 /// `text` wrapped to `width`, one string with a newline after each line.
@@ -139,7 +132,7 @@ fn table(headlines: &[Headline], width: usize) -> String {
     let numbers_w = value_w + if has_bands { 2 + band_w } else { 0 };
     let longest = headlines
         .iter()
-        .map(|h| h.label.chars().count())
+        .map(|h| textwrap::core::display_width(&h.label))
         .max()
         .unwrap_or(0);
     let label_w = longest.min(width.saturating_sub(2 + 2 + numbers_w));
@@ -172,7 +165,8 @@ fn table(headlines: &[Headline], width: usize) -> String {
     for (h, (v, b)) in headlines.iter().zip(values.iter().zip(&bands)) {
         let lines = wrap(&h.label, label_w);
         for (i, line) in lines.iter().enumerate() {
-            let pad = label_w - line.chars().count();
+            // A word wider than the column (a long network name) overflows it, unpadded.
+            let pad = label_w.saturating_sub(textwrap::core::display_width(line));
             if i == 0 {
                 out.push_str(&format!("  {line}{}  {}\n", " ".repeat(pad), numbers(v, b)));
             } else {
@@ -234,6 +228,16 @@ mod tests {
         assert_eq!(wrap("", 9), vec![""]);
         // A word longer than the width keeps a line of its own.
         assert_eq!(wrap("a abcdefghijk b", 5), vec!["a", "abcdefghijk", "b"]);
+        // Nor is a word cut at its hyphens, and line breaks are spaces.
+        assert_eq!(wrap("wlm-bass\nfull", 6), vec!["wlm-bass", "full"]);
+    }
+
+    /// Widths are terminal columns: each of these ideographs takes two, so "日本 語" (four
+    /// characters) needs seven columns, and breaks at six.
+    #[test]
+    fn wrap_counts_display_columns() {
+        assert_eq!(wrap("日本 語", 6), vec!["日本", "語"]);
+        assert_eq!(wrap("日本 語", 7), vec!["日本 語"]);
     }
 
     /// Every line of the end-of-run text fits 80 columns (and 60), every headline's mean and
@@ -267,6 +271,21 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A label word wider than the label column (a long network name from a scenario) overflows
+    /// its line, unpadded, rather than sizing the padding below zero.
+    #[test]
+    fn a_word_wider_than_the_label_column_overflows_it() {
+        let r = fixtures::small();
+        let mut heads = crate::report::headline::headlines(r);
+        let long = "n".repeat(70);
+        heads[0].label = format!("{long} share");
+        let text = table(&heads, 80);
+        let line = text.lines().find(|l| l.contains(&long)).unwrap();
+        assert!(line.starts_with(&format!("  {long}  ")), "{text}");
+        assert!(line.contains(&heads[0].display()), "{text}");
+        assert!(text.contains("\n    share\n"), "{text}");
     }
 
     /// At widths too narrow for columns, each figure's numbers go beneath its label.
