@@ -1,13 +1,14 @@
 //! `picsim sweep` and `picsim sensitivity`: many variants of one scenario, run together and
 //! written as one folder with a comparison at the top.
 
-use super::plan::{self, Plan, Writer};
-use crate::cli::{SensitivityArgs, SweepArgs};
+use super::plan::{self, Finished, Plan, Writer};
+use crate::cli::{OutputArgs, SensitivityArgs, SweepArgs};
 use crate::comm::Comm;
 use crate::experiments::{folder, sweep};
 use crate::report;
 use crate::report::comparison::RunSummary;
 use crate::run::summary::RunResult;
+use crate::scenario::Scenario;
 use crate::scenario::validate::count;
 use anyhow::{Context as _, Result, anyhow};
 use std::process::ExitCode;
@@ -25,66 +26,50 @@ pub(crate) fn sweep(args: SweepArgs, comm: &dyn Comm) -> Result<ExitCode> {
     let keys: Vec<String> = axes.iter().map(|a| a.key.clone()).collect();
     let (points, scenarios) =
         sweep::sweep_scenarios(&args.scenario, &loaded.overrides, &scenario, &axes)?;
-    let out = args
-        .output
-        .out
-        .clone()
-        .unwrap_or_else(|| report::files::experiment_dir(&scenario.name, "sweep"));
-    let labels = points
+    let labels: Vec<String> = points
         .iter()
         .map(|p| sweep::point_label(&keys, p))
         .collect();
-    let record = record("sweep", &loaded, labels, &scenarios)?;
-    // What each run's kept summary must match when resumed.
-    let expected: Vec<RunSummary> = scenarios
+    let expected = scenarios
         .iter()
         .zip(&points)
+        .zip(&labels)
         .enumerate()
-        .map(|(i, (s, point))| {
-            let label = sweep::point_label(&keys, point);
+        .map(|(i, ((s, point), label))| {
             let values = point.iter().map(crate::experiments::label::value_text);
-            folder::expected_run(s, i, label, values.collect(), true)
+            folder::expected_run(s, i, label.clone(), values.collect(), true)
         })
         .collect();
-    let resumable = (&record, args.resume);
-    let plan = Plan::resolve_resumable(
-        loaded,
-        scenarios,
-        &out,
-        &args.output,
-        comm,
-        "sweep",
-        resumable,
-    )?;
-    let label = format!(
+    let progress = format!(
         "{} sweep of {}",
         scenario.name,
         count(points.len() as u64, "run", "runs")
     );
-    let n = points.len();
-    let (done, kept) = plan.kept(comm, |dir| folder::finished_runs(dir, &expected, true))?;
+    let experiment = Experiment {
+        command: "sweep",
+        runs: Runs {
+            scenarios,
+            names: labels,
+            expected,
+            folders: true,
+        },
+        output: (&args.output, args.resume),
+        progress,
+    };
     // Each run's folder is written as soon as its replications are done, and the run recorded
     // as finished; only its summary stays.
-    let mut runs: Vec<Option<RunSummary>> = if kept.is_empty() { vec![None; n] } else { kept };
-    let mut each = |i: usize, result: RunResult, w: &Writer| {
+    let each = |i: usize, result: RunResult, w: &Writer| {
         let inv = w.invocation();
-        let summary = w.staging.fill(|dir| {
+        w.staging.fill(|dir| {
             let summary =
                 folder::write_sweep_run(dir, i, &result, &points[i], &keys, &inv, w.options)?;
             folder::keep_finished(dir, i, &summary)?;
             Ok(summary)
-        })?;
-        runs[i] = Some(summary);
-        Ok(())
+        })
     };
-    let selected: Vec<bool> = done.iter().map(|d| !d).collect();
-    let Some(finished) = plan.stream(comm, &label, &selected, &mut each)? else {
+    let Some((finished, runs)) = experiment.run(loaded, comm, each)? else {
         return Ok(ExitCode::SUCCESS);
     };
-    let runs: Vec<RunSummary> = runs
-        .into_iter()
-        .collect::<Option<_>>()
-        .context("a sweep run did not finish")?;
     let cmp = sweep::sweep_comparison(&scenario, &keys, runs);
     finished.staging.fill(|dir| {
         sweep::write_runs_csv(&keys, &points, &dir.join("runs.csv"))?;
@@ -109,62 +94,41 @@ pub(crate) fn sensitivity(args: SensitivityArgs, comm: &dyn Comm) -> Result<Exit
     let variants = sweep::sensitivity_scenarios(&args.scenario, &loaded.overrides, &scenario)?;
     let mut scenarios = vec![scenario.clone()];
     scenarios.extend(variants);
-    let out = args
-        .output
-        .out
-        .clone()
-        .unwrap_or_else(|| report::files::experiment_dir(&scenario.name, "sensitivity"));
-    let label = format!("{} sensitivity ({} runs)", scenario.name, scenarios.len());
-    let runs = scenarios.len();
-    let labels = (0..runs)
-        .map(|i| sweep::sensitivity_run(&scenario, i).0)
-        .collect();
-    let record = record("sensitivity", &loaded, labels, &scenarios)?;
-    // What each run's kept summary must match when resumed.
-    let expected: Vec<RunSummary> = scenarios
+    let progress = format!("{} sensitivity ({} runs)", scenario.name, scenarios.len());
+    let (ids, labels): (Vec<String>, Vec<String>) = (0..scenarios.len())
+        .map(|i| sweep::sensitivity_run(&scenario, i))
+        .unzip();
+    let expected = scenarios
         .iter()
+        .zip(ids.iter().zip(labels))
         .enumerate()
-        .map(|(i, s)| {
-            let (id, label) = sweep::sensitivity_run(&scenario, i);
-            RunSummary {
-                id,
-                ..folder::expected_run(s, i, label, Vec::new(), false)
-            }
+        .map(|(i, (s, (id, label)))| RunSummary {
+            id: id.clone(),
+            ..folder::expected_run(s, i, label, Vec::new(), false)
         })
         .collect();
-    let resumable = (&record, args.resume);
-    let plan = Plan::resolve_resumable(
-        loaded,
-        scenarios,
-        &out,
-        &args.output,
-        comm,
-        "sensitivity",
-        resumable,
-    )?;
-    let (done, kept) = plan.kept(comm, |dir| folder::finished_runs(dir, &expected, false))?;
+    let experiment = Experiment {
+        command: "sensitivity",
+        runs: Runs {
+            scenarios,
+            names: ids,
+            expected,
+            folders: false,
+        },
+        output: (&args.output, args.resume),
+        progress,
+    };
     // The tornado needs only each run's summary: nothing else of a run is kept or written (in
     // the unfinished folder, the summary alone, for --resume).
-    let mut summaries: Vec<Option<RunSummary>> = if kept.is_empty() {
-        vec![None; runs]
-    } else {
-        kept
-    };
-    let mut each = |i: usize, result: RunResult, w: &Writer| {
+    let each = |i: usize, result: RunResult, w: &Writer| {
         let summary = sweep::sensitivity_summary(&scenario, i, &result);
         w.staging
             .fill(|dir| folder::keep_finished(dir, i, &summary))?;
-        summaries[i] = Some(summary);
-        Ok(())
+        Ok(summary)
     };
-    let selected: Vec<bool> = done.iter().map(|d| !d).collect();
-    let Some(finished) = plan.stream(comm, &label, &selected, &mut each)? else {
+    let Some((finished, summaries)) = experiment.run(loaded, comm, each)? else {
         return Ok(ExitCode::SUCCESS);
     };
-    let summaries: Vec<RunSummary> = summaries
-        .into_iter()
-        .collect::<Option<_>>()
-        .context("a sensitivity run did not finish")?;
     let sens = sweep::sensitivity_of(&scenario, summaries)?;
     finished
         .staging
@@ -174,6 +138,81 @@ pub(crate) fn sensitivity(args: SensitivityArgs, comm: &dyn Comm) -> Result<Exit
     })
 }
 
+/// An experiment's runs, in output order.
+struct Runs {
+    /// Each run's scenario.
+    scenarios: Vec<Scenario>,
+    /// Each run's name in the folder's record (a sweep's point label, a sensitivity run's id).
+    names: Vec<String>,
+    /// What each run's kept summary must match when resumed.
+    expected: Vec<RunSummary>,
+    /// Whether each run has a folder of its own (a sweep's `run-NNN/`).
+    folders: bool,
+}
+
+/// What sweep and sensitivity share: many runs into one folder that can be resumed, each run's
+/// summary kept as it ends.
+struct Experiment<'o> {
+    /// The command, as the folder's marker and record name it.
+    command: &'static str,
+    /// The runs.
+    runs: Runs,
+    /// The command's output settings and whether `--resume` was given.
+    output: (&'o OutputArgs, bool),
+    /// The progress bar's label.
+    progress: String,
+}
+
+impl Experiment<'_> {
+    /// Runs every run that an earlier attempt did not finish, handing each to `each` as its
+    /// replications end (`each` writes what the run keeps and returns its summary). Returns the
+    /// folder to finish with every run's summary in order, or `None` on the ranks that do not
+    /// write.
+    fn run<'a>(
+        self,
+        loaded: plan::Loaded<'a>,
+        comm: &dyn Comm,
+        mut each: impl FnMut(usize, RunResult, &Writer) -> Result<RunSummary>,
+    ) -> Result<Option<(Finished<'a>, Vec<RunSummary>)>> {
+        let Runs {
+            scenarios,
+            names,
+            expected,
+            folders,
+        } = self.runs;
+        let (output, resume) = self.output;
+        let default_out = || report::files::experiment_dir(&loaded.scenario.name, self.command);
+        let out = output.out.clone().unwrap_or_else(default_out);
+        let record = record(self.command, &loaded, names, &scenarios)?;
+        let n = scenarios.len();
+        let plan = Plan::resolve_resumable(
+            loaded,
+            scenarios,
+            &out,
+            output,
+            comm,
+            self.command,
+            (&record, resume),
+        )?;
+        let (done, kept) = plan.kept(comm, |dir| folder::finished_runs(dir, &expected, folders))?;
+        let mut summaries: Vec<Option<RunSummary>> =
+            if kept.is_empty() { vec![None; n] } else { kept };
+        let mut keep = |i: usize, result: RunResult, w: &Writer| {
+            summaries[i] = Some(each(i, result, w)?);
+            Ok(())
+        };
+        let selected: Vec<bool> = done.iter().map(|d| !d).collect();
+        let Some(finished) = plan.stream(comm, &self.progress, &selected, &mut keep)? else {
+            return Ok(None);
+        };
+        let summaries = summaries
+            .into_iter()
+            .collect::<Option<_>>()
+            .with_context(|| format!("a {} run did not finish", self.command))?;
+        Ok(Some((finished, summaries)))
+    }
+}
+
 /// What an experiment is, as its unfinished folder records it for `--resume`: the command, the
 /// scenario file's SHA-256, the command line's overrides, and per run its label and the SHA-256
 /// of its effective scenario (every key after overrides).
@@ -181,7 +220,7 @@ fn record(
     command: &str,
     loaded: &plan::Loaded,
     labels: Vec<String>,
-    scenarios: &[crate::scenario::Scenario],
+    scenarios: &[Scenario],
 ) -> Result<serde_json::Value> {
     let path = loaded.path;
     let bytes =
