@@ -31,8 +31,22 @@ struct Window {
     head: usize,
     /// Offset in the file of `bytes[head]`.
     start: u64,
-    /// Line ends (`\n`) in the file before `start`.
+    /// Line ends ([`line_ends`]) in the file before `start`.
     lines: u64,
+    /// The byte before `start` (a `\n` right after a `\r` ends no second line).
+    before: u8,
+}
+
+/// The line ends in `bytes`, as the CSV reader ends records: `\n`, `\r\n`, or a `\r` alone
+/// (a file of `\r`-ended rows is as many lines as rows). `after_cr`: whether the byte before
+/// `bytes` was a `\r`, so that a `\n` starting them closes the line that `\r` ended.
+pub(crate) fn line_ends(bytes: &[u8], after_cr: bool) -> u64 {
+    let newlines = memchr::memchr_iter(b'\n', bytes).count() as u64;
+    let lone_cr = memchr::memchr_iter(b'\r', bytes)
+        .filter(|&i| bytes.get(i + 1) != Some(&b'\n'))
+        .count() as u64;
+    let joined = u64::from(after_cr && bytes.first() == Some(&b'\n'));
+    newlines + lone_cr - joined
 }
 
 impl Window {
@@ -40,7 +54,10 @@ impl Window {
     fn advance(&mut self, to: u64) {
         let k = (to.saturating_sub(self.start) as usize).min(self.bytes.len() - self.head);
         let gone = &self.bytes[self.head..self.head + k];
-        self.lines += memchr::memchr_iter(b'\n', gone).count() as u64;
+        self.lines += line_ends(gone, self.before == b'\r');
+        if let Some(&last) = gone.last() {
+            self.before = last;
+        }
         self.head += k;
         self.start += k as u64;
         // Compacted now and then, not on each record: a record is a few bytes.
@@ -53,8 +70,11 @@ impl Window {
     /// The 1-based line of the next record: past the blank lines (only line ends) before it.
     fn next_line(&self) -> u64 {
         let ahead = &self.bytes[self.head..];
-        let blank = ahead.iter().take_while(|&&b| b == b'\n' || b == b'\r');
-        self.lines + blank.filter(|&&b| b == b'\n').count() as u64 + 1
+        let blank = ahead
+            .iter()
+            .take_while(|&&b| b == b'\n' || b == b'\r')
+            .count();
+        self.lines + line_ends(&ahead[..blank], self.before == b'\r') + 1
     }
 }
 
@@ -140,6 +160,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn line_ends_count_lf_crlf_and_a_lone_cr_once_each() {
+        assert_eq!(line_ends(b"a\nb\r\nc\rd", false), 3);
+        assert_eq!(line_ends(b"\r\r\n\n", false), 3);
+        // A `\r\n` split between two reads is one line end.
+        assert_eq!(line_ends(b"a\r", false) + line_ends(b"\nb", true), 1);
+        assert_eq!(line_ends(b"", true), 0);
+    }
+
+    #[test]
     fn a_row_that_runs_on_is_stopped_near_the_cap() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("f.csv");
@@ -168,6 +197,9 @@ mod tests {
             "\n2\r\n3\r\n\r\n\r\n6\r\n7",
             "1\n\"2\n\",x\n\n5\n6",
             "1\n\n\n\n5",
+            // Rows ended by a `\r` alone (old Mac line ends), which the CSV reader takes as rows.
+            "1\r2\r\r4\r5",
+            "1\r\n2\r3\n\r\n5",
         ] {
             std::fs::write(&p, text).unwrap();
             let mut records = Records::open(&p).unwrap();

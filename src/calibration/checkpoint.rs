@@ -350,6 +350,12 @@ fn check(
         let problem = format!("value {k} is negative, and every value a run reports is a count");
         return Err(("rows".into(), problem));
     }
+    // A count above 2^48 (far past persons × contacts of any world that fits in memory) could
+    // make a share's sum of counts overflow.
+    if let Some(k) = rows.chunks_exact(8).position(|c| c[6] != 0 || c[7] != 0) {
+        let problem = format!("value {k} is larger than any count a run reports (2^48)");
+        return Err(("rows".into(), problem));
+    }
     Ok(())
 }
 
@@ -644,6 +650,12 @@ mod tests {
         crafted(dir.path(), |s| s["rows_sha256"] = sha256_hex(&rows).into());
         let e = format!("{:#}", load(dir.path(), &SHAPE).unwrap_err());
         assert!(e.contains("rows: value 1 is negative"), "{e}");
+        rows[8..16].copy_from_slice(&(1i64 << 48).to_le_bytes());
+        std::fs::write(&rows_path, &rows).unwrap();
+        std::fs::write(&state_path, &good_state).unwrap();
+        crafted(dir.path(), |s| s["rows_sha256"] = sha256_hex(&rows).into());
+        let e = format!("{:#}", load(dir.path(), &SHAPE).unwrap_err());
+        assert!(e.contains("rows: value 1 is larger than any count"), "{e}");
         // A checkpoint without a digest (an older picsim's).
         let whole: serde_json::Value = serde_json::from_slice(&good_state).unwrap();
         std::fs::write(&state_path, whole["state"].to_string()).unwrap();

@@ -28,12 +28,12 @@ impl Inputs {
     }
 
     /// Refuses `target` (`shown` as the user named it, e.g. `output folder 'out' (--out)`) when
-    /// it is one of the inputs, a folder that holds one, or inside an input folder (replacing it
-    /// would change that folder); `another` says what to do instead. A target that does not exist
-    /// holds nothing and replaces nothing.
+    /// it is one of the inputs, a folder that holds one, or inside an input folder (writing it
+    /// would change that folder), whether it exists yet or not; `another` says what to do
+    /// instead.
     pub(crate) fn check(&self, target: &Path, shown: &str, another: &str) -> Result<()> {
         let Ok(meta) = std::fs::metadata(target) else {
-            return Ok(());
+            return self.check_new(target, shown, another);
         };
         let canonical = std::fs::canonicalize(target).ok();
         for (input, what) in &self.0 {
@@ -66,6 +66,50 @@ impl Inputs {
         }
         Ok(())
     }
+}
+
+impl Inputs {
+    /// [`Inputs::check`] for a target that does not exist yet: it holds nothing and replaces
+    /// nothing, but creating it inside an input folder would still change that folder. Where it
+    /// would be is its nearest existing ancestor, canonical (links followed), and the rest of
+    /// its path.
+    fn check_new(&self, target: &Path, shown: &str, another: &str) -> Result<()> {
+        let Some(place) = place_of_new(target) else {
+            return Ok(());
+        };
+        for (input, what) in &self.0 {
+            let is_dir = std::fs::metadata(input).is_ok_and(|m| m.is_dir());
+            let canonical = std::fs::canonicalize(input).ok();
+            if is_dir && canonical.is_some_and(|i| place.starts_with(i)) {
+                bail!(
+                    "{shown} would be inside {what} ('{}'): an output never changes what its command reads, with --force or without; {another}",
+                    input.display()
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Where `target`, which does not exist, would be created: its nearest existing ancestor
+/// (canonical) with the rest of its path joined (`.` dropped, `..` taking a component off).
+/// `None` when no ancestor can be resolved.
+fn place_of_new(target: &Path) -> Option<PathBuf> {
+    let absolute = std::path::absolute(target).ok()?;
+    let base = absolute
+        .ancestors()
+        .find(|a| std::fs::metadata(a).is_ok())?;
+    let mut place = std::fs::canonicalize(base).ok()?;
+    for part in absolute.strip_prefix(base).ok()?.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                place.pop();
+            }
+            std::path::Component::Normal(name) => place.push(name),
+            _ => {}
+        }
+    }
+    Some(place)
 }
 
 /// Whether two files' metadata are of one file: the same device and inode (hard links, and any
@@ -111,7 +155,25 @@ mod tests {
         ] {
             assert!(refused(&d.join(same)), "{same}");
         }
-        for other in ["sub", "new.csv", "world/inner/new"] {
+        // Not there yet, but it would be created inside the world folder (however spelt, and
+        // through a link to it).
+        std::os::unix::fs::symlink(d.join("world"), d.join("world-link")).unwrap();
+        for inside in [
+            "world/inner/new",
+            "world/inner/new/deeper",
+            "sub/../world/inner/new",
+            "world-link/inner/new",
+            "world/inner/x/../new",
+        ] {
+            assert!(refused(&d.join(inside)), "{inside}");
+        }
+        for other in [
+            "sub",
+            "new.csv",
+            "sub/new",
+            "world/new",
+            "world/inner/../../new",
+        ] {
             assert!(!refused(&d.join(other)), "{other}");
         }
         let e = inputs

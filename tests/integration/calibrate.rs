@@ -477,11 +477,16 @@ fn observations_beyond_their_metrics_range_are_refused() {
         ),
         (
             "2013-04-11,entries,30,1e308",
-            "obs.csv:3:4: a sem must be above 0 and at most the metric's range",
+            "obs.csv:3:4: a sem must be from a trillionth of the metric's range to all of it",
         ),
         (
             "2013-04-11,reachable_share_skype,0.5,2",
-            "obs.csv:3:4: a sem must be above 0 and at most the metric's range",
+            "obs.csv:3:4: a sem must be from a trillionth of the metric's range to all of it",
+        ),
+        (
+            // So small that every distance would be infinite.
+            "2013-04-11,reachable_share_skype,0.5,1e-200",
+            "obs.csv:3:4: a sem must be from a trillionth of the metric's range to all of it",
         ),
     ] {
         let (code, err) = calibrate_to(dir.path(), format!("{head}{row}\n").as_bytes());

@@ -175,11 +175,17 @@ impl Row<'_> {
             None | Some((_, "")) => None,
             Some((c, text)) => {
                 let sem = number(text, &self.at(c))?;
-                if sem <= 0.0 || sem > most {
+                // A sem far below any measurement's makes every distance overflow to infinity
+                // (a miss divided by it, squared), so that no simulation is nearer than another.
+                if sem < most * MIN_SEM || sem > most {
                     bail!(
-                        "{}: a sem must be above 0 and at most the metric's range ({}; leave it empty when unknown)",
+                        "{}: a sem must be from a trillionth of the metric's range to all of it ({}; leave it empty when unknown)",
                         self.at(c),
-                        if share { "1" } else { "2^32" }
+                        if share {
+                            "1e-12 to 1"
+                        } else {
+                            "0.0043 to 2^32"
+                        }
                     );
                 }
                 Some(sem)
@@ -211,6 +217,11 @@ impl Row<'_> {
         })
     }
 }
+
+/// The smallest sem, as a share of its metric's range: a trillionth, far below any survey's or
+/// count's error, and far enough above zero that a miss of the whole range over it, squared,
+/// stays finite (1e24).
+const MIN_SEM: f64 = 1e-12;
 
 /// A finite number, or why not at `at`.
 fn number(text: &str, at: &str) -> Result<f64> {

@@ -388,7 +388,7 @@ mod tests {
             ),
             (
                 "date,metric,value,sem\n2013-04-03,entries,1,0\n",
-                "obs.csv:2:4: a sem must be above 0",
+                "obs.csv:2:4: a sem must be from a trillionth",
             ),
             (
                 "date,metric,value\n2014-04-03,entries,1\n",
@@ -428,7 +428,7 @@ mod tests {
 
     #[test]
     fn values_beyond_a_metrics_range_and_bytes_that_are_not_utf8_are_refused_where_they_are() {
-        let cases: [(&[u8], &str); 7] = [
+        let cases: [(&[u8], &str); 8] = [
             (
                 b"date,metric,value\n2013-04-03,entries,-1\n",
                 "obs.csv:2:3: out of range: a count",
@@ -440,6 +440,10 @@ mod tests {
             (b"date,metric,value\n2013-04-03,entries,4294967296\n", ""),
             (
                 b"date,metric,value,sem\n2013-04-03,entries,3,1e300\n",
+                "obs.csv:2:4: a sem must be",
+            ),
+            (
+                b"date,metric,value,sem\n2013-04-03,entries,3,0.004\n",
                 "obs.csv:2:4: a sem must be",
             ),
             (

@@ -219,13 +219,21 @@ impl ContactList {
     }
 }
 
-/// `domain` and every domain it is a subdomain of, longest first: `a.b.c`, `b.c`, `c`.
+/// The longest a domain name can be written (RFC 1035: 253 characters).
+pub(crate) const MAX_DOMAIN: usize = 253;
+
+/// `domain` and every domain it is a subdomain of, longest first: `a.b.c`, `b.c`, `c`; only
+/// those of at most [`MAX_DOMAIN`] bytes (a longer one is no domain and never matches one), so
+/// that a crafted name of a million labels costs a look-up per label of its last 253 bytes, not
+/// one hash of each of its million suffixes.
 pub(crate) fn suffixes(domain: &str) -> impl Iterator<Item = &str> {
-    std::iter::once(domain).chain(
-        domain
-            .match_indices('.')
-            .map(move |(i, _)| &domain[i + 1..]),
-    )
+    let from = domain.len().saturating_sub(MAX_DOMAIN);
+    let whole = (from == 0).then_some(domain);
+    // `from + i` is a `.`, so the byte after it starts a character.
+    let dots = memchr::memchr_iter(b'.', &domain.as_bytes()[from..]);
+    whole
+        .into_iter()
+        .chain(dots.map(move |i| &domain[from + i + 1..]))
 }
 
 /// Which network an address belongs to, by its domain: an exact match or a subdomain of one of a
@@ -380,6 +388,21 @@ pub(super) mod tests {
             assert_eq!(many.network(a), few.map(|i| i as NetworkId), "{a}");
         }
         assert_eq!(suffixes("a.b.c").collect::<Vec<_>>(), ["a.b.c", "b.c", "c"]);
+        // A name longer than a domain can be: only its suffixes that can be domains, each at
+        // most 253 bytes (a million of them, hashed each, took minutes).
+        let long = "a.".repeat(500_000) + "com";
+        let found: Vec<&str> = suffixes(&long).collect();
+        // Its last 253 bytes are `a.` 125 times and `com`: 125 dots, each starting a suffix.
+        assert_eq!(found.len(), 125);
+        assert_eq!(found.first().map(|s| s.len()), Some(251));
+        assert_eq!(found.last(), Some(&"com"));
+        let exact = "b".repeat(249) + ".com";
+        assert_eq!(
+            suffixes(&exact).collect::<Vec<_>>(),
+            [exact.as_str(), "com"]
+        );
+        let multibyte = "é".repeat(200) + ".x";
+        assert_eq!(suffixes(&multibyte).collect::<Vec<_>>(), ["x"]);
     }
 
     #[test]

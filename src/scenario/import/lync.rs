@@ -17,6 +17,7 @@
 //! data.
 
 use super::attributes::{attribute, finder, name_of, without_names};
+use super::contacts::MAX_DOMAIN;
 use super::decode::{self, Text};
 use super::limits::{Budget, Exceeded, Limit, Limits, cost};
 use super::stream::{Counting, Stop};
@@ -139,6 +140,9 @@ fn buddy_problem(buddy: &str) -> Option<&'static str> {
         None => Some("its Buddy is not an address (no @)"),
         Some(0) => Some("its Buddy has nothing before the @"),
         Some(at) if buddy[at + 1..].trim().is_empty() => Some("its Buddy has nothing after the @"),
+        Some(at) if buddy[at + 1..].trim().len() > MAX_DOMAIN => {
+            Some("its Buddy's domain is longer than a domain can be (253 bytes)")
+        }
         Some(_) => None,
     }
 }
@@ -692,6 +696,27 @@ pub(super) mod tests {
                 .iter()
                 .all(|b| !b.reason.contains("not-an-address"))
         );
+    }
+
+    /// A Buddy whose domain is longer than any domain can be is a bad contact (it would cost a
+    /// look-up per label when classified), at its place and never quoted.
+    #[test]
+    fn a_buddy_with_a_domain_longer_than_a_domain_is_bad() {
+        let long = "a.".repeat(200);
+        let item = format!(
+            "  <DocItem Name=\"urn:lcd:alice@contoso.com\"><Data><HomedResource><Contacts>\n    <Contact Buddy=\"bob@{long}com\" />\n    <Contact Buddy=\"carol@{}com\" />\n  </Contacts></HomedResource></Data></DocItem>\n",
+            "b".repeat(250)
+        );
+        let (_, users) = read(doc_item_set(&item, true).as_bytes()).unwrap();
+        let bad: Vec<(u64, &str)> = users[0].bad.iter().map(|b| (b.line, b.reason)).collect();
+        assert_eq!(
+            bad,
+            [(
+                4,
+                "its Buddy's domain is longer than a domain can be (253 bytes)"
+            )]
+        );
+        assert_eq!(users[0].contacts.len(), 1);
     }
 
     #[test]

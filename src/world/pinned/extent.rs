@@ -85,16 +85,17 @@ impl Extent {
         let Ok(Some(_)) = records.next(&mut header) else {
             return;
         };
-        let find = |name: &[u8]| header.iter().position(|h| h.trim_ascii() == name);
-        let (users, domains) = (find(b"users"), find(b"domains"));
+        // Cells trimmed as the world's reader trims them (`str::trim`, Unicode white space
+        // included), so that no number the reader takes escapes the guard.
+        let find = |name: &str| header.iter().position(|h| cell(h) == Some(name));
+        let (users, domains) = (find("users"), find("domains"));
         let number = |r: &csv::ByteRecord, c: Option<usize>| -> Option<u64> {
-            let text = std::str::from_utf8(r.get(c?)?.trim_ascii()).ok()?;
-            text.parse::<u32>().ok().map(u64::from)
+            cell(r.get(c?)?)?.parse::<u32>().ok().map(u64::from)
         };
         let mut record = csv::ByteRecord::new();
         let mut orgs = 0;
         while let Ok(Some(line)) = records.next(&mut record) {
-            if record.iter().all(|c| c.trim_ascii().is_empty()) {
+            if record.iter().all(|c| cell(c).is_some_and(str::is_empty)) {
                 continue;
             }
             orgs += 1;
@@ -112,6 +113,11 @@ impl Extent {
         }
         self.orgs = Some(orgs);
     }
+}
+
+/// A cell trimmed as the world's reader trims it (`str::trim`), if it is UTF-8.
+fn cell(c: &[u8]) -> Option<&str> {
+    std::str::from_utf8(c).map(str::trim).ok()
 }
 
 #[cfg(test)]
@@ -138,5 +144,23 @@ mod tests {
         // 4 rows of orgs.csv (the blank one too: lines bound rows), 3 entries.
         let bytes = 4.0 * 160.0 + 3.0 * 24.0 + 3.0 * 28.0 + e.bytes[1] as f64;
         assert_eq!(e.pinned_bytes(), bytes);
+    }
+
+    /// A number behind Unicode white space (the world's reader trims it, so takes the number)
+    /// is pinned for the guard too, and rows ended by a lone `\r` are counted as rows.
+    #[test]
+    fn the_extent_trims_and_ends_lines_as_the_reader_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let w = dir.path();
+        std::fs::write(
+            w.join("orgs.csv"),
+            "org,\u{a0}users\r0,\u{a0}100000000\r1,\u{3000}7\u{2003}\r",
+        )
+        .unwrap();
+        std::fs::write(w.join("entries.csv"), "user,person\r0,0\r0,1\r0,2").unwrap();
+        let e = Extent::of(&Folder::open(w).unwrap());
+        assert_eq!(e.pinned_users, (2, 100_000_007));
+        assert_eq!(e.most_users, Some((2, 100_000_000)));
+        assert_eq!(e.rows("entries.csv"), Some(3));
     }
 }

@@ -147,8 +147,9 @@ pub(crate) fn io_text(e: &std::io::Error) -> String {
     }
 }
 
-/// The number of lines of `path` (a last line without a newline counts), read in blocks: an
-/// upper bound on its CSV rows (a quoted cell may span lines) known without holding the file.
+/// The number of lines of `path` (ended as the CSV reader ends records, by `\n`, `\r\n` or a lone
+/// `\r`; a last line without an end counts), read in blocks: an upper bound on its CSV rows (a
+/// quoted cell may span lines) known without holding the file.
 pub(crate) fn count_lines(path: &Path) -> std::io::Result<u64> {
     let mut file = std::fs::File::open(path)?;
     let mut buf = vec![0u8; 256 << 10];
@@ -160,10 +161,10 @@ pub(crate) fn count_lines(path: &Path) -> std::io::Result<u64> {
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
         };
-        lines += memchr::memchr_iter(b'\n', &buf[..n]).count() as u64;
+        lines += crate::records::line_ends(&buf[..n], last == b'\r');
         last = buf[n - 1];
     }
-    Ok(lines + u64::from(last != b'\n'))
+    Ok(lines + u64::from(last != b'\n' && last != b'\r'))
 }
 
 #[cfg(test)]
@@ -198,7 +199,18 @@ mod tests {
     fn lines_are_counted_with_or_without_a_last_newline() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("f");
-        for (text, lines) in [("", 0), ("a", 1), ("a\n", 1), ("a\nb", 2), ("\n\n", 2)] {
+        let cases = [
+            ("", 0),
+            ("a", 1),
+            ("a\n", 1),
+            ("a\nb", 2),
+            ("\n\n", 2),
+            // Ended by a lone `\r`, as the CSV reader ends rows; `\r\n` is one end.
+            ("a\rb\rc\r", 3),
+            ("a\rb", 2),
+            ("a\r\nb\r\n", 2),
+        ];
+        for (text, lines) in cases {
             std::fs::write(&p, text).unwrap();
             assert_eq!(count_lines(&p).unwrap(), lines, "{text:?}");
         }
