@@ -6,13 +6,15 @@
 //! organisation's deployment history, agreement and enable days), `domains.csv`, `users.csv`,
 //! `persons.csv`, `entries.csv` (the contact lists on the first day), `migrations.csv` (each
 //! person's day per migration) and `graph.csv` (the persons' contact graph, `a,b` per undirected
-//! edge; only the header when the scenario has no graph). Days are ISO dates, `always` (before
+//! edge; only the header when the scenario has no graph). Names and columns come from the
+//! world's schema (`crate::world::pinned::schema`), which the reader uses too. Days are ISO dates, `always` (before
 //! the start) or `never`. Imported contact addresses are pseudonymised unless revealed.
 
 use crate::day::{ALWAYS, Day, FOREVER};
 use crate::migration::{MigrationDays, OUTSIDE};
 use crate::report::csv::{Addresses, writer};
 use crate::scenario::Scenario;
+use crate::world::pinned::schema;
 use crate::world::population::Population;
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
@@ -85,24 +87,13 @@ pub(crate) fn write(s: &Scenario, world: &Export, addresses: Addresses, dir: &Pa
         s.seed,
         toml::Value::String(s.name.clone())
     );
-    let path = dir.join("world.toml");
+    let path = dir.join(schema::ABOUT);
     std::fs::write(&path, about)
         .with_context(|| format!("could not write '{}'", path.display()))?;
 
-    let mut w = Table::create(&dir.join("orgs.csv"))?;
-    let mut header: Vec<String> = [
-        "org",
-        "name",
-        "deployment",
-        "deployment_changes",
-        "agreement_start",
-        "agreement_term_years",
-        "users",
-        "domains",
-    ]
-    .map(String::from)
-    .to_vec();
-    header.extend(s.providers.iter().map(|p| format!("enabled_{}", p.id)));
+    let mut w = Table::create(&dir.join(schema::ORGS.name))?;
+    let mut header: Vec<String> = schema::ORGS.header().map(String::from).collect();
+    header.extend(s.providers.iter().map(|p| schema::enabled(&p.id)));
     w.row(&header)?;
     for (o, org) in pop.orgs.iter().enumerate() {
         let changes: Vec<String> = org.deployments[1..]
@@ -124,8 +115,8 @@ pub(crate) fn write(s: &Scenario, world: &Export, addresses: Addresses, dir: &Pa
     }
     w.finish()?;
 
-    let mut w = Table::create(&dir.join("domains.csv"))?;
-    w.row(["domain", "org", "added"])?;
+    let mut w = Table::create(&dir.join(schema::DOMAINS.name))?;
+    w.row(schema::DOMAINS.header())?;
     for (o, org) in pop.orgs.iter().enumerate() {
         for d in org.domains.clone() {
             w.row([
@@ -137,10 +128,10 @@ pub(crate) fn write(s: &Scenario, world: &Export, addresses: Addresses, dir: &Pa
     }
     w.finish()?;
 
-    let mut w = Table::create(&dir.join("users.csv"))?;
-    w.row(["user", "name", "org", "domain", "domain_added"])?;
-    let mut entries = Table::create(&dir.join("entries.csv"))?;
-    entries.row(["user", "person", "network", "added"])?;
+    let mut w = Table::create(&dir.join(schema::USERS.name))?;
+    w.row(schema::USERS.header())?;
+    let mut entries = Table::create(&dir.join(schema::ENTRIES.name))?;
+    entries.row(schema::ENTRIES.header())?;
     let start = s.start.to_string();
     for chunk in &pop.chunks {
         for o in chunk.orgs.clone() {
@@ -166,15 +157,8 @@ pub(crate) fn write(s: &Scenario, world: &Export, addresses: Addresses, dir: &Pa
     w.finish()?;
     entries.finish()?;
 
-    let mut w = Table::create(&dir.join("persons.csv"))?;
-    w.row([
-        "person",
-        "contact",
-        "home",
-        "accounts",
-        "microsoft_linked",
-        "activity",
-    ])?;
+    let mut w = Table::create(&dir.join(schema::PERSONS.name))?;
+    w.row(schema::PERSONS.header())?;
     for (p, person) in pop.persons.iter().enumerate() {
         let contact = names
             .and_then(|n| n.addresses.get(p).cloned().flatten())
@@ -190,8 +174,8 @@ pub(crate) fn write(s: &Scenario, world: &Export, addresses: Addresses, dir: &Pa
     }
     w.finish()?;
 
-    let mut w = Table::create(&dir.join("migrations.csv"))?;
-    w.row(["person", "migration", "day"])?;
+    let mut w = Table::create(&dir.join(schema::MIGRATIONS.name))?;
+    w.row(schema::MIGRATIONS.header())?;
     for (p, days) in world.days.rows().enumerate() {
         for (m, &d) in days.iter().enumerate() {
             if d != OUTSIDE {
@@ -201,8 +185,8 @@ pub(crate) fn write(s: &Scenario, world: &Export, addresses: Addresses, dir: &Pa
     }
     w.finish()?;
 
-    let mut w = Table::create(&dir.join("graph.csv"))?;
-    w.row(["a", "b"])?;
+    let mut w = Table::create(&dir.join(schema::GRAPH.name))?;
+    w.row(schema::GRAPH.header())?;
     if let Some(g) = &pop.graph {
         for (a, b) in g.edge_list() {
             w.row([a.to_string(), b.to_string()])?;

@@ -12,6 +12,7 @@ use crate::scenario::{GraphSpec, Scenario};
 use crate::world::pinned::WorldErrors;
 use crate::world::pinned::extent::Extent;
 use crate::world::pinned::folder::Folder;
+use crate::world::pinned::schema;
 use crate::world::population::generate::OrgMixes;
 use crate::world::population::persons::person_blocks;
 
@@ -123,7 +124,7 @@ fn graph_edges(s: &Scenario, persons: f64) -> f64 {
 fn world_sizes(s: &Scenario, generated: &Sizes, extent: &Extent) -> Sizes {
     let ratio = |x: f64, of: f64| if of > 0.0 { x / of } else { 0.0 };
     let orgs = extent.orgs.map_or(generated.orgs, |n| n as f64);
-    let users = match extent.rows("users.csv") {
+    let users = match extent.rows(schema::USERS.name) {
         Some(n) => n as f64,
         None => {
             let (pinning, pinned) = extent.pinned_users;
@@ -132,23 +133,23 @@ fn world_sizes(s: &Scenario, generated: &Sizes, extent: &Extent) -> Sizes {
         }
     };
     let entries = extent
-        .rows("entries.csv")
+        .rows(schema::ENTRIES.name)
         .map_or(users * ratio(generated.entries, generated.users), |n| {
             n as f64
         });
     let persons = extent
-        .rows("persons.csv")
+        .rows(schema::PERSONS.name)
         .map_or(entries * ratio(generated.persons, generated.entries), |n| {
             n as f64
         });
     let edges = extent
-        .rows("graph.csv")
+        .rows(schema::GRAPH.name)
         .map_or_else(|| graph_edges(s, persons), |n| n as f64);
     let domains = extent
-        .rows("domains.csv")
+        .rows(schema::DOMAINS.name)
         .map_or(extent.pinned_domains.1 as f64, |n| n as f64);
     let most = extent.most_users.map(|(line, _)| {
-        let file = std::path::Path::new(&extent.dir).join("orgs.csv");
+        let file = std::path::Path::new(&extent.dir).join(schema::ORGS.name);
         (file.display().to_string(), line)
     });
     Sizes {

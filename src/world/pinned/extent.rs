@@ -4,6 +4,7 @@
 //! `orgs.csv` pinning a hundred million users) before anything is allocated for it.
 
 use super::folder::{FILES, Folder, count_lines};
+use super::schema;
 use crate::records::Records;
 use std::path::Path;
 
@@ -52,8 +53,8 @@ impl Extent {
             extent.lines[i] = count_lines(&path).unwrap_or(0);
             extent.bytes[i] = std::fs::metadata(&path).map_or(0, |m| m.len());
         }
-        if folder.has("orgs.csv") {
-            extent.scan_orgs(&folder.path("orgs.csv"));
+        if folder.has(schema::ORGS.name) {
+            extent.scan_orgs(&folder.path(schema::ORGS.name));
         }
         extent
     }

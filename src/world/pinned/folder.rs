@@ -12,17 +12,7 @@ use super::error::{Problems, WorldError, WorldErrors};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-/// Every file a world may hold (`docs/world.md`), in the order they are read.
-pub(crate) const FILES: [&str; 8] = [
-    "world.toml",
-    "orgs.csv",
-    "domains.csv",
-    "users.csv",
-    "persons.csv",
-    "entries.csv",
-    "migrations.csv",
-    "graph.csv",
-];
+pub(crate) use super::schema::FILES;
 
 /// The largest `world.toml` read (it holds three keys; a scenario's name may be long).
 pub(crate) const MAX_ABOUT_BYTES: u64 = 1 << 20;

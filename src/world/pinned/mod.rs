@@ -17,6 +17,7 @@ pub(crate) mod fit;
 pub(crate) mod folder;
 pub(crate) mod orgs;
 pub(crate) mod persons;
+pub(crate) mod schema;
 pub(crate) mod table;
 pub(crate) mod users;
 
@@ -135,10 +136,10 @@ fn read_about(
     folder: &Folder,
     problems: &mut error::Problems,
 ) -> u32 {
-    if !folder.has("world.toml") {
+    if !folder.has(schema::ABOUT) {
         return 0;
     }
-    let path = folder.path("world.toml");
+    let path = folder.path(schema::ABOUT);
     let file = path.display().to_string();
     let mut bytes = Vec::new();
     let read = std::fs::File::open(&path)

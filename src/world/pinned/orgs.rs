@@ -3,6 +3,7 @@
 
 use super::error::{Problems, WorldError};
 use super::folder::Folder;
+use super::schema;
 use super::table::{self, Column, Table, Words};
 use crate::day::Day;
 use crate::scenario::{DeploymentId, Scenario};
@@ -70,20 +71,11 @@ const DOMAINS: usize = 7;
 const ENABLED: usize = 8;
 
 fn columns(s: &Scenario) -> Vec<Column> {
-    let mut c = vec![
-        Column::required("org"),
-        Column::optional("name"),
-        Column::optional("deployment"),
-        Column::optional("deployment_changes"),
-        Column::optional("agreement_start"),
-        Column::optional("agreement_term_years"),
-        Column::optional("users"),
-        Column::optional("domains"),
-    ];
+    let mut c = Column::of(&schema::ORGS);
     c.extend(
         s.providers
             .iter()
-            .map(|p| Column::optional(format!("enabled_{}", p.id))),
+            .map(|p| Column::optional(schema::enabled(&p.id))),
     );
     c
 }
@@ -92,18 +84,14 @@ fn columns(s: &Scenario) -> Vec<Column> {
 pub(crate) fn read(s: &Scenario, folder: &Folder, problems: &mut Problems) -> OrgPins {
     let mut pins = OrgPins::default();
     if let Some(t) = problems
-        .take(Table::open(folder, "orgs.csv", &columns(s)))
+        .take(Table::open(folder, schema::ORGS.name, &columns(s)))
         .flatten()
     {
         read_orgs(s, t, &mut pins, problems);
     }
-    let domains = [
-        Column::required("domain"),
-        Column::required("org"),
-        Column::required("added"),
-    ];
+    let domains = Column::of(&schema::DOMAINS);
     if let Some(t) = problems
-        .take(Table::open(folder, "domains.csv", &domains))
+        .take(Table::open(folder, schema::DOMAINS.name, &domains))
         .flatten()
     {
         read_domains(s, t, &mut pins, problems);
@@ -256,7 +244,7 @@ fn read_domains(s: &Scenario, t: Table, pins: &mut OrgPins, problems: &mut Probl
     for (o, (pin, days)) in pins.of.iter_mut().zip(days).enumerate() {
         match pin.domains {
             Some(n) if n as usize != days.len() => problems.push(WorldError::new(
-                dir_sibling(&file, "orgs.csv"),
+                dir_sibling(&file, schema::ORGS.name),
                 pin.line,
                 "domains",
                 format!(

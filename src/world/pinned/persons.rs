@@ -4,6 +4,7 @@
 
 use super::error::{Problems, WorldError, WorldErrors};
 use super::folder::Folder;
+use super::schema;
 use super::table::{self, Column, Lined, Rows, Table, Words};
 use crate::day::Day;
 use crate::scenario::{NetworkId, Scenario};
@@ -94,17 +95,9 @@ pub(crate) fn read_persons(
     const ACCOUNTS: usize = 3;
     const LINKED: usize = 4;
     const ACTIVITY: usize = 5;
-    let columns = [
-        Column::required("person"),
-        // Imported addresses (or their pseudonyms): a world of an import is not replayed.
-        Column::optional("contact"),
-        Column::required("home"),
-        Column::optional("accounts"),
-        Column::optional("microsoft_linked"),
-        Column::optional("activity"),
-    ];
+    let columns = Column::of(&schema::PERSONS);
     let t = problems
-        .take(Table::open(folder, "persons.csv", &columns))
+        .take(Table::open(folder, schema::PERSONS.name, &columns))
         .flatten()?;
     let classes: Vec<&str> = s
         .population
@@ -175,13 +168,9 @@ pub(crate) fn read_migrations(
     const PERSON: usize = 0;
     const MIGRATION: usize = 1;
     const DAY: usize = 2;
-    let columns = [
-        Column::required("person"),
-        Column::required("migration"),
-        Column::required("day"),
-    ];
+    let columns = Column::of(&schema::MIGRATIONS);
     let t = problems
-        .take(Table::open(folder, "migrations.csv", &columns))
+        .take(Table::open(folder, schema::MIGRATIONS.name, &columns))
         .flatten()?;
     let cal = s.calendar();
     let labels: Vec<&str> = s.migrations.iter().map(|m| m.label.as_str()).collect();
@@ -217,9 +206,9 @@ pub(crate) fn read_graph(folder: &Folder, problems: &mut Problems) -> Option<Gra
     // The columns, by their place in `columns`.
     const A: usize = 0;
     const B: usize = 1;
-    let columns = [Column::required("a"), Column::required("b")];
+    let columns = Column::of(&schema::GRAPH);
     let t = problems
-        .take(Table::open(folder, "graph.csv", &columns))
+        .take(Table::open(folder, schema::GRAPH.name, &columns))
         .flatten()?;
     let mut pin = GraphPin {
         rows: t.reserved(),

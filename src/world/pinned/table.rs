@@ -19,20 +19,23 @@ pub(crate) struct Column {
 }
 
 impl Column {
-    /// A column every file of its kind has.
-    pub(crate) fn required(name: &str) -> Column {
-        Column {
-            name: name.to_string(),
-            required: true,
-        }
-    }
-
     /// A column that pins something when present and lets it be drawn when absent.
     pub(crate) fn optional(name: impl Into<String>) -> Column {
         Column {
             name: name.into(),
             required: false,
         }
+    }
+
+    /// The columns of `file`, as its schema has them.
+    pub(crate) fn of(file: &super::schema::File) -> Vec<Column> {
+        file.columns
+            .iter()
+            .map(|c| Column {
+                name: c.name.to_string(),
+                required: c.required,
+            })
+            .collect()
     }
 }
 

@@ -4,6 +4,7 @@
 use super::error::{Problems, WorldError};
 use super::folder::Folder;
 use super::orgs::{OrgPin, OrgPins, dir_sibling};
+use super::schema;
 use super::table::{self, Column, Lined, Rows, Table, Words};
 use crate::scenario::{NetworkId, Scenario};
 
@@ -62,16 +63,9 @@ pub(crate) fn read_users(
     const USER: usize = 0;
     const ORG: usize = 2;
     const DOMAIN: usize = 3;
-    let columns = [
-        Column::required("user"),
-        Column::optional("name"),
-        Column::required("org"),
-        Column::optional("domain"),
-        // Written for readers (the add day of the user's domain); `domains.csv` pins it.
-        Column::optional("domain_added"),
-    ];
+    let columns = Column::of(&schema::USERS);
     let t = problems
-        .take(Table::open(folder, "users.csv", &columns))
+        .take(Table::open(folder, schema::USERS.name, &columns))
         .flatten()?;
     let file = t.file.clone();
     let count = orgs.count(s);
@@ -119,7 +113,7 @@ pub(crate) fn read_users(
         if let Some(pinned) = pin.users.filter(|&p| p != n) {
             let problem = format!("organisation {o} has {pinned} users, but users.csv lists {n}");
             problems.push(WorldError::new(
-                dir_sibling(&file, "orgs.csv"),
+                dir_sibling(&file, schema::ORGS.name),
                 pin.line,
                 "users",
                 problem,
@@ -156,14 +150,9 @@ pub(crate) fn read_entries(
     const PERSON: usize = 1;
     const NETWORK: usize = 2;
     const ADDED: usize = 3;
-    let columns = [
-        Column::required("user"),
-        Column::required("person"),
-        Column::optional("network"),
-        Column::optional("added"),
-    ];
+    let columns = Column::of(&schema::ENTRIES);
     let t = problems
-        .take(Table::open(folder, "entries.csv", &columns))
+        .take(Table::open(folder, schema::ENTRIES.name, &columns))
         .flatten()?;
     let cal = s.calendar();
     let mut pins = EntryPins {
