@@ -1,7 +1,7 @@
 //! `picsim sweep` and `picsim sensitivity`: many variants of one scenario, run together and
 //! written as one folder with a comparison at the top.
 
-use super::plan::{self, Finished, Plan, Writer};
+use super::plan::{self, Finished, Output, Plan};
 use crate::cli::{OutputArgs, SensitivityArgs, SweepArgs};
 use crate::comm::Comm;
 use crate::experiments::{folder, sweep};
@@ -58,7 +58,7 @@ pub(crate) fn sweep(args: SweepArgs, comm: &dyn Comm) -> Result<ExitCode> {
     };
     // Each run's folder is written as soon as its replications are done, and the run recorded
     // as finished; only its summary stays.
-    let each = |i: usize, result: RunResult, w: &Writer| {
+    let each = |i: usize, result: RunResult, w: &Output| {
         let inv = w.invocation();
         w.staging.fill(|dir| {
             let summary =
@@ -120,7 +120,7 @@ pub(crate) fn sensitivity(args: SensitivityArgs, comm: &dyn Comm) -> Result<Exit
     };
     // The tornado needs only each run's summary: nothing else of a run is kept or written (in
     // the unfinished folder, the summary alone, for --resume).
-    let each = |i: usize, result: RunResult, w: &Writer| {
+    let each = |i: usize, result: RunResult, w: &Output| {
         let summary = sweep::sensitivity_summary(&scenario, i, &result);
         w.staging
             .fill(|dir| folder::keep_finished(dir, i, &summary))?;
@@ -172,7 +172,7 @@ impl Experiment<'_> {
         self,
         loaded: plan::Loaded<'a>,
         comm: &dyn Comm,
-        mut each: impl FnMut(usize, RunResult, &Writer) -> Result<RunSummary>,
+        mut each: impl FnMut(usize, RunResult, &Output) -> Result<RunSummary>,
     ) -> Result<Option<(Finished<'a>, Vec<RunSummary>)>> {
         let Runs {
             scenarios,
@@ -197,7 +197,7 @@ impl Experiment<'_> {
         let (done, kept) = plan.kept(comm, |dir| folder::finished_runs(dir, &expected, folders))?;
         let mut summaries: Vec<Option<RunSummary>> =
             if kept.is_empty() { vec![None; n] } else { kept };
-        let mut keep = |i: usize, result: RunResult, w: &Writer| {
+        let mut keep = |i: usize, result: RunResult, w: &Output| {
             summaries[i] = Some(each(i, result, w)?);
             Ok(())
         };

@@ -181,7 +181,7 @@ impl<'a> Plan<'a> {
     /// is done.
     pub fn run(self, comm: &dyn Comm, label: &str) -> Result<Option<Finished<'a>>> {
         let mut results = Vec::with_capacity(self.scenarios.len());
-        let mut keep = |_: usize, result: RunResult, _: &Writer| {
+        let mut keep = |_: usize, result: RunResult, _: &Output| {
             results.push(result);
             Ok(())
         };
@@ -200,7 +200,7 @@ impl<'a> Plan<'a> {
         comm: &dyn Comm,
         label: &str,
         selected: &[bool],
-        each: &mut dyn FnMut(usize, RunResult, &Writer) -> Result<()>,
+        each: &mut dyn FnMut(usize, RunResult, &Output) -> Result<()>,
     ) -> Result<Option<Finished<'a>>> {
         let bar = progress_bar(1000, self.quiet || comm.rank() != 0, label);
         let jobs: Vec<(usize, u32)> = crate::run::jobs::jobs_of(&self.scenarios, &self.worlds)
@@ -231,7 +231,7 @@ impl<'a> Plan<'a> {
             }
         };
         let writer = match &self.staging {
-            Some(staging) => Some(Writer {
+            Some(staging) => Some(Output {
                 staging,
                 options: &self.options,
                 loaded: &self.loaded,
@@ -321,8 +321,9 @@ fn scenario_sha256(path: &Path) -> Result<String> {
     Ok(report::manifest::sha256_hex(&bytes))
 }
 
-/// What a run's result is written with while the other runs go on (on the rank that writes).
-pub(crate) struct Writer<'p> {
+/// Where a run's result goes while the other runs go on (on the rank that writes): the folder
+/// being written and what its manifest records; the command's closure does the writing.
+pub(crate) struct Output<'p> {
     /// The folder being written.
     pub(crate) staging: &'p Staging,
     /// How imported addresses are written.
@@ -333,7 +334,7 @@ pub(crate) struct Writer<'p> {
     ranks: usize,
 }
 
-impl Writer<'_> {
+impl Output<'_> {
     /// What a run's manifest records about the invocation, with the wall time so far (the
     /// ranks' traffic and memory are known only at the end, so a distributed run lists none).
     pub(crate) fn invocation(&self) -> Invocation<'_> {
