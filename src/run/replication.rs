@@ -197,7 +197,14 @@ impl<'a> Persons<'a> {
         // for the graph's size, and dropped once the search is done (or now, without one).
         let persons = pop.blocks.last().map_or(0, |b| b.end);
         let owned = part.owned_persons(persons);
-        let rows = build_graph_rows(s, &Keys::new(s.seed, r), persons as usize, None, owned)?;
+        let rows = build_graph_rows(
+            s,
+            &Keys::new(s.seed, r),
+            persons as usize,
+            None,
+            owned,
+            part,
+        )?;
         // Every share has rows or none (the scenario decides), so all take part in the sum.
         let cells = rows.as_ref().map(|g| {
             let mut cells = [g.targets.len() as u64];

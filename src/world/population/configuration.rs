@@ -1,311 +1,371 @@
-//! The configuration model of the contact graph: each person's degree drawn from a distribution
-//! (keyed by person), stub `2j` matched with stub `2j + 1` of a keyed permutation of all stubs
-//! (computed, never stored), self-loops and repeated edges erased. The lists of any range of
-//! persons can be built alone (a rank's share of a split replication), equal to those rows of
-//! the whole graph, and the graph does not depend on the thread count.
+//! The configuration model of the contact graph: every person's degree drawn from a distribution,
+//! the stubs paired by a uniform random perfect matching, self-loops and repeated edges erased.
+//! The lists of any range of persons are built alone (a rank's share of a split replication),
+//! equal to those rows of the whole graph, and nothing depends on the thread or rank count.
+//!
+//! How, without a table the size of the graph or a random read per stub:
+//! - **Degrees by class.** The `n` degrees are `n` independent draws of the distribution: their
+//!   histogram (a multinomial sample) is drawn once, and a keyed permutation of the persons
+//!   (`π`) deals the degrees out: virtual person `v` has the `v`-th smallest degree, and person
+//!   `π(v)` is given it. That is the law of independent draws, one per person (a multinomial
+//!   count of each degree, dealt out by a uniform permutation). Virtual persons of a degree are
+//!   consecutive, and so are their stubs (virtual person by virtual person), so a stub's virtual
+//!   person is arithmetic on the few classes of degrees: the owner of any stub is computed, not
+//!   looked up in an index of every person's first stub.
+//! - **Stubs paired by a keyed matching** (`Pairing`): any stub's partner is computed too.
+//! - **Filled in order.** Person `p`'s list is its stubs' partners' owners, so the lists are
+//!   written in order, block by block in parallel: no random write, no random read, no buffer but
+//!   the graph. The arithmetic (about 22 Feistel rounds a stub) runs on vector instructions where
+//!   the processor has them.
 
-use super::graph::{Graph, NONE, Permutation, compacted, sorted_lists};
+use super::graph::{Graph, NONE, compacted, sorted_lists};
+use super::permutation::{LANES, Pairing, Permutation};
+use crate::comm::Partition;
 use crate::rng::{Keys, Kind};
 use crate::scenario::Distribution;
 use rayon::prelude::*;
 use std::ops::Range;
 
+/// Virtual persons whose degrees one stream draws (a fixed count, so that the draws do not
+/// depend on the thread or rank count).
+const DEGREE_CHUNK: u64 = 1 << 16;
+/// Degrees below this are counted in an array while the histogram is drawn.
+const SMALL_DEGREE: usize = 1 << 12;
+/// The stubs' class table has about this many entries.
+const STUB_TABLE: u64 = 1 << 14;
+/// Rows whose virtual persons are found together.
+const ROW_LANES: usize = LANES;
+/// Salts of the keyed streams and permutations.
+const DEGREES: u64 = 0xDE6;
+const PERSONS: u64 = 0xC1;
+const STUBS: u64 = 0xC0;
+
 /// The lists of persons `rows` (row `i` is person `rows.start + i`) of an erased
-/// configuration-model graph on `n` persons: each person's degree is drawn from `degree` (its
-/// own stream), stubs are matched in the order of keyed random numbers, and self-loops and
-/// repeated edges are dropped (so realised degrees can be a little lower than drawn ones; the
-/// shortfall is small when degrees are much smaller than `n`). The rows do not depend on which
-/// others are built: a rank builds its own persons' share of the same graph.
+/// configuration-model graph on `n` persons whose degrees are drawn from `degree`. `part` is the
+/// share of the replication this process computes: a split replication's ranks draw the
+/// histogram of degrees together (each its part of the draws) and each builds its own rows.
 ///
-/// Stub `s` becomes cell `s` of its owner's list, holding the owner of the stub it is matched
-/// with: the stub at the other place of the same pair of the permutation (`2j`, `2j + 1`). So the
-/// lists are filled in order, one person after another, with one look-up per stub, and need no
-/// buffer but the rows' own (4 bytes per drawn stub of the rows: 8 bytes per drawn edge for the
-/// whole graph, with the rows' offsets) and the stubs' index (a byte per person and 4 bytes per
-/// 256 stubs: see [`Stubs`]).
+/// Memory: the rows' lists (4 bytes per drawn stub of the rows, 8 per row), nothing else that
+/// grows with the graph.
 pub(crate) fn configuration_rows(
     n: usize,
     degree: &Distribution,
     keys: &Keys,
     rows: Range<u32>,
+    part: &Partition,
 ) -> Graph {
     debug_assert!(rows.end as usize <= n, "rows {rows:?} of {n} persons");
-    let draw = |p: usize| {
-        u64::from(degree.sample_count(&mut keys.stream(Kind::Person, p as u64, 0x6D), 0))
-    };
-    let (stubs, firsts) = Stubs::number(n, draw, rows.clone());
-    let total = stubs.total;
-    let perm = Permutation::new(total.max(1), keys, 0xC0);
-    let a = rows.start as usize;
-    // The rows' lists are their stubs, in order: offsets from the rows' first stub.
-    let base = firsts[0];
-    let mut targets = vec![NONE; (firsts[firsts.len() - 1] - base) as usize];
-    let mut kept = vec![0u32; firsts.len() - 1];
-    sorted_lists(&firsts, &mut targets, &mut kept, |i, list| {
-        let p = a + i;
-        let first = firsts[i];
-        // Each owner look-up waits on memory at a random place: the partners of a batch of
-        // stubs are computed first (arithmetic only) and their look-ups asked for, so that the
-        // batch's cache misses overlap instead of following each other.
-        let mut partners = [u64::MAX; OWNER_BATCH];
-        for (k, cells) in list.chunks_mut(OWNER_BATCH).enumerate() {
-            let from = first + (k * OWNER_BATCH) as u64;
-            for (slot, s) in partners.iter_mut().zip(from..from + cells.len() as u64) {
-                // An odd stub out (the last place of the permutation) is left unmatched.
-                let partner = perm.invert(s) ^ 1;
-                *slot = if partner < total {
-                    let t = perm.apply(partner);
-                    stubs.prefetch(t);
-                    t
-                } else {
-                    u64::MAX
-                };
-            }
-            // Then the index bytes that the owners' searches will read (a second miss).
-            for &t in &partners[..cells.len()] {
-                if t != u64::MAX {
-                    stubs.prefetch_search(t);
-                }
-            }
-            for (cell, &t) in cells.iter_mut().zip(&partners) {
-                if t != u64::MAX {
-                    let q = stubs.owner(t);
-                    if q as usize != p {
-                        *cell = q;
-                    }
-                }
-            }
-        }
-    });
-    let offsets = if base == 0 {
-        firsts
-    } else {
-        firsts.iter().map(|f| f - base).collect()
-    };
-    compacted(offsets, targets, &kept)
+    let model = Configuration::new(n as u64, &histogram(n as u64, degree, keys, part), keys);
+    model.rows(rows)
 }
 
-/// Who owns each stub of a configuration model, whose stubs are numbered person by person
-/// (person `p`'s are `first[p]..first[p + 1]`, in the numbering's terms), in 1 + degree/64 bytes
-/// per person (a byte, and 4 per block of 256 stubs) instead of the 8 of every first stub.
-///
-/// Stubs fall in blocks of `1 << BLOCK_BITS`. The owner of stub `s` lies between the owners of
-/// its block's first stub and of the next block's (`block_owner`), and every person after the
-/// first of those, up to the second, has its first stub less one inside `s`'s block (its first
-/// stub is past the block's start, and at most the next block's): so that person's offset in
-/// the block (`low`, one byte) is all a search needs to compare with `s`'s.
-struct Stubs {
-    /// Per block, the owner of its first stub; one more entry (the last person).
-    block_owner: Vec<u32>,
-    /// Person `q`'s first stub less one, within its block (`q` ≥ 1; `low[0]` is never read).
-    low: Vec<u8>,
-    /// Stubs of all persons.
-    total: u64,
-}
-
-/// See [`Stubs`].
-const BLOCK_BITS: u32 = 8;
-/// Stubs whose owners are looked up together (see [`configuration_rows`]).
-const OWNER_BATCH: usize = 32;
-/// Persons whose degrees are summed together while the stubs are numbered: a fixed count, so
-/// that the work does not depend on the thread count.
-const DEGREE_CHUNK: usize = 1 << 16;
-
-impl Stubs {
-    /// The stubs of `n` persons whose degrees are `degree(p)` (drawn anew when asked twice), and
-    /// the first stubs of persons `rows.start..=rows.end` (one more than the rows, the last
-    /// being the first stub after the rows).
-    ///
-    /// Twice over chunks of persons, in parallel: degrees summed per chunk (the rows' kept), then
-    /// each chunk numbers its persons' stubs from the chunks' running sum and writes its part of
-    /// the index (its persons' bytes, its stubs' blocks) and its rows' first stubs. Persons
-    /// outside the rows have their degrees drawn twice, which costs less than the 8 bytes per
-    /// person of keeping them.
-    fn number(
-        n: usize,
-        degree: impl Fn(usize) -> u64 + Sync,
-        rows: Range<u32>,
-    ) -> (Stubs, Vec<u64>) {
-        let (a, b) = (rows.start as usize, rows.end as usize);
-        // The rows' degrees, then (in place) their first stubs; one more for the stub after.
-        let mut firsts = vec![0u64; b - a + 1];
-        let chunks: Vec<Range<usize>> = (0..n)
-            .step_by(DEGREE_CHUNK)
-            .map(|c| c..(c + DEGREE_CHUNK).min(n))
-            .collect();
-        let sums: Vec<u64> = chunks
-            .par_iter()
-            .zip(row_parts(&mut firsts, &chunks, a..b))
-            .map(|(c, part)| {
-                let mut sum = 0;
-                for p in c.clone() {
-                    let d = degree(p);
-                    if (a..b).contains(&p) {
-                        part[p - c.start.max(a)] = d;
-                    }
-                    sum += d;
+/// How many of `n` persons have each degree: `n` independent draws of `degree` (one keyed stream
+/// per [`DEGREE_CHUNK`] virtual persons), counted; sorted by degree. Over a split replication,
+/// each rank draws its share of the chunks and the counts are gathered.
+fn histogram(n: u64, degree: &Distribution, keys: &Keys, part: &Partition) -> Vec<(u32, u64)> {
+    let chunks = n.div_ceil(DEGREE_CHUNK);
+    let mine = part.owned_persons(u32::try_from(chunks).unwrap_or(u32::MAX));
+    let local = (u64::from(mine.start)..u64::from(mine.end))
+        .into_par_iter()
+        .map(|c| {
+            let mut rng = keys.stream(Kind::Replication, DEGREES, c);
+            let mut small = vec![0u64; SMALL_DEGREE];
+            let mut large = std::collections::BTreeMap::new();
+            for _ in c * DEGREE_CHUNK..((c + 1) * DEGREE_CHUNK).min(n) {
+                let d = degree.sample_count(&mut rng, 0);
+                match small.get_mut(d as usize) {
+                    Some(count) => *count += 1,
+                    None => *large.entry(d).or_insert(0u64) += 1,
                 }
-                sum
-            })
-            .collect();
-        let starts: Vec<u64> = sums
-            .iter()
-            .scan(0u64, |acc, &s| {
-                let start = *acc;
-                *acc += s;
-                Some(start)
-            })
-            .collect();
-        let total: u64 = sums.iter().sum();
-        let blocks = total.div_ceil(1 << BLOCK_BITS) as usize;
-        let mut block_owner = vec![0u32; blocks + 1];
-        block_owner[blocks] = n.saturating_sub(1) as u32;
-        let mut low = vec![0u8; n];
-        // Each chunk's blocks: those whose first stub is one of the chunk's.
-        let first_block = |stub: u64| stub.div_ceil(1 << BLOCK_BITS) as usize;
-        let owner_parts = split_at_lengths(
-            &mut block_owner[..blocks],
-            (0..chunks.len()).map(|i| {
-                let end = starts.get(i + 1).map_or(blocks, |&s| first_block(s));
-                end - first_block(starts[i])
-            }),
-        );
-        let after_rows = chunks
-            .par_iter()
-            .zip(low.par_chunks_mut(DEGREE_CHUNK))
-            .zip(owner_parts)
-            .zip(row_parts(&mut firsts, &chunks, a..b))
-            .zip(&starts)
-            .map(|((((c, low), owners), part), &start)| {
-                let block0 = first_block(start);
-                let mut f = start;
-                let mut after_rows = None;
-                for p in c.clone() {
-                    let d = if (a..b).contains(&p) {
-                        let slot = &mut part[p - c.start.max(a)];
-                        std::mem::replace(slot, f)
-                    } else {
-                        degree(p)
-                    };
-                    if p > 0 {
-                        // f is 0 when every earlier person has no stub: such a person is at
-                        // most block 0's owner, so its byte is never read, and wrapping is safe.
-                        low[p - c.start] = (f.wrapping_sub(1) & ((1 << BLOCK_BITS) - 1)) as u8;
-                    }
-                    for block in first_block(f)..first_block(f + d) {
-                        owners[block - block0] = p as u32;
-                    }
-                    f += d;
-                    if a < b && p + 1 == b {
-                        after_rows = Some(f);
-                    }
-                }
-                after_rows
-            })
-            .reduce(|| None, |x, y| x.or(y));
-        // The first stub after the rows; with no rows, the one entry is a base that the offsets
-        // subtract again.
-        firsts[b - a] = after_rows.unwrap_or(0);
-        let stubs = Stubs {
-            block_owner,
-            low,
-            total,
-        };
-        (stubs, firsts)
-    }
-
-    /// Asks for the memory [`Stubs::owner`] of `s` reads first.
-    #[inline]
-    fn prefetch(&self, s: u64) {
-        let b = (s >> BLOCK_BITS) as usize;
-        crate::sys::prefetch(&self.block_owner[b]);
-    }
-
-    /// Asks for the memory [`Stubs::owner`] of `s` searches (once [`Stubs::prefetch`] has had
-    /// its effect): the index bytes of the persons its block shares.
-    #[inline]
-    fn prefetch_search(&self, s: u64) {
-        let b = (s >> BLOCK_BITS) as usize;
-        let (lo, hi) = (
-            self.block_owner[b] as usize,
-            self.block_owner[b + 1] as usize,
-        );
-        // A cache line holds 64 bytes. A block shared by very many persons (persons without
-        // stubs) is searched in a few steps: its middle line is the first read.
-        if hi > lo + 256 {
-            crate::sys::prefetch(&self.low[lo + (hi - lo) / 2]);
-        } else if hi > lo {
-            for q in (lo + 1..=hi).step_by(64) {
-                crate::sys::prefetch(&self.low[q]);
             }
-            crate::sys::prefetch(&self.low[hi]);
-        }
-    }
-
-    /// The person who owns stub `s` (`s` < [`Stubs::total`]).
-    fn owner(&self, s: u64) -> u32 {
-        let b = (s >> BLOCK_BITS) as usize;
-        let (lo, hi) = (
-            self.block_owner[b] as usize,
-            self.block_owner[b + 1] as usize,
-        );
-        // The last of lo..=hi whose first stub is at most s: lo's always is, and each later
-        // one's is iff its first stub less one is below s, both inside the block.
-        let within = (s & ((1 << BLOCK_BITS) - 1)) as u8;
-        (lo + self.low[lo + 1..=hi].partition_point(|&l| l < within)) as u32
-    }
-}
-
-/// Each chunk of persons' share of the rows `rows`, as a slice of its own of `firsts` (one cell
-/// per row).
-fn row_parts<'f>(
-    firsts: &'f mut [u64],
-    chunks: &[Range<usize>],
-    rows: Range<usize>,
-) -> Vec<&'f mut [u64]> {
-    let lengths = chunks
-        .iter()
-        .map(|c| c.end.min(rows.end).saturating_sub(c.start.max(rows.start)));
-    split_at_lengths(&mut firsts[..rows.len()], lengths)
-}
-
-/// `cells` cut into consecutive slices of `lengths` (which add up to at most its length).
-fn split_at_lengths<T>(mut cells: &mut [T], lengths: impl Iterator<Item = usize>) -> Vec<&mut [T]> {
-    lengths
-        .map(|len| {
-            let (part, after) = std::mem::take(&mut cells).split_at_mut(len);
-            cells = after;
-            part
+            let mut counts: Vec<(u32, u64)> = (0..SMALL_DEGREE as u32)
+                .zip(small)
+                .filter(|&(_, c)| c > 0)
+                .collect();
+            counts.extend(large);
+            counts
         })
-        .collect()
+        .reduce(Vec::new, |mut a, b| {
+            a.extend(b);
+            coalesced(a)
+        });
+    let flat: Vec<u64> = local.iter().flat_map(|&(d, c)| [u64::from(d), c]).collect();
+    let all = part.all_gather(&flat);
+    coalesced(
+        all.chunks_exact(2)
+            .map(|pair| (pair[0] as u32, pair[1]))
+            .collect(),
+    )
+}
+
+/// Counts of degrees sorted by degree, each degree once (its counts added).
+fn coalesced(mut counts: Vec<(u32, u64)>) -> Vec<(u32, u64)> {
+    counts.sort_unstable_by_key(|&(d, _)| d);
+    let mut out: Vec<(u32, u64)> = Vec::with_capacity(counts.len());
+    for (d, c) in counts {
+        match out.last_mut() {
+            Some(last) if last.0 == d => last.1 += c,
+            _ => out.push((d, c)),
+        }
+    }
+    out
+}
+
+/// A configuration model's degrees and matching: what any rank needs to build any rows.
+pub(crate) struct Configuration {
+    /// Per class of degree, ascending: the degree.
+    degree: Vec<u32>,
+    /// Per class, its first virtual person; one more entry, `n`.
+    first_person: Vec<u64>,
+    /// Per class, its first stub; one more entry, the number of stubs.
+    first_stub: Vec<u64>,
+    /// Per class, `1 / degree` (0 for degree 0), to divide by the degree without a division.
+    inverse: Vec<f64>,
+    /// The class of stub `j << stub_shift`, for each `j`.
+    by_stub: Vec<u32>,
+    stub_shift: u32,
+    /// Person `persons.apply(v)` is virtual person `v`.
+    persons: Permutation,
+    stubs: Pairing,
+}
+
+impl Configuration {
+    /// The model on `n` persons with the degrees of `histogram` (counts adding up to `n`).
+    pub(crate) fn new(n: u64, histogram: &[(u32, u64)], keys: &Keys) -> Self {
+        debug_assert_eq!(histogram.iter().map(|h| h.1).sum::<u64>(), n);
+        let degree: Vec<u32> = histogram.iter().map(|h| h.0).collect();
+        let mut first_person = vec![0u64];
+        let mut first_stub = vec![0u64];
+        for &(d, count) in histogram {
+            first_person.push(first_person[first_person.len() - 1] + count);
+            first_stub.push(first_stub[first_stub.len() - 1] + count * u64::from(d));
+        }
+        let total = first_stub[first_stub.len() - 1];
+        let stub_shift = (64 - (total / STUB_TABLE).leading_zeros()).min(63);
+        let mut by_stub = Vec::with_capacity((total >> stub_shift) as usize + 1);
+        let mut c = 0;
+        for j in 0..=(total >> stub_shift) {
+            while c + 1 < degree.len() && first_stub[c + 1] <= j << stub_shift {
+                c += 1;
+            }
+            by_stub.push(c as u32);
+        }
+        Configuration {
+            inverse: degree
+                .iter()
+                .map(|&d| if d == 0 { 0.0 } else { 1.0 / f64::from(d) })
+                .collect(),
+            degree,
+            first_person,
+            first_stub,
+            by_stub,
+            stub_shift,
+            persons: Permutation::new(n, keys, PERSONS),
+            stubs: Pairing::new(total, keys, STUBS),
+        }
+    }
+
+    /// Stubs of all persons.
+    #[cfg(test)]
+    fn total(&self) -> u64 {
+        self.first_stub[self.first_stub.len() - 1]
+    }
+
+    /// The class of virtual person `v`.
+    fn class_of_person(&self, v: u64) -> usize {
+        self.first_person.partition_point(|&f| f <= v) - 1
+    }
+
+    /// Person `p`'s degree and first stub.
+    fn stubs_of(&self, p: u32) -> (u32, u64) {
+        self.stubs_of_virtual(self.persons.invert(u64::from(p)))
+    }
+
+    /// Virtual person `v`'s degree and first stub.
+    #[inline(always)]
+    fn stubs_of_virtual(&self, v: u64) -> (u32, u64) {
+        let c = self.class_of_person(v);
+        let d = self.degree[c];
+        (
+            d,
+            self.first_stub[c] + (v - self.first_person[c]) * u64::from(d),
+        )
+    }
+
+    /// The virtual person who owns stub `t` (`t` below [`Configuration::total`]).
+    #[inline(always)]
+    fn virtual_owner(&self, t: u64) -> u64 {
+        let mut c = self.by_stub[(t >> self.stub_shift) as usize] as usize;
+        while t >= self.first_stub[c + 1] {
+            c += 1;
+        }
+        let off = t - self.first_stub[c];
+        let d = u64::from(self.degree[c]);
+        // Exact below 2^52 stubs, and corrected by one either way otherwise.
+        let mut q = (off as f64 * self.inverse[c]) as u64;
+        if q * d > off {
+            q -= 1;
+        } else if (q + 1) * d <= off {
+            q += 1;
+        }
+        self.first_person[c] + q
+    }
+
+    /// The person who owns stub `t`.
+    #[cfg(test)]
+    fn owner(&self, t: u64) -> u32 {
+        self.persons.apply(self.virtual_owner(t)) as u32
+    }
+
+    /// The lists of persons `rows`, built block by block in parallel.
+    pub(crate) fn rows(&self, rows: Range<u32>) -> Graph {
+        let count = rows.len();
+        // Each row's degree at its end (offsets[i + 1]), then the offsets by a prefix sum.
+        let mut offsets = vec![0u64; count + 1];
+        offsets[1..]
+            .par_chunks_mut(ROW_LANES * 64)
+            .enumerate()
+            .for_each(|(k, degrees)| {
+                let first = rows.start + (k * ROW_LANES * 64) as u32;
+                for (i, d) in degrees.iter_mut().enumerate() {
+                    *d = u64::from(self.stubs_of(first + i as u32).0);
+                }
+            });
+        for i in 1..=count {
+            offsets[i] += offsets[i - 1];
+        }
+        let mut targets = vec![0u32; offsets[count] as usize];
+        let mut kept = vec![0u32; count];
+        sorted_lists(&offsets, &mut targets, &mut kept, |first, cells| {
+            let block = first..(first + super::graph::BLOCK_ROWS).min(count);
+            let base = offsets[first];
+            let ends = &offsets[block.start + 1..=block.end];
+            self.fill(rows.start + first as u32, base, ends, cells);
+        });
+        compacted(offsets, targets, &kept)
+    }
+
+    /// Writes the lists of the block of persons from `first` into `cells` (the list of the
+    /// `i`-th ends at `ends[i] - base`), with the vector instructions this processor has.
+    fn fill(&self, first: u32, base: u64, ends: &[u64], cells: &mut [u32]) {
+        match crate::sys::vectors() {
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: the processor has the instructions (detected just now).
+            crate::sys::Vectors::Avx512 => unsafe { self.fill_avx512(first, base, ends, cells) },
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: as above.
+            crate::sys::Vectors::Avx2 => unsafe { self.fill_avx2(first, base, ends, cells) },
+            _ => self.fill_lanes(first, base, ends, cells),
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
+    fn fill_avx512(&self, first: u32, base: u64, ends: &[u64], cells: &mut [u32]) {
+        self.fill_lanes(first, base, ends, cells);
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn fill_avx2(&self, first: u32, base: u64, ends: &[u64], cells: &mut [u32]) {
+        self.fill_lanes(first, base, ends, cells);
+    }
+
+    /// [`Configuration::fill`] in batches of [`LANES`] stubs (the rows' stubs one after another),
+    /// each step done on the whole batch so that it compiles to vector instructions.
+    #[inline(always)]
+    fn fill_lanes(&self, first: u32, base: u64, ends: &[u64], cells: &mut [u32]) {
+        let mut batch = Batch::default();
+        let mut from = 0usize;
+        for (rows, row_ends) in ends.chunks(ROW_LANES).enumerate() {
+            let row0 = first + (rows * ROW_LANES) as u32;
+            let mut virtuals = [0u64; ROW_LANES];
+            for (i, v) in virtuals.iter_mut().enumerate().take(row_ends.len()) {
+                *v = u64::from(row0) + i as u64;
+            }
+            self.persons.invert_lanes(&mut virtuals);
+            for (i, &end) in row_ends.iter().enumerate() {
+                let (_, stub) = self.stubs_of_virtual(virtuals[i]);
+                let to = (end - base) as usize;
+                for (k, cell) in (from..to).enumerate() {
+                    batch.push(stub + k as u64, cell, row0 + i as u32);
+                    if batch.len == LANES {
+                        self.finish(&mut batch, cells);
+                    }
+                }
+                from = to;
+            }
+        }
+        if batch.len > 0 {
+            self.finish(&mut batch, cells);
+        }
+    }
+
+    /// Each stub of `batch` replaced by its partner's owner (NONE for itself or no partner),
+    /// written to its cell; the batch emptied.
+    #[inline(always)]
+    fn finish(&self, batch: &mut Batch, cells: &mut [u32]) {
+        let len = batch.len;
+        // Unused lanes hold stub 0 (there is one when a batch is not empty).
+        for t in &mut batch.stubs[len..] {
+            *t = 0;
+        }
+        self.stubs.partner_lanes(&mut batch.stubs);
+        let mut alone = [false; LANES];
+        for (t, none) in batch.stubs.iter_mut().zip(&mut alone) {
+            *none = *t == u64::MAX;
+            *t = if *none { 0 } else { self.virtual_owner(*t) };
+        }
+        self.persons.apply_lanes(&mut batch.stubs);
+        for i in 0..len {
+            let q = batch.stubs[i] as u32;
+            cells[batch.cells[i]] = if alone[i] || q == batch.rows[i] {
+                NONE
+            } else {
+                q
+            };
+        }
+        batch.len = 0;
+    }
+}
+
+/// Stubs on their way to their cells.
+struct Batch {
+    stubs: [u64; LANES],
+    cells: [usize; LANES],
+    /// Each stub's person (a partner that is the person itself is a self-loop).
+    rows: [u32; LANES],
+    len: usize,
+}
+
+impl Default for Batch {
+    fn default() -> Self {
+        Batch {
+            stubs: [0; LANES],
+            cells: [0; LANES],
+            rows: [0; LANES],
+            len: 0,
+        }
+    }
+}
+
+impl Batch {
+    #[inline(always)]
+    fn push(&mut self, stub: u64, cell: usize, row: u32) {
+        self.stubs[self.len] = stub;
+        self.cells[self.len] = cell;
+        self.rows[self.len] = row;
+        self.len += 1;
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The whole of [`configuration_rows`]'s graph.
+    /// The whole of [`configuration_rows`]'s graph on one process.
     fn configuration(n: usize, degree: &Distribution, keys: &Keys) -> Graph {
-        configuration_rows(n, degree, keys, 0..n as u32)
-    }
-
-    /// The stubs of persons with `degrees`, and every person's first stub counted plainly.
-    fn stubs_of(degrees: &[u32]) -> (Stubs, Vec<u64>) {
-        let n = degrees.len();
-        let (stubs, firsts) = Stubs::number(n, |p| u64::from(degrees[p]), 0..n as u32);
-        let plain: Vec<u64> = std::iter::once(0)
-            .chain(degrees.iter().scan(0u64, |acc, &d| {
-                *acc += u64::from(d);
-                Some(*acc)
-            }))
-            .collect();
-        assert_eq!(firsts, plain);
-        (stubs, plain)
-    }
-
-    /// The owner of stub `s` by a plain search of every person's first stub.
-    fn plain_owner(first: &[u64], s: u64) -> u32 {
-        (first.partition_point(|&f| f <= s) - 1) as u32
+        configuration_rows(n, degree, keys, 0..n as u32, &Partition::Whole)
     }
 
     /// Degrees from a power law from `low`, of `exponent`, at most `high`.
@@ -321,19 +381,44 @@ mod tests {
         }
     }
 
+    /// Degrees `values` with probabilities `weights`.
+    fn choice(values: &[f64], weights: &[f64]) -> Distribution {
+        let total: f64 = weights.iter().sum();
+        let cumulative = weights
+            .iter()
+            .scan(0.0, |acc, w| {
+                *acc += w / total;
+                Some(*acc)
+            })
+            .collect();
+        Distribution {
+            shape: crate::scenario::dist::Shape::Choice {
+                values: values.to_vec(),
+                cumulative,
+            },
+            min: None,
+            max: None,
+        }
+    }
+
+    fn pool(threads: usize) -> rayon::ThreadPool {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+    }
+
     #[test]
     fn graphs_do_not_depend_on_the_thread_count() {
         let keys = Keys::new(5, 2);
         let d = power_law(2.0, 2.5, 200.0);
-        let pool = |threads| {
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .unwrap()
-        };
-        let a = pool(1).install(|| configuration(5000, &d, &keys));
-        let b = pool(2).install(|| configuration(5000, &d, &keys));
-        assert_eq!(a, b);
+        // 5,000 persons: a table permutation, about 17,000 stubs: the Feistel pairing; 40,000
+        // persons: both Feistel networks.
+        for n in [5_000, 40_000] {
+            let a = pool(1).install(|| configuration(n, &d, &keys));
+            let b = pool(2).install(|| configuration(n, &d, &keys));
+            assert_eq!(a, b, "n {n}");
+        }
     }
 
     #[test]
@@ -343,105 +428,170 @@ mod tests {
         let n = 7_001usize;
         let whole = configuration(n, &d, &keys);
         for rows in super::super::graph::CUTS {
-            let part = configuration_rows(n, &d, &keys, rows.clone());
+            let part = configuration_rows(n, &d, &keys, rows.clone(), &Partition::Whole);
             assert_eq!(part, whole.rows(rows.clone()), "{rows:?}");
         }
-        // The shares' lists together are the whole graph's.
-        let cells: usize = super::super::graph::CUTS[..3]
-            .iter()
-            .cloned()
-            .map(|r| configuration_rows(n, &d, &keys, r).targets.len())
-            .sum();
-        assert_eq!(cells, whole.targets.len());
     }
 
     #[test]
-    fn each_stub_has_its_owner_and_is_matched_once() {
-        // Degrees with zeros (persons with no stub) among them, hand-checked owners.
-        let (stubs, _) = stubs_of(&[2, 0, 0, 3, 0, 1]);
-        let owners: Vec<u32> = (0..stubs.total).map(|s| stubs.owner(s)).collect();
-        assert_eq!(owners, [0, 0, 3, 3, 3, 5]);
-        // Many blocks: every stub's owner by a plain search.
-        let keys = Keys::new(2, 0);
-        let degrees: Vec<u32> = (0..5_000u64)
-            .map(|p| {
-                [0, 1, 7, 300, 2]
-                    [(crate::rng::uniform_int(&mut keys.stream(Kind::Person, p, 1), 0, 4)) as usize]
-            })
-            .collect();
-        let (stubs, first) = stubs_of(&degrees);
-        let mut seen = vec![0u32; degrees.len()];
-        let perm = Permutation::new(stubs.total, &keys, 0xC0);
-        for s in 0..stubs.total {
-            assert_eq!(stubs.owner(s), plain_owner(&first, s), "stub {s}");
-            // The matching uses each stub once: each person's ends are its drawn degree.
-            seen[stubs.owner(perm.apply(s)) as usize] += 1;
-        }
-        assert_eq!(seen, degrees);
-    }
-
-    #[test]
-    fn the_index_holds_at_block_and_chunk_edges() {
-        // Over three chunks of numbering: runs of persons without stubs longer than a block
-        // (hundreds of persons sharing one), degrees of exactly a block and of several, and a
-        // last person without stubs; every owner and several cuts of rows against plain sums.
-        let n = 2 * DEGREE_CHUNK + 1_234;
-        let block = 1u32 << BLOCK_BITS;
-        let degrees: Vec<u32> = (0..n)
-            .map(|p| match p % 1_000 {
-                _ if p == n - 1 => 0,
-                0..300 => 0,
-                300 | 301 => block,
-                302 => 3 * block + 1,
-                q => (q % 5) as u32,
-            })
-            .collect();
-        let (stubs, first) = stubs_of(&degrees);
-        for s in 0..stubs.total {
-            assert_eq!(stubs.owner(s), plain_owner(&first, s), "stub {s}");
-        }
-        let c = DEGREE_CHUNK as u32;
-        let n32 = n as u32;
-        for rows in [
-            0..0,
-            5..5,
-            0..1,
-            c - 1..c + 1,
-            17..2 * c + 3,
-            n32 - 1..n32,
-            0..n32,
-        ] {
-            let (_, firsts) = Stubs::number(n, |p| u64::from(degrees[p]), rows.clone());
-            let (a, b) = (rows.start as usize, rows.end as usize);
-            if a < b {
-                assert_eq!(firsts, first[a..=b], "{rows:?}");
-            } else {
-                assert_eq!(firsts, [0], "{rows:?}");
+    fn ranks_build_the_rows_of_one_process() {
+        let keys = Keys::new(3, 4);
+        let d = power_law(1.0, 2.2, 400.0);
+        // Above DEGREE_CHUNK persons, so that the ranks draw different chunks of degrees.
+        let n = 2 * DEGREE_CHUNK as usize + 777;
+        let whole = configuration(n, &d, &keys);
+        for ranks in [2, 3] {
+            let parts = crate::comm::LocalRanks::run(ranks, |comm| {
+                let part = Partition::Split(comm);
+                let rows = part.owned_persons(n as u32);
+                (rows.clone(), configuration_rows(n, &d, &keys, rows, &part))
+            });
+            for (rows, part) in parts {
+                assert_eq!(part, whole.rows(rows.clone()), "{ranks} ranks, {rows:?}");
             }
         }
     }
 
-    #[test]
-    fn configuration_model_is_its_matching_of_stubs() {
-        // The same graph built plainly: the edge list of stub pairs (2j, 2j + 1) of the
-        // permutation, through `from_edges`.
-        let keys = Keys::new(11, 3);
-        let d = power_law(1.0, 2.2, 400.0);
-        let n = 4_000;
-        let g = configuration(n, &d, &keys);
-        let degrees: Vec<u32> = (0..n)
-            .map(|p| d.sample_count(&mut keys.stream(Kind::Person, p as u64, 0x6D), 0))
-            .collect();
-        let (stubs, first) = stubs_of(&degrees);
-        let perm = Permutation::new(stubs.total, &keys, 0xC0);
-        let edges: Vec<(u32, u32)> = (0..stubs.total / 2)
-            .map(|j| {
-                let a = plain_owner(&first, perm.apply(2 * j));
-                (a, plain_owner(&first, perm.apply(2 * j + 1)))
+    /// The model's stubs, persons and partners by plain loops over every stub, against its
+    /// graph: the erased multigraph of the stubs' pairs.
+    fn check_against_the_plain_matching(n: usize, d: &Distribution, keys: &Keys) {
+        let hist = histogram(n as u64, d, keys, &Partition::Whole);
+        let model = Configuration::new(n as u64, &hist, keys);
+        // Degree sequence exact: every person owns exactly its drawn degree of stubs.
+        let mut owned = vec![0u32; n];
+        for t in 0..model.total() {
+            owned[model.owner(t) as usize] += 1;
+        }
+        for (p, &count) in owned.iter().enumerate() {
+            assert_eq!(count, model.stubs_of(p as u32).0, "person {p}");
+        }
+        // The degrees, over persons, are the histogram drawn.
+        let mut degrees: Vec<u32> = owned.clone();
+        degrees.sort_unstable();
+        let mut counted = Vec::new();
+        for d in degrees {
+            match counted.last_mut() {
+                Some((e, c)) if *e == d => *c += 1,
+                _ => counted.push((d, 1u64)),
+            }
+        }
+        assert_eq!(counted, hist);
+        let edges: Vec<(u32, u32)> = (0..model.total())
+            .filter_map(|t| {
+                let u = model.stubs.partner(t)?;
+                (t < u).then(|| (model.owner(t), model.owner(u)))
             })
             .collect();
-        assert_eq!(g, Graph::from_edges(n, &edges));
-        assert!(g.edges() > 1_000);
+        assert_eq!(configuration(n, d, keys), Graph::from_edges(n, &edges));
+    }
+
+    #[test]
+    fn configuration_model_is_its_matching_of_stubs() {
+        let keys = Keys::new(11, 3);
+        // Small (tables), and large enough for both Feistel networks.
+        check_against_the_plain_matching(4_000, &power_law(1.0, 2.2, 400.0), &keys);
+        check_against_the_plain_matching(30_011, &power_law(1.0, 2.2, 400.0), &keys);
+        // Persons without stubs among them.
+        check_against_the_plain_matching(
+            20_000,
+            &choice(&[0.0, 1.0, 7.0], &[3.0, 1.0, 1.0]),
+            &keys,
+        );
+    }
+
+    /// Degrees follow their law and are dealt out at random: over 60,000 persons with degrees
+    /// 1, 2, 5 or 9 (probabilities 0.2, 0.3, 0.4, 0.1), the counts of each degree against the
+    /// law, and the counts by degree and by sixth of the ids against independence (chi-square,
+    /// 0.1 %: a degree tied to id order, as a permutation that left ids in place would give,
+    /// fails the second).
+    #[test]
+    fn degrees_follow_their_law_and_are_dealt_at_random() {
+        use crate::world::population::chi_square;
+        let (values, law) = ([1.0, 2.0, 5.0, 9.0], [0.2, 0.3, 0.4, 0.1]);
+        let d = choice(&values, &law);
+        let n = 60_000u64;
+        let keys = Keys::new(21, 0);
+        let model = Configuration::new(n, &histogram(n, &d, &keys, &Partition::Whole), &keys);
+        let mut table = [[0u64; 4]; 6];
+        for p in 0..n as u32 {
+            let degree = f64::from(model.stubs_of(p).0);
+            let class = values.iter().position(|&v| v == degree).unwrap();
+            table[p as usize * 6 / n as usize][class] += 1;
+        }
+        let by_degree: Vec<u64> = (0..4).map(|c| table.iter().map(|r| r[c]).sum()).collect();
+        let expected: Vec<f64> = law.iter().map(|p| p * n as f64).collect();
+        chi_square::assert_fits("degrees against their law", &by_degree, &expected);
+        let observed: Vec<u64> = table.iter().flatten().copied().collect();
+        let expected: Vec<f64> = table
+            .iter()
+            .flat_map(|r| {
+                let row: u64 = r.iter().sum();
+                by_degree
+                    .iter()
+                    .map(move |&c| row as f64 * c as f64 / n as f64)
+            })
+            .collect();
+        // (6 − 1)(4 − 1) = 15 degrees of freedom: the 24 cells less the margins fitted.
+        let chi = chi_square::statistic(&observed, &expected);
+        assert!(
+            chi < chi_square::critical(15),
+            "degree by id: chi-square {chi:.1}"
+        );
+    }
+
+    /// Seen through the graph's persons, the stubs' matching is uniform: 4 persons of degree 3
+    /// (12 stubs, a table), person 0's first stub is paired with one of its own 2 other stubs
+    /// with probability 2/11 and with each other person's 3 with 3/11 (30,000 keys, chi-square,
+    /// 0.1 %).
+    #[test]
+    fn the_first_stub_meets_each_person_in_proportion_to_its_stubs() {
+        use crate::world::population::chi_square;
+        let draws = 30_000u64;
+        let mut met = [0u64; 4];
+        for seed in 0..draws {
+            let keys = Keys::new(seed, 5);
+            let hist = histogram(4, &Distribution::fixed(3.0), &keys, &Partition::Whole);
+            let model = Configuration::new(4, &hist, &keys);
+            let (_, first) = model.stubs_of(0);
+            let partner = model.stubs.partner(first).unwrap();
+            met[model.owner(partner) as usize] += 1;
+        }
+        let expected: Vec<f64> = [2.0, 3.0, 3.0, 3.0]
+            .iter()
+            .map(|w| w / 11.0 * draws as f64)
+            .collect();
+        chi_square::assert_fits("partner of person 0's first stub", &met, &expected);
+    }
+
+    /// Where the matching is the Feistel network's: stubs of low and of high degree meet as
+    /// often as a uniform matching has them meet (each of the `S₂` stubs of degree-2 persons is
+    /// paired with one of the `S₁₀` of degree-10 persons with probability `S₁₀ / (S − 1)`). The
+    /// classes' stubs are two contiguous runs of the numbering, so a matching that paired near
+    /// indices would fall short. 20,000 persons, 60 keys, the mean ratio within 4.5 standard
+    /// errors of 1.
+    #[test]
+    fn stubs_of_low_and_high_degree_meet_as_in_a_uniform_matching() {
+        let d = choice(&[2.0, 10.0], &[1.0, 1.0]);
+        let n = 20_000u64;
+        let ratios: Vec<f64> = (0..60)
+            .map(|seed| {
+                let keys = Keys::new(seed, 9);
+                let hist = histogram(n, &d, &keys, &Partition::Whole);
+                let model = Configuration::new(n, &hist, &keys);
+                assert!(model.total() > crate::world::population::permutation::EXACT);
+                let low = hist[0].1 * 2;
+                let cross = (0..low)
+                    .filter(|&t| model.stubs.partner(t).is_some_and(|u| u >= low))
+                    .count();
+                let expected =
+                    low as f64 * (model.total() - low) as f64 / (model.total() - 1) as f64;
+                cross as f64 / expected
+            })
+            .collect();
+        let m = ratios.iter().sum::<f64>() / ratios.len() as f64;
+        let var = ratios.iter().map(|r| (r - m).powi(2)).sum::<f64>() / (ratios.len() - 1) as f64;
+        let z = (m - 1.0) / (var / ratios.len() as f64).sqrt();
+        assert!(z.abs() < 4.5, "mean ratio {m:.5}, z {z:+.1}");
     }
 
     #[test]
