@@ -46,9 +46,7 @@ pub(crate) fn barabasi_albert_rows(n: usize, m: usize, keys: &Keys, rows: Range<
         |from, out| process.persons_of(&persons, from, out),
         &mut steps,
     );
-    let mut graph = steps.time("graph.sort", || placed.finish());
-    graph.steps = steps;
-    graph
+    placed.finish(steps)
 }
 
 /// The preferential-attachment process on `n` nodes, edge by edge.

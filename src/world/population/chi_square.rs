@@ -34,11 +34,7 @@ pub(super) fn assert_fits(what: &str, observed: &[u64], expected: &[f64]) {
 
 #[test]
 fn critical_values_match_the_tables() {
-    for (dof, table, within) in [
-        (3, 16.266, 0.02),
-        (10, 29.588, 0.01),
-        (100, 149.449, 0.005),
-    ] {
+    for (dof, table, within) in [(3, 16.266, 0.02), (10, 29.588, 0.01), (100, 149.449, 0.005)] {
         let c = critical(dof);
         assert!(
             (c - table).abs() / table < within,

@@ -18,13 +18,14 @@
 //!   the graph. The arithmetic (about 22 Feistel rounds a stub) runs on vector instructions where
 //!   the processor has them.
 
-use super::graph::{Graph, NONE, compacted, sorted_lists};
-use super::permutation::{LANES, Pairing, Permutation};
+use super::graph::{BLOCK_ROWS, Graph, NONE, Steps, by_blocks, compacted, dedup_rows};
+use super::permutation::{Pairing, Permutation};
 use crate::comm::Partition;
 use crate::rng::{Keys, Kind};
 use crate::scenario::Distribution;
 use rayon::prelude::*;
 use std::ops::Range;
+use std::time::Instant;
 
 /// Virtual persons whose degrees one stream draws (a fixed count, so that the draws do not
 /// depend on the thread or rank count).
@@ -34,7 +35,13 @@ const SMALL_DEGREE: usize = 1 << 12;
 /// The stubs' class table has about this many entries.
 const STUB_TABLE: u64 = 1 << 14;
 /// Rows whose virtual persons are found together.
-const ROW_LANES: usize = LANES;
+const ROW_LANES: usize = 64;
+/// Stubs whose partners are found together: enough for four 16-lane vectors in flight, so that
+/// one's chain of dependent rounds runs while the others wait.
+const LANES: usize = 64;
+/// Rows whose lists are filled and stripped together (their stubs listed first): a few
+/// thousand cells, which stay in the core's cache.
+const SUB_ROWS: usize = 256;
 /// Salts of the keyed streams and permutations.
 const DEGREES: u64 = 0xDE6;
 const PERSONS: u64 = 0xC1;
@@ -55,8 +62,11 @@ pub(crate) fn configuration_rows(
     part: &Partition,
 ) -> Graph {
     debug_assert!(rows.end as usize <= n, "rows {rows:?} of {n} persons");
-    let model = Configuration::new(n as u64, &histogram(n as u64, degree, keys, part), keys);
-    model.rows(rows)
+    let mut steps = Steps::default();
+    let model = steps.time("graph.degrees", || {
+        Configuration::new(n as u64, &histogram(n as u64, degree, keys, part), keys)
+    });
+    model.rows(rows, steps)
 }
 
 /// How many of `n` persons have each degree: `n` independent draws of `degree` (one keyed stream
@@ -119,8 +129,10 @@ pub(crate) struct Configuration {
     first_person: Vec<u64>,
     /// Per class, its first stub; one more entry, the number of stubs.
     first_stub: Vec<u64>,
-    /// Per class, `1 / degree` (0 for degree 0), to divide by the degree without a division.
-    inverse: Vec<f64>,
+    /// Per class, `⌈2^64 / degree⌉`, to divide by the degree with a multiplication, where that
+    /// is exact for every stub of the class (not for degrees 0 and 1, nor classes of over
+    /// 2^64 / degree² stubs).
+    magic: Vec<Option<u64>>,
     /// The class of stub `j << stub_shift`, for each `j`.
     by_stub: Vec<u32>,
     stub_shift: u32,
@@ -151,9 +163,9 @@ impl Configuration {
             by_stub.push(c as u32);
         }
         Configuration {
-            inverse: degree
+            magic: histogram
                 .iter()
-                .map(|&d| if d == 0 { 0.0 } else { 1.0 / f64::from(d) })
+                .map(|&(d, count)| magic(d, count))
                 .collect(),
             degree,
             first_person,
@@ -177,6 +189,7 @@ impl Configuration {
     }
 
     /// Person `p`'s degree and first stub.
+    #[cfg(test)]
     fn stubs_of(&self, p: u32) -> (u32, u64) {
         self.stubs_of_virtual(self.persons.invert(u64::from(p)))
     }
@@ -192,23 +205,45 @@ impl Configuration {
         )
     }
 
-    /// The virtual person who owns stub `t` (`t` below [`Configuration::total`]).
+    /// The virtual person who owns stub `t` (`t` below [`Configuration::total`]), without a
+    /// branch in the common case (so that a batch's lanes overlap).
     #[inline(always)]
     fn virtual_owner(&self, t: u64) -> u64 {
         let mut c = self.by_stub[(t >> self.stub_shift) as usize] as usize;
+        // The table gives the class at the start of t's bucket; a bucket rarely holds the start
+        // of a class, and more than one only among the rare high degrees.
+        c += usize::from(t >= self.first_stub[c + 1]);
         while t >= self.first_stub[c + 1] {
             c += 1;
         }
-        let off = t - self.first_stub[c];
-        let d = u64::from(self.degree[c]);
-        // Exact below 2^52 stubs, and corrected by one either way otherwise.
-        let mut q = (off as f64 * self.inverse[c]) as u64;
-        if q * d > off {
-            q -= 1;
-        } else if (q + 1) * d <= off {
-            q += 1;
+        self.first_person[c] + self.divide(c, t - self.first_stub[c])
+    }
+
+    /// `off / d`, `d` the degree of class `c` and `off` below its stubs.
+    #[inline(always)]
+    fn divide(&self, c: usize, off: u64) -> u64 {
+        divide(off, self.degree[c], self.magic[c])
+    }
+
+    /// [`Configuration::virtual_owner`] of each of `ts`, step by step over all lanes, so that
+    /// the lanes' chains of dependent loads overlap.
+    #[inline(always)]
+    fn virtual_owners<const L: usize>(&self, ts: &mut [u64; L]) {
+        let mut class = [0usize; L];
+        for (c, &t) in class.iter_mut().zip(ts.iter()) {
+            *c = self.by_stub[(t >> self.stub_shift) as usize] as usize;
         }
-        self.first_person[c] + q
+        for (c, &t) in class.iter_mut().zip(ts.iter()) {
+            *c += usize::from(t >= self.first_stub[*c + 1]);
+        }
+        for (c, &t) in class.iter_mut().zip(ts.iter()) {
+            while t >= self.first_stub[*c + 1] {
+                *c += 1;
+            }
+        }
+        for (&c, t) in class.iter().zip(ts.iter_mut()) {
+            *t = self.first_person[c] + self.divide(c, *t - self.first_stub[c]);
+        }
     }
 
     /// The person who owns stub `t`.
@@ -217,146 +252,215 @@ impl Configuration {
         self.persons.apply(self.virtual_owner(t)) as u32
     }
 
-    /// The lists of persons `rows`, built block by block in parallel.
-    pub(crate) fn rows(&self, rows: Range<u32>) -> Graph {
+    /// The lists of persons `rows`, built block by block in parallel. `steps`: the times of the
+    /// steps so far, which the graph keeps.
+    pub(crate) fn rows(&self, rows: Range<u32>, mut steps: Steps) -> Graph {
         let count = rows.len();
+        let now = Instant::now();
         // Each row's degree at its end (offsets[i + 1]), then the offsets by a prefix sum.
         let mut offsets = vec![0u64; count + 1];
         offsets[1..]
-            .par_chunks_mut(ROW_LANES * 64)
+            .par_chunks_mut(BLOCK_ROWS)
             .enumerate()
             .for_each(|(k, degrees)| {
-                let first = rows.start + (k * ROW_LANES * 64) as u32;
-                for (i, d) in degrees.iter_mut().enumerate() {
-                    *d = u64::from(self.stubs_of(first + i as u32).0);
-                }
+                let first = rows.start as usize + k * BLOCK_ROWS;
+                self.degrees(first as u32, degrees);
             });
         for i in 1..=count {
             offsets[i] += offsets[i - 1];
         }
+        steps.add("graph.offsets", now);
         let mut targets = vec![0u32; offsets[count] as usize];
         let mut kept = vec![0u32; count];
-        sorted_lists(&offsets, &mut targets, &mut kept, |first, cells| {
-            let block = first..(first + super::graph::BLOCK_ROWS).min(count);
-            let base = offsets[first];
-            let ends = &offsets[block.start + 1..=block.end];
-            self.fill(rows.start + first as u32, base, ends, cells);
+        steps.time("graph.fill", || {
+            by_blocks(&offsets, &mut targets, &mut kept, |first, cells, kept| {
+                self.fill(&offsets, rows.start, first, cells, kept);
+            });
         });
-        compacted(offsets, targets, &kept)
+        let mut graph = steps.time("graph.compact", || compacted(offsets, targets, &kept));
+        graph.steps = steps;
+        graph
     }
 
-    /// Writes the lists of the block of persons from `first` into `cells` (the list of the
-    /// `i`-th ends at `ends[i] - base`), with the vector instructions this processor has.
-    fn fill(&self, first: u32, base: u64, ends: &[u64], cells: &mut [u32]) {
+    /// The degrees of persons `first..first + degrees.len()`, [`ROW_LANES`] at a time.
+    fn degrees(&self, first: u32, degrees: &mut [u64]) {
+        for (k, chunk) in degrees.chunks_mut(ROW_LANES).enumerate() {
+            let virtuals = self.virtuals(first + (k * ROW_LANES) as u32, chunk.len());
+            for (d, &v) in chunk.iter_mut().zip(&virtuals) {
+                *d = u64::from(self.stubs_of_virtual(v).0);
+            }
+        }
+    }
+
+    /// The virtual persons of persons `first..first + count` (`count` at most [`ROW_LANES`];
+    /// the lanes after them hold those of `first`), with the vector instructions this processor
+    /// has.
+    fn virtuals(&self, first: u32, count: usize) -> [u64; ROW_LANES] {
+        let mut virtuals = [u64::from(first); ROW_LANES];
+        for (i, v) in virtuals.iter_mut().enumerate().take(count) {
+            *v += i as u64;
+        }
         match crate::sys::vectors() {
             #[cfg(target_arch = "x86_64")]
             // SAFETY: the processor has the instructions (detected just now).
-            crate::sys::Vectors::Avx512 => unsafe { self.fill_avx512(first, base, ends, cells) },
+            crate::sys::Vectors::Avx512 => unsafe { invert_avx512(&self.persons, &mut virtuals) },
+            _ => self.persons.invert_lanes(&mut virtuals),
+        }
+        virtuals
+    }
+
+    /// Writes the lists of the block of rows from row `first` (person `rows_start + first`)
+    /// into `cells` and strips them of self-loops and repeats (their kept lengths into `kept`),
+    /// with the vector instructions this processor has. `offsets`: all rows' offsets.
+    fn fill(
+        &self,
+        offsets: &[u64],
+        rows_start: u32,
+        first: usize,
+        cells: &mut [u32],
+        kept: &mut [u32],
+    ) {
+        match crate::sys::vectors() {
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: the processor has the instructions (detected just now).
+            crate::sys::Vectors::Avx512 => unsafe {
+                self.fill_avx512(offsets, rows_start, first, cells, kept)
+            },
             #[cfg(target_arch = "x86_64")]
             // SAFETY: as above.
-            crate::sys::Vectors::Avx2 => unsafe { self.fill_avx2(first, base, ends, cells) },
-            _ => self.fill_lanes(first, base, ends, cells),
+            crate::sys::Vectors::Avx2 => unsafe {
+                self.fill_avx2(offsets, rows_start, first, cells, kept)
+            },
+            _ => self.fill_lanes(offsets, rows_start, first, cells, kept),
         }
     }
 
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
-    fn fill_avx512(&self, first: u32, base: u64, ends: &[u64], cells: &mut [u32]) {
-        self.fill_lanes(first, base, ends, cells);
+    fn fill_avx512(
+        &self,
+        offsets: &[u64],
+        rows_start: u32,
+        first: usize,
+        cells: &mut [u32],
+        kept: &mut [u32],
+    ) {
+        self.fill_lanes(offsets, rows_start, first, cells, kept);
     }
 
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
-    fn fill_avx2(&self, first: u32, base: u64, ends: &[u64], cells: &mut [u32]) {
-        self.fill_lanes(first, base, ends, cells);
+    fn fill_avx2(
+        &self,
+        offsets: &[u64],
+        rows_start: u32,
+        first: usize,
+        cells: &mut [u32],
+        kept: &mut [u32],
+    ) {
+        self.fill_lanes(offsets, rows_start, first, cells, kept);
     }
 
-    /// [`Configuration::fill`] in batches of [`LANES`] stubs (the rows' stubs one after another),
-    /// each step done on the whole batch so that it compiles to vector instructions.
+    /// [`Configuration::fill`] a few hundred rows at a time: their stubs listed (their first
+    /// stubs found [`ROW_LANES`] rows at once), then turned into their partners' owners
+    /// [`LANES`] at a time, each step done on all lanes so that it compiles to vector
+    /// instructions; then the rows stripped of self-loops and repeats.
     #[inline(always)]
-    fn fill_lanes(&self, first: u32, base: u64, ends: &[u64], cells: &mut [u32]) {
-        let mut batch = Batch::default();
-        let mut from = 0usize;
-        for (rows, row_ends) in ends.chunks(ROW_LANES).enumerate() {
-            let row0 = first + (rows * ROW_LANES) as u32;
-            let mut virtuals = [0u64; ROW_LANES];
-            for (i, v) in virtuals.iter_mut().enumerate().take(row_ends.len()) {
-                *v = u64::from(row0) + i as u64;
-            }
-            self.persons.invert_lanes(&mut virtuals);
-            for (i, &end) in row_ends.iter().enumerate() {
-                let (_, stub) = self.stubs_of_virtual(virtuals[i]);
-                let to = (end - base) as usize;
-                for (k, cell) in (from..to).enumerate() {
-                    batch.push(stub + k as u64, cell, row0 + i as u32);
-                    if batch.len == LANES {
-                        self.finish(&mut batch, cells);
+    fn fill_lanes(
+        &self,
+        offsets: &[u64],
+        rows_start: u32,
+        first: usize,
+        cells: &mut [u32],
+        kept: &mut [u32],
+    ) {
+        let base = offsets[first];
+        let mut stubs: Vec<u64> = Vec::new();
+        for sub in (0..kept.len()).step_by(SUB_ROWS) {
+            let end = (sub + SUB_ROWS).min(kept.len());
+            let (from, to) = (
+                (offsets[first + sub] - base) as usize,
+                (offsets[first + end] - base) as usize,
+            );
+            stubs.clear();
+            for row0 in (sub..end).step_by(ROW_LANES) {
+                let count = (end - row0).min(ROW_LANES);
+                let person0 = rows_start + (first + row0) as u32;
+                let mut virtuals = [u64::from(person0); ROW_LANES];
+                for (i, v) in virtuals.iter_mut().enumerate().take(count) {
+                    *v += i as u64;
+                }
+                self.persons.invert_lanes(&mut virtuals);
+                for &v in &virtuals[..count] {
+                    let (d, stub) = self.stubs_of_virtual(v);
+                    let at = stubs.len();
+                    stubs.resize(at + d as usize, stub);
+                    for (k, t) in stubs[at..].iter_mut().enumerate() {
+                        *t += k as u64;
                     }
                 }
-                from = to;
+            }
+            for (out, stubs) in cells[from..to].chunks_mut(LANES).zip(stubs.chunks(LANES)) {
+                let mut lanes = [0u64; LANES];
+                lanes[..stubs.len()].copy_from_slice(stubs);
+                self.partners_owners(&mut lanes);
+                for (cell, &q) in out.iter_mut().zip(&lanes) {
+                    *cell = q as u32;
+                }
+            }
+            let person0 = rows_start + (first + sub) as u32;
+            dedup_rows(
+                &offsets[first + sub..=first + end],
+                person0,
+                &mut cells[from..to],
+                &mut kept[sub..end],
+            );
+        }
+    }
+
+    /// Each of `ts` (stubs) replaced by its partner's owner ([`NONE`] for no partner).
+    #[inline(always)]
+    fn partners_owners(&self, ts: &mut [u64; LANES]) {
+        self.stubs.partner_lanes(ts);
+        let mut alone = [false; LANES];
+        for (t, none) in ts.iter_mut().zip(&mut alone) {
+            *none = *t == u64::MAX;
+            if *none {
+                *t = 0;
             }
         }
-        if batch.len > 0 {
-            self.finish(&mut batch, cells);
-        }
-    }
-
-    /// Each stub of `batch` replaced by its partner's owner (NONE for itself or no partner),
-    /// written to its cell; the batch emptied.
-    #[inline(always)]
-    fn finish(&self, batch: &mut Batch, cells: &mut [u32]) {
-        let len = batch.len;
-        // Unused lanes hold stub 0 (there is one when a batch is not empty).
-        for t in &mut batch.stubs[len..] {
-            *t = 0;
-        }
-        self.stubs.partner_lanes(&mut batch.stubs);
-        let mut alone = [false; LANES];
-        for (t, none) in batch.stubs.iter_mut().zip(&mut alone) {
-            *none = *t == u64::MAX;
-            *t = if *none { 0 } else { self.virtual_owner(*t) };
-        }
-        self.persons.apply_lanes(&mut batch.stubs);
-        for i in 0..len {
-            let q = batch.stubs[i] as u32;
-            cells[batch.cells[i]] = if alone[i] || q == batch.rows[i] {
-                NONE
-            } else {
-                q
-            };
-        }
-        batch.len = 0;
-    }
-}
-
-/// Stubs on their way to their cells.
-struct Batch {
-    stubs: [u64; LANES],
-    cells: [usize; LANES],
-    /// Each stub's person (a partner that is the person itself is a self-loop).
-    rows: [u32; LANES],
-    len: usize,
-}
-
-impl Default for Batch {
-    fn default() -> Self {
-        Batch {
-            stubs: [0; LANES],
-            cells: [0; LANES],
-            rows: [0; LANES],
-            len: 0,
+        self.virtual_owners(ts);
+        self.persons.apply_lanes(ts);
+        for (t, &none) in ts.iter_mut().zip(&alone) {
+            if none {
+                *t = u64::from(NONE);
+            }
         }
     }
 }
 
-impl Batch {
-    #[inline(always)]
-    fn push(&mut self, stub: u64, cell: usize, row: u32) {
-        self.stubs[self.len] = stub;
-        self.cells[self.len] = cell;
-        self.rows[self.len] = row;
-        self.len += 1;
+/// `⌈2^64 / d⌉` for a class of `count` persons of degree `d`, when [`divide`] by it is exact for
+/// every stub of the class: `⌊off · ⌈2^64 / d⌉ / 2^64⌋` errs by less than `off / 2^64`, which
+/// stays below `1 / d` while `off · d < 2^64`. (Not for degrees 0 and 1.)
+fn magic(d: u32, count: u64) -> Option<u64> {
+    let d = u64::from(d);
+    let span = u128::from(count) * u128::from(d);
+    (d > 1 && span * u128::from(d) < 1 << 64).then(|| (u64::MAX / d) + 1)
+}
+
+/// `off / d`, by the class's [`magic`] multiplier where it has one.
+#[inline(always)]
+fn divide(off: u64, d: u32, magic: Option<u64>) -> u64 {
+    match magic {
+        Some(m) => ((u128::from(off) * u128::from(m)) >> 64) as u64,
+        None => off / u64::from(d),
     }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
+fn invert_avx512(persons: &Permutation, virtuals: &mut [u64; ROW_LANES]) {
+    persons.invert_lanes(virtuals);
 }
 
 #[cfg(test)]
@@ -482,7 +586,13 @@ mod tests {
                 (t < u).then(|| (model.owner(t), model.owner(u)))
             })
             .collect();
-        assert_eq!(configuration(n, d, keys), Graph::from_edges(n, &edges));
+        let mut g = configuration(n, d, keys);
+        // Lists are in their stubs' order; the plain graph's are sorted.
+        for p in 0..n {
+            let (a, b) = (g.offsets[p] as usize, g.offsets[p + 1] as usize);
+            g.targets[a..b].sort_unstable();
+        }
+        assert_eq!(g, Graph::from_edges(n, &edges));
     }
 
     #[test]
@@ -594,6 +704,45 @@ mod tests {
         assert!(z.abs() < 4.5, "mean ratio {m:.5}, z {z:+.1}");
     }
 
+    /// Division by a class's degree through its multiplier equals plain division at every
+    /// offset near a multiple of the degree and at the class's end, for degrees from 2 to the
+    /// largest `u32` and classes up to the largest the multiplier serves.
+    #[test]
+    fn division_by_the_degree_is_exact() {
+        let mut checked = 0;
+        for d in [
+            2u32,
+            3,
+            7,
+            64,
+            600,
+            65_537,
+            1 << 20,
+            4_000_000_007,
+            u32::MAX,
+        ] {
+            for count in [1u64, 1000, 1 << 31, u64::MAX / u64::from(d) / u64::from(d)] {
+                let Some(m) = magic(d, count) else {
+                    assert!(u128::from(count) * u128::from(d) * u128::from(d) >= 1 << 64);
+                    continue;
+                };
+                let span = count * u64::from(d);
+                for q in [0, 1, 2, count / 3, count / 2, count - 1] {
+                    for off in [q * u64::from(d), q * u64::from(d) + u64::from(d) - 1] {
+                        if off < span {
+                            assert_eq!(divide(off, d, Some(m)), off / u64::from(d), "{d} {off}");
+                            checked += 1;
+                        }
+                    }
+                }
+                assert_eq!(divide(span - 1, d, Some(m)), count - 1, "{d} {count}");
+            }
+        }
+        assert!(checked > 150, "{checked}");
+        assert_eq!(magic(1, 10), None);
+        assert_eq!(divide(17, 1, None), 17);
+    }
+
     #[test]
     fn configuration_model_realises_its_degree_mean() {
         let keys = Keys::new(9, 0);
@@ -602,5 +751,93 @@ mod tests {
         // 10 stubs each; erasing self-loops and repeats removes ~ (k²)/(2N)·… a handful of edges.
         assert!((g.mean_degree() - 10.0).abs() < 0.01, "{}", g.mean_degree());
         assert!(g.edge_list().all(|(a, b)| a < b));
+    }
+}
+
+#[cfg(test)]
+mod scratch {
+    use super::*;
+    fn cpu() -> f64 {
+        let mut ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+        ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
+    }
+    #[test]
+    #[ignore]
+    fn profile_fill() {
+        let d = Distribution {
+            shape: crate::scenario::dist::Shape::PowerLaw {
+                low: 5.2,
+                exponent: 2.5,
+                high: Some(600.0),
+            },
+            min: None,
+            max: None,
+        };
+        let n: u64 = std::env::var("SCRATCH_N").map_or(4_000_000, |v| v.parse().unwrap());
+        let keys = Keys::new(1, 0);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            let t = cpu();
+            let hist = histogram(n, &d, &keys, &Partition::Whole);
+            let model = Configuration::new(n, &hist, &keys);
+            let s = model.total();
+            println!(
+                "histogram+new {:.3} s ({} classes, {s} stubs) {:.1} ns/person",
+                cpu() - t,
+                hist.len(),
+                (cpu() - t) * 1e9 / n as f64
+            );
+            let t = cpu();
+            let g = model.rows(0..n as u32, Steps::default());
+            let e = cpu() - t;
+            println!(
+                "rows {e:.3} s: {:.2} ns/stub; steps {:?}",
+                e * 1e9 / s as f64,
+                g.steps
+            );
+            let mut acc = 0u64;
+            let t = cpu();
+            let mut lanes = [0u64; LANES];
+            for b in 0..s / LANES as u64 {
+                for i in 0..LANES {
+                    lanes[i] = b * LANES as u64 + i as u64;
+                }
+                unsafe { partner_avx(&model, &mut lanes) };
+                acc = acc.wrapping_add(lanes[3]);
+            }
+            println!("partner lanes {:.2} ns/stub", (cpu() - t) * 1e9 / s as f64);
+            let t = cpu();
+            for x in 0..s {
+                acc = acc.wrapping_add(model.virtual_owner(x));
+            }
+            println!("virtual_owner {:.2} ns/stub", (cpu() - t) * 1e9 / s as f64);
+            let t = cpu();
+            for b in 0..s / LANES as u64 {
+                for i in 0..LANES {
+                    lanes[i] = (b * LANES as u64 + i as u64) % n;
+                }
+                unsafe { apply_avx(&model, &mut lanes) };
+                acc = acc.wrapping_add(lanes[3]);
+            }
+            println!(
+                "apply lanes {:.2} ns/stub {acc}",
+                (cpu() - t) * 1e9 / s as f64
+            );
+        });
+    }
+    #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
+    fn partner_avx(m: &Configuration, l: &mut [u64; LANES]) {
+        m.stubs.partner_lanes(l)
+    }
+    #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
+    fn apply_avx(m: &Configuration, l: &mut [u64; LANES]) {
+        m.persons.apply_lanes(l)
     }
 }

@@ -45,12 +45,17 @@ impl Steps {
     pub(crate) fn time<T>(&mut self, step: &'static str, f: impl FnOnce() -> T) -> T {
         let now = Instant::now();
         let out = f();
-        let secs = now.elapsed().as_secs_f64();
+        self.add(step, now);
+        out
+    }
+
+    /// Adds the time since `since` to `step`.
+    pub(crate) fn add(&mut self, step: &'static str, since: Instant) {
+        let secs = since.elapsed().as_secs_f64();
         match self.0.iter_mut().find(|(s, _)| *s == step) {
             Some((_, t)) => *t += secs,
             None => self.0.push((step, secs)),
         }
-        out
     }
 }
 
@@ -153,9 +158,7 @@ impl Graph {
     pub(crate) fn from_edge_fn(n: usize, m: u64, edge: impl Fn(u64) -> (u32, u32) + Sync) -> Graph {
         let mut steps = Steps::default();
         let placed = Placed::rows(0..n as u32, m, one_at_a_time(edge), &mut steps);
-        let mut graph = steps.time("graph.sort", || placed.finish());
-        graph.steps = steps;
-        graph
+        placed.finish(steps)
     }
 
     /// Every undirected edge once, as `(a, b)` with `a < b`, in order.
@@ -288,8 +291,8 @@ impl Placed {
     }
 
     /// Sorts each block into its rows, then each list, dropping repeats; closes the gaps the
-    /// repeats left.
-    pub(super) fn finish(mut self) -> Graph {
+    /// repeats left. `steps`: the times of the steps so far, which the graph keeps.
+    pub(super) fn finish(mut self, mut steps: Steps) -> Graph {
         let n = self.rows;
         // Each row's length from the tags of its block, then the offsets.
         let mut offsets = vec![0u64; n + 1];
@@ -307,23 +310,33 @@ impl Placed {
         }
         let tags = std::mem::take(&mut self.tags);
         let mut kept = vec![0u32; n];
-        sorted_lists(&offsets, &mut self.targets, &mut kept, |first, cells| {
-            let b = first / BLOCK_ROWS;
-            let from = self.block_start[b] as usize;
-            let tags = &tags[from..from + cells.len()];
-            // A counting sort of the block's cells by row.
-            let rows = (first + BLOCK_ROWS).min(n) - first;
-            let mut next: Vec<usize> = (0..rows)
-                .map(|r| (offsets[first + r] - offsets[first]) as usize)
-                .collect();
-            let unsorted = cells.to_vec();
-            for (&q, &t) in unsorted.iter().zip(tags) {
-                cells[next[t as usize]] = q;
-                next[t as usize] += 1;
-            }
-        });
+        let sort = Instant::now();
+        by_blocks(
+            &offsets,
+            &mut self.targets,
+            &mut kept,
+            |first, cells, kept| {
+                let b = first / BLOCK_ROWS;
+                let from = self.block_start[b] as usize;
+                let tags = &tags[from..from + cells.len()];
+                // A counting sort of the block's cells by row.
+                let rows = (first + BLOCK_ROWS).min(n) - first;
+                let mut next: Vec<usize> = (0..rows)
+                    .map(|r| (offsets[first + r] - offsets[first]) as usize)
+                    .collect();
+                let unsorted = cells.to_vec();
+                for (&q, &t) in unsorted.iter().zip(tags) {
+                    cells[next[t as usize]] = q;
+                    next[t as usize] += 1;
+                }
+                sort_rows(&offsets, first, cells, kept);
+            },
+        );
         drop(tags);
-        compacted(offsets, self.targets, &kept)
+        steps.add("graph.sort", sort);
+        let mut graph = steps.time("graph.compact", || compacted(offsets, self.targets, &kept));
+        graph.steps = steps;
+        graph
     }
 }
 
@@ -383,16 +396,15 @@ pub(super) fn compacted(mut offsets: Vec<u64>, mut targets: Vec<u32>, kept: &[u3
     Graph::new(offsets, targets)
 }
 
-/// Fills the lists of `targets` (rows by `offsets`) block by block, in parallel: `fill(first,
-/// cells)` writes the cells of the block of [`BLOCK_ROWS`] rows starting at row `first`; then
-/// each list is sorted and stripped of repeats and [`NONE`] cells while the block is in cache,
-/// its kept length going into `kept`. Blocks are a fixed number of rows, so the work does not
+/// Runs `work(first, cells, kept)` on each block of [`BLOCK_ROWS`] rows of the lists `targets`
+/// (rows by `offsets`), in parallel: the rows from row `first`, their cells, and their slots of
+/// `kept` (for the lengths they keep). Blocks are a fixed number of rows, so the work does not
 /// depend on the thread count.
-pub(super) fn sorted_lists(
+pub(super) fn by_blocks(
     offsets: &[u64],
     targets: &mut [u32],
     kept: &mut [u32],
-    fill: impl Fn(usize, &mut [u32]) + Sync,
+    work: impl Fn(usize, &mut [u32], &mut [u32]) + Sync,
 ) {
     // Blocks of persons and their share of `targets`, split off one after another.
     let mut blocks = Vec::new();
@@ -408,26 +420,62 @@ pub(super) fn sorted_lists(
         rest = after;
         kept_rest = kept_after;
     }
-    blocks.into_par_iter().for_each(|(first, block, lengths)| {
-        fill(first, block);
-        let base = offsets[first];
-        for (i, len) in lengths.iter_mut().enumerate() {
-            let (from, to) = (offsets[first + i] - base, offsets[first + i + 1] - base);
-            let list = &mut block[from as usize..to as usize];
-            list.sort_unstable();
-            let mut k = 0;
-            for j in 0..list.len() {
-                if list[j] == NONE {
-                    break; // sorted last
-                }
-                if j == 0 || list[j] != list[k - 1] {
-                    list[k] = list[j];
-                    k += 1;
-                }
+    blocks
+        .into_par_iter()
+        .for_each(|(first, block, lengths)| work(first, block, lengths));
+}
+
+/// Sorts each list of a block of rows (from row `first`, cells `cells`) and drops its repeats
+/// and [`NONE`] cells, writing the lengths kept into `kept`.
+pub(super) fn sort_rows(offsets: &[u64], first: usize, cells: &mut [u32], kept: &mut [u32]) {
+    let base = offsets[first];
+    for (i, len) in kept.iter_mut().enumerate() {
+        let (from, to) = (offsets[first + i] - base, offsets[first + i + 1] - base);
+        let list = &mut cells[from as usize..to as usize];
+        list.sort_unstable();
+        let mut k = 0;
+        for j in 0..list.len() {
+            if list[j] == NONE {
+                break; // sorted last
             }
-            *len = k as u32;
+            if j == 0 || list[j] != list[k - 1] {
+                list[k] = list[j];
+                k += 1;
+            }
         }
-    });
+        *len = k as u32;
+    }
+}
+
+/// Drops the self-loops, repeats and [`NONE`] cells of each list of rows (`offsets`: the rows'
+/// offsets and the next's; person `person0` is the first row; `cells` from the first row's
+/// first), keeping the first of each neighbour in place, in order, and writes the lengths kept
+/// into `kept`. A 64-bit filter of the neighbours kept so far (a bit per hash) sends the rare
+/// one whose bit is set to a scan of the list, so a list is not sorted to find its repeats.
+#[inline(always)]
+pub(super) fn dedup_rows(offsets: &[u64], person0: u32, cells: &mut [u32], kept: &mut [u32]) {
+    let base = offsets[0];
+    for (i, len) in kept.iter_mut().enumerate() {
+        let (from, to) = (offsets[i] - base, offsets[i + 1] - base);
+        let list = &mut cells[from as usize..to as usize];
+        let me = person0 + i as u32;
+        let mut filter = 0u64;
+        let mut k = 0;
+        for j in 0..list.len() {
+            let v = list[j];
+            if v == NONE || v == me {
+                continue;
+            }
+            let bit = 1u64 << (v.wrapping_mul(0x9E37_79B1) >> 26);
+            if filter & bit != 0 && list[..k].contains(&v) {
+                continue;
+            }
+            filter |= bit;
+            list[k] = v;
+            k += 1;
+        }
+        *len = k as u32;
+    }
 }
 
 /// Cuts of 7,001 persons the tests build rows of: three ranks' shares, an empty range, and
@@ -471,7 +519,11 @@ mod tests {
                 one_at_a_time(|i| edges[i as usize]),
                 &mut Steps::default(),
             );
-            assert_eq!(part.finish(), whole.rows(rows.clone()), "{rows:?}");
+            assert_eq!(
+                part.finish(Steps::default()),
+                whole.rows(rows.clone()),
+                "{rows:?}"
+            );
         }
     }
 

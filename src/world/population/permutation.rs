@@ -225,12 +225,12 @@ impl Permutation {
     }
 
     /// The `i` whose image is `y` (`y < n`): the walk of [`Permutation::apply`] backwards.
-    #[inline]
+    #[cfg(test)]
     pub(crate) fn invert(&self, y: u64) -> u64 {
         self.one(y, Way::Invert)
     }
 
-    #[inline(always)]
+    #[cfg(test)]
     fn one(&self, x: u64, way: Way) -> u64 {
         let mut xs = [x];
         self.lanes(&mut xs, way);
