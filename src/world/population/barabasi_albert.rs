@@ -21,7 +21,7 @@
 //! block or to id order.
 
 use super::graph::{Graph, Placed, Steps};
-use super::permutation::{LANES, Permutation};
+use super::permutation::Permutation;
 use crate::rng::{Keys, Kind};
 use std::ops::Range;
 
@@ -54,17 +54,26 @@ pub(crate) struct Process {
     n: u64,
     /// Edges per new node (and the star's edges).
     m: u64,
+    /// `⌈2^64 / m⌉`, to divide edge indices by `m` with a multiplication (exact while the
+    /// edges times `m` stay below 2^64; `None` otherwise, or for `m = 1`).
+    magic: Option<u64>,
     /// The key of every edge's draw.
     key: u64,
 }
+
+/// Edges whose ends are computed together.
+const LANES: usize = 64;
 
 impl Process {
     /// The process on `n` nodes with `m` edges per new node (`m` at least 1 and less than `n`).
     pub(crate) fn new(n: u64, m: u64, keys: &Keys) -> Self {
         let mut rng = keys.stream(Kind::Replication, SALT, 1);
+        let m = m.min(n.saturating_sub(1)).max(1);
+        let edges = u128::from(n) * u128::from(m);
         Process {
             n,
-            m: m.min(n.saturating_sub(1)).max(1),
+            m,
+            magic: (m > 1 && edges * u128::from(m) < 1 << 64).then(|| u64::MAX / m + 1),
             key: rand::Rng::next_u64(&mut rng),
         }
     }
@@ -78,31 +87,61 @@ impl Process {
         self.m + (self.n - self.m - 1) * self.m
     }
 
+    /// `x / m`.
+    #[inline(always)]
+    fn by_m(&self, x: u64) -> u64 {
+        match self.magic {
+            Some(magic) => ((u128::from(x) * u128::from(magic)) >> 64) as u64,
+            None => x / self.m,
+        }
+    }
+
     /// Edge `e`'s source node: the star's leaf `e + 1`, then the node that added it.
     #[inline(always)]
     pub(crate) fn source(&self, e: u64) -> u64 {
         if e < self.m {
             e + 1
         } else {
-            self.m + 1 + (e - self.m) / self.m
+            self.m + 1 + self.by_m(e - self.m)
         }
     }
 
     /// The node edge `e` drew (node 0 for the star's edges).
+    #[cfg(test)]
+    pub(crate) fn target(&self, e: u64) -> u64 {
+        let mut es = [e];
+        self.targets(&mut es);
+        es[0]
+    }
+
+    /// The nodes the edges `es` drew, in place: each round draws for every lane whose node is
+    /// not found yet, and keeps those still open in a list (written whether or not the lane
+    /// stays, its length advanced by whether it does), so that no branch depends on a draw's
+    /// parity and no draw is made twice.
     #[inline(always)]
-    pub(crate) fn target(&self, mut e: u64) -> u64 {
-        loop {
-            if e < self.m {
-                return 0;
+    fn targets<const L: usize>(&self, es: &mut [u64; L]) {
+        let m = self.m;
+        let mut node = [0u64; L];
+        let mut open: [usize; L] = std::array::from_fn(|i| i);
+        let mut count = L;
+        while count > 0 {
+            let mut still = 0;
+            for j in 0..count {
+                let i = open[j];
+                let e = es[i];
+                let star = e < m;
+                // The list before e's node: the cells of every edge before its first.
+                let first = m + self.by_m(e.saturating_sub(m)) * m;
+                let cell = self.draw(e, 2 * first);
+                let found = star || cell % 2 == 0;
+                node[i] = if star { 0 } else { self.source(cell / 2) };
+                es[i] = cell / 2;
+                open[still] = i;
+                still += usize::from(!found);
             }
-            // The list before e's node: the cells of every edge before its first.
-            let first = e - (e - self.m) % self.m;
-            let cell = self.draw(e, 2 * first);
-            if cell % 2 == 0 {
-                return self.source(cell / 2);
-            }
-            e = cell / 2;
+            count = still;
         }
+        *es = node;
     }
 
     /// Edge `e`'s draw: a cell uniform in `0..cells`, from keyed hashes of `e` (Lemire's
@@ -148,22 +187,36 @@ impl Process {
         self.persons_lanes(persons, from, out);
     }
 
-    /// [`Process::persons_of`], [`LANES`] edges at a time: both ends' nodes, then their persons
-    /// through the permutation's lanes (vector instructions where the caller enables them).
+    /// [`Process::persons_of`], [`LANES`] edges at a time: the nodes drawn, then their persons
+    /// through the permutation's lanes (vector instructions where the caller enables them); the
+    /// sources' persons once per node (a node's `m` edges are consecutive).
     #[inline(always)]
     fn persons_lanes(&self, persons: &Permutation, from: u64, out: &mut [(u32, u32)]) {
         for (k, chunk) in out.chunks_mut(LANES).enumerate() {
             let first = from + (k * LANES) as u64;
-            let mut sources = [0u64; LANES];
-            let mut targets = [0u64; LANES];
-            for i in 0..chunk.len() {
-                sources[i] = self.source(first + i as u64);
-                targets[i] = self.target(first + i as u64);
-            }
-            persons.apply_lanes(&mut sources);
+            // Lanes past the chunk repeat its last edge.
+            let mut targets: [u64; LANES] =
+                std::array::from_fn(|i| first + i.min(chunk.len() - 1) as u64);
+            self.targets(&mut targets);
             persons.apply_lanes(&mut targets);
-            for (i, o) in chunk.iter_mut().enumerate() {
-                *o = (sources[i] as u32, targets[i] as u32);
+            // The chunk's sources are consecutive nodes from the first edge's.
+            let node0 = self.source(first);
+            let mut sources: [u64; LANES] =
+                std::array::from_fn(|i| (node0 + i as u64).min(self.n - 1));
+            let last = self.source(first + chunk.len() as u64 - 1);
+            if last - node0 < LANES as u64 {
+                persons.apply_lanes(&mut sources);
+                for (i, o) in chunk.iter_mut().enumerate() {
+                    let s = sources[(self.source(first + i as u64) - node0) as usize];
+                    *o = (s as u32, targets[i] as u32);
+                }
+            } else {
+                // m = 1 at the star's end: more nodes than lanes.
+                for (i, o) in chunk.iter_mut().enumerate() {
+                    let mut s = [self.source(first + i as u64)];
+                    persons.apply_lanes(&mut s);
+                    *o = (s[0] as u32, targets[i] as u32);
+                }
             }
         }
     }

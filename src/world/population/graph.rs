@@ -27,7 +27,7 @@ use std::time::Instant;
 /// Edges per parallel task when placing edges.
 const EDGE_CHUNK: u64 = 1 << 16;
 /// Edges a generator computes at a time (consecutive indices).
-const EDGE_BATCH: usize = 32;
+const EDGE_BATCH: usize = 64;
 /// Persons per block of rows: the unit of parallel work when lists are filled and sorted, and
 /// of placement (a row within a block fits the 2-byte tags).
 pub(super) const BLOCK_ROWS: usize = 1 << 14;
