@@ -9,6 +9,9 @@ pub(crate) mod outcome;
 pub(crate) mod simulate;
 pub(crate) mod smc;
 
+pub use checkpoint::{CheckpointShape, check_checkpoint};
+pub use observed::check_observations;
+
 use crate::scenario::{Fit, parse_value};
 
 /// Defaults of the sampler's limits.

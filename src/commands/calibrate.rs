@@ -131,10 +131,12 @@ pub(crate) fn calibrate(args: CalibrateArgs, comm: &dyn Comm) -> Result<ExitCode
     )?;
     // An unfinished calibration's folder (`<out>.partial/`) holds its checkpoint, kept when it
     // is interrupted; `--resume` continues it (the same calibration only).
+    let mut inputs = plan::inputs_of([&s]);
+    inputs.add(&observed_path, "the observations");
     let staging = plan::prepare_output(
         comm,
         (&out, &plan::named(&args.output, None)),
-        world.folder.force,
+        (world.folder.force, &inputs),
         "calibrate",
         Some((&identity, args.resume)),
     )?;
@@ -143,7 +145,15 @@ pub(crate) fn calibrate(args: CalibrateArgs, comm: &dyn Comm) -> Result<ExitCode
         .map(|s| s.fill(|dir| Ok(dir.join(KEPT))))
         .transpose()?;
     let done = if args.resume {
-        let state = kept.as_deref().map(checkpoint::load).transpose()?.flatten();
+        let expected = checkpoint::CheckpointShape {
+            particles: settings.particles,
+            dims: fits.len(),
+            row_len: dates.len() * columns.len(),
+            max_generations: settings.max_generations,
+            max_simulations: settings.max_simulations,
+        };
+        let load = |dir: &std::path::Path| checkpoint::load(dir, &expected);
+        let state = kept.as_deref().map(load).transpose()?.flatten();
         checkpoint::share(comm, state)?
     } else {
         None
