@@ -6,14 +6,14 @@
 //! rows of the whole graph:
 //! - Barabási–Albert (`super::barabasi_albert`) and an edge-list file (`a,b` per line, see
 //!   `crate::scenario::import`; read whole, then cut) produce edges as a function of their
-//!   index, which [`Graph::from_edge_fn`] places (`Placed`);
+//!   index, which `Graph::from_edge_fn` places (`Placed`);
 //! - the configuration model (`super::configuration`) fills each list in order from its stubs,
 //!   with this module's sorting and compaction.
 //!
 //! **Placing edges by blocks of rows** (propagation blocking, Beamer, Asanović and Patterson,
 //! IPDPS 2017): writing each edge end straight into its row's list is a random write into a
 //! buffer of gigabytes, a cache and TLB miss per end. Instead the rows are cut into blocks of
-//! [`BLOCK_ROWS`] whose lists fit in a core's cache: each end is written, in a batch of ends
+//! `BLOCK_ROWS` whose lists fit in a core's cache: each end is written, in a batch of ends
 //! bound for the same block, into the next free cells of its block's part of the lists, with its
 //! row within the block in a 2-byte tag beside it; then each block, alone in cache, is sorted by
 //! tag into its rows. Two passes over the edges (the blocks' sizes, then the ends), no atomic

@@ -24,8 +24,6 @@ use crate::rng::{Keys, Kind};
 
 /// Rounds of the Feistel network (even: each round swaps the parts' roles).
 const ROUNDS: usize = 6;
-/// Lanes of the batch forms: 16 `u32` fill one 512-bit vector.
-pub(crate) const LANES: usize = 16;
 /// Up to this many elements, permutations and pairings are tables (4 to 8 bytes an element).
 pub(crate) const EXACT: u64 = 1 << 14;
 
@@ -60,7 +58,7 @@ enum Way {
     Apply,
     /// The index whose image it is.
     Invert,
-    /// Its partner under the pairing ([`Feistel::partner`]).
+    /// Its partner under the pairing ([`Pairing`]).
     Pair,
 }
 
@@ -379,6 +377,9 @@ fn orphan(orphans: &[(u64, u64)], t: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Lanes of the tests of the batch forms.
+    const LANES: usize = 16;
 
     /// Sizes on both sides of [`EXACT`], with domains that exceed them by little and by much.
     const SIZES: [u64; 9] = [1, 2, 3, 10, 1000, EXACT, EXACT + 1, 70_001, 131_072];
