@@ -21,7 +21,7 @@ fn generation(c: &mut Criterion) {
         let keys = picsim::rng::Keys::new(7, 0);
         group.bench_with_input(BenchmarkId::from_parameter(persons), &persons, |b, &n| {
             b.iter(|| {
-                black_box(picsim::world::population::graph::barabasi_albert(
+                black_box(picsim::world::population::barabasi_albert::barabasi_albert(
                     n as usize, 5, &keys,
                 ))
             })

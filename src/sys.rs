@@ -2,7 +2,7 @@
 //! process's peak resident set and the memory available for a new run (Linux only, `/proc`;
 //! elsewhere both are unknown), whether a folder may be written and a process is alive, this
 //! machine's name, the terminal's width, a hook for the signals that ask the process to stop, a
-//! prefetch hint for the hot loops, the allocator setting that returns large freed blocks to
+//! prefetch hint and the vector instructions available for the hot loops, the allocator setting that returns large freed blocks to
 //! the system, and a view of a `u32` buffer as atomics (for filling it from several threads).
 
 /// Reads a `kB` field of a `/proc` file as bytes.
@@ -139,6 +139,36 @@ pub(crate) fn prefetch<T>(x: &T) {
     let _ = x;
 }
 
+/// The widest vector instructions of this processor that hot loops are compiled for, besides
+/// the plain target's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Vectors {
+    /// AVX-512 (F, BW, DQ, VL): sixteen `u32` lanes, with 32-bit multiplies.
+    Avx512,
+    /// AVX2: eight `u32` lanes.
+    Avx2,
+    /// Only what the build targets (SSE2 on x86-64).
+    Plain,
+}
+
+/// What [`Vectors`] this processor has (the detection is cached by the standard library).
+pub(crate) fn vectors() -> Vectors {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx512f")
+            && std::arch::is_x86_feature_detected!("avx512bw")
+            && std::arch::is_x86_feature_detected!("avx512dq")
+            && std::arch::is_x86_feature_detected!("avx512vl")
+        {
+            return Vectors::Avx512;
+        }
+        if std::arch::is_x86_feature_detected!("avx2") {
+            return Vectors::Avx2;
+        }
+    }
+    Vectors::Plain
+}
+
 /// The width of the terminal, in columns: `COLUMNS` when set to a number, else the width of the
 /// terminal standard output writes to, else 80 (not a terminal: a pipe or a file).
 pub(crate) fn terminal_width() -> usize {
@@ -175,15 +205,11 @@ pub(crate) fn as_atomic(buf: &mut [u32]) -> &[std::sync::atomic::AtomicU32] {
     unsafe { &*(std::ptr::from_mut::<[u32]>(buf) as *const [std::sync::atomic::AtomicU32]) }
 }
 
-/// [`as_atomic`] for `u64` cells (counters that may pass `u32::MAX`, such as CSR offsets).
-pub(crate) fn as_atomic_u64(buf: &mut [u64]) -> &[std::sync::atomic::AtomicU64] {
-    // SAFETY: `AtomicU64` has the same size and bit validity as `u64`, and the same alignment
-    // (checked at compile time below); the exclusive borrow of `buf` guarantees no other
-    // access for the lifetime of the returned view.
-    const _: () = assert!(
-        std::mem::align_of::<u64>() == std::mem::align_of::<std::sync::atomic::AtomicU64>()
-    );
-    unsafe { &*(std::ptr::from_mut::<[u64]>(buf) as *const [std::sync::atomic::AtomicU64]) }
+/// [`as_atomic`] for `u16` cells (tags written beside a buffer filled from several threads).
+pub(crate) fn as_atomic_u16(buf: &mut [u16]) -> &[std::sync::atomic::AtomicU16] {
+    // SAFETY: `AtomicU16` has the same size, alignment and bit validity as `u16`; the exclusive
+    // borrow of `buf` guarantees no other access for the lifetime of the returned view.
+    unsafe { &*(std::ptr::from_mut::<[u16]>(buf) as *const [std::sync::atomic::AtomicU16]) }
 }
 
 #[cfg(test)]

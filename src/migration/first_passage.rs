@@ -467,7 +467,7 @@ mod tests {
     fn case() -> Case {
         let keys = crate::rng::Keys::new(11, 0);
         let n = 40_000;
-        let graph = crate::world::population::graph::barabasi_albert(n, 4, &keys);
+        let graph = crate::world::population::barabasi_albert::barabasi_albert(n, 4, &keys);
         let mut rng = crate::rng::plain(3);
         let rounds = (0..4)
             .map(|round| {

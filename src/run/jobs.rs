@@ -319,6 +319,12 @@ impl Runner<'_> {
                 let mut timings = Timings::default();
                 let generated = generated_by.get(&j);
                 timings.add_secs("generate", generated.copied().unwrap_or(0.0));
+                if generated.is_some() {
+                    super::replication::add_graph_steps(
+                        &mut timings,
+                        pop.graph.as_ref().map(|g| &g.steps),
+                    );
+                }
                 let tick = |done, total| self.tracker.tick(j, done, total);
                 let world = self.worlds[i].as_deref();
                 let s = &self.scenarios[i];

@@ -16,6 +16,7 @@ use crate::rng::Keys;
 use crate::scenario::Scenario;
 use crate::world::pinned::World;
 use crate::world::population::generate::build_graph_rows;
+use crate::world::population::graph::Steps;
 use crate::world::population::{self, Population};
 use crate::world::profiles::Profiles;
 use anyhow::Result;
@@ -36,6 +37,7 @@ pub(crate) fn replicate(
     let now = Instant::now();
     let pop = population::generate::generate_part(s, world, r, part)?;
     timings.add("generate", now);
+    add_graph_steps(&mut timings, pop.graph.as_ref().map(|g| &g.steps));
     let out = replicate_on(s, world, r, part, &pop, timings, tick)?;
     Ok(out.map(|o| RepOutput {
         generated: true,
@@ -59,6 +61,7 @@ pub(crate) fn replicate_on(
 
     let now = Instant::now();
     let world = Persons::of(s, world, r, pop, part)?;
+    add_graph_steps(&mut timings, Some(&world.graph_steps));
     let stored;
     let source: &dyn PersonSource = match &world.source {
         Source::Stored(days) => {
@@ -130,6 +133,14 @@ pub(crate) fn replicate_on(
     Ok(Some(RepOutput { timings, ..out }))
 }
 
+/// Adds the times of the `steps` that built a graph (part of the phase that built it: generation,
+/// or, for a split replication's rows, migration), named `graph.*`.
+pub(crate) fn add_graph_steps(timings: &mut Timings, steps: Option<&Steps>) {
+    for (step, secs) in steps.map_or(&[][..], |s| &s.0) {
+        timings.add_secs(step, *secs);
+    }
+}
+
 /// Sums the engine's tallies and the entry count over the shares, in one reduction.
 fn sum_stats(part: &Partition, stats: &mut engine::EngineStats, entries: &mut u64) {
     let mut all: Vec<u64> = stats.tallies().into_iter().chain([*entries]).collect();
@@ -167,6 +178,8 @@ struct Persons<'a> {
     source: Source<'a>,
     /// Edges of the contact graph, as one process would count them.
     graph_edges: u64,
+    /// The times of the steps that built the share's rows of the graph, when it built them.
+    graph_steps: Steps,
     /// Bytes of stored migration records, counted in the population's size only when whole (a
     /// split run's manifest has always reported the population alone).
     stored_bytes: u64,
@@ -188,6 +201,7 @@ impl<'a> Persons<'a> {
             let days = migration::replay::days_of(s, pop, r, pins)?;
             return Ok(Persons {
                 graph_edges: pop.graph.as_ref().map_or(0, |g| g.edges()),
+                graph_steps: Steps::default(),
                 stored_bytes: if part.is_whole() { days.bytes() } else { 0 },
                 source: Source::Stored(days),
             });
@@ -197,7 +211,15 @@ impl<'a> Persons<'a> {
         // for the graph's size, and dropped once the search is done (or now, without one).
         let persons = pop.blocks.last().map_or(0, |b| b.end);
         let owned = part.owned_persons(persons);
-        let rows = build_graph_rows(s, &Keys::new(s.seed, r), persons as usize, None, owned)?;
+        let rows = build_graph_rows(
+            s,
+            &Keys::new(s.seed, r),
+            persons as usize,
+            None,
+            owned,
+            part,
+        )?;
+        let graph_steps = rows.as_ref().map(|g| g.steps.clone()).unwrap_or_default();
         // Every share has rows or none (the scenario decides), so all take part in the sum.
         let cells = rows.as_ref().map(|g| {
             let mut cells = [g.targets.len() as u64];
@@ -218,6 +240,7 @@ impl<'a> Persons<'a> {
         };
         Ok(Persons {
             graph_edges: cells.map_or(0, |c| c / 2),
+            graph_steps,
             stored_bytes: 0,
             source: Source::Computed(Computed::sharing(s, r, &pop.blocks, shared)),
         })

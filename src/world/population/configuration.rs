@@ -1,456 +1,467 @@
-//! The configuration model of the contact graph: each person's degree drawn from a distribution
-//! (keyed by person), stub `2j` matched with stub `2j + 1` of a keyed permutation of all stubs
-//! (computed, never stored), self-loops and repeated edges erased. The lists of any range of
-//! persons can be built alone (a rank's share of a split replication), equal to those rows of
-//! the whole graph, and the graph does not depend on the thread count.
+//! The configuration model of the contact graph: every person's degree drawn from a distribution,
+//! the stubs paired by a uniform random perfect matching, self-loops and repeated edges erased.
+//! The lists of any range of persons are built alone (a rank's share of a split replication),
+//! equal to those rows of the whole graph, and nothing depends on the thread or rank count.
+//!
+//! How, without a table the size of the graph or a random read per stub:
+//! - **Degrees by class.** The `n` degrees are `n` independent draws of the distribution: their
+//!   histogram (a multinomial sample) is drawn once, and a keyed permutation of the persons
+//!   (`π`) deals the degrees out: virtual person `v` has the `v`-th smallest degree, and person
+//!   `π(v)` is given it. That is the law of independent draws, one per person (a multinomial
+//!   count of each degree, dealt out by a uniform permutation). Virtual persons of a degree are
+//!   consecutive, and so are their stubs (virtual person by virtual person), so a stub's virtual
+//!   person is arithmetic on the few classes of degrees: the owner of any stub is computed, not
+//!   looked up in an index of every person's first stub.
+//! - **Stubs paired by a keyed matching** (`Pairing`): any stub's partner is computed too.
+//! - **Filled in order.** Person `p`'s list is its stubs' partners' owners, so the lists are
+//!   written in order, block by block in parallel: no random write, no random read, no buffer but
+//!   the graph. The arithmetic (about 22 Feistel rounds a stub) runs on vector instructions where
+//!   the processor has them.
 
-use super::graph::{Graph, NONE, Permutation, compacted, sorted_lists};
+use super::graph::{BLOCK_ROWS, Graph, NONE, Steps, by_blocks, compacted, dedup_rows};
+use super::permutation::{Pairing, Permutation};
+use crate::comm::Partition;
 use crate::rng::{Keys, Kind};
 use crate::scenario::Distribution;
 use rayon::prelude::*;
 use std::ops::Range;
+use std::time::Instant;
+
+/// Virtual persons whose degrees one stream draws (a fixed count, so that the draws do not
+/// depend on the thread or rank count).
+const DEGREE_CHUNK: u64 = 1 << 16;
+/// Degrees below this are counted in an array while the histogram is drawn.
+const SMALL_DEGREE: usize = 1 << 12;
+/// The stubs' class table has about this many entries.
+const STUB_TABLE: u64 = 1 << 14;
+/// Rows whose virtual persons are found together.
+const ROW_LANES: usize = 64;
+/// Stubs whose partners are found together: enough for four 16-lane vectors in flight, so that
+/// one's chain of dependent rounds runs while the others wait.
+const LANES: usize = 64;
+/// Rows whose lists are filled and stripped together (their stubs listed first): a few
+/// thousand cells, which stay in the core's cache.
+const SUB_ROWS: usize = 256;
+/// Salts of the keyed streams and permutations.
+const DEGREES: u64 = 0xDE6;
+const PERSONS: u64 = 0xC1;
+const STUBS: u64 = 0xC0;
 
 /// The lists of persons `rows` (row `i` is person `rows.start + i`) of an erased
-/// configuration-model graph on `n` persons: each person's degree is drawn from `degree` (its
-/// own stream), stubs are matched in the order of keyed random numbers, and self-loops and
-/// repeated edges are dropped (so realised degrees can be a little lower than drawn ones; the
-/// shortfall is small when degrees are much smaller than `n`). The rows do not depend on which
-/// others are built: a rank builds its own persons' share of the same graph.
+/// configuration-model graph on `n` persons whose degrees are drawn from `degree`. `part` is the
+/// share of the replication this process computes: a split replication's ranks draw the
+/// histogram of degrees together (each its part of the draws) and each builds its own rows.
 ///
-/// Stub `s` becomes cell `s` of its owner's list, holding the owner of the stub it is matched
-/// with: the stub at the other place of the same pair of the permutation (`2j`, `2j + 1`). So the
-/// lists are filled in order, one person after another, with one look-up per stub, and need no
-/// buffer but the rows' own (4 bytes per drawn stub of the rows: 8 bytes per drawn edge for the
-/// whole graph, with the rows' offsets) and the stubs' index (a byte per person and 4 bytes per
-/// 256 stubs: see [`Stubs`]).
+/// Memory: the rows' lists (4 bytes per drawn stub of the rows, 8 per row), nothing else that
+/// grows with the graph.
 pub(crate) fn configuration_rows(
     n: usize,
     degree: &Distribution,
     keys: &Keys,
     rows: Range<u32>,
+    part: &Partition,
 ) -> Graph {
     debug_assert!(rows.end as usize <= n, "rows {rows:?} of {n} persons");
-    let draw = |p: usize| {
-        u64::from(degree.sample_count(&mut keys.stream(Kind::Person, p as u64, 0x6D), 0))
-    };
-    let (stubs, firsts) = Stubs::number(n, draw, rows.clone());
-    let total = stubs.total;
-    let perm = Permutation::new(total.max(1), keys, 0xC0);
-    let a = rows.start as usize;
-    // The rows' lists are their stubs, in order: offsets from the rows' first stub.
-    let base = firsts[0];
-    let mut targets = vec![NONE; (firsts[firsts.len() - 1] - base) as usize];
-    let mut kept = vec![0u32; firsts.len() - 1];
-    sorted_lists(&firsts, &mut targets, &mut kept, |i, list| {
-        let p = a + i;
-        let first = firsts[i];
-        // Each owner look-up waits on memory at a random place: the partners of a batch of
-        // stubs are computed first (arithmetic only) and their look-ups asked for, so that the
-        // batch's cache misses overlap instead of following each other.
-        let mut partners = [u64::MAX; OWNER_BATCH];
-        for (k, cells) in list.chunks_mut(OWNER_BATCH).enumerate() {
-            let from = first + (k * OWNER_BATCH) as u64;
-            for (slot, s) in partners.iter_mut().zip(from..from + cells.len() as u64) {
-                // An odd stub out (the last place of the permutation) is left unmatched.
-                let partner = perm.invert(s) ^ 1;
-                *slot = if partner < total {
-                    let t = perm.apply(partner);
-                    stubs.prefetch(t);
-                    t
-                } else {
-                    u64::MAX
-                };
-            }
-            // Then the index bytes that the owners' searches will read (a second miss).
-            for &t in &partners[..cells.len()] {
-                if t != u64::MAX {
-                    stubs.prefetch_search(t);
-                }
-            }
-            for (cell, &t) in cells.iter_mut().zip(&partners) {
-                if t != u64::MAX {
-                    let q = stubs.owner(t);
-                    if q as usize != p {
-                        *cell = q;
-                    }
-                }
-            }
-        }
+    let mut steps = Steps::default();
+    let model = steps.time("graph.degrees", || {
+        Configuration::new(n as u64, &histogram(n as u64, degree, keys, part), keys)
     });
-    let offsets = if base == 0 {
-        firsts
-    } else {
-        firsts.iter().map(|f| f - base).collect()
-    };
-    compacted(offsets, targets, &kept)
+    model.rows(rows, steps)
 }
 
-/// Who owns each stub of a configuration model, whose stubs are numbered person by person
-/// (person `p`'s are `first[p]..first[p + 1]`, in the numbering's terms), in 1 + degree/64 bytes
-/// per person (a byte, and 4 per block of 256 stubs) instead of the 8 of every first stub.
-///
-/// Stubs fall in blocks of `1 << BLOCK_BITS`. The owner of stub `s` lies between the owners of
-/// its block's first stub and of the next block's (`block_owner`), and every person after the
-/// first of those, up to the second, has its first stub less one inside `s`'s block (its first
-/// stub is past the block's start, and at most the next block's): so that person's offset in
-/// the block (`low`, one byte) is all a search needs to compare with `s`'s.
-struct Stubs {
-    /// Per block, the owner of its first stub; one more entry (the last person).
-    block_owner: Vec<u32>,
-    /// Person `q`'s first stub less one, within its block (`q` ≥ 1; `low[0]` is never read).
-    low: Vec<u8>,
-    /// Stubs of all persons.
-    total: u64,
-}
-
-/// See [`Stubs`].
-const BLOCK_BITS: u32 = 8;
-/// Stubs whose owners are looked up together (see [`configuration_rows`]).
-const OWNER_BATCH: usize = 32;
-/// Persons whose degrees are summed together while the stubs are numbered: a fixed count, so
-/// that the work does not depend on the thread count.
-const DEGREE_CHUNK: usize = 1 << 16;
-
-impl Stubs {
-    /// The stubs of `n` persons whose degrees are `degree(p)` (drawn anew when asked twice), and
-    /// the first stubs of persons `rows.start..=rows.end` (one more than the rows, the last
-    /// being the first stub after the rows).
-    ///
-    /// Twice over chunks of persons, in parallel: degrees summed per chunk (the rows' kept), then
-    /// each chunk numbers its persons' stubs from the chunks' running sum and writes its part of
-    /// the index (its persons' bytes, its stubs' blocks) and its rows' first stubs. Persons
-    /// outside the rows have their degrees drawn twice, which costs less than the 8 bytes per
-    /// person of keeping them.
-    fn number(
-        n: usize,
-        degree: impl Fn(usize) -> u64 + Sync,
-        rows: Range<u32>,
-    ) -> (Stubs, Vec<u64>) {
-        let (a, b) = (rows.start as usize, rows.end as usize);
-        // The rows' degrees, then (in place) their first stubs; one more for the stub after.
-        let mut firsts = vec![0u64; b - a + 1];
-        let chunks: Vec<Range<usize>> = (0..n)
-            .step_by(DEGREE_CHUNK)
-            .map(|c| c..(c + DEGREE_CHUNK).min(n))
-            .collect();
-        let sums: Vec<u64> = chunks
-            .par_iter()
-            .zip(row_parts(&mut firsts, &chunks, a..b))
-            .map(|(c, part)| {
-                let mut sum = 0;
-                for p in c.clone() {
-                    let d = degree(p);
-                    if (a..b).contains(&p) {
-                        part[p - c.start.max(a)] = d;
-                    }
-                    sum += d;
+/// How many of `n` persons have each degree: `n` independent draws of `degree` (one keyed stream
+/// per [`DEGREE_CHUNK`] virtual persons), counted; sorted by degree. Over a split replication,
+/// each rank draws its share of the chunks and the counts are gathered.
+fn histogram(n: u64, degree: &Distribution, keys: &Keys, part: &Partition) -> Vec<(u32, u64)> {
+    let chunks = n.div_ceil(DEGREE_CHUNK);
+    let mine = part.owned_persons(u32::try_from(chunks).unwrap_or(u32::MAX));
+    let local = (u64::from(mine.start)..u64::from(mine.end))
+        .into_par_iter()
+        .map(|c| {
+            let mut rng = keys.stream(Kind::Replication, DEGREES, c);
+            let mut small = vec![0u64; SMALL_DEGREE];
+            let mut large = std::collections::BTreeMap::new();
+            for _ in c * DEGREE_CHUNK..((c + 1) * DEGREE_CHUNK).min(n) {
+                let d = degree.sample_count(&mut rng, 0);
+                match small.get_mut(d as usize) {
+                    Some(count) => *count += 1,
+                    None => *large.entry(d).or_insert(0u64) += 1,
                 }
-                sum
-            })
-            .collect();
-        let starts: Vec<u64> = sums
-            .iter()
-            .scan(0u64, |acc, &s| {
-                let start = *acc;
-                *acc += s;
-                Some(start)
-            })
-            .collect();
-        let total: u64 = sums.iter().sum();
-        let blocks = total.div_ceil(1 << BLOCK_BITS) as usize;
-        let mut block_owner = vec![0u32; blocks + 1];
-        block_owner[blocks] = n.saturating_sub(1) as u32;
-        let mut low = vec![0u8; n];
-        // Each chunk's blocks: those whose first stub is one of the chunk's.
-        let first_block = |stub: u64| stub.div_ceil(1 << BLOCK_BITS) as usize;
-        let owner_parts = split_at_lengths(
-            &mut block_owner[..blocks],
-            (0..chunks.len()).map(|i| {
-                let end = starts.get(i + 1).map_or(blocks, |&s| first_block(s));
-                end - first_block(starts[i])
-            }),
-        );
-        let after_rows = chunks
-            .par_iter()
-            .zip(low.par_chunks_mut(DEGREE_CHUNK))
-            .zip(owner_parts)
-            .zip(row_parts(&mut firsts, &chunks, a..b))
-            .zip(&starts)
-            .map(|((((c, low), owners), part), &start)| {
-                let block0 = first_block(start);
-                let mut f = start;
-                let mut after_rows = None;
-                for p in c.clone() {
-                    let d = if (a..b).contains(&p) {
-                        let slot = &mut part[p - c.start.max(a)];
-                        std::mem::replace(slot, f)
-                    } else {
-                        degree(p)
-                    };
-                    if p > 0 {
-                        // f is 0 when every earlier person has no stub: such a person is at
-                        // most block 0's owner, so its byte is never read, and wrapping is safe.
-                        low[p - c.start] = (f.wrapping_sub(1) & ((1 << BLOCK_BITS) - 1)) as u8;
-                    }
-                    for block in first_block(f)..first_block(f + d) {
-                        owners[block - block0] = p as u32;
-                    }
-                    f += d;
-                    if a < b && p + 1 == b {
-                        after_rows = Some(f);
-                    }
-                }
-                after_rows
-            })
-            .reduce(|| None, |x, y| x.or(y));
-        // The first stub after the rows; with no rows, the one entry is a base that the offsets
-        // subtract again.
-        firsts[b - a] = after_rows.unwrap_or(0);
-        let stubs = Stubs {
-            block_owner,
-            low,
-            total,
-        };
-        (stubs, firsts)
-    }
-
-    /// Asks for the memory [`Stubs::owner`] of `s` reads first.
-    #[inline]
-    fn prefetch(&self, s: u64) {
-        let b = (s >> BLOCK_BITS) as usize;
-        crate::sys::prefetch(&self.block_owner[b]);
-    }
-
-    /// Asks for the memory [`Stubs::owner`] of `s` searches (once [`Stubs::prefetch`] has had
-    /// its effect): the index bytes of the persons its block shares.
-    #[inline]
-    fn prefetch_search(&self, s: u64) {
-        let b = (s >> BLOCK_BITS) as usize;
-        let (lo, hi) = (
-            self.block_owner[b] as usize,
-            self.block_owner[b + 1] as usize,
-        );
-        // A cache line holds 64 bytes. A block shared by very many persons (persons without
-        // stubs) is searched in a few steps: its middle line is the first read.
-        if hi > lo + 256 {
-            crate::sys::prefetch(&self.low[lo + (hi - lo) / 2]);
-        } else if hi > lo {
-            for q in (lo + 1..=hi).step_by(64) {
-                crate::sys::prefetch(&self.low[q]);
             }
-            crate::sys::prefetch(&self.low[hi]);
+            let mut counts: Vec<(u32, u64)> = (0..SMALL_DEGREE as u32)
+                .zip(small)
+                .filter(|&(_, c)| c > 0)
+                .collect();
+            counts.extend(large);
+            counts
+        })
+        .reduce(Vec::new, |mut a, b| {
+            a.extend(b);
+            coalesced(a)
+        });
+    let flat: Vec<u64> = local.iter().flat_map(|&(d, c)| [u64::from(d), c]).collect();
+    let all = part.all_gather(&flat);
+    coalesced(
+        all.chunks_exact(2)
+            .map(|pair| (pair[0] as u32, pair[1]))
+            .collect(),
+    )
+}
+
+/// Counts of degrees sorted by degree, each degree once (its counts added).
+fn coalesced(mut counts: Vec<(u32, u64)>) -> Vec<(u32, u64)> {
+    counts.sort_unstable_by_key(|&(d, _)| d);
+    let mut out: Vec<(u32, u64)> = Vec::with_capacity(counts.len());
+    for (d, c) in counts {
+        match out.last_mut() {
+            Some(last) if last.0 == d => last.1 += c,
+            _ => out.push((d, c)),
+        }
+    }
+    out
+}
+
+/// A configuration model's degrees and matching: what any rank needs to build any rows.
+pub(crate) struct Configuration {
+    /// Per class of degree, ascending: the degree.
+    degree: Vec<u32>,
+    /// Per class, its first virtual person; one more entry, `n`.
+    first_person: Vec<u64>,
+    /// Per class, its first stub; one more entry, the number of stubs.
+    first_stub: Vec<u64>,
+    /// Per class, `⌈2^64 / degree⌉`, to divide by the degree with a multiplication, where that
+    /// is exact for every stub of the class (not for degrees 0 and 1, nor classes of over
+    /// 2^64 / degree² stubs).
+    magic: Vec<Option<u64>>,
+    /// The class of stub `j << stub_shift`, for each `j`.
+    by_stub: Vec<u32>,
+    stub_shift: u32,
+    /// Person `persons.apply(v)` is virtual person `v`.
+    persons: Permutation,
+    stubs: Pairing,
+}
+
+impl Configuration {
+    /// The model on `n` persons with the degrees of `histogram` (counts adding up to `n`).
+    pub(crate) fn new(n: u64, histogram: &[(u32, u64)], keys: &Keys) -> Self {
+        debug_assert_eq!(histogram.iter().map(|h| h.1).sum::<u64>(), n);
+        let degree: Vec<u32> = histogram.iter().map(|h| h.0).collect();
+        let mut first_person = vec![0u64];
+        let mut first_stub = vec![0u64];
+        for &(d, count) in histogram {
+            first_person.push(first_person[first_person.len() - 1] + count);
+            first_stub.push(first_stub[first_stub.len() - 1] + count * u64::from(d));
+        }
+        let total = first_stub[first_stub.len() - 1];
+        let stub_shift = (64 - (total / STUB_TABLE).leading_zeros()).min(63);
+        let mut by_stub = Vec::with_capacity((total >> stub_shift) as usize + 1);
+        let mut c = 0;
+        for j in 0..=(total >> stub_shift) {
+            while c + 1 < degree.len() && first_stub[c + 1] <= j << stub_shift {
+                c += 1;
+            }
+            by_stub.push(c as u32);
+        }
+        Configuration {
+            magic: histogram
+                .iter()
+                .map(|&(d, count)| magic(d, count))
+                .collect(),
+            degree,
+            first_person,
+            first_stub,
+            by_stub,
+            stub_shift,
+            persons: Permutation::new(n, keys, PERSONS),
+            stubs: Pairing::new(total, keys, STUBS),
         }
     }
 
-    /// The person who owns stub `s` (`s` < [`Stubs::total`]).
-    fn owner(&self, s: u64) -> u32 {
-        let b = (s >> BLOCK_BITS) as usize;
-        let (lo, hi) = (
-            self.block_owner[b] as usize,
-            self.block_owner[b + 1] as usize,
-        );
-        // The last of lo..=hi whose first stub is at most s: lo's always is, and each later
-        // one's is iff its first stub less one is below s, both inside the block.
-        let within = (s & ((1 << BLOCK_BITS) - 1)) as u8;
-        (lo + self.low[lo + 1..=hi].partition_point(|&l| l < within)) as u32
+    /// Stubs of all persons.
+    #[cfg(test)]
+    fn total(&self) -> u64 {
+        self.first_stub[self.first_stub.len() - 1]
+    }
+
+    /// The class of virtual person `v`.
+    fn class_of_person(&self, v: u64) -> usize {
+        self.first_person.partition_point(|&f| f <= v) - 1
+    }
+
+    /// Person `p`'s degree and first stub.
+    #[cfg(test)]
+    fn stubs_of(&self, p: u32) -> (u32, u64) {
+        self.stubs_of_virtual(self.persons.invert(u64::from(p)))
+    }
+
+    /// Virtual person `v`'s degree and first stub.
+    #[inline(always)]
+    fn stubs_of_virtual(&self, v: u64) -> (u32, u64) {
+        let c = self.class_of_person(v);
+        let d = self.degree[c];
+        (
+            d,
+            self.first_stub[c] + (v - self.first_person[c]) * u64::from(d),
+        )
+    }
+
+    /// The virtual person who owns stub `t` (`t` below [`Configuration::total`]), without a
+    /// branch in the common case (so that a batch's lanes overlap).
+    #[cfg(test)]
+    fn virtual_owner(&self, t: u64) -> u64 {
+        let mut c = self.by_stub[(t >> self.stub_shift) as usize] as usize;
+        // The table gives the class at the start of t's bucket; a bucket rarely holds the start
+        // of a class, and more than one only among the rare high degrees.
+        c += usize::from(t >= self.first_stub[c + 1]);
+        while t >= self.first_stub[c + 1] {
+            c += 1;
+        }
+        self.first_person[c] + self.divide(c, t - self.first_stub[c])
+    }
+
+    /// `off / d`, `d` the degree of class `c` and `off` below its stubs.
+    #[inline(always)]
+    fn divide(&self, c: usize, off: u64) -> u64 {
+        divide(off, self.degree[c], self.magic[c])
+    }
+
+    /// The virtual person who owns each of `ts`, step by step over all lanes, so that
+    /// the lanes' chains of dependent loads overlap.
+    #[inline(always)]
+    fn virtual_owners<const L: usize>(&self, ts: &mut [u64; L]) {
+        let mut class = [0usize; L];
+        for (c, &t) in class.iter_mut().zip(ts.iter()) {
+            *c = self.by_stub[(t >> self.stub_shift) as usize] as usize;
+        }
+        for (c, &t) in class.iter_mut().zip(ts.iter()) {
+            *c += usize::from(t >= self.first_stub[*c + 1]);
+        }
+        for (c, &t) in class.iter_mut().zip(ts.iter()) {
+            while t >= self.first_stub[*c + 1] {
+                *c += 1;
+            }
+        }
+        for (&c, t) in class.iter().zip(ts.iter_mut()) {
+            *t = self.first_person[c] + self.divide(c, *t - self.first_stub[c]);
+        }
+    }
+
+    /// The person who owns stub `t`.
+    #[cfg(test)]
+    fn owner(&self, t: u64) -> u32 {
+        self.persons.apply(self.virtual_owner(t)) as u32
+    }
+
+    /// The lists of persons `rows`, built block by block in parallel. `steps`: the times of the
+    /// steps so far, which the graph keeps.
+    pub(crate) fn rows(&self, rows: Range<u32>, mut steps: Steps) -> Graph {
+        let count = rows.len();
+        let now = Instant::now();
+        // Each row's degree at its end (offsets[i + 1]), then the offsets by a prefix sum.
+        let mut offsets = vec![0u64; count + 1];
+        offsets[1..]
+            .par_chunks_mut(BLOCK_ROWS)
+            .enumerate()
+            .for_each(|(k, degrees)| {
+                let first = rows.start as usize + k * BLOCK_ROWS;
+                self.degrees(first as u32, degrees);
+            });
+        for i in 1..=count {
+            offsets[i] += offsets[i - 1];
+        }
+        steps.add("graph.offsets", now);
+        let mut targets = vec![0u32; offsets[count] as usize];
+        let mut kept = vec![0u32; count];
+        steps.time("graph.fill", || {
+            by_blocks(&offsets, &mut targets, &mut kept, |first, cells, kept| {
+                self.fill(&offsets, rows.start, first, cells, kept);
+            });
+        });
+        let mut graph = steps.time("graph.compact", || compacted(offsets, targets, &kept));
+        graph.steps = steps;
+        graph
+    }
+
+    /// The degrees of persons `first..first + degrees.len()`, [`ROW_LANES`] at a time.
+    fn degrees(&self, first: u32, degrees: &mut [u64]) {
+        for (k, chunk) in degrees.chunks_mut(ROW_LANES).enumerate() {
+            let virtuals = self.virtuals(first + (k * ROW_LANES) as u32, chunk.len());
+            for (d, &v) in chunk.iter_mut().zip(&virtuals) {
+                *d = u64::from(self.stubs_of_virtual(v).0);
+            }
+        }
+    }
+
+    /// The virtual persons of persons `first..first + count` (`count` at most [`ROW_LANES`];
+    /// the lanes after them hold those of `first`), with the vector instructions this processor
+    /// has.
+    fn virtuals(&self, first: u32, count: usize) -> [u64; ROW_LANES] {
+        let mut virtuals = [u64::from(first); ROW_LANES];
+        for (i, v) in virtuals.iter_mut().enumerate().take(count) {
+            *v += i as u64;
+        }
+        match crate::sys::vectors() {
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: the processor has the instructions (detected just now).
+            crate::sys::Vectors::Avx512 => unsafe { invert_avx512(&self.persons, &mut virtuals) },
+            _ => self.persons.invert_lanes(&mut virtuals),
+        }
+        virtuals
+    }
+
+    /// Writes the lists of the block of rows from row `first` (person `rows_start + first`)
+    /// into `cells` and strips them of self-loops and repeats (their kept lengths into `kept`),
+    /// with the vector instructions this processor has. `offsets`: all rows' offsets.
+    fn fill(
+        &self,
+        offsets: &[u64],
+        rows_start: u32,
+        first: usize,
+        cells: &mut [u32],
+        kept: &mut [u32],
+    ) {
+        match crate::sys::vectors() {
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: the processor has the instructions (detected just now).
+            crate::sys::Vectors::Avx512 => unsafe {
+                self.fill_avx512(offsets, rows_start, first, cells, kept)
+            },
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: as above.
+            crate::sys::Vectors::Avx2 => unsafe {
+                self.fill_avx2(offsets, rows_start, first, cells, kept)
+            },
+            _ => self.fill_lanes(offsets, rows_start, first, cells, kept),
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
+    fn fill_avx512(
+        &self,
+        offsets: &[u64],
+        rows_start: u32,
+        first: usize,
+        cells: &mut [u32],
+        kept: &mut [u32],
+    ) {
+        self.fill_lanes(offsets, rows_start, first, cells, kept);
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn fill_avx2(
+        &self,
+        offsets: &[u64],
+        rows_start: u32,
+        first: usize,
+        cells: &mut [u32],
+        kept: &mut [u32],
+    ) {
+        self.fill_lanes(offsets, rows_start, first, cells, kept);
+    }
+
+    /// [`Configuration::fill`] a few hundred rows at a time: their stubs listed (their first
+    /// stubs found [`ROW_LANES`] rows at once), then turned into their partners' owners
+    /// [`LANES`] at a time, each step done on all lanes so that it compiles to vector
+    /// instructions; then the rows stripped of self-loops and repeats.
+    #[inline(always)]
+    fn fill_lanes(
+        &self,
+        offsets: &[u64],
+        rows_start: u32,
+        first: usize,
+        cells: &mut [u32],
+        kept: &mut [u32],
+    ) {
+        let base = offsets[first];
+        let mut stubs: Vec<u64> = Vec::new();
+        for sub in (0..kept.len()).step_by(SUB_ROWS) {
+            let end = (sub + SUB_ROWS).min(kept.len());
+            let (from, to) = (
+                (offsets[first + sub] - base) as usize,
+                (offsets[first + end] - base) as usize,
+            );
+            stubs.clear();
+            for row0 in (sub..end).step_by(ROW_LANES) {
+                let count = (end - row0).min(ROW_LANES);
+                let person0 = rows_start + (first + row0) as u32;
+                let mut virtuals = [u64::from(person0); ROW_LANES];
+                for (i, v) in virtuals.iter_mut().enumerate().take(count) {
+                    *v += i as u64;
+                }
+                self.persons.invert_lanes(&mut virtuals);
+                for &v in &virtuals[..count] {
+                    let (d, stub) = self.stubs_of_virtual(v);
+                    let at = stubs.len();
+                    stubs.resize(at + d as usize, stub);
+                    for (k, t) in stubs[at..].iter_mut().enumerate() {
+                        *t += k as u64;
+                    }
+                }
+            }
+            for (out, stubs) in cells[from..to].chunks_mut(LANES).zip(stubs.chunks(LANES)) {
+                let mut lanes = [0u64; LANES];
+                lanes[..stubs.len()].copy_from_slice(stubs);
+                self.partners_owners(&mut lanes);
+                for (cell, &q) in out.iter_mut().zip(&lanes) {
+                    *cell = q as u32;
+                }
+            }
+            let person0 = rows_start + (first + sub) as u32;
+            dedup_rows(
+                &offsets[first + sub..=first + end],
+                person0,
+                &mut cells[from..to],
+                &mut kept[sub..end],
+            );
+        }
+    }
+
+    /// Each of `ts` (stubs) replaced by its partner's owner ([`NONE`] for no partner).
+    #[inline(always)]
+    fn partners_owners(&self, ts: &mut [u64; LANES]) {
+        self.stubs.partner_lanes(ts);
+        let mut alone = [false; LANES];
+        for (t, none) in ts.iter_mut().zip(&mut alone) {
+            *none = *t == u64::MAX;
+            if *none {
+                *t = 0;
+            }
+        }
+        self.virtual_owners(ts);
+        self.persons.apply_lanes(ts);
+        for (t, &none) in ts.iter_mut().zip(&alone) {
+            if none {
+                *t = u64::from(NONE);
+            }
+        }
     }
 }
 
-/// Each chunk of persons' share of the rows `rows`, as a slice of its own of `firsts` (one cell
-/// per row).
-fn row_parts<'f>(
-    firsts: &'f mut [u64],
-    chunks: &[Range<usize>],
-    rows: Range<usize>,
-) -> Vec<&'f mut [u64]> {
-    let lengths = chunks
-        .iter()
-        .map(|c| c.end.min(rows.end).saturating_sub(c.start.max(rows.start)));
-    split_at_lengths(&mut firsts[..rows.len()], lengths)
+/// `⌈2^64 / d⌉` for a class of `count` persons of degree `d`, when [`divide`] by it is exact for
+/// every stub of the class: `⌊off · ⌈2^64 / d⌉ / 2^64⌋` errs by less than `off / 2^64`, which
+/// stays below `1 / d` while `off · d < 2^64`. (Not for degrees 0 and 1.)
+fn magic(d: u32, count: u64) -> Option<u64> {
+    let d = u64::from(d);
+    let span = u128::from(count) * u128::from(d);
+    (d > 1 && span * u128::from(d) < 1 << 64).then(|| (u64::MAX / d) + 1)
 }
 
-/// `cells` cut into consecutive slices of `lengths` (which add up to at most its length).
-fn split_at_lengths<T>(mut cells: &mut [T], lengths: impl Iterator<Item = usize>) -> Vec<&mut [T]> {
-    lengths
-        .map(|len| {
-            let (part, after) = std::mem::take(&mut cells).split_at_mut(len);
-            cells = after;
-            part
-        })
-        .collect()
+/// `off / d`, by the class's [`magic`] multiplier where it has one.
+#[inline(always)]
+fn divide(off: u64, d: u32, magic: Option<u64>) -> u64 {
+    match magic {
+        Some(m) => ((u128::from(off) * u128::from(m)) >> 64) as u64,
+        None => off / u64::from(d),
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
+fn invert_avx512(persons: &Permutation, virtuals: &mut [u64; ROW_LANES]) {
+    persons.invert_lanes(virtuals);
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The whole of [`configuration_rows`]'s graph.
-    fn configuration(n: usize, degree: &Distribution, keys: &Keys) -> Graph {
-        configuration_rows(n, degree, keys, 0..n as u32)
-    }
-
-    /// The stubs of persons with `degrees`, and every person's first stub counted plainly.
-    fn stubs_of(degrees: &[u32]) -> (Stubs, Vec<u64>) {
-        let n = degrees.len();
-        let (stubs, firsts) = Stubs::number(n, |p| u64::from(degrees[p]), 0..n as u32);
-        let plain: Vec<u64> = std::iter::once(0)
-            .chain(degrees.iter().scan(0u64, |acc, &d| {
-                *acc += u64::from(d);
-                Some(*acc)
-            }))
-            .collect();
-        assert_eq!(firsts, plain);
-        (stubs, plain)
-    }
-
-    /// The owner of stub `s` by a plain search of every person's first stub.
-    fn plain_owner(first: &[u64], s: u64) -> u32 {
-        (first.partition_point(|&f| f <= s) - 1) as u32
-    }
-
-    /// Degrees from a power law from `low`, of `exponent`, at most `high`.
-    fn power_law(low: f64, exponent: f64, high: f64) -> Distribution {
-        Distribution {
-            shape: crate::scenario::dist::Shape::PowerLaw {
-                low,
-                exponent,
-                high: Some(high),
-            },
-            min: None,
-            max: None,
-        }
-    }
-
-    #[test]
-    fn graphs_do_not_depend_on_the_thread_count() {
-        let keys = Keys::new(5, 2);
-        let d = power_law(2.0, 2.5, 200.0);
-        let pool = |threads| {
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .unwrap()
-        };
-        let a = pool(1).install(|| configuration(5000, &d, &keys));
-        let b = pool(2).install(|| configuration(5000, &d, &keys));
-        assert_eq!(a, b);
-    }
-
-    #[test]
-    fn rows_built_alone_are_the_rows_of_the_whole_graph() {
-        let keys = Keys::new(8, 1);
-        let d = power_law(2.0, 2.5, 300.0);
-        let n = 7_001usize;
-        let whole = configuration(n, &d, &keys);
-        for rows in super::super::graph::CUTS {
-            let part = configuration_rows(n, &d, &keys, rows.clone());
-            assert_eq!(part, whole.rows(rows.clone()), "{rows:?}");
-        }
-        // The shares' lists together are the whole graph's.
-        let cells: usize = super::super::graph::CUTS[..3]
-            .iter()
-            .cloned()
-            .map(|r| configuration_rows(n, &d, &keys, r).targets.len())
-            .sum();
-        assert_eq!(cells, whole.targets.len());
-    }
-
-    #[test]
-    fn each_stub_has_its_owner_and_is_matched_once() {
-        // Degrees with zeros (persons with no stub) among them, hand-checked owners.
-        let (stubs, _) = stubs_of(&[2, 0, 0, 3, 0, 1]);
-        let owners: Vec<u32> = (0..stubs.total).map(|s| stubs.owner(s)).collect();
-        assert_eq!(owners, [0, 0, 3, 3, 3, 5]);
-        // Many blocks: every stub's owner by a plain search.
-        let keys = Keys::new(2, 0);
-        let degrees: Vec<u32> = (0..5_000u64)
-            .map(|p| {
-                [0, 1, 7, 300, 2]
-                    [(crate::rng::uniform_int(&mut keys.stream(Kind::Person, p, 1), 0, 4)) as usize]
-            })
-            .collect();
-        let (stubs, first) = stubs_of(&degrees);
-        let mut seen = vec![0u32; degrees.len()];
-        let perm = Permutation::new(stubs.total, &keys, 0xC0);
-        for s in 0..stubs.total {
-            assert_eq!(stubs.owner(s), plain_owner(&first, s), "stub {s}");
-            // The matching uses each stub once: each person's ends are its drawn degree.
-            seen[stubs.owner(perm.apply(s)) as usize] += 1;
-        }
-        assert_eq!(seen, degrees);
-    }
-
-    #[test]
-    fn the_index_holds_at_block_and_chunk_edges() {
-        // Over three chunks of numbering: runs of persons without stubs longer than a block
-        // (hundreds of persons sharing one), degrees of exactly a block and of several, and a
-        // last person without stubs; every owner and several cuts of rows against plain sums.
-        let n = 2 * DEGREE_CHUNK + 1_234;
-        let block = 1u32 << BLOCK_BITS;
-        let degrees: Vec<u32> = (0..n)
-            .map(|p| match p % 1_000 {
-                _ if p == n - 1 => 0,
-                0..300 => 0,
-                300 | 301 => block,
-                302 => 3 * block + 1,
-                q => (q % 5) as u32,
-            })
-            .collect();
-        let (stubs, first) = stubs_of(&degrees);
-        for s in 0..stubs.total {
-            assert_eq!(stubs.owner(s), plain_owner(&first, s), "stub {s}");
-        }
-        let c = DEGREE_CHUNK as u32;
-        let n32 = n as u32;
-        for rows in [
-            0..0,
-            5..5,
-            0..1,
-            c - 1..c + 1,
-            17..2 * c + 3,
-            n32 - 1..n32,
-            0..n32,
-        ] {
-            let (_, firsts) = Stubs::number(n, |p| u64::from(degrees[p]), rows.clone());
-            let (a, b) = (rows.start as usize, rows.end as usize);
-            if a < b {
-                assert_eq!(firsts, first[a..=b], "{rows:?}");
-            } else {
-                assert_eq!(firsts, [0], "{rows:?}");
-            }
-        }
-    }
-
-    #[test]
-    fn configuration_model_is_its_matching_of_stubs() {
-        // The same graph built plainly: the edge list of stub pairs (2j, 2j + 1) of the
-        // permutation, through `from_edges`.
-        let keys = Keys::new(11, 3);
-        let d = power_law(1.0, 2.2, 400.0);
-        let n = 4_000;
-        let g = configuration(n, &d, &keys);
-        let degrees: Vec<u32> = (0..n)
-            .map(|p| d.sample_count(&mut keys.stream(Kind::Person, p as u64, 0x6D), 0))
-            .collect();
-        let (stubs, first) = stubs_of(&degrees);
-        let perm = Permutation::new(stubs.total, &keys, 0xC0);
-        let edges: Vec<(u32, u32)> = (0..stubs.total / 2)
-            .map(|j| {
-                let a = plain_owner(&first, perm.apply(2 * j));
-                (a, plain_owner(&first, perm.apply(2 * j + 1)))
-            })
-            .collect();
-        assert_eq!(g, Graph::from_edges(n, &edges));
-        assert!(g.edges() > 1_000);
-    }
-
-    #[test]
-    fn configuration_model_realises_its_degree_mean() {
-        let keys = Keys::new(9, 0);
-        let d = Distribution::fixed(10.0);
-        let g = configuration(20_000, &d, &keys);
-        // 10 stubs each; erasing self-loops and repeats removes ~ (k²)/(2N)·… a handful of edges.
-        assert!((g.mean_degree() - 10.0).abs() < 0.01, "{}", g.mean_degree());
-        assert!(g.edge_list().all(|(a, b)| a < b));
-    }
-}
+mod tests;

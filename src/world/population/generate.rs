@@ -143,18 +143,20 @@ pub(crate) fn build_graph(
     n: usize,
     addresses: Option<&std::collections::HashMap<String, u32>>,
 ) -> anyhow::Result<Option<super::graph::Graph>> {
-    build_graph_rows(s, keys, n, addresses, 0..n as u32)
+    build_graph_rows(s, keys, n, addresses, 0..n as u32, &Partition::Whole)
 }
 
 /// The lists of persons `rows` of [`build_graph`]'s graph (row `i` is person `rows.start + i`),
 /// built without the other persons' lists where the generator allows (an edge-list file is read
-/// whole, then cut).
+/// whole, then cut). `part`: the share of the replication this process computes (the ranks of a
+/// split one build their rows together, each its own).
 pub(crate) fn build_graph_rows(
     s: &Scenario,
     keys: &Keys,
     n: usize,
     addresses: Option<&std::collections::HashMap<String, u32>>,
     rows: std::ops::Range<u32>,
+    part: &Partition,
 ) -> anyhow::Result<Option<super::graph::Graph>> {
     use super::graph;
     use crate::scenario::import::Endpoint;
@@ -163,10 +165,10 @@ pub(crate) fn build_graph_rows(
     };
     Ok(Some(match spec {
         crate::scenario::GraphSpec::BarabasiAlbert { m } => {
-            graph::barabasi_albert_rows(n, *m as usize, keys, rows)
+            super::barabasi_albert::barabasi_albert_rows(n, *m as usize, keys, rows)
         }
         crate::scenario::GraphSpec::Configuration { degree } => {
-            super::configuration::configuration_rows(n, degree, keys, rows)
+            super::configuration::configuration_rows(n, degree, keys, rows, part)
         }
         crate::scenario::GraphSpec::File { edges } => {
             let mut problems = Vec::new();

@@ -1,52 +1,94 @@
 //! The persons' contact graph: who talks to whom on the public networks, for contagion.
 //!
 //! Stored as an undirected CSR (each edge in both adjacency lists, `u32` person ids, lists
-//! sorted): 8 bytes per undirected edge and 8 per person. Graphs from edges (Barabási–Albert,
-//! an edge-list file) are built by `Graph::from_edge_fn` and `Placed`: edges are produced by a
-//! function of their index (in batches of consecutive indices), called once to count each
-//! person's degree and once to place each edge, in parallel, straight into the CSR. The
-//! configuration model fills each list from its stubs instead. Barabási–Albert and the
-//! configuration model can also build the lists of a range of persons alone (a rank's share of a split replication), equal to those rows of the whole
-//! graph; an edge-list file is built whole, then cut. Generators:
-//! - `barabasi_albert` (m): preferential attachment, one sequential stream per replication (the
-//!   process is inherently sequential); node `i` of the process is mapped to a person by a keyed
-//!   pseudo-random permutation, so hubs are not tied to a network block or to id order. The
-//!   node each edge chose (4 bytes per edge, which the process draws from) is its only other
-//!   buffer, freed before the lists are sorted;
-//! - the configuration model, in its own module (`super::configuration`), which fills the lists
-//!   with this module's sorting and compaction and matches stubs by its `Permutation`;
-//! - an edge-list file (`a,b` per line), see `crate::scenario::import`.
+//! sorted): 8 bytes per undirected edge and 8 per person. Generators, each able to build the
+//! lists of a range of persons alone (a rank's share of a split replication), equal to those
+//! rows of the whole graph:
+//! - Barabási–Albert (`super::barabasi_albert`) and an edge-list file (`a,b` per line, see
+//!   `crate::scenario::import`; read whole, then cut) produce edges as a function of their
+//!   index, which `Graph::from_edge_fn` places (`Placed`);
+//! - the configuration model (`super::configuration`) fills each list in order from its stubs,
+//!   with this module's sorting and compaction.
+//!
+//! **Placing edges by blocks of rows** (propagation blocking, Beamer, Asanović and Patterson,
+//! IPDPS 2017): writing each edge end straight into its row's list is a random write into a
+//! buffer of gigabytes, a cache and TLB miss per end. Instead the rows are cut into blocks of
+//! `BLOCK_ROWS` whose lists fit in a core's cache: each end is written, in a batch of ends
+//! bound for the same block, into the next free cells of its block's part of the lists, with its
+//! row within the block in a 2-byte tag beside it; then each block, alone in cache, is sorted by
+//! tag into its rows. Two passes over the edges (the blocks' sizes, then the ends), no atomic
+//! operation per end, and the only buffer besides the graph is the tags (2 bytes an end).
 
-use crate::rng::{Keys, Kind, uniform_int};
 use rayon::prelude::*;
 use std::ops::Range;
-use std::sync::atomic::Ordering::Relaxed;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::time::Instant;
 
-/// Edges per parallel task when counting and placing edges.
+/// Edges per parallel task when placing edges.
 const EDGE_CHUNK: u64 = 1 << 16;
-/// Edges whose cells are asked for together when counting and placing edges.
-const EDGE_BATCH: usize = 32;
-/// Nodes of the Barabási–Albert process whose first draws are made at once: the node being
-/// added and the 7 after it.
-const AHEAD: usize = 8;
-/// One end of an edge while it is placed: the row of the list it goes in, and the neighbour.
-type End = (usize, u32);
-/// Persons per parallel task when sorting adjacency lists.
-const PERSON_CHUNK: usize = 1 << 14;
+/// Edges a generator computes at a time (consecutive indices).
+const EDGE_BATCH: usize = 64;
+/// Persons per block of rows: the unit of parallel work when lists are filled and sorted, and
+/// of placement (a row within a block fits the 2-byte tags).
+pub(super) const BLOCK_ROWS: usize = 1 << 14;
 /// A list cell that holds no neighbour (a stub matched with its own person, or left over).
 /// Persons are fewer than `u32::MAX`, so no neighbour has this id.
 pub(super) const NONE: u32 = u32::MAX;
 
+/// Seconds spent on each step of building something (a graph), in the order first taken, for
+/// the run's manifest.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Steps(pub(crate) Vec<(&'static str, f64)>);
+
+impl Steps {
+    /// Runs `f`, adding its wall time to `step`.
+    pub(crate) fn time<T>(&mut self, step: &'static str, f: impl FnOnce() -> T) -> T {
+        let now = Instant::now();
+        let out = f();
+        self.add(step, now);
+        out
+    }
+
+    /// Adds the time since `since` to `step`.
+    pub(crate) fn add(&mut self, step: &'static str, since: Instant) {
+        let secs = since.elapsed().as_secs_f64();
+        match self.0.iter_mut().find(|(s, _)| *s == step) {
+            Some((_, t)) => *t += secs,
+            None => self.0.push((step, secs)),
+        }
+    }
+}
+
 /// An undirected graph over persons `0..n`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct Graph {
     /// CSR offsets, one per person plus one.
     pub(crate) offsets: Vec<u64>,
     /// Neighbours, sorted within each list.
     pub(crate) targets: Vec<u32>,
+    /// How long each step of building it took (not part of the graph: equal graphs may have
+    /// taken different times).
+    pub(crate) steps: Steps,
 }
 
+impl PartialEq for Graph {
+    fn eq(&self, other: &Self) -> bool {
+        self.offsets == other.offsets && self.targets == other.targets
+    }
+}
+
+impl Eq for Graph {}
+
 impl Graph {
+    /// The graph of CSR `offsets` and `targets`.
+    pub(super) fn new(offsets: Vec<u64>, targets: Vec<u32>) -> Graph {
+        Graph {
+            offsets,
+            targets,
+            steps: Steps::default(),
+        }
+    }
+
     /// Number of persons.
     pub(crate) fn persons(&self) -> usize {
         self.offsets.len().saturating_sub(1)
@@ -98,10 +140,10 @@ impl Graph {
             return Graph::from_edges(0, &[]);
         }
         let (from, to) = (self.offsets[a], self.offsets[b]);
-        Graph {
-            offsets: self.offsets[a..=b].iter().map(|o| o - from).collect(),
-            targets: self.targets[from as usize..to as usize].to_vec(),
-        }
+        Graph::new(
+            self.offsets[a..=b].iter().map(|o| o - from).collect(),
+            self.targets[from as usize..to as usize].to_vec(),
+        )
     }
 
     /// Builds the graph on `n` persons from undirected edges (ids below `n`), dropping self-loops
@@ -111,14 +153,12 @@ impl Graph {
     }
 
     /// Builds the graph on `n` persons from the `m` undirected edges `edge(0)`, …, `edge(m - 1)`,
-    /// dropping self-loops and repeats. `edge` is called twice per index, from several threads:
-    /// once to count degrees, once to place the edge in both lists. Lists are filled in whatever
-    /// order threads reach them and then sorted, so the graph does not depend on the thread count.
-    ///
-    /// Memory: the graph itself (8 bytes per edge kept, 8 per person), plus 4 bytes per person
-    /// while the lists are sorted; repeated edges hold their place until the lists are compacted.
+    /// dropping self-loops and repeats. `edge` is called twice per index, from several threads
+    /// (see [`Placed`]); the lists are sorted, so the graph does not depend on the thread count.
     pub(crate) fn from_edge_fn(n: usize, m: u64, edge: impl Fn(u64) -> (u32, u32) + Sync) -> Graph {
-        Placed::new(n, m, edge).finish()
+        let mut steps = Steps::default();
+        let placed = Placed::rows(0..n as u32, m, one_at_a_time(edge), &mut steps);
+        placed.finish(steps)
     }
 
     /// Every undirected edge once, as `(a, b)` with `a < b`, in order.
@@ -132,114 +172,196 @@ impl Graph {
     }
 }
 
-/// Every edge placed in both of its ends' lists, unsorted and with repeats: a graph before
-/// [`Placed::finish`]. Kept apart so that a generator can free what its edges were computed from
-/// before the sort allocates its own buffer.
-struct Placed {
-    offsets: Vec<u64>,
+/// Every edge end placed in its block of rows, with its row within the block in a tag: a graph
+/// before [`Placed::finish`] sorts each block into its rows. Kept apart so that a generator can
+/// free what its edges were computed from before the sort.
+pub(super) struct Placed {
+    /// Offsets of the rows (known once the blocks are sorted); here, each block's first cell.
+    block_start: Vec<u64>,
+    rows: usize,
     targets: Vec<u32>,
+    /// Per cell, the row within its block of the end it holds.
+    tags: Vec<u16>,
 }
 
-impl Placed {
-    /// See [`Graph::from_edge_fn`].
-    fn new(n: usize, m: u64, edge: impl Fn(u64) -> (u32, u32) + Sync) -> Placed {
-        Placed::rows(0..n as u32, m, one_at_a_time(edge))
-    }
+/// The ends of a task's edges that fall in the rows, as (block, row within block, neighbour).
+type End = (u32, u16, u32);
 
-    /// The lists of persons `rows` alone (row `i` is person `rows.start + i`): only the ends of
-    /// edges that fall in `rows` are counted and placed, so a rank holds its own persons' share
-    /// of the graph while every rank runs through the same edges. `edges(from, out)` writes
-    /// edges `from..from + out.len()` into `out` (a batch of consecutive edges, so that a
-    /// generator can compute once what neighbouring edges share).
-    fn rows(rows: Range<u32>, m: u64, edges: impl Fn(u64, &mut [(u32, u32)]) + Sync) -> Placed {
+impl Placed {
+    /// The lists of persons `rows` (row `i` is person `rows.start + i`): only the ends of edges
+    /// that fall in `rows` are placed, so a rank holds its own persons' share of the graph while
+    /// every rank runs through the same edges. `edges(from, out)` writes edges
+    /// `from..from + out.len()` into `out` (a batch of consecutive edges, so that a generator
+    /// can compute once what neighbouring edges share); it is called twice per edge.
+    pub(super) fn rows(
+        rows: Range<u32>,
+        m: u64,
+        edges: impl Fn(u64, &mut [(u32, u32)]) + Sync,
+        steps: &mut Steps,
+    ) -> Placed {
         let n = rows.len();
-        // The row of person p, if it is one of `rows` (ids below the start wrap past n).
-        let row = |p: u32| {
-            let i = p.wrapping_sub(rows.start) as usize;
-            (i < n).then_some(i)
-        };
-        // Both ends of each edge that fall in `rows`, as (row, neighbour), a batch of edges at a
-        // time: the cells a batch updates are asked for together, then updated, so that their
-        // cache misses overlap instead of each locked update (a fence) waiting for the last.
+        let blocks = n.div_ceil(BLOCK_ROWS);
         let chunks = m.div_ceil(EDGE_CHUNK);
-        let over_ends = |f: &(dyn Fn(&[End]) + Sync)| {
-            (0..chunks).into_par_iter().for_each(|c| {
-                let mut ends = [(0usize, 0u32); 2 * EDGE_BATCH];
-                let mut batch = [(0u32, 0u32); EDGE_BATCH];
-                let last = ((c + 1) * EDGE_CHUNK).min(m);
-                let mut from = c * EDGE_CHUNK;
-                while from < last {
-                    let to = (from + EDGE_BATCH as u64).min(last);
-                    let batch = &mut batch[..(to - from) as usize];
-                    edges(from, batch);
-                    let mut len = 0;
-                    for &(a, b) in batch.iter() {
-                        if a == b {
-                            continue;
-                        }
-                        for (p, q) in [(a, b), (b, a)] {
-                            if let Some(i) = row(p) {
-                                ends[len] = (i, q);
-                                len += 1;
-                            }
+        // The ends of chunk `c` that fall in the rows, as (block, row in block, neighbour).
+        let ends_of = |c: u64, out: &mut Vec<End>| {
+            out.clear();
+            let mut batch = [(0u32, 0u32); EDGE_BATCH];
+            let last = ((c + 1) * EDGE_CHUNK).min(m);
+            let mut from = c * EDGE_CHUNK;
+            while from < last {
+                let to = (from + EDGE_BATCH as u64).min(last);
+                let batch = &mut batch[..(to - from) as usize];
+                edges(from, batch);
+                for &(a, b) in batch.iter() {
+                    if a == b {
+                        continue;
+                    }
+                    for (p, q) in [(a, b), (b, a)] {
+                        // Ids below the rows wrap past n.
+                        let i = p.wrapping_sub(rows.start) as usize;
+                        if i < n {
+                            out.push(((i / BLOCK_ROWS) as u32, (i % BLOCK_ROWS) as u16, q));
                         }
                     }
-                    f(&ends[..len]);
-                    from = to;
                 }
-            });
+                from = to;
+            }
         };
-        // Degrees (with repeats) counted straight into the offsets (person p's at p + 1), which
-        // then become prefix sums: no array of degrees beside them.
-        let mut offsets = vec![0u64; n + 1];
-        {
-            let counts = crate::sys::as_atomic_u64(&mut offsets);
-            over_ends(&|ends| {
-                for &(i, _) in ends {
-                    crate::sys::prefetch(&counts[i + 1]);
-                }
-                for &(i, _) in ends {
-                    counts[i + 1].fetch_add(1, Relaxed);
-                }
-            });
+        // Pass 1: each block's count of ends, by a histogram per task added to shared counters
+        // (an atomic operation per block and task, not per end).
+        let counts: Vec<AtomicU64> = (0..blocks).map(|_| AtomicU64::new(0)).collect();
+        steps.time("graph.count", || {
+            (0..chunks).into_par_iter().for_each_init(
+                || (Vec::new(), vec![0u32; blocks]),
+                |(ends, hist), c| {
+                    ends_of(c, ends);
+                    for &(b, _, _) in ends.iter() {
+                        hist[b as usize] += 1;
+                    }
+                    for (b, h) in hist.iter_mut().enumerate() {
+                        if *h > 0 {
+                            counts[b].fetch_add(u64::from(*h), Relaxed);
+                            *h = 0;
+                        }
+                    }
+                },
+            );
+        });
+        let mut block_start = vec![0u64; blocks + 1];
+        for b in 0..blocks {
+            block_start[b + 1] = block_start[b] + counts[b].load(Relaxed);
         }
-        for p in 1..=n {
-            offsets[p] += offsets[p - 1];
-        }
-        // Each edge takes the next free cell of both lists: `offsets[p]` counts up from p's first
-        // cell to its last plus one, which is p + 1's first; shifting by one restores the offsets.
-        let mut targets = vec![0u32; offsets[n] as usize];
-        {
+        let total = block_start[blocks] as usize;
+        let mut targets = vec![0u32; total];
+        let mut tags = vec![0u16; total];
+        // Pass 2: each task sorts its ends by block (a counting sort in its own cache), reserves
+        // room in each block it has ends for, and copies them there.
+        steps.time("graph.place", || {
+            let next: Vec<AtomicU64> = block_start[..blocks]
+                .iter()
+                .map(|&s| AtomicU64::new(s))
+                .collect();
             let cells = crate::sys::as_atomic(&mut targets);
-            let next = crate::sys::as_atomic_u64(&mut offsets);
-            over_ends(&|ends| {
-                for &(i, _) in ends {
-                    crate::sys::prefetch(&next[i]);
-                }
-                let mut at = [0usize; 2 * EDGE_BATCH];
-                for (k, &(i, _)) in at.iter_mut().zip(ends) {
-                    *k = next[i].fetch_add(1, Relaxed) as usize;
-                    crate::sys::prefetch(&cells[*k]);
-                }
-                for (&k, &(_, q)) in at.iter().zip(ends) {
-                    cells[k].store(q, Relaxed);
-                }
-            });
+            let tag_cells = crate::sys::as_atomic_u16(&mut tags);
+            (0..chunks).into_par_iter().for_each_init(
+                || (Vec::new(), Vec::new(), vec![0u32; blocks + 1]),
+                |(ends, sorted, hist), c| {
+                    ends_of(c, ends);
+                    by_block(ends, sorted, hist);
+                    for b in 0..blocks {
+                        let (from, to) = (hist[b] as usize, hist[b + 1] as usize);
+                        if from == to {
+                            continue;
+                        }
+                        let at = next[b].fetch_add((to - from) as u64, Relaxed) as usize;
+                        for (k, &(_, row, q)) in sorted[from..to].iter().enumerate() {
+                            cells[at + k].store(q, Relaxed);
+                            tag_cells[at + k].store(row, Relaxed);
+                        }
+                    }
+                },
+            );
+        });
+        Placed {
+            block_start,
+            rows: n,
+            targets,
+            tags,
         }
-        if n > 0 {
-            offsets.copy_within(0..n, 1);
-            offsets[0] = 0;
-        }
-        Placed { offsets, targets }
     }
 
-    /// Sorts and de-duplicates each list in place (its kept length into a buffer of 4 bytes per
-    /// person), then closes the gaps the repeats left.
-    fn finish(mut self) -> Graph {
-        let mut kept = vec![0u32; self.offsets.len() - 1];
-        sorted_lists(&self.offsets, &mut self.targets, &mut kept, |_, _| {});
-        compacted(self.offsets, self.targets, &kept)
+    /// Sorts each block into its rows, then each list, dropping repeats; closes the gaps the
+    /// repeats left. `steps`: the times of the steps so far, which the graph keeps.
+    pub(super) fn finish(mut self, mut steps: Steps) -> Graph {
+        let n = self.rows;
+        // Each row's length from the tags of its block, then the offsets.
+        let mut offsets = vec![0u64; n + 1];
+        offsets[1..]
+            .par_chunks_mut(BLOCK_ROWS)
+            .enumerate()
+            .for_each(|(b, lengths)| {
+                let (from, to) = (self.block_start[b], self.block_start[b + 1]);
+                for &t in &self.tags[from as usize..to as usize] {
+                    lengths[t as usize] += 1;
+                }
+            });
+        for p in 0..n {
+            offsets[p + 1] += offsets[p];
+        }
+        let tags = std::mem::take(&mut self.tags);
+        let mut kept = vec![0u32; n];
+        let sort = Instant::now();
+        by_blocks(
+            &offsets,
+            &mut self.targets,
+            &mut kept,
+            |first, cells, kept| {
+                let b = first / BLOCK_ROWS;
+                let from = self.block_start[b] as usize;
+                let tags = &tags[from..from + cells.len()];
+                // A counting sort of the block's cells by row.
+                let rows = (first + BLOCK_ROWS).min(n) - first;
+                let mut next: Vec<usize> = (0..rows)
+                    .map(|r| (offsets[first + r] - offsets[first]) as usize)
+                    .collect();
+                let unsorted = cells.to_vec();
+                for (&q, &t) in unsorted.iter().zip(tags) {
+                    cells[next[t as usize]] = q;
+                    next[t as usize] += 1;
+                }
+                sort_rows(&offsets, first, cells, kept);
+            },
+        );
+        drop(tags);
+        steps.add("graph.sort", sort);
+        let mut graph = steps.time("graph.compact", || compacted(offsets, self.targets, &kept));
+        graph.steps = steps;
+        graph
     }
+}
+
+/// `ends` sorted by block into `sorted` (stable), with `hist[b]` the first of block `b`'s and
+/// `hist[blocks]` their number.
+fn by_block(ends: &[End], sorted: &mut Vec<End>, hist: &mut [u32]) {
+    hist.fill(0);
+    for &(b, _, _) in ends {
+        hist[b as usize + 1] += 1;
+    }
+    for b in 1..hist.len() {
+        hist[b] += hist[b - 1];
+    }
+    sorted.clear();
+    sorted.resize(ends.len(), (0, 0, 0));
+    for &e in ends {
+        let at = &mut hist[e.0 as usize];
+        sorted[*at as usize] = e;
+        *at += 1;
+    }
+    // Each entry now holds the next block's start: shift back by one.
+    for b in (1..hist.len()).rev() {
+        hist[b] = hist[b - 1];
+    }
+    hist[0] = 0;
 }
 
 /// A batch function for [`Placed::rows`] from a function of one edge's index.
@@ -271,25 +393,26 @@ pub(super) fn compacted(mut offsets: Vec<u64>, mut targets: Vec<u32>, kept: &[u3
         targets.truncate(to);
         targets.shrink_to_fit();
     }
-    Graph { offsets, targets }
+    Graph::new(offsets, targets)
 }
 
-/// Fills each person's list of `targets` (rows by `offsets`) with `fill(p, list)`, sorts it and
-/// drops repeats and [`NONE`] cells, in parallel over blocks of persons, writing each list's kept
-/// length into `kept`.
-pub(super) fn sorted_lists(
+/// Runs `work(first, cells, kept)` on each block of [`BLOCK_ROWS`] rows of the lists `targets`
+/// (rows by `offsets`), in parallel: the rows from row `first`, their cells, and their slots of
+/// `kept` (for the lengths they keep). Blocks are a fixed number of rows, so the work does not
+/// depend on the thread count.
+pub(super) fn by_blocks(
     offsets: &[u64],
     targets: &mut [u32],
     kept: &mut [u32],
-    fill: impl Fn(usize, &mut [u32]) + Sync,
+    work: impl Fn(usize, &mut [u32], &mut [u32]) + Sync,
 ) {
     // Blocks of persons and their share of `targets`, split off one after another.
     let mut blocks = Vec::new();
     let mut rest = targets;
     let mut kept_rest = kept;
     let n = offsets.len() - 1;
-    for first in (0..n).step_by(PERSON_CHUNK) {
-        let last = (first + PERSON_CHUNK).min(n);
+    for first in (0..n).step_by(BLOCK_ROWS) {
+        let last = (first + BLOCK_ROWS).min(n);
         let len = (offsets[last] - offsets[first]) as usize;
         let (block, after) = rest.split_at_mut(len);
         let (lengths, kept_after) = kept_rest.split_at_mut(last - first);
@@ -297,223 +420,62 @@ pub(super) fn sorted_lists(
         rest = after;
         kept_rest = kept_after;
     }
-    blocks.into_par_iter().for_each(|(first, block, lengths)| {
-        let base = offsets[first];
-        for (i, len) in lengths.iter_mut().enumerate() {
-            let (from, to) = (offsets[first + i] - base, offsets[first + i + 1] - base);
-            let list = &mut block[from as usize..to as usize];
-            fill(first + i, list);
-            list.sort_unstable();
-            let mut k = 0;
-            for j in 0..list.len() {
-                if list[j] == NONE {
-                    break; // sorted last
-                }
-                if j == 0 || list[j] != list[k - 1] {
-                    list[k] = list[j];
-                    k += 1;
-                }
+    blocks
+        .into_par_iter()
+        .for_each(|(first, block, lengths)| work(first, block, lengths));
+}
+
+/// Sorts each list of a block of rows (from row `first`, cells `cells`) and drops its repeats
+/// and [`NONE`] cells, writing the lengths kept into `kept`.
+pub(super) fn sort_rows(offsets: &[u64], first: usize, cells: &mut [u32], kept: &mut [u32]) {
+    let base = offsets[first];
+    for (i, len) in kept.iter_mut().enumerate() {
+        let (from, to) = (offsets[first + i] - base, offsets[first + i + 1] - base);
+        let list = &mut cells[from as usize..to as usize];
+        list.sort_unstable();
+        let mut k = 0;
+        for j in 0..list.len() {
+            if list[j] == NONE {
+                break; // sorted last
             }
-            *len = k as u32;
-        }
-    });
-}
-
-/// A keyed pseudo-random permutation of `0..n` (a 4-round Feistel network on the next even power
-/// of two, with cycle walking), so that any index maps to a person without building a table.
-pub(crate) struct Permutation {
-    n: u64,
-    half_bits: u32,
-    keys: [u64; 4],
-}
-
-impl Permutation {
-    /// The permutation of `0..n` keyed by `keys` and `salt`.
-    pub(crate) fn new(n: u64, keys: &Keys, salt: u64) -> Self {
-        let bits = 64 - n.max(2).saturating_sub(1).leading_zeros();
-        let half_bits = bits.div_ceil(2).max(1);
-        let mut rng = keys.stream(Kind::Replication, salt, 0x9e37);
-        let k = [
-            rng_u64(&mut rng),
-            rng_u64(&mut rng),
-            rng_u64(&mut rng),
-            rng_u64(&mut rng),
-        ];
-        Permutation {
-            n,
-            half_bits,
-            keys: k,
-        }
-    }
-
-    fn round(&self, x: u64) -> u64 {
-        let mask = (1u64 << self.half_bits) - 1;
-        let (mut l, mut r) = (x >> self.half_bits, x & mask);
-        for k in self.keys {
-            let f = mix(r ^ k) & mask;
-            (l, r) = (r, l ^ f);
-        }
-        (l << self.half_bits) | r
-    }
-
-    /// The rounds of [`Permutation::round`] undone, last key first.
-    fn unround(&self, x: u64) -> u64 {
-        let mask = (1u64 << self.half_bits) - 1;
-        let (mut l, mut r) = (x >> self.half_bits, x & mask);
-        for k in self.keys.iter().rev() {
-            let f = mix(l ^ k) & mask;
-            (l, r) = (r ^ f, l);
-        }
-        (l << self.half_bits) | r
-    }
-
-    /// The image of `i` (`i < n`).
-    pub(crate) fn apply(&self, i: u64) -> u64 {
-        let mut x = self.round(i);
-        while x >= self.n {
-            x = self.round(x);
-        }
-        x
-    }
-
-    /// The `i` whose image is `y` (`y < n`): the walk of [`Permutation::apply`] backwards.
-    pub(crate) fn invert(&self, y: u64) -> u64 {
-        let mut x = self.unround(y);
-        while x >= self.n {
-            x = self.unround(x);
-        }
-        x
-    }
-}
-
-fn rng_u64(rng: &mut crate::rng::Stream) -> u64 {
-    use rand::Rng;
-    rng.next_u64()
-}
-
-#[inline]
-fn mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-/// A Barabási–Albert graph on `n` persons: a star on the first `m + 1` nodes, then each new node
-/// links to `m` distinct earlier nodes chosen with probability proportional to their degree (as
-/// networkx's `barabasi_albert_graph`). Nodes are mapped to persons by a keyed permutation.
-pub fn barabasi_albert(n: usize, m: usize, keys: &Keys) -> Graph {
-    barabasi_albert_rows(n, m, keys, 0..n as u32)
-}
-
-/// The lists of persons `rows` of [`barabasi_albert`]`(n, m, keys)` (row `i` is person
-/// `rows.start + i`). The process runs whole (it is sequential, and every edge may end in
-/// `rows`); only the rows' lists are built.
-pub(crate) fn barabasi_albert_rows(n: usize, m: usize, keys: &Keys, rows: Range<u32>) -> Graph {
-    debug_assert!(rows.end as usize <= n, "rows {rows:?} of {n} persons");
-    if n == 0 || m == 0 {
-        return Graph::from_edges(rows.len(), &[]);
-    }
-    let m = m.min(n.saturating_sub(1)).max(1);
-    let rng = keys.stream(Kind::Replication, 0xBA, 0);
-    // The process draws uniformly from the list of every edge's two ends (edge `e`'s at cells
-    // `2e` and `2e + 1`), which is degree-proportional. An edge's second end is its source node,
-    // a function of `e` alone (the star's edge `e` joins node 0 to `e + 1`; node `m + 1 + k` adds
-    // edges `m + k·m ..`), so only the first, the node chosen, is stored: 4 bytes per edge.
-    let star = m.min(n - 1);
-    let source = |e: usize| {
-        if e < star {
-            e as u32 + 1
-        } else {
-            (star + 1 + (e - star) / m) as u32
-        }
-    };
-    let mut chosen: Vec<u32> = Vec::with_capacity(star + (n - star - 1) * m);
-    chosen.resize(star, 0);
-    let end = |chosen: &[u32], cell: usize| {
-        if cell % 2 == 0 {
-            chosen[cell / 2]
-        } else {
-            source(cell / 2)
-        }
-    };
-    // A node's first m draws are made whatever they give (only repeats draw again), so they are
-    // drawn together and their cells asked for before any is read: m cache misses at once
-    // instead of one after another, and the same stream of draws as one at a time.
-    // The last cell `node` draws from: every node after the star adds m edges.
-    let last_cell = |node: usize| 2 * (star + (node - star - 1) * m) as i64 - 1;
-    let first_draws =
-        |rng: &mut crate::rng::Stream, node: usize, chosen: &[u32], cells: &mut Vec<usize>| {
-            let last = last_cell(node);
-            cells.clear();
-            for _ in 0..m {
-                let cell = uniform_int(rng, 0, last) as usize;
-                // An odd cell's end is its edge's source and reads nothing, but a useless prefetch
-                // costs less than a branch on a random bit. Cells of nodes not yet added are
-                // written just before they are read, so in cache.
-                if let Some(c) = chosen.get(cell / 2) {
-                    crate::sys::prefetch(c);
-                }
-                cells.push(cell);
-            }
-        };
-    // The next nodes' first draws are made ahead, from a copy of the stream, before this node's
-    // are read, so that several nodes' misses overlap. They are the right draws unless a node
-    // draws again for a repeat (rarely): then those ahead of it are made again.
-    let mut slots: Vec<(crate::rng::Stream, Vec<usize>)> = (0..AHEAD)
-        .map(|_| (rng.clone(), Vec::with_capacity(m)))
-        .collect();
-    let mut ahead = rng;
-    let mut drawn = star + 1;
-    let mut targets: Vec<u32> = Vec::with_capacity(m);
-    for node in (star + 1)..n {
-        while drawn < n && drawn < node + AHEAD {
-            let (after, cells) = &mut slots[drawn % AHEAD];
-            first_draws(&mut ahead, drawn, &chosen, cells);
-            after.clone_from(&ahead);
-            drawn += 1;
-        }
-        let (after, cells) = &mut slots[node % AHEAD];
-        let last = last_cell(node);
-        targets.clear();
-        for &cell in cells.iter() {
-            let t = end(&chosen, cell);
-            if !targets.contains(&t) {
-                targets.push(t);
+            if j == 0 || list[j] != list[k - 1] {
+                list[k] = list[j];
+                k += 1;
             }
         }
-        if targets.len() < m {
-            // The stream as it is after this node's first draws: the nodes after draw anew.
-            while targets.len() < m {
-                let t = end(&chosen, uniform_int(after, 0, last) as usize);
-                if !targets.contains(&t) {
-                    targets.push(t);
-                }
-            }
-            ahead.clone_from(after);
-            drawn = node + 1;
-        }
-        chosen.extend_from_slice(&targets);
+        *len = k as u32;
     }
-    let perm = Permutation::new(n as u64, keys, 0xBA);
-    let person = |node: u32| perm.apply(u64::from(node)) as u32;
-    // Each edge's two ends are mapped once, not once per pass over the edges: the chosen nodes
-    // in place, the source nodes once per node of a batch (a node's m edges are consecutive).
-    chosen
-        .par_iter_mut()
-        .with_min_len(1 << 16)
-        .for_each(|c| *c = person(*c));
-    let placed = Placed::rows(rows, chosen.len() as u64, |from, out| {
-        let mut last = (u32::MAX, 0);
-        for (e, o) in (from as usize..).zip(out.iter_mut()) {
-            let node = source(e);
-            if node != last.0 {
-                last = (node, person(node));
+}
+
+/// Drops the self-loops, repeats and [`NONE`] cells of each list of rows (`offsets`: the rows'
+/// offsets and the next's; person `person0` is the first row; `cells` from the first row's
+/// first), keeping the first of each neighbour in place, in order, and writes the lengths kept
+/// into `kept`. A 64-bit filter of the neighbours kept so far (a bit per hash) sends the rare
+/// one whose bit is set to a scan of the list, so a list is not sorted to find its repeats.
+#[inline(always)]
+pub(super) fn dedup_rows(offsets: &[u64], person0: u32, cells: &mut [u32], kept: &mut [u32]) {
+    let base = offsets[0];
+    for (i, len) in kept.iter_mut().enumerate() {
+        let (from, to) = (offsets[i] - base, offsets[i + 1] - base);
+        let list = &mut cells[from as usize..to as usize];
+        let me = person0 + i as u32;
+        let mut filter = 0u64;
+        let mut k = 0;
+        for j in 0..list.len() {
+            let v = list[j];
+            if v == NONE || v == me {
+                continue;
             }
-            *o = (chosen[e], last.1);
+            let bit = 1u64 << (v.wrapping_mul(0x9E37_79B1) >> 26);
+            if filter & bit != 0 && list[..k].contains(&v) {
+                continue;
+            }
+            filter |= bit;
+            list[k] = v;
+            k += 1;
         }
-    });
-    drop(chosen);
-    placed.finish()
+        *len = k as u32;
+    }
 }
 
 /// Cuts of 7,001 persons the tests build rows of: three ranks' shares, an empty range, and
@@ -531,6 +493,7 @@ pub(super) const CUTS: [Range<u32>; 6] = [
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rng::{Keys, Kind, uniform_int};
 
     /// `count` random edges from any of `n` persons to one of the first `few`: many repeats,
     /// and self-loops among them.
@@ -545,129 +508,6 @@ mod tests {
     }
 
     #[test]
-    fn permutation_is_a_bijection() {
-        let keys = Keys::new(3, 0);
-        for n in [1u64, 2, 3, 10, 1000, 4097] {
-            let p = Permutation::new(n, &keys, 1);
-            let mut seen = vec![false; n as usize];
-            for i in 0..n {
-                let j = p.apply(i) as usize;
-                assert!(!seen[j], "n = {n}: {j} hit twice");
-                seen[j] = true;
-                assert_eq!(p.invert(j as u64), i, "n = {n}");
-            }
-        }
-    }
-
-    #[test]
-    fn barabasi_albert_has_m_edges_per_new_node_and_a_heavy_tail() {
-        let (n, m) = (20_000, 3);
-        let g = barabasi_albert(n, m, &Keys::new(1, 0));
-        // m edges for the star plus m per node after the first m + 1.
-        assert_eq!(g.edges(), (m + (n - m - 1) * m) as u64);
-        let max = (0..n as u32).map(|p| g.neighbours(p).len()).max().unwrap();
-        // BA's largest degree grows like m·sqrt(n) ≈ 420; a random graph of the same mean would
-        // have its maximum near 20.
-        assert!(max > 100, "max degree {max}");
-        assert!((0..n as u32).all(|p| !g.neighbours(p).is_empty()));
-    }
-
-    /// The process written plainly, one draw at a time from the list of every edge's two ends
-    /// (the generator's layout: each edge's chosen node, then its source), each edge's ends
-    /// mapped to persons when the edge is made: the generator, which draws ahead, stores only the
-    /// chosen nodes and maps them in batches, builds the same graph.
-    #[test]
-    fn barabasi_albert_is_the_plain_process() {
-        let keys = Keys::new(6, 3);
-        for (n, m) in [
-            (3_000, 4),
-            (3_000, 1),
-            (500, 12),
-            (2, 1),
-            (5, 7),
-            (6, 2),
-            (10, 3),
-        ] {
-            let m_used = m.min(n - 1).max(1);
-            let perm = Permutation::new(n as u64, &keys, 0xBA);
-            let person = |node: u32| perm.apply(u64::from(node)) as u32;
-            let mut rng = keys.stream(Kind::Replication, 0xBA, 0);
-            let mut ends: Vec<u32> = Vec::new();
-            let mut edges = Vec::new();
-            let mut add = |ends: &mut Vec<u32>, a: u32, b: u32| {
-                ends.extend([a, b]);
-                edges.push((person(a), person(b)));
-            };
-            for i in 0..m_used {
-                add(&mut ends, 0, i as u32 + 1);
-            }
-            let mut repeats = 0;
-            for node in (m_used + 1)..n {
-                let mut targets: Vec<u32> = Vec::new();
-                while targets.len() < m_used {
-                    let t = ends[uniform_int(&mut rng, 0, ends.len() as i64 - 1) as usize];
-                    if targets.contains(&t) {
-                        repeats += 1;
-                    } else {
-                        targets.push(t);
-                    }
-                }
-                for t in targets {
-                    add(&mut ends, t, node as u32);
-                }
-            }
-            if m > 1 && n > 100 {
-                // The draws ahead are thrown away and made again after a repeat.
-                assert!(repeats > 10, "n {n}, m {m}: {repeats} repeats");
-            }
-            assert_eq!(
-                barabasi_albert(n, m, &keys),
-                Graph::from_edges(n, &edges),
-                "n {n}, m {m}"
-            );
-        }
-    }
-
-    #[test]
-    fn graphs_do_not_depend_on_the_thread_count() {
-        let keys = Keys::new(5, 2);
-        let pool = |threads| {
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .unwrap()
-        };
-        let a = pool(1).install(|| barabasi_albert(5000, 4, &keys));
-        let b = pool(2).install(|| barabasi_albert(5000, 4, &keys));
-        assert_eq!(a, b);
-    }
-
-    #[test]
-    fn rows_built_alone_are_the_rows_of_the_whole_graph() {
-        let keys = Keys::new(8, 1);
-        let n = 7_001usize;
-        let whole = barabasi_albert(n, 3, &keys);
-        for rows in CUTS {
-            let part = barabasi_albert_rows(n, 3, &keys, rows.clone());
-            assert_eq!(part, whole.rows(rows.clone()), "{rows:?}");
-        }
-        // Tiny processes: one or two persons, m at or above n.
-        for (n, m) in [(1, 1), (2, 1), (2, 5), (3, 7)] {
-            let whole = barabasi_albert(n, m, &keys);
-            for rows in [
-                0..0,
-                0..1,
-                0..n as u32,
-                n as u32 - 1..n as u32,
-                n as u32..n as u32,
-            ] {
-                let part = barabasi_albert_rows(n, m, &keys, rows.clone());
-                assert_eq!(part, whole.rows(rows.clone()), "n {n}, m {m}, {rows:?}");
-            }
-        }
-    }
-
-    #[test]
     fn rows_placed_alone_drop_loops_and_repeats_as_the_whole_graph_does() {
         let n = 500usize;
         let edges = random_edges(Keys::new(9, 0), n, 6_000, 41);
@@ -677,34 +517,51 @@ mod tests {
                 rows.clone(),
                 edges.len() as u64,
                 one_at_a_time(|i| edges[i as usize]),
+                &mut Steps::default(),
             );
-            assert_eq!(part.finish(), whole.rows(rows.clone()), "{rows:?}");
+            assert_eq!(
+                part.finish(Steps::default()),
+                whole.rows(rows.clone()),
+                "{rows:?}"
+            );
         }
     }
 
+    /// Lists against sets built by hand, over several blocks of rows and edge chunks, with
+    /// self-loops and repeats, on 1 and 2 threads.
     #[test]
     fn built_lists_are_the_sorted_sets_of_neighbours() {
-        // Random edges with self-loops and repeats, against sets built by hand.
-        let n = 3_000usize;
-        let edges = random_edges(Keys::new(4, 0), n, 40_000, 60);
-        let mut sets = vec![std::collections::BTreeSet::new(); n];
-        for &(a, b) in &edges {
-            if a != b {
-                sets[a as usize].insert(b);
-                sets[b as usize].insert(a);
+        for (n, count, few) in [
+            (3_000usize, 40_000, 60),
+            (3 * BLOCK_ROWS + 17, 300_000, 40_000),
+        ] {
+            let edges = random_edges(Keys::new(4, 0), n, count, few);
+            let mut sets = vec![std::collections::BTreeSet::new(); n];
+            for &(a, b) in &edges {
+                if a != b {
+                    sets[a as usize].insert(b);
+                    sets[b as usize].insert(a);
+                }
             }
+            let pool = |t| {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(t)
+                    .build()
+                    .unwrap()
+            };
+            let g = pool(2).install(|| Graph::from_edges(n, &edges));
+            assert_eq!(g, pool(1).install(|| Graph::from_edges(n, &edges)));
+            assert_eq!(g.persons(), n);
+            for (p, set) in sets.iter().enumerate() {
+                let want: Vec<u32> = set.iter().copied().collect();
+                assert_eq!(g.neighbours(p as u32), &want[..], "person {p}");
+            }
+            let kept: usize = sets.iter().map(|s| s.len()).sum();
+            assert_eq!(g.targets.len(), kept);
+            // No repeats to drop: nothing to compact, the same lists.
+            let simple: Vec<(u32, u32)> = g.edge_list().collect();
+            assert_eq!(Graph::from_edges(n, &simple), g);
         }
-        let g = Graph::from_edges(n, &edges);
-        assert_eq!(g.persons(), n);
-        for (p, set) in sets.iter().enumerate() {
-            let want: Vec<u32> = set.iter().copied().collect();
-            assert_eq!(g.neighbours(p as u32), &want[..], "person {p}");
-        }
-        let kept: usize = sets.iter().map(|s| s.len()).sum();
-        assert_eq!(g.targets.len(), kept);
-        // No repeats to drop: nothing to compact, the same lists.
-        let simple: Vec<(u32, u32)> = g.edge_list().collect();
-        assert_eq!(Graph::from_edges(n, &simple), g);
         assert_eq!(Graph::from_edges(0, &[]).persons(), 0);
     }
 }

@@ -6,10 +6,14 @@
 //! chunk boundaries depend only on organisation sizes, never on the thread count. This module holds
 //! the types; [`generate()`] builds them from a scenario.
 
+pub mod barabasi_albert;
+#[cfg(test)]
+mod chi_square;
 pub(crate) mod configuration;
 pub mod generate;
 pub mod graph;
 pub(crate) mod model;
+pub(crate) mod permutation;
 pub(crate) mod persons;
 pub(crate) mod sampler;
 
