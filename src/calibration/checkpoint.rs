@@ -17,6 +17,8 @@ struct Saved {
     u: Vec<f64>,
     weight: f64,
     distance: f64,
+    /// Its proposal slot (which names its world).
+    slot: usize,
 }
 
 /// A generation's stats as saved (JSON has no infinity: generation 0's tolerance is `None`).
@@ -86,6 +88,7 @@ pub(crate) fn save(dir: &Path, last: &Generation<Vec<i64>>, history: &[Stats]) -
                 u: p.u.clone(),
                 weight: p.weight,
                 distance: p.distance,
+                slot: p.slot,
             })
             .collect(),
         row_len,
@@ -134,6 +137,7 @@ pub(crate) fn load(dir: &Path) -> Result<Option<State<Vec<i64>>>> {
             u: s.u,
             weight: s.weight,
             distance: s.distance,
+            slot: s.slot,
             data: chunks.by_ref().take(state.row_len).collect(),
         })
         .collect();
@@ -159,6 +163,7 @@ pub(crate) fn share(
                 u: p.u.clone(),
                 weight: p.weight,
                 distance: p.distance,
+                slot: p.slot,
             })
             .collect(),
         row_len: 0,
@@ -184,6 +189,7 @@ pub(crate) fn share(
                 u: s.u,
                 weight: s.weight,
                 distance: s.distance,
+                slot: s.slot,
                 data: Vec::new(),
             })
             .collect();

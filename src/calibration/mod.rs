@@ -4,8 +4,10 @@
 //! `checkpoint` saves each finished generation so that an interrupted calibration resumes.
 
 pub(crate) mod checkpoint;
+pub(crate) mod ecdf;
 pub(crate) mod observed;
 pub(crate) mod outcome;
+pub(crate) mod sbc;
 pub(crate) mod simulate;
 pub(crate) mod smc;
 

@@ -47,6 +47,9 @@ pub(crate) struct Particle<T> {
     pub(crate) weight: f64,
     /// Distance of its simulation to the observations.
     pub(crate) distance: f64,
+    /// Its position in its generation's proposal order (which names the world it was simulated
+    /// in: `super::simulate::world`).
+    pub(crate) slot: usize,
     /// The simulation's kept output.
     pub(crate) data: T,
 }
@@ -170,6 +173,7 @@ pub(crate) fn sample<M: Model>(
                     u: p.u,
                     weight: 1.0 / n as f64,
                     distance,
+                    slot: p.slot,
                     data,
                 })
                 .collect();
@@ -282,6 +286,7 @@ fn generation<M: Model>(
                     weight: 0.0,
                     u: p.u,
                     distance,
+                    slot: p.slot,
                     data,
                 });
             }

@@ -4,6 +4,7 @@
 //! functions of their own. This file only dispatches.
 
 mod calibrate;
+mod check;
 mod compare;
 mod experiments;
 mod import;

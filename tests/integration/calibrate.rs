@@ -112,21 +112,24 @@ impl Prior {
     }
 }
 
-/// Checks that `truth` is recovered: inside the 90 % interval `q`, the median within `near` of
-/// it and the interval narrower than `narrow`, both as shares of the prior range in its own
-/// scale (so a narrow interval means the observations taught something).
-fn recovered(key: &str, q: [f64; 3], truth: f64, prior: Prior, near: f64, narrow: f64) {
+/// Checks that `truth` is recovered as a calibrated posterior recovers it: inside the 90 %
+/// interval `q`, the median within two posterior standard deviations of it (the 90 % interval of
+/// a normal is 3.29 of them wide), and the interval narrower than `narrow`, as a share of the
+/// prior range in its own scale (so a narrow interval means the observations taught something).
+/// Whether such intervals hold their truths as often as they say is the business of the check
+/// (`picsim calibrate --check`, tested in `src/calibration/sbc/tests.rs`), not of one truth.
+fn recovered(key: &str, q: [f64; 3], truth: f64, prior: Prior, narrow: f64) {
     assert!(
         q[0] <= truth && truth <= q[2],
         "{key}: {truth} outside {q:?}"
     );
+    let width = prior.unit(q[2]) - prior.unit(q[0]);
     let off = (prior.unit(q[1]) - prior.unit(truth)).abs();
     assert!(
-        off <= near,
-        "{key}: median {} is {off:.2} of the range from {truth}",
+        off <= 2.0 * width / 3.29,
+        "{key}: median {} is {off:.2} of the range from {truth}, more than two posterior sds",
         q[1]
     );
-    let width = prior.unit(q[2]) - prior.unit(q[0]);
     assert!(
         width <= narrow,
         "{key}: interval {q:?} spans {width:.2} of the range"
@@ -168,7 +171,7 @@ fn a_sign_in_rate_is_recovered() {
     );
     let p = posterior(&out);
     assert_eq!(p[0].0, "population.activity.1.mean_days_between_sign_ins");
-    recovered(&p[0].0, p[0].1, 7.0, Prior(1.0, 30.0, false), 0.1, 0.5);
+    recovered(&p[0].0, p[0].1, 7.0, Prior(1.0, 30.0, false), 0.5);
     // Every file is there, and the forecast runs to the end of the window.
     for f in [
         "calibration.csv",
@@ -238,9 +241,12 @@ fn three_keys_are_recovered_together() {
     let p = posterior(&out);
     // The sign-in rate acts only in the first two weeks of one metric, so fitted with the others
     // its interval stays wide (about 0.8 of its range); the enable share and q are pinned down.
-    recovered(&p[0].0, p[0].1, 7.0, Prior(2.0, 30.0, true), 0.15, 0.9);
-    recovered(&p[1].0, p[1].1, 0.6, Prior(0.2, 0.95, false), 0.05, 0.2);
-    recovered(&p[2].0, p[2].1, 6.0, Prior(0.5, 30.0, true), 0.1, 0.3);
+    // The enable share's interval cannot be narrower than the noise of which of 150
+    // organisations enable it: the realised share has sd sqrt(0.6 × 0.4 / 150) = 0.04, so a 90 %
+    // interval of at least 0.13, 0.18 of the range.
+    recovered(&p[0].0, p[0].1, 7.0, Prior(2.0, 30.0, true), 0.9);
+    recovered(&p[1].0, p[1].1, 0.6, Prior(0.2, 0.95, false), 0.3);
+    recovered(&p[2].0, p[2].1, 6.0, Prior(0.5, 30.0, true), 0.3);
     // The terminal gives each key's median and interval, as posterior.csv has them.
     let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
     let text = std::fs::read_to_string(&observed).unwrap();
