@@ -263,6 +263,12 @@ pub(crate) struct CalibrateArgs {
     /// report.html (default folder: output/<scenario name>-check).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub(crate) check: Option<u32>,
+    /// The calibration's speed-ups to use, for measuring them one at a time
+    /// (benches/calibration-levers.sh): `share` (proposals share worlds when no fitted key
+    /// reaches them), `truncate` (fits simulate only to the last observed day), `screen`
+    /// (multifidelity screening on a small world), comma-separated, or `none`; default all.
+    #[arg(long, value_name = "LIST", hide = true, value_delimiter = ',')]
+    pub(crate) levers: Option<Vec<String>>,
     /// Continue an interrupted calibration (or check) into the same folder from the generations
     /// (repeats) it finished; ends as an uninterrupted one would.
     #[arg(long)]

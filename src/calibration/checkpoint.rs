@@ -27,6 +27,9 @@ struct SavedStats {
     generation: usize,
     tolerance: Option<f64>,
     simulations: usize,
+    /// Proposals screened on the small world (absent before screening existed: none).
+    #[serde(default)]
+    screened: usize,
     acceptance: f64,
     ess: f64,
 }
@@ -37,6 +40,7 @@ impl From<&Stats> for SavedStats {
             generation: s.generation,
             tolerance: s.tolerance.is_finite().then_some(s.tolerance),
             simulations: s.simulations,
+            screened: s.screened,
             acceptance: s.acceptance,
             ess: s.ess,
         }
@@ -49,6 +53,7 @@ impl From<&SavedStats> for Stats {
             generation: s.generation,
             tolerance: s.tolerance.unwrap_or(f64::INFINITY),
             simulations: s.simulations,
+            screened: s.screened,
             acceptance: s.acceptance,
             ess: s.ess,
         }

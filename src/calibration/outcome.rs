@@ -88,6 +88,7 @@ pub(crate) fn outcome(
                 acceptance: h.acceptance,
                 ess: h.ess,
                 simulations: h.simulations,
+                screened: h.screened,
             })
             .collect(),
         stop: stop.text().to_string(),

@@ -8,7 +8,9 @@
 //! at its values lands within the tolerance. The alternative this replaced, every particle
 //! meeting one of the scenario's R replications (common random numbers), fitted those R worlds'
 //! quirks: simulation-based calibration (`super::sbc`) found the posteriors of an enable share
-//! and of a Bass q shifted the same way in every repeat.
+//! and of a Bass q shifted the same way in every repeat. When no fitted key reaches the generated
+//! world (sign-in rates, a contagion's pace), a few consecutive proposals share each fresh world
+//! ([`WORLD_GROUP`]), so that its population is generated once for them.
 //!
 //! While fitting, a simulation runs only to the last observed day (`until`): nothing after it
 //! changes a day before it (every draw is keyed by entity, and the engine's days run forward),
@@ -24,20 +26,26 @@ use anyhow::{Result, anyhow};
 use chrono::NaiveDate;
 use std::path::Path;
 
-/// Bits of a world's number that hold the proposal's slot: a generation may run up to 2^20
-/// simulations, and 2^12 generations fit in a `u32` replication number.
+/// Bits of a world's number that hold the proposal's slot: a generation may make up to 2^20
+/// proposals (`smc::MAX_PROPOSALS`), and 2^12 generations fit in a `u32` replication number.
 const SLOT_BITS: u32 = 20;
 /// Most simulations in one generation.
 pub(crate) const MAX_SLOTS: usize = 1 << SLOT_BITS;
+const _: () = assert!(MAX_SLOTS == super::smc::MAX_PROPOSALS);
 /// Most generations (the prior's included).
 pub(crate) const MAX_GENERATIONS: usize = 1 << (32 - SLOT_BITS);
 
+/// Proposals that share a world when no fitted key reaches the generated world: the run layer
+/// then generates its population once for all of them (`crate::run::reuse`).
+pub(crate) const WORLD_GROUP: usize = 4;
+
 /// The world (replication number of the calibration's seed) that proposal `slot` of generation
-/// `generation` runs in: a different one for every simulation of a calibration. Generation 0's
-/// are replications 0, 1, 2, … of the seed, the worlds `picsim run` would draw.
-pub(crate) fn world(generation: usize, slot: usize) -> u32 {
+/// `generation` runs in, when `share` consecutive proposals share one: each group of proposals
+/// its own, never another group's. Generation 0's are replications 0, 1, 2, … of the seed, the
+/// worlds `picsim run` would draw.
+pub(crate) fn world(generation: usize, slot: usize, share: usize) -> u32 {
     debug_assert!(slot < MAX_SLOTS && generation < MAX_GENERATIONS);
-    ((generation as u32) << SLOT_BITS) | slot as u32
+    ((generation as u32) << SLOT_BITS) | (slot / share.max(1)) as u32
 }
 
 /// What the command hears of the simulations, for its progress bar.
@@ -71,6 +79,8 @@ pub(crate) struct Simulator<'a> {
     pub(crate) progress: &'a (dyn Fn(Progress) + Sync),
     /// The distance's current scales, one per observation.
     pub(crate) scales: Vec<f64>,
+    /// Consecutive proposals sharing a world ([`Simulator::sharing`]).
+    pub(crate) share: usize,
 }
 
 impl<'a> Simulator<'a> {
@@ -91,7 +101,38 @@ impl<'a> Simulator<'a> {
             comm: self.comm,
             progress: self.progress,
             scales: observed.initial_scales(),
+            share: self.share,
         }
+    }
+
+    /// How many consecutive proposals may share a world: [`WORLD_GROUP`] when no fitted key
+    /// reaches the generated world (tried at each end of each key's range), so that its
+    /// population is generated once for the group; else 1, since particles sharing a world would
+    /// only share its noise. Sharing is sound either way (each group's world is fresh and drawn
+    /// independently of its proposals, so every particle is still kept with the probability
+    /// the ABC likelihood gives); it only decides whether generation is repeated.
+    pub(crate) fn sharing(&self) -> Result<usize> {
+        let dims = self.fits.len();
+        let mut points = vec![vec![0.5; dims]];
+        for k in 0..dims {
+            for end in [0.0, 1.0] {
+                let mut u = vec![0.5; dims];
+                u[k] = end;
+                points.push(u);
+            }
+        }
+        let scenarios: Vec<Scenario> = points
+            .iter()
+            .map(|u| self.scenario(u, None))
+            .collect::<Result<_>>()?;
+        let worlds = crate::run::jobs::worlds_of(&scenarios)?;
+        let jobs: Vec<(usize, u32)> = (0..scenarios.len()).map(|i| (i, 0)).collect();
+        let keys = crate::run::reuse::Reuse::of(&scenarios, &worlds, &jobs).key;
+        Ok(if keys.iter().all(|&k| k == keys[0]) {
+            WORLD_GROUP
+        } else {
+            1
+        })
     }
 
     /// The values of point `u`, one per fitted key, as the scenario takes them.
@@ -174,7 +215,7 @@ impl<'a> Simulator<'a> {
         let points: Vec<(&[f64], u32)> = last
             .particles
             .iter()
-            .map(|p| (p.u.as_slice(), world(t, p.slot)))
+            .map(|p| (p.u.as_slice(), world(t, p.slot, self.share)))
             .collect();
         let whole = self.run(&points, None)?;
         for (p, rows) in last.particles.iter_mut().zip(whole) {
@@ -214,7 +255,7 @@ impl super::smc::Model for Simulator<'_> {
         });
         let points: Vec<(&[f64], u32)> = batch
             .iter()
-            .map(|p| (p.u.as_slice(), world(p.generation, p.slot)))
+            .map(|p| (p.u.as_slice(), world(p.generation, p.slot, self.share)))
             .collect();
         self.run(&points, self.until)
     }

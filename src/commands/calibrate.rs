@@ -13,7 +13,7 @@ use crate::cli::CalibrateArgs;
 use crate::comm::Comm;
 use crate::report;
 use crate::report::staging::KEPT;
-use crate::scenario::{CalibrationSpec, Fit};
+use crate::scenario::{CalibrationSpec, Fit, Override, Scenario};
 use anyhow::{Context, Result, anyhow};
 use chrono::NaiveDate;
 use std::path::PathBuf;
@@ -39,6 +39,58 @@ pub(super) struct Setup<'a> {
     pub(super) settings: Settings,
     /// The last observed day when it is before the scenario's end: fits simulate only to it.
     pub(super) until: Option<NaiveDate>,
+    /// Consecutive proposals sharing a world (`Simulator::sharing`).
+    pub(super) share: usize,
+    /// The speed-ups in use.
+    pub(super) levers: Levers,
+    /// The command line's overrides and the small world's size, when proposals are screened on
+    /// one (`smc::Screen`).
+    pub(super) screen_base: Option<Vec<Override>>,
+}
+
+/// The calibration's speed-ups (all on unless `--levers` says otherwise): each changes only how
+/// much a calibration costs, and `share` and `screen` which simulations it runs, never what it
+/// samples from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Levers {
+    /// Proposals share worlds when no fitted key reaches them.
+    pub(super) share: bool,
+    /// Fits simulate only to the last observed day.
+    pub(super) truncate: bool,
+    /// Proposals are screened on a small world first.
+    pub(super) screen: bool,
+}
+
+impl Levers {
+    /// From `--levers`.
+    fn parse(given: Option<&[String]>) -> Result<Levers> {
+        let Some(given) = given else {
+            return Ok(Levers {
+                share: true,
+                truncate: true,
+                screen: true,
+            });
+        };
+        let mut l = Levers {
+            share: false,
+            truncate: false,
+            screen: false,
+        };
+        for g in given {
+            match g.trim() {
+                "share" => l.share = true,
+                "truncate" => l.truncate = true,
+                "screen" => l.screen = true,
+                "none" => {}
+                other => {
+                    return Err(anyhow!(
+                        "--levers: `{other}` is not one of share, truncate, screen, none"
+                    ));
+                }
+            }
+        }
+        Ok(l)
+    }
 }
 
 impl Setup<'_> {
@@ -59,7 +111,21 @@ impl Setup<'_> {
             comm,
             progress,
             scales: self.observed.initial_scales(),
+            share: self.share,
         }
+    }
+
+    /// The model proposals are screened on, if any: the simulator of the small world.
+    pub(super) fn screen_simulator<'s>(
+        &'s self,
+        comm: &'s dyn Comm,
+        progress: &'s (dyn Fn(Progress) + Sync),
+    ) -> Option<Simulator<'s>> {
+        let base = self.screen_base.as_deref()?;
+        Some(Simulator {
+            base,
+            ..self.simulator(comm, progress)
+        })
     }
 
     /// What identifies this calibration for `--resume`: the scenario file's content, the
@@ -82,6 +148,7 @@ impl Setup<'_> {
             "metrics": self.metrics,
             "observed_until": until.map(|d| d.to_string()),
             "settings": format!("{:?}", self.settings),
+            "levers": format!("{:?}", self.levers),
         }))
     }
 }
@@ -124,13 +191,16 @@ pub(super) fn setup(args: &CalibrateArgs) -> Result<Setup<'_>> {
         args.observed_until,
     )?;
     let settings = settings(args, &spec, s.seed)?;
+    let levers = Levers::parse(args.levers.as_deref())?;
     let until = observed
         .observations
         .iter()
         .map(|o| o.date)
         .max()
-        .filter(|&d| d < s.end);
-    Ok(Setup {
+        .filter(|&d| levers.truncate && d < s.end);
+    let screen_base =
+        screen_base(s, &observed, &loaded.overrides, &columns).filter(|_| levers.screen);
+    let mut set = Setup {
         fits,
         observed_path,
         metrics,
@@ -140,7 +210,44 @@ pub(super) fn setup(args: &CalibrateArgs) -> Result<Setup<'_>> {
         settings,
         until,
         loaded,
-    })
+        share: 1,
+        levers,
+        screen_base,
+    };
+    if levers.share {
+        let progress = |_: Progress| {};
+        set.share = set.simulator(&crate::comm::Solo, &progress).sharing()?;
+    }
+    Ok(set)
+}
+
+/// The overrides of the small world proposals are screened on (the command line's, then the
+/// organisations scaled to `SCREEN_FRACTION`), when screening applies: a generated world of at
+/// least `SCREEN_MIN_ORGS` organisations, observed only in shares (a count would differ between
+/// the worlds by their size).
+fn screen_base(
+    s: &Scenario,
+    observed: &Observed,
+    overrides: &[Override],
+    columns: &[String],
+) -> Option<Vec<Override>> {
+    let generated = s.population.import.is_none() && s.population.world.is_none();
+    let shares = observed
+        .observations
+        .iter()
+        .all(|o| o.column >= columns.len());
+    if !generated || !shares || s.orgs.count < cal::SCREEN_MIN_ORGS {
+        return None;
+    }
+    let small = (f64::from(s.orgs.count) * cal::SCREEN_FRACTION).round() as u32;
+    let key = crate::scenario::KeyPath::parse("orgs.count").ok()?;
+    let mut base = overrides.to_vec();
+    base.push(Override::new(
+        key,
+        toml::Value::Integer(i64::from(small)),
+        format!("the screen's orgs.count={small}"),
+    ));
+    Some(base)
 }
 
 /// The sampler's settings from the command line, then `[calibration]`, then the defaults.
@@ -261,8 +368,20 @@ pub(crate) fn calibrate(args: CalibrateArgs, comm: &dyn Comm) -> Result<ExitCode
         bar.println(generation_line(g));
         Ok(())
     };
-    let (last, history, stop) =
-        smc::sample(&settings, set.fits.len(), done, &mut model, &mut finished)?;
+    let mut screen_model = set.screen_simulator(comm, &progress);
+    let screen = screen_model.as_mut().map(|model| smc::Screen {
+        model,
+        continuation: cal::SCREEN_CONTINUATION,
+        kept: None,
+    });
+    let (last, history, stop) = smc::sample(
+        &settings,
+        set.fits.len(),
+        done,
+        &mut model,
+        screen,
+        &mut finished,
+    )?;
     // The fit ran to the last observed day; the forecast runs the whole window.
     let last = model.forecast(last)?;
     bar.finish_and_clear();

@@ -76,8 +76,12 @@ pub(super) fn check(
         bar.println(format!("repeat {repeat}, {}", generation_line(g)));
         Ok(())
     };
+    let screen = set.screen_simulator(comm, &progress);
     let mut calibrations = sbc::Sampler {
         simulator: &simulator,
+        screen: screen
+            .as_ref()
+            .map(|s| (s, crate::calibration::SCREEN_CONTINUATION)),
         settings: set.settings,
         start: &mut start,
         finished: &mut finished,

@@ -40,6 +40,8 @@ pub(crate) struct GenerationRow {
     pub(crate) ess: f64,
     /// Simulations it ran.
     pub(crate) simulations: usize,
+    /// Proposals it screened on a small world first (0 without screening).
+    pub(crate) screened: usize,
 }
 
 /// One observation.
@@ -156,7 +158,7 @@ impl Calibration {
     }
 
     /// Writes `calibration.csv`: per generation its tolerance, acceptance rate, effective sample
-    /// size and simulations.
+    /// size, simulations and proposals screened on a small world.
     pub(crate) fn write_generations(&self, path: &Path) -> Result<()> {
         let mut w = writer(path)?;
         w.write_record([
@@ -165,6 +167,7 @@ impl Calibration {
             "acceptance_rate",
             "effective_sample_size",
             "simulations",
+            "screened",
         ])?;
         for g in &self.generations {
             w.write_record([
@@ -177,6 +180,7 @@ impl Calibration {
                 f6(g.acceptance),
                 format!("{:.2}", g.ess),
                 g.simulations.to_string(),
+                g.screened.to_string(),
             ])?;
         }
         flush(w, path)

@@ -175,6 +175,9 @@ pub(crate) type Told<'h> = dyn FnMut(usize, &Generation<Vec<i64>>, &[Stats]) -> 
 pub(crate) struct Sampler<'a, 'h> {
     /// The user's calibration's model (its observations and seed are replaced per repeat).
     pub(crate) simulator: &'a Simulator<'a>,
+    /// The small world's model proposals are screened on, if any, and the probability of going
+    /// on with a proposal it rejects.
+    pub(crate) screen: Option<(&'a Simulator<'a>, f64)>,
     /// The sampler's settings (the seed is replaced per repeat).
     pub(crate) settings: Settings,
     /// Where repeat `r` starts: the generations an interrupted check finished of it, if any.
@@ -194,7 +197,13 @@ impl Fitter for Sampler<'_, '_> {
         let finished = &mut *self.finished;
         let mut told = |g: &Generation<Vec<i64>>, h: &[Stats]| finished(repeat, g, h);
         let dims = self.simulator.fits.len();
-        let (last, _, _) = smc::sample(&settings, dims, done, &mut model, &mut told)?;
+        let mut small = self.screen.map(|(s, _)| s.refitting(observed, seed));
+        let screen = small.as_mut().map(|model| smc::Screen {
+            model,
+            continuation: self.screen.map_or(1.0, |s| s.1),
+            kept: None,
+        });
+        let (last, _, _) = smc::sample(&settings, dims, done, &mut model, screen, &mut told)?;
         Ok(last
             .particles
             .into_iter()

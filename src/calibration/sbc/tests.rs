@@ -116,6 +116,7 @@ fn the_sampler_passes_the_check_and_a_posterior_shrunk_by_half_fails_it() {
         comm: &Solo,
         progress: &progress,
         scales: observed.initial_scales(),
+        share: 1,
     };
     let mut check = Check {
         simulator: simulator.refitting(&observed, s.seed),
@@ -134,6 +135,7 @@ fn the_sampler_passes_the_check_and_a_posterior_shrunk_by_half_fails_it() {
     let (mut start, mut finished) = (|_| Ok(None), |_, _: &Generation<_>, _: &[Stats]| Ok(()));
     let mut sampler = Sampler {
         simulator: &simulator,
+        screen: None,
         settings,
         start: &mut start,
         finished: &mut finished,

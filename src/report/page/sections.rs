@@ -121,7 +121,7 @@ fn describe(file: &str) -> Option<&'static str> {
             "per particle of the last generation: each fitted key's value, its weight and its distance to the observations",
         ),
         "calibration.csv" => Some(
-            "per generation: tolerance, acceptance rate, effective sample size and simulations",
+            "per generation: tolerance, acceptance rate, effective sample size, simulations and proposals screened on a small world first",
         ),
         "sbc.csv" => Some(
             "per repeat of the check and fitted key: the truth drawn from the prior, its rank among the posterior's draws, and whether the 50 % and 90 % intervals held it",

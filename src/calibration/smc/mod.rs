@@ -15,10 +15,21 @@
 //! Proposal `k` of generation `t` comes from its own keyed stream, and the `particles` kept are
 //! the first within the tolerance in proposal order: the result is the same whatever runs the
 //! simulations, on how many threads or ranks, in what batches.
+//!
+//! A cheaper model may screen the proposals first (multifidelity ABC: `screen`), which changes
+//! how many simulations a generation costs and their weights, not what the particles sample.
+
+mod screen;
 
 use crate::rng::{Keys, Kind, open01};
 use crate::run::summary::weighted_quantile;
 use anyhow::Result;
+pub(crate) use screen::Screen;
+use screen::decide;
+
+/// Most proposals in one generation (their slots number their worlds:
+/// `super::simulate::world`).
+pub(crate) const MAX_PROPOSALS: usize = 1 << 20;
 
 /// The sampler's limits.
 #[derive(Debug, Clone, Copy)]
@@ -72,9 +83,12 @@ pub(crate) struct Stats {
     pub(crate) generation: usize,
     /// The tolerance (infinite for generation 0, which keeps every draw).
     pub(crate) tolerance: f64,
-    /// Simulations run.
+    /// Simulations run (of the model itself).
     pub(crate) simulations: usize,
-    /// Share of them kept.
+    /// Proposals screened on the cheaper model first (0 without a [`Screen`]).
+    pub(crate) screened: usize,
+    /// Share of the proposals kept: the ABC acceptance rate (with a screen, each kept proposal
+    /// counts by its weight factor, which makes the share the one the model alone would keep).
     pub(crate) acceptance: f64,
     /// Effective sample size of the kept particles' weights.
     pub(crate) ess: f64,
@@ -135,14 +149,16 @@ pub(crate) trait Model {
 }
 
 /// Runs the sampler over `dims` dimensions from `done` (the generations a previous, interrupted
-/// calibration finished: the last one's particles and every one's stats; `None` to start afresh).
-/// `finished` is told of each generation as it ends (to save it, or show it). Returns the last
-/// generation, every generation's stats and why it stopped.
+/// calibration finished: the last one's particles and every one's stats; `None` to start afresh),
+/// screening proposals with `screen` if given. `finished` is told of each generation as it ends
+/// (to save it, or show it). Returns the last generation, every generation's stats and why it
+/// stopped.
 pub(crate) fn sample<M: Model>(
     settings: &Settings,
     dims: usize,
     done: Option<State<M::Data>>,
     model: &mut M,
+    mut screen: Option<Screen<M>>,
     finished: &mut Finished<M::Data>,
 ) -> Result<(Generation<M::Data>, Vec<Stats>, Stop)> {
     let n = settings.particles.max(1);
@@ -155,38 +171,7 @@ pub(crate) fn sample<M: Model>(
                     settings.max_simulations
                 );
             }
-            let proposals: Vec<Proposal> = (0..n)
-                .map(|slot| Proposal {
-                    generation: 0,
-                    slot,
-                    u: prior_draw(settings.seed, slot, dims),
-                })
-                .collect();
-            let sims = model.simulate(&proposals)?;
-            model.adapt(&sims.iter().collect::<Vec<_>>())?;
-            let distances = model.distances(&sims.iter().collect::<Vec<_>>())?;
-            let particles: Vec<Particle<M::Data>> = proposals
-                .into_iter()
-                .zip(sims)
-                .zip(distances)
-                .map(|((p, data), distance)| Particle {
-                    u: p.u,
-                    weight: 1.0 / n as f64,
-                    distance,
-                    slot: p.slot,
-                    data,
-                })
-                .collect();
-            let first = Generation {
-                stats: Stats {
-                    generation: 0,
-                    tolerance: f64::INFINITY,
-                    simulations: n,
-                    acceptance: 1.0,
-                    ess: n as f64,
-                },
-                particles,
-            };
+            let first = prior_generation(settings, dims, model)?;
             let history = vec![first.stats];
             finished(&first, &history)?;
             (first, history)
@@ -198,32 +183,90 @@ pub(crate) fn sample<M: Model>(
         }
         let used: usize = history.iter().map(|s| s.simulations).sum();
         let t = history.len();
-        // The distance adapts to the previous generation, whose distances are measured anew.
-        let kept: Vec<&M::Data> = last.particles.iter().map(|p| &p.data).collect();
-        model.adapt(&kept)?;
-        // (Each particle keeps the distance it was accepted at; only the tolerance uses these.)
-        let remeasured: Vec<(f64, f64)> = model
-            .distances(&kept)?
-            .into_iter()
-            .zip(&last.particles)
-            .map(|(d, p)| (d, p.weight))
-            .collect();
-        let tolerance = weighted_quantile(&remeasured, settings.quantile);
-        let Some(next) = generation(
+        let tolerance = tolerance(settings, &last, model)?;
+        let screening = match screen.as_mut() {
+            Some(s) => Some((s.tolerance(settings, &last)?, s)),
+            None => None,
+        };
+        let Some((next, screened)) = generation(
             settings,
-            t,
-            tolerance,
+            (t, tolerance),
             &last,
             settings.max_simulations - used,
             model,
+            screening,
         )?
         else {
             return Ok((last, history, Stop::Budget));
         };
+        if let Some(s) = screen.as_mut() {
+            s.kept = screened;
+        }
         history.push(next.stats);
         finished(&next, &history)?;
         last = next;
     }
+}
+
+/// Generation 0: `particles` draws from the prior, each simulated and kept.
+fn prior_generation<M: Model>(
+    settings: &Settings,
+    dims: usize,
+    model: &mut M,
+) -> Result<Generation<M::Data>> {
+    let n = settings.particles.max(1);
+    let proposals: Vec<Proposal> = (0..n)
+        .map(|slot| Proposal {
+            generation: 0,
+            slot,
+            u: prior_draw(settings.seed, slot, dims),
+        })
+        .collect();
+    let sims = model.simulate(&proposals)?;
+    model.adapt(&sims.iter().collect::<Vec<_>>())?;
+    let distances = model.distances(&sims.iter().collect::<Vec<_>>())?;
+    let particles: Vec<Particle<M::Data>> = proposals
+        .into_iter()
+        .zip(sims)
+        .zip(distances)
+        .map(|((p, data), distance)| Particle {
+            u: p.u,
+            weight: 1.0 / n as f64,
+            distance,
+            slot: p.slot,
+            data,
+        })
+        .collect();
+    Ok(Generation {
+        stats: Stats {
+            generation: 0,
+            tolerance: f64::INFINITY,
+            simulations: n,
+            screened: 0,
+            acceptance: 1.0,
+            ess: n as f64,
+        },
+        particles,
+    })
+}
+
+/// The next generation's tolerance: the distance adapted to `last`'s simulations, whose
+/// distances are measured anew, and their `quantile`. (Each particle keeps the distance it was
+/// accepted at; only the tolerance uses these.)
+fn tolerance<M: Model>(
+    settings: &Settings,
+    last: &Generation<M::Data>,
+    model: &mut M,
+) -> Result<f64> {
+    let kept: Vec<&M::Data> = last.particles.iter().map(|p| &p.data).collect();
+    model.adapt(&kept)?;
+    let remeasured: Vec<(f64, f64)> = model
+        .distances(&kept)?
+        .into_iter()
+        .zip(&last.particles)
+        .map(|(d, p)| (d, p.weight))
+        .collect();
+    Ok(weighted_quantile(&remeasured, settings.quantile))
 }
 
 /// Why to stop after the generations in `history`, if at all.
@@ -239,16 +282,23 @@ fn stop_after(settings: &Settings, history: &[Stats]) -> Option<Stop> {
     (used + settings.particles > settings.max_simulations).then_some(Stop::Budget)
 }
 
-/// Generation `t` at `tolerance` from the particles of `last`, within `budget` simulations
-/// (`None` when they run out before `particles` are kept).
+/// A particle kept, with its weight factor and its screen's simulation (when screened).
+type Keeping<T> = (Particle<T>, f64, Option<T>);
+
+/// A generation and the screen's simulations of its particles (when screened).
+type Screened<T> = (Generation<T>, Option<Vec<T>>);
+
+/// Generation `t` at `tolerance` from the particles of `last`, within `budget` model simulations
+/// (`None` when they run out before `particles` are kept), screened by `screening` (the screen's
+/// tolerance and the screen) if given.
 fn generation<M: Model>(
     settings: &Settings,
-    t: usize,
-    tolerance: f64,
+    (t, tolerance): (usize, f64),
     last: &Generation<M::Data>,
     budget: usize,
     model: &mut M,
-) -> Result<Option<Generation<M::Data>>> {
+    mut screening: Option<(f64, &mut Screen<M>)>,
+) -> Result<Option<Screened<M::Data>>> {
     let n = settings.particles.max(1);
     let kernel = Kernel::around(&last.particles);
     let cumulative: Vec<f64> = last
@@ -259,8 +309,9 @@ fn generation<M: Model>(
             Some(*sum)
         })
         .collect();
-    let mut kept: Vec<Particle<M::Data>> = Vec::with_capacity(n);
-    let mut simulations = 0usize;
+    // Each kept particle with its weight factor and its screen's simulation.
+    let mut kept: Vec<Keeping<M::Data>> = Vec::with_capacity(n);
+    let (mut simulations, mut proposed, mut accepted) = (0usize, 0usize, 0.0f64);
     // The first batch expects the quantile's share to be kept; later ones this generation's rate.
     let mut rate = settings.quantile.max(0.05);
     while kept.len() < n {
@@ -269,50 +320,66 @@ fn generation<M: Model>(
             return Ok(None);
         }
         let wanted = ((n - kept.len()) as f64 / rate).ceil() as usize;
-        let size = wanted.clamp(n - kept.len(), 4 * n).min(left);
-        let proposals: Vec<Proposal> = (simulations..simulations + size)
+        let size = wanted
+            .clamp(n - kept.len(), 4 * n)
+            .min(left)
+            .min(MAX_PROPOSALS - proposed);
+        if size == 0 {
+            return Ok(None);
+        }
+        let proposals: Vec<Proposal> = (proposed..proposed + size)
             .map(|slot| Proposal {
                 generation: t,
                 slot,
                 u: kernel.propose(settings.seed, t, slot, &last.particles, &cumulative),
             })
             .collect();
-        let sims = model.simulate(&proposals)?;
-        let distances = model.distances(&sims.iter().collect::<Vec<_>>())?;
-        simulations += size;
-        for ((p, data), distance) in proposals.into_iter().zip(sims).zip(distances) {
-            if distance <= tolerance && kept.len() < n {
-                kept.push(Particle {
+        let (decided, ran) = decide(settings, proposals, tolerance, model, screening.as_mut())?;
+        simulations += ran;
+        proposed += size;
+        for d in decided {
+            if let (true, Some((data, distance))) = (d.kept && kept.len() < n, d.simulated) {
+                accepted += d.factor;
+                let particle = Particle {
                     weight: 0.0,
-                    u: p.u,
+                    u: d.proposal.u,
                     distance,
-                    slot: p.slot,
+                    slot: d.proposal.slot,
                     data,
-                });
+                };
+                kept.push((particle, d.factor, d.screened));
             }
         }
-        rate = (kept.len() as f64 / simulations as f64).max(0.01);
+        rate = (kept.len() as f64 / proposed as f64).max(0.01);
     }
-    // Importance weights: the uniform prior over the mixture of truncated kernels.
+    // Importance weights: the uniform prior over the mixture of truncated kernels, times each
+    // particle's screening factor.
     let raw: Vec<f64> = kept
         .iter()
-        .map(|p| 1.0 / kernel.mixture_density(&p.u, &last.particles))
+        .map(|(p, factor, _)| factor / kernel.mixture_density(&p.u, &last.particles))
         .collect();
     let total: f64 = raw.iter().sum();
-    for (p, w) in kept.iter_mut().zip(&raw) {
+    let screened_sims: Option<Vec<M::Data>> = kept.iter().map(|k| k.2.clone()).collect();
+    let mut particles: Vec<Particle<M::Data>> = kept.into_iter().map(|k| k.0).collect();
+    for (p, w) in particles.iter_mut().zip(&raw) {
         p.weight = w / total;
     }
-    let ess = 1.0 / kept.iter().map(|p| p.weight * p.weight).sum::<f64>();
-    Ok(Some(Generation {
-        stats: Stats {
-            generation: t,
-            tolerance,
-            simulations,
-            acceptance: n as f64 / simulations as f64,
-            ess,
+    let ess = 1.0 / particles.iter().map(|p| p.weight * p.weight).sum::<f64>();
+    let screened = if screening.is_some() { proposed } else { 0 };
+    Ok(Some((
+        Generation {
+            stats: Stats {
+                generation: t,
+                tolerance,
+                simulations,
+                screened,
+                acceptance: accepted / proposed as f64,
+                ess,
+            },
+            particles,
         },
-        particles: kept,
-    }))
+        screened_sims,
+    )))
 }
 
 /// Prior draw `slot`: uniform on the cube.
@@ -413,198 +480,4 @@ fn normal(rng: &mut crate::rng::Stream) -> f64 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A model whose simulations give their distance directly (no adaptive scales).
-    struct Direct<T, F>(F, std::marker::PhantomData<T>);
-
-    fn direct<T, F: FnMut(&[Proposal]) -> Vec<(f64, T)>>(f: F) -> Direct<T, F> {
-        Direct(f, std::marker::PhantomData)
-    }
-
-    impl<T: Clone, F: FnMut(&[Proposal]) -> Vec<(f64, T)>> Model for Direct<T, F> {
-        type Data = (f64, T);
-        fn simulate(&mut self, batch: &[Proposal]) -> Result<Vec<(f64, T)>> {
-            Ok((self.0)(batch))
-        }
-        fn adapt(&mut self, _: &[&(f64, T)]) -> Result<()> {
-            Ok(())
-        }
-        fn distances(&self, data: &[&(f64, T)]) -> Result<Vec<f64>> {
-            Ok(data.iter().map(|d| d.0).collect())
-        }
-    }
-
-    fn settings(particles: usize, max_generations: usize) -> Settings {
-        Settings {
-            particles,
-            quantile: 0.5,
-            max_generations,
-            max_simulations: 1_000_000,
-            min_acceptance: 0.0,
-            seed: 7,
-        }
-    }
-
-    /// A model with a closed-form posterior: `y ~ Normal(θ, 1)`, θ uniform on [-5, 5], observed
-    /// y = 0.8. With a tolerance ε the ABC posterior is the exact one smoothed by a uniform on
-    /// [-ε, ε]: Normal(0.8, 1) convolved (variance 1 + ε²/3), truncation at ±5 negligible.
-    #[test]
-    fn recovers_a_normal_mean_and_its_spread() {
-        let observed = 0.8;
-        let theta = |u: f64| -10.0 * (0.5 - u);
-        let mut simulate = direct(|batch: &[Proposal]| -> Vec<(f64, ())> {
-            batch
-                .iter()
-                .map(|p| {
-                    // The simulation's noise, keyed by the proposal as a model's own draws are.
-                    let mut rng = Keys::new(99, p.generation as u32).stream(
-                        Kind::Replication,
-                        p.slot as u64,
-                        0,
-                    );
-                    let y = theta(p.u[0]) + normal(&mut rng);
-                    ((y - observed).abs(), ())
-                })
-                .collect()
-        });
-        let (last, history, stop) =
-            sample(&settings(2000, 7), 1, None, &mut simulate, &mut |_, _| {
-                Ok(())
-            })
-            .unwrap();
-        assert_eq!(stop, Stop::Generations);
-        assert_eq!(history.len(), 8);
-        // Tolerances fall generation on generation.
-        for w in history.windows(2) {
-            assert!(w[1].tolerance < w[0].tolerance, "{history:?}");
-        }
-        let eps = history.last().unwrap().tolerance;
-        let mean: f64 = last
-            .particles
-            .iter()
-            .map(|p| p.weight * theta(p.u[0]))
-            .sum();
-        let var: f64 = last
-            .particles
-            .iter()
-            .map(|p| p.weight * (theta(p.u[0]) - mean).powi(2))
-            .sum();
-        let expected_var = 1.0 + eps * eps / 3.0;
-        let ess = history.last().unwrap().ess;
-        // The mean's Monte Carlo error is about sd / sqrt(ESS).
-        assert!(
-            (mean - observed).abs() < 4.0 * (expected_var / ess).sqrt(),
-            "mean {mean}, ess {ess}"
-        );
-        assert!(
-            (var.sqrt() / expected_var.sqrt() - 1.0).abs() < 0.08,
-            "sd {} against {}",
-            var.sqrt(),
-            expected_var.sqrt()
-        );
-        let weights: f64 = last.particles.iter().map(|p| p.weight).sum();
-        assert!((weights - 1.0).abs() < 1e-9);
-    }
-
-    /// Two independent parameters, each with its own observation: each marginal centres on its
-    /// own truth, and proposals arrive in slot order whatever the batch sizes.
-    #[test]
-    fn fits_two_dimensions_and_is_reproducible() {
-        let run = || {
-            let mut slots = Vec::new();
-            let mut simulate = direct(|batch: &[Proposal]| -> Vec<(f64, usize)> {
-                slots.extend(batch.iter().map(|p| (p.generation, p.slot)));
-                batch
-                    .iter()
-                    .map(|p| {
-                        let d = ((p.u[0] - 0.2).powi(2) + (p.u[1] - 0.7).powi(2)).sqrt();
-                        (d, p.slot)
-                    })
-                    .collect()
-            });
-            let out = sample(
-                &settings(300, 6),
-                2,
-                None,
-                &mut simulate,
-                &mut |_, _| Ok(()),
-            )
-            .unwrap();
-            (out, slots)
-        };
-        let ((last, history, _), slots) = run();
-        let mean = |d: usize| {
-            last.particles
-                .iter()
-                .map(|p| p.weight * p.u[d])
-                .sum::<f64>()
-        };
-        assert!((mean(0) - 0.2).abs() < 0.02, "{}", mean(0));
-        assert!((mean(1) - 0.7).abs() < 0.02, "{}", mean(1));
-        // Every generation's slots are 0, 1, 2, … with no gap.
-        for (g, stats) in history.iter().enumerate() {
-            let of: Vec<usize> = slots.iter().filter(|s| s.0 == g).map(|s| s.1).collect();
-            assert_eq!(of, (0..of.len()).collect::<Vec<_>>());
-            assert_eq!(of.len(), stats.simulations);
-        }
-        let ((again, _, _), _) = run();
-        assert_eq!(last, again);
-    }
-
-    /// Stopping half-way and going on from the saved generation ends where one go ends.
-    #[test]
-    fn resuming_from_a_generation_ends_where_one_go_ends() {
-        let sim = || {
-            direct(|batch: &[Proposal]| -> Vec<(f64, ())> {
-                batch.iter().map(|p| ((p.u[0] - 0.4).abs(), ())).collect()
-            })
-        };
-        let whole = sample(&settings(100, 5), 1, None, &mut sim(), &mut |_, _| Ok(())).unwrap();
-        let mut saved = Vec::new();
-        let _ = sample(&settings(100, 2), 1, None, &mut sim(), &mut |g, h| {
-            saved.push((g.clone(), h.to_vec()));
-            Ok(())
-        })
-        .unwrap();
-        let state = saved.pop().unwrap();
-        let resumed = sample(
-            &settings(100, 5),
-            1,
-            Some(state),
-            &mut sim(),
-            &mut |_, _| Ok(()),
-        )
-        .unwrap();
-        assert_eq!(whole, resumed);
-    }
-
-    #[test]
-    fn a_budget_too_small_for_the_prior_is_refused_and_a_short_one_stops() {
-        let mut sim = direct(|batch: &[Proposal]| -> Vec<(f64, ())> {
-            batch.iter().map(|p| (p.u[0], ())).collect()
-        });
-        let mut s = settings(50, 10);
-        s.max_simulations = 40;
-        assert!(sample(&s, 1, None, &mut sim, &mut |_, _| Ok(())).is_err());
-        s.max_simulations = 180;
-        let (_, history, stop) = sample(&s, 1, None, &mut sim, &mut |_, _| Ok(())).unwrap();
-        assert_eq!(stop, Stop::Budget);
-        assert!(history.iter().map(|h| h.simulations).sum::<usize>() <= 180);
-    }
-
-    #[test]
-    fn truncated_densities_integrate_to_one() {
-        for (c, sd) in [(0.5, 0.1), (0.05, 0.2), (0.99, 0.5), (0.3, 3.0)] {
-            let n = 20_000;
-            let integral: f64 = (0..n)
-                .map(|i| truncated_normal_density((i as f64 + 0.5) / n as f64, c, sd) / n as f64)
-                .sum();
-            assert!((integral - 1.0).abs() < 1e-4, "{c} {sd}: {integral}");
-        }
-        assert!(
-            (weighted_quantile(&[(3.0, 1.0), (1.0, 1.0), (2.0, 2.0)], 0.5) - 2.0).abs() < 1e-12
-        );
-    }
-}
+mod tests;
