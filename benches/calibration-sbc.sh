@@ -4,8 +4,9 @@
 # benches/calibration-coverage.sh (weekly mean days between sign-ins log-uniform 2-30, msn share
 # uniform 0.2-0.95, Bass q log-uniform 0.5-30), observed every other day from 2013-04-01 to
 # 2013-06-30 (the shares on Skype and AIM and the migrated AIM count): REPEATS (100) repeats of
-# PARTICLES (40) particles and at most SIMULATIONS (600) simulations each. Resumable: run it again
-# with RESUME=1 after an interruption. Not run by CI (about 15 s per repeat on 2 cores).
+# PARTICLES (40) particles, each calibration run until it converges (at most SIMULATIONS (4000)
+# simulations and GENERATIONS (20) generations). Resumable: run it again with RESUME=1 after an
+# interruption. Not run by CI (about 30 s of CPU per repeat).
 #   bash benches/calibration-sbc.sh [OUT] [PICSIM]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,6 +37,7 @@ resume=()
   --fit population.activity.1.mean_days_between_sign_ins=log:2.0..30.0 \
   --fit orgs.providers.msn.0.share=0.2..0.95 \
   --fit migrations.1.q=log:0.5..30.0 \
-  --particles "${PARTICLES:-40}" --max-simulations "${SIMULATIONS:-600}" \
+  --particles "${PARTICLES:-40}" --max-simulations "${SIMULATIONS:-4000}" \
+  --max-generations "${GENERATIONS:-20}" \
   --check "${REPEATS:-100}" --out "$out" --force "${resume[@]}"
 cat "$out/coverage.csv"

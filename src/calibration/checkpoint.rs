@@ -32,6 +32,9 @@ struct SavedStats {
     screened: usize,
     acceptance: f64,
     ess: f64,
+    /// Whether its posterior had settled (absent before that rule existed: no).
+    #[serde(default)]
+    settled: bool,
 }
 
 impl From<&Stats> for SavedStats {
@@ -43,6 +46,7 @@ impl From<&Stats> for SavedStats {
             screened: s.screened,
             acceptance: s.acceptance,
             ess: s.ess,
+            settled: s.settled,
         }
     }
 }
@@ -56,6 +60,7 @@ impl From<&SavedStats> for Stats {
             screened: s.screened,
             acceptance: s.acceptance,
             ess: s.ess,
+            settled: s.settled,
         }
     }
 }

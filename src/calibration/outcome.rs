@@ -92,6 +92,7 @@ pub(crate) fn outcome(
             })
             .collect(),
         stop: stop.text().to_string(),
+        converged: stop.converged(),
         worlds: s.replications,
         seed: s.seed,
         dates,

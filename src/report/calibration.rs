@@ -79,6 +79,8 @@ pub(crate) struct Calibration {
     pub(crate) generations: Vec<GenerationRow>,
     /// Why the sampler stopped.
     pub(crate) stop: String,
+    /// Whether it stopped because it converged (not for want of generations or simulations).
+    pub(crate) converged: bool,
     /// Worlds (replications) the particles shared.
     pub(crate) worlds: u32,
     /// The scenario's seed.
@@ -219,10 +221,16 @@ impl Calibration {
             last.map_or(0.0, |g| g.ess),
             self.stop
         );
+        if !self.converged {
+            let _ = writeln!(out, "  {}", NOT_CONVERGED);
+        }
         let _ = writeln!(out, "  report: {}", report.display());
         out
     }
 }
+
+/// What a calibration that stopped before converging says.
+pub(crate) const NOT_CONVERGED: &str = "Not converged: the sampler stopped before its posterior settled, so the intervals are wider than the data allow and may be shifted (simulation-based calibration found them so); give it more simulations (--max-simulations) or generations (--max-generations).";
 
 fn flush(mut w: csv::Writer<std::io::BufWriter<std::fs::File>>, path: &Path) -> Result<()> {
     w.flush()

@@ -221,9 +221,11 @@ fn three_keys_are_recovered_together() {
         .args([
             "calibrate",
             "--particles",
-            "50",
+            "40",
             "--max-simulations",
-            "1100",
+            "4000",
+            "--max-generations",
+            "20",
         ])
         .args([
             "--fit",
@@ -239,6 +241,11 @@ fn three_keys_are_recovered_together() {
         .assert()
         .success();
     let p = posterior(&out);
+    // Run until it converged: stopped by the budget, the posterior is wider and q's sits too low
+    // (simulation-based calibration, docs/calibration.md).
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    assert!(stdout.contains("(converged)"), "{stdout}");
+    assert!(!stdout.contains("Not converged"), "{stdout}");
     // The sign-in rate acts only in the first two weeks of one metric, so fitted with the others
     // its interval stays wide (about 0.8 of its range); the enable share and q are pinned down.
     // The enable share's interval cannot be narrower than the noise of which of 150
@@ -248,7 +255,6 @@ fn three_keys_are_recovered_together() {
     recovered(&p[1].0, p[1].1, 0.6, Prior(0.2, 0.95, false), 0.3);
     recovered(&p[2].0, p[2].1, 6.0, Prior(0.5, 30.0, true), 0.3);
     // The terminal gives each key's median and interval, as posterior.csv has them.
-    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
     let text = std::fs::read_to_string(&observed).unwrap();
     let last = text.lines().last().unwrap().split(',').next().unwrap();
     let n = text.lines().count() - 1;
@@ -277,12 +283,12 @@ fn three_keys_are_recovered_together() {
         let acceptance: f64 = r[2].parse().unwrap();
         let ess: f64 = r[3].parse().unwrap();
         assert!(
-            acceptance > 0.0 && acceptance <= 1.0 && ess <= 80.0 + 1e-9,
+            acceptance > 0.0 && acceptance <= 1.0 && ess <= 40.0 + 1e-9,
             "{generations}"
         );
     }
     let sims: usize = rows.iter().map(|r| r[4].parse::<usize>().unwrap()).sum();
-    assert!(sims <= 2000);
+    assert!(sims <= 4000);
 }
 
 /// The command line of the small calibration the resume test interrupts.

@@ -6,11 +6,14 @@
 //! Generation 0 draws `particles` points from the prior and keeps them all. Each later generation
 //! first lets the model adapt its distance to the previous generation's simulations (the
 //! adaptive distance of Prangle 2017: see `super::observed`), recomputes their distances, sets
-//! its tolerance to a quantile of them, then proposes points
-//! (a parent drawn by weight, moved by a Gaussian kernel whose variance is twice the parents'
-//! weighted variance, per dimension, redrawn until inside the cube) until `particles` of them
-//! land within the tolerance. A kept point's weight is the prior over the proposal density, the
-//! mixture of the truncated kernels around every parent.
+//! its tolerance to a quantile of them, then proposes points (a parent drawn by weight, moved by
+//! a Gaussian kernel per dimension whose variance is the parent's weighted mean square distance
+//! to the particles within the new tolerance, the locally optimal kernel of Filippi et al. 2013,
+//! redrawn until inside the cube) until `particles` of them land within the tolerance. A kept
+//! point's weight is the prior over the proposal density, the mixture of the truncated kernels
+//! around every parent. It stops after `max_generations`, when the budget cannot pay for another
+//! generation, when a generation keeps less than `min_acceptance` of its proposals, or when its
+//! posterior has settled (see [`settled`]).
 //!
 //! Proposal `k` of generation `t` comes from its own keyed stream, and the `particles` kept are
 //! the first within the tolerance in proposal order: the result is the same whatever runs the
@@ -92,6 +95,8 @@ pub(crate) struct Stats {
     pub(crate) acceptance: f64,
     /// Effective sample size of the kept particles' weights.
     pub(crate) ess: f64,
+    /// Whether its posterior barely differs from the previous generation's ([`settled`]).
+    pub(crate) settled: bool,
 }
 
 /// A finished generation: its particles and what it did.
@@ -113,6 +118,9 @@ pub(crate) enum Stop {
     /// The last generation accepted less than `min_acceptance` of its simulations: more
     /// generations would cost much and refine little (the usual sign of convergence).
     Acceptance,
+    /// The last generation's posterior barely differs from the one before ([`settled`]): more
+    /// generations would not change the answer.
+    Settled,
 }
 
 impl Stop {
@@ -124,8 +132,46 @@ impl Stop {
             Stop::Acceptance => {
                 "the last generation kept less than the minimum share of its simulations (converged)"
             }
+            Stop::Settled => {
+                "the posterior no longer moved from one generation to the next (converged)"
+            }
         }
     }
+
+    /// Whether the sampler converged (rather than ran out of generations or simulations).
+    pub(crate) fn converged(self) -> bool {
+        matches!(self, Stop::Acceptance | Stop::Settled)
+    }
+}
+
+/// How far a generation's posterior may move from the previous one's and still count as
+/// settled: per key, its median by at most this share of its 90 % interval's width, and that
+/// width by at most this share of itself.
+pub(crate) const SETTLED: f64 = 0.25;
+
+/// A generation counts as settled only once it keeps less than this share of its proposals:
+/// the tolerance has then come down to the noise the worlds put into the observations, below
+/// which the posterior stops narrowing. Before that, two generations can agree by chance while
+/// the posterior is still wider and shifted.
+pub(crate) const SETTLED_ACCEPTANCE: f64 = 0.15;
+
+/// Whether `next`'s posterior barely differs from `last`'s (see [`SETTLED`]), in the prior's
+/// unit scale, per key, at an acceptance below [`SETTLED_ACCEPTANCE`]. Generation 1 is never
+/// settled: its predecessor is the prior itself.
+pub(crate) fn settled<T>(last: &Generation<T>, next: &Generation<T>) -> bool {
+    if last.stats.generation == 0 || next.stats.acceptance >= SETTLED_ACCEPTANCE {
+        return false;
+    }
+    let dims = next.particles.first().map_or(0, |p| p.u.len());
+    (0..dims).all(|d| {
+        let quantiles = |g: &Generation<T>| {
+            let values: Vec<(f64, f64)> = g.particles.iter().map(|p| (p.u[d], p.weight)).collect();
+            [0.05, 0.5, 0.95].map(|q| weighted_quantile(&values, q))
+        };
+        let (a, b) = (quantiles(last), quantiles(next));
+        let (wa, wb) = (a[2] - a[0], b[2] - b[0]);
+        (b[1] - a[1]).abs() <= SETTLED * wb && (wb - wa).abs() <= SETTLED * wb.max(wa)
+    })
 }
 
 /// Where a calibration stands after a generation: its particles and every generation's stats.
@@ -183,7 +229,8 @@ pub(crate) fn sample<M: Model>(
         }
         let used: usize = history.iter().map(|s| s.simulations).sum();
         let t = history.len();
-        let tolerance = tolerance(settings, &last, model)?;
+        let (tolerance, remeasured) = tolerance(settings, &last, model)?;
+        let kernel = Kernel::around(&last.particles, &remeasured, tolerance);
         let screening = match screen.as_mut() {
             Some(s) => Some((s.tolerance(settings, &last)?, s)),
             None => None,
@@ -191,7 +238,7 @@ pub(crate) fn sample<M: Model>(
         let Some((next, screened)) = generation(
             settings,
             (t, tolerance),
-            &last,
+            (&last, &kernel),
             settings.max_simulations - used,
             model,
             screening,
@@ -202,6 +249,8 @@ pub(crate) fn sample<M: Model>(
         if let Some(s) = screen.as_mut() {
             s.kept = screened;
         }
+        let mut next = next;
+        next.stats.settled = settled(&last, &next);
         history.push(next.stats);
         finished(&next, &history)?;
         last = next;
@@ -245,6 +294,7 @@ fn prior_generation<M: Model>(
             screened: 0,
             acceptance: 1.0,
             ess: n as f64,
+            settled: false,
         },
         particles,
     })
@@ -257,16 +307,16 @@ fn tolerance<M: Model>(
     settings: &Settings,
     last: &Generation<M::Data>,
     model: &mut M,
-) -> Result<f64> {
+) -> Result<(f64, Vec<f64>)> {
     let kept: Vec<&M::Data> = last.particles.iter().map(|p| &p.data).collect();
     model.adapt(&kept)?;
-    let remeasured: Vec<(f64, f64)> = model
-        .distances(&kept)?
-        .into_iter()
+    let remeasured = model.distances(&kept)?;
+    let weighted: Vec<(f64, f64)> = remeasured
+        .iter()
         .zip(&last.particles)
-        .map(|(d, p)| (d, p.weight))
+        .map(|(&d, p)| (d, p.weight))
         .collect();
-    Ok(weighted_quantile(&remeasured, settings.quantile))
+    Ok((weighted_quantile(&weighted, settings.quantile), remeasured))
 }
 
 /// Why to stop after the generations in `history`, if at all.
@@ -277,6 +327,9 @@ fn stop_after(settings: &Settings, history: &[Stats]) -> Option<Stop> {
     }
     if last.generation > 0 && last.acceptance < settings.min_acceptance {
         return Some(Stop::Acceptance);
+    }
+    if last.settled {
+        return Some(Stop::Settled);
     }
     let used: usize = history.iter().map(|s| s.simulations).sum();
     (used + settings.particles > settings.max_simulations).then_some(Stop::Budget)
@@ -294,13 +347,12 @@ type Screened<T> = (Generation<T>, Option<Vec<T>>);
 fn generation<M: Model>(
     settings: &Settings,
     (t, tolerance): (usize, f64),
-    last: &Generation<M::Data>,
+    (last, kernel): (&Generation<M::Data>, &Kernel),
     budget: usize,
     model: &mut M,
     mut screening: Option<(f64, &mut Screen<M>)>,
 ) -> Result<Option<Screened<M::Data>>> {
     let n = settings.particles.max(1);
-    let kernel = Kernel::around(&last.particles);
     let cumulative: Vec<f64> = last
         .particles
         .iter()
@@ -375,6 +427,7 @@ fn generation<M: Model>(
                 screened,
                 acceptance: accepted / proposed as f64,
                 ess,
+                settled: false,
             },
             particles,
         },
@@ -388,26 +441,57 @@ fn prior_draw(seed: u64, slot: usize, dims: usize) -> Vec<f64> {
     (0..dims).map(|_| open01(&mut rng)).collect()
 }
 
-/// The perturbation kernel: independent Gaussians per dimension, truncated to [0, 1].
+/// The perturbation kernel: around each parent, independent Gaussians per dimension, truncated
+/// to [0, 1].
 struct Kernel {
-    /// Standard deviation per dimension.
-    sd: Vec<f64>,
+    /// Per parent, its standard deviation per dimension.
+    sd: Vec<Vec<f64>>,
 }
 
 impl Kernel {
-    /// Twice the weighted variance of `particles` per dimension (Beaumont et al.'s choice, which
-    /// minimises the Kullback–Leibler divergence from the next target for a Gaussian kernel).
-    fn around<T>(particles: &[Particle<T>]) -> Kernel {
+    /// The locally optimal kernel of Filippi, Barnes, Cornebise and Stumpf (2013, "On optimality
+    /// of kernels for approximate Bayesian computation using sequential Monte Carlo", SAGMB 12),
+    /// per dimension: around each parent, the weighted mean square distance to the particles the
+    /// new tolerance keeps (`remeasured` distances at most `tolerance`). A parent inside the
+    /// region the next generation keeps proposes close to itself, one outside reaches back
+    /// toward it; both keep more of their proposals than twice the particles' global variance
+    /// (Beaumont et al. 2009, the kernel before), which asks each parent to cover the whole
+    /// posterior.
+    fn around<T>(particles: &[Particle<T>], remeasured: &[f64], tolerance: f64) -> Kernel {
         let dims = particles.first().map_or(0, |p| p.u.len());
-        let sd = (0..dims)
-            .map(|d| {
-                let mean: f64 = particles.iter().map(|p| p.weight * p.u[d]).sum();
-                let var: f64 = particles
-                    .iter()
-                    .map(|p| p.weight * (p.u[d] - mean).powi(2))
-                    .sum();
-                // A collapsed dimension still moves a little, so the kernel stays a density.
-                (2.0 * var).sqrt().max(1e-4)
+        let near: Vec<&Particle<T>> = particles
+            .iter()
+            .zip(remeasured)
+            .filter(|(p, d)| **d <= tolerance && p.weight > 0.0)
+            .map(|(p, _)| p)
+            .collect();
+        // The tolerance is a quantile of these distances, so some particle is within it; all of
+        // them stand in should rounding leave none.
+        let near = if near.is_empty() {
+            particles.iter().collect()
+        } else {
+            near
+        };
+        let total: f64 = near
+            .iter()
+            .map(|p| p.weight)
+            .sum::<f64>()
+            .max(f64::MIN_POSITIVE);
+        let sd = particles
+            .iter()
+            .map(|parent| {
+                (0..dims)
+                    .map(|d| {
+                        let msd: f64 = near
+                            .iter()
+                            .map(|p| p.weight * (p.u[d] - parent.u[d]).powi(2))
+                            .sum::<f64>()
+                            / total;
+                        // A collapsed dimension still moves a little, so the kernel stays a
+                        // density.
+                        msd.sqrt().max(1e-4)
+                    })
+                    .collect()
             })
             .collect();
         Kernel { sd }
@@ -432,7 +516,7 @@ impl Kernel {
         parents[parent]
             .u
             .iter()
-            .zip(&self.sd)
+            .zip(&self.sd[parent])
             .map(|(&centre, &sd)| {
                 loop {
                     let x = centre + sd * normal(&mut rng);
@@ -448,11 +532,12 @@ impl Kernel {
     fn mixture_density<T>(&self, u: &[f64], parents: &[Particle<T>]) -> f64 {
         parents
             .iter()
-            .map(|p| {
+            .zip(&self.sd)
+            .map(|(p, sd)| {
                 p.weight
                     * u.iter()
                         .zip(&p.u)
-                        .zip(&self.sd)
+                        .zip(sd)
                         .map(|((&x, &c), &sd)| truncated_normal_density(x, c, sd))
                         .product::<f64>()
             })

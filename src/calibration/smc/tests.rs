@@ -114,8 +114,10 @@ fn recovers_a_normal_mean_and_its_spread() {
         &mut |_, _| Ok(()),
     )
     .unwrap();
-    assert_eq!(stop, Stop::Generations);
-    assert_eq!(history.len(), 8);
+    // Settled before the seventh generation: the posterior stopped moving.
+    assert_eq!(stop, Stop::Settled);
+    assert!(history.len() < 8 && history.last().unwrap().settled);
+    assert!(history[..history.len() - 1].iter().all(|h| !h.settled));
     // Tolerances fall generation on generation.
     for w in history.windows(2) {
         assert!(w[1].tolerance < w[0].tolerance, "{history:?}");
@@ -254,4 +256,44 @@ fn truncated_densities_integrate_to_one() {
         assert!((integral - 1.0).abs() < 1e-4, "{c} {sd}: {integral}");
     }
     assert!((weighted_quantile(&[(3.0, 1.0), (1.0, 1.0), (2.0, 2.0)], 0.5) - 2.0).abs() < 1e-12);
+}
+
+/// The settled rule: a posterior that barely moved is settled, one that moved by more than a
+/// quarter of its width, or whose width changed by more than a quarter, is not; generation 1 never
+/// is, nor one that still keeps much of what it proposes.
+#[test]
+fn a_posterior_is_settled_when_it_barely_moves() {
+    let generation = |t: usize, centre: f64, spread: f64| Generation {
+        particles: (0..101)
+            .map(|i| Particle {
+                u: vec![centre + spread * (i as f64 / 100.0 - 0.5)],
+                weight: 1.0 / 101.0,
+                distance: 0.0,
+                slot: i,
+                data: (),
+            })
+            .collect(),
+        stats: Stats {
+            generation: t,
+            tolerance: 1.0,
+            simulations: 101,
+            screened: 0,
+            acceptance: 0.1,
+            ess: 101.0,
+            settled: false,
+        },
+    };
+    // 90 % intervals 0.18 wide: a median moved by 0.04 is settled, by 0.05 is not.
+    assert!(settled(&generation(2, 0.5, 0.2), &generation(3, 0.54, 0.2)));
+    assert!(!settled(
+        &generation(2, 0.5, 0.2),
+        &generation(3, 0.55, 0.2)
+    ));
+    // A width shrinking by a fifth is settled, by a third is not.
+    assert!(settled(&generation(2, 0.5, 0.2), &generation(3, 0.5, 0.16)));
+    assert!(!settled(&generation(2, 0.5, 0.3), &generation(3, 0.5, 0.2)));
+    assert!(!settled(&generation(0, 0.5, 0.2), &generation(1, 0.5, 0.2)));
+    let mut busy = generation(3, 0.5, 0.2);
+    busy.stats.acceptance = 0.2;
+    assert!(!settled(&generation(2, 0.5, 0.2), &busy));
 }
