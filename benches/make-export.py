@@ -9,8 +9,10 @@ user model (80 contacts: 40 % public, 50 % internal, 10 % partner). Each list al
 distribution group and each user an urn:hcd: item, as real exports do.
 
 Usage: make-export.py OUT [--users N] [--contacts K] [--public S] [--format zip|xml|legacy]
-                          [--csv CSV] [--second-domain S] [--silent S] [--bad N]
---second-domain puts that share of users on a second SIP domain (fabrikam.example); --silent gives
+                          [--csv CSV] [--second-domain S] [--silent S] [--bad N] [--own-domains]
+--second-domain puts that share of users on a second SIP domain (fabrikam.example); --own-domains
+puts every user on a SIP domain of their own (u0000001.example, …), their first contact internal
+on it (the worst case for telling internal contacts from partners); --silent gives
 that share of users only internal contacts; --bad adds a contact without a Buddy to the lists of
 the first N users (a bad contact, refused unless --skip-bad-rows).
 --csv writes the lists a run would simulate (the public entries, and a `none` row for a user with
@@ -30,6 +32,7 @@ ap.add_argument("--csv")
 ap.add_argument("--second-domain", type=float, default=0.0)
 ap.add_argument("--silent", type=float, default=0.0)
 ap.add_argument("--bad", type=int, default=0)
+ap.add_argument("--own-domains", action="store_true")
 a = ap.parse_args()
 
 rng = random.Random(12)
@@ -48,7 +51,29 @@ def public_contact():
 
 
 legacy = a.format == "legacy"
-parts = []
+# The XML is written as it is made (a million users do not fit comfortably in one string).
+if a.format == "zip":
+    archive = zipfile.ZipFile(a.out, "w", zipfile.ZIP_DEFLATED)
+    meta = zipfile.ZipInfo("MetaData.xml", date_time=(2014, 6, 1, 0, 0, 0))
+    meta.compress_type = zipfile.ZIP_DEFLATED
+    archive.writestr(meta, '<MetaData Version="1" />')
+    # A fixed date, so the same arguments give the same bytes.
+    info = zipfile.ZipInfo("DocItemSet.xml", date_time=(2014, 6, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    out = archive.open(info, "w", force_zip64=True)
+    write = lambda text: out.write(text.encode())
+else:
+    out = open(a.out, "w")
+    write = out.write
+
+
+class Parts:
+    """Written as appended."""
+    def append(self, text):
+        write(text)
+
+
+parts = Parts()
 csv_rows = ["user,contact,network,org,domain"]
 head = '<?xml version="1.0" encoding="utf-8"?>\n'
 if legacy:
@@ -59,15 +84,20 @@ for u in range(a.users):
     # The first user is on the first domain, so the domains come in the same order in every file.
     second = rng.random() < a.second_domain and u > 0
     domain = "fabrikam.example" if second else "contoso.example"
+    if a.own_domains:
+        domain = f"u{u:07d}.example"
     user = f"user{u:07d}@{domain}"
     silent = rng.random() < a.silent
     seen = set()
     contacts = []
     entries = []
-    for _ in range(a.contacts):
+    for k in range(a.contacts):
         r = rng.random()
         if silent:
             r = max(r, a.public)
+        if a.own_domains and k == 0:
+            contacts.append(f'      <Contact Buddy="sip:colleague@{domain}" DisplayName="" Groups="1" SubscribePresence="true" />\n')
+            continue
         if r < a.public:
             address, net = public_contact()
             if address in seen:
@@ -95,17 +125,9 @@ for u in range(a.users):
     else:
         csv_rows.append(f"{user},,none,contoso.example,{domain}")
 parts.append("</HomedResources>\n" if legacy else "</DocItemSet>\n")
-text = "".join(parts)
+out.close()
 if a.format == "zip":
-    # A fixed date, so the same arguments give the same bytes.
-    with zipfile.ZipFile(a.out, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in [("MetaData.xml", '<MetaData Version="1" />'), ("DocItemSet.xml", text)]:
-            info = zipfile.ZipInfo(name, date_time=(2014, 6, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            z.writestr(info, data)
-else:
-    with open(a.out, "w") as f:
-        f.write(text)
+    archive.close()
 if a.csv:
     with open(a.csv, "w") as f:
         f.write("\n".join(csv_rows) + "\n")

@@ -97,9 +97,21 @@ pub(crate) struct ImportArgs {
     /// Write contacts' addresses in clear in the --to file.
     #[arg(long)]
     pub(crate) reveal_addresses: bool,
-    /// Replace an existing --to file.
+    /// Replace an existing --to file (never the file being read, nor a file the scenario reads).
     #[arg(long)]
     pub(crate) force: bool,
+    /// An export's limits (as the scenario's [population.import] keys of the same names): the
+    /// most bytes the ZIP's DocItemSet.xml may inflate to (default 4G; K, M, G and T accepted).
+    #[arg(long, value_name = "BYTES", value_parser = parse_limit)]
+    pub(crate) max_inflated_size: Option<u64>,
+    /// The longest one tag (with its attributes), text or comment of an export's XML may be
+    /// (default 1M).
+    #[arg(long, value_name = "BYTES", value_parser = parse_limit)]
+    pub(crate) max_piece_size: Option<u64>,
+    /// The most memory the users and contacts read from an export may hold, estimated (default
+    /// 1G).
+    #[arg(long, value_name = "BYTES", value_parser = parse_limit)]
+    pub(crate) max_list_memory: Option<u64>,
 }
 
 // `--out` is shared (`OutputArgs`) but each command has its own default: each says its own
@@ -356,27 +368,15 @@ pub(crate) struct MemoryArgs {
 
 /// Parses `123`, `500M`, `2G` (powers of 1024).
 fn parse_bytes(text: &str) -> Result<u64, String> {
-    let t = text.trim();
-    let (digits, unit) = match t.char_indices().find(|(_, c)| c.is_ascii_alphabetic()) {
-        Some((i, _)) => (&t[..i], t[i..].to_ascii_uppercase()),
-        None => (t, String::new()),
-    };
-    let factor: u64 = match unit.trim_end_matches("IB").trim_end_matches('B') {
-        "" => 1,
-        "K" => 1 << 10,
-        "M" => 1 << 20,
-        "G" => 1 << 30,
-        "T" => 1 << 40,
-        _ => {
-            return Err(format!(
-                "`{text}` is not a size; write bytes, or a number with K, M, G or T"
-            ));
-        }
-    };
-    let value: f64 = digits.trim().parse().map_err(|_| {
-        format!("`{text}` is not a size; write bytes, or a number with K, M, G or T")
-    })?;
-    Ok((value * factor as f64) as u64)
+    crate::scenario::import::parse_size(text)
+}
+
+/// Parses a limit: a size above 0.
+fn parse_limit(text: &str) -> Result<u64, String> {
+    match parse_bytes(text)? {
+        0 => Err(format!("`{text}` is no room at all; give a size above 0")),
+        bytes => Ok(bytes),
+    }
 }
 
 /// `picsim validate`.
@@ -388,4 +388,7 @@ pub(crate) struct ValidateArgs {
     /// Overrides, checked as `run` would apply them.
     #[command(flatten)]
     pub(crate) scenario_args: ScenarioArgs,
+    /// The memory guard, for a scenario that replays a world (checked as a one-thread run).
+    #[command(flatten)]
+    pub(crate) memory: MemoryArgs,
 }

@@ -11,6 +11,9 @@ pub(crate) mod sbc;
 pub(crate) mod simulate;
 pub(crate) mod smc;
 
+pub use checkpoint::{CheckpointShape, check_checkpoint};
+pub use observed::check_observations;
+
 use crate::scenario::{Fit, parse_value};
 
 /// Defaults of the sampler's limits.
@@ -30,7 +33,7 @@ pub(crate) const SCREEN_FRACTION: f64 = 1.0 / 6.0;
 /// and its screen would be too noisy to decide anything) ...
 pub(crate) const SCREEN_MIN_ORGS: u32 = 1200;
 /// ... and a proposal the screen rejects is simulated all the same with this probability (η).
-pub(crate) const SCREEN_CONTINUATION: f64 = 0.25;
+pub(crate) use smc::SCREEN_CONTINUATION;
 
 /// Parses `KEY=LO..HI` (uniform) or `KEY=log:LO..HI` (log-uniform); the ends are TOML values
 /// (numbers or dates).

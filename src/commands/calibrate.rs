@@ -2,7 +2,7 @@
 //! fit and to what ([`Setup`]), the sampler run with a progress bar per generation and a
 //! checkpoint after each, and the folder written: `posterior.csv`, `calibration.csv`, the
 //! posterior predictive `summary.csv`, the charts and `report.html`. With `--check N` the same
-//! setup is checked instead (`super::check`).
+//! setup is checked instead (`super::check`, which the dispatcher calls).
 
 use super::plan;
 use crate::calibration::observed::Observed;
@@ -126,6 +126,23 @@ impl Setup<'_> {
             base,
             ..self.simulator(comm, progress)
         })
+    }
+
+    /// What this calibration's checkpoints can hold, to check one before resuming it: its
+    /// particles' rows run to the last day a fit simulates (`until`), not the whole window.
+    pub(super) fn checkpoint_shape(&self) -> checkpoint::CheckpointShape {
+        let days = self
+            .dates
+            .iter()
+            .filter(|&&d| self.until.is_none_or(|u| d <= u))
+            .count();
+        checkpoint::CheckpointShape {
+            particles: self.settings.particles,
+            dims: self.fits.len(),
+            row_len: days * self.columns.len(),
+            max_generations: self.settings.max_generations,
+            max_simulations: self.settings.max_simulations,
+        }
     }
 
     /// What identifies this calibration for `--resume`: the scenario file's content, the
@@ -309,13 +326,10 @@ pub(super) fn bar_progress(bar: &indicatif::ProgressBar, name: &str, p: Progress
     }
 }
 
-/// Fits the scenario's keys to the observations and writes the calibration's folder (or, with
-/// `--check`, checks the calibration).
+/// Fits the scenario's keys to the observations and writes the calibration's folder (`--check`
+/// is dispatched to `super::check` before this).
 pub(crate) fn calibrate(args: CalibrateArgs, comm: &dyn Comm) -> Result<ExitCode> {
     let set = setup(&args)?;
-    if let Some(repeats) = args.check {
-        return super::check::check(&args, &set, repeats as usize, comm);
-    }
     let s = &set.loaded.scenario;
     let settings = set.settings;
     let world = &args.output.world;
@@ -343,10 +357,12 @@ pub(crate) fn calibrate(args: CalibrateArgs, comm: &dyn Comm) -> Result<ExitCode
     let identity = set.identity("calibrate", args.observed_until)?;
     // An unfinished calibration's folder (`<out>.partial/`) holds its checkpoint, kept when it
     // is interrupted; `--resume` continues it (the same calibration only).
+    let mut inputs = plan::inputs_of([s]);
+    inputs.add(&set.observed_path, "the observations");
     let staging = plan::prepare_output(
         comm,
         (&out, &plan::named(&args.output, None)),
-        world.folder.force,
+        (world.folder.force, &inputs),
         "calibrate",
         Some((&identity, args.resume)),
     )?;
@@ -355,7 +371,9 @@ pub(crate) fn calibrate(args: CalibrateArgs, comm: &dyn Comm) -> Result<ExitCode
         .map(|s| s.fill(|dir| Ok(dir.join(KEPT))))
         .transpose()?;
     let done = if args.resume {
-        let state = kept.as_deref().map(checkpoint::load).transpose()?.flatten();
+        let expected = set.checkpoint_shape();
+        let load = |dir: &std::path::Path| checkpoint::load(dir, &expected);
+        let state = kept.as_deref().map(load).transpose()?.flatten();
         checkpoint::share(comm, state)?
     } else {
         None

@@ -48,10 +48,12 @@ pub(super) fn check(
     // The number of repeats is not part of what a check is: an interrupted check of 100 repeats
     // may go on to 200.
     let identity = set.identity("calibrate --check", args.observed_until)?;
+    let mut inputs = plan::inputs_of([s]);
+    inputs.add(&set.observed_path, "the observations");
     let staging = plan::prepare_output(
         comm,
         (&out, &plan::named(&args.output, None)),
-        world.folder.force,
+        (world.folder.force, &inputs),
         "calibrate",
         Some((&identity, args.resume)),
     )?;
@@ -62,9 +64,12 @@ pub(super) fn check(
     let dims = set.fits.len();
     let mut ranked = finished_repeats(comm, kept.as_deref(), args.resume, dims)?;
     ranked.truncate(repeats * dims);
+    let expected = set.checkpoint_shape();
     let mut start = |repeat: usize| -> Result<Option<smc::State<Vec<i64>>>> {
         let state = match &kept {
-            Some(dir) if args.resume => checkpoint::load(&saved::repeat_dir(dir, repeat))?,
+            Some(dir) if args.resume => {
+                checkpoint::load(&saved::repeat_dir(dir, repeat), &expected)?
+            }
             _ => None,
         };
         checkpoint::share(comm, state)

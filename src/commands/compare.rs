@@ -17,7 +17,11 @@ pub(crate) fn compare(args: CompareArgs) -> Result<ExitCode> {
         .clone()
         .unwrap_or_else(|| compare::default_out(&args.runs));
     let cmp = compare::from_folders(&args.runs, &out)?;
-    let staging = Staging::new(&out, args.folder.force, "compare")?;
+    let mut inputs = crate::report::Inputs::default();
+    for run in &args.runs {
+        inputs.add(run, "a run folder being compared");
+    }
+    let staging = Staging::new(&out, args.folder.force, "compare", &inputs)?;
     staging.fill(|dir| folder::write_comparison(&cmp, dir, &[]))?;
     let target = staging.commit()?;
     plan::close(&target, args.quiet, started, |report, seconds| {

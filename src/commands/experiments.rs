@@ -35,6 +35,17 @@ pub(crate) fn sweep(args: SweepArgs, comm: &dyn Comm) -> Result<ExitCode> {
         .map(|p| sweep::point_label(&keys, p))
         .collect();
     let record = record("sweep", &loaded, labels, &scenarios)?;
+    // What each run's kept summary must match when resumed.
+    let expected: Vec<RunSummary> = scenarios
+        .iter()
+        .zip(&points)
+        .enumerate()
+        .map(|(i, (s, point))| {
+            let label = sweep::point_label(&keys, point);
+            let values = point.iter().map(crate::experiments::label::value_text);
+            folder::expected_run(s, i, label, values.collect(), true)
+        })
+        .collect();
     let resumable = (&record, args.resume);
     let plan = Plan::resolve_resumable(
         loaded,
@@ -51,7 +62,7 @@ pub(crate) fn sweep(args: SweepArgs, comm: &dyn Comm) -> Result<ExitCode> {
         count(points.len() as u64, "run", "runs")
     );
     let n = points.len();
-    let (done, kept) = plan.kept(comm, |dir| folder::finished_runs(dir, n, true))?;
+    let (done, kept) = plan.kept(comm, |dir| folder::finished_runs(dir, &expected, true))?;
     // Each run's folder is written as soon as its replications are done, and the run recorded
     // as finished; only its summary stays.
     let mut runs: Vec<Option<RunSummary>> = if kept.is_empty() { vec![None; n] } else { kept };
@@ -109,6 +120,18 @@ pub(crate) fn sensitivity(args: SensitivityArgs, comm: &dyn Comm) -> Result<Exit
         .map(|i| sweep::sensitivity_run(&scenario, i).0)
         .collect();
     let record = record("sensitivity", &loaded, labels, &scenarios)?;
+    // What each run's kept summary must match when resumed.
+    let expected: Vec<RunSummary> = scenarios
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let (id, label) = sweep::sensitivity_run(&scenario, i);
+            RunSummary {
+                id,
+                ..folder::expected_run(s, i, label, Vec::new(), false)
+            }
+        })
+        .collect();
     let resumable = (&record, args.resume);
     let plan = Plan::resolve_resumable(
         loaded,
@@ -119,7 +142,7 @@ pub(crate) fn sensitivity(args: SensitivityArgs, comm: &dyn Comm) -> Result<Exit
         "sensitivity",
         resumable,
     )?;
-    let (done, kept) = plan.kept(comm, |dir| folder::finished_runs(dir, runs, false))?;
+    let (done, kept) = plan.kept(comm, |dir| folder::finished_runs(dir, &expected, false))?;
     // The tornado needs only each run's summary: nothing else of a run is kept or written (in
     // the unfinished folder, the summary alone, for --resume).
     let mut summaries: Vec<Option<RunSummary>> = if kept.is_empty() {

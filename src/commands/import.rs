@@ -4,8 +4,11 @@
 //! asks for addresses in clear.
 
 use crate::cli::ImportArgs;
+use crate::report::Inputs;
 use crate::report::csv::Addresses;
-use crate::scenario::import::{self, ContactList, ImportedUser, NO_CONTACT, Options, fresh_salt};
+use crate::scenario::import::{
+    self, ContactList, ImportedUser, Limit, NO_CONTACT, Options, fresh_salt,
+};
 use crate::scenario::{KeyPath, Override, Scenario, load_str};
 use anyhow::{Context, Result, anyhow, bail};
 use std::path::Path;
@@ -18,24 +21,38 @@ const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/pic-2013.toml");
 pub(crate) fn import(args: ImportArgs) -> Result<ExitCode> {
     let file = std::path::absolute(&args.file)
         .with_context(|| format!("could not read '{}'", args.file.display()))?;
-    if let Some(to) = &args.to {
-        if to.exists() && !args.force {
-            bail!("'{}' already exists; --force replaces it", to.display());
-        }
-        if std::path::absolute(to).is_ok_and(|t| t == file) {
-            bail!("--to names the file being read; write the CSV elsewhere");
-        }
-    }
+    // Refused before reading (a large export takes a while): the target that exists without
+    // --force, and the target that is the file or the scenario named here. What else the
+    // scenario reads is known once it is loaded, and checked then.
+    let mut inputs = Inputs::default();
+    inputs.add(&file, "the file being imported");
+    inputs.extend(args.scenario.iter().map(|s| (s.clone(), "the scenario")));
+    check_to(&args, &inputs)?;
+    let limits = [
+        (Limit::Inflated, args.max_inflated_size),
+        (Limit::Piece, args.max_piece_size),
+        (Limit::Memory, args.max_list_memory),
+    ];
     let (scenario, list) = match &args.scenario {
-        // The scenario reads the file through its own `[population.import]`, with its format and
-        // organisation keys: what `picsim run` would simulate.
+        // The scenario reads the file through its own `[population.import]`, with its format,
+        // organisation and limit keys (the options given here override the limits): what
+        // `picsim run` would simulate.
         Some(path) => {
-            let contacts = Override::new(
+            let mut overrides = vec![Override::new(
                 KeyPath::parse("population.import.contacts").map_err(|e| anyhow!(e))?,
                 toml::Value::String(file.display().to_string()),
                 format!("picsim import {}", args.file.display()),
-            );
-            let scenario = crate::scenario::load_file(path, &[contacts])?;
+            )];
+            for (limit, bytes) in limits {
+                let Some(bytes) = bytes else { continue };
+                let key = format!("population.import.{}", limit.key());
+                overrides.push(Override::new(
+                    KeyPath::parse(&key).map_err(|e| anyhow!(e))?,
+                    toml::Value::Integer(i64::try_from(bytes).unwrap_or(i64::MAX)),
+                    format!("--{} {bytes}", limit.key().replace('_', "-")),
+                ));
+            }
+            let scenario = crate::scenario::load_file(path, &overrides)?;
             let list = scenario
                 .population
                 .import
@@ -43,15 +60,23 @@ pub(crate) fn import(args: ImportArgs) -> Result<ExitCode> {
                 .ok_or_else(|| anyhow!("the scenario read no contact list"))?;
             (scenario, list)
         }
-        // The default's networks, and the file read with no option (so that a problem with it is
-        // not blamed on a scenario the user never named).
+        // The default's networks, and the file read with no option but the limits (so that a
+        // problem with it is not blamed on a scenario the user never named).
         None => {
             let scenario = load_str(DEFAULT_SCENARIO, "scenarios/pic-2013.toml", &[], None)?;
-            let list = import::contact_list(&args.file, &scenario.networks, &Options::default())
+            let mut options = Options::default();
+            for (limit, bytes) in limits {
+                if let Some(bytes) = bytes {
+                    limit.set(&mut options.limits, bytes);
+                }
+            }
+            let list = import::contact_list(&args.file, &scenario.networks, &options)
                 .map_err(|e| anyhow!(e))?;
             (scenario, list)
         }
     };
+    inputs.extend(scenario.inputs());
+    check_to(&args, &inputs)?;
     let by = match &args.scenario {
         Some(p) => format!("the networks of {}", p.display()),
         None => "the networks of the default scenario (pic-2013)".to_string(),
@@ -82,6 +107,23 @@ pub(crate) fn import(args: ImportArgs) -> Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Refuses a `--to` that is one of `inputs` (with `--force` or without), or that exists without
+/// `--force`.
+fn check_to(args: &ImportArgs, inputs: &Inputs) -> Result<()> {
+    let Some(to) = &args.to else {
+        return Ok(());
+    };
+    inputs.check(
+        to,
+        &format!("'{}' (--to)", to.display()),
+        "write the CSV elsewhere",
+    )?;
+    if std::fs::symlink_metadata(to).is_ok() && !args.force {
+        bail!("'{}' already exists; --force replaces it", to.display());
+    }
+    Ok(())
 }
 
 /// A count with thousands separators.

@@ -14,7 +14,7 @@ use crate::cli::{MemoryArgs, OutputArgs, ScenarioArgs, WorldArgs};
 use crate::comm::Comm;
 use crate::report::comparison::RunSummary;
 use crate::report::staging::Named;
-use crate::report::{self, Staging, manifest::Invocation};
+use crate::report::{self, Inputs, Staging, manifest::Invocation};
 use crate::run::jobs::Tick;
 use crate::run::summary::{RunResult, summarise_run};
 use crate::scenario::import::ContactList;
@@ -161,7 +161,9 @@ impl<'a> Plan<'a> {
         let worlds = crate::run::jobs::worlds_of(&scenarios)?;
         let named = named(output, (command == "run").then_some(&loaded));
         let folder = (out, &named);
-        let staging = prepare_output(comm, folder, world.folder.force, command, resumable)?;
+        let inputs = inputs_of(std::iter::once(&loaded.scenario).chain(&scenarios));
+        let force = (world.folder.force, &inputs);
+        let staging = prepare_output(comm, folder, force, command, resumable)?;
         Ok(Plan {
             loaded,
             scenarios,
@@ -439,21 +441,30 @@ pub(crate) fn named(output: &OutputArgs, loaded: Option<&Loaded>) -> Named {
     }
 }
 
+/// Every file and folder the `scenarios` read (each variant may read its own).
+pub(crate) fn inputs_of<'s>(scenarios: impl IntoIterator<Item = &'s Scenario>) -> Inputs {
+    let mut inputs = Inputs::default();
+    for s in scenarios {
+        inputs.extend(s.inputs());
+    }
+    inputs
+}
+
 /// The output folder `dir` (named by the user as the `Named` beside it) of `command`, prepared
-/// on rank 0 only; every rank learns whether that worked, so that all stop together when it
-/// did not.
+/// on rank 0 only (replaced if `force`, never when it is one of `inputs` or holds one); every
+/// rank learns whether that worked, so that all stop together when it did not.
 pub(crate) fn prepare_output(
     comm: &dyn Comm,
     (dir, named): (&Path, &Named),
-    force: bool,
+    (force, inputs): (bool, &Inputs),
     command: &'static str,
     resumable: Option<(&serde_json::Value, bool)>,
 ) -> Result<Option<Staging>> {
     let staging = match (comm.rank(), resumable) {
-        (0, None) => Some(Staging::named(dir, named, force, command)),
+        (0, None) => Some(Staging::named(dir, named, force, command, inputs)),
         (0, Some((record, resume))) => Some(Staging::resumable(
             (dir, named),
-            force,
+            (force, inputs),
             command,
             record,
             resume,
@@ -494,36 +505,13 @@ pub(crate) fn memory_guard(
     ranks: usize,
     args: &MemoryArgs,
 ) -> Result<f64> {
-    let Some(estimate) = crate::run::memory::guard_estimate(scenarios, threads, ranks) else {
-        return Ok(0.0);
-    };
-    // Users, entries and persons are numbered with 32-bit ids: a world that could outgrow them is
-    // refused whatever the memory (with a margin, since the sizes are expected values).
-    for (what, n) in [
-        ("users", estimate.users),
-        ("contact-list entries", estimate.entries),
-        ("persons", estimate.persons),
-    ] {
-        if n > 0.9 * f64::from(u32::MAX) {
-            return Err(anyhow!(
-                "this world has about {} {what} per replication; picsim numbers them with 32-bit ids, so at most about {} fit: lower orgs.count, orgs.users or population.contacts_per_user",
-                report::thousands(n),
-                report::thousands(0.9 * f64::from(u32::MAX))
-            ));
-        }
-    }
-    let limit = args
-        .memory_limit
-        .or_else(crate::sys::available_memory_bytes);
-    if let Some(limit) = limit {
-        if estimate.total > limit as f64 && !args.ignore_memory_limit {
-            return Err(anyhow!(
-                "{}",
-                crate::run::memory::refusal(scenarios, &estimate, limit, threads, ranks)
-            ));
-        }
-    }
-    Ok(estimate.total)
+    let limit = (!args.ignore_memory_limit)
+        .then(|| {
+            args.memory_limit
+                .or_else(crate::sys::available_memory_bytes)
+        })
+        .flatten();
+    crate::run::memory::guard(scenarios, threads, ranks, limit)
 }
 
 /// Refuses an imported contact list with bad rows unless they may be skipped.

@@ -30,12 +30,18 @@ pub(crate) fn population(args: PopulationArgs) -> Result<ExitCode> {
     one.replications = 1;
     plan::memory_guard(std::slice::from_ref(&one), 1, 1, &world.memory)?;
     let pinned = crate::world::pinned::World::of(&scenario)?;
-    let replication = pinned
-        .as_ref()
-        .map_or(0, |w| w.replication)
-        .saturating_add(args.replication);
+    let first = pinned.as_ref().map_or(0, |w| w.replication);
+    let replication = first.checked_add(args.replication).ok_or_else(|| {
+        anyhow::anyhow!(
+            "--replication {}: the world's replication {first} plus it passes the last replication number {}",
+            args.replication,
+            u32::MAX
+        )
+    })?;
     let export = crate::report::staging::Named::Option("--export".into());
-    let staging = Staging::named(&args.export, &export, world.folder.force, "population")?;
+    let inputs = plan::inputs_of([&scenario]);
+    let force = world.folder.force;
+    let staging = Staging::named(&args.export, &export, force, "population", &inputs)?;
     let population = crate::world::population::generate::generate_part(
         &scenario,
         pinned.as_ref(),

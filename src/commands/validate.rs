@@ -43,16 +43,31 @@ pub(crate) fn validate(args: ValidateArgs) -> Result<ExitCode> {
                     ),
                     None => count(u64::from(s.orgs.count), "organisation", "organisations"),
                 };
-                // A world the scenario replays is checked as `run` would read it.
-                let world = match crate::world::pinned::World::of(&s) {
-                    Ok(Some(_)) => format!(
-                        ", the world in {}",
-                        s.population.world.as_deref().unwrap_or(file).display()
+                // A world the scenario replays is checked as a one-thread run would check it:
+                // measured, read, and each replication's world built and checked.
+                let limit = (!args.memory.ignore_memory_limit)
+                    .then(|| {
+                        args.memory
+                            .memory_limit
+                            .or_else(crate::sys::available_memory_bytes)
+                    })
+                    .flatten();
+                let world = match crate::run::check_world(&s, limit) {
+                    Ok(Some(built)) => format!(
+                        ", the world in {}{}",
+                        s.population.world.as_deref().unwrap_or(file).display(),
+                        match built {
+                            0 => String::new(),
+                            n => format!(
+                                " ({} built and checked)",
+                                count(u64::from(n), "replication", "replications")
+                            ),
+                        }
                     ),
                     Ok(None) => String::new(),
                     Err(e) => {
                         ok = false;
-                        eprintln!("{e}");
+                        eprintln!("{e:#}");
                         continue;
                     }
                 };

@@ -5,11 +5,12 @@
 
 use super::sweep;
 use crate::report::comparison::{CompareChart, Comparison, RunSummary};
+use crate::report::sealed::{seal, unseal};
 use crate::report::sensitivity::{Sensitivity, figure_file};
 use crate::report::staging::{KEPT, write_atomically};
 use crate::report::{self, manifest::Invocation};
 use crate::run::summary::RunResult;
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -43,12 +44,16 @@ pub(crate) fn write_sweep_run(
     ))
 }
 
-/// The runs of `runs` an unfinished experiment's folder `dir` finished: per run, its summary
+/// The runs an unfinished experiment's folder `dir` finished, of the runs `expected` describes
+/// (each run's summary as [`expected_run`] makes it, without its numbers): per run, its summary
 /// (kept in `.finished/`), and for a sweep (`folders`) only with its whole `run-NNN/` folder.
-/// Whatever a killed process left half written is removed, so the run is done again.
+/// Whatever a killed process left half written is removed, so the run is done again. A kept
+/// summary that is damaged (its digest: `crate::report::sealed`) or not the run's (another id,
+/// label, values, days, columns or number of replications, or summaries of another size) is
+/// refused, never resumed into a different comparison.
 pub(crate) fn finished_runs(
     dir: &Path,
-    runs: usize,
+    expected: &[RunSummary],
     folders: bool,
 ) -> Result<Vec<Option<RunSummary>>> {
     let kept = dir.join(KEPT);
@@ -64,18 +69,17 @@ pub(crate) fn finished_runs(
                 .with_context(|| format!("could not remove '{}'", path.display()))?;
         }
     }
-    (0..runs)
-        .map(|i| {
+    expected
+        .iter()
+        .enumerate()
+        .map(|(i, run)| {
             let id = report::files::run_id(i);
             let file = kept.join(format!("{id}.json"));
             let run_dir = dir.join(&id);
-            let summary = match std::fs::read_to_string(&file) {
-                Ok(text) if !folders || run_dir.is_dir() => {
-                    Some(serde_json::from_str::<RunSummary>(&text).with_context(|| {
-                        format!("'{}' is not a finished run's summary", file.display())
-                    })?)
-                }
-                _ => None,
+            let summary = if !folders || run_dir.is_dir() {
+                read_finished(&file, run)?
+            } else {
+                None
             };
             if summary.is_none() && run_dir.exists() {
                 std::fs::remove_dir_all(&run_dir)
@@ -86,13 +90,95 @@ pub(crate) fn finished_runs(
         .collect()
 }
 
+/// Run `i`'s summary as a finished run of `s` makes it, without its numbers (`summary` and
+/// `headlines` empty): what a kept summary must match. `label` and `values` as the experiment
+/// gives them; `link` for a sweep's run, which has its own folder.
+pub(crate) fn expected_run(
+    s: &crate::scenario::Scenario,
+    i: usize,
+    label: String,
+    values: Vec<String>,
+    link: bool,
+) -> RunSummary {
+    let id = report::files::run_id(i);
+    let cal = s.calendar();
+    RunSummary {
+        link: link.then(|| format!("{id}/report.html")),
+        id,
+        label,
+        values,
+        dates: s.report_days().iter().map(|&d| cal.date(d)).collect(),
+        columns: crate::engine::Columns::new(s).names,
+        summary: Vec::new(),
+        headlines: Vec::new(),
+        replications: s.replications,
+    }
+}
+
+/// The summary kept in `file` (`None` when there is none), checked against `expected`.
+fn read_finished(file: &Path, expected: &RunSummary) -> Result<Option<RunSummary>> {
+    let name = file.display();
+    let cells = (expected.dates.len() * expected.columns.len()) as u64;
+    let most = (64 << 10) + cells * 512;
+    let bytes = match std::fs::metadata(file) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e).with_context(|| format!("could not read '{name}'")),
+        Ok(m) if !m.is_file() || m.len() > most => {
+            bail!(
+                "{name}: not a finished run's summary picsim wrote (not a file of its size); start afresh with --force (without --resume)"
+            )
+        }
+        Ok(_) => std::fs::read(file).with_context(|| format!("could not read '{name}'"))?,
+    };
+    let refuse = |at: String, problem: String| {
+        anyhow::anyhow!(
+            "{name}:{at}: {problem}; not resuming it: start afresh with --force (without --resume)"
+        )
+    };
+    unseal(&bytes).map_err(|e| refuse("1: sha256".into(), e.to_string()))?;
+    let sealed: Sealed = serde_json::from_slice(&bytes).map_err(|e| {
+        let at = format!("{}:{}", e.line(), e.column());
+        refuse(at, "not a finished run's summary picsim wrote".into())
+    })?;
+    let got = sealed.summary;
+    let field = |name: &str, same: bool| {
+        if same {
+            Ok(())
+        } else {
+            Err(refuse(format!("2: {name}"), "not this run's".into()))
+        }
+    };
+    field("id", got.id == expected.id)?;
+    field("label", got.label == expected.label)?;
+    field("values", got.values == expected.values)?;
+    field("dates", got.dates == expected.dates)?;
+    field("columns", got.columns == expected.columns)?;
+    field("link", got.link == expected.link)?;
+    field("replications", got.replications == expected.replications)?;
+    field("summary", got.summary.len() as u64 == cells)?;
+    Ok(Some(got))
+}
+
+/// A kept summary as a whole: its digest and the summary.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Sealed {
+    #[serde(rename = "sha256")]
+    _sha256: String,
+    summary: RunSummary,
+}
+
 /// Records run `i` of an experiment in `dir` as finished, with its summary (after its folder,
-/// if it has one, is complete).
+/// if it has one, is complete), sealed.
 pub(crate) fn keep_finished(dir: &Path, i: usize, summary: &RunSummary) -> Result<()> {
     let file = dir
         .join(KEPT)
         .join(format!("{}.json", report::files::run_id(i)));
-    write_atomically(&file, &serde_json::to_string(summary)?)
+    let mut members = b"\"summary\":".to_vec();
+    members.extend(serde_json::to_vec(summary)?);
+    members.push(b'}');
+    // serde_json writes UTF-8, and the seal adds ASCII.
+    write_atomically(&file, &String::from_utf8_lossy(&seal(&members)))
 }
 
 /// Writes a comparison's files into `dir`: `compare.csv`, `compare_<metric>.png` and

@@ -94,14 +94,20 @@ fn compute_pinned(
     for (i, pinned) in dense.iter().enumerate() {
         let Some(pinned) = pinned else { continue };
         let m = &s.migrations[i];
+        // A missing row has no line: the problem is placed at the migration's first row.
+        let first = pins
+            .rows
+            .iter()
+            .find(|r| r.migration == i)
+            .map_or(1, |r| r.line);
         for (p, &day) in pinned.iter().enumerate() {
             if day == OUTSIDE && eligibility(s, i, pop.persons[p], days.of(p as u32)) != OUTSIDE {
                 problems.push(WorldError::new(
                     &pins.file,
-                    0,
-                    "person",
+                    u64::from(first),
+                    "migration",
                     format!(
-                        "person {p} is in {}'s population but has no day (give its day, or never)",
+                        "{} pins days from this line on, but person {p}, in its population, has no row (give its day, or never)",
                         m.label
                     ),
                 ));

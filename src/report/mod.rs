@@ -17,14 +17,17 @@ pub(crate) mod files;
 #[cfg(test)]
 mod fixtures;
 pub(crate) mod headline;
+pub(crate) mod inputs;
 pub(crate) mod manifest;
 pub(crate) mod number;
 pub(crate) mod page;
+pub(crate) mod sealed;
 pub(crate) mod sensitivity;
 pub mod staging;
 pub(crate) mod terminal;
 
 pub use headline::{Headline, headlines};
+pub(crate) use inputs::Inputs;
 pub(crate) use number::thousands;
 pub use staging::{Staging, check_creatable};
 

@@ -8,6 +8,7 @@
 //! next run to the same target, the live ones by [`abandon_all`] when a signal stops the process,
 //! and the report already in place survives a new one that cannot be moved in.
 
+use super::inputs::Inputs;
 use anyhow::{Context, Result, anyhow, bail};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -321,10 +322,16 @@ fn clear_stale(parent: &Path, name: &str) {
 }
 
 /// Checks that `target` (named by the user as `named`) may be written (absent, or replaceable
-/// with `force`), after removing the stale temporary folders beside it; returns its name and
-/// the folder holding it.
-fn check_target(target: &Path, named: &Named, force: bool) -> Result<(String, PathBuf)> {
+/// with `force`, and never one of the command's `inputs` nor holding one), after removing the
+/// stale temporary folders beside it; returns its name and the folder holding it.
+fn check_target(
+    target: &Path,
+    named: &Named,
+    force: bool,
+    inputs: &Inputs,
+) -> Result<(String, PathBuf)> {
     let shown = named.folder(target);
+    inputs.check(target, &format!("output folder {shown}"), &named.another())?;
     let name = target
         .file_name()
         .with_context(|| format!("output path {shown} has no folder name"))?
@@ -355,10 +362,22 @@ fn check_target(target: &Path, named: &Named, force: bool) -> Result<(String, Pa
 impl Staging {
     /// Checks the target and creates the temporary folder for `command` (`run`, `sweep`, …). An
     /// existing target is refused unless `force`, and even then unless it is empty or a folder
-    /// picsim wrote; it is left untouched until [`Staging::commit`]. Stale temporary folders of
-    /// ended processes for the same target are removed first.
-    pub(crate) fn new(target: &Path, force: bool, command: &'static str) -> Result<Staging> {
-        Self::named(target, &Named::Option("--out".into()), force, command)
+    /// picsim wrote; a target that is one of the command's `inputs`, or holds one, is refused
+    /// whatever `force` says. It is left untouched until [`Staging::commit`]. Stale temporary
+    /// folders of ended processes for the same target are removed first.
+    pub(crate) fn new(
+        target: &Path,
+        force: bool,
+        command: &'static str,
+        inputs: &Inputs,
+    ) -> Result<Staging> {
+        Self::named(
+            target,
+            &Named::Option("--out".into()),
+            force,
+            command,
+            inputs,
+        )
     }
 
     /// [`Staging::new`] for a folder the user named as `named` (which refusals repeat).
@@ -367,8 +386,9 @@ impl Staging {
         named: &Named,
         force: bool,
         command: &'static str,
+        inputs: &Inputs,
     ) -> Result<Staging> {
-        let (name, parent) = check_target(target, named, force)?;
+        let (name, parent) = check_target(target, named, force, inputs)?;
         let shown = named.folder(target);
         std::fs::create_dir_all(&parent)
             .with_context(|| format!("could not create output folder {shown}"))?;
@@ -413,13 +433,19 @@ impl Staging {
     /// unless `force`, which starts afresh.
     pub(crate) fn resumable(
         (target, named): (&Path, &Named),
-        force: bool,
+        (force, inputs): (bool, &Inputs),
         command: &'static str,
         record: &serde_json::Value,
         resume: bool,
     ) -> Result<Staging> {
-        let (name, parent) = check_target(target, named, force)?;
+        let (name, parent) = check_target(target, named, force, inputs)?;
         let temp = parent.join(format!("{name}.partial"));
+        // `--force` removes an unfinished folder: never one that holds what the command reads.
+        inputs.check(
+            &temp,
+            &format!("the unfinished folder '{}'", temp.display()),
+            &named.another(),
+        )?;
         let record_path = temp.join(RECORD);
         if std::fs::symlink_metadata(&temp).is_ok() {
             let kept: Option<serde_json::Value> = std::fs::read_to_string(&record_path)
@@ -633,7 +659,7 @@ mod tests {
     fn a_marked_folder_is_replaceable_until_a_foreign_file_is_added() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("out");
-        let staging = Staging::new(&target, false, "test").unwrap();
+        let staging = Staging::new(&target, false, "test", &Inputs::default()).unwrap();
         std::fs::create_dir(staging.path().join("run-001")).unwrap();
         std::fs::write(staging.path().join("run-001/series.csv"), "x").unwrap();
         staging.commit().unwrap();
@@ -664,7 +690,10 @@ mod tests {
         let aside = dir.path().join(format!(".out.old-{}", ended.id()));
         std::fs::create_dir(&aside).unwrap();
         std::fs::write(aside.join("report.html"), "old").unwrap();
-        let err = format!("{:#}", Staging::new(&target, false, "test").unwrap_err());
+        let err = format!(
+            "{:#}",
+            Staging::new(&target, false, "test", &Inputs::default()).unwrap_err()
+        );
         assert!(err.contains("already exists"), "{err}");
         assert!(!aside.exists());
         assert_eq!(
@@ -694,7 +723,7 @@ mod tests {
         assert!(!ours.exists());
         // The committed folder does not keep the host file.
         let target = dir.path().join("new");
-        let staging = Staging::new(&target, false, "test").unwrap();
+        let staging = Staging::new(&target, false, "test", &Inputs::default()).unwrap();
         assert!(staging.path().join(HOST_FILE).exists());
         staging.commit().unwrap();
         assert!(!target.join(HOST_FILE).exists() && target.join(MARKER).exists());
@@ -724,7 +753,7 @@ mod tests {
     fn fill_names_the_target_not_the_temporary_folder() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("out");
-        let staging = Staging::new(&target, false, "test").unwrap();
+        let staging = Staging::new(&target, false, "test", &Inputs::default()).unwrap();
         let err = staging
             .fill(|d| {
                 std::fs::read(d.join("missing.csv")).with_context(|| {

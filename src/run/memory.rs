@@ -9,6 +9,9 @@
 
 use super::jobs::splits;
 use crate::scenario::{GraphSpec, Scenario};
+use crate::world::pinned::WorldErrors;
+use crate::world::pinned::extent::Extent;
+use crate::world::pinned::folder::Folder;
 use crate::world::population::generate::OrgMixes;
 use crate::world::population::persons::person_blocks;
 
@@ -32,6 +35,8 @@ pub(crate) struct Estimate {
     pub(crate) results: f64,
     /// Charts being drawn at once.
     pub(crate) charts: f64,
+    /// Replayed worlds' pins, held for the whole run.
+    pub(crate) pins: f64,
     /// The total: the figure compared with the limit.
     pub(crate) total: f64,
 }
@@ -41,35 +46,137 @@ const BASE_BYTES: f64 = 12.0 * 1024.0 * 1024.0;
 /// One chart being drawn: a 3200 × 1800 RGB canvas (charts are drawn at twice their size).
 const CHART_BYTES: f64 = 3200.0 * 1800.0 * 3.0;
 
-/// Estimates the peak memory of one rank (rank 0, which also writes the reports) when `s` runs
-/// over `ranks` processes of `threads` threads each.
-/// `split`: whether the run splits each replication over the ranks ([`splits`], which depends
-/// on every scenario's jobs together when a sweep runs several).
-fn estimate_share(s: &Scenario, threads: usize, ranks: usize, split: bool) -> Estimate {
-    let (users, entries, persons) = match &s.population.import {
-        Some(list) => {
-            let users = list.users() as f64;
-            let extra: f64 = s
-                .population
-                .persons_per_user
-                .iter()
-                .flatten()
-                .map(|k| k * users)
-                .sum();
-            (
-                users,
-                list.rows.len() as f64,
-                list.rows.len() as f64 + extra,
-            )
-        }
-        None => generated_sizes(s),
+/// What one replication of a scenario holds, expected, before the bytes per item: from the
+/// scenario's distributions, an imported list, or a replayed world's files.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Sizes {
+    /// Organisations.
+    pub(crate) orgs: f64,
+    /// Lync users.
+    pub(crate) users: f64,
+    /// Initial contact-list entries.
+    pub(crate) entries: f64,
+    /// Public-IM persons.
+    pub(crate) persons: f64,
+    /// Graph edges.
+    pub(crate) edges: f64,
+    /// SIP domains a world pins (a generated world's few are in its organisations' bytes).
+    pub(crate) domains: f64,
+    /// Bytes of a replayed world's pins, read once and held for the whole run.
+    pub(crate) pins: f64,
+    /// A replayed world: the folder, and where it pins the most users (file and line), for the
+    /// refusal message.
+    pub(crate) world: Option<(String, Option<(String, u64)>)>,
+}
+
+/// The sizes of one replication of `s`: a replayed world's files are measured (a problem with the
+/// folder itself, such as a file it should not have, is refused here, before any is read).
+pub(crate) fn sizes_of(s: &Scenario) -> Result<Sizes, WorldErrors> {
+    if let Some(list) = &s.population.import {
+        let users = list.users() as f64;
+        let extra: f64 = s
+            .population
+            .persons_per_user
+            .iter()
+            .flatten()
+            .map(|k| k * users)
+            .sum();
+        let rows = list.rows.len() as f64;
+        let persons = rows + extra;
+        return Ok(Sizes {
+            orgs: f64::from(s.orgs.count),
+            users,
+            entries: rows,
+            persons,
+            edges: graph_edges(s, persons),
+            ..Sizes::default()
+        });
+    }
+    let (users, entries, persons) = generated_sizes(s);
+    let generated = Sizes {
+        orgs: f64::from(s.orgs.count),
+        users,
+        entries,
+        persons,
+        edges: graph_edges(s, persons),
+        ..Sizes::default()
     };
-    let edges = match &s.population.graph {
+    match &s.population.world {
+        Some(dir) => Ok(world_sizes(s, &generated, &Extent::of(&Folder::open(dir)?))),
+        None => Ok(generated),
+    }
+}
+
+/// Expected graph edges over `persons` persons.
+fn graph_edges(s: &Scenario, persons: f64) -> f64 {
+    match &s.population.graph {
         None => 0.0,
         Some(GraphSpec::BarabasiAlbert { m }) => persons * f64::from(*m),
         Some(GraphSpec::Configuration { degree }) => persons * degree.count_mean(0) / 2.0,
         Some(GraphSpec::File { edges }) => edges.edges.len() as f64,
+    }
+}
+
+/// The sizes of a replication replaying the world measured by `extent`: what a file pins, its
+/// rows (at most); what it leaves out, as the scenario draws it (`generated`), in proportion to
+/// the users (entries per user, persons per entry).
+fn world_sizes(s: &Scenario, generated: &Sizes, extent: &Extent) -> Sizes {
+    let ratio = |x: f64, of: f64| if of > 0.0 { x / of } else { 0.0 };
+    let orgs = extent.orgs.map_or(generated.orgs, |n| n as f64);
+    let users = match extent.rows("users.csv") {
+        Some(n) => n as f64,
+        None => {
+            let (pinning, pinned) = extent.pinned_users;
+            let per_org = ratio(generated.users, generated.orgs);
+            pinned as f64 + (orgs - pinning as f64).max(0.0) * per_org
+        }
     };
+    let entries = extent
+        .rows("entries.csv")
+        .map_or(users * ratio(generated.entries, generated.users), |n| {
+            n as f64
+        });
+    let persons = extent
+        .rows("persons.csv")
+        .map_or(entries * ratio(generated.persons, generated.entries), |n| {
+            n as f64
+        });
+    let edges = extent
+        .rows("graph.csv")
+        .map_or_else(|| graph_edges(s, persons), |n| n as f64);
+    let domains = extent
+        .rows("domains.csv")
+        .map_or(extent.pinned_domains.1 as f64, |n| n as f64);
+    let most = extent.most_users.map(|(line, _)| {
+        let file = std::path::Path::new(&extent.dir).join("orgs.csv");
+        (file.display().to_string(), line)
+    });
+    Sizes {
+        orgs,
+        users,
+        entries,
+        persons,
+        edges,
+        domains,
+        pins: extent.pinned_bytes(),
+        world: Some((extent.dir.clone(), most)),
+    }
+}
+
+/// Estimates the peak memory of one rank (rank 0, which also writes the reports) when `s`, of
+/// `sizes`, runs over `ranks` processes of `threads` threads each.
+/// `split`: whether the run splits each replication over the ranks ([`splits`], which depends
+/// on every scenario's jobs together when a sweep runs several).
+fn estimate_share(
+    s: &Scenario,
+    sizes: &Sizes,
+    threads: usize,
+    ranks: usize,
+    split: bool,
+) -> Estimate {
+    let (users, entries, persons, edges) = (sizes.users, sizes.entries, sizes.persons, sizes.edges);
+    // A replayed world's persons are whole on every rank, as one process holds them.
+    let whole_persons = sizes.world.is_some();
     let n = s.migrations.len() as f64;
     let record = if n <= 2.0 { 16.0 } else { 32.0 };
     // The contact graph while it is built: CSR (8-byte offsets, 4-byte targets in both
@@ -102,8 +209,10 @@ fn estimate_share(s: &Scenario, threads: usize, ranks: usize, split: bool) -> Es
     let search = if contagion { 9.0 } else { 0.0 };
     let distributed_search = if contagion { 16.0 } else { 0.0 };
     let ranks_f = ranks.max(1) as f64;
-    let people = entries * 4.0 + users * 8.0;
-    let world = if !split {
+    // A world's pinned domains: their add days, drawn ones beside them, and a copy while built.
+    let people = entries * 4.0 + users * 8.0 + sizes.domains * 12.0;
+    let world = if !split || whole_persons {
+        let people = if split { people / ranks_f } else { people };
         // The peak is the largest of three moments: the graph being built beside the persons
         // (6 B each); the search, beside one day vector per migration, the eligibility and
         // output days of the migration searched (4 B each) and the built graph; and the records,
@@ -157,7 +266,9 @@ fn estimate_share(s: &Scenario, threads: usize, ranks: usize, split: bool) -> Es
         (f64::from(s.replications) / ranks_f).ceil()
     };
     let concurrent = local_jobs.min(threads as f64).max(1.0);
-    let results = f64::from(s.replications) * super::summary::output_bytes(s);
+    // A run keeps per organisation a row per replication for `orgs.csv`.
+    let org_rows = (sizes.orgs - f64::from(s.orgs.count)) * super::summary::org_row_bytes(s);
+    let results = f64::from(s.replications) * (super::summary::output_bytes(s) + org_rows);
     let charts = s.output.charts.len().min(threads) as f64 * CHART_BYTES;
     Estimate {
         users,
@@ -168,7 +279,8 @@ fn estimate_share(s: &Scenario, threads: usize, ranks: usize, split: bool) -> Es
         concurrent,
         results,
         charts,
-        total: total(per_replication, concurrent, results, charts),
+        pins: sizes.pins,
+        total: total(per_replication, concurrent, results, charts) + sizes.pins,
     }
 }
 
@@ -178,11 +290,79 @@ fn total(per_replication: f64, concurrent: f64, results: f64, charts: f64) -> f6
     BASE_BYTES + (per_replication * concurrent + results).max(results + charts)
 }
 
-/// The estimate the memory guard compares with its limit: `scenarios` run together (one for
-/// `run`, several for a sweep) over `ranks` processes of `threads` threads, on rank 0. `None`
-/// for no scenario.
-pub(crate) fn guard_estimate(
+/// The estimate the memory guard compares with its limit (`guard`), for the tests.
+#[cfg(test)]
+fn guard_estimate(
     scenarios: &[Scenario],
+    threads: usize,
+    ranks: usize,
+) -> Result<Option<Estimate>, WorldErrors> {
+    let sizes = scenarios
+        .iter()
+        .map(sizes_of)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(estimate_with(scenarios, &sizes, threads, ranks))
+}
+
+/// The memory guard: refuses `scenarios` run together (one for `run`, several for a sweep) over
+/// `ranks` processes of `threads` threads when a replication could outgrow picsim's 32-bit ids,
+/// or when the estimate of rank 0's peak exceeds `limit` bytes (none: no limit). A replayed
+/// world's folder is measured here, before any of it is read; a problem with the folder itself
+/// is refused. Returns the estimate in bytes (0 for no scenario).
+pub(crate) fn guard(
+    scenarios: &[Scenario],
+    threads: usize,
+    ranks: usize,
+    limit: Option<u64>,
+) -> anyhow::Result<f64> {
+    let sizes = scenarios
+        .iter()
+        .map(sizes_of)
+        .collect::<Result<Vec<_>, _>>()?;
+    let Some(estimate) = estimate_with(scenarios, &sizes, threads, ranks) else {
+        return Ok(0.0);
+    };
+    // Users, entries and persons are numbered with 32-bit ids: a world that could outgrow them is
+    // refused whatever the memory (with a margin, since the sizes are expected values).
+    for (what, n) in [
+        ("users", estimate.users),
+        ("contact-list entries", estimate.entries),
+        ("persons", estimate.persons),
+    ] {
+        if n > 0.9 * f64::from(u32::MAX) {
+            anyhow::bail!(
+                "this world has about {} {what} per replication; picsim numbers them with 32-bit ids, so at most about {} fit: lower orgs.count, orgs.users or population.contacts_per_user{}",
+                crate::report::thousands(n),
+                crate::report::thousands(0.9 * f64::from(u32::MAX)),
+                world_note(&sizes)
+            );
+        }
+    }
+    if let Some(limit) = limit {
+        if estimate.total > limit as f64 {
+            let text = refusal(scenarios, &sizes, &estimate, limit, (threads, ranks));
+            anyhow::bail!("{text}");
+        }
+    }
+    Ok(estimate.total)
+}
+
+/// What a refusal says of the worlds replayed, if any: where the first pins the most users.
+fn world_note(sizes: &[Sizes]) -> String {
+    match sizes.iter().find_map(|z| z.world.as_ref()) {
+        Some((dir, Some((file, line)))) => {
+            format!(", or replay a smaller world (the world in {dir}: {file}:{line} pins the most)")
+        }
+        Some((dir, None)) => format!(", or replay a smaller world than the one in {dir}"),
+        None => String::new(),
+    }
+}
+
+/// The estimate of rank 0's peak when `scenarios`, of `sizes`, run together over `ranks`
+/// processes of `threads` threads; `None` for no scenario.
+fn estimate_with(
+    scenarios: &[Scenario],
+    sizes: &[Sizes],
     threads: usize,
     ranks: usize,
 ) -> Option<Estimate> {
@@ -190,7 +370,8 @@ pub(crate) fn guard_estimate(
     let split = splits(jobs, ranks);
     let estimates: Vec<Estimate> = scenarios
         .iter()
-        .map(|s| estimate_share(s, threads, ranks, split))
+        .zip(sizes)
+        .map(|(s, sizes)| estimate_share(s, sizes, threads, ranks, split))
         .collect();
     let jobs = jobs as f64;
     match estimates.as_slice() {
@@ -223,11 +404,14 @@ fn combined(
         .sum();
     let results = at_once + summaries;
     let charts = threads.min(5) as f64 * CHART_BYTES;
+    // Each scenario reads its own world, held for the whole sweep.
+    let pins: f64 = estimates.iter().map(|e| e.pins).sum();
     Some(Estimate {
         concurrent,
         results,
         charts,
-        total: total(largest.per_replication, concurrent, results, charts),
+        pins,
+        total: total(largest.per_replication, concurrent, results, charts) + pins,
         ..*largest
     })
 }
@@ -257,24 +441,39 @@ fn generated_sizes(s: &Scenario) -> (f64, f64, f64) {
 const MIB: f64 = (1u64 << 20) as f64;
 const GIB: f64 = (1u64 << 30) as f64;
 
-/// The refusal message when `e` (from [`guard_estimate`] of `scenarios`) exceeds `limit`: the
-/// estimate, its parts, what to lower, and the number of ranks when spreading the run over
-/// processes would bring each under the limit.
-pub(crate) fn refusal(
+/// The refusal message when `e` (the estimate of `scenarios`, of `sizes`) exceeds `limit` over
+/// `ranks` of `threads` threads: the estimate, its parts, what to lower, and the number of ranks
+/// when spreading the run over processes would bring each under the limit.
+fn refusal(
     scenarios: &[Scenario],
+    sizes: &[Sizes],
     e: &Estimate,
     limit: u64,
-    threads: usize,
-    ranks: usize,
+    (threads, ranks): (usize, usize),
 ) -> String {
     let (needed, allowed, unit) = two_sizes(e.total, limit as f64);
     let size = |b: f64| format!("{:.2} {}", b / unit.0, unit.1);
     let s = &scenarios[0];
+    // What makes the run large: the scenario's organisations, or the world it replays.
+    let lower = match sizes.first().and_then(|z| z.world.clone()) {
+        Some((dir, most)) => format!(
+            "Replay a smaller world (the world in {dir} makes about {:.1} M users{}), lower --threads (now {threads}) or --replications (now {})",
+            e.users / 1e6,
+            most.map_or(String::new(), |(file, line)| format!(
+                "; {file}:{line} pins the most"
+            )),
+            s.replications
+        ),
+        None => format!(
+            "Lower orgs.count (now {}), --threads (now {threads}) or --replications (now {})",
+            s.orgs.count, s.replications
+        ),
+    };
+    let spread = ranks_needed_with(scenarios, sizes, threads, limit);
     format!(
         "this run needs about {needed} of memory, more than the limit of {allowed}: {} replication{} at a time × {} each \
-         (about {:.1} M users, {:.1} M entries, {:.1} M persons{}), plus {} of results. \
-         Lower orgs.count (now {}), --threads (now {threads}) or --replications (now {}), \
-         or raise --memory-limit; --ignore-memory-limit runs anyway.{}",
+         (about {:.1} M users, {:.1} M entries, {:.1} M persons{}), plus {} of results{}. \
+         {lower}, or raise --memory-limit; --ignore-memory-limit runs anyway.{}",
         e.concurrent,
         if e.concurrent == 1.0 { "" } else { "s" },
         size(e.per_replication),
@@ -287,9 +486,12 @@ pub(crate) fn refusal(
             String::new()
         },
         size(e.results),
-        s.orgs.count,
-        s.replications,
-        match ranks_needed(scenarios, threads, limit) {
+        if e.pins > 0.0 {
+            format!(" and {} of the world's files", size(e.pins))
+        } else {
+            String::new()
+        },
+        match spread {
             Some(r) if r > ranks => format!(
                 " Spread over processes, it would fit with {r} ranks of this size (mpirun -np {r}, a build with --features mpi; see the README's cluster section)."
             ),
@@ -313,13 +515,30 @@ fn two_sizes(needed: f64, limit: f64) -> (String, String, (f64, &'static str)) {
     (show(needed, decimals), show(limit, decimals), unit)
 }
 
-/// The fewest ranks over which `scenarios` would pass the memory guard at `limit` bytes per rank
-/// (`None` if even 4096 would not do: what rank 0 keeps for the reports does not shrink, nor do
-/// the parts of a graph every rank builds whole, such as Barabási–Albert's chosen nodes).
-pub(crate) fn ranks_needed(scenarios: &[Scenario], threads: usize, limit: u64) -> Option<usize> {
+/// `ranks_needed_with` of the scenarios' own sizes, for the tests.
+#[cfg(test)]
+fn ranks_needed(scenarios: &[Scenario], threads: usize, limit: u64) -> Option<usize> {
+    let sizes: Vec<Sizes> = scenarios
+        .iter()
+        .map(|s| sizes_of(s).ok())
+        .collect::<Option<_>>()?;
+    ranks_needed_with(scenarios, &sizes, threads, limit)
+}
+
+/// The fewest ranks over which `scenarios` (of `sizes`) would pass the memory guard at `limit`
+/// bytes per rank (`None` if even 4096 would not do: what rank 0 keeps for the reports does not
+/// shrink, nor do the parts of a graph every rank builds whole, such as Barabási–Albert's chosen
+/// nodes).
+fn ranks_needed_with(
+    scenarios: &[Scenario],
+    sizes: &[Sizes],
+    threads: usize,
+    limit: u64,
+) -> Option<usize> {
     let mut ranks = 1;
     while ranks <= 4096 {
-        if guard_estimate(scenarios, threads, ranks).is_some_and(|e| e.total <= limit as f64) {
+        let estimate = estimate_with(scenarios, sizes, threads, ranks);
+        if estimate.is_some_and(|e| e.total <= limit as f64) {
             return Some(ranks);
         }
         ranks *= 2;
@@ -348,9 +567,13 @@ mod tests {
             "scenario.replications=1",
             "output.charts=[]",
         ]);
-        let whole = guard_estimate(std::slice::from_ref(&one), 2, 1).unwrap();
-        let alone = guard_estimate(std::slice::from_ref(&one), 2, 2).unwrap();
-        let sweep = guard_estimate(&[one.clone(), one], 2, 2).unwrap();
+        let whole = guard_estimate(std::slice::from_ref(&one), 2, 1)
+            .unwrap()
+            .unwrap();
+        let alone = guard_estimate(std::slice::from_ref(&one), 2, 2)
+            .unwrap()
+            .unwrap();
+        let sweep = guard_estimate(&[one.clone(), one], 2, 2).unwrap().unwrap();
         assert!(splits(1, 2) && !splits(2, 2) && !splits(1, 1));
         assert!(alone.per_replication < whole.per_replication);
         assert_eq!(sweep.per_replication, whole.per_replication);
@@ -364,19 +587,26 @@ mod tests {
             "scenario.replications=1",
             "output.charts=[]",
         ])];
-        let too_big = guard_estimate(&one, 2, 1).unwrap();
+        let too_big = guard_estimate(&one, 2, 1).unwrap().unwrap();
         assert!(too_big.total > limit as f64);
         let ranks = ranks_needed(&one, 2, limit).unwrap();
-        assert!(guard_estimate(&one, 2, ranks).unwrap().total <= limit as f64);
-        let text = refusal(&one, &too_big, limit, 2, 1);
+        assert!(guard_estimate(&one, 2, ranks).unwrap().unwrap().total <= limit as f64);
+        let sizes = [sizes_of(&one[0]).unwrap()];
+        let text = refusal(&one, &sizes, &too_big, limit, (2, 1));
         assert!(text.contains(&format!("mpirun -np {ranks}")), "{text}");
         // A sweep keeps the results of the runs in memory at once and a summary of the others
         // (five numbers per day and metric, a tenth of one run's results here): a hundred runs
         // need less than twice what ten need, not ten times.
         let one = pic(&["orgs.count=2500", "scenario.replications=20"]);
-        let runs = |n: usize| guard_estimate(&vec![one.clone(); n], 2, 1).unwrap();
+        let runs = |n: usize| {
+            guard_estimate(&vec![one.clone(); n], 2, 1)
+                .unwrap()
+                .unwrap()
+        };
         let (ten, hundred) = (runs(10), runs(100));
-        let single = guard_estimate(std::slice::from_ref(&one), 2, 1).unwrap();
+        let single = guard_estimate(std::slice::from_ref(&one), 2, 1)
+            .unwrap()
+            .unwrap();
         assert!(
             hundred.results < 2.0 * ten.results,
             "{hundred:?} against {ten:?}"
@@ -388,7 +618,8 @@ mod tests {
         let limit = (hundred.results * 0.9) as u64;
         let sweep = vec![one; 100];
         assert_eq!(ranks_needed(&sweep, 2, limit), None);
-        assert!(!refusal(&sweep, &hundred, limit, 2, 1).contains("mpirun"));
+        let sizes: Vec<Sizes> = sweep.iter().map(|s| sizes_of(s).unwrap()).collect();
+        assert!(!refusal(&sweep, &sizes, &hundred, limit, (2, 1)).contains("mpirun"));
     }
 
     #[test]
@@ -399,5 +630,46 @@ mod tests {
         assert_eq!((a.as_str(), b.as_str()), ("2.0004 GiB", "2.0000 GiB"));
         let (a, b, _) = two_sizes(20.04 * MIB, 20.0 * MIB);
         assert_eq!((a.as_str(), b.as_str()), ("20.04 MiB", "20.00 MiB"));
+    }
+
+    #[test]
+    fn a_worlds_files_size_its_replications() {
+        let dir = tempfile::tempdir().unwrap();
+        let w = dir.path().join("w");
+        std::fs::create_dir(&w).unwrap();
+        let world = format!("population.world={:?}", w.display().to_string());
+        let base = pic(&["orgs.count=100", "scenario.replications=1"]);
+        let plain = sizes_of(&base).unwrap();
+        // Nothing pinned: the scenario's own sizes (the world has the scenario's organisations).
+        let empty = sizes_of(&pic(&["orgs.count=100", "scenario.replications=1", &world])).unwrap();
+        assert!(
+            (empty.users - plain.users).abs() < 1e-6 * plain.users,
+            "{empty:?}"
+        );
+        assert!((empty.persons - plain.persons).abs() < 1e-6 * plain.persons.max(1.0));
+        // Two organisations, one pinned at 10^8 users: those, and one drawn organisation's worth;
+        // entries and persons in the scenario's proportions to users.
+        std::fs::write(w.join("orgs.csv"), "org,users\n0,100000000\n1,\n").unwrap();
+        let s = pic(&["orgs.count=100", "scenario.replications=1", &world]);
+        let big = sizes_of(&s).unwrap();
+        let per_org = plain.users / 100.0;
+        assert!((big.users - (1e8 + per_org)).abs() < 1.0, "{big:?}");
+        let ratio = |a: f64, b: f64| a / b;
+        assert!((ratio(big.entries, big.users) - ratio(plain.entries, plain.users)).abs() < 1e-9);
+        let estimate =
+            estimate_with(std::slice::from_ref(&s), std::slice::from_ref(&big), 1, 1).unwrap();
+        assert!(estimate.total > 10.0 * GIB, "{estimate:?}");
+        let text = refusal(std::slice::from_ref(&s), &[big], &estimate, 1 << 30, (1, 1));
+        assert!(text.contains("orgs.csv:2 pins the most"), "{text}");
+        // users.csv fixes the users, entries.csv the entries, persons.csv the persons: their rows.
+        std::fs::write(w.join("users.csv"), "user,org\n0,0\n1,0\n2,1\n").unwrap();
+        std::fs::write(w.join("entries.csv"), "user,person\n0,0\n\n").unwrap();
+        std::fs::write(w.join("persons.csv"), "person,home\n0,wlm\n1,wlm\n").unwrap();
+        let rows = sizes_of(&s).unwrap();
+        assert_eq!((rows.users, rows.entries, rows.persons), (3.0, 2.0, 2.0));
+        assert!(rows.pins > 0.0);
+        // A file a world does not have is refused here, before any is read.
+        std::fs::write(w.join("org.csv"), "org\n0\n").unwrap();
+        assert!(sizes_of(&s).is_err());
     }
 }

@@ -1,11 +1,14 @@
 //! Many replications: one replication's pipeline over a partition (`replication`: whole, or
 //! split over ranks), the jobs that share replications over threads and ranks (`jobs`), the
-//! summaries and the run's result ([`summary`]), and the memory a run will need (`memory`).
+//! summaries and the run's result ([`summary`]), the memory a run will need (`memory`), and a
+//! replayed world checked as a run would check it (`replay`).
 
 pub(crate) mod jobs;
 pub(crate) mod memory;
+pub(crate) mod replay;
 pub(crate) mod replication;
 pub(crate) mod reuse;
 pub mod summary;
 
 pub use jobs::{run, run_local, run_many};
+pub use replay::check_world;

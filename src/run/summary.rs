@@ -221,7 +221,12 @@ pub struct RepOutput {
 /// organisation (about 300 bytes plus 80 per provider with their heap parts).
 pub(crate) fn output_bytes(s: &Scenario) -> f64 {
     let orgs = f64::from(s.orgs.count);
-    output_bytes_rows(s) + orgs * (300.0 + 80.0 * s.providers.len() as f64)
+    output_bytes_rows(s) + orgs * org_row_bytes(s)
+}
+
+/// The bytes of one organisation's row of `s` (`orgs.csv`), as a run keeps it.
+pub(crate) fn org_row_bytes(s: &Scenario) -> f64 {
+    300.0 + 80.0 * s.providers.len() as f64
 }
 
 /// The bytes of one number per reported day and metric of `s`.
@@ -360,9 +365,11 @@ pub fn org_rows(
                 enabled: org
                     .enable
                     .iter()
+                    // Any day before the start is "before the start" (a world may pin one, or
+                    // a cohort's window open before it), as `orgs.csv`'s columns say.
                     .map(|&d| match d {
-                        crate::day::ALWAYS => Enabled::Always,
                         crate::day::FOREVER => Enabled::Never,
+                        d if d < 0 => Enabled::Always,
                         d => Enabled::On(cal.date(d)),
                     })
                     .collect(),

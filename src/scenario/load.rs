@@ -188,6 +188,7 @@ pub fn load_str(
         }
     }
     scenario.origins = origins;
+    scenario.files = seen;
     let dir = locator.error(
         &KeyPath::parse("output.dir").unwrap_or_default(),
         String::new(),

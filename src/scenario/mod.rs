@@ -13,6 +13,7 @@
 pub mod dist;
 pub(crate) mod error;
 pub(crate) mod import;
+mod inputs;
 pub(crate) mod key;
 pub(crate) mod load;
 mod locate;

@@ -64,6 +64,8 @@ pub struct Scenario {
     pub(crate) origins: EntryOrigins,
     /// The effective document after overrides (recorded in the manifest).
     pub effective: toml::Table,
+    /// The scenario files read: the file itself and every file it `extends`, canonical.
+    pub(crate) files: Vec<std::path::PathBuf>,
 }
 
 /// One `[sensitivity]` entry: `"key" = [low, high]`, or `"key" = { low = …, high = …, label = "…" }`.

@@ -403,6 +403,11 @@ pub(crate) struct RawImport {
     /// SIP domain → organisation, for a server export holding several.
     #[serde(default)]
     pub(crate) orgs: IndexMap<String, String>,
+    /// An export's limits: bytes, or a size with K, M, G or T (`max_inflated_size`,
+    /// `max_piece_size`, `max_list_memory`).
+    pub(crate) max_inflated_size: Option<toml::Value>,
+    pub(crate) max_piece_size: Option<toml::Value>,
+    pub(crate) max_list_memory: Option<toml::Value>,
 }
 
 /// `[population.graph]`: the persons' contact graph.

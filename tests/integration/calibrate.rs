@@ -334,21 +334,7 @@ fn an_interrupted_calibration_resumes_to_the_same_result() {
 
     let cut = dir.path().join("cut");
     let checkpoint = dir.path().join("cut.partial");
-    let child = small(dir.path(), &observed, &cut, &[])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Interrupted once generation 1 is saved.
-    let started = std::time::Instant::now();
-    while !checkpoint.join(".finished").join("rows-1.bin").exists() {
-        assert!(started.elapsed().as_secs() < 120, "no checkpoint appeared");
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    let pid = i32::try_from(child.id()).unwrap();
-    // SAFETY: kill only sends a signal to the child this test started.
-    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
-    let output = child.wait_with_output().unwrap();
+    let output = interrupt_after_generation_1(dir.path(), &observed, &cut);
     assert_eq!(
         output.status.code(),
         Some(130),
@@ -428,7 +414,10 @@ fn bad_calibrations_are_refused_with_where_and_why() {
     let e = run(&[fit, &out_arg], &w);
     assert!(e.contains("no observations: give --observed"), "{e}");
     let e = run(&[fit, &obs_arg, &out_arg], &w);
-    assert!(e.contains("obs.csv:3:2: `reachable_skyp` is not a metric of this scenario (did you mean `reachable_skype`?)"), "{e}");
+    assert!(
+        e.contains("obs.csv:3:2: not a metric of this scenario (did you mean `reachable_skype`?)"),
+        "{e}"
+    );
     std::fs::write(
         &obs,
         "date,metric,value\n2013-04-10,reachable_share_skype,0.2\n",
@@ -455,4 +444,282 @@ fn bad_calibrations_are_refused_with_where_and_why() {
     assert!(e.contains(&format!("{}:", bad.display())), "{e}");
     // Nothing was written.
     assert!(!dir.path().join("out").exists());
+}
+
+/// A calibration of the small world to observations `body` (a CSV) with few particles: its
+/// exit code and stderr.
+fn calibrate_to(dir: &Path, body: &[u8]) -> (Option<i32>, String) {
+    let obs = dir.join("obs.csv");
+    std::fs::write(&obs, body).unwrap();
+    let out = picsim()
+        .arg("calibrate")
+        .args(["--quiet", "--particles", "4", "--max-simulations", "4"])
+        .arg("--fit=population.activity.1.mean_days_between_sign_ins=1.0..30.0")
+        .arg(format!("--observed={}", obs.display()))
+        .arg(format!("--out={}", dir.join("out").display()))
+        .arg(world(dir))
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+#[test]
+fn observations_beyond_their_metrics_range_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = "date,metric,value,sem\n2013-04-10,reachable_share_skype,0.2,\n";
+    for (row, wanted) in [
+        (
+            "2013-04-11,reachable_share_skype,-0.5,",
+            "obs.csv:3:3: out of range: a share is from 0 to 1",
+        ),
+        (
+            "2013-04-11,reachable_share_skype,1.5,",
+            "obs.csv:3:3: out of range: a share is from 0 to 1",
+        ),
+        (
+            "2013-04-11,entries,1e308,",
+            "obs.csv:3:3: out of range: a count is from 0 to 4294967296",
+        ),
+        (
+            "2013-04-11,entries,-3,",
+            "obs.csv:3:3: out of range: a count is from 0 to 4294967296",
+        ),
+        (
+            "2013-04-11,entries,30,1e308",
+            "obs.csv:3:4: a sem must be above 0 and at most the metric's range",
+        ),
+        (
+            "2013-04-11,reachable_share_skype,0.5,2",
+            "obs.csv:3:4: a sem must be above 0 and at most the metric's range",
+        ),
+    ] {
+        let (code, err) = calibrate_to(dir.path(), format!("{head}{row}\n").as_bytes());
+        assert_eq!(code, Some(1), "{row}: {err}");
+        assert!(err.contains(wanted), "{row}: {err}");
+        assert!(!dir.path().join("out").exists());
+    }
+}
+
+#[test]
+fn observations_that_are_not_utf8_are_refused_at_the_first_bad_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    // Latin-1 `é` in the metric of line 4 (after a blank line), its 10th character.
+    let mut body =
+        b"date,metric,value\n2013-04-10,entries,20\n\n2013-04-11,reachable\xe9,3\n".to_vec();
+    let (code, err) = calibrate_to(dir.path(), &body);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("obs.csv:4:2: not UTF-8 text (from its character 10"),
+        "{err}"
+    );
+    // In the header.
+    body = b"date,m\xe9tric,value\n2013-04-10,entries,20\n".to_vec();
+    let (code, err) = calibrate_to(dir.path(), &body);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("obs.csv:1:2: not UTF-8 text (from its character 2"),
+        "{err}"
+    );
+}
+
+/// The small calibration (see [`small`]) into `out`, interrupted (SIGINT) once its checkpoint
+/// of generation 1 is saved in `<out>.partial`: its output.
+fn interrupt_after_generation_1(dir: &Path, observed: &Path, out: &Path) -> std::process::Output {
+    let checkpoint = PathBuf::from(format!("{}.partial", out.display()));
+    let child = small(dir, observed, out, &[])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while !checkpoint.join(".finished").join("rows-1.bin").exists() {
+        assert!(started.elapsed().as_secs() < 120, "no checkpoint appeared");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let pid = i32::try_from(child.id()).unwrap();
+    // SAFETY: kill only sends a signal to the child this test started.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+    child.wait_with_output().unwrap()
+}
+
+/// An interrupted small calibration: its observations, and its unfinished folder `cut.partial`
+/// holding the checkpoint of generation 1 or later.
+fn interrupted(dir: &Path) -> (PathBuf, PathBuf) {
+    let observed = observe(
+        dir,
+        "2013-05-30",
+        &[("reachable_share_skype", "reachable_skype", true)],
+    );
+    interrupt_after_generation_1(dir, &observed, &dir.join("cut"));
+    (observed, dir.join("cut.partial"))
+}
+
+/// Every file under `dir` with its bytes, sorted.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push((p.clone(), std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// `state.json` with `edit` applied to its state; `reseal`: with a digest recomputed for the
+/// new content, as a crafted file would have (`docs/calibration.md` documents the format), else
+/// with the old digest kept (a damaged file).
+fn edit_state(file: &Path, reseal: bool, edit: impl FnOnce(&mut serde_json::Value)) {
+    use sha2::Digest;
+    let text = std::fs::read_to_string(file).unwrap();
+    let mut whole: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let sealed = whole.get("sha256").is_some();
+    let state = if sealed {
+        &mut whole["state"]
+    } else {
+        &mut whole
+    };
+    edit(state);
+    if !sealed {
+        std::fs::write(file, serde_json::to_vec(&whole).unwrap()).unwrap();
+        return;
+    }
+    let members = format!(
+        "\"state\":{}}}",
+        serde_json::to_string(&whole["state"]).unwrap()
+    );
+    let digest: String = if reseal {
+        sha2::Sha256::digest(members.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    } else {
+        whole["sha256"].as_str().unwrap().to_string()
+    };
+    std::fs::write(file, format!("{{\"sha256\":\"{digest}\",\n{members}\n")).unwrap();
+}
+
+/// Resumes the calibration whose unfinished folder is `partial` (a copy of the interrupted one,
+/// for the output folder `out`) and expects a refusal naming `wanted`, within a minute, with
+/// the folder untouched.
+fn resume_refused(dir: &Path, observed: &Path, out: &Path, wanted: &str) {
+    let partial = PathBuf::from(format!("{}.partial", out.display()));
+    let before = snapshot(&partial);
+    let mut child = small(dir, observed, out, &["--resume"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed().as_secs() > 60 {
+            let _ = child.kill();
+            panic!("{}: --resume still running after a minute", out.display());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{}: {err}", out.display());
+    assert!(
+        err.contains(wanted),
+        "{}: `{wanted}` not in {err}",
+        out.display()
+    );
+    assert!(err.contains("not resuming it"), "{err}");
+    assert!(!out.exists());
+    assert!(snapshot(&partial) == before, "the checkpoint was changed");
+}
+
+#[test]
+fn a_damaged_or_impossible_checkpoint_is_refused_never_resumed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (observed, checkpoint) = interrupted(dir.path());
+    let copy = |k: usize| -> (PathBuf, PathBuf) {
+        let out = dir.path().join(format!("case-{k}"));
+        let partial = dir.path().join(format!("case-{k}.partial"));
+        std::process::Command::new("cp")
+            .arg("-r")
+            .arg(&checkpoint)
+            .arg(&partial)
+            .status()
+            .unwrap();
+        let kept = partial.join(".finished");
+        (out, kept)
+    };
+    let rows_of = |kept: &Path| -> PathBuf {
+        let mut rows: Vec<PathBuf> = std::fs::read_dir(kept)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.to_string_lossy().ends_with(".bin"))
+            .collect();
+        rows.sort();
+        rows.pop().unwrap()
+    };
+    // A flipped byte in the rows: the digest.
+    let (out, kept) = copy(0);
+    let rows = rows_of(&kept);
+    let mut bytes = std::fs::read(&rows).unwrap();
+    bytes[3] ^= 0x10;
+    std::fs::write(&rows, bytes).unwrap();
+    resume_refused(dir.path(), &observed, &out, "is damaged");
+    // A point outside the cube, a weight of 1e308 (the sampler spun on it), a zero weight, a
+    // point with a coordinate missing (a panic in the report): each damaged (the old digest
+    // kept) and crafted (a digest of its own).
+    type Edit = fn(&mut serde_json::Value);
+    let edits: [(Edit, &str); 4] = [
+        (
+            |s| s["particles"][0]["u"][0] = 1.5.into(),
+            "particles[0].u[0]: outside [0, 1]",
+        ),
+        (
+            |s| s["particles"][1]["weight"] = 1e308.into(),
+            "particles[1].weight: not a weight",
+        ),
+        (
+            |s| s["particles"][2]["weight"] = 0.0.into(),
+            "particles[2].weight: not a weight",
+        ),
+        (
+            |s| s["particles"][0]["u"] = serde_json::json!([]),
+            "particles[0].u: 0 coordinates for 1 fitted keys",
+        ),
+    ];
+    for (k, (edit, wanted)) in edits.into_iter().enumerate() {
+        for reseal in [false, true] {
+            let (out, kept) = copy(10 + 2 * k + usize::from(reseal));
+            edit_state(&kept.join("state.json"), reseal, edit);
+            let wanted = if reseal {
+                wanted
+            } else {
+                "state.json:1: sha256"
+            };
+            resume_refused(dir.path(), &observed, &out, wanted);
+        }
+    }
+    // A history that does not add up, and rows that are not counts, crafted.
+    let (out, kept) = copy(30);
+    edit_state(&kept.join("state.json"), true, |s| {
+        s["history"][0]["simulations"] = 3.into();
+    });
+    resume_refused(dir.path(), &observed, &out, "history[0].simulations");
+    // The untouched checkpoint still resumes.
+    let (out, _) = copy(40);
+    let resumed = small(dir.path(), &observed, &out, &["--resume"])
+        .output()
+        .unwrap();
+    assert!(
+        resumed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&resumed.stderr)
+    );
 }

@@ -406,3 +406,199 @@ fn a_domain_mapping_makes_organisations_and_partners_between_them() {
         stderr_of(&a)
     );
 }
+
+/// `picsim import FILE` (stdout on success, stderr on refusal, which must be exit 1).
+fn import(file: &Path) -> Result<String, String> {
+    let out = picsim().arg("import").arg(file).output().unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).to_string();
+    match out.status.code() {
+        Some(0) => Ok(text(&out.stdout)),
+        Some(1) => Err(text(&out.stderr)),
+        other => panic!("exit {other:?}: {}", text(&out.stderr)),
+    }
+}
+
+/// A ZIP holding `entries` (name, content).
+fn zip_of(path: &Path, entries: &[(&str, &[u8])]) {
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    for (name, content) in entries {
+        zip.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(content).unwrap();
+    }
+    zip.finish().unwrap();
+}
+
+#[test]
+fn an_export_cut_short_is_refused_by_run_and_import_not_read_as_a_smaller_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let whole = xml(Kind::DocItemSet, false);
+    // Cut where gina's list would start: alice's list and her urn:hcd: item are whole.
+    let cut = &whole[..whole.find("  <DocItem Name=\"urn:lcd:gina").unwrap()];
+    let lines = cut.lines().count() + 1;
+    let file = dir.path().join("DocItemSet.xml");
+    std::fs::write(&file, cut).unwrap();
+    let err = import(&file).unwrap_err();
+    assert!(
+        err.contains(&format!("DocItemSet.xml' line {lines}, column 1: the file ends with 1 element still open (the innermost opened at line 2, column 1): it is cut short")),
+        "{err}"
+    );
+    let s = scenario(dir.path(), "s.toml", &file, "");
+    let out = dir.path().join("out");
+    let err = stderr_of(&run(&s, &out, &["--skip-bad-rows"]).code(1));
+    assert!(
+        err.contains("population.import.contacts")
+            && err.contains("cut short")
+            && !err.contains("secret"),
+        "{err}"
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn an_export_in_another_encoding_is_read_in_it_or_refused_at_the_first_bad_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two contacts differing in one byte of ISO-8859-1.
+    let text = xml(Kind::DocItemSet, false)
+        .replace("hank.secret@live.com", "jos\u{e9}.secret@live.com")
+        .replace(
+            "bob.secret@hotmail.com\" Groups=\"1\"",
+            "jos\u{e8}.secret@live.com\" Groups=\"1\"",
+        );
+    let latin1: Vec<u8> = text
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).unwrap())
+        .collect();
+    let file = dir.path().join("DocItemSet.xml");
+    std::fs::write(&file, &latin1).unwrap();
+    let line = 1 + text.lines().position(|l| l.contains("jos\u{e8}")).unwrap();
+    let column = 1 + text.lines().nth(line - 1).unwrap().find('\u{e8}').unwrap();
+    let err = import(&file).unwrap_err();
+    assert!(
+        err.contains(&format!(
+            "line {line}, column {column}: bytes that are not UTF-8 text"
+        )),
+        "{err}"
+    );
+    // Declared, it is read: gina's two contacts stay two (with their bytes replaced, both were
+    // `jos\u{fffd}.secret@live.com`, one entry).
+    let declared: Vec<u8> = text
+        .replace("encoding=\"utf-8\"", "encoding=\"ISO-8859-1\"")
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).unwrap())
+        .collect();
+    std::fs::write(&file, &declared).unwrap();
+    let said = import(&file).unwrap();
+    assert!(
+        said.contains("public-IM entries: 5 (Windows Live Messenger 3,"),
+        "{said}"
+    );
+    // UTF-16 with its byte-order mark reads as the UTF-8 export does.
+    let utf8 = dir.path().join("utf8.xml");
+    std::fs::write(&utf8, &text).unwrap();
+    let utf16: Vec<u8> = std::iter::once(0xFEFF)
+        .chain(text.replace("utf-8", "UTF-16").encode_utf16())
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    std::fs::write(&file, utf16).unwrap();
+    let strip = |s: String| s.lines().skip(1).collect::<Vec<_>>().join("\n");
+    assert_eq!(strip(import(&file).unwrap()), strip(import(&utf8).unwrap()));
+}
+
+#[test]
+fn an_export_with_a_list_inside_another_two_doc_item_sets_or_a_repeated_buddy_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = xml(Kind::DocItemSet, false);
+    let file = dir.path().join("DocItemSet.xml");
+    // gina's item moved inside alice's data.
+    let gina = text.find("  <DocItem Name=\"urn:lcd:gina").unwrap();
+    let gina_end = gina + text[gina..].find("  </DocItem>\n").unwrap() + 13;
+    let alice_data = text.find("    <Data><HomedResource>").unwrap() + "    <Data>".len();
+    let nested = format!(
+        "{}{}{}{}",
+        &text[..alice_data],
+        &text[gina..gina_end],
+        &text[alice_data..gina],
+        &text[gina_end..]
+    );
+    std::fs::write(&file, &nested).unwrap();
+    let err = import(&file).unwrap_err();
+    // On alice's `<Data>` line (line 4), right after it.
+    let column = "    <Data>".len() + 3;
+    assert!(
+        err.contains(&format!(
+            "line 4, column {column}: a <DocItem> inside the one opened at line 3, column 3"
+        )),
+        "{err}"
+    );
+    // A Contact with two Buddy attributes.
+    let twice = text.replacen(
+        "<Contact Buddy=\"sip:carol.secret@yahoo.com\"",
+        "<Contact Buddy=\"sip:carol.secret@yahoo.com\" Buddy=\"x.secret@hotmail.com\"",
+        1,
+    );
+    std::fs::write(&file, &twice).unwrap();
+    let line = 1 + twice.lines().position(|l| l.contains("carol")).unwrap();
+    let column = 1 + twice.lines().nth(line - 1).unwrap().rfind("Buddy").unwrap();
+    let err = import(&file).unwrap_err();
+    assert!(
+        err.contains(&format!(
+            "line {line}, column {column}: the element has its attribute `Buddy` twice"
+        )),
+        "{err}"
+    );
+    // Two DocItemSet.xml in one archive.
+    let zip = dir.path().join("ExportedUserData.zip");
+    zip_of(
+        &zip,
+        &[
+            ("DocItemSet.xml", text.as_bytes()),
+            ("old/DocItemSet.xml", text.as_bytes()),
+        ],
+    );
+    let err = import(&zip).unwrap_err();
+    assert!(
+        err.contains("holds DocItemSet.xml twice, entry 1 of its directory (at byte ")
+            && err.contains(") and entry 2 of its directory (at byte "),
+        "{err}"
+    );
+    assert!(!err.contains("secret"), "{err}");
+}
+
+#[test]
+fn the_limits_are_scenario_keys_checked_where_they_are_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_export(dir.path(), Kind::Zip, false);
+    // A piece limit below the export's longest tag: refused at that tag, naming the key.
+    // The root tag, with its namespace, is the longest: 77 bytes.
+    let s = scenario(dir.path(), "s.toml", &file, "max_piece_size = 50\n");
+    let err = stderr_of(&picsim().arg("validate").arg(&s).assert().code(1));
+    assert!(
+        err.contains("(its DocItemSet.xml) line 2, column 1: one tag, text or comment of the XML is longer than 50 bytes (the limit `population.import.max_piece_size`"),
+        "{err}"
+    );
+    // Values that are no size, at their line.
+    for (value, line) in [("\"lots\"", 7), ("0", 7), ("-5", 7)] {
+        let s = scenario(
+            dir.path(),
+            "b.toml",
+            &file,
+            &format!("max_list_memory = {value}\n"),
+        );
+        let err = stderr_of(&picsim().arg("validate").arg(&s).assert().code(1));
+        assert!(
+            err.contains(&format!("b.toml:{line}:"))
+                && err.contains("population.import.max_list_memory: a size above 0"),
+            "{value}: {err}"
+        );
+    }
+    // Raised, it reads; and the option of picsim import raises it the same way.
+    let s = scenario(dir.path(), "r.toml", &file, "max_piece_size = \"4K\"\n");
+    picsim().arg("validate").arg(&s).assert().success();
+    let a = picsim()
+        .args(["import", "--max-piece-size", "50"])
+        .arg(&file)
+        .assert()
+        .code(1);
+    assert!(stderr_of(&a).contains("`--max-piece-size` of picsim import"));
+}

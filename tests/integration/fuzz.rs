@@ -14,7 +14,9 @@
 //! gives the same counts. The short pass runs with the other tests; `fuzz/run.sh N SEED` runs the
 //! long one ([`long_run`], ignored otherwise) and saves what it finds under `fuzz/results/`.
 
-mod mutate;
+mod export;
+mod export_mutate;
+pub(crate) mod mutate;
 
 use mutate::Format;
 use picsim::rng::Stream;
@@ -207,7 +209,7 @@ thread_local! {
 
 /// Runs `f`, turning a panic into its message and location. The panic hook is shared by every
 /// test thread: it stays quiet and records only for threads inside `catch`.
-fn catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+pub(crate) fn catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     static HOOK: std::sync::Once = std::sync::Once::new();
     HOOK.call_once(|| {
         let previous = std::panic::take_hook();
@@ -332,7 +334,7 @@ fn file_name(path: &Path) -> &str {
 
 /// A message with its particulars (numbers, quoted names, values and paths) blanked, so that one
 /// refusal site is one group.
-fn shape(message: &str) -> String {
+pub(crate) fn shape(message: &str) -> String {
     let mut out = String::new();
     let mut quote: Option<char> = None;
     for c in message.chars() {

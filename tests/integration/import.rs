@@ -407,3 +407,65 @@ fn a_word_of_mouth_graph_with_no_edge_is_refused() {
         assert!(text.contains("migrations.0.q"), "{text}");
     }
 }
+
+/// Runs `picsim import FILE --to TO --force` in `dir` (relative paths are `dir`'s).
+fn import_to(dir: &Path, file: &str, to: &str) -> assert_cmd::assert::Assert {
+    picsim()
+        .current_dir(dir)
+        .args(["import", file, "--to", to, "--force"])
+        .assert()
+}
+
+#[test]
+fn import_to_never_replaces_the_file_it_reads_however_it_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("sub")).unwrap();
+    let list = "user,contact\nu1@contoso.example,ann.secret@hotmail.com\n";
+    std::fs::write(d.join("in.csv"), list).unwrap();
+    std::os::unix::fs::symlink(d.join("in.csv"), d.join("link.csv")).unwrap();
+    std::fs::hard_link(d.join("in.csv"), d.join("hard.csv")).unwrap();
+    let absolute = d.join("in.csv").display().to_string();
+    for to in [
+        "in.csv",
+        "sub/../in.csv",
+        &absolute,
+        "link.csv",
+        "hard.csv",
+        ".",
+    ] {
+        let err = stderr_of(&import_to(d, "in.csv", to).code(1));
+        assert!(
+            err.contains(&format!("'{to}' (--to)"))
+                && err.contains("the file being imported")
+                && err.contains("with --force or without"),
+            "{to}: {err}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(d.join("in.csv")).unwrap(),
+            list,
+            "{to}"
+        );
+    }
+    // Nor a file of the scenario it is classified by.
+    let s = crate::support::extending(d, "scenarios/pic-2013.toml", "");
+    let err = stderr_of(
+        &picsim()
+            .current_dir(d)
+            .args(["import", "in.csv", "--force", "--scenario"])
+            .arg(&s)
+            .arg("--to")
+            .arg(&s)
+            .assert()
+            .code(1),
+    );
+    assert!(err.contains("is the scenario"), "{err}");
+    // Elsewhere it is written, and with --force replaced.
+    import_to(d, "in.csv", "sub/out.csv").success();
+    import_to(d, "in.csv", "sub/out.csv").success();
+    assert!(
+        std::fs::read_to_string(d.join("sub/out.csv"))
+            .unwrap()
+            .starts_with("user,contact,network,org,domain\nu1@contoso.example,c")
+    );
+}

@@ -1,12 +1,14 @@
 //! picsim's integration tests: one binary, a module per feature.
 
 mod bass;
+mod bombs;
 mod browser;
 mod calibrate;
 mod cli;
 mod cli_messages;
 mod default_scenario;
 mod distributed;
+mod doors;
 mod experiments;
 mod export;
 mod fuzz;

@@ -297,3 +297,129 @@ fn validate_refuses_an_output_folder_on_a_read_only_file_system() {
         "{err}"
     );
 }
+
+/// Every file under `dir` and its bytes, symbolic links as links.
+fn snapshot(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            let t = std::fs::symlink_metadata(&p).unwrap().file_type();
+            if t.is_dir() {
+                todo.push(p);
+            } else if t.is_symlink() {
+                files.insert(
+                    p.clone(),
+                    std::fs::read_link(&p)
+                        .unwrap()
+                        .into_os_string()
+                        .into_encoded_bytes(),
+                );
+            } else {
+                files.insert(p.clone(), std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    files
+}
+
+/// Checks that `args` (with `--force`) refused `target` as one of the command's inputs, and left
+/// everything in `dir` as it was.
+fn assert_input_kept(args: &[&str], target: &Path, what: &str, dir: &Path) {
+    let before = snapshot(dir);
+    let err = stderr_of(&picsim().args(args).arg("--force").assert().code(1));
+    assert!(
+        err.contains(&target.display().to_string())
+            && err.contains(what)
+            && err.contains("never replaces what its command reads, with --force or without"),
+        "{args:?}: {err}"
+    );
+    assert!(snapshot(dir) == before, "{args:?} changed a file");
+}
+
+#[test]
+fn force_never_replaces_a_folder_the_command_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // A world folder (picsim's own, so --force alone would replace it) replayed into itself.
+    let world = d.join("world");
+    let world_text = world.display().to_string();
+    picsim()
+        .args([
+            "population",
+            "scenarios/pic-2013.toml",
+            "--set",
+            "orgs.count=20",
+            "--export",
+        ])
+        .arg(&world)
+        .assert()
+        .success();
+    let run = [
+        "run",
+        "scenarios/pic-2013.toml",
+        "--replications",
+        "1",
+        "--quiet",
+        "--world",
+        &world_text,
+        "--out",
+        &world_text,
+    ];
+    assert_input_kept(&run, &world, "is the world folder", d);
+    let population = [
+        "population",
+        "scenarios/pic-2013.toml",
+        "--world",
+        &world_text,
+        "--export",
+        &world_text,
+    ];
+    assert_input_kept(&population, &world, "is the world folder", d);
+    // A sweep's run folders compared into the sweep's folder, which holds them.
+    let sweep = d.join("sweep");
+    picsim()
+        .args([
+            "sweep",
+            "scenarios/pic-2013.toml",
+            "--set",
+            "orgs.count=20",
+            "--replications",
+            "1",
+            "--quiet",
+            "--vary",
+            "behaviours.recovery.probability=0,1",
+            "--out",
+        ])
+        .arg(&sweep)
+        .assert()
+        .success();
+    let (a, b) = (sweep.join("run-001"), sweep.join("run-002"));
+    let compare = [
+        "compare",
+        "--quiet",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--out",
+        sweep.to_str().unwrap(),
+    ];
+    assert_input_kept(&compare, &sweep, "holds a run folder being compared", d);
+    // Through a symbolic link to the world folder, and a spelling with `..`.
+    std::os::unix::fs::symlink(&world, d.join("link")).unwrap();
+    let via = d.join("sweep/../world");
+    let via = via.to_str().unwrap();
+    let link = d.join("link");
+    let linked = [
+        "run",
+        "scenarios/pic-2013.toml",
+        "--replications",
+        "1",
+        "--quiet",
+        "--world",
+        link.to_str().unwrap(),
+        "--out",
+        via,
+    ];
+    assert_input_kept(&linked, Path::new(via), "is the world folder", d);
+}

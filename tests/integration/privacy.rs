@@ -300,6 +300,13 @@ fn leaks(case: &str, s: &Path, dir: &Path) -> Vec<String> {
             "{case}: `{}` panicked:\n{said}",
             args[0]
         );
+        // A command with --force must reach the list (and, when it is accepted, the
+        // replacement), not stop at its output folder: a refusal there would check nothing.
+        assert!(
+            !said.contains("not replacing") && !said.contains("already exists"),
+            "{case}: `{}` stopped at its output folder:\n{said}",
+            args.join(" ")
+        );
         for canary in ["canary.secret", "canary.user"] {
             if said.contains(canary) {
                 found.push(format!(

@@ -180,3 +180,81 @@ fn resuming_another_experiment_is_refused_and_destroys_nothing() {
         .success();
     assert!(fresh.join("run-002/series.csv").exists());
 }
+
+/// A finished run's summary kept in an unfinished sweep, damaged (a digit changed, its digest
+/// kept) or crafted (fewer numbers than days and metrics, with a digest of its own): `--resume`
+/// refuses it, naming the file, and changes nothing; never a different comparison or a panic.
+#[test]
+fn a_damaged_or_foreign_finished_run_is_refused_never_resumed() {
+    use sha2::Digest;
+    let dir = tempfile::tempdir().unwrap();
+    let vary = ["--vary", "behaviours.recovery.probability=0,0.5,1"];
+    let out = dir.path().join("exp");
+    let partial = dir.path().join("exp.partial");
+    let cmd = experiment("sweep", "scenarios/pic-2013.toml", &out, &vary);
+    interrupt_after_a_run(cmd, &partial);
+    // The first run finished (runs are numbered from run-001).
+    let kept = partial.join(".finished").join("run-001.json");
+    let good = std::fs::read_to_string(&kept).unwrap();
+    let damaged = {
+        // The first mean's first digit, changed.
+        let at = good.find("\"mean\":").unwrap() + 7;
+        let mut b = good.clone().into_bytes();
+        b[at] = if b[at] == b'7' { b'8' } else { b'7' };
+        String::from_utf8(b).unwrap()
+    };
+    let crafted = {
+        let mut whole: serde_json::Value = serde_json::from_str(&good).unwrap();
+        let sealed = whole.get("sha256").is_some();
+        let summary = if sealed {
+            &mut whole["summary"]
+        } else {
+            &mut whole
+        };
+        summary["summary"].as_array_mut().unwrap().truncate(3);
+        if sealed {
+            let members = format!("\"summary\":{}}}", whole["summary"]);
+            let digest: String = sha2::Sha256::digest(members.as_bytes())
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            format!("{{\"sha256\":\"{digest}\",\n{members}\n")
+        } else {
+            whole.to_string()
+        }
+    };
+    for (body, wanted) in [
+        (damaged, "run-001.json:1: sha256"),
+        (crafted, "run-001.json:2: summary: not this run's"),
+    ] {
+        std::fs::write(&kept, &body).unwrap();
+        let before = csvs(&partial);
+        let refused = experiment(
+            "sweep",
+            "scenarios/pic-2013.toml",
+            &out,
+            &[vary[0], vary[1], "--resume"],
+        )
+        .output()
+        .unwrap();
+        let text = String::from_utf8_lossy(&refused.stderr);
+        assert_eq!(refused.status.code(), Some(1), "{text}");
+        assert!(
+            text.contains(wanted) && text.contains("not resuming it"),
+            "{text}"
+        );
+        assert_eq!(std::fs::read_to_string(&kept).unwrap(), body);
+        assert_eq!(csvs(&partial), before);
+        assert!(!out.exists());
+    }
+    // Put back, it resumes.
+    std::fs::write(&kept, &good).unwrap();
+    experiment(
+        "sweep",
+        "scenarios/pic-2013.toml",
+        &out,
+        &[vary[0], vary[1], "--resume"],
+    )
+    .assert()
+    .success();
+}

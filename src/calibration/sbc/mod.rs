@@ -27,6 +27,7 @@ use rand::Rng;
 
 /// Where the truth of one repeat fell, for one fitted key.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct Ranked {
     /// The repeat, from 0.
     pub(crate) repeat: usize,
@@ -134,7 +135,6 @@ impl Check<'_> {
             .comm
             .all_gather(text.into_bytes())
             .swap_remove(0);
-        let text = String::from_utf8(text).context("rank 0 sent unreadable observations")?;
         let observed = Observed::parse(
             &self.simulator.observed.path,
             &text,

@@ -90,7 +90,7 @@ fn the_sampler_passes_the_check_and_a_posterior_shrunk_by_half_fails_it() {
     }
     let observed = Observed::parse(
         &dir.path().join("days.csv"),
-        &days,
+        days.as_bytes(),
         &dates,
         &columns,
         &[],

@@ -23,90 +23,14 @@
 //! how many simulations a generation costs and their weights, not what the particles sample.
 
 mod screen;
+mod types;
 
 use crate::rng::{Keys, Kind, open01};
 use crate::run::summary::weighted_quantile;
 use anyhow::Result;
-pub(crate) use screen::Screen;
 use screen::decide;
-
-/// Most proposals in one generation (their slots number their worlds:
-/// `super::simulate::world`).
-pub(crate) const MAX_PROPOSALS: usize = 1 << 20;
-
-/// The sampler's limits.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Settings {
-    /// Particles kept per generation.
-    pub(crate) particles: usize,
-    /// Each generation's tolerance is this quantile of the previous one's distances.
-    pub(crate) quantile: f64,
-    /// Most generations after the prior's.
-    pub(crate) max_generations: usize,
-    /// Most simulations in all (a generation that would need more is not started, or stops).
-    pub(crate) max_simulations: usize,
-    /// A generation accepting fewer of its simulations than this is the last.
-    pub(crate) min_acceptance: f64,
-    /// The seed the proposal streams are keyed by.
-    pub(crate) seed: u64,
-}
-
-/// A kept point: where it is, its weight (normalised in its generation), its distance, and what
-/// its simulation left that the caller wants to keep.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Particle<T> {
-    /// The point, each coordinate in [0, 1].
-    pub(crate) u: Vec<f64>,
-    /// Normalised importance weight.
-    pub(crate) weight: f64,
-    /// Distance of its simulation to the observations.
-    pub(crate) distance: f64,
-    /// Its position in its generation's proposal order (which names the world it was simulated
-    /// in: `super::simulate::world`).
-    pub(crate) slot: usize,
-    /// The simulation's kept output.
-    pub(crate) data: T,
-}
-
-/// One proposal to simulate.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Proposal {
-    /// Its generation.
-    pub(crate) generation: usize,
-    /// Its position in the generation's proposal order.
-    pub(crate) slot: usize,
-    /// The point.
-    pub(crate) u: Vec<f64>,
-}
-
-/// What one generation did.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) struct Stats {
-    /// Its number (0 is the prior's).
-    pub(crate) generation: usize,
-    /// The tolerance (infinite for generation 0, which keeps every draw).
-    pub(crate) tolerance: f64,
-    /// Simulations run (of the model itself).
-    pub(crate) simulations: usize,
-    /// Proposals screened on the cheaper model first (0 without a [`Screen`]).
-    pub(crate) screened: usize,
-    /// Share of the proposals kept: the ABC acceptance rate (with a screen, each kept proposal
-    /// counts by its weight factor, which makes the share the one the model alone would keep).
-    pub(crate) acceptance: f64,
-    /// Effective sample size of the kept particles' weights.
-    pub(crate) ess: f64,
-    /// Whether its posterior barely differs from the previous generation's ([`settled`]).
-    pub(crate) settled: bool,
-}
-
-/// A finished generation: its particles and what it did.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Generation<T> {
-    /// The kept particles, in proposal order.
-    pub(crate) particles: Vec<Particle<T>>,
-    /// What it did.
-    pub(crate) stats: Stats,
-}
+pub(crate) use screen::{CONTINUATION as SCREEN_CONTINUATION, Screen};
+pub(crate) use types::{Generation, MAX_PROPOSALS, Model, Particle, Proposal, Settings, Stats};
 
 /// Why the sampler stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -179,20 +103,6 @@ pub(crate) type State<T> = (Generation<T>, Vec<Stats>);
 
 /// Told of each finished generation, with every generation's stats so far.
 pub(crate) type Finished<'a, T> = dyn FnMut(&Generation<T>, &[Stats]) -> Result<()> + 'a;
-
-/// What the sampler samples: simulations of proposals, and their distances to the observations
-/// under scales the model may adapt to a generation's simulations. Every method is called by every
-/// rank in the same order (a model spread over ranks communicates inside them).
-pub(crate) trait Model {
-    /// What a simulation leaves that the model measures (and the caller keeps).
-    type Data: Clone;
-    /// Simulates `batch`: one datum per proposal, in order.
-    fn simulate(&mut self, batch: &[Proposal]) -> Result<Vec<Self::Data>>;
-    /// Adapts the distance to the simulations a generation kept.
-    fn adapt(&mut self, kept: &[&Self::Data]) -> Result<()>;
-    /// The distances of `data` to the observations, under the current scales.
-    fn distances(&self, data: &[&Self::Data]) -> Result<Vec<f64>>;
-}
 
 /// Runs the sampler over `dims` dimensions from `done` (the generations a previous, interrupted
 /// calibration finished: the last one's particles and every one's stats; `None` to start afresh),

@@ -1,10 +1,15 @@
 //! Multifidelity screening of proposals: the cheaper model that decides most of them first
 //! ([`Screen`]) and the batch of proposals judged with or without it ([`decide`]).
 
-use super::{Generation, Model, Proposal, Settings};
+use super::types::{Generation, Model, Proposal, Settings};
 use crate::rng::{Keys, Kind, open01};
 use crate::run::summary::weighted_quantile;
 use anyhow::Result;
+
+/// The probability (η) that a proposal the screen rejects is simulated all the same, in
+/// calibrations: a quarter, so a screened generation runs about a quarter of the full
+/// simulations of the proposals its screen rejects, and a kept one of them weighs 4.
+pub(crate) const CONTINUATION: f64 = 0.25;
 
 /// Multifidelity screening (Prescott and Baker 2020, "Multifidelity approximate Bayesian
 /// computation", SIAM/ASA J. Uncertainty Quantification 8): a cheaper model (a smaller world)

@@ -187,13 +187,12 @@ impl ContactList {
 
     /// The organisations' names, in order of first appearance.
     pub(crate) fn org_names(&self) -> Vec<&str> {
-        let mut orgs: Vec<&str> = Vec::new();
-        for u in &self.users {
-            if !orgs.contains(&u.org.as_str()) {
-                orgs.push(&u.org);
-            }
-        }
-        orgs
+        let mut seen = std::collections::HashSet::new();
+        self.users
+            .iter()
+            .map(|u| u.org.as_str())
+            .filter(|o| seen.insert(*o))
+            .collect()
     }
 
     /// The file's name without its folders, as reports show it.
@@ -220,18 +219,70 @@ impl ContactList {
     }
 }
 
+/// `domain` and every domain it is a subdomain of, longest first: `a.b.c`, `b.c`, `c`.
+pub(crate) fn suffixes(domain: &str) -> impl Iterator<Item = &str> {
+    std::iter::once(domain).chain(
+        domain
+            .match_indices('.')
+            .map(move |(i, _)| &domain[i + 1..]),
+    )
+}
+
 /// Which network an address belongs to, by its domain: an exact match or a subdomain of one of a
-/// network's `domains`.
-pub(crate) fn classify(address: &str, networks: &[Network]) -> Option<NetworkId> {
-    let domain = address.rsplit_once('@')?.1.trim();
-    networks
-        .iter()
-        .position(|n| n.domains.iter().any(|d| within(domain, d)))
-        .map(|i| i as NetworkId)
+/// network's `domains` (ignoring ASCII case), the first network in the scenario's order winning.
+/// A few domains (the shipped scenarios list about ten) are compared in turn; many are looked up
+/// per suffix of the address's domain, so the cost of a contact never grows with their number.
+#[derive(Debug)]
+pub(crate) struct Classifier {
+    /// Each network's domains in the scenario's order, with the network.
+    few: Vec<(String, NetworkId)>,
+    /// The same by domain (lower case) to the first network listing it, when there are many.
+    many: Option<std::collections::HashMap<String, NetworkId>>,
+}
+
+/// Most domains compared in turn: beyond, a hash lookup per suffix is cheaper.
+const FEW_DOMAINS: usize = 32;
+
+impl Classifier {
+    pub(crate) fn new(networks: &[Network]) -> Self {
+        let few: Vec<(String, NetworkId)> = networks
+            .iter()
+            .enumerate()
+            .flat_map(|(i, n)| n.domains.iter().map(move |d| (d.clone(), i as NetworkId)))
+            .collect();
+        let many = (few.len() > FEW_DOMAINS).then(|| {
+            let mut map = std::collections::HashMap::new();
+            for (d, i) in &few {
+                map.entry(d.to_ascii_lowercase()).or_insert(*i);
+            }
+            map
+        });
+        Classifier { few, many }
+    }
+
+    /// The network of `address`, if any network's domains hold its domain.
+    pub(crate) fn network(&self, address: &str) -> Option<NetworkId> {
+        let domain = address.rsplit_once('@')?.1.trim();
+        let Some(many) = &self.many else {
+            return self
+                .few
+                .iter()
+                .find(|(d, _)| within(domain, d))
+                .map(|(_, i)| *i);
+        };
+        let lower;
+        let domain = if domain.bytes().any(|b| b.is_ascii_uppercase()) {
+            lower = domain.to_ascii_lowercase();
+            lower.as_str()
+        } else {
+            domain
+        };
+        suffixes(domain).filter_map(|s| many.get(s).copied()).min()
+    }
 }
 
 /// Whether `domain` is `parent` or one of its subdomains, ignoring ASCII case.
-pub(crate) fn within(domain: &str, parent: &str) -> bool {
+fn within(domain: &str, parent: &str) -> bool {
     let (d, p) = (domain.as_bytes(), parent.as_bytes());
     d.len() >= p.len()
         && d[d.len() - p.len()..].eq_ignore_ascii_case(p)
@@ -294,14 +345,41 @@ pub(super) mod tests {
 
     #[test]
     fn classification_by_domain_and_subdomain() {
-        let n = nets();
-        assert_eq!(classify("Ann@Hotmail.com", &n), Some(0));
-        assert_eq!(classify("bob@mail.yahoo.com", &n), Some(2));
-        assert_eq!(classify("bob@notyahoo.com", &n), None);
-        assert_eq!(classify("no-at-sign", &n), None);
-        assert_eq!(classify("eve@live.com.", &n), None);
-        assert_eq!(classify("eve@xlive.com", &n), None);
-        assert_eq!(classify("eve@a.b.LIVE.com", &n), Some(0));
+        let c = Classifier::new(&nets());
+        assert_eq!(c.network("Ann@Hotmail.com"), Some(0));
+        assert_eq!(c.network("bob@mail.yahoo.com"), Some(2));
+        assert_eq!(c.network("bob@notyahoo.com"), None);
+        assert_eq!(c.network("no-at-sign"), None);
+        assert_eq!(c.network("eve@live.com."), None);
+        assert_eq!(c.network("eve@xlive.com"), None);
+        assert_eq!(c.network("eve@a.b.LIVE.com"), Some(0));
+        // The first network in order wins when two hold a domain and its subdomain.
+        let mut n = nets();
+        n[1].domains = vec!["mail.yahoo.com".into()];
+        let c = Classifier::new(&n);
+        assert_eq!(c.network("a@x.mail.yahoo.com"), Some(1));
+        n.swap(1, 2);
+        assert_eq!(Classifier::new(&n).network("a@x.mail.yahoo.com"), Some(1));
+        // Many domains are looked up by suffix, with the same answers.
+        n[0].domains
+            .extend((0..100).map(|i| format!("d{i}.example")));
+        let many = Classifier::new(&n);
+        assert!(many.many.is_some());
+        for a in [
+            "a@x.mail.yahoo.com",
+            "Ann@Hotmail.com",
+            "b@d7.EXAMPLE",
+            "c@xd7.example",
+            "d@e.com",
+        ] {
+            let few = n.iter().position(|net| {
+                net.domains
+                    .iter()
+                    .any(|d| within(a.rsplit_once('@').unwrap().1, d))
+            });
+            assert_eq!(many.network(a), few.map(|i| i as NetworkId), "{a}");
+        }
+        assert_eq!(suffixes("a.b.c").collect::<Vec<_>>(), ["a.b.c", "b.c", "c"]);
     }
 
     #[test]

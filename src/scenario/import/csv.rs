@@ -1,7 +1,7 @@
 //! Contact lists as CSV: `user,contact` and optional `org`, `domain`, `network` columns.
 
 use super::contacts::{
-    ContactList, ContactRow, ImportedUser, RejectedRow, classify, contact_problem, domain_of,
+    Classifier, ContactList, ContactRow, ImportedUser, RejectedRow, contact_problem, domain_of,
 };
 use crate::scenario::network::{Network, NetworkId};
 use std::collections::HashMap;
@@ -113,6 +113,7 @@ pub(crate) fn read_contact_list(path: &Path, networks: &[Network]) -> Result<Con
     };
     let mut seen: HashMap<(u32, String, NetworkId), usize> = HashMap::new();
     let mut user_index: HashMap<String, u32> = HashMap::new();
+    let classifier = Classifier::new(networks);
     for record in reader.records() {
         let (line, fields) = match record {
             Ok(r) => (
@@ -204,7 +205,7 @@ pub(crate) fn read_contact_list(path: &Path, networks: &[Network]) -> Result<Con
             ));
             continue;
         } else {
-            match classify(&contact, networks) {
+            match classifier.network(&contact) {
                 Some(n) => Some(n),
                 None => {
                     list.rejected.push(reject(format!(

@@ -3,16 +3,19 @@
 //! counted as internal (on the user's organisation's own SIP domains) or federated partner (any
 //! other domain no network claims). Users whose list is empty of public contacts stay users.
 //!
-//! The export is read as a stream ([`super::lync`]) and each user's list is folded in as soon as
-//! it is read, so the file's size never matters: only the public entries are kept.
+//! The export is read as a stream ([`super::lync`], out of the ZIP by [`super::archive`]) and each
+//! user's list is folded in as soon as it is read, so the file's size never matters: only the
+//! public entries are kept, charged to the memory budget of the import's limits. Every lookup is
+//! by hash (domains by each of their suffixes), so nothing grows with users × domains.
 
+use super::archive::read_zip;
 use super::contacts::{
-    ContactList, ContactRow, ImportedUser, RejectedRow, Source, classify, within,
+    Classifier, ContactList, ContactRow, ImportedUser, RejectedRow, Source, suffixes,
 };
-use super::lync::{self, Format};
+use super::limits::{Budget, Exceeded, Limits, cost};
+use super::lync::{self, ExportError, Format, read_xml};
 use crate::scenario::network::Network;
-use std::collections::HashMap;
-use std::io::{BufReader, Seek};
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 /// How an export's users are grouped into organisations.
@@ -26,22 +29,6 @@ pub(crate) struct Orgs {
     pub(crate) by_domain: Vec<(String, String)>,
 }
 
-impl Orgs {
-    /// The organisation of a user on `domain`: `Some("")` for the default one, `None` when a
-    /// mapping is given and names no organisation for it.
-    fn of(&self, domain: &str) -> Option<&str> {
-        if self.by_domain.is_empty() {
-            return Some("");
-        }
-        // The longest mapped domain that holds it, so a subdomain can be mapped apart.
-        self.by_domain
-            .iter()
-            .filter(|(d, _)| within(domain, d))
-            .max_by_key(|(d, _)| d.len())
-            .map(|(_, o)| o.as_str())
-    }
-}
-
 /// The domain of an address (lower case), or `None` when it is not one.
 fn domain(address: &str) -> Option<String> {
     match address.rsplit_once('@') {
@@ -52,29 +39,32 @@ fn domain(address: &str) -> Option<String> {
     }
 }
 
-/// Reads the export at `path` (`zip`: whether it is the ZIP rather than bare XML), expecting
-/// `expect` when the scenario forces a format.
+/// Reads the export at `path` (`zip`: whether it is the ZIP rather than bare XML) within
+/// `limits`, expecting `expect` when the scenario forces a format.
 pub(crate) fn read_export(
     path: &Path,
     zip: bool,
     expect: Option<Format>,
     networks: &[Network],
-    orgs: &Orgs,
+    (orgs, limits): (&Orgs, &Limits),
 ) -> Result<ContactList, String> {
     let shown = path.display();
     let file = std::fs::File::open(path).map_err(|e| format!("cannot read '{shown}': {e}"))?;
-    let mut input = BufReader::with_capacity(1 << 16, file);
-    let mut fold = Fold::new(networks, orgs);
+    let budget = Budget::new(limits.memory);
+    let mut fold = Fold::new(networks, orgs, &budget);
     let read = if zip {
-        input
-            .rewind()
-            .map_err(|e| format!("cannot read '{shown}': {e}"))?;
-        lync::read_zip(input, |u| fold.user(u))
+        let input = std::io::BufReader::with_capacity(1 << 16, file);
+        read_zip(input, limits, &budget, |u| fold.user(u))
     } else {
-        lync::read_xml(input, |u| fold.user(u))
+        read_xml(file, limits, &budget, |u| fold.user(u))
     };
     let inner = if zip { " (its DocItemSet.xml)" } else { "" };
-    let export = read.map_err(|e| format!("'{shown}'{inner} {e}"))?;
+    let export = read.map_err(|e| match e {
+        ExportError::At { .. } => format!("'{shown}'{inner} {e}"),
+        e => format!("'{shown}' {e}"),
+    })?;
+    let (line, column) = export.root_at;
+    let at = format!("'{shown}'{inner} line {line}, column {column}");
     if let Some(expect) = expect
         && expect != export.format
     {
@@ -83,9 +73,15 @@ pub(crate) fn read_export(
             Format::Dbimpexp => "a Lync 2010 dbimpexp export",
         };
         return Err(format!(
-            "'{shown}' holds {}, not {} as `format` says",
+            "{at}: its root element makes it {}, not {} as `format` says",
             name(export.format),
             name(expect)
+        ));
+    }
+    if fold.list.users.is_empty() && fold.list.rejected.is_empty() {
+        return Err(format!(
+            "{at}: the export holds no user's contact list (no <{}> of a user in its root element)",
+            export.format.item()
         ));
     }
     let source = match (zip, export.format) {
@@ -98,8 +94,11 @@ pub(crate) fn read_export(
 
 /// The contact lists being built, one user at a time.
 struct Fold<'a> {
-    networks: &'a [Network],
+    classifier: Classifier,
     orgs: &'a Orgs,
+    /// `orgs.by_domain` by domain, for a lookup per suffix of a user's domain.
+    mapped: HashMap<&'a str, &'a str>,
+    budget: &'a Budget,
     list: ContactList,
     /// Users by lower-case SIP address.
     index: HashMap<String, u32>,
@@ -108,11 +107,39 @@ struct Fold<'a> {
     unclaimed: HashMap<String, HashMap<String, u64>>,
 }
 
+/// `; its N contacts are left out`, for a refused user's list of `n`.
+fn left(n: usize) -> String {
+    match n {
+        0 => String::new(),
+        1 => "; its one contact is left out".into(),
+        n => format!("; its {n} contacts are left out"),
+    }
+}
+
+/// A domain as a message may show it: a plausible domain name (it names an organisation, not a
+/// person), else not at all.
+fn shown_domain(d: &str) -> String {
+    let plausible = d.len() <= 253
+        && d.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
+    if plausible {
+        format!("`{d}`")
+    } else {
+        "(a domain not shown)".into()
+    }
+}
+
 impl<'a> Fold<'a> {
-    fn new(networks: &'a [Network], orgs: &'a Orgs) -> Self {
+    fn new(networks: &[Network], orgs: &'a Orgs, budget: &'a Budget) -> Self {
         Fold {
-            networks,
+            classifier: Classifier::new(networks),
             orgs,
+            mapped: orgs
+                .by_domain
+                .iter()
+                .map(|(d, o)| (d.as_str(), o.as_str()))
+                .collect(),
+            budget,
             list: ContactList {
                 header: vec!["user".into(), "contact".into()],
                 ..ContactList::default()
@@ -122,87 +149,114 @@ impl<'a> Fold<'a> {
         }
     }
 
-    fn user(&mut self, u: lync::User) {
-        let (line, column) = (u.at.0 as usize, Some(u.at.1));
-        let left = |n: usize| match n {
-            0 => String::new(),
-            1 => "; its one contact is left out".into(),
-            n => format!("; its {n} contacts are left out"),
-        };
-        let mut reject = |reason: String, user_field| {
-            self.list.rejected.push(RejectedRow {
-                line,
-                column,
-                reason,
-                fields: vec![u.sip.clone(), String::new()],
-                user_field,
-            });
-        };
+    /// The organisation of a user on `domain`: `Some("")` for the default one, `None` when a
+    /// mapping is given and names no organisation for it (the longest mapped domain that holds
+    /// it wins, so a subdomain can be mapped apart).
+    fn org_of(&self, domain: &str) -> Option<&'a str> {
+        if self.mapped.is_empty() {
+            return Some("");
+        }
+        suffixes(domain).find_map(|s| self.mapped.get(s).copied())
+    }
+
+    /// Refuses a row (a user with their list, or a contact) at its place.
+    fn reject(
+        &mut self,
+        (line, column): (u64, u64),
+        reason: String,
+        fields: [String; 2],
+        user_field: Option<usize>,
+    ) -> Result<(), Exceeded> {
+        let text = reason.len() + fields.iter().map(String::len).sum::<usize>();
+        self.budget.charge(cost::REJECTED + text as u64)?;
+        self.list.rejected.push(RejectedRow {
+            line: line as usize,
+            column: Some(column),
+            reason,
+            fields: fields.into(),
+            user_field,
+        });
+        Ok(())
+    }
+
+    /// Folds in one user's list, or refuses it; fails when the memory budget is spent.
+    fn user(&mut self, u: lync::User) -> Result<(), Exceeded> {
+        for b in &u.bad {
+            let fields = [u.sip.clone(), b.buddy.clone().unwrap_or_default()];
+            let reason = format!("the contact: {}", b.reason);
+            self.reject((b.line, b.column), reason, fields, Some(0))?;
+        }
+        let refused = |why: &str| format!("{why}{}", left(u.contacts.len()));
+        let whole = [u.sip.clone(), String::new()];
         let Some(domain) = domain(&u.sip) else {
-            reject(
-                format!(
-                    "the user's SIP address is not an address{}",
-                    left(u.contacts.len())
-                ),
-                None,
-            );
-            return;
+            let reason = refused("the user's SIP address is not an address");
+            return self.reject(u.at, reason, whole, None);
         };
+        if u.sip.chars().any(char::is_control) {
+            let reason = refused("the user's SIP address holds a control character");
+            return self.reject(u.at, reason, whole, None);
+        }
         let key = u.sip.to_lowercase();
         if let Some(&first) = self.index.get(&key) {
             let first = self.list.users[first as usize].line;
-            reject(
-                format!(
-                    "the user's contact list appears again (first at line {first}){}",
-                    left(u.contacts.len())
-                ),
-                Some(0),
-            );
-            return;
+            let reason = refused(&format!(
+                "the user's contact list appears again (first at line {first})"
+            ));
+            return self.reject(u.at, reason, whole, Some(0));
         }
-        let Some(org) = self.orgs.of(&domain) else {
-            reject(
-                format!(
-                    "SIP domain `{domain}` is in no organisation of `population.import.orgs`{}",
-                    left(u.contacts.len())
-                ),
-                Some(0),
-            );
-            return;
+        let Some(org) = self.org_of(&domain) else {
+            let reason = refused(&format!(
+                "SIP domain {} is in no organisation of `population.import.orgs`",
+                shown_domain(&domain)
+            ));
+            return self.reject(u.at, reason, whole, Some(0));
         };
+        let text = 2 * u.sip.len() + domain.len() + org.len();
+        self.budget.charge(cost::USER + text as u64)?;
         let id = self.list.users.len() as u32;
         self.index.insert(key, id);
-        if !self.unclaimed.contains_key(org) {
-            self.unclaimed.insert(org.to_string(), HashMap::new());
-        }
-        let unclaimed = self.unclaimed.get_mut(org).expect("inserted above");
-        for (address, line) in u.contacts {
-            match classify(&address, self.networks) {
-                Some(network) => self.list.rows.push(ContactRow {
-                    line: line as usize,
-                    user: id,
-                    contact: address,
-                    network,
-                }),
-                None => {
-                    // The reader keeps only addresses with an @, so a domain is there. Looked up
-                    // before inserting: most contacts are on a domain met before.
-                    let d = address.rsplit_once('@').map_or("", |(_, d)| d).trim();
-                    match unclaimed.get_mut(d) {
-                        Some(n) => *n += 1,
-                        None => {
-                            unclaimed.insert(d.to_string(), 1);
-                        }
-                    }
-                }
-            }
-        }
+        self.contacts(id, org, u.contacts)?;
         self.list.users.push(ImportedUser {
             id: u.sip,
             org: org.to_string(),
             domain,
-            line,
+            line: u.at.0 as usize,
         });
+        Ok(())
+    }
+
+    /// Folds in the contacts of user `id` of `org`: public-IM entries kept, the rest counted by
+    /// domain.
+    fn contacts(&mut self, id: u32, org: &str, list: Vec<(String, u64)>) -> Result<(), Exceeded> {
+        if !self.unclaimed.contains_key(org) {
+            self.unclaimed.insert(org.to_string(), HashMap::new());
+        }
+        let Some(unclaimed) = self.unclaimed.get_mut(org) else {
+            return Ok(());
+        };
+        for (address, line) in list {
+            if let Some(network) = self.classifier.network(&address) {
+                self.budget.charge(cost::ROW + address.len() as u64)?;
+                self.list.rows.push(ContactRow {
+                    line: line as usize,
+                    user: id,
+                    contact: address,
+                    network,
+                });
+                continue;
+            }
+            // The reader keeps only addresses with a domain. Looked up before inserting: most
+            // contacts are on a domain met before.
+            let d = address.rsplit_once('@').map_or("", |(_, d)| d).trim();
+            match unclaimed.get_mut(d) {
+                Some(n) => *n += 1,
+                None => {
+                    self.budget.charge(cost::DOMAIN + d.len() as u64)?;
+                    unclaimed.insert(d.to_string(), 1);
+                }
+            }
+        }
+        Ok(())
     }
 
     fn finish(mut self, path: &Path, source: Source, export: lync::Export) -> ContactList {
@@ -228,35 +282,28 @@ impl<'a> Fold<'a> {
                 self.unclaimed.insert(name, all);
             }
         }
-        let mut own: HashMap<&str, Vec<&str>> = HashMap::new();
+        // Each organisation's own domains: its users', and those the mapping gives it. A
+        // contact's domain is internal when it or a domain it is under is one of them.
+        let mut own: HashMap<&str, HashSet<&str>> = HashMap::new();
         for u in &list.users {
-            own.entry(&u.org).or_default().push(&u.domain);
+            own.entry(&u.org).or_default().insert(&u.domain);
         }
         for (d, o) in &self.orgs.by_domain {
-            own.entry(o).or_default().push(d);
+            own.entry(o).or_default().insert(d);
         }
         for (org, domains) in &self.unclaimed {
+            let mine = own.get(org.as_str());
             for (d, n) in domains {
-                let internal = own
-                    .get(org.as_str())
-                    .is_some_and(|ds| ds.iter().any(|o| within(d, o)));
-                if internal {
+                if mine.is_some_and(|set| suffixes(d).any(|s| set.contains(s))) {
                     list.left_out.internal += n;
                 } else {
                     list.left_out.partner += n;
                 }
             }
         }
-        for b in export.bad {
-            list.rejected.push(RejectedRow {
-                line: b.line as usize,
-                column: Some(b.column),
-                reason: format!("the contact: {}", b.reason),
-                fields: vec![b.user, b.buddy.unwrap_or_default()],
-                user_field: Some(0),
-            });
-        }
-        list.rejected.sort_by_key(|r| (r.line, r.column));
+        // Positions are distinct (one element each), so an unstable sort orders them the same
+        // and needs no second buffer.
+        list.rejected.sort_unstable_by_key(|r| (r.line, r.column));
         list.left_out.distribution_groups = export.distribution_groups;
         list.left_out.skipped_items = export.skipped_items;
         list.left_out.repeated = export.repeated_contacts;
@@ -297,7 +344,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let f = dir.path().join("DocItemSet.xml");
         std::fs::write(&f, XML).unwrap();
-        read_export(&f, false, None, &nets(), orgs).unwrap()
+        read_export(&f, false, None, &nets(), (orgs, &Limits::default())).unwrap()
     }
 
     #[test]
@@ -372,12 +419,58 @@ mod tests {
     }
 
     #[test]
+    fn internal_and_partner_domains_are_told_apart_by_suffix_at_any_number_of_domains() {
+        // Each user on a domain of their own, with contacts on a subdomain of it (internal), on
+        // a domain that merely ends like it (partner) and on the next user's domain (internal:
+        // one organisation holds every domain).
+        let n = 300;
+        let items: String = (0..n)
+            .map(|i| {
+                format!(
+                    "<DocItem Name=\"urn:lcd:u{i}@d{i}.example\"><Data><Contact Buddy=\"a@x.d{i}.example\"/><Contact Buddy=\"b@xd{i}.example\"/><Contact Buddy=\"c@d{}.example\"/></Data></DocItem>\n",
+                    (i + 1) % n
+                )
+            })
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("DocItemSet.xml");
+        std::fs::write(&f, format!("<DocItemSet>\n{items}</DocItemSet>\n")).unwrap();
+        let options = (&Orgs::default(), &Limits::default());
+        let list = read_export(&f, false, None, &nets(), options).unwrap();
+        assert_eq!(list.users.len(), n);
+        // "xd7.example" is not under "d7.example", unless it is some user's own domain: d0 to
+        // d299 have no x-prefixed twin.
+        assert_eq!(
+            (list.left_out.internal, list.left_out.partner),
+            (2 * n as u64, n as u64)
+        );
+        // A user whose SIP address holds a control character is refused with their list.
+        std::fs::write(
+            &f,
+            "<DocItemSet><DocItem Name=\"urn:lcd:a&#9;b@c.com\"><Data><Contact Buddy=\"x@hotmail.com\"/></Data></DocItem></DocItemSet>",
+        )
+        .unwrap();
+        let list = read_export(&f, false, None, &nets(), options).unwrap();
+        assert_eq!(list.users.len(), 0);
+        assert!(list.rejected[0].reason.contains("control character"));
+    }
+
+    #[test]
     fn a_forced_format_must_match_the_content() {
         let dir = tempfile::tempdir().unwrap();
         let f = dir.path().join("x.xml");
         std::fs::write(&f, XML).unwrap();
-        let e =
-            read_export(&f, false, Some(Format::Dbimpexp), &nets(), &Orgs::default()).unwrap_err();
-        assert!(e.contains("holds a DocItemSet, not a Lync 2010"), "{e}");
+        let e = read_export(
+            &f,
+            false,
+            Some(Format::Dbimpexp),
+            &nets(),
+            (&Orgs::default(), &Limits::default()),
+        )
+        .unwrap_err();
+        assert!(
+            e.contains("line 2, column 1: its root element makes it a DocItemSet, not a Lync 2010"),
+            "{e}"
+        );
     }
 }

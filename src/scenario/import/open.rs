@@ -4,7 +4,8 @@
 use super::contacts::ContactList;
 use super::csv::read_contact_list;
 use super::export::{Orgs, read_export};
-use super::lync::{Format, is_zip};
+use super::limits::Limits;
+use super::lync::Format;
 use crate::scenario::network::Network;
 use std::io::Read;
 use std::path::Path;
@@ -31,12 +32,18 @@ impl Forced {
     ];
 }
 
-/// How a contact-list file is read: its format (found from the content when not forced) and how
-/// an export's users make organisations.
+/// How a contact-list file is read: its format (found from the content when not forced), how
+/// an export's users make organisations, and the bounds an export is read within.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct Options {
     pub(crate) format: Option<Forced>,
     pub(crate) orgs: Orgs,
+    pub(crate) limits: Limits,
+}
+
+/// Whether `head` (a file's first bytes) starts a ZIP archive.
+fn is_zip(head: &[u8]) -> bool {
+    head.starts_with(b"PK\x03\x04")
 }
 
 /// Reads the contact lists at `path`, whatever their format.
@@ -63,14 +70,18 @@ pub(crate) fn read_contacts(
     let xml = looks_like_xml(head);
     let shown = path.display();
     match options.format {
-        None if zip || xml => read_export(path, zip, None, networks, &options.orgs),
+        None if zip || xml => {
+            read_export(path, zip, None, networks, (&options.orgs, &options.limits))
+        }
         None | Some(Forced::Csv) => read_contact_list(path, networks),
         Some(Forced::Zip) if !zip => Err(format!(
-            "'{shown}' is not a ZIP archive, but `format` says it is the ZIP of Export-CsUserData"
+            "'{shown}' line 1, column 1: it is not a ZIP archive (no ZIP signature at its start), but `format` says it is the ZIP of Export-CsUserData"
         )),
-        Some(Forced::Zip) => read_export(path, true, None, networks, &options.orgs),
+        Some(Forced::Zip) => {
+            read_export(path, true, None, networks, (&options.orgs, &options.limits))
+        }
         Some(forced) if zip => Err(format!(
-            "'{shown}' is a ZIP archive, but `format` says it is {}",
+            "'{shown}' line 1, column 1: it is a ZIP archive (it starts with the ZIP signature), but `format` says it is {}",
             if forced == Forced::DocItemSet {
                 "a bare DocItemSet.xml"
             } else {
@@ -83,17 +94,44 @@ pub(crate) fn read_contacts(
             } else {
                 Format::Dbimpexp
             };
-            read_export(path, false, Some(expect), networks, &options.orgs)
+            read_export(
+                path,
+                false,
+                Some(expect),
+                networks,
+                (&options.orgs, &options.limits),
+            )
         }
     }
 }
 
-/// Whether a file's first bytes start XML: after a byte-order mark and white space, a `<`.
+/// Whether a file's first bytes start XML: after a byte-order mark and white space, a `<` (in
+/// UTF-8, or UTF-16 either way, with a mark or without).
 fn looks_like_xml(head: &[u8]) -> bool {
-    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-    head.iter()
-        .find(|b| !b.is_ascii_whitespace())
-        .is_some_and(|&b| b == b'<')
+    let units = |rest: &[u8], le: bool| -> Vec<u16> {
+        rest.chunks_exact(2)
+            .map(|c| {
+                if le {
+                    u16::from_le_bytes([c[0], c[1]])
+                } else {
+                    u16::from_be_bytes([c[0], c[1]])
+                }
+            })
+            .collect()
+    };
+    let text: Vec<u16> = match head {
+        [0xFF, 0xFE, rest @ ..] => units(rest, true),
+        [0xFE, 0xFF, rest @ ..] => units(rest, false),
+        [b'<', 0, ..] | [0, b'<', ..] => return true,
+        _ => head
+            .strip_prefix(b"\xEF\xBB\xBF")
+            .unwrap_or(head)
+            .iter()
+            .map(|&b| u16::from(b))
+            .collect(),
+    };
+    let space = |u: &u16| u8::try_from(*u).is_ok_and(|b| b.is_ascii_whitespace());
+    text.iter().find(|u| !space(u)) == Some(&u16::from(b'<'))
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
 //! `[population.import]`: the contact-list file, its format and how an export's users make
 //! organisations. The file is read here, so that validate refuses what a run would.
 
-use super::super::import::{self, BadLine, ContactList, Forced, Options, Orgs, Source};
+use super::super::import::{
+    self, ContactList, Forced, Limit, Limits, Options, Orgs, Source, parse_size,
+};
 use super::super::network::Network;
 use super::super::raw::RawImport;
 use super::check::{Validator, kp};
@@ -35,35 +37,41 @@ pub(super) fn import(
         return None;
     }
     if list.rows.is_empty() {
-        // Nothing to simulate: say where and why, as for any bad row.
-        let refused: Vec<BadLine> = list
-            .rejected
-            .iter()
-            .map(|r| BadLine {
-                line: r.line,
-                reason: r.reason.clone(),
-            })
-            .collect();
-        let what = if list.users.is_empty() {
-            format!(
+        // Nothing to simulate: say why, with the rows refused at their places, and where the
+        // first user is when there are users.
+        let what = match list.users.first() {
+            None => format!(
                 "'{}' has no usable row ({} refused)",
                 path.display(),
-                refused.len()
-            )
-        } else {
-            format!(
-                "'{}' holds {} users but not one public-IM contact, so nothing would be simulated ({} refused)",
+                list.rejected.len()
+            ),
+            Some(first) => format!(
+                "'{}' holds {} users (the first at line {}) but not one public-IM contact, so nothing would be simulated ({} refused)",
                 path.display(),
                 list.users.len(),
-                refused.len()
-            )
+                first.line,
+                list.rejected.len()
+            ),
+        };
+        let refused: Vec<String> = list
+            .rejected
+            .iter()
+            .take(10)
+            .map(|r| match r.line {
+                0 => r.reason.clone(),
+                _ => format!("{}: {}", list.locate(r), r.reason),
+            })
+            .collect();
+        let more = match list.rejected.len() {
+            0..=10 => String::new(),
+            n => format!(" (and {} more)", n - 10),
         };
         v.err(
             kp!("population", "import", "contacts"),
             if refused.is_empty() {
                 what
             } else {
-                import::bad_lines_message(&what, &path, &refused)
+                format!("{what}: {}{more}", refused.join("; "))
             },
         );
         return None;
@@ -132,11 +140,44 @@ fn options(v: &mut Validator, i: &RawImport) -> Option<Options> {
             by_domain.push((d, org.trim().to_string()));
         }
     }
-    ok.then(|| Options {
+    let limits = limits(v, i);
+    (ok && limits.is_some()).then(|| Options {
         format,
         orgs: Orgs {
             name: i.org.as_ref().map(|o| o.trim().to_string()),
             by_domain,
         },
+        limits: limits.unwrap_or_default(),
     })
+}
+
+/// The bounds an export is read within: the defaults, and each key given (a whole number of
+/// bytes above 0, or a size such as `"8G"`).
+fn limits(v: &mut Validator, i: &RawImport) -> Option<Limits> {
+    let mut limits = Limits::default();
+    let mut ok = true;
+    for limit in Limit::ALL {
+        let given = match limit {
+            Limit::Inflated => &i.max_inflated_size,
+            Limit::Piece => &i.max_piece_size,
+            Limit::Memory => &i.max_list_memory,
+        };
+        let bytes = match given {
+            None => continue,
+            Some(toml::Value::Integer(n)) => u64::try_from(*n).map_err(|_| String::new()),
+            Some(toml::Value::String(s)) => parse_size(s),
+            Some(_) => Err(String::new()),
+        };
+        match bytes {
+            Ok(b) if b > 0 => limit.set(&mut limits, b),
+            _ => {
+                v.err(
+                    kp!("population", "import", limit.key()),
+                    "a size above 0: a whole number of bytes, or a string such as \"8G\" (K, M, G and T are powers of 1024)",
+                );
+                ok = false;
+            }
+        }
+    }
+    ok.then_some(limits)
 }

@@ -94,5 +94,6 @@ pub(crate) fn validate(raw: RawScenario, effective: toml::Table) -> Result<Scena
         calibration,
         origins: Default::default(),
         effective,
+        files: Vec::new(),
     })
 }

@@ -2,6 +2,7 @@
 //! history, agreement, enable days, and its SIP domains with their add days).
 
 use super::error::{Problems, WorldError};
+use super::folder::Folder;
 use super::table::{self, Column, Table, Words};
 use crate::day::Day;
 use crate::scenario::{DeploymentId, Scenario};
@@ -27,6 +28,8 @@ pub(crate) struct OrgPin {
     pub(crate) domain_added: Option<Vec<Day>>,
     /// Per provider (empty: none pinned), the enable day ([`crate::day::FOREVER`]: never).
     pub(crate) enable: Vec<Option<Day>>,
+    /// Its line in `orgs.csv` (0 without one), for problems another file finds with it.
+    pub(crate) line: u64,
 }
 
 /// What a world pins of the organisations.
@@ -85,11 +88,11 @@ fn columns(s: &Scenario) -> Vec<Column> {
     c
 }
 
-/// Reads `orgs.csv` and `domains.csv` of `dir`, each when present.
-pub(crate) fn read(s: &Scenario, dir: &Path, problems: &mut Problems) -> OrgPins {
+/// Reads `orgs.csv` and `domains.csv` of `folder`, each when present.
+pub(crate) fn read(s: &Scenario, folder: &Folder, problems: &mut Problems) -> OrgPins {
     let mut pins = OrgPins::default();
     if let Some(t) = problems
-        .take(Table::open(dir, "orgs.csv", &columns(s)))
+        .take(Table::open(folder, "orgs.csv", &columns(s)))
         .flatten()
     {
         read_orgs(s, t, &mut pins, problems);
@@ -100,7 +103,7 @@ pub(crate) fn read(s: &Scenario, dir: &Path, problems: &mut Problems) -> OrgPins
         Column::required("added"),
     ];
     if let Some(t) = problems
-        .take(Table::open(dir, "domains.csv", &domains))
+        .take(Table::open(folder, "domains.csv", &domains))
         .flatten()
     {
         read_domains(s, t, &mut pins, problems);
@@ -109,12 +112,13 @@ pub(crate) fn read(s: &Scenario, dir: &Path, problems: &mut Problems) -> OrgPins
 }
 
 fn read_orgs(s: &Scenario, t: Table, pins: &mut OrgPins, problems: &mut Problems) {
-    let file = t.file.clone();
     let cal = s.calendar();
     let deployments: Vec<&str> = s.deployments.iter().map(String::as_str).collect();
     let deployment = |text: &str| table::one_of(text, &deployments, "a deployment");
     let providers = s.providers.len();
-    let mut of = Vec::new();
+    let mut of = t.reserved();
+    // All organisations' users together, and the line where they pass what fits.
+    let mut users = 0u64;
     t.rows(problems, |row, problems| {
         let expected = of.len();
         if let Some(o) = problems.take(row.need(ORG, table::id)) {
@@ -138,6 +142,7 @@ fn read_orgs(s: &Scenario, t: Table, pins: &mut OrgPins, problems: &mut Problems
                 .take(row.parse(DOMAINS, |c| table::count(c, 1..=MAX_DOMAINS)))
                 .flatten(),
             domain_added: None,
+            line: row.line,
             enable: (0..providers)
                 .map(|p| {
                     let words = Words { always: true, never: true };
@@ -149,15 +154,16 @@ fn read_orgs(s: &Scenario, t: Table, pins: &mut OrgPins, problems: &mut Problems
         if pin.enable.iter().all(Option::is_none) {
             pin.enable.clear();
         }
+        let before = users;
+        users += pin.users.map_or(0, u64::from);
+        if before <= u64::from(MAX_USERS) && users > u64::from(MAX_USERS) {
+            let problem = format!(
+                "the organisations up to this one have {users} users; picsim numbers users with 32-bit ids, so at most {MAX_USERS} fit"
+            );
+            problems.push(row.error(USERS, problem));
+        }
         of.push(pin);
     });
-    let users: u64 = of.iter().filter_map(|p| p.users).map(u64::from).sum();
-    if users > u64::from(MAX_USERS) {
-        let problem = format!(
-            "{users} users in all; picsim numbers users with 32-bit ids, so at most {MAX_USERS} fit"
-        );
-        problems.push(WorldError::new(&file, 0, "users", problem));
-    }
     pins.count = Some(of.len() as u32);
     pins.of = of;
 }
@@ -171,24 +177,25 @@ fn changes(
 ) -> Result<Vec<(Day, DeploymentId)>, String> {
     let mut out: Vec<(Day, DeploymentId)> = Vec::new();
     for item in text.split(';').map(str::trim).filter(|t| !t.is_empty()) {
+        let nth = out.len() + 1;
         let Some((date, to)) = item.split_once(':') else {
             return Err(format!(
-                "{} is not DATE:DEPLOYMENT (changes are 2013-05-01:online;2014-01-01:server)",
-                table::shown(item)
+                "change {nth} is not DATE:DEPLOYMENT (changes are 2013-05-01:online;2014-01-01:server)"
             ));
         };
         let words = Words {
             always: false,
             never: false,
         };
-        let day = table::day(date.trim(), cal, words)?;
+        let day =
+            table::day(date.trim(), cal, words).map_err(|p| format!("change {nth}'s day: {p}"))?;
         if out.last().is_some_and(|(last, _)| day <= *last) {
             return Err(format!(
-                "{} is not after the change before it",
-                table::shown(date)
+                "change {nth}'s day is not after the change before it"
             ));
         }
-        out.push((day, deployment(to.trim())?));
+        let to = deployment(to.trim()).map_err(|p| format!("change {nth}'s deployment: {p}"))?;
+        out.push((day, to));
     }
     Ok(out)
 }
@@ -202,16 +209,20 @@ fn read_domains(s: &Scenario, t: Table, pins: &mut OrgPins, problems: &mut Probl
     let count = pins.count(s);
     let file = t.file.clone();
     let mut days: Vec<Vec<Day>> = vec![Vec::new(); count as usize];
-    let mut next = 0u32;
+    // Per organisation, the line of its first domain (0: none yet); and the last line read.
+    let mut first_line = vec![0u64; count as usize];
+    let mut last_line = 1;
+    let mut next = 0u64;
     let mut last_org = 0u32;
     t.rows(problems, |row, problems| {
+        last_line = row.line;
         let d = problems.take(row.need(DOMAIN, table::id));
         let o = problems.take(row.need(OF_ORG, table::id));
         let added = problems.take(row.need(ADDED, |c| {
             table::day(c, &cal, Words { always: true, never: false })
         }));
         if let Some(d) = d {
-            if d != next {
+            if u64::from(d) != next {
                 problems.push(row.error(DOMAIN, format!("domain {d} is listed where {next} was expected: list them in id order from 0")));
             }
         }
@@ -223,31 +234,49 @@ fn read_domains(s: &Scenario, t: Table, pins: &mut OrgPins, problems: &mut Probl
             problems.push(row.error(OF_ORG, format!("organisation {o} does not exist (organisations are 0 to {})", count.saturating_sub(1))));
         } else if o < last_org {
             problems.push(row.error(OF_ORG, format!("organisation {o} comes after {last_org}: list each organisation's domains together, in organisation order")));
+        } else if days[o as usize].len() >= MAX_DOMAINS as usize {
+            problems.push(row.error(OF_ORG, format!("organisation {o} has more than {MAX_DOMAINS} domains")));
         } else {
             last_org = o;
+            if first_line[o as usize] == 0 {
+                first_line[o as usize] = row.line;
+            }
             days[o as usize].push(added);
         }
     });
     if pins.of.is_empty() {
         pins.of = vec![OrgPin::default(); count as usize];
     }
+    // Per organisation, the first line of its domains or of a later organisation's (0: none).
+    for o in (0..first_line.len().saturating_sub(1)).rev() {
+        if first_line[o] == 0 {
+            first_line[o] = first_line[o + 1];
+        }
+    }
     for (o, (pin, days)) in pins.of.iter_mut().zip(days).enumerate() {
         match pin.domains {
             Some(n) if n as usize != days.len() => problems.push(WorldError::new(
                 dir_sibling(&file, "orgs.csv"),
-                0,
+                pin.line,
                 "domains",
                 format!(
                     "organisation {o} has {n} domains, but domains.csv lists {}",
                     days.len()
                 ),
             )),
-            _ if days.is_empty() => problems.push(WorldError::new(
-                &file,
-                0,
-                "org",
-                format!("organisation {o} has no domain; every organisation has at least one"),
-            )),
+            _ if days.is_empty() => {
+                // Placed where its rows belong: before the next organisation's, or at the end.
+                let (line, place) = match first_line[o] {
+                    0 => (last_line, "after this line"),
+                    l => (l, "before this line"),
+                };
+                problems.push(WorldError::new(
+                    &file,
+                    line,
+                    "org",
+                    format!("organisation {o} has no domain; every organisation has at least one (its rows go {place})"),
+                ));
+            }
             _ => {}
         }
         pin.domains = Some(days.len() as u32);

@@ -3,13 +3,13 @@
 //! each one migrates, and of their contact graph.
 
 use super::error::{Problems, WorldError, WorldErrors};
+use super::folder::Folder;
 use super::table::{self, Column, Lined, Rows, Table, Words};
 use crate::day::Day;
 use crate::scenario::{NetworkId, Scenario};
 use crate::world::population::graph::Graph;
 use crate::world::population::model::Person;
 use std::ops::Range;
-use std::path::Path;
 
 /// What a world pins of each person.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -85,7 +85,7 @@ pub(crate) type GraphPin = Rows<EdgePin>;
 /// Reads `persons.csv` when present.
 pub(crate) fn read_persons(
     s: &Scenario,
-    dir: &Path,
+    folder: &Folder,
     problems: &mut Problems,
 ) -> Option<PersonPins> {
     // The columns, by their place in `columns`.
@@ -104,7 +104,7 @@ pub(crate) fn read_persons(
         Column::optional("activity"),
     ];
     let t = problems
-        .take(Table::open(dir, "persons.csv", &columns))
+        .take(Table::open(folder, "persons.csv", &columns))
         .flatten()?;
     let classes: Vec<&str> = s
         .population
@@ -114,10 +114,10 @@ pub(crate) fn read_persons(
         .collect();
     let mut pins = PersonPins {
         blocks: vec![0..0; s.networks.len()],
-        accounts: t.has(ACCOUNTS).then(Vec::new),
-        linked: t.has(LINKED).then(Vec::new),
-        class: t.has(ACTIVITY).then(Vec::new),
-        lines: Vec::new(),
+        accounts: t.has(ACCOUNTS).then(|| t.reserved()),
+        linked: t.has(LINKED).then(|| t.reserved()),
+        class: t.has(ACTIVITY).then(|| t.reserved()),
+        lines: t.reserved(),
         file: t.file.clone(),
     };
     let mut last_home: NetworkId = 0;
@@ -168,7 +168,7 @@ pub(crate) fn read_persons(
 /// Reads `migrations.csv` when present.
 pub(crate) fn read_migrations(
     s: &Scenario,
-    dir: &Path,
+    folder: &Folder,
     problems: &mut Problems,
 ) -> Option<MigrationPins> {
     // The columns, by their place in `columns`.
@@ -181,12 +181,12 @@ pub(crate) fn read_migrations(
         Column::required("day"),
     ];
     let t = problems
-        .take(Table::open(dir, "migrations.csv", &columns))
+        .take(Table::open(folder, "migrations.csv", &columns))
         .flatten()?;
     let cal = s.calendar();
     let labels: Vec<&str> = s.migrations.iter().map(|m| m.label.as_str()).collect();
     let mut pins = MigrationPins {
-        rows: Vec::new(),
+        rows: t.reserved(),
         file: t.file.clone(),
     };
     t.rows(problems, |row, problems| {
@@ -213,16 +213,16 @@ pub(crate) fn read_migrations(
 }
 
 /// Reads `graph.csv` when present.
-pub(crate) fn read_graph(dir: &Path, problems: &mut Problems) -> Option<GraphPin> {
+pub(crate) fn read_graph(folder: &Folder, problems: &mut Problems) -> Option<GraphPin> {
     // The columns, by their place in `columns`.
     const A: usize = 0;
     const B: usize = 1;
     let columns = [Column::required("a"), Column::required("b")];
     let t = problems
-        .take(Table::open(dir, "graph.csv", &columns))
+        .take(Table::open(folder, "graph.csv", &columns))
         .flatten()?;
     let mut pin = GraphPin {
-        rows: Vec::new(),
+        rows: t.reserved(),
         file: t.file.clone(),
     };
     t.rows(problems, |row, problems| {

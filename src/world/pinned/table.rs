@@ -1,12 +1,14 @@
 //! One world file read as a table: its header checked against the columns the file may have
 //! (required ones present, none unknown or repeated), then its rows with their line numbers, and
 //! the cell formats every world file shares (ids, dates with `always` and `never`, network
-//! lists). Every problem becomes a [`WorldError`] naming the file, the line and the column.
+//! lists). Every problem becomes a [`WorldError`] naming the file, the line and the column, and
+//! saying what the cell should be without showing what it is.
 
 use super::error::{Problems, WorldError};
+use super::folder::{Folder, count_lines, io_text};
 use crate::day::{ALWAYS, Calendar, Day, FOREVER};
+use crate::records::{Records, is_run_on};
 use crate::scenario::{NetworkId, Scenario};
-use std::path::{Path, PathBuf};
 
 /// A column a file may have.
 pub(crate) struct Column {
@@ -38,12 +40,12 @@ impl Column {
 pub(crate) struct Table {
     /// The file, as messages name it.
     pub(crate) file: String,
+    /// Its rows at most (its lines but the header), to reserve what they are read into.
+    pub(crate) most_rows: usize,
     /// Per accepted column, its position in the header, when the file has it.
     at: Vec<Option<usize>>,
     names: Vec<String>,
-    // In a cell so that a row can borrow the table while the next one is read into its own
-    // buffer: one record buffer for the whole file, not one allocation per row.
-    reader: std::cell::RefCell<csv::Reader<std::fs::File>>,
+    records: Records<std::fs::File>,
 }
 
 /// A row kept for checks made once the world is built (against what was drawn): it knows its
@@ -78,62 +80,55 @@ pub(crate) struct Row<'t> {
 }
 
 impl Table {
-    /// Opens `dir/name` if it exists (`Ok(None)` when it does not: nothing of it is pinned) and
-    /// checks its header against `columns`.
+    /// Opens the file `name` of `folder` if it has one (`Ok(None)` when it does not: nothing of
+    /// it is pinned) and checks its header against `columns`.
     pub(crate) fn open(
-        dir: &Path,
+        folder: &Folder,
         name: &str,
         columns: &[Column],
     ) -> Result<Option<Table>, WorldError> {
-        let path: PathBuf = dir.join(name);
-        let file = path.display().to_string();
-        if !path.exists() {
+        if !folder.has(name) {
             return Ok(None);
         }
-        let whole = |line: u64, problem: String| WorldError::new(&file, line, "", problem);
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(true)
-            .from_path(&path)
-            .map_err(|e| whole(0, format!("could not be read: {e}")))?;
-        let header = reader
-            .headers()
-            .map_err(|e| {
-                whole(
-                    1,
-                    format!("the header could not be read: {}", csv_problem(&e)),
-                )
-            })?
-            .clone();
-        let header: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
-        let at_header = |column: &str, problem: String| WorldError::new(&file, 1, column, problem);
-        for (i, h) in header.iter().enumerate() {
-            if header[..i].contains(h) {
-                return Err(at_header(h, "the column is given twice".into()));
+        let path = folder.path(name);
+        let file = path.display().to_string();
+        let unreadable = |e: std::io::Error| {
+            WorldError::whole_file(&file, format!("could not be read: {}", io_text(&e)))
+        };
+        let lines = count_lines(&path).map_err(unreadable)?;
+        let mut records = Records::open(&path).map_err(unreadable)?;
+        let mut header = csv::ByteRecord::new();
+        let line = match records.next(&mut header) {
+            Ok(line) => line.unwrap_or(1),
+            Err((line, e)) => {
+                let (column, problem) = csv_problem(&e);
+                let problem = format!("the header could not be read: {problem}");
+                return Err(WorldError::new(&file, line, column, problem));
             }
-            if !columns.iter().any(|c| &c.name == h) {
-                let known: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
-                return Err(at_header(
-                    h,
-                    format!("unknown column; {name} has {}", known.join(", ")),
-                ));
-            }
-        }
-        if let Some(c) = columns
-            .iter()
-            .find(|c| c.required && !header.contains(&c.name))
-        {
-            return Err(at_header(&c.name, "a required column is missing".into()));
-        }
+        };
+        let header = text_record(header).map_err(|(column, problem)| {
+            WorldError::new(&file, line, column, format!("the header is {problem}"))
+        })?;
+        let header: Vec<&str> = header.iter().map(str::trim).collect();
+        check_header(&file, line, name, &header, columns)?;
         Ok(Some(Table {
             file,
+            most_rows: usize::try_from(lines.saturating_sub(1)).unwrap_or(usize::MAX),
             at: columns
                 .iter()
                 .map(|c| header.iter().position(|h| *h == c.name))
                 .collect(),
             names: columns.iter().map(|c| c.name.clone()).collect(),
-            reader: std::cell::RefCell::new(reader),
+            records,
         }))
+    }
+
+    /// An empty list with room for every row, when that much memory can be had (the memory
+    /// guard counted it; without the guard, the list grows as rows come).
+    pub(crate) fn reserved<T>(&self) -> Vec<T> {
+        let mut v = Vec::new();
+        let _ = v.try_reserve_exact(self.most_rows);
+        v
     }
 
     /// Whether the file has accepted column `c` (an index into the columns it was opened with).
@@ -141,42 +136,106 @@ impl Table {
         self.at[c].is_some()
     }
 
-    /// Every row, in file order; a row the CSV reader cannot split is a problem, and stops the
-    /// file (what follows it cannot be trusted).
-    pub(crate) fn rows(self, problems: &mut Problems, mut each: impl FnMut(Row, &mut Problems)) {
-        let mut record = csv::StringRecord::new();
+    /// Every row, in file order; a row the CSV reader cannot split, or that is not UTF-8 text,
+    /// is a problem, and stops the file (what follows it cannot be trusted).
+    pub(crate) fn rows(
+        mut self,
+        problems: &mut Problems,
+        mut each: impl FnMut(Row, &mut Problems),
+    ) {
+        // One record buffer for the whole file, handed between its byte and text forms, not
+        // one allocation per row.
+        let mut raw = csv::ByteRecord::new();
         loop {
-            let read = self.reader.borrow_mut().read_record(&mut record);
-            match read {
-                Ok(false) => break,
-                Ok(true) => {
-                    let line = record.position().map_or(0, |p| p.line());
-                    if record.iter().all(|c| c.trim().is_empty()) {
-                        continue;
-                    }
-                    each(
-                        Row {
-                            line,
-                            record: &record,
-                            table: &self,
-                        },
-                        problems,
-                    );
-                }
-                Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line());
-                    problems.push(WorldError::new(&self.file, line, "", csv_problem(&e)));
+            let (line, record) = match self.records.next(&mut raw) {
+                Ok(None) => break,
+                Ok(Some(line)) => (line, text_record(std::mem::take(&mut raw))),
+                Err((line, e)) => (line, Err(csv_problem(&e))),
+            };
+            let record = match record {
+                Ok(record) => record,
+                Err((column, problem)) => {
+                    problems.push(WorldError::new(&self.file, line, column, problem));
                     break;
                 }
+            };
+            if !record.iter().all(|c| c.trim().is_empty()) {
+                let row = Row {
+                    line,
+                    record: &record,
+                    table: &self,
+                };
+                each(row, problems);
             }
+            raw = record.into_byte_record();
         }
     }
 }
 
-fn csv_problem(e: &csv::Error) -> String {
+/// `record` as text, or the column (field) that is not UTF-8 and the problem.
+fn text_record(record: csv::ByteRecord) -> Result<csv::StringRecord, (String, String)> {
+    csv::StringRecord::from_byte_record(record).map_err(|e| {
+        let field = e.utf8_error().field();
+        (
+            format!("column {}", field + 1),
+            "not UTF-8 text (save the file as UTF-8)".to_string(),
+        )
+    })
+}
+
+/// Checks a file's `header` (trimmed) against the `columns` it may have: each one it may have,
+/// none twice, every required one there. A header cell that is not a column of the file is
+/// named by its place, not its text (the file may be anything at all, a link to a password file
+/// included).
+fn check_header(
+    file: &str,
+    line: u64,
+    name: &str,
+    header: &[&str],
+    columns: &[Column],
+) -> Result<(), WorldError> {
+    let at_header = |column: String, problem: String| WorldError::new(file, line, column, problem);
+    for (i, h) in header.iter().enumerate() {
+        if !columns.iter().any(|c| c.name == *h) {
+            let known: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+            return Err(at_header(
+                format!("column {}", i + 1),
+                format!(
+                    "not a column of {name}, which has {} (an unknown column would be drawn silently)",
+                    known.join(", ")
+                ),
+            ));
+        }
+        if let Some(first) = header[..i].iter().position(|g| g == h) {
+            return Err(at_header(
+                h.to_string(),
+                format!(
+                    "the column is given twice (columns {} and {})",
+                    first + 1,
+                    i + 1
+                ),
+            ));
+        }
+    }
+    if let Some(c) = columns
+        .iter()
+        .find(|c| c.required && !header.contains(&c.name.as_str()))
+    {
+        return Err(at_header(
+            c.name.clone(),
+            "a required column is missing".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// What the CSV reader's error `e` says, for people: the column it is in (empty when none) and
+/// the problem.
+fn csv_problem(e: &csv::Error) -> (String, String) {
     match e.kind() {
-        csv::ErrorKind::Utf8 { .. } => "not UTF-8 text".into(),
-        _ => "not a CSV row picsim can read".into(),
+        csv::ErrorKind::Io(io) if is_run_on(io) => (String::new(), io.to_string()),
+        csv::ErrorKind::Io(io) => (String::new(), format!("could not be read: {}", io_text(io))),
+        _ => (String::new(), "not a CSV row picsim can read".into()),
     }
 }
 
@@ -215,22 +274,10 @@ impl Row<'_> {
     }
 }
 
-/// A cell shown in a message: world files hold ids, dates and names of the scenario, never an
-/// address (exports pseudonymise those, and replay reads no `contact` or `name` column), but a
-/// long cell is cut.
-pub(crate) fn shown(text: &str) -> String {
-    let cut: String = text.chars().take(40).collect();
-    if cut.len() < text.len() {
-        format!("`{cut}…`")
-    } else {
-        format!("`{cut}`")
-    }
-}
-
 /// An id: a whole number from 0.
 pub(crate) fn id(text: &str) -> Result<u32, String> {
     text.parse::<u32>()
-        .map_err(|_| format!("{} is not an id (a whole number from 0)", shown(text)))
+        .map_err(|_| "not an id (a whole number from 0)".to_string())
 }
 
 /// A whole number within `range`.
@@ -238,8 +285,7 @@ pub(crate) fn count(text: &str, range: std::ops::RangeInclusive<u32>) -> Result<
     match text.parse::<u32>() {
         Ok(n) if range.contains(&n) => Ok(n),
         _ => Err(format!(
-            "{} is not a whole number from {} to {}",
-            shown(text),
+            "not a whole number from {} to {}",
             range.start(),
             range.end()
         )),
@@ -269,13 +315,10 @@ pub(crate) fn day(text: &str, cal: &Calendar, words: Words) -> Result<Day, Strin
         (false, true) => "an ISO date (2013-04-08) or never",
         (false, false) => "an ISO date (2013-04-08)",
     };
-    let date = iso_date(text).ok_or_else(|| format!("{} is not {accepted}", shown(text)))?;
+    let date = iso_date(text).ok_or_else(|| format!("not {accepted}"))?;
     let days = (date - cal.start).num_days();
     if days.abs() >= i64::from(FOREVER) / 2 {
-        return Err(format!(
-            "{} is too far from the scenario's dates",
-            shown(text)
-        ));
+        return Err("a date too far from the scenario's dates".into());
     }
     Ok(days as Day)
 }
@@ -303,11 +346,7 @@ pub(crate) fn network(s: &Scenario, text: &str) -> Result<NetworkId, String> {
         .map(|n| n as NetworkId)
         .ok_or_else(|| {
             let ids: Vec<&str> = s.networks.iter().map(|n| n.id.as_str()).collect();
-            format!(
-                "{} is not a network of the scenario ({})",
-                shown(text),
-                ids.join(", ")
-            )
+            format!("not a network of the scenario ({})", ids.join(", "))
         })
 }
 
@@ -325,13 +364,7 @@ pub(crate) fn one_of(text: &str, names: &[&str], what: &str) -> Result<u8, Strin
         .iter()
         .position(|n| *n == text)
         .map(|i| i as u8)
-        .ok_or_else(|| {
-            format!(
-                "{} is not {what} of the scenario ({})",
-                shown(text),
-                names.join(", ")
-            )
-        })
+        .ok_or_else(|| format!("not {what} of the scenario ({})", names.join(", ")))
 }
 
 #[cfg(test)]
@@ -355,7 +388,7 @@ mod tests {
         assert_eq!(day("never", &cal, all), Ok(FOREVER));
         assert_eq!(
             day("never", &cal, dates),
-            Err("`never` is not an ISO date (2013-04-08)".into())
+            Err("not an ISO date (2013-04-08)".into())
         );
         assert!(day("2013-02-29", &cal, all).is_err());
         assert!(day("2013-1-31", &cal, all).is_err());
@@ -374,12 +407,5 @@ mod tests {
         assert_eq!(id("7"), Ok(7));
         assert!(id("4294967296").is_err());
         assert!(id("1.5").is_err());
-    }
-
-    #[test]
-    fn long_cells_are_cut_in_messages() {
-        let long = "x".repeat(100);
-        assert_eq!(shown(&long), format!("`{}…`", "x".repeat(40)));
-        assert_eq!(shown("abc"), "`abc`");
     }
 }

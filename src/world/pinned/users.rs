@@ -2,10 +2,10 @@
 //! organisation has, each one's SIP domain) and of their contact lists on the first day.
 
 use super::error::{Problems, WorldError};
+use super::folder::Folder;
 use super::orgs::{OrgPin, OrgPins, dir_sibling};
 use super::table::{self, Column, Lined, Rows, Table, Words};
 use crate::scenario::{NetworkId, Scenario};
-use std::path::Path;
 
 /// What a world pins of each user.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -54,7 +54,7 @@ impl Rows<EntryPin> {
 /// Reads `users.csv` (its user counts go into `orgs`) when present.
 pub(crate) fn read_users(
     s: &Scenario,
-    dir: &Path,
+    folder: &Folder,
     orgs: &mut OrgPins,
     problems: &mut Problems,
 ) -> Option<UserPins> {
@@ -71,18 +71,19 @@ pub(crate) fn read_users(
         Column::optional("domain_added"),
     ];
     let t = problems
-        .take(Table::open(dir, "users.csv", &columns))
+        .take(Table::open(folder, "users.csv", &columns))
         .flatten()?;
     let file = t.file.clone();
     let count = orgs.count(s);
     let has_domain = t.has(DOMAIN);
     let mut per_org = vec![0u32; count as usize];
     let mut pins = UserPins {
-        domain: has_domain.then(Vec::new),
-        lines: Vec::new(),
+        domain: has_domain.then(|| t.reserved()),
+        lines: t.reserved(),
         file: file.clone(),
     };
     let mut last_org = 0;
+    let ranges = domain_ranges(orgs);
     t.rows(problems, |row, problems| {
         let u = problems.take(row.need(USER, table::id));
         let o = problems.take(row.need(ORG, table::id));
@@ -96,8 +97,9 @@ pub(crate) fn read_users(
             Some(o) if o < last_org => problems.push(row.error(ORG, format!("organisation {o} comes after {last_org}: list each organisation's users together, in organisation order"))),
             Some(o) => {
                 last_org = o;
-                per_org[o as usize] += 1;
-                if let (Some(d), Some(range)) = (domain, domain_range(orgs, o)) {
+                per_org[o as usize] = per_org[o as usize].saturating_add(1);
+                let range = ranges.get(o as usize).cloned().flatten();
+                if let (Some(d), Some(range)) = (domain, range) {
                     if !range.contains(&d) {
                         problems.push(row.error(DOMAIN, format!("domain {d} is not one of organisation {o}'s ({} to {} in domains.csv)", range.start, range.end.saturating_sub(1))));
                     }
@@ -118,7 +120,7 @@ pub(crate) fn read_users(
             let problem = format!("organisation {o} has {pinned} users, but users.csv lists {n}");
             problems.push(WorldError::new(
                 dir_sibling(&file, "orgs.csv"),
-                0,
+                pin.line,
                 "users",
                 problem,
             ));
@@ -128,19 +130,27 @@ pub(crate) fn read_users(
     Some(pins)
 }
 
-/// The global domain indices of organisation `o`, when every organisation up to it has its
-/// domains pinned.
-fn domain_range(orgs: &OrgPins, o: u32) -> Option<std::ops::Range<u32>> {
-    let mut start = 0;
-    for pin in orgs.of.get(..o as usize)? {
-        start += pin.domain_added.as_ref()?.len() as u32;
-    }
-    let n = orgs.get(o)?.domain_added.as_ref()?.len() as u32;
-    Some(start..start + n)
+/// Per organisation, the global indices of its domains, when every organisation up to it has
+/// its domains pinned (each organisation's domains follow the ones before it).
+fn domain_ranges(orgs: &OrgPins) -> Vec<Option<std::ops::Range<u32>>> {
+    let mut start = Some(0u32);
+    orgs.of
+        .iter()
+        .map(|pin| {
+            let n = pin.domain_added.as_ref().map(|d| d.len() as u32);
+            let range = start.zip(n).map(|(a, n)| a..a.saturating_add(n));
+            start = range.as_ref().map(|r| r.end);
+            range
+        })
+        .collect()
 }
 
 /// Reads `entries.csv` when present.
-pub(crate) fn read_entries(s: &Scenario, dir: &Path, problems: &mut Problems) -> Option<EntryPins> {
+pub(crate) fn read_entries(
+    s: &Scenario,
+    folder: &Folder,
+    problems: &mut Problems,
+) -> Option<EntryPins> {
     // The columns, by their place in `columns`.
     const USER: usize = 0;
     const PERSON: usize = 1;
@@ -153,11 +163,11 @@ pub(crate) fn read_entries(s: &Scenario, dir: &Path, problems: &mut Problems) ->
         Column::optional("added"),
     ];
     let t = problems
-        .take(Table::open(dir, "entries.csv", &columns))
+        .take(Table::open(folder, "entries.csv", &columns))
         .flatten()?;
     let cal = s.calendar();
     let mut pins = EntryPins {
-        rows: Vec::new(),
+        rows: t.reserved(),
         file: t.file.clone(),
     };
     t.rows(problems, |row, problems| {

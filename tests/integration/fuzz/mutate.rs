@@ -33,7 +33,7 @@ pub fn below(rng: &mut Stream, n: usize) -> usize {
     uniform_int(rng, 0, n as i64 - 1) as usize
 }
 
-fn pick<'a, T>(rng: &mut Stream, items: &'a [T]) -> &'a T {
+pub fn pick<'a, T>(rng: &mut Stream, items: &'a [T]) -> &'a T {
     &items[below(rng, items.len())]
 }
 
@@ -82,7 +82,7 @@ fn range(rng: &mut Stream, len: usize, max: usize) -> (usize, usize) {
     (start, end)
 }
 
-fn bytes(rng: &mut Stream, mut out: Vec<u8>, others: &[&[u8]]) -> Vec<u8> {
+pub fn bytes(rng: &mut Stream, mut out: Vec<u8>, others: &[&[u8]]) -> Vec<u8> {
     match below(rng, 5) {
         0 if !out.is_empty() => {
             for _ in 0..1 + below(rng, 4) {

@@ -1,5 +1,6 @@
 //! What was observed: the tidy file `date,metric,value[,sem]` read and checked against the
-//! scenario (its reported days and its metrics), and the distance of a simulation to it.
+//! scenario (its reported days and its metrics; row by row in `file`), and the distance of a
+//! simulation to it.
 //!
 //! The distance is the root mean square of the observations' scaled differences. Each difference
 //! is divided by a scale that adapts to the simulations (Prangle 2017, "Adapting the ABC distance
@@ -15,121 +16,14 @@
 //! Besides `series.csv`'s counts, shares can be observed, since an organisation often knows a
 //! share better than a count of a world the scenario only samples (see [`Metrics`]).
 
-use anyhow::{Context, Result, anyhow, bail};
+mod file;
+mod metrics;
+
+use anyhow::{Result, bail};
 use chrono::NaiveDate;
+use file::{BYTES_PER_ROW, Header, Row, csv_problem, read_at_most, utf8_record};
+pub(crate) use metrics::{Metrics, Observation};
 use std::path::{Path, PathBuf};
-
-/// One observation, placed among a run's reported rows and columns.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Observation {
-    /// The day observed.
-    pub(crate) date: NaiveDate,
-    /// The metric, as `series.csv` names it.
-    pub(crate) metric: String,
-    /// The observed value.
-    pub(crate) value: f64,
-    /// Its standard error, if known.
-    pub(crate) sem: Option<f64>,
-    /// Its reported row in a run.
-    pub(crate) row: usize,
-    /// Its metric's index among [`Metrics::names`].
-    pub(crate) column: usize,
-    /// Its metric's size: what its differences are divided by before any simulation.
-    pub(crate) scale: f64,
-}
-
-/// What a share is made of: a column over the sum of others.
-#[derive(Debug, Clone, PartialEq)]
-struct Share {
-    name: String,
-    part: usize,
-    whole: Vec<usize>,
-}
-
-/// The metrics that can be observed: `series.csv`'s columns, then the shares made from them:
-/// `reachable_share` (entries reachable for IM over all entries), per network
-/// `reachable_share_<network>` (entries reachable on that network over all entries: the share of
-/// a contact list already on Skype, say), and `users_lost_some_share` and `users_isolated_share`
-/// (over users). (A migration's persons have no share: its population is not a column.)
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Metrics {
-    /// Every metric's name: the columns, then the shares.
-    pub(crate) names: Vec<String>,
-    columns: usize,
-    shares: Vec<Share>,
-}
-
-impl Metrics {
-    /// The metrics of a run with these `columns`.
-    pub(crate) fn new(columns: &[String]) -> Metrics {
-        let at = |name: &str| columns.iter().position(|c| c == name);
-        let mut shares = Vec::new();
-        let mut share = |name: String, part: Option<usize>, whole: Vec<Option<usize>>| {
-            if let (Some(part), Some(whole)) = (part, whole.into_iter().collect::<Option<Vec<_>>>())
-            {
-                shares.push(Share { name, part, whole });
-            }
-        };
-        share(
-            "reachable_share".into(),
-            at("reachable_im"),
-            vec![at("entries")],
-        );
-        share(
-            "users_lost_some_share".into(),
-            at("users_lost_some"),
-            vec![at("users")],
-        );
-        share(
-            "users_isolated_share".into(),
-            at("users_isolated"),
-            vec![at("users")],
-        );
-        for c in columns {
-            if let Some(network) = c.strip_prefix("reachable_") {
-                if !crate::scenario::Modalities::NAMES.contains(&network) {
-                    share(
-                        format!("reachable_share_{network}"),
-                        at(c),
-                        vec![at("entries")],
-                    );
-                }
-            }
-        }
-        let mut names = columns.to_vec();
-        names.extend(shares.iter().map(|s| s.name.clone()));
-        Metrics {
-            names,
-            columns: columns.len(),
-            shares,
-        }
-    }
-
-    /// Every metric of one reported row (`row`: the run's columns), counts then shares (0 when
-    /// the whole is 0).
-    pub(crate) fn values(&self, row: &[i64]) -> Vec<f64> {
-        let mut out: Vec<f64> = row.iter().map(|&v| v as f64).collect();
-        out.extend(self.shares.iter().map(|s| self.share(s, row)));
-        out
-    }
-
-    /// Metric `m` of one reported row.
-    fn value(&self, m: usize, row: &[i64]) -> f64 {
-        match m.checked_sub(self.columns) {
-            None => row[m] as f64,
-            Some(s) => self.share(&self.shares[s], row),
-        }
-    }
-
-    fn share(&self, s: &Share, row: &[i64]) -> f64 {
-        let whole: i64 = s.whole.iter().map(|&c| row[c]).sum();
-        if whole == 0 {
-            0.0
-        } else {
-            row[s.part] as f64 / whole as f64
-        }
-    }
-}
 
 /// Every observation that counts, in file order.
 #[derive(Debug, Clone, PartialEq)]
@@ -143,9 +37,10 @@ pub(crate) struct Observed {
 }
 
 impl Observed {
-    /// Reads `path` for a scenario reporting `dates` and `columns`; only the metrics in `only`
-    /// count (all when empty), and only the days up to `until`. Any problem is refused with the
-    /// file, line and column.
+    /// Reads `path` for a scenario reporting `dates` (in increasing order) and `columns`; only
+    /// the metrics in `only` count (all when empty), and only the days up to `until`. Any problem
+    /// is refused with the file, line and column; no cell is quoted. A file larger than one row
+    /// per reported day and metric could make is refused before it is read.
     pub(crate) fn read(
         path: &Path,
         dates: &[NaiveDate],
@@ -153,15 +48,16 @@ impl Observed {
         only: &[String],
         until: Option<NaiveDate>,
     ) -> Result<Observed> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("could not read the observations '{}'", path.display()))?;
-        Self::parse(path, &text, dates, columns, only, until)
+        let metrics = Metrics::new(columns).names.len() as u64;
+        let most = (64 << 10) + BYTES_PER_ROW * (dates.len() as u64 * metrics + 1);
+        let bytes = read_at_most(path, most)?;
+        Self::parse(path, &bytes, dates, columns, only, until)
     }
 
-    /// [`Observed::read`] of text already read.
+    /// [`Observed::read`] of bytes already read.
     pub(crate) fn parse(
         path: &Path,
-        text: &str,
+        bytes: &[u8],
         dates: &[NaiveDate],
         columns: &[String],
         only: &[String],
@@ -169,112 +65,61 @@ impl Observed {
     ) -> Result<Observed> {
         let name = path.display();
         let metrics = Metrics::new(columns);
-        let columns = &metrics.names;
+        let names = &metrics.names;
         for m in only {
-            if !columns.contains(m) {
+            if !names.contains(m) {
                 bail!(
                     "calibration.metrics: `{m}` is not a metric of this scenario; its metrics are the columns of series.csv and their shares: {}",
-                    columns.join(", ")
+                    names.join(", ")
                 );
             }
         }
-        let mut reader = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .from_reader(text.as_bytes());
-        let header = reader
-            .headers()
-            .with_context(|| format!("{name}:1: could not read the header"))?
-            .clone();
-        let find = |c: &str| header.iter().position(|h| h == c);
-        let (Some(date_col), Some(metric_col), Some(value_col)) =
-            (find("date"), find("metric"), find("value"))
-        else {
-            bail!(
-                "{name}:1: the header must name the columns date, metric and value (and optionally sem); it has {}",
-                header.iter().collect::<Vec<_>>().join(",")
-            );
+        let mut records = crate::records::Records::new(bytes);
+        let mut raw = csv::ByteRecord::new();
+        let (line, header) = match records.next(&mut raw) {
+            Ok(Some(line)) => (line, utf8_record(&name, raw.clone(), line)?),
+            Ok(None) => (1, csv::StringRecord::new()),
+            Err((line, e)) => bail!("{name}:{line}: {}", csv_problem(&e)),
         };
-        if let Some(extra) = header
-            .iter()
-            .find(|h| !["date", "metric", "value", "sem"].contains(h))
-        {
-            bail!(
-                "{name}:1: unknown column `{extra}`; the columns are date, metric, value and sem"
-            );
-        }
-        let sem_col = find("sem");
+        let at = Header::of(&name, line, &header)?;
         let mut observations: Vec<Observation> = Vec::new();
-        for (i, record) in reader.records().enumerate() {
-            let line = i + 2;
-            let record = record.map_err(|e| anyhow!("{name}:{line}: not a CSV row: {e}"))?;
-            let at = |c: usize| format!("{name}:{line}:{}", c + 1);
-            let cell = |c: usize| record.get(c).unwrap_or("");
-            let date = NaiveDate::parse_from_str(cell(date_col), "%Y-%m-%d").map_err(|_| {
-                anyhow!(
-                    "{}: `{}` is not a date (YYYY-MM-DD)",
-                    at(date_col),
-                    cell(date_col)
-                )
-            })?;
-            let metric = cell(metric_col).to_string();
-            let Some(column) = columns.iter().position(|c| *c == metric) else {
-                let near =
-                    crate::scenario::key::nearest(&metric, columns.iter().map(String::as_str));
-                let hint = near.map_or(String::new(), |n| format!(" (did you mean `{n}`?)"));
-                bail!(
-                    "{}: `{metric}` is not a metric of this scenario{hint}; its metrics are the columns of series.csv and their shares ({})",
-                    at(metric_col),
-                    columns.join(", ")
-                );
+        let mut seen = std::collections::HashSet::new();
+        let mut last = line;
+        loop {
+            let line = match records.next(&mut raw) {
+                Ok(None) => break,
+                Ok(Some(line)) => line,
+                Err((line, e)) => bail!("{name}:{line}: {}", csv_problem(&e)),
             };
-            let value = number(cell(value_col), &at(value_col))?;
-            let sem = match sem_col.map(cell) {
-                None | Some("") => None,
-                Some(text) => {
-                    let sem = number(text, &at(sem_col.unwrap_or(0)))?;
-                    if sem <= 0.0 {
-                        bail!(
-                            "{}: a sem must be above 0 (leave it empty when unknown)",
-                            at(sem_col.unwrap_or(0))
-                        );
-                    }
-                    Some(sem)
-                }
-            };
-            let Some(row) = dates.iter().position(|d| *d == date) else {
-                let (first, last) = (dates[0], dates[dates.len() - 1]);
-                bail!(
-                    "{}: {date} is not a reported day of the scenario ({first} to {last}{}); observe reported days, or set scenario.step_days = 1",
-                    at(date_col),
-                    if dates.len() > 1 && (dates[1] - first).num_days() > 1 {
-                        format!(", every {} days", (dates[1] - first).num_days())
-                    } else {
-                        String::new()
-                    }
-                );
-            };
-            if (!only.is_empty() && !only.contains(&metric)) || until.is_some_and(|u| date > u) {
+            last = line;
+            let record = utf8_record(&name, raw.clone(), line)?;
+            if record.iter().all(str::is_empty) {
                 continue;
             }
-            if observations
-                .iter()
-                .any(|o| o.date == date && o.metric == metric)
+            let row = Row {
+                name: &name,
+                line,
+                record: &record,
+            };
+            // A row of a day or metric that does not count is checked all the same.
+            let o = row.observation(&at, dates, &metrics)?;
+            if (!only.is_empty() && !only.contains(&o.metric)) || until.is_some_and(|u| o.date > u)
             {
-                bail!("{}: {metric} on {date} is observed twice", at(date_col));
+                continue;
             }
-            observations.push(Observation {
-                date,
-                metric,
-                value,
-                sem,
-                row,
-                column,
-                scale: 1.0,
-            });
+            if !seen.insert((o.row, o.column)) {
+                bail!(
+                    "{}: {} on {} is observed twice",
+                    row.at(at.date),
+                    o.metric,
+                    o.date
+                );
+            }
+            observations.push(o);
         }
         if observations.is_empty() {
             bail!(
-                "{name}: no observation to fit{}{}",
+                "{name}:{last}: no observation to fit{}{} (the file ends here)",
                 if only.is_empty() {
                     String::new()
                 } else {
@@ -285,31 +130,7 @@ impl Observed {
                 ))
             );
         }
-        // Each metric's scale: the root mean square of its observed values (at least 1 for a
-        // count and 0.01 for a share, so a metric observed at zero still has a scale).
-        let scales: Vec<(usize, f64)> = {
-            let mut by: Vec<(usize, f64, usize)> = Vec::new();
-            for o in &observations {
-                match by.iter_mut().find(|b| b.0 == o.column) {
-                    Some(b) => {
-                        b.1 += o.value * o.value;
-                        b.2 += 1;
-                    }
-                    None => by.push((o.column, o.value * o.value, 1)),
-                }
-            }
-            by.into_iter()
-                .map(|(c, sum, n)| {
-                    let floor = if c < metrics.columns { 1.0 } else { 0.01 };
-                    (c, (sum / n as f64).sqrt().max(floor))
-                })
-                .collect()
-        };
-        for o in &mut observations {
-            o.scale = o
-                .sem
-                .unwrap_or_else(|| scales.iter().find(|s| s.0 == o.column).map_or(1.0, |s| s.1));
-        }
+        scale(&mut observations, metrics.columns);
         Ok(Observed {
             path: path.to_path_buf(),
             observations,
@@ -364,6 +185,47 @@ impl Observed {
     }
 }
 
+/// The observations in `path` for scenario `s`, checked as `picsim calibrate --observed` checks
+/// them (every metric and day counting), for tools and for this door's fuzzer: how many there
+/// are, or why they are refused.
+pub fn check_observations(s: &crate::scenario::Scenario, path: &Path) -> Result<usize> {
+    let columns = crate::engine::Columns::new(s).names;
+    let cal = s.calendar();
+    let dates: Vec<NaiveDate> = s.report_days().iter().map(|&d| cal.date(d)).collect();
+    Ok(Observed::read(path, &dates, &columns, &[], None)?
+        .observations
+        .len())
+}
+
+/// Each observation's scale before any simulation: its sem where given, else its metric's size,
+/// the root mean square of its observed values (at least 1 for a count and 0.01 for a share, so
+/// that a metric observed at zero still has a scale). `columns`: the run's columns (counts);
+/// metrics past them are shares.
+fn scale(observations: &mut [Observation], columns: usize) {
+    let mut by: Vec<(usize, f64, usize)> = Vec::new();
+    for o in observations.iter() {
+        match by.iter_mut().find(|b| b.0 == o.column) {
+            Some(b) => {
+                b.1 += o.value * o.value;
+                b.2 += 1;
+            }
+            None => by.push((o.column, o.value * o.value, 1)),
+        }
+    }
+    let scales: Vec<(usize, f64)> = by
+        .into_iter()
+        .map(|(c, sum, n)| {
+            let floor = if c < columns { 1.0 } else { 0.01 };
+            (c, (sum / n as f64).sqrt().max(floor))
+        })
+        .collect();
+    for o in observations {
+        o.scale = o
+            .sem
+            .unwrap_or_else(|| scales.iter().find(|s| s.0 == o.column).map_or(1.0, |s| s.1));
+    }
+}
+
 /// The median absolute deviation from the median of `values` (reordered).
 fn median_absolute_deviation(values: &mut [f64]) -> f64 {
     if values.is_empty() {
@@ -378,14 +240,6 @@ fn median_absolute_deviation(values: &mut [f64]) -> f64 {
         *v = (*v - m).abs();
     }
     median(values)
-}
-
-/// A finite number, or why not at `at`.
-fn number(text: &str, at: &str) -> Result<f64> {
-    match text.parse::<f64>() {
-        Ok(x) if x.is_finite() => Ok(x),
-        _ => bail!("{at}: `{text}` is not a number"),
-    }
 }
 
 #[cfg(test)]
@@ -422,7 +276,7 @@ mod tests {
         assert_eq!(m.values(&[0, 0, 0, 0])[4..], [0.0, 0.0]);
         let o = Observed::parse(
             Path::new("o.csv"),
-            "date,metric,value,sem\n2013-04-02,reachable_share_skype,0.5,0.1\n",
+            b"date,metric,value,sem\n2013-04-02,reachable_share_skype,0.5,0.1\n",
             &dates(),
             &columns,
             &[],
@@ -436,7 +290,14 @@ mod tests {
     }
 
     fn parse(text: &str) -> Result<Observed> {
-        Observed::parse(Path::new("obs.csv"), text, &dates(), &columns(), &[], None)
+        Observed::parse(
+            Path::new("obs.csv"),
+            text.as_bytes(),
+            &dates(),
+            &columns(),
+            &[],
+            None,
+        )
     }
 
     #[test]
@@ -484,7 +345,7 @@ mod tests {
         let day = |d| NaiveDate::from_ymd_opt(2013, 4, d).unwrap();
         let o = Observed::parse(
             Path::new("o.csv"),
-            text,
+            text.as_bytes(),
             &dates(),
             &columns(),
             &[],
@@ -496,7 +357,7 @@ mod tests {
         assert!((o.observations[0].scale - 1250f64.sqrt()).abs() < 1e-12);
         let e = Observed::parse(
             Path::new("o.csv"),
-            text,
+            text.as_bytes(),
             &dates(),
             &columns(),
             &[],
@@ -515,15 +376,15 @@ mod tests {
         let cases = [
             (
                 "date,metric,value\n2013-04-03,migrated,30\n",
-                "obs.csv:2:2: `migrated` is not a metric",
+                "obs.csv:2:2: not a metric of this scenario;",
             ),
             (
                 "date,metric,value\n2013-13-03,entries,30\n",
-                "obs.csv:2:1: `2013-13-03` is not a date",
+                "obs.csv:2:1: not a date",
             ),
             (
                 "date,metric,value\n2013-04-03,entries,x\n",
-                "obs.csv:2:3: `x` is not a number",
+                "obs.csv:2:3: not a number",
             ),
             (
                 "date,metric,value,sem\n2013-04-03,entries,1,0\n",
@@ -537,12 +398,16 @@ mod tests {
                 "date,metric,value\n2013-04-03,entries,1\n2013-04-03,entries,2\n",
                 "obs.csv:3:1: entries on 2013-04-03 is observed twice",
             ),
-            ("day,metric,value\n", "obs.csv:1: the header must name"),
+            (
+                "day,metric,value\n",
+                "obs.csv:1:1: not a column of observations",
+            ),
+            ("metric,value\n", "obs.csv:1: the header must name"),
             (
                 "date,metric,value,weight\n",
-                "obs.csv:1: unknown column `weight`",
+                "obs.csv:1:4: not a column of observations",
             ),
-            ("date,metric,value\n", "obs.csv: no observation to fit"),
+            ("date,metric,value\n", "obs.csv:1: no observation to fit"),
         ];
         for (text, expected) in cases {
             let e = parse(text).unwrap_err().to_string();
@@ -550,7 +415,7 @@ mod tests {
         }
         let e = Observed::parse(
             Path::new("o.csv"),
-            "",
+            b"",
             &dates(),
             &columns(),
             &["nope".into()],
@@ -559,5 +424,65 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.contains("`nope` is not a metric"), "{e}");
+    }
+
+    #[test]
+    fn values_beyond_a_metrics_range_and_bytes_that_are_not_utf8_are_refused_where_they_are() {
+        let cases: [(&[u8], &str); 7] = [
+            (
+                b"date,metric,value\n2013-04-03,entries,-1\n",
+                "obs.csv:2:3: out of range: a count",
+            ),
+            (
+                b"date,metric,value\n2013-04-03,entries,1e308\n",
+                "obs.csv:2:3: out of range: a count",
+            ),
+            (b"date,metric,value\n2013-04-03,entries,4294967296\n", ""),
+            (
+                b"date,metric,value,sem\n2013-04-03,entries,3,1e300\n",
+                "obs.csv:2:4: a sem must be",
+            ),
+            (
+                b"date,metric,value\n\n\n2013-04-03,entries,x\n",
+                "obs.csv:4:3: not a number",
+            ),
+            (
+                b"date,metric,value\r\n2013-04-03,entries,1\r\n2013-04-04,ent\xe9ries,2\r\n",
+                "obs.csv:3:2: not UTF-8 text (from its character 4",
+            ),
+            (
+                b"date,metric,value\n2013-04-03,\"entries\n\",1\n2013-04-04,entries,x\n",
+                "obs.csv:4:3: not a number",
+            ),
+        ];
+        for (bytes, wanted) in cases {
+            let r = Observed::parse(Path::new("obs.csv"), bytes, &dates(), &columns(), &[], None);
+            match (r, wanted) {
+                (Ok(_), "") => {}
+                (Err(e), w) if !w.is_empty() => {
+                    let e = e.to_string();
+                    assert!(
+                        e.starts_with(w),
+                        "{:?}: {e}",
+                        String::from_utf8_lossy(bytes)
+                    );
+                }
+                (r, w) => panic!("{:?}: {r:?}, wanted {w:?}", String::from_utf8_lossy(bytes)),
+            }
+        }
+        // Shares: from 0 to 1.
+        let share = ["entries".to_string(), "reachable_im".to_string()];
+        for (v, ok) in [("0", true), ("1", true), ("-0.5", false), ("1.5", false)] {
+            let text = format!("date,metric,value\n2013-04-03,reachable_share,{v}\n");
+            let r = Observed::parse(
+                Path::new("o.csv"),
+                text.as_bytes(),
+                &dates(),
+                &share,
+                &[],
+                None,
+            );
+            assert_eq!(r.is_ok(), ok, "{v}: {r:?}");
+        }
     }
 }
