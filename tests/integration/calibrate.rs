@@ -529,13 +529,21 @@ fn observations_that_are_not_utf8_are_refused_at_the_first_bad_byte() {
 /// of generation 1 is saved in `<out>.partial`: its output.
 fn interrupt_after_generation_1(dir: &Path, observed: &Path, out: &Path) -> std::process::Output {
     let checkpoint = PathBuf::from(format!("{}.partial", out.display()));
-    let child = small(dir, observed, out, &[])
+    interrupt_once(
+        small(dir, observed, out, &[]),
+        &checkpoint.join(".finished").join("rows-1.bin"),
+    )
+}
+
+/// Runs `command` until `marker` appears, then interrupts it (SIGINT) and returns its output.
+fn interrupt_once(mut command: std::process::Command, marker: &Path) -> std::process::Output {
+    let child = command
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     let started = std::time::Instant::now();
-    while !checkpoint.join(".finished").join("rows-1.bin").exists() {
+    while !marker.exists() {
         assert!(started.elapsed().as_secs() < 120, "no checkpoint appeared");
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
@@ -722,4 +730,100 @@ fn a_damaged_or_impossible_checkpoint_is_refused_never_resumed() {
         "{}",
         String::from_utf8_lossy(&resumed.stderr)
     );
+}
+
+/// The command line of a small check (`calibrate --check 3` of one key on the world at 40
+/// organisations).
+fn small_check(dir: &Path, observed: &Path, out: &Path, extra: &[&str]) -> std::process::Command {
+    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("picsim"));
+    c.args([
+        "calibrate",
+        "--quiet",
+        "--check",
+        "3",
+        "--set",
+        "orgs.count=40",
+    ])
+    .args(["--particles", "10", "--max-simulations", "60"])
+    .args([
+        "--fit",
+        "population.activity.1.mean_days_between_sign_ins=1.0..30.0",
+    ])
+    .args(extra)
+    .arg("--observed")
+    .arg(observed)
+    .arg("--out")
+    .arg(out)
+    .arg(dir.join("world.toml"));
+    c
+}
+
+/// `calibrate --check` writes its files (one row of `sbc.csv` per repeat and key, coverage per
+/// key), and one interrupted after its first repeat and resumed writes the same `sbc.csv` and
+/// `coverage.csv` as one run whole.
+#[test]
+fn a_check_writes_its_files_and_an_interrupted_one_resumes_to_the_same_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let observed = observe(
+        dir.path(),
+        "2013-05-30",
+        &[("reachable_share_skype", "reachable_skype", true)],
+    );
+    let whole = dir.path().join("whole");
+    let out = small_check(dir.path(), &observed, &whole, &[])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sbc = std::fs::read_to_string(whole.join("sbc.csv")).unwrap();
+    let lines: Vec<&str> = sbc.lines().collect();
+    assert_eq!(lines[0], "repeat,key,truth,rank,draws,in_50,in_90");
+    assert_eq!(lines.len(), 4, "{sbc}");
+    for (i, line) in lines[1..].iter().enumerate() {
+        let cells: Vec<&str> = line.split(',').collect();
+        assert_eq!(cells[0], i.to_string());
+        assert_eq!(cells[1], "population.activity.1.mean_days_between_sign_ins");
+        let truth: f64 = cells[2].parse().unwrap();
+        assert!((1.0..=30.0).contains(&truth), "{line}");
+        let (rank, draws): (usize, usize) = (cells[3].parse().unwrap(), cells[4].parse().unwrap());
+        assert!(rank <= draws && draws > 0, "{line}");
+    }
+    let coverage = std::fs::read_to_string(whole.join("coverage.csv")).unwrap();
+    assert_eq!(coverage.lines().count(), 2, "{coverage}");
+    for f in ["sbc_ecdf.png", "report.html"] {
+        assert!(whole.join(f).is_file(), "{f}");
+    }
+
+    let cut = dir.path().join("cut");
+    let checkpoint = dir.path().join("cut.partial");
+    let output = interrupt_once(
+        small_check(dir.path(), &observed, &cut, &[]),
+        &checkpoint.join(".finished").join("check.json"),
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(!cut.exists());
+    let resumed = small_check(dir.path(), &observed, &cut, &["--resume"])
+        .output()
+        .unwrap();
+    assert!(
+        resumed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&resumed.stderr)
+    );
+    for f in ["sbc.csv", "coverage.csv"] {
+        assert_eq!(
+            std::fs::read(whole.join(f)).unwrap(),
+            std::fs::read(cut.join(f)).unwrap(),
+            "{f} differs after resuming"
+        );
+    }
+    assert!(!checkpoint.exists());
 }
