@@ -120,7 +120,7 @@ const RUN_OUT: &str =
     "Output folder (default: output.dir of the scenario, else output/<scenario name>)";
 const SWEEP_OUT: &str = "Output folder (default: output/<scenario name>-sweep)";
 const SENSITIVITY_OUT: &str = "Output folder (default: output/<scenario name>-sensitivity)";
-const CALIBRATE_OUT: &str = "Output folder (default: output/<scenario name>-calibration)";
+const CALIBRATE_OUT: &str = "Output folder (default: output/<scenario name>-calibration, with --check output/<scenario name>-check)";
 const EXPORT_FORCE: &str = "Replace the --export folder if it exists";
 
 /// Parses `--vary KEY.PATH=V1,V2,…` (a usage error when malformed).
@@ -267,8 +267,22 @@ pub(crate) struct CalibrateArgs {
     /// Most generations after the prior's (default: calibration.max_generations, else 8).
     #[arg(long, value_name = "N")]
     pub(crate) max_generations: Option<u32>,
-    /// Continue an interrupted calibration into the same folder from the generations it
-    /// finished; ends as an uninterrupted one would.
+    /// Check the calibration instead of running it (simulation-based calibration): N repeats,
+    /// each drawing a truth from the prior, simulating the observations (the days and metrics of
+    /// the observations file) in a world of its own and calibrating to them with the options
+    /// given; writes each truth's rank among its posterior's draws and whether its 50 % and 90 %
+    /// intervals held it (sbc.csv), coverage per key (coverage.csv), the rank ECDF chart and
+    /// report.html (default folder: output/<scenario name>-check).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) check: Option<u32>,
+    /// The calibration's speed-ups to use, for measuring them one at a time
+    /// (benches/calibration-levers.sh): `share` (proposals share worlds when no fitted key
+    /// reaches them), `truncate` (fits simulate only to the last observed day), `screen`
+    /// (multifidelity screening on a small world), comma-separated, or `none`; default all.
+    #[arg(long, value_name = "LIST", hide = true, value_delimiter = ',')]
+    pub(crate) levers: Option<Vec<String>>,
+    /// Continue an interrupted calibration (or check) into the same folder from the generations
+    /// (repeats) it finished; ends as an uninterrupted one would.
     #[arg(long)]
     pub(crate) resume: bool,
     /// Output and run settings (`--out`'s help: `CALIBRATE_OUT`).

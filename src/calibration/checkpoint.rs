@@ -12,12 +12,15 @@
 //! digests; and since anyone can compute a
 //! digest, every value is then checked against what the sampler can have saved ([`CheckpointShape`]):
 //! sizes, points in the unit cube, weights that are positive and sum to 1, distances within their
-//! generation's tolerance, a history whose numbers add up, counts that are counts. Refused, it is
+//! generation's tolerance, a history whose numbers add up (screened generations and a settled
+//! one included), slots that are the generation's proposals, counts that are counts. Refused, it is
 //! named with the field and the reason, and nothing is resumed: never a different posterior, a
 //! panic or a sampler that spins on an impossible weight. What cannot be told apart is a
 //! checkpoint crafted with plausible values and its digest recomputed; it is resumed as written.
 
-use super::smc::{Generation, Particle, State, Stats};
+use super::smc::{
+    Generation, MAX_PROPOSALS, Particle, SCREEN_CONTINUATION, SETTLED_ACCEPTANCE, State, Stats,
+};
 use crate::comm::Comm;
 use crate::report::manifest::sha256_hex;
 use crate::report::sealed::{seal, unseal};
@@ -62,6 +65,8 @@ struct Saved {
     u: Vec<f64>,
     weight: f64,
     distance: f64,
+    /// Its proposal slot (which names its world).
+    slot: usize,
 }
 
 /// A generation's stats as saved (JSON has no infinity: generation 0's tolerance is `None`).
@@ -71,8 +76,12 @@ struct SavedStats {
     generation: usize,
     tolerance: Option<f64>,
     simulations: usize,
+    /// Proposals screened on the small world (0 unscreened).
+    screened: usize,
     acceptance: f64,
     ess: f64,
+    /// Whether its posterior had settled.
+    settled: bool,
 }
 
 impl From<&Stats> for SavedStats {
@@ -81,8 +90,10 @@ impl From<&Stats> for SavedStats {
             generation: s.generation,
             tolerance: s.tolerance.is_finite().then_some(s.tolerance),
             simulations: s.simulations,
+            screened: s.screened,
             acceptance: s.acceptance,
             ess: s.ess,
+            settled: s.settled,
         }
     }
 }
@@ -93,8 +104,10 @@ impl From<&SavedStats> for Stats {
             generation: s.generation,
             tolerance: s.tolerance.unwrap_or(f64::INFINITY),
             simulations: s.simulations,
+            screened: s.screened,
             acceptance: s.acceptance,
             ess: s.ess,
+            settled: s.settled,
         }
     }
 }
@@ -169,6 +182,7 @@ fn light<T>(history: &[Stats], particles: &[Particle<T>], row_len: usize) -> Sta
                 u: p.u.clone(),
                 weight: p.weight,
                 distance: p.distance,
+                slot: p.slot,
             })
             .collect(),
         row_len,
@@ -233,6 +247,7 @@ pub(crate) fn load(dir: &Path, expected: &CheckpointShape) -> Result<Option<Stat
             u: s.u,
             weight: s.weight,
             distance: s.distance,
+            slot: s.slot,
             data: chunks.by_ref().take(state.row_len).collect(),
         })
         .collect();
@@ -302,6 +317,12 @@ fn check(
             ),
         ));
     }
+    // Each particle is one of its generation's proposals, which number them from 0.
+    let proposals = state
+        .history
+        .last()
+        .map_or(0, |h| h.screened.max(h.simulations));
+    let mut slots = std::collections::HashSet::with_capacity(n);
     let mut sum = 0.0;
     let mut squares = 0.0;
     for (i, p) in state.particles.iter().enumerate() {
@@ -323,6 +344,10 @@ fn check(
         if !(p.distance.is_finite() && p.distance >= 0.0 && p.distance <= tolerance) {
             let problem = "not a distance within the generation's tolerance (finite, from 0)";
             return Err((at("distance"), problem.into()));
+        }
+        if p.slot >= proposals || !slots.insert(p.slot) {
+            let problem = "not one of the generation's proposals, once each";
+            return Err((at("slot"), problem.into()));
         }
         sum += p.weight;
         squares += p.weight * p.weight;
@@ -390,9 +415,13 @@ fn check_history(
             return Err((at("simulations"), problem));
         }
         used = used.saturating_add(h.simulations);
-        if h.acceptance != n as f64 / h.simulations as f64 {
-            let problem = "not the share of its simulations the generation kept";
-            return Err((at("acceptance"), problem.into()));
+        check_screened(h, n).map_err(|(f, problem)| (at(f), problem))?;
+        // Only the last generation can have settled (the sampler stops there), never the first
+        // after the prior's, and only while keeping few of its proposals.
+        let may_settle = g >= 2 && g + 1 == history.len() && h.acceptance < SETTLED_ACCEPTANCE;
+        if h.settled && !may_settle {
+            let problem = "a generation the sampler cannot have found settled";
+            return Err((at("settled"), problem.into()));
         }
         if !(h.ess.is_finite()
             && h.ess >= 1.0 - SUM_TOLERANCE
@@ -410,6 +439,36 @@ fn check_history(
         return Err(("history".into(), problem));
     }
     Ok(history.len() - 1)
+}
+
+/// Whether `h`'s acceptance and screened proposals are what a generation keeping `n` particles
+/// can have counted; else the field and what is wrong. Unscreened, it kept `n` of its
+/// simulations; screened, every proposal went through the small world, at most all of them on
+/// to the full one, and each kept one counts by its weight factor: from 1 to
+/// 1/[`SCREEN_CONTINUATION`].
+fn check_screened(h: &SavedStats, n: usize) -> std::result::Result<(), (&'static str, String)> {
+    if h.screened == 0 {
+        if h.acceptance != n as f64 / h.simulations as f64 {
+            let problem = "not the share of its simulations the generation kept";
+            return Err(("acceptance", problem.into()));
+        }
+        return Ok(());
+    }
+    if h.generation == 0 || h.screened < h.simulations || h.screened > MAX_PROPOSALS {
+        let problem = "not the proposals a screened generation decided (from its simulations \
+                       to the most one generation proposes; none in generation 0)";
+        return Err(("screened", problem.into()));
+    }
+    let (least, most) = (n as f64, n as f64 / SCREEN_CONTINUATION);
+    let counted = h.acceptance * h.screened as f64;
+    if !(counted.is_finite()
+        && counted >= least * (1.0 - SUM_TOLERANCE)
+        && counted <= most * (1.0 + SUM_TOLERANCE))
+    {
+        let problem = "not the share of its proposals a screened generation kept";
+        return Err(("acceptance", problem.into()));
+    }
+    Ok(())
 }
 
 /// The checkpoint in `dir` checked as `picsim calibrate --resume` checks it before resuming,
@@ -449,6 +508,7 @@ pub(crate) fn share(
                 u: s.u,
                 weight: s.weight,
                 distance: s.distance,
+                slot: s.slot,
                 data: Vec::new(),
             })
             .collect();
@@ -483,6 +543,7 @@ mod tests {
                 u: vec![0.25 * i as f64, 1.0 - 0.2 * i as f64],
                 weight: weights[i],
                 distance: 0.5 + 0.1 * i as f64,
+                slot: [7, 2, 9, 0][i],
                 data: vec![i as i64, 10, 100],
             })
             .collect();
@@ -491,15 +552,19 @@ mod tests {
                 generation: 0,
                 tolerance: f64::INFINITY,
                 simulations: 4,
+                screened: 0,
                 acceptance: 1.0,
                 ess: 4.0,
+                settled: false,
             },
             Stats {
                 generation: 1,
                 tolerance: 0.9,
                 simulations: 10,
+                screened: 0,
                 acceptance: 4.0 / 10.0,
                 ess: 1.0 / weights.iter().map(|w| w * w).sum::<f64>(),
+                settled: false,
             },
         ];
         let stats = history[1];
@@ -529,10 +594,57 @@ mod tests {
         assert_eq!(check_checkpoint(empty.path(), &SHAPE).unwrap(), None);
     }
 
+    /// A screened generation that settled, with slots beyond its full simulations (numbered
+    /// among its screened proposals), reads back as saved.
+    #[test]
+    fn a_screened_settled_generation_reads_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut last, mut history) = state();
+        let mut stats = history[1];
+        stats.generation = 2;
+        stats.simulations = 8;
+        stats.screened = 60;
+        // Kept 4 particles, one of them screened out and simulated all the same (factor 4).
+        stats.acceptance = 7.0 / 60.0;
+        stats.settled = true;
+        history.push(stats);
+        last.stats = stats;
+        last.particles[2].slot = 59;
+        save(dir.path(), &last, &history).unwrap();
+        let (again, history_again) = load(dir.path(), &SHAPE).unwrap().unwrap();
+        assert_eq!((again, history_again), (last, history));
+    }
+
     #[test]
     fn every_impossible_value_is_refused_by_its_field() {
         type Edit = fn(&mut serde_json::Value);
-        let cases: [(Edit, &str); 14] = [
+        let cases: [(Edit, &str); 19] = [
+            (
+                |s| s["particles"][1]["slot"] = 10.into(),
+                "particles[1].slot: not one of the generation's proposals",
+            ),
+            (
+                |s| s["particles"][1]["slot"] = 7.into(),
+                "particles[1].slot: not one of the generation's proposals, once each",
+            ),
+            (
+                |s| s["history"][1]["settled"] = true.into(),
+                "history[1].settled: a generation the sampler cannot have found settled",
+            ),
+            (
+                |s| {
+                    s["history"][1]["screened"] = 8.into();
+                    s["history"][1]["acceptance"] = 0.5.into();
+                },
+                "history[1].screened: not the proposals a screened generation decided",
+            ),
+            (
+                |s| {
+                    s["history"][1]["screened"] = 20.into();
+                    s["history"][1]["acceptance"] = 0.9.into();
+                },
+                "history[1].acceptance: not the share of its proposals a screened generation kept",
+            ),
             (
                 |s| s["particles"][0]["u"][1] = (-0.1).into(),
                 "particles[0].u[1]: outside [0, 1]",

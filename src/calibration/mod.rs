@@ -4,8 +4,10 @@
 //! `checkpoint` saves each finished generation so that an interrupted calibration resumes.
 
 pub(crate) mod checkpoint;
+pub(crate) mod ecdf;
 pub(crate) mod observed;
 pub(crate) mod outcome;
+pub(crate) mod sbc;
 pub(crate) mod simulate;
 pub(crate) mod smc;
 
@@ -24,6 +26,14 @@ pub(crate) const MAX_GENERATIONS: u32 = 8;
 pub(crate) const QUANTILE: f64 = 0.5;
 /// Stop when a generation keeps less than this share of its simulations, by default.
 pub(crate) const MIN_ACCEPTANCE: f64 = 0.05;
+/// Multifidelity screening (`smc::Screen`): proposals are first simulated in a world of this
+/// fraction of the organisations...
+pub(crate) const SCREEN_FRACTION: f64 = 1.0 / 6.0;
+/// ... when the scenario's world has at least this many (a smaller one is cheap enough whole,
+/// and its screen would be too noisy to decide anything) ...
+pub(crate) const SCREEN_MIN_ORGS: u32 = 1200;
+/// ... and a proposal the screen rejects is simulated all the same with this probability (η).
+pub(crate) use smc::SCREEN_CONTINUATION;
 
 /// Parses `KEY=LO..HI` (uniform) or `KEY=log:LO..HI` (log-uniform); the ends are TOML values
 /// (numbers or dates).

@@ -88,9 +88,11 @@ pub(crate) fn outcome(
                 acceptance: h.acceptance,
                 ess: h.ess,
                 simulations: h.simulations,
+                screened: h.screened,
             })
             .collect(),
         stop: stop.text().to_string(),
+        converged: stop.converged(),
         worlds: s.replications,
         seed: s.seed,
         dates,

@@ -4,6 +4,7 @@
 //! functions of their own. This file only dispatches.
 
 mod calibrate;
+mod check;
 mod compare;
 mod experiments;
 mod import;
@@ -26,7 +27,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Run(args) => run::run(args, comm),
         Command::Sweep(args) => experiments::sweep(args, comm),
         Command::Sensitivity(args) => experiments::sensitivity(args, comm),
-        Command::Calibrate(args) => calibrate::calibrate(args, comm),
+        // `--check N` checks the calibration the same command line would run (`check`).
+        Command::Calibrate(args) => match args.check {
+            Some(repeats) => check::check(&args, &calibrate::setup(&args)?, repeats as usize, comm),
+            None => calibrate::calibrate(args, comm),
+        },
         // The other commands are one process's work: in a distributed launch, rank 0 does it.
         _ if comm.rank() != 0 => Ok(ExitCode::SUCCESS),
         Command::Validate(args) => validate::validate(args),

@@ -40,6 +40,8 @@ pub(crate) struct GenerationRow {
     pub(crate) ess: f64,
     /// Simulations it ran.
     pub(crate) simulations: usize,
+    /// Proposals it screened on a small world first (0 without screening).
+    pub(crate) screened: usize,
 }
 
 /// One observation.
@@ -77,6 +79,8 @@ pub(crate) struct Calibration {
     pub(crate) generations: Vec<GenerationRow>,
     /// Why the sampler stopped.
     pub(crate) stop: String,
+    /// Whether it stopped because it converged (not for want of generations or simulations).
+    pub(crate) converged: bool,
     /// Worlds (replications) the particles shared.
     pub(crate) worlds: u32,
     /// The scenario's seed.
@@ -156,7 +160,7 @@ impl Calibration {
     }
 
     /// Writes `calibration.csv`: per generation its tolerance, acceptance rate, effective sample
-    /// size and simulations.
+    /// size, simulations and proposals screened on a small world.
     pub(crate) fn write_generations(&self, path: &Path) -> Result<()> {
         let mut w = writer(path)?;
         w.write_record([
@@ -165,6 +169,7 @@ impl Calibration {
             "acceptance_rate",
             "effective_sample_size",
             "simulations",
+            "screened",
         ])?;
         for g in &self.generations {
             w.write_record([
@@ -177,6 +182,7 @@ impl Calibration {
                 f6(g.acceptance),
                 format!("{:.2}", g.ess),
                 g.simulations.to_string(),
+                g.screened.to_string(),
             ])?;
         }
         flush(w, path)
@@ -215,10 +221,16 @@ impl Calibration {
             last.map_or(0.0, |g| g.ess),
             self.stop
         );
+        if !self.converged {
+            let _ = writeln!(out, "  {}", NOT_CONVERGED);
+        }
         let _ = writeln!(out, "  report: {}", report.display());
         out
     }
 }
+
+/// What a calibration that stopped before converging says.
+pub(crate) const NOT_CONVERGED: &str = "Not converged: the sampler stopped before its posterior settled, so the intervals are wider than the data allow and may be shifted (simulation-based calibration found them so); give it more simulations (--max-simulations) or generations (--max-generations).";
 
 fn flush(mut w: csv::Writer<std::io::BufWriter<std::fs::File>>, path: &Path) -> Result<()> {
     w.flush()

@@ -112,21 +112,24 @@ impl Prior {
     }
 }
 
-/// Checks that `truth` is recovered: inside the 90 % interval `q`, the median within `near` of
-/// it and the interval narrower than `narrow`, both as shares of the prior range in its own
-/// scale (so a narrow interval means the observations taught something).
-fn recovered(key: &str, q: [f64; 3], truth: f64, prior: Prior, near: f64, narrow: f64) {
+/// Checks that `truth` is recovered as a calibrated posterior recovers it: inside the 90 %
+/// interval `q`, the median within two posterior standard deviations of it (the 90 % interval of
+/// a normal is 3.29 of them wide), and the interval narrower than `narrow`, as a share of the
+/// prior range in its own scale (so a narrow interval means the observations taught something).
+/// Whether such intervals hold their truths as often as they say is the business of the check
+/// (`picsim calibrate --check`, tested in `src/calibration/sbc/tests.rs`), not of one truth.
+fn recovered(key: &str, q: [f64; 3], truth: f64, prior: Prior, narrow: f64) {
     assert!(
         q[0] <= truth && truth <= q[2],
         "{key}: {truth} outside {q:?}"
     );
+    let width = prior.unit(q[2]) - prior.unit(q[0]);
     let off = (prior.unit(q[1]) - prior.unit(truth)).abs();
     assert!(
-        off <= near,
-        "{key}: median {} is {off:.2} of the range from {truth}",
+        off <= 2.0 * width / 3.29,
+        "{key}: median {} is {off:.2} of the range from {truth}, more than two posterior sds",
         q[1]
     );
-    let width = prior.unit(q[2]) - prior.unit(q[0]);
     assert!(
         width <= narrow,
         "{key}: interval {q:?} spans {width:.2} of the range"
@@ -168,7 +171,7 @@ fn a_sign_in_rate_is_recovered() {
     );
     let p = posterior(&out);
     assert_eq!(p[0].0, "population.activity.1.mean_days_between_sign_ins");
-    recovered(&p[0].0, p[0].1, 7.0, Prior(1.0, 30.0, false), 0.1, 0.5);
+    recovered(&p[0].0, p[0].1, 7.0, Prior(1.0, 30.0, false), 0.5);
     // Every file is there, and the forecast runs to the end of the window.
     for f in [
         "calibration.csv",
@@ -218,9 +221,11 @@ fn three_keys_are_recovered_together() {
         .args([
             "calibrate",
             "--particles",
-            "50",
+            "40",
             "--max-simulations",
-            "1100",
+            "4000",
+            "--max-generations",
+            "20",
         ])
         .args([
             "--fit",
@@ -236,13 +241,20 @@ fn three_keys_are_recovered_together() {
         .assert()
         .success();
     let p = posterior(&out);
+    // Run until it converged: stopped by the budget, the posterior is wider and q's sits too low
+    // (simulation-based calibration, docs/calibration.md).
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    assert!(stdout.contains("(converged)"), "{stdout}");
+    assert!(!stdout.contains("Not converged"), "{stdout}");
     // The sign-in rate acts only in the first two weeks of one metric, so fitted with the others
     // its interval stays wide (about 0.8 of its range); the enable share and q are pinned down.
-    recovered(&p[0].0, p[0].1, 7.0, Prior(2.0, 30.0, true), 0.15, 0.9);
-    recovered(&p[1].0, p[1].1, 0.6, Prior(0.2, 0.95, false), 0.05, 0.2);
-    recovered(&p[2].0, p[2].1, 6.0, Prior(0.5, 30.0, true), 0.1, 0.3);
+    // The enable share's interval cannot be narrower than the noise of which of 150
+    // organisations enable it: the realised share has sd sqrt(0.6 × 0.4 / 150) = 0.04, so a 90 %
+    // interval of at least 0.13, 0.18 of the range.
+    recovered(&p[0].0, p[0].1, 7.0, Prior(2.0, 30.0, true), 0.9);
+    recovered(&p[1].0, p[1].1, 0.6, Prior(0.2, 0.95, false), 0.3);
+    recovered(&p[2].0, p[2].1, 6.0, Prior(0.5, 30.0, true), 0.3);
     // The terminal gives each key's median and interval, as posterior.csv has them.
-    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
     let text = std::fs::read_to_string(&observed).unwrap();
     let last = text.lines().last().unwrap().split(',').next().unwrap();
     let n = text.lines().count() - 1;
@@ -271,12 +283,12 @@ fn three_keys_are_recovered_together() {
         let acceptance: f64 = r[2].parse().unwrap();
         let ess: f64 = r[3].parse().unwrap();
         assert!(
-            acceptance > 0.0 && acceptance <= 1.0 && ess <= 80.0 + 1e-9,
+            acceptance > 0.0 && acceptance <= 1.0 && ess <= 40.0 + 1e-9,
             "{generations}"
         );
     }
     let sims: usize = rows.iter().map(|r| r[4].parse::<usize>().unwrap()).sum();
-    assert!(sims <= 2000);
+    assert!(sims <= 4000);
 }
 
 /// The command line of the small calibration the resume test interrupts.
@@ -522,13 +534,21 @@ fn observations_that_are_not_utf8_are_refused_at_the_first_bad_byte() {
 /// of generation 1 is saved in `<out>.partial`: its output.
 fn interrupt_after_generation_1(dir: &Path, observed: &Path, out: &Path) -> std::process::Output {
     let checkpoint = PathBuf::from(format!("{}.partial", out.display()));
-    let child = small(dir, observed, out, &[])
+    interrupt_once(
+        small(dir, observed, out, &[]),
+        &checkpoint.join(".finished").join("rows-1.bin"),
+    )
+}
+
+/// Runs `command` until `marker` appears, then interrupts it (SIGINT) and returns its output.
+fn interrupt_once(mut command: std::process::Command, marker: &Path) -> std::process::Output {
+    let child = command
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     let started = std::time::Instant::now();
-    while !checkpoint.join(".finished").join("rows-1.bin").exists() {
+    while !marker.exists() {
         assert!(started.elapsed().as_secs() < 120, "no checkpoint appeared");
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
@@ -715,4 +735,100 @@ fn a_damaged_or_impossible_checkpoint_is_refused_never_resumed() {
         "{}",
         String::from_utf8_lossy(&resumed.stderr)
     );
+}
+
+/// The command line of a small check (`calibrate --check 3` of one key on the world at 40
+/// organisations).
+fn small_check(dir: &Path, observed: &Path, out: &Path, extra: &[&str]) -> std::process::Command {
+    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("picsim"));
+    c.args([
+        "calibrate",
+        "--quiet",
+        "--check",
+        "3",
+        "--set",
+        "orgs.count=40",
+    ])
+    .args(["--particles", "10", "--max-simulations", "60"])
+    .args([
+        "--fit",
+        "population.activity.1.mean_days_between_sign_ins=1.0..30.0",
+    ])
+    .args(extra)
+    .arg("--observed")
+    .arg(observed)
+    .arg("--out")
+    .arg(out)
+    .arg(dir.join("world.toml"));
+    c
+}
+
+/// `calibrate --check` writes its files (one row of `sbc.csv` per repeat and key, coverage per
+/// key), and one interrupted after its first repeat and resumed writes the same `sbc.csv` and
+/// `coverage.csv` as one run whole.
+#[test]
+fn a_check_writes_its_files_and_an_interrupted_one_resumes_to_the_same_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let observed = observe(
+        dir.path(),
+        "2013-05-30",
+        &[("reachable_share_skype", "reachable_skype", true)],
+    );
+    let whole = dir.path().join("whole");
+    let out = small_check(dir.path(), &observed, &whole, &[])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sbc = std::fs::read_to_string(whole.join("sbc.csv")).unwrap();
+    let lines: Vec<&str> = sbc.lines().collect();
+    assert_eq!(lines[0], "repeat,key,truth,rank,draws,in_50,in_90");
+    assert_eq!(lines.len(), 4, "{sbc}");
+    for (i, line) in lines[1..].iter().enumerate() {
+        let cells: Vec<&str> = line.split(',').collect();
+        assert_eq!(cells[0], i.to_string());
+        assert_eq!(cells[1], "population.activity.1.mean_days_between_sign_ins");
+        let truth: f64 = cells[2].parse().unwrap();
+        assert!((1.0..=30.0).contains(&truth), "{line}");
+        let (rank, draws): (usize, usize) = (cells[3].parse().unwrap(), cells[4].parse().unwrap());
+        assert!(rank <= draws && draws > 0, "{line}");
+    }
+    let coverage = std::fs::read_to_string(whole.join("coverage.csv")).unwrap();
+    assert_eq!(coverage.lines().count(), 2, "{coverage}");
+    for f in ["sbc_ecdf.png", "report.html"] {
+        assert!(whole.join(f).is_file(), "{f}");
+    }
+
+    let cut = dir.path().join("cut");
+    let checkpoint = dir.path().join("cut.partial");
+    let output = interrupt_once(
+        small_check(dir.path(), &observed, &cut, &[]),
+        &checkpoint.join(".finished").join("check.json"),
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(!cut.exists());
+    let resumed = small_check(dir.path(), &observed, &cut, &["--resume"])
+        .output()
+        .unwrap();
+    assert!(
+        resumed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&resumed.stderr)
+    );
+    for f in ["sbc.csv", "coverage.csv"] {
+        assert_eq!(
+            std::fs::read(whole.join(f)).unwrap(),
+            std::fs::read(cut.join(f)).unwrap(),
+            "{f} differs after resuming"
+        );
+    }
+    assert!(!checkpoint.exists());
 }

@@ -85,7 +85,9 @@ fn each_commands_out_says_its_own_default() {
     );
     assert!(out_line("sweep").contains("(default: output/<scenario name>-sweep)"));
     assert!(out_line("sensitivity").contains("(default: output/<scenario name>-sensitivity)"));
-    assert!(out_line("calibrate").contains("(default: output/<scenario name>-calibration)"));
+    assert!(out_line("calibrate").contains(
+        "(default: output/<scenario name>-calibration, with --check output/<scenario name>-check)"
+    ));
     for command in ["sweep", "sensitivity", "calibrate"] {
         assert!(!out_line(command).contains("for `run`"), "{command}");
     }

@@ -97,6 +97,13 @@ fn write_generations(out: &mut String, c: &Calibration) -> Result<()> {
         c.simulations(),
         escape(&c.stop)
     )?;
+    if !c.converged {
+        writeln!(
+            out,
+            "<p class=\"note\"><strong>{}</strong></p>",
+            escape(crate::report::calibration::NOT_CONVERGED)
+        )?;
+    }
     writeln!(out, "<table class=\"parameters\">")?;
     writeln!(
         out,

@@ -121,7 +121,13 @@ fn describe(file: &str) -> Option<&'static str> {
             "per particle of the last generation: each fitted key's value, its weight and its distance to the observations",
         ),
         "calibration.csv" => Some(
-            "per generation: tolerance, acceptance rate, effective sample size and simulations",
+            "per generation: tolerance, acceptance rate, effective sample size, simulations and proposals screened on a small world first",
+        ),
+        "sbc.csv" => Some(
+            "per repeat of the check and fitted key: the truth drawn from the prior, its rank among the posterior's draws, and whether the 50 % and 90 % intervals held it",
+        ),
+        "coverage.csv" => Some(
+            "per fitted key: how many 50 % and 90 % intervals held their truth, the ranges a calibrated posterior gives 95 % of the time, the mean rank and whether the rank ECDF stayed in its band",
         ),
         "sensitivity.csv" => Some(
             "per parameter and figure: low and high values, the figure at base, at low and at high, and the swing",

@@ -57,6 +57,7 @@ fn seed_state() -> (Value, Vec<u8>) {
                 "u": [(i as f64 + 0.5) / n as f64, 1.0 - (i as f64 + 0.25) / n as f64],
                 "weight": weights[i],
                 "distance": 0.2 + 0.05 * i as f64,
+                "slot": 2 * i,
             })
         })
         .collect();
@@ -66,9 +67,9 @@ fn seed_state() -> (Value, Vec<u8>) {
     }
     let state = json!({
         "history": [
-            {"generation": 0, "tolerance": null, "simulations": 8, "acceptance": 1.0, "ess": 8.0},
-            {"generation": 1, "tolerance": 1.5, "simulations": 20, "acceptance": 8.0 / 20.0, "ess": 6.5},
-            {"generation": 2, "tolerance": 0.6, "simulations": 16, "acceptance": 8.0 / 16.0, "ess": ess},
+            {"generation": 0, "tolerance": null, "simulations": 8, "screened": 0, "acceptance": 1.0, "ess": 8.0, "settled": false},
+            {"generation": 1, "tolerance": 1.5, "simulations": 20, "screened": 0, "acceptance": 8.0 / 20.0, "ess": 6.5, "settled": false},
+            {"generation": 2, "tolerance": 0.6, "simulations": 16, "screened": 40, "acceptance": 10.0 / 40.0, "ess": ess, "settled": false},
         ],
         "particles": particles,
         "row_len": SHAPE.row_len,
