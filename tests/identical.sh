@@ -234,9 +234,10 @@ for scen in "${SCENS[@]}"; do
     # graph may come from the scenario it extends: wlm-bass-full (the Messenger graph's size, 18
     # GB a replication) would otherwise run whole where memory allows it and be refused where not
     # (2 threads here, 1 there), which is no comparison; at 50 organisations it is 4 M persons.
-    if has_graph "$RUNDIR/$scen"; then
+    if grep -q 'population\.graph' "$RUNDIR/$scen"; then
         size=(--set orgs.count=500)
-        grep -q '^extends' "$RUNDIR/$scen" && size=(--set orgs.count=50)
+    elif has_graph "$RUNDIR/$scen"; then
+        size=(--set orgs.count=50)
     fi
     if grep -q 'population\.import' "$RUNDIR/$scen"; then
         # Imported addresses are written as pseudonyms with a salt drawn afresh for every run, so
