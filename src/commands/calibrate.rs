@@ -12,7 +12,7 @@ use crate::calibration::{self as cal, checkpoint, outcome::outcome};
 use crate::cli::CalibrateArgs;
 use crate::comm::Comm;
 use crate::report;
-use crate::report::staging::KEPT;
+use crate::report::staging::{KEPT, Staging};
 use crate::scenario::{CalibrationSpec, Fit, Override, Scenario};
 use anyhow::{Context, Result, anyhow};
 use chrono::NaiveDate;
@@ -167,6 +167,42 @@ impl Setup<'_> {
             "settings": format!("{:?}", self.settings),
             "levers": format!("{:?}", self.levers),
         }))
+    }
+
+    /// The folder this calibration (or its check: `command`, the default folder's `kind`)
+    /// writes, once the memory guard has passed it: its staging on the rank that writes and,
+    /// there, the folder its kept state goes in, kept when interrupted for `--resume`; and what
+    /// identifies it (`Setup::identity`), which the folder records.
+    pub(super) fn folder(
+        &self,
+        args: &CalibrateArgs,
+        (command, kind): (&str, &str),
+        threads: usize,
+        comm: &dyn Comm,
+    ) -> Result<(Option<Staging>, Option<PathBuf>, serde_json::Value)> {
+        let s = &self.loaded.scenario;
+        let world = &args.output.world;
+        plan::memory_guard(std::slice::from_ref(s), threads, comm.size(), &world.memory)?;
+        let out = args
+            .output
+            .out
+            .clone()
+            .unwrap_or_else(|| report::files::experiment_dir(&s.name, kind));
+        let identity = self.identity(command, args.observed_until)?;
+        let mut inputs = plan::inputs_of([s]);
+        inputs.add(&self.observed_path, "the observations");
+        let staging = plan::prepare_output(
+            comm,
+            (&out, &plan::named(&args.output, None)),
+            (world.folder.force, &inputs),
+            "calibrate",
+            Some((&identity, args.resume)),
+        )?;
+        let kept = staging
+            .as_ref()
+            .map(|s| s.fill(|dir| Ok(dir.join(KEPT))))
+            .transpose()?;
+        Ok((staging, kept, identity))
     }
 }
 
@@ -343,33 +379,10 @@ pub(crate) fn calibrate(args: CalibrateArgs, comm: &dyn Comm) -> Result<ExitCode
     for corner in [0.0, 1.0] {
         model.scenario(&vec![corner; set.fits.len()], None)?;
     }
-    plan::memory_guard(
-        std::slice::from_ref(s),
-        prepared.threads,
-        comm.size(),
-        &world.memory,
-    )?;
-    let out = args
-        .output
-        .out
-        .clone()
-        .unwrap_or_else(|| report::files::experiment_dir(&s.name, "calibration"));
-    let identity = set.identity("calibrate", args.observed_until)?;
     // An unfinished calibration's folder (`<out>.partial/`) holds its checkpoint, kept when it
     // is interrupted; `--resume` continues it (the same calibration only).
-    let mut inputs = plan::inputs_of([s]);
-    inputs.add(&set.observed_path, "the observations");
-    let staging = plan::prepare_output(
-        comm,
-        (&out, &plan::named(&args.output, None)),
-        (world.folder.force, &inputs),
-        "calibrate",
-        Some((&identity, args.resume)),
-    )?;
-    let kept = staging
-        .as_ref()
-        .map(|s| s.fill(|dir| Ok(dir.join(KEPT))))
-        .transpose()?;
+    let (staging, kept, identity) =
+        set.folder(&args, ("calibrate", "calibration"), prepared.threads, comm)?;
     let done = if args.resume {
         let expected = set.checkpoint_shape();
         let load = |dir: &std::path::Path| checkpoint::load(dir, &expected);

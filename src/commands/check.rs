@@ -12,7 +12,6 @@ use crate::calibration::{checkpoint, smc};
 use crate::cli::CalibrateArgs;
 use crate::comm::Comm;
 use crate::report;
-use crate::report::staging::KEPT;
 use anyhow::{Context, Result};
 use std::path::Path;
 use std::process::ExitCode;
@@ -34,33 +33,10 @@ pub(super) fn check(
     for corner in [0.0, 1.0] {
         simulator.scenario(&vec![corner; set.fits.len()], None)?;
     }
-    plan::memory_guard(
-        std::slice::from_ref(s),
-        prepared.threads,
-        comm.size(),
-        &world.memory,
-    )?;
-    let out = args
-        .output
-        .out
-        .clone()
-        .unwrap_or_else(|| report::files::experiment_dir(&s.name, "check"));
     // The number of repeats is not part of what a check is: an interrupted check of 100 repeats
     // may go on to 200.
-    let identity = set.identity("calibrate --check", args.observed_until)?;
-    let mut inputs = plan::inputs_of([s]);
-    inputs.add(&set.observed_path, "the observations");
-    let staging = plan::prepare_output(
-        comm,
-        (&out, &plan::named(&args.output, None)),
-        (world.folder.force, &inputs),
-        "calibrate",
-        Some((&identity, args.resume)),
-    )?;
-    let kept = staging
-        .as_ref()
-        .map(|s| s.fill(|dir| Ok(dir.join(KEPT))))
-        .transpose()?;
+    let (staging, kept, identity) =
+        set.folder(args, ("calibrate --check", "check"), prepared.threads, comm)?;
     let dims = set.fits.len();
     let mut ranked = finished_repeats(comm, kept.as_deref(), args.resume, dims)?;
     ranked.truncate(repeats * dims);
