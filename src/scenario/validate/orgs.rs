@@ -2,11 +2,13 @@
 //! changes, agreements, domains, and the cohorts that enable each provider.
 
 use super::super::dist::Distribution;
+use super::super::key::KeyPath;
 use super::super::model::{
     Cohort, DeploymentChange, DeploymentId, MAX_DEPLOYMENTS, OrgSpec, ProviderId,
 };
-use super::super::raw::RawOrgs;
+use super::super::raw::{RawCohort, RawOrgs};
 use super::check::{SUM_TOLERANCE, Validator, kp, number};
+use crate::day::Window;
 
 /// Longest agreement term, in years: longer than any scenario can be from any agreement start
 /// (dates are years 0 to 9999), and short enough that renewal dates stay representable.
@@ -48,7 +50,8 @@ pub(super) fn deployment_names(deployments: &[String]) -> Vec<(String, Deploymen
         .collect()
 }
 
-/// Checks the rest of `[orgs]`, against the deployment kinds and the providers.
+/// Checks the rest of `[orgs]`, against the deployment kinds and the providers. Each part is a
+/// step of its own, called in the order its problems are reported.
 pub(super) fn orgs(
     v: &mut Validator,
     o: &RawOrgs,
@@ -62,6 +65,32 @@ pub(super) fn orgs(
         );
     }
     let users = v.dist(kp!("orgs", "users"), &o.users, "users per organisation");
+    let deployment_mix = deployment_mix(v, o, deployment_names);
+    let (agreement_term_years, agreement_start) = agreement(v, o);
+    let (domains_per_org, first_domain_added, extra_domains_added) = domains(v, o);
+    let enable = enable(v, o, provider_names);
+    let deployment_changes = deployment_changes(v, o, deployment_names);
+
+    OrgSpec {
+        count: u32::try_from(o.count).unwrap_or(1),
+        users,
+        deployment_mix,
+        agreement_term_years,
+        agreement_start,
+        domains_per_org,
+        first_domain_added,
+        extra_domains_added,
+        enable,
+        deployment_changes,
+    }
+}
+
+/// `deployments`: each kind's share of organisations at the start, summing to 1.
+fn deployment_mix(
+    v: &mut Validator,
+    o: &RawOrgs,
+    deployment_names: &[(String, DeploymentId)],
+) -> Vec<(DeploymentId, f64)> {
     let mut deployment_mix = Vec::new();
     for (id, share) in &o.deployments {
         let s = v.share(kp!("orgs", "deployments", id), *share);
@@ -81,12 +110,18 @@ pub(super) fn orgs(
             "deployment",
         );
     }
-    let mut agreement_term_years = v.dist(
+    deployment_mix
+}
+
+/// `[orgs.agreement]`: the term in years (capped at [`MAX_TERM_YEARS`]) and the window the
+/// agreements start in.
+fn agreement(v: &mut Validator, o: &RawOrgs) -> (Distribution, Window) {
+    let mut term_years = v.dist(
         kp!("orgs", "agreement", "term_years"),
         &o.agreement.term_years,
         "agreement term",
     );
-    let longest = agreement_term_years.largest();
+    let longest = term_years.largest();
     if longest.is_finite() && longest.round() > MAX_TERM_YEARS {
         v.err(
             kp!("orgs", "agreement", "term_years"),
@@ -98,8 +133,8 @@ pub(super) fn orgs(
     }
     // An unbounded distribution's rare long draws are capped: a term past the last day of any
     // scenario renews nothing, whatever its length.
-    agreement_term_years.max = Some(
-        agreement_term_years
+    term_years.max = Some(
+        term_years
             .max
             .map_or(MAX_TERM_YEARS, |m| m.min(MAX_TERM_YEARS)),
     );
@@ -110,33 +145,49 @@ pub(super) fn orgs(
             "give both `from` and `until`: agreement starts are drawn uniformly between them",
         );
     }
-    let agreement_start = v.draw_window(
+    let start = v.draw_window(
         &apath,
         o.agreement.start.from,
         o.agreement.start.until,
         "agreement.start",
     );
+    (term_years, start)
+}
+
+/// `[orgs.domains]`: domains per organisation, and the windows the first and the extra domains
+/// are added in (the extra ones in the first's window unless given).
+fn domains(v: &mut Validator, o: &RawOrgs) -> (Distribution, Window, Window) {
     let dpath = kp!("orgs", "domains");
-    let domains_per_org = match &o.domains.per_org {
+    let per_org = match &o.domains.per_org {
         Some(d) => v.dist(dpath.join("per_org".into()), d, "domains per organisation"),
         None => Distribution::fixed(1.0),
     };
     let first = o.domains.first_added.unwrap_or_default();
-    let first_domain_added = v.draw_window(
+    let first_added = v.draw_window(
         &dpath.join("first_added".into()),
         first.from,
         first.until,
         "first_added",
     );
-    let extra_domains_added = match o.domains.extra_added {
+    let extra_added = match o.domains.extra_added {
         Some(w) => v.draw_window(
             &dpath.join("extra_added".into()),
             w.from,
             w.until,
             "extra_added",
         ),
-        None => first_domain_added,
+        None => first_added,
     };
+    (per_org, first_added, extra_added)
+}
+
+/// `[orgs.providers]`: the cohorts enabling each provider, indexed by provider; a provider's
+/// shares may not sum above 1.
+fn enable(
+    v: &mut Validator,
+    o: &RawOrgs,
+    provider_names: &[(String, ProviderId)],
+) -> Vec<Vec<Cohort>> {
     let mut enable = vec![Vec::new(); provider_names.len()];
     for (pid, cohorts) in &o.providers {
         let ppath = kp!("orgs", "providers", pid);
@@ -145,28 +196,9 @@ pub(super) fn orgs(
         };
         let mut total = 0.0;
         for (i, c) in cohorts.iter().enumerate() {
-            let cpath = ppath.join(i.into());
-            let share = v.share(cpath.join("share".into()), c.share);
-            total += share;
-            let window = v.draw_window(&cpath, c.from, c.until, "an enable cohort");
-            let among = match &c.among {
-                Some(a) => {
-                    let found = v.lookup(cpath.join("among".into()), a, "provider", provider_names);
-                    if found == Some(pi) {
-                        v.err(
-                            cpath.join("among".into()),
-                            "a cohort cannot be among the organisations of its own provider",
-                        );
-                    }
-                    found
-                }
-                None => None,
-            };
-            enable[pi as usize].push(Cohort {
-                share,
-                among,
-                window,
-            });
+            let cohort = cohort(v, &ppath.join(i.into()), c, pi, provider_names);
+            total += cohort.share;
+            enable[pi as usize].push(cohort);
         }
         if total > 1.0 + SUM_TOLERANCE {
             v.err(
@@ -175,6 +207,45 @@ pub(super) fn orgs(
             );
         }
     }
+    enable
+}
+
+/// One cohort enabling provider `pi`, at `cpath`; `among` must name another provider.
+fn cohort(
+    v: &mut Validator,
+    cpath: &KeyPath,
+    c: &RawCohort,
+    pi: ProviderId,
+    provider_names: &[(String, ProviderId)],
+) -> Cohort {
+    let share = v.share(cpath.join("share".into()), c.share);
+    let window = v.draw_window(cpath, c.from, c.until, "an enable cohort");
+    let among = match &c.among {
+        Some(a) => {
+            let found = v.lookup(cpath.join("among".into()), a, "provider", provider_names);
+            if found == Some(pi) {
+                v.err(
+                    cpath.join("among".into()),
+                    "a cohort cannot be among the organisations of its own provider",
+                );
+            }
+            found
+        }
+        None => None,
+    };
+    Cohort {
+        share,
+        among,
+        window,
+    }
+}
+
+/// `[[orgs.deployment_changes]]`: the changes whose two deployment kinds resolved and differ.
+fn deployment_changes(
+    v: &mut Validator,
+    o: &RawOrgs,
+    deployment_names: &[(String, DeploymentId)],
+) -> Vec<DeploymentChange> {
     let mut deployment_changes = Vec::new();
     for (i, c) in o.deployment_changes.iter().enumerate() {
         let cpath = kp!("orgs", "deployment_changes", i);
@@ -218,17 +289,5 @@ pub(super) fn orgs(
             });
         }
     }
-
-    OrgSpec {
-        count: u32::try_from(o.count).unwrap_or(1),
-        users,
-        deployment_mix,
-        agreement_term_years,
-        agreement_start,
-        domains_per_org,
-        first_domain_added,
-        extra_domains_added,
-        enable,
-        deployment_changes,
-    }
+    deployment_changes
 }
