@@ -199,121 +199,12 @@ impl Validator {
         }
     }
 
+    /// A distribution at `path`: its parameters checked, `min` not above `max`, and no draw
+    /// below 0 (`what` names the quantity in that message).
     pub(super) fn dist(&mut self, path: KeyPath, raw: &RawDist, what: &str) -> Distribution {
         let (shape, min, max) = match raw.clone() {
             RawDist::Fixed(v) => (Shape::Fixed(v), None, None),
-            RawDist::Tagged(t) => match t {
-                RawTaggedDist::Fixed { value, min, max } => (Shape::Fixed(value), min, max),
-                RawTaggedDist::Uniform {
-                    low,
-                    high,
-                    min,
-                    max,
-                } => {
-                    if low > high {
-                        self.err(
-                            path.join("low".into()),
-                            format!("low {low} is above high {high}"),
-                        );
-                    }
-                    (Shape::Uniform { low, high }, min, max)
-                }
-                RawTaggedDist::Lognormal {
-                    median,
-                    sigma,
-                    min,
-                    max,
-                } => {
-                    let median = self.positive(path.join("median".into()), median, "median");
-                    let sigma = self.non_negative(path.join("sigma".into()), sigma, "sigma");
-                    (Shape::Lognormal { median, sigma }, min, max)
-                }
-                RawTaggedDist::Geometric { mean, min, max } => {
-                    let mean = self.non_negative(path.join("mean".into()), mean, "mean");
-                    (Shape::Geometric { mean }, min, max)
-                }
-                RawTaggedDist::NegativeBinomial {
-                    mean,
-                    dispersion,
-                    min,
-                    max,
-                } => {
-                    let mean = self.non_negative(path.join("mean".into()), mean, "mean");
-                    let dispersion =
-                        self.positive(path.join("dispersion".into()), dispersion, "dispersion");
-                    (Shape::NegativeBinomial { mean, dispersion }, min, max)
-                }
-                RawTaggedDist::PowerLaw {
-                    low,
-                    exponent,
-                    high,
-                    min,
-                    max,
-                } => {
-                    let low = self.positive(path.join("low".into()), low, "lower end");
-                    if high.is_none() && exponent <= 1.0 {
-                        self.err(
-                            path.join("exponent".into()),
-                            format!("exponent {exponent} needs an upper end: give `high`, or an exponent above 1"),
-                        );
-                    }
-                    if let Some(h) = high {
-                        if h <= low {
-                            self.err(
-                                path.join("high".into()),
-                                format!("high {h} must be above low {low}"),
-                            );
-                        }
-                    }
-                    (
-                        Shape::PowerLaw {
-                            low,
-                            exponent,
-                            high,
-                        },
-                        min,
-                        max,
-                    )
-                }
-                RawTaggedDist::Choice {
-                    values,
-                    weights,
-                    min,
-                    max,
-                } => {
-                    if values.is_empty() || values.len() != weights.len() {
-                        self.err(
-                            path.join("weights".into()),
-                            format!("give as many weights as values ({} values, {} weights), at least one", values.len(), weights.len()),
-                        );
-                        (
-                            Shape::Fixed(values.first().copied().unwrap_or(0.0)),
-                            min,
-                            max,
-                        )
-                    } else if weights.iter().any(|w| w.is_nan() || *w < 0.0)
-                        || !(weights.iter().sum::<f64>() > 0.0
-                            && weights.iter().sum::<f64>().is_finite())
-                    {
-                        self.err(
-                            path.join("weights".into()),
-                            "weights must be 0 or more, not all 0, and sum to a finite number",
-                        );
-                        (Shape::Fixed(values[0]), min, max)
-                    } else {
-                        let total: f64 = weights.iter().sum();
-                        let mut acc = 0.0;
-                        let cumulative = weights
-                            .iter()
-                            .map(|w| {
-                                acc += w / total;
-                                acc
-                            })
-                            .collect();
-                        (Shape::Choice { values, cumulative }, min, max)
-                    }
-                }
-            },
+            RawDist::Tagged(t) => self.tagged_shape(&path, t),
         };
         if let (Some(lo), Some(hi)) = (min, max) {
             if lo > hi {
@@ -331,6 +222,130 @@ impl Validator {
             );
         }
         d
+    }
+
+    /// The shape of a distribution tagged by `dist`, with its `min` and `max`, each parameter
+    /// checked at its key under `path`.
+    fn tagged_shape(
+        &mut self,
+        path: &KeyPath,
+        t: RawTaggedDist,
+    ) -> (Shape, Option<f64>, Option<f64>) {
+        match t {
+            RawTaggedDist::Fixed { value, min, max } => (Shape::Fixed(value), min, max),
+            RawTaggedDist::Uniform {
+                low,
+                high,
+                min,
+                max,
+            } => {
+                if low > high {
+                    self.err(
+                        path.join("low".into()),
+                        format!("low {low} is above high {high}"),
+                    );
+                }
+                (Shape::Uniform { low, high }, min, max)
+            }
+            RawTaggedDist::Lognormal {
+                median,
+                sigma,
+                min,
+                max,
+            } => {
+                let median = self.positive(path.join("median".into()), median, "median");
+                let sigma = self.non_negative(path.join("sigma".into()), sigma, "sigma");
+                (Shape::Lognormal { median, sigma }, min, max)
+            }
+            RawTaggedDist::Geometric { mean, min, max } => {
+                let mean = self.non_negative(path.join("mean".into()), mean, "mean");
+                (Shape::Geometric { mean }, min, max)
+            }
+            RawTaggedDist::NegativeBinomial {
+                mean,
+                dispersion,
+                min,
+                max,
+            } => {
+                let mean = self.non_negative(path.join("mean".into()), mean, "mean");
+                let dispersion =
+                    self.positive(path.join("dispersion".into()), dispersion, "dispersion");
+                (Shape::NegativeBinomial { mean, dispersion }, min, max)
+            }
+            RawTaggedDist::PowerLaw {
+                low,
+                exponent,
+                high,
+                min,
+                max,
+            } => (self.power_law(path, low, exponent, high), min, max),
+            RawTaggedDist::Choice {
+                values,
+                weights,
+                min,
+                max,
+            } => (self.choice(path, values, &weights), min, max),
+        }
+    }
+
+    /// A power law from `low`, bounded by `high` or with an exponent above 1 (else its mean is
+    /// infinite).
+    fn power_law(&mut self, path: &KeyPath, low: f64, exponent: f64, high: Option<f64>) -> Shape {
+        let low = self.positive(path.join("low".into()), low, "lower end");
+        if high.is_none() && exponent <= 1.0 {
+            self.err(
+                path.join("exponent".into()),
+                format!(
+                    "exponent {exponent} needs an upper end: give `high`, or an exponent above 1"
+                ),
+            );
+        }
+        if let Some(h) = high {
+            if h <= low {
+                self.err(
+                    path.join("high".into()),
+                    format!("high {h} must be above low {low}"),
+                );
+            }
+        }
+        Shape::PowerLaw {
+            low,
+            exponent,
+            high,
+        }
+    }
+
+    /// A choice among `values` with `weights` (one each, 0 or more, not all 0), kept as
+    /// cumulative shares; a bad list is reported and stands as its first value.
+    fn choice(&mut self, path: &KeyPath, values: Vec<f64>, weights: &[f64]) -> Shape {
+        if values.is_empty() || values.len() != weights.len() {
+            self.err(
+                path.join("weights".into()),
+                format!(
+                    "give as many weights as values ({} values, {} weights), at least one",
+                    values.len(),
+                    weights.len()
+                ),
+            );
+            return Shape::Fixed(values.first().copied().unwrap_or(0.0));
+        }
+        let total: f64 = weights.iter().sum();
+        if weights.iter().any(|w| w.is_nan() || *w < 0.0) || !(total > 0.0 && total.is_finite()) {
+            self.err(
+                path.join("weights".into()),
+                "weights must be 0 or more, not all 0, and sum to a finite number",
+            );
+            return Shape::Fixed(values[0]);
+        }
+        let mut acc = 0.0;
+        let cumulative = weights
+            .iter()
+            .map(|w| {
+                acc += w / total;
+                acc
+            })
+            .collect();
+        Shape::Choice { values, cumulative }
     }
 }
 
