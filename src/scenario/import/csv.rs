@@ -102,179 +102,220 @@ pub(crate) fn read_contact_list(path: &Path, networks: &[Network]) -> Result<Con
         .trim(csv::Trim::All)
         .from_path(path)
         .map_err(|e| format!("cannot read '{}': {}", path.display(), csv_problem(&e).1))?;
-    let (header, user_col, contact_col) =
+    let (header, user, contact) =
         read_header(&mut reader).map_err(|e| format!("'{}' {e}", path.display()))?;
     let column = |name: &str| header.iter().position(|h| h == name);
-    let (org_col, domain_col, network_col) = (column("org"), column("domain"), column("network"));
-    let mut list = ContactList {
-        path: path.to_path_buf(),
-        header: header.clone(),
-        ..ContactList::default()
+    let columns = Columns {
+        user,
+        contact,
+        org: column("org"),
+        domain: column("domain"),
+        network: column("network"),
     };
-    let mut seen: HashMap<(u32, String, NetworkId), usize> = HashMap::new();
-    let mut user_index: HashMap<String, u32> = HashMap::new();
-    let classifier = Classifier::new(networks);
+    let mut rows = Rows {
+        list: ContactList {
+            path: path.to_path_buf(),
+            header: header.clone(),
+            ..ContactList::default()
+        },
+        columns,
+        seen: HashMap::new(),
+        user_index: HashMap::new(),
+        classifier: Classifier::new(networks),
+        networks,
+    };
     for record in reader.records() {
-        let (line, fields) = match record {
-            Ok(r) => (
+        match record {
+            Ok(r) => rows.add(
                 r.position().map_or(0, |p| p.line() as usize),
-                r.iter().map(str::to_string).collect::<Vec<_>>(),
+                r.iter().map(str::to_string).collect(),
             ),
             Err(e) => {
                 let (line, reason) = csv_problem(&e);
-                list.rejected.push(RejectedRow {
+                rows.list.rejected.push(RejectedRow {
                     line,
                     column: None,
                     reason,
                     fields: Vec::new(),
                     user_field: None,
                 });
-                continue;
             }
-        };
-        let reject = |reason: String| RejectedRow {
-            line,
-            column: None,
-            reason,
-            fields: fields.clone(),
-            user_field: Some(user_col),
-        };
-        if fields.len() != header.len() {
-            // The columns are not where the header says: any field may be the contact.
-            list.rejected.push(RejectedRow {
-                user_field: None,
-                ..reject(format!(
-                    "{} fields; the header has {}",
-                    fields.len(),
-                    header.len()
-                ))
-            });
-            continue;
         }
+    }
+    Ok(rows.list)
+}
+
+/// Where the header puts each column (`user` and `contact` always, the others when given).
+struct Columns {
+    user: usize,
+    contact: usize,
+    org: Option<usize>,
+    domain: Option<usize>,
+    network: Option<usize>,
+}
+
+/// A contact list being read: the rows and users so far, and what a row is checked against.
+struct Rows<'a> {
+    /// The list so far (its header already set).
+    list: ContactList,
+    columns: Columns,
+    /// Each (user, contact, network) accepted, with its line: a repeat is refused.
+    seen: HashMap<(u32, String, NetworkId), usize>,
+    /// Each user's index in `list.users`, by id.
+    user_index: HashMap<String, u32>,
+    /// Finds a contact's network by the domain of its address.
+    classifier: Classifier,
+    /// The scenario's networks, which a row's `network` column names.
+    networks: &'a [Network],
+}
+
+impl Rows<'_> {
+    /// Adds the row read at `line`, or keeps it among the rejected rows with the reason.
+    fn add(&mut self, line: usize, fields: Vec<String>) {
+        let header = self.list.header.len();
+        if fields.len() != header {
+            // The columns are not where the header says: any field may be the contact.
+            self.list.rejected.push(RejectedRow {
+                line,
+                column: None,
+                reason: format!("{} fields; the header has {header}", fields.len()),
+                fields,
+                user_field: None,
+            });
+            return;
+        }
+        if let Err(reason) = self.accept(line, &fields) {
+            self.list.rejected.push(RejectedRow {
+                line,
+                column: None,
+                reason,
+                fields,
+                user_field: Some(self.columns.user),
+            });
+        }
+    }
+
+    /// Checks a row that has the header's columns and adds it (and its user, at the user's
+    /// first row); `Err` says why the row is refused.
+    fn accept(&mut self, line: usize, fields: &[String]) -> Result<(), String> {
         if let Some(c) = fields.iter().position(|f| f.chars().any(char::is_control)) {
-            list.rejected.push(reject(format!(
+            return Err(format!(
                 "column `{}` holds a control character (a NUL byte, tab or line break)",
-                header[c]
-            )));
-            continue;
+                self.list.header[c]
+            ));
         }
         let get = |c: Option<usize>| c.map_or("", |c| fields[c].as_str());
-        let user = get(Some(user_col));
-        let contact = get(Some(contact_col)).to_lowercase();
-        let given = get(network_col);
+        let user = get(Some(self.columns.user));
+        let contact = get(Some(self.columns.contact)).to_lowercase();
+        let given = get(self.columns.network);
         if user.is_empty() {
-            list.rejected.push(reject("empty user".into()));
-            continue;
+            return Err("empty user".into());
         }
         // A row with no contact and the network `none` only declares its user, who may have no
         // public-IM contact at all (as `picsim import --to` writes them). Any other empty
         // contact is a mistake.
         let declares_only = contact.is_empty() && given.eq_ignore_ascii_case(NO_CONTACT);
         if contact.is_empty() && !declares_only {
-            list.rejected.push(reject(format!(
+            return Err(format!(
                 "empty contact (a user with no public-IM contact is written with an empty contact and network `{NO_CONTACT}`)"
-            )));
-            continue;
+            ));
         }
         if let Some(p) = contact_problem(&contact) {
-            list.rejected.push(reject(format!("the contact {p}")));
-            continue;
+            return Err(format!("the contact {p}"));
         }
         let network = if declares_only {
             None
-        } else if !given.is_empty() {
-            match networks
-                .iter()
-                .position(|n| n.id.eq_ignore_ascii_case(given))
-            {
-                Some(n) => Some(n as NetworkId),
-                None => {
-                    let known: Vec<&str> = networks.iter().map(|n| n.id.as_str()).collect();
-                    // The cell is not quoted: a misplaced contact (a Skype name has no @)
-                    // would be shown.
-                    list.rejected.push(reject(format!(
-                        "the network column names no network of the scenario; known: {}",
-                        known.join(", ")
-                    )));
-                    continue;
-                }
-            }
-        } else if !contact.contains('@') {
-            list.rejected.push(reject(
-                "the contact is not an address (no @) and the row gives no network".into(),
-            ));
-            continue;
         } else {
-            match classifier.network(&contact) {
-                Some(n) => Some(n),
-                None => {
-                    list.rejected.push(reject(format!(
-                        "domain `{}` is not a domain of any network; give the row a network",
-                        domain_of(&contact)
-                    )));
-                    continue;
-                }
-            }
+            Some(self.network(&contact, given)?)
         };
-        let org = get(org_col);
-        if get(domain_col).contains('@') {
-            list.rejected.push(reject(
-                "the domain column holds an address, not a SIP domain".into(),
-            ));
-            continue;
+        let org = get(self.columns.org);
+        let domain = get(self.columns.domain);
+        if domain.contains('@') {
+            return Err("the domain column holds an address, not a SIP domain".into());
         }
-        let u = match user_index.get(user) {
-            Some(&u) => {
-                let first = &list.users[u as usize];
-                if first.org != org {
-                    // Neither name is quoted: the org column of a misplaced row may hold a
-                    // contact.
-                    list.rejected.push(reject(format!(
-                        "the user is in another organisation at line {}; a user belongs to one",
-                        first.line
-                    )));
-                    continue;
-                }
-                u
-            }
-            None => {
-                // A user's domain is the one of their first row.
-                let domain = match get(domain_col) {
-                    "" => user
-                        .rsplit_once('@')
-                        .map_or("default", |(_, d)| d)
-                        .to_lowercase(),
-                    d => d.to_lowercase(),
-                };
-                let u = list.users.len() as u32;
-                user_index.insert(user.to_string(), u);
-                list.users.push(ImportedUser {
-                    id: user.to_string(),
-                    org: org.to_string(),
-                    domain,
-                    line,
-                });
-                u
-            }
-        };
+        let u = self.user(user, org, domain, line)?;
         let Some(network) = network else {
-            continue;
+            return Ok(());
         };
-        if let Some(first) = seen.get(&(u, contact.clone(), network)) {
-            list.rejected.push(reject(format!(
+        if let Some(first) = self.seen.get(&(u, contact.clone(), network)) {
+            return Err(format!(
                 "the same contact is already on this user's list at line {first}"
-            )));
-            continue;
+            ));
         }
-        seen.insert((u, contact.clone(), network), line);
-        list.rows.push(ContactRow {
+        self.seen.insert((u, contact.clone(), network), line);
+        self.list.rows.push(ContactRow {
             line,
             user: u,
             contact,
             network,
         });
+        Ok(())
     }
-    Ok(list)
+
+    /// The network of `contact`: the one the row's network column (`given`) names, else the
+    /// one whose domain the address has.
+    fn network(&self, contact: &str, given: &str) -> Result<NetworkId, String> {
+        if !given.is_empty() {
+            return match self
+                .networks
+                .iter()
+                .position(|n| n.id.eq_ignore_ascii_case(given))
+            {
+                Some(n) => Ok(n as NetworkId),
+                None => {
+                    let known: Vec<&str> = self.networks.iter().map(|n| n.id.as_str()).collect();
+                    // The cell is not quoted: a misplaced contact (a Skype name has no @)
+                    // would be shown.
+                    Err(format!(
+                        "the network column names no network of the scenario; known: {}",
+                        known.join(", ")
+                    ))
+                }
+            };
+        }
+        if !contact.contains('@') {
+            return Err("the contact is not an address (no @) and the row gives no network".into());
+        }
+        self.classifier.network(contact).ok_or_else(|| {
+            format!(
+                "domain `{}` is not a domain of any network; give the row a network",
+                domain_of(contact)
+            )
+        })
+    }
+
+    /// The index of `user`, added at their first row; a user belongs to one organisation, so a
+    /// later row in another is refused.
+    fn user(&mut self, user: &str, org: &str, domain: &str, line: usize) -> Result<u32, String> {
+        if let Some(&u) = self.user_index.get(user) {
+            let first = &self.list.users[u as usize];
+            if first.org != org {
+                // Neither name is quoted: the org column of a misplaced row may hold a contact.
+                return Err(format!(
+                    "the user is in another organisation at line {}; a user belongs to one",
+                    first.line
+                ));
+            }
+            return Ok(u);
+        }
+        // A user's domain is the one of their first row.
+        let domain = match domain {
+            "" => user
+                .rsplit_once('@')
+                .map_or("default", |(_, d)| d)
+                .to_lowercase(),
+            d => d.to_lowercase(),
+        };
+        let u = self.list.users.len() as u32;
+        self.user_index.insert(user.to_string(), u);
+        self.list.users.push(ImportedUser {
+            id: user.to_string(),
+            org: org.to_string(),
+            domain,
+            line,
+        });
+        Ok(u)
+    }
 }
 
 #[cfg(test)]
