@@ -64,25 +64,80 @@ pub fn load_str(
     overrides: &[Override],
     base_dir: Option<&Path>,
 ) -> Result<Scenario, ScenarioErrors> {
+    let Chain {
+        mut table,
+        layers,
+        seen,
+    } = read_chain(text, name, base_dir)?;
+    let locator = Locator::new(&layers, overrides);
+    apply_overrides(&mut table, overrides, name)?;
+    let effective = table.clone();
+    let raw = raw_scenario(table, &locator, overrides)?;
+    let mut scenario = validate(raw, effective).map_err(|problems| {
+        ScenarioErrors(
+            problems
+                .into_iter()
+                .take(MAX_ERRORS)
+                .map(|p| locator.locate(p))
+                .collect(),
+        )
+    })?;
+    scenario.origins = entry_origins(&scenario, &locator);
+    scenario.files = seen;
+    scenario.output.dir_origin = output_dir_origin(&scenario, &locator);
+    Ok(scenario)
+}
+
+/// A scenario file and the files it `extends`, merged into one table.
+struct Chain {
+    /// The merged table (each parent under its child), `extends` removed.
+    table: toml::Table,
+    /// The files read, the given one first: where the locator finds keys.
+    layers: Vec<Layer>,
+    /// The files read, by canonical path, to refuse `extends` loops (the first file may be text
+    /// without a path, and is then not among them).
+    seen: Vec<PathBuf>,
+}
+
+/// Reads scenario text and every file its `extends` chain names, each parent merged under its
+/// child.
+fn read_chain(text: &str, name: &str, base_dir: Option<&Path>) -> Result<Chain, ScenarioErrors> {
     let base = base_dir.map(Path::to_path_buf).unwrap_or_default();
-    let mut layers = vec![Layer {
+    let first = Layer {
         name: name.to_string(),
         text: text.to_string(),
-    }];
-    let mut table = parse_layer(&layers[0])?;
-    flatten_experiments(&mut table, &layers[0])?;
-    anchor_paths(&mut table, &base);
-    // Files already read, to refuse `extends` loops (canonical paths; the first file may be text
-    // without a path).
-    let mut seen: Vec<PathBuf> = Vec::new();
+    };
+    let mut chain = Chain {
+        table: layer_table(&first, &base)?,
+        layers: vec![first],
+        seen: Vec::new(),
+    };
     if let Some(first) = base_dir.map(|d| d.join(Path::new(name).file_name().unwrap_or_default())) {
-        seen.extend(std::fs::canonicalize(first));
+        chain.seen.extend(std::fs::canonicalize(first));
     }
-    // Follow `extends`: each parent is merged under its child.
-    let mut dir = base.clone();
-    while let Some(parent) = table.remove("extends") {
+    let mut dir = base;
+    while let Some(parent) = chain.table.remove("extends") {
+        dir = chain.extend(&parent, &dir)?;
+    }
+    Ok(chain)
+}
+
+/// A layer's table: parsed, its `[sweep]` and `[sensitivity]` flattened, its relative paths
+/// anchored at `dir` (the layer's folder).
+fn layer_table(layer: &Layer, dir: &Path) -> Result<toml::Table, ScenarioErrors> {
+    let mut table = parse_layer(layer)?;
+    flatten_experiments(&mut table, layer)?;
+    anchor_paths(&mut table, dir);
+    Ok(table)
+}
+
+impl Chain {
+    /// Reads the file the last layer `extends` (`parent`, relative to `dir`, that layer's folder)
+    /// and merges the table so far over it. Refuses a loop and a chain of more than 17 files.
+    /// Returns the parent's folder, where its own `extends` is resolved.
+    fn extend(&mut self, parent: &toml::Value, dir: &Path) -> Result<PathBuf, ScenarioErrors> {
         // `layers` starts with the file itself and only grows.
-        let child = &layers[layers.len() - 1];
+        let child = &self.layers[self.layers.len() - 1];
         let Some(parent) = parent.as_str() else {
             return Err(extends_error(
                 child,
@@ -92,13 +147,14 @@ pub fn load_str(
         let parent_path = dir.join(parent);
         let parent_name = parent_path.display().to_string();
         let canonical = |p: &Path| std::fs::canonicalize(p).ok();
-        let looped = seen
+        let looped = self
+            .seen
             .iter()
             .any(|s| Some(s) == canonical(&parent_path).as_ref());
         if looped {
             return Err(extends_error(child, format!("`{parent}` makes a loop")));
         }
-        if layers.len() > 16 {
+        if self.layers.len() > 16 {
             return Err(extends_error(
                 child,
                 format!("`{parent}` is the 18th file of the chain; at most 17 are followed"),
@@ -114,23 +170,30 @@ pub fn load_str(
             name: parent_name,
             text: parent_text,
         };
-        let mut parent_table = parse_layer(&layer)?;
-        flatten_experiments(&mut parent_table, &layer)?;
-        anchor_paths(&mut parent_table, &base_dir_of(&parent_path));
-        let grandparent = parent_table.remove("extends");
-        merge(&mut parent_table, table, &mut Vec::new());
-        table = parent_table;
+        let parent_dir = base_dir_of(&parent_path);
+        let mut table = layer_table(&layer, &parent_dir)?;
+        let grandparent = table.remove("extends");
+        merge(&mut table, std::mem::take(&mut self.table), &mut Vec::new());
         if let Some(g) = grandparent {
             table.insert("extends".into(), g);
         }
-        dir = base_dir_of(&parent_path);
-        seen.extend(std::fs::canonicalize(&parent_path));
-        layers.push(layer);
+        self.table = table;
+        self.seen.extend(std::fs::canonicalize(&parent_path));
+        self.layers.push(layer);
+        Ok(parent_dir)
     }
-    let locator = Locator::new(&layers, overrides);
+}
+
+/// Applies the `--set` overrides in order, then flattens the `[sweep]` and `[sensitivity]`
+/// tables they may have nested. An override that does not apply is reported at the file entry
+/// that gave its value, if one did (a sweep or sensitivity value), else at the scenario.
+fn apply_overrides(
+    table: &mut toml::Table,
+    overrides: &[Override],
+    name: &str,
+) -> Result<(), ScenarioErrors> {
     for o in overrides {
-        apply_override(&mut table, o).map_err(|message| {
-            // At the file entry that gave the value, if one did (a sweep or sensitivity value).
+        apply_override(table, o).map_err(|message| {
             let at = o.source.clone().unwrap_or(Origin {
                 file: name.to_string(),
                 position: None,
@@ -145,9 +208,18 @@ pub fn load_str(
         })?;
     }
     if !overrides.is_empty() {
-        flatten_overridden_experiments(&mut table);
+        flatten_overridden_experiments(table);
     }
-    let effective = table.clone();
+    Ok(())
+}
+
+/// The raw mirror of the merged table, or every number that is not finite and every
+/// deserialisation error found ([`deserialize`]), located.
+fn raw_scenario(
+    table: toml::Table,
+    locator: &Locator,
+    overrides: &[Override],
+) -> Result<RawScenario, ScenarioErrors> {
     let mut errors: Vec<ScenarioError> = non_finite_numbers(&table)
         .into_iter()
         .map(|path| {
@@ -157,20 +229,15 @@ pub fn load_str(
             )
         })
         .collect();
-    let raw = deserialize(table, &locator, overrides, &mut errors);
-    let raw = match raw {
-        Some(raw) if errors.is_empty() => raw,
-        _ => return Err(ScenarioErrors(errors)),
-    };
-    let mut scenario = validate(raw, effective).map_err(|problems| {
-        ScenarioErrors(
-            problems
-                .into_iter()
-                .take(MAX_ERRORS)
-                .map(|p| locator.locate(p))
-                .collect(),
-        )
-    })?;
+    match deserialize(table, locator, overrides, &mut errors) {
+        Some(raw) if errors.is_empty() => Ok(raw),
+        _ => Err(ScenarioErrors(errors)),
+    }
+}
+
+/// Where each `[sweep]` and `[sensitivity]` entry and each of its values is given, so that a
+/// later error about one (a value that does not validate) can point at it.
+fn entry_origins(scenario: &Scenario, locator: &Locator) -> EntryOrigins {
     let entries = scenario
         .sweep
         .iter()
@@ -187,19 +254,22 @@ pub fn load_str(
             origins.insert(section, key, index, locator.entry(section, key, index));
         }
     }
-    scenario.origins = origins;
-    scenario.files = seen;
+    origins
+}
+
+/// Where `output.dir` is given: its file, and its position only when the effective document
+/// gives it.
+fn output_dir_origin(scenario: &Scenario, locator: &Locator) -> Origin {
     let dir = locator.error(
         &KeyPath::parse("output.dir").unwrap_or_default(),
         String::new(),
     );
-    scenario.output.dir_origin = Origin {
+    Origin {
         file: dir.file,
         position: dir
             .position
             .filter(|_| table_has_output_dir(&scenario.effective)),
-    };
-    Ok(scenario)
+    }
 }
 
 /// Whether the effective document gives `output.dir` (else the folder is the default, and a
