@@ -15,6 +15,7 @@ pub(crate) mod error;
 pub(crate) mod import;
 mod inputs;
 pub(crate) mod key;
+mod key_dates;
 pub(crate) mod load;
 mod locate;
 pub(crate) mod model;
