@@ -91,33 +91,8 @@ pub(super) fn check(
     let Some(staging) = staging else {
         return Ok(ExitCode::SUCCESS);
     };
-    let settings = format!(
-        "{} particles, at most {} simulations and {} generations",
-        set.settings.particles, set.settings.max_simulations, set.settings.max_generations
-    );
-    let result = CheckResult::new(
-        &s.name,
-        &set.observed_path.display().to_string(),
-        set.observed.observations.len(),
-        &set.fits,
-        ranked,
-        settings,
-    );
-    let manifest = serde_json::json!({
-        "picsim_version": env!("CARGO_PKG_VERSION"),
-        "command": "calibrate --check",
-        "command_line": std::env::args().collect::<Vec<_>>(),
-        "scenario": {
-            "path": args.scenario.display().to_string(),
-            "effective": report::manifest::toml_to_json(&toml::Value::Table(s.effective.clone())),
-        },
-        "identity": identity,
-        "repeats": repeats,
-        "threads": prepared.threads,
-        "ranks": comm.size(),
-        "wall_seconds": set.loaded.started.elapsed().as_secs_f64(),
-        "note": "everything but the timings, threads and ranks is the same for any thread and rank count",
-    });
+    let result = result(set, ranked);
+    let manifest = manifest(args, set, repeats, identity, prepared.threads, comm);
     staging.fill(|dir| {
         write(&result, dir)?;
         let path = dir.join("manifest.json");
@@ -132,6 +107,51 @@ pub(super) fn check(
         |report, seconds| format!("{}({seconds:.1} s)\n", result.terminal(report)),
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The check's result from its ranked draws, labelled with the scenario, the observations and
+/// the sampler's settings.
+fn result(set: &Setup, ranked: Vec<Ranked>) -> CheckResult {
+    let settings = format!(
+        "{} particles, at most {} simulations and {} generations",
+        set.settings.particles, set.settings.max_simulations, set.settings.max_generations
+    );
+    CheckResult::new(
+        &set.loaded.scenario.name,
+        &set.observed_path.display().to_string(),
+        set.observed.observations.len(),
+        &set.fits,
+        ranked,
+        settings,
+    )
+}
+
+/// The check folder's `manifest.json`: the command, the effective scenario, what identifies
+/// the check for `--resume` (`identity`), and the run's size and timing.
+fn manifest(
+    args: &CalibrateArgs,
+    set: &Setup,
+    repeats: usize,
+    identity: serde_json::Value,
+    threads: usize,
+    comm: &dyn Comm,
+) -> serde_json::Value {
+    let s = &set.loaded.scenario;
+    serde_json::json!({
+        "picsim_version": env!("CARGO_PKG_VERSION"),
+        "command": "calibrate --check",
+        "command_line": std::env::args().collect::<Vec<_>>(),
+        "scenario": {
+            "path": args.scenario.display().to_string(),
+            "effective": report::manifest::toml_to_json(&toml::Value::Table(s.effective.clone())),
+        },
+        "identity": identity,
+        "repeats": repeats,
+        "threads": threads,
+        "ranks": comm.size(),
+        "wall_seconds": set.loaded.started.elapsed().as_secs_f64(),
+        "note": "everything but the timings, threads and ranks is the same for any thread and rank count",
+    })
 }
 
 /// The repeats an interrupted check finished (rank 0 reads them and tells the other ranks).
