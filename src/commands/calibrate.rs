@@ -299,6 +299,9 @@ pub(super) fn setup(args: &CalibrateArgs) -> Result<Setup<'_>> {
         levers,
         screen_base,
     };
+    // The probes below read worlds and compare scenarios with rayon: the pool is given
+    // `--threads` first, or their first use would build it with every core, for good.
+    plan::worker_threads(args.output.world.threads)?;
     let progress = |_: Progress| {};
     let model = set.simulator(&crate::comm::Solo, &progress);
     // Both corners of the prior make valid scenarios (a key that does not exist, or a value it

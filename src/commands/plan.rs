@@ -547,7 +547,7 @@ pub(crate) fn inputs_of<'s>(scenarios: impl IntoIterator<Item = &'s Scenario>) -
 /// Sets rayon's global pool to `threads` workers (all cores by default) and returns how many it
 /// has. The global pool, not a scoped one, so that the calling (main) thread stays the one that
 /// communicates with other ranks while the workers compute, as MPI's funneled mode requires.
-fn worker_threads(threads: Option<usize>) -> Result<usize> {
+pub(crate) fn worker_threads(threads: Option<usize>) -> Result<usize> {
     let n = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     if n == 0 {
         return Err(anyhow!("--threads must be 1 or more"));
