@@ -172,7 +172,31 @@ pub(crate) fn save(dir: &Path, last: &Generation<Vec<i64>>, history: &[Stats]) -
     Ok(())
 }
 
-/// The state of `history` and `particles` (their rows aside).
+impl StateFile {
+    /// The sampler's state this file holds: the last generation, its particles' rows taken in
+    /// turn from `values` (`row_len` each), and every generation's stats; `None` when it holds no
+    /// generation. The one way back from a file, whether read from disk (rows from the rows file)
+    /// or received from rank 0 (no rows).
+    fn restore(self, mut values: impl Iterator<Item = i64>) -> Option<State<Vec<i64>>> {
+        let history: Vec<Stats> = self.history.iter().map(Stats::from).collect();
+        let stats = *history.last()?;
+        let particles = self
+            .particles
+            .into_iter()
+            .map(|s| Particle {
+                u: s.u,
+                weight: s.weight,
+                distance: s.distance,
+                slot: s.slot,
+                data: values.by_ref().take(self.row_len).collect(),
+            })
+            .collect();
+        Some((Generation { particles, stats }, history))
+    }
+}
+
+/// The state of `history` and `particles` (their rows aside): the one way to a file, as
+/// [`StateFile::restore`] is the way back.
 fn light<T>(history: &[Stats], particles: &[Particle<T>], row_len: usize) -> StateFile {
     StateFile {
         history: history.iter().map(SavedStats::from).collect(),
@@ -231,27 +255,12 @@ pub(crate) fn load(dir: &Path, expected: &CheckpointShape) -> Result<Option<Stat
         )));
     }
     check(&state, expected, &rows).map_err(at)?;
-    let history: Vec<Stats> = state.history.iter().map(Stats::from).collect();
-    let Some(stats) = history.last().copied() else {
-        return Ok(None);
-    };
-    let mut chunks = rows.chunks_exact(8).map(|c| {
+    let values = rows.chunks_exact(8).map(|c| {
         let mut b = [0u8; 8];
         b.copy_from_slice(c);
         i64::from_le_bytes(b)
     });
-    let particles = state
-        .particles
-        .into_iter()
-        .map(|s| Particle {
-            u: s.u,
-            weight: s.weight,
-            distance: s.distance,
-            slot: s.slot,
-            data: chunks.by_ref().take(state.row_len).collect(),
-        })
-        .collect();
-    Ok(Some((Generation { particles, stats }, history)))
+    Ok(state.restore(values))
 }
 
 /// What kind of JSON error `e` is, for people (its own message may quote the file).
@@ -498,22 +507,8 @@ pub(crate) fn share(
     }
     let got: Option<StateFile> = serde_json::from_slice(all.first().map_or(&[][..], Vec::as_slice))
         .context("rank 0 sent an unreadable checkpoint")?;
-    Ok(got.and_then(|f| {
-        let history: Vec<Stats> = f.history.iter().map(Stats::from).collect();
-        let stats = *history.last()?;
-        let particles = f
-            .particles
-            .into_iter()
-            .map(|s| Particle {
-                u: s.u,
-                weight: s.weight,
-                distance: s.distance,
-                slot: s.slot,
-                data: Vec::new(),
-            })
-            .collect();
-        Some((Generation { particles, stats }, history))
-    }))
+    // Rank 0 sent the state without its rows (`row_len` 0): each particle's rows are empty.
+    Ok(got.and_then(|f| f.restore(std::iter::empty())))
 }
 
 /// Writes `bytes` to `path` through a temporary file renamed into place.
@@ -615,9 +610,26 @@ mod tests {
         assert_eq!((again, history_again), (last, history));
     }
 
+    /// An edit of a saved state's JSON.
+    type Edit = fn(&mut serde_json::Value);
+
+    /// Saves [`state`], applies `edit` to it (sealed anew) and checks that loading it is refused
+    /// with a message holding `wanted`.
+    fn refused(edit: Edit, wanted: &str) {
+        let dir = tempfile::tempdir().unwrap();
+        let (last, history) = state();
+        save(dir.path(), &last, &history).unwrap();
+        crafted(dir.path(), edit);
+        let e = format!("{:#}", load(dir.path(), &SHAPE).unwrap_err());
+        assert!(e.contains(wanted), "{wanted}: {e}");
+        assert!(
+            e.contains("state.json:") && e.contains("not resuming it"),
+            "{e}"
+        );
+    }
+
     #[test]
     fn every_impossible_value_is_refused_by_its_field() {
-        type Edit = fn(&mut serde_json::Value);
         let cases: [(Edit, &str); 19] = [
             (
                 |s| s["particles"][1]["slot"] = 10.into(),
@@ -708,16 +720,7 @@ mod tests {
             ),
         ];
         for (edit, wanted) in cases {
-            let dir = tempfile::tempdir().unwrap();
-            let (last, history) = state();
-            save(dir.path(), &last, &history).unwrap();
-            crafted(dir.path(), edit);
-            let e = format!("{:#}", load(dir.path(), &SHAPE).unwrap_err());
-            assert!(e.contains(wanted), "{wanted}: {e}");
-            assert!(
-                e.contains("state.json:") && e.contains("not resuming it"),
-                "{e}"
-            );
+            refused(edit, wanted);
         }
     }
 

@@ -1,10 +1,11 @@
 //! `picsim calibrate`: the scenario's `[calibration]` and the command line resolved into what to
-//! fit and to what ([`Setup`]), the sampler run with a progress bar per generation and a
-//! checkpoint after each, and the folder written: `posterior.csv`, `calibration.csv`, the
-//! posterior predictive `summary.csv`, the charts and `report.html`. With `--check N` the same
-//! setup is checked instead (`super::check`, which the dispatcher calls).
+//! fit and to what ([`Setup`]), its plan resolved as every command's (`super::plan`), the
+//! sampler run with a progress bar per generation and a checkpoint after each, and the folder
+//! written: `posterior.csv`, `calibration.csv`, the posterior predictive `summary.csv`, the
+//! charts and `report.html`. With `--check N` the same setup is checked instead (`super::check`,
+//! which the dispatcher calls).
 
-use super::plan;
+use super::plan::{self, Finished, Plan, Target};
 use crate::calibration::observed::Observed;
 use crate::calibration::simulate::{self, Progress, Simulator};
 use crate::calibration::smc::{self, Settings};
@@ -12,11 +13,10 @@ use crate::calibration::{self as cal, checkpoint, outcome::outcome};
 use crate::cli::CalibrateArgs;
 use crate::comm::Comm;
 use crate::report;
-use crate::report::staging::{KEPT, Staging};
 use crate::scenario::{CalibrationSpec, Fit, Override, Scenario};
 use anyhow::{Context, Result, anyhow};
 use chrono::NaiveDate;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// What a calibration fits, to what, and how: the command line and `[calibration]` resolved.
@@ -169,41 +169,73 @@ impl Setup<'_> {
         }))
     }
 
-    /// The folder this calibration (or its check: `command`, the default folder's `kind`)
-    /// writes, once the memory guard has passed it: its staging on the rank that writes and,
-    /// there, the folder its kept state goes in, kept when interrupted for `--resume`; and what
+    /// The plan of this calibration (or its check: `command`, the default folder's `kind`),
+    /// resolved as every command's ([`Plan::resolve`]: the memory guard weighs its base
+    /// scenario, the folder may not be the observations): the plan; on the rank that writes,
+    /// the folder its kept state goes in, kept when interrupted for `--resume`; and what
     /// identifies it (`Setup::identity`), which the folder records.
-    pub(super) fn folder(
+    pub(super) fn plan(
         &self,
         args: &CalibrateArgs,
         (command, kind): (&str, &str),
-        threads: usize,
         comm: &dyn Comm,
-    ) -> Result<(Option<Staging>, Option<PathBuf>, serde_json::Value)> {
+    ) -> Result<(Plan<'_>, Option<PathBuf>, serde_json::Value)> {
         let s = &self.loaded.scenario;
-        let world = &args.output.world;
-        plan::memory_guard(std::slice::from_ref(s), threads, comm.size(), &world.memory)?;
         let out = args
             .output
             .out
             .clone()
             .unwrap_or_else(|| report::files::experiment_dir(&s.name, kind));
         let identity = self.identity(command, args.observed_until)?;
-        let mut inputs = plan::inputs_of([s]);
-        inputs.add(&self.observed_path, "the observations");
-        let staging = plan::prepare_output(
-            comm,
-            (&out, &plan::named(&args.output, None)),
-            (world.folder.force, &inputs),
-            "calibrate",
-            Some((&identity, args.resume)),
-        )?;
-        let kept = staging
-            .as_ref()
-            .map(|s| s.fill(|dir| Ok(dir.join(KEPT))))
-            .transpose()?;
-        Ok((staging, kept, identity))
+        let target = Target::new(&out, &args.output, "calibrate")
+            .resumable(&identity, args.resume)
+            .reading(&self.observed_path, "the observations");
+        let plan = Plan::resolve(&self.loaded, vec![s.clone()], target, comm)?;
+        let kept = plan.kept_dir()?;
+        Ok((plan, kept, identity))
     }
+}
+
+/// The manifest of a calibration or its check (`command`): the invocation as its plan records
+/// it, what identifies the calibration, what the command `found` (in its order), and the
+/// threads and ranks it ran on.
+pub(super) fn manifest(
+    finished: &Finished,
+    s: &Scenario,
+    command: &str,
+    identity: serde_json::Value,
+    found: Vec<(&str, serde_json::Value)>,
+) -> serde_json::Value {
+    let inv = finished.invocation();
+    let path = inv.scenario_path.map(|p| p.display().to_string());
+    let mut manifest = serde_json::json!({
+        "picsim_version": env!("CARGO_PKG_VERSION"),
+        "command": command,
+        "command_line": inv.command_line,
+        "scenario": {
+            "path": path,
+            "effective": report::manifest::toml_to_json(&toml::Value::Table(s.effective.clone())),
+        },
+        "identity": identity,
+    });
+    let tail = serde_json::json!({
+        "threads": finished.threads,
+        "ranks": inv.rank_count,
+        "wall_seconds": inv.wall_seconds,
+        "note": "everything but the timings, threads and ranks is the same for any thread and rank count",
+    });
+    if let (Some(m), serde_json::Value::Object(tail)) = (manifest.as_object_mut(), tail) {
+        m.extend(found.into_iter().map(|(k, v)| (k.to_string(), v)));
+        m.extend(tail);
+    }
+    manifest
+}
+
+/// Writes `manifest` into `dir` as `manifest.json`.
+pub(super) fn write_manifest(dir: &Path, manifest: &serde_json::Value) -> Result<()> {
+    let path = dir.join("manifest.json");
+    std::fs::write(&path, serde_json::to_vec_pretty(manifest)?)
+        .with_context(|| format!("could not write '{}'", path.display()))
 }
 
 /// Resolves the command line and `[calibration]` into a [`Setup`], refusing what cannot run.
@@ -267,9 +299,18 @@ pub(super) fn setup(args: &CalibrateArgs) -> Result<Setup<'_>> {
         levers,
         screen_base,
     };
+    // The probes below read worlds and compare scenarios with rayon: the pool is given
+    // `--threads` first, or their first use would build it with every core, for good.
+    plan::worker_threads(args.output.world.threads)?;
+    let progress = |_: Progress| {};
+    let model = set.simulator(&crate::comm::Solo, &progress);
+    // Both corners of the prior make valid scenarios (a key that does not exist, or a value it
+    // cannot take, is refused here, before anything is written).
+    for corner in [0.0, 1.0] {
+        model.scenario(&vec![corner; set.fits.len()], None)?;
+    }
     if levers.share {
-        let progress = |_: Progress| {};
-        set.share = set.simulator(&crate::comm::Solo, &progress).sharing()?;
+        set.share = model.sharing()?;
     }
     Ok(set)
 }
@@ -368,30 +409,21 @@ pub(crate) fn calibrate(args: CalibrateArgs, comm: &dyn Comm) -> Result<ExitCode
     let set = setup(&args)?;
     let s = &set.loaded.scenario;
     let settings = set.settings;
-    let world = &args.output.world;
-    let prepared = plan::prepare(s, world, comm.rank() == 0)?;
-    let quiet = args.output.quiet || comm.rank() != 0;
-    let bar = super::progress::progress_bar(settings.particles as u64, quiet, &s.name);
-    let progress = |p: Progress| bar_progress(&bar, &s.name, p);
-    let mut model = set.simulator(comm, &progress);
-    // Both corners of the prior make valid scenarios (a key that does not exist, or a value it
-    // cannot take, is refused here, before anything is written).
-    for corner in [0.0, 1.0] {
-        model.scenario(&vec![corner; set.fits.len()], None)?;
-    }
     // An unfinished calibration's folder (`<out>.partial/`) holds its checkpoint, kept when it
     // is interrupted; `--resume` continues it (the same calibration only).
-    let (staging, kept, identity) =
-        set.folder(&args, ("calibrate", "calibration"), prepared.threads, comm)?;
+    let (plan, kept, identity) = set.plan(&args, ("calibrate", "calibration"), comm)?;
     let done = if args.resume {
         let expected = set.checkpoint_shape();
-        let load = |dir: &std::path::Path| checkpoint::load(dir, &expected);
+        let load = |dir: &Path| checkpoint::load(dir, &expected);
         let state = kept.as_deref().map(load).transpose()?.flatten();
         checkpoint::share(comm, state)?
     } else {
         None
     };
-
+    let quiet = plan.quiet || comm.rank() != 0;
+    let bar = super::progress::progress_bar(settings.particles as u64, quiet, &s.name);
+    let progress = |p: Progress| bar_progress(&bar, &s.name, p);
+    let mut model = set.simulator(comm, &progress);
     let mut finished = |g: &smc::Generation<Vec<i64>>, history: &[smc::Stats]| -> Result<()> {
         if let Some(dir) = &kept {
             checkpoint::save(dir, g, history)?;
@@ -416,41 +448,21 @@ pub(crate) fn calibrate(args: CalibrateArgs, comm: &dyn Comm) -> Result<ExitCode
     // The fit ran to the last observed day; the forecast runs the whole window.
     let last = model.forecast(last)?;
     bar.finish_and_clear();
-    let Some(staging) = staging else {
+    let Some(finished) = plan.finish(comm, bar) else {
         return Ok(ExitCode::SUCCESS);
     };
     let result = outcome(s, &set.fits, &set.observed, &last, &history, stop);
-    let manifest = serde_json::json!({
-        "picsim_version": env!("CARGO_PKG_VERSION"),
-        "command": "calibrate",
-        "command_line": std::env::args().collect::<Vec<_>>(),
-        "scenario": {
-            "path": args.scenario.display().to_string(),
-            "effective": report::manifest::toml_to_json(&toml::Value::Table(s.effective.clone())),
-        },
-        "identity": identity,
-        "simulations": result.simulations(),
-        "generations": history.len(),
-        "stopped_because": stop.text(),
-        "threads": prepared.threads,
-        "ranks": comm.size(),
-        "wall_seconds": set.loaded.started.elapsed().as_secs_f64(),
-        "note": "everything but the timings, threads and ranks is the same for any thread and rank count",
-    });
-    staging.fill(|dir| {
+    let found = vec![
+        ("simulations", result.simulations().into()),
+        ("generations", history.len().into()),
+        ("stopped_because", stop.text().into()),
+    ];
+    let manifest = manifest(&finished, s, "calibrate", identity, found);
+    finished.staging.fill(|dir| {
         write(&result, dir)?;
-        let path = dir.join("manifest.json");
-        std::fs::write(&path, serde_json::to_vec_pretty(&manifest)?)
-            .with_context(|| format!("could not write '{}'", path.display()))
+        write_manifest(dir, &manifest)
     })?;
-    let target = staging.commit()?;
-    plan::close(
-        &target,
-        args.output.quiet,
-        set.loaded.started,
-        |report, seconds| format!("{}({seconds:.1} s)\n", result.terminal(report)),
-    );
-    Ok(ExitCode::SUCCESS)
+    finished.close(|report, seconds| format!("{}({seconds:.1} s)\n", result.terminal(report)))
 }
 
 /// The terminal's line for a finished generation.

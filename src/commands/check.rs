@@ -3,15 +3,13 @@
 //! finished repeats and the running repeat's generations kept for `--resume`, and the folder
 //! written: `sbc.csv`, `coverage.csv`, `sbc_ecdf.png` and `report.html`.
 
-use super::calibrate::{Setup, bar_progress, generation_line};
-use super::plan;
+use super::calibrate::{Setup, bar_progress, generation_line, manifest, write_manifest};
 use crate::calibration::sbc::result::CheckResult;
 use crate::calibration::sbc::{self, Ranked, saved};
 use crate::calibration::simulate::Progress;
 use crate::calibration::{checkpoint, smc};
 use crate::cli::CalibrateArgs;
 use crate::comm::Comm;
-use crate::report;
 use anyhow::{Context, Result};
 use std::path::Path;
 use std::process::ExitCode;
@@ -24,19 +22,13 @@ pub(super) fn check(
     comm: &dyn Comm,
 ) -> Result<ExitCode> {
     let s = &set.loaded.scenario;
-    let world = &args.output.world;
-    let prepared = plan::prepare(s, world, comm.rank() == 0)?;
-    let quiet = args.output.quiet || comm.rank() != 0;
+    // The number of repeats is not part of what a check is: an interrupted check of 100 repeats
+    // may go on to 200.
+    let (plan, kept, identity) = set.plan(args, ("calibrate --check", "check"), comm)?;
+    let quiet = plan.quiet || comm.rank() != 0;
     let bar = super::progress::progress_bar(set.settings.particles as u64, quiet, &s.name);
     let progress = |p: Progress| bar_progress(&bar, &s.name, p);
     let simulator = set.simulator(comm, &progress);
-    for corner in [0.0, 1.0] {
-        simulator.scenario(&vec![corner; set.fits.len()], None)?;
-    }
-    // The number of repeats is not part of what a check is: an interrupted check of 100 repeats
-    // may go on to 200.
-    let (staging, kept, identity) =
-        set.folder(args, ("calibrate --check", "check"), prepared.threads, comm)?;
     let dims = set.fits.len();
     let mut ranked = finished_repeats(comm, kept.as_deref(), args.resume, dims)?;
     ranked.truncate(repeats * dims);
@@ -88,25 +80,17 @@ pub(super) fn check(
         }
     }
     bar.finish_and_clear();
-    let Some(staging) = staging else {
+    let Some(finished) = plan.finish(comm, bar) else {
         return Ok(ExitCode::SUCCESS);
     };
     let result = result(set, ranked);
-    let manifest = manifest(args, set, repeats, identity, prepared.threads, comm);
-    staging.fill(|dir| {
+    let found = vec![("repeats", repeats.into())];
+    let manifest = manifest(&finished, s, "calibrate --check", identity, found);
+    finished.staging.fill(|dir| {
         write(&result, dir)?;
-        let path = dir.join("manifest.json");
-        std::fs::write(&path, serde_json::to_vec_pretty(&manifest)?)
-            .with_context(|| format!("could not write '{}'", path.display()))
+        write_manifest(dir, &manifest)
     })?;
-    let target = staging.commit()?;
-    plan::close(
-        &target,
-        args.output.quiet,
-        set.loaded.started,
-        |report, seconds| format!("{}({seconds:.1} s)\n", result.terminal(report)),
-    );
-    Ok(ExitCode::SUCCESS)
+    finished.close(|report, seconds| format!("{}({seconds:.1} s)\n", result.terminal(report)))
 }
 
 /// The check's result from its ranked draws, labelled with the scenario, the observations and
@@ -124,34 +108,6 @@ fn result(set: &Setup, ranked: Vec<Ranked>) -> CheckResult {
         ranked,
         settings,
     )
-}
-
-/// The check folder's `manifest.json`: the command, the effective scenario, what identifies
-/// the check for `--resume` (`identity`), and the run's size and timing.
-fn manifest(
-    args: &CalibrateArgs,
-    set: &Setup,
-    repeats: usize,
-    identity: serde_json::Value,
-    threads: usize,
-    comm: &dyn Comm,
-) -> serde_json::Value {
-    let s = &set.loaded.scenario;
-    serde_json::json!({
-        "picsim_version": env!("CARGO_PKG_VERSION"),
-        "command": "calibrate --check",
-        "command_line": std::env::args().collect::<Vec<_>>(),
-        "scenario": {
-            "path": args.scenario.display().to_string(),
-            "effective": report::manifest::toml_to_json(&toml::Value::Table(s.effective.clone())),
-        },
-        "identity": identity,
-        "repeats": repeats,
-        "threads": threads,
-        "ranks": comm.size(),
-        "wall_seconds": set.loaded.started.elapsed().as_secs_f64(),
-        "note": "everything but the timings, threads and ranks is the same for any thread and rank count",
-    })
 }
 
 /// The repeats an interrupted check finished (rank 0 reads them and tells the other ranks).

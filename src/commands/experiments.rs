@@ -1,7 +1,7 @@
 //! `picsim sweep` and `picsim sensitivity`: many variants of one scenario, run together and
 //! written as one folder with a comparison at the top.
 
-use super::plan::{self, Finished, Output, Plan};
+use super::plan::{self, Finished, Output, Plan, Target};
 use crate::cli::{OutputArgs, SensitivityArgs, SweepArgs};
 use crate::comm::Comm;
 use crate::experiments::{folder, sweep};
@@ -16,8 +16,8 @@ use std::process::ExitCode;
 /// Runs every point of the sweep's grid, each run's reports in `run-NNN/`, and the comparison.
 pub(crate) fn sweep(args: SweepArgs, comm: &dyn Comm) -> Result<ExitCode> {
     let loaded = plan::load(&args.scenario, &args.scenario_args, None)?;
-    let scenario = loaded.scenario.clone();
-    let axes = sweep::axes(&scenario, &args.vary);
+    let scenario = &loaded.scenario;
+    let axes = sweep::axes(scenario, &args.vary);
     if axes.is_empty() {
         return Err(anyhow!(
             "nothing to sweep: give --vary KEY=V1,V2,… or a [sweep] table in the scenario"
@@ -25,7 +25,7 @@ pub(crate) fn sweep(args: SweepArgs, comm: &dyn Comm) -> Result<ExitCode> {
     }
     let keys: Vec<String> = axes.iter().map(|a| a.key.clone()).collect();
     let (points, scenarios) =
-        sweep::sweep_scenarios(&args.scenario, &loaded.overrides, &scenario, &axes)?;
+        sweep::sweep_scenarios(&args.scenario, &loaded.overrides, scenario, &axes)?;
     let labels: Vec<String> = points
         .iter()
         .map(|p| sweep::point_label(&keys, p))
@@ -67,10 +67,10 @@ pub(crate) fn sweep(args: SweepArgs, comm: &dyn Comm) -> Result<ExitCode> {
             Ok(summary)
         })
     };
-    let Some((finished, runs)) = experiment.run(loaded, comm, each)? else {
+    let Some((finished, runs)) = experiment.run(&loaded, comm, each)? else {
         return Ok(ExitCode::SUCCESS);
     };
-    let cmp = sweep::sweep_comparison(&scenario, &keys, runs);
+    let cmp = sweep::sweep_comparison(scenario, &keys, runs);
     finished.staging.fill(|dir| {
         sweep::write_runs_csv(&keys, &points, &dir.join("runs.csv"))?;
         folder::write_comparison(&cmp, dir, &["runs.csv"])
@@ -84,19 +84,19 @@ pub(crate) fn sweep(args: SweepArgs, comm: &dyn Comm) -> Result<ExitCode> {
 /// and tornado charts.
 pub(crate) fn sensitivity(args: SensitivityArgs, comm: &dyn Comm) -> Result<ExitCode> {
     let loaded = plan::load(&args.scenario, &args.scenario_args, None)?;
-    let scenario = loaded.scenario.clone();
+    let scenario = &loaded.scenario;
     if scenario.sensitivity.is_empty() {
         return Err(anyhow!(
             "{} has no [sensitivity] table (key path = [low, high], or {{ low = …, high = …, label = \"…\" }})",
             args.scenario.display()
         ));
     }
-    let variants = sweep::sensitivity_scenarios(&args.scenario, &loaded.overrides, &scenario)?;
+    let variants = sweep::sensitivity_scenarios(&args.scenario, &loaded.overrides, scenario)?;
     let mut scenarios = vec![scenario.clone()];
     scenarios.extend(variants);
     let progress = format!("{} sensitivity ({} runs)", scenario.name, scenarios.len());
     let (ids, labels): (Vec<String>, Vec<String>) = (0..scenarios.len())
-        .map(|i| sweep::sensitivity_run(&scenario, i))
+        .map(|i| sweep::sensitivity_run(scenario, i))
         .unzip();
     let expected = scenarios
         .iter()
@@ -121,15 +121,15 @@ pub(crate) fn sensitivity(args: SensitivityArgs, comm: &dyn Comm) -> Result<Exit
     // The tornado needs only each run's summary: nothing else of a run is kept or written (in
     // the unfinished folder, the summary alone, for --resume).
     let each = |i: usize, result: RunResult, w: &Output| {
-        let summary = sweep::sensitivity_summary(&scenario, i, &result);
+        let summary = sweep::sensitivity_summary(scenario, i, &result);
         w.staging
             .fill(|dir| folder::keep_finished(dir, i, &summary))?;
         Ok(summary)
     };
-    let Some((finished, summaries)) = experiment.run(loaded, comm, each)? else {
+    let Some((finished, summaries)) = experiment.run(&loaded, comm, each)? else {
         return Ok(ExitCode::SUCCESS);
     };
-    let sens = sweep::sensitivity_of(&scenario, summaries)?;
+    let sens = sweep::sensitivity_of(scenario, summaries)?;
     finished
         .staging
         .fill(|dir| folder::write_sensitivity(&sens, dir))?;
@@ -170,7 +170,7 @@ impl Experiment<'_> {
     /// write.
     fn run<'a>(
         self,
-        loaded: plan::Loaded<'a>,
+        loaded: &'a plan::Loaded<'a>,
         comm: &dyn Comm,
         mut each: impl FnMut(usize, RunResult, &Output) -> Result<RunSummary>,
     ) -> Result<Option<(Finished<'a>, Vec<RunSummary>)>> {
@@ -183,17 +183,10 @@ impl Experiment<'_> {
         let (output, resume) = self.output;
         let default_out = || report::files::experiment_dir(&loaded.scenario.name, self.command);
         let out = output.out.clone().unwrap_or_else(default_out);
-        let record = record(self.command, &loaded, names, &scenarios)?;
+        let record = record(self.command, loaded, names, &scenarios)?;
         let n = scenarios.len();
-        let plan = Plan::resolve_resumable(
-            loaded,
-            scenarios,
-            &out,
-            output,
-            comm,
-            self.command,
-            (&record, resume),
-        )?;
+        let target = Target::new(&out, output, self.command).resumable(&record, resume);
+        let plan = Plan::resolve(loaded, scenarios, target, comm)?;
         let (done, kept) = plan.kept(comm, |dir| folder::finished_runs(dir, &expected, folders))?;
         let mut summaries: Vec<Option<RunSummary>> =
             if kept.is_empty() { vec![None; n] } else { kept };

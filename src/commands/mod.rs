@@ -1,7 +1,7 @@
-//! The subcommands, one file each. Those that run scenarios (`run`, `sweep`, `sensitivity`)
-//! resolve a plan (`plan.rs`) from their arguments and the scenario, then say only what differs
-//! (which scenarios run, what is written); `validate`, `compare` and `population` are short
-//! functions of their own. This file only dispatches.
+//! The subcommands, one file each. Those that run scenarios (`run`, `sweep`, `sensitivity`,
+//! `calibrate` and its check) resolve a plan (`plan.rs`) from their arguments and the scenario,
+//! then say only what differs (which scenarios run, what is written); `validate`, `compare` and
+//! `population` are short functions of their own. This file only dispatches.
 
 mod calibrate;
 mod check;

@@ -1,8 +1,11 @@
 //! A command's run plan, resolved once from the command line and the scenario (as ripgrep turns
 //! its flags into settings once): the overrides, the scenarios to run, the worker threads, how
-//! imported addresses are written, the memory guard's estimate and the output folder. `run`,
-//! `sweep` and `sensitivity` each build one and then only say what differs: which scenarios run
-//! and what is written.
+//! imported addresses are written, the memory guard's estimate and the output folder. Every
+//! command that writes a run's folder takes the same path: [`load`], [`Plan::resolve`] into a
+//! [`Target`], run, [`Plan::finish`] (through [`Plan::stream`] for `run`, `sweep` and
+//! `sensitivity`; directly for `calibrate` and its check, whose sampler runs the simulations),
+//! the manifest's [`Invocation`] from the finished plan, and [`Finished::close`]. Each command
+//! only says what differs: which scenarios run and what is written.
 //!
 //! The checks run in one order for every command (imported bad rows, address salt, threads,
 //! memory, output folder), so that a command line refused by one command is refused the same way
@@ -13,14 +16,14 @@ use super::progress::{Phase, places, progress_bar, status};
 use crate::cli::{MemoryArgs, OutputArgs, ScenarioArgs, WorldArgs};
 use crate::comm::Comm;
 use crate::report::comparison::RunSummary;
-use crate::report::staging::Named;
+use crate::report::staging::{KEPT, Named};
 use crate::report::{self, Inputs, Staging, manifest::Invocation};
 use crate::run::jobs::Tick;
 use crate::run::summary::{RunResult, summarise_run};
 use crate::scenario::import::ContactList;
 use crate::scenario::{KeyPath, Override, Scenario, load_file};
 use anyhow::{Context, Result, anyhow};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
@@ -97,20 +100,109 @@ pub(crate) fn load<'a>(
     })
 }
 
+/// Where a command writes and how its folder is kept: what [`Plan::resolve`] needs besides the
+/// scenarios. [`Target::new`] for a folder written once; [`Target::resumable`] and
+/// [`Target::reading`] for a command whose folder can be resumed or that reads a file besides its
+/// scenarios.
+pub(crate) struct Target<'o> {
+    /// The output folder.
+    out: &'o Path,
+    /// The command line's output settings.
+    output: &'o OutputArgs,
+    /// The command, as the folder's marker names it.
+    command: &'static str,
+    /// What the unfinished folder records and whether `--resume` was given: the folder is kept
+    /// when interrupted (see `Staging::resumable`).
+    resumable: Option<(&'o serde_json::Value, bool)>,
+    /// A file the command reads besides its scenarios, and what it is (the folder may not be it).
+    reads: Option<(&'o Path, &'static str)>,
+}
+
+impl<'o> Target<'o> {
+    /// `command` writing the folder `out` with the settings `output`.
+    pub(crate) fn new(out: &'o Path, output: &'o OutputArgs, command: &'static str) -> Self {
+        Target {
+            out,
+            output,
+            command,
+            resumable: None,
+            reads: None,
+        }
+    }
+
+    /// The same, for a command that can be resumed: its folder records `record`, is kept when
+    /// interrupted, and is continued when `resume`.
+    pub(crate) fn resumable(self, record: &'o serde_json::Value, resume: bool) -> Self {
+        Target {
+            resumable: Some((record, resume)),
+            ..self
+        }
+    }
+
+    /// The same, for a command that also reads `path` (`what` it is, for the refusal).
+    pub(crate) fn reading(self, path: &'o Path, what: &'static str) -> Self {
+        Target {
+            reads: Some((path, what)),
+            ..self
+        }
+    }
+
+    /// The output folder for `loaded` running `scenarios`, prepared on rank 0 only (replaced if
+    /// `--force`, never when it is one of the inputs or holds one); every rank learns whether that
+    /// worked, so that all stop together when it did not.
+    fn prepare(
+        &self,
+        loaded: &Loaded,
+        scenarios: &[Scenario],
+        comm: &dyn Comm,
+    ) -> Result<Option<Staging>> {
+        let named = named(self.output, (self.command == "run").then_some(loaded));
+        let mut inputs = inputs_of(std::iter::once(&loaded.scenario).chain(scenarios));
+        if let Some((path, what)) = self.reads {
+            inputs.add(path, what);
+        }
+        let force = self.output.world.folder.force;
+        let staging = match (comm.rank(), self.resumable) {
+            (0, None) => Some(Staging::named(
+                self.out,
+                &named,
+                force,
+                self.command,
+                &inputs,
+            )),
+            (0, Some((record, resume))) => Some(Staging::resumable(
+                (self.out, &named),
+                (force, &inputs),
+                self.command,
+                record,
+                resume,
+            )),
+            _ => None,
+        };
+        let failed = staging.as_ref().is_some_and(Result::is_err);
+        if comm.any(failed) {
+            return match staging {
+                Some(Err(e)) => Err(e),
+                _ => Err(anyhow!("rank 0 could not prepare the output folder")),
+            };
+        }
+        staging.transpose()
+    }
+}
+
 /// Everything a command needs to run its scenarios and write its folder.
 pub(crate) struct Plan<'a> {
-    /// The base scenario and the command line's overrides.
-    pub(crate) loaded: Loaded<'a>,
-    /// The scenarios that run, in output order.
+    /// The scenarios that run, in output order (calibrate's: its base scenario, which its sampler
+    /// varies).
     pub(crate) scenarios: Vec<Scenario>,
     /// Worker threads in the pool.
     pub(crate) threads: usize,
     /// How imported addresses are written (set on the rank that writes).
     pub(crate) options: report::Options,
-    /// The memory guard's estimate of peak memory, bytes.
-    pub(crate) estimate: f64,
     /// No progress bar and no table.
     pub(crate) quiet: bool,
+    /// What the folder's manifest records about the invocation.
+    invoked: Invoked<'a>,
     /// Per scenario, the world it replays (read and checked before anything is written).
     worlds: Vec<Option<std::sync::Arc<crate::world::pinned::World>>>,
     /// The output folder being written (on the rank that writes).
@@ -118,59 +210,35 @@ pub(crate) struct Plan<'a> {
 }
 
 impl<'a> Plan<'a> {
-    /// Resolves the plan for running `scenarios` into the folder `out` (`command` names the
-    /// writer in the folder's marker). Every rank resolves it; only rank 0 prepares the folder.
+    /// Resolves the plan of `loaded` running `scenarios` into `target`: the checks in their
+    /// order (imported bad rows, address salt, threads: [`prepare`]; memory; the worlds
+    /// replayed; the output folder). Every rank resolves it; only rank 0 prepares the folder.
     pub(crate) fn resolve(
-        loaded: Loaded<'a>,
+        loaded: &'a Loaded<'a>,
         scenarios: Vec<Scenario>,
-        out: &Path,
-        output: &OutputArgs,
+        target: Target,
         comm: &dyn Comm,
-        command: &'static str,
     ) -> Result<Plan<'a>> {
-        Self::resolve_with(loaded, scenarios, out, output, comm, command, None)
-    }
-
-    /// [`Plan::resolve`] for an experiment that can be resumed: its folder is kept when
-    /// interrupted, with the runs it finished and `record` (see `Staging::resumable`).
-    pub(crate) fn resolve_resumable(
-        loaded: Loaded<'a>,
-        scenarios: Vec<Scenario>,
-        out: &Path,
-        output: &OutputArgs,
-        comm: &dyn Comm,
-        command: &'static str,
-        (record, resume): (&serde_json::Value, bool),
-    ) -> Result<Plan<'a>> {
-        let resumable = Some((record, resume));
-        Self::resolve_with(loaded, scenarios, out, output, comm, command, resumable)
-    }
-
-    fn resolve_with(
-        loaded: Loaded<'a>,
-        scenarios: Vec<Scenario>,
-        out: &Path,
-        output: &OutputArgs,
-        comm: &dyn Comm,
-        command: &'static str,
-        resumable: Option<(&serde_json::Value, bool)>,
-    ) -> Result<Plan<'a>> {
-        let world = &output.world;
+        let world = &target.output.world;
         let Prepared { options, threads } = prepare(&loaded.scenario, world, comm.rank() == 0)?;
         let estimate = memory_guard(&scenarios, threads, comm.size(), &world.memory)?;
         let worlds = crate::run::jobs::worlds_of(&scenarios)?;
-        let named = named(output, (command == "run").then_some(&loaded));
-        let folder = (out, &named);
-        let inputs = inputs_of(std::iter::once(&loaded.scenario).chain(&scenarios));
-        let force = (world.folder.force, &inputs);
-        let staging = prepare_output(comm, folder, force, command, resumable)?;
+        let staging = target.prepare(loaded, &scenarios, comm)?;
+        // Read on the rank that writes, which alone records it, from the file just loaded.
+        let sha256 = match &staging {
+            Some(_) => Some(scenario_sha256(loaded.path)?),
+            None => None,
+        };
         Ok(Plan {
-            loaded,
             scenarios,
             threads,
             options,
-            estimate,
-            quiet: output.quiet,
+            quiet: target.output.quiet,
+            invoked: Invoked {
+                loaded,
+                sha256,
+                estimate,
+            },
             worlds,
             staging,
         })
@@ -230,17 +298,12 @@ impl<'a> Plan<'a> {
                 }
             }
         };
-        let writer = match &self.staging {
-            Some(staging) => Some(Output {
-                staging,
-                options: &self.options,
-                loaded: &self.loaded,
-                sha256: scenario_sha256(self.loaded.path)?,
-                estimate: self.estimate,
-                ranks: comm.size(),
-            }),
-            None => None,
-        };
+        let writer = self.staging.as_ref().map(|staging| Output {
+            staging,
+            options: &self.options,
+            invoked: &self.invoked,
+            ranks: comm.size(),
+        });
         let mut reps = Vec::new();
         let mut sink = |j: usize, out| {
             done.fetch_add(1, Relaxed);
@@ -267,22 +330,37 @@ impl<'a> Plan<'a> {
             &progress,
             &mut sink,
         )?;
-        drop(writer);
+        let finished = self.finish(comm, bar);
+        if let Some(f) = &finished {
+            f.bar.set_message(status(label, &Phase::Writing.texts()));
+        }
+        Ok(finished)
+    }
+
+    /// The plan done on every rank, on the rank that writes: the folder to write into, with
+    /// every rank's traffic and peak memory gathered for the manifest (every rank takes part),
+    /// and `bar` to clear when the folder is in place. `None` on the other ranks. Commands that
+    /// run the plan's scenarios come here through [`Plan::stream`]; calibrate, whose sampler
+    /// runs the simulations, directly.
+    pub(crate) fn finish(
+        self,
+        comm: &dyn Comm,
+        bar: indicatif::ProgressBar,
+    ) -> Option<Finished<'a>> {
         let ranks = crate::comm::rank_stats(comm);
         let (Some(staging), Some(ranks)) = (self.staging, ranks) else {
-            return Ok(None);
+            return None;
         };
-        bar.set_message(status(label, &Phase::Writing.texts()));
-        Ok(Some(Finished {
-            loaded: self.loaded,
+        Some(Finished {
             results: Vec::new(),
             options: self.options,
-            estimate: self.estimate,
+            threads: self.threads,
             quiet: self.quiet,
             ranks,
             staging,
             bar,
-        }))
+            invoked: self.invoked,
+        })
     }
 }
 
@@ -312,6 +390,15 @@ impl Plan<'_> {
         );
         Ok((done, kept))
     }
+
+    /// Where a resumable folder keeps what an interrupted command needs to go on (the part
+    /// its commit drops), on the rank that writes: calibrate's checkpoints.
+    pub(crate) fn kept_dir(&self) -> Result<Option<PathBuf>> {
+        self.staging
+            .as_ref()
+            .map(|s| s.fill(|dir| Ok(dir.join(KEPT))))
+            .transpose()
+    }
 }
 
 /// The SHA-256 of the scenario file, hex.
@@ -321,6 +408,32 @@ fn scenario_sha256(path: &Path) -> Result<String> {
     Ok(report::manifest::sha256_hex(&bytes))
 }
 
+/// What a plan's manifest records about its invocation, as resolving it fixed it.
+struct Invoked<'a> {
+    /// The scenario file and when the command started.
+    loaded: &'a Loaded<'a>,
+    /// The SHA-256 of the scenario file (on the rank that writes).
+    sha256: Option<String>,
+    /// The memory guard's estimate of peak memory, bytes.
+    estimate: f64,
+}
+
+impl Invoked<'_> {
+    /// The invocation with the wall time so far, of `rank_count` ranks, with per rank its bytes
+    /// sent and peak memory where they are known (`ranks`).
+    fn invocation(&self, rank_count: usize, ranks: Vec<(u64, u64)>) -> Invocation<'_> {
+        Invocation {
+            scenario_path: Some(self.loaded.path),
+            scenario_sha256: self.sha256.clone(),
+            command_line: std::env::args().collect(),
+            wall_seconds: self.loaded.started.elapsed().as_secs_f64(),
+            memory_estimate: Some(self.estimate),
+            rank_count,
+            ranks,
+        }
+    }
+}
+
 /// Where a run's result goes while the other runs go on (on the rank that writes): the folder
 /// being written and what its manifest records; the command's closure does the writing.
 pub(crate) struct Output<'p> {
@@ -328,9 +441,7 @@ pub(crate) struct Output<'p> {
     pub(crate) staging: &'p Staging,
     /// How imported addresses are written.
     pub(crate) options: &'p report::Options,
-    loaded: &'p Loaded<'p>,
-    sha256: String,
-    estimate: f64,
+    invoked: &'p Invoked<'p>,
     ranks: usize,
 }
 
@@ -338,34 +449,23 @@ impl Output<'_> {
     /// What a run's manifest records about the invocation, with the wall time so far (the
     /// ranks' traffic and memory are known only at the end, so a distributed run lists none).
     pub(crate) fn invocation(&self) -> Invocation<'_> {
-        let own = (0, crate::sys::peak_rss_bytes().unwrap_or(0));
-        Invocation {
-            scenario_path: Some(self.loaded.path),
-            scenario_sha256: Some(self.sha256.clone()),
-            command_line: std::env::args().collect(),
-            wall_seconds: self.loaded.started.elapsed().as_secs_f64(),
-            memory_estimate: Some(self.estimate),
-            rank_count: self.ranks,
-            ranks: if self.ranks == 1 {
-                vec![own]
-            } else {
-                Vec::new()
-            },
-        }
+        let own = match self.ranks {
+            1 => vec![(0, crate::sys::peak_rss_bytes().unwrap_or(0))],
+            _ => Vec::new(),
+        };
+        self.invoked.invocation(self.ranks, own)
     }
 }
 
 /// A plan whose scenarios have run, on the rank that writes: the results and the folder to
 /// write them into.
 pub(crate) struct Finished<'a> {
-    /// The base scenario and the command line's overrides.
-    pub(crate) loaded: Loaded<'a>,
     /// One result per scenario of the plan, in its order.
     pub(crate) results: Vec<RunResult>,
     /// How imported addresses are written.
     pub(crate) options: report::Options,
-    /// The memory guard's estimate of peak memory, bytes.
-    pub(crate) estimate: f64,
+    /// Worker threads in the pool.
+    pub(crate) threads: usize,
     /// No progress bar and no table.
     pub(crate) quiet: bool,
     /// Per rank: bytes sent and peak memory.
@@ -373,21 +473,14 @@ pub(crate) struct Finished<'a> {
     /// The output folder being written.
     pub(crate) staging: Staging,
     bar: indicatif::ProgressBar,
+    invoked: Invoked<'a>,
 }
 
 impl Finished<'_> {
     /// What the manifest records about the invocation, with the wall time so far.
-    pub(crate) fn invocation(&self) -> Result<Invocation<'_>> {
-        let path = self.loaded.path;
-        Ok(Invocation {
-            scenario_path: Some(path),
-            scenario_sha256: Some(scenario_sha256(path)?),
-            command_line: std::env::args().collect(),
-            wall_seconds: self.loaded.started.elapsed().as_secs_f64(),
-            memory_estimate: Some(self.estimate),
-            rank_count: self.ranks.len(),
-            ranks: self.ranks.clone(),
-        })
+    pub(crate) fn invocation(&self) -> Invocation<'_> {
+        self.invoked
+            .invocation(self.ranks.len(), self.ranks.clone())
     }
 
     /// Moves the written folder into place, clears the progress bar and prints the closing
@@ -395,7 +488,7 @@ impl Finished<'_> {
     pub(crate) fn close(self, text: impl FnOnce(&Path, f64) -> String) -> Result<ExitCode> {
         let target = self.staging.commit()?;
         self.bar.finish_and_clear();
-        close(&target, self.quiet, self.loaded.started, text);
+        close(&target, self.quiet, self.invoked.loaded.started, text);
         Ok(ExitCode::SUCCESS)
     }
 }
@@ -424,7 +517,7 @@ pub(crate) fn prepare(scenario: &Scenario, world: &WorldArgs, writes: bool) -> R
 
 /// How the user named the output folder: `--out`, else (for `run`, whose `loaded` scenario
 /// gives it) the override of `output.dir` or its place in the file, else the command's default.
-pub(crate) fn named(output: &OutputArgs, loaded: Option<&Loaded>) -> Named {
+fn named(output: &OutputArgs, loaded: Option<&Loaded>) -> Named {
     if output.out.is_some() {
         return Named::Option("--out".into());
     }
@@ -451,41 +544,10 @@ pub(crate) fn inputs_of<'s>(scenarios: impl IntoIterator<Item = &'s Scenario>) -
     inputs
 }
 
-/// The output folder `dir` (named by the user as the `Named` beside it) of `command`, prepared
-/// on rank 0 only (replaced if `force`, never when it is one of `inputs` or holds one); every
-/// rank learns whether that worked, so that all stop together when it did not.
-pub(crate) fn prepare_output(
-    comm: &dyn Comm,
-    (dir, named): (&Path, &Named),
-    (force, inputs): (bool, &Inputs),
-    command: &'static str,
-    resumable: Option<(&serde_json::Value, bool)>,
-) -> Result<Option<Staging>> {
-    let staging = match (comm.rank(), resumable) {
-        (0, None) => Some(Staging::named(dir, named, force, command, inputs)),
-        (0, Some((record, resume))) => Some(Staging::resumable(
-            (dir, named),
-            (force, inputs),
-            command,
-            record,
-            resume,
-        )),
-        _ => None,
-    };
-    let failed = staging.as_ref().is_some_and(Result::is_err);
-    if comm.any(failed) {
-        return match staging {
-            Some(Err(e)) => Err(e),
-            _ => Err(anyhow!("rank 0 could not prepare the output folder")),
-        };
-    }
-    staging.transpose()
-}
-
 /// Sets rayon's global pool to `threads` workers (all cores by default) and returns how many it
 /// has. The global pool, not a scoped one, so that the calling (main) thread stays the one that
 /// communicates with other ranks while the workers compute, as MPI's funneled mode requires.
-fn worker_threads(threads: Option<usize>) -> Result<usize> {
+pub(crate) fn worker_threads(threads: Option<usize>) -> Result<usize> {
     let n = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     if n == 0 {
         return Err(anyhow!("--threads must be 1 or more"));

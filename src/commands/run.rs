@@ -1,6 +1,6 @@
 //! `picsim run`: one scenario's replications, its reports, and the summary on the terminal.
 
-use super::plan::{self, Plan};
+use super::plan::{self, Plan, Target};
 use crate::cli::RunArgs;
 use crate::comm::Comm;
 use crate::report;
@@ -15,20 +15,14 @@ pub fn run(args: RunArgs, comm: &dyn Comm) -> Result<ExitCode> {
         scenario_args.keys.set.push(plan::world_override(dir)?);
     }
     let loaded = plan::load(&args.scenario, &scenario_args, args.output.out.as_deref())?;
-    let scenario = loaded.scenario.clone();
-    let plan = Plan::resolve(
-        loaded,
-        vec![scenario.clone()],
-        &scenario.output.dir,
-        &args.output,
-        comm,
-        "run",
-    )?;
+    let scenario = &loaded.scenario;
+    let target = Target::new(&scenario.output.dir, &args.output, "run");
+    let plan = Plan::resolve(&loaded, vec![scenario.clone()], target, comm)?;
     let Some(mut finished) = plan.run(comm, &scenario.name)? else {
         return Ok(ExitCode::SUCCESS);
     };
     let result = finished.results.remove(0);
-    let inv = finished.invocation()?;
+    let inv = finished.invocation();
     let headlines = finished
         .staging
         .fill(|dir| report::write_all(&result, &inv, dir, &finished.options))?;

@@ -16,20 +16,22 @@ pub mod adding;
 pub(crate) mod columns;
 pub(crate) mod counts;
 mod sink;
+mod walk;
 
 pub use columns::Columns;
 pub use counts::{EngineStats, EntryImpact, ImpactRow, LossCause, OrgOutcome, ReplicationCounts};
 
-use sink::{Class, Count, Sink, Stretch, UserCounts};
+use sink::{Count, Sink, UserCounts};
+use walk::{Entry, walk_entry};
 
 use crate::day::{Day, Window};
 use crate::engine::adding::{Drawer, Pools, addition_days};
-use crate::migration::{OUTSIDE, PersonSource, PersonView};
-use crate::rng::{Keys, Kind, exponential, open01};
-use crate::scenario::{Modalities, NetworkId, Scenario};
+use crate::migration::{OUTSIDE, PersonSource};
+use crate::rng::{Keys, Kind};
+use crate::scenario::{NetworkId, Scenario};
 use crate::world::population::sampler::{ContactSampler, PersonSet};
-use crate::world::population::{Chunk, Population};
-use crate::world::profiles::{OrgWorld, Profiles, segment_at, state};
+use crate::world::population::{Chunk, Org, Population};
+use crate::world::profiles::{OrgWorld, Profiles};
 use rayon::prelude::*;
 
 /// Everything shared by the chunks of one replication.
@@ -215,41 +217,98 @@ fn migration_deltas(ctx: &Context, deltas: &mut [i64], stride: usize) -> Vec<u64
     population
 }
 
+/// Counts the organisations of one chunk into `acc`: per organisation its served days and
+/// users, then each user's list, contact adding and entries, then its outcome.
 fn run_chunk(ctx: &Context, chunk: &Chunk, acc: &mut Accumulator) {
-    let s = ctx.scenario;
-    let stride = ctx.last as usize + 2;
-    let mut org_entries = vec![0i64; stride];
-    let mut org_reachable = vec![0i64; stride];
-    let mut user_events: Vec<u64> = Vec::new();
-    let mut seen = PersonSet::default();
-    // This user's planned additions, and the next user's (planned one user ahead so that the
-    // persons they will probably draw are already on their way from memory).
-    let mut scratch = Scratch::default();
-    let mut ahead = Scratch::default();
-    // Copies of the planned streams, for drawing the candidates to prefetch.
-    let mut probe = Vec::new();
-    let mut list: Vec<(u32, NetworkId, Day)> = Vec::new();
-    let mut serving: Vec<Vec<Window>> = vec![Vec::new(); s.behaviours.contact_adding.len()];
-    let drawer = Drawer {
-        scenario: s,
-        population: ctx.population,
-        persons: ctx.persons,
-        pools: ctx.pools,
-        sampler: &ctx.sampler,
-    };
-    let users_col = ctx.columns.users();
+    let mut run = ChunkRun::new(ctx, chunk);
     for o in chunk.orgs.clone() {
         let org = &ctx.population.orgs[o as usize];
-        let world = OrgWorld::new(s, org);
-        org_entries.iter_mut().for_each(|x| *x = 0);
-        org_reachable.iter_mut().for_each(|x| *x = 0);
+        let world = OrgWorld::new(ctx.scenario, org);
+        let last_served = run.start_org(org, &world, acc);
+        for u in org.users.clone() {
+            run.user(org, &world, u, acc);
+        }
+        let users = org.users.end - org.users.start;
+        let (entries, reachable) = (&run.org_entries, &run.org_reachable);
+        let outcome = org_outcome(entries, reachable, ctx.last, users, last_served);
+        acc.orgs.push((o, outcome));
+    }
+}
+
+/// One chunk's work ([`run_chunk`]): what it reads, and the buffers it reuses from one
+/// organisation and user to the next.
+struct ChunkRun<'c> {
+    ctx: &'c Context<'c>,
+    chunk: &'c Chunk,
+    /// Draws the persons users add.
+    drawer: Drawer<'c>,
+    /// Days per column of the deltas, with the day after the last.
+    stride: usize,
+    /// The organisation's per-day deltas of its entries.
+    org_entries: Vec<i64>,
+    /// The organisation's per-day deltas of its reachable entries.
+    org_reachable: Vec<i64>,
+    /// The user's entries' events after day 0 ([`Sink`]).
+    user_events: Vec<u64>,
+    /// The persons on the user's list.
+    seen: PersonSet,
+    /// This user's planned additions, and the next user's (planned one user ahead so that the
+    /// persons they will probably draw are already on their way from memory).
+    scratch: Scratch,
+    ahead: Scratch,
+    /// Copies of the planned streams, for drawing the candidates to prefetch.
+    probe: Vec<crate::rng::Stream>,
+    /// The user's list: person, network and the day the entry was added.
+    list: Vec<(u32, NetworkId, Day)>,
+    /// Per contact-adding behaviour, the days the organisation's provider serves it.
+    serving: Vec<Vec<Window>>,
+}
+
+impl<'c> ChunkRun<'c> {
+    fn new(ctx: &'c Context<'c>, chunk: &'c Chunk) -> Self {
+        let stride = ctx.last as usize + 2;
+        ChunkRun {
+            ctx,
+            chunk,
+            drawer: Drawer {
+                scenario: ctx.scenario,
+                population: ctx.population,
+                persons: ctx.persons,
+                pools: ctx.pools,
+                sampler: &ctx.sampler,
+            },
+            stride,
+            org_entries: vec![0; stride],
+            org_reachable: vec![0; stride],
+            user_events: Vec::new(),
+            seen: PersonSet::default(),
+            scratch: Scratch::default(),
+            ahead: Scratch::default(),
+            probe: Vec::new(),
+            list: Vec::new(),
+            serving: vec![Vec::new(); ctx.scenario.behaviours.contact_adding.len()],
+        }
+    }
+
+    /// Starts organisation `org` (whose world is `world`): clears its counters, adds its users
+    /// and the days each provider serves it to `acc`, and finds the days each contact-adding
+    /// behaviour's provider serves it. Returns each provider's last day serving it.
+    fn start_org(
+        &mut self,
+        org: &Org,
+        world: &OrgWorld,
+        acc: &mut Accumulator,
+    ) -> Vec<Option<Day>> {
+        let (s, columns, stride) = (self.ctx.scenario, &self.ctx.columns, self.stride);
+        self.org_entries.iter_mut().for_each(|x| *x = 0);
+        self.org_reachable.iter_mut().for_each(|x| *x = 0);
         // Organisations served per provider.
         let mut last_served = Vec::with_capacity(s.providers.len());
         for p in 0..s.providers.len() {
             let intervals = world.intervals(|d| world.serves_any(p, d));
             for w in &intervals {
-                acc.deltas[ctx.columns.orgs(p) * stride + w.from as usize] += 1;
-                acc.deltas[ctx.columns.orgs(p) * stride + w.until as usize + 1] -= 1;
+                acc.deltas[columns.orgs(p) * stride + w.from as usize] += 1;
+                acc.deltas[columns.orgs(p) * stride + w.until as usize + 1] -= 1;
             }
             last_served.push(intervals.last().map(|w| w.until));
         }
@@ -257,98 +316,101 @@ fn run_chunk(ctx: &Context, chunk: &Chunk, acc: &mut Accumulator) {
             let p = behaviour.provider as usize;
             // The behaviour's own window is cut out of the serving intervals afterwards: its
             // edges are not among the days where the organisation's world can change.
-            serving[b] = world
+            self.serving[b] = world
                 .intervals(|d| world.serves(p, behaviour.network, d))
                 .into_iter()
                 .map(|w| w.intersect(&behaviour.window))
                 .filter(|w| !w.is_empty())
                 .collect();
         }
-        let users = org.users.end - org.users.start;
-        acc.deltas[users_col * stride] += i64::from(users);
-        acc.deltas[users_col * stride + stride - 1] -= i64::from(users);
-        for u in org.users.clone() {
-            let i = (u - chunk.users.start) as usize;
-            let domain = chunk.user_domain[i];
-            seen.clear();
-            list.clear();
-            let initial = chunk.entries_of(i).len();
-            // The next user's persons are read soon: ask for them now, so that their cache
-            // misses overlap this user's work (the engine is bound by memory latency).
-            if i + 1 < chunk.offsets.len() - 1 {
-                for &p in chunk.entries_of(i + 1) {
-                    ctx.persons.prefetch(p);
-                }
-            }
-            // The same for the persons the next user of this organisation will add: plan their
-            // additions now and prefetch each one's first candidate.
-            if u == org.users.start {
-                plan_additions(ctx, u, &serving, &mut scratch);
-            } else {
-                std::mem::swap(&mut scratch, &mut ahead);
-            }
-            if u + 1 < org.users.end {
-                plan_additions(ctx, u + 1, &serving, &mut ahead);
-                prefetch_additions(ctx, &drawer, &ahead, &mut probe);
-            }
-            for &p in chunk.entries_of(i) {
-                seen.insert(p);
-                list.push((p, ctx.persons.view(p).person.home, 0));
-            }
-            add_contacts(
-                ctx,
-                &drawer,
-                &world,
-                &mut scratch,
-                &mut seen,
-                &mut list,
-                &mut acc.stats,
-            );
-            user_events.clear();
-            let mut sink = Sink {
-                deltas: &mut acc.deltas,
-                stride,
-                columns: &ctx.columns,
-                org_entries: &mut org_entries,
-                org_reachable: &mut org_reachable,
-                user_events: &mut user_events,
-                user_start: UserCounts::default(),
-                last: ctx.last,
-                entry_standing: None,
+        let users = i64::from(org.users.end - org.users.start);
+        let users_col = columns.users();
+        acc.deltas[users_col * stride] += users;
+        acc.deltas[users_col * stride + stride - 1] -= users;
+        last_served
+    }
+
+    /// Counts user `u` of organisation `org`: the list, the contacts the user adds, each
+    /// entry's walk, and the user's metrics.
+    fn user(&mut self, org: &Org, world: &OrgWorld, u: u32, acc: &mut Accumulator) {
+        let (ctx, chunk) = (self.ctx, self.chunk);
+        let i = (u - chunk.users.start) as usize;
+        let domain = chunk.user_domain[i];
+        self.seen.clear();
+        self.list.clear();
+        let initial = chunk.entries_of(i).len();
+        self.look_ahead(org, u, i);
+        for &p in chunk.entries_of(i) {
+            self.seen.insert(p);
+            self.list.push((p, ctx.persons.view(p).person.home, 0));
+        }
+        add_contacts(
+            ctx,
+            &self.drawer,
+            world,
+            &mut self.scratch,
+            &mut self.seen,
+            &mut self.list,
+            &mut acc.stats,
+        );
+        self.user_events.clear();
+        let mut sink = Sink {
+            deltas: &mut acc.deltas,
+            stride: self.stride,
+            columns: &ctx.columns,
+            org_entries: &mut self.org_entries,
+            org_reachable: &mut self.org_reachable,
+            user_events: &mut self.user_events,
+            user_start: UserCounts::default(),
+            last: ctx.last,
+            entry_standing: None,
+        };
+        for (k, &(person, network, added)) in self.list.iter().enumerate() {
+            let key = (u64::from(u) << 20) | k as u64;
+            let entry = Entry {
+                domain,
+                person,
+                network,
+                added,
+                key,
             };
-            for (k, &(person, network, added)) in list.iter().enumerate() {
-                let key = (u64::from(u) << 20) | k as u64;
-                let entry = Entry {
-                    domain,
+            let impact = walk_entry(ctx, &mut sink, entry, &mut acc.stats);
+            if ctx.track_impacts && k < initial {
+                acc.impacts.push(ImpactRow {
+                    user: u,
+                    position: k as u32,
                     person,
                     network,
-                    added,
-                    key,
-                };
-                let impact = walk_entry(ctx, &mut sink, entry, &mut acc.stats);
-                if ctx.track_impacts && k < initial {
-                    acc.impacts.push(ImpactRow {
-                        user: u,
-                        position: k as u32,
-                        person,
-                        network,
-                        impact,
-                    });
-                }
+                    impact,
+                });
             }
-            let start = sink.user_start;
-            user_metrics(
-                start,
-                &mut user_events,
-                &mut acc.deltas,
-                stride,
-                &ctx.columns,
-            );
         }
-        acc.orgs.push((
-            o,
-            org_outcome(&org_entries, &org_reachable, ctx.last, users, last_served),
-        ));
+        let start = sink.user_start;
+        let (deltas, columns) = (&mut acc.deltas, &ctx.columns);
+        user_metrics(start, &mut self.user_events, deltas, self.stride, columns);
+    }
+
+    /// Readies user `u` (the chunk's `i`th) and asks for what the next user will read: this
+    /// user's additions (planned already as the next user's, except for the organisation's
+    /// first user), and the next user's persons and probable additions, so that their cache
+    /// misses overlap this user's work (the engine is bound by memory latency).
+    #[inline]
+    fn look_ahead(&mut self, org: &Org, u: u32, i: usize) {
+        let (ctx, chunk) = (self.ctx, self.chunk);
+        if i + 1 < chunk.offsets.len() - 1 {
+            for &p in chunk.entries_of(i + 1) {
+                ctx.persons.prefetch(p);
+            }
+        }
+        if u == org.users.start {
+            plan_additions(ctx, u, &self.serving, &mut self.scratch);
+        } else {
+            std::mem::swap(&mut self.scratch, &mut self.ahead);
+        }
+        if u + 1 < org.users.end {
+            plan_additions(ctx, u + 1, &self.serving, &mut self.ahead);
+            prefetch_additions(ctx, &self.drawer, &self.ahead, &mut self.probe);
+        }
     }
 }
 
@@ -447,192 +509,6 @@ fn add_contacts(
             None => stats.additions_failed += 1,
         }
     }
-}
-
-/// One entry of a user's contact list, as [`walk_entry`] follows it.
-struct Entry {
-    /// The user's organisation's federation domain.
-    domain: u32,
-    /// The contact.
-    person: u32,
-    /// The network the entry was added on.
-    network: NetworkId,
-    /// The day it was added (before the start for the initial list).
-    added: Day,
-    /// The entry's key for its own random draws: the user above bit 20, the entry's position below.
-    key: u64,
-}
-
-/// Follows one entry from its first day to the end, adding its stretches to `sink`; returns
-/// what happened to it.
-fn walk_entry(
-    ctx: &Context,
-    sink: &mut Sink,
-    entry: Entry,
-    stats: &mut EngineStats,
-) -> EntryImpact {
-    let Entry {
-        domain,
-        person,
-        network,
-        added,
-        key,
-    } = entry;
-    let last = ctx.last;
-    let first = added.max(0);
-    let mut impact = EntryImpact::default();
-    if first > last {
-        return impact;
-    }
-    let view = ctx.persons.view(person);
-    sink.span(Columns::ENTRIES, first, last + 1);
-    // Entries exist to the end: no closing delta (organisations' counters are read to `last`).
-    sink.org_entries[first as usize] += 1;
-
-    let recovery = ctx.scenario.behaviours.recovery;
-    let mut pointer = network;
-    // Re-points scheduled and not yet due, earliest first. Each loss re-points on its own, so a
-    // second loss before the first re-point is due adds to the list; almost always it holds at
-    // most one, and an empty `Vec` costs no allocation.
-    let mut pending: Vec<(Day, NetworkId)> = Vec::new();
-    let mut losses = 0u64;
-    let mut ever = false;
-    let mut prev: Option<(bool, NetworkId)> = None; // (reachable for im, resolved network) on d − 1
-    let mut run: Option<(Stretch, Day)> = None;
-    let mut d = first;
-    while d <= last {
-        while let Some(&(day, target)) = pending.first() {
-            if day != d {
-                break;
-            }
-            pointer = target;
-            pending.remove(0);
-            stats.recoveries += 1;
-            if impact.first_lost.is_some() && impact.recovered.is_none() {
-                impact.recovered = Some(d);
-            }
-        }
-        let resolved = view.resolve(pointer, d);
-        let linked = view.linked(resolved, d);
-        let (st, segment_end) = segment_at(ctx.profiles.get(domain, resolved, linked), d);
-        let active = view.held(resolved, d) && st & state::AVAILABLE != 0;
-        let mask = if active { st & state::MODALITIES } else { 0 };
-        let reachable = mask & Modalities::IM.0 != 0;
-
-        // Loss detection (never on the history's first day).
-        if let Some((was_reachable, was_network)) = prev {
-            if was_reachable && !reachable && was_network == resolved {
-                let permanent = if st & state::AVAILABLE == 0 {
-                    !view.follow_due_after(resolved, d)
-                } else {
-                    active && st & state::SERVED_IM == 0
-                };
-                if permanent {
-                    stats.permanent_losses += 1;
-                    if let Some(rec) = recovery {
-                        if let Some(target) = recovery_target(ctx, &view, domain, resolved, d) {
-                            let mut rng = ctx.keys.stream(Kind::Recovery, key, losses);
-                            let u = open01(&mut rng);
-                            let delay = exponential(&mut rng, rec.mean_days).ceil();
-                            if u < rec.probability {
-                                if delay == 0.0 {
-                                    // Re-pointed on the day of the loss itself: evaluate the day
-                                    // again through the new account (re-points come first).
-                                    pointer = target;
-                                    stats.recoveries += 1;
-                                    losses += 1;
-                                    if impact.first_lost.is_none() {
-                                        impact.first_lost = Some(d);
-                                        impact.cause = Some(if active {
-                                            LossCause::LostFederation
-                                        } else {
-                                            LossCause::LostAccount
-                                        });
-                                        impact.recovered = Some(d);
-                                    }
-                                    continue;
-                                }
-                                if delay <= f64::from(last - d) {
-                                    let due = d + delay as Day;
-                                    // After every re-point due the same day or earlier: two due
-                                    // on one day apply in the order of their losses.
-                                    let at = pending.partition_point(|&(day, _)| day <= due);
-                                    pending.insert(at, (due, target));
-                                }
-                            }
-                        }
-                    }
-                    losses += 1;
-                }
-            }
-        }
-        if reachable {
-            ever = true;
-        }
-        let class = if reachable {
-            Class::Reachable
-        } else if !ever {
-            Class::Never
-        } else if !active {
-            Class::LostAccount
-        } else {
-            Class::LostFederation
-        };
-        if impact.first_lost.is_none()
-            && matches!(class, Class::LostAccount | Class::LostFederation)
-        {
-            impact.first_lost = Some(d);
-            impact.cause = Some(if class == Class::LostAccount {
-                LossCause::LostAccount
-            } else {
-                LossCause::LostFederation
-            });
-        }
-        let stretch = Stretch {
-            mask,
-            class,
-            network: if reachable { resolved } else { 0 },
-        };
-        match run {
-            Some((current, _)) if current == stretch => {}
-            Some((current, from)) => {
-                sink.stretch(current, from, d);
-                run = Some((stretch, d));
-            }
-            None => run = Some((stretch, d)),
-        }
-        prev = Some((reachable, resolved));
-        let mut next = segment_end.min(view.next_change_after(d)).min(last + 1);
-        if let Some(&(day, _)) = pending.first() {
-            next = next.min(day);
-        }
-        d = next.max(d + 1);
-    }
-    if let Some((current, from)) = run {
-        sink.stretch(current, from, last + 1);
-    }
-    sink.end_entry(last + 1);
-    if !ever && impact.first_lost.is_none() {
-        impact.cause = Some(LossCause::NeverReachable);
-    }
-    impact
-}
-
-/// The first other account of the person, in network order, that is active and reachable for
-/// `im` for this user on `day`.
-fn recovery_target(
-    ctx: &Context,
-    view: &PersonView,
-    domain: u32,
-    lost: NetworkId,
-    day: Day,
-) -> Option<NetworkId> {
-    (0..ctx.scenario.networks.len() as NetworkId).find(|&n| {
-        n != lost && view.held(n, day) && {
-            let (st, _) = segment_at(ctx.profiles.get(domain, n, view.linked(n, day)), day);
-            st & state::AVAILABLE != 0 && st & Modalities::IM.0 != 0
-        }
-    })
 }
 
 /// Turns one user's entry events into the users' metrics.

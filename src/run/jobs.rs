@@ -159,13 +159,13 @@ pub(crate) fn run_stream_worlds(
         reuse: &reuse,
         tracker: Tracker::new(jobs.len(), mine.iter().map(|b| b.len()).sum(), progress),
     };
-    let mut cache = Cache::default();
     let mut in_order = InOrder {
         next: 0,
         waiting: BTreeMap::new(),
         sink,
     };
     if size == 1 {
+        let mut cache = Cache::default();
         for (b, batch) in mine.iter().enumerate() {
             let outputs = runner.batch(batch, &mut cache)?;
             cache.keep_for(&reuse, mine.get(b + 1).copied().unwrap_or(&[]));
@@ -175,48 +175,7 @@ pub(crate) fn run_stream_worlds(
         }
         return in_order.finish(jobs.len());
     }
-    let mut names: HashMap<usize, Option<Arc<ImportedNames>>> = HashMap::new();
-    for round in 0..batches.len().div_ceil(size) {
-        let outputs = match mine.get(round) {
-            Some(batch) => {
-                let outputs = runner.batch(batch, &mut cache);
-                cache.keep_for(&reuse, mine.get(round + 1).copied().unwrap_or(&[]));
-                outputs
-            }
-            None => Ok(Vec::new()),
-        };
-        // Every rank stops together when one fails, rather than waiting for it in the gather.
-        if comm.any(outputs.is_err()) {
-            return Err(outputs
-                .err()
-                .unwrap_or_else(|| anyhow!("another rank's replication failed")));
-        }
-        let Some(gathered) = Partition::Split(comm).gather(outputs?)? else {
-            continue;
-        };
-        for (j, mut out) in gathered.into_iter().flatten() {
-            // Names do not travel: rank 0 reads the imported file itself.
-            let i = jobs
-                .get(j)
-                .context("a rank sent a job that does not exist")?
-                .0;
-            if out.imported.is_none() && scenarios[i].population.import.is_some() {
-                out.imported = match names.get(&i) {
-                    Some(n) => n.clone(),
-                    None => {
-                        let pop = generate_part(
-                            &scenarios[i],
-                            worlds[i].as_deref(),
-                            jobs[j].1,
-                            &Partition::Whole,
-                        )?;
-                        names.entry(i).or_insert(pop.imported).clone()
-                    }
-                };
-            }
-            in_order.push((j, out))?;
-        }
-    }
+    runner.rounds(comm, batches.len().div_ceil(size), &mine, &mut in_order)?;
     if rank == 0 {
         in_order.finish(jobs.len())
     } else {
@@ -278,6 +237,72 @@ struct Runner<'a> {
 }
 
 impl Runner<'_> {
+    /// Over ranks: runs this rank's batches `mine`, one a round for `rounds` rounds, and
+    /// gathers every rank's outputs of each round on rank 0, which hands them to `in_order`.
+    /// Every rank stops together when one fails.
+    fn rounds(
+        &self,
+        comm: &dyn Comm,
+        rounds: usize,
+        mine: &[&[usize]],
+        in_order: &mut InOrder,
+    ) -> Result<()> {
+        let mut cache = Cache::default();
+        let mut names: HashMap<usize, Option<Arc<ImportedNames>>> = HashMap::new();
+        for round in 0..rounds {
+            let outputs = match mine.get(round) {
+                Some(batch) => {
+                    let outputs = self.batch(batch, &mut cache);
+                    cache.keep_for(self.reuse, mine.get(round + 1).copied().unwrap_or(&[]));
+                    outputs
+                }
+                None => Ok(Vec::new()),
+            };
+            // Every rank stops together when one fails, rather than waiting for it in the gather.
+            if comm.any(outputs.is_err()) {
+                return Err(outputs
+                    .err()
+                    .unwrap_or_else(|| anyhow!("another rank's replication failed")));
+            }
+            let Some(gathered) = Partition::Split(comm).gather(outputs?)? else {
+                continue;
+            };
+            for (j, mut out) in gathered.into_iter().flatten() {
+                self.name_imported(j, &mut out, &mut names)?;
+                in_order.push((j, out))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Gives job `j`'s output, gathered from another rank, its imported list's names: names do
+    /// not travel, so rank 0 reads the imported file itself, once per scenario (`names`).
+    fn name_imported(
+        &self,
+        j: usize,
+        out: &mut RepOutput,
+        names: &mut HashMap<usize, Option<Arc<ImportedNames>>>,
+    ) -> Result<()> {
+        let i = self
+            .jobs
+            .get(j)
+            .context("a rank sent a job that does not exist")?
+            .0;
+        if out.imported.is_some() || self.scenarios[i].population.import.is_none() {
+            return Ok(());
+        }
+        out.imported = match names.get(&i) {
+            Some(n) => n.clone(),
+            None => {
+                let world = self.worlds[i].as_deref();
+                let pop =
+                    generate_part(&self.scenarios[i], world, self.jobs[j].1, &Partition::Whole)?;
+                names.entry(i).or_insert(pop.imported).clone()
+            }
+        };
+        Ok(())
+    }
+
     /// Runs the jobs `batch` (job indices) whole on this process, in parallel, and returns their
     /// outputs with their job indices. The populations they use and `cache` lacks are generated
     /// first, each once (the time goes to the first job using it).

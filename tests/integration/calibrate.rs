@@ -466,6 +466,34 @@ fn calibrate_to(dir: &Path, body: &[u8]) -> (Option<i32>, String) {
     )
 }
 
+/// `--threads N` is the pool a calibration runs on, and its manifest says so: the sharing probe
+/// that runs before the plan resolves uses rayon, and would build the pool with every core first
+/// if the threads were not set before it. (On a machine with one core this cannot fail.)
+#[test]
+fn a_calibration_runs_on_the_threads_it_is_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let obs = dir.path().join("obs.csv");
+    std::fs::write(
+        &obs,
+        "date,metric,value\n2013-04-10,reachable_share_skype,0.2\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    picsim()
+        .arg("calibrate")
+        .args(["--quiet", "--particles", "4", "--max-simulations", "4"])
+        .args(["--threads", "1"])
+        .arg("--fit=population.activity.1.mean_days_between_sign_ins=1.0..30.0")
+        .arg(format!("--observed={}", obs.display()))
+        .arg(format!("--out={}", out.display()))
+        .arg(world(dir.path()))
+        .assert()
+        .success();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["threads"], 1, "{manifest}");
+}
+
 #[test]
 fn observations_beyond_their_metrics_range_are_refused() {
     let dir = tempfile::tempdir().unwrap();

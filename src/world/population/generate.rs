@@ -214,6 +214,152 @@ pub(crate) fn build_graph_rows(
     }))
 }
 
+/// An imported list's organisations, users and domains, each in order of first appearance.
+struct ImportedOrgs<'l> {
+    /// Each organisation's name.
+    names: Vec<String>,
+    /// Per organisation, its users (their places in the list's users).
+    users_by_org: Vec<Vec<usize>>,
+    /// Per organisation, its users' domains.
+    domains_by_org: Vec<Vec<&'l str>>,
+    /// Per user, its rows (their places in the list's rows).
+    user_rows: Vec<Vec<usize>>,
+}
+
+impl<'l> ImportedOrgs<'l> {
+    /// Groups `list`'s users by organisation, and its rows by user.
+    fn of(list: &'l crate::scenario::import::ContactList) -> Self {
+        let mut names: Vec<String> = Vec::new();
+        let mut org_of: std::collections::HashMap<&str, usize> = Default::default();
+        for u in &list.users {
+            org_of.entry(u.org.as_str()).or_insert_with(|| {
+                names.push(u.org.clone());
+                names.len() - 1
+            });
+        }
+        let mut users_by_org: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
+        let mut domains_by_org: Vec<Vec<&str>> = vec![Vec::new(); names.len()];
+        for (i, u) in list.users.iter().enumerate() {
+            let o = org_of[u.org.as_str()];
+            users_by_org[o].push(i);
+            if !domains_by_org[o].contains(&u.domain.as_str()) {
+                domains_by_org[o].push(&u.domain);
+            }
+        }
+        let mut user_rows: Vec<Vec<usize>> = vec![Vec::new(); list.users.len()];
+        for (i, r) in list.rows.iter().enumerate() {
+            user_rows[r.user as usize].push(i);
+        }
+        ImportedOrgs {
+            names,
+            users_by_org,
+            domains_by_org,
+            user_rows,
+        }
+    }
+
+    /// The organisations, with attributes from the scenario and sizes and domains from the
+    /// list; their domains' days; the one chunk of every user's list (`person_of`, each row's
+    /// person); and each user's id.
+    fn build(
+        &self,
+        s: &Scenario,
+        keys: &Keys,
+        list: &crate::scenario::import::ContactList,
+        person_of: &std::collections::HashMap<(&str, u8), u32>,
+    ) -> (Vec<Org>, Vec<Day>, Chunk, Vec<String>) {
+        let mut orgs = Vec::with_capacity(self.names.len());
+        let mut domain_added = Vec::new();
+        let mut user_names = Vec::with_capacity(list.users.len());
+        let mut chunk = Chunk {
+            orgs: 0..self.names.len() as u32,
+            offsets: vec![0],
+            ..Chunk::default()
+        };
+        for o in 0..self.names.len() {
+            let draft = draft_org(s, keys, o as u32);
+            let mut rng = keys.stream(Kind::Org, o as u64, 1);
+            let domains = &self.domains_by_org[o];
+            let first_domain = domain_added.len() as u32;
+            for i in 0..domains.len() {
+                let window = if i == 0 {
+                    s.orgs.first_domain_added
+                } else {
+                    s.orgs.extra_domains_added
+                };
+                domain_added.push(draw_day(&mut rng, window));
+            }
+            let first_user = user_names.len() as u32;
+            for &u in &self.users_by_org[o] {
+                let user = &list.users[u];
+                let d = domains.iter().position(|d| *d == user.domain).unwrap_or(0) as u32;
+                chunk.user_domain.push(first_domain + d);
+                for &row in &self.user_rows[u] {
+                    let r = &list.rows[row];
+                    chunk
+                        .entries
+                        .push(person_of[&(r.contact.as_str(), r.network)]);
+                }
+                chunk.offsets.push(chunk.entries.len() as u32);
+                user_names.push(user.id.clone());
+            }
+            orgs.push(Org {
+                deployments: draft.deployments,
+                agreement: draft.agreement,
+                enable: draft.enable,
+                domains: first_domain..domain_added.len() as u32,
+                users: first_user..user_names.len() as u32,
+            });
+        }
+        chunk.users = 0..user_names.len() as u32;
+        (orgs, domain_added, chunk, user_names)
+    }
+}
+
+/// The persons of an imported list: one per distinct contact (address and network), in network
+/// blocks, each block followed by the network's extra persons who start on no list.
+struct ImportedPersons<'l> {
+    /// The person of each (address, network).
+    person_of: std::collections::HashMap<(&'l str, u8), u32>,
+    /// Each person's address (`None` for the extra persons).
+    addresses: Vec<Option<String>>,
+    /// Each network's block of persons.
+    blocks: Vec<Range<u32>>,
+}
+
+impl<'l> ImportedPersons<'l> {
+    /// Lays out `list`'s persons for scenario `s`: blocks in network order, each block's
+    /// contacts in order of first appearance.
+    fn of(s: &Scenario, list: &'l crate::scenario::import::ContactList) -> Self {
+        let nets = s.networks.len();
+        let mut person_of: std::collections::HashMap<(&str, u8), u32> = Default::default();
+        let mut per_network: Vec<Vec<&str>> = vec![Vec::new(); nets];
+        for r in &list.rows {
+            if !person_of.contains_key(&(r.contact.as_str(), r.network)) {
+                person_of.insert((&r.contact, r.network), 0);
+                per_network[r.network as usize].push(&r.contact);
+            }
+        }
+        let mut blocks = Vec::with_capacity(nets);
+        let mut addresses: Vec<Option<String>> = Vec::new();
+        for (n, contacts) in per_network.iter().enumerate() {
+            let start = addresses.len() as u32;
+            for c in contacts {
+                person_of.insert((c, n as u8), addresses.len() as u32);
+                addresses.push(Some(c.to_string()));
+            }
+            let extra = list.extra_persons(s.population.persons_per_user[n]);
+            addresses.extend(std::iter::repeat_n(None, extra));
+            blocks.push(start..addresses.len() as u32);
+        }
+        ImportedPersons {
+            person_of,
+            addresses,
+            blocks,
+        }
+    }
+}
+
 /// Builds the world from imported contact lists: organisations, users and their domains, and
 /// one person per distinct contact (address and network), laid out in network blocks; each gets
 /// its other attributes (deployment, agreement, enable days; activity, extra accounts, links) drawn
@@ -225,51 +371,12 @@ fn generate_imported(
     list: &crate::scenario::import::ContactList,
 ) -> anyhow::Result<Population> {
     use std::collections::HashMap;
-    let mut org_names: Vec<String> = Vec::new();
-    let mut org_of: HashMap<&str, usize> = HashMap::new();
-    for u in &list.users {
-        org_of.entry(u.org.as_str()).or_insert_with(|| {
-            org_names.push(u.org.clone());
-            org_names.len() - 1
-        });
-    }
-    // Users grouped by organisation, in order of first appearance; domains likewise.
-    let mut users_by_org: Vec<Vec<usize>> = vec![Vec::new(); org_names.len()];
-    let mut domains_by_org: Vec<Vec<&str>> = vec![Vec::new(); org_names.len()];
-    for (i, u) in list.users.iter().enumerate() {
-        let o = org_of[u.org.as_str()];
-        users_by_org[o].push(i);
-        if !domains_by_org[o].contains(&u.domain.as_str()) {
-            domains_by_org[o].push(&u.domain);
-        }
-    }
-    let mut user_rows: Vec<Vec<usize>> = vec![Vec::new(); list.users.len()];
-    for (i, r) in list.rows.iter().enumerate() {
-        user_rows[r.user as usize].push(i);
-    }
-    // Persons: one per (address, network), blocks in network order.
-    let nets = s.networks.len();
-    let mut person_of: HashMap<(&str, u8), u32> = HashMap::new();
-    let mut per_network: Vec<Vec<&str>> = vec![Vec::new(); nets];
-    for r in &list.rows {
-        if !person_of.contains_key(&(r.contact.as_str(), r.network)) {
-            person_of.insert((&r.contact, r.network), 0);
-            per_network[r.network as usize].push(&r.contact);
-        }
-    }
-    let users_total = list.users.len();
-    let mut blocks = Vec::with_capacity(nets);
-    let mut addresses: Vec<Option<String>> = Vec::new();
-    for (n, contacts) in per_network.iter().enumerate() {
-        let start = addresses.len() as u32;
-        for c in contacts {
-            person_of.insert((c, n as u8), addresses.len() as u32);
-            addresses.push(Some(c.to_string()));
-        }
-        let extra = list.extra_persons(s.population.persons_per_user[n]);
-        addresses.extend(std::iter::repeat_n(None, extra));
-        blocks.push(start..addresses.len() as u32);
-    }
+    let grouped = ImportedOrgs::of(list);
+    let ImportedPersons {
+        person_of,
+        addresses,
+        blocks,
+    } = ImportedPersons::of(s, list);
     let classes = cumulative(s.population.activity.iter().map(|a| a.share));
     let persons: Vec<Person> = (0..addresses.len() as u32)
         .into_par_iter()
@@ -278,52 +385,7 @@ fn generate_imported(
             make_person(s, keys, p, home, &classes)
         })
         .collect();
-    // Organisations: attributes from the scenario, sizes and domains from the file.
-    let mut orgs = Vec::with_capacity(org_names.len());
-    let mut domain_added = Vec::new();
-    let mut user_names = Vec::with_capacity(users_total);
-    let mut chunk = Chunk {
-        orgs: 0..org_names.len() as u32,
-        offsets: vec![0],
-        ..Chunk::default()
-    };
-    for o in 0..org_names.len() {
-        let draft = draft_org(s, keys, o as u32);
-        let mut rng = keys.stream(Kind::Org, o as u64, 1);
-        let first_domain = domain_added.len() as u32;
-        for i in 0..domains_by_org[o].len() {
-            let window = if i == 0 {
-                s.orgs.first_domain_added
-            } else {
-                s.orgs.extra_domains_added
-            };
-            domain_added.push(draw_day(&mut rng, window));
-        }
-        let first_user = user_names.len() as u32;
-        for &u in &users_by_org[o] {
-            let d = domains_by_org[o]
-                .iter()
-                .position(|d| *d == list.users[u].domain)
-                .unwrap_or(0) as u32;
-            chunk.user_domain.push(first_domain + d);
-            for &row in &user_rows[u] {
-                let r = &list.rows[row];
-                chunk
-                    .entries
-                    .push(person_of[&(r.contact.as_str(), r.network)]);
-            }
-            chunk.offsets.push(chunk.entries.len() as u32);
-            user_names.push(list.users[u].id.clone());
-        }
-        orgs.push(Org {
-            deployments: draft.deployments,
-            agreement: draft.agreement,
-            enable: draft.enable,
-            domains: first_domain..domain_added.len() as u32,
-            users: first_user..user_names.len() as u32,
-        });
-    }
-    chunk.users = 0..user_names.len() as u32;
+    let (orgs, domain_added, chunk, user_names) = grouped.build(s, keys, list, &person_of);
     // An address listed on two networks names the first of its persons (lowest id), whatever the
     // hash map's order.
     let mut address_map: HashMap<String, u32> = HashMap::new();
@@ -341,7 +403,7 @@ fn generate_imported(
         chunks: vec![chunk],
         graph,
         imported: Some(std::sync::Arc::new(ImportedNames {
-            orgs: org_names,
+            orgs: grouped.names,
             users: user_names,
             addresses,
         })),
@@ -434,9 +496,23 @@ fn draft_pinned_org(s: &Scenario, keys: &Keys, o: u32, pin: Option<&OrgPin>) -> 
     let domain_days = pin
         .and_then(|p| p.domain_added.clone())
         .unwrap_or(domain_days);
-    // Each provider's enabling and each deployment change draws from its own stream (keyed by
-    // the provider's id, the change's position), so that two scenarios differing in one
-    // provider's cohorts keep every other draw: comparisons run on common random numbers.
+    let enable = draft_enable(s, keys, o, pin);
+    draft_changes(s, keys, o, pin, &mut deployments);
+    OrgDraft {
+        users,
+        deployments,
+        agreement,
+        enable,
+        domain_days,
+    }
+}
+
+/// Organisation `o`'s day of enabling each provider ([`FOREVER`]: never), with what `pin` pins
+/// in place of its draws. Each provider's enabling draws from its own stream (keyed by the
+/// provider's id), so that two scenarios differing in one provider's cohorts keep every other
+/// draw: comparisons run on common random numbers.
+fn draft_enable(s: &Scenario, keys: &Keys, o: u32, pin: Option<&OrgPin>) -> Vec<Day> {
+    let spec = &s.orgs;
     let chosen: Vec<Option<(usize, Day)>> = spec
         .enable
         .iter()
@@ -487,13 +563,25 @@ fn draft_pinned_org(s: &Scenario, keys: &Keys, o: u32, pin: Option<&OrgPin>) -> 
             break;
         }
     }
-    // Pinned changes are the organisation's whole history after its first deployment.
+    enable
+}
+
+/// Adds organisation `o`'s deployment changes to `deployments` (which holds its first): those
+/// `pin` pins, its whole history after the first, or else those drawn, each from its own
+/// stream (keyed by the change's position).
+fn draft_changes(
+    s: &Scenario,
+    keys: &Keys,
+    o: u32,
+    pin: Option<&OrgPin>,
+    deployments: &mut Vec<(Day, u8)>,
+) {
     let drawn_changes = match pin.and_then(|p| p.changes.as_ref()) {
         Some(changes) => {
             deployments.extend_from_slice(changes);
             &[][..]
         }
-        None => &spec.deployment_changes[..],
+        None => &s.orgs.deployment_changes[..],
     };
     for (k, change) in drawn_changes.iter().enumerate() {
         let mut rng = keys.stream(Kind::Org, u64::from(o), CHANGE_STREAM + k as u64);
@@ -503,13 +591,6 @@ fn draft_pinned_org(s: &Scenario, keys: &Keys, o: u32, pin: Option<&OrgPin>) -> 
         if current == change.from && u < change.share && day > last_day {
             deployments.push((day, change.to));
         }
-    }
-    OrgDraft {
-        users,
-        deployments,
-        agreement,
-        enable,
-        domain_days,
     }
 }
 
