@@ -237,35 +237,15 @@ impl Comparison {
         let width = width.max(40);
         let (differ, same) = self.split_headline_keys();
         let runs = self.sorted_runs();
-        // Swept keys by their last two segments, or by their last one when that is what fits.
-        let key_name = |k: &str, segments: usize| -> String {
-            let parts: Vec<&str> = k.rsplit('.').take(segments).collect();
-            parts.into_iter().rev().collect::<Vec<_>>().join(".")
-        };
-        // A column: its header (one line, or two: a figure's `reach` over `@2014-06-30`), its
-        // cells and its width.
-        let column = |header: String, cells: Vec<String>| {
-            let header: Vec<String> = match header.split_once('@') {
-                Some((what, at)) => vec![what.to_string(), format!("@{at}")],
-                None => vec![header],
-            };
-            let w = cells
-                .iter()
-                .chain(header.iter())
-                .map(|c| c.chars().count())
-                .max()
-                .unwrap_or(0);
-            (header, cells, w)
-        };
         let id_w = (width / 4).max(8);
-        let ids = column(
+        let ids = Column::new(
             "run".to_string(),
             runs.iter().map(|r| fit(&r.id, id_w)).collect(),
         );
-        let figures: Vec<(Vec<String>, Vec<String>, usize)> = differ
+        let figures: Vec<Column> = differ
             .iter()
             .map(|(k, _)| {
-                column(
+                Column::new(
                     short_key(k),
                     runs.iter()
                         .map(|r| r.headline(k).map_or("—".into(), Headline::display))
@@ -273,72 +253,20 @@ impl Comparison {
                 )
             })
             .collect();
-        let values_for = |segments: usize| -> Vec<(Vec<String>, Vec<String>, usize)> {
-            self.keys
-                .iter()
-                .enumerate()
-                .map(|(i, k)| {
-                    column(
-                        key_name(k, segments),
-                        runs.iter()
-                            .map(|r| fit(r.values.get(i).map_or("—", String::as_str), 24))
-                            .collect(),
-                    )
-                })
-                .collect()
-        };
-        let total = |cols: &[&(Vec<String>, Vec<String>, usize)]| -> usize {
-            2 + cols.iter().map(|c| c.2).sum::<usize>() + 2 * cols.len().saturating_sub(1)
-        };
-        let mut values = values_for(2);
-        {
-            let mut cols: Vec<&(Vec<String>, Vec<String>, usize)> = vec![&ids];
-            cols.extend(values.iter());
-            cols.extend(figures.iter().take(1));
-            if total(&cols) > width {
-                values = values_for(1);
-            }
-        }
+        let values = self.value_columns(&runs, &ids, figures.first(), width);
         // The columns that fit, in order: the id, the values, then as many figures as fit.
-        let mut cols: Vec<&(Vec<String>, Vec<String>, usize)> = vec![&ids];
+        let mut cols: Vec<&Column> = vec![&ids];
         cols.extend(values.iter());
         let mut shown = 0;
         for f in &figures {
             cols.push(f);
-            if total(&cols) > width {
+            if table_width(&cols) > width {
                 cols.pop();
                 break;
             }
             shown += 1;
         }
-        let mut out = String::new();
-        let header_lines = cols.iter().map(|c| c.0.len()).max().unwrap_or(1);
-        for row in 0..header_lines + runs.len() {
-            let cells: Vec<String> = cols
-                .iter()
-                .enumerate()
-                .map(|(c, (header, cells, w))| {
-                    // Headers sit on their last line.
-                    let blank = String::new();
-                    let text = if row < header_lines {
-                        (row + header.len())
-                            .checked_sub(header_lines)
-                            .map_or(&blank, |i| &header[i])
-                    } else {
-                        &cells[row - header_lines]
-                    };
-                    let text = fit(text, *w);
-                    let pad = w - text.chars().count();
-                    if c == 0 || row < header_lines {
-                        format!("{text}{}", " ".repeat(pad))
-                    } else {
-                        format!("{}{text}", " ".repeat(pad))
-                    }
-                })
-                .collect();
-            out.push_str(&fit(format!("  {}", cells.join("  ")).trim_end(), width));
-            out.push('\n');
-        }
+        let mut out = table_rows(&cols, runs.len(), width);
         let mut lines = vec![String::new()];
         if shown < figures.len() {
             lines.push(format!(
@@ -367,6 +295,114 @@ impl Comparison {
         out.push_str(&format!("Report: {}\n", report.display()));
         out
     }
+
+    /// The columns of the swept values of `runs`, each key named by its last two segments, or by
+    /// its last one when the id column, the values and the first figure would not fit otherwise.
+    fn value_columns(
+        &self,
+        runs: &[&RunSummary],
+        ids: &Column,
+        first_figure: Option<&Column>,
+        width: usize,
+    ) -> Vec<Column> {
+        let values_for = |segments: usize| -> Vec<Column> {
+            self.keys
+                .iter()
+                .enumerate()
+                .map(|(i, k)| {
+                    Column::new(
+                        key_name(k, segments),
+                        runs.iter()
+                            .map(|r| fit(r.values.get(i).map_or("—", String::as_str), 24))
+                            .collect(),
+                    )
+                })
+                .collect()
+        };
+        let values = values_for(2);
+        let mut cols: Vec<&Column> = vec![ids];
+        cols.extend(values.iter());
+        cols.extend(first_figure);
+        if table_width(&cols) > width {
+            values_for(1)
+        } else {
+            values
+        }
+    }
+}
+
+/// One column of the terminal table: its header (one line, or two: a figure's `reach` over
+/// `@2014-06-30`), its cells (one per run) and its width in characters.
+struct Column {
+    header: Vec<String>,
+    cells: Vec<String>,
+    width: usize,
+}
+
+impl Column {
+    /// The column headed `header` (split at its `@`) with `cells`.
+    fn new(header: String, cells: Vec<String>) -> Column {
+        let header: Vec<String> = match header.split_once('@') {
+            Some((what, at)) => vec![what.to_string(), format!("@{at}")],
+            None => vec![header],
+        };
+        let width = cells
+            .iter()
+            .chain(header.iter())
+            .map(|c| c.chars().count())
+            .max()
+            .unwrap_or(0);
+        Column {
+            header,
+            cells,
+            width,
+        }
+    }
+}
+
+/// The width of a table of `cols`: two spaces before the first and between columns.
+fn table_width(cols: &[&Column]) -> usize {
+    2 + cols.iter().map(|c| c.width).sum::<usize>() + 2 * cols.len().saturating_sub(1)
+}
+
+/// A swept key by its last `segments` segments.
+fn key_name(key: &str, segments: usize) -> String {
+    let parts: Vec<&str> = key.rsplit('.').take(segments).collect();
+    parts.into_iter().rev().collect::<Vec<_>>().join(".")
+}
+
+/// The lines of a table of `cols` over `runs` rows, none wider than `width`: the headers, each on
+/// the header's last lines and left-aligned, then the rows, the first column left-aligned and the
+/// others right-aligned.
+fn table_rows(cols: &[&Column], runs: usize, width: usize) -> String {
+    let mut out = String::new();
+    let header_lines = cols.iter().map(|c| c.header.len()).max().unwrap_or(1);
+    for row in 0..header_lines + runs {
+        let cells: Vec<String> = cols
+            .iter()
+            .enumerate()
+            .map(|(c, col)| {
+                let blank = String::new();
+                let text = if row < header_lines {
+                    (row + col.header.len())
+                        .checked_sub(header_lines)
+                        .map_or(&blank, |i| &col.header[i])
+                } else {
+                    &col.cells[row - header_lines]
+                };
+                let text = fit(text, col.width);
+                let pad = col.width - text.chars().count();
+                if c == 0 || row < header_lines {
+                    format!("{text}{}", " ".repeat(pad))
+                } else {
+                    format!("{}{text}", " ".repeat(pad))
+                }
+            })
+            .collect();
+        out.push_str(&fit(format!("  {}", cells.join("  ")).trim_end(), width));
+        out.push('\n');
+    }
+    out
 }
 
 /// `text` cut to at most `width` characters, ending in "…" when cut.

@@ -5,7 +5,7 @@
 
 use super::number::{group_thousands, thousands};
 use crate::run::summary::{RunResult, Stat};
-use crate::scenario::Licence;
+use crate::scenario::{Licence, Scenario};
 
 /// How a headline value is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -73,60 +73,58 @@ impl Headline {
 /// provider that ends within the run and the day after, migrated and stranded persons at the end,
 /// users with losses and isolated users at the end, and the total `usl_credit`.
 pub fn headlines(r: &RunResult) -> Vec<Headline> {
+    let mut out = share_headlines(r);
+    out.extend(migration_headlines(r));
+    out.extend(user_headlines(r));
+    out.extend(credit_headlines(r));
+    out
+}
+
+/// The reachable share at the start, on the last day of each provider that ends inside the run
+/// and the day after, and at the end; a day named twice is shown once, under its first name.
+fn share_headlines(r: &RunResult) -> Vec<Headline> {
     let s = &r.scenario;
-    let words = &s.output.words;
     let cal = s.calendar();
-    let entries = r.column("entries").unwrap_or(0);
-    let reachable = r.column("reachable_im").unwrap_or(0);
-    let last_row = r.dates.len() - 1;
-    let width = r.columns.len();
-    // The share of one replication's entries reachable on `row` (0 with no entries).
-    let share = |series: &[i64], row: usize| {
-        let e = series[row * width + entries];
-        if e > 0 {
-            series[row * width + reachable] as f64 / e as f64
-        } else {
-            0.0
-        }
-    };
-    let share_at = |row: usize| {
-        let e = r.stat(row, entries).mean;
-        let value = if e > 0.0 {
-            r.stat(row, reachable).mean / e
-        } else {
-            0.0
-        };
-        let per_rep: Vec<f64> = r.series.iter().map(|x| share(x, row)).collect();
-        (value, band(per_rep))
-    };
-    let count_at = |row: usize, col: usize| {
-        let st = r.stat(row, col);
-        (st.mean, (r.series.len() > 1).then_some((st.p05, st.p95)))
-    };
-    let mut out = Vec::new();
-    let share_definition = format!(
+    let definition = format!(
         "Contact-list entries reachable for instant messaging on that day, as a share of all the \
          entries on the {users} lists then.",
-        users = words.users_possessive()
+        users = s.output.words.users_possessive()
     );
-    let push_share = |row: usize, out: &mut Vec<Headline>, why: &str| {
+    let mut out: Vec<Headline> = Vec::new();
+    let mut push = |row: usize, why: &str| {
         let date = r.dates[row];
         let key = format!("reachable_share@{date}");
-        if out.iter().any(|h: &Headline| h.key == key) {
+        if out.iter().any(|h| h.key == key) {
             return;
         }
-        let (value, band) = share_at(row);
+        let (value, band) = share_at(r, row);
         out.push(Headline {
             key,
             label: format!("Contacts reachable on {date}{why}"),
             value,
             unit: Unit::Share,
             band,
-            definition: share_definition.clone(),
+            definition: definition.clone(),
         });
     };
-    push_share(0, &mut out, " (start)");
-    // Providers ending inside the run, grouped by their last day.
+    push(0, " (start)");
+    for (until, names) in provider_ends(s) {
+        for (day, why) in [
+            (until, format!(", last day of {names}")),
+            (until + 1, format!(", first day without {names}")),
+        ] {
+            if let Some(row) = r.row_of(cal.date(day)) {
+                push(row, &why);
+            }
+        }
+    }
+    push(r.dates.len() - 1, " (end)");
+    out
+}
+
+/// The providers that end inside the run, grouped by their last day (in day order): the day and
+/// their names ("AIM and ICQ").
+fn provider_ends(s: &Scenario) -> Vec<(i32, String)> {
     let mut ends: Vec<(i32, Vec<&str>)> = Vec::new();
     for p in &s.providers {
         let until = p.window.until;
@@ -138,18 +136,47 @@ pub fn headlines(r: &RunResult) -> Vec<Headline> {
         }
     }
     ends.sort_by_key(|(d, _)| *d);
-    for (until, names) in ends {
-        let names = names.join(" and ");
-        for (day, why) in [
-            (until, format!(", last day of {names}")),
-            (until + 1, format!(", first day without {names}")),
-        ] {
-            if let Some(row) = r.row_of(cal.date(day)) {
-                push_share(row, &mut out, &why);
-            }
+    ends.into_iter()
+        .map(|(d, names)| (d, names.join(" and ")))
+        .collect()
+}
+
+/// The share of entries reachable for IM on `row`: the mean's (0 with no entries), and the
+/// p05–p95 of the replications' own shares.
+fn share_at(r: &RunResult, row: usize) -> (f64, Option<(f64, f64)>) {
+    let entries = r.column("entries").unwrap_or(0);
+    let reachable = r.column("reachable_im").unwrap_or(0);
+    let width = r.columns.len();
+    // The share of one replication's entries reachable on `row` (0 with no entries).
+    let share = |series: &[i64]| {
+        let e = series[row * width + entries];
+        if e > 0 {
+            series[row * width + reachable] as f64 / e as f64
+        } else {
+            0.0
         }
-    }
-    push_share(last_row, &mut out, " (end)");
+    };
+    let e = r.stat(row, entries).mean;
+    let value = if e > 0.0 {
+        r.stat(row, reachable).mean / e
+    } else {
+        0.0
+    };
+    let per_rep: Vec<f64> = r.series.iter().map(|x| share(x)).collect();
+    (value, band(per_rep))
+}
+
+/// Column `col`'s mean on `row`, and its p05–p95 with more than one replication.
+fn count_at(r: &RunResult, row: usize, col: usize) -> (f64, Option<(f64, f64)>) {
+    let st = r.stat(row, col);
+    (st.mean, (r.series.len() > 1).then_some((st.p05, st.p95)))
+}
+
+/// Per migration, the persons migrated and those stranded at the end.
+fn migration_headlines(r: &RunResult) -> Vec<Headline> {
+    let s = &r.scenario;
+    let last_row = r.dates.len() - 1;
+    let mut out = Vec::new();
     for m in &s.migrations {
         let (from, to) = (
             &s.networks[m.from as usize].name,
@@ -171,7 +198,7 @@ pub fn headlines(r: &RunResult) -> Vec<Headline> {
             ),
         ] {
             if let Some(c) = r.column(&format!("{prefix}{}", m.label)) {
-                let (value, band) = count_at(last_row, c);
+                let (value, band) = count_at(r, last_row, c);
                 out.push(Headline {
                     key: format!("{prefix}{}@end", m.label),
                     label: format!("Persons {what} {from} → {to} at the end"),
@@ -183,7 +210,14 @@ pub fn headlines(r: &RunResult) -> Vec<Headline> {
             }
         }
     }
-    let users = words.users_title();
+    out
+}
+
+/// Users who lost some contacts, and users with no reachable contact, at the end.
+fn user_headlines(r: &RunResult) -> Vec<Headline> {
+    let users = r.scenario.output.words.users_title();
+    let last_row = r.dates.len() - 1;
+    let mut out = Vec::new();
     for (name, label, definition) in [
         (
             "users_lost_some",
@@ -197,7 +231,7 @@ pub fn headlines(r: &RunResult) -> Vec<Headline> {
         ),
     ] {
         if let Some(c) = r.column(name) {
-            let (value, band) = count_at(last_row, c);
+            let (value, band) = count_at(r, last_row, c);
             out.push(Headline {
                 key: format!("{name}@end"),
                 label,
@@ -208,7 +242,14 @@ pub fn headlines(r: &RunResult) -> Vec<Headline> {
             });
         }
     }
-    for (p, provider) in s.providers.iter().enumerate() {
+    out
+}
+
+/// Per provider with a per-user subscription licence, the credit due to all organisations.
+fn credit_headlines(r: &RunResult) -> Vec<Headline> {
+    let words = &r.scenario.output.words;
+    let mut out = Vec::new();
+    for (p, provider) in r.scenario.providers.iter().enumerate() {
         if matches!(provider.licence, Licence::PicUsl { .. }) {
             let per_rep: Vec<f64> = r
                 .orgs

@@ -23,7 +23,7 @@
 //! compute them.
 
 use crate::report::comparison::{CompareChart, Comparison, RunSummary, metric_title};
-use crate::report::figure::axes::{CountAxis, time_plot_on};
+use crate::report::figure::axes::{CountAxis, TimeCoord, band_outline, time_plot_on};
 use crate::report::figure::canvas::{supersampled, write_png};
 use crate::report::figure::frame::{HEADER_HEIGHT, PANEL_RIGHT, PANEL_X, header, plot_area};
 use crate::report::figure::markers::key_date_legend;
@@ -207,6 +207,24 @@ fn replications_text(lines: &[RunLine]) -> String {
     }
 }
 
+/// How a comparison chart draws its `n` runs.
+struct Look {
+    n: usize,
+    /// More than [`MAX_DISTINCT_RUNS`]: thin lines on a ramp.
+    many: bool,
+    /// Differences from the first run, not levels.
+    difference: bool,
+}
+
+impl Look {
+    /// Whether run `l` shows its p05–p95 band: levels, few runs, and replications to spread.
+    fn banded(&self, l: &RunLine) -> bool {
+        !self.difference && self.n <= MAX_BANDED_RUNS && l.replications > 1
+    }
+}
+
+/// Draws `chart` of `cmp` from the runs' `lines` (x in days since `origin`): header, axes, bands,
+/// lines, key dates and legend.
 fn render_compare<DB: DrawingBackend>(
     cmp: &Comparison,
     chart: CompareChart,
@@ -215,38 +233,46 @@ fn render_compare<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
 ) -> Result<()> {
     let n = lines.len();
-    let many = n > MAX_DISTINCT_RUNS;
-    let difference = chart.difference;
-    let banded = |l: &RunLine| !difference && n <= MAX_BANDED_RUNS && l.replications > 1;
-    let (title, unit) = metric_title(chart.metric, &cmp.words);
-    let first = cmp.runs.first().map_or("", |r| r.id.as_str());
-    let spread = if difference {
-        format!(
-            "{}, minus {first}'s · no bands (a difference's spread needs paired replications)",
-            replications_text(lines)
-        )
-    } else if many {
-        format!("{} · thin lines, no bands", replications_text(lines))
-    } else if n > MAX_BANDED_RUNS {
-        format!(
-            "{} · no bands (too many to tell apart)",
-            replications_text(lines)
-        )
-    } else if lines.iter().any(banded) {
-        format!("{}, shaded band p05–p95", replications_text(lines))
-    } else {
-        replications_text(lines)
+    let look = Look {
+        n,
+        many: n > MAX_DISTINCT_RUNS,
+        difference: chart.difference,
     };
-    let nested = if (2..=4).contains(&n) {
-        " · lines that coincide show nested"
+    let y_axis = y_axis(lines, &look);
+    let (title, subtitle, unit) = texts(cmp, chart, lines, &look, &y_axis);
+    header(root, &title, &subtitle)?;
+    let last = lines
+        .iter()
+        .filter_map(|l| l.mean.last().map(|p| p.0))
+        .max()
+        .unwrap_or(0);
+    let area = plot_area(root);
+    let (mut ctx, markers) =
+        time_plot_on(root, &area, origin, last, y_axis, &unit, &cmp.key_dates)?;
+    draw_bands(&mut ctx, lines, &look)?;
+    let emphasised = if look.many {
+        extremes(lines)
     } else {
-        ""
+        Vec::new()
     };
-    // Everything drawn: means, and the bands of banded runs.
+    draw_lines(&mut ctx, lines, &look, &emphasised)?;
+    markers.draw_tags(root)?;
+
+    let y = if look.many {
+        ramp_legend(root, cmp, lines, &emphasised)?
+    } else {
+        run_legend(root, cmp, lines, |l| look.banded(l))?
+    };
+    key_date_legend(root, &cmp.key_dates, &markers.marks, PANEL_X + 8, y + 10)
+}
+
+/// The y axis of everything drawn (means, and the bands of banded runs): around 0 for
+/// differences, else zoomed to the data when that tells runs apart.
+fn y_axis(lines: &[RunLine], look: &Look) -> CountAxis {
     let (y_min, y_max) = lines
         .iter()
         .flat_map(|l| {
-            let band = if banded(l) {
+            let band = if look.banded(l) {
                 [&l.p05[..], &l.p95[..]].concat()
             } else {
                 Vec::new()
@@ -257,58 +283,82 @@ fn render_compare<DB: DrawingBackend>(
         .fold((f64::INFINITY, 0.0f64), |(lo, hi), v| {
             (lo.min(v), hi.max(v))
         });
-    let y_axis = if difference {
+    if look.difference {
         CountAxis::around_zero(y_min, y_max)
     } else {
         CountAxis::zoomed(y_min, y_max)
+    }
+}
+
+/// The chart's title, its subtitle (where the axis starts when not at 0, the comparison, the
+/// replications, what the bands and widths mean) and the y axis's description.
+fn texts(
+    cmp: &Comparison,
+    chart: CompareChart,
+    lines: &[RunLine],
+    look: &Look,
+    y_axis: &CountAxis,
+) -> (String, String, String) {
+    let (title, unit) = metric_title(chart.metric, &cmp.words);
+    let first = cmp.runs.first().map_or("", |r| r.id.as_str());
+    let spread = if look.difference {
+        format!(
+            "{}, minus {first}'s · no bands (a difference's spread needs paired replications)",
+            replications_text(lines)
+        )
+    } else if look.many {
+        format!("{} · thin lines, no bands", replications_text(lines))
+    } else if look.n > MAX_BANDED_RUNS {
+        format!(
+            "{} · no bands (too many to tell apart)",
+            replications_text(lines)
+        )
+    } else if lines.iter().any(|l| look.banded(l)) {
+        format!("{}, shaded band p05–p95", replications_text(lines))
+    } else {
+        replications_text(lines)
+    };
+    let nested = if (2..=4).contains(&look.n) {
+        " · lines that coincide show nested"
+    } else {
+        ""
     };
     let (zoom, unit) = match y_axis.ticks.first() {
-        _ if difference => (String::new(), format!("{unit} more than {first}")),
+        _ if look.difference => (String::new(), format!("{unit} more than {first}")),
         Some(&b) if b > 0.0 => (
             format!("y axis starts at {}, not 0 · ", thousands(b)),
             format!("{unit} (axis from {})", thousands(b)),
         ),
         _ => (String::new(), unit.to_string()),
     };
-    let title = if difference {
+    let title = if look.difference {
         format!("{title}: difference from {first}")
     } else {
         title
     };
-    header(
-        root,
-        &title,
-        &format!("{zoom}{} · {spread}{nested}", cmp.title),
-    )?;
-    let last = lines
-        .iter()
-        .filter_map(|l| l.mean.last().map(|p| p.0))
-        .max()
-        .unwrap_or(0);
-    let area = plot_area(root);
-    let (mut ctx, markers) =
-        time_plot_on(root, &area, origin, last, y_axis, &unit, &cmp.key_dates)?;
+    let subtitle = format!("{zoom}{} · {spread}{nested}", cmp.title);
+    (title, subtitle, unit)
+}
 
-    // Bands under every line: a light fill, fainter the more runs overlap, and a thin edge in the
-    // run's colour, so overlapping bands stay apart (fills alone blend into one muddy colour).
+/// Bands under every line: a light fill, fainter the more runs overlap, and a thin edge in the
+/// run's colour, so overlapping bands stay apart (fills alone blend into one muddy colour).
+fn draw_bands<DB: DrawingBackend>(
+    ctx: &mut ChartContext<'_, DB, TimeCoord>,
+    lines: &[RunLine],
+    look: &Look,
+) -> Result<()> {
+    let n = look.n;
     let alpha = band_alpha(n);
     let bands: Vec<(usize, &RunLine)> = lines
         .iter()
         .enumerate()
         .filter(|(_, l)| {
-            banded(l) && l.mean.len() > 1 && l.p05.iter().zip(&l.p95).any(|(lo, hi)| lo != hi)
+            look.banded(l) && l.mean.len() > 1 && l.p05.iter().zip(&l.p95).any(|(lo, hi)| lo != hi)
         })
         .collect();
     for &(i, l) in &bands {
-        let upper = l.mean.iter().zip(&l.p95).map(|((x, _), hi)| (*x, *hi));
-        let lower = l
-            .mean
-            .iter()
-            .zip(&l.p05)
-            .rev()
-            .map(|((x, _), lo)| (*x, *lo));
         ctx.draw_series(std::iter::once(Polygon::new(
-            upper.chain(lower).collect::<Vec<_>>(),
+            band_outline(&l.mean, &l.p05, &l.p95),
             run_colour(i, n).mix(alpha).filled(),
         )))
         .map_err(plot_err("drawing a band"))?;
@@ -327,9 +377,18 @@ fn render_compare<DB: DrawingBackend>(
             }
         }
     }
+    Ok(())
+}
 
-    // Lines in run order; with many runs, the highest and lowest at the end again on top, wider.
-    let emphasised = if many { extremes(lines) } else { Vec::new() };
+/// The lines in run order; with many runs, the `emphasised` ones (highest and lowest at the end)
+/// again on top, wider and edged in white. A run of one reported day is a dot.
+fn draw_lines<DB: DrawingBackend>(
+    ctx: &mut ChartContext<'_, DB, TimeCoord>,
+    lines: &[RunLine],
+    look: &Look,
+    emphasised: &[usize],
+) -> Result<()> {
+    let n = look.n;
     let order = (0..n)
         .map(|i| (i, line_width(i, n)))
         .chain(emphasised.iter().map(|&i| (i, 3 * SUPERSAMPLE)));
@@ -345,7 +404,7 @@ fn render_compare<DB: DrawingBackend>(
             .map_err(plot_err("drawing a point"))?;
             continue;
         }
-        if width > 3 * SUPERSAMPLE / 2 && many {
+        if width > 3 * SUPERSAMPLE / 2 && look.many {
             // A white edge, so the emphasised line stands out of the bundle.
             ctx.draw_series(LineSeries::new(
                 l.mean.iter().copied(),
@@ -367,14 +426,7 @@ fn render_compare<DB: DrawingBackend>(
         ))
         .map_err(plot_err("drawing a line"))?;
     }
-    markers.draw_tags(root)?;
-
-    let y = if many {
-        ramp_legend(root, cmp, lines, &emphasised)?
-    } else {
-        run_legend(root, cmp, lines, banded)?
-    };
-    key_date_legend(root, &cmp.key_dates, &markers.marks, PANEL_X + 8, y + 10)
+    Ok(())
 }
 
 /// The width of run `i`'s line of `n`, drawing pixels. Two to four runs get nested widths, the

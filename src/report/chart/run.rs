@@ -8,7 +8,7 @@
 //! This module does not decide which charts a run draws or where they go; it draws one chart into
 //! one file.
 
-use crate::report::figure::axes::time_plot;
+use crate::report::figure::axes::{CountAxis, TimeCoord, band_outline, time_plot_on};
 use crate::report::figure::canvas::{supersampled, write_png};
 use crate::report::figure::frame::{HEADER_HEIGHT, PANEL_RIGHT, PANEL_X, header, plot_area};
 use crate::report::figure::markers::key_date_legend;
@@ -26,6 +26,12 @@ use std::path::Path;
 
 /// The grey of reference lines (all entries, behind the modalities).
 const REFERENCE: RGBColor = RGBColor(120, 120, 120);
+
+/// The opacity of a p05–p95 band over white (in the PNG and in the report's explorer).
+pub(crate) const BAND_OPACITY: f64 = 0.18;
+
+/// The dash and the gap of a dashed line, logical pixels of the 1600-pixel-wide chart.
+pub(crate) const DASH: (i32, i32) = (14, 9);
 
 /// One line of a chart.
 struct Series {
@@ -81,148 +87,165 @@ struct Spec {
 /// The series of `chart` for `s`, in a fixed order.
 fn spec(chart: Chart, s: &Scenario) -> Spec {
     match chart {
-        Chart::ReachableByNetwork => Spec {
-            title: "Reachable contact-list entries by network".into(),
-            unit: "entries",
-            series: s
-                .networks
-                .iter()
-                .enumerate()
-                .map(|(i, n)| {
-                    Series::main(n.name.clone(), format!("reachable_{}", n.id), palette(i))
-                })
-                .collect(),
-            empty_note: None,
-        },
-        Chart::ReachableByModality => {
-            let colours = [
+        Chart::ReachableByNetwork => network_spec(s),
+        Chart::ReachableByModality => modality_spec(),
+        Chart::Migration => migration_spec(s),
+        Chart::Users => users_spec(s),
+        Chart::Losses => losses_spec(),
+    }
+}
+
+/// Reachable entries per network, each in its network's colour.
+fn network_spec(s: &Scenario) -> Spec {
+    Spec {
+        title: "Reachable contact-list entries by network".into(),
+        unit: "entries",
+        series: s
+            .networks
+            .iter()
+            .enumerate()
+            .map(|(i, n)| Series::main(n.name.clone(), format!("reachable_{}", n.id), palette(i)))
+            .collect(),
+        empty_note: None,
+    }
+}
+
+/// Reachable entries per modality, over all entries as a grey reference.
+fn modality_spec() -> Spec {
+    let colours = [
+        RGBColor(0, 114, 178),
+        RGBColor(0, 158, 115),
+        RGBColor(230, 159, 0),
+        RGBColor(170, 51, 119),
+    ];
+    // Modalities often coincide (every network here carries IM and presence): identical
+    // ones are drawn as one line and named together, lines that meet dashed (see
+    // `coincide`), all at one width.
+    let widths = [3 * SUPERSAMPLE; 4];
+    let mut series: Vec<Series> = ["IM", "presence", "audio", "video"]
+        .iter()
+        .zip(crate::scenario::Modalities::NAMES)
+        .zip(colours.into_iter().zip(widths))
+        .map(|((label, id), (colour, width))| Series {
+            width,
+            ..Series::main(
+                format!("reachable for {label}"),
+                format!("reachable_{id}"),
+                colour,
+            )
+        })
+        .collect();
+    series.push(Series {
+        width: 2 * SUPERSAMPLE,
+        band: false,
+        reference: true,
+        ..Series::main("all entries (reference)", "entries", REFERENCE)
+    });
+    Spec {
+        title: "Reachable contact-list entries by modality".into(),
+        unit: "entries",
+        series,
+        empty_note: None,
+    }
+}
+
+/// Per migration, the persons migrated and, dashed in the same colour, those stranded.
+fn migration_spec(s: &Scenario) -> Spec {
+    let mut series = Vec::new();
+    let mut used = Vec::new();
+    for (i, m) in s.migrations.iter().enumerate() {
+        // The destination network's colour, unless an earlier migration already took it.
+        let colour = if used.contains(&m.to) {
+            palette(s.networks.len() + i)
+        } else {
+            used.push(m.to);
+            palette(m.to as usize)
+        };
+        let from = &s.networks[m.from as usize].name;
+        let to = &s.networks[m.to as usize].name;
+        series.push(Series::main(
+            format!("migrated {from} → {to}"),
+            format!("migrated_{}", m.label),
+            colour,
+        ));
+        series.push(Series {
+            dashed: true,
+            ..Series::main(
+                format!("stranded on {from} (not yet migrated)"),
+                format!("stranded_{}", m.label),
+                colour,
+            )
+        });
+    }
+    Spec {
+        title: "Persons migrated and stranded".into(),
+        unit: "persons",
+        series,
+        empty_note: Some("no migrations in this scenario"),
+    }
+}
+
+/// Users with some contact not reachable, with losses, and isolated.
+fn users_spec(s: &Scenario) -> Spec {
+    // Nested sets (isolated and lost-some users are among those with some contact not
+    // reachable) often coincide: narrower lines on wider ones, as for modalities.
+    let series = [
+        (
+            "some contact not reachable",
+            "users_some_unreachable",
+            RGBColor(86, 180, 233),
+            12,
+        ),
+        (
+            "lost some contact",
+            "users_lost_some",
+            RGBColor(213, 94, 0),
+            7,
+        ),
+        (
+            "isolated (no contact reachable)",
+            "users_isolated",
+            RGBColor(40, 40, 40),
+            4,
+        ),
+    ];
+    Spec {
+        title: format!("{} affected", s.output.words.users_title()),
+        unit: "users",
+        series: series
+            .into_iter()
+            .map(|(label, column, colour, width)| Series {
+                width,
+                ..Series::main(label, column, colour)
+            })
+            .collect(),
+        empty_note: None,
+    }
+}
+
+/// Unreachable entries by cause.
+fn losses_spec() -> Spec {
+    Spec {
+        title: "Unreachable contact-list entries by cause".into(),
+        unit: "entries",
+        series: vec![
+            Series::main(
+                "never reachable",
+                "never_reachable",
+                RGBColor(204, 121, 167),
+            ),
+            Series::main(
+                "lost: account inactive",
+                "lost_account",
+                RGBColor(213, 94, 0),
+            ),
+            Series::main(
+                "lost: no provider serves it",
+                "lost_federation",
                 RGBColor(0, 114, 178),
-                RGBColor(0, 158, 115),
-                RGBColor(230, 159, 0),
-                RGBColor(170, 51, 119),
-            ];
-            // Modalities often coincide (every network here carries IM and presence): identical
-            // ones are drawn as one line and named together, lines that meet dashed (see
-            // `coincide`), all at one width.
-            let widths = [3 * SUPERSAMPLE; 4];
-            let mut series: Vec<Series> = ["IM", "presence", "audio", "video"]
-                .iter()
-                .zip(crate::scenario::Modalities::NAMES)
-                .zip(colours.into_iter().zip(widths))
-                .map(|((label, id), (colour, width))| Series {
-                    width,
-                    ..Series::main(
-                        format!("reachable for {label}"),
-                        format!("reachable_{id}"),
-                        colour,
-                    )
-                })
-                .collect();
-            series.push(Series {
-                width: 2 * SUPERSAMPLE,
-                band: false,
-                reference: true,
-                ..Series::main("all entries (reference)", "entries", REFERENCE)
-            });
-            Spec {
-                title: "Reachable contact-list entries by modality".into(),
-                unit: "entries",
-                series,
-                empty_note: None,
-            }
-        }
-        Chart::Migration => {
-            let mut series = Vec::new();
-            let mut used = Vec::new();
-            for (i, m) in s.migrations.iter().enumerate() {
-                // The destination network's colour, unless an earlier migration already took it.
-                let colour = if used.contains(&m.to) {
-                    palette(s.networks.len() + i)
-                } else {
-                    used.push(m.to);
-                    palette(m.to as usize)
-                };
-                let from = &s.networks[m.from as usize].name;
-                let to = &s.networks[m.to as usize].name;
-                series.push(Series::main(
-                    format!("migrated {from} → {to}"),
-                    format!("migrated_{}", m.label),
-                    colour,
-                ));
-                series.push(Series {
-                    dashed: true,
-                    ..Series::main(
-                        format!("stranded on {from} (not yet migrated)"),
-                        format!("stranded_{}", m.label),
-                        colour,
-                    )
-                });
-            }
-            Spec {
-                title: "Persons migrated and stranded".into(),
-                unit: "persons",
-                series,
-                empty_note: Some("no migrations in this scenario"),
-            }
-        }
-        Chart::Users => {
-            // Nested sets (isolated and lost-some users are among those with some contact not
-            // reachable) often coincide: narrower lines on wider ones, as for modalities.
-            let series = [
-                (
-                    "some contact not reachable",
-                    "users_some_unreachable",
-                    RGBColor(86, 180, 233),
-                    12,
-                ),
-                (
-                    "lost some contact",
-                    "users_lost_some",
-                    RGBColor(213, 94, 0),
-                    7,
-                ),
-                (
-                    "isolated (no contact reachable)",
-                    "users_isolated",
-                    RGBColor(40, 40, 40),
-                    4,
-                ),
-            ];
-            Spec {
-                title: format!("{} affected", s.output.words.users_title()),
-                unit: "users",
-                series: series
-                    .into_iter()
-                    .map(|(label, column, colour, width)| Series {
-                        width,
-                        ..Series::main(label, column, colour)
-                    })
-                    .collect(),
-                empty_note: None,
-            }
-        }
-        Chart::Losses => Spec {
-            title: "Unreachable contact-list entries by cause".into(),
-            unit: "entries",
-            series: vec![
-                Series::main(
-                    "never reachable",
-                    "never_reachable",
-                    RGBColor(204, 121, 167),
-                ),
-                Series::main(
-                    "lost: account inactive",
-                    "lost_account",
-                    RGBColor(213, 94, 0),
-                ),
-                Series::main(
-                    "lost: no provider serves it",
-                    "lost_federation",
-                    RGBColor(0, 114, 178),
-                ),
-            ],
-            empty_note: None,
-        },
+            ),
+        ],
+        empty_note: None,
     }
 }
 
@@ -236,42 +259,61 @@ pub(crate) struct SeriesOutline {
     /// Line width in pixels of the 1600-pixel-wide chart.
     pub(crate) width: f64,
     pub(crate) dashed: bool,
-    /// Whether the chart shades p05–p95 behind the line.
-    pub(crate) band: bool,
+    /// Whether the chart shades p05–p95 behind the line (a run of several replications, a series
+    /// with a band, on more than one day, whose band is not flat).
+    pub(crate) shaded: bool,
     /// A reference line, drawn under every other line.
     pub(crate) reference: bool,
 }
 
-/// What `chart` shows for `result`: its title, the unit of its y axis, its series in drawing
-/// (and legend) order, as the PNG draws them (coinciding series merged or dashed, see
-/// [`coincide`]), and the note it shows when it has none.
+/// One chart as the PNG draws it, for the report's explorer to draw again.
+pub(crate) struct Outline {
+    pub(crate) title: String,
+    /// The unit of the y axis.
+    pub(crate) unit: &'static str,
+    /// The series in legend order, as the PNG draws them (coinciding series merged or dashed,
+    /// see [`coincide`]).
+    pub(crate) series: Vec<SeriesOutline>,
+    /// Indices into `series` in drawing order: reference lines first.
+    pub(crate) layers: Vec<usize>,
+    /// The y axis.
+    pub(crate) y_axis: CountAxis,
+    /// Shown when the chart has no series.
+    pub(crate) empty_note: Option<&'static str>,
+}
+
+/// What `chart` shows for `result`, as its PNG draws it.
 ///
 /// # Errors
 /// As [`draw`]: a metric the chart needs is missing, or the run has no reported days.
-pub(crate) fn outline(
-    chart: Chart,
-    result: &RunResult,
-) -> anyhow::Result<(
-    String,
-    &'static str,
-    Vec<SeriesOutline>,
-    Option<&'static str>,
-)> {
-    let (spec, _, _, _) = drawn(result, chart)?;
-    let series = spec
+pub(crate) fn outline(chart: Chart, result: &RunResult) -> anyhow::Result<Outline> {
+    let d = drawn(result, chart)?;
+    let y_axis = d.y_axis();
+    let layers = d.layers();
+    let shaded: Vec<bool> = (0..d.spec.series.len()).map(|i| d.shaded(i)).collect();
+    let series = d
+        .spec
         .series
         .into_iter()
-        .map(|se| SeriesOutline {
+        .zip(shaded)
+        .map(|(se, shaded)| SeriesOutline {
             label: se.label,
             column: se.column,
             colour: se.colour,
             width: f64::from(se.width) / f64::from(SUPERSAMPLE),
             dashed: se.dashed,
-            band: se.band,
+            shaded,
             reference: se.reference,
         })
         .collect();
-    Ok((spec.title, spec.unit, series, spec.empty_note))
+    Ok(Outline {
+        title: d.spec.title,
+        unit: d.spec.unit,
+        series,
+        layers,
+        y_axis,
+        empty_note: d.spec.empty_note,
+    })
 }
 
 /// One series' numbers, x in days since the first reported date.
@@ -313,16 +355,64 @@ pub fn draw(result: &RunResult, chart: Chart, path: &Path) -> anyhow::Result<()>
 
 /// Draws `chart` for `result` and returns its `WIDTH × HEIGHT` RGB pixels, row by row.
 fn render_rgb(result: &RunResult, chart: Chart) -> anyhow::Result<Vec<u8>> {
-    let (spec, series, origin, xs) = drawn(result, chart)?;
-    supersampled(|root| render(result, chart, &spec, &series, origin, &xs, root))
+    let d = drawn(result, chart)?;
+    supersampled(|root| render(result, chart, &d, root))
 }
 
-/// What `chart` draws for `result`: its series after [`coincide`], their numbers, the first
-/// reported date and each reported day's x.
-fn drawn(
-    result: &RunResult,
-    chart: Chart,
-) -> anyhow::Result<(Spec, Vec<Data>, NaiveDate, Vec<i32>)> {
+/// What one chart draws: its series after [`coincide`], their numbers, the first reported date
+/// and each reported day's x.
+struct Drawn {
+    spec: Spec,
+    /// The numbers of each of `spec.series`.
+    data: Vec<Data>,
+    /// The first reported date.
+    origin: NaiveDate,
+    /// Each reported day, in days since `origin`.
+    xs: Vec<i32>,
+    /// More than one replication: series with a band show it.
+    banded: bool,
+}
+
+impl Drawn {
+    /// The y axis: from 0 to above every mean and every band drawn.
+    fn y_axis(&self) -> CountAxis {
+        let y_max = self
+            .data
+            .iter()
+            .zip(&self.spec.series)
+            .flat_map(|(d, s)| {
+                let band = if s.band && self.banded {
+                    d.p95.as_slice()
+                } else {
+                    &[]
+                };
+                d.mean.iter().map(|(_, m)| *m).chain(band.iter().copied())
+            })
+            .fold(0.0f64, f64::max);
+        CountAxis::from_zero(y_max)
+    }
+
+    /// Whether series `i` is shaded p05–p95: it has a band, there are replications to spread,
+    /// days to join, and a spread to show.
+    fn shaded(&self, i: usize) -> bool {
+        let (s, d) = (&self.spec.series[i], &self.data[i]);
+        self.banded
+            && s.band
+            && d.mean.len() >= 2
+            && d.p05.iter().zip(&d.p95).any(|(lo, hi)| lo != hi)
+    }
+
+    /// The series in drawing order, each in the spec's order: reference lines, then the others,
+    /// so the data sits above the references.
+    fn layers(&self) -> Vec<usize> {
+        let (references, others): (Vec<usize>, Vec<usize>) =
+            (0..self.spec.series.len()).partition(|&i| self.spec.series[i].reference);
+        references.into_iter().chain(others).collect()
+    }
+}
+
+/// What `chart` draws for `result` (see [`Drawn`]).
+fn drawn(result: &RunResult, chart: Chart) -> anyhow::Result<Drawn> {
     let spec = spec(chart, &result.scenario);
     let origin = *result
         .dates
@@ -338,8 +428,14 @@ fn drawn(
         .iter()
         .map(|s| data(result, &s.column, &xs))
         .collect::<anyhow::Result<Vec<Data>>>()?;
-    let (spec, series) = coincide(spec, series);
-    Ok((spec, series, origin, xs))
+    let (spec, data) = coincide(spec, series);
+    Ok(Drawn {
+        spec,
+        data,
+        origin,
+        xs,
+        banded: result.series.len() > 1,
+    })
 }
 
 /// Keeps every line identifiable where lines coincide, which blended colours would not: a
@@ -403,109 +499,30 @@ fn coincide(mut spec: Spec, data: Vec<Data>) -> (Spec, Vec<Data>) {
     (spec, data)
 }
 
+/// Draws chart `chart` of `result`, whose series and numbers are `d`: header, axes, bands, lines,
+/// key dates and legend.
 fn render<DB: DrawingBackend>(
     result: &RunResult,
     chart: Chart,
-    spec: &Spec,
-    series: &[Data],
-    origin: NaiveDate,
-    xs: &[i32],
+    d: &Drawn,
     root: &DrawingArea<DB, Shift>,
 ) -> anyhow::Result<()> {
-    let replications = result.series.len();
-    let banded = replications > 1;
-    let spread = if banded {
-        format!("mean of {replications} replications, shaded band p05–p95")
-    } else {
-        "one replication".to_string()
-    };
-    let reachable_note = match chart {
-        Chart::ReachableByNetwork | Chart::Losses => " · reachable means reachable for IM",
-        Chart::ReachableByModality | Chart::Users => {
-            " · identical lines drawn once (named together), lines that meet another dashed"
-        }
-        Chart::Migration => "",
-    };
-    let subtitle = format!(
-        "Scenario {} · {spread}{reachable_note}",
-        result.scenario.name
-    );
-    header(root, &spec.title, &subtitle)?;
-
-    let y_max = series
-        .iter()
-        .zip(&spec.series)
-        .flat_map(|(d, s)| {
-            let band = if s.band && banded {
-                d.p95.as_slice()
-            } else {
-                &[]
-            };
-            d.mean.iter().map(|(_, m)| *m).chain(band.iter().copied())
-        })
-        .fold(0.0f64, f64::max);
+    header(root, &d.spec.title, &subtitle(result, chart))?;
     let plot_area = plot_area(root);
     let key_dates = result.scenario.key_dates();
-    let (mut ctx, markers) = time_plot(
+    let (mut ctx, markers) = time_plot_on(
         root,
         &plot_area,
-        origin,
-        xs.last().copied().unwrap_or(0),
-        y_max,
-        spec.unit,
+        d.origin,
+        d.xs.last().copied().unwrap_or(0),
+        d.y_axis(),
+        d.spec.unit,
         &key_dates,
     )?;
     let (px_x, px_y) = ctx.plotting_area().get_pixel_range();
-
-    // Bands, then reference lines, then the other lines, each in the spec's order, so every line
-    // sits above every band and the data above the references.
-    if banded {
-        for (d, s) in series.iter().zip(&spec.series).filter(|(_, s)| s.band) {
-            if d.mean.len() < 2 || d.p05.iter().zip(&d.p95).all(|(lo, hi)| lo == hi) {
-                continue;
-            }
-            let upper = d.mean.iter().zip(&d.p95).map(|((x, _), hi)| (*x, *hi));
-            let lower = d
-                .mean
-                .iter()
-                .zip(&d.p05)
-                .rev()
-                .map(|((x, _), lo)| (*x, *lo));
-            let points: Vec<(i32, f64)> = upper.chain(lower).collect();
-            ctx.draw_series(std::iter::once(Polygon::new(
-                points,
-                s.colour.mix(0.18).filled(),
-            )))
-            .map_err(plot_err("drawing a band"))?;
-        }
-    }
-    let (references, others): (Vec<_>, Vec<_>) = series
-        .iter()
-        .zip(&spec.series)
-        .partition(|(_, s)| s.reference);
-    for (d, s) in references.into_iter().chain(others) {
-        if d.mean.len() == 1 {
-            ctx.draw_series(
-                d.mean
-                    .iter()
-                    .map(|p| Circle::new(*p, z(6), s.colour.filled())),
-            )
-            .map_err(plot_err("drawing a point"))?;
-            continue;
-        }
-        if s.dashed {
-            ctx.draw_series(DashedLineSeries::new(
-                d.mean.iter().copied(),
-                z(14),
-                z(9),
-                s.style(),
-            ))
-        } else {
-            ctx.draw_series(LineSeries::new(d.mean.iter().copied(), s.style()))
-        }
-        .map_err(plot_err("drawing a line"))?;
-    }
-    if let (true, Some(note)) = (spec.series.is_empty(), spec.empty_note) {
+    draw_bands(&mut ctx, d)?;
+    draw_lines(&mut ctx, d)?;
+    if let (true, Some(note)) = (d.spec.series.is_empty(), d.spec.empty_note) {
         let centre = ((px_x.start + px_x.end) / 2, (px_y.start + px_y.end) / 2);
         let style = font(28.0)
             .color(&TEXT_MUTED)
@@ -517,7 +534,78 @@ fn render<DB: DrawingBackend>(
     // Tags above the plot, over the markers' tops.
     markers.draw_tags(root)?;
 
-    legend(root, spec, banded, &key_dates, &markers.marks)
+    legend(root, &d.spec, d.banded, &key_dates, &markers.marks)
+}
+
+/// The subtitle of `chart`: the scenario, the replications, and what the chart's lines mean.
+fn subtitle(result: &RunResult, chart: Chart) -> String {
+    let replications = result.series.len();
+    let spread = if replications > 1 {
+        format!("mean of {replications} replications, shaded band p05–p95")
+    } else {
+        "one replication".to_string()
+    };
+    let reachable_note = match chart {
+        Chart::ReachableByNetwork | Chart::Losses => " · reachable means reachable for IM",
+        Chart::ReachableByModality | Chart::Users => {
+            " · identical lines drawn once (named together), lines that meet another dashed"
+        }
+        Chart::Migration => "",
+    };
+    format!(
+        "Scenario {} · {spread}{reachable_note}",
+        result.scenario.name
+    )
+}
+
+/// The p05–p95 bands of the shaded series ([`Drawn::shaded`]), in the spec's order, before any
+/// line, so every line sits above every band.
+fn draw_bands<DB: DrawingBackend>(
+    ctx: &mut ChartContext<'_, DB, TimeCoord>,
+    d: &Drawn,
+) -> anyhow::Result<()> {
+    for (i, (data, s)) in d.data.iter().zip(&d.spec.series).enumerate() {
+        if !d.shaded(i) {
+            continue;
+        }
+        ctx.draw_series(std::iter::once(Polygon::new(
+            band_outline(&data.mean, &data.p05, &data.p95),
+            s.colour.mix(BAND_OPACITY).filled(),
+        )))
+        .map_err(plot_err("drawing a band"))?;
+    }
+    Ok(())
+}
+
+/// The mean lines in drawing order ([`Drawn::layers`]); a single reported day as a dot.
+fn draw_lines<DB: DrawingBackend>(
+    ctx: &mut ChartContext<'_, DB, TimeCoord>,
+    d: &Drawn,
+) -> anyhow::Result<()> {
+    for i in d.layers() {
+        let (data, s) = (&d.data[i], &d.spec.series[i]);
+        if data.mean.len() == 1 {
+            ctx.draw_series(
+                data.mean
+                    .iter()
+                    .map(|p| Circle::new(*p, z(6), s.colour.filled())),
+            )
+            .map_err(plot_err("drawing a point"))?;
+            continue;
+        }
+        if s.dashed {
+            ctx.draw_series(DashedLineSeries::new(
+                data.mean.iter().copied(),
+                z(DASH.0),
+                z(DASH.1),
+                s.style(),
+            ))
+        } else {
+            ctx.draw_series(LineSeries::new(data.mean.iter().copied(), s.style()))
+        }
+        .map_err(plot_err("drawing a line"))?;
+    }
+    Ok(())
 }
 
 /// The right-hand panel: one entry per series, then the numbered key dates. Key dates that do not
@@ -539,8 +627,11 @@ fn legend<DB: DrawingBackend>(
         let mid = y + 11;
         if se.band && banded {
             let swatch = [(z(x), z(mid - 9)), (z(x + 44), z(mid + 9))];
-            root.draw(&Rectangle::new(swatch, se.colour.mix(0.18).filled()))
-                .map_err(err())?;
+            root.draw(&Rectangle::new(
+                swatch,
+                se.colour.mix(BAND_OPACITY).filled(),
+            ))
+            .map_err(err())?;
         }
         let swatch = vec![(z(x), z(mid)), (z(x + 44), z(mid))];
         if se.dashed {
@@ -563,144 +654,4 @@ fn legend<DB: DrawingBackend>(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::report::figure::canvas::assert_png_size;
-    use crate::report::figure::style::{HEIGHT, WIDTH};
-    use crate::report::fixtures;
-
-    fn draw_all(result: &RunResult) {
-        let dir = tempfile::tempdir().expect("temp dir");
-        for chart in Chart::ALL {
-            let path = dir.path().join(format!("{}.png", chart.stem()));
-            draw(result, chart, &path).unwrap_or_else(|e| panic!("{chart:?}: {e:#}"));
-            assert_png_size(&path);
-        }
-    }
-
-    #[test]
-    fn draws_every_chart() {
-        draw_all(fixtures::small());
-    }
-
-    #[test]
-    fn draws_one_replication() {
-        draw_all(fixtures::single());
-    }
-
-    #[test]
-    fn draws_without_migrations() {
-        let r = fixtures::no_migrations("no migrations here");
-        assert!(r.scenario.migrations.is_empty());
-        draw_all(&r);
-    }
-
-    #[test]
-    fn draws_a_single_reported_row_and_zero_series() {
-        let mut r = fixtures::small().clone();
-        let cols = r.columns.len();
-        r.dates.truncate(1);
-        r.report_days.truncate(1);
-        r.summary.truncate(cols);
-        for rep in &mut r.series {
-            rep.truncate(cols);
-        }
-        for st in &mut r.summary {
-            *st = crate::run::summary::Stat::of(&mut [0.0]);
-        }
-        draw_all(&r);
-    }
-
-    #[test]
-    fn unwritable_path_is_an_error() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("missing").join("users.png");
-        let err = draw(fixtures::small(), Chart::Users, &path).expect_err("no such directory");
-        assert!(format!("{err:#}").contains("users.png"), "{err:#}");
-    }
-
-    /// Two identical series become one legend entry naming both; a series meeting another on a
-    /// few days is dashed and keeps its band; one meeting it on most days loses its band.
-    #[test]
-    fn coinciding_lines_stay_identifiable() {
-        let d = |means: &[f64]| Data {
-            mean: means
-                .iter()
-                .enumerate()
-                .map(|(x, m)| (x as i32, *m))
-                .collect(),
-            p05: means.iter().map(|m| m - 1.0).collect(),
-            p95: means.iter().map(|m| m + 1.0).collect(),
-        };
-        let black = RGBColor(0, 0, 0);
-        let spec = Spec {
-            title: String::new(),
-            unit: "entries",
-            series: vec![
-                Series::main("reachable for IM", "a", black),
-                Series::main("reachable for presence", "b", black),
-                Series::main("reachable for audio", "c", black),
-                Series::main("reachable for video", "d", black),
-            ],
-            empty_note: None,
-        };
-        let im: Vec<f64> = (0..20).map(|i| 100.0 + f64::from(i)).collect();
-        let mut audio: Vec<f64> = (0..20).map(|i| 50.0 + f64::from(i)).collect();
-        audio[19] = im[19];
-        let mut video = audio.clone();
-        for v in &mut video[..15] {
-            *v -= 10.0;
-        }
-        let (spec, data) = coincide(spec, vec![d(&im), d(&im), d(&audio), d(&video)]);
-        let labels: Vec<&str> = spec.series.iter().map(|s| s.label.as_str()).collect();
-        assert_eq!(
-            labels,
-            [
-                "reachable for IM = presence",
-                "reachable for audio",
-                "reachable for video"
-            ]
-        );
-        assert_eq!(data.len(), 3);
-        // Audio meets IM on 1 day of 20: dashed, band kept. Video meets audio on 5 of 20.
-        assert!(!spec.series[0].dashed && spec.series[0].band);
-        assert!(spec.series[1].dashed && spec.series[1].band);
-        assert!(spec.series[2].dashed && !spec.series[2].band);
-    }
-
-    #[test]
-    fn network_colours_follow_network_order() {
-        let s = &fixtures::small().scenario;
-        let spec = spec(Chart::ReachableByNetwork, s);
-        for (i, se) in spec.series.iter().enumerate() {
-            assert_eq!(se.colour, palette(i));
-            assert_eq!(se.column, format!("reachable_{}", s.networks[i].id));
-        }
-    }
-
-    #[test]
-    fn each_network_is_drawn_in_its_colour() {
-        let r = fixtures::small();
-        let pixels = render_rgb(r, Chart::ReachableByNetwork).expect("chart renders");
-        assert_eq!(pixels.len(), (WIDTH * HEIGHT * 3) as usize);
-        let count = |c: RGBColor| {
-            pixels
-                .chunks_exact(3)
-                .filter(|p| p == &[c.0, c.1, c.2])
-                .count()
-        };
-        for i in 0..r.scenario.networks.len() {
-            // The line and the legend swatch, at least; a colour used by nothing else.
-            assert!(
-                count(palette(i)) > 200,
-                "network {i} colour barely drawn: {}",
-                count(palette(i))
-            );
-        }
-        assert_eq!(
-            count(palette(r.scenario.networks.len())),
-            0,
-            "an unused network colour appears"
-        );
-    }
-}
+mod tests;

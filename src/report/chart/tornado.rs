@@ -15,7 +15,7 @@ use crate::report::figure::text::ellipsize;
 use crate::report::figure::ticks::round_ticks;
 use crate::report::headline::{Headline, Unit};
 use crate::report::number::grouped;
-use crate::report::sensitivity::{Bar, Sensitivity};
+use crate::report::sensitivity::{Bar, Parameter, Sensitivity};
 use crate::scenario::Words;
 use anyhow::{Context, Result, anyhow};
 use plotters::coord::Shift;
@@ -167,44 +167,14 @@ fn end_labels(b: &Bar, base: f64) -> Vec<EndLabel> {
     vec![low, high]
 }
 
+/// Draws the tornado chart of figure `base` of `sens`: header, rows, axis, bars, base line,
+/// notes and key.
 fn render_tornado<DB: DrawingBackend>(
     sens: &Sensitivity,
     base: &Headline,
     root: &DrawingArea<DB, Shift>,
 ) -> Result<()> {
-    let err = |what| plot_err(what);
     let all = sens.moving_bars(&base.key);
-    let mut missing = Vec::new();
-    let moved: Vec<&str> = sens
-        .not_measured(&base.key)
-        .iter()
-        .map(|p| p.label.as_str())
-        .collect();
-    if !moved.is_empty() {
-        missing.push(format!(
-            "Not measured, as it moves the day of this figure: {}",
-            moved.join("; ")
-        ));
-    }
-    let lacking: Vec<&str> = sens
-        .missing(&base.key)
-        .iter()
-        .map(|p| p.label.as_str())
-        .collect();
-    if !lacking.is_empty() {
-        missing.push(format!(
-            "Not shown (their runs lack this figure): {}",
-            lacking.join("; ")
-        ));
-    }
-    let still = sens.still(&base.key).len();
-    if still > 0 {
-        missing.push(format!(
-            "{still} parameter{} leave{} it unchanged (listed in report.html)",
-            if still == 1 { "" } else { "s" },
-            if still == 1 { "s" } else { "" }
-        ));
-    }
     let (bars, hidden) = if all.len() > MAX_TORNADO_ROWS {
         (
             &all[..MAX_TORNADO_ROWS - 1],
@@ -225,51 +195,150 @@ fn render_tornado<DB: DrawingBackend>(
             sens.name
         ),
     )?;
+    let layout = Layout::new(root, bars, hidden, base)?;
+    let scale = Scale::new(bars, base, &layout);
+    draw_axis(root, &layout, &scale, base, &sens.words)?;
+    draw_bars(root, &layout, &scale, bars, base)?;
+    draw_base_line(root, &layout, &scale, base)?;
+    draw_notes(root, &layout, sens, bars.is_empty(), hidden)?;
+    tornado_legend(root, &left_out(sens, &base.key))
+}
 
-    // Frame, logical pixels.
-    let rows = bars.len() + usize::from(hidden > 0);
-    let plot_top = HEADER_HEIGHT + 44;
-    let plot_bottom = HEIGHT as i32 - 112;
-    let row_h = if rows == 0 {
-        0
-    } else {
-        ((plot_bottom - plot_top) / rows as i32).min(64)
+/// What the key under the chart says of the parameters it does not draw: those not measured
+/// (they move the figure's day), those whose runs lack the figure, and how many leave it
+/// unchanged.
+fn left_out(sens: &Sensitivity, key: &str) -> Vec<String> {
+    let names = |ps: Vec<&Parameter>| {
+        let labels: Vec<&str> = ps.iter().map(|p| p.label.as_str()).collect();
+        (!labels.is_empty()).then(|| labels.join("; "))
     };
-    let plot_bottom = if rows == 0 {
-        plot_bottom
-    } else {
-        plot_top + row_h * rows as i32
-    };
-    let text_size = (f64::from(row_h) * 0.62).clamp(12.0, 17.0);
-    let key_style = font(text_size);
-    let value_style = bold(text_size * 0.95);
+    let mut notes = Vec::new();
+    if let Some(moved) = names(sens.not_measured(key)) {
+        notes.push(format!(
+            "Not measured, as it moves the day of this figure: {moved}"
+        ));
+    }
+    if let Some(lacking) = names(sens.missing(key)) {
+        notes.push(format!(
+            "Not shown (their runs lack this figure): {lacking}"
+        ));
+    }
+    let still = sens.still(key).len();
+    if still > 0 {
+        notes.push(format!(
+            "{still} parameter{} leave{} it unchanged (listed in report.html)",
+            if still == 1 { "" } else { "s" },
+            if still == 1 { "s" } else { "" }
+        ));
+    }
+    notes
+}
 
-    // Row labels, cut at the front when too long (the last segments of a key say most).
-    let max_key_w = z(460);
-    let mut keys = Vec::with_capacity(rows);
+/// Where the parts of a tornado chart go (logical pixels unless said) and the texts that fit.
+struct Layout {
+    /// Rows: one per bar, and one for the bars summarised.
+    rows: usize,
+    /// Height of a row.
+    row_h: i32,
+    plot_top: i32,
+    plot_bottom: i32,
+    /// Left edge of the bars' area (right of the row labels).
+    plot_left: i32,
+    plot_right: i32,
+    /// Size of the rows' text.
+    text_size: f64,
+    /// Each bar's row label, cut to fit.
+    keys: Vec<String>,
+    /// Each bar's end labels, cut to fit.
+    labels: Vec<Vec<EndLabel>>,
+    /// The room the end labels need left and right of the data, drawing pixels.
+    pad: (i32, i32),
+}
+
+impl Layout {
+    /// The layout of `bars` of figure `base`, with a summary row when `hidden` are left out.
+    fn new<DB: DrawingBackend>(
+        root: &DrawingArea<DB, Shift>,
+        bars: &[Bar],
+        hidden: usize,
+        base: &Headline,
+    ) -> Result<Layout> {
+        let rows = bars.len() + usize::from(hidden > 0);
+        let plot_top = HEADER_HEIGHT + 44;
+        let plot_bottom = HEIGHT as i32 - 112;
+        let row_h = if rows == 0 {
+            0
+        } else {
+            ((plot_bottom - plot_top) / rows as i32).min(64)
+        };
+        let plot_bottom = if rows == 0 {
+            plot_bottom
+        } else {
+            plot_top + row_h * rows as i32
+        };
+        let text_size = (f64::from(row_h) * 0.62).clamp(12.0, 17.0);
+        let (keys, key_w) = row_labels(root, bars, &font(text_size))?;
+        let (labels, pad) = bar_labels(root, bars, base.value, &bold(text_size * 0.95))?;
+        Ok(Layout {
+            rows,
+            row_h,
+            plot_top,
+            plot_bottom,
+            plot_left: 40 + (key_w / z(1)).max(120) + 20,
+            plot_right: WIDTH as i32 - 40,
+            text_size,
+            keys,
+            labels,
+            pad,
+        })
+    }
+
+    /// The middle of row `row`.
+    fn mid(&self, row: usize) -> i32 {
+        self.plot_top + row as i32 * self.row_h + self.row_h / 2
+    }
+}
+
+/// The row labels of `bars` in `style`, cut at the front when too long (the last segments of a
+/// key say most), and the width of the widest (drawing pixels).
+fn row_labels<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    bars: &[Bar],
+    style: &TextStyle,
+) -> Result<(Vec<String>, i32)> {
+    let mut keys = Vec::with_capacity(bars.len());
     let mut key_w = 0;
     for b in bars {
-        let text = ellipsize(root, &b.label, &key_style, max_key_w)?;
+        let text = ellipsize(root, &b.label, style, z(460))?;
         let (w, _) = root
-            .estimate_text_size(&text, &key_style)
-            .map_err(err("measuring text"))?;
+            .estimate_text_size(&text, style)
+            .map_err(plot_err("measuring text"))?;
         key_w = key_w.max(w as i32);
         keys.push(text);
     }
-    let plot_left = 40 + (key_w / z(1)).max(120) + 20;
-    let plot_right = WIDTH as i32 - 40;
+    Ok((keys, key_w))
+}
 
-    // Bar-end labels, and the room they need either side of the data.
-    let max_label_w = z(240);
+/// Each bar's end labels, and the room they need left and right of the data (drawing pixels).
+type BarLabels = (Vec<Vec<EndLabel>>, (i32, i32));
+
+/// The end labels of `bars` around the base value `base` in `style`, cut to fit, and the room
+/// they need left and right of the data (drawing pixels).
+fn bar_labels<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    bars: &[Bar],
+    base: f64,
+    style: &TextStyle,
+) -> Result<BarLabels> {
     let mut labels: Vec<Vec<EndLabel>> = Vec::with_capacity(bars.len());
     let (mut pad_left, mut pad_right) = (z(16), z(16));
     for b in bars {
-        let mut row = end_labels(b, base.value);
+        let mut row = end_labels(b, base);
         for l in &mut row {
-            l.text = ellipsize(root, &l.text, &value_style, max_label_w)?;
+            l.text = ellipsize(root, &l.text, style, z(240))?;
             let (w, _) = root
-                .estimate_text_size(&l.text, &value_style)
-                .map_err(err("measuring text"))?;
+                .estimate_text_size(&l.text, style)
+                .map_err(plot_err("measuring text"))?;
             let need = w as i32 + z(14);
             match l.side {
                 Side::Left => pad_left = pad_left.max(need),
@@ -278,119 +347,180 @@ fn render_tornado<DB: DrawingBackend>(
         }
         labels.push(row);
     }
+    Ok((labels, (pad_left, pad_right)))
+}
 
-    // The value range: every bar end and the base, widened when the figure does not move at all.
-    let (mut lo, mut hi) = bars
-        .iter()
-        .flat_map(|b| [b.at_low, b.at_high])
-        .chain(std::iter::once(base.value))
-        .filter(|v| v.is_finite())
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
-            (lo.min(v), hi.max(v))
-        });
-    if !(lo.is_finite() && hi.is_finite()) {
-        (lo, hi) = (0.0, 1.0);
-    }
-    let (data_lo, data_hi) = (lo, hi);
-    if hi - lo <= f64::EPSILON * hi.abs().max(1.0) {
-        let minimum = match base.unit {
-            Unit::Share => 0.01,
-            Unit::Count | Unit::Money => 1.0,
-        };
-        let delta = (0.1 * base.value.abs()).max(minimum);
-        lo = if lo >= 0.0 {
-            (lo - delta).max(0.0)
-        } else {
-            lo - delta
-        };
-        hi += delta;
-    }
-    let (inner_left, inner_right) = {
-        let (l, r) = (z(plot_left) + pad_left, z(plot_right) - pad_right);
-        if r - l < z(240) {
-            // Labels too wide for the room: give the data at least 240 pixels, centred.
-            let mid = (z(plot_left) + z(plot_right)) / 2;
-            (mid - z(120), mid + z(120))
-        } else {
-            (l, r)
+/// The value axis of a tornado chart: values to drawing pixels and back.
+struct Scale {
+    /// The value at `inner_left`.
+    lo: f64,
+    /// Where the data's room starts, drawing pixels.
+    inner_left: i32,
+    /// Drawing pixels per unit of value.
+    scale: f64,
+    /// The lowest and highest value drawn (bar ends and base).
+    data: (f64, f64),
+}
+
+impl Scale {
+    /// The scale that fits every bar end of `bars` and the base value between the room the
+    /// layout keeps for labels. A figure that does not move at all is given some room around it.
+    fn new(bars: &[Bar], base: &Headline, layout: &Layout) -> Scale {
+        let (mut lo, mut hi) = bars
+            .iter()
+            .flat_map(|b| [b.at_low, b.at_high])
+            .chain(std::iter::once(base.value))
+            .filter(|v| v.is_finite())
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+                (lo.min(v), hi.max(v))
+            });
+        if !(lo.is_finite() && hi.is_finite()) {
+            (lo, hi) = (0.0, 1.0);
         }
-    };
-    let scale = f64::from(inner_right - inner_left) / (hi - lo);
-    let px = |v: f64| inner_left + ((v - lo) * scale).round() as i32;
-    let value_at = |x: i32| lo + f64::from(x - inner_left) / scale;
+        let data = (lo, hi);
+        if hi - lo <= f64::EPSILON * hi.abs().max(1.0) {
+            let minimum = match base.unit {
+                Unit::Share => 0.01,
+                Unit::Count | Unit::Money => 1.0,
+            };
+            let delta = (0.1 * base.value.abs()).max(minimum);
+            lo = if lo >= 0.0 {
+                (lo - delta).max(0.0)
+            } else {
+                lo - delta
+            };
+            hi += delta;
+        }
+        let (inner_left, inner_right) = {
+            let (l, r) = (
+                z(layout.plot_left) + layout.pad.0,
+                z(layout.plot_right) - layout.pad.1,
+            );
+            if r - l < z(240) {
+                // Labels too wide for the room: give the data at least 240 pixels, centred.
+                let mid = (z(layout.plot_left) + z(layout.plot_right)) / 2;
+                (mid - z(120), mid + z(120))
+            } else {
+                (l, r)
+            }
+        };
+        Scale {
+            lo,
+            inner_left,
+            scale: f64::from(inner_right - inner_left) / (hi - lo),
+            data,
+        }
+    }
 
-    // Stripes, grid and axis.
-    for row in (0..rows).step_by(2) {
-        let y0 = plot_top + row as i32 * row_h;
+    /// The drawing x of value `v`.
+    fn px(&self, v: f64) -> i32 {
+        self.inner_left + ((v - self.lo) * self.scale).round() as i32
+    }
+
+    /// The value at drawing x `x`.
+    fn value_at(&self, x: i32) -> f64 {
+        self.lo + f64::from(x - self.inner_left) / self.scale
+    }
+}
+
+/// The striped rows, the grid, the value axis with its ticks, and what it measures.
+fn draw_axis<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    layout: &Layout,
+    scale: &Scale,
+    base: &Headline,
+    words: &Words,
+) -> Result<()> {
+    let err = |what| plot_err(what);
+    let (top, bottom, left, right) = (
+        layout.plot_top,
+        layout.plot_bottom,
+        layout.plot_left,
+        layout.plot_right,
+    );
+    for row in (0..layout.rows).step_by(2) {
+        let y0 = top + row as i32 * layout.row_h;
         root.draw(&Rectangle::new(
-            [(z(24), z(y0)), (z(plot_right), z(y0 + row_h))],
+            [(z(24), z(y0)), (z(right), z(y0 + layout.row_h))],
             STRIPE.filled(),
         ))
         .map_err(err("drawing the rows"))?;
     }
     // Ticks across the whole width, but none below 0 (or above 100 %) unless a value is there:
     // the room kept for labels would otherwise show impossible values.
-    let floor = if data_lo >= 0.0 {
+    let floor = if scale.data.0 >= 0.0 {
         0.0
     } else {
         f64::NEG_INFINITY
     };
-    let ceiling = if base.unit == Unit::Share && data_hi <= 1.0 {
+    let ceiling = if base.unit == Unit::Share && scale.data.1 <= 1.0 {
         1.0
     } else {
         f64::INFINITY
     };
     let (ticks, step) = round_ticks(
-        value_at(z(plot_left)).max(floor),
-        value_at(z(plot_right)).min(ceiling),
+        scale.value_at(z(left)).max(floor),
+        scale.value_at(z(right)).min(ceiling),
         7.0,
     );
     let tick_style = font(17.0)
         .color(&TEXT_MUTED)
         .pos(Pos::new(HPos::Center, VPos::Top));
     for t in &ticks {
-        let x = px(*t);
+        let x = scale.px(*t);
         root.draw(&PathElement::new(
-            vec![(x, z(plot_top)), (x, z(plot_bottom))],
+            vec![(x, z(top)), (x, z(bottom))],
             stroke(GRID, 1),
         ))
         .map_err(err("drawing the grid"))?;
         root.draw(&PathElement::new(
-            vec![(x, z(plot_bottom)), (x, z(plot_bottom + 6))],
+            vec![(x, z(bottom)), (x, z(bottom + 6))],
             stroke(AXIS, 1),
         ))
         .map_err(err("drawing the axis"))?;
         root.draw_text(
             &tick_text(*t, base.unit, step),
             &tick_style,
-            (x, z(plot_bottom + 12)),
+            (x, z(bottom + 12)),
         )
         .map_err(err("drawing the axis"))?;
     }
     root.draw(&PathElement::new(
-        vec![
-            (z(plot_left), z(plot_bottom)),
-            (z(plot_right), z(plot_bottom)),
-        ],
+        vec![(z(left), z(bottom)), (z(right), z(bottom))],
         stroke(AXIS, 1),
     ))
     .map_err(err("drawing the axis"))?;
     root.draw_text(
-        &figure_axis(base, &sens.words),
+        &figure_axis(base, words),
         &font(20.0).pos(Pos::new(HPos::Center, VPos::Top)),
-        ((z(plot_left) + z(plot_right)) / 2, z(plot_bottom + 44)),
+        ((z(left) + z(right)) / 2, z(bottom + 44)),
     )
-    .map_err(err("drawing the axis"))?;
+    .map_err(err("drawing the axis"))
+}
 
-    // Bars: the longer segment first. A shorter one on the same side of the base is drawn over it
-    // at half the thickness, so both show even when they are almost as long.
-    let thickness = ((f64::from(row_h) * 0.6) as i32).clamp(4, 34);
-    let base_x = px(base.value);
-    let key_right = key_style.pos(Pos::new(HPos::Right, VPos::Center));
-    for (row, (b, labels)) in bars.iter().zip(&labels).enumerate() {
-        let mid = plot_top + row as i32 * row_h + row_h / 2;
-        root.draw_text(&keys[row], &key_right, (z(plot_left - 16), z(mid)))
-            .map_err(err("drawing a row label"))?;
+/// Per bar: its row label, its two segments from the base (the longer first; a shorter one on
+/// the same side of the base drawn over it at half the thickness, so both show even when they
+/// are almost as long), and its end labels.
+fn draw_bars<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    layout: &Layout,
+    scale: &Scale,
+    bars: &[Bar],
+    base: &Headline,
+) -> Result<()> {
+    let err = |what| plot_err(what);
+    let thickness = ((f64::from(layout.row_h) * 0.6) as i32).clamp(4, 34);
+    let base_x = scale.px(base.value);
+    let key_right = font(layout.text_size).pos(Pos::new(HPos::Right, VPos::Center));
+    let value_style = bold(layout.text_size * 0.95);
+    for (row, (b, labels)) in bars.iter().zip(&layout.labels).enumerate() {
+        let mid = layout.mid(row);
+        root.draw_text(
+            &layout.keys[row],
+            &key_right,
+            (z(layout.plot_left - 16), z(mid)),
+        )
+        .map_err(err("drawing a row label"))?;
         let mut segments = [(b.at_low, LOW), (b.at_high, HIGH)];
         segments.sort_by(|a, b| {
             (b.0 - base.value)
@@ -399,7 +529,7 @@ fn render_tornado<DB: DrawingBackend>(
         });
         let same_side = (b.at_low - base.value) * (b.at_high - base.value) > 0.0;
         for (k, (v, colour)) in segments.into_iter().enumerate() {
-            let x = px(v);
+            let x = scale.px(v);
             if x == base_x {
                 continue;
             }
@@ -417,8 +547,8 @@ fn render_tornado<DB: DrawingBackend>(
         }
         for l in labels {
             let (x, h) = match l.side {
-                Side::Left => (px(l.at) - z(8), HPos::Right),
-                Side::Right => (px(l.at) + z(8), HPos::Left),
+                Side::Left => (scale.px(l.at) - z(8), HPos::Right),
+                Side::Right => (scale.px(l.at) + z(8), HPos::Left),
             };
             let style = value_style
                 .clone()
@@ -428,9 +558,23 @@ fn render_tornado<DB: DrawingBackend>(
                 .map_err(err("drawing a bar label"))?;
         }
     }
-    // The base line over the bars, its value above.
+    Ok(())
+}
+
+/// The base line over the bars, its value above it (kept inside the plot).
+fn draw_base_line<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    layout: &Layout,
+    scale: &Scale,
+    base: &Headline,
+) -> Result<()> {
+    let err = |what| plot_err(what);
+    let base_x = scale.px(base.value);
     root.draw(&PathElement::new(
-        vec![(base_x, z(plot_top - 6)), (base_x, z(plot_bottom))],
+        vec![
+            (base_x, z(layout.plot_top - 6)),
+            (base_x, z(layout.plot_bottom)),
+        ],
         stroke(TEXT, 2),
     ))
     .map_err(err("drawing the base line"))?;
@@ -439,25 +583,33 @@ fn render_tornado<DB: DrawingBackend>(
         .estimate_text_size(&base_text, &bold(17.0))
         .map_err(err("measuring text"))?;
     let half = w as i32 / 2;
-    let centre = base_x.clamp(z(plot_left) + half, z(plot_right) - half);
+    let centre = base_x.clamp(z(layout.plot_left) + half, z(layout.plot_right) - half);
     root.draw_text(
         &base_text,
         &bold(17.0).pos(Pos::new(HPos::Center, VPos::Bottom)),
-        (centre, z(plot_top - 10)),
+        (centre, z(layout.plot_top - 10)),
     )
-    .map_err(err("drawing the base line"))?;
+    .map_err(err("drawing the base line"))
+}
 
+/// The row summarising the `hidden` bars left out, and the note of a chart with no bar (`empty`).
+fn draw_notes<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    layout: &Layout,
+    sens: &Sensitivity,
+    empty: bool,
+    hidden: usize,
+) -> Result<()> {
     if hidden > 0 {
-        let mid = plot_top + bars.len() as i32 * row_h + row_h / 2;
+        let mid = layout.mid(layout.rows - 1);
         let note =
             format!("… and {hidden} more parameters with smaller swings (all in sensitivity.csv)");
-        let style = font(text_size)
+        let style = font(layout.text_size)
             .color(&TEXT_MUTED)
             .pos(Pos::new(HPos::Left, VPos::Center));
-        note_on_white(root, &note, &style, (z(plot_left) + z(8), z(mid)))?;
+        note_on_white(root, &note, &style, (z(layout.plot_left) + z(8), z(mid)))?;
     }
-
-    if bars.is_empty() {
+    if empty {
         let note = if sens.parameters.is_empty() {
             "The analysis has no parameters"
         } else {
@@ -467,13 +619,12 @@ fn render_tornado<DB: DrawingBackend>(
             .color(&TEXT_MUTED)
             .pos(Pos::new(HPos::Center, VPos::Center));
         let centre = (
-            (z(plot_left) + z(plot_right)) / 2,
-            (z(plot_top) + z(plot_bottom)) / 2,
+            (z(layout.plot_left) + z(layout.plot_right)) / 2,
+            (z(layout.plot_top) + z(layout.plot_bottom)) / 2,
         );
         note_on_white(root, note, &style, centre)?;
     }
-
-    tornado_legend(root, &missing)
+    Ok(())
 }
 
 /// `text` in `style` at `at` (drawing pixels, anchored as the style says) on a white box, so lines
@@ -556,115 +707,4 @@ fn tornado_legend<DB: DrawingBackend>(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::report::figure::canvas::assert_png_size;
-    use crate::report::fixtures;
-
-    fn count(pixels: &[u8], c: RGBColor) -> usize {
-        pixels
-            .chunks_exact(3)
-            .filter(|p| p == &[c.0, c.1, c.2])
-            .count()
-    }
-
-    fn tornado(sens: &Sensitivity) {
-        let dir = tempfile::tempdir().expect("temp dir");
-        for (figure, _) in sens.figures() {
-            let path = dir
-                .path()
-                .join(crate::report::sensitivity::figure_file(&figure));
-            draw(sens, &figure, &path).unwrap_or_else(|e| panic!("{figure}: {e:#}"));
-            assert_png_size(&path);
-        }
-    }
-
-    #[test]
-    fn tornado_without_parameters() {
-        tornado(&fixtures::sensitivity(0));
-    }
-
-    #[test]
-    fn tornado_with_thirty_and_forty_parameters() {
-        tornado(&fixtures::sensitivity(30));
-        tornado(&fixtures::sensitivity(40));
-    }
-
-    #[test]
-    fn tornado_with_a_figure_missing_from_some_runs() {
-        let mut sens = fixtures::sensitivity(4);
-        sens.parameters[2].high.headlines.clear();
-        assert_eq!(sens.bars("users_isolated@end").len(), 3);
-        assert_eq!(sens.missing("users_isolated@end").len(), 1);
-        tornado(&sens);
-        sens.parameters
-            .iter_mut()
-            .for_each(|p| p.low.headlines.clear());
-        tornado(&sens);
-    }
-
-    #[test]
-    fn tornado_of_a_figure_the_base_lacks_is_an_error() {
-        let sens = fixtures::sensitivity(2);
-        let dir = tempfile::tempdir().expect("temp dir");
-        let err = draw(&sens, "nope", &dir.path().join("t.png")).expect_err("no figure");
-        assert!(format!("{err:#}").contains("nope"));
-    }
-
-    #[test]
-    fn tornado_bars_are_drawn_in_both_colours() {
-        let sens = fixtures::sensitivity(5);
-        let base = sens
-            .base
-            .headline("users_isolated@end")
-            .expect("figure")
-            .clone();
-        let pixels = supersampled(|root| render_tornado(&sens, &base, root)).expect("renders");
-        assert!(count(&pixels, LOW) > 2000, "low bars");
-        assert!(count(&pixels, HIGH) > 2000, "high bars");
-    }
-
-    #[test]
-    fn end_labels_go_outwards() {
-        let bar = |at_low, at_high| Bar {
-            key: "k".into(),
-            label: "K".into(),
-            low_text: "lo".into(),
-            high_text: "hi".into(),
-            at_low,
-            at_high,
-        };
-        let sides = |b: &Bar| -> Vec<(String, bool, f64)> {
-            end_labels(b, 10.0)
-                .into_iter()
-                .map(|l| (l.text, l.side == Side::Right, l.at))
-                .collect()
-        };
-        assert_eq!(
-            sides(&bar(8.0, 12.0)),
-            [("lo".into(), false, 8.0), ("hi".into(), true, 12.0)]
-        );
-        // Both above the base: the nearer one's label moves beside the base line, on the left.
-        assert_eq!(
-            sides(&bar(11.0, 14.0)),
-            [("lo".into(), false, 10.0), ("hi".into(), true, 14.0)]
-        );
-        assert_eq!(sides(&bar(10.0, 10.0)).len(), 1);
-        assert_eq!(
-            sides(&bar(10.0, 7.0)),
-            [
-                ("lo (= base)".into(), true, 10.0),
-                ("hi".into(), false, 7.0)
-            ]
-        );
-    }
-
-    #[test]
-    fn tick_texts_follow_the_unit() {
-        assert_eq!(tick_text(0.42, Unit::Share, 0.05), "42 %");
-        assert_eq!(tick_text(0.425, Unit::Share, 0.005), "42.5 %");
-        assert_eq!(tick_text(12500.0, Unit::Count, 2500.0), "12,500");
-        assert_eq!(tick_text(0.5, Unit::Count, 0.5), "0.5");
-        assert_eq!(tick_text(-1234.5, Unit::Money, 500.0), "-1,234.50");
-    }
-}
+mod tests;

@@ -3,7 +3,7 @@
 
 use super::markers::{BADGE_ROW_HEIGHT, BADGE_ROWS, Markers, key_date_markers};
 use super::style::{AXIS, GRID, TEXT_MUTED, font, plot_err, stroke, z};
-use super::ticks::{round_ticks, x_ticks, y_ticks};
+use super::ticks::{round_ticks, time_range, time_ticks, y_ticks};
 use crate::report::number::thousands;
 use crate::scenario::KeyDate;
 use chrono::{NaiveDate, TimeDelta};
@@ -29,6 +29,15 @@ impl CountAxis {
         match (self.ticks.first(), self.ticks.last()) {
             (Some(&first), Some(&last)) if last > first => last,
             _ => 1.0,
+        }
+    }
+
+    /// The y axis of counts up to `max` from 0: [`y_ticks`] with a little room above `max`, so a
+    /// line at its highest does not run along the top of the plot. Every chart of counts from 0
+    /// has it, the interactive charts of `report.html` too.
+    pub(crate) fn from_zero(max: f64) -> CountAxis {
+        CountAxis {
+            ticks: y_ticks(max * 1.03),
         }
     }
 
@@ -63,9 +72,7 @@ impl CountAxis {
     /// percentage point apart are told apart; else from 0, as every chart of counts. A zoomed axis's
     /// first tick is above 0, and the chart says so.
     pub(crate) fn zoomed(lo: f64, hi: f64) -> CountAxis {
-        let from_zero = || CountAxis {
-            ticks: y_ticks(hi * 1.03),
-        };
+        let from_zero = || CountAxis::from_zero(hi);
         if !(lo.is_finite() && hi.is_finite() && lo > 0.0 && hi >= lo) {
             return from_zero();
         }
@@ -120,6 +127,14 @@ impl Ranged for CountAxis {
     }
 }
 
+/// The outline of a p05–p95 band around a line over time, as a polygon: along `p95` at the
+/// line's days `mean`, then back along `p05`.
+pub(crate) fn band_outline(mean: &[(i32, f64)], p05: &[f64], p95: &[f64]) -> Vec<(i32, f64)> {
+    let upper = mean.iter().zip(p95).map(|((x, _), hi)| (*x, *hi));
+    let lower = mean.iter().zip(p05).rev().map(|((x, _), lo)| (*x, *lo));
+    upper.chain(lower).collect()
+}
+
 /// The coordinates of a plot over time: days since the first reported date, and counts.
 pub(crate) type TimeCoord = Cartesian2d<WithKeyPoints<RangedCoordi32>, CountAxis>;
 
@@ -137,9 +152,7 @@ pub(crate) fn time_plot<'a, DB: DrawingBackend>(
     unit: &str,
     key_dates: &[KeyDate],
 ) -> anyhow::Result<(ChartContext<'a, DB, TimeCoord>, Markers)> {
-    let y_axis = CountAxis {
-        ticks: y_ticks(y_max * 1.03),
-    };
+    let y_axis = CountAxis::from_zero(y_max);
     time_plot_on(root, plot_area, origin, last, y_axis, unit, key_dates)
 }
 
@@ -154,12 +167,8 @@ pub(crate) fn time_plot_on<'a, DB: DrawingBackend>(
     key_dates: &[KeyDate],
 ) -> anyhow::Result<(ChartContext<'a, DB, TimeCoord>, Markers)> {
     let bottom = y_axis.bottom();
-    let (x_lo, x_hi) = if last > 0 { (0, last) } else { (-15, 15) };
-    let (x_key, x_format) = if last > 0 {
-        x_ticks(origin, x_lo, x_hi)
-    } else {
-        (vec![0], "%Y-%m-%d")
-    };
+    let (x_lo, x_hi) = time_range(last);
+    let (x_key, x_format) = time_ticks(origin, last);
     let mut ctx = ChartBuilder::on(plot_area)
         .margin_top(z(BADGE_ROWS as i32 * BADGE_ROW_HEIGHT + 8))
         .margin_left(z(24))

@@ -1,6 +1,9 @@
 // picsim report explorer (see explore.rs): draws each chart of the run again as an SVG from the
 // JSON in #picsim-data, with a hover rule and tooltip, legend buttons that switch series off and
 // on, and key-date markers the key-dates table highlights. Fetches nothing, evaluates nothing.
+// Every rule of the charts comes with the data, computed by the code that draws the PNGs: tick
+// positions and labels, colours, line widths and dashes, band opacity, badge sizes. This script
+// lays them out at the page's width and holds no copy of them.
 (function () {
   "use strict";
   const source = document.getElementById("picsim-data");
@@ -10,19 +13,11 @@
   const probe = document.createElement("div");
   probe.innerHTML = "<svg></svg>";
   const NS = probe.firstChild.namespaceURI;
-  const DAY = 86400000;
   const banded = data.replications > 1;
-
-  // Days since the first reported date, from "YYYY-MM-DD" (UTC: no time zone moves a day).
-  const dayOf = (iso) => {
-    const [y, m, d] = iso.split("-").map(Number);
-    return Date.UTC(y, m - 1, d) / DAY;
-  };
-  const origin = dayOf(data.dates[0]);
-  const xs = data.dates.map((d) => dayOf(d) - origin);
-  const last = xs[xs.length - 1];
-  // One reported day: a month around it, as the PNG does.
-  const [xLo, xHi] = last > 0 ? [0, last] : [-15, 15];
+  // Each reported day's x (days since the first), and the x range of every chart.
+  const xs = data.x.days;
+  const [xLo, xHi] = data.x.range;
+  const badge = data.badge;
 
   // Thousands separators as the rest of the page writes them (not the reader's locale).
   const grouped = (v, decimals) => {
@@ -46,41 +41,9 @@
     return e;
   };
 
-  // Round y ticks: 0 to a multiple of 1, 2, 2.5 or 5 × 10^k above the highest value.
-  const yTicks = (max) => {
-    const top = max > 0 ? max * 1.03 : 1;
-    const raw = top / 5;
-    const p = Math.pow(10, Math.floor(Math.log10(raw)));
-    const step = [1, 2, 2.5, 5, 10].map((m) => m * p).find((s) => s >= raw);
-    const ticks = [];
-    for (let t = 0; t < top + step * 0.999; t += step) ticks.push(t);
-    return ticks;
-  };
-
-  // Date ticks on the first of a month, every `months`, as few as leave room for their labels.
-  const xTicks = (width) => {
-    if (last === 0) return { ticks: [0], label: (x) => data.dates[0] };
-    const first = new Date((origin + xLo) * DAY);
-    const end = new Date((origin + xHi) * DAY);
-    const span = (end.getUTCFullYear() - first.getUTCFullYear()) * 12 + end.getUTCMonth() - first.getUTCMonth() + 1;
-    const months = [1, 2, 3, 6, 12, 24, 60, 120].find((m) => (span / m) * (m >= 12 ? 48 : 72) <= width) || 120;
-    const ticks = [];
-    let y = first.getUTCFullYear();
-    let m = months >= 12 ? 0 : Math.ceil(first.getUTCMonth() / months) * months;
-    for (;;) {
-      const x = Date.UTC(y, m, 1) / DAY - origin;
-      if (x > xHi) break;
-      if (x >= xLo && (months < 12 || y % (months / 12) === 0)) ticks.push(x);
-      m += months >= 12 ? 12 : months;
-      while (m >= 12) { m -= 12; y += 1; }
-    }
-    const label = (x) => {
-      const d = new Date((origin + x) * DAY);
-      const month = String(d.getUTCMonth() + 1).padStart(2, "0");
-      return months >= 12 ? String(d.getUTCFullYear()) : d.getUTCFullYear() + "-" + month;
-    };
-    return { ticks, label };
-  };
+  // The x ticks for a plot `width` pixels wide: the densest set whose labels have room (they
+  // come densest first), else the sparsest.
+  const xTicks = (width) => data.x.ticks.find((t) => t.minWidth <= width) || data.x.ticks[data.x.ticks.length - 1];
 
   const charts = [];
   // Key-date number → its marker groups, in every chart.
@@ -91,33 +54,24 @@
     const width = Math.max(320, Math.round(c.plot.clientWidth || 800));
     const height = Math.round(Math.min(520, Math.max(260, width * 0.5)));
     const columns = c.spec.series.map((s) => data.columns[s.column]);
-    let yMax = 0;
-    c.spec.series.forEach((s, i) => {
-      const col = columns[i];
-      for (const v of col.mean) yMax = Math.max(yMax, v);
-      if (s.band && banded) for (const v of col.p95) yMax = Math.max(yMax, v);
-    });
-    const ticks = yTicks(yMax);
-    const yTop = ticks[ticks.length - 1];
-    const inMarkers = data.keyDates.filter((k) => {
-      const x = dayOf(k.date) - origin;
-      return x >= xLo && x <= xHi;
-    });
-    // Badges a few pixels apart go on separate rows (up to three), above the plot.
-    const left = 16 + Math.max(...ticks.map((t) => grouped(t, 0).length)) * 7.2;
+    const yt = c.spec.y;
+    const [yBottom, yTop] = [yt.ticks[0], yt.ticks[yt.ticks.length - 1]];
+    const inMarkers = data.keyDates.filter((k) => k.x !== null);
+    const left = 16 + Math.max(...yt.labels.map((l) => l.length)) * 7.2;
     const right = width - 14;
     const X = (x) => left + ((x - xLo) / (xHi - xLo)) * (right - left);
+    // Badges closer than their spacing go on separate rows (as many as the PNG has), above the plot.
     const rows = [];
     const badgeRow = inMarkers.map((k) => {
-      const px = X(dayOf(k.date) - origin);
-      let r = rows.findIndex((lastX) => px - lastX >= 20);
-      if (r < 0) r = rows.length < 3 ? rows.length : rows.indexOf(Math.min(...rows));
+      const px = X(k.x);
+      let r = rows.findIndex((lastX) => px - lastX >= badge.spacing);
+      if (r < 0) r = rows.length < badge.rows ? rows.length : rows.indexOf(Math.min(...rows));
       rows[r] = px;
       return r;
     });
-    const top = 14 + Math.max(1, rows.length) * 20;
+    const top = 14 + Math.max(1, rows.length) * badge.rowHeight;
     const bottom = height - 26;
-    const Y = (v) => bottom - (v / yTop) * (bottom - top);
+    const Y = (v) => bottom - ((v - yBottom) / (yTop - yBottom)) * (bottom - top);
 
     c.plot.textContent = "";
     const svg = el("svg", {
@@ -131,43 +85,41 @@
       "data-plot-right": right,
     }, c.plot);
     const grid = el("g", { class: "grid" }, svg);
-    for (const t of ticks) {
+    yt.ticks.forEach((t, i) => {
       el("line", { x1: left, x2: right, y1: Y(t), y2: Y(t) }, grid);
-      el("text", { x: left - 6, y: Y(t) + 4, "text-anchor": "end" }, grid).textContent = grouped(t, 0);
-    }
+      el("text", { x: left - 6, y: Y(t) + 4, "text-anchor": "end" }, grid).textContent = yt.labels[i];
+    });
     const xt = xTicks(right - left);
-    for (const x of xt.ticks) {
+    xt.at.forEach((x, i) => {
       el("line", { x1: X(x), x2: X(x), y1: bottom, y2: bottom + 5, class: "axis" }, svg);
-      el("text", { x: X(x), y: bottom + 18, "text-anchor": "middle" }, svg).textContent = xt.label(x);
-    }
+      el("text", { x: X(x), y: bottom + 18, "text-anchor": "middle" }, svg).textContent = xt.labels[i];
+    });
     el("line", { x1: left, x2: right, y1: bottom, y2: bottom, class: "axis" }, svg);
     el("line", { x1: left, x2: left, y1: top, y2: bottom, class: "axis" }, svg);
 
     inMarkers.forEach((k, i) => {
-      const px = X(dayOf(k.date) - origin);
-      const by = 14 + badgeRow[i] * 20;
+      const px = X(k.x);
+      const by = 14 + badgeRow[i] * badge.rowHeight;
       const g = el("g", { class: "marker", "data-key": k.n }, svg);
       el("title", {}, g).textContent = k.n + ". " + k.date + ": " + k.label;
-      el("line", { x1: px, x2: px, y1: by + 9, y2: bottom }, g);
-      el("circle", { cx: px, cy: by, r: 9 }, g);
+      el("line", { x1: px, x2: px, y1: by + badge.radius, y2: bottom }, g);
+      el("circle", { cx: px, cy: by, r: badge.radius }, g);
       el("text", { x: px, y: by + 4 }, g).textContent = k.n;
       if (!markers.has(k.n)) markers.set(k.n, []);
       markers.get(k.n).push(g);
       if (c.highlight === k.n) g.classList.add("hl");
     });
 
-    // Bands, then reference lines, then the others: every line above every band.
+    // Bands, then the lines in the PNG's drawing order: every line above every band.
     c.parts = c.spec.series.map(() => []);
     c.spec.series.forEach((s, i) => {
       const col = columns[i];
-      if (!(s.band && banded) || xs.length < 2 || col.p05.every((lo, j) => lo === col.p95[j])) return;
+      if (!s.band) return;
       let d = "M" + xs.map((x, j) => X(x).toFixed(1) + " " + Y(col.p95[j]).toFixed(1)).join("L");
       for (let j = xs.length - 1; j >= 0; j--) d += "L" + X(xs[j]).toFixed(1) + " " + Y(col.p05[j]).toFixed(1);
-      c.parts[i].push(el("path", { d: d + "Z", fill: s.colour, "fill-opacity": 0.18, class: "band" }, svg));
+      c.parts[i].push(el("path", { d: d + "Z", fill: s.colour, "fill-opacity": data.bandOpacity, class: "band" }, svg));
     });
-    const order = c.spec.series.map((s, i) => i);
-    order.sort((a, b) => Number(c.spec.series[b].reference) - Number(c.spec.series[a].reference));
-    for (const i of order) {
+    for (const i of c.spec.layers) {
       const s = c.spec.series[i];
       const col = columns[i];
       const d = xs.length === 1
@@ -177,18 +129,18 @@
         d: d,
         fill: "none",
         stroke: s.colour,
-        "stroke-width": Math.max(1.2, xs.length === 1 ? 10 : s.width * 0.75),
+        "stroke-width": s.width,
         "stroke-linejoin": "round",
         "stroke-linecap": "round",
         class: "line",
         "data-series": i,
       }, svg);
-      if (s.dashed) line.setAttribute("stroke-dasharray", "7 4.5");
+      if (s.dash) line.setAttribute("stroke-dasharray", s.dash.join(" "));
       c.parts[i].push(line);
     }
     const rule = el("line", { class: "rule", y1: top, y2: bottom, visibility: "hidden" }, svg);
     const dots = c.spec.series.map((s, i) => {
-      const dot = el("circle", { r: 4, fill: s.colour, stroke: "#fff", "stroke-width": 1.5, visibility: "hidden" }, svg);
+      const dot = el("circle", { r: 4, fill: s.colour, "stroke-width": 1.5, class: "dot", visibility: "hidden" }, svg);
       c.parts[i].push(dot);
       return dot;
     });

@@ -10,12 +10,20 @@
 //! chart. Nothing is fetched: no URL, no `eval`, so it works from `file://`.
 //!
 //! The series of each chart are those of its PNG (`chart::run::outline`); the numbers are the
-//! run's summaries, rounded for size (means to 0.1, percentiles to whole counts).
+//! run's summaries, rounded for size (means to 0.1, percentiles to whole counts). One set of
+//! chart rules: the axes' ticks and labels (`figure::ticks`, at every spacing the script may
+//! need for the reader's width), the series' colours, widths and dashes, the bands' opacity and
+//! the key-date badges are computed here, by the code that draws the PNGs, and embedded; the
+//! script only lays them out.
 
-use crate::report::chart::run::outline;
+use crate::report::chart::run::{BAND_OPACITY, DASH, Outline, outline};
+use crate::report::figure::markers::BADGE_ROWS;
+use crate::report::figure::ticks::{months_spanned, time_range, time_tick_choices};
+use crate::report::number::thousands;
 use crate::run::summary::RunResult;
 use crate::scenario::Chart;
 use anyhow::{Result, anyhow};
+use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
 use std::fmt::Write as _;
 
@@ -49,6 +57,7 @@ figure.explore-on > img { display: none; }
 .explore-plot .marker.hl line { stroke: #c81e1e; stroke-width: 2.5; stroke-dasharray: none; }
 .explore-plot .marker.hl circle { fill: #c81e1e; }
 .explore-plot .rule { stroke: var(--text); stroke-width: 1; }
+.explore-plot .dot { stroke: #fff; }
 .explore-tip { position: absolute; top: 0; left: 0; max-width: calc(100% - 1rem); padding: .35rem .55rem; pointer-events: none;
   font-size: .8rem; line-height: 1.4; background: rgba(255,255,255,.96); border: 1px solid var(--muted);
   border-radius: .3rem; box-shadow: 0 1px 4px rgba(0,0,0,.15); }
@@ -103,75 +112,175 @@ fn mean(v: f64) -> Value {
     }
 }
 
-/// The embedded data: reported dates, replications, per metric column the charts draw the mean
-/// (and with more than one replication p05 and p95) per reported day, the charts' series, and
-/// the key dates numbered as the charts' markers.
+/// The explorer's lines are this share of the PNG's widths (its plot is about half the PNG's
+/// width, and lines at half their width read too thin on screen) …
+const LINE_SCALE: f64 = 0.75;
+/// … but no thinner than this, pixels.
+const MIN_LINE: f64 = 1.2;
+/// Its dashes and gaps are this share of the PNG's ([`DASH`]), keeping their proportion.
+const DASH_SCALE: f64 = 0.5;
+/// A chart of one reported day draws each series as a dot this wide, pixels.
+const POINT_WIDTH: f64 = 10.0;
+/// The room a month label (`2013-07`) of the explorer's time axis needs, gap included, pixels.
+const MONTH_LABEL_ROOM: f64 = 72.0;
+/// The room a year label (`2013`) needs, pixels.
+const YEAR_LABEL_ROOM: f64 = 48.0;
+/// Key-date badges: their radius, the height of a row of them, and the least distance between
+/// two badges' centres in one row, pixels. Their number of rows is the PNG's ([`BADGE_ROWS`]).
+const BADGE: (f64, f64, f64) = (9.0, 20.0, 20.0);
+
+/// The embedded data: reported dates and their x, replications, per metric column the charts draw
+/// the mean (and with more than one replication p05 and p95) per reported day, the charts
+/// (series, their look and the y axis), the x axis's ticks, and the key dates numbered as the
+/// charts' markers. Everything the script needs to draw is here, computed by the rules that draw
+/// the PNGs: the script itself holds no tick rule, colour, dash or marker size.
 fn data(result: &RunResult, charts: &[Chart]) -> Result<Value> {
-    let s = &result.scenario;
     let banded = result.series.len() > 1;
+    let single = result.dates.len() == 1;
     let mut columns = Map::new();
     let mut chart_values = Vec::new();
     for &chart in charts {
-        let (title, unit, series, empty) = outline(chart, result)?;
-        let mut series_values = Vec::new();
-        for se in &series {
+        let o = outline(chart, result)?;
+        for se in &o.series {
             if !columns.contains_key(&se.column) {
-                let col = result
-                    .column(&se.column)
-                    .ok_or_else(|| anyhow!("the run has no metric column `{}`", se.column))?;
-                let stats: Vec<_> = (0..result.dates.len())
-                    .map(|row| result.stat(row, col))
-                    .collect();
-                let mut c = Map::new();
-                c.insert(
-                    "mean".into(),
-                    stats.iter().map(|st| mean(st.mean)).collect(),
-                );
-                if banded {
-                    let whole = |v: f64| json!(v.round() as i64);
-                    c.insert("p05".into(), stats.iter().map(|st| whole(st.p05)).collect());
-                    c.insert("p95".into(), stats.iter().map(|st| whole(st.p95)).collect());
-                }
-                columns.insert(se.column.clone(), Value::Object(c));
+                columns.insert(se.column.clone(), column(result, &se.column, banded)?);
             }
-            let c = se.colour;
-            series_values.push(json!({
-                "label": se.label,
-                "column": se.column,
-                "colour": format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2),
-                "width": se.width,
-                "dashed": se.dashed,
-                "band": se.band,
-                "reference": se.reference,
-            }));
         }
-        chart_values.push(json!({
-            "id": format!("chart-{}", chart.stem()),
-            "title": title,
-            "unit": unit,
-            "series": series_values,
-            "empty": empty,
-        }));
+        chart_values.push(chart_value(chart, &o, single));
     }
-    let key_dates: Vec<Value> = s
+    let (x, origin, range) = x_axis(&result.dates)?;
+    let key_dates: Vec<Value> = result
+        .scenario
         .key_dates()
         .iter()
         .enumerate()
-        .map(|(i, k)| json!({"n": i + 1, "date": k.date.to_string(), "label": k.label}))
+        .map(|(i, k)| {
+            let day = (k.date - origin).num_days();
+            let inside = (i64::from(range.0)..=i64::from(range.1)).contains(&day);
+            json!({"n": i + 1, "date": k.date.to_string(), "label": k.label,
+                   "x": inside.then_some(day)})
+        })
         .collect();
     Ok(json!({
         "dates": result.dates.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
         "replications": result.series.len(),
         "columns": columns,
         "charts": chart_values,
+        "x": x,
         "keyDates": key_dates,
+        "bandOpacity": BAND_OPACITY,
+        "badge": {"radius": BADGE.0, "rowHeight": BADGE.1, "spacing": BADGE.2, "rows": BADGE_ROWS},
     }))
+}
+
+/// The numbers of metric `name` per reported day: its mean, and with replications (`banded`) its
+/// p05 and p95.
+fn column(result: &RunResult, name: &str, banded: bool) -> Result<Value> {
+    let col = result
+        .column(name)
+        .ok_or_else(|| anyhow!("the run has no metric column `{name}`"))?;
+    let stats: Vec<_> = (0..result.dates.len())
+        .map(|row| result.stat(row, col))
+        .collect();
+    let mut c = Map::new();
+    c.insert(
+        "mean".into(),
+        stats.iter().map(|st| mean(st.mean)).collect(),
+    );
+    if banded {
+        let whole = |v: f64| json!(v.round() as i64);
+        c.insert("p05".into(), stats.iter().map(|st| whole(st.p05)).collect());
+        c.insert("p95".into(), stats.iter().map(|st| whole(st.p95)).collect());
+    }
+    Ok(Value::Object(c))
+}
+
+/// One chart: its figure's id, title, unit, series with their look (colour, width, dash, band) in
+/// legend order, their drawing order, and its y axis's ticks and labels (as the PNG's). `single`:
+/// the run reports one day, so each series is a dot.
+fn chart_value(chart: Chart, o: &Outline, single: bool) -> Value {
+    let series: Vec<Value> = o
+        .series
+        .iter()
+        .map(|se| {
+            let c = se.colour;
+            let width = if single {
+                POINT_WIDTH
+            } else {
+                (se.width * LINE_SCALE).max(MIN_LINE)
+            };
+            let dash = se.dashed.then(|| {
+                [
+                    f64::from(DASH.0) * DASH_SCALE,
+                    f64::from(DASH.1) * DASH_SCALE,
+                ]
+            });
+            json!({
+                "label": se.label,
+                "column": se.column,
+                "colour": format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2),
+                "width": width,
+                "dashed": se.dashed,
+                "dash": dash,
+                "band": se.shaded,
+                "reference": se.reference,
+            })
+        })
+        .collect();
+    json!({
+        "id": format!("chart-{}", chart.stem()),
+        "title": o.title,
+        "unit": o.unit,
+        "series": series,
+        "layers": o.layers,
+        "y": {
+            "ticks": o.y_axis.ticks,
+            "labels": o.y_axis.ticks.iter().map(|t| thousands(*t)).collect::<Vec<_>>(),
+        },
+        "empty": o.empty_note,
+    })
+}
+
+/// The x axis the charts share: its range and each reported day's x (days since the first
+/// reported date), and its ticks at every spacing the PNGs' rule may take, densest first, each
+/// with the plot width its labels need: the script takes the first that fits its width (a PNG
+/// has one width; a page has the reader's). Also returns the first date and the range.
+fn x_axis(dates: &[NaiveDate]) -> Result<(Value, NaiveDate, (i32, i32))> {
+    let origin = *dates
+        .first()
+        .ok_or_else(|| anyhow!("the run has no reported days to chart"))?;
+    let days: Vec<i32> = dates
+        .iter()
+        .map(|d| (*d - origin).num_days() as i32)
+        .collect();
+    let last = days.last().copied().unwrap_or(0);
+    let range = time_range(last);
+    let months = f64::from(months_spanned(origin, range.0, range.1));
+    let ticks: Vec<Value> = time_tick_choices(origin, last)
+        .into_iter()
+        .map(|t| {
+            let room = if t.every >= 12 {
+                YEAR_LABEL_ROOM
+            } else {
+                MONTH_LABEL_ROOM
+            };
+            let min_width = if last > 0 {
+                months / f64::from(t.every) * room
+            } else {
+                0.0
+            };
+            json!({"minWidth": min_width, "at": t.days, "labels": t.labels(origin)})
+        })
+        .collect();
+    let x = json!({"range": [range.0, range.1], "days": days, "ticks": ticks});
+    Ok((x, origin, range))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::report::figure::style::palette;
+    use crate::report::figure::ticks::{month_ticks, x_ticks, y_ticks};
     use crate::report::fixtures;
 
     /// The embedded data `write` puts in a page, parsed back.
@@ -183,6 +292,193 @@ mod tests {
         let to = from + out[from..].find("</script>").expect("data element ends");
         let json = serde_json::from_str(&out[from..to]).expect("the data is JSON");
         (out, json)
+    }
+
+    /// The x ticks the script would draw at `width` pixels: the first set whose `minWidth` fits,
+    /// else the last (as `xTicks` in the script).
+    fn chosen(x: &Value, width: f64) -> Vec<String> {
+        let sets = x["ticks"].as_array().expect("tick sets");
+        let set = sets
+            .iter()
+            .find(|t| t["minWidth"].as_f64().expect("a width") <= width)
+            .unwrap_or_else(|| sets.last().expect("a set"));
+        set["labels"]
+            .as_array()
+            .expect("labels")
+            .iter()
+            .map(|l| l.as_str().expect("a label").to_string())
+            .collect()
+    }
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("a date")
+    }
+
+    /// Every `step` days from `first` to `last`.
+    fn days(first: NaiveDate, last: NaiveDate, step: i64) -> Vec<NaiveDate> {
+        std::iter::successors(Some(first), |d| {
+            Some(*d + chrono::TimeDelta::days(step)).filter(|n| *n <= last)
+        })
+        .collect()
+    }
+
+    #[test]
+    fn embedded_x_ticks_are_those_of_the_png_rules() {
+        for dates in [
+            days(date(2012, 7, 1), date(2014, 12, 31), 7),
+            days(date(2010, 1, 1), date(2019, 12, 31), 30),
+            days(date(2013, 3, 10), date(2013, 5, 20), 1),
+            vec![date(2013, 1, 10)],
+        ] {
+            let (x, origin, range) = x_axis(&dates).expect("an axis");
+            let last = (*dates.last().expect("dates") - origin).num_days() as i32;
+            assert_eq!(x["range"], json!([range.0, range.1]));
+            assert_eq!(x["days"].as_array().expect("days").len(), dates.len());
+            let sets = x["ticks"].as_array().expect("tick sets");
+            for set in sets {
+                let at: Vec<i32> = serde_json::from_value(set["at"].clone()).expect("days");
+                let labels: Vec<String> =
+                    serde_json::from_value(set["labels"].clone()).expect("labels");
+                assert_eq!(at.len(), labels.len());
+                if last > 0 {
+                    // Each set is figure/ticks.rs's at some spacing of months.
+                    let found = [1, 2, 3, 6, 12, 24, 60, 120, 240].into_iter().any(|k| {
+                        let t = month_ticks(origin, range.0, range.1, k);
+                        t.days == at && t.labels(origin) == labels
+                    });
+                    assert!(found, "{at:?} {labels:?}");
+                }
+            }
+            // The PNG's own ticks are among them.
+            let (png, format) = if last > 0 {
+                x_ticks(origin, range.0, range.1)
+            } else {
+                (vec![0], "%Y-%m-%d")
+            };
+            assert!(
+                sets.iter().any(|s| s["at"] == json!(png)),
+                "{png:?} ({format}) not embedded: {x}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_script_takes_the_densest_ticks_that_fit() {
+        // 2012-07 to 2014-12: 30 months. Month labels need 72 pixels, years 48.
+        let (x, _, _) = x_axis(&days(date(2012, 7, 1), date(2014, 12, 31), 7)).expect("an axis");
+        let quarters = [
+            "2012-07", "2012-10", "2013-01", "2013-04", "2013-07", "2013-10", "2014-01", "2014-04",
+            "2014-07", "2014-10",
+        ];
+        assert_eq!(chosen(&x, 1000.0), quarters);
+        assert_eq!(
+            chosen(&x, 500.0),
+            ["2012-07", "2013-01", "2013-07", "2014-01", "2014-07"]
+        );
+        assert_eq!(chosen(&x, 300.0), ["2013", "2014"]);
+        assert_eq!(chosen(&x, 2200.0).len(), 30);
+        // One reported day: that day, whatever the width.
+        let (x, _, range) = x_axis(&[date(2013, 1, 10)]).expect("an axis");
+        assert_eq!(range, (-15, 15));
+        assert_eq!(chosen(&x, 300.0), ["2013-01-10"]);
+        assert_eq!(chosen(&x, 3000.0), ["2013-01-10"]);
+    }
+
+    #[test]
+    fn embedded_y_ticks_are_those_of_the_png_rule() {
+        let r = fixtures::small();
+        let (_, d) = embedded(r);
+        for chart in d["charts"].as_array().expect("charts") {
+            // The highest mean or band edge drawn, from the run's own summaries.
+            let mut max = 0.0f64;
+            for se in chart["series"].as_array().expect("series") {
+                let col = r
+                    .column(se["column"].as_str().expect("a column"))
+                    .expect("column");
+                for row in 0..r.dates.len() {
+                    let st = r.stat(row, col);
+                    max = max.max(st.mean);
+                    if se["band"] == json!(true) {
+                        max = max.max(st.p95);
+                    }
+                }
+            }
+            let ticks: Vec<f64> =
+                serde_json::from_value(chart["y"]["ticks"].clone()).expect("ticks");
+            assert_eq!(ticks, y_ticks(max * 1.03), "{}", chart["id"]);
+            let labels = chart["y"]["labels"].as_array().expect("labels");
+            assert_eq!(labels.len(), ticks.len());
+            for (t, l) in ticks.iter().zip(labels) {
+                let l = l.as_str().expect("a label");
+                assert_eq!(l.replace(',', "").parse::<f64>().ok(), Some(*t), "{l}");
+            }
+        }
+        // By hand: 9,500 at most gives 0 to 10,000 in steps of 2,000.
+        let o = Outline {
+            title: String::new(),
+            unit: "entries",
+            series: Vec::new(),
+            layers: Vec::new(),
+            y_axis: crate::report::figure::axes::CountAxis::from_zero(9_500.0),
+            empty_note: None,
+        };
+        assert_eq!(
+            chart_value(Chart::Users, &o, false)["y"]["labels"],
+            json!(["0", "2,000", "4,000", "6,000", "8,000", "10,000"])
+        );
+    }
+
+    /// The script draws from the data alone: it holds no tick rule (round steps, logarithms,
+    /// month arithmetic), no colour, no dash pattern and no band opacity of its own (most of the
+    /// words below were in it once).
+    #[test]
+    fn the_script_holds_no_chart_rule_of_its_own() {
+        for word in [
+            "Math.log10",
+            "Math.pow",
+            "2.5",
+            "Date.UTC",
+            "getUTC",
+            "0.18",
+            "4.5",
+            "rgb(",
+            "hsl(",
+            "palette",
+        ] {
+            assert!(!SCRIPT.contains(word), "the script holds {word}");
+        }
+        // No colour literal: `#` and three to eight hex digits.
+        let bytes = SCRIPT.as_bytes();
+        for (i, _) in SCRIPT.match_indices('#') {
+            let hex = bytes[i + 1..]
+                .iter()
+                .take_while(|b| b.is_ascii_hexdigit())
+                .count();
+            let next = bytes.get(i + 1 + hex).copied().unwrap_or(b' ');
+            assert!(
+                !(3..=8).contains(&hex) || next.is_ascii_alphanumeric(),
+                "a colour literal in the script: {}",
+                &SCRIPT[i..i + 1 + hex]
+            );
+        }
+        // What it draws with comes in the data.
+        let (_, d) = embedded(fixtures::small());
+        assert!(!d["x"]["ticks"].as_array().expect("x ticks").is_empty());
+        assert_eq!(d["bandOpacity"], json!(BAND_OPACITY));
+        assert_eq!(d["badge"]["rows"], json!(BADGE_ROWS));
+        for chart in d["charts"].as_array().expect("charts") {
+            assert!(chart["y"]["ticks"].as_array().expect("y ticks").len() >= 2);
+            for se in chart["series"].as_array().expect("series") {
+                assert!(se["colour"].as_str().is_some_and(|c| c.starts_with('#')));
+                assert!(se["width"].as_f64().is_some_and(|w| w >= MIN_LINE));
+                let dash = if se["dashed"] == json!(true) {
+                    json!([7.0, 4.5])
+                } else {
+                    Value::Null
+                };
+                assert_eq!(se["dash"], dash, "{se}");
+            }
+        }
     }
 
     #[test]
