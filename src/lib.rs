@@ -16,6 +16,7 @@ pub mod day;
 pub mod engine;
 pub mod experiments;
 pub mod migration;
+pub mod output;
 pub(crate) mod records;
 pub mod report;
 pub mod rng;

@@ -11,8 +11,8 @@ use crate::calibration::smc::{self, Settings};
 use crate::calibration::{self as cal, checkpoint, outcome::outcome};
 use crate::cli::CalibrateArgs;
 use crate::comm::Comm;
+use crate::output::staging::{KEPT, Staging};
 use crate::report;
-use crate::report::staging::{KEPT, Staging};
 use crate::scenario::{CalibrationSpec, Fit, Override, Scenario};
 use anyhow::{Context, Result, anyhow};
 use chrono::NaiveDate;
@@ -158,10 +158,10 @@ impl Setup<'_> {
         };
         Ok(serde_json::json!({
             "command": command,
-            "scenario_sha256": report::manifest::sha256_hex(&read(self.loaded.path)?),
+            "scenario_sha256": crate::output::manifest::sha256_hex(&read(self.loaded.path)?),
             "overrides": self.loaded.overrides.iter().map(|o| o.text.clone()).collect::<Vec<_>>(),
             "fits": self.fits.iter().map(|f| format!("{}={}..{}:{}", f.key, f.low, f.high, f.log)).collect::<Vec<_>>(),
-            "observed_sha256": report::manifest::sha256_hex(&read(&self.observed_path)?),
+            "observed_sha256": crate::output::manifest::sha256_hex(&read(&self.observed_path)?),
             "metrics": self.metrics,
             "observed_until": until.map(|d| d.to_string()),
             "settings": format!("{:?}", self.settings),
@@ -187,7 +187,7 @@ impl Setup<'_> {
             .output
             .out
             .clone()
-            .unwrap_or_else(|| report::files::experiment_dir(&s.name, kind));
+            .unwrap_or_else(|| crate::output::files::experiment_dir(&s.name, kind));
         let identity = self.identity(command, args.observed_until)?;
         let mut inputs = plan::inputs_of([s]);
         inputs.add(&self.observed_path, "the observations");
@@ -426,7 +426,7 @@ pub(crate) fn calibrate(args: CalibrateArgs, comm: &dyn Comm) -> Result<ExitCode
         "command_line": std::env::args().collect::<Vec<_>>(),
         "scenario": {
             "path": args.scenario.display().to_string(),
-            "effective": report::manifest::toml_to_json(&toml::Value::Table(s.effective.clone())),
+            "effective": crate::output::manifest::toml_to_json(&toml::Value::Table(s.effective.clone())),
         },
         "identity": identity,
         "simulations": result.simulations(),

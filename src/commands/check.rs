@@ -11,7 +11,6 @@ use crate::calibration::simulate::Progress;
 use crate::calibration::{checkpoint, smc};
 use crate::cli::CalibrateArgs;
 use crate::comm::Comm;
-use crate::report;
 use anyhow::{Context, Result};
 use std::path::Path;
 use std::process::ExitCode;
@@ -109,7 +108,7 @@ pub(super) fn check(
         "command_line": std::env::args().collect::<Vec<_>>(),
         "scenario": {
             "path": args.scenario.display().to_string(),
-            "effective": report::manifest::toml_to_json(&toml::Value::Table(s.effective.clone())),
+            "effective": crate::output::manifest::toml_to_json(&toml::Value::Table(s.effective.clone())),
         },
         "identity": identity,
         "repeats": repeats,

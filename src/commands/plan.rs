@@ -12,9 +12,10 @@
 use super::progress::{Phase, places, progress_bar, status};
 use crate::cli::{MemoryArgs, OutputArgs, ScenarioArgs, WorldArgs};
 use crate::comm::Comm;
+use crate::output::staging::Named;
+use crate::output::{Inputs, Staging};
 use crate::report::comparison::RunSummary;
-use crate::report::staging::Named;
-use crate::report::{self, Inputs, Staging, manifest::Invocation};
+use crate::report::{self, manifest::Invocation};
 use crate::run::jobs::Tick;
 use crate::run::summary::{RunResult, summarise_run};
 use crate::scenario::import::ContactList;
@@ -318,7 +319,7 @@ impl Plan<'_> {
 fn scenario_sha256(path: &Path) -> Result<String> {
     let bytes =
         std::fs::read(path).with_context(|| format!("could not read '{}'", path.display()))?;
-    Ok(report::manifest::sha256_hex(&bytes))
+    Ok(crate::output::manifest::sha256_hex(&bytes))
 }
 
 /// Where a run's result goes while the other runs go on (on the rank that writes): the folder

@@ -3,7 +3,8 @@
 
 use super::plan;
 use crate::cli::PopulationArgs;
-use crate::report::{self, Staging};
+use crate::output::Staging;
+use crate::report;
 use crate::scenario::validate::count;
 use anyhow::Result;
 use std::process::ExitCode;
@@ -38,7 +39,7 @@ pub(crate) fn population(args: PopulationArgs) -> Result<ExitCode> {
             u32::MAX
         )
     })?;
-    let export = crate::report::staging::Named::Option("--export".into());
+    let export = crate::output::staging::Named::Option("--export".into());
     let inputs = plan::inputs_of([&scenario]);
     let force = world.folder.force;
     let staging = Staging::named(&args.export, &export, force, "population", &inputs)?;

@@ -11,8 +11,8 @@
 //! for a sweep, a `crate::report::sensitivity::Sensitivity` for a sensitivity analysis.
 
 use super::label::{change, differing, entry_label, value_at, value_text};
+use crate::output::files::run_id;
 use crate::report::comparison::{Comparison, RunSummary};
-use crate::report::files::run_id;
 use crate::report::sensitivity::{Parameter, Sensitivity};
 use crate::run::summary::RunResult;
 use crate::scenario::validate::count;

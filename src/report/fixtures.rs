@@ -1,8 +1,8 @@
 //! Runs, comparisons and sensitivity analyses shared by the report's tests: small real runs of
 //! the shipped default scenario, and hand-made comparisons whose texts hold markup.
 
+use crate::output::files::run_id;
 use crate::report::comparison::{Comparison, RunSummary};
-use crate::report::files::run_id;
 use crate::report::headline::{Headline, Unit};
 use crate::report::sensitivity::{Parameter, Sensitivity};
 use crate::run::summary::{RunResult, Stat};

@@ -4,8 +4,7 @@
 //! itself, in `export`); none knows how the counts were made.
 //!
 //! The charts ([`chart`]) are drawn with one kit (`figure`); the pages (`page`) share one
-//! frame. Every command writes into a temporary folder beside its target and renames it into
-//! place only when every file is written ([`staging`]).
+//! frame. The output folder they write into is [`crate::output`]'s.
 
 pub(crate) mod calibration;
 pub mod chart;
@@ -13,27 +12,21 @@ pub(crate) mod comparison;
 pub mod csv;
 pub(crate) mod export;
 pub(crate) mod figure;
-pub(crate) mod files;
 #[cfg(test)]
 mod fixtures;
 pub(crate) mod headline;
-pub(crate) mod inputs;
 pub(crate) mod manifest;
 pub(crate) mod number;
 pub(crate) mod page;
-pub(crate) mod sealed;
 pub(crate) mod sensitivity;
-pub mod staging;
 pub(crate) mod terminal;
 
 pub use headline::{Headline, headlines};
-pub(crate) use inputs::Inputs;
 pub(crate) use number::thousands;
-pub use staging::{Staging, check_creatable};
 
+use crate::output::files::{self, CSV_FILES};
 use crate::run::summary::RunResult;
 use anyhow::{Result, bail};
-use files::CSV_FILES;
 use std::path::{Path, PathBuf};
 
 /// Options for what a run writes beyond its standard files.
