@@ -1,7 +1,7 @@
 //! Everything a run writes: CSV files, the manifest, PNG charts, the HTML report and the
 //! terminal table. Every writer consumes one [`RunResult`] (or, for many runs, a
-//! `comparison::Comparison` or a `sensitivity::Sensitivity`; for `picsim population`, the world
-//! itself, in `export`); none knows how the counts were made.
+//! `comparison::Comparison` or a `sensitivity::Sensitivity`); none knows how the counts were
+//! made. (`picsim population` writes its world with `crate::world::pinned::export`.)
 //!
 //! The charts ([`chart`]) are drawn with one kit (`figure`); the pages (`page`) share one
 //! frame. The output folder they write into is [`crate::output`]'s.
@@ -10,7 +10,6 @@ pub(crate) mod calibration;
 pub mod chart;
 pub(crate) mod comparison;
 pub mod csv;
-pub(crate) mod export;
 pub(crate) mod figure;
 #[cfg(test)]
 mod fixtures;
