@@ -485,7 +485,7 @@ fn fits(spec: &CalibrationSpec, given: &[Fit]) -> Vec<Fit> {
 }
 
 /// Writes the calibration's files into `dir`.
-fn write(c: &report::calibration::Calibration, dir: &std::path::Path) -> Result<()> {
+fn write(c: &cal::report::result::Calibration, dir: &std::path::Path) -> Result<()> {
     c.write_posterior(&dir.join("posterior.csv"))?;
     c.write_generations(&dir.join("calibration.csv"))?;
     report::csv::write_summary_of(
@@ -494,8 +494,8 @@ fn write(c: &report::calibration::Calibration, dir: &std::path::Path) -> Result<
         &c.predictive,
         &dir.join("summary.csv"),
     )?;
-    let charts = report::chart::calibration::draw_all(c, dir)?;
-    report::page::calibration::write(
+    let charts = cal::report::chart::draw_all(c, dir)?;
+    cal::report::page::write(
         c,
         &charts,
         &[

@@ -6,7 +6,6 @@
 //! The charts ([`chart`]) are drawn with one kit (`figure`); the pages (`page`) share one
 //! frame. The output folder they write into is [`crate::output`]'s.
 
-pub(crate) mod calibration;
 pub mod chart;
 pub(crate) mod comparison;
 pub mod csv;

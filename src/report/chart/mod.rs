@@ -2,7 +2,6 @@
 //! of a sensitivity analysis (`tornado`), a calibration's fits and posteriors (`calibration`), each drawn with the chart kit
 //! (`super::figure`) into one PNG file.
 
-pub(crate) mod calibration;
 pub(crate) mod comparison;
 pub mod run;
 pub(crate) mod tornado;

@@ -5,7 +5,6 @@
 //! frame they share (`frame`), with the sections more than one holds (`sections`) and every
 //! outside text escaped (`escape`).
 
-pub(crate) mod calibration;
 pub(crate) mod comparison;
 pub(crate) mod escape;
 pub(crate) mod explore;

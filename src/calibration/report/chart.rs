@@ -3,7 +3,7 @@
 //! forecast's start marked), and the posterior marginals of the fitted keys (`posterior.png`,
 //! one weighted histogram per key over its prior range).
 
-use crate::report::calibration::Calibration;
+use crate::calibration::report::result::Calibration;
 use crate::report::figure::axes::time_plot;
 use crate::report::figure::canvas::{supersampled, write_png};
 use crate::report::figure::frame::{HEADER_HEIGHT, PANEL_RIGHT, PANEL_X, header, plot_area};
@@ -66,11 +66,11 @@ fn fit<DB: DrawingBackend>(
                 .map(|s| (x(*d), k * s.p05, k * s.p50, k * s.p95))
         })
         .collect();
-    let points: Vec<crate::report::calibration::Point> = c
+    let points: Vec<crate::calibration::report::result::Point> = c
         .observations
         .iter()
         .filter(|o| o.metric == metric)
-        .map(|o| crate::report::calibration::Point {
+        .map(|o| crate::calibration::report::result::Point {
             value: k * o.value,
             sem: o.sem.map(|s| k * s),
             ..o.clone()
