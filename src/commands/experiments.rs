@@ -4,8 +4,8 @@
 use super::plan::{self, Finished, Output, Plan};
 use crate::cli::{OutputArgs, SensitivityArgs, SweepArgs};
 use crate::comm::Comm;
+use crate::experiments::compare::result::RunSummary;
 use crate::experiments::{folder, sweep};
-use crate::report::comparison::RunSummary;
 use crate::run::summary::RunResult;
 use crate::scenario::Scenario;
 use crate::scenario::validate::count;

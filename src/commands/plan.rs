@@ -12,9 +12,9 @@
 use super::progress::{Phase, places, progress_bar, status};
 use crate::cli::{MemoryArgs, OutputArgs, ScenarioArgs, WorldArgs};
 use crate::comm::Comm;
+use crate::experiments::compare::result::RunSummary;
 use crate::output::staging::Named;
 use crate::output::{Inputs, Staging};
-use crate::report::comparison::RunSummary;
 use crate::report::{self, manifest::Invocation};
 use crate::run::jobs::Tick;
 use crate::run::summary::{RunResult, summarise_run};

@@ -4,10 +4,10 @@
 //! `super::sweep` and `super::compare`, and the commands wire the two together.
 
 use super::sweep;
+use crate::experiments::compare::result::{CompareChart, Comparison, RunSummary};
+use crate::experiments::sensitivity::result::{Sensitivity, figure_file};
 use crate::output::sealed::{seal, unseal};
 use crate::output::staging::{KEPT, write_atomically};
-use crate::report::comparison::{CompareChart, Comparison, RunSummary};
-use crate::report::sensitivity::{Sensitivity, figure_file};
 use crate::report::{self, manifest::Invocation};
 use crate::run::summary::RunResult;
 use anyhow::{Context, Result, bail};
@@ -192,11 +192,11 @@ pub(crate) fn write_comparison(cmp: &Comparison, dir: &Path, extra_files: &[&str
         .collect();
     charts
         .par_iter()
-        .map(|(c, p)| report::chart::comparison::draw(cmp, *c, p))
+        .map(|(c, p)| super::compare::chart::draw(cmp, *c, p))
         .collect::<Result<Vec<()>>>()?;
     let mut files = vec!["compare.csv"];
     files.extend_from_slice(extra_files);
-    report::page::comparison::write(cmp, &charts, &files, &dir.join("report.html"))
+    super::compare::page::write(cmp, &charts, &files, &dir.join("report.html"))
 }
 
 /// Writes a sensitivity analysis's files into `dir`: `sensitivity.csv`, a tornado chart per
@@ -213,9 +213,9 @@ pub(crate) fn write_sensitivity(sens: &Sensitivity, dir: &Path) -> Result<()> {
         .collect();
     charts
         .par_iter()
-        .map(|(f, p)| report::chart::tornado::draw(sens, f, p))
+        .map(|(f, p)| super::sensitivity::chart::draw(sens, f, p))
         .collect::<Result<Vec<()>>>()?;
-    report::page::sensitivity::write(
+    super::sensitivity::page::write(
         sens,
         &charts,
         &["sensitivity.csv"],

@@ -7,16 +7,14 @@
 //! frame. The output folder they write into is [`crate::output`]'s.
 
 pub mod chart;
-pub(crate) mod comparison;
 pub mod csv;
 pub(crate) mod figure;
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 pub(crate) mod headline;
 pub(crate) mod manifest;
 pub(crate) mod number;
 pub(crate) mod page;
-pub(crate) mod sensitivity;
 pub(crate) mod terminal;
 
 pub use headline::{Headline, headlines};

@@ -2,6 +2,4 @@
 //! of a sensitivity analysis (`tornado`), a calibration's fits and posteriors (`calibration`), each drawn with the chart kit
 //! (`super::figure`) into one PNG file.
 
-pub(crate) mod comparison;
 pub mod run;
-pub(crate) mod tornado;

@@ -5,11 +5,9 @@
 //! frame they share (`frame`), with the sections more than one holds (`sections`) and every
 //! outside text escaped (`escape`).
 
-pub(crate) mod comparison;
 pub(crate) mod escape;
 pub(crate) mod explore;
 pub(crate) mod frame;
 pub(crate) mod imported;
 pub mod run;
 pub(crate) mod sections;
-pub(crate) mod sensitivity;

@@ -6,6 +6,7 @@
 //! This module draws one chart into one file; it does not choose which figures are drawn, nor
 //! compute them.
 
+use crate::experiments::sensitivity::result::{Bar, Sensitivity};
 use crate::report::figure::canvas::{supersampled, write_png};
 use crate::report::figure::frame::{HEADER_HEIGHT, header};
 use crate::report::figure::style::{
@@ -15,7 +16,6 @@ use crate::report::figure::text::ellipsize;
 use crate::report::figure::ticks::round_ticks;
 use crate::report::headline::{Headline, Unit};
 use crate::report::number::grouped;
-use crate::report::sensitivity::{Bar, Sensitivity};
 use crate::scenario::Words;
 use anyhow::{Context, Result, anyhow};
 use plotters::coord::Shift;
@@ -558,8 +558,8 @@ fn tornado_legend<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::experiments::fixtures;
     use crate::report::figure::canvas::assert_png_size;
-    use crate::report::fixtures;
 
     fn count(pixels: &[u8], c: RGBColor) -> usize {
         pixels
@@ -573,7 +573,9 @@ mod tests {
         for (figure, _) in sens.figures() {
             let path = dir
                 .path()
-                .join(crate::report::sensitivity::figure_file(&figure));
+                .join(crate::experiments::sensitivity::result::figure_file(
+                    &figure,
+                ));
             draw(sens, &figure, &path).unwrap_or_else(|e| panic!("{figure}: {e:#}"));
             assert_png_size(&path);
         }
