@@ -12,7 +12,7 @@ use crate::calibration::{self as cal, checkpoint, outcome::outcome};
 use crate::cli::CalibrateArgs;
 use crate::comm::Comm;
 use crate::output::staging::{KEPT, Staging};
-use crate::report;
+use crate::run::report;
 use crate::scenario::{CalibrationSpec, Fit, Override, Scenario};
 use anyhow::{Context, Result, anyhow};
 use chrono::NaiveDate;

@@ -4,7 +4,7 @@
 use crate::experiments::compare::result::{Comparison, RunSummary};
 use crate::experiments::sensitivity::result::{Parameter, Sensitivity};
 use crate::output::files::run_id;
-use crate::report::headline::{Headline, Unit};
+use crate::run::report::headline::{Headline, Unit};
 use crate::run::summary::Stat;
 use crate::scenario::KeyDate;
 use chrono::NaiveDate;

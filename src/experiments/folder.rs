@@ -8,7 +8,7 @@ use crate::experiments::compare::result::{CompareChart, Comparison, RunSummary};
 use crate::experiments::sensitivity::result::{Sensitivity, figure_file};
 use crate::output::sealed::{seal, unseal};
 use crate::output::staging::{KEPT, write_atomically};
-use crate::report::{self, manifest::Invocation};
+use crate::run::report::{self, manifest::Invocation};
 use crate::run::summary::RunResult;
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;

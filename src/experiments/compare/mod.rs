@@ -12,7 +12,7 @@ pub(crate) mod chart;
 pub(crate) mod page;
 pub(crate) mod result;
 
-use crate::report::headline::{Headline, Unit};
+use crate::run::report::headline::{Headline, Unit};
 use crate::run::summary::Stat;
 use crate::scenario::Scenario;
 use crate::scenario::validate::count;

@@ -8,10 +8,10 @@
 
 use crate::experiments::compare::chart::{MAX_BANDED_RUNS, MAX_DISTINCT_RUNS, run_colour};
 use crate::experiments::compare::result::{CompareChart, Comparison, RunSummary, metric_title};
-use crate::report::headline::Headline;
 use crate::report::page::escape::{escape, link_url, url_path};
 use crate::report::page::frame::{Frame, description};
 use crate::report::page::sections::{swatch, write_figure, write_files, write_key_dates};
+use crate::run::report::headline::Headline;
 use anyhow::Result;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

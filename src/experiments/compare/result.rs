@@ -4,7 +4,7 @@
 //! `compare.csv` and the terminal table all read a [`Comparison`]; building one (from a sweep's
 //! results or from run folders) is the business of `super` and `super::super::sweep`.
 
-use crate::report::headline::{Headline, headlines};
+use crate::run::report::headline::{Headline, headlines};
 use crate::run::summary::{RunResult, Stat};
 use crate::scenario::{KeyDate, Words};
 use anyhow::{Context, Result};

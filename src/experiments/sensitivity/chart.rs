@@ -14,8 +14,8 @@ use crate::report::figure::style::{
 };
 use crate::report::figure::text::ellipsize;
 use crate::report::figure::ticks::round_ticks;
-use crate::report::headline::{Headline, Unit};
 use crate::report::number::grouped;
+use crate::run::report::headline::{Headline, Unit};
 use crate::scenario::Words;
 use anyhow::{Context, Result, anyhow};
 use plotters::coord::Shift;

@@ -6,10 +6,10 @@
 //! figures; every text that comes from a scenario is escaped.
 
 use crate::experiments::sensitivity::result::{Bar, Parameter, Sensitivity};
-use crate::report::headline::{Headline, Unit};
 use crate::report::page::escape::escape;
 use crate::report::page::frame::Frame;
 use crate::report::page::sections::{write_figure, write_files};
+use crate::run::report::headline::{Headline, Unit};
 use anyhow::Result;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

@@ -11,7 +11,7 @@
 //! told by the figure's label, which names the event, differing from the base run's.
 
 use crate::experiments::compare::result::{RunSummary, fit, short_key};
-use crate::report::headline::Headline;
+use crate::run::report::headline::Headline;
 use crate::scenario::Words;
 use anyhow::{Context, Result};
 use std::path::Path;

@@ -9,10 +9,10 @@
 //! key-date markers numbered as the key-dates table, whose rows highlight their marker in every
 //! chart. Nothing is fetched: no URL, no `eval`, so it works from `file://`.
 //!
-//! The series of each chart are those of its PNG (`chart::run::outline`); the numbers are the
+//! The series of each chart are those of its PNG (`super::chart::outline`); the numbers are the
 //! run's summaries, rounded for size (means to 0.1, percentiles to whole counts).
 
-use crate::report::chart::run::outline;
+use crate::run::report::chart::outline;
 use crate::run::summary::RunResult;
 use crate::scenario::Chart;
 use anyhow::{Result, anyhow};
@@ -172,7 +172,7 @@ fn data(result: &RunResult, charts: &[Chart]) -> Result<Value> {
 mod tests {
     use super::*;
     use crate::report::figure::style::palette;
-    use crate::report::fixtures;
+    use crate::run::report::fixtures;
 
     /// The embedded data `write` puts in a page, parsed back.
     fn embedded(r: &RunResult) -> (String, Value) {
