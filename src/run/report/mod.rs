@@ -2,7 +2,7 @@
 //! headline figures (`headline`), its PNG charts (`chart`), `report.html` (`page`, with the
 //! account of an imported population, `imported`, and the explorer that redraws the charts in
 //! the browser, `explore`) and the text at the end of a run (`terminal`), each from one
-//! [`RunResult`] and none knowing how the counts were made; [`write_all`] writes the folder's
+//! [`RunResult`] and none knowing how the counts were made; `write_all` writes the folder's
 //! files. The kit they are drawn and laid out with is `crate::report`; the folder they go into is
 //! `crate::output`'s.
 
