@@ -14,25 +14,25 @@ fn reports(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("series_csv_5_reps", |b| {
         b.iter(|| {
-            picsim::report::csv::write_series(black_box(&r), &dir.path().join("series.csv"))
+            picsim::run::report::csv::write_series(black_box(&r), &dir.path().join("series.csv"))
                 .expect("writes")
         })
     });
     group.bench_function("summary_csv", |b| {
         b.iter(|| {
-            picsim::report::csv::write_summary(black_box(&r), &dir.path().join("summary.csv"))
+            picsim::run::report::csv::write_summary(black_box(&r), &dir.path().join("summary.csv"))
                 .expect("writes")
         })
     });
     group.bench_function("orgs_csv_5_reps", |b| {
         b.iter(|| {
-            picsim::report::csv::write_orgs(black_box(&r), &dir.path().join("orgs.csv"))
+            picsim::run::report::csv::write_orgs(black_box(&r), &dir.path().join("orgs.csv"))
                 .expect("writes")
         })
     });
     group.bench_function("chart_reachable_by_network", |b| {
         b.iter(|| {
-            picsim::report::chart::run::draw(
+            picsim::run::report::chart::draw(
                 black_box(&r),
                 picsim::scenario::Chart::ReachableByNetwork,
                 &dir.path().join("c.png"),

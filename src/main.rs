@@ -7,7 +7,7 @@ use std::process::ExitCode;
 /// SIGINT or SIGTERM: the temporary folders are removed, one line says so, and the process ends
 /// with the shell's code for the signal (130, 143).
 fn stop(signal: i32) {
-    let targets = picsim::report::staging::abandon_all();
+    let targets = picsim::output::staging::abandon_all();
     // In a distributed launch, rank 0 speaks for every rank (and only rank 0 writes).
     if !picsim::comm::is_secondary() {
         if std::io::stderr().is_terminal() {

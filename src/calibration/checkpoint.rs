@@ -1,13 +1,13 @@
 //! A calibration's checkpoint: after each generation, what the sampler needs to go on (every
 //! generation's stats, the last one's particles and their simulations' rows), saved in the kept
 //! part of the unfinished output folder (`<folder>.partial/`, whose record says which calibration
-//! it is, so that `--resume` continues only the same one: `crate::report::staging`). Each file is
+//! it is, so that `--resume` continues only the same one: `crate::output::staging`). Each file is
 //! written whole and renamed into place, so an interruption leaves the previous checkpoint. Rank
 //! 0 reads it and tells the other ranks the particles (their rows stay on rank 0, which alone
 //! measures simulations).
 //!
 //! A checkpoint is trusted no further than it can be checked. `state.json` is sealed (its first
-//! line holds the SHA-256 of the rest: `crate::report::sealed`) and holds the SHA-256 of the rows
+//! line holds the SHA-256 of the rest: `crate::output::sealed`) and holds the SHA-256 of the rows
 //! file, so a damaged checkpoint (a flipped byte, a file cut short or swapped) is refused by its
 //! digests; and since anyone can compute a
 //! digest, every value is then checked against what the sampler can have saved ([`CheckpointShape`]):
@@ -22,8 +22,8 @@ use super::smc::{
     Generation, MAX_PROPOSALS, Particle, SCREEN_CONTINUATION, SETTLED_ACCEPTANCE, State, Stats,
 };
 use crate::comm::Comm;
-use crate::report::manifest::sha256_hex;
-use crate::report::sealed::{seal, unseal};
+use crate::output::manifest::sha256_hex;
+use crate::output::sealed::{seal, unseal};
 use anyhow::{Context, Result, anyhow, bail};
 use std::io::Read;
 use std::path::Path;

@@ -1,12 +1,14 @@
 //! Calibration: the scenario's unknown keys fitted to what was observed, by approximate Bayesian
 //! computation (`smc`, the sampler), with the observations read and compared in `observed`, the
-//! particles simulated in `simulate`, and the forecast and report data built in `outcome`;
-//! `checkpoint` saves each finished generation so that an interrupted calibration resumes.
+//! particles simulated in `simulate`, and the forecast and report data built in `outcome` and
+//! written in `report` (its CSV files, charts and page); `checkpoint` saves each finished
+//! generation so that an interrupted calibration resumes; `sbc` checks the whole method.
 
 pub(crate) mod checkpoint;
 pub(crate) mod ecdf;
 pub(crate) mod observed;
 pub(crate) mod outcome;
+pub(crate) mod report;
 pub(crate) mod sbc;
 pub(crate) mod simulate;
 pub(crate) mod smc;

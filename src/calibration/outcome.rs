@@ -9,7 +9,7 @@
 
 use super::observed::Observed;
 use super::smc::{Generation, Stats, Stop};
-use crate::report::calibration::{Calibration, FittedKey, GenerationRow, Point};
+use crate::calibration::report::result::{Calibration, FittedKey, GenerationRow, Point};
 use crate::rng::{Keys, Kind, open01};
 use crate::run::summary::weighted_quantile;
 use crate::scenario::{Fit, FitKind, Scenario};

@@ -12,7 +12,7 @@ use crate::calibration::smc::{self, Settings};
 use crate::calibration::{self as cal, checkpoint, outcome::outcome};
 use crate::cli::CalibrateArgs;
 use crate::comm::Comm;
-use crate::report;
+use crate::run::report;
 use crate::scenario::{CalibrationSpec, Fit, Override, Scenario};
 use anyhow::{Context, Result, anyhow};
 use chrono::NaiveDate;
@@ -158,10 +158,10 @@ impl Setup<'_> {
         };
         Ok(serde_json::json!({
             "command": command,
-            "scenario_sha256": report::manifest::sha256_hex(&read(self.loaded.path)?),
+            "scenario_sha256": crate::output::manifest::sha256_hex(&read(self.loaded.path)?),
             "overrides": self.loaded.overrides.iter().map(|o| o.text.clone()).collect::<Vec<_>>(),
             "fits": self.fits.iter().map(|f| format!("{}={}..{}:{}", f.key, f.low, f.high, f.log)).collect::<Vec<_>>(),
-            "observed_sha256": report::manifest::sha256_hex(&read(&self.observed_path)?),
+            "observed_sha256": crate::output::manifest::sha256_hex(&read(&self.observed_path)?),
             "metrics": self.metrics,
             "observed_until": until.map(|d| d.to_string()),
             "settings": format!("{:?}", self.settings),
@@ -185,7 +185,7 @@ impl Setup<'_> {
             .output
             .out
             .clone()
-            .unwrap_or_else(|| report::files::experiment_dir(&s.name, kind));
+            .unwrap_or_else(|| crate::output::files::experiment_dir(&s.name, kind));
         let identity = self.identity(command, args.observed_until)?;
         let target = Target::new(&out, &args.output, "calibrate")
             .resumable(&identity, args.resume)
@@ -214,7 +214,7 @@ pub(super) fn manifest(
         "command_line": inv.command_line,
         "scenario": {
             "path": path,
-            "effective": report::manifest::toml_to_json(&toml::Value::Table(s.effective.clone())),
+            "effective": crate::output::manifest::toml_to_json(&toml::Value::Table(s.effective.clone())),
         },
         "identity": identity,
     });
@@ -497,7 +497,7 @@ fn fits(spec: &CalibrationSpec, given: &[Fit]) -> Vec<Fit> {
 }
 
 /// Writes the calibration's files into `dir`.
-fn write(c: &report::calibration::Calibration, dir: &std::path::Path) -> Result<()> {
+fn write(c: &cal::report::result::Calibration, dir: &std::path::Path) -> Result<()> {
     c.write_posterior(&dir.join("posterior.csv"))?;
     c.write_generations(&dir.join("calibration.csv"))?;
     report::csv::write_summary_of(
@@ -506,8 +506,8 @@ fn write(c: &report::calibration::Calibration, dir: &std::path::Path) -> Result<
         &c.predictive,
         &dir.join("summary.csv"),
     )?;
-    let charts = report::chart::calibration::draw_all(c, dir)?;
-    report::page::calibration::write(
+    let charts = cal::report::chart::draw_all(c, dir)?;
+    cal::report::page::write(
         c,
         &charts,
         &[

@@ -4,7 +4,7 @@ use super::plan;
 use crate::cli::CompareArgs;
 use crate::experiments::compare;
 use crate::experiments::folder;
-use crate::report::Staging;
+use crate::output::Staging;
 use anyhow::Result;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -17,7 +17,7 @@ pub(crate) fn compare(args: CompareArgs) -> Result<ExitCode> {
         .clone()
         .unwrap_or_else(|| compare::default_out(&args.runs));
     let cmp = compare::from_folders(&args.runs, &out)?;
-    let mut inputs = crate::report::Inputs::default();
+    let mut inputs = crate::output::Inputs::default();
     for run in &args.runs {
         inputs.add(run, "a run folder being compared");
     }

@@ -4,9 +4,8 @@
 use super::plan::{self, Finished, Output, Plan, Target};
 use crate::cli::{OutputArgs, SensitivityArgs, SweepArgs};
 use crate::comm::Comm;
+use crate::experiments::compare::result::RunSummary;
 use crate::experiments::{folder, sweep};
-use crate::report;
-use crate::report::comparison::RunSummary;
 use crate::run::summary::RunResult;
 use crate::scenario::Scenario;
 use crate::scenario::validate::count;
@@ -181,7 +180,8 @@ impl Experiment<'_> {
             folders,
         } = self.runs;
         let (output, resume) = self.output;
-        let default_out = || report::files::experiment_dir(&loaded.scenario.name, self.command);
+        let default_out =
+            || crate::output::files::experiment_dir(&loaded.scenario.name, self.command);
         let out = output.out.clone().unwrap_or_else(default_out);
         let record = record(self.command, loaded, names, &scenarios)?;
         let n = scenarios.len();
@@ -225,13 +225,13 @@ fn record(
             let effective = toml::to_string(&s.effective)?;
             Ok(serde_json::json!({
                 "label": label,
-                "effective_sha256": report::manifest::sha256_hex(effective.as_bytes()),
+                "effective_sha256": crate::output::manifest::sha256_hex(effective.as_bytes()),
             }))
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(serde_json::json!({
         "command": command,
-        "scenario_sha256": report::manifest::sha256_hex(&bytes),
+        "scenario_sha256": crate::output::manifest::sha256_hex(&bytes),
         "overrides": loaded.overrides.iter().map(|o| o.text.clone()).collect::<Vec<_>>(),
         "runs": runs,
     }))

@@ -4,7 +4,7 @@
 //! asks for addresses in clear.
 
 use crate::cli::ImportArgs;
-use crate::report::Inputs;
+use crate::output::Inputs;
 use crate::report::csv::Addresses;
 use crate::scenario::import::{
     self, ContactList, ImportedUser, Limit, NO_CONTACT, Options, fresh_salt,

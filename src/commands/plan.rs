@@ -15,10 +15,11 @@
 use super::progress::{Phase, places, progress_bar, status};
 use crate::cli::{MemoryArgs, OutputArgs, ScenarioArgs, WorldArgs};
 use crate::comm::Comm;
-use crate::report::comparison::RunSummary;
-use crate::report::staging::{KEPT, Named};
-use crate::report::{self, Inputs, Staging, manifest::Invocation};
+use crate::experiments::compare::result::RunSummary;
+use crate::output::staging::{KEPT, Named};
+use crate::output::{Inputs, Staging};
 use crate::run::jobs::Tick;
+use crate::run::report::{self, manifest::Invocation};
 use crate::run::summary::{RunResult, summarise_run};
 use crate::scenario::import::ContactList;
 use crate::scenario::{KeyPath, Override, Scenario, load_file};
@@ -405,7 +406,7 @@ impl Plan<'_> {
 fn scenario_sha256(path: &Path) -> Result<String> {
     let bytes =
         std::fs::read(path).with_context(|| format!("could not read '{}'", path.display()))?;
-    Ok(report::manifest::sha256_hex(&bytes))
+    Ok(crate::output::manifest::sha256_hex(&bytes))
 }
 
 /// What a plan's manifest records about its invocation, as resolving it fixed it.

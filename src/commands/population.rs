@@ -3,7 +3,7 @@
 
 use super::plan;
 use crate::cli::PopulationArgs;
-use crate::report::{self, Staging};
+use crate::output::Staging;
 use crate::scenario::validate::count;
 use anyhow::Result;
 use std::process::ExitCode;
@@ -38,7 +38,7 @@ pub(crate) fn population(args: PopulationArgs) -> Result<ExitCode> {
             u32::MAX
         )
     })?;
-    let export = crate::report::staging::Named::Option("--export".into());
+    let export = crate::output::staging::Named::Option("--export".into());
     let inputs = plan::inputs_of([&scenario]);
     let force = world.folder.force;
     let staging = Staging::named(&args.export, &export, force, "population", &inputs)?;
@@ -50,12 +50,12 @@ pub(crate) fn population(args: PopulationArgs) -> Result<ExitCode> {
     )?;
     let pins = pinned.as_ref().and_then(|w| w.migrations.as_ref());
     let days = crate::migration::replay::days_of(&scenario, &population, replication, pins)?;
-    let export = report::export::Export {
+    let export = crate::world::pinned::export::Export {
         population: &population,
         days: &days,
         replication,
     };
-    staging.fill(|dir| report::export::write(&scenario, &export, addresses, dir))?;
+    staging.fill(|dir| crate::world::pinned::export::write(&scenario, &export, addresses, dir))?;
     let target = staging.commit()?;
     let edges = population.graph.as_ref().map_or(0, |g| g.edges());
     println!(

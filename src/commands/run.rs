@@ -3,7 +3,7 @@
 use super::plan::{self, Plan, Target};
 use crate::cli::RunArgs;
 use crate::comm::Comm;
-use crate::report;
+use crate::run::report;
 use anyhow::Result;
 use std::process::ExitCode;
 

@@ -4,7 +4,6 @@
 use super::plan;
 use crate::cli::ValidateArgs;
 use crate::experiments::sweep;
-use crate::report;
 use crate::scenario::validate::count;
 use crate::scenario::{Override, Scenario, load_file};
 use anyhow::{Result, anyhow};
@@ -102,7 +101,7 @@ fn check(file: &Path, overrides: &[Override]) -> Result<Scenario> {
         Some(o) => format!(" (set by {})", o.text),
         None => String::new(),
     };
-    report::check_creatable(&s.output.dir)
+    crate::output::check_creatable(&s.output.dir)
         .map_err(|e| anyhow!("{}: output.dir: {e:#}{by}", s.output.dir_origin))?;
     check_experiments(file, overrides, &s)?;
     Ok(s)

@@ -4,11 +4,11 @@
 //! `super::sweep` and `super::compare`, and the commands wire the two together.
 
 use super::sweep;
-use crate::report::comparison::{CompareChart, Comparison, RunSummary};
-use crate::report::sealed::{seal, unseal};
-use crate::report::sensitivity::{Sensitivity, figure_file};
-use crate::report::staging::{KEPT, write_atomically};
-use crate::report::{self, manifest::Invocation};
+use crate::experiments::compare::result::{CompareChart, Comparison, RunSummary};
+use crate::experiments::sensitivity::result::{Sensitivity, figure_file};
+use crate::output::sealed::{seal, unseal};
+use crate::output::staging::{KEPT, write_atomically};
+use crate::run::report::{self, manifest::Invocation};
 use crate::run::summary::RunResult;
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
@@ -25,7 +25,7 @@ pub(crate) fn write_sweep_run(
     inv: &Invocation,
     options: &report::Options,
 ) -> Result<RunSummary> {
-    let id = report::files::run_id(i);
+    let id = crate::output::files::run_id(i);
     // Written aside and moved into place whole, so an interrupted sweep keeps whole runs only.
     let aside = dir.join(format!(".tmp-{id}"));
     let run_dir = dir.join(&id);
@@ -48,7 +48,7 @@ pub(crate) fn write_sweep_run(
 /// (each run's summary as [`expected_run`] makes it, without its numbers): per run, its summary
 /// (kept in `.finished/`), and for a sweep (`folders`) only with its whole `run-NNN/` folder.
 /// Whatever a killed process left half written is removed, so the run is done again. A kept
-/// summary that is damaged (its digest: `crate::report::sealed`) or not the run's (another id,
+/// summary that is damaged (its digest: `crate::output::sealed`) or not the run's (another id,
 /// label, values, days, columns or number of replications, or summaries of another size) is
 /// refused, never resumed into a different comparison.
 pub(crate) fn finished_runs(
@@ -73,7 +73,7 @@ pub(crate) fn finished_runs(
         .iter()
         .enumerate()
         .map(|(i, run)| {
-            let id = report::files::run_id(i);
+            let id = crate::output::files::run_id(i);
             let file = kept.join(format!("{id}.json"));
             let run_dir = dir.join(&id);
             let summary = if !folders || run_dir.is_dir() {
@@ -100,7 +100,7 @@ pub(crate) fn expected_run(
     values: Vec<String>,
     link: bool,
 ) -> RunSummary {
-    let id = report::files::run_id(i);
+    let id = crate::output::files::run_id(i);
     let cal = s.calendar();
     RunSummary {
         link: link.then(|| format!("{id}/report.html")),
@@ -173,7 +173,7 @@ struct Sealed {
 pub(crate) fn keep_finished(dir: &Path, i: usize, summary: &RunSummary) -> Result<()> {
     let file = dir
         .join(KEPT)
-        .join(format!("{}.json", report::files::run_id(i)));
+        .join(format!("{}.json", crate::output::files::run_id(i)));
     let mut members = b"\"summary\":".to_vec();
     members.extend(serde_json::to_vec(summary)?);
     members.push(b'}');
@@ -192,11 +192,11 @@ pub(crate) fn write_comparison(cmp: &Comparison, dir: &Path, extra_files: &[&str
         .collect();
     charts
         .par_iter()
-        .map(|(c, p)| report::chart::comparison::draw(cmp, *c, p))
+        .map(|(c, p)| super::compare::chart::draw(cmp, *c, p))
         .collect::<Result<Vec<()>>>()?;
     let mut files = vec!["compare.csv"];
     files.extend_from_slice(extra_files);
-    report::page::comparison::write(cmp, &charts, &files, &dir.join("report.html"))
+    super::compare::page::write(cmp, &charts, &files, &dir.join("report.html"))
 }
 
 /// Writes a sensitivity analysis's files into `dir`: `sensitivity.csv`, a tornado chart per
@@ -213,9 +213,9 @@ pub(crate) fn write_sensitivity(sens: &Sensitivity, dir: &Path) -> Result<()> {
         .collect();
     charts
         .par_iter()
-        .map(|(f, p)| report::chart::tornado::draw(sens, f, p))
+        .map(|(f, p)| super::sensitivity::chart::draw(sens, f, p))
         .collect::<Result<Vec<()>>>()?;
-    report::page::sensitivity::write(
+    super::sensitivity::page::write(
         sens,
         &charts,
         &["sensitivity.csv"],

@@ -7,13 +7,13 @@
 //! by what was changed (common random numbers), and any variant can be reproduced with
 //! `picsim run … --set key=value`.
 //!
-//! What the variants' results become is report data: a `crate::report::comparison::Comparison`
-//! for a sweep, a `crate::report::sensitivity::Sensitivity` for a sensitivity analysis.
+//! What the variants' results become: a `super::compare::result::Comparison` for a sweep, a
+//! `super::sensitivity::result::Sensitivity` for a sensitivity analysis.
 
 use super::label::{change, differing, entry_label, value_at, value_text};
-use crate::report::comparison::{Comparison, RunSummary};
-use crate::report::files::run_id;
-use crate::report::sensitivity::{Parameter, Sensitivity};
+use crate::experiments::compare::result::{Comparison, RunSummary};
+use crate::experiments::sensitivity::result::{Parameter, Sensitivity};
+use crate::output::files::run_id;
 use crate::run::summary::RunResult;
 use crate::scenario::validate::count;
 use crate::scenario::{KeyPath, MAX_ERRORS, Origin, Seg, parse_value};

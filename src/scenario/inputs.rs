@@ -1,5 +1,5 @@
 //! What a scenario reads from the file system besides its own text, listed for the commands:
-//! an output must be none of these (`report::Inputs`).
+//! an output must be none of these (`crate::output::Inputs`).
 
 use super::model::{GraphSpec, Scenario};
 use std::path::PathBuf;
@@ -7,7 +7,7 @@ use std::path::PathBuf;
 impl Scenario {
     /// Every file and folder the scenario reads, with what it is: its own files, the imported
     /// contact list and edge list, the world folder and the observations. A command's output must
-    /// be none of them (`report::Inputs`).
+    /// be none of them (`crate::output::Inputs`).
     pub(crate) fn inputs(&self) -> Vec<(PathBuf, &'static str)> {
         let mut inputs: Vec<(PathBuf, &'static str)> = self
             .files

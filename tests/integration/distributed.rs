@@ -16,9 +16,9 @@ fn scenario(file: &str, extra: &[&str]) -> Scenario {
 /// The three CSVs of a result, as bytes.
 fn csvs(r: &RunResult) -> Vec<Vec<u8>> {
     let dir = tempfile::tempdir().unwrap();
-    picsim::report::csv::write_series(r, &dir.path().join("s")).unwrap();
-    picsim::report::csv::write_summary(r, &dir.path().join("m")).unwrap();
-    picsim::report::csv::write_orgs(r, &dir.path().join("o")).unwrap();
+    picsim::run::report::csv::write_series(r, &dir.path().join("s")).unwrap();
+    picsim::run::report::csv::write_summary(r, &dir.path().join("m")).unwrap();
+    picsim::run::report::csv::write_orgs(r, &dir.path().join("o")).unwrap();
     ["s", "m", "o"]
         .iter()
         .map(|f| std::fs::read(dir.path().join(f)).unwrap())

@@ -241,7 +241,7 @@ fn refusals(path: &Path, experiments: bool) -> Vec<String> {
         Err(errors) => return errors.0.iter().map(ToString::to_string).collect(),
     };
     let lines = |e: anyhow::Error| format!("{e:#}").lines().map(str::to_string).collect();
-    if let Err(e) = picsim::report::check_creatable(&s.output.dir) {
+    if let Err(e) = picsim::output::check_creatable(&s.output.dir) {
         return lines(e);
     }
     if experiments {

@@ -856,7 +856,7 @@ fn usl_credit_headline_without_sale_until() {
         Ok(r) => r,
         Err(e) => panic!("{e:#}"),
     };
-    let total = picsim::report::headlines(&r)
+    let total = picsim::run::report::headlines(&r)
         .into_iter()
         .find(|h| h.key == "usl_credit_yahoo")
         .map(|h| h.value);

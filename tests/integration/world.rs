@@ -585,8 +585,8 @@ fn a_replayed_world_over_ranks_matches_one_process() {
             let write = |r: &picsim::run::summary::RunResult, name: &str| {
                 let out = dir.path().join(name);
                 std::fs::create_dir_all(&out).unwrap();
-                picsim::report::csv::write_series(r, &out.join("series.csv")).unwrap();
-                picsim::report::csv::write_orgs(r, &out.join("orgs.csv")).unwrap();
+                picsim::run::report::csv::write_series(r, &out.join("series.csv")).unwrap();
+                picsim::run::report::csv::write_orgs(r, &out.join("orgs.csv")).unwrap();
                 out
             };
             let a = write(&one[0], "one");

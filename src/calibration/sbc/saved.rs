@@ -2,13 +2,13 @@
 //! which check it is) after each repeat, so that `--resume` goes on from the next one; the repeat
 //! in progress keeps its calibration's own checkpoint beside it (`repeat-<n>/`). The file is
 //! written whole and renamed into place, sealed (its first line holds the SHA-256 of the rest:
-//! `crate::report::sealed`); read back, it is refused, with the file, the place and the reason,
+//! `crate::output::sealed`); read back, it is refused, with the file, the place and the reason,
 //! when its digest does not match, when it is not a regular file or larger than a check writes,
 //! and unless every row is one a check of these keys could have written (keys, ranks, repeats in
 //! order), since a digest is no secret.
 
 use super::Ranked;
-use crate::report::sealed::{seal, unseal};
+use crate::output::sealed::{seal, unseal};
 use anyhow::{Context, Result, anyhow};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -44,7 +44,7 @@ pub(crate) fn save(kept: &Path, ranked: &[Ranked]) -> Result<()> {
     members.push(b'}');
     // serde_json writes UTF-8, and the seal adds ASCII.
     let text = String::from_utf8_lossy(&seal(&members)).into_owned();
-    crate::report::staging::write_atomically(&path, &text)?;
+    crate::output::staging::write_atomically(&path, &text)?;
     if let Some(last) = ranked.last() {
         let dir = repeat_dir(kept, last.repeat);
         if dir.exists() {

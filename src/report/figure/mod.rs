@@ -4,7 +4,7 @@
 //! over time ([`axes`], [`ticks`]), key-date markers ([`markers`]), text that fits ([`text`]),
 //! and is drawn supersampled and written as PNG ([`canvas`]).
 //!
-//! The kit draws no chart itself; the charts are in [`super::chart`].
+//! The kit draws no chart itself; each feature draws its own beside its logic.
 
 pub(crate) mod axes;
 pub(crate) mod canvas;

@@ -1,16 +1,10 @@
-//! The HTML pages: a run's `report.html` ([`run`]), a sweep's or comparison's ([`comparison`]) and
-//! a sensitivity analysis's ([`sensitivity`]) and a calibration's (`calibration`), each one self-contained file (charts embedded as
-//! `data:` URIs, the style sheet inline, no references outside its folder; the run's page has an
-//! inline script that makes its charts explorable, `explore`) in the
-//! frame they share (`frame`), with the sections more than one holds (`sections`) and every
-//! outside text escaped (`escape`).
+//! What every HTML page shares: the frame (`frame`: head and style sheet, header, contents bar,
+//! footer), the sections more than one page holds (`sections`: an embedded chart, the key dates,
+//! the data files) and every outside text escaped (`escape`). Each page is one self-contained
+//! file (charts embedded as `data:` URIs, the style sheet inline, no references outside its
+//! folder), laid out beside its feature's logic: a run's, a comparison's, a sensitivity
+//! analysis's, a calibration's and a check's.
 
-pub(crate) mod calibration;
-pub(crate) mod comparison;
 pub(crate) mod escape;
-pub(crate) mod explore;
 pub(crate) mod frame;
-pub(crate) mod imported;
-pub mod run;
 pub(crate) mod sections;
-pub(crate) mod sensitivity;

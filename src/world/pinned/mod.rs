@@ -1,7 +1,8 @@
-//! A world folder read for replay (`picsim run --world DIR`): which files it has (`folder`), how
-//! large they make a replication before anything is held (`extent`, for the memory guard), what
-//! each file pins, checked against the scenario, with every problem located at its file, line and
-//! column and no cell of it quoted.
+//! A world folder, written by `picsim population --export` (`export`) and read for replay
+//! (`picsim run --world DIR`), both by one schema of file names and columns (`schema`). Read:
+//! which files it has (`folder`), how large they make a replication before anything is held
+//! (`extent`, for the memory guard), what each file pins, checked against the scenario, with
+//! every problem located at its file, line and column and no cell of it quoted.
 //!
 //! A world is what `picsim population --export` writes (`docs/world.md` documents every file and
 //! column), or any part of it: each file, and each optional column of a file, pins what it holds;
@@ -12,6 +13,7 @@
 //! built, with the same kind of message.
 
 pub(crate) mod error;
+pub(crate) mod export;
 pub(crate) mod extent;
 pub(crate) mod fit;
 pub(crate) mod folder;

@@ -1,5 +1,5 @@
 //! The world folder's schema, defined once: each file's name and its columns, in the order
-//! `picsim population --export` writes them (`report::export`), with which of them a reader
+//! `picsim population --export` writes them (`super::export`), with which of them a reader
 //! needs (`orgs`, `users`, `persons` open their files by these and find each column by its
 //! place here). `docs/world.md` documents them for people.
 

@@ -1,15 +1,15 @@
 //! `report.html` of a sensitivity analysis: one self-contained page, laid out like a run's
-//! report in the frame every page shares (`super::frame`).
+//! report in the frame every page shares (`crate::report::page::frame`).
 //!
 //! The page holds the parameters, and per figure its base value, its tornado chart and the table
-//! of its bars. It does not draw charts (see [`crate::report::chart::tornado`]) nor compute
+//! of its bars. It does not draw charts (see [`super::chart`]) nor compute
 //! figures; every text that comes from a scenario is escaped.
 
-use super::escape::escape;
-use super::frame::Frame;
-use super::sections::{write_figure, write_files};
-use crate::report::headline::{Headline, Unit};
-use crate::report::sensitivity::{Bar, Parameter, Sensitivity};
+use crate::experiments::sensitivity::result::{Bar, Parameter, Sensitivity};
+use crate::report::page::escape::escape;
+use crate::report::page::frame::Frame;
+use crate::report::page::sections::{write_figure, write_files};
+use crate::run::report::headline::{Headline, Unit};
 use anyhow::Result;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -28,7 +28,7 @@ pub(crate) fn write(
     files: &[&str],
     path: &Path,
 ) -> Result<()> {
-    super::frame::write(&render(sens, charts, files)?, path)
+    crate::report::page::frame::write(&render(sens, charts, files)?, path)
 }
 
 fn render(sens: &Sensitivity, charts: &[(String, PathBuf)], files: &[&str]) -> Result<String> {
@@ -259,19 +259,20 @@ fn write_figures(out: &mut String, sens: &Sensitivity, charts: &[(String, PathBu
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::fixtures::{self, assert_self_contained};
+    use crate::experiments::fixtures;
+    use crate::report::fixtures::assert_self_contained;
 
     fn sensitivity_page(sens: &Sensitivity, dir: &Path) -> String {
         let charts: Vec<(String, PathBuf)> = sens
             .figures()
             .into_iter()
             .map(|(f, _)| {
-                let p = dir.join(crate::report::sensitivity::figure_file(&f));
+                let p = dir.join(crate::experiments::sensitivity::result::figure_file(&f));
                 (f, p)
             })
             .collect();
         for (f, p) in &charts {
-            crate::report::chart::tornado::draw(sens, f, p).expect("chart draws");
+            crate::experiments::sensitivity::chart::draw(sens, f, p).expect("chart draws");
         }
         let path = dir.join("report.html");
         write(sens, &charts, &["sensitivity.csv"], &path).expect("writes");

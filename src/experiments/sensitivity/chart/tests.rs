@@ -1,7 +1,7 @@
 //! Tests of the tornado charts (kept beside them, in their own file for length).
 use super::*;
+use crate::experiments::fixtures;
 use crate::report::figure::canvas::assert_png_size;
-use crate::report::fixtures;
 
 fn count(pixels: &[u8], c: RGBColor) -> usize {
     pixels
@@ -15,7 +15,9 @@ fn tornado(sens: &Sensitivity) {
     for (figure, _) in sens.figures() {
         let path = dir
             .path()
-            .join(crate::report::sensitivity::figure_file(&figure));
+            .join(crate::experiments::sensitivity::result::figure_file(
+                &figure,
+            ));
         draw(sens, &figure, &path).unwrap_or_else(|e| panic!("{figure}: {e:#}"));
         assert_png_size(&path);
     }

@@ -1,7 +1,7 @@
 //! Tests of the comparison charts (kept beside them, in their own file for length).
 use super::*;
+use crate::experiments::fixtures;
 use crate::report::figure::canvas::assert_png_size;
-use crate::report::fixtures;
 
 /// The chart of `metric`'s levels.
 fn level(metric: &'static str) -> CompareChart {
@@ -69,7 +69,7 @@ fn count(pixels: &[u8], c: RGBColor) -> usize {
 #[test]
 fn compares_one_run() {
     let cmp = fixtures::sweep(1, 40);
-    for m in crate::report::comparison::CHART_METRICS {
+    for m in crate::experiments::compare::result::CHART_METRICS {
         compare_png(&cmp, m);
     }
     // One run has nothing to differ from.
@@ -108,7 +108,7 @@ fn differences_are_each_day_less_the_first_run() {
     assert_eq!(diff[1].p95, means(&diff[1]));
     assert_eq!(
         cmp.charts(),
-        crate::report::comparison::CHART_METRICS
+        crate::experiments::compare::result::CHART_METRICS
             .iter()
             .flat_map(|m| [level(m), difference(m)])
             .collect::<Vec<_>>()

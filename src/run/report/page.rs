@@ -5,16 +5,16 @@
 //! The page holds the scenario's name and description, the run's facts, the headline figures, a
 //! note on how to read the figures, the charts, the key dates (numbered as the charts' markers)
 //! and relative links to the CSV files beside it, in the frame every page shares
-//! (`super::frame`). It does not draw the charts (see [`crate::report::chart::run`]) or compute
-//! the figures (see [`crate::report::headline`]); it only lays them out. Every text that comes
+//! (`crate::report::page::frame`). It does not draw the charts (see [`super::chart`]) or compute
+//! the figures (see [`super::headline`]); it only lays them out. Every text that comes
 //! from the scenario file is escaped.
 
-use super::escape::escape;
-use super::frame::{Frame, description};
-use super::sections::{swatch, write_figure, write_files, write_key_dates};
 use crate::report::figure::style::palette;
-use crate::report::headline::Headline;
 use crate::report::number::thousands;
+use crate::report::page::escape::escape;
+use crate::report::page::frame::{Frame, description};
+use crate::report::page::sections::{swatch, write_figure, write_files, write_key_dates};
+use crate::run::report::headline::Headline;
 use crate::run::summary::RunResult;
 use crate::scenario::{Chart, Words};
 use anyhow::Result;
@@ -35,7 +35,7 @@ pub(crate) fn write(
     wall_seconds: f64,
     path: &Path,
 ) -> Result<()> {
-    super::frame::write(
+    crate::report::page::frame::write(
         &render(result, headlines, charts, csv_files, wall_seconds)?,
         path,
     )
@@ -440,7 +440,7 @@ fn write_charts(out: &mut String, r: &RunResult, charts: &[(Chart, PathBuf)]) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::fixtures;
+    use crate::run::report::fixtures;
     use base64::Engine;
 
     /// Draws every chart of `r` into `dir` and writes the report; returns the page.
@@ -450,9 +450,9 @@ mod tests {
             .map(|&c| (c, dir.join(format!("{}.png", c.stem()))))
             .collect();
         for (c, p) in &charts {
-            crate::report::chart::run::draw(r, *c, p).expect("chart draws");
+            crate::run::report::chart::draw(r, *c, p).expect("chart draws");
         }
-        let heads = crate::report::headline::headlines(r);
+        let heads = crate::run::report::headline::headlines(r);
         let path = dir.join("report.html");
         write(
             r,
@@ -473,7 +473,7 @@ mod tests {
         let html = report(r, dir.path());
         assert!(html.starts_with("<!DOCTYPE html>"));
         assert!(html.contains(&format!("<h1>{}</h1>", escape(&r.scenario.name))));
-        let heads = crate::report::headline::headlines(r);
+        let heads = crate::run::report::headline::headlines(r);
         assert!(!heads.is_empty());
         for h in &heads {
             assert!(

@@ -1,17 +1,17 @@
 //! `report.html` of a sweep or of a comparison of run folders: one self-contained page, laid out
-//! like a run's report in the frame every page shares (`super::frame`).
+//! like a run's report in the frame every page shares (`crate::report::page::frame`).
 //!
 //! The page holds the runs with their swept values and headline figures, the comparison charts,
 //! the key dates and links to the data files and to each run's own report. It does not draw
-//! charts (see [`crate::report::chart::comparison`]) nor compute figures; every text that comes from
+//! charts (see [`super::chart`]) nor compute figures; every text that comes from
 //! a scenario or a run folder is escaped.
 
-use super::escape::{escape, link_url, url_path};
-use super::frame::{Frame, description};
-use super::sections::{swatch, write_figure, write_files, write_key_dates};
-use crate::report::chart::comparison::{MAX_BANDED_RUNS, MAX_DISTINCT_RUNS, run_colour};
-use crate::report::comparison::{CompareChart, Comparison, RunSummary, metric_title};
-use crate::report::headline::Headline;
+use crate::experiments::compare::chart::{MAX_BANDED_RUNS, MAX_DISTINCT_RUNS, run_colour};
+use crate::experiments::compare::result::{CompareChart, Comparison, RunSummary, metric_title};
+use crate::report::page::escape::{escape, link_url, url_path};
+use crate::report::page::frame::{Frame, description};
+use crate::report::page::sections::{swatch, write_figure, write_files, write_key_dates};
+use crate::run::report::headline::Headline;
 use anyhow::Result;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -30,7 +30,7 @@ pub(crate) fn write(
     files: &[&str],
     path: &Path,
 ) -> Result<()> {
-    super::frame::write(&render(cmp, charts, files)?, path)
+    crate::report::page::frame::write(&render(cmp, charts, files)?, path)
 }
 
 /// "4", or "2–5" when runs differ.
@@ -339,7 +339,8 @@ fn write_charts(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::fixtures::{self, assert_self_contained};
+    use crate::experiments::fixtures;
+    use crate::report::fixtures::assert_self_contained;
 
     /// Draws every chart of `cmp` into `dir` and writes its report; returns the page.
     fn comparison_page(cmp: &Comparison, dir: &Path) -> String {
@@ -349,7 +350,7 @@ mod tests {
             .map(|c| (c, dir.join(c.file_name())))
             .collect();
         for (c, p) in &charts {
-            crate::report::chart::comparison::draw(cmp, *c, p).expect("chart draws");
+            crate::experiments::compare::chart::draw(cmp, *c, p).expect("chart draws");
         }
         let path = dir.join("report.html");
         write(cmp, &charts, &["compare.csv", "runs.csv"], &path).expect("writes");

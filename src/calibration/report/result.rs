@@ -1,9 +1,9 @@
 //! What a calibration's report shows: the fitted keys with their posterior medians and 90 %
 //! intervals, the generations, the observations, and the posterior predictive summaries over the
 //! whole window (the forecast past the last observed day). Its charts, page, CSV files and
-//! terminal lines all read a [`Calibration`]; building one is the business of `calibration`.
+//! terminal lines all read a [`Calibration`]; `crate::calibration::outcome` builds one.
 
-use super::csv::{f6, writer};
+use crate::report::csv::{f6, writer};
 use crate::run::summary::Stat;
 use anyhow::{Context, Result};
 use chrono::NaiveDate;

@@ -2,7 +2,7 @@
 use super::*;
 use crate::report::figure::canvas::assert_png_size;
 use crate::report::figure::style::{HEIGHT, WIDTH};
-use crate::report::fixtures;
+use crate::run::report::fixtures;
 
 fn draw_all(result: &RunResult) {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -9,17 +9,17 @@
 //! key-date markers numbered as the key-dates table, whose rows highlight their marker in every
 //! chart. Nothing is fetched: no URL, no `eval`, so it works from `file://`.
 //!
-//! The series of each chart are those of its PNG (`chart::run::outline`); the numbers are the
+//! The series of each chart are those of its PNG (`super::chart::outline`); the numbers are the
 //! run's summaries, rounded for size (means to 0.1, percentiles to whole counts). One set of
 //! chart rules: the axes' ticks and labels (`figure::ticks`, at every spacing the script may
 //! need for the reader's width), the series' colours, widths and dashes, the bands' opacity and
 //! the key-date badges are computed here, by the code that draws the PNGs, and embedded; the
 //! script only lays them out.
 
-use crate::report::chart::run::{BAND_OPACITY, DASH, Outline, outline};
 use crate::report::figure::markers::BADGE_ROWS;
 use crate::report::figure::ticks::{months_spanned, time_range, time_tick_choices};
 use crate::report::number::thousands;
+use crate::run::report::chart::{BAND_OPACITY, DASH, Outline, outline};
 use crate::run::summary::RunResult;
 use crate::scenario::Chart;
 use anyhow::{Result, anyhow};
@@ -281,7 +281,7 @@ mod tests {
     use super::*;
     use crate::report::figure::style::palette;
     use crate::report::figure::ticks::{month_ticks, x_ticks, y_ticks};
-    use crate::report::fixtures;
+    use crate::run::report::fixtures;
 
     /// The embedded data `write` puts in a page, parsed back.
     fn embedded(r: &RunResult) -> (String, Value) {

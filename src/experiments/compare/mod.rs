@@ -1,18 +1,24 @@
-//! Comparing finished runs read back from their folders (`picsim compare`).
+//! Comparing runs, from data to page: finished runs read back from their folders (`picsim
+//! compare`), or a sweep's runs.
 //!
 //! The [`Comparison`] itself (per run its label, the values that distinguish it, its per-day
-//! summaries and its headline figures) is report data, defined in [`crate::report::comparison`]
-//! and written as `compare.csv`, `compare_<metric>.png`, `report.html` and a terminal table. This
-//! module builds it from run folders ([`from_folders`]) and refuses runs whose dates or metrics
-//! differ; a sweep's comparison is built in `super::sweep`.
+//! summaries and its headline figures) is defined in [`result`], with `compare.csv` and the
+//! terminal table; its charts `compare_<metric>.png` are drawn in [`chart`] and its
+//! `report.html` laid out in [`page`], with the kit in `crate::report`. This module builds it
+//! from run folders ([`from_folders`]) and refuses runs whose dates or metrics differ; a sweep's
+//! comparison is built in `super::sweep`.
 
-use crate::report::comparison::{Comparison, RunSummary};
-use crate::report::headline::{Headline, Unit};
+pub(crate) mod chart;
+pub(crate) mod page;
+pub(crate) mod result;
+
+use crate::run::report::headline::{Headline, Unit};
 use crate::run::summary::Stat;
 use crate::scenario::Scenario;
 use crate::scenario::validate::count;
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
+use result::{Comparison, RunSummary};
 use std::path::{Path, PathBuf};
 
 impl Comparison {

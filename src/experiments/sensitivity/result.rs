@@ -1,7 +1,7 @@
 //! What a sensitivity analysis holds: the base run and, per parameter, its runs at the low and
 //! the high value; and the bars of a tornado chart derived from them. The tornado charts, the
 //! sensitivity page, `sensitivity.csv` and the terminal table all read a [`Sensitivity`];
-//! running the variants is the business of `experiments`.
+//! running the variants is the business of `super::super::sweep`.
 //!
 //! A figure is measured on a day the headline figures name (`reachable_share@2014-06-30`, "last
 //! day of AOL PIC and Yahoo! PIC"). A parameter that moves that day (`providers.aol.until`) makes
@@ -10,8 +10,8 @@
 //! out of that figure's tornado and named as not measured ([`Sensitivity::not_measured`]); it is
 //! told by the figure's label, which names the event, differing from the base run's.
 
-use super::comparison::{RunSummary, fit, short_key};
-use super::headline::Headline;
+use crate::experiments::compare::result::{RunSummary, fit, short_key};
+use crate::run::report::headline::Headline;
 use crate::scenario::Words;
 use anyhow::{Context, Result};
 use std::path::Path;
@@ -192,7 +192,7 @@ impl Sensitivity {
     /// label; a row per measured bar (parameters that move the figure's day have none).
     pub(crate) fn write_csv(&self, path: &Path) -> Result<()> {
         let write = || -> Result<()> {
-            let mut w = super::csv::writer(path)?;
+            let mut w = crate::report::csv::writer(path)?;
             w.write_record([
                 "parameter",
                 "low",
@@ -321,7 +321,7 @@ pub(crate) fn figure_file(figure: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::fixtures;
+    use crate::experiments::fixtures;
 
     /// The fixture with parameter 0's low run reporting the share figure for another event, as
     /// moving `providers.aol.until` by a day does.

@@ -3,7 +3,7 @@
 //! 95th percentiles of the per-replication values, as `summary.csv` has them), and says what it
 //! means in one sentence.
 
-use super::number::{group_thousands, thousands};
+use crate::report::number::{group_thousands, thousands};
 use crate::run::summary::{RunResult, Stat};
 use crate::scenario::{Licence, Scenario};
 
@@ -293,7 +293,7 @@ fn band(mut values: Vec<f64>) -> Option<(f64, f64)> {
 mod tests {
     use super::*;
 
-    use crate::report::fixtures;
+    use crate::run::report::fixtures;
 
     /// The p05–p95 of a share figure is that of the per-replication shares, worked out here
     /// from `series` by hand (three replications: numpy's linear p05 is x0 + 0.1 (x1 − x0)).

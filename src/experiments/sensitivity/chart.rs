@@ -6,6 +6,7 @@
 //! This module draws one chart into one file; it does not choose which figures are drawn, nor
 //! compute them.
 
+use crate::experiments::sensitivity::result::{Bar, Parameter, Sensitivity};
 use crate::report::figure::canvas::{supersampled, write_png};
 use crate::report::figure::frame::{HEADER_HEIGHT, header};
 use crate::report::figure::style::{
@@ -13,9 +14,8 @@ use crate::report::figure::style::{
 };
 use crate::report::figure::text::ellipsize;
 use crate::report::figure::ticks::round_ticks;
-use crate::report::headline::{Headline, Unit};
 use crate::report::number::grouped;
-use crate::report::sensitivity::{Bar, Parameter, Sensitivity};
+use crate::run::report::headline::{Headline, Unit};
 use crate::scenario::Words;
 use anyhow::{Context, Result, anyhow};
 use plotters::coord::Shift;

@@ -4,10 +4,10 @@
 //! to read it, and the data files. It draws nothing and computes nothing; every text that comes
 //! from a scenario or a file is escaped.
 
-use super::escape::escape;
-use super::frame::Frame;
-use super::sections::{write_figure, write_files};
-use crate::report::calibration::Calibration;
+use crate::calibration::report::result::Calibration;
+use crate::report::page::escape::escape;
+use crate::report::page::frame::Frame;
+use crate::report::page::sections::{write_figure, write_files};
 use anyhow::Result;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -20,7 +20,7 @@ pub(crate) fn write(
     files: &[&str],
     path: &Path,
 ) -> Result<()> {
-    super::frame::write(&render(c, charts, files)?, path)
+    crate::report::page::frame::write(&render(c, charts, files)?, path)
 }
 
 fn render(c: &Calibration, charts: &[(String, PathBuf)], files: &[&str]) -> Result<String> {
@@ -101,7 +101,7 @@ fn write_generations(out: &mut String, c: &Calibration) -> Result<()> {
         writeln!(
             out,
             "<p class=\"note\"><strong>{}</strong></p>",
-            escape(crate::report::calibration::NOT_CONVERGED)
+            escape(crate::calibration::report::result::NOT_CONVERGED)
         )?;
     }
     writeln!(out, "<table class=\"parameters\">")?;

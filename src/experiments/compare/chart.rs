@@ -22,7 +22,7 @@
 //! This module draws one chart into one file; it does not choose which metrics are drawn, nor
 //! compute them.
 
-use crate::report::comparison::{CompareChart, Comparison, RunSummary, metric_title};
+use crate::experiments::compare::result::{CompareChart, Comparison, RunSummary, metric_title};
 use crate::report::figure::axes::{CountAxis, TimeCoord, band_outline, time_plot_on};
 use crate::report::figure::canvas::{supersampled, write_png};
 use crate::report::figure::frame::{HEADER_HEIGHT, PANEL_RIGHT, PANEL_X, header, plot_area};

@@ -2,6 +2,7 @@
 //! output that may differ between runs of the same scenario and seed (timings, memory, threads,
 //! ranks, and how many populations were generated, which depends on how jobs were scheduled).
 
+use crate::output::manifest::toml_to_json;
 use crate::run::summary::RunResult;
 use anyhow::{Context, Result};
 use serde_json::{Value, json};
@@ -29,32 +30,6 @@ pub(crate) struct Invocation<'a> {
     /// Per rank of a distributed run: bytes sent and peak memory (one entry for one process;
     /// none when a sweep's run is written while the other ranks still run).
     pub(crate) ranks: Vec<(u64, u64)>,
-}
-
-/// Converts TOML to JSON, dates as strings.
-pub(crate) fn toml_to_json(v: &toml::Value) -> Value {
-    match v {
-        toml::Value::String(s) => Value::String(s.clone()),
-        toml::Value::Integer(i) => json!(i),
-        toml::Value::Float(f) => json!(f),
-        toml::Value::Boolean(b) => json!(b),
-        toml::Value::Datetime(d) => Value::String(d.to_string()),
-        toml::Value::Array(a) => Value::Array(a.iter().map(toml_to_json).collect()),
-        toml::Value::Table(t) => Value::Object(
-            t.iter()
-                .map(|(k, v)| (k.clone(), toml_to_json(v)))
-                .collect(),
-        ),
-    }
-}
-
-/// SHA-256 of `bytes`, hex.
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// The manifest as JSON; `report_seconds` is the time spent writing the other files.

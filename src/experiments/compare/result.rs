@@ -2,9 +2,9 @@
 //! its per-day summaries and its headline figures; what each charted metric counts; and the
 //! terminal table, fitted to the terminal's width. The comparison charts, the comparison page,
 //! `compare.csv` and the terminal table all read a [`Comparison`]; building one (from a sweep's
-//! results or from run folders) is the business of `experiments`.
+//! results or from run folders) is the business of `super` and `super::super::sweep`.
 
-use super::headline::{Headline, headlines};
+use crate::run::report::headline::{Headline, headlines};
 use crate::run::summary::{RunResult, Stat};
 use crate::scenario::{KeyDate, Words};
 use anyhow::{Context, Result};
@@ -155,7 +155,7 @@ impl Comparison {
     /// quoted as in every CSV picsim writes (the csv crate's rules: those holding a comma, a quote
     /// or a line break).
     pub(crate) fn write_csv(&self, path: &Path) -> Result<()> {
-        let mut w = super::csv::writer(path)?;
+        let mut w = crate::report::csv::writer(path)?;
         let fixed = ["date", "metric", "mean", "p05", "p50", "p95"];
         w.write_record(
             std::iter::once("run")
@@ -468,7 +468,7 @@ pub(crate) fn short_key(key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::{Words, metric_title};
-    use crate::report::fixtures;
+    use crate::experiments::fixtures;
 
     #[test]
     fn terminal_table_fits_80_columns_differing_figures_first() {

@@ -3,7 +3,7 @@
 //! forecast's start marked), and the posterior marginals of the fitted keys (`posterior.png`,
 //! one weighted histogram per key over its prior range).
 
-use crate::report::calibration::{Calibration, FittedKey, Point};
+use crate::calibration::report::result::{Calibration, FittedKey, Point};
 use crate::report::figure::axes::{TimeCoord, time_plot};
 use crate::report::figure::canvas::{supersampled, write_png};
 use crate::report::figure::frame::{HEADER_HEIGHT, PANEL_RIGHT, PANEL_X, header, plot_area};

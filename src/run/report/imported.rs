@@ -2,8 +2,8 @@
 //! left out (internal and partner contacts, distribution groups, other items, refused rows), with
 //! links to the per-user files. Counts only: no address or user id appears.
 
-use super::escape::escape;
 use crate::report::number::thousands;
+use crate::report::page::escape::escape;
 use crate::scenario::Scenario;
 use crate::scenario::import::{ContactList, Source};
 use anyhow::Result;
