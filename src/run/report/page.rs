@@ -110,8 +110,8 @@ fn seconds(t: f64) -> String {
     }
 }
 
-/// Dates, replications, seed, threads, times, sizes, networks and providers.
-fn write_facts(out: &mut String, r: &RunResult, wall_seconds: f64) -> Result<()> {
+/// The run's facts as (label, value) rows: dates, replications, seed, times and sizes.
+fn facts(r: &RunResult, wall_seconds: f64) -> Vec<(String, String)> {
     let s = &r.scenario;
     let thousands = |v: u64| thousands(v as f64);
     let rows = r.dates.len();
@@ -174,6 +174,13 @@ fn write_facts(out: &mut String, r: &RunResult, wall_seconds: f64) -> Result<()>
             thousands(r.sizes.graph_edges),
         ));
     }
+    facts
+}
+
+/// Dates, replications, seed, threads, times, sizes, networks and providers.
+fn write_facts(out: &mut String, r: &RunResult, wall_seconds: f64) -> Result<()> {
+    let s = &r.scenario;
+    let facts = facts(r, wall_seconds);
     writeln!(out, "<section id=\"run\">")?;
     writeln!(out, "<h2>Run</h2>")?;
     writeln!(
