@@ -14,81 +14,27 @@
 
 pub mod adding;
 pub(crate) mod columns;
+mod context;
 pub(crate) mod counts;
 mod sink;
 mod walk;
 
 pub use columns::Columns;
+pub use context::Context;
 pub use counts::{EngineStats, EntryImpact, ImpactRow, LossCause, OrgOutcome, ReplicationCounts};
 
 use sink::{Count, Sink, UserCounts};
 use walk::{Entry, walk_entry};
 
 use crate::day::{Day, Window};
-use crate::engine::adding::{Drawer, Pools, addition_days};
-use crate::migration::{OUTSIDE, PersonSource};
-use crate::rng::{Keys, Kind};
-use crate::scenario::{NetworkId, Scenario};
-use crate::world::population::sampler::{ContactSampler, PersonSet};
-use crate::world::population::{Chunk, Org, Population};
-use crate::world::profiles::{OrgWorld, Profiles};
+use crate::engine::adding::{Drawer, addition_days};
+use crate::migration::OUTSIDE;
+use crate::rng::Kind;
+use crate::scenario::NetworkId;
+use crate::world::population::sampler::PersonSet;
+use crate::world::population::{Chunk, Org};
+use crate::world::profiles::OrgWorld;
 use rayon::prelude::*;
-
-/// Everything shared by the chunks of one replication.
-pub struct Context<'a> {
-    /// The scenario.
-    pub(crate) scenario: &'a Scenario,
-    /// The population.
-    pub(crate) population: &'a Population,
-    /// Persons and their migration days.
-    pub(crate) persons: &'a dyn PersonSource,
-    /// The persons this process counts for `migrated_*` and `stranded_*` (all of them unless the
-    /// replication is spread over processes).
-    pub(crate) owned_persons: std::ops::Range<u32>,
-    /// Reachability profiles.
-    pub(crate) profiles: &'a Profiles,
-    /// Contact-adding pools.
-    pub(crate) pools: &'a Pools,
-    /// Stream keys of the replication.
-    pub(crate) keys: Keys,
-    columns: Columns,
-    last: Day,
-    cap: u32,
-    track_impacts: bool,
-    sampler: ContactSampler,
-}
-
-impl<'a> Context<'a> {
-    /// Prepares a replication's shared state.
-    pub fn new(
-        scenario: &'a Scenario,
-        population: &'a Population,
-        persons: &'a dyn PersonSource,
-        owned_persons: std::ops::Range<u32>,
-        profiles: &'a Profiles,
-        pools: &'a Pools,
-        replication: u32,
-    ) -> Self {
-        Context {
-            scenario,
-            population,
-            persons,
-            owned_persons,
-            profiles,
-            pools,
-            keys: Keys::new(scenario.seed, replication),
-            columns: Columns::new(scenario),
-            last: scenario.last_day(),
-            track_impacts: population.imported.is_some(),
-            cap: scenario
-                .population
-                .contacts_per_user
-                .max
-                .map_or(u32::MAX, |m| m.max(0.0).min(f64::from(u32::MAX)) as u32),
-            sampler: ContactSampler::new(scenario, &population.blocks),
-        }
-    }
-}
 
 /// Counts every metric on every day of one replication.
 pub fn run(ctx: &Context, progress: &(dyn Fn() + Sync)) -> ReplicationCounts {

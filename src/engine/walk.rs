@@ -5,8 +5,10 @@
 //! and recoveries are decided here: a permanent loss draws, from the entry's own stream, whether
 //! and when the user re-points it to another of the person's accounts.
 
+use super::columns::Columns;
+use super::context::Context;
+use super::counts::{EngineStats, EntryImpact, LossCause};
 use super::sink::{Class, Sink, Stretch};
-use super::{Columns, Context, EngineStats, EntryImpact, LossCause};
 use crate::day::Day;
 use crate::migration::PersonView;
 use crate::rng::{Kind, exponential, open01};
