@@ -4,16 +4,17 @@
 //! The page holds the runs with their swept values and headline figures, the comparison charts,
 //! the key dates and links to the data files and to each run's own report. It does not draw
 //! charts (see [`super::chart`]) nor compute figures; every text that comes from
-//! a scenario or a run folder is escaped.
+//! a scenario or a run folder is escaped by the template.
 
 use crate::experiments::compare::chart::{MAX_BANDED_RUNS, MAX_DISTINCT_RUNS, run_colour};
-use crate::experiments::compare::result::{CompareChart, Comparison, RunSummary, metric_title};
-use crate::report::page::escape::{escape, link_url, url_path};
+use crate::experiments::compare::result::{
+    CompareChart, Comparison, KeyLabel, RunSummary, metric_title,
+};
 use crate::report::page::frame::{Frame, description};
-use crate::report::page::sections::{swatch, write_figure, write_files, write_key_dates};
+use crate::report::page::sections::{self, Figure, key_dates, link_url, section, swatch, url_path};
 use crate::run::report::headline::Headline;
 use anyhow::Result;
-use std::fmt::Write as _;
+use maud::{Markup, html};
 use std::path::{Path, PathBuf};
 
 /// The report of a sweep or comparison: the runs and their values, the headline figures per run,
@@ -45,6 +46,8 @@ fn replications_range(runs: &[RunSummary]) -> String {
     }
 }
 
+/// The whole page: the runs first, then how to read them, the charts, the key dates and the
+/// files.
 fn render(cmp: &Comparison, charts: &[(CompareChart, PathBuf)], files: &[&str]) -> Result<String> {
     let mut contents = vec![("runs", "Runs"), ("how-to-read", "How to read")];
     if !charts.is_empty() {
@@ -67,273 +70,276 @@ fn render(cmp: &Comparison, charts: &[(CompareChart, PathBuf)], files: &[&str]) 
         contents,
         subject: cmp.title.clone(),
     };
-    frame.render(|out| {
-        write_runs(out, cmp)?;
-        write_how_to_read(out, cmp, files.contains(&"compare.csv"))?;
-        write_charts(out, cmp, charts)?;
-        write_key_dates(
-            out,
-            &cmp.key_dates,
-            "No key dates are known for these runs.",
-        )?;
-        write_files(out, files)
-    })
+    let sections = html! {
+        (runs_section(cmp))
+        (how_to_read(cmp, files.contains(&"compare.csv")))
+        (charts_section(cmp, charts)?)
+        (key_dates(&cmp.key_dates, "No key dates are known for these runs."))
+        (sections::files(files))
+    };
+    Ok(frame.render(sections))
+}
+
+/// The section of runs: what the table holds, the figures the same in every run, and the table.
+fn runs_section(cmp: &Comparison) -> Markup {
+    let n = cmp.runs.len();
+    let (figures, same) = cmp.split_headline_keys();
+    section(
+        "runs",
+        "Runs",
+        html! {
+            @if n == 0 {
+                p { "There are no runs to compare." } "\n"
+            } @else {
+                p class="note" {
+                    (n) " run" @if n != 1 { "s" } ", sorted by the reachable share at the end, \
+                    highest first. Figures are means across each run's replications; the colour \
+                    is the run's in the charts; a dash means the run lacks that figure."
+                    @if cmp.runs.iter().any(|r| r.link.is_some()) {
+                        " The run id links to that run's own report."
+                    }
+                } "\n"
+                @if !same.is_empty() {
+                    p class="note" { "The same in every run, so not a column:" } "\n"
+                    ul class="same" {
+                        @for (k, label) in &same {
+                            li {
+                                (label) ": "
+                                span class="value" {
+                                    (cmp.runs[0].headline(k).map_or("—".into(), Headline::display))
+                                }
+                            }
+                        }
+                    } "\n"
+                }
+                div class="wide" tabindex="0" { "\n"
+                    (runs_table(cmp, &figures))
+                } "\n"
+            }
+        },
+    )
 }
 
 /// The table of runs: colour and id (linked to the run's report), swept values (or the label),
-/// replications, then the headline figures, sorted as [`Comparison::sorted_runs`].
-fn write_runs(out: &mut String, cmp: &Comparison) -> Result<()> {
-    let n = cmp.runs.len();
-    let (keys, same) = cmp.split_headline_keys();
-    writeln!(out, "<section id=\"runs\">")?;
-    writeln!(out, "<h2>Runs</h2>")?;
-    if n == 0 {
-        writeln!(out, "<p>There are no runs to compare.</p>")?;
-        writeln!(out, "</section>")?;
-        return Ok(());
+/// the headline figures `figures` (key, label: those that differ between runs), and
+/// replications, sorted as [`Comparison::sorted_runs`].
+fn runs_table(cmp: &Comparison, figures: &[KeyLabel]) -> Markup {
+    html! {
+        table class="runs" { "\n"
+            thead {
+                tr {
+                    th scope="col" { "Run" }
+                    @if cmp.keys.is_empty() {
+                        th scope="col" { "Label" }
+                    }
+                    @for k in &cmp.keys {
+                        // A key breaks after its dots, never inside a word.
+                        th scope="col" class="key" {
+                            code {
+                                @for (i, part) in k.split('.').enumerate() {
+                                    @if i > 0 { "." wbr; }
+                                    (part)
+                                }
+                            }
+                        }
+                    }
+                    @for (_, label) in figures {
+                        th scope="col" class="num" { (figure_header(label)) }
+                    }
+                    th scope="col" class="num" { "Replications" }
+                }
+            } "\n"
+            tbody { "\n"
+                @for r in cmp.sorted_runs() {
+                    (run_row(cmp, r, figures))
+                }
+            } "\n"
+        } "\n"
     }
-    let linked = if cmp.runs.iter().any(|r| r.link.is_some()) {
-        " The run id links to that run's own report."
-    } else {
-        ""
-    };
-    writeln!(
-        out,
-        "<p class=\"note\">{n} run{}, sorted by the reachable share at the end, highest first. \
-         Figures are means across each run's replications; the colour is the run's in the \
-         charts; a dash means the run lacks that figure.{linked}</p>",
-        if n == 1 { "" } else { "s" }
-    )?;
-    if !same.is_empty() {
-        let items: Vec<String> = same
-            .iter()
-            .map(|(k, label)| {
-                let value = cmp.runs[0]
-                    .headline(k)
-                    .map_or("—".into(), Headline::display);
-                format!(
-                    "<li>{}: <span class=\"value\">{}</span></li>",
-                    escape(label),
-                    escape(&value)
-                )
-            })
-            .collect();
-        writeln!(
-            out,
-            "<p class=\"note\">The same in every run, so not a column:</p>\n<ul class=\"same\">{}</ul>",
-            items.join("")
-        )?;
+}
+
+/// One run's row of the table of runs, with the headline figures `figures` (key, label).
+fn run_row(cmp: &Comparison, r: &RunSummary, figures: &[KeyLabel]) -> Markup {
+    // The run's colour is that of its place in the comparison, not in the sorted table.
+    let i = cmp
+        .runs
+        .iter()
+        .position(|x| std::ptr::eq(x, r))
+        .unwrap_or(0);
+    html! {
+        tr {
+            td {
+                (swatch(run_colour(i, cmp.runs.len())))
+                @if let Some(link) = &r.link {
+                    a href=(link_url(link)) { (r.id) }
+                } @else {
+                    (r.id)
+                }
+            }
+            @if cmp.keys.is_empty() {
+                td { (r.label) }
+            }
+            @for k in 0..cmp.keys.len() {
+                td { code { (r.values.get(k).map_or("—", String::as_str)) } }
+            }
+            @for (key, _) in figures {
+                td class="num" { (r.headline(key).map_or("—".to_string(), Headline::display)) }
+            }
+            td class="num" { (r.replications) }
+        } "\n"
     }
-    writeln!(out, "<div class=\"wide\" tabindex=\"0\">")?;
-    writeln!(out, "<table class=\"runs\">")?;
-    write!(out, "<thead><tr><th scope=\"col\">Run</th>")?;
-    if cmp.keys.is_empty() {
-        write!(out, "<th scope=\"col\">Label</th>")?;
-    }
-    for k in &cmp.keys {
-        // A key breaks after its dots, never inside a word.
-        let key = k.split('.').map(escape).collect::<Vec<_>>().join(".<wbr>");
-        write!(
-            out,
-            "<th scope=\"col\" class=\"key\"><code>{key}</code></th>"
-        )?;
-    }
-    for (_, label) in &keys {
-        write!(
-            out,
-            "<th scope=\"col\" class=\"num\">{}</th>",
-            figure_header(label)
-        )?;
-    }
-    write!(out, "<th scope=\"col\" class=\"num\">Replications</th>")?;
-    writeln!(out, "</tr></thead>")?;
-    writeln!(out, "<tbody>")?;
-    for r in cmp.sorted_runs() {
-        let i = cmp
-            .runs
-            .iter()
-            .position(|x| std::ptr::eq(x, r))
-            .unwrap_or(0);
-        let id = match &r.link {
-            Some(link) => format!(
-                "<a href=\"{}\">{}</a>",
-                escape(&link_url(link)),
-                escape(&r.id)
-            ),
-            None => escape(&r.id),
-        };
-        write!(out, "<tr><td>{}{id}</td>", swatch(run_colour(i, n)))?;
-        if cmp.keys.is_empty() {
-            write!(out, "<td>{}</td>", escape(&r.label))?;
-        }
-        for k in 0..cmp.keys.len() {
-            let value = r.values.get(k).map_or("—", String::as_str);
-            write!(out, "<td><code>{}</code></td>", escape(value))?;
-        }
-        for (key, _) in &keys {
-            let value = r.headline(key).map_or("—".to_string(), Headline::display);
-            write!(out, "<td class=\"num\">{}</td>", escape(&value))?;
-        }
-        write!(out, "<td class=\"num\">{}</td>", r.replications)?;
-        writeln!(out, "</tr>")?;
-    }
-    writeln!(out, "</tbody>")?;
-    writeln!(out, "</table>")?;
-    writeln!(out, "</div>")?;
-    writeln!(out, "</section>")?;
-    Ok(())
 }
 
 /// A figure's column header: its label with what follows the first comma set smaller on its
 /// own line ("Contacts reachable on 2014-06-30" over "last day of AOL PIC and Yahoo! PIC"), so
 /// that columns stay narrow.
-fn figure_header(label: &str) -> String {
+fn figure_header(label: &str) -> Markup {
     match label.split_once(", ") {
-        Some((head, rest)) => format!(
-            "{}<br><span class=\"sub\">{}</span>",
-            escape(head),
-            escape(rest)
-        ),
-        None => escape(label),
+        Some((head, rest)) => html! { (head) br; span class="sub" { (rest) } },
+        None => html! { (label) },
     }
 }
 
-fn write_how_to_read(out: &mut String, cmp: &Comparison, csv_linked: bool) -> Result<()> {
+/// The notes on how to read the page: what a run is, the lines and bands (by how many runs
+/// there are), the differences from the first run and the key-date markers.
+fn how_to_read(cmp: &Comparison, csv_linked: bool) -> Markup {
     let n = cmp.runs.len();
-    writeln!(out, "<section id=\"how-to-read\">")?;
-    writeln!(out, "<h2>How to read</h2>")?;
-    writeln!(out, "<ul>")?;
-    if cmp.keys.is_empty() {
-        writeln!(
-            out,
-            "<li>Each run is a finished run folder, read back from its <code>summary.csv</code> and \
-             <code>manifest.json</code>; the runs report the same dates and metrics.</li>"
-        )?;
-    } else {
-        writeln!(
-            out,
-            "<li>Each run is the scenario with one combination of the swept values and everything \
-             else unchanged, including the seed, so runs differ only by what was changed. Any run \
-             can be repeated alone with <code>picsim run … --set key=value</code>.</li>"
-        )?;
-    }
-    writeln!(
-        out,
-        "<li>Lines are each run's <em>mean</em> across its {}.",
-        replications_range(&cmp.runs)
-    )?;
+    section(
+        "how-to-read",
+        "How to read",
+        html! {
+            ul { "\n"
+                li {
+                    @if cmp.keys.is_empty() {
+                        "Each run is a finished run folder, read back from its " code { "summary.csv" }
+                        " and " code { "manifest.json" } "; the runs report the same dates and metrics."
+                    } @else {
+                        "Each run is the scenario with one combination of the swept values and \
+                         everything else unchanged, including the seed, so runs differ only by what \
+                         was changed. Any run can be repeated alone with "
+                        code { "picsim run … --set key=value" } "."
+                    }
+                } "\n"
+                li {
+                    "Lines are each run's " em { "mean" } " across its "
+                    (replications_range(&cmp.runs)) ".\n" (bands(n))
+                } "\n"
+                @if n >= 2 {
+                    li {
+                        "Under each chart, its " em { "difference from " (cmp.runs[0].id) }
+                        ": each run's mean minus the first run's, day by day, on an axis around 0, \
+                         so runs whose lines lie on top of each other part there."
+                    } "\n"
+                }
+                @if (2..=4).contains(&n) {
+                    li {
+                        "Lines are drawn nested, the first run widest, so runs whose lines coincide \
+                         show as stripes of their colours."
+                    } "\n"
+                }
+                li {
+                    "Dashed vertical lines mark the key dates"
+                    @if cmp.keys.is_empty() { " of the first run's scenario" }
+                    "; the number above each line is its row in the "
+                    a href="#key-dates" { "key-dates table" } "."
+                } "\n"
+                @if csv_linked {
+                    li {
+                        a href="compare.csv" { code { "compare.csv" } } " has the mean, p05, p50 and \
+                        p95 of every metric of every run on every reported day."
+                    } "\n"
+                }
+            } "\n"
+        },
+    )
+}
+
+/// What the charts' bands are, by how many runs there are: drawn, left out, or the lines thin
+/// and coloured along a ramp.
+fn bands(n: usize) -> String {
     if n <= MAX_BANDED_RUNS {
-        writeln!(
-            out,
-            "The shaded band around a line runs from the 5th to the 95th percentile (p05–p95) of \
-             that run: how much the figure varies from one replication's world to another's. \
-             Bands that overlap do not make two runs the same: runs keep the seed, so their \
-             replications are drawn alike and their difference can be much steadier than either \
-             band.</li>"
-        )?;
+        "The shaded band around a line runs from the 5th to the 95th percentile (p05–p95) of that \
+         run: how much the figure varies from one replication's world to another's. Bands that \
+         overlap do not make two runs the same: runs keep the seed, so their replications are \
+         drawn alike and their difference can be much steadier than either band."
+            .into()
     } else if n <= MAX_DISTINCT_RUNS {
-        writeln!(
-            out,
+        format!(
             "With more than {MAX_BANDED_RUNS} runs the p05–p95 bands are left out, as they would \
-             hide one another.</li>"
-        )?;
+             hide one another."
+        )
     } else {
-        writeln!(
-            out,
+        format!(
             "With more than {MAX_DISTINCT_RUNS} runs the lines are thin, without bands, and \
              coloured along a ramp from the first run (dark purple) to the last (green), as the \
              swatches in the table show; the runs highest and lowest at the end are drawn wider \
-             and named in the legend.</li>"
-        )?;
+             and named in the legend."
+        )
     }
-    if n >= 2 {
-        writeln!(
-            out,
-            "<li>Under each chart, its <em>difference from {}</em>: each run's mean minus the \
-             first run's, day by day, on an axis around 0, so runs whose lines lie on top of each \
-             other part there.</li>",
-            escape(&cmp.runs[0].id)
-        )?;
-    }
-    if (2..=4).contains(&n) {
-        writeln!(
-            out,
-            "<li>Lines are drawn nested, the first run widest, so runs whose lines coincide show as \
-             stripes of their colours.</li>"
-        )?;
-    }
-    writeln!(
-        out,
-        "<li>Dashed vertical lines mark the key dates{}; the number above each line is its row \
-         in the <a href=\"#key-dates\">key-dates table</a>.</li>",
-        if cmp.keys.is_empty() {
-            " of the first run's scenario"
-        } else {
-            ""
-        }
-    )?;
-    if csv_linked {
-        writeln!(
-            out,
-            "<li><a href=\"compare.csv\"><code>compare.csv</code></a> has the mean, p05, p50 and \
-             p95 of every metric of every run on every reported day.</li>"
-        )?;
-    }
-    writeln!(out, "</ul>")?;
-    writeln!(out, "</section>")?;
-    Ok(())
 }
 
-fn write_charts(
-    out: &mut String,
-    cmp: &Comparison,
-    charts: &[(CompareChart, PathBuf)],
-) -> Result<()> {
+/// The comparison charts, embedded (each metric's levels, then its difference from the first
+/// run), or nothing when there are none.
+///
+/// # Errors
+/// A chart file cannot be read.
+fn charts_section(cmp: &Comparison, charts: &[(CompareChart, PathBuf)]) -> Result<Markup> {
     if charts.is_empty() {
-        return Ok(());
+        return Ok(html! {});
     }
-    let n = cmp.runs.len();
-    let how = if n <= MAX_BANDED_RUNS {
-        "Each run's mean line with its p05–p95 band"
-    } else if n <= MAX_DISTINCT_RUNS {
-        "Each run's mean line (no bands)"
-    } else {
-        "Each run's mean as a thin line, coloured from the first run to the last"
-    };
-    writeln!(out, "<section id=\"charts\">")?;
-    writeln!(out, "<h2>Charts</h2>")?;
-    let first = cmp.runs.first().map_or("", |r| r.id.as_str());
+    let mut figures = Vec::with_capacity(charts.len());
     for (chart, path) in charts {
-        let metric = chart.metric;
-        let (title, _) = metric_title(metric, &cmp.words);
-        let (title, text, id) = if chart.difference {
-            (
-                format!("{title}: difference from {first}"),
-                format!(
-                    "Each run's mean minus the mean of {} on the same day, for metric \
-                     <code>{}</code>: runs whose lines lie on top of each other above part here. \
-                     Every run keeps the scenario's seed, so where the swept value does not change \
-                     how worlds are generated the difference is the parameter's effect. No bands: \
-                     the spread of a difference would need each pair of replications.",
-                    escape(first),
-                    escape(metric)
-                ),
-                format!("chart-{}-difference", url_path(metric)),
-            )
-        } else {
-            (
-                title,
-                format!(
-                    "{how}, for metric <code>{}</code>; colours as in the table of runs.",
-                    escape(metric)
-                ),
-                format!("chart-{}", url_path(metric)),
-            )
-        };
-        write_figure(out, Some(&id), path, &title, &title, &text)?;
+        figures.push(chart_figure(cmp, *chart, path)?);
     }
-    writeln!(out, "</section>")?;
-    Ok(())
+    Ok(html! {
+        (section("charts", "Charts", html! {
+            @for figure in figures { (figure) }
+        }))
+    })
+}
+
+/// One comparison chart as a figure, with its caption.
+fn chart_figure(cmp: &Comparison, chart: CompareChart, path: &Path) -> Result<Markup> {
+    let n = cmp.runs.len();
+    let metric = chart.metric;
+    let (title, _) = metric_title(metric, &cmp.words);
+    let first = cmp.runs.first().map_or("", |r| r.id.as_str());
+    let (title, text, id) = if chart.difference {
+        (
+            format!("{title}: difference from {first}"),
+            html! {
+                "Each run's mean minus the mean of " (first) " on the same day, for metric "
+                code { (metric) } ": runs whose lines lie on top of each other above part here. \
+                Every run keeps the scenario's seed, so where the swept value does not change how \
+                worlds are generated the difference is the parameter's effect. No bands: the spread \
+                of a difference would need each pair of replications."
+            },
+            format!("chart-{}-difference", url_path(metric)),
+        )
+    } else {
+        let how = if n <= MAX_BANDED_RUNS {
+            "Each run's mean line with its p05–p95 band"
+        } else if n <= MAX_DISTINCT_RUNS {
+            "Each run's mean line (no bands)"
+        } else {
+            "Each run's mean as a thin line, coloured from the first run to the last"
+        };
+        (
+            title,
+            html! {
+                (how) ", for metric " code { (metric) } "; colours as in the table of runs."
+            },
+            format!("chart-{}", url_path(metric)),
+        )
+    };
+    Figure {
+        id: Some(&id),
+        path,
+        title: &title,
+        alt: None,
+        text,
+    }
+    .render()
 }
 
 #[cfg(test)]
@@ -341,6 +347,7 @@ mod tests {
     use super::*;
     use crate::experiments::fixtures;
     use crate::report::fixtures::assert_self_contained;
+    use crate::report::page::test_text::{HOSTILE, assert_shown_as_text, html_text};
 
     /// Draws every chart of `cmp` into `dir` and writes its report; returns the page.
     fn comparison_page(cmp: &Comparison, dir: &Path) -> String {
@@ -362,30 +369,30 @@ mod tests {
         let html = comparison_page(cmp, dir.path());
         assert_self_contained(&html);
         for r in &cmp.runs {
-            assert!(html.contains(&escape(&r.id)), "missing run {}", r.id);
+            assert!(html.contains(&html_text(&r.id)), "missing run {}", r.id);
             for v in &r.values {
-                assert!(html.contains(&format!("<code>{}</code>", escape(v))));
+                assert!(html.contains(&format!("<code>{}</code>", html_text(v))));
             }
             if let Some(link) = &r.link {
-                assert!(html.contains(&format!("<a href=\"{}\">", escape(&link_url(link)))));
+                assert!(html.contains(&format!("<a href=\"{}\">", link_url(link))));
             }
         }
         let (differ, same) = cmp.split_headline_keys();
         for (_, label) in &differ {
             assert!(
-                html.contains(&figure_header(label)),
+                html.contains(&figure_header(label).into_string()),
                 "missing headline {label}"
             );
         }
         for (_, label) in &same {
             assert!(
-                html.contains(&format!("<li>{}: ", escape(label))),
+                html.contains(&format!("<li>{}: ", html_text(label))),
                 "missing {label}"
             );
         }
         for r in &cmp.runs {
             for h in &r.headlines {
-                assert!(html.contains(&escape(&h.display())));
+                assert!(html.contains(&html_text(&h.display())));
             }
         }
         // Levels, and differences from the first run when there are two runs or more.
@@ -445,7 +452,10 @@ mod tests {
         let html = comparison_page(&cmp, dir.path());
         assert_self_contained(&html);
         assert!(html.contains("<td>scenario &lt;run-001&gt;</td>"));
-        assert!(html.contains(&format!("{}run-001</td>", swatch(run_colour(0, 2)))));
+        assert!(html.contains(&format!(
+            "{}run-001</td>",
+            swatch(run_colour(0, 2)).into_string()
+        )));
         assert!(html.contains("<a href=\"../a%20b/report.html\">run-002</a>"));
         assert!(html.contains("<th scope=\"col\">Label</th>"));
     }
@@ -473,6 +483,27 @@ mod tests {
         assert!(html.contains(
             "<li>Total USL credit owed for AOL (all organisations): <span class=\"value\">500.00</span></li>"
         ));
+    }
+
+    #[test]
+    fn texts_that_end_a_script_are_text_in_a_sweep_and_a_comparison() {
+        let mut cmp = fixtures::sweep(2, 10);
+        cmp.title = HOSTILE.into();
+        cmp.description = HOSTILE.into();
+        cmp.runs[0].values[0] = HOSTILE.into();
+        let dir = tempfile::tempdir().expect("temp dir");
+        let html = comparison_page(&cmp, dir.path());
+        // Title, heading, description, footer and the swept value.
+        assert_shown_as_text(&html, 5, 0);
+        // A comparison of run folders: the folders' names are ids, their scenarios' names labels.
+        cmp.keys.clear();
+        for r in &mut cmp.runs {
+            r.values.clear();
+            r.id = HOSTILE.into();
+            r.label = HOSTILE.into();
+        }
+        let html = comparison_page(&cmp, dir.path());
+        assert_shown_as_text(&html, 4 + 2 * 2, 0);
     }
 
     #[test]

@@ -3,15 +3,14 @@
 //!
 //! The page holds the parameters, and per figure its base value, its tornado chart and the table
 //! of its bars. It does not draw charts (see [`super::chart`]) nor compute
-//! figures; every text that comes from a scenario is escaped.
+//! figures; every text that comes from a scenario is escaped by the template.
 
 use crate::experiments::sensitivity::result::{Bar, Parameter, Sensitivity};
-use crate::report::page::escape::escape;
 use crate::report::page::frame::Frame;
-use crate::report::page::sections::{write_figure, write_files};
+use crate::report::page::sections::{self, Column::Num, Column::Text, Figure, head, section};
 use crate::run::report::headline::{Headline, Unit};
 use anyhow::Result;
-use std::fmt::Write as _;
+use maud::{Markup, html};
 use std::path::{Path, PathBuf};
 
 /// The report of a sensitivity analysis: the parameters with their low and high values, the
@@ -31,6 +30,8 @@ pub(crate) fn write(
     crate::report::page::frame::write(&render(sens, charts, files)?, path)
 }
 
+/// The whole page: the parameters, how to read a tornado chart, each figure's chart and table,
+/// and the files.
 fn render(sens: &Sensitivity, charts: &[(String, PathBuf)], files: &[&str]) -> Result<String> {
     let runs = 1 + 2 * sens.parameters.len();
     let replications = match sens.base.replications {
@@ -56,112 +57,106 @@ fn render(sens: &Sensitivity, charts: &[(String, PathBuf)], files: &[&str]) -> R
         title: format!("{} — picsim sensitivity analysis", sens.name),
         kicker: "picsim sensitivity analysis",
         heading: &sens.name,
-        description: Some(description),
+        description: Some(html! { (description) }),
         contents,
         subject: format!("the sensitivity analysis of {}", sens.name),
     };
-    frame.render(|out| {
-        write_parameters(out, sens)?;
-        write_how_to_read(out, files.contains(&"sensitivity.csv"))?;
-        write_figures(out, sens, charts)?;
-        write_files(out, files)
-    })
+    let sections = html! {
+        (parameters_section(sens))
+        (how_to_read(files.contains(&"sensitivity.csv")))
+        (figures_section(sens, charts)?)
+        (sections::files(files))
+    };
+    Ok(frame.render(sections))
 }
 
-fn write_parameters(out: &mut String, sens: &Sensitivity) -> Result<()> {
-    writeln!(out, "<section id=\"parameters\">")?;
-    writeln!(out, "<h2>Parameters</h2>")?;
-    if sens.parameters.is_empty() {
-        writeln!(out, "<p>The analysis has no parameters.</p>")?;
-    } else {
-        writeln!(
-            out,
-            "<p class=\"note\">In the order of the scenario's <code>[sensitivity]</code> table, \
-             each under its label and its key. Of a table value (a distribution, a mix) only the \
-             fields that differ from the scenario's value are shown; \
-             <code>sensitivity.csv</code> has the whole values.</p>"
-        )?;
-        writeln!(out, "<div class=\"wide\">")?;
-        writeln!(out, "<table class=\"parameters\">")?;
-        writeln!(
-            out,
-            "<thead><tr><th scope=\"col\">Parameter</th><th scope=\"col\">Low value</th><th scope=\"col\">High value</th></tr></thead>"
-        )?;
-        writeln!(out, "<tbody>")?;
-        for p in &sens.parameters {
-            writeln!(
-                out,
-                "<tr><td>{}</td><td><code>{}</code></td><td><code>{}</code></td></tr>",
-                parameter_cell(&p.label, &p.key),
-                escape(&p.low_shown),
-                escape(&p.high_shown)
-            )?;
-        }
-        writeln!(out, "</tbody>")?;
-        writeln!(out, "</table>")?;
-        writeln!(out, "</div>")?;
-    }
-    writeln!(out, "</section>")?;
-    Ok(())
+/// The parameters in the scenario's order, each with its low and high value.
+fn parameters_section(sens: &Sensitivity) -> Markup {
+    section(
+        "parameters",
+        "Parameters",
+        html! {
+            @if sens.parameters.is_empty() {
+                p { "The analysis has no parameters." } "\n"
+            } @else {
+                p class="note" {
+                    "In the order of the scenario's " code { "[sensitivity]" } " table, each under \
+                     its label and its key. Of a table value (a distribution, a mix) only the fields \
+                     that differ from the scenario's value are shown; " code { "sensitivity.csv" }
+                    " has the whole values."
+                } "\n"
+                div class="wide" { "\n"
+                    table class="parameters" { "\n"
+                        (head(&[Text("Parameter"), Text("Low value"), Text("High value")])) "\n"
+                        tbody { "\n"
+                            @for p in &sens.parameters {
+                                tr {
+                                    td { (parameter_cell(&p.label, &p.key)) }
+                                    td { code { (p.low_shown) } }
+                                    td { code { (p.high_shown) } }
+                                } "\n"
+                            }
+                        } "\n"
+                    } "\n"
+                } "\n"
+            }
+        },
+    )
 }
 
 /// A parameter as tables name it: its label, and its key under it, smaller.
-fn parameter_cell(label: &str, key: &str) -> String {
-    format!(
-        "{}<br><code class=\"key\">{}</code>",
-        escape(label),
-        escape(key)
-    )
+fn parameter_cell(label: &str, key: &str) -> Markup {
+    html! { (label) br; code class="key" { (key) } }
 }
 
 /// A list of parameters by label, for notes.
 fn labels(ps: &[&Parameter]) -> String {
     ps.iter()
-        .map(|p| escape(&p.label))
+        .map(|p| p.label.as_str())
         .collect::<Vec<_>>()
         .join("; ")
 }
 
-fn write_how_to_read(out: &mut String, csv_linked: bool) -> Result<()> {
-    writeln!(out, "<section id=\"how-to-read\">")?;
-    writeln!(out, "<h2>How to read a tornado chart</h2>")?;
-    writeln!(out, "<ul>")?;
-    writeln!(
-        out,
-        "<li>Each row is one parameter. The black vertical line is the figure in the base run, \
-         with every parameter at its scenario value.</li>"
-    )?;
-    writeln!(
-        out,
-        "<li>The blue bar runs from the base line to the figure with the parameter at its low \
-         value, the orange bar to the figure at its high value; the parameter's values are written \
-         at the bar ends. A bar to the left means the figure falls, to the right that it rises. When \
-         both ends lie on the same side of the base, the shorter bar is drawn over the longer one, thinner, \
-         and its value is written on the other side of the base line.</li>"
-    )?;
-    writeln!(
-        out,
-        "<li>Rows are sorted by <em>swing</em>, the distance between the two ends, largest on top: \
-         the figure is most sensitive to the parameters at the top, so their values deserve the \
-         most care. A short bar means the figure hardly depends on that parameter within the \
-         range tried, not that it never does.</li>"
-    )?;
-    writeln!(
-        out,
-        "<li>Each value is a mean across replications; every run keeps the scenario's seed, so \
-         differences come from the parameter, not from different random draws. Swings smaller than \
-         the spread between replications of one run are still best read as no effect.</li>"
-    )?;
-    if csv_linked {
-        writeln!(
-            out,
-            "<li><a href=\"sensitivity.csv\"><code>sensitivity.csv</code></a> has every bar of every \
-             figure with full precision.</li>"
-        )?;
-    }
-    writeln!(out, "</ul>")?;
-    writeln!(out, "</section>")?;
-    Ok(())
+/// How to read a tornado chart: rows, bars, their order, and what a swing means.
+fn how_to_read(csv_linked: bool) -> Markup {
+    section(
+        "how-to-read",
+        "How to read a tornado chart",
+        html! {
+            ul { "\n"
+                li {
+                    "Each row is one parameter. The black vertical line is the figure in the base \
+                     run, with every parameter at its scenario value."
+                } "\n"
+                li {
+                    "The blue bar runs from the base line to the figure with the parameter at its \
+                     low value, the orange bar to the figure at its high value; the parameter's \
+                     values are written at the bar ends. A bar to the left means the figure falls, \
+                     to the right that it rises. When both ends lie on the same side of the base, \
+                     the shorter bar is drawn over the longer one, thinner, and its value is \
+                     written on the other side of the base line."
+                } "\n"
+                li {
+                    "Rows are sorted by " em { "swing" } ", the distance between the two ends, \
+                     largest on top: the figure is most sensitive to the parameters at the top, so \
+                     their values deserve the most care. A short bar means the figure hardly \
+                     depends on that parameter within the range tried, not that it never does."
+                } "\n"
+                li {
+                    "Each value is a mean across replications; every run keeps the scenario's \
+                     seed, so differences come from the parameter, not from different random \
+                     draws. Swings smaller than the spread between replications of one run are \
+                     still best read as no effect."
+                } "\n"
+                @if csv_linked {
+                    li {
+                        a href="sensitivity.csv" { code { "sensitivity.csv" } } " has every bar of \
+                        every figure with full precision."
+                    } "\n"
+                }
+            } "\n"
+        },
+    )
 }
 
 /// A swing of a figure: shares in percentage points, else as the figure.
@@ -172,88 +167,132 @@ fn swing_text(base: &Headline, b: &Bar) -> String {
     }
 }
 
-fn write_figures(out: &mut String, sens: &Sensitivity, charts: &[(String, PathBuf)]) -> Result<()> {
-    writeln!(out, "<section id=\"figures\">")?;
-    writeln!(out, "<h2>Figures</h2>")?;
+/// Every figure the base run has, each in an article of its own.
+///
+/// # Errors
+/// A chart file cannot be read.
+fn figures_section(sens: &Sensitivity, charts: &[(String, PathBuf)]) -> Result<Markup> {
     let figures = sens.figures();
-    if figures.is_empty() {
-        writeln!(out, "<p>The base run has no headline figures.</p>")?;
-    }
+    let mut articles = Vec::with_capacity(figures.len());
     for (i, (key, label)) in figures.iter().enumerate() {
-        let Some(base) = sens.base.headline(key) else {
-            continue;
-        };
-        writeln!(out, "<article id=\"figure-{}\">", i + 1)?;
-        writeln!(out, "<h3>{}</h3>", escape(label))?;
-        writeln!(
-            out,
-            "<p>Base value: <span class=\"value\">{}</span> <span class=\"note\">(<code>{}</code>)</span></p>",
-            escape(&base.display()),
-            escape(key)
-        )?;
-        if let Some((_, path)) = charts.iter().find(|(f, _)| f == key) {
-            let text = "The figure with each parameter at its low (blue) and high (orange) value, \
-                        around the base value (black line), largest swing on top.";
-            let alt = format!("Tornado chart: {label}");
-            write_figure(out, None, path, &alt, label, text)?;
+        if let Some(base) = sens.base.headline(key) {
+            let chart = charts
+                .iter()
+                .find(|(f, _)| f == key)
+                .map(|(_, p)| p.as_path());
+            articles.push(figure_article(
+                sens,
+                i + 1,
+                (key.as_str(), label.as_str()),
+                base,
+                chart,
+            )?);
         }
-        let bars = sens.moving_bars(key);
-        if bars.is_empty() {
-            writeln!(out, "<p>No parameter's runs move this figure.</p>")?;
-        } else {
-            writeln!(out, "<div class=\"wide\">")?;
-            writeln!(out, "<table class=\"bars\">")?;
-            writeln!(
-                out,
-                "<thead><tr><th scope=\"col\">Parameter</th><th scope=\"col\">Low value</th><th scope=\"col\" class=\"num\">Figure at low</th><th scope=\"col\">High value</th><th scope=\"col\" class=\"num\">Figure at high</th><th scope=\"col\" class=\"num\">Swing</th></tr></thead>"
-            )?;
-            writeln!(out, "<tbody>")?;
-            for b in &bars {
-                writeln!(
-                    out,
-                    "<tr><td>{}</td><td><code>{}</code></td><td class=\"num\">{}</td><td><code>{}</code></td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                    parameter_cell(&b.label, &b.key),
-                    escape(&b.low_text),
-                    escape(&base.display_value(b.at_low)),
-                    escape(&b.high_text),
-                    escape(&base.display_value(b.at_high)),
-                    escape(&swing_text(base, b))
-                )?;
-            }
-            writeln!(out, "</tbody>")?;
-            writeln!(out, "</table>")?;
-            writeln!(out, "</div>")?;
-        }
-        let moved = sens.not_measured(key);
-        if !moved.is_empty() {
-            writeln!(
-                out,
-                "<p class=\"note\">Not measured: {}. This key moves the day the figure is \
-                 measured on (at one end its run reports this date for another event), so the \
-                 two runs would not measure the same thing.</p>",
-                labels(&moved)
-            )?;
-        }
-        let still = sens.still(key);
-        if !still.is_empty() {
-            writeln!(
-                out,
-                "<p class=\"note\">Unchanged at both ends (not drawn): {}.</p>",
-                labels(&still)
-            )?;
-        }
-        let missing = sens.missing(key);
-        if !missing.is_empty() {
-            writeln!(
-                out,
-                "<p class=\"note\">Not shown, because their runs lack this figure: {}.</p>",
-                labels(&missing)
-            )?;
-        }
-        writeln!(out, "</article>")?;
     }
-    writeln!(out, "</section>")?;
-    Ok(())
+    Ok(html! {
+        (section("figures", "Figures", html! {
+            @if figures.is_empty() {
+                p { "The base run has no headline figures." } "\n"
+            }
+            @for article in articles { (article) }
+        }))
+    })
+}
+
+/// Figure `number` (`(key, label)`) with its value in the base run: its tornado chart if one
+/// was drawn, the table of its bars, and the parameters not drawn and why.
+///
+/// # Errors
+/// The chart file cannot be read.
+fn figure_article(
+    sens: &Sensitivity,
+    number: usize,
+    (key, label): (&str, &str),
+    base: &Headline,
+    chart: Option<&Path>,
+) -> Result<Markup> {
+    let figure = match chart {
+        Some(path) => Some(
+            Figure {
+                id: None,
+                path,
+                title: label,
+                alt: Some(&format!("Tornado chart: {label}")),
+                text: html! {
+                    "The figure with each parameter at its low (blue) and high (orange) value, \
+                     around the base value (black line), largest swing on top."
+                },
+            }
+            .render()?,
+        ),
+        None => None,
+    };
+    let bars = sens.moving_bars(key);
+    let notes = [
+        (
+            "Not measured: ",
+            sens.not_measured(key),
+            ". This key moves the day the figure is measured on (at one end its run reports \
+             this date for another event), so the two runs would not measure the same thing.",
+        ),
+        ("Unchanged at both ends (not drawn): ", sens.still(key), "."),
+        (
+            "Not shown, because their runs lack this figure: ",
+            sens.missing(key),
+            ".",
+        ),
+    ];
+    Ok(html! {
+        article id={ "figure-" (number) } { "\n"
+            h3 { (label) } "\n"
+            p {
+                "Base value: " span class="value" { (base.display()) } " "
+                span class="note" { "(" code { (key) } ")" }
+            } "\n"
+            @if let Some(figure) = figure { (figure) }
+            @if bars.is_empty() {
+                p { "No parameter's runs move this figure." } "\n"
+            } @else {
+                (bars_table(base, &bars))
+            }
+            @for (before, parameters, after) in &notes {
+                @if !parameters.is_empty() {
+                    p class="note" { (before) (labels(parameters)) (after) } "\n"
+                }
+            }
+        } "\n"
+    })
+}
+
+/// The table of a figure's bars: each moving parameter's low and high values, the figure at
+/// each, and the swing.
+fn bars_table(base: &Headline, bars: &[Bar]) -> Markup {
+    html! {
+        div class="wide" { "\n"
+            table class="bars" { "\n"
+                (head(&[
+                    Text("Parameter"),
+                    Text("Low value"),
+                    Num("Figure at low"),
+                    Text("High value"),
+                    Num("Figure at high"),
+                    Num("Swing"),
+                ])) "\n"
+                tbody { "\n"
+                    @for b in bars {
+                        tr {
+                            td { (parameter_cell(&b.label, &b.key)) }
+                            td { code { (b.low_text) } }
+                            td class="num" { (base.display_value(b.at_low)) }
+                            td { code { (b.high_text) } }
+                            td class="num" { (base.display_value(b.at_high)) }
+                            td class="num" { (swing_text(base, b)) }
+                        } "\n"
+                    }
+                } "\n"
+            } "\n"
+        } "\n"
+    }
 }
 
 #[cfg(test)]
@@ -261,6 +300,7 @@ mod tests {
     use super::*;
     use crate::experiments::fixtures;
     use crate::report::fixtures::assert_self_contained;
+    use crate::report::page::test_text::{HOSTILE, assert_shown_as_text, html_text};
 
     fn sensitivity_page(sens: &Sensitivity, dir: &Path) -> String {
         let charts: Vec<(String, PathBuf)> = sens
@@ -285,16 +325,16 @@ mod tests {
         assert_self_contained(&html);
         assert!(html.contains("<h1>pic-2013 &lt;sens&gt;</h1>"));
         for p in &sens.parameters {
-            assert!(html.contains(&format!("<code class=\"key\">{}</code>", escape(&p.key))));
-            assert!(html.contains(&escape(&p.label)));
-            assert!(html.contains(&format!("<code>{}</code>", escape(&p.low_shown))));
-            assert!(html.contains(&format!("<code>{}</code>", escape(&p.high_shown))));
+            assert!(html.contains(&format!("<code class=\"key\">{}</code>", html_text(&p.key))));
+            assert!(html.contains(&html_text(&p.label)));
+            assert!(html.contains(&format!("<code>{}</code>", html_text(&p.low_shown))));
+            assert!(html.contains(&format!("<code>{}</code>", html_text(&p.high_shown))));
         }
         assert!(!html.contains("<p>Probability"), "labels are escaped");
         for (key, label) in sens.figures() {
-            assert!(html.contains(&format!("<h3>{}</h3>", escape(&label))));
+            assert!(html.contains(&format!("<h3>{}</h3>", html_text(&label))));
             let base = sens.base.headline(&key).expect("base figure");
-            assert!(html.contains(&escape(&base.display())));
+            assert!(html.contains(&html_text(&base.display())));
         }
         assert_eq!(
             html.matches("<img src=\"data:image/png;base64,").count(),
@@ -345,6 +385,17 @@ mod tests {
             html.matches("<tr><td>Probability of parameter 2 ").count(),
             1 + sens.figures().len() - 1
         );
+    }
+
+    #[test]
+    fn texts_that_end_a_script_are_text_in_a_sensitivity_analysis() {
+        let mut sens = fixtures::sensitivity(3);
+        sens.name = HOSTILE.into();
+        sens.parameters[2].label = HOSTILE.into();
+        let dir = tempfile::tempdir().expect("temp dir");
+        let html = sensitivity_page(&sens, dir.path());
+        // Title, heading, footer, and the parameter in the table of parameters and of bars.
+        assert_shown_as_text(&html, 3 + 1 + sens.figures().len(), 0);
     }
 
     #[test]

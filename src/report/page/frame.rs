@@ -1,13 +1,16 @@
 //! The frame every page shares: the document head with the style sheet, the header (kicker,
-//! heading, description), the contents bar and the footer. A page is a [`Frame`] and the sections
-//! it fills in.
+//! heading, description), the contents bar and the footer. A page is a [`Frame`] and the
+//! [`Markup`] of the sections it fills in.
+//!
+//! Every block element ends with a line break, so a page's source keeps one block per line: a
+//! person diffing two pages, or the MPI test comparing a run's page line by line (leaving out the
+//! lines with timings), reads it as before the pages were templated.
 
-use super::escape::escape;
 use anyhow::{Context, Result};
-use std::fmt::Write as _;
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 use std::path::Path;
 
-/// The parts of a page around its sections. Texts are plain (escaped here) unless named HTML.
+/// The parts of a page around its sections. Texts are plain (escaped when rendered).
 pub(crate) struct Frame<'a> {
     /// The document's title.
     pub(crate) title: String,
@@ -15,8 +18,8 @@ pub(crate) struct Frame<'a> {
     pub(crate) kicker: &'a str,
     /// The heading.
     pub(crate) heading: &'a str,
-    /// The paragraph under the heading, as HTML, if any.
-    pub(crate) description: Option<String>,
+    /// The paragraph under the heading, if any.
+    pub(crate) description: Option<Markup>,
     /// The contents bar: section id and label, in page order.
     pub(crate) contents: Vec<(&'a str, &'a str)>,
     /// What the page was written for, in the footer (`scenario pic-2013`).
@@ -24,63 +27,59 @@ pub(crate) struct Frame<'a> {
 }
 
 impl Frame<'_> {
-    /// The whole page: the frame around the sections `body` writes.
-    pub(crate) fn render(&self, body: impl FnOnce(&mut String) -> Result<()>) -> Result<String> {
-        let mut out = String::with_capacity(1 << 20);
-        self.write_head(&mut out)?;
-        writeln!(out, "<header>")?;
-        writeln!(out, "<p class=\"kicker\">{}</p>", escape(self.kicker))?;
-        writeln!(out, "<h1>{}</h1>", escape(self.heading))?;
-        if let Some(description) = &self.description {
-            writeln!(out, "<p class=\"description\">{description}</p>")?;
+    /// The whole page: the frame around `sections`.
+    pub(crate) fn render(&self, sections: Markup) -> String {
+        html! {
+            (DOCTYPE) "\n"
+            html lang="en" { "\n"
+                (self.head())
+                body { "\n"
+                    main { "\n"
+                        header { "\n"
+                            p class="kicker" { (self.kicker) } "\n"
+                            h1 { (self.heading) } "\n"
+                            @if let Some(description) = &self.description {
+                                p class="description" { (description) } "\n"
+                            }
+                        } "\n"
+                        nav aria-label="Contents" {
+                            ul { "\n"
+                                @for (id, label) in &self.contents {
+                                    li { a href={ "#" (id) } { (label) } } "\n"
+                                }
+                            }
+                        } "\n"
+                        (sections)
+                        footer {
+                            "Written by picsim " (env!("CARGO_PKG_VERSION")) " for " (self.subject) "."
+                        } "\n"
+                    } "\n"
+                } "\n"
+            } "\n"
         }
-        writeln!(out, "</header>")?;
-        writeln!(out, "<nav aria-label=\"Contents\"><ul>")?;
-        for (id, label) in &self.contents {
-            writeln!(out, "<li><a href=\"#{id}\">{label}</a></li>")?;
-        }
-        writeln!(out, "</ul></nav>")?;
-        body(&mut out)?;
-        writeln!(
-            out,
-            "<footer>Written by picsim {} for {}.</footer>",
-            env!("CARGO_PKG_VERSION"),
-            escape(&self.subject)
-        )?;
-        writeln!(out, "</main>")?;
-        writeln!(out, "</body>")?;
-        writeln!(out, "</html>")?;
-        Ok(out)
+        .into_string()
     }
 
-    /// The start of the page up to and including `<main>`: the title and the style sheet.
-    fn write_head(&self, out: &mut String) -> Result<()> {
-        writeln!(out, "<!DOCTYPE html>")?;
-        writeln!(out, "<html lang=\"en\">")?;
-        writeln!(out, "<head>")?;
-        writeln!(out, "<meta charset=\"utf-8\">")?;
-        writeln!(
-            out,
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        )?;
-        writeln!(
-            out,
-            "<meta name=\"generator\" content=\"picsim {}\">",
-            env!("CARGO_PKG_VERSION")
-        )?;
-        writeln!(out, "<title>{}</title>", escape(&self.title))?;
-        writeln!(out, "<style>{STYLE}</style>")?;
-        writeln!(out, "</head>")?;
-        writeln!(out, "<body>")?;
-        writeln!(out, "<main>")?;
-        Ok(())
+    /// The document's head: the title and the style sheet.
+    fn head(&self) -> Markup {
+        html! {
+            head { "\n"
+                meta charset="utf-8"; "\n"
+                meta name="viewport" content="width=device-width, initial-scale=1"; "\n"
+                meta name="generator" content={ "picsim " (env!("CARGO_PKG_VERSION")) }; "\n"
+                title { (self.title) } "\n"
+                // The sheet is the constant below, picsim's own text: nothing in it comes from a
+                // scenario or a file, so it goes in as it is (escaping would break its quotes).
+                style { (PreEscaped(STYLE)) } "\n"
+            } "\n"
+        }
     }
 }
 
-/// The text of a description paragraph: `text` trimmed and escaped, or none when it is blank.
-pub(crate) fn description(text: &str) -> Option<String> {
+/// A description paragraph's text: `text` trimmed, or none when it is blank.
+pub(crate) fn description(text: &str) -> Option<Markup> {
     let text = text.trim();
-    (!text.is_empty()).then(|| escape(text))
+    (!text.is_empty()).then(|| html! { (text) })
 }
 
 /// Writes the page `html` to `path`.

@@ -7,18 +7,19 @@
 //! and relative links to the CSV files beside it, in the frame every page shares
 //! (`crate::report::page::frame`). It does not draw the charts (see [`super::chart`]) or compute
 //! the figures (see [`super::headline`]); it only lays them out. Every text that comes
-//! from the scenario file is escaped.
+//! from the scenario file is escaped by the template.
 
 use crate::report::figure::style::palette;
 use crate::report::number::thousands;
-use crate::report::page::escape::escape;
 use crate::report::page::frame::{Frame, description};
-use crate::report::page::sections::{swatch, write_figure, write_files, write_key_dates};
+use crate::report::page::sections::{
+    Column, Figure, fact_rows, files, head, key_dates, section, swatch,
+};
 use crate::run::report::headline::Headline;
 use crate::run::summary::RunResult;
 use crate::scenario::{Chart, Words};
 use anyhow::Result;
-use std::fmt::Write as _;
+use maud::{Markup, PreEscaped, html};
 use std::path::{Path, PathBuf};
 
 /// Writes `report.html` to `path`: `charts` are PNG files already written (embedded in the page),
@@ -52,8 +53,50 @@ fn render(
     wall_seconds: f64,
 ) -> Result<String> {
     let s = &result.scenario;
+    let frame = Frame {
+        title: format!("{} — picsim report", s.name),
+        kicker: "picsim report",
+        heading: &s.name,
+        description: description(&s.description),
+        contents: contents(result, charts, csv_files),
+        subject: format!("scenario {}", s.name),
+    };
+    let shown: Vec<Chart> = charts.iter().map(|(c, _)| *c).collect();
+    let mut explorer = String::new();
+    super::explore::write(&mut explorer, result, &shown)?;
+    let unadopted = s.unadopted_providers();
+    let sections = html! {
+        (headlines_section(result, headlines))
+        @if let Some(list) = &s.population.import {
+            (super::imported::section(s, list))
+        }
+        (charts_section(result, charts)?)
+        (key_dates(&s.key_dates(), "The scenario has no key dates inside its period."))
+        @if !unadopted.is_empty() {
+            p class="note" {
+                "Not marked: the days of " (unadopted.join(", ")) ", adopted by no organisation here."
+            } "\n"
+        }
+        (how_to_read(result, csv_files.contains(&"summary.csv")))
+        (facts_section(result, wall_seconds))
+        (files(csv_files))
+        // Last, so the script finds the figures and the key-dates table above it. The explorer
+        // is picsim's own style sheet and script, and its data as JSON made safe inside a
+        // `<script>` element (every `<`, `>` and `&` of a scenario's text written as a JSON
+        // escape; see `explore::script_safe`), so it goes in as it is.
+        (PreEscaped(explorer))
+    };
+    Ok(frame.render(sections))
+}
+
+/// The contents bar: the sections this run's page has, in page order.
+fn contents(
+    result: &RunResult,
+    charts: &[(Chart, PathBuf)],
+    csv_files: &[&str],
+) -> Vec<(&'static str, &'static str)> {
     let mut contents = vec![("headlines", "Headline figures")];
-    if s.population.import.is_some() {
+    if result.scenario.population.import.is_some() {
         contents.push(("imported", "Imported contact lists"));
     }
     if !charts.is_empty() {
@@ -65,40 +108,7 @@ fn render(
     if !csv_files.is_empty() {
         contents.push(("data", "Data files"));
     }
-    let frame = Frame {
-        title: format!("{} — picsim report", s.name),
-        kicker: "picsim report",
-        heading: &s.name,
-        description: description(&s.description),
-        contents,
-        subject: format!("scenario {}", s.name),
-    };
-    frame.render(|out| {
-        write_headlines(out, result, headlines)?;
-        if let Some(list) = &s.population.import {
-            super::imported::write(out, s, list)?;
-        }
-        write_charts(out, result, charts)?;
-        write_key_dates(
-            out,
-            &s.key_dates(),
-            "The scenario has no key dates inside its period.",
-        )?;
-        let unadopted = s.unadopted_providers();
-        if !unadopted.is_empty() {
-            writeln!(
-                out,
-                "<p class=\"note\">Not marked: the days of {}, adopted by no organisation here.</p>",
-                escape(&unadopted.join(", "))
-            )?;
-        }
-        write_how_to_read(out, result, csv_files.contains(&"summary.csv"))?;
-        write_facts(out, result, wall_seconds)?;
-        write_files(out, csv_files)?;
-        // Last, so the script finds the figures and the key-dates table above it.
-        let shown: Vec<Chart> = charts.iter().map(|(c, _)| *c).collect();
-        super::explore::write(out, result, &shown)
-    })
+    contents
 }
 
 /// Seconds for people: one decimal, or two below one second (so a quick run is not "0.0 s").
@@ -110,11 +120,10 @@ fn seconds(t: f64) -> String {
     }
 }
 
-/// The run's facts as (label, value) rows: dates, replications, seed, times and sizes.
+/// The run's facts as label and value: dates, replications, seed, threads, times and sizes.
 fn facts(r: &RunResult, wall_seconds: f64) -> Vec<(String, String)> {
     let s = &r.scenario;
     let thousands = |v: u64| thousands(v as f64);
-    let rows = r.dates.len();
     let step = if s.step_days == 1 {
         "every day".to_string()
     } else {
@@ -137,7 +146,7 @@ fn facts(r: &RunResult, wall_seconds: f64) -> Vec<(String, String)> {
         ),
         (
             "Reported".into(),
-            format!("{step}, {} rows", thousands(rows as u64)),
+            format!("{step}, {} rows", thousands(r.dates.len() as u64)),
         ),
         ("Replications".into(), thousands(r.series.len() as u64)),
         ("Seed".into(), s.seed.to_string()),
@@ -177,120 +186,99 @@ fn facts(r: &RunResult, wall_seconds: f64) -> Vec<(String, String)> {
     facts
 }
 
-/// Dates, replications, seed, threads, times, sizes, networks and providers.
-fn write_facts(out: &mut String, r: &RunResult, wall_seconds: f64) -> Result<()> {
+/// The run's facts, then its networks (each with the colour the charts give it) and providers.
+fn facts_section(r: &RunResult, wall_seconds: f64) -> Markup {
     let s = &r.scenario;
-    let facts = facts(r, wall_seconds);
-    writeln!(out, "<section id=\"run\">")?;
-    writeln!(out, "<h2>Run</h2>")?;
-    writeln!(
-        out,
-        "<p class=\"note\">Sizes are those of replication 0.</p>"
-    )?;
-    writeln!(out, "<table class=\"facts\">")?;
-    for (label, value) in &facts {
-        writeln!(
-            out,
-            "<tr><th scope=\"row\">{}</th><td>{}</td></tr>",
-            escape(label),
-            escape(value)
-        )?;
-    }
-    // Networks with the colour the charts give them.
-    let networks: Vec<String> = s
-        .networks
-        .iter()
-        .enumerate()
-        .map(|(i, n)| {
-            format!(
-                "{}{} (<code>{}</code>)",
-                swatch(palette(i)),
-                escape(&n.name),
-                escape(&n.id)
-            )
-        })
-        .collect();
-    writeln!(
-        out,
-        "<tr><th scope=\"row\">Networks</th><td>{}</td></tr>",
-        networks.join("<br>")
-    )?;
-    let providers: Vec<String> = s
-        .providers
-        .iter()
-        .map(|p| format!("{} (<code>{}</code>)", escape(&p.name), escape(&p.id)))
-        .collect();
-    if !providers.is_empty() {
-        writeln!(
-            out,
-            "<tr><th scope=\"row\">Providers</th><td>{}</td></tr>",
-            providers.join("<br>")
-        )?;
-    }
-    writeln!(out, "</table>")?;
-    writeln!(out, "</section>")?;
-    Ok(())
+    section(
+        "run",
+        "Run",
+        html! {
+            p class="note" { "Sizes are those of replication 0." } "\n"
+            table class="facts" { "\n"
+                (fact_rows(&facts(r, wall_seconds)))
+                tr {
+                    th scope="row" { "Networks" }
+                    td {
+                        @for (i, n) in s.networks.iter().enumerate() {
+                            @if i > 0 { br; }
+                            (swatch(palette(i))) (n.name) " (" code { (n.id) } ")"
+                        }
+                    }
+                } "\n"
+                @if !s.providers.is_empty() {
+                    tr {
+                        th scope="row" { "Providers" }
+                        td {
+                            @for (i, p) in s.providers.iter().enumerate() {
+                                @if i > 0 { br; }
+                                (p.name) " (" code { (p.id) } ")"
+                            }
+                        }
+                    } "\n"
+                }
+            } "\n"
+        },
+    )
 }
 
 /// The answer first: a sentence on the reachable share from start to end, then every headline
 /// figure with its p05–p95 and what it means.
-fn write_headlines(out: &mut String, r: &RunResult, headlines: &[Headline]) -> Result<()> {
-    writeln!(out, "<section id=\"headlines\">")?;
-    writeln!(out, "<h2>Headline figures</h2>")?;
-    if headlines.is_empty() {
-        writeln!(out, "<p>This run has no headline figures.</p>")?;
-        writeln!(out, "</section>")?;
-        return Ok(());
-    }
+fn headlines_section(r: &RunResult, headlines: &[Headline]) -> Markup {
     let n = r.series.len();
-    if let Some(answer) = answer(r, headlines) {
-        writeln!(out, "<p class=\"lead\">{}</p>", escape(&answer))?;
+    let mut columns = vec![Column::Text("Figure"), Column::Num("Mean")];
+    if n > 1 {
+        columns.push(Column::Num("p05–p95"));
     }
-    let across = if n == 1 {
-        "Each figure is the count of the run's one replication.".to_string()
-    } else {
-        format!(
-            "Each figure is the mean across {n} replications; p05–p95 is the range of the \
-             middle 90 % of them."
-        )
-    };
-    writeln!(out, "<p class=\"note\">{across}</p>")?;
-    writeln!(out, "<div class=\"wide\"><table class=\"headlines\">")?;
-    let band_head = if n > 1 {
-        "<th scope=\"col\" class=\"num\">p05–p95</th>"
-    } else {
-        ""
-    };
-    writeln!(
-        out,
-        "<thead><tr><th scope=\"col\">Figure</th><th scope=\"col\" class=\"num\">Mean</th>{band_head}</tr></thead>"
-    )?;
-    writeln!(out, "<tbody>")?;
-    for h in headlines {
-        let definition = if h.definition.is_empty() {
-            String::new()
-        } else {
-            format!("<div class=\"definition\">{}</div>", escape(&h.definition))
-        };
-        let band = if n > 1 {
-            format!(
-                "<td class=\"num band\">{}</td>",
-                escape(&h.display_band().unwrap_or_default())
-            )
-        } else {
-            String::new()
-        };
-        writeln!(
-            out,
-            "<tr><td>{}{definition}</td><td class=\"num\">{}</td>{band}</tr>",
-            escape(&h.label),
-            escape(&h.display())
-        )?;
+    section(
+        "headlines",
+        "Headline figures",
+        html! {
+            @if headlines.is_empty() {
+                p { "This run has no headline figures." } "\n"
+            } @else {
+                @if let Some(answer) = answer(r, headlines) {
+                    p class="lead" { (answer) } "\n"
+                }
+                p class="note" {
+                    @if n == 1 {
+                        "Each figure is the count of the run's one replication."
+                    } @else {
+                        "Each figure is the mean across " (n) " replications; p05–p95 is the \
+                         range of the middle 90 % of them."
+                    }
+                } "\n"
+                div class="wide" {
+                    table class="headlines" { "\n"
+                        (head(&columns)) "\n"
+                        tbody { "\n"
+                            @for h in headlines {
+                                (headline_row(h, n > 1))
+                            }
+                        } "\n"
+                    }
+                } "\n"
+            }
+        },
+    )
+}
+
+/// A headline figure's row: its label and what it means, its mean, and its p05–p95 when the run
+/// has a band.
+fn headline_row(h: &Headline, banded: bool) -> Markup {
+    html! {
+        tr {
+            td {
+                (h.label)
+                @if !h.definition.is_empty() {
+                    div class="definition" { (h.definition) }
+                }
+            }
+            td class="num" { (h.display()) }
+            @if banded {
+                td class="num band" { (h.display_band().unwrap_or_default()) }
+            }
+        } "\n"
     }
-    writeln!(out, "</tbody>")?;
-    writeln!(out, "</table></div>")?;
-    writeln!(out, "</section>")?;
-    Ok(())
 }
 
 /// One sentence a manager can stop at: the reachable share at the start and at the end (with
@@ -334,57 +322,56 @@ fn answer(r: &RunResult, headlines: &[Headline]) -> Option<String> {
     Some(text)
 }
 
-fn write_how_to_read(out: &mut String, r: &RunResult, summary_linked: bool) -> Result<()> {
+/// The notes on how to read the page: entries and persons, what reachable means, the band,
+/// the key-date markers and where the figures come from.
+fn how_to_read(r: &RunResult, summary_linked: bool) -> Markup {
     let n = r.series.len();
-    writeln!(out, "<section id=\"how-to-read\">")?;
-    writeln!(out, "<h2>How to read</h2>")?;
-    writeln!(out, "<ul>")?;
-    writeln!(
-        out,
-        "<li>An <em>entry</em> is one public contact on one {}'s contact list; a <em>person</em> \
-         is the individual behind it, who may be on many lists and hold accounts on several networks.</li>",
-        escape(&r.scenario.output.words.user)
-    )?;
-    writeln!(
-        out,
-        "<li><em>Reachable</em> means reachable for instant messaging (IM) unless a modality \
-         (presence, audio or video) is named.</li>"
-    )?;
-    if n > 1 {
-        writeln!(
-            out,
-            "<li>The run repeats the scenario {n} times with independent random draws (replications). \
-             Lines and figures are the <em>mean</em> across replications; the shaded band around a line \
-             runs from the 5th to the 95th percentile (p05–p95), so nine replications in ten fall \
-             inside it. A narrow band means the result hardly depends on chance.</li>"
-        )?;
-    } else {
-        writeln!(
-            out,
-            "<li>The run has one replication, so figures are that replication's counts and the charts \
-             have no band. Run more replications to see how much the results vary by chance.</li>"
-        )?;
-    }
-    writeln!(
-        out,
-        "<li>Dashed vertical lines in the charts mark the key dates; the number above each line is its \
-         row in the <a href=\"#key-dates\">key-dates table</a>.</li>"
-    )?;
-    writeln!(
-        out,
-        "<li>Every number follows from the scenario's assumptions; the scenario file says which values \
-         have a published source.</li>"
-    )?;
-    if summary_linked {
-        writeln!(
-            out,
-            "<li><a href=\"summary.csv\"><code>summary.csv</code></a> has the mean, standard error and \
-             percentiles of every metric on every reported day.</li>"
-        )?;
-    }
-    writeln!(out, "</ul>")?;
-    writeln!(out, "</section>")?;
-    Ok(())
+    section(
+        "how-to-read",
+        "How to read",
+        html! {
+            ul { "\n"
+                li {
+                    "An " em { "entry" } " is one public contact on one " (r.scenario.output.words.user)
+                    "'s contact list; a " em { "person" } " is the individual behind it, who may be \
+                     on many lists and hold accounts on several networks."
+                } "\n"
+                li {
+                    em { "Reachable" } " means reachable for instant messaging (IM) unless a \
+                    modality (presence, audio or video) is named."
+                } "\n"
+                @if n > 1 {
+                    li {
+                        "The run repeats the scenario " (n) " times with independent random draws \
+                         (replications). Lines and figures are the " em { "mean" } " across \
+                         replications; the shaded band around a line runs from the 5th to the 95th \
+                         percentile (p05–p95), so nine replications in ten fall inside it. A narrow \
+                         band means the result hardly depends on chance."
+                    } "\n"
+                } @else {
+                    li {
+                        "The run has one replication, so figures are that replication's counts and \
+                         the charts have no band. Run more replications to see how much the results \
+                         vary by chance."
+                    } "\n"
+                }
+                li {
+                    "Dashed vertical lines in the charts mark the key dates; the number above each \
+                     line is its row in the " a href="#key-dates" { "key-dates table" } "."
+                } "\n"
+                li {
+                    "Every number follows from the scenario's assumptions; the scenario file says \
+                     which values have a published source."
+                } "\n"
+                @if summary_linked {
+                    li {
+                        a href="summary.csv" { code { "summary.csv" } } " has the mean, standard \
+                        error and percentiles of every metric on every reported day."
+                    } "\n"
+                }
+            } "\n"
+        },
+    )
 }
 
 /// What each chart shows, for its caption, in the scenario's words.
@@ -428,26 +415,40 @@ fn caption(chart: Chart, words: &Words) -> (String, String) {
     (title.to_string(), text.to_string())
 }
 
-/// The charts, embedded.
-fn write_charts(out: &mut String, r: &RunResult, charts: &[(Chart, PathBuf)]) -> Result<()> {
+/// The charts, embedded, or nothing when there are none.
+///
+/// # Errors
+/// A chart file cannot be read.
+fn charts_section(r: &RunResult, charts: &[(Chart, PathBuf)]) -> Result<Markup> {
     if charts.is_empty() {
-        return Ok(());
+        return Ok(html! {});
     }
-    writeln!(out, "<section id=\"charts\">")?;
-    writeln!(out, "<h2>Charts</h2>")?;
+    let mut figures = Vec::with_capacity(charts.len());
     for (chart, path) in charts {
         let (title, text) = caption(*chart, &r.scenario.output.words);
         let id = format!("chart-{}", chart.stem());
-        write_figure(out, Some(&id), path, &title, &title, &escape(&text))?;
+        let figure = Figure {
+            id: Some(&id),
+            path,
+            title: &title,
+            alt: None,
+            text: html! { (text) },
+        };
+        figures.push(figure.render()?);
     }
-    writeln!(out, "</section>")?;
-    Ok(())
+    Ok(html! {
+        (section("charts", "Charts", html! {
+            @for figure in figures { (figure) }
+        }))
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::page::test_text::{HOSTILE, SHOWN, assert_shown_as_text, html_text};
     use crate::run::report::fixtures;
+    use crate::scenario::Override;
     use base64::Engine;
 
     /// Draws every chart of `r` into `dir` and writes the report; returns the page.
@@ -479,17 +480,17 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let html = report(r, dir.path());
         assert!(html.starts_with("<!DOCTYPE html>"));
-        assert!(html.contains(&format!("<h1>{}</h1>", escape(&r.scenario.name))));
+        assert!(html.contains(&format!("<h1>{}</h1>", html_text(&r.scenario.name))));
         let heads = crate::run::report::headline::headlines(r);
         assert!(!heads.is_empty());
         for h in &heads {
             assert!(
-                html.contains(&escape(&h.label)),
+                html.contains(&html_text(&h.label)),
                 "missing headline {}",
                 h.label
             );
             assert!(
-                html.contains(&escape(&h.display())),
+                html.contains(&html_text(&h.display())),
                 "missing value of {}",
                 h.label
             );
@@ -537,8 +538,48 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let html = report(&r, dir.path());
         assert!(!html.contains("<script>"));
-        assert!(
-            html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;more&quot;")
+        // `'` stays as it is: it means nothing in text, and attribute values are in `"`.
+        assert!(html.contains("&lt;script&gt;alert('x')&lt;/script&gt; &amp; &quot;more&quot;"));
+    }
+
+    #[test]
+    fn scenario_text_that_ends_a_script_is_text_in_the_page_and_its_data() {
+        let mut r = fixtures::small().clone();
+        r.scenario.name = HOSTILE.into();
+        r.scenario.description = HOSTILE.into();
+        // Network names are in the table of facts, the key dates and the explorer's JSON.
+        r.scenario.networks[0].name = HOSTILE.into();
+        let dir = tempfile::tempdir().expect("temp dir");
+        let html = report(&r, dir.path());
+        // Title, heading, description, footer and the table of facts at least.
+        assert_shown_as_text(&html, 5, 2);
+        let start = "<script type=\"application/json\" id=\"picsim-data\">";
+        let from = html.find(start).expect("data element") + start.len();
+        let to = from + html[from..].find("</script>").expect("data element ends");
+        let data: serde_json::Value = serde_json::from_str(&html[from..to]).expect("JSON");
+        assert_eq!(data["charts"][0]["series"][0]["label"], HOSTILE);
+    }
+
+    #[test]
+    fn texts_that_end_a_script_are_text_in_an_imported_runs_page() {
+        let overrides = [Override::parse("scenario.replications=1").expect("override parses")];
+        let s = crate::scenario::load_file(Path::new("scenarios/my-org.toml"), &overrides)
+            .expect("scenario loads");
+        let mut r = crate::run::run(&s, 1, &|_| {}).expect("run");
+        r.scenario.name = HOSTILE.into();
+        r.scenario.description = HOSTILE.into();
+        r.scenario.networks[0].name = HOSTILE.into();
+        // The scenario's word for its users labels a row of the facts and of the import's table.
+        r.scenario.output.words.users = HOSTILE.into();
+        let dir = tempfile::tempdir().expect("temp dir");
+        let html = report(&r, dir.path());
+        assert!(html.contains("<section id=\"imported\">"));
+        assert_shown_as_text(&html, 6, 2);
+        assert_eq!(
+            html.matches(&format!("<tr><th scope=\"row\">{SHOWN}</th><td>"))
+                .count(),
+            2,
+            "the users' rows of the facts and of the import"
         );
     }
 
