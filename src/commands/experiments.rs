@@ -5,6 +5,7 @@ use super::plan::{self, Finished, Output, Plan, Target};
 use crate::cli::{OutputArgs, SensitivityArgs, SweepArgs};
 use crate::comm::Comm;
 use crate::experiments::compare::result::RunSummary;
+use crate::experiments::sensitivity::variants;
 use crate::experiments::{folder, sweep};
 use crate::run::summary::RunResult;
 use crate::scenario::Scenario;
@@ -90,12 +91,12 @@ pub(crate) fn sensitivity(args: SensitivityArgs, comm: &dyn Comm) -> Result<Exit
             args.scenario.display()
         ));
     }
-    let variants = sweep::sensitivity_scenarios(&args.scenario, &loaded.overrides, scenario)?;
+    let variants = variants::sensitivity_scenarios(&args.scenario, &loaded.overrides, scenario)?;
     let mut scenarios = vec![scenario.clone()];
     scenarios.extend(variants);
     let progress = format!("{} sensitivity ({} runs)", scenario.name, scenarios.len());
     let (ids, labels): (Vec<String>, Vec<String>) = (0..scenarios.len())
-        .map(|i| sweep::sensitivity_run(scenario, i))
+        .map(|i| variants::sensitivity_run(scenario, i))
         .unzip();
     let expected = scenarios
         .iter()
@@ -120,7 +121,7 @@ pub(crate) fn sensitivity(args: SensitivityArgs, comm: &dyn Comm) -> Result<Exit
     // The tornado needs only each run's summary: nothing else of a run is kept or written (in
     // the unfinished folder, the summary alone, for --resume).
     let each = |i: usize, result: RunResult, w: &Output| {
-        let summary = sweep::sensitivity_summary(scenario, i, &result);
+        let summary = variants::sensitivity_summary(scenario, i, &result);
         w.staging
             .fill(|dir| folder::keep_finished(dir, i, &summary))?;
         Ok(summary)
@@ -128,7 +129,7 @@ pub(crate) fn sensitivity(args: SensitivityArgs, comm: &dyn Comm) -> Result<Exit
     let Some((finished, summaries)) = experiment.run(&loaded, comm, each)? else {
         return Ok(ExitCode::SUCCESS);
     };
-    let sens = sweep::sensitivity_of(scenario, summaries)?;
+    let sens = variants::sensitivity_of(scenario, summaries)?;
     finished
         .staging
         .fill(|dir| folder::write_sensitivity(&sens, dir))?;

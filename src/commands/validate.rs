@@ -3,7 +3,7 @@
 
 use super::plan;
 use crate::cli::ValidateArgs;
-use crate::experiments::sweep;
+use crate::experiments::{sensitivity, sweep};
 use crate::scenario::validate::count;
 use crate::scenario::{Override, Scenario, load_file};
 use anyhow::{Result, anyhow};
@@ -113,6 +113,6 @@ fn check(file: &Path, overrides: &[Override]) -> Result<Scenario> {
 fn check_experiments(file: &Path, base: &[Override], s: &Scenario) -> Result<()> {
     let axes = sweep::axes(s, &[]);
     sweep::sweep_scenarios(file, base, s, &axes)
-        .and_then(|_| sweep::sensitivity_scenarios(file, base, s))
+        .and_then(|_| sensitivity::variants::sensitivity_scenarios(file, base, s))
         .map(|_| ())
 }

@@ -1,20 +1,15 @@
-//! Sweeps and sensitivity analyses: many variants of one scenario, each a set of key overrides.
+//! Sweeps: the grid of every combination of a sweep's axes (`[sweep]` keys and `--vary`
+//! options), and the variant rules sweeps and sensitivity analyses share. Every variant is the
+//! scenario loaded with its overrides, so it goes through the same validation as `--set`, and it
+//! keeps the scenario's seed: variants differ only by what was changed (common random numbers),
+//! and any variant can be reproduced with `picsim run … --set key=value`.
 //!
-//! A sweep is the grid of every combination of its axes (`[sweep]` keys and `--vary` options);
-//! a sensitivity analysis moves each `[sensitivity]` key to its low and then its high value with
-//! everything else at base. Every variant is the scenario loaded with its overrides, so it goes
-//! through the same validation as `--set`, and it keeps the scenario's seed: variants differ only
-//! by what was changed (common random numbers), and any variant can be reproduced with
-//! `picsim run … --set key=value`.
-//!
-//! What the variants' results become: a `super::compare::result::Comparison` for a sweep, a
-//! `super::sensitivity::result::Sensitivity` for a sensitivity analysis.
+//! What a sweep's results become: a `super::compare::result::Comparison`. A sensitivity
+//! analysis's variants are made in `super::sensitivity::variants` with the rules here.
 
-use super::label::{change, differing, entry_label, value_at, value_text};
+use super::label::value_text;
 use crate::experiments::compare::result::{Comparison, RunSummary};
-use crate::experiments::sensitivity::result::{Parameter, Sensitivity};
 use crate::output::files::run_id;
-use crate::run::summary::RunResult;
 use crate::scenario::validate::count;
 use crate::scenario::{KeyPath, MAX_ERRORS, Origin, Seg, parse_value};
 use crate::scenario::{Override, Scenario, ScenarioError, ScenarioErrors, load_file};
@@ -109,11 +104,11 @@ pub fn axes(s: &Scenario, vary: &[Axis]) -> Vec<Axis> {
 
 /// One value a variant gives a key: where it goes, where it was written (a file entry, for
 /// messages) and how to name it.
-struct Setting<'a> {
-    key: &'a str,
-    value: &'a toml::Value,
-    source: Option<&'a Origin>,
-    origin: String,
+pub(crate) struct Setting<'a> {
+    pub(crate) key: &'a str,
+    pub(crate) value: &'a toml::Value,
+    pub(crate) source: Option<&'a Origin>,
+    pub(crate) origin: String,
 }
 
 /// The scenario with the base overrides, then the variant's settings.
@@ -139,7 +134,7 @@ fn variant(
 
 /// Every variant's scenario, or every problem found in any of them (each listed once, at most
 /// [`MAX_ERRORS`]).
-fn variants<'a>(
+pub(crate) fn variants<'a>(
     path: &Path,
     base: &[Override],
     all: impl Iterator<Item = Vec<Setting<'a>>>,
@@ -257,39 +252,15 @@ fn file_origin<'s>(
         .flatten()
 }
 
-/// The variants of a one-at-a-time sensitivity analysis of `s` (the file at `path`, with `base`
-/// overrides), after checking that every key exists: each `[sensitivity]` key at its low and
-/// then its high value with everything else at base, in file order.
-pub fn sensitivity_scenarios(
-    path: &Path,
-    base: &[Override],
-    s: &Scenario,
-) -> Result<Vec<Scenario>> {
-    let keys: Vec<(&str, Option<&Origin>)> = s
-        .sensitivity
-        .iter()
-        .map(|e| (e.key.as_str(), s.origins.get("sensitivity", &e.key, None)))
-        .collect();
-    check_keys(s, "sensitivity", &keys)?;
-    let settings = s.sensitivity.iter().flat_map(|e| {
-        let key = e.key.as_str();
-        [(&e.low, "low", 0), (&e.high, "high", 1)].map(|(value, which, i)| {
-            vec![Setting {
-                key,
-                value,
-                source: s.origins.get("sensitivity", key, Some(i)),
-                origin: format!("the {which} value of [sensitivity] {key}"),
-            }]
-        })
-    });
-    variants(path, base, settings)
-}
-
 /// Checks that every swept or sensitivity key exists in the scenario's effective document (a
 /// typo in a key path would otherwise create a new, ignored key and be refused later with a less
 /// direct message). Each problem is reported at the entry that names the key (or the `--vary`
 /// option, for keys given there); all of them at once.
-fn check_keys(s: &Scenario, section: &str, keys: &[(&str, Option<&Origin>)]) -> Result<()> {
+pub(crate) fn check_keys(
+    s: &Scenario,
+    section: &str,
+    keys: &[(&str, Option<&Origin>)],
+) -> Result<()> {
     let problems: Vec<String> = keys
         .iter()
         .filter_map(|(k, at)| {
@@ -358,68 +329,6 @@ pub(crate) fn sweep_comparison(
         key_dates: scenario.key_dates(),
         words: scenario.output.words.clone(),
     }
-}
-
-/// The summary of run `i` of a sensitivity analysis of `scenario` (the base first, then each
-/// `[sensitivity]` key's low and high run, in the scenario's order).
-pub(crate) fn sensitivity_summary(scenario: &Scenario, i: usize, result: &RunResult) -> RunSummary {
-    let (id, label) = sensitivity_run(scenario, i);
-    RunSummary::from_result(&id, &label, Vec::new(), result, None)
-}
-
-/// The id and label of run `i` of a sensitivity analysis of `scenario` (`base`, `key=low` or
-/// `key=high`, and the value).
-pub(crate) fn sensitivity_run(scenario: &Scenario, i: usize) -> (String, String) {
-    match i.checked_sub(1) {
-        None => ("base".to_string(), "base".to_string()),
-        Some(k) => {
-            let e = &scenario.sensitivity[k / 2];
-            if k % 2 == 0 {
-                (format!("{}=low", e.key), value_text(&e.low))
-            } else {
-                (format!("{}=high", e.key), value_text(&e.high))
-            }
-        }
-    }
-}
-
-/// A sensitivity analysis of `scenario` from its runs' summaries, in the order of
-/// [`sensitivity_summary`].
-pub(crate) fn sensitivity_of(scenario: &Scenario, runs: Vec<RunSummary>) -> Result<Sensitivity> {
-    let expected = 1 + 2 * scenario.sensitivity.len();
-    anyhow::ensure!(
-        runs.len() == expected,
-        "a sensitivity analysis of {} keys has {expected} runs, not {}",
-        scenario.sensitivity.len(),
-        runs.len()
-    );
-    let mut runs = runs.into_iter();
-    let mut next = || runs.next().context("every run is there");
-    let base = next()?;
-    let mut parameters = Vec::with_capacity(scenario.sensitivity.len());
-    for e in &scenario.sensitivity {
-        let base = value_at(&scenario.effective, &e.key);
-        parameters.push(Parameter {
-            key: e.key.clone(),
-            label: e
-                .label
-                .clone()
-                .unwrap_or_else(|| entry_label(scenario, &e.key)),
-            low_text: value_text(&e.low),
-            high_text: value_text(&e.high),
-            low_shown: differing(base, &e.low),
-            high_shown: differing(base, &e.high),
-            change: change(base, &e.low, &e.high),
-            low: next()?,
-            high: next()?,
-        });
-    }
-    Ok(Sensitivity {
-        name: scenario.name.clone(),
-        base,
-        parameters,
-        words: scenario.output.words.clone(),
-    })
 }
 
 #[cfg(test)]

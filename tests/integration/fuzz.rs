@@ -247,8 +247,10 @@ fn refusals(path: &Path, experiments: bool) -> Vec<String> {
     if experiments {
         // What validate's check_experiments calls (it is private to the commands).
         let axes = picsim::experiments::sweep::axes(&s, &[]);
-        if let Err(e) = picsim::experiments::sweep::sweep_scenarios(path, &[], &s, &axes)
-            .and_then(|_| picsim::experiments::sweep::sensitivity_scenarios(path, &[], &s))
+        if let Err(e) =
+            picsim::experiments::sweep::sweep_scenarios(path, &[], &s, &axes).and_then(|_| {
+                picsim::experiments::sensitivity::variants::sensitivity_scenarios(path, &[], &s)
+            })
         {
             return lines(e);
         }
