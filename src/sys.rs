@@ -2,8 +2,9 @@
 //! process's peak resident set and the memory available for a new run (Linux only, `/proc`;
 //! elsewhere both are unknown), whether a folder may be written and a process is alive, this
 //! machine's name, the terminal's width, a hook for the signals that ask the process to stop, a
-//! prefetch hint and the vector instructions available for the hot loops, the allocator setting that returns large freed blocks to
-//! the system, and a view of a `u32` buffer as atomics (for filling it from several threads).
+//! prefetch hint and the vector instructions available for the hot loops, the allocator setting
+//! that returns large freed blocks to the system, zeroed buffers backed by huge pages where the
+//! kernel allows, and a view of a `u32` buffer as atomics (for filling it from several threads).
 
 /// Reads a `kB` field of a `/proc` file as bytes.
 fn proc_kb(file: &str, field: &str) -> Option<u64> {
@@ -197,6 +198,48 @@ pub(crate) fn terminal_width() -> usize {
     80
 }
 
+/// Buffers smaller than this are left to the kernel's default pages.
+const HUGE_FROM: usize = 16 << 20;
+/// The huge page size of x86-64 and arm64 Linux (2 MiB).
+const HUGE_PAGE: usize = 2 << 20;
+
+/// A buffer of `len` zeros whose pages Linux is asked to back with transparent huge pages
+/// (`madvise(MADV_HUGEPAGE)`; most distributions enable them only where asked). The contact
+/// graph's lists and the contagion search's times are gigabytes, read at random: on 4 KiB pages
+/// nearly every such read misses the TLB and every first write faults, on 2 MiB pages a few
+/// hundred entries cover the array. Only a hint: where it is refused or unknown the buffer is
+/// the same, and so is every value computed from it.
+pub(crate) fn huge_zeroed<T: Copy + Default>(len: usize) -> Vec<T> {
+    // `vec![0; n]` of a primitive is a zeroed allocation, untouched until written, so the advice
+    // comes before the first page is faulted in.
+    let buf = vec![T::default(); len];
+    advise_huge(&buf);
+    buf
+}
+
+/// Asks for huge pages on the whole 2 MiB pages inside `buf`, if it is large enough to matter.
+#[cfg(target_os = "linux")]
+fn advise_huge<T>(buf: &[T]) {
+    let bytes = std::mem::size_of_val(buf);
+    if bytes < HUGE_FROM {
+        return;
+    }
+    let start = (buf.as_ptr() as usize).next_multiple_of(HUGE_PAGE);
+    let end = (buf.as_ptr() as usize + bytes) / HUGE_PAGE * HUGE_PAGE;
+    if end > start {
+        // SAFETY: madvise with MADV_HUGEPAGE changes no content and no mapping, only how the
+        // kernel backs the pages; the range is page-aligned and inside `buf`'s allocation. A
+        // refusal (an old kernel, THP disabled) is ignored: the advice is only a speed hint.
+        unsafe {
+            libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
+        }
+    }
+}
+
+/// Elsewhere there is no such advice to give.
+#[cfg(not(target_os = "linux"))]
+fn advise_huge<T>(_: &[T]) {}
+
 /// `buf` seen as atomics, so that threads can each write their own cells of one buffer without
 /// a second buffer of atomics (and a copy back) the size of a whole graph.
 pub(crate) fn as_atomic(buf: &mut [u32]) -> &[std::sync::atomic::AtomicU32] {
@@ -214,6 +257,18 @@ pub(crate) fn as_atomic_u16(buf: &mut [u16]) -> &[std::sync::atomic::AtomicU16] 
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn huge_buffers_are_zeroed_and_whole() {
+        // Above and below the size that gets the advice, and not a multiple of a huge page.
+        for len in [1000, (super::HUGE_FROM / 4) * 3 + 12_345] {
+            let mut buf = super::huge_zeroed::<u32>(len);
+            assert_eq!(buf.len(), len);
+            assert!(buf.iter().all(|&x| x == 0));
+            buf[len - 1] = 7;
+            assert_eq!(buf.iter().map(|&x| u64::from(x)).sum::<u64>(), 7);
+        }
+    }
+
     #[test]
     fn linux_reports_memory() {
         if cfg!(target_os = "linux") {

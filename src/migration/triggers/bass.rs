@@ -144,24 +144,27 @@ impl Assign for Bass {
             let o = opening(k);
             o.is_finite() && o > 0.0
         });
+        // Both arrays are read at random by the search: huge pages (see `huge_zeroed`).
         let open: Option<Vec<f32>> = late.then(|| {
-            (0..n)
-                .into_par_iter()
+            let mut open = crate::sys::huge_zeroed::<f32>(n);
+            open.par_iter_mut()
+                .enumerate()
                 .with_min_len(4096)
-                .map(|k| opening(k) as f32)
-                .collect()
+                .for_each(|(k, o)| *o = opening(k) as f32);
+            open
         });
         let key = |k: usize| self.person_draws(keys, index, first + k as u32).0;
         let initial = initial_adopters(ctx.partition, self.initial, n, &opening, &key, first);
-        let source: Vec<f32> = (0..n)
-            .into_par_iter()
+        let mut source = crate::sys::huge_zeroed::<f32>(n);
+        source
+            .par_iter_mut()
+            .enumerate()
             .with_min_len(4096)
-            .map(|k| {
+            .for_each(|(k, s)| {
                 let o = opening(k);
                 let (key, spontaneous) = self.person_draws(keys, index, first + k as u32);
-                Self::source(initial.contains(k, o, key), o, spontaneous)
-            })
-            .collect();
+                *s = Self::source(initial.contains(k, o, key), o, spontaneous);
+            });
         let times = match ctx
             .contacts
             .and_then(|c| self.contact_rate(c.mean_degree).map(|rate| (c.graph, rate)))

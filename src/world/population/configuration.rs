@@ -258,7 +258,7 @@ impl Configuration {
         let count = rows.len();
         let now = Instant::now();
         // Each row's degree at its end (offsets[i + 1]), then the offsets by a prefix sum.
-        let mut offsets = vec![0u64; count + 1];
+        let mut offsets = crate::sys::huge_zeroed::<u64>(count + 1);
         offsets[1..]
             .par_chunks_mut(BLOCK_ROWS)
             .enumerate()
@@ -270,8 +270,8 @@ impl Configuration {
             offsets[i] += offsets[i - 1];
         }
         steps.add("graph.offsets", now);
-        let mut targets = vec![0u32; offsets[count] as usize];
-        let mut kept = vec![0u32; count];
+        let mut targets = crate::sys::huge_zeroed::<u32>(offsets[count] as usize);
+        let mut kept = crate::sys::huge_zeroed::<u32>(count);
         steps.time("graph.fill", || {
             by_blocks(&offsets, &mut targets, &mut kept, |first, cells, kept| {
                 self.fill(&offsets, rows.start, first, cells, kept);

@@ -252,8 +252,8 @@ impl Placed {
             block_start[b + 1] = block_start[b] + counts[b].load(Relaxed);
         }
         let total = block_start[blocks] as usize;
-        let mut targets = vec![0u32; total];
-        let mut tags = vec![0u16; total];
+        let mut targets = crate::sys::huge_zeroed::<u32>(total);
+        let mut tags = crate::sys::huge_zeroed::<u16>(total);
         // Pass 2: each task sorts its ends by block (a counting sort in its own cache), reserves
         // room in each block it has ends for, and copies them there.
         steps.time("graph.place", || {
@@ -295,7 +295,7 @@ impl Placed {
     pub(super) fn finish(mut self, mut steps: Steps) -> Graph {
         let n = self.rows;
         // Each row's length from the tags of its block, then the offsets.
-        let mut offsets = vec![0u64; n + 1];
+        let mut offsets = crate::sys::huge_zeroed::<u64>(n + 1);
         offsets[1..]
             .par_chunks_mut(BLOCK_ROWS)
             .enumerate()
@@ -309,7 +309,7 @@ impl Placed {
             offsets[p + 1] += offsets[p];
         }
         let tags = std::mem::take(&mut self.tags);
-        let mut kept = vec![0u32; n];
+        let mut kept = crate::sys::huge_zeroed::<u32>(n);
         let sort = Instant::now();
         by_blocks(
             &offsets,
