@@ -1,7 +1,7 @@
 //! A sensitivity analysis's variants and runs: each `[sensitivity]` key at its low and then its
 //! high value with everything else at base (made by the sweep's variant rules, so each goes
 //! through the same validation as `--set` and keeps the scenario's seed), the id and label of
-//! each run, and the [`Sensitivity`] their summaries make.
+//! each run, and the `Sensitivity` their summaries make.
 
 use crate::experiments::compare::result::RunSummary;
 use crate::experiments::label::{change, differing, entry_label, value_at, value_text};
