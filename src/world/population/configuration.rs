@@ -34,6 +34,10 @@ const DEGREE_CHUNK: u64 = 1 << 16;
 const SMALL_DEGREE: usize = 1 << 12;
 /// The stubs' class table has about this many entries.
 const STUB_TABLE: u64 = 1 << 14;
+/// The virtual persons' class table has about this many entries: enough that the few classes
+/// of high degrees (a few hundred persons each, at the top of the virtual persons) share an
+/// entry with only a handful of others.
+const PERSON_TABLE: u64 = 1 << 16;
 /// Rows whose virtual persons are found together.
 const ROW_LANES: usize = 64;
 /// Stubs whose partners are found together: enough for four 16-lane vectors in flight, so that
@@ -136,6 +140,11 @@ pub(crate) struct Configuration {
     /// The class of stub `j << stub_shift`, for each `j`.
     by_stub: Vec<u32>,
     stub_shift: u32,
+    /// The class of virtual person `j << person_shift`, for each `j`: a row's class is a load
+    /// and a step or two, where a binary search over the classes was a chain of ten dependent
+    /// loads per row.
+    by_person: Vec<u32>,
+    person_shift: u32,
     /// Person `persons.apply(v)` is virtual person `v`.
     persons: Permutation,
     stubs: Pairing,
@@ -153,15 +162,8 @@ impl Configuration {
             first_stub.push(first_stub[first_stub.len() - 1] + count * u64::from(d));
         }
         let total = first_stub[first_stub.len() - 1];
-        let stub_shift = (64 - (total / STUB_TABLE).leading_zeros()).min(63);
-        let mut by_stub = Vec::with_capacity((total >> stub_shift) as usize + 1);
-        let mut c = 0;
-        for j in 0..=(total >> stub_shift) {
-            while c + 1 < degree.len() && first_stub[c + 1] <= j << stub_shift {
-                c += 1;
-            }
-            by_stub.push(c as u32);
-        }
+        let (by_stub, stub_shift) = class_table(&first_stub, STUB_TABLE);
+        let (by_person, person_shift) = class_table(&first_person, PERSON_TABLE);
         Configuration {
             magic: histogram
                 .iter()
@@ -172,6 +174,8 @@ impl Configuration {
             first_stub,
             by_stub,
             stub_shift,
+            by_person,
+            person_shift,
             persons: Permutation::new(n, keys, PERSONS),
             stubs: Pairing::new(total, keys, STUBS),
         }
@@ -183,9 +187,14 @@ impl Configuration {
         self.first_stub[self.first_stub.len() - 1]
     }
 
-    /// The class of virtual person `v`.
+    /// The class of virtual person `v` (below `n`).
+    #[inline(always)]
     fn class_of_person(&self, v: u64) -> usize {
-        self.first_person.partition_point(|&f| f <= v) - 1
+        let mut c = self.by_person[(v >> self.person_shift) as usize] as usize;
+        while v >= self.first_person[c + 1] {
+            c += 1;
+        }
+        c
     }
 
     /// Person `p`'s degree and first stub.
@@ -437,6 +446,25 @@ impl Configuration {
             }
         }
     }
+}
+
+/// A table of about `size` entries of the classes of a sequence cut by `first` (per class, its
+/// first element; one more entry, the total): entry `j` is the class of element `j << shift`
+/// (the last class that starts at or before it, so empty classes are skipped). Returns the table
+/// and `shift`.
+fn class_table(first: &[u64], size: u64) -> (Vec<u32>, u32) {
+    let classes = first.len() - 1;
+    let total = first[classes];
+    let shift = (64 - (total / size).leading_zeros()).min(63);
+    let mut table = Vec::with_capacity((total >> shift) as usize + 1);
+    let mut c = 0;
+    for j in 0..=(total >> shift) {
+        while c + 1 < classes && first[c + 1] <= j << shift {
+            c += 1;
+        }
+        table.push(c as u32);
+    }
+    (table, shift)
 }
 
 /// `⌈2^64 / d⌉` for a class of `count` persons of degree `d`, when [`divide`] by it is exact for

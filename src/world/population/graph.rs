@@ -450,32 +450,75 @@ pub(super) fn sort_rows(offsets: &[u64], first: usize, cells: &mut [u32], kept: 
 /// Drops the self-loops, repeats and [`NONE`] cells of each list of rows (`offsets`: the rows'
 /// offsets and the next's; person `person0` is the first row; `cells` from the first row's
 /// first), keeping the first of each neighbour in place, in order, and writes the lengths kept
-/// into `kept`. A 64-bit filter of the neighbours kept so far (a bit per hash) sends the rare
-/// one whose bit is set to a scan of the list, so a list is not sorted to find its repeats.
+/// into `kept`. A filter of the neighbours kept so far (a bit per hash) sends the rare one whose
+/// bit is set to a scan of the list, so a list is not sorted to find its repeats. The filter is
+/// one word for a short list; a long list's has 16 bits per cell, because a word would fill up
+/// and send every later neighbour of a list of hundreds to a scan (its cost then grows as the
+/// square of the list's length).
 #[inline(always)]
 pub(super) fn dedup_rows(offsets: &[u64], person0: u32, cells: &mut [u32], kept: &mut [u32]) {
     let base = offsets[0];
+    let mut wide = Vec::new();
     for (i, len) in kept.iter_mut().enumerate() {
         let (from, to) = (offsets[i] - base, offsets[i + 1] - base);
         let list = &mut cells[from as usize..to as usize];
         let me = person0 + i as u32;
-        let mut filter = 0u64;
-        let mut k = 0;
-        for j in 0..list.len() {
-            let v = list[j];
-            if v == NONE || v == me {
-                continue;
-            }
-            let bit = 1u64 << (v.wrapping_mul(0x9E37_79B1) >> 26);
-            if filter & bit != 0 && list[..k].contains(&v) {
-                continue;
-            }
-            filter |= bit;
-            list[k] = v;
-            k += 1;
-        }
-        *len = k as u32;
+        *len = if list.len() <= SHORT_LIST {
+            dedup_short(list, me)
+        } else {
+            dedup_long(list, me, &mut wide)
+        } as u32;
     }
+}
+
+/// Lists up to this long are deduplicated with a one-word filter.
+const SHORT_LIST: usize = 32;
+
+/// [`dedup_rows`] of one list of person `me` up to [`SHORT_LIST`] long: returns its length kept.
+#[inline(always)]
+fn dedup_short(list: &mut [u32], me: u32) -> usize {
+    let mut filter = 0u64;
+    let mut k = 0;
+    for j in 0..list.len() {
+        let v = list[j];
+        if v == NONE || v == me {
+            continue;
+        }
+        let bit = 1u64 << (v.wrapping_mul(0x9E37_79B1) >> 26);
+        if filter & bit != 0 && list[..k].contains(&v) {
+            continue;
+        }
+        filter |= bit;
+        list[k] = v;
+        k += 1;
+    }
+    k
+}
+
+/// [`dedup_rows`] of one longer list of person `me`, with a filter of 16 or more bits a cell in
+/// `filter` (a buffer reused from list to list): returns its length kept.
+#[inline(always)]
+fn dedup_long(list: &mut [u32], me: u32, filter: &mut Vec<u64>) -> usize {
+    let bits = (list.len() * 16).next_power_of_two();
+    let shift = 32 - bits.trailing_zeros();
+    filter.clear();
+    filter.resize(bits / 64, 0);
+    let mut k = 0;
+    for j in 0..list.len() {
+        let v = list[j];
+        if v == NONE || v == me {
+            continue;
+        }
+        let h = (v.wrapping_mul(0x9E37_79B1) >> shift) as usize;
+        let (word, bit) = (h / 64, 1u64 << (h % 64));
+        if filter[word] & bit != 0 && list[..k].contains(&v) {
+            continue;
+        }
+        filter[word] |= bit;
+        list[k] = v;
+        k += 1;
+    }
+    k
 }
 
 /// Cuts of 7,001 persons the tests build rows of: three ranks' shares, an empty range, and
@@ -505,6 +548,63 @@ mod tests {
                 (a, uniform_int(&mut rng, 0, few - 1) as u32)
             })
             .collect()
+    }
+
+    /// Short and long lists (a one-word filter, and filters of 16 bits a cell) keep the first
+    /// of each neighbour in order, as a plain scan of the list does.
+    #[test]
+    fn dedup_keeps_each_first_neighbour_in_order() {
+        let mut rng = Keys::new(5, 0).stream(Kind::Replication, 3, 4);
+        let some = [0usize, 1, 2, 31, 32, 33, 64, 65, 200, 600, 1_500];
+        // Each length twice: with few distinct values, so that the list repeats itself, then
+        // with many, so that distinct values share filter bits.
+        let lengths: Vec<usize> = some.iter().chain(&some).copied().collect();
+        let mut offsets = vec![0u64];
+        let mut cells = Vec::new();
+        for (i, &len) in lengths.iter().enumerate() {
+            // Some cells are the row's own person (10 + i) or no one; the rest are drawn from
+            // `distinct` random ids (consecutive ones would never share a filter bit).
+            let distinct = if i < some.len() { len / 3 } else { 2 * len }.max(2) as i64;
+            let ids: Vec<u32> = (0..distinct)
+                .map(|_| uniform_int(&mut rng, 100, 1 << 30) as u32)
+                .collect();
+            for _ in 0..len {
+                cells.push(match uniform_int(&mut rng, -2, distinct - 1) {
+                    -2 => NONE,
+                    -1 => 10 + i as u32,
+                    v => ids[v as usize],
+                });
+            }
+            offsets.push(cells.len() as u64);
+        }
+        let want: Vec<Vec<u32>> = (0..lengths.len())
+            .map(|i| {
+                let list = &cells[offsets[i] as usize..offsets[i + 1] as usize];
+                let mut firsts = Vec::new();
+                for &v in list {
+                    if v != NONE && v != 10 + i as u32 && !firsts.contains(&v) {
+                        firsts.push(v);
+                    }
+                }
+                firsts
+            })
+            .collect();
+        let mut kept = vec![0u32; lengths.len()];
+        dedup_rows(&offsets, 10, &mut cells, &mut kept);
+        for (i, firsts) in want.iter().enumerate() {
+            let from = offsets[i] as usize;
+            assert_eq!(
+                &cells[from..from + kept[i] as usize],
+                &firsts[..],
+                "row {i}"
+            );
+            if i < some.len() {
+                assert!(
+                    lengths[i] < 200 || firsts.len() < lengths[i] / 2,
+                    "row {i} repeats"
+                );
+            }
+        }
     }
 
     #[test]

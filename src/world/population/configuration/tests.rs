@@ -239,6 +239,21 @@ fn stubs_of_low_and_high_degree_meet_as_in_a_uniform_matching() {
 /// Division by a class's degree through its multiplier equals plain division at every
 /// offset near a multiple of the degree and at the class's end, for degrees from 2 to the
 /// largest `u32` and classes up to the largest the multiplier serves.
+/// The class table finds every virtual person's class as a search over the classes' starts
+/// does, over a heavy tail (many small classes at the top, sharing table entries).
+#[test]
+fn every_virtual_person_has_its_class() {
+    let n = 300_000u64;
+    let keys = Keys::new(8, 0);
+    let hist = histogram(n, &power_law(5.2, 2.5, 600.0), &keys, &Partition::Whole);
+    let model = Configuration::new(n, &hist, &keys);
+    assert!(model.degree.len() > 100, "{} classes", model.degree.len());
+    for v in 0..n {
+        let want = model.first_person.partition_point(|&f| f <= v) - 1;
+        assert_eq!(model.class_of_person(v), want, "virtual person {v}");
+    }
+}
+
 #[test]
 fn division_by_the_degree_is_exact() {
     let mut checked = 0;
