@@ -474,25 +474,17 @@ pub(super) fn dedup_rows(offsets: &[u64], person0: u32, cells: &mut [u32], kept:
 /// Lists up to this long are deduplicated with a one-word filter.
 const SHORT_LIST: usize = 32;
 
-/// [`dedup_rows`] of one list of person `me` up to [`SHORT_LIST`] long: returns its length kept.
+/// [`dedup_rows`] of one list of person `me` up to [`SHORT_LIST`] long, with a one-word filter:
+/// returns its length kept.
 #[inline(always)]
 fn dedup_short(list: &mut [u32], me: u32) -> usize {
     let mut filter = 0u64;
-    let mut k = 0;
-    for j in 0..list.len() {
-        let v = list[j];
-        if v == NONE || v == me {
-            continue;
-        }
+    dedup_with(list, me, |v| {
         let bit = 1u64 << (v.wrapping_mul(0x9E37_79B1) >> 26);
-        if filter & bit != 0 && list[..k].contains(&v) {
-            continue;
-        }
+        let seen = filter & bit != 0;
         filter |= bit;
-        list[k] = v;
-        k += 1;
-    }
-    k
+        seen
+    })
 }
 
 /// [`dedup_rows`] of one longer list of person `me`, with a filter of 16 or more bits a cell in
@@ -503,18 +495,26 @@ fn dedup_long(list: &mut [u32], me: u32, filter: &mut Vec<u64>) -> usize {
     let shift = 32 - bits.trailing_zeros();
     filter.clear();
     filter.resize(bits / 64, 0);
+    dedup_with(list, me, |v| {
+        let h = (v.wrapping_mul(0x9E37_79B1) >> shift) as usize;
+        let (word, bit) = (h / 64, 1u64 << (h % 64));
+        let seen = filter[word] & bit != 0;
+        filter[word] |= bit;
+        seen
+    })
+}
+
+/// Keeps the first of each neighbour of `list` (person `me`'s) in place, in order, dropping
+/// [`NONE`] cells and `me`; `maybe_seen(v)` marks `v` in a filter and says whether its mark was
+/// already set, and only then is the list scanned. Returns the length kept.
+#[inline(always)]
+fn dedup_with(list: &mut [u32], me: u32, mut maybe_seen: impl FnMut(u32) -> bool) -> usize {
     let mut k = 0;
     for j in 0..list.len() {
         let v = list[j];
-        if v == NONE || v == me {
+        if v == NONE || v == me || (maybe_seen(v) && list[..k].contains(&v)) {
             continue;
         }
-        let h = (v.wrapping_mul(0x9E37_79B1) >> shift) as usize;
-        let (word, bit) = (h / 64, 1u64 << (h % 64));
-        if filter[word] & bit != 0 && list[..k].contains(&v) {
-            continue;
-        }
-        filter[word] |= bit;
         list[k] = v;
         k += 1;
     }
